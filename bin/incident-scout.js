@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+'use strict';
+// The CLI is compiled to dist/ by `npm install` (the `prepare` script runs `tsc`).
+let cli;
+try {
+  cli = require('../dist/cli.js');
+} catch (err) {
+  if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes('dist/cli.js')) {
+    process.stderr.write('incident-scout: dist/ is missing; run `npm install` (or `npm run build`) first\n');
+    process.exit(2);
+  }
+  throw err;
+}
+cli.main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => { process.stderr.write(`incident-scout: ${err && err.stack ? err.stack : String(err)}\n`); process.exitCode = 1; },
+);

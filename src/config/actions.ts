@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+import { formatIssues } from './format';
+
+/** `{param}` fills a parameter; `${NAME}` (with a dollar) names a secret of the change identity. */
+const PLACEHOLDER = /(?<!\$)\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g;
+
+const param = z
+  .object({
+    type: z.enum(['string', 'integer', 'boolean'], { message: 'expected string, integer or boolean' }),
+    description: z.string().optional(),
+    pattern: z
+      .string()
+      .refine((p) => {
+        try {
+          new RegExp(p);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'expected a valid regular expression')
+      .optional(),
+    enum: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    /** Where the synthesis may take the value from: the suspected service, its implicated change, ... */
+    from: z.enum(['suspect.service', 'suspect.change', 'suspect.version', 'suspect.previous_version', 'incident.channel']).optional(),
+  })
+  .strict();
+
+const commandRun = z
+  .object({
+    command: z.array(z.string().min(1)).min(1, 'expected an argv array such as ["kubectl", "rollout", "undo", "deployment/{service}"]'),
+    timeout_seconds: z.number().int().min(1).max(3600).default(60),
+    max_output_bytes: z.number().int().min(256).max(1_048_576).default(16_384),
+  })
+  .strict();
+
+const httpRun = z
+  .object({
+    http: z
+      .object({
+        method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+        url: z.url({ message: 'expected an absolute http(s) URL fixed in the manifest' }),
+        headers: z.record(z.string(), z.string()).default({}),
+        body: z.unknown().optional(),
+        timeout_seconds: z.number().int().min(1).max(600).default(30),
+      })
+      .strict(),
+  })
+  .strict();
+
+const run = z.union([commandRun, httpRun], { message: 'expected `command: [argv...]` or `http: {method, url, ...}`' });
+
+const approval = z
+  .object({
+    approvers: z
+      .object({
+        users: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, 'expected Slack user ids like U012ABCDEF')).default([]),
+        usergroups: z.array(z.string().regex(/^S[A-Z0-9]+$/, 'expected Slack usergroup ids like S0123ABCD')).default([]),
+      })
+      .strict()
+      .refine((a) => a.users.length + a.usergroups.length > 0, 'expected at least one approver user or usergroup'),
+    required: z.number().int().min(1).max(5).optional(),
+    allow_requester: z.boolean().default(false),
+    expires_after_minutes: z.number().int().min(1).max(24 * 60).default(30),
+  })
+  .strict();
+
+const action = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9_-]{1,47}$/, 'expected a lowercase id: letters, digits, - or _'),
+    title: z.string().min(3).max(75),
+    description: z.string().min(10),
+    risk: z.enum(['low', 'medium', 'high']),
+    blast_radius: z.string().min(3),
+    params: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), param).default({}),
+    run,
+    precondition: run.optional(),
+    approval,
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    // Every {placeholder} in the run templates must be a declared parameter.
+    for (const [key, r] of [['run', a.run], ['precondition', a.precondition]] as const) {
+      if (!r) continue;
+      for (const name of placeholders(r)) {
+        if (!(name in a.params)) ctx.addIssue({ code: 'custom', path: [key], message: `uses {${name}} but params has no "${name}"` });
+      }
+      if ('http' in r && /[{}]/.test(r.http.url.split('/')[2] ?? '')) {
+        ctx.addIssue({ code: 'custom', path: [key, 'http', 'url'], message: 'parameters may not appear in the URL host' });
+      }
+    }
+    for (const [name, p] of Object.entries(a.params)) {
+      if (p.type !== 'string' && p.pattern) ctx.addIssue({ code: 'custom', path: ['params', name, 'pattern'], message: 'pattern applies to string parameters only' });
+      if (p.type === 'string' && !p.pattern && !p.enum) {
+        ctx.addIssue({ code: 'custom', path: ['params', name], message: 'string parameters need a pattern or an enum (untyped text never reaches a command)' });
+      }
+    }
+  });
+
+const manifest = z
+  .object({ actions: z.array(action).min(1, 'expected at least one action') })
+  .strict()
+  .superRefine((m, ctx) => {
+    const seen = new Set<string>();
+    m.actions.forEach((a, i) => {
+      if (seen.has(a.id)) ctx.addIssue({ code: 'custom', path: ['actions', i, 'id'], message: `duplicate action id "${a.id}"` });
+      seen.add(a.id);
+    });
+  });
+
+export type ActionParamSpec = z.infer<typeof param>;
+export type ActionRun = z.infer<typeof run>;
+export type ActionSpec = z.infer<typeof action>;
+
+/** The approvals an action needs: the manifest's `required`, else 2 for high risk and 1 otherwise. */
+export function requiredApprovals(a: ActionSpec): number {
+  return a.approval.required ?? (a.risk === 'high' ? 2 : 1);
+}
+
+/** Names of the {placeholders} used in a run template (argv, URL path/query, headers, body). */
+export function placeholders(r: ActionRun): Set<string> {
+  const text = 'command' in r ? r.command.join('\u0000') : JSON.stringify([r.http.url, r.http.headers, r.http.body ?? null]);
+  return new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string));
+}
+
+/** Parses manifests/actions.yaml text; returns the catalog or the problems, one line each. */
+export function parseActions(text: string, file: string): { actions: ActionSpec[] } | { problems: string[] } {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    return { problems: [`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`] };
+  }
+  const parsed = manifest.safeParse(raw);
+  if (!parsed.success) return { problems: formatIssues(file, parsed.error) };
+  return { actions: parsed.data.actions };
+}

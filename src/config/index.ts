@@ -1,0 +1,272 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../domain/errors';
+import { formatIssues } from './format';
+import { parseScouts, type ScoutManifest } from './scouts';
+import { parseActions, type ActionSpec } from './actions';
+
+export type { ScoutManifest, ScoutBudget } from './scouts';
+export type { ActionSpec, ActionParamSpec, ActionRun } from './actions';
+
+/** Where the project's own files live (manifests/, examples/), whether run from src/ or dist/. */
+export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+export const DEFAULT_SCENARIO = path.join(PACKAGE_ROOT, 'examples', 'scenarios', 'checkout-latency');
+
+export interface Config {
+  slack: {
+    botToken?: string;
+    signingSecret?: string;
+    appToken?: string; // Socket Mode when set
+    apiUrl: string;
+    port: number;
+  };
+  redis: { url?: string; prefix: string };
+  anthropic: { apiKey?: string; baseUrl?: string; leadModel: string; scoutModel: string; maxRetries: number; timeoutMs: number };
+  incidentChannelPattern: RegExp;
+  evidence: { dir?: string; prometheusUrl?: string; prometheusToken?: string; lokiUrl?: string; lokiToken?: string };
+  investigation: { maxSeconds: number; baselineMinutes: number; concurrency: number };
+  /** The change identity: what executors run with. Nothing else of the bot's environment reaches them. */
+  executor: { env: Record<string, string>; workdir?: string };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  scouts: ScoutManifest[];
+  actions: ActionSpec[];
+  files: { config?: string; scouts: string; actions: string };
+}
+
+export interface ConfigOptions {
+  /** `serve` needs Slack credentials; `demo` and offline commands do not. */
+  requireSlack?: boolean;
+  cwd?: string;
+  readFile?: (file: string) => string | null;
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const intIn = (min: number, max: number) =>
+  z.coerce
+    .number({ message: `expected an integer ${min}-${max}` })
+    .int(`expected an integer ${min}-${max}`)
+    .min(min, `expected an integer ${min}-${max}`)
+    .max(max, `expected an integer ${min}-${max}`);
+
+const regex = z.string().refine((s) => {
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected a valid regular expression');
+
+const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' });
+const redisUrl = z.url({ protocol: /^rediss?$/, message: 'expected a redis:// or rediss:// URL' });
+const nonEmpty = z.string().min(1, 'expected a non-empty value');
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'expected a bot token starting with xoxb-').optional(),
+  SLACK_SIGNING_SECRET: nonEmpty.optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'expected an app-level token starting with xapp-').optional(),
+  SLACK_API_URL: httpUrl.optional(),
+  PORT: intIn(1, 65535).optional(),
+  REDIS_URL: redisUrl.optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,40}$/, 'expected 1-40 letters, digits, :, _ or -').optional(),
+  ANTHROPIC_API_KEY: nonEmpty.optional(),
+  ANTHROPIC_BASE_URL: httpUrl.optional(),
+  ANTHROPIC_LEAD_MODEL: nonEmpty.optional(),
+  ANTHROPIC_SCOUT_MODEL: nonEmpty.optional(),
+  INCIDENT_CHANNEL_PATTERN: regex.optional(),
+  EVIDENCE_DIR: nonEmpty.optional(),
+  PROMETHEUS_URL: httpUrl.optional(),
+  PROMETHEUS_TOKEN: nonEmpty.optional(),
+  LOKI_URL: httpUrl.optional(),
+  LOKI_TOKEN: nonEmpty.optional(),
+  INVESTIGATION_MAX_SECONDS: intIn(10, 3600).optional(),
+  INVESTIGATION_CONCURRENCY: intIn(1, 64).optional(),
+  TRIAGE_CONFIG: nonEmpty.optional(),
+  LOG_LEVEL: z.enum(LEVELS, { message: `expected one of ${LEVELS.join(', ')}` }).optional(),
+});
+
+/** incident-scout.yaml: non-secret settings. Environment variables win over it. */
+const fileSchema = z
+  .object({
+    incident_channel_pattern: regex.optional(),
+    slack: z.object({ api_url: httpUrl.optional(), port: intIn(1, 65535).optional() }).strict().optional(),
+    redis: z.object({ prefix: z.string().regex(/^[A-Za-z0-9:_-]{1,40}$/).optional() }).strict().optional(),
+    models: z.object({ lead: nonEmpty.optional(), scout: nonEmpty.optional() }).strict().optional(),
+    evidence: z
+      .object({ dir: nonEmpty.optional(), prometheus_url: httpUrl.optional(), loki_url: httpUrl.optional() })
+      .strict()
+      .optional(),
+    investigation: z
+      .object({
+        max_seconds: intIn(10, 3600).optional(),
+        baseline_minutes: intIn(5, 24 * 60).optional(),
+        concurrency: intIn(1, 64).optional(),
+      })
+      .strict()
+      .optional(),
+    manifests: z.object({ scouts: nonEmpty.optional(), actions: nonEmpty.optional() }).strict().optional(),
+    executor: z
+      .object({
+        env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an env var name'), z.string()).optional(),
+        workdir: nonEmpty.optional(),
+      })
+      .strict()
+      .optional(),
+    log_level: z.enum(LEVELS).optional(),
+  })
+  .strict();
+
+/** Variables with this prefix form the executor's environment (prefix stripped): the change identity. */
+export const EXECUTOR_ENV_PREFIX = 'SCOUT_EXEC_';
+
+/**
+ * Parses env and the optional YAML config and manifests once, into a frozen Config.
+ * Throws ConfigError listing every problem, one line each: where, field, expectation.
+ */
+export function loadConfig(env: Record<string, string | undefined>, opts: ConfigOptions = {}): Readonly<Config> {
+  const cwd = opts.cwd ?? process.cwd();
+  const read = opts.readFile ?? defaultRead;
+  const problems: string[] = [];
+
+  const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, emptyToUndef(env[k])]));
+  const parsedEnv = envSchema.safeParse(known);
+  if (!parsedEnv.success) problems.push(...formatIssues('env', parsedEnv.error));
+  const e = parsedEnv.success ? parsedEnv.data : {};
+
+  let file: z.infer<typeof fileSchema> = {};
+  const explicit = e.TRIAGE_CONFIG;
+  const configPath = explicit ? path.resolve(cwd, explicit) : path.resolve(cwd, 'incident-scout.yaml');
+  const configText = read(configPath);
+  if (configText == null && explicit) problems.push(`env TRIAGE_CONFIG: file ${configPath} not found`);
+  if (configText != null) {
+    try {
+      const parsed = fileSchema.safeParse(parseYaml(configText) ?? {});
+      if (parsed.success) file = parsed.data;
+      else problems.push(...formatIssues(configPath, parsed.error));
+    } catch (err) {
+      problems.push(`${configPath}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
+    }
+  }
+
+  if (opts.requireSlack) {
+    if (!e.SLACK_BOT_TOKEN) problems.push('env SLACK_BOT_TOKEN: required to serve (a bot token starting with xoxb-)');
+    if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+      problems.push('env SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+    }
+  }
+
+  const scoutsPath = path.resolve(cwd, file.manifests?.scouts ?? path.join(PACKAGE_ROOT, 'manifests', 'scouts.yaml'));
+  const actionsPath = path.resolve(cwd, file.manifests?.actions ?? path.join(PACKAGE_ROOT, 'manifests', 'actions.yaml'));
+  const scouts = loadManifest(scoutsPath, read, parseScouts, problems);
+  const actions = loadManifest(actionsPath, read, parseActions, problems);
+
+  const evidenceDir = e.EVIDENCE_DIR ?? file.evidence?.dir;
+  if (evidenceDir && !isDir(path.resolve(cwd, evidenceDir))) {
+    problems.push(`env EVIDENCE_DIR: directory ${path.resolve(cwd, evidenceDir)} not found (expected a scenario directory, see DESIGN.md)`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const executorEnv: Record<string, string> = { ...(file.executor?.env ?? {}) };
+  for (const [k, v] of Object.entries(env)) {
+    if (k.startsWith(EXECUTOR_ENV_PREFIX) && k.length > EXECUTOR_ENV_PREFIX.length && v != null) {
+      executorEnv[k.slice(EXECUTOR_ENV_PREFIX.length)] = v;
+    }
+  }
+
+  const config: Config = {
+    slack: {
+      ...opt('botToken', e.SLACK_BOT_TOKEN),
+      ...opt('signingSecret', e.SLACK_SIGNING_SECRET),
+      ...opt('appToken', e.SLACK_APP_TOKEN),
+      apiUrl: withSlash(e.SLACK_API_URL ?? file.slack?.api_url ?? 'https://slack.com/api/'),
+      port: e.PORT ?? file.slack?.port ?? 3000,
+    },
+    redis: { ...opt('url', e.REDIS_URL), prefix: e.REDIS_PREFIX ?? file.redis?.prefix ?? 'scout:' },
+    anthropic: {
+      ...opt('apiKey', e.ANTHROPIC_API_KEY),
+      ...opt('baseUrl', e.ANTHROPIC_BASE_URL),
+      leadModel: e.ANTHROPIC_LEAD_MODEL ?? file.models?.lead ?? 'claude-sonnet-5-5',
+      scoutModel: e.ANTHROPIC_SCOUT_MODEL ?? file.models?.scout ?? 'claude-haiku-5-5',
+      maxRetries: 2,
+      timeoutMs: 60_000,
+    },
+    incidentChannelPattern: new RegExp(e.INCIDENT_CHANNEL_PATTERN ?? file.incident_channel_pattern ?? '^(inc|incident)[-_]'),
+    evidence: {
+      ...opt('dir', evidenceDir ? path.resolve(cwd, evidenceDir) : undefined),
+      ...opt('prometheusUrl', e.PROMETHEUS_URL ?? file.evidence?.prometheus_url),
+      ...opt('prometheusToken', e.PROMETHEUS_TOKEN),
+      ...opt('lokiUrl', e.LOKI_URL ?? file.evidence?.loki_url),
+      ...opt('lokiToken', e.LOKI_TOKEN),
+    },
+    investigation: {
+      maxSeconds: e.INVESTIGATION_MAX_SECONDS ?? file.investigation?.max_seconds ?? 360,
+      baselineMinutes: file.investigation?.baseline_minutes ?? 60,
+      concurrency: e.INVESTIGATION_CONCURRENCY ?? file.investigation?.concurrency ?? 4,
+    },
+    executor: { env: executorEnv, ...opt('workdir', file.executor?.workdir) },
+    logLevel: e.LOG_LEVEL ?? file.log_level ?? 'info',
+    scouts: scouts ?? [],
+    actions: actions ?? [],
+    files: { ...opt('config', configText != null ? configPath : undefined), scouts: scoutsPath, actions: actionsPath },
+  };
+  return deepFreeze(config);
+}
+
+function loadManifest<T, K extends string>(
+  file: string,
+  read: (f: string) => string | null,
+  parse: (text: string, file: string) => Record<K, T[]> | { problems: string[] },
+  problems: string[],
+): T[] | null {
+  const text = read(file);
+  if (text == null) {
+    problems.push(`${file}: manifest not found`);
+    return null;
+  }
+  const result = parse(text, file);
+  if ('problems' in result) {
+    problems.push(...(result as { problems: string[] }).problems);
+    return null;
+  }
+  return Object.values(result)[0] as T[];
+}
+
+function defaultRead(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function emptyToUndef(v: string | undefined): string | undefined {
+  return v == null || v.trim() === '' ? undefined : v;
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !(o instanceof RegExp)) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,18 @@
+// The read-only tools scouts may be granted in manifests/scouts.yaml. The tool gate
+// (src/investigation/gate.ts) implements them; config validates names against this list.
+
+export const TOOL_NAMES = [
+  'logs_patterns', // log templates with baseline/incident counts and new/surging/steady/gone labels
+  'logs_search', // lines matching a text query, folded into templates
+  'metrics_anomalies', // ranked metric anomalies with change points and sparklines
+  'metrics_series', // digest of the series of one service/metric
+  'changes_list', // changes in the lookback, correlated with the onset and anomalies
+  'topology', // the call graph around a service
+  'traces_summary', // per-service span error ratio and latency from traces
+] as const;
+
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+export function isToolName(name: string): name is ToolName {
+  return (TOOL_NAMES as readonly string[]).includes(name);
+}

@@ -1,0 +1,194 @@
+// Plain types shared by every layer. No I/O, no Slack, no SDK types here.
+
+/** A Slack channel recognised as an incident. */
+export interface Incident {
+  id: string; // = Slack channel id
+  channelId: string;
+  channelName: string;
+  /** ISO time the incident began (channel creation, `since=`, or the files source's clock). */
+  startedAt: string;
+  openedBy?: string; // Slack user id
+  description?: string;
+  /** Investigation ids, oldest first. */
+  investigations: string[];
+  createdAt: string;
+}
+
+export type ScoutState = 'queued' | 'running' | 'done' | 'failed' | 'stopped' | 'budget_spent' | 'fallback';
+
+export interface ScoutStatus {
+  name: string;
+  state: ScoutState;
+  startedAt?: string;
+  finishedAt?: string;
+  toolCalls: number;
+  maxToolCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  maxOutputTokens: number;
+  note?: string;
+}
+
+export type InvestigationState = 'queued' | 'running' | 'synthesized' | 'stopped' | 'failed' | 'timed_out';
+
+export interface Investigation {
+  id: string;
+  incidentId: string;
+  channelId: string;
+  round: number;
+  state: InvestigationState;
+  /** Who or what started it: 'channel_created', 'slash:<user>', 'deeper:<user>', 'mention:<user>'. */
+  trigger: string;
+  focus?: string;
+  /** Baseline start (an hour before the incident) and "now" of the window. */
+  window: { from: string; onset: string; to: string };
+  brain: 'deterministic' | 'claude';
+  scouts: ScoutStatus[];
+  /** Slack ts of the parent status card, once posted. */
+  threadTs?: string;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  stopRequested?: boolean;
+}
+
+/** One tool result item with a stable id, issued only by the tool gate. */
+export interface Evidence {
+  id: string; // E1, E2, ...
+  scout: string;
+  tool: string;
+  source: string;
+  service?: string;
+  timeRange?: { from: string; to: string };
+  /** Compact digest text (already redacted). */
+  excerpt: string;
+  /** Optional unicode sparkline. */
+  sparkline?: string;
+}
+
+export type FindingStatus = 'verified' | 'unverified' | 'contradicted';
+
+export interface Claim {
+  text: string;
+  evidence: string[]; // evidence ids
+  service?: string;
+  status: FindingStatus;
+  /** Why it is unverified or contradicted. */
+  note?: string;
+}
+
+/** A scout's report: claims with the evidence behind them. */
+export interface Finding {
+  investigationId: string;
+  scout: string;
+  summary: string;
+  claims: Claim[];
+  confidence: number; // 0..1
+  brain: 'deterministic' | 'claude';
+  /** Set when the scout fell back from the LLM to its deterministic plan. */
+  fallbackReason?: string;
+  evidence: Evidence[];
+}
+
+export interface Hypothesis {
+  rank: number;
+  service: string;
+  cause: string;
+  confidence: number; // 0..1
+  evidence: string[]; // ids for
+  against: string[]; // ids against, or textual notes prefixed with '!'
+  change?: string | null; // implicated change id
+}
+
+export interface RedHerring {
+  what: string;
+  why: string;
+  evidence: string[];
+}
+
+export interface Synthesis {
+  investigationId: string;
+  hypotheses: Hypothesis[];
+  redHerrings: RedHerring[];
+  summary: string;
+  partial: boolean;
+}
+
+export type ProposalStatus =
+  | 'pending'
+  | 'approved'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'rejected'
+  | 'expired'
+  | 'voided';
+
+export type ParamValue = string | number | boolean;
+
+export interface Approval {
+  userId: string;
+  name: string;
+  at: string;
+}
+
+export interface Proposal {
+  id: string;
+  incidentId: string;
+  channelId: string;
+  investigationId?: string;
+  actionId: string;
+  params: Record<string, ParamValue>;
+  /** Names of params whose value came from untrusted text (a log line, a model). */
+  untrustedParams: string[];
+  /** Exactly what will run: argv for commands, or method+url+body for http. */
+  rendered: RenderedAction;
+  evidence: string[];
+  reason: string;
+  requestedBy: string; // 'lead' or a Slack user id
+  risk: 'low' | 'medium' | 'high';
+  requiredApprovals: number;
+  approvals: Approval[];
+  status: ProposalStatus;
+  hash: string;
+  createdAt: string;
+  expiresAt: string;
+  decidedBy?: Approval;
+  statusNote?: string;
+  result?: ExecutionResult;
+  threadTs?: string;
+  messageTs?: string;
+}
+
+export type RenderedAction =
+  | { kind: 'command'; argv: string[] }
+  | { kind: 'http'; method: string; url: string; headers: Record<string, string>; body: unknown };
+
+export interface ExecutionResult {
+  ok: boolean;
+  exitCode: number | null;
+  output: string;
+  durationMs: number;
+  error?: string;
+}
+
+export type AuditKind =
+  | 'tool_call'
+  | 'tool_refused'
+  | 'finding'
+  | 'synthesis'
+  | 'proposal'
+  | 'decision'
+  | 'refusal'
+  | 'execution'
+  | 'investigation';
+
+export interface AuditRecord {
+  at: string;
+  kind: AuditKind;
+  incidentId: string;
+  investigationId?: string;
+  actor: string; // scout name, 'lead', Slack user id, 'system'
+  actorName?: string;
+  detail: Record<string, unknown>;
+}

@@ -1,0 +1,195 @@
+// Types of the evidence layer: what sources return and what analyzers produce.
+// Times are epoch milliseconds inside the layer; ISO text at its edges (reports, JSON).
+
+export type Signal = 'logs' | 'metrics' | 'changes' | 'topology' | 'traces';
+
+/** One log event as the service wrote it; multi-line events (stack traces) are joined with '\n'. */
+export interface LogEvent {
+  ts: number;
+  service: string;
+  /** File name or stream label it came from. */
+  origin: string;
+  /** 1-based line number of the first line of the event in its origin (0 when unknown). */
+  line: number;
+  text: string;
+  level?: string;
+  /** Message body of the first line with the header (time, level, thread, logger) stripped; template mining input. */
+  body?: string;
+}
+
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'unknown';
+
+export interface MetricSeries {
+  /** Metric name as exposed, e.g. `http_request_duration_seconds_bucket`. */
+  name: string;
+  /** Family name (without _bucket/_sum/_count/_total suffixes where the type says so). */
+  family: string;
+  type: MetricType;
+  service: string;
+  labels: Record<string, string>;
+  /** [epoch ms, value], sorted by time. */
+  points: Array<[number, number]>;
+  unit?: string;
+}
+
+export interface Change {
+  id: string;
+  time: number;
+  service: string;
+  kind: 'deploy' | 'config' | 'flag' | 'infra' | string;
+  summary: string;
+  author?: string;
+  version?: string;
+  [extra: string]: unknown;
+}
+
+export interface TopologyNode {
+  name: string;
+  kind: 'edge' | 'service' | 'db' | 'cache' | 'queue' | 'external' | string;
+  calls: string[];
+}
+
+export interface Topology {
+  services: TopologyNode[];
+}
+
+export interface IncidentMeta {
+  title?: string;
+  channel?: string;
+  startedAt?: number;
+  description?: string;
+}
+
+export interface SourceCapabilities {
+  signals: Signal[];
+  /** Services this source can see (scope checks use it). */
+  services: string[];
+  /** Label names it can filter by. */
+  labels: string[];
+}
+
+/** A malformed line or file: counted and reported, never fatal. */
+export interface ParseProblem {
+  origin: string;
+  line?: number;
+  problem: string;
+  count: number;
+}
+
+export interface TimeQuery {
+  from: number;
+  to: number;
+  /** Restrict to these services; undefined = all the source can see. */
+  services?: string[];
+}
+
+/** An evidence backend: files (embedded default), Prometheus, Loki, or a composite of them. */
+export interface EvidenceSource {
+  readonly name: string;
+  capabilities(): Promise<SourceCapabilities>;
+  /** The source's own "now" (files: incident.yaml started_at, else last timestamp); null = wall clock. */
+  clock(): Promise<number | null>;
+  incident(): Promise<IncidentMeta | null>;
+  logs(q: TimeQuery): AsyncIterable<LogEvent>;
+  metrics(q: TimeQuery & { stepSeconds?: number }): Promise<MetricSeries[]>;
+  changes(q: TimeQuery): Promise<Change[]>;
+  topology(): Promise<Topology | null>;
+  problems(): ParseProblem[];
+  /** Per-service span statistics and call edges from traces, when the source has them. */
+  traces?(q: TimeQuery): Promise<TraceStats[]>;
+}
+
+/** Span statistics of one service over a time range (from OTLP traces). */
+export interface TraceStats {
+  service: string;
+  spans: number;
+  errors: number;
+  /** errors / spans (0 when no spans). */
+  errorRatio: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Services this one called (parent span in this service, child span in the other). */
+  calls: Array<{ service: string; count: number; errors: number }>;
+}
+
+export interface AnalysisWindow {
+  /** Baseline start (onset - 1h by default). */
+  from: number;
+  /** Incident onset: the time the incident began. */
+  onset: number;
+  /** "Now": end of the incident window. */
+  to: number;
+}
+
+export type TemplateLabel = 'new' | 'surging' | 'steady' | 'gone';
+
+export interface TemplateStat {
+  id: string;
+  template: string;
+  service: string;
+  level?: string;
+  baselineCount: number;
+  incidentCount: number;
+  /** Rate ratio incident/baseline (per minute), Infinity when new. */
+  ratio: number;
+  firstSeen: number;
+  label: TemplateLabel;
+  samples: string[];
+}
+
+export interface SeriesAnomaly {
+  key: string; // name{labels}
+  service: string;
+  metric: string; // human name e.g. "p99 latency", "error rate", "cpu"
+  family: string;
+  kind: 'latency' | 'errors' | 'traffic' | 'saturation' | 'other';
+  unit?: string;
+  /** Detected change point (epoch ms), or null when none. */
+  changeAt: number | null;
+  baseline: number; // median
+  current: number; // median of the incident window
+  /** Robust score: (current - baseline median) / IQR (signed). */
+  score: number;
+  direction: 'up' | 'down' | 'flat';
+  sparkline: string;
+}
+
+export interface ChangeScore {
+  change: Change;
+  /** Seconds from the change to the onset (positive = before onset). */
+  leadSeconds: number;
+  score: number;
+  serviceAnomalous: boolean;
+  dependencyAnomalous: boolean;
+  reason: string;
+}
+
+export interface Suspect {
+  service: string;
+  score: number;
+  reason: string;
+  /** Implicated change id (or summary), or null. */
+  change: string | null;
+  evidence: string[];
+  against: string[];
+}
+
+export interface RedHerringReport {
+  what: string;
+  why: string;
+  kind: 'steady_error' | 'unrelated_change' | 'downstream_symptom' | 'other';
+  service?: string;
+}
+
+/** The offline triage report (`incident-scout analyze`). */
+export interface TriageReport {
+  onset: string;
+  window: { from: string; onset: string; to: string };
+  suspects: Suspect[];
+  red_herrings: RedHerringReport[];
+  templates: TemplateStat[];
+  anomalies: SeriesAnomaly[];
+  changes: ChangeScore[];
+  problems: ParseProblem[];
+  digest: string;
+}
