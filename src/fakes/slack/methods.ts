@@ -1,0 +1,142 @@
+// Web API methods of the Slack fake, with the errors the real API returns for the same mistakes.
+import { blocksArg, metadataArg, optBool, optStr, reqStr, type Args } from './args';
+import { SlackApiError, type SlackFake } from './fake';
+import { filesCompleteUploadExternal, filesGetUploadURLExternal } from './files';
+import { channelArg, channelJson, messageJson, requireMember, threadRoot } from './lookup';
+import type { FakeChannel, FakeMessage } from './types';
+
+export type Method = (fake: SlackFake, args: Args) => Record<string, unknown>;
+
+/** Text and blocks checks shared by postMessage, update and postEphemeral. */
+function content(args: Args): { text: string; blocks: unknown[] | undefined } {
+  const blocks = blocksArg(args);
+  const text = optStr(args, 'text') ?? '';
+  if (text === '' && (!blocks || blocks.length === 0) && optStr(args, 'attachments') === undefined) throw new SlackApiError('no_text');
+  if (text.length > 40000) throw new SlackApiError('msg_too_long');
+  return { text, blocks };
+}
+
+const postMessage: Method = (fake, args) => {
+  const ch = channelArg(fake, args);
+  requireMember(ch);
+  const { text, blocks } = content(args);
+  const metadata = metadataArg(args);
+  const root = threadRoot(fake, ch.id, optStr(args, 'thread_ts'));
+  const ts = fake.nextTs();
+  const msg: FakeMessage = {
+    channel: ch.id, ts, threadTs: root, user: fake.botUserId, botId: fake.botId, text, blocks, metadata, reactions: [], files: [],
+  };
+  fake.messageIndex.set(`${ch.id}/${ts}`, msg);
+  return { channel: ch.id, ts, message: messageJson(fake, msg) };
+};
+
+const update: Method = (fake, args) => {
+  const ch = channelArg(fake, args);
+  requireMember(ch);
+  const ts = reqStr(args, 'ts', 'message_not_found');
+  const msg = fake.message(ch.id, ts);
+  if (!msg) throw new SlackApiError('message_not_found');
+  if (msg.user !== fake.botUserId) throw new SlackApiError('cant_update_message');
+  const { text, blocks } = content(args);
+  const metadata = metadataArg(args);
+  msg.text = text;
+  if (blocks !== undefined) msg.blocks = blocks;
+  if (metadata !== undefined) msg.metadata = metadata;
+  msg.edited = { user: fake.botUserId, ts: fake.nextTs() };
+  return { channel: ch.id, ts, text, message: messageJson(fake, msg) };
+};
+
+const postEphemeral: Method = (fake, args) => {
+  const ch = channelArg(fake, args);
+  requireMember(ch);
+  const user = reqStr(args, 'user', 'user_not_in_channel');
+  if (!fake.users.has(user)) throw new SlackApiError('user_not_in_channel');
+  const { text, blocks } = content(args);
+  const threadTs = optStr(args, 'thread_ts');
+  const ts = fake.nextTs();
+  fake.ephemeralLog.push({ channel: ch.id, user, ts, threadTs, text, blocks, source: 'chat.postEphemeral' });
+  return { message_ts: ts };
+};
+
+const getPermalink: Method = (fake, args) => {
+  const ch = channelArg(fake, args);
+  const ts = reqStr(args, 'message_ts', 'message_not_found');
+  if (!fake.message(ch.id, ts)) throw new SlackApiError('message_not_found');
+  return { channel: ch.id, permalink: `https://fake-workspace.slack.com/archives/${ch.id}/p${ts.replace('.', '')}` };
+};
+
+const join: Method = (fake, args) => {
+  const ref = reqStr(args, 'channel', 'channel_not_found');
+  const ch = fake.channels.get(ref);
+  if (!ch) throw new SlackApiError('channel_not_found');
+  // A bot cannot join a private channel itself; once a human invited it, join is a harmless no-op.
+  if (ch.isPrivate && !ch.botIsMember) throw new SlackApiError('method_not_supported_for_channel_type');
+  if (ch.isArchived) throw new SlackApiError('is_archived');
+  const already = ch.botIsMember;
+  ch.botIsMember = true;
+  return { channel: channelJson(fake, ch), ...(already ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}) };
+};
+
+const info: Method = (fake, args) => ({ channel: channelJson(fake, channelArg(fake, args)) });
+
+const create: Method = (fake, args) => {
+  const name = reqStr(args, 'name', 'invalid_name_required');
+  if (!/^[a-z0-9_-]{1,80}$/.test(name)) throw new SlackApiError('invalid_name_specials');
+  if (fake.findChannelByName(name)) throw new SlackApiError('name_taken');
+  const id = fake.addChannel({ name, isPrivate: optBool(args, 'is_private'), botIsMember: true });
+  const ch = fake.channels.get(id) as FakeChannel;
+  return { channel: channelJson(fake, ch) };
+};
+
+const usersInfo: Method = (fake, args) => {
+  const u = fake.users.get(reqStr(args, 'user', 'user_not_found'));
+  if (!u) throw new SlackApiError('user_not_found');
+  return {
+    user: {
+      id: u.id, team_id: fake.teamId, name: u.name, real_name: u.realName, deleted: false, is_bot: u.isBot,
+      is_admin: false, tz: 'Etc/UTC', profile: { real_name: u.realName, display_name: u.name },
+    },
+  };
+};
+
+const usergroupUsers: Method = (fake, args) => {
+  const g = fake.usergroups.get(reqStr(args, 'usergroup', 'no_such_subteam'));
+  if (!g) throw new SlackApiError('no_such_subteam');
+  return { users: [...g.users] };
+};
+
+const reactionsAdd: Method = (fake, args) => {
+  const ch = channelArg(fake, args);
+  requireMember(ch);
+  const name = reqStr(args, 'name', 'invalid_name').replace(/^:|:$/g, '');
+  if (!/^[a-z0-9_+'-]+$/.test(name)) throw new SlackApiError('invalid_name');
+  const msg = fake.message(ch.id, reqStr(args, 'timestamp', 'no_item_specified'));
+  if (!msg) throw new SlackApiError('message_not_found');
+  const r = msg.reactions.find((x) => x.name === name);
+  if (r?.users.includes(fake.botUserId)) throw new SlackApiError('already_reacted');
+  if (r) r.users.push(fake.botUserId);
+  else msg.reactions.push({ name, users: [fake.botUserId] });
+  return {};
+};
+
+const authTest: Method = (fake) => ({
+  url: 'https://fake-workspace.slack.com/', team: 'Fake Workspace', user: fake.botName, team_id: fake.teamId,
+  user_id: fake.botUserId, bot_id: fake.botId, is_enterprise_install: false,
+});
+
+/** Every method the fake implements; anything else is `unknown_method`. */
+export const METHODS: Record<string, Method> = {
+  'auth.test': authTest,
+  'conversations.join': join,
+  'conversations.info': info,
+  'conversations.create': create,
+  'chat.postMessage': postMessage,
+  'chat.update': update,
+  'chat.postEphemeral': postEphemeral,
+  'chat.getPermalink': getPermalink,
+  'users.info': usersInfo,
+  'usergroups.users.list': usergroupUsers,
+  'reactions.add': reactionsAdd,
+  'files.getUploadURLExternal': filesGetUploadURLExternal,
+  'files.completeUploadExternal': filesCompleteUploadExternal,
+};
