@@ -1,0 +1,33 @@
+// Picks the Store adapter: Redis when a URL is configured, else the in-process one.
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/time';
+import { connectRedis } from './connection';
+import { createKeys } from './keys';
+import { MemoryStore } from './memory';
+import { RedisStore } from './redis';
+import type { Store } from './port';
+
+export type { DocKind, Store } from './port';
+export { createKeys, DEFAULT_PREFIX, type Keys } from './keys';
+export { MemoryStore } from './memory';
+export { RedisStore, connectRedis } from './redis';
+export { StoreConflict, StoreUnavailable } from './errors';
+
+export interface CreateStoreOptions {
+  redisUrl?: string | undefined;
+  prefix: string;
+  logger: Logger;
+  /** Only for the in-process store (tests). */
+  clock?: Clock;
+}
+
+/** Builds the Store for this process; warns that state is volatile when no Redis URL is given. */
+export function createStore(options: CreateStoreOptions): Store {
+  createKeys(options.prefix); // a bad prefix fails at start for both adapters
+  if (options.redisUrl) {
+    const client = connectRedis(options.redisUrl, options.logger, { purpose: 'store', connectionName: `${options.prefix}store` });
+    return new RedisStore(client, { prefix: options.prefix, logger: options.logger });
+  }
+  options.logger.warn('no REDIS_URL: using the in-process store; state is lost on restart');
+  return new MemoryStore(options.clock);
+}

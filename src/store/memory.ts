@@ -1,0 +1,159 @@
+// MemoryStore: the Store port in-process, for the embedded default and tests. Same semantics as
+// RedisStore: values are stored as JSON (callers never share objects with the store), TTLs expire
+// by the injected clock, `update` without a ttl keeps the document's current expiry.
+import { randomUUID } from 'node:crypto';
+import type { AuditRecord } from '../domain/types';
+import { systemClock, type Clock } from '../domain/time';
+import type { DocKind, Store } from './port';
+
+interface Entry {
+  json: string;
+  /** Epoch ms; undefined = no expiry. */
+  expiresAt: number | undefined;
+}
+
+/** In-process Store; state is lost when the process exits. */
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  private readonly docs = new Map<string, Entry>();
+  private readonly claims = new Map<string, number>();
+  private readonly locks = new Map<string, { token: string; expiresAt: number }>();
+  private readonly audit = new Map<string, { id: string; json: string }[]>();
+  private lastAuditMs = 0;
+  private auditSeq = 0;
+  private closed = false;
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+  }
+
+  async get<T>(kind: DocKind, id: string): Promise<T | null> {
+    const entry = this.live(docKey(kind, id));
+    return entry ? decode<T>(entry.json) : null;
+  }
+
+  async put<T>(kind: DocKind, id: string, value: T, ttlSeconds?: number): Promise<void> {
+    this.docs.set(docKey(kind, id), { json: encode(value), expiresAt: this.expiry(ttlSeconds) });
+  }
+
+  async update<T>(
+    kind: DocKind,
+    id: string,
+    fn: (current: T | null) => T | undefined,
+    ttlSeconds?: number,
+  ): Promise<{ value: T | null; changed: boolean }> {
+    // Synchronous from read to write, so no other caller can interleave: atomic without retries.
+    const key = docKey(kind, id);
+    const entry = this.live(key);
+    const current = entry ? decode<T>(entry.json) : null;
+    const next = fn(current);
+    if (next === undefined) return { value: current, changed: false };
+    const json = encode(next);
+    const expiresAt = ttlSeconds === undefined ? entry?.expiresAt : this.expiry(ttlSeconds);
+    this.docs.set(key, { json, expiresAt });
+    return { value: decode<T>(json), changed: true };
+  }
+
+  async list(kind: DocKind, idPrefix: string): Promise<string[]> {
+    const head = docKey(kind, '');
+    const ids: string[] = [];
+    for (const key of [...this.docs.keys()]) {
+      if (!key.startsWith(head) || !this.live(key)) continue;
+      const id = key.slice(head.length);
+      if (id.startsWith(idPrefix)) ids.push(id);
+    }
+    // Byte order of the UTF-8 ids, as Redis' ZRANGEBYLEX returns them.
+    return ids.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  }
+
+  async claim(key: string, ttlSeconds: number): Promise<boolean> {
+    const now = this.now();
+    const until = this.claims.get(key);
+    if (until !== undefined && until > now) return false;
+    this.claims.set(key, this.expiry(ttlSeconds) ?? now);
+    return true;
+  }
+
+  async lock(name: string, ttlMs: number): Promise<(() => Promise<void>) | null> {
+    const now = this.now();
+    const held = this.locks.get(name);
+    if (held && held.expiresAt > now) return null;
+    const token = randomUUID();
+    this.locks.set(name, { token, expiresAt: now + Math.max(1, Math.ceil(ttlMs)) });
+    return async () => {
+      // Only our own lease: after expiry someone else may hold the name.
+      if (this.locks.get(name)?.token === token) this.locks.delete(name);
+    };
+  }
+
+  async appendAudit(record: AuditRecord): Promise<string> {
+    this.assertOpen();
+    const id = this.nextAuditId();
+    const list = this.audit.get(record.incidentId) ?? [];
+    list.push({ id, json: encode(record) });
+    this.audit.set(record.incidentId, list);
+    return id;
+  }
+
+  async readAudit(incidentId: string): Promise<AuditRecord[]> {
+    return (this.audit.get(incidentId) ?? []).map((e) => decode<AuditRecord>(e.json));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  /** Stream-style ids `<ms>-<seq>`, strictly increasing even if the clock stands still or steps back. */
+  private nextAuditId(): string {
+    const now = this.now();
+    if (now > this.lastAuditMs) {
+      this.lastAuditMs = now;
+      this.auditSeq = 0;
+    } else {
+      this.auditSeq += 1;
+    }
+    return `${this.lastAuditMs}-${this.auditSeq}`;
+  }
+
+  private live(key: string): Entry | undefined {
+    const entry = this.docs.get(key);
+    if (entry?.expiresAt !== undefined && entry.expiresAt <= this.now()) {
+      this.docs.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private expiry(ttlSeconds: number | undefined): number | undefined {
+    if (ttlSeconds === undefined) return undefined;
+    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`ttl must be a positive number of seconds, got ${ttlSeconds}`);
+    // Whole seconds, rounded up, like Redis EX.
+    return this.now() + Math.ceil(ttlSeconds) * 1000;
+  }
+
+  private now(): number {
+    return this.clock.now().getTime();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('MemoryStore is closed');
+  }
+}
+
+// Kind and id joined with a separator neither contains in practice; only used inside this map.
+function docKey(kind: DocKind, id: string): string {
+  return `${kind}\u0000${id}`;
+}
+
+function encode(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError('store values must be JSON-serialisable');
+  return json;
+}
+
+function decode<T>(raw: string): T {
+  const parsed: unknown = JSON.parse(raw);
+  return parsed as T;
+}
