@@ -1,0 +1,63 @@
+// Change correlation: which deploys, config changes and flags could have started the incident.
+
+import type { AnalysisWindow, Change, ChangeScore, SeriesAnomaly, Topology } from '../types';
+import { formatDuration } from './format';
+import { dependencies } from './graph';
+
+export interface CorrelateOptions {
+  /** How far before the onset a change may be a cause (default 2 h). */
+  lookbackMs?: number;
+  /** Proximity half-life (default 10 min): a change 10 min before onset scores half of one right before it. */
+  halfLifeMs?: number;
+  /** Tolerance for an onset estimated a scrape late (default 0): changes up to this long after onset still count. */
+  graceMs?: number;
+}
+
+function fmtLead(seconds: number): string {
+  return `${formatDuration(seconds)} ${seconds >= 0 ? 'before' : 'after'} onset`;
+}
+
+/**
+ * Scores each change: proximity to onset (exponential decay) times relevance (its service anomalous: 1,
+ * a dependency of it anomalous: 0.5, neither: 0.1). Changes after the onset or before the lookback score 0.
+ * Sorted best first.
+ */
+export function correlateChanges(
+  changes: readonly Change[],
+  anomalies: readonly SeriesAnomaly[],
+  topology: Topology | null,
+  window: AnalysisWindow,
+  opts?: CorrelateOptions,
+): ChangeScore[] {
+  const lookback = opts?.lookbackMs ?? 2 * 3_600_000;
+  const halfLife = opts?.halfLifeMs ?? 600_000;
+  const grace = opts?.graceMs ?? 0;
+  const anomalous = new Set(anomalies.map((a) => a.service));
+  const out: ChangeScore[] = changes.map((change) => {
+    const leadMs = window.onset - change.time;
+    const leadSeconds = leadMs / 1000;
+    const serviceAnomalous = anomalous.has(change.service);
+    const anomalousDeps = dependencies(topology, change.service).filter((d) => anomalous.has(d));
+    const dependencyAnomalous = anomalousDeps.length > 0;
+    const what = `${change.kind} ${change.service}`;
+    let score = 0;
+    let reason: string;
+    if (leadMs < -grace) {
+      reason = `${what} came ${fmtLead(leadSeconds)}: it cannot have started the incident`;
+    } else if (leadMs > lookback) {
+      reason = `${what} is ${fmtLead(leadSeconds)}, outside the ${Math.round(lookback / 60000)} min lookback`;
+    } else {
+      const proximity = Math.pow(0.5, Math.max(0, leadMs) / halfLife);
+      const relevance = serviceAnomalous ? 1 : dependencyAnomalous ? 0.5 : 0.1;
+      score = proximity * relevance;
+      const rel = serviceAnomalous
+        ? `${change.service} is anomalous`
+        : dependencyAnomalous
+          ? `${change.service} depends on anomalous ${anomalousDeps.join(', ')}`
+          : `${change.service} shows no anomaly and depends on none`;
+      reason = `${what} ${fmtLead(leadSeconds)}; ${rel}`;
+    }
+    return { change, leadSeconds, score, serviceAnomalous, dependencyAnomalous, reason };
+  });
+  return out.sort((a, b) => b.score - a.score || b.change.time - a.change.time);
+}

@@ -1,0 +1,83 @@
+// Digests: deterministic text a person or an LLM reads in seconds, always within a character budget.
+
+import type { Change, SeriesAnomaly, TriageReport } from '../types';
+import { formatClock, formatDuration, formatScore, formatValue } from './format';
+
+/** `checkout p99 latency 118ms → 2.31s at 03:02:10Z (+19 IQR), 15s after deploy checkout v2.3.1`. */
+export function digestAnomaly(a: SeriesAnomaly, change?: Change): string {
+  const at = a.changeAt != null ? ` at ${formatClock(a.changeAt)}` : '';
+  let text = `${a.service} ${a.metric} ${formatValue(a.baseline, a.unit)} → ${formatValue(a.current, a.unit)}${at} (${formatScore(a.score)})`;
+  if (change) {
+    const ref = a.changeAt ?? change.time;
+    const d = (ref - change.time) / 1000;
+    text += `, ${formatDuration(d)} ${d >= 0 ? 'after' : 'before'} ${change.kind} ${change.summary}`;
+  }
+  return text;
+}
+
+/** Cuts text to at most `max` characters at a word boundary, marking the cut with `…`. */
+export function truncateWords(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 1) return max === 1 ? '…' : '';
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > 0 ? cut.slice(0, space) : '').trimEnd()}…`;
+}
+
+interface Item {
+  section: number;
+  order: number;
+  priority: number;
+  text: string;
+}
+
+const SECTIONS = ['', 'Suspects', 'Red herrings', 'Anomalies', 'New or surging logs', 'Parse problems'];
+
+/**
+ * Renders a report within `budgetChars`: sections in reading order, but when space runs out the
+ * lowest-priority lines go first (later suspects, then anomalies and logs), never cutting a line mid-word.
+ */
+export function digestReport(report: Omit<TriageReport, 'digest'>, budgetChars: number): string {
+  const items: Item[] = [];
+  let order = 0;
+  const add = (section: number, priority: number, text: string): void => {
+    items.push({ section, order: order++, priority, text });
+  };
+  // The top suspect outranks even the header: in 150 characters, the answer matters more than the window.
+  add(0, 1, `Onset ${report.onset} (baseline from ${report.window.from}, now ${report.window.to})`);
+  report.suspects.slice(0, 8).forEach((s, i) => {
+    const change = s.change ? ` [change ${s.change}]` : '';
+    add(1, i === 0 ? 0 : 1 + i * 10, `${i + 1}. ${s.service} (score ${s.score.toFixed(2)})${change}: ${s.reason.replace(new RegExp(`^${s.service}: `), '')}`);
+    s.evidence.slice(0, 4).forEach((e, j) => add(1, 4 + i * 10 + j, `   + ${e}`));
+    s.against.slice(0, 2).forEach((e, j) => add(1, 6 + i * 10 + j, `   - ${e}`));
+  });
+  report.red_herrings.slice(0, 8).forEach((r, i) => add(2, 3 + i * 4, `- ${r.what}: ${r.why}`));
+  report.anomalies.slice(0, 8).forEach((a, i) => add(3, 20 + i * 3, `${a.sparkline} ${digestAnomaly(a)}`));
+  report.templates
+    .filter((t) => t.label === 'new' || t.label === 'surging')
+    .slice(0, 6)
+    .forEach((t, i) => add(4, 30 + i * 3, `${t.service} [${t.label}] ${t.incidentCount}× ${t.template.replace(/\s+/g, ' ')}`));
+  const nProblems = report.problems.reduce((s, p) => s + p.count, 0);
+  if (nProblems) add(5, 100, `${nProblems} unparsed lines in ${new Set(report.problems.map((p) => p.origin)).size} files`);
+
+  const render = (kept: Item[]): string => {
+    const lines: string[] = [];
+    let section = -1;
+    for (const it of [...kept].sort((a, b) => a.order - b.order)) {
+      if (it.section !== section) {
+        section = it.section;
+        const title = SECTIONS[section];
+        if (title) lines.push(`${title}:`);
+      }
+      lines.push(it.text);
+    }
+    return lines.join('\n');
+  };
+  const kept = [...items].sort((a, b) => a.priority - b.priority || a.order - b.order);
+  let text = render(kept);
+  while (text.length > budgetChars && kept.length > 1) {
+    kept.pop();
+    text = render(kept);
+  }
+  return truncateWords(text, budgetChars);
+}

@@ -1,0 +1,224 @@
+// Turns raw exposed series into signals a person reasons about: counters into per-second rates,
+// histogram buckets into p50/p99, summaries into their quantiles, gauges as they are.
+
+import type { MetricSeries, SeriesAnomaly } from '../types';
+
+export type Kind = SeriesAnomaly['kind'];
+
+/** A derived, analysable time series. */
+export interface Signal {
+  key: string;
+  service: string;
+  family: string;
+  metric: string;
+  kind: Kind;
+  unit: string;
+  points: Array<[number, number]>;
+}
+
+const STATUS_LABELS = ['status', 'code', 'status_code', 'http_status'];
+
+function finitePoints(points: ReadonlyArray<[number, number]>): Array<[number, number]> {
+  return points.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
+}
+
+/** Per-second rate of a counter; a drop is a reset, so the new value is the increase since it. */
+export function counterRate(points: ReadonlyArray<[number, number]>): Array<[number, number]> {
+  const pts = finitePoints(points);
+  const out: Array<[number, number]> = [];
+  for (let i = 1; i < pts.length; i++) {
+    const [t0, v0] = pts[i - 1] as [number, number];
+    const [t1, v1] = pts[i] as [number, number];
+    const dt = (t1 - t0) / 1000;
+    if (dt <= 0) continue;
+    const inc = v1 >= v0 ? v1 - v0 : v1;
+    out.push([t1, inc / dt]);
+  }
+  return out;
+}
+
+/** Prometheus histogram_quantile over cumulative bucket counts ([le, count], any order). */
+export function histogramQuantile(q: number, buckets: ReadonlyArray<readonly [number, number]>): number {
+  const b = [...buckets].sort((x, y) => x[0] - y[0]);
+  const last = b[b.length - 1];
+  if (!last || last[0] !== Infinity) return Number.NaN;
+  const total = last[1];
+  if (!(total > 0)) return Number.NaN;
+  const rank = q * total;
+  let i = b.findIndex((x) => x[1] >= rank);
+  if (i < 0) i = b.length - 1;
+  const cur = b[i] as readonly [number, number];
+  if (cur[0] === Infinity) return b.length > 1 ? (b[b.length - 2] as readonly [number, number])[0] : Number.NaN;
+  const prev = i > 0 ? (b[i - 1] as readonly [number, number]) : null;
+  const start = prev ? prev[0] : Math.min(0, cur[0]);
+  const below = prev ? prev[1] : 0;
+  const inBucket = cur[1] - below;
+  if (inBucket <= 0) return cur[0];
+  return start + (cur[0] - start) * ((rank - below) / inBucket);
+}
+
+/** Classifies a series by name and labels: saturation first (cpu_seconds is not latency), then errors, latency, traffic. */
+export function classify(name: string, labels: Record<string, string>): Kind {
+  const n = name.toLowerCase();
+  if (/cpu|memory|mem_|heap|connections|conn_|activity|pool|queue|depth|backlog|utiliz|saturation|threads|clients|disk|_fds/.test(n)) return 'saturation';
+  const status = STATUS_LABELS.map((l) => labels[l]).find((v) => v !== undefined);
+  if (status !== undefined && /^5(\d\d|xx)$/i.test(status)) return 'errors';
+  if (/error|fail|exception|timeout|rejected/.test(n)) return 'errors';
+  if (/duration|latency|response_time|_seconds/.test(n)) return 'latency';
+  if (/requests|_total|rps|throughput|messages|ops|commands/.test(n)) return 'traffic';
+  return 'other';
+}
+
+const UNIT_ALIASES: Record<string, string> = { seconds: 's', second: 's', byte: 'bytes', ratio: 'ratio', percent: '%' };
+
+function unitOf(s: MetricSeries): string {
+  if (s.unit) return UNIT_ALIASES[s.unit] ?? s.unit;
+  if (/_seconds(_total)?$|_seconds_(bucket|sum|count)$/.test(s.name) || /_seconds$/.test(s.family)) return 's';
+  if (/_bytes/.test(s.name)) return 'bytes';
+  if (/_ratio$/.test(s.name)) return 'ratio';
+  if (/_percent$/.test(s.name)) return '%';
+  return '';
+}
+
+function human(family: string): string {
+  const base = family.replace(/_(total|seconds|bytes|ratio|count)$/g, '').replace(/^(nginx_http_|nginx_|http_|process_)/, '');
+  if (/request_duration|latency|response_time/.test(base)) return 'latency';
+  return base.replace(/_/g, ' ');
+}
+
+function labelKey(labels: Record<string, string>, omit: readonly string[]): string {
+  return Object.keys(labels)
+    .filter((k) => !omit.includes(k))
+    .sort()
+    .map((k) => `${k}="${labels[k]}"`)
+    .join(',');
+}
+
+/** Sums aligned series point-wise by timestamp. */
+function sumByTime(list: ReadonlyArray<ReadonlyArray<[number, number]>>): Array<[number, number]> {
+  const acc = new Map<number, number>();
+  for (const pts of list) for (const [t, v] of pts) acc.set(t, (acc.get(t) ?? 0) + v);
+  return [...acc.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+function statusClass(labels: Record<string, string>): string | null {
+  for (const l of STATUS_LABELS) {
+    const v = labels[l];
+    if (v !== undefined) return /^\d/.test(v) ? `${v[0]}xx` : v;
+  }
+  return null;
+}
+
+function histogramSignals(group: MetricSeries[], out: Signal[]): void {
+  const first = group[0] as MetricSeries;
+  // ts -> le -> per-second rate of that bucket
+  const byTs = new Map<number, Array<[number, number]>>();
+  let nBuckets = 0;
+  for (const s of group) {
+    const le = Number(s.labels.le === '+Inf' ? Infinity : s.labels.le);
+    if (Number.isNaN(le)) continue;
+    nBuckets++;
+    for (const [t, r] of counterRate(s.points)) {
+      const row = byTs.get(t) ?? [];
+      row.push([le, r]);
+      byTs.set(t, row);
+    }
+  }
+  const times = [...byTs.keys()].sort((a, b) => a - b);
+  const lk = labelKey(first.labels, ['le', 'service']);
+  for (const [q, tag] of [[0.99, 'p99'], [0.5, 'p50']] as const) {
+    const pts: Array<[number, number]> = [];
+    for (const t of times) {
+      const row = byTs.get(t) as Array<[number, number]>;
+      if (row.length !== nBuckets) continue; // a bucket missing at this scrape: skip rather than guess
+      const v = histogramQuantile(q, row);
+      if (Number.isFinite(v)) pts.push([t, v]);
+    }
+    out.push({
+      key: `${first.family}:${tag}{service="${first.service}"${lk ? `,${lk}` : ''}}`,
+      service: first.service,
+      family: first.family,
+      metric: `${tag} ${human(first.family)}`,
+      kind: classify(first.family, first.labels) === 'saturation' ? 'saturation' : 'latency',
+      unit: unitOf(first),
+      points: pts,
+    });
+  }
+}
+
+/** Derives the analysable signals from raw series (see file comment). */
+export function deriveSignals(series: readonly MetricSeries[]): Signal[] {
+  const out: Signal[] = [];
+  const histos = new Map<string, MetricSeries[]>();
+  const counters = new Map<string, MetricSeries[]>();
+  const summaries = new Map<string, MetricSeries[]>();
+  const add = (m: Map<string, MetricSeries[]>, k: string, s: MetricSeries): void => {
+    const list = m.get(k);
+    if (list) list.push(s);
+    else m.set(k, [s]);
+  };
+  for (const s of series) {
+    const isBucket = s.name.endsWith('_bucket') && s.labels.le !== undefined;
+    if (isBucket) {
+      const k = `${s.service}|${s.family}|${labelKey(s.labels, ['le'])}`;
+      add(histos, k, s);
+      continue;
+    }
+    // _sum/_count of histograms and summaries duplicate what the buckets and quantiles say.
+    if ((s.type === 'histogram' || s.type === 'summary') && /_(sum|count)$/.test(s.name)) continue;
+    if (s.labels.quantile !== undefined) {
+      const k = `${s.service}|${s.family}|${labelKey(s.labels, ['quantile'])}`;
+      add(summaries, k, s);
+      continue;
+    }
+    const isCounter = s.type === 'counter' || (s.type === 'unknown' && s.name.endsWith('_total'));
+    if (isCounter) {
+      const cls = statusClass(s.labels);
+      const k = cls ? `${s.service}|${s.name}|${cls}` : `${s.service}|${s.name}|${labelKey(s.labels, [])}`;
+      add(counters, k, s);
+      continue;
+    }
+    out.push({
+      key: `${s.name}{${labelKey(s.labels, [])}}`,
+      service: s.service,
+      family: s.family,
+      metric: human(s.family),
+      kind: classify(s.name, s.labels),
+      unit: unitOf(s),
+      points: finitePoints(s.points),
+    });
+  }
+  for (const group of histos.values()) histogramSignals(group, out);
+  for (const group of summaries.values()) {
+    // Prefer p99, else the highest quantile exposed.
+    const pick = [...group].sort((a, b) => Number(b.labels.quantile) - Number(a.labels.quantile));
+    const s = pick.find((x) => Number(x.labels.quantile) === 0.99) ?? (pick[0] as MetricSeries);
+    const q = Number(s.labels.quantile);
+    out.push({
+      key: `${s.name}{${labelKey(s.labels, [])}}`,
+      service: s.service,
+      family: s.family,
+      metric: `p${Math.round(q * 100)} ${human(s.family)}`,
+      kind: classify(s.family, s.labels) === 'saturation' ? 'saturation' : 'latency',
+      unit: unitOf(s),
+      points: finitePoints(s.points),
+    });
+  }
+  for (const group of counters.values()) {
+    const first = group[0] as MetricSeries;
+    const cls = statusClass(first.labels);
+    const kind = classify(first.name, cls ? { status: cls } : first.labels);
+    const baseUnit = unitOf(first);
+    const name = human(first.family);
+    out.push({
+      key: cls ? `${first.name}:rate{service="${first.service}",status="${cls}"}` : `${first.name}:rate{${labelKey(first.labels, [])}}`,
+      service: first.service,
+      family: first.family,
+      metric: cls ? `${cls} ${name === 'requests' ? 'rate' : name}` : name === 'cpu' ? 'cpu' : `${name} rate`,
+      kind,
+      unit: baseUnit === 's' ? 'cores' : /request/.test(first.name) ? 'req/s' : '/s',
+      points: sumByTime(group.map((s) => counterRate(s.points))),
+    });
+  }
+  return out;
+}

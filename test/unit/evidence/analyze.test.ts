@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyze } from '../../../src/evidence/analyze';
+import { FilesSource } from '../../../src/evidence/sources/files';
+import type { EvidenceSource, LogEvent, TriageReport } from '../../../src/evidence/types';
+import { generateScenario, type GroundTruth, type RootCause } from '../../../src/scripts/scenario';
+
+const EXAMPLE = join(__dirname, '../../../examples/scenarios/checkout-latency');
+
+describe('analyze on the committed example (payments v4.2.0 exhausts its connection pool)', () => {
+  let report: TriageReport;
+  beforeAll(async () => {
+    report = await analyze(new FilesSource(EXAMPLE));
+  });
+
+  it('ranks payments first with its deploy as the change', () => {
+    expect(report.suspects[0]).toMatchObject({ service: 'payments', change: 'chg-1044' });
+    expect(report.suspects[0]?.evidence.join('\n')).toMatch(/latency/);
+  });
+
+  it('estimates the onset within a scrape of the true one, before the channel opened', () => {
+    // README ground truth: onset 03:02:06Z, channel opened 03:08:43Z
+    const onset = Date.parse(report.onset);
+    expect(Math.abs(onset - Date.parse('2026-11-27T03:02:06Z'))).toBeLessThanOrEqual(15_000);
+    expect(report.window.to).toBe('2026-11-27T03:08:43.000Z');
+  });
+
+  it('names every red herring and ranks none of them first', () => {
+    const rh = report.red_herrings;
+    expect(rh.some((h) => h.kind === 'steady_error' && h.service === 'inventory' && /refresh token|cache miss/.test(h.what))).toBe(true);
+    expect(rh.some((h) => h.kind === 'unrelated_change' && h.what.includes('notifications v1.8.3'))).toBe(true);
+    expect(rh.some((h) => h.kind === 'unrelated_change' && h.service === 'api-gateway' && h.why.includes('after onset'))).toBe(true);
+    for (const loud of ['api-gateway', 'checkout', 'web']) {
+      expect(rh.some((h) => h.kind === 'downstream_symptom' && h.service === loud && h.why.includes('payments'))).toBe(true);
+    }
+    expect(['inventory', 'notifications', 'api-gateway', 'checkout', 'web']).not.toContain(report.suspects[0]?.service);
+  });
+
+  it('writes a digest within its budget that starts with the answer', () => {
+    expect(report.digest.length).toBeLessThanOrEqual(3500);
+    expect(report.digest).toContain('1. payments');
+  });
+
+  it('uses a given onset instead of estimating one', async () => {
+    const onset = Date.parse('2026-11-27T03:02:00Z');
+    const r = await analyze(new FilesSource(EXAMPLE), { onset });
+    expect(r.onset).toBe('2026-11-27T03:02:00.000Z');
+    expect(r.window.from).toBe('2026-11-27T02:02:00.000Z');
+  });
+});
+
+describe('analyze on other generated scenarios', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scout-scenarios-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cases: Array<[RootCause, number]> = [
+    ['inventory', 7],
+    ['checkout', 1234],
+    ['payments', 99],
+  ];
+  it.each(cases)('finds root cause %s (seed %i) and its deploy', async (rootCause, seed) => {
+    const out = join(dir, `${rootCause}-${seed}`);
+    const truth: GroundTruth = generateScenario({ seed, rootCause, out });
+    const report = await analyze(new FilesSource(out));
+    expect(report.suspects[0]?.service).toBe(rootCause);
+    expect(report.suspects[0]?.change).toBe(truth.culpritChange);
+    expect(Math.abs(Date.parse(report.onset) - truth.timeline.onset)).toBeLessThanOrEqual(30_000);
+    const downstream = report.red_herrings.filter((h) => h.kind === 'downstream_symptom').map((h) => h.service);
+    expect(downstream.sort()).toEqual([...truth.downstream].sort());
+    expect(report.red_herrings.some((h) => h.kind === 'unrelated_change' && h.service === 'notifications')).toBe(true);
+  });
+});
+
+describe('analyze without metrics', () => {
+  it('falls back to the incident start as onset, says so, and still ranks from new log errors', async () => {
+    const started = Date.parse('2026-11-27T03:00:00Z');
+    const events: LogEvent[] = [];
+    for (let i = 0; i < 60; i++) events.push({ ts: started - 3_600_000 + i * 60_000, service: 'cart', origin: 'logs/cart.log', line: i + 1, text: `cart updated id=${i}`, level: 'info' });
+    for (let i = 0; i < 20; i++) events.push({ ts: started + i * 15_000, service: 'cart', origin: 'logs/cart.log', line: 100 + i, text: `ERROR connection refused to db-${i % 3}`, level: 'error' });
+    const source: EvidenceSource = {
+      name: 'memory',
+      capabilities: async () => ({ signals: ['logs'], services: ['cart'], labels: [] }),
+      clock: async () => started + 600_000,
+      incident: async () => ({ startedAt: started }),
+      logs: async function* (q) {
+        for (const e of events) if (e.ts >= q.from && e.ts <= q.to) yield e;
+      },
+      metrics: async () => [],
+      changes: async () => [],
+      topology: async () => null,
+      problems: () => [],
+    };
+    const report = await analyze(source);
+    expect(report.onset).toBe('2026-11-27T03:00:00.000Z');
+    expect(report.problems.some((p) => p.problem.includes('no metric change point'))).toBe(true);
+    expect(report.suspects[0]?.service).toBe('cart');
+  });
+});

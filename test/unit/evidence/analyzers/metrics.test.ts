@@ -1,0 +1,87 @@
+import { detectAnomalies, estimateOnset, serviceScores } from '../../../../src/evidence/analyzers/metrics';
+import type { AnalysisWindow, MetricSeries } from '../../../../src/evidence/types';
+
+const S = 15_000;
+const T0 = Date.parse('2026-11-27T02:00:00Z');
+const ONSET = T0 + 240 * S; // one hour of baseline
+
+/** Deterministic wiggle in [-1, 1] so baselines have a spread. */
+const wiggle = (i: number): number => Math.sin(i * 1.7) * 0.5 + Math.sin(i * 0.37) * 0.5;
+
+function gauge(service: string, name: string, f: (i: number) => number, n = 300): MetricSeries {
+  return { name, family: name, type: 'gauge', service, labels: { service }, points: Array.from({ length: n }, (_, i) => [T0 + i * S, f(i)] as [number, number]) };
+}
+
+const window: AnalysisWindow = { from: T0, onset: ONSET, to: T0 + 299 * S };
+
+describe('detectAnomalies', () => {
+  it('reports a step change with its onset, baseline, current value and a sparkline', () => {
+    const s = gauge('payments', 'db_latency_seconds', (i) => (i < 240 ? 0.1 : 2) + 0.01 * wiggle(i));
+    const [a, ...rest] = detectAnomalies([s], window);
+    expect(rest).toHaveLength(0);
+    expect(a?.service).toBe('payments');
+    expect(a?.kind).toBe('latency');
+    expect(a?.direction).toBe('up');
+    expect(a?.changeAt).toBe(ONSET);
+    expect(a?.baseline).toBeCloseTo(0.1, 1);
+    expect(a?.current).toBeCloseTo(2, 1);
+    expect(a?.score).toBeGreaterThan(10);
+    expect(a?.sparkline.endsWith('█')).toBe(true);
+  });
+
+  it('ignores a series that only wiggles', () => {
+    expect(detectAnomalies([gauge('web', 'cpu_usage', (i) => 0.5 + 0.02 * wiggle(i))], window)).toEqual([]);
+  });
+
+  it('handles gaps and NaN samples', () => {
+    const s = gauge('inventory', 'queue_depth', (i) => (i % 7 === 0 ? Number.NaN : i < 240 ? 10 + wiggle(i) : 80 + wiggle(i)));
+    s.points = s.points.filter((_, i) => i < 100 || i > 130); // a 7-minute scrape gap in the baseline
+    const [a] = detectAnomalies([s], window);
+    expect(a?.kind).toBe('saturation');
+    expect(a?.current).toBeCloseTo(80, 0);
+    expect(Math.abs((a?.changeAt ?? 0) - ONSET)).toBeLessThanOrEqual(S);
+  });
+
+  it('survives a counter reset during the incident without reporting a traffic crash', () => {
+    const counter: MetricSeries = {
+      name: 'http_requests_total',
+      family: 'http_requests',
+      type: 'counter',
+      service: 'checkout',
+      labels: { service: 'checkout', status: '200' },
+      // 10 req/s throughout; the process restarts at i = 260 and counts from 0 again
+      points: Array.from({ length: 300 }, (_, i) => [T0 + i * S, i < 260 ? 150 * i : 150 * (i - 260)] as [number, number]),
+    };
+    expect(detectAnomalies([counter], window)).toEqual([]);
+  });
+
+  it('ranks services by their strongest anomalies', () => {
+    const an = detectAnomalies(
+      [
+        gauge('payments', 'db_latency_seconds', (i) => (i < 240 ? 0.1 : 2) + 0.01 * wiggle(i)),
+        gauge('checkout', 'cpu_usage', (i) => (i < 240 ? 0.5 : 0.7) + 0.02 * wiggle(i)),
+      ],
+      window,
+    );
+    expect(serviceScores(an).map((s) => s.service)).toEqual(['payments', 'checkout']);
+  });
+});
+
+describe('estimateOnset', () => {
+  it('takes the earliest credible change among the strongest shifts, not an early drift', () => {
+    const series = [
+      gauge('payments', 'p_latency_seconds', (i) => (i < 240 ? 0.1 : 2) + 0.01 * wiggle(i)),
+      gauge('checkout', 'c_latency_seconds', (i) => (i < 242 ? 0.1 : 2.5) + 0.01 * wiggle(i)),
+      gauge('web', 'w_errors', (i) => (i < 243 ? 1 : 40) + 0.1 * wiggle(i)),
+      // a slow unrelated shift 50 minutes earlier, weaker than the incident
+      gauge('redis', 'redis_memory_bytes', (i) => (i < 40 ? 1e9 : 1.3e9) + 1e6 * wiggle(i)),
+    ];
+    const est = estimateOnset(series, T0, T0 + 299 * S);
+    expect(est?.onset).toBe(ONSET);
+    expect(est?.basis[0]).toContain('p_latency_seconds');
+  });
+
+  it('returns null when nothing shifted', () => {
+    expect(estimateOnset([gauge('web', 'cpu', (i) => 1 + 0.01 * wiggle(i))], T0, T0 + 299 * S)).toBeNull();
+  });
+});

@@ -1,0 +1,90 @@
+import { correlateChanges } from '../../../../src/evidence/analyzers/changes';
+import { rankServices } from '../../../../src/evidence/analyzers/ranking';
+import type { Change, SeriesAnomaly, TemplateStat, Topology } from '../../../../src/evidence/types';
+
+const ONSET = Date.parse('2026-11-27T03:02:10Z');
+const window = { from: ONSET - 3_600_000, onset: ONSET, to: ONSET + 600_000 };
+// web -> api -> checkout -> payments -> postgres; notifications on the side
+const topology: Topology = {
+  services: [
+    { name: 'web', kind: 'edge', calls: ['api'] },
+    { name: 'api', kind: 'service', calls: ['checkout'] },
+    { name: 'checkout', kind: 'service', calls: ['payments', 'notifications'] },
+    { name: 'payments', kind: 'service', calls: ['postgres'] },
+    { name: 'postgres', kind: 'db', calls: [] },
+    { name: 'notifications', kind: 'service', calls: [] },
+  ],
+};
+
+function anomaly(service: string, kind: SeriesAnomaly['kind'], score: number, metric = kind === 'errors' ? '5xx rate' : 'p99 latency'): SeriesAnomaly {
+  return { key: `${metric}{service="${service}"}`, service, metric, family: metric, kind, unit: kind === 'latency' ? 's' : 'req/s', changeAt: ONSET, baseline: 0.1, current: 2, score, direction: 'up', sparkline: '▁▁█' };
+}
+
+function template(service: string, label: TemplateStat['label'], text: string, baselineCount: number, incidentCount: number, level = 'error'): TemplateStat {
+  return { id: `${service}-${text.length}`, template: text, service, level, baselineCount, incidentCount, ratio: baselineCount ? (incidentCount / 10) / (baselineCount / 60) : Infinity, firstSeen: ONSET + 5000, label, samples: [text] };
+}
+
+const deploy = (id: string, service: string, secondsBefore: number): Change => ({ id, service, kind: 'deploy', summary: `${service} ${id}`, time: ONSET - secondsBefore * 1000 });
+
+describe('rankServices', () => {
+  it('blames the deepest anomalous dependency, even when callers are louder', () => {
+    const anomalies = [anomaly('api', 'errors', 5000), anomaly('checkout', 'errors', 3000), anomaly('payments', 'latency', 40)];
+    const { suspects, redHerrings } = rankServices({ anomalies, templates: [], changes: [], topology });
+    expect(suspects[0]?.service).toBe('payments');
+    const api = suspects.find((s) => s.service === 'api');
+    expect(api?.against.join(' ')).toContain('downstream of anomalous payments');
+    const downstream = redHerrings.filter((h) => h.kind === 'downstream_symptom').map((h) => h.service);
+    expect(downstream).toEqual(expect.arrayContaining(['api', 'checkout']));
+    expect(redHerrings.find((h) => h.service === 'api')?.why).toMatch(/^downstream symptom: api's 5xx rate follows payments's p99 latency/);
+  });
+
+  it('keeps a caller on top when it has its own new error and a deploy right before onset', () => {
+    const anomalies = [anomaly('checkout', 'errors', 300), anomaly('payments', 'latency', 40)];
+    const templates = [template('checkout', 'new', 'panic recovered err=<*>', 0, 40)];
+    const changes = correlateChanges([deploy('chg-7', 'checkout', 30)], anomalies, topology, window);
+    const { suspects } = rankServices({ anomalies, templates, changes, topology });
+    expect(suspects[0]?.service).toBe('checkout');
+    expect(suspects[0]?.change).toBe('chg-7');
+    expect(suspects[0]?.evidence.join('\n')).toContain('panic recovered');
+  });
+
+  it('does not let a caller escape with a deploy but no error of its own', () => {
+    const anomalies = [anomaly('checkout', 'errors', 300), anomaly('payments', 'latency', 40)];
+    const changes = correlateChanges([deploy('chg-8', 'checkout', 30)], anomalies, topology, window);
+    expect(rankServices({ anomalies, templates: [], changes, topology }).suspects[0]?.service).toBe('payments');
+  });
+
+  it('labels an error that was already frequent before onset a red herring and does not count it', () => {
+    const anomalies = [anomaly('payments', 'latency', 40)];
+    const steady = template('notifications', 'steady', 'failed to refresh token, retrying', 60, 10);
+    const { suspects, redHerrings } = rankServices({ anomalies, templates: [steady], changes: [], topology });
+    expect(suspects.map((s) => s.service)).toEqual(['payments']);
+    const h = redHerrings.find((x) => x.kind === 'steady_error');
+    expect(h?.service).toBe('notifications');
+    expect(h?.why).toContain('already frequent before onset');
+  });
+
+  it('discounts an unrelated deploy in the same hour and names it', () => {
+    const anomalies = [anomaly('payments', 'latency', 40)];
+    const changes = correlateChanges([deploy('chg-1', 'notifications', 25 * 60), deploy('chg-2', 'payments', 25)], anomalies, topology, window);
+    const { suspects, redHerrings } = rankServices({ anomalies, templates: [], changes, topology });
+    expect(suspects[0]).toMatchObject({ service: 'payments', change: 'chg-2' });
+    expect(suspects.some((s) => s.service === 'notifications')).toBe(false);
+    const h = redHerrings.find((x) => x.kind === 'unrelated_change');
+    expect(h?.service).toBe('notifications');
+    expect(h?.why).toContain('no anomaly');
+  });
+
+  it('names a change that came after the onset as a red herring', () => {
+    const anomalies = [anomaly('payments', 'latency', 40)];
+    const changes = correlateChanges([deploy('chg-3', 'api', -240)], anomalies, topology, window);
+    const h = rankServices({ anomalies, templates: [], changes, topology }).redHerrings.find((x) => x.kind === 'unrelated_change');
+    expect(h?.why).toBe('came 4 min after onset');
+  });
+
+  it('counts new error templates as evidence for a service with no metric anomaly', () => {
+    const { suspects } = rankServices({ anomalies: [], templates: [template('payments', 'new', 'PSQLException: timeout', 0, 30)], changes: [], topology: null });
+    expect(suspects[0]?.service).toBe('payments');
+    expect(suspects[0]?.reason).toContain('new error');
+  });
+});
