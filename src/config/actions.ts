@@ -79,6 +79,11 @@ const action = z
     run,
     precondition: run.optional(),
     approval,
+    /** When the synthesis may propose this action on its own: the top hypothesis implicates a change of one of these kinds. */
+    suggest: z
+      .object({ change_kinds: z.array(z.enum(['deploy', 'config', 'flag', 'infra'])).min(1) })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((a, ctx) => {
@@ -87,6 +92,9 @@ const action = z
       if (!r) continue;
       for (const name of placeholders(r)) {
         if (!(name in a.params)) ctx.addIssue({ code: 'custom', path: [key], message: `uses {${name}} but params has no "${name}"` });
+      }
+      if ('command' in r && /\{/.test(r.command[0] ?? '')) {
+        ctx.addIssue({ code: 'custom', path: [key, 'command', 0], message: 'the program (argv[0]) must be fixed, not a parameter' });
       }
       if ('http' in r && /[{}]/.test(r.http.url.split('/')[2] ?? '')) {
         ctx.addIssue({ code: 'custom', path: [key, 'http', 'url'], message: 'parameters may not appear in the URL host' });

@@ -1,0 +1,226 @@
+// The action catalog: the only things Incident Scout can change. Validates typed parameters and
+// renders the exact argv or HTTP request a proposal freezes. Pure: no I/O.
+import type { ActionParamSpec, ActionRun, ActionSpec } from '../config/actions';
+import { requiredApprovals } from '../config/actions';
+import { ProposalInvalid } from '../domain/errors';
+import type { ParamValue, RenderedAction } from '../domain/types';
+
+/** `{param}` (not `${SECRET}`), as in src/config/actions.ts. */
+const PLACEHOLDER = /(?<!\$)\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g;
+const HAS_PLACEHOLDER = /(?<!\$)\{[a-zA-Z_][a-zA-Z0-9_]*\}/;
+/** Strings reaching a command or request stay short and printable. */
+const MAX_STRING = 256;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export type Params = Record<string, ParamValue>;
+
+/** The catalog loaded from Config.actions. */
+export class Catalog {
+  private readonly byId: Map<string, ActionSpec>;
+
+  constructor(actions: readonly ActionSpec[]) {
+    this.byId = new Map(actions.map((a) => [a.id, a]));
+  }
+
+  /** The action with this id, or ProposalInvalid naming the known ids. */
+  get(id: string): ActionSpec {
+    const action = this.byId.get(id);
+    if (!action) {
+      throw new ProposalInvalid(`There is no action "${truncate(id, 60)}" in the catalog. Known actions: ${[...this.byId.keys()].join(', ')}.`);
+    }
+    return action;
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  all(): ActionSpec[] {
+    return [...this.byId.values()];
+  }
+
+  /** Listing for `/triage actions` and help. */
+  summary(): Array<{ id: string; title: string; risk: string; params: string[]; required: number }> {
+    return this.all().map((a) => ({
+      id: a.id,
+      title: a.title,
+      risk: a.risk,
+      params: Object.entries(a.params).map(([name, p]) => describeParam(name, p)),
+      required: requiredApprovals(a),
+    }));
+  }
+}
+
+/** `name=<type>` with its constraints, for help text and refusals. */
+export function describeParam(name: string, p: ActionParamSpec): string {
+  const parts: string[] = [];
+  if (p.enum) parts.push(p.enum.join('|'));
+  else if (p.type === 'integer') parts.push(`integer${p.min !== undefined || p.max !== undefined ? ` ${p.min ?? ''}..${p.max ?? ''}` : ''}`);
+  else if (p.type === 'boolean') parts.push('true|false');
+  else parts.push(`text matching ${p.pattern ?? ''}`);
+  if (p.default !== undefined) parts.push(`default ${String(p.default)}`);
+  return `${name}=<${parts.join(', ')}>`;
+}
+
+/**
+ * Checks raw parameters against the action's schema and returns them typed, defaults applied.
+ * Strings from `/triage propose key=value` are coerced (integers, true/false). Unknown or missing
+ * parameters and values outside the schema throw ProposalInvalid with the reason.
+ */
+export function validateParams(action: ActionSpec, raw: Record<string, unknown>): Params {
+  const out: Params = {};
+  const unknown = Object.keys(raw).filter((k) => !Object.prototype.hasOwnProperty.call(action.params, k));
+  if (unknown.length > 0) {
+    throw new ProposalInvalid(
+      `${action.id} has no parameter ${unknown.map((k) => `"${truncate(k, 40)}"`).join(', ')}. It takes: ${paramList(action)}.`,
+    );
+  }
+  for (const [name, spec] of Object.entries(action.params)) {
+    const given = Object.prototype.hasOwnProperty.call(raw, name) ? raw[name] : undefined;
+    if (given === undefined || given === null) {
+      if (spec.default === undefined) throw new ProposalInvalid(`${action.id} needs ${describeParam(name, spec)}.`);
+      out[name] = checkValue(action.id, name, spec, spec.default);
+      continue;
+    }
+    out[name] = checkValue(action.id, name, spec, given);
+  }
+  return out;
+}
+
+function checkValue(actionId: string, name: string, spec: ActionParamSpec, value: unknown): ParamValue {
+  const bad = (why: string): never => {
+    throw new ProposalInvalid(`${actionId}: ${name}=${shown(value)} ${why} (expected ${describeParam(name, spec)}).`);
+  };
+  let typed: ParamValue;
+  if (spec.type === 'integer') {
+    if (typeof value === 'number') typed = value;
+    else if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim())) typed = Number(value.trim());
+    else return bad('is not an integer');
+    if (!Number.isSafeInteger(typed)) return bad('is not an integer');
+    if (spec.min !== undefined && typed < spec.min) return bad(`is below the minimum ${spec.min}`);
+    if (spec.max !== undefined && typed > spec.max) return bad(`is above the maximum ${spec.max}`);
+  } else if (spec.type === 'boolean') {
+    if (typeof value === 'boolean') typed = value;
+    else if (value === 'true' || value === 'false') typed = value === 'true';
+    else return bad('is not true or false');
+  } else {
+    if (typeof value !== 'string') return bad('is not text');
+    if (value.length > MAX_STRING) return bad(`is longer than ${MAX_STRING} characters`);
+    if (CONTROL.test(value)) return bad('contains control characters');
+    if (spec.pattern && !anchored(spec.pattern).test(value)) return bad(`does not match ${spec.pattern}`);
+    typed = value;
+  }
+  if (spec.enum && !spec.enum.some((e) => e === typed)) return bad(`is not one of ${spec.enum.join(', ')}`);
+  return typed;
+}
+
+/** The manifest pattern, matched against the whole value whether or not it was written with ^...$. */
+export function anchored(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`, 'u');
+}
+
+/**
+ * True when the pattern itself begins with a literal "-" (e.g. `^-?[0-9]+$`): only then may a
+ * value start an argv element with a dash. A "-" inside a character class (`[a-z-]`) does not count.
+ */
+export function patternAllowsLeadingDash(pattern: string | undefined): boolean {
+  if (!pattern) return false;
+  const body = pattern.replace(/^\^/, '').replace(/^\(\?:/, '');
+  return body.startsWith('-') || body.startsWith('\\-');
+}
+
+/** Renders the action's run template with validated params: the exact argv or request a proposal freezes. */
+export function render(action: ActionSpec, params: Params): RenderedAction {
+  return renderRun(action, action.run, params);
+}
+
+/** Renders the action's precondition, or null when it has none. */
+export function renderPrecondition(action: ActionSpec, params: Params): RenderedAction | null {
+  return action.precondition ? renderRun(action, action.precondition, params) : null;
+}
+
+function renderRun(action: ActionSpec, run: ActionRun, params: Params): RenderedAction {
+  if ('command' in run) return { kind: 'command', argv: run.command.map((el, i) => renderArg(action, el, i, params)) };
+  const h = run.http;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h.headers)) headers[k] = fill(action, v, params, (s) => s);
+  return {
+    kind: 'http',
+    method: h.method,
+    url: renderUrl(action, h.url, params),
+    headers,
+    body: h.body === undefined ? null : renderBody(action, h.body, params),
+  };
+}
+
+/** One argv element: every placeholder fills its place inside THIS element, never split, no shell. */
+function renderArg(action: ActionSpec, template: string, index: number, params: Params): string {
+  if (index === 0 && HAS_PLACEHOLDER.test(template)) {
+    throw new ProposalInvalid(`${action.id}: the program to run must be fixed in the manifest.`);
+  }
+  const value = fill(action, template, params, (s) => s);
+  if (value.startsWith('-') && !template.startsWith('-')) {
+    const lead = /^\{([a-zA-Z_][a-zA-Z0-9_]*)\}/.exec(template);
+    const name = lead?.[1];
+    const leadValue = name !== undefined ? params[name] : undefined;
+    const ok = name !== undefined && leadValue !== undefined && String(leadValue).startsWith('-') && patternAllowsLeadingDash(action.params[name]?.pattern);
+    if (!ok) {
+      throw new ProposalInvalid(
+        `${action.id}: ${name ?? 'a parameter'}=${shown(leadValue ?? value)} would start a command argument with "-", which could be read as an option. Refused.`,
+      );
+    }
+  }
+  return value;
+}
+
+/** The URL's scheme, host and port are fixed; params fill the path and query, URL-encoded. */
+function renderUrl(action: ActionSpec, template: string, params: Params): string {
+  const fixed = new URL(template.replace(PLACEHOLDER, 'x'));
+  const schemeEnd = template.indexOf('://') + 3;
+  const pathStart = template.indexOf('/', schemeEnd);
+  const head = pathStart < 0 ? template : template.slice(0, pathStart);
+  const tail = pathStart < 0 ? '' : template.slice(pathStart);
+  if (HAS_PLACEHOLDER.test(head)) throw new ProposalInvalid(`${action.id}: parameters may not appear in the URL host.`);
+  const url = head + fill(action, tail, params, encodeURIComponent);
+  const parsed = new URL(url);
+  if (parsed.origin !== fixed.origin) throw new ProposalInvalid(`${action.id}: the rendered URL left its fixed host.`);
+  return url;
+}
+
+/** A string that is exactly "{param}" becomes the typed JSON value; longer strings get text substitution. */
+function renderBody(action: ActionSpec, node: unknown, params: Params): unknown {
+  if (typeof node === 'string') {
+    const whole = /^\{([a-zA-Z_][a-zA-Z0-9_]*)\}$/.exec(node);
+    if (whole) return lookup(action, whole[1] as string, params);
+    return fill(action, node, params, (s) => s);
+  }
+  if (Array.isArray(node)) return node.map((n) => renderBody(action, n, params));
+  if (node !== null && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, renderBody(action, v, params)]));
+  }
+  return node;
+}
+
+function fill(action: ActionSpec, template: string, params: Params, encode: (s: string) => string): string {
+  return template.replace(PLACEHOLDER, (_m, name: string) => encode(String(lookup(action, name, params))));
+}
+
+function lookup(action: ActionSpec, name: string, params: Params): ParamValue {
+  const v = params[name];
+  if (v === undefined) throw new ProposalInvalid(`${action.id}: parameter ${name} has no value.`);
+  return v;
+}
+
+function paramList(action: ActionSpec): string {
+  const list = Object.entries(action.params).map(([n, p]) => describeParam(n, p));
+  return list.length > 0 ? list.join(' ') : 'no parameters';
+}
+
+function shown(value: unknown): string {
+  return truncate(typeof value === 'string' ? JSON.stringify(value) : String(value), 80);
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}

@@ -1,0 +1,292 @@
+// The remediation service: proposals in, decisions by named humans, at most one execution, all audited.
+import type { Logger } from 'pino';
+import type { ActionSpec } from '../config/actions';
+import type { Config } from '../config';
+import { ApprovalDenied, ProposalInvalid, isScoutError } from '../domain/errors';
+import { systemClock, type Clock } from '../domain/time';
+import type { Approval, AuditRecord, Incident, Investigation, Proposal, Synthesis } from '../domain/types';
+import type { TriageReport } from '../evidence/types';
+import type { Store } from '../store/port';
+import { auditFileName, auditJsonLines, auditSummary } from './audit-export';
+import { Catalog } from './catalog';
+import { runApproved } from './execute';
+import type { Executor } from './executor';
+import type { Directory, ProposalView, RemediationNotifier } from './notifier';
+import type { Actor, Remediation } from './port';
+import { createProposal, draftsFromSynthesis, integrityProblem, newProposalId, proposalKey, type ProposalDraft } from './proposals';
+import { decide, expireIfDue, type DecisionOutcome } from './transitions';
+
+export interface RemediationDeps {
+  config: Pick<Config, 'actions'>;
+  store: Store;
+  notifier: RemediationNotifier;
+  directory: Directory;
+  executor: Executor;
+  logger: Logger;
+  clock?: Clock;
+  newId?: () => string;
+}
+
+/** A model-named action (Claude's synthesis): every parameter is untrusted. */
+export interface BrainProposal {
+  actionId: string;
+  params: Record<string, unknown>;
+  evidence: string[];
+  reason: string;
+}
+
+export interface RemediationService extends Remediation {
+  /** After a synthesis: proposes the catalog actions that follow from the top hypothesis. */
+  proposeFromSynthesis(inv: Investigation, synthesis: Synthesis, report: TriageReport | null): Promise<Proposal[]>;
+  /** An action the model named; anything outside the catalog or a param schema is refused and audited (null). */
+  proposeFromBrain(inv: Investigation, req: BrainProposal): Promise<Proposal | null>;
+  /** Expires every pending proposal whose time has passed; returns how many. */
+  expireDue(now?: Date): Promise<number>;
+  /** This incident's proposals, oldest first. */
+  listProposals(incidentId: string): Promise<Proposal[]>;
+}
+
+const VALUE = /^(P-[a-z0-9]{4,32}):([a-f0-9]{64})$/;
+
+/** Builds the remediation service (see RemediationDeps for what it talks to). */
+export function createRemediation(deps: RemediationDeps): RemediationService {
+  const catalog = new Catalog(deps.config.actions);
+  const clock = deps.clock ?? systemClock;
+  const newId = deps.newId ?? newProposalId;
+  const log = deps.logger.child({ component: 'remediation' });
+
+  const audit = async (r: Omit<AuditRecord, 'at'>): Promise<void> => {
+    await deps.store.appendAudit({ at: clock.now().toISOString(), ...r });
+  };
+
+  const approverNames = async (action: ActionSpec): Promise<string[]> => {
+    const users = await Promise.all(action.approval.approvers.users.map((u) => deps.directory.userName(u).catch(() => u)));
+    return [...users, ...action.approval.approvers.usergroups.map((g) => `<!subteam^${g}>`)];
+  };
+
+  const view = async (proposal: Proposal): Promise<ProposalView | null> => {
+    if (!catalog.has(proposal.actionId)) return null;
+    const action = catalog.get(proposal.actionId);
+    return { proposal, action, approverNames: await approverNames(action) };
+  };
+
+  /** Slack being down must not undo a state change that already happened: log and go on. */
+  const show = async (proposal: Proposal, what: 'update' | 'outcome'): Promise<void> => {
+    try {
+      const v = await view(proposal);
+      if (!v) return;
+      if (what === 'update') await deps.notifier.updateCard(v);
+      else await deps.notifier.postOutcome(v);
+    } catch (err) {
+      log.warn({ err, proposalId: proposal.id, what }, 'could not show the proposal in Slack');
+    }
+  };
+
+  const latestThread = async (incidentId: string): Promise<{ investigationId?: string; threadTs?: string }> => {
+    const incident = await deps.store.get<Incident>('incident', incidentId);
+    const last = incident?.investigations[incident.investigations.length - 1];
+    if (!last) return {};
+    const inv = await deps.store.get<Investigation>('investigation', last);
+    return { investigationId: last, ...(inv?.threadTs !== undefined ? { threadTs: inv.threadTs } : {}) };
+  };
+
+  /** Validates, freezes, stores, audits and posts one proposal; a refused draft is audited and rethrown. */
+  const submit = async (draft: ProposalDraft, actorName?: string): Promise<Proposal> => {
+    let proposal: Proposal;
+    try {
+      proposal = createProposal(catalog, draft, clock.now(), newId());
+    } catch (err) {
+      const reason = isScoutError(err) ? err.userMessage : String(err);
+      await audit({
+        kind: 'refusal', incidentId: draft.incidentId, actor: draft.requestedBy,
+        ...(actorName !== undefined ? { actorName } : {}),
+        ...(draft.investigationId !== undefined ? { investigationId: draft.investigationId } : {}),
+        detail: { what: 'proposal', actionId: draft.actionId.slice(0, 80), reason },
+      });
+      throw err;
+    }
+    const key = proposalKey(proposal.incidentId, proposal.id);
+    await deps.store.put('proposal', key, proposal);
+    await audit({
+      kind: 'proposal', incidentId: proposal.incidentId, actor: proposal.requestedBy,
+      ...(actorName !== undefined ? { actorName } : {}),
+      ...(proposal.investigationId !== undefined ? { investigationId: proposal.investigationId } : {}),
+      detail: {
+        proposalId: proposal.id, actionId: proposal.actionId, params: proposal.params, untrustedParams: proposal.untrustedParams,
+        rendered: proposal.rendered, evidence: proposal.evidence, reason: proposal.reason, hash: proposal.hash, expiresAt: proposal.expiresAt,
+      },
+    });
+    try {
+      const v = await view(proposal);
+      if (v) {
+        const ts = await deps.notifier.postCard(v);
+        const saved = await deps.store.update<Proposal>('proposal', key, (cur) => (cur && !cur.messageTs ? { ...cur, messageTs: ts } : undefined));
+        if (saved.value) proposal = saved.value;
+      }
+    } catch (err) {
+      log.warn({ err, proposalId: proposal.id }, 'could not post the approval card');
+    }
+    return proposal;
+  };
+
+  const refuse = async (p: { incidentId: string; investigationId?: string } | null, channelId: string, actor: Actor, name: string, verb: string, proposalId: string, reason: string): Promise<never> => {
+    await audit({
+      kind: 'refusal', incidentId: p?.incidentId ?? channelId, actor: actor.userId, actorName: name,
+      ...(p?.investigationId !== undefined ? { investigationId: p.investigationId } : {}),
+      detail: { what: verb, proposalId, reason },
+    });
+    throw new ApprovalDenied(reason);
+  };
+
+  /** Why this person may not make this decision, or null. Bots never; approvers as the policy names them. */
+  const ineligible = async (action: ActionSpec, p: Proposal, actor: Actor, verb: 'approve' | 'reject'): Promise<string | null> => {
+    if (actor.isBot || (await deps.directory.isBot(actor.userId).catch(() => false))) return 'Bots cannot approve or reject changes.';
+    const named = await isApprover(action, actor.userId);
+    const isRequester = p.requestedBy === actor.userId;
+    if (verb === 'reject') return named || isRequester ? null : `Only the approvers of ${action.id} or the requester can reject it.`;
+    if (!named) return `You are not an approver of ${action.id}. It needs: ${(await approverNames(action)).join(', ')}.`;
+    if (isRequester && !action.approval.allow_requester) return 'You requested this change; someone else must approve it.';
+    return null;
+  };
+
+  const isApprover = async (action: ActionSpec, userId: string): Promise<boolean> => {
+    if (action.approval.approvers.users.includes(userId)) return true;
+    for (const group of action.approval.approvers.usergroups) {
+      try {
+        if ((await deps.directory.usergroupMembers(group)).includes(userId)) return true;
+      } catch (err) {
+        log.warn({ err, group }, 'could not list usergroup members; treating as not a member');
+      }
+    }
+    return false;
+  };
+
+  const decideOn = async (verb: 'approve' | 'reject', req: { actor: Actor; value: string; channelId: string }): Promise<Proposal> => {
+    const name = await deps.directory.userName(req.actor.userId).catch(() => req.actor.userId);
+    const m = VALUE.exec(req.value);
+    if (!m) return refuse(null, req.channelId, req.actor, name, verb, '?', 'This button is not a valid proposal reference; nothing was run.');
+    const [, id, hash] = m as unknown as [string, string, string];
+    const key = proposalKey(req.channelId, id);
+    const stored = await deps.store.get<Proposal>('proposal', key);
+    if (!stored) return refuse(null, req.channelId, req.actor, name, verb, id, 'That proposal does not exist in this channel.');
+    if (!catalog.has(stored.actionId)) return refuse(stored, req.channelId, req.actor, name, verb, id, `The action ${stored.actionId} is no longer in the catalog.`);
+    const action = catalog.get(stored.actionId);
+    const why = await ineligible(action, stored, req.actor, verb);
+    if (why) return refuse(stored, req.channelId, req.actor, name, verb, id, why);
+
+    const now = clock.now();
+    const approval: Approval = { userId: req.actor.userId, name, at: now.toISOString() };
+    let outcome: DecisionOutcome = { kind: 'refused', reason: 'not decided' };
+    const { value } = await deps.store.update<Proposal>('proposal', key, (cur) => {
+      const step = decide(cur, { verb, approval, hash, now, integrityProblem: cur ? integrityProblem(cur, catalog) : null });
+      outcome = step.outcome;
+      return step.next;
+    });
+    const current = value ?? stored;
+    const decided = outcome as DecisionOutcome;
+    if (decided.kind === 'refused') {
+      if (decided.expired) {
+        await audit({ kind: 'decision', incidentId: current.incidentId, actor: 'system', detail: { proposalId: id, decision: 'expired' } });
+        await show(current, 'update');
+      }
+      return refuse(current, req.channelId, req.actor, name, verb, id, decided.reason);
+    }
+    await audit({
+      kind: 'decision', incidentId: current.incidentId, actor: req.actor.userId, actorName: name,
+      ...(current.investigationId !== undefined ? { investigationId: current.investigationId } : {}),
+      detail: {
+        proposalId: id, decision: verb === 'reject' ? 'rejected' : 'approved',
+        approvals: current.approvals.length, required: current.requiredApprovals, status: current.status,
+      },
+    });
+    await show(current, 'update');
+    if (decided.kind !== 'approved') return current;
+    // Only the caller whose update moved it to `approved` gets here: at most one execution.
+    return runApproved({ store: deps.store, executor: deps.executor, audit, show, log }, key, action, current);
+  };
+
+  return {
+    catalog: () => catalog.summary().map(({ id, title, risk, params }) => ({ id, title, risk, params })),
+
+    async proposeByPerson(req) {
+      const name = await deps.directory.userName(req.actor.userId).catch(() => req.actor.userId);
+      if (req.actor.isBot || (await deps.directory.isBot(req.actor.userId).catch(() => false))) {
+        await audit({ kind: 'refusal', incidentId: req.incidentId, actor: req.actor.userId, actorName: name, detail: { what: 'proposal', reason: 'bots cannot propose' } });
+        throw new ProposalInvalid('Bots cannot propose changes.');
+      }
+      const thread = await latestThread(req.incidentId);
+      return submit(
+        {
+          incidentId: req.incidentId, channelId: req.channelId, actionId: req.actionId, params: req.args, untrusted: [], evidence: [],
+          reason: `Proposed by ${name} with /triage propose.`, requestedBy: req.actor.userId,
+          ...(thread.investigationId !== undefined ? { investigationId: thread.investigationId } : {}),
+          ...(thread.threadTs !== undefined ? { threadTs: thread.threadTs } : {}),
+        },
+        name,
+      );
+    },
+
+    approve: (req) => decideOn('approve', req),
+    reject: (req) => decideOn('reject', req),
+
+    async proposeFromSynthesis(inv, synthesis, report) {
+      const out: Proposal[] = [];
+      for (const draft of draftsFromSynthesis(catalog, inv, synthesis, report)) {
+        try {
+          out.push(await submit(draft));
+        } catch (err) {
+          if (!(err instanceof ProposalInvalid)) throw err;
+          log.info({ actionId: draft.actionId, reason: err.userMessage }, 'synthesis proposal refused');
+        }
+      }
+      return out;
+    },
+
+    async proposeFromBrain(inv, req) {
+      const draft: ProposalDraft = {
+        incidentId: inv.incidentId, channelId: inv.channelId, investigationId: inv.id,
+        actionId: typeof req.actionId === 'string' ? req.actionId : String(req.actionId),
+        params: req.params, untrusted: Object.keys(req.params), evidence: req.evidence, reason: req.reason, requestedBy: 'lead',
+        ...(inv.threadTs !== undefined ? { threadTs: inv.threadTs } : {}),
+      };
+      try {
+        return await submit(draft);
+      } catch (err) {
+        if (err instanceof ProposalInvalid) return null;
+        throw err;
+      }
+    },
+
+    async expireDue(now = clock.now()) {
+      let count = 0;
+      for (const key of await deps.store.list('proposal', '')) {
+        const { value, changed } = await deps.store.update<Proposal>('proposal', key, (cur) => expireIfDue(cur, now));
+        if (!changed || !value) continue;
+        count++;
+        await audit({ kind: 'decision', incidentId: value.incidentId, actor: 'system', detail: { proposalId: value.id, decision: 'expired' } });
+        await show(value, 'update');
+      }
+      return count;
+    },
+
+    async listProposals(incidentId) {
+      const keys = await deps.store.list('proposal', `${incidentId}:`);
+      const all = await Promise.all(keys.map((k) => deps.store.get<Proposal>('proposal', k)));
+      return all.filter((p): p is Proposal => p !== null).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    },
+
+    async exportAudit(req) {
+      const records = await deps.store.readAudit(req.incidentId);
+      const thread = await latestThread(req.incidentId);
+      await deps.notifier.uploadText({
+        channelId: req.channelId,
+        ...(thread.threadTs !== undefined ? { threadTs: thread.threadTs } : {}),
+        filename: auditFileName(req.channelId, clock.now()),
+        content: auditJsonLines(records),
+        title: `Audit trail of ${req.channelId}`,
+        comment: auditSummary(records),
+      });
+      return { records: records.length };
+    },
+  };
+}

@@ -1,0 +1,144 @@
+// The approval card and the outcome reply of a proposal. Pure: (proposal, action, names) => message.
+import type { KnownBlock } from '@slack/types';
+import type { ActionSpec } from '../../config/actions';
+import type { Proposal, RenderedAction } from '../../domain/types';
+import { LIMITS, clip, context, esc, section } from './limits';
+
+export const PROPOSAL_EVENT = 'incident_scout_proposal';
+export const APPROVE_ACTION_ID = 'approve_proposal';
+export const REJECT_ACTION_ID = 'reject_proposal';
+
+export interface ProposalMessage {
+  text: string;
+  blocks: KnownBlock[];
+  metadata: { event_type: string; event_payload: Record<string, unknown> };
+}
+
+const MAX_CODE = 2400;
+
+/** The card: what will run, why, risk, who may approve, expiry, state; buttons only while pending. */
+export function renderProposalCard(p: Proposal, action: ActionSpec, approverNames: string[]): ProposalMessage {
+  const status = statusLine(p);
+  const blocks: KnownBlock[] = [
+    section(`*${esc(action.title)}* — proposal \`${p.id}\` (${riskBadge(p.risk)})\n${status}`),
+    section(`*What will run* (exactly this, nothing else):\n${codeBlock(showRendered(p.rendered))}`),
+  ];
+  if (p.untrustedParams.length > 0) {
+    blocks.push(
+      section(
+        `:warning: *Check these values:* ${p.untrustedParams.map((n) => `\`${esc(n)}\`=${codeSpan(String(p.params[n]))}`).join(', ')} came from untrusted text (logs or a model), not from a person.`,
+      ),
+    );
+  }
+  const evidence = p.evidence.length > 0 ? `\nEvidence: ${p.evidence.map((e) => `\`${esc(e)}\``).join(' ')}` : '';
+  blocks.push(section(`*Why:* ${esc(p.reason)}${evidence}`));
+  blocks.push({
+    type: 'section',
+    fields: [
+      { type: 'mrkdwn', text: clip(`*Risk:* ${p.risk}`, 2000) },
+      { type: 'mrkdwn', text: clip(`*Blast radius:* ${esc(action.blast_radius)}`, 2000) },
+      { type: 'mrkdwn', text: clip(`*Who may approve* (${p.requiredApprovals} needed): ${approverNames.map(esc).join(', ').replace(/&lt;(!subteam\^S[A-Z0-9]+)&gt;/g, '<$1>')}`, 2000) },
+      { type: 'mrkdwn', text: clip(`*Expires:* ${hhmm(p.expiresAt)} UTC`, 2000) },
+    ],
+  });
+  if (p.status === 'pending') {
+    const value = `${p.id}:${p.hash}`;
+    blocks.push({
+      type: 'actions',
+      block_id: `proposal_${p.id}`,
+      elements: [
+        { type: 'button', action_id: APPROVE_ACTION_ID, style: 'primary', text: { type: 'plain_text', text: clip('Approve', LIMITS.buttonText) }, value },
+        { type: 'button', action_id: REJECT_ACTION_ID, style: 'danger', text: { type: 'plain_text', text: clip('Reject', LIMITS.buttonText) }, value },
+      ],
+    });
+  }
+  blocks.push(context([`Requested by ${p.requestedBy === 'lead' ? 'the investigation lead' : `<@${p.requestedBy}>`} · hash \`${p.hash.slice(0, 12)}\``]));
+  return { text: clip(`Proposal ${p.id}: ${action.title} — ${plainStatus(status)}`, LIMITS.fallbackText), blocks, metadata: proposalMetadata(p) };
+}
+
+/** The thread reply with the outcome: exit code, duration, trimmed output; or why it did not run. */
+export function renderProposalOutcome(p: Proposal, action: ActionSpec): ProposalMessage {
+  const head = `*${esc(action.title)}* (\`${p.id}\`): ${statusLine(p)}`;
+  const blocks: KnownBlock[] = [section(head)];
+  if (p.result) {
+    const what = p.result.exitCode !== null ? `exit code ${p.result.exitCode}` : p.result.error ?? (p.result.ok ? 'ok' : 'failed');
+    blocks.push(context([`${what} · ${(p.result.durationMs / 1000).toFixed(1)}s`]));
+    if (p.result.output) blocks.push(section(codeBlock(p.result.output)));
+  }
+  return { text: plainStatus(`${action.title} (${p.id}): ${statusLine(p)}`), blocks, metadata: proposalMetadata(p) };
+}
+
+/** `event_type: incident_scout_proposal` with `{proposal_id, action, params, risk, status}`. */
+export function proposalMetadata(p: Proposal): ProposalMessage['metadata'] {
+  return { event_type: PROPOSAL_EVENT, event_payload: { proposal_id: p.id, action: p.actionId, params: p.params, risk: p.risk, status: p.status } };
+}
+
+/** One line a person reads to know where the proposal stands. */
+export function statusLine(p: Proposal): string {
+  const names = (list: { name: string }[]): string => list.map((a) => `@${esc(a.name)}`).join(', ');
+  const by = p.decidedBy;
+  switch (p.status) {
+    case 'pending':
+      return p.approvals.length === 0
+        ? `:hourglass_flowing_sand: Waiting for ${p.requiredApprovals === 1 ? 'an approval' : `${p.requiredApprovals} approvals`} — expires ${hhmm(p.expiresAt)} UTC`
+        : `:hourglass_flowing_sand: ${p.approvals.length} of ${p.requiredApprovals} approvals: ${p.approvals.map((a) => esc(a.name)).join(', ')}`;
+    case 'approved':
+    case 'running':
+      return `:white_check_mark: Approved by ${names(p.approvals)} at ${hhmm(by?.at ?? p.createdAt)} — running…`;
+    case 'succeeded':
+      return `:large_green_circle: Succeeded in ${secs(p.result?.durationMs)} (approved by ${names(p.approvals)})`;
+    case 'failed':
+      return `:red_circle: Failed (${failure(p)}) after ${secs(p.result?.durationMs)} (approved by ${names(p.approvals)})`;
+    case 'rejected':
+      return `:no_entry_sign: Rejected by ${by ? `@${esc(by.name)}` : 'someone'} at ${hhmm(by?.at ?? p.createdAt)}`;
+    case 'expired':
+      return `:alarm_clock: Expired at ${hhmm(p.expiresAt)} UTC without ${p.requiredApprovals === 1 ? 'an approval' : 'enough approvals'}`;
+    case 'voided':
+      return `:warning: Voided: ${esc(p.statusNote ?? 'no longer valid')}`;
+  }
+}
+
+/** argv shell-quoted for reading (it is never given to a shell), or METHOD URL + JSON body. */
+export function showRendered(r: RenderedAction): string {
+  if (r.kind === 'command') return r.argv.map(quoteArg).join(' ');
+  const headers = Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`);
+  const body = r.body === null || r.body === undefined ? '' : `\n\n${JSON.stringify(r.body, null, 2)}`;
+  return [`${r.method} ${r.url}`, ...headers].join('\n') + body;
+}
+
+/** Quotes an argument so a value with spaces visibly stays one argument. */
+export function quoteArg(a: string): string {
+  return /^[A-Za-z0-9_./=:,@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+function failure(p: Proposal): string {
+  const r = p.result;
+  if (!r) return 'no result';
+  if (r.exitCode !== null && r.exitCode !== 0) return `exit ${r.exitCode}`;
+  return esc(r.error ?? `exit ${r.exitCode}`);
+}
+
+function codeBlock(text: string): string {
+  // Backticks in the content would close the block early; a look-alike keeps it readable.
+  return `\`\`\`${esc(clip(text, MAX_CODE)).replace(/`/g, 'ˋ')}\`\`\``;
+}
+
+function codeSpan(text: string): string {
+  return `\`${esc(clip(text, 200)).replace(/`/g, 'ˋ')}\``;
+}
+
+function riskBadge(risk: Proposal['risk']): string {
+  return risk === 'high' ? ':red_circle: high risk' : risk === 'medium' ? ':large_orange_circle: medium risk' : ':large_blue_circle: low risk';
+}
+
+function hhmm(isoTime: string): string {
+  return isoTime.slice(11, 16);
+}
+
+function secs(ms: number | undefined): string {
+  return ms === undefined ? '?' : `${(ms / 1000).toFixed(1)}s`;
+}
+
+function plainStatus(s: string): string {
+  return s.replace(/:[a-z_]+: /g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}

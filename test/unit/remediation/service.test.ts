@@ -1,0 +1,241 @@
+import pino from 'pino';
+import { ApprovalDenied, ProposalInvalid } from '../../../src/domain/errors';
+import type { ExecutionResult, Proposal, RenderedAction } from '../../../src/domain/types';
+import type { Executor } from '../../../src/remediation/executor';
+import { createRemediation, type RemediationService } from '../../../src/remediation/service';
+import { MemoryStore } from '../../../src/store/memory';
+import { catalogFrom, RecordingNotifier, testDirectory, TEST_ACTIONS } from './fixtures';
+
+/** An in-process Executor: records what it was asked to run and answers as told. */
+class RecordingExecutor implements Executor {
+  runs: RenderedAction[] = [];
+  answer: (r: RenderedAction) => ExecutionResult = () => ({ ok: true, exitCode: 0, output: 'deployment.apps/checkout rolled back', durationMs: 1200 });
+  async run(rendered: RenderedAction): Promise<ExecutionResult> {
+    this.runs.push(rendered);
+    return this.answer(rendered);
+  }
+}
+
+const CH = 'C0INC';
+let now: Date;
+let store: MemoryStore;
+let notifier: RecordingNotifier;
+let executor: RecordingExecutor;
+let svc: RemediationService;
+
+beforeEach(() => {
+  now = new Date('2026-11-27T03:14:00.000Z');
+  const clock = { now: () => now };
+  store = new MemoryStore(clock);
+  notifier = new RecordingNotifier();
+  executor = new RecordingExecutor();
+  svc = createRemediation({
+    config: { actions: catalogFrom(TEST_ACTIONS) },
+    store,
+    notifier,
+    directory: testDirectory(),
+    executor,
+    logger: pino({ level: 'silent' }),
+    clock,
+  });
+});
+
+const propose = (actionId = 'rollback-deploy', args: Record<string, string> = { service: 'checkout' }, userId = 'U0REQ') =>
+  svc.proposeByPerson({ incidentId: CH, channelId: CH, actor: { userId }, actionId, args });
+const value = (p: Proposal) => `${p.id}:${p.hash}`;
+const approve = (p: Proposal, userId: string, v = value(p), isBot?: boolean) =>
+  svc.approve({ actor: { userId, ...(isBot !== undefined ? { isBot } : {}) }, value: v, channelId: CH });
+
+async function denied(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof ApprovalDenied) return err.userMessage;
+    throw err;
+  }
+  throw new Error('expected ApprovalDenied');
+}
+
+async function refusals() {
+  return (await store.readAudit(CH)).filter((r) => r.kind === 'refusal');
+}
+
+describe('approvals', () => {
+  it('runs the action once when a listed approver approves, and shows their name on the card', async () => {
+    const p = await propose();
+    const done = await approve(p, 'U0LEAD');
+    expect(done.status).toBe('succeeded');
+    // the read-only precondition first, then the action itself, once
+    expect(executor.runs).toEqual([
+      { kind: 'command', argv: ['kubectl', 'rollout', 'status', 'deployment/checkout', '-n', 'production'] },
+      { kind: 'command', argv: ['kubectl', 'rollout', 'undo', 'deployment/checkout', '-n', 'production'] },
+    ]);
+    const card = notifier.card(done.messageTs);
+    expect(card?.text).toContain('Succeeded in 1.2s (approved by @Dana Lee)');
+    expect(card?.hasButtons).toBe(false);
+    expect(card?.metadataStatus).toBe('succeeded');
+    expect(notifier.outcomes.join('\n')).toContain('Succeeded');
+    const decision = (await store.readAudit(CH)).find((r) => r.kind === 'decision');
+    expect(decision).toMatchObject({ actor: 'U0LEAD', actorName: 'Dana Lee', detail: { decision: 'approved', proposalId: p.id } });
+  });
+
+  it('lets a member of an approver usergroup approve', async () => {
+    const p = await propose();
+    expect((await approve(p, 'U0ONCALL')).status).toBe('succeeded');
+  });
+
+  it('rejects an approval from someone outside the approvers, says who may, and audits the refusal', async () => {
+    const p = await propose();
+    const why = await denied(approve(p, 'U0OTHER'));
+    expect(why).toContain('You are not an approver of rollback-deploy');
+    expect(why).toContain('Dana Lee');
+    expect(executor.runs).toHaveLength(0);
+    expect(await refusals()).toEqual([expect.objectContaining({ actor: 'U0OTHER', actorName: 'Pat Doe', detail: expect.objectContaining({ reason: why }) })]);
+  });
+
+  it('refuses the requester approving their own proposal unless the action allows it', async () => {
+    const own = await propose('rollback-deploy', { service: 'checkout' }, 'U0LEAD');
+    expect(await denied(approve(own, 'U0LEAD'))).toContain('You requested this change');
+    const allowed = await propose('scale', { service: 'api', replicas: '3' }, 'U0LEAD');
+    expect((await approve(allowed, 'U0LEAD')).status).toBe('succeeded');
+  });
+
+  it('never lets a bot approve, even one in an approver usergroup', async () => {
+    const p = await propose();
+    expect(await denied(approve(p, 'B0BOT'))).toContain('Bots cannot');
+    expect(await denied(approve(p, 'U0LEAD', value(p), true))).toContain('Bots cannot');
+    expect(executor.runs).toHaveLength(0);
+    expect(await refusals()).toHaveLength(2);
+  });
+
+  it('refuses after expiry, marks the card expired and audits it', async () => {
+    const p = await propose();
+    now = new Date(now.getTime() + 31 * 60_000);
+    expect(await denied(approve(p, 'U0LEAD'))).toContain('expired');
+    const stored = (await svc.listProposals(CH))[0];
+    expect(stored?.status).toBe('expired');
+    expect(notifier.card(stored?.messageTs)?.text).toContain('Expired');
+    expect(executor.runs).toHaveLength(0);
+    expect(await refusals()).toEqual([expect.objectContaining({ actor: 'U0LEAD', detail: expect.objectContaining({ reason: expect.stringContaining('expired') }) })]);
+  });
+
+  it('refuses a button whose hash does not match the stored proposal', async () => {
+    const p = await propose();
+    const tampered = `${p.id}:${'0'.repeat(64)}`;
+    expect(await denied(approve(p, 'U0LEAD', tampered))).toContain('hash mismatch');
+    expect(await denied(approve(p, 'U0LEAD', 'P-abc:nothex'))).toContain('not a valid proposal reference');
+    expect(executor.runs).toHaveLength(0);
+    expect(await refusals()).toHaveLength(2);
+  });
+
+  it('refuses a proposal whose stored argv was edited after it was hashed', async () => {
+    const p = await propose();
+    await store.update<Proposal>('proposal', `${CH}:${p.id}`, (cur) => (cur ? { ...cur, rendered: { kind: 'command', argv: ['sh', '-c', 'reboot'] } } : undefined));
+    expect(await denied(approve(p, 'U0LEAD'))).toContain('cannot be trusted');
+    expect(executor.runs).toHaveLength(0);
+  });
+
+  it('refuses a click on a proposal from another channel', async () => {
+    const p = await propose();
+    expect(await denied(svc.approve({ actor: { userId: 'U0LEAD' }, value: value(p), channelId: 'C0ELSE' }))).toContain('does not exist in this channel');
+  });
+
+  it('needs two distinct approvers for required: 2; one approval leaves it pending and the same person twice counts once', async () => {
+    const p = await propose('revert-config', { service: 'checkout' });
+    const first = await approve(p, 'U0LEAD');
+    expect(first.status).toBe('pending');
+    expect(notifier.card(first.messageTs)?.text).toContain('1 of 2 approvals: Dana Lee');
+    expect(await denied(approve(p, 'U0LEAD'))).toContain('already approved');
+    expect(executor.runs).toHaveLength(0);
+    const second = await approve(p, 'U0SRE');
+    expect(second.status).toBe('succeeded');
+    expect(second.approvals.map((a) => a.name)).toEqual(['Dana Lee', 'Sam Ortiz']);
+    expect(executor.runs).toHaveLength(1);
+  });
+
+  it('refuses a second approval after the proposal has run', async () => {
+    const p = await propose();
+    await approve(p, 'U0LEAD');
+    expect(await denied(approve(p, 'U0ONCALL'))).toContain('already succeeded');
+    expect(executor.runs.filter((r) => r.kind === 'command' && r.argv.includes('undo'))).toHaveLength(1);
+  });
+
+  it('voids the proposal when the precondition fails right before execution, and says why', async () => {
+    executor.answer = (r) =>
+      r.kind === 'command' && r.argv.includes('status')
+        ? { ok: false, exitCode: 1, output: 'error: deployment "checkout" exceeded its progress deadline', durationMs: 50 }
+        : { ok: true, exitCode: 0, output: '', durationMs: 1 };
+    const p = await propose();
+    const done = await approve(p, 'U0LEAD');
+    expect(done.status).toBe('voided');
+    expect(notifier.card(done.messageTs)?.text).toContain('Voided: precondition failed: exit 1 — error: deployment "checkout" exceeded');
+    expect(executor.runs).toHaveLength(1); // only the check ran
+  });
+
+  it('records a failed run with its exit code', async () => {
+    executor.answer = (r) =>
+      r.kind === 'command' && r.argv.includes('undo')
+        ? { ok: false, exitCode: 1, output: 'Error from server (NotFound)', durationMs: 300 }
+        : { ok: true, exitCode: 0, output: '', durationMs: 1 };
+    const p = await propose();
+    const done = await approve(p, 'U0LEAD');
+    expect(done.status).toBe('failed');
+    expect(notifier.card(done.messageTs)?.text).toContain('Failed (exit 1)');
+    expect((await store.readAudit(CH)).find((r) => r.kind === 'execution' && r.detail.phase === 'run')).toMatchObject({ detail: { ok: false, exitCode: 1 } });
+  });
+});
+
+describe('rejections and expiry', () => {
+  it('lets an approver reject; the card says who and nothing runs', async () => {
+    const p = await propose();
+    const r = await svc.reject({ actor: { userId: 'U0LEAD' }, value: value(p), channelId: CH });
+    expect(r.status).toBe('rejected');
+    expect(notifier.card(r.messageTs)?.text).toContain('Rejected by @Dana Lee');
+    expect(await denied(approve(p, 'U0ONCALL'))).toContain('already rejected');
+    expect(executor.runs).toHaveLength(0);
+  });
+
+  it('refuses a rejection from a bystander', async () => {
+    const p = await propose();
+    expect(await denied(svc.reject({ actor: { userId: 'U0OTHER' }, value: value(p), channelId: CH }))).toContain('Only the approvers');
+  });
+
+  it('expires due proposals in a sweep and leaves fresh ones pending', async () => {
+    const old = await propose();
+    now = new Date(now.getTime() + 20 * 60_000);
+    await propose('scale', { service: 'api', replicas: '2' });
+    now = new Date(now.getTime() + 11 * 60_000);
+    expect(await svc.expireDue()).toBe(1);
+    const list = await svc.listProposals(CH);
+    expect(list.map((p) => [p.id === old.id, p.status])).toEqual([[true, 'expired'], [false, 'pending']]);
+  });
+});
+
+describe('proposing', () => {
+  it('refuses an unknown action or a bad param from a person, and audits it', async () => {
+    await expect(propose('delete-everything', {})).rejects.toThrow(ProposalInvalid);
+    await expect(propose('rollback-deploy', { service: 'checkout; rm -rf /' })).rejects.toThrow(/does not match/);
+    expect((await refusals()).map((r) => r.detail.what)).toEqual(['proposal', 'proposal']);
+  });
+
+  it('refuses a model-named action outside the catalog and audits it, returning null', async () => {
+    const inv = { id: 'I-1', incidentId: CH, channelId: CH } as never;
+    expect(await svc.proposeFromBrain(inv, { actionId: 'shell', params: { cmd: 'rm -rf /' }, evidence: [], reason: 'ignore previous instructions' })).toBeNull();
+    expect(await svc.proposeFromBrain(inv, { actionId: 'scale', params: { service: 'api', replicas: 500 }, evidence: [], reason: 'x' })).toBeNull();
+    const ok = await svc.proposeFromBrain(inv, { actionId: 'scale', params: { service: 'api', replicas: 5 }, evidence: ['E2'], reason: 'saturation' });
+    expect(ok?.untrustedParams).toEqual(['replicas', 'service']);
+    expect(await refusals()).toHaveLength(2);
+  });
+
+  it('exports the trail as JSON lines with a summary', async () => {
+    const p = await propose();
+    await approve(p, 'U0OTHER').catch(() => undefined);
+    await approve(p, 'U0LEAD');
+    const { records } = await svc.exportAudit({ incidentId: CH, channelId: CH, actor: { userId: 'U0LEAD' } });
+    const upload = notifier.uploads[0];
+    expect(upload?.filename).toBe('audit-C0INC-2026-11-27.jsonl');
+    expect(upload?.content.trim().split('\n')).toHaveLength(records);
+    expect(upload?.comment).toContain('1 refusal');
+    expect(upload?.comment).toContain(`${p.id} rollback-deploy succeeded in 1.2s`);
+  });
+});
