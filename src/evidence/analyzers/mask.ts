@@ -1,0 +1,41 @@
+// Generic masking of variable tokens before template mining: a character scan per token, no
+// per-source settings. A token that carries an identifier, number, address, path, URL, e-mail,
+// UUID or timestamp becomes the wildcard; `key=value` keeps its key.
+
+export const WILDCARD = '<*>';
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Masks one whitespace-free token; returns the token itself when it is constant text.
+ * The checks are ordered by how cheap they are, and each walks the token at most once.
+ */
+export function maskToken(t: string): string {
+  const n = t.length;
+  let digits = false;
+  let eq = -1;
+  let slash = false;
+  let at = false;
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (isDigit(c)) digits = true;
+    else if (c === 61 /* = */ && eq < 0) eq = i;
+    else if (c === 47 /* / */) slash = true;
+    else if (c === 64 /* @ */) at = true;
+  }
+  if (slash && (t.charCodeAt(0) === 47 || t.includes('://'))) return WILDCARD; // paths, URLs
+  if (eq > 0 && eq < n - 1) {
+    // key=value: keep the key, mask the value (`status=200` -> `status=<*>`).
+    return t.slice(0, eq + 1) + WILDCARD;
+  }
+  if (digits) return WILDCARD;
+  if (at && t.indexOf('.', t.indexOf('@')) > 0) return WILDCARD; // e-mail
+  return t;
+}
+
+/** True when a token (already masked) is the wildcard. */
+export function isWildcard(t: string): boolean {
+  return t === WILDCARD;
+}

@@ -1,0 +1,172 @@
+// Log templates against the baseline: which message shapes are new, surging, steady or gone
+// in the incident window, per service. The miner itself is Drain-like (see drain.ts).
+
+import { createHash } from 'node:crypto';
+import { levelRank, parseLine } from '../logparse';
+import type { AnalysisWindow, LogEvent, TemplateLabel, TemplateStat } from '../types';
+import { Drain, type DrainOptions } from './drain';
+
+export type TemplateMinerOptions = Pick<DrainOptions, 'similarity' | 'depth' | 'maxChildren'>;
+
+/** Stable short id of a template text: the same template gets the same id in every run. */
+export function templateId(template: string): string {
+  return 'T' + createHash('sha1').update(template).digest('hex').slice(0, 8);
+}
+
+/** Online template miner over message bodies (header already stripped). */
+export class TemplateMiner {
+  private readonly drain: Drain;
+
+  constructor(opts: TemplateMinerOptions = {}) {
+    this.drain = new Drain(opts);
+  }
+
+  /** Adds a body; returns its cluster's current id and template (both may still generalise later). */
+  add(body: string): { id: string; template: string } {
+    const cluster = this.drain.add(body);
+    const template = this.drain.template(cluster);
+    return { id: templateId(template), template };
+  }
+
+  /** Hot-path variant: the dense integer cluster id (final identity; resolve with `templateOf`). */
+  addCluster(body: string): number {
+    return this.drain.add(body);
+  }
+
+  /** Final template text of a cluster id from `addCluster`. */
+  templateOf(cluster: number): string {
+    return this.drain.template(cluster);
+  }
+
+  /** All templates so far with their line counts, most frequent first. */
+  templates(): Array<{ id: string; template: string; count: number }> {
+    const out: Array<{ id: string; template: string; count: number }> = [];
+    for (let c = 0; c < this.drain.size; c++) {
+      const template = this.drain.template(c);
+      out.push({ id: templateId(template), template, count: this.drain.count(c) });
+    }
+    return out.sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
+  }
+}
+
+export interface MineOptions extends TemplateMinerOptions {
+  /** Incident/baseline rate ratio at or above which a template is `surging` (default 3). */
+  surgeRatio?: number;
+  /** Incident occurrences a surge needs at least (default 3). */
+  minSurgeCount?: number;
+}
+
+interface Acc {
+  baseline: number;
+  incident: number;
+  firstSeen: number;
+  level: string | undefined;
+  samples: string[];
+  baselineSamples: string[];
+}
+
+const SAMPLE_CHARS = 300;
+
+function sample(text: string): string {
+  return text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS - 1) + '…' : text;
+}
+
+function label(baseline: number, incident: number, ratio: number, opts: Required<Pick<MineOptions, 'surgeRatio' | 'minSurgeCount'>>): TemplateLabel {
+  if (baseline === 0) return 'new';
+  if (incident === 0) return 'gone';
+  return ratio >= opts.surgeRatio && incident >= opts.minSurgeCount ? 'surging' : 'steady';
+}
+
+function sortKey(s: TemplateStat): number {
+  const hot = s.label === 'new' || s.label === 'surging';
+  if (hot && levelRank(s.level) >= levelRank('error')) return 0;
+  if (hot) return 1;
+  return s.label === 'steady' ? 2 : 3;
+}
+
+/** Mines templates per service over [from, to] and labels each against the baseline [from, onset). */
+export async function mineTemplates(
+  events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
+  window: AnalysisWindow,
+  opts: MineOptions = {},
+): Promise<TemplateStat[]> {
+  const miners = new Map<string, { miner: TemplateMiner; accs: Map<number, Acc> }>();
+  for await (const ev of events) {
+    if (ev.ts < window.from || ev.ts > window.to) continue;
+    let m = miners.get(ev.service);
+    if (!m) {
+      m = { miner: new TemplateMiner(opts), accs: new Map() };
+      miners.set(ev.service, m);
+    }
+    const cluster = m.miner.addCluster(bodyOf(ev));
+    let acc = m.accs.get(cluster);
+    if (!acc) {
+      acc = { baseline: 0, incident: 0, firstSeen: ev.ts, level: undefined, samples: [], baselineSamples: [] };
+      m.accs.set(cluster, acc);
+    }
+    const inIncident = ev.ts >= window.onset;
+    if (inIncident) acc.incident++;
+    else acc.baseline++;
+    if (ev.ts < acc.firstSeen) acc.firstSeen = ev.ts;
+    if (ev.level !== undefined && levelRank(ev.level) > levelRank(acc.level)) acc.level = ev.level;
+    const bucket = inIncident ? acc.samples : acc.baselineSamples;
+    if (bucket.length < 3) bucket.push(sample(ev.text));
+  }
+  const rules = { surgeRatio: opts.surgeRatio ?? 3, minSurgeCount: opts.minSurgeCount ?? 3 };
+  const baseMin = Math.max((window.onset - window.from) / 60_000, 1e-9);
+  const incMin = Math.max((window.to - window.onset) / 60_000, 1 / 60);
+  const out: TemplateStat[] = [];
+  for (const [service, { miner, accs }] of miners) {
+    // Two clusters may end with the same text: report them as one template.
+    const byText = new Map<string, Acc>();
+    for (const [cluster, acc] of accs) {
+      const text = miner.templateOf(cluster);
+      const prev = byText.get(text);
+      if (!prev) {
+        byText.set(text, acc);
+        continue;
+      }
+      prev.baseline += acc.baseline;
+      prev.incident += acc.incident;
+      prev.firstSeen = Math.min(prev.firstSeen, acc.firstSeen);
+      if (levelRank(acc.level) > levelRank(prev.level)) prev.level = acc.level;
+      prev.samples.push(...acc.samples.slice(0, 3 - prev.samples.length));
+      prev.baselineSamples.push(...acc.baselineSamples.slice(0, 3 - prev.baselineSamples.length));
+    }
+    for (const [template, acc] of byText) {
+      const ratio = acc.baseline === 0 ? Infinity : acc.incident / incMin / (acc.baseline / baseMin);
+      const stat: TemplateStat = {
+        id: templateId(template),
+        template,
+        service,
+        baselineCount: acc.baseline,
+        incidentCount: acc.incident,
+        ratio,
+        firstSeen: acc.firstSeen,
+        label: label(acc.baseline, acc.incident, ratio, rules),
+        samples: [...acc.samples, ...acc.baselineSamples].slice(0, 3),
+      };
+      if (acc.level !== undefined) stat.level = acc.level;
+      out.push(stat);
+    }
+  }
+  return out.sort(
+    (a, b) =>
+      sortKey(a) - sortKey(b) ||
+      levelRank(b.level) - levelRank(a.level) ||
+      b.incidentCount - a.incidentCount ||
+      a.service.localeCompare(b.service) ||
+      a.id.localeCompare(b.id),
+  );
+}
+
+/**
+ * The body to mine: LogEvent carries raw text, so the header is stripped here with the same
+ * parser the sources use (first line only; continuation lines are the stack, not the shape).
+ */
+function bodyOf(ev: LogEvent): string {
+  if (ev.body !== undefined) return ev.body;
+  const nl = ev.text.indexOf('\n');
+  const first = nl < 0 ? ev.text : ev.text.slice(0, nl);
+  return parseLine(first, ev.ts).body;
+}

@@ -1,0 +1,41 @@
+// Level words as services write them, normalised to one small vocabulary.
+
+export type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+const LEVELS: Record<string, Level> = {
+  FATAL: 'fatal', CRITICAL: 'fatal', CRIT: 'fatal', PANIC: 'fatal', EMERG: 'fatal', ALERT: 'fatal', F: 'fatal',
+  ERROR: 'error', ERR: 'error', SEVERE: 'error', FAILURE: 'error', E: 'error',
+  WARN: 'warn', WARNING: 'warn', W: 'warn',
+  INFO: 'info', NOTICE: 'info', LOG: 'info', STATEMENT: 'info', DETAIL: 'info', HINT: 'info', CONTEXT: 'info', I: 'info', INFORMATION: 'info',
+  DEBUG: 'debug', DEBUG1: 'debug', DEBUG2: 'debug', D: 'debug', FINE: 'debug',
+  TRACE: 'trace', FINER: 'trace', FINEST: 'trace', T: 'trace',
+};
+
+const RANK: Record<Level, number> = { fatal: 5, error: 4, warn: 3, info: 2, debug: 1, trace: 0 };
+
+/** Normalises a level word (any case, e.g. `WARNING`, `err`, `Severe`); null when it is not one. Single letters only when `allowLetter`. */
+export function normalizeLevel(word: string, allowLetter = false): Level | null {
+  if (word.length === 1 && !allowLetter) return null;
+  if (word.length > 11) return null;
+  return LEVELS[word.toUpperCase()] ?? null;
+}
+
+/** Level of an upper-case bare header word (`INFO`, `WARN`): case-sensitive so prose words are not taken. */
+export function headerLevel(word: string): Level | null {
+  if (word.length < 3 || word.length > 11) return null;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c < 65 || c > 90) return null;
+  }
+  return LEVELS[word] ?? null;
+}
+
+/** Severity rank, higher is worse; -1 for unknown. */
+export function levelRank(level: string | undefined): number {
+  return level === undefined ? -1 : (RANK[level as Level] ?? -1);
+}
+
+/** Level of a syslog-style numeric severity or Redis log marker. */
+export function redisLevel(mark: string): Level {
+  return mark === '#' ? 'warn' : mark === '.' ? 'debug' : 'info';
+}

@@ -1,0 +1,77 @@
+// Several sources as one: e.g. files for changes and topology, Prometheus for metrics, Loki for
+// logs. Capabilities are the union; the clock is the first source that has one; logs, metrics
+// and changes are merged and sorted.
+
+import type {
+  Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, Signal, SourceCapabilities, TimeQuery, Topology, TraceStats,
+} from '../types';
+import { mergeByTime } from './merge';
+
+export class CompositeSource implements EvidenceSource {
+  readonly name: string;
+
+  constructor(private readonly sources: EvidenceSource[]) {
+    this.name = sources.map((s) => s.name).join('+') || 'empty';
+  }
+
+  async capabilities(): Promise<SourceCapabilities> {
+    const caps = await Promise.all(this.sources.map((s) => s.capabilities()));
+    const signals = new Set<Signal>();
+    const services = new Set<string>();
+    const labels = new Set<string>();
+    for (const c of caps) {
+      c.signals.forEach((x) => signals.add(x));
+      c.services.forEach((x) => services.add(x));
+      c.labels.forEach((x) => labels.add(x));
+    }
+    return { signals: [...signals], services: [...services].sort(), labels: [...labels].sort() };
+  }
+
+  async clock(): Promise<number | null> {
+    for (const s of this.sources) {
+      const c = await s.clock();
+      if (c !== null) return c;
+    }
+    return null;
+  }
+
+  async incident(): Promise<IncidentMeta | null> {
+    for (const s of this.sources) {
+      const m = await s.incident();
+      if (m) return m;
+    }
+    return null;
+  }
+
+  async *logs(q: TimeQuery): AsyncGenerator<LogEvent> {
+    yield* mergeByTime(this.sources.map((s) => s.logs(q)));
+  }
+
+  async metrics(q: TimeQuery & { stepSeconds?: number }): Promise<MetricSeries[]> {
+    const all = (await Promise.all(this.sources.map((s) => s.metrics(q)))).flat();
+    const key = (s: MetricSeries): string => s.name + JSON.stringify(Object.entries(s.labels).sort());
+    return all.sort((a, b) => key(a).localeCompare(key(b)));
+  }
+
+  async changes(q: TimeQuery): Promise<Change[]> {
+    const all = (await Promise.all(this.sources.map((s) => s.changes(q)))).flat();
+    return all.sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
+  }
+
+  async topology(): Promise<Topology | null> {
+    for (const s of this.sources) {
+      const t = await s.topology();
+      if (t) return t;
+    }
+    return null;
+  }
+
+  async traces(q: TimeQuery): Promise<TraceStats[]> {
+    const all = await Promise.all(this.sources.map((s) => (s.traces ? s.traces(q) : Promise.resolve([]))));
+    return all.flat();
+  }
+
+  problems(): ParseProblem[] {
+    return this.sources.flatMap((s) => s.problems());
+  }
+}

@@ -1,0 +1,193 @@
+// The files source: a scenario directory in standard formats (see DESIGN.md "Evidence on disk").
+// Logs are streamed on every query; metrics, changes, topology and traces are small and parsed
+// once. A malformed line or file is counted in problems(), never fatal.
+
+import { statSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import type {
+  Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, Signal, SourceCapabilities, TimeQuery, Topology, TraceStats,
+} from '../../types';
+import { EvidenceNotFound } from '../errors';
+import { mergeByTime } from '../merge';
+import { ProblemLog } from '../problems';
+import { lastTimestamp, readLogFile, type LogFileRef } from './logs';
+import { readChanges, readIncident, readTopology } from './meta';
+import { parseOpenMetrics } from './openmetrics';
+import { parseOtlp, traceStats, type SpanRow } from './traces';
+
+interface Loaded {
+  incident: IncidentMeta | null;
+  logs: LogFileRef[];
+  metrics: MetricSeries[];
+  changes: Change[];
+  topology: Topology | null;
+  spans: SpanRow[] | null;
+  refTime: number;
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+function inRange(ts: number, q: TimeQuery): boolean {
+  return ts >= q.from && ts <= q.to;
+}
+
+/** Evidence from a scenario directory on disk. Create it with `openFilesSource`. */
+export class FilesSource implements EvidenceSource {
+  readonly name = 'files';
+  private readonly problemLog = new ProblemLog();
+  private loaded: Promise<Loaded> | null = null;
+
+  private readonly exclude: ReadonlySet<Signal>;
+
+  /** `exclude` hides signals another configured backend serves (e.g. metrics when Prometheus is set). */
+  constructor(readonly dir: string, opts: { exclude?: Signal[] } = {}) {
+    this.exclude = new Set(opts.exclude ?? []);
+  }
+
+  private load(): Promise<Loaded> {
+    this.loaded ??= this.loadAll();
+    return this.loaded;
+  }
+
+  private async loadAll(): Promise<Loaded> {
+    const p = this.problemLog;
+    const incident = await readIncident(path.join(this.dir, 'incident.yaml'), 'incident.yaml', p);
+    const logs = (await listDir(path.join(this.dir, 'logs')))
+      .filter((f) => f.endsWith('.log') || f.endsWith('.jsonl'))
+      .map((f) => ({ file: path.join(this.dir, 'logs', f), origin: `logs/${f}`, service: f.replace(/\.(log|jsonl)$/, '') }));
+    const metrics: MetricSeries[] = [];
+    for (const f of (await listDir(path.join(this.dir, 'metrics'))).filter((x) => x.endsWith('.prom'))) {
+      const text = await readFile(path.join(this.dir, 'metrics', f), 'utf8');
+      metrics.push(...parseOpenMetrics(text, `metrics/${f}`, p));
+    }
+    const changes = await readChanges(path.join(this.dir, 'changes.jsonl'), 'changes.jsonl', p);
+    const topology = await readTopology(path.join(this.dir, 'topology.yaml'), 'topology.yaml', p);
+    let spans: SpanRow[] | null = null;
+    for (const f of (await listDir(path.join(this.dir, 'traces'))).filter((x) => x.endsWith('.json'))) {
+      try {
+        const rows = parseOtlp(JSON.parse(await readFile(path.join(this.dir, 'traces', f), 'utf8')));
+        spans = [...(spans ?? []), ...rows];
+      } catch (err) {
+        p.add(`traces/${f}`, (err as Error).message.split('\n')[0] ?? 'unreadable');
+      }
+    }
+    return {
+      incident,
+      logs: this.exclude.has('logs') ? [] : logs,
+      metrics: this.exclude.has('metrics') ? [] : metrics,
+      changes: this.exclude.has('changes') ? [] : changes,
+      topology: this.exclude.has('topology') ? null : topology,
+      spans: this.exclude.has('traces') ? null : spans,
+      refTime: incident?.startedAt ?? Date.now(),
+    };
+  }
+
+  async capabilities(): Promise<SourceCapabilities> {
+    const d = await this.load();
+    const services = new Set<string>();
+    const labels = new Set<string>();
+    d.logs.forEach((l) => services.add(l.service));
+    for (const s of d.metrics) {
+      services.add(s.service);
+      Object.keys(s.labels).forEach((k) => labels.add(k));
+    }
+    d.changes.forEach((c) => services.add(c.service));
+    d.topology?.services.forEach((s) => services.add(s.name));
+    d.spans?.forEach((s) => services.add(s.service));
+    const signals: Signal[] = [];
+    if (d.logs.length) signals.push('logs');
+    if (d.metrics.length) signals.push('metrics');
+    if (d.changes.length) signals.push('changes');
+    if (d.topology) signals.push('topology');
+    if (d.spans) signals.push('traces');
+    return { signals, services: [...services].sort(), labels: [...labels].sort() };
+  }
+
+  async clock(): Promise<number | null> {
+    const d = await this.load();
+    if (d.incident?.startedAt !== undefined) return d.incident.startedAt;
+    let last: number | null = null;
+    const see = (t: number | null | undefined): void => {
+      if (t !== null && t !== undefined && Number.isFinite(t) && (last === null || t > last)) last = t;
+    };
+    for (const s of d.metrics) see(s.points[s.points.length - 1]?.[0]);
+    d.changes.forEach((c) => see(c.time));
+    for (const l of d.logs) {
+      const mtime = (await stat(l.file)).mtimeMs;
+      see(await lastTimestamp(l.file, mtime));
+    }
+    return last;
+  }
+
+  async incident(): Promise<IncidentMeta | null> {
+    return (await this.load()).incident;
+  }
+
+  /** Log events in [from, to] for the services asked, merged across files by time. */
+  async *logs(q: TimeQuery): AsyncGenerator<LogEvent> {
+    const d = await this.load();
+    const want = q.services ? new Set(q.services) : null;
+    const files = d.logs.filter((l) => !want || want.has(l.service));
+    const streams = await Promise.all(
+      files.map(async (ref) => {
+        const refTime = d.incident?.startedAt ?? (await stat(ref.file)).mtimeMs;
+        return readLogFile(ref, q.from, q.to, refTime, (st) =>
+          this.problemLog.set(ref.origin, 'line without a timestamp before the first event', st.malformed, st.firstMalformedLine),
+        );
+      }),
+    );
+    yield* mergeByTime(streams);
+  }
+
+  async metrics(q: TimeQuery & { stepSeconds?: number }): Promise<MetricSeries[]> {
+    const d = await this.load();
+    const want = q.services ? new Set(q.services) : null;
+    const out: MetricSeries[] = [];
+    for (const s of d.metrics) {
+      if (want && !want.has(s.service)) continue;
+      const points = s.points.filter((p) => inRange(p[0], q));
+      if (points.length) out.push({ ...s, labels: { ...s.labels }, points });
+    }
+    return out;
+  }
+
+  async changes(q: TimeQuery): Promise<Change[]> {
+    const d = await this.load();
+    const want = q.services ? new Set(q.services) : null;
+    return d.changes.filter((c) => inRange(c.time, q) && (!want || want.has(c.service))).map((c) => ({ ...c }));
+  }
+
+  async topology(): Promise<Topology | null> {
+    return (await this.load()).topology;
+  }
+
+  async traces(q: TimeQuery): Promise<TraceStats[]> {
+    const d = await this.load();
+    return d.spans ? traceStats(d.spans, q) : [];
+  }
+
+  problems(): ParseProblem[] {
+    return this.problemLog.list();
+  }
+}
+
+/** Opens a scenario directory; throws EvidenceNotFound naming the path when it is not a directory. */
+export function openFilesSource(dir: string, opts: { exclude?: Signal[] } = {}): FilesSource {
+  const abs = path.resolve(dir);
+  let isDir: boolean;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new EvidenceNotFound(`evidence directory not found: ${abs}`);
+  return new FilesSource(abs, opts);
+}

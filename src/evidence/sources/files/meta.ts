@@ -1,0 +1,131 @@
+// The small scenario files: incident.yaml, changes.jsonl, topology.yaml — validated with zod;
+// a malformed file or line is a counted problem, a missing file is simply absent.
+
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { parseTimeValue } from '../../logparse';
+import type { Change, IncidentMeta, Topology } from '../../types';
+import type { ProblemLog } from '../problems';
+
+async function readOptional(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+const isoText = z.union([z.string(), z.date()]).transform((v, ctx) => {
+  const ms = v instanceof Date ? v.getTime() : parseTimeValue(v);
+  if (ms === null || Number.isNaN(ms)) {
+    ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 time' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const IncidentSchema = z.object({
+  title: z.string().optional(),
+  channel: z.string().optional(),
+  started_at: isoText.optional(),
+  description: z.string().optional(),
+});
+
+function issues(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+/** Reads incident.yaml; null when absent or invalid (invalid is reported). */
+export async function readIncident(file: string, origin: string, problems: ProblemLog): Promise<IncidentMeta | null> {
+  const text = await readOptional(file);
+  if (text === null) return null;
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    problems.add(origin, `invalid YAML: ${(err as Error).message.split('\n')[0]}`);
+    return null;
+  }
+  const parsed = IncidentSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    problems.add(origin, `invalid incident: ${issues(parsed.error)}`);
+    return null;
+  }
+  const meta: IncidentMeta = {};
+  const d = parsed.data;
+  if (d.title !== undefined) meta.title = d.title;
+  if (d.channel !== undefined) meta.channel = d.channel;
+  if (d.started_at !== undefined) meta.startedAt = d.started_at;
+  if (d.description !== undefined) meta.description = d.description;
+  return meta;
+}
+
+const ChangeSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).transform(String),
+  time: z.union([z.string(), z.number()]),
+  service: z.string().min(1),
+  kind: z.string().min(1),
+  summary: z.string(),
+  author: z.string().optional(),
+  version: z.string().optional(),
+});
+
+/** Reads changes.jsonl, sorted by time; malformed lines are reported and skipped. */
+export async function readChanges(file: string, origin: string, problems: ProblemLog): Promise<Change[]> {
+  const text = await readOptional(file);
+  if (text === null) return [];
+  const out: Change[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      problems.add(origin, 'line is not JSON', i + 1);
+      return;
+    }
+    const parsed = ChangeSchema.safeParse(raw);
+    const time = parsed.success ? parseTimeValue(parsed.data.time) : null;
+    if (!parsed.success || time === null) {
+      problems.add(origin, parsed.success ? 'invalid change: time is not a time' : `invalid change: ${issues(parsed.error)}`, i + 1);
+      return;
+    }
+    const { author, version, ...rest } = parsed.data;
+    const change: Change = { ...rest, time };
+    if (author !== undefined) change.author = author;
+    if (version !== undefined) change.version = version;
+    out.push(change);
+  });
+  return out.sort((a, b) => a.time - b.time);
+}
+
+const TopologySchema = z.object({
+  services: z.array(
+    z.object({
+      name: z.string().min(1),
+      kind: z.string().default('service'),
+      calls: z.array(z.string()).default([]),
+    }),
+  ),
+});
+
+/** Reads topology.yaml; null when absent or invalid (invalid is reported). */
+export async function readTopology(file: string, origin: string, problems: ProblemLog): Promise<Topology | null> {
+  const text = await readOptional(file);
+  if (text === null) return null;
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    problems.add(origin, `invalid YAML: ${(err as Error).message.split('\n')[0]}`);
+    return null;
+  }
+  const parsed = TopologySchema.safeParse(raw);
+  if (!parsed.success) {
+    problems.add(origin, `invalid topology: ${issues(parsed.error)}`);
+    return null;
+  }
+  return { services: parsed.data.services.map((s) => ({ name: s.name, kind: s.kind, calls: s.calls })) };
+}

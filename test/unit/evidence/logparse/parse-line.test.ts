@@ -1,0 +1,57 @@
+import { parseLine } from '../../../../src/evidence/logparse';
+
+const REF = Date.UTC(2026, 10, 27, 4, 0, 0);
+const at = (iso: string): number => Date.parse(iso);
+
+describe('parseLine', () => {
+  it.each([
+    ['JSON with ISO time and level', '{"time":"2026-11-27T03:02:10.123Z","level":"error","msg":"payment failed","order":"A-17"}', '2026-11-27T03:02:10.123Z', 'error', 'payment failed order=A-17'],
+    ['JSON with epoch seconds in ts', '{"ts":1795748530,"severity":"WARNING","message":"slow"}', '2026-11-27T03:02:10.000Z', 'warn', 'slow'],
+    ['JSON with epoch ms and pino numeric level', '{"level":50,"time":1795748530123,"pid":1,"hostname":"h","msg":"boom"}', '2026-11-27T03:02:10.123Z', 'error', 'boom'],
+    ['JSON with @timestamp and levelname', '{"@timestamp":"2026-11-27T03:02:10+01:00","levelname":"INFO","event":"started"}', '2026-11-27T02:02:10.000Z', 'info', 'started'],
+    ['logfmt', 'time=2026-11-27T03:02:10Z level=warn msg="slow query took 5s" table=orders', '2026-11-27T03:02:10.000Z', 'warn', 'slow query took 5s table=orders'],
+    ['syslog (year from the reference time)', 'Nov 27 03:02:10 web-1 nginx[123]: upstream timed out', '2026-11-27T03:02:10.000Z', undefined, 'upstream timed out'],
+    ['RFC5424', '<165>1 2026-11-27T03:02:10.003Z mymachine evntslog 8710 ID47 [exampleSDID@32473 iut="3"] An application event', '2026-11-27T03:02:10.003Z', undefined, 'An application event'],
+    ['nginx access log (5xx is an error)', '10.1.2.3 - - [27/Nov/2026:03:02:10 +0000] "GET /api/pay HTTP/1.1" 503 12 "-" "curl/8.0"', '2026-11-27T03:02:10.000Z', 'error', 'server-error 10.1.2.3 - - "GET /api/pay HTTP/1.1" 503 12 "-" "curl/8.0"'],
+    ['Apache error log', '[Thu Jun 09 06:07:04 2005] [notice] LDAP: Built with OpenLDAP LDAP SDK', '2005-06-09T06:07:04.000Z', 'info', 'LDAP: Built with OpenLDAP LDAP SDK'],
+    ['Spring Boot', '2026-11-27 03:02:10.123  INFO 1 --- [           main] c.e.checkout.Application : Started Application in 3.2 seconds', '2026-11-27T03:02:10.123Z', 'info', 'Started Application in 3.2 seconds'],
+    ['Java ISO with Z', '2026-11-27T03:02:10.123Z ERROR [pool-1-thread-3] com.example.Pay: charge failed', '2026-11-27T03:02:10.123Z', 'error', 'charge failed'],
+    ['Python logging', '2026-11-27 12:05:00,485 - orders.worker - ERROR - job 42 failed', '2026-11-27T12:05:00.485Z', 'error', 'job 42 failed'],
+    ['PostgreSQL', '2026-11-27 03:02:10.123 UTC [123] ERROR:  duplicate key value violates unique constraint "orders_pkey"', '2026-11-27T03:02:10.123Z', 'error', 'duplicate key value violates unique constraint "orders_pkey"'],
+    ['Redis', '1:M 27 Nov 2026 03:02:10.123 # WARNING overcommit_memory is set to 0!', '2026-11-27T03:02:10.123Z', 'warn', 'WARNING overcommit_memory is set to 0!'],
+    ['HDFS', '081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating', '2008-11-09T20:36:15.000Z', 'info', 'PacketResponder 1 for block blk_38865049064139660 terminating'],
+    ['BGL', '- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected', '2005-06-03T22:42:50.000Z', 'info', 'instruction cache parity error corrected'],
+    ['Spark', '17/06/09 20:10:40 INFO spark.SecurityManager: Changing view acls to: yarn,curi', '2017-06-09T20:10:40.000Z', 'info', 'Changing view acls to: yarn,curi'],
+    ['Hadoop', '2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster for application appattempt_1445144423722_0020_000001', '2015-10-18T18:01:47.978Z', 'info', 'Created MRAppMaster for application appattempt_1445144423722_0020_000001'],
+    ['Zookeeper', '2015-07-29 19:04:29,071 - WARN  [SendWorker:188978561024:QuorumCnxManager$SendWorker@688] - Send worker leaving thread', '2015-07-29T19:04:29.071Z', 'warn', 'Send worker leaving thread'],
+    ['OpenSSH', 'Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186', '2025-12-10T06:55:46.000Z', undefined, 'Invalid user webmaster from 173.234.31.186'],
+    ['logback default', '2026-11-27 03:02:10.123 [http-nio-8080-exec-1] WARN  com.example.web.Cart - cart 17 is stale', '2026-11-27T03:02:10.123Z', 'warn', 'cart 17 is stale'],
+    ['klog (Kubernetes)', 'E1127 03:02:10.123456   12345 reflector.go:138] failed to list *v1.Pod: connection refused', '2026-11-27T03:02:10.123Z', 'error', 'failed to list *v1.Pod: connection refused'],
+    ['MySQL', '2026-11-27T03:02:10.123456Z 0 [Warning] [MY-010068] [Server] CA certificate is self signed.', '2026-11-27T03:02:10.123Z', 'warn', 'CA certificate is self signed.'],
+    ['nginx error log', '2026/11/27 03:02:10 [error] 31#31: *7 connect() failed (111: Connection refused) while connecting to upstream', '2026-11-27T03:02:10.000Z', 'error', '31#31: *7 connect() failed (111: Connection refused) while connecting to upstream'],
+    ['Docker json-file', '{"log":"listening on 8080\\n","stream":"stdout","time":"2026-11-27T03:02:10.5Z"}', '2026-11-27T03:02:10.500Z', undefined, 'listening on 8080'],
+    ['Elastic ECS', '{"@timestamp":"2026-11-27T03:02:10.000Z","log.level":"error","message":"index failed"}', '2026-11-27T03:02:10.000Z', 'error', 'index failed'],
+    ['Go log', '2026/11/27 03:02:10 listening on :8080', '2026-11-27T03:02:10.000Z', undefined, 'listening on :8080'],
+  ])('reads %s', (_name, line, ts, level, body) => {
+    const p = parseLine(line, REF);
+    expect(p.ts).toBe(at(ts));
+    expect(p.level).toBe(level);
+    expect(p.body).toBe(body);
+  });
+
+  it('takes a year-less December date to the year before a November reference', () => {
+    expect(parseLine('Dec 31 23:59:59 h app: x', REF).ts).toBe(at('2025-12-31T23:59:59Z'));
+  });
+
+  it('does not take a prose word for a level after the timestamp', () => {
+    const p = parseLine('2026-11-27 03:02:10 connection error while reading', REF);
+    expect(p.level).toBeUndefined();
+    expect(p.body).toBe('connection error while reading');
+  });
+
+  it('returns no timestamp for stack frames and tracebacks', () => {
+    expect(parseLine('\tat com.example.Pay.charge(Pay.java:42)', REF).ts).toBeNull();
+    expect(parseLine('Traceback (most recent call last):', REF).ts).toBeNull();
+    expect(parseLine('goroutine 1 [running]:', REF).ts).toBeNull();
+  });
+});

@@ -1,0 +1,237 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { openFilesSource } from '../../../../src/evidence/sources/files';
+import { EvidenceNotFound } from '../../../../src/evidence/sources/errors';
+import type { LogEvent } from '../../../../src/evidence/types';
+
+const T0 = Date.UTC(2026, 10, 27, 3, 0, 0);
+const S0 = T0 / 1000;
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+async function collect(it: AsyncIterable<LogEvent>): Promise<LogEvent[]> {
+  const out: LogEvent[] = [];
+  for await (const e of it) out.push(e);
+  return out;
+}
+
+async function scenario(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'scout-files-'));
+  for (const [rel, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+    await writeFile(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+const PROM = [
+  '# TYPE http_requests counter',
+  '# HELP http_requests Requests.',
+  `http_requests_total{service="api",status="200"} 10 ${S0}`,
+  `http_requests_total{service="api",status="200"} 25 ${S0 + 15}`,
+  `http_requests_total{service="api",status="500"} 1 ${(S0 + 15) * 1000}`,
+  '# TYPE latency_seconds histogram',
+  '# UNIT latency_seconds seconds',
+  `latency_seconds_bucket{service="api",le="0.5"} 3 ${S0}`,
+  `latency_seconds_bucket{service="api",le="+Inf"} 4 ${S0}`,
+  `latency_seconds_sum{service="api"} 1.5 ${S0}`,
+  `latency_seconds_count{service="api"} 4 ${S0}`,
+  '# TYPE db_seconds summary',
+  `db_seconds{service="db",quantile="0.99"} NaN ${S0}`,
+  `db_seconds_sum{service="db"} +Inf ${S0}`,
+  '# TYPE mem_bytes gauge',
+  `mem_bytes{service="db",pool="a \\"x\\""} 2.5e3 ${S0 + 30}`,
+  `mem_bytes{pool="b"} 1 ${S0}`,
+  'this is not a sample',
+  `mem_bytes{service="db"} 7`,
+  '# EOF',
+].join('\n');
+
+const JAVA = [
+  'starting (no timestamp yet)',
+  `${iso(T0 + 1000).replace('T', ' ').slice(0, 23)}  INFO 1 --- [main] c.e.Api : started`,
+  `${iso(T0 + 5000).replace('T', ' ').slice(0, 23)} ERROR 1 --- [exec-1] c.e.Api : request failed`,
+  'java.lang.RuntimeException: boom',
+  '\tat c.e.Api.handle(Api.java:10)',
+  `${iso(T0 + 9000).replace('T', ' ').slice(0, 23)}  INFO 1 --- [exec-2] c.e.Api : request ok`,
+].join('\n');
+
+const WORKER = [
+  JSON.stringify({ time: iso(T0 + 2000), level: 'warn', msg: 'queue slow' }),
+  JSON.stringify({ time: iso(T0 + 7000), level: 'info', msg: 'job done' }),
+].join('\n');
+
+const OTLP = {
+  resourceSpans: [
+    {
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'api' } }] },
+      scopeSpans: [{ spans: [
+        { traceId: 't1', spanId: 'a', startTimeUnixNano: String(BigInt(T0) * 1_000_000n), endTimeUnixNano: String(BigInt(T0 + 300) * 1_000_000n), status: { code: 2 } },
+        { traceId: 't2', spanId: 'c', startTimeUnixNano: String(BigInt(T0) * 1_000_000n), endTimeUnixNano: String(BigInt(T0 + 100) * 1_000_000n), status: {} },
+      ] }],
+    },
+    {
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'db' } }] },
+      scopeSpans: [{ spans: [
+        { traceId: 't1', spanId: 'b', parentSpanId: 'a', startTimeUnixNano: String(BigInt(T0 + 10) * 1_000_000n), endTimeUnixNano: String(BigInt(T0 + 290) * 1_000_000n), status: { code: 'STATUS_CODE_ERROR' } },
+      ] }],
+    },
+  ],
+};
+
+describe('files source', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await scenario({
+      'incident.yaml': `title: API errors\nchannel: inc-api\nstarted_at: ${iso(T0 + 4000)}\n`,
+      'logs/api.log': JAVA,
+      'logs/worker.jsonl': WORKER,
+      'metrics/app.prom': PROM,
+      'changes.jsonl': [
+        JSON.stringify({ id: 'c1', time: iso(T0 + 3000), service: 'api', kind: 'deploy', summary: 'api v2', version: 'v2', ticket: 'OPS-1' }),
+        '{not json',
+        JSON.stringify({ id: 'c2', time: iso(T0 - 3_600_000), service: 'db', kind: 'config', summary: 'old' }),
+        JSON.stringify({ id: 'c3', service: 'db', kind: 'config', summary: 'no time' }),
+      ].join('\n'),
+      'topology.yaml': 'services:\n  - name: api\n    kind: service\n    calls: [db]\n  - name: db\n    kind: db\n',
+      'traces/t.json': JSON.stringify(OTLP),
+    });
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('refuses a missing directory with a message naming it', () => {
+    expect(() => openFilesSource(path.join(dir, 'nope'))).toThrow(EvidenceNotFound);
+    expect(() => openFilesSource(path.join(dir, 'nope'))).toThrow(path.join(dir, 'nope'));
+  });
+
+  it('reads the incident and takes its start as the clock', async () => {
+    const src = openFilesSource(dir);
+    expect(await src.incident()).toEqual({ title: 'API errors', channel: 'inc-api', startedAt: T0 + 4000 });
+    expect(await src.clock()).toBe(T0 + 4000);
+  });
+
+  it('falls back to the last timestamp in the data without incident.yaml', async () => {
+    const bare = await scenario({ 'logs/api.log': JAVA, 'metrics/app.prom': PROM });
+    try {
+      expect(await openFilesSource(bare).clock()).toBe(T0 + 30_000);
+    } finally {
+      await rm(bare, { recursive: true, force: true });
+    }
+  });
+
+  it('lists services from logs, metrics, changes and topology, and metric label names', async () => {
+    const caps = await openFilesSource(dir).capabilities();
+    expect(caps.services).toEqual(['api', 'db', 'worker']);
+    expect(caps.labels).toEqual(['le', 'pool', 'quantile', 'service', 'status']);
+    expect(caps.signals).toEqual(['logs', 'metrics', 'changes', 'topology', 'traces']);
+  });
+
+  it('streams log events of all files merged by time, with stack traces joined', async () => {
+    const events = await collect(openFilesSource(dir).logs({ from: T0, to: T0 + 60_000 }));
+    expect(events.map((e) => [e.service, e.body])).toEqual([
+      ['api', 'started'],
+      ['worker', 'queue slow'],
+      ['api', 'request failed'],
+      ['worker', 'job done'],
+      ['api', 'request ok'],
+    ]);
+    const failed = events[2] as LogEvent;
+    expect(failed).toMatchObject({ origin: 'logs/api.log', line: 3, level: 'error', ts: T0 + 5000 });
+    expect(failed.text.split('\n')).toHaveLength(3);
+  });
+
+  it('filters logs by time and service', async () => {
+    const events = await collect(openFilesSource(dir).logs({ from: T0 + 4000, to: T0 + 8000, services: ['api'] }));
+    expect(events.map((e) => e.body)).toEqual(['request failed']);
+  });
+
+  it('reports lines before the first timestamp as a problem, not an error', async () => {
+    const src = openFilesSource(dir);
+    await collect(src.logs({ from: T0, to: T0 + 60_000 }));
+    await collect(src.logs({ from: T0, to: T0 + 60_000 }));
+    expect(src.problems()).toContainEqual({ origin: 'logs/api.log', line: 1, problem: 'line without a timestamp before the first event', count: 1 });
+  });
+
+  it('parses OpenMetrics families, types, units, special values and ms timestamps', async () => {
+    const series = await openFilesSource(dir).metrics({ from: T0, to: T0 + 60_000 });
+    const by = (name: string, label?: [string, string]) =>
+      series.find((s) => s.name === name && (!label || s.labels[label[0]] === label[1]));
+    expect(by('http_requests_total', ['status', '200'])).toMatchObject({
+      family: 'http_requests', type: 'counter', service: 'api', points: [[T0, 10], [T0 + 15_000, 25]],
+    });
+    expect(by('http_requests_total', ['status', '500'])?.points).toEqual([[T0 + 15_000, 1]]);
+    expect(by('latency_seconds_bucket', ['le', '+Inf'])).toMatchObject({ family: 'latency_seconds', type: 'histogram', unit: 'seconds' });
+    expect(by('latency_seconds_count')).toMatchObject({ family: 'latency_seconds', type: 'histogram' });
+    expect(by('db_seconds')?.points[0]?.[1]).toBeNaN();
+    expect(by('db_seconds_sum')).toMatchObject({ type: 'summary', points: [[T0, Infinity]] });
+    expect(by('mem_bytes')).toMatchObject({ type: 'gauge', labels: { service: 'db', pool: 'a "x"' }, points: [[T0 + 30_000, 2500]] });
+  });
+
+  it('counts malformed metric lines and series without a service label', async () => {
+    const src = openFilesSource(dir);
+    await src.metrics({ from: T0, to: T0 + 1 });
+    const problems = src.problems().filter((p) => p.origin === 'metrics/app.prom');
+    expect(problems.map((p) => p.problem).sort()).toEqual(['malformed sample value', 'sample without a timestamp', 'series without a service label']);
+  });
+
+  it('filters metrics by service and time range', async () => {
+    const series = await openFilesSource(dir).metrics({ from: T0 + 10_000, to: T0 + 20_000, services: ['api'] });
+    expect(series.map((s) => [s.name, s.labels['status'], s.points.length])).toEqual([
+      ['http_requests_total', '200', 1],
+      ['http_requests_total', '500', 1],
+    ]);
+  });
+
+  it('reads changes in range with their extra fields, reporting bad lines', async () => {
+    const src = openFilesSource(dir);
+    const changes = await src.changes({ from: T0, to: T0 + 60_000 });
+    expect(changes).toEqual([{ id: 'c1', time: T0 + 3000, service: 'api', kind: 'deploy', summary: 'api v2', version: 'v2', ticket: 'OPS-1' }]);
+    expect(src.problems().filter((p) => p.origin === 'changes.jsonl').map((p) => p.line)).toEqual([2, 4]);
+  });
+
+  it('reads the topology', async () => {
+    expect(await openFilesSource(dir).topology()).toEqual({
+      services: [{ name: 'api', kind: 'service', calls: ['db'] }, { name: 'db', kind: 'db', calls: [] }],
+    });
+  });
+
+  it('summarises traces per service with error ratio, latency and call edges', async () => {
+    const stats = await openFilesSource(dir).traces({ from: T0 - 1, to: T0 + 60_000 });
+    expect(stats).toEqual([
+      { service: 'api', spans: 2, errors: 1, errorRatio: 0.5, p50Ms: 100, p99Ms: 300, calls: [{ service: 'db', count: 1, errors: 1 }] },
+      { service: 'db', spans: 1, errors: 1, errorRatio: 1, p50Ms: 280, p99Ms: 280, calls: [] },
+    ]);
+  });
+
+  it('treats a missing optional file as absent and an invalid one as a problem', async () => {
+    const d = await scenario({ 'topology.yaml': 'services: nope\n', 'incident.yaml': 'started_at: yesterday-ish\n' });
+    try {
+      const src = openFilesSource(d);
+      expect(await src.topology()).toBeNull();
+      expect(await src.incident()).toBeNull();
+      expect(await src.changes({ from: 0, to: Date.now() })).toEqual([]);
+      expect(src.problems().map((p) => p.origin).sort()).toEqual(['incident.yaml', 'topology.yaml']);
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a trace file that is not OTLP/JSON and keeps the others', async () => {
+    const d = await scenario({ 'traces/good.json': JSON.stringify(OTLP), 'traces/bad.json': '{"spans": 3}', 'traces/broken.json': '{' });
+    try {
+      const src = openFilesSource(d);
+      expect((await src.traces({ from: T0 - 1, to: T0 + 60_000 })).map((t) => t.service)).toEqual(['api', 'db']);
+      expect(src.problems().map((p) => p.origin).sort()).toEqual(['traces/bad.json', 'traces/broken.json']);
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+
+  it('lets a consumer stop reading a log early', async () => {
+    const src = openFilesSource(dir);
+    for await (const e of src.logs({ from: T0, to: T0 + 60_000 })) {
+      expect(e.service).toBe('api');
+      break;
+    }
+  });
+});

@@ -1,0 +1,81 @@
+import { PrometheusSource, inferShape } from '../../../../src/evidence/sources/prometheus';
+import { PrometheusQueryError } from '../../../../src/evidence/sources/errors';
+import type { FetchFn } from '../../../../src/evidence/sources/http';
+
+/** A fetch that answers like Prometheus' HTTP API from a routing function (documented response shapes). */
+function fakeFetch(route: (path: string, params: URLSearchParams) => { status: number; body: unknown }): FetchFn & { calls: string[] } {
+  const calls: string[] = [];
+  const fn = async (input: string) => {
+    const u = new URL(input);
+    calls.push(`${u.pathname}?${u.searchParams.toString()}`);
+    const { status, body } = route(u.pathname, u.searchParams);
+    return { ok: status < 300, status, text: async () => (typeof body === 'string' ? body : JSON.stringify(body)) };
+  };
+  return Object.assign(fn, { calls });
+}
+
+const T0 = Date.UTC(2026, 10, 27, 3, 0, 0);
+
+describe('PrometheusSource', () => {
+  it('fetches raw samples per metric for the services asked, with NaN and +Inf values', async () => {
+    const f = fakeFetch((p, q) => {
+      if (p === '/api/v1/series') {
+        return { status: 200, body: { status: 'success', data: [{ __name__: 'up_ratio', service: 'api' }, { __name__: 'req_total', service: 'api', code: '500' }] } };
+      }
+      const name = (q.get('query') ?? '').split('{')[0];
+      const values = name === 'up_ratio' ? [[T0 / 1000, 'NaN'], [T0 / 1000 + 15, '+Inf']] : [[T0 / 1000, '3']];
+      return { status: 200, body: { status: 'success', data: { resultType: 'matrix', result: [{ metric: { __name__: name, service: 'api', ...(name === 'req_total' ? { code: '500' } : {}) }, values }] } } };
+    });
+    const src = new PrometheusSource({ url: 'http://prom:9090/', fetch: f });
+    const series = await src.metrics({ from: T0 - 60_000, to: T0 + 60_000, services: ['api', 'a.b'] });
+    expect(series).toEqual([
+      { name: 'req_total', family: 'req', type: 'counter', service: 'api', labels: { service: 'api', code: '500' }, points: [[T0, 3]] },
+      { name: 'up_ratio', family: 'up_ratio', type: 'gauge', unit: 'ratio', service: 'api', labels: { service: 'api' }, points: [[T0, NaN], [T0 + 15_000, Infinity]] },
+    ]);
+    expect(decodeURIComponent(f.calls[0] ?? '')).toContain('match[]={service=~"api|a\\\\.b"}');
+    expect(decodeURIComponent((f.calls[1] ?? '').replace(/\+/g, ' '))).toContain('query=req_total{service=~"api|a\\\\.b"}[120001ms]');
+  });
+
+  it('uses query_range with the given step', async () => {
+    const f = fakeFetch((p) =>
+      p === '/api/v1/series'
+        ? { status: 200, body: { status: 'success', data: [{ __name__: 'mem_bytes', service: 'db' }] } }
+        : { status: 200, body: { status: 'success', data: { resultType: 'matrix', result: [] } } },
+    );
+    await new PrometheusSource({ url: 'http://prom', fetch: f }).metrics({ from: T0, to: T0 + 60_000, stepSeconds: 15 });
+    expect(f.calls[1]).toMatch(/^\/api\/v1\/query_range\?.*step=15/);
+  });
+
+  it('turns an error envelope into a typed error with errorType and message', async () => {
+    const f = fakeFetch(() => ({ status: 400, body: { status: 'error', errorType: 'bad_data', error: 'invalid parameter "start"' } }));
+    const err = await new PrometheusSource({ url: 'http://prom', fetch: f }).metrics({ from: 0, to: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PrometheusQueryError);
+    expect(err).toMatchObject({ errorType: 'bad_data', userMessage: 'Prometheus refused the query (bad_data): invalid parameter "start"' });
+  });
+
+  it('reports a non-JSON answer (a proxy page) by HTTP status', async () => {
+    const f = fakeFetch(() => ({ status: 502, body: '<html>Bad Gateway</html>' }));
+    await expect(new PrometheusSource({ url: 'http://prom', fetch: f }).capabilities()).rejects.toMatchObject({ errorType: 'http_502' });
+  });
+
+  it('has no logs, changes, topology or clock', async () => {
+    const src = new PrometheusSource({ url: 'http://prom', fetch: fakeFetch(() => ({ status: 500, body: '' })) });
+    const logs: unknown[] = [];
+    for await (const e of src.logs({ from: 0, to: 1 })) logs.push(e);
+    expect([logs, await src.changes({ from: 0, to: 1 }), await src.topology(), await src.clock()]).toEqual([[], [], null, null]);
+  });
+});
+
+describe('inferShape', () => {
+  const names = new Set(['lat_seconds_bucket', 'lat_seconds_sum', 'db_seconds', 'db_seconds_sum']);
+  it.each([
+    ['lat_seconds_bucket', { le: '0.1' }, { family: 'lat_seconds', type: 'histogram', unit: 'seconds' }],
+    ['lat_seconds_sum', {}, { family: 'lat_seconds', type: 'histogram', unit: 'seconds' }],
+    ['db_seconds', { quantile: '0.99' }, { family: 'db_seconds', type: 'summary', unit: 'seconds' }],
+    ['db_seconds_sum', {}, { family: 'db_seconds', type: 'summary', unit: 'seconds' }],
+    ['process_cpu_seconds_total', {}, { family: 'process_cpu_seconds', type: 'counter', unit: 'seconds' }],
+    ['queue_depth', {}, { family: 'queue_depth', type: 'gauge' }],
+  ])('reads %s by the naming conventions', (name, labels, shape) => {
+    expect(inferShape(name, labels, names)).toEqual(shape);
+  });
+});

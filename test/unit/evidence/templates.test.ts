@@ -1,0 +1,162 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { mineTemplates, TemplateMiner, templateId } from '../../../src/evidence/analyzers/templates';
+import { templatesCommand } from '../../../src/evidence/templates-cli';
+import type { LogEvent } from '../../../src/evidence/types';
+
+const ONSET = Date.UTC(2026, 10, 27, 3, 0, 0);
+const MIN = 60_000;
+const window = { from: ONSET - 60 * MIN, onset: ONSET, to: ONSET + 10 * MIN };
+
+function ev(service: string, ts: number, text: string, level?: string): LogEvent {
+  const e: LogEvent = { ts, service, origin: `logs/${service}.log`, line: 0, text };
+  if (level) e.level = level;
+  return e;
+}
+
+/** A baseline hour plus a 10-minute incident: a new error, a surge, a steady error, a template that stops. */
+function events(): LogEvent[] {
+  const out: LogEvent[] = [];
+  for (let m = 0; m < 60; m++) {
+    const t = window.from + m * MIN;
+    out.push(ev('api', t, `{"level":"info","msg":"request ${m} served in ${m + 3} ms"}`, 'info'));
+    out.push(ev('api', t + 1, `2026-11-27T02:00:00Z ERROR token refresh failed for client c-${m}`, 'error'));
+    if (m % 20 === 0) out.push(ev('db', t + 2, `slow query took ${m + 100} ms on table orders`, 'warn'));
+    if (m % 10 === 0) out.push(ev('api', t + 3, `cache warmed with ${m} keys`, 'info'));
+  }
+  for (let m = 0; m < 10; m++) {
+    const t = ONSET + m * MIN;
+    out.push(ev('api', t, `{"level":"info","msg":"request ${m} served in ${m + 3} ms"}`, 'info'));
+    out.push(ev('api', t + 1, `2026-11-27T03:00:00Z ERROR token refresh failed for client c-${m}`, 'error'));
+    out.push(ev('api', t + 2, `payment call to 10.0.0.${m}:8443 timed out after 3000 ms`, 'error'));
+    for (let k = 0; k < 4; k++) out.push(ev('db', t + 3 + k, `slow query took ${k + 900} ms on table orders`, 'warn'));
+  }
+  // outside the window: ignored
+  out.push(ev('api', window.to + MIN, 'late line', 'error'));
+  return out;
+}
+
+describe('mineTemplates', () => {
+  it('labels new, surging, steady and gone templates per service', async () => {
+    const stats = await mineTemplates(events(), window);
+    const find = (s: string) => stats.find((x) => x.template.includes(s));
+    expect(find('payment call')).toMatchObject({ label: 'new', service: 'api', level: 'error', baselineCount: 0, incidentCount: 10, ratio: Infinity });
+    expect(find('slow query')).toMatchObject({ label: 'surging', service: 'db', baselineCount: 3, incidentCount: 40 });
+    expect(find('token refresh')).toMatchObject({ label: 'steady', baselineCount: 60, incidentCount: 10 });
+    expect(find('cache warmed')).toMatchObject({ label: 'gone', incidentCount: 0 });
+    expect(stats.some((s) => s.template.includes('late line'))).toBe(false);
+  });
+
+  it('puts new and surging errors first, red herrings after', async () => {
+    const stats = await mineTemplates(events(), window);
+    expect(stats.map((s) => s.label)).toEqual(['new', 'surging', 'steady', 'steady', 'gone']);
+    expect(stats[0]?.template).toBe('payment call to <*> timed out after <*> ms');
+  });
+
+  it('mines the body without the header and keeps raw samples (incident ones first)', async () => {
+    const stats = await mineTemplates(events(), window);
+    const token = stats.find((s) => s.template.includes('token refresh'));
+    expect(token?.template).toBe('token refresh failed for client <*>');
+    expect(token?.samples[0]).toBe('2026-11-27T03:00:00Z ERROR token refresh failed for client c-0');
+    expect(token?.samples).toHaveLength(3);
+  });
+
+  it('truncates long samples', async () => {
+    const long = 'x'.repeat(1000);
+    const stats = await mineTemplates([ev('api', ONSET, `failure ${long}`, 'error')], window);
+    expect(stats[0]?.samples[0]?.length).toBeLessThanOrEqual(300);
+  });
+
+  it('gives the same ids for the same input on every run', async () => {
+    const a = await mineTemplates(events(), window);
+    const b = await mineTemplates(events(), window);
+    expect(a.map((s) => s.id)).toEqual(b.map((s) => s.id));
+    expect(a[0]?.id).toBe(templateId('payment call to <*> timed out after <*> ms'));
+  });
+});
+
+describe('TemplateMiner', () => {
+  it('merges lines that differ in one word (past the routing prefix) into a wildcard', () => {
+    const m = new TemplateMiner();
+    m.add('login failed for user alice from web');
+    const r = m.add('login failed for user bob from web');
+    expect(r.template).toBe('login failed for user <*> from web');
+    expect(m.templates()).toEqual([{ id: r.id, template: r.template, count: 2 }]);
+  });
+
+  it('keeps lines of different shape apart', () => {
+    const m = new TemplateMiner();
+    m.add('connection refused by upstream');
+    m.add('disk full on volume data');
+    expect(m.templates()).toHaveLength(2);
+  });
+
+  it('masks ids, addresses, urls, e-mails and key=value values', () => {
+    const m = new TemplateMiner();
+    const r = m.add('GET https://x.example/a?b=1 for bob@example.com from 10.1.2.3:80 id=7f3a uuid 9b2f6c1e-2a4b-4c3d-8e9f-0a1b2c3d4e5f /var/log/app');
+    expect(r.template).toBe('GET <*> for <*> from <*> id=<*> uuid <*> <*>');
+  });
+});
+
+class Sink extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+describe('templates command', () => {
+  let dir: string;
+  let file: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'scout-tpl-'));
+    file = path.join(dir, 'app.log');
+    await writeFile(
+      file,
+      [
+        'orphan before any timestamp',
+        '2026-11-27 03:00:00,001 ERROR app.Pay: charge 17 failed',
+        'Traceback (most recent call last):',
+        '  File "pay.py", line 3, in charge',
+        'ValueError: bad amount',
+        '2026-11-27 03:00:01,001 ERROR app.Pay: charge 18 failed',
+        '2026-11-27 03:00:02,001 INFO app.Pay: served 4 requests',
+      ].join('\n') + '\n',
+    );
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('prints one JSON object per physical line in order; continuation lines carry their event\'s template', async () => {
+    const out = new Sink();
+    expect(await templatesCommand([file, '--json'], out)).toBe(0);
+    const rows = out.text.trim().split('\n').map((l) => JSON.parse(l) as { line: number; template_id: string | null; template: string | null });
+    expect(rows.map((r) => r.line)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(rows[0]).toEqual({ line: 1, template_id: null, template: null });
+    expect(rows[1]?.template).toBe('charge <*> failed');
+    expect(new Set(rows.slice(1, 6).map((r) => r.template_id)).size).toBe(1);
+    expect(rows[6]?.template).toBe('served <*> requests');
+    expect(rows[6]?.template_id).not.toBe(rows[1]?.template_id);
+  });
+
+  it('prints a table of templates with counts', async () => {
+    const out = new Sink();
+    expect(await templatesCommand([file], out)).toBe(0);
+    expect(out.text).toMatch(/^\s+2\s+T[0-9a-f]{8}\s+charge <\*> failed$/m);
+    expect(out.text).toMatch(/2 templates, 7 lines, 1 lines outside any event/);
+  });
+
+  it('explains usage and fails without a file', async () => {
+    const out = new Sink();
+    expect(await templatesCommand([], out)).toBe(2);
+    expect(out.text).toMatch(/usage: incident-scout templates <logfile> \[--json\]/);
+  });
+
+  it('reports an unreadable file', async () => {
+    const out = new Sink();
+    expect(await templatesCommand([path.join(dir, 'missing.log')], out)).toBe(1);
+    expect(out.text).toMatch(/cannot read/);
+  });
+});
