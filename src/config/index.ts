@@ -27,6 +27,8 @@ export interface Config {
   incidentChannelPattern: RegExp;
   evidence: { dir?: string; prometheusUrl?: string; prometheusToken?: string; lokiUrl?: string; lokiToken?: string };
   investigation: { maxSeconds: number; baselineMinutes: number; concurrency: number };
+  /** Job queue tuning: how long a worker's job lock lives without renewal (a dead worker's job is retried after it). */
+  jobs: { lockMs: number };
   /** The change identity: what executors run with. Nothing else of the bot's environment reaches them. */
   executor: { env: Record<string, string>; workdir?: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -76,6 +78,8 @@ const envSchema = z.object({
   ANTHROPIC_BASE_URL: httpUrl.optional(),
   ANTHROPIC_LEAD_MODEL: nonEmpty.optional(),
   ANTHROPIC_SCOUT_MODEL: nonEmpty.optional(),
+  ANTHROPIC_TIMEOUT_MS: intIn(100, 600_000).optional(),
+  ANTHROPIC_MAX_RETRIES: intIn(0, 10).optional(),
   INCIDENT_CHANNEL_PATTERN: regex.optional(),
   EVIDENCE_DIR: nonEmpty.optional(),
   PROMETHEUS_URL: httpUrl.optional(),
@@ -84,6 +88,7 @@ const envSchema = z.object({
   LOKI_TOKEN: nonEmpty.optional(),
   INVESTIGATION_MAX_SECONDS: intIn(10, 3600).optional(),
   INVESTIGATION_CONCURRENCY: intIn(1, 64).optional(),
+  JOBS_LOCK_MS: intIn(1000, 600_000).optional(),
   TRIAGE_CONFIG: nonEmpty.optional(),
   LOG_LEVEL: z.enum(LEVELS, { message: `expected one of ${LEVELS.join(', ')}` }).optional(),
 });
@@ -131,10 +136,13 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
   const read = opts.readFile ?? defaultRead;
   const problems: string[] = [];
 
-  const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, emptyToUndef(env[k])]));
-  const parsedEnv = envSchema.safeParse(known);
-  if (!parsedEnv.success) problems.push(...formatIssues('env', parsedEnv.error));
-  const e = parsedEnv.success ? parsedEnv.data : {};
+  // Each variable is parsed on its own, so one bad value does not hide the others' values.
+  const e: Partial<z.infer<typeof envSchema>> = {};
+  for (const [name, schema] of Object.entries(envSchema.shape)) {
+    const parsed = schema.safeParse(emptyToUndef(env[name]));
+    if (parsed.success) Object.assign(e, parsed.data === undefined ? {} : { [name]: parsed.data });
+    else problems.push(...formatIssues(`env ${name}`, parsed.error).map((line) => line.replace(' (root):', ':')));
+  }
 
   let file: z.infer<typeof fileSchema> = {};
   const explicit = e.TRIAGE_CONFIG;
@@ -191,8 +199,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       ...opt('baseUrl', e.ANTHROPIC_BASE_URL),
       leadModel: e.ANTHROPIC_LEAD_MODEL ?? file.models?.lead ?? 'claude-sonnet-5-5',
       scoutModel: e.ANTHROPIC_SCOUT_MODEL ?? file.models?.scout ?? 'claude-haiku-5-5',
-      maxRetries: 2,
-      timeoutMs: 60_000,
+      maxRetries: e.ANTHROPIC_MAX_RETRIES ?? 2,
+      timeoutMs: e.ANTHROPIC_TIMEOUT_MS ?? 60_000,
     },
     incidentChannelPattern: new RegExp(e.INCIDENT_CHANNEL_PATTERN ?? file.incident_channel_pattern ?? '^(inc|incident)[-_]'),
     evidence: {
@@ -207,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       baselineMinutes: file.investigation?.baseline_minutes ?? 60,
       concurrency: e.INVESTIGATION_CONCURRENCY ?? file.investigation?.concurrency ?? 4,
     },
+    jobs: { lockMs: e.JOBS_LOCK_MS ?? 30_000 },
     executor: { env: executorEnv, ...opt('workdir', file.executor?.workdir) },
     logLevel: e.LOG_LEVEL ?? file.log_level ?? 'info',
     scouts: scouts ?? [],
@@ -269,4 +278,9 @@ function deepFreeze<T>(o: T): T {
     Object.freeze(o);
   }
   return o;
+}
+
+/** The process environment; with loadConfig, the only reader of process.env (the CLI passes it in). */
+export function processEnv(): Record<string, string | undefined> {
+  return process.env;
 }

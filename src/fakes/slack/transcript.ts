@@ -18,8 +18,13 @@ function clock(ts: string, timeZone: string): string {
   return d.toLocaleTimeString('en-GB', { timeZone, hour12: false });
 }
 
+/** Slack escapes &, < and > in message text; its clients show them unescaped, and so do we. */
+function unescapeSlack(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 function text(t: unknown): string {
-  return isRecord(t) && typeof t.text === 'string' ? t.text : '';
+  return isRecord(t) && typeof t.text === 'string' ? unescapeSlack(t.text) : '';
 }
 
 function elementText(e: unknown): string {
@@ -75,7 +80,7 @@ function author(snapshot: ChannelSnapshot, userId: string): string {
 function body(m: { text: string; blocks?: unknown[] | undefined }): string[] {
   // Slack shows blocks when present; text is only the notification fallback then.
   if (m.blocks && m.blocks.length > 0) return renderBlocks(m.blocks);
-  return m.text === '' ? [] : m.text.split('\n');
+  return m.text === '' ? [] : unescapeSlack(m.text).split('\n');
 }
 
 function renderMessage(snapshot: ChannelSnapshot, m: FakeMessage, tz: string, indent: string): string[] {

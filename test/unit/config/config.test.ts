@@ -147,3 +147,10 @@ describe('loadConfig', () => {
     expect(c.executor.env).toEqual({ KUBECONFIG: '/etc/scout/remediator' });
   });
 });
+
+describe('loadConfig with one bad variable', () => {
+  it('still reads the other variables, so it reports only the real problem', () => {
+    const problems = problemsOf(() => loadConfig({ PORT: '0', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }, { requireSlack: true }));
+    expect(problems).toEqual(['env PORT: expected an integer 1-65535']);
+  });
+});

@@ -109,3 +109,11 @@ describe('renderTranscript', () => {
     expect(renderBlocks([{ type: 'rich_text', elements: [] }])).toEqual(['[rich_text block]']);
   });
 });
+
+describe('renderBlocks escaping', () => {
+  it('shows Slack-escaped &, < and > as a Slack client does', () => {
+    expect(renderBlocks([{ type: 'section', text: { type: 'mrkdwn', text: 'new "failed for order &lt;*&gt; &amp; retried"' } }])).toEqual([
+      'new "failed for order <*> & retried"',
+    ]);
+  });
+});

@@ -1,0 +1,134 @@
+// Composition root of the Slack side: config + adapters + services -> a Bolt app with its receiver,
+// poster, metrics and health routes. main.ts and the demo build the services and call buildApp.
+import { HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from '@slack/bolt';
+import type { RetryOptions, WebClient, WebClientOptions } from '@slack/web-api';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Config } from './config';
+import { ConfigError } from './domain/errors';
+import { systemClock, type Clock } from './domain/time';
+import { IncidentService } from './incidents/service';
+import type { Investigations } from './investigation/port';
+import type { Logger } from './logging';
+import type { Remediation } from './remediation/port';
+import { boltLogger } from './slack/bolt-logger';
+import { installErrorHandler } from './slack/errors';
+import { MeasuredApp } from './slack/measured-app';
+import { AppMetrics } from './slack/metrics';
+import { Poster, SLACK_RETRY_CONFIG } from './slack/poster';
+import { registerListeners } from './slack/register';
+import { operationalRoutes } from './slack/routes';
+import type { Store } from './store/port';
+
+export interface AppDeps {
+  logger: Logger;
+  store: Store;
+  investigations: Investigations;
+  remediation: Remediation;
+  clock?: Clock;
+  /** Shared with services that count things (investigations, proposals); created when omitted. */
+  metrics?: AppMetrics;
+  /** Where the HTTP receiver listens; tests and the demo pass 127.0.0.1. */
+  receiver?: { host?: string };
+  /** WebClient retry policy; tests shorten it. */
+  retryConfig?: RetryOptions;
+  /** Evidence source names for the kickoff message. */
+  sources?: string[];
+  /** A Poster built before the app (services that post need it first); built from the app's client when omitted. */
+  poster?: Poster;
+}
+
+export interface BuiltApp {
+  app: MeasuredApp;
+  poster: Poster;
+  incidents: IncidentService;
+  metrics: AppMetrics;
+  /** Verifies the token (auth.test) and starts receiving; resolves with the HTTP port. */
+  start(port?: number): Promise<{ port: number }>;
+  stop(): Promise<void>;
+}
+
+/** WebClient options: our API URL (the fake in tests), Retry-After honoured, bounded retries. */
+export function slackClientOptions(config: Readonly<Config>, retryConfig?: RetryOptions): WebClientOptions {
+  return { slackApiUrl: config.slack.apiUrl, rejectRateLimitedCalls: false, retryConfig: retryConfig ?? SLACK_RETRY_CONFIG };
+}
+
+/** A WebClient for the Poster, configured like the app's own client. */
+export function createSlackClient(config: Readonly<Config>, logger: Logger, retryConfig?: RetryOptions): WebClient {
+  return new webApi.WebClient(config.slack.botToken, { ...slackClientOptions(config, retryConfig), logger: boltLogger(logger) });
+}
+
+/** Builds the Bolt app (HTTP receiver, or Socket Mode when SLACK_APP_TOKEN is set) and its listeners. */
+export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
+  const { slack } = config;
+  if (!slack.botToken) throw new ConfigError(['env SLACK_BOT_TOKEN: required to run the Slack app']);
+  if (!slack.appToken && !slack.signingSecret) {
+    throw new ConfigError(['env SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)']);
+  }
+  const logger = deps.logger.child({ component: 'slack' });
+  const clock = deps.clock ?? systemClock;
+  const metrics = deps.metrics ?? new AppMetrics();
+  const routes = operationalRoutes({ store: deps.store, metrics, logger, startedAt: clock.now().getTime() });
+  const bolt = boltLogger(logger);
+
+  let receiver: Receiver;
+  if (slack.appToken) {
+    // Socket Mode: Slack pushes over a WebSocket; only /healthz and /metrics need an HTTP port (PORT).
+    receiver = new SocketModeReceiver({ appToken: slack.appToken, logger: bolt, customRoutes: routes, installerOptions: { port: slack.port } });
+  } else {
+    receiver = new HTTPReceiver({
+      signingSecret: slack.signingSecret as string,
+      endpoints: '/slack/events',
+      customRoutes: routes,
+      processBeforeResponse: false,
+      logger: bolt,
+    });
+  }
+
+  const app = new MeasuredApp(
+    {
+      token: slack.botToken,
+      receiver,
+      logger: bolt,
+      deferInitialization: true,
+      clientOptions: slackClientOptions(config, deps.retryConfig),
+    },
+    metrics,
+  );
+  installErrorHandler(app, logger);
+
+  const poster = deps.poster ?? new Poster({ client: app.client, store: deps.store, logger, metrics, clock });
+  const incidents = new IncidentService({
+    store: deps.store, poster, investigations: deps.investigations, logger, clock,
+    config: { incidentChannelPattern: config.incidentChannelPattern, scouts: config.scouts, investigation: config.investigation },
+    ...(deps.sources ? { sources: deps.sources } : {}),
+  });
+  registerListeners(app, {
+    incidents, investigations: deps.investigations, remediation: deps.remediation, poster, logger, clock,
+    store: deps.store, metrics, pattern: config.incidentChannelPattern,
+  });
+
+  let started = false;
+  return {
+    app, poster, incidents, metrics,
+    async start(port = slack.port) {
+      await app.init();
+      if (slack.appToken) {
+        await app.start();
+        started = true;
+        logger.info({ mode: 'socket', healthPort: slack.port }, 'Incident Scout connected over Socket Mode');
+        return { port: slack.port };
+      }
+      const server = (await app.start({ port, host: deps.receiver?.host ?? '0.0.0.0' })) as Server;
+      started = true;
+      const actual = (server.address() as AddressInfo).port;
+      logger.info({ mode: 'http', port: actual }, 'Incident Scout listening for Slack at /slack/events');
+      return { port: actual };
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await app.stop();
+    },
+  };
+}

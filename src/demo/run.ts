@@ -1,0 +1,122 @@
+// `incident-scout demo`: the real app and the local Slack fake in one process. No Slack workspace,
+// no Redis, no API key: it opens #inc-checkout-latency with a signed channel_created, lets the bot
+// work until it is quiet, has a bystander and then the incident commander press Approve on the
+// proposal, runs /triage help and /triage status as people would, and prints the channel.
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { DEFAULT_SCENARIO, PACKAGE_ROOT, loadConfig } from '../config';
+import { ConfigError } from '../domain/errors';
+import { SlackEventClient, renderTranscript, startSlackFake, type SlackFake } from '../fakes/slack';
+import { createLogger, type LogLevel } from '../logging';
+import { buildRuntime } from '../main';
+import { MemoryStore } from '../store';
+
+export const DEMO_CHANNEL = 'inc-checkout-latency';
+export const DEMO_USERS = [
+  { id: 'U0DEMOLEAD', name: 'dana', realName: 'Dana Lee' },
+  { id: 'U0DEMOSRE', name: 'sam', realName: 'Sam Ortiz' },
+  { id: 'U0DEMOGUEST', name: 'robin', realName: 'Robin Guest' },
+] as const;
+
+const DEMO_EXEC_PATH = path.join(PACKAGE_ROOT, 'examples', 'demo', 'bin');
+
+/** The first approval card in the channel: its message, and the Approve button's block and value. */
+function findProposalCard(fake: SlackFake, channelId: string): { ts: string; threadTs?: string; blockId: string; value: string } | null {
+  for (const thread of fake.messages(channelId)) {
+    for (const m of [thread, ...thread.replies]) {
+      if (m.metadata?.event_type !== 'incident_scout_proposal') continue;
+      for (const block of (m.blocks ?? []) as Array<{ type?: string; block_id?: string; elements?: Array<{ action_id?: string; value?: string }> }>) {
+        const approve = block.type === 'actions' ? block.elements?.find((e) => e.action_id === 'approve_proposal') : undefined;
+        if (approve?.value && block.block_id) return { ts: m.ts, ...(m.threadTs ? { threadTs: m.threadTs } : {}), blockId: block.block_id, value: approve.value };
+      }
+    }
+  }
+  return null;
+}
+
+export interface DemoOptions {
+  /** The process environment: EVIDENCE_DIR and LOG_LEVEL are honoured; Slack and Redis settings are not. */
+  env?: Record<string, string | undefined>;
+  /** How long to wait for the investigation to finish. */
+  timeoutMs?: number;
+}
+
+/** Waits until the fake has seen no API call for `quietMs` (the bot has nothing more to say). */
+async function untilQuiet(fake: SlackFake, quietMs: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = -1;
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    const n = fake.callLog.length + fake.ephemeralLog.length;
+    if (n !== seen) {
+      seen = n;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Runs the demo and writes the channel transcript to `out`; returns the exit code. */
+export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableStream, opts: DemoOptions = {}): Promise<number> {
+  const env = opts.env ?? {};
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const slack = await startSlackFake();
+  const signingSecret = randomBytes(16).toString('hex');
+  let config;
+  try {
+    config = loadConfig(
+      {
+        SLACK_BOT_TOKEN: slack.fake.botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.url,
+        EVIDENCE_DIR: env.EVIDENCE_DIR ?? DEFAULT_SCENARIO, LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+        // The demo's change identity: a stand-in kubectl that prints what it would do (examples/demo).
+        SCOUT_EXEC_PATH: DEMO_EXEC_PATH,
+      },
+      { requireSlack: true },
+    );
+  } catch (e) {
+    await slack.close();
+    if (e instanceof ConfigError) {
+      for (const p of e.problems) err.write(`${p}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  // Logs go to stderr so stdout is only the transcript.
+  const logger = createLogger({ level: config.logLevel as LogLevel, destination: { write: (s: string) => void err.write(s) } });
+  const runtime = buildRuntime(config, { logger, store: new MemoryStore(), host: '127.0.0.1' });
+  try {
+    for (const u of DEMO_USERS) slack.fake.addUser(u);
+    slack.fake.addUsergroup({ id: 'S0ONCALL', handle: 'oncall', users: ['U0DEMOLEAD', 'U0DEMOSRE'] });
+    const { port } = await runtime.built.start(0);
+    const client = new SlackEventClient({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret, fake: slack.fake });
+
+    const { channelId } = await client.openIncidentChannel(DEMO_CHANNEL, 'U0DEMOLEAD');
+    await slack.fake.waitFor((f) => f.messages(channelId).length > 0, 10_000, 'the kickoff message');
+    await runtime.queue.drain(timeoutMs);
+    await untilQuiet(slack.fake, 500, timeoutMs);
+
+    // The approval card: a bystander's click is refused, the incident commander's runs the action.
+    const card = findProposalCard(slack.fake, channelId);
+    if (card) {
+      const click = (user: string) =>
+        client.sendBlockAction({ user, channel: channelId, message_ts: card.ts, ...(card.threadTs ? { thread_ts: card.threadTs } : {}), action_id: 'approve_proposal', block_id: card.blockId, value: card.value });
+      await click('U0DEMOGUEST');
+      await slack.fake.waitFor((f) => f.ephemerals(channelId, 'U0DEMOGUEST').length > 0, 10_000, 'the refusal for a non-approver');
+      await click('U0DEMOLEAD');
+      await untilQuiet(slack.fake, 500, timeoutMs);
+    }
+
+    await client.sendCommand({ text: 'help', user_id: 'U0DEMOSRE', channel_id: channelId });
+    await client.sendCommand({ text: 'status', user_id: 'U0DEMOLEAD', channel_id: channelId });
+    await slack.fake.waitFor((f) => f.ephemerals(channelId).length >= 2, 10_000, 'the replies to /triage help and /triage status');
+    await untilQuiet(slack.fake, 300, timeoutMs);
+
+    out.write(`${renderTranscript(slack.fake.snapshot(channelId))}\n`);
+    return 0;
+  } finally {
+    await runtime.close();
+    await slack.close();
+  }
+}

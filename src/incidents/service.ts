@@ -1,0 +1,113 @@
+// Incidents: which channels are incidents, opening one exactly once, and the kickoff message.
+// Idempotent by channel: the incident document is created in one atomic store step, and only the
+// caller that created it joins, posts the kickoff and starts the first investigation, so Slack
+// retries, a second replica, or channel_created followed by our own member_joined_channel are no-ops.
+import { iso, systemClock, type Clock } from '../domain/time';
+import type { Incident, Investigation } from '../domain/types';
+import type { Investigations } from '../investigation/port';
+import type { Logger } from '../logging';
+import type { Poster } from '../slack/poster';
+import { renderKickoff } from '../slack/views/kickoff';
+import type { Store } from '../store/port';
+
+export interface OpenRequest {
+  channelId: string;
+  channelName: string;
+  /** When the incident began, epoch ms (channel creation, `since=`); defaults to now. */
+  createdAt?: number;
+  userId?: string;
+  /** 'channel_created' | 'member_joined' | 'channel_rename' | 'slash' */
+  trigger: string;
+  /** Private channels cannot be joined; the bot is there because someone invited it. */
+  isPrivate?: boolean;
+  description?: string;
+}
+
+export interface IncidentServiceDeps {
+  store: Store;
+  /** Only join and post are used; a narrow type keeps tests honest. */
+  poster: Pick<Poster, 'join' | 'post'>;
+  investigations: Investigations;
+  config: {
+    incidentChannelPattern: RegExp;
+    scouts: ReadonlyArray<{ name: string; purpose: string }>;
+    investigation: { baselineMinutes: number };
+  };
+  logger: Logger;
+  clock?: Clock;
+  /** Names of the configured evidence sources, shown in the kickoff. */
+  sources?: string[];
+}
+
+export interface Opened {
+  incident: Incident;
+  created: boolean;
+  /** The first investigation, when this call created the incident and started it. */
+  investigation?: Investigation;
+}
+
+/** Opens and finds incidents; see the file comment for the idempotency rule. */
+export class IncidentService {
+  private readonly clock: Clock;
+
+  constructor(private readonly deps: IncidentServiceDeps) {
+    this.clock = deps.clock ?? systemClock;
+  }
+
+  /** True when a channel name matches INCIDENT_CHANNEL_PATTERN. */
+  matches(channelName: string): boolean {
+    return this.deps.config.incidentChannelPattern.test(channelName);
+  }
+
+  /** The incident of a channel, or null when the channel is not one. */
+  find(channelId: string): Promise<Incident | null> {
+    return this.deps.store.get<Incident>('incident', channelId);
+  }
+
+  /** Recognises the channel as an incident (join + kickoff once) without starting an investigation. */
+  async ensure(req: OpenRequest): Promise<Opened> {
+    const now = this.clock.now();
+    const fresh: Incident = {
+      id: req.channelId,
+      channelId: req.channelId,
+      channelName: req.channelName,
+      startedAt: iso(req.createdAt ?? now.getTime()),
+      ...(req.userId ? { openedBy: req.userId } : {}),
+      ...(req.description ? { description: req.description } : {}),
+      investigations: [],
+      createdAt: iso(now),
+    };
+    const { value, changed } = await this.deps.store.update<Incident>('incident', req.channelId, (cur) => (cur ? undefined : fresh));
+    const incident = value ?? fresh;
+    const log = this.deps.logger.child({ incidentId: incident.id });
+    if (!changed) {
+      log.debug({ trigger: req.trigger }, 'channel is already an incident');
+      return { incident, created: false };
+    }
+    log.info({ trigger: req.trigger, channelName: req.channelName }, 'incident opened');
+    if (!req.isPrivate) await this.deps.poster.join(req.channelId);
+    const kickoff = renderKickoff({
+      channelName: incident.channelName,
+      baselineMinutes: this.deps.config.investigation.baselineMinutes,
+      scouts: this.deps.config.scouts.map((s) => ({ name: s.name, purpose: s.purpose })),
+      trigger: req.trigger,
+      ...(req.userId ? { openedBy: req.userId } : {}),
+      ...(this.deps.sources ? { sources: this.deps.sources } : {}),
+    });
+    await this.deps.poster.post({ channel: req.channelId, text: kickoff.text, blocks: kickoff.blocks, key: `kickoff:${req.channelId}` });
+    return { incident, created: true };
+  }
+
+  /** Opens an incident from a channel event: ensure, then start the first investigation if this call created it. */
+  async open(req: OpenRequest): Promise<Opened> {
+    const opened = await this.ensure(req);
+    if (!opened.created) return opened;
+    const { investigation } = await this.deps.investigations.start({
+      incident: opened.incident,
+      trigger: req.trigger,
+      ...(req.userId ? { userId: req.userId } : {}),
+      ...(req.description ? { description: req.description } : {}),
+    });
+    return { ...opened, investigation };
+  }
+}

@@ -1,0 +1,146 @@
+// Composition of the whole process: config -> logger, store, queue, evidence source, Slack client ->
+// investigation and remediation services -> Bolt app. `serve` runs it until SIGTERM/SIGINT; the demo
+// builds the same runtime against the local Slack fake.
+import Anthropic from '@anthropic-ai/sdk';
+import type { RetryOptions } from '@slack/web-api';
+import * as path from 'node:path';
+import { buildApp, createSlackClient, type BuiltApp } from './app';
+import type { Config } from './config';
+import { ConfigError } from './domain/errors';
+import { systemClock, type Clock } from './domain/time';
+import { createSource } from './evidence/sources';
+import { createInvestigations, type InvestigationService } from './investigation/service';
+import type { InvestigationJob } from './investigation/types';
+import { createQueue, type JobQueue } from './jobs';
+import { createLogger, type Logger } from './logging';
+import { createExecutor } from './remediation/executor';
+import { createRemediation, type RemediationService } from './remediation/service';
+import { SlackInvestigationNotifier } from './slack/investigation-notifier';
+import { AppMetrics } from './slack/metrics';
+import { Poster } from './slack/poster';
+import { createProposalNotifier } from './slack/proposal-notifier';
+import { createStore, type Store } from './store';
+
+export interface RuntimeOptions {
+  logger: Logger;
+  /** In-process store for the demo and tests; else Redis when REDIS_URL is set, in-process otherwise. */
+  store?: Store;
+  clock?: Clock;
+  /** Interface the HTTP receiver binds; 0.0.0.0 unless given. */
+  host?: string;
+  retryConfig?: RetryOptions;
+  /** Overrides EVIDENCE_DIR (the demo's scenario). */
+  evidenceDir?: string;
+  fetch?: typeof fetch;
+  /** A ready Anthropic client (tests point it at the fake); else built from ANTHROPIC_API_KEY. */
+  anthropic?: Anthropic;
+  defaultMetrics?: boolean;
+}
+
+export interface Runtime {
+  built: BuiltApp;
+  store: Store;
+  queue: JobQueue<InvestigationJob>;
+  investigations: InvestigationService;
+  remediation: RemediationService;
+  close(): Promise<void>;
+}
+
+/** How often pending proposals are checked for expiry. */
+const EXPIRY_SWEEP_MS = 60_000;
+
+/** Builds every service and the Slack app for one process; nothing listens until `built.start()`. */
+export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Runtime {
+  const { logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const fetchFn = opts.fetch ?? fetch;
+  const evidenceDir = opts.evidenceDir ?? config.evidence.dir;
+  const { prometheusUrl, lokiUrl } = config.evidence;
+  if (!evidenceDir && !prometheusUrl && !lokiUrl) {
+    throw new ConfigError(['env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)']);
+  }
+  const source = createSource({
+    fetch: fetchFn,
+    ...(evidenceDir ? { evidenceDir } : {}),
+    ...(prometheusUrl ? { prometheusUrl } : {}),
+    ...(lokiUrl ? { lokiUrl } : {}),
+  });
+  const sources = [
+    ...(evidenceDir ? [`files (${path.basename(evidenceDir)})`] : []),
+    ...(prometheusUrl ? ['Prometheus'] : []),
+    ...(lokiUrl ? ['Loki'] : []),
+  ];
+
+  const store = opts.store ?? createStore({ redisUrl: config.redis.url, prefix: config.redis.prefix, logger });
+  const metrics = new AppMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
+  const poster = new Poster({ client: createSlackClient(config, logger, opts.retryConfig), store, logger, metrics, clock });
+  const queue = createQueue<InvestigationJob>({
+    name: 'investigations', redisUrl: config.redis.url, prefix: config.redis.prefix, logger, lockDurationMs: config.jobs.lockMs,
+  });
+
+  const remediation = createRemediation({
+    config, store, logger, clock, notifier: createProposalNotifier(poster), directory: poster,
+    executor: createExecutor({ env: config.executor.env, workdir: config.executor.workdir }),
+  });
+  const anthropic =
+    opts.anthropic ??
+    (config.anthropic.apiKey
+      ? new Anthropic({
+          apiKey: config.anthropic.apiKey, maxRetries: config.anthropic.maxRetries, timeout: config.anthropic.timeoutMs,
+          ...(config.anthropic.baseUrl ? { baseURL: config.anthropic.baseUrl } : {}),
+        })
+      : undefined);
+  const investigations = createInvestigations({
+    config, store, queue, source, logger, clock, metrics,
+    notifier: new SlackInvestigationNotifier(poster, clock),
+    ...(anthropic ? { anthropic } : {}),
+    onSynthesis: async (inv, synthesis, report) => {
+      await remediation.proposeFromSynthesis(inv, synthesis, report);
+    },
+  });
+  const built = buildApp(config, {
+    logger, store, investigations, remediation, clock, metrics, poster, sources,
+    ...(opts.host ? { receiver: { host: opts.host } } : {}),
+    ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}),
+  });
+  investigations.startWorker();
+  const sweep = setInterval(() => {
+    remediation.expireDue().catch((err: unknown) => logger.warn({ err }, 'proposal expiry sweep failed'));
+  }, EXPIRY_SWEEP_MS);
+  sweep.unref();
+
+  return {
+    built, store, queue, investigations, remediation,
+    async close() {
+      clearInterval(sweep);
+      await built.stop();
+      await queue.close();
+      await store.close();
+    },
+  };
+}
+
+/** `incident-scout serve`: runs until SIGTERM/SIGINT, then drains and exits 0. */
+export async function serve(config: Readonly<Config>): Promise<number> {
+  const logger = createLogger({ level: config.logLevel });
+  const runtime = buildRuntime(config, { logger, defaultMetrics: true });
+  const { port } = await runtime.built.start(config.slack.port);
+  logger.info({ port, store: runtime.store.kind, queue: runtime.queue.kind, scouts: config.scouts.map((s) => s.name) }, 'serving');
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      runtime.close().then(
+        () => resolve(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+}

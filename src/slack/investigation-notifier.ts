@@ -1,0 +1,44 @@
+// The investigation's Slack thread over the Poster: one card edited in place, replies keyed so a retried
+// job never posts twice (keys: investigation id + round + item).
+import { systemClock, type Clock } from '../domain/time';
+import type { Finding, Investigation, Synthesis } from '../domain/types';
+import type { InvestigationNotifier } from '../investigation/types';
+import type { Poster } from './poster';
+import { hypothesesMetadata, renderFinding, renderNote, renderStatusCard, renderSynthesis } from './views/investigation';
+
+/** Posts an investigation's thread through the Poster. */
+export class SlackInvestigationNotifier implements InvestigationNotifier {
+  constructor(private readonly poster: Pick<Poster, 'post' | 'update'>, private readonly clock: Clock = systemClock) {}
+
+  async postCard(inv: Investigation): Promise<string> {
+    const v = renderStatusCard(inv, this.clock.now().getTime());
+    return this.poster.post({ channel: inv.channelId, text: v.text, blocks: v.blocks, key: `${inv.id}:r${inv.round}:card` });
+  }
+
+  async updateCard(inv: Investigation): Promise<void> {
+    if (!inv.threadTs) return;
+    const v = renderStatusCard(inv, this.clock.now().getTime());
+    await this.poster.update({ channel: inv.channelId, ts: inv.threadTs, text: v.text, blocks: v.blocks });
+  }
+
+  async postFinding(inv: Investigation, finding: Finding, key?: string): Promise<void> {
+    const v = renderFinding(finding);
+    await this.poster.post({ channel: inv.channelId, ...thread(inv), text: v.text, blocks: v.blocks, key: `${inv.id}:r${inv.round}:finding:${key ?? finding.scout}` });
+  }
+
+  async postSynthesis(inv: Investigation, synthesis: Synthesis): Promise<void> {
+    const v = renderSynthesis(inv, synthesis);
+    await this.poster.post({
+      channel: inv.channelId, ...thread(inv), text: v.text, blocks: v.blocks, metadata: hypothesesMetadata(inv, synthesis), key: `${inv.id}:r${inv.round}:synthesis`,
+    });
+  }
+
+  async postNote(inv: Investigation, key: string, text: string): Promise<void> {
+    const v = renderNote(text);
+    await this.poster.post({ channel: inv.channelId, ...thread(inv), text: v.text, blocks: v.blocks, key: `${inv.id}:r${inv.round}:note:${key}` });
+  }
+}
+
+function thread(inv: Investigation): { threadTs?: string } {
+  return inv.threadTs ? { threadTs: inv.threadTs } : {};
+}

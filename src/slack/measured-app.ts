@@ -1,0 +1,28 @@
+// Bolt's App with two measurements at the only place every request passes: processEvent. Counting
+// requests by kind and timing the ack here covers events (which Bolt acks itself), commands and
+// clicks alike, without a listener having to remember to do it.
+import { App, type AppOptions, type ReceiverEvent } from '@slack/bolt';
+import { requestKind } from './middleware/dedupe';
+import type { AppMetrics } from './metrics';
+
+/** A Bolt App that records request counts and ack latency into AppMetrics. */
+export class MeasuredApp extends App {
+  constructor(options: AppOptions, private readonly appMetrics: AppMetrics) {
+    super(options);
+  }
+
+  override async processEvent(event: ReceiverEvent): Promise<void> {
+    const kind = requestKind(event.body);
+    this.appMetrics.requests.inc({ kind });
+    const started = performance.now();
+    let acked = false;
+    const ack: ReceiverEvent['ack'] = async (response?: unknown) => {
+      if (!acked) {
+        acked = true;
+        this.appMetrics.ackSeconds.observe({ kind }, (performance.now() - started) / 1000);
+      }
+      return event.ack(response);
+    };
+    return super.processEvent({ ...event, ack });
+  }
+}

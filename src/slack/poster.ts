@@ -1,0 +1,243 @@
+// The one way the app talks to Slack's Web API. Rate limits and 5xx bursts are retried by the
+// WebClient itself (see SLACK_RETRY_CONFIG); this class adds what the client cannot know:
+// per-channel ordering, idempotent posts, join-on-not_in_channel and typed, logged errors.
+import { randomUUID } from 'node:crypto';
+import { webApi } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import type { ChatPostMessageArguments, ChatUpdateArguments, FilesUploadV2Arguments, RetryOptions, WebClient } from '@slack/web-api';
+import { SlackApiError } from '../domain/errors';
+import { systemClock, type Clock } from '../domain/time';
+import type { Logger } from '../logging';
+import type { Store } from '../store/port';
+import type { AppMetrics } from './metrics';
+import { SerialQueues } from './serial-queues';
+
+/**
+ * Retries for the WebClient: with `rejectRateLimitedCalls: false` it sleeps for Retry-After on a
+ * 429 (pausing its whole request queue) and retries; 5xx and network errors are retried with
+ * backoff. Five attempts within roughly half a minute, instead of the default's thirty minutes,
+ * because a finding that arrives half an hour late is worse than a logged failure.
+ */
+export const SLACK_RETRY_CONFIG: RetryOptions = { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 8_000, randomize: true };
+
+export interface PostArgs {
+  channel: string;
+  threadTs?: string;
+  text: string;
+  blocks?: KnownBlock[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** idempotency key: a second post with the same key returns the first ts and posts nothing */
+  key?: string;
+}
+
+interface PostedDoc {
+  state: 'claimed' | 'posted' | 'failed';
+  channel: string;
+  owner: string;
+  at: number;
+  ts?: string;
+}
+
+interface UserDoc {
+  name: string;
+  isBot: boolean;
+}
+
+const POSTED_TTL_S = 14 * 24 * 3600;
+const USER_TTL_S = 24 * 3600;
+/** A claim older than this without a ts belongs to a process that died mid-post; it may be taken over. */
+const CLAIM_STALE_MS = 30_000;
+
+// The SDK's argument types are unions keyed on which optional fields are present, which
+// conditional spreads cannot satisfy under exactOptionalPropertyTypes; the objects below are
+// built from typed PostArgs, so the casts only pick the union member.
+
+/** Posts, updates and looks up through one WebClient; see the file comment for what it guarantees. */
+export class Poster {
+  private readonly client: WebClient;
+  private readonly store: Store;
+  private readonly logger: Logger;
+  private readonly metrics: AppMetrics | undefined;
+  private readonly clock: Clock;
+  private readonly queues = new SerialQueues();
+
+  constructor(deps: { client: WebClient; store: Store; logger: Logger; metrics?: AppMetrics; clock?: Clock }) {
+    this.client = deps.client;
+    this.store = deps.store;
+    this.logger = deps.logger;
+    this.metrics = deps.metrics;
+    this.clock = deps.clock ?? systemClock;
+  }
+
+  /** Posts a message (or thread reply) and returns its ts; with `key`, at most once per key. */
+  post(args: PostArgs): Promise<string> {
+    return this.queues.run(args.channel, () => (args.key ? this.postOnce(args, args.key) : this.postNow(args)));
+  }
+
+  /** Replaces a message's text, blocks and metadata in place. */
+  update(args: { channel: string; ts: string; text: string; blocks?: KnownBlock[]; metadata?: PostArgs['metadata'] }): Promise<void> {
+    return this.queues.run(args.channel, async () => {
+      await this.call('chat.update', args.channel, () =>
+        this.client.chat.update({
+          channel: args.channel, ts: args.ts, text: args.text,
+          ...(args.blocks ? { blocks: args.blocks } : {}),
+          ...(args.metadata ? { metadata: args.metadata } : {}),
+        } as ChatUpdateArguments),
+      );
+    });
+  }
+
+  /** A message only `user` sees. */
+  ephemeral(args: { channel: string; user: string; text: string; blocks?: KnownBlock[]; threadTs?: string }): Promise<void> {
+    return this.queues.run(args.channel, async () => {
+      await this.call('chat.postEphemeral', args.channel, () =>
+        this.client.chat.postEphemeral({
+          channel: args.channel, user: args.user, text: args.text,
+          ...(args.blocks ? { blocks: args.blocks } : {}),
+          ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
+        }),
+      );
+    });
+  }
+
+  /** Joins a public channel (a no-op when already a member). */
+  async join(channel: string): Promise<void> {
+    await this.call('conversations.join', channel, () => this.client.conversations.join({ channel }), false);
+  }
+
+  /** Adds a reaction; a reaction that is already there counts as done. */
+  react(channel: string, ts: string, name: string): Promise<void> {
+    return this.queues.run(channel, async () => {
+      try {
+        await this.call('reactions.add', channel, () => this.client.reactions.add({ channel, timestamp: ts, name }));
+      } catch (err) {
+        if (err instanceof SlackApiError && err.slackError === 'already_reacted') return;
+        throw err;
+      }
+    });
+  }
+
+  /** Uploads text as a file into the channel (or thread) with files.uploadV2. */
+  uploadText(args: { channel: string; threadTs?: string; filename: string; content: string; title: string; comment?: string }): Promise<void> {
+    return this.queues.run(args.channel, async () => {
+      await this.call('files.uploadV2', args.channel, () =>
+        this.client.files.uploadV2({
+          channel_id: args.channel, content: args.content, filename: args.filename, title: args.title,
+          ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
+          ...(args.comment ? { initial_comment: args.comment } : {}),
+        } as FilesUploadV2Arguments),
+      );
+    });
+  }
+
+  /** A person's display name (real name, else handle), cached in the store for a day. */
+  async userName(userId: string): Promise<string> {
+    return (await this.user(userId)).name;
+  }
+
+  /** Whether Slack says the user is a bot (cached with the name). */
+  async isBot(userId: string): Promise<boolean> {
+    return (await this.user(userId)).isBot;
+  }
+
+  /** Member user ids of a user group (not cached: approver checks need the current list). */
+  async usergroupMembers(groupId: string): Promise<string[]> {
+    const res = await this.call('usergroups.users.list', undefined, () => this.client.usergroups.users.list({ usergroup: groupId }));
+    return res.users ?? [];
+  }
+
+  /** Channel name and privacy, for events that carry only the id. */
+  async channelInfo(channel: string): Promise<{ id: string; name: string; isPrivate: boolean }> {
+    const res = await this.call('conversations.info', channel, () => this.client.conversations.info({ channel }), false);
+    return { id: res.channel?.id ?? channel, name: res.channel?.name ?? '', isPrivate: res.channel?.is_private === true };
+  }
+
+  private async user(userId: string): Promise<UserDoc> {
+    const cached = await this.store.get<UserDoc>('usercache', userId);
+    if (cached) return cached;
+    const res = await this.call('users.info', undefined, () => this.client.users.info({ user: userId }));
+    const u = res.user;
+    const doc: UserDoc = { name: u?.real_name || u?.profile?.real_name || u?.name || userId, isBot: u?.is_bot === true };
+    await this.store.put('usercache', userId, doc, USER_TTL_S);
+    return doc;
+  }
+
+  private async postNow(args: PostArgs): Promise<string> {
+    const res = await this.call('chat.postMessage', args.channel, () =>
+      this.client.chat.postMessage({
+        channel: args.channel, text: args.text,
+        ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
+        ...(args.blocks ? { blocks: args.blocks } : {}),
+        ...(args.metadata ? { metadata: args.metadata } : {}),
+      } as ChatPostMessageArguments),
+    );
+    if (!res.ts) throw new SlackApiError('chat.postMessage', 'no_ts_in_response');
+    return res.ts;
+  }
+
+  /** Claim the key, post, record the ts; whoever finds a recorded ts returns it instead of posting. */
+  private async postOnce(args: PostArgs, key: string): Promise<string> {
+    const deadline = this.clock.now().getTime() + CLAIM_STALE_MS;
+    for (;;) {
+      const owner = randomUUID();
+      const now = this.clock.now().getTime();
+      const { value } = await this.store.update<PostedDoc>(
+        'posted', key,
+        (cur) => {
+          if (cur?.state === 'posted') return undefined;
+          if (cur?.state === 'claimed' && now - cur.at < CLAIM_STALE_MS) return undefined;
+          return { state: 'claimed', channel: args.channel, owner, at: now };
+        },
+        POSTED_TTL_S,
+      );
+      if (value?.state === 'posted' && value.ts) {
+        this.logger.debug({ key, channel: args.channel }, 'post already made for this key; returning its ts');
+        return value.ts;
+      }
+      if (value?.owner === owner) {
+        try {
+          const ts = await this.postNow(args);
+          await this.store.put<PostedDoc>('posted', key, { state: 'posted', channel: args.channel, owner, at: now, ts }, POSTED_TTL_S);
+          return ts;
+        } catch (err) {
+          await this.store.put<PostedDoc>('posted', key, { state: 'failed', channel: args.channel, owner, at: now }, POSTED_TTL_S);
+          throw err;
+        }
+      }
+      // Another process holds a fresh claim: wait for its ts rather than post a second copy.
+      if (this.clock.now().getTime() > deadline) throw new SlackApiError('chat.postMessage', 'idempotent_post_in_flight');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Runs one API call: counts it, joins and retries once on not_in_channel, turns failures into SlackApiError. */
+  private async call<T>(method: string, channel: string | undefined, fn: () => Promise<T>, joinOnNotInChannel = true): Promise<T> {
+    this.metrics?.slackApiCalls.inc({ method });
+    try {
+      return await fn();
+    } catch (err) {
+      const code = slackErrorCode(err);
+      if (code === 'not_in_channel' && channel && joinOnNotInChannel) {
+        this.logger.info({ method, channel }, 'not in channel; joining and retrying once');
+        const joined = await this.join(channel).then(
+          () => true,
+          () => false, // e.g. a private channel: only an invitation gets us in; report the original refusal
+        );
+        if (joined) return this.call(method, channel, fn, false);
+      }
+      this.metrics?.slackApiErrors.inc({ method, error: code });
+      this.logger.warn({ method, channel, error: code }, 'slack api call failed');
+      throw new SlackApiError(method, code, { cause: err });
+    }
+  }
+}
+
+/** Slack's error code for a failed call: the platform's `error`, or a name for transport failures. */
+export function slackErrorCode(err: unknown): string {
+  if (err instanceof webApi.WebAPIPlatformError) return err.data.error;
+  if (err instanceof webApi.WebAPIRateLimitedError) return 'ratelimited';
+  if (err instanceof webApi.WebAPIHTTPError) return `http_${err.statusCode}`;
+  if (err instanceof webApi.WebAPIRequestError) return 'request_failed';
+  if (err instanceof SlackApiError) return err.slackError;
+  return 'unknown';
+}

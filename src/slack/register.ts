@@ -1,0 +1,34 @@
+// Wires middleware and listeners onto a Bolt app. Listener order: dedupe first (global), then
+// each listener's own filter middleware, then the thin handler.
+import type { App } from '@slack/bolt';
+import type { Store } from '../store/port';
+import { onApprove, onReject } from './listeners/actions/decide';
+import { onDigDeeper } from './listeners/actions/dig-deeper';
+import { onTriage } from './listeners/commands/triage';
+import type { ListenerDeps } from './listeners/deps';
+import { onAppMention } from './listeners/events/app-mention';
+import { onChannelCreated } from './listeners/events/channel-created';
+import { onChannelRename } from './listeners/events/channel-rename';
+import { onMemberJoined } from './listeners/events/member-joined';
+import type { AppMetrics } from './metrics';
+import { dedupe } from './middleware/dedupe';
+import { botJoined, incidentChannelName } from './middleware/incident-channel';
+
+/** Action ids of the buttons the app reacts to (views must use exactly these). */
+export const ACTION_IDS = { approve: 'approve_proposal', reject: 'reject_proposal', digDeeper: 'dig_deeper' } as const;
+
+/** Registers every middleware and listener. */
+export function registerListeners(app: App, deps: ListenerDeps & { store: Store; metrics: AppMetrics; pattern: RegExp }): void {
+  app.use(dedupe({ store: deps.store, logger: deps.logger, metrics: deps.metrics }));
+
+  app.event('channel_created', incidentChannelName(deps.pattern), onChannelCreated(deps));
+  app.event('channel_rename', incidentChannelName(deps.pattern), onChannelRename(deps));
+  app.event('member_joined_channel', botJoined(), onMemberJoined(deps));
+  app.event('app_mention', onAppMention(deps));
+
+  app.command('/triage', onTriage(deps));
+
+  app.action(ACTION_IDS.approve, onApprove(deps));
+  app.action(ACTION_IDS.reject, onReject(deps));
+  app.action(ACTION_IDS.digDeeper, onDigDeeper(deps));
+}

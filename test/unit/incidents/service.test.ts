@@ -1,0 +1,85 @@
+import { IncidentService } from '../../../src/incidents/service';
+import { silentLogger } from '../../../src/logging';
+import type { PostArgs } from '../../../src/slack/poster';
+import { MemoryStore } from '../../../src/store/memory';
+import { RecordingInvestigations } from '../../helpers/app';
+
+class RecordingPoster {
+  readonly joins: string[] = [];
+  readonly posts: PostArgs[] = [];
+  private readonly byKey = new Map<string, string>();
+  async join(channel: string): Promise<void> {
+    this.joins.push(channel);
+  }
+  async post(args: PostArgs): Promise<string> {
+    const known = args.key ? this.byKey.get(args.key) : undefined;
+    if (known) return known;
+    this.posts.push(args);
+    const ts = `1.${this.posts.length}`;
+    if (args.key) this.byKey.set(args.key, ts);
+    return ts;
+  }
+}
+
+function setup() {
+  const store = new MemoryStore();
+  const poster = new RecordingPoster();
+  const investigations = new RecordingInvestigations();
+  const service = new IncidentService({
+    store, poster, investigations, logger: silentLogger(),
+    clock: { now: () => new Date('2026-11-27T05:00:00Z') },
+    config: {
+      incidentChannelPattern: /^(inc|incident)[-_]/,
+      scouts: [{ name: 'logs', purpose: 'Finds surging log templates.' }, { name: 'changes', purpose: 'Lists recent deploys.' }],
+      investigation: { baselineMinutes: 60 },
+    },
+  });
+  return { store, poster, investigations, service };
+}
+
+describe('IncidentService', () => {
+  it('opens an incident once: one join, one kickoff, one investigation, even when asked twice at once', async () => {
+    const { poster, investigations, service } = setup();
+    const req = { channelId: 'C1', channelName: 'inc-db', createdAt: Date.parse('2026-11-27T04:55:00Z'), userId: 'U1', trigger: 'channel_created' };
+    const [a, b] = await Promise.all([service.open(req), service.open({ ...req, trigger: 'member_joined' })]);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    expect(poster.joins).toEqual(['C1']);
+    expect(poster.posts).toHaveLength(1);
+    expect(poster.posts[0]?.key).toBe('kickoff:C1');
+    expect(investigations.starts).toHaveLength(1);
+    expect(investigations.starts[0]?.incident).toMatchObject({ id: 'C1', channelName: 'inc-db', startedAt: '2026-11-27T04:55:00.000Z', openedBy: 'U1' });
+  });
+
+  it('does not try to join a private channel it was invited to', async () => {
+    const { poster, service } = setup();
+    await service.open({ channelId: 'G1', channelName: 'inc-secret', trigger: 'member_joined', isPrivate: true });
+    expect(poster.joins).toEqual([]);
+    expect(poster.posts).toHaveLength(1);
+  });
+
+  it('ensure makes a channel an incident without starting an investigation', async () => {
+    const { investigations, service } = setup();
+    const { incident, created } = await service.ensure({ channelId: 'C9', channelName: 'ops', trigger: 'slash', userId: 'U2' });
+    expect(created).toBe(true);
+    expect(incident.startedAt).toBe('2026-11-27T05:00:00.000Z');
+    expect(investigations.starts).toHaveLength(0);
+    expect(await service.find('C9')).toMatchObject({ id: 'C9', channelName: 'ops' });
+    expect(await service.find('C10')).toBeNull();
+  });
+
+  it('names the scouts and how to steer in the kickoff', async () => {
+    const { poster, service } = setup();
+    await service.open({ channelId: 'C2', channelName: 'incident_api', trigger: 'channel_created' });
+    const text = poster.posts[0]?.text ?? '';
+    expect(text).toContain('logs, changes');
+    expect(text).toContain('/triage stop');
+  });
+
+  it('matches channel names against the incident pattern', () => {
+    const { service } = setup();
+    expect(service.matches('inc-checkout')).toBe(true);
+    expect(service.matches('incident_42')).toBe(true);
+    expect(service.matches('random-chat')).toBe(false);
+    expect(service.matches('prince-charming')).toBe(false);
+  });
+});

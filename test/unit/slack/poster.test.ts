@@ -1,0 +1,141 @@
+// Poster against the Slack fake over HTTP, with the real WebClient and its retry machinery.
+import { WebClient } from '@slack/web-api';
+import { SlackApiError } from '../../../src/domain/errors';
+import { startSlackFake, type RunningSlackFake } from '../../../src/fakes/slack';
+import { createLogger } from '../../../src/logging';
+import { boltLogger } from '../../../src/slack/bolt-logger';
+import { AppMetrics } from '../../../src/slack/metrics';
+import { Poster } from '../../../src/slack/poster';
+import { MemoryStore } from '../../../src/store/memory';
+
+let slack: RunningSlackFake;
+let poster: Poster;
+let store: MemoryStore;
+let metrics: AppMetrics;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  slack = await startSlackFake();
+  store = new MemoryStore();
+  metrics = new AppMetrics();
+  const logger = createLogger({ level: 'debug', destination: { write: (s: string) => void logLines.push(s) } });
+  const client = new WebClient(slack.fake.botToken, {
+    slackApiUrl: slack.url, rejectRateLimitedCalls: false, retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 20 },
+    logger: boltLogger(logger),
+  });
+  poster = new Poster({ client, store, logger, metrics });
+});
+
+afterAll(async () => {
+  await slack.close();
+  await store.close();
+});
+
+function memberChannel(name: string): string {
+  return slack.fake.addChannel({ name, botIsMember: true });
+}
+
+describe('Poster', () => {
+  it('delivers posts to one channel in order even when the first is rate limited', async () => {
+    const ch = memberChannel('inc-order');
+    slack.fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    const ts = await Promise.all(['first', 'second', 'third'].map((text) => poster.post({ channel: ch, text })));
+    expect(slack.fake.messages(ch).map((m) => m.text)).toEqual(['first', 'second', 'third']);
+    expect(new Set(ts).size).toBe(3);
+    expect(slack.fake.calls('chat.postMessage').some((c) => c.status === 429)).toBe(true);
+  });
+
+  it('retries a burst of 5xx answers and posts once', async () => {
+    const ch = memberChannel('inc-5xx');
+    slack.fake.failNext('chat.postMessage', { status: 503 }, 2);
+    await poster.post({ channel: ch, text: 'after the burst' });
+    expect(slack.fake.messages(ch).map((m) => m.text)).toEqual(['after the burst']);
+  });
+
+  it('posts once per idempotency key and returns the first ts to every caller', async () => {
+    const ch = memberChannel('inc-key');
+    const [a, b] = await Promise.all([
+      poster.post({ channel: ch, text: 'kickoff', key: 'kickoff:test' }),
+      poster.post({ channel: ch, text: 'kickoff', key: 'kickoff:test' }),
+    ]);
+    const c = await poster.post({ channel: ch, text: 'kickoff', key: 'kickoff:test' });
+    expect(a).toBe(b);
+    expect(c).toBe(a);
+    expect(slack.fake.messages(ch)).toHaveLength(1);
+  });
+
+  it('lets a keyed post be retried after it failed', async () => {
+    const ch = memberChannel('inc-key-retry');
+    slack.fake.failNext('chat.postMessage', { error: 'internal_error' });
+    await expect(poster.post({ channel: ch, text: 'try', key: 'k:retry' })).rejects.toBeInstanceOf(SlackApiError);
+    const ts = await poster.post({ channel: ch, text: 'try', key: 'k:retry' });
+    expect(slack.fake.messages(ch).map((m) => m.ts)).toEqual([ts]);
+  });
+
+  it('joins a public channel it is not in and retries the post once', async () => {
+    const ch = slack.fake.addChannel({ name: 'inc-not-member' });
+    await poster.post({ channel: ch, text: 'hello' });
+    expect(slack.fake.calls('conversations.join').filter((c) => c.args.channel === ch)).toHaveLength(1);
+    expect(slack.fake.messages(ch).map((m) => m.text)).toEqual(['hello']);
+  });
+
+  it('reports the original not_in_channel when joining is refused', async () => {
+    const ch = slack.fake.addChannel({ name: 'inc-restricted' });
+    slack.fake.failNext('conversations.join', { error: 'restricted_action' });
+    const err = await poster.post({ channel: ch, text: 'x' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ method: 'chat.postMessage', slackError: 'not_in_channel' });
+    expect(slack.fake.messages(ch)).toHaveLength(0);
+  });
+
+  it('turns a refusal into SlackApiError, counts it and logs method, channel and code without the token', async () => {
+    const ch = slack.fake.addChannel({ name: 'inc-private', isPrivate: true });
+    const err = await poster.post({ channel: ch, text: 'x' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SlackApiError);
+    expect(err).toMatchObject({ method: 'chat.postMessage', slackError: 'channel_not_found' });
+    const line = logLines.find((l) => l.includes('slack api call failed') && l.includes(ch));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ method: 'chat.postMessage', channel: ch, error: 'channel_not_found' });
+    expect(logLines.join('\n')).not.toContain(slack.fake.botToken);
+    const text = (await metrics.render()).body;
+    expect(text).toContain('scout_slack_api_errors_total{method="chat.postMessage",error="channel_not_found"} 1');
+  });
+
+  it('updates a message in place and treats an existing reaction as done', async () => {
+    const ch = memberChannel('inc-update');
+    const ts = await poster.post({ channel: ch, text: 'queued' });
+    await poster.update({ channel: ch, ts, text: 'running' });
+    await poster.react(ch, ts, 'eyes');
+    await poster.react(ch, ts, 'eyes');
+    const msg = slack.fake.message(ch, ts);
+    expect(msg?.text).toBe('running');
+    expect(msg?.reactions).toEqual([{ name: 'eyes', users: [slack.fake.botUserId] }]);
+  });
+
+  it('sends ephemerals, thread replies and text files', async () => {
+    const ch = memberChannel('inc-misc');
+    slack.fake.addUser({ id: 'U0PERSON', name: 'pat', realName: 'Pat Doe' });
+    const parent = await poster.post({ channel: ch, text: 'parent' });
+    await poster.post({ channel: ch, threadTs: parent, text: 'reply' });
+    await poster.ephemeral({ channel: ch, user: 'U0PERSON', text: 'only you' });
+    await poster.uploadText({ channel: ch, threadTs: parent, filename: 'audit.jsonl', content: '{"a":1}\n', title: 'Audit' });
+    expect(slack.fake.replies(ch, parent).map((r) => r.text)).toContain('reply');
+    expect(slack.fake.ephemerals(ch, 'U0PERSON').map((e) => e.text)).toEqual(['only you']);
+    const file = slack.fake.files().find((f) => f.filename === 'audit.jsonl');
+    expect(file?.content?.toString('utf8')).toBe('{"a":1}\n');
+  });
+
+  it('looks up a user once and answers from the store afterwards', async () => {
+    slack.fake.addUser({ id: 'U0DANA', name: 'dana', realName: 'Dana Lee' });
+    slack.fake.addUser({ id: 'U0ROBOT', name: 'robot', isBot: true });
+    expect(await poster.userName('U0DANA')).toBe('Dana Lee');
+    expect(await poster.userName('U0DANA')).toBe('Dana Lee');
+    expect(await poster.isBot('U0DANA')).toBe(false);
+    expect(await poster.isBot('U0ROBOT')).toBe(true);
+    expect(slack.fake.calls('users.info').filter((c) => c.args.user === 'U0DANA')).toHaveLength(1);
+  });
+
+  it('lists the members of a user group', async () => {
+    slack.fake.addUsergroup({ id: 'S0ONCALL', handle: 'oncall', users: ['U0DANA', 'U0SRE'] });
+    expect(await poster.usergroupMembers('S0ONCALL')).toEqual(['U0DANA', 'U0SRE']);
+  });
+});
