@@ -1,0 +1,97 @@
+// One EvidenceContext per investigation window: the heavy analyses (log templates, metric anomalies,
+// change correlation, ranking) run once, lazily, and every tool call and scout reuses them, so ten
+// tool calls do not re-read the logs.
+import { correlateChanges } from '../evidence/analyzers/changes';
+import { detectAnomalies } from '../evidence/analyzers/metrics';
+import { rankServices, type Ranking } from '../evidence/analyzers/ranking';
+import { mineTemplates } from '../evidence/analyzers/templates';
+import type {
+  AnalysisWindow, ChangeScore, EvidenceSource, LogEvent, MetricSeries, SeriesAnomaly, TemplateStat, Topology, TraceStats,
+} from '../evidence/types';
+
+/** How far before the onset a change may be a cause (as the change correlator's default). */
+const CHANGE_LOOKBACK_MS = 2 * 3_600_000;
+
+/** Cached analyses of one source over one window; all methods are memoised promises. */
+export class EvidenceContext {
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  constructor(readonly source: EvidenceSource, readonly window: AnalysisWindow) {}
+
+  private once<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let p = this.memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fn();
+      this.memo.set(key, p);
+      // A failed read is not cached: the next call tries again.
+      p.catch(() => this.memo.delete(key));
+    }
+    return p;
+  }
+
+  series(): Promise<MetricSeries[]> {
+    return this.once('series', () => this.source.metrics({ from: this.window.from, to: this.window.to }));
+  }
+
+  logs(): Promise<LogEvent[]> {
+    return this.once('logs', async () => {
+      const out: LogEvent[] = [];
+      for await (const e of this.source.logs({ from: this.window.from, to: this.window.to })) out.push(e);
+      return out;
+    });
+  }
+
+  templates(): Promise<TemplateStat[]> {
+    return this.once('templates', async () => mineTemplates(await this.logs(), this.window));
+  }
+
+  anomalies(): Promise<SeriesAnomaly[]> {
+    return this.once('anomalies', async () => detectAnomalies(await this.series(), this.window));
+  }
+
+  topology(): Promise<Topology | null> {
+    return this.once('topology', () => this.source.topology());
+  }
+
+  changes(): Promise<ChangeScore[]> {
+    return this.once('changes', async () => {
+      const raw = await this.source.changes({ from: this.window.onset - CHANGE_LOOKBACK_MS, to: this.window.to });
+      return correlateChanges(raw, await this.anomalies(), await this.topology(), this.window);
+    });
+  }
+
+  traces(): Promise<TraceStats[]> {
+    return this.once('traces', async () => (this.source.traces ? this.source.traces({ from: this.window.onset, to: this.window.to }) : []));
+  }
+
+  /** The service ranking over everything the source sees (the lead's check, not a scout's view). */
+  ranking(): Promise<Ranking> {
+    return this.once('ranking', async () =>
+      rankServices({ anomalies: await this.anomalies(), templates: await this.templates(), changes: await this.changes(), topology: await this.topology() }),
+    );
+  }
+}
+
+
+/** Caches one context per investigation id within this process (a retried job on another replica rebuilds it). */
+export class EvidenceContexts {
+  private readonly byId = new Map<string, EvidenceContext>();
+  constructor(private readonly max = 16) {}
+
+  get(investigationId: string, source: EvidenceSource, window: AnalysisWindow): EvidenceContext {
+    const hit = this.byId.get(investigationId);
+    if (hit && sameWindow(hit.window, window)) return hit;
+    const ctx = new EvidenceContext(source, window);
+    this.byId.set(investigationId, ctx);
+    while (this.byId.size > this.max) {
+      const oldest = this.byId.keys().next().value;
+      if (oldest === undefined) break;
+      this.byId.delete(oldest);
+    }
+    return ctx;
+  }
+}
+
+function sameWindow(a: AnalysisWindow, b: AnalysisWindow): boolean {
+  return a.from === b.from && a.onset === b.onset && a.to === b.to;
+}

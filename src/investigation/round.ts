@@ -1,0 +1,217 @@
+// One round of an investigation, as the job handler runs it: window -> status card -> scouts in parallel
+// (each finding posted as it lands) -> the lead's synthesis -> stop. A stop request or the investigation's
+// wall-clock budget ends it early with the partial result. Safe to re-run after a crash: findings already
+// stored are reused and every post is idempotent by key.
+import type Anthropic from '@anthropic-ai/sdk';
+import type { Config } from '../config';
+import type { Clock } from '../domain/time';
+import type { Finding, Investigation, ScoutStatus, Synthesis } from '../domain/types';
+import type { EvidenceSource, TriageReport } from '../evidence/types';
+import type { Logger } from '../logging';
+import type { AppMetrics } from '../slack/metrics';
+import type { Store } from '../store/port';
+import { synthesizeWithClaude } from './claude-lead';
+import type { EvidenceContext, EvidenceContexts } from './context';
+import { rankServices, type Ranking } from '../evidence/analyzers/ranking';
+import { RoundStopped } from './errors';
+import { synthesizeDeterministic } from './lead';
+import { LlmFault } from './llm';
+import { reportOf } from './report';
+import { runScout } from './scout';
+import { StatusBoard } from './status';
+import type { InvestigationNotifier } from './types';
+import { investigationWindow } from './window';
+
+export interface RoundDeps {
+  config: Readonly<Config>;
+  store: Store;
+  source: EvidenceSource;
+  notifier: InvestigationNotifier;
+  logger: Logger;
+  clock: Clock;
+  contexts: EvidenceContexts;
+  anthropic?: Anthropic;
+  metrics?: AppMetrics;
+  onSynthesis?: (inv: Investigation, synthesis: Synthesis, report: TriageReport) => Promise<void>;
+  /** Status card throttle (default 1000 ms). */
+  cardIntervalMs?: number;
+  /** How often a running round checks the store for a stop request (default 250 ms). */
+  stopPollMs?: number;
+}
+
+const FINAL: ReadonlySet<Investigation['state']> = new Set(['synthesized', 'stopped', 'failed', 'timed_out']);
+
+export function isActive(inv: Investigation): boolean {
+  return !FINAL.has(inv.state);
+}
+
+/** Store id of one scout's finding. */
+export const findingId = (investigationId: string, scout: string): string => `${investigationId}:${scout}`;
+
+/** Runs (or resumes) the round of investigation `id`. */
+export async function runRound(deps: RoundDeps, id: string, jobSignal: AbortSignal, since?: number): Promise<void> {
+  const { store, clock } = deps;
+  const log = deps.logger.child({ investigationId: id });
+  let inv = await store.get<Investigation>('investigation', id);
+  if (!inv || !isActive(inv)) return;
+  const incident = await store.get<{ startedAt: string }>('incident', inv.incidentId);
+
+  // The window is fixed once, by the first attempt, so a retried job reads exactly the same data.
+  if (inv.state === 'queued') {
+    const w = await investigationWindow({
+      incident: { startedAt: incident?.startedAt ?? inv.window.onset },
+      ...(since !== undefined ? { since } : {}),
+      source: deps.source,
+      wallNow: clock.now().getTime(),
+      baselineMinutes: deps.config.investigation.baselineMinutes,
+    });
+    const window = { from: new Date(w.from).toISOString(), onset: new Date(w.onset).toISOString(), to: new Date(w.to).toISOString() };
+    inv = (await store.update<Investigation>('investigation', id, (cur) => (cur && cur.state === 'queued' ? { ...cur, window, state: 'running', updatedAt: clock.now().toISOString() } : undefined))).value ?? inv;
+    deps.metrics?.investigations.inc({ state: 'running' });
+  }
+  if (!inv.threadTs) {
+    const ts = await deps.notifier.postCard(inv);
+    inv = (await store.update<Investigation>('investigation', id, (cur) => (cur ? { ...cur, threadTs: ts } : undefined))).value ?? { ...inv, threadTs: ts };
+  }
+  const window = { from: Date.parse(inv.window.from), onset: Date.parse(inv.window.onset), to: Date.parse(inv.window.to) };
+  const ctx = deps.contexts.get(id, deps.source, window);
+
+  // One controller for the round: the job's shutdown, a person's stop, the wall-clock budget.
+  const ac = new AbortController();
+  const abort = (r: RoundStopped): void => {
+    if (!ac.signal.aborted) ac.abort(r);
+  };
+  const onJobAbort = (): void => abort(new RoundStopped('shutdown'));
+  jobSignal.addEventListener('abort', onJobAbort, { once: true });
+  const left = deps.config.investigation.maxSeconds * 1000 - (clock.now().getTime() - Date.parse(inv.createdAt));
+  const deadline = setTimeout(() => abort(new RoundStopped('timeout')), Math.max(0, left));
+  const poll = setInterval(() => {
+    void store.get<Investigation>('investigation', id).then((cur) => {
+      if (cur?.stopRequested) abort(new RoundStopped('stop'));
+    }, () => undefined);
+  }, deps.stopPollMs ?? 250);
+  deadline.unref?.();
+  poll.unref?.();
+  if (inv.stopRequested) abort(new RoundStopped('stop'));
+
+  const board = new StatusBoard(id, new Map(inv.scouts.map((s): [string, ScoutStatus] => [s.name, s])), {
+    store, notifier: deps.notifier, clock, logger: log, ...(deps.cardIntervalMs !== undefined ? { intervalMs: deps.cardIntervalMs } : {}),
+  });
+  try {
+    const current = inv;
+    const findings = await Promise.all(
+      deps.config.scouts.map(async (manifest): Promise<Finding | null> => {
+        const stored = await store.get<Finding>('finding', findingId(id, manifest.name));
+        const finding = stored ?? (ac.signal.aborted ? null : await runScout(
+          { store, clock, logger: log, scoutModel: deps.config.anthropic.scoutModel, ...(deps.anthropic ? { anthropic: deps.anthropic } : {}) },
+          { inv: current, manifest, ctx, board, signal: ac.signal, ...(current.focus ? { focus: current.focus } : {}) },
+        ));
+        if (!finding) return null;
+        if (!stored) {
+          await store.put('finding', findingId(id, manifest.name), finding);
+          await store.appendAudit({
+            at: clock.now().toISOString(), kind: 'finding', incidentId: current.incidentId, investigationId: id, actor: manifest.name,
+            detail: { claims: finding.claims.map((c) => ({ status: c.status, evidence: c.evidence })), brain: finding.brain, fallbackReason: finding.fallbackReason ?? null },
+          });
+        }
+        await deps.notifier.postFinding(current, finding);
+        return finding;
+      }),
+    );
+    const done = findings.filter((f): f is Finding => f !== null);
+    const stopped = ac.signal.aborted ? (ac.signal.reason as RoundStopped) : null;
+    await finish(deps, current, ctx, board, done, stopped, ac.signal);
+  } catch (err) {
+    if (err instanceof RoundStopped && err.reason === 'shutdown') {
+      // This worker is going away: leave the round running for the queue's retry on another worker.
+      await board.flush();
+      throw err;
+    }
+    log.error({ err }, 'round failed');
+    await board.flush((cur) => ({ ...cur, state: 'failed', finishedAt: clock.now().toISOString() }));
+    deps.metrics?.investigations.inc({ state: 'failed' });
+    await deps.notifier.postNote(inv, 'failed', 'The investigation failed; see the logs. `/triage start` tries again.').catch(() => undefined);
+    throw err;
+  } finally {
+    clearTimeout(deadline);
+    clearInterval(poll);
+    jobSignal.removeEventListener('abort', onJobAbort);
+  }
+}
+
+async function finish(
+  deps: RoundDeps, inv: Investigation, ctx: EvidenceContext, board: StatusBoard, findings: Finding[], stopped: RoundStopped | null, signal: AbortSignal,
+): Promise<void> {
+  const { store, clock } = deps;
+  if (stopped?.reason === 'shutdown') throw stopped; // the queue retries the job on another worker
+  // A stopped round must answer now: rank with what is ready, never wait on a read that was cut short.
+  const ranking = stopped ? await rankingSoFar(ctx) : await ctx.ranking();
+  let synthesis = (await store.get<Synthesis>('synthesis', inv.id)) ?? null;
+  let leadNote: string | undefined;
+  if (!synthesis) {
+    synthesis = synthesizeDeterministic(inv.id, ranking, findings, stopped !== null);
+    if (deps.anthropic && !stopped && findings.length) {
+      try {
+        const r = await synthesizeWithClaude({
+          client: deps.anthropic, model: deps.config.anthropic.leadModel, investigationId: inv.id, findings, ranking, partial: false, signal,
+          ...(inv.focus ? { focus: inv.focus } : {}),
+        });
+        synthesis = r.synthesis;
+        board.scouts.set('lead', { name: 'lead', state: 'done', toolCalls: 0, maxToolCalls: 0, inputTokens: r.input, outputTokens: r.output, maxOutputTokens: 2048 });
+      } catch (err) {
+        if (!(err instanceof LlmFault)) throw err;
+        leadNote = `The lead fell back to the deterministic ranking: ${err.reason}.`;
+      }
+    }
+    await store.put('synthesis', inv.id, synthesis);
+    await store.appendAudit({
+      at: clock.now().toISOString(), kind: 'synthesis', incidentId: inv.incidentId, investigationId: inv.id, actor: 'lead',
+      detail: { partial: synthesis.partial, hypotheses: synthesis.hypotheses.map((h) => ({ rank: h.rank, service: h.service, confidence: h.confidence, evidence: h.evidence })) },
+    });
+  }
+  if (stopped) {
+    const why = stopped.reason === 'timeout' ? `the investigation's time budget (${deps.config.investigation.maxSeconds}s) was spent` : 'a person asked it to stop';
+    await deps.notifier.postNote(inv, 'stopped', `Stopped early: ${why}. Partial result below (${findings.length} of ${deps.config.scouts.length} scouts reported).`);
+  }
+  if (leadNote) await deps.notifier.postNote(inv, 'lead-fallback', leadNote);
+  const state: Investigation['state'] = stopped ? (stopped.reason === 'timeout' ? 'timed_out' : 'stopped') : 'synthesized';
+  const final = (await board.flush((cur) => ({ ...cur, state, finishedAt: clock.now().toISOString() }))) ?? { ...inv, state };
+  await deps.notifier.postSynthesis(final, synthesis);
+  deps.metrics?.investigations.inc({ state });
+  // Proposals follow a complete round only: a partial result is for people to read, not to act on.
+  if (deps.onSynthesis && !stopped) {
+    try {
+      await deps.onSynthesis(final, synthesis, await reportOf(ctx, ranking));
+    } catch (err) {
+      deps.logger.error({ err, investigationId: inv.id }, 'onSynthesis hook failed');
+    }
+  }
+}
+
+const READY_MS = 1500;
+
+/** Resolves `p` if it settles within `ms`, else `fallback`. */
+async function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  try {
+    return await Promise.race([p.catch(() => fallback), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The ranking over the analyses that are ready (missing ones count as empty). */
+async function rankingSoFar(ctx: EvidenceContext): Promise<Ranking> {
+  const full = await within<Ranking | null>(ctx.ranking(), READY_MS, null);
+  if (full) return full;
+  const [anomalies, templates, changes, topology] = await Promise.all([
+    within(ctx.anomalies(), 100, []),
+    within(ctx.templates(), 100, []),
+    within(ctx.changes(), 100, []),
+    within(ctx.topology(), 100, null),
+  ]);
+  return rankServices({ anomalies, templates, changes, topology });
+}
