@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
-import { formatIssues } from './format';
+import { parseYamlWith } from './format';
 
 /** `{param}` fills a parameter; `${NAME}` (with a dollar) names a secret of the change identity. */
 const PLACEHOLDER = /(?<!\$)\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g;
@@ -136,13 +135,6 @@ export function placeholders(r: ActionRun): Set<string> {
 
 /** Parses manifests/actions.yaml text; returns the catalog or the problems, one line each. */
 export function parseActions(text: string, file: string): { actions: ActionSpec[] } | { problems: string[] } {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    return { problems: [`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`] };
-  }
-  const parsed = manifest.safeParse(raw);
-  if (!parsed.success) return { problems: formatIssues(file, parsed.error) };
-  return { actions: parsed.data.actions };
+  const r = parseYamlWith(manifest, text, file);
+  return 'problems' in r ? r : { actions: r.data.actions };
 }

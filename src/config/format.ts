@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
 
 /**
  * Turns zod issues into one line per problem: `<where> <field>: <expectation>`.
@@ -18,4 +19,16 @@ export function dotted(path: readonly PropertyKey[]): string {
     else out += out ? `.${String(p)}` : String(p);
   }
   return out;
+}
+
+/** Parses YAML text with a zod schema; the problems name the file and the field, one line each. */
+export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file: string): { data: z.output<S> } | { problems: string[] } {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    return { problems: [`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`] };
+  }
+  const parsed = schema.safeParse(raw ?? {});
+  return parsed.success ? { data: parsed.data } : { problems: formatIssues(file, parsed.error) };
 }

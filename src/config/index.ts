@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../domain/errors';
-import { formatIssues } from './format';
+import { formatIssues, parseYamlWith } from './format';
 import { parseScouts, type ScoutManifest } from './scouts';
 import { parseActions, type ActionSpec } from './actions';
 
@@ -150,13 +149,9 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
   const configText = read(configPath);
   if (configText == null && explicit) problems.push(`env TRIAGE_CONFIG: file ${configPath} not found`);
   if (configText != null) {
-    try {
-      const parsed = fileSchema.safeParse(parseYaml(configText) ?? {});
-      if (parsed.success) file = parsed.data;
-      else problems.push(...formatIssues(configPath, parsed.error));
-    } catch (err) {
-      problems.push(`${configPath}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
-    }
+    const r = parseYamlWith(fileSchema, configText, configPath);
+    if ('problems' in r) problems.push(...r.problems);
+    else file = r.data;
   }
 
   if (opts.requireSlack) {

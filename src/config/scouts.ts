@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
 import { TOOL_NAMES } from '../domain/tools';
-import { formatIssues } from './format';
+import { parseYamlWith } from './format';
 
 const budget = z
   .object({
@@ -50,13 +49,6 @@ export type ScoutManifest = z.infer<typeof scout>;
 
 /** Parses manifests/scouts.yaml text; returns the scouts or the problems, one line each. */
 export function parseScouts(text: string, file: string): { scouts: ScoutManifest[] } | { problems: string[] } {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    return { problems: [`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`] };
-  }
-  const parsed = manifest.safeParse(raw);
-  if (!parsed.success) return { problems: formatIssues(file, parsed.error) };
-  return { scouts: parsed.data.scouts };
+  const r = parseYamlWith(manifest, text, file);
+  return 'problems' in r ? r : { scouts: r.data.scouts };
 }
