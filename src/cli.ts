@@ -18,7 +18,7 @@ const COMMANDS: Record<string, { usage: string; summary: string; run: Command }>
     summary: 'Run the Slack app (HTTP on PORT, or Socket Mode with SLACK_APP_TOKEN).',
     run: async (_args, env, io) => {
       try {
-        const config = loadConfig(env, { requireSlack: true });
+        const config = loadConfig(env, { requireSlack: true, requireEvidence: true });
         const { serve } = await import('./main');
         return await serve(config);
       } catch (e) {

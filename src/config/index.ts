@@ -39,6 +39,8 @@ export interface Config {
 export interface ConfigOptions {
   /** `serve` needs Slack credentials; `demo` and offline commands do not. */
   requireSlack?: boolean;
+  /** `serve` needs an evidence source (EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL); the demo brings its own. */
+  requireEvidence?: boolean;
   cwd?: string;
   readFile?: (file: string) => string | null;
 }
@@ -167,6 +169,9 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
   const actions = loadManifest(actionsPath, read, parseActions, problems);
 
   const evidenceDir = e.EVIDENCE_DIR ?? file.evidence?.dir;
+  if (opts.requireEvidence && !evidenceDir && !e.PROMETHEUS_URL && !file.evidence?.prometheus_url && !e.LOKI_URL && !file.evidence?.loki_url) {
+    problems.push('env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)');
+  }
   if (evidenceDir && !isDir(path.resolve(cwd, evidenceDir))) {
     problems.push(`env EVIDENCE_DIR: directory ${path.resolve(cwd, evidenceDir)} not found (expected a scenario directory, see DESIGN.md)`);
   }

@@ -55,12 +55,15 @@ describe('loadConfig', () => {
 
   it('requires Slack credentials only to serve', () => {
     expect(() => loadConfig({})).not.toThrow();
-    const problems = problemsOf(() => loadConfig({}, { requireSlack: true }));
+    const problems = problemsOf(() => loadConfig({}, { requireSlack: true, requireEvidence: true }));
     expect(problems).toEqual([
       expect.stringMatching(/^env SLACK_BOT_TOKEN: required/),
       expect.stringMatching(/^env SLACK_SIGNING_SECRET: required in HTTP mode/),
+      expect.stringMatching(/^env EVIDENCE_DIR: no evidence source configured/),
     ]);
-    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }, { requireSlack: true })).not.toThrow();
+    expect(() =>
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', PROMETHEUS_URL: 'http://127.0.0.1:9090' }, { requireSlack: true, requireEvidence: true }),
+    ).not.toThrow();
   });
 
   it('reads the YAML file named by TRIAGE_CONFIG and lets the environment win', () => {
@@ -150,7 +153,7 @@ describe('loadConfig', () => {
 
 describe('loadConfig with one bad variable', () => {
   it('still reads the other variables, so it reports only the real problem', () => {
-    const problems = problemsOf(() => loadConfig({ PORT: '0', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }, { requireSlack: true }));
+    const problems = problemsOf(() => loadConfig({ PORT: '0', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', LOKI_URL: 'http://127.0.0.1:3100' }, { requireSlack: true, requireEvidence: true }));
     expect(problems).toEqual(['env PORT: expected an integer 1-65535']);
   });
 });
