@@ -89,8 +89,9 @@ export function validateParams(action: ActionSpec, raw: Record<string, unknown>)
 }
 
 function checkValue(actionId: string, name: string, spec: ActionParamSpec, value: unknown): ParamValue {
-  const bad = (why: string): never => {
-    throw new ProposalInvalid(`${actionId}: ${name}=${shown(value)} ${why} (expected ${describeParam(name, spec)}).`);
+  // Once coerced (`replicas=9` typed in Slack is the string "9"), show the value as the schema reads it.
+  const bad = (why: string, as: unknown = value): never => {
+    throw new ProposalInvalid(`${actionId}: ${name}=${shown(as)} ${why} (expected ${describeParam(name, spec)}).`);
   };
   let typed: ParamValue;
   if (spec.type === 'integer') {
@@ -98,8 +99,8 @@ function checkValue(actionId: string, name: string, spec: ActionParamSpec, value
     else if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim())) typed = Number(value.trim());
     else return bad('is not an integer');
     if (!Number.isSafeInteger(typed)) return bad('is not an integer');
-    if (spec.min !== undefined && typed < spec.min) return bad(`is below the minimum ${spec.min}`);
-    if (spec.max !== undefined && typed > spec.max) return bad(`is above the maximum ${spec.max}`);
+    if (spec.min !== undefined && typed < spec.min) return bad(`is below the minimum ${spec.min}`, typed);
+    if (spec.max !== undefined && typed > spec.max) return bad(`is above the maximum ${spec.max}`, typed);
   } else if (spec.type === 'boolean') {
     if (typeof value === 'boolean') typed = value;
     else if (value === 'true' || value === 'false') typed = value === 'true';
@@ -111,7 +112,7 @@ function checkValue(actionId: string, name: string, spec: ActionParamSpec, value
     if (spec.pattern && !anchored(spec.pattern).test(value)) return bad(`does not match ${spec.pattern}`);
     typed = value;
   }
-  if (spec.enum && !spec.enum.some((e) => e === typed)) return bad(`is not one of ${spec.enum.join(', ')}`);
+  if (spec.enum && !spec.enum.some((e) => e === typed)) return bad(`is not one of ${spec.enum.join(', ')}`, typed);
   return typed;
 }
 

@@ -18,8 +18,8 @@ export interface Remediation {
   approve(req: { actor: Actor; value: string; channelId: string }): Promise<Proposal>;
   /** Reject button. */
   reject(req: { actor: Actor; value: string; channelId: string }): Promise<Proposal>;
-  /** `/triage audit`: uploads this incident's trail (JSON lines) with a summary in the thread. */
-  exportAudit(req: { incidentId: string; channelId: string; actor: Actor }): Promise<{ records: number }>;
+  /** `/triage audit`: uploads this incident's trail (JSON lines) with a summary in the thread; `inThread` when it went into one. */
+  exportAudit(req: { incidentId: string; channelId: string; actor: Actor }): Promise<{ records: number; inThread?: boolean }>;
   /** Catalog listing for `/triage actions` and help. */
   catalog(): Array<{ id: string; title: string; risk: string; params: string[] }>;
 }

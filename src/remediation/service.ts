@@ -47,6 +47,8 @@ export interface RemediationService extends Remediation {
 }
 
 const VALUE = /^(P-[a-z0-9]{4,32}):([a-f0-9]{64})$/;
+const UNCONFIRMED = 'I could not confirm with Slack who you are, so I cannot accept this decision. Nothing was run; try again in a moment.';
+const UNCONFIRMED_PROPOSAL = 'I could not confirm with Slack who you are, so I cannot accept this proposal; try again in a moment.';
 
 /** Builds the remediation service (see RemediationDeps for what it talks to). */
 export function createRemediation(deps: RemediationDeps): RemediationService {
@@ -138,27 +140,51 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
     throw new ApprovalDenied(reason);
   };
 
+  /**
+   * Whether Slack says this user is a bot: the listener's answer when it had one, else the directory's;
+   * null when Slack could not be asked. Callers refuse on null: "never a bot" must not fail open.
+   */
+  const botStatus = async (actor: Actor): Promise<boolean | null> => {
+    if (actor.isBot !== undefined) return actor.isBot;
+    try {
+      return await deps.directory.isBot(actor.userId);
+    } catch (err) {
+      log.warn({ err, userId: actor.userId }, 'could not ask Slack whether the user is a bot; refusing');
+      return null;
+    }
+  };
+
   /** Why this person may not make this decision, or null. Bots never; approvers as the policy names them. */
   const ineligible = async (action: ActionSpec, p: Proposal, actor: Actor, verb: 'approve' | 'reject'): Promise<string | null> => {
-    if (actor.isBot || (await deps.directory.isBot(actor.userId).catch(() => false))) return 'Bots cannot approve or reject changes.';
-    const named = await isApprover(action, actor.userId);
+    const bot = await botStatus(actor);
+    if (bot === null) return UNCONFIRMED;
+    if (bot) return 'Bots cannot approve or reject changes.';
+    const { named, unchecked } = await approverCheck(action, actor.userId);
     const isRequester = p.requestedBy === actor.userId;
-    if (verb === 'reject') return named || isRequester ? null : `Only the approvers of ${action.id} or the requester can reject it.`;
-    if (!named) return `You are not an approver of ${action.id}. It needs: ${(await approverNames(action)).join(', ')}.`;
+    // Still refused when a usergroup could not be listed, but say so: "not an approver" would be untrue.
+    const uncheckedReason = `I could not list the members of ${unchecked.map((g) => `<!subteam^${g}>`).join(', ')} with Slack, so I cannot tell whether you may decide on ${action.id}. Nothing was run; try again in a moment.`;
+    if (verb === 'reject') {
+      if (named || isRequester) return null;
+      return unchecked.length > 0 ? uncheckedReason : `Only the approvers of ${action.id} or the requester can reject it.`;
+    }
+    if (!named) return unchecked.length > 0 ? uncheckedReason : `You are not an approver of ${action.id}. It needs: ${(await approverNames(action)).join(', ')}.`;
     if (isRequester && !action.approval.allow_requester) return 'You requested this change; someone else must approve it.';
     return null;
   };
 
-  const isApprover = async (action: ActionSpec, userId: string): Promise<boolean> => {
-    if (action.approval.approvers.users.includes(userId)) return true;
+  /** Whether the policy names this user, directly or through a usergroup; `unchecked`: groups Slack could not list. */
+  const approverCheck = async (action: ActionSpec, userId: string): Promise<{ named: boolean; unchecked: string[] }> => {
+    if (action.approval.approvers.users.includes(userId)) return { named: true, unchecked: [] };
+    const unchecked: string[] = [];
     for (const group of action.approval.approvers.usergroups) {
       try {
-        if ((await deps.directory.usergroupMembers(group)).includes(userId)) return true;
+        if ((await deps.directory.usergroupMembers(group)).includes(userId)) return { named: true, unchecked: [] };
       } catch (err) {
         log.warn({ err, group }, 'could not list usergroup members; treating as not a member');
+        unchecked.push(group);
       }
     }
-    return false;
+    return { named: false, unchecked };
   };
 
   const decideOn = async (verb: 'approve' | 'reject', req: { actor: Actor; value: string; channelId: string }): Promise<Proposal> => {
@@ -210,9 +236,11 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
 
     async proposeByPerson(req) {
       const name = await deps.directory.userName(req.actor.userId).catch(() => req.actor.userId);
-      if (req.actor.isBot || (await deps.directory.isBot(req.actor.userId).catch(() => false))) {
-        await audit({ kind: 'refusal', incidentId: req.incidentId, actor: req.actor.userId, actorName: name, detail: { what: 'proposal', reason: 'bots cannot propose' } });
-        throw new ProposalInvalid('Bots cannot propose changes.');
+      const bot = await botStatus(req.actor);
+      if (bot !== false) {
+        const reason = bot === null ? UNCONFIRMED_PROPOSAL : 'Bots cannot propose changes.';
+        await audit({ kind: 'refusal', incidentId: req.incidentId, actor: req.actor.userId, actorName: name, detail: { what: 'proposal', actionId: req.actionId.slice(0, 80), reason } });
+        throw new ProposalInvalid(reason);
       }
       const thread = await latestThread(req.incidentId);
       return submit(
@@ -286,7 +314,7 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
         title: `Audit trail of ${req.channelId}`,
         comment: auditSummary(records),
       });
-      return { records: records.length };
+      return { records: records.length, inThread: thread.threadTs !== undefined };
     },
   };
 }

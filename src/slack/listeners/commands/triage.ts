@@ -80,8 +80,8 @@ export const ROUTES = {
   actions: async (ctx) => renderCatalog(ctx.deps.remediation.catalog()),
   audit: async (ctx) => {
     const incident = await incidentOrExplain(ctx);
-    const { records } = await ctx.deps.remediation.exportAudit({ incidentId: incident.id, channelId: ctx.channelId, actor: { userId: ctx.userId } });
-    return plain(`Uploaded the audit trail (${records} records) to this channel.`);
+    const { records, inThread } = await ctx.deps.remediation.exportAudit({ incidentId: incident.id, channelId: ctx.channelId, actor: { userId: ctx.userId } });
+    return plain(`Uploaded the audit trail (${records} records) ${inThread ? "to the latest investigation's thread" : 'to this channel'}.`);
   },
 } satisfies { [K in SubcommandName]: Route<K> };
 
