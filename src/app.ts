@@ -12,7 +12,7 @@ import type { Investigations } from './investigation/port';
 import type { Logger } from './logging';
 import type { Remediation } from './remediation/port';
 import { boltLogger } from './slack/bolt-logger';
-import { installErrorHandler } from './slack/errors';
+import { guardUnreadableBodies, installErrorHandler, malformedRequestHandler } from './slack/errors';
 import { MeasuredApp } from './slack/measured-app';
 import { AppMetrics } from './slack/metrics';
 import { Poster, SLACK_RETRY_CONFIG } from './slack/poster';
@@ -76,13 +76,18 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
     // Socket Mode: Slack pushes over a WebSocket; only /healthz and /metrics need an HTTP port (PORT).
     receiver = new SocketModeReceiver({ appToken: slack.appToken, logger: bolt, customRoutes: routes, installerOptions: { port: slack.port } });
   } else {
-    receiver = new HTTPReceiver({
+    const http = new HTTPReceiver({
       signingSecret: slack.signingSecret as string,
       endpoints: '/slack/events',
       customRoutes: routes,
       processBeforeResponse: false,
       logger: bolt,
+      // A payload Bolt cannot route (actions not an array, no user) gets a 400, not a 500.
+      processEventErrorHandler: malformedRequestHandler(logger),
     });
+    // A body Bolt would choke on (payload=null, not JSON) is answered before it reaches Bolt.
+    guardUnreadableBodies(http, logger);
+    receiver = http;
   }
 
   const app = new MeasuredApp(

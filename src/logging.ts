@@ -3,6 +3,7 @@
 // line (messages, bindings, error stacks), because a token inside a free-text message or a
 // third-party error has no path that `redact` could name.
 import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { redactSecrets } from './domain/redact';
 
 export type Logger = PinoLogger;
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -43,11 +44,15 @@ const REPLACEMENTS: Array<[RegExp, string]> = [
   [/(:\/\/)[^\s/:@"']+:[^\s/@"']+@/g, '$1[redacted]@'],
 ];
 
-/** Replaces secret-shaped substrings (Slack/Anthropic/AWS tokens, bearer headers, URL credentials, PEM keys). */
+/**
+ * Replaces secret-shaped substrings: Slack/Anthropic/AWS tokens, bearer headers, URL credentials, PEM keys,
+ * then every shape the evidence redactor knows (GitHub, Stripe, Google keys, JWTs, passwords in logfmt and
+ * JSON, also percent-encoded), so a secret quoted from evidence in a debug line is scrubbed like in Slack.
+ */
 export function scrubSecrets(text: string): string {
   let out = text;
   for (const [re, rep] of REPLACEMENTS) out = out.replace(re, rep);
-  return out;
+  return redactSecrets(out).text;
 }
 
 /** A destination that scrubs every serialised line before handing it on. */

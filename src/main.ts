@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { buildApp, createSlackClient, type BuiltApp } from './app';
 import type { Config } from './config';
 import { ConfigError } from './domain/errors';
+import { redactDeep } from './domain/redact';
 import { systemClock, type Clock } from './domain/time';
 import { createSource } from './evidence/sources';
 import { createInvestigations, type InvestigationService } from './investigation/service';
@@ -44,6 +45,24 @@ export interface Runtime {
   investigations: InvestigationService;
   remediation: RemediationService;
   close(): Promise<void>;
+}
+
+/**
+ * The model's fetch with every string of a JSON request body redacted: the last door before the model,
+ * for evidence that reached a prompt without passing the tool gate (change summaries in the lead's
+ * ranking, a quoted line). Evidence ids and tool names never match a secret rule.
+ */
+export function redactingFetch(inner: typeof fetch): typeof fetch {
+  return (input, init) => {
+    if (init && typeof init.body === 'string') {
+      try {
+        return inner(input, { ...init, body: JSON.stringify(redactDeep(JSON.parse(init.body) as unknown)) });
+      } catch {
+        // Not JSON: send as it is.
+      }
+    }
+    return inner(input, init);
+  };
 }
 
 /** How often pending proposals are checked for expiry. */
@@ -87,6 +106,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     (config.anthropic.apiKey
       ? new Anthropic({
           apiKey: config.anthropic.apiKey, maxRetries: config.anthropic.maxRetries, timeout: config.anthropic.timeoutMs,
+          fetch: redactingFetch(fetchFn),
           ...(config.anthropic.baseUrl ? { baseURL: config.anthropic.baseUrl } : {}),
         })
       : undefined);
@@ -123,6 +143,11 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
 /** `incident-scout serve`: runs until SIGTERM/SIGINT, then drains and exits 0. */
 export async function serve(config: Readonly<Config>): Promise<number> {
   const logger = createLogger({ level: config.logLevel });
+  // A promise nobody awaited (a bug) must not take the bot down on the worst day: Node 20 would exit,
+  // dropping every in-flight ack and job. Log it loudly, with the error, and keep serving.
+  process.on('unhandledRejection', (reason: unknown) => {
+    logger.error({ err: reason }, 'unhandled promise rejection (a bug); the process keeps serving');
+  });
   const runtime = buildRuntime(config, { logger, defaultMetrics: true });
   const { port } = await runtime.built.start(config.slack.port);
   logger.info({ port, store: runtime.store.kind, queue: runtime.queue.kind, scouts: config.scouts.map((s) => s.name) }, 'serving');

@@ -27,7 +27,8 @@ const RULES: Rule[] = [
   },
   {
     kind: 'authorization',
-    re: /(\bauthorization["']?\s*[:=]\s*["']?)(?!\[REDACTED)([^"'\n,}]+)/gi,
+    // The scheme (if any) and one credential; what follows on the line is left as it was.
+    re: /(\bauthorization["']?\s*[:=]\s*["']?)(?!\[REDACTED)((?:Bearer|Basic|Token|Digest)\s+)?[^\s"',}]+/gi,
     replace: (_m, head) => `${head}${mark('authorization')}`,
   },
   { kind: 'bearer', re: /\b(Bearer)\s+(?!\[REDACTED)[A-Za-z0-9._~+/=-]{8,}/g, replace: (_m, b) => `${b} ${mark('bearer')}` },
@@ -52,6 +53,12 @@ const RULES: Rule[] = [
     re: new RegExp(String.raw`("[A-Za-z0-9_.-]*${SECRET_NAMES}"\s*:\s*")${NOT_DONE}([^"]+)(")`, 'gi'),
     replace: (_m, head, _v, tail) => `${head}${mark('secret')}${tail}`,
   },
+  // The same inside a JSON string (a JSON document logged as a string value: \"password\":\"value\").
+  {
+    kind: 'secret',
+    re: new RegExp(String.raw`(\\"[A-Za-z0-9_.-]*${SECRET_NAMES}\\"\s*:\s*\\")${NOT_DONE}((?:[^"\\]|\\[^"])+)(\\")`, 'gi'),
+    replace: (_m, head, _v, tail) => `${head}${mark('secret')}${tail}`,
+  },
   // password=value in logfmt and query strings (the name must end with the secret word: max_tokens=5 survives).
   {
     kind: 'secret',
@@ -67,8 +74,30 @@ const RULES: Rule[] = [
   { kind: 'email', re: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g },
 ];
 
-/** Replaces secrets and e-mail addresses in `text` with `[REDACTED:<kind>]`; returns the text and how many were found. */
+/**
+ * Replaces secrets and e-mail addresses in `text` with `[REDACTED:<kind>]`; returns the text and how many were found.
+ * Percent-encoded text (access-log query strings) is also read decoded: `%20AKIA...` or `password%3D...` hide
+ * a secret from every rule above; when the decoded text reveals one, the decoded, redacted text is returned.
+ */
 export function redactSecrets(text: string): Redaction {
+  const plain = applyRules(text);
+  if (!/%[0-9A-Fa-f]{2}/.test(plain.text)) return plain;
+  const decoded = applyRules(percentDecode(plain.text));
+  return decoded.count > 0 ? { text: decoded.text, count: plain.count + decoded.count } : plain;
+}
+
+/** Decodes each run of %XX escapes that is valid UTF-8; leaves the rest as it was. */
+function percentDecode(text: string): string {
+  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
+function applyRules(text: string): Redaction {
   let out = text;
   let count = 0;
   for (const rule of RULES) {
@@ -80,4 +109,16 @@ export function redactSecrets(text: string): Redaction {
     });
   }
   return { text: out, count };
+}
+
+/** `value` with redactSecrets applied to every string inside it (plain objects and arrays; other values as they are). */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redactSecrets(value).text as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v)) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactDeep(v);
+    return out as T;
+  }
+  return value;
 }

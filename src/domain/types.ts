@@ -12,6 +12,8 @@ export interface Incident {
   /** Investigation ids, oldest first. */
   investigations: string[];
   createdAt: string;
+  /** Set once the bot joined and posted the kickoff; absent means opening did not finish. */
+  openedAt?: string;
 }
 
 export type ScoutState = 'queued' | 'running' | 'done' | 'failed' | 'stopped' | 'budget_spent' | 'fallback';

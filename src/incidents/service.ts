@@ -1,7 +1,8 @@
 // Incidents: which channels are incidents, opening one exactly once, and the kickoff message.
-// Idempotent by channel: the incident document is created in one atomic store step, and only the
-// caller that created it joins, posts the kickoff and starts the first investigation, so Slack
-// retries, a second replica, or channel_created followed by our own member_joined_channel are no-ops.
+// Idempotent by channel: the incident document is created in one atomic store step, one caller at a
+// time (a lease in the store) joins, posts the kickoff and marks it opened, and only an incident with
+// no investigation yet gets its first one, so Slack retries, a second replica, or channel_created
+// followed by our own member_joined_channel are no-ops, and a half-finished opening can be resumed.
 import { iso, systemClock, type Clock } from '../domain/time';
 import type { Incident, Investigation } from '../domain/types';
 import type { Investigations } from '../investigation/port';
@@ -9,6 +10,9 @@ import type { Logger } from '../logging';
 import type { Poster } from '../slack/poster';
 import { renderKickoff } from '../slack/views/kickoff';
 import type { Store } from '../store/port';
+
+/** How long one opener may hold a channel before another may resume a failed opening. */
+const OPEN_LEASE_MS = 120_000;
 
 export interface OpenRequest {
   channelId: string;
@@ -77,25 +81,39 @@ export class IncidentService {
       investigations: [],
       createdAt: iso(now),
     };
-    const { value, changed } = await this.deps.store.update<Incident>('incident', req.channelId, (cur) => (cur ? undefined : fresh));
-    const incident = value ?? fresh;
+    const { value } = await this.deps.store.update<Incident>('incident', req.channelId, (cur) => (cur ? undefined : fresh));
+    let incident = value ?? fresh;
     const log = this.deps.logger.child({ incidentId: incident.id });
-    if (!changed) {
+    if (incident.openedAt) {
       log.debug({ trigger: req.trigger }, 'channel is already an incident');
       return { incident, created: false };
     }
-    log.info({ trigger: req.trigger, channelName: req.channelName }, 'incident opened');
-    if (!req.isPrivate) await this.deps.poster.join(req.channelId);
-    const kickoff = renderKickoff({
-      channelName: incident.channelName,
-      baselineMinutes: this.deps.config.investigation.baselineMinutes,
-      scouts: this.deps.config.scouts.map((s) => ({ name: s.name, purpose: s.purpose })),
-      trigger: req.trigger,
-      ...(req.userId ? { openedBy: req.userId } : {}),
-      ...(this.deps.sources ? { sources: this.deps.sources } : {}),
-    });
-    await this.deps.poster.post({ channel: req.channelId, text: kickoff.text, blocks: kickoff.blocks, key: `kickoff:${req.channelId}` });
-    return { incident, created: true };
+    // One opener at a time (Slack retries, a second replica, channel_created then member_joined).
+    // An opening that failed half-way (Slack or Redis down) leaves no openedAt, so the next event or
+    // /triage resumes it once the lease expires; join and the keyed kickoff are idempotent.
+    const release = await this.deps.store.lock(`open-incident:${req.channelId}`, OPEN_LEASE_MS);
+    if (!release) return { incident, created: false };
+    try {
+      incident = (await this.find(req.channelId)) ?? incident;
+      if (incident.openedAt) return { incident, created: false };
+      log.info({ trigger: req.trigger, channelName: req.channelName }, 'incident opened');
+      if (!req.isPrivate) await this.deps.poster.join(req.channelId);
+      const kickoff = renderKickoff({
+        channelName: incident.channelName,
+        baselineMinutes: this.deps.config.investigation.baselineMinutes,
+        scouts: this.deps.config.scouts.map((s) => ({ name: s.name, purpose: s.purpose })),
+        trigger: req.trigger,
+        ...(req.userId ? { openedBy: req.userId } : {}),
+        ...(this.deps.sources ? { sources: this.deps.sources } : {}),
+      });
+      await this.deps.poster.post({ channel: req.channelId, text: kickoff.text, blocks: kickoff.blocks, key: `kickoff:${req.channelId}` });
+      const openedAt = iso(this.clock.now());
+      const marked = await this.deps.store.update<Incident>('incident', req.channelId, (cur) => (cur && !cur.openedAt ? { ...cur, openedAt } : undefined));
+      // A resumed opening whose first round already ran does not start another: a person asks for that.
+      return { incident: marked.value ?? incident, created: incident.investigations.length === 0 };
+    } finally {
+      await release();
+    }
   }
 
   /** Opens an incident from a channel event: ensure, then start the first investigation if this call created it. */

@@ -10,6 +10,7 @@ import type { EvidenceSource, TriageReport } from '../evidence/types';
 import type { Logger } from '../logging';
 import type { AppMetrics } from '../slack/metrics';
 import type { Store } from '../store/port';
+import { StoreUnavailable } from '../store/errors';
 import { synthesizeWithClaude } from './claude-lead';
 import type { EvidenceContext, EvidenceContexts } from './context';
 import { rankServices, type Ranking } from '../evidence/analyzers/ranking';
@@ -125,6 +126,12 @@ export async function runRound(deps: RoundDeps, id: string, jobSignal: AbortSign
     if (err instanceof RoundStopped && err.reason === 'shutdown') {
       // This worker is going away: leave the round running for the queue's retry on another worker.
       await board.flush();
+      throw err;
+    }
+    if (err instanceof StoreUnavailable) {
+      // Redis is restarting: not the round's fault. The queue retries the job once the store is back,
+      // and every post carries an idempotency key, so nothing is posted twice.
+      log.warn({ err }, 'store unavailable; the round will be retried');
       throw err;
     }
     log.error({ err }, 'round failed');

@@ -47,9 +47,15 @@ export class StatusBoard {
     return this.writeNow(patch);
   }
 
+  /** A throttled write never rejects: a failed one (e.g. Redis restarting) is logged and retried on the next flush. */
   private write(): Promise<void> {
     this.writing = this.writing.then(async () => {
-      await this.writeNow();
+      try {
+        await this.writeNow();
+      } catch (err) {
+        this.dirty = true;
+        this.deps.logger.warn({ err, investigationId: this.investigationId }, 'status card write failed; will retry');
+      }
     });
     return this.writing;
   }

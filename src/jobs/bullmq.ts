@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
+import { StoreUnavailable } from '../store/errors';
 import { createKeys } from '../store/keys';
 import { DrainTimeout } from './errors';
 import type { JobHandler, JobOptions, JobQueue } from './port';
@@ -32,6 +33,10 @@ export interface BullmqQueueOptions {
 const DEFAULT_LOCK_DURATION_MS = 30_000;
 const DRAIN_POLL_MS = 50;
 const ERROR_LOG_INTERVAL_MS = 60_000;
+/** In-process re-runs of a job after a Redis outage, and how long each waits for Redis to return. */
+const MAX_OUTAGE_RERUNS = 5;
+const OUTAGE_WAIT_MS = 120_000;
+const OUTAGE_POLL_MS = 250;
 
 /** JobQueue on Redis via BullMQ: survives restarts, shares work across replicas. */
 export class BullmqQueue<T> implements JobQueue<T> {
@@ -81,11 +86,28 @@ export class BullmqQueue<T> implements JobQueue<T> {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
     const lockDuration = this.options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS;
     const signal = this.controller.signal;
+    const logger = this.options.logger?.child({ queue: this.options.name });
     this.worker = new Worker(
       this.options.name,
       async (job: Job) => {
         const data = job.data as T;
-        await handler(data, { id: job.id ?? '', attempt: job.attemptsStarted, signal });
+        // Which replica runs which job (and which attempt) is what an operator asks after a crash.
+        logger?.info({ jobId: job.id, attempt: job.attemptsStarted }, 'job started');
+        // A Redis outage fails the handler's store calls at once; BullMQ's own retries (seconds apart)
+        // would all be spent inside one restart. Handlers are safe to re-run, so wait for Redis and
+        // run again here, without spending an attempt, a bounded number of times.
+        for (let rerun = 0; ; rerun += 1) {
+          try {
+            await handler(data, { id: job.id ?? '', attempt: job.attemptsStarted, signal });
+            return;
+          } catch (err) {
+            if (!(err instanceof StoreUnavailable) || rerun >= MAX_OUTAGE_RERUNS || signal.aborted) throw err;
+            logger?.warn({ jobId: job.id, error: err.message }, 'store unreachable mid-job; running it again once Redis answers');
+            await this.untilReachable(signal);
+            // The store has its own connection, which may come back a little after the queue's.
+            await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** rerun).unref());
+          }
+        }
       },
       {
         connection: this.options.connection,
@@ -96,7 +118,6 @@ export class BullmqQueue<T> implements JobQueue<T> {
         maxStalledCount: this.options.maxStalledCount ?? 2,
       },
     );
-    const logger = this.options.logger?.child({ queue: this.options.name });
     this.worker.on('failed', (job: Job | undefined, err: Error) =>
       logger?.warn({ err, jobId: job?.id, attempt: job?.attemptsStarted }, 'job failed'),
     );
@@ -129,6 +150,19 @@ export class BullmqQueue<T> implements JobQueue<T> {
     await this.queue.close();
     if (this.options.connection.status === 'ready') await this.options.connection.quit();
     else this.options.connection.disconnect();
+  }
+
+  /** Resolves once Redis answers PING again (or after OUTAGE_WAIT_MS, or on close). */
+  private async untilReachable(signal: AbortSignal): Promise<void> {
+    const deadline = Date.now() + OUTAGE_WAIT_MS;
+    while (!signal.aborted && Date.now() < deadline) {
+      const pong = await Promise.race([
+        this.options.connection.ping().then(() => true, () => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), OUTAGE_POLL_MS).unref()),
+      ]);
+      if (pong) return;
+      await new Promise((resolve) => setTimeout(resolve, OUTAGE_POLL_MS).unref());
+    }
   }
 
   /** BullMQ repeats a connection error on every reconnect attempt; log each distinct one once a minute. */

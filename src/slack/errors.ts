@@ -2,7 +2,9 @@
 // their own safe userMessage; anything else is a bug: logged in full with a short reference the
 // user can quote, and shown only as that reference.
 import { randomBytes } from 'node:crypto';
-import type { App } from '@slack/bolt';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { App, ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
+import { HTTPModuleFunctions } from '@slack/bolt';
 import { isScoutError } from '../domain/errors';
 import type { Logger } from '../logging';
 
@@ -28,4 +30,73 @@ export function installErrorHandler(app: App, logger: Logger): void {
   app.error(async (error) => {
     toUserFacing(error.original ?? error, logger, { source: 'bolt', code: error.code });
   });
+}
+
+/**
+ * HTTPReceiver `processEventErrorHandler`: a body Bolt itself cannot read (a click without a user,
+ * `actions` that is not an array) throws a TypeError before any listener runs; that is the sender's
+ * fault, so answer 400 instead of Bolt's 500. Everything else keeps Bolt's default handling.
+ */
+export function malformedRequestHandler(logger: Logger): (args: ReceiverProcessEventErrorHandlerArgs) => Promise<boolean> {
+  return async (args) => {
+    if (args.error instanceof TypeError && !args.response.headersSent) {
+      logger.warn({ error: args.error.message }, 'malformed Slack request refused with 400');
+      args.response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      args.response.end('malformed request\n');
+      return true;
+    }
+    return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+  };
+}
+
+/** Bolt's default body limit; bodies beyond it are left to Bolt (it answers 413). */
+const BODY_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * Wraps an HTTPReceiver's request listener: a body whose JSON (or form `payload`) parses to something
+ * that is not an object (`payload=null`) makes Bolt read a property of null outside any try, so the
+ * request never gets an answer and the rejection is unhandled. Such bodies get a 400 here; every other
+ * body is handed to Bolt already buffered (Bolt reuses `rawBody` instead of reading the stream again).
+ */
+export function guardUnreadableBodies(receiver: { requestListener: RequestListener }, logger: Logger): void {
+  const inner = receiver.requestListener;
+  receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') {
+      inner(req, res);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT) chunks.push(chunk);
+    });
+    req.once('error', () => {
+      if (!res.headersSent) res.writeHead(400).end();
+    });
+    req.once('end', () => {
+      const raw = Buffer.concat(chunks);
+      if (size <= BODY_LIMIT && !boltCanRead(req.headers['content-type'], raw)) {
+        logger.warn({ contentType: req.headers['content-type'] }, 'request body is not a JSON object; refused with 400');
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('malformed request\n');
+        return;
+      }
+      if (size <= BODY_LIMIT) Object.assign(req, { rawBody: raw });
+      inner(req, res);
+    });
+  };
+}
+
+/** False when the body (or its form `payload`) is valid JSON but not an object; bodies Bolt rejects itself pass. */
+export function boltCanRead(contentType: string | undefined, raw: Buffer): boolean {
+  let json: string | null = null;
+  if (contentType?.includes('application/x-www-form-urlencoded')) json = new URLSearchParams(raw.toString('utf8')).get('payload');
+  else if (contentType?.includes('application/json')) json = raw.toString('utf8');
+  if (json === null) return true;
+  try {
+    const v: unknown = JSON.parse(json);
+    return typeof v === 'object' && v !== null;
+  } catch {
+    return true; // not JSON at all: Bolt answers that with a 400 of its own
+  }
 }

@@ -16,11 +16,12 @@ export class MeasuredApp extends App {
     this.appMetrics.requests.inc({ kind });
     const started = performance.now();
     let acked = false;
+    // Idempotent: ackFirst acks commands and clicks before the listener runs, and the listener's own
+    // `await ack()` must then be a no-op rather than the receiver's "multiple acks" error.
     const ack: ReceiverEvent['ack'] = async (response?: unknown) => {
-      if (!acked) {
-        acked = true;
-        this.appMetrics.ackSeconds.observe({ kind }, (performance.now() - started) / 1000);
-      }
+      if (acked) return;
+      acked = true;
+      this.appMetrics.ackSeconds.observe({ kind }, (performance.now() - started) / 1000);
       return event.ack(response);
     };
     return super.processEvent({ ...event, ack });

@@ -6,6 +6,7 @@ import { webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { ChatPostMessageArguments, ChatUpdateArguments, FilesUploadV2Arguments, RetryOptions, WebClient } from '@slack/web-api';
 import { SlackApiError } from '../domain/errors';
+import { redactDeep } from '../domain/redact';
 import { systemClock, type Clock } from '../domain/time';
 import type { Logger } from '../logging';
 import type { Store } from '../store/port';
@@ -47,6 +48,14 @@ const POSTED_TTL_S = 14 * 24 * 3600;
 const USER_TTL_S = 24 * 3600;
 /** A claim older than this without a ts belongs to a process that died mid-post; it may be taken over. */
 const CLAIM_STALE_MS = 30_000;
+/** Worth another try: throttling, HTTP 5xx, transport failures. Not internal_error: Slack may have acted already. */
+const TRANSIENT = /^(ratelimited|request_failed|http_5\d\d)$/;
+/** How long one call may keep retrying transient failures in all, and the pauses between tries. */
+const TRANSIENT_RETRY_MS = 120_000;
+const TRANSIENT_FIRST_PAUSE_MS = 1_000;
+const TRANSIENT_MAX_PAUSE_MS = 8_000;
+/** How long a made post keeps trying to record its ts while the store is unreachable. */
+const RECORD_WAIT_MS = 60_000;
 
 // The SDK's argument types are unions keyed on which optional fields are present, which
 // conditional spreads cannot satisfy under exactOptionalPropertyTypes; the objects below are
@@ -70,12 +79,14 @@ export class Poster {
   }
 
   /** Posts a message (or thread reply) and returns its ts; with `key`, at most once per key. */
-  post(args: PostArgs): Promise<string> {
+  post(raw: PostArgs): Promise<string> {
+    const args = clean(raw);
     return this.queues.run(args.channel, () => (args.key ? this.postOnce(args, args.key) : this.postNow(args)));
   }
 
   /** Replaces a message's text, blocks and metadata in place. */
-  update(args: { channel: string; ts: string; text: string; blocks?: KnownBlock[]; metadata?: PostArgs['metadata'] }): Promise<void> {
+  update(raw: { channel: string; ts: string; text: string; blocks?: KnownBlock[]; metadata?: PostArgs['metadata'] }): Promise<void> {
+    const args = clean(raw);
     return this.queues.run(args.channel, async () => {
       await this.call('chat.update', args.channel, () =>
         this.client.chat.update({
@@ -88,7 +99,8 @@ export class Poster {
   }
 
   /** A message only `user` sees. */
-  ephemeral(args: { channel: string; user: string; text: string; blocks?: KnownBlock[]; threadTs?: string }): Promise<void> {
+  ephemeral(raw: { channel: string; user: string; text: string; blocks?: KnownBlock[]; threadTs?: string }): Promise<void> {
+    const args = clean(raw);
     return this.queues.run(args.channel, async () => {
       await this.call('chat.postEphemeral', args.channel, () =>
         this.client.chat.postEphemeral({
@@ -118,7 +130,8 @@ export class Poster {
   }
 
   /** Uploads text as a file into the channel (or thread) with files.uploadV2. */
-  uploadText(args: { channel: string; threadTs?: string; filename: string; content: string; title: string; comment?: string }): Promise<void> {
+  uploadText(raw: { channel: string; threadTs?: string; filename: string; content: string; title: string; comment?: string }): Promise<void> {
+    const args = clean(raw);
     return this.queues.run(args.channel, async () => {
       await this.call('files.uploadV2', args.channel, () =>
         this.client.files.uploadV2({
@@ -195,14 +208,17 @@ export class Poster {
         return value.ts;
       }
       if (value?.owner === owner) {
+        let ts: string;
         try {
-          const ts = await this.postNow(args);
-          await this.store.put<PostedDoc>('posted', key, { state: 'posted', channel: args.channel, owner, at: now, ts }, POSTED_TTL_S);
-          return ts;
+          ts = await this.postNow(args);
         } catch (err) {
-          await this.store.put<PostedDoc>('posted', key, { state: 'failed', channel: args.channel, owner, at: now }, POSTED_TTL_S);
+          // Best effort: when the store is down too, the claim simply goes stale and may be taken over.
+          await this.store.put<PostedDoc>('posted', key, { state: 'failed', channel: args.channel, owner, at: now }, POSTED_TTL_S).catch(() => undefined);
           throw err;
         }
+        // The message exists now: it must be recorded, or a retry would post it a second time.
+        await this.recordPosted(key, { state: 'posted', channel: args.channel, owner, at: now, ts });
+        return ts;
       }
       // Another process holds a fresh claim: wait for its ts rather than post a second copy.
       if (this.clock.now().getTime() > deadline) throw new SlackApiError('chat.postMessage', 'idempotent_post_in_flight');
@@ -210,8 +226,43 @@ export class Poster {
     }
   }
 
-  /** Runs one API call: counts it, joins and retries once on not_in_channel, turns failures into SlackApiError. */
+  /** Stores the ts of a made post, retrying through a store outage (up to RECORD_WAIT_MS) rather than forgetting it. */
+  private async recordPosted(key: string, doc: PostedDoc): Promise<void> {
+    const deadline = Date.now() + RECORD_WAIT_MS;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        await this.store.put<PostedDoc>('posted', key, doc, POSTED_TTL_S);
+        return;
+      } catch (err) {
+        if (Date.now() + delay > deadline) {
+          this.logger.error({ err, key, channel: doc.channel }, 'posted, but could not record it; a retry of this post may duplicate it');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  /**
+   * Runs one API call: counts it, joins and retries once on not_in_channel, keeps retrying through a
+   * throttling storm or a 5xx burst (TRANSIENT_RETRY_MS in all), turns failures into SlackApiError.
+   */
   private async call<T>(method: string, channel: string | undefined, fn: () => Promise<T>, joinOnNotInChannel = true): Promise<T> {
+    const deadline = Date.now() + TRANSIENT_RETRY_MS;
+    for (let pause = TRANSIENT_FIRST_PAUSE_MS; ; pause = Math.min(pause * 2, TRANSIENT_MAX_PAUSE_MS)) {
+      try {
+        return await this.callOnce(method, channel, fn, joinOnNotInChannel);
+      } catch (err) {
+        // The WebClient has already waited out Retry-After and retried a few times; a storm can outlast
+        // that. A finding or a kickoff that is dropped is worse than one that is late, so keep going.
+        if (!(err instanceof SlackApiError) || !TRANSIENT.test(err.slackError) || Date.now() + pause > deadline) throw err;
+        this.logger.info({ method, channel, error: err.slackError, pauseMs: pause }, 'slack still throttling or failing; retrying');
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
+  }
+
+  private async callOnce<T>(method: string, channel: string | undefined, fn: () => Promise<T>, joinOnNotInChannel: boolean): Promise<T> {
     this.metrics?.slackApiCalls.inc({ method });
     try {
       return await fn();
@@ -223,13 +274,22 @@ export class Poster {
           () => true,
           () => false, // e.g. a private channel: only an invitation gets us in; report the original refusal
         );
-        if (joined) return this.call(method, channel, fn, false);
+        if (joined) return this.callOnce(method, channel, fn, false);
       }
       this.metrics?.slackApiErrors.inc({ method, error: code });
       this.logger.warn({ method, channel, error: code }, 'slack api call failed');
       throw new SlackApiError(method, code, { cause: err });
     }
   }
+}
+
+/**
+ * What leaves for Slack with every secret-shaped string redacted (text, blocks, metadata, file content).
+ * Views and services redact what they know is evidence; this is the last door, for what they missed
+ * (a change summary, a quoted log line in a model's claim). Channel ids, ts and keys never match a rule.
+ */
+function clean<T extends object>(args: T): T {
+  return redactDeep(args);
 }
 
 /** Slack's error code for a failed call: the platform's `error`, or a name for transport failures. */

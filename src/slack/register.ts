@@ -1,4 +1,4 @@
-// Wires middleware and listeners onto a Bolt app. Listener order: dedupe first (global), then
+// Wires middleware and listeners onto a Bolt app. Listener order: ackFirst and dedupe (global), then
 // each listener's own filter middleware, then the thin handler.
 import type { App } from '@slack/bolt';
 import type { Store } from '../store/port';
@@ -11,7 +11,9 @@ import { onChannelCreated } from './listeners/events/channel-created';
 import { onChannelRename } from './listeners/events/channel-rename';
 import { onMemberJoined } from './listeners/events/member-joined';
 import type { AppMetrics } from './metrics';
+import { ackFirst, FollowUpQueue } from './middleware/ack-first';
 import { dedupe } from './middleware/dedupe';
+import { answerUnreadable } from './middleware/unreadable';
 import { botJoined, incidentChannelName } from './middleware/incident-channel';
 
 /** Action ids of the buttons the app reacts to (views must use exactly these). */
@@ -19,7 +21,11 @@ export const ACTION_IDS = { approve: 'approve_proposal', reject: 'reject_proposa
 
 /** Registers every middleware and listener. */
 export function registerListeners(app: App, deps: ListenerDeps & { store: Store; metrics: AppMetrics; pattern: RegExp }): void {
+  // Ack before anything else, then do the work when acks are not waiting (see middleware/ack-first.ts).
+  app.use(ackFirst(new FollowUpQueue()));
   app.use(dedupe({ store: deps.store, logger: deps.logger, metrics: deps.metrics }));
+  // A click or command no listener can read gets a clear ephemeral answer instead of silence.
+  app.use(answerUnreadable({ logger: deps.logger }));
 
   app.event('channel_created', incidentChannelName(deps.pattern), onChannelCreated(deps));
   app.event('channel_rename', incidentChannelName(deps.pattern), onChannelRename(deps));

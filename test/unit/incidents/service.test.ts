@@ -7,8 +7,14 @@ import { RecordingInvestigations } from '../../helpers/app';
 class RecordingPoster {
   readonly joins: string[] = [];
   readonly posts: PostArgs[] = [];
+  /** Fail this many joins, as Slack does when it is down. */
+  failJoins = 0;
   private readonly byKey = new Map<string, string>();
   async join(channel: string): Promise<void> {
+    if (this.failJoins > 0) {
+      this.failJoins -= 1;
+      throw new Error('Slack is down');
+    }
     this.joins.push(channel);
   }
   async post(args: PostArgs): Promise<string> {
@@ -38,6 +44,21 @@ function setup() {
 }
 
 describe('IncidentService', () => {
+  it('resumes an opening that failed half-way: the next event joins, posts the kickoff and starts one round', async () => {
+    const { poster, investigations, service } = setup();
+    const req = { channelId: 'C9', channelName: 'inc-api', userId: 'U1', trigger: 'channel_created' };
+    poster.failJoins = 1;
+    await expect(service.open(req)).rejects.toThrow('Slack is down');
+    expect(poster.posts).toHaveLength(0);
+    const again = await service.open({ ...req, trigger: 'slash' });
+    expect(again.created).toBe(true);
+    expect(poster.joins).toEqual(['C9']);
+    expect(poster.posts.map((p) => p.key)).toEqual(['kickoff:C9']);
+    expect(investigations.starts).toHaveLength(1);
+    expect((await service.open(req)).created).toBe(false);
+    expect(investigations.starts).toHaveLength(1);
+  });
+
   it('opens an incident once: one join, one kickoff, one investigation, even when asked twice at once', async () => {
     const { poster, investigations, service } = setup();
     const req = { channelId: 'C1', channelName: 'inc-db', createdAt: Date.parse('2026-11-27T04:55:00Z'), userId: 'U1', trigger: 'channel_created' };
