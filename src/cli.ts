@@ -1,9 +1,6 @@
 // `incident-scout <command>`: the entry bin/incident-scout.js calls. Returns the exit code.
 import { loadConfig, processEnv } from './config';
 import { ConfigError } from './domain/errors';
-import { analyzeCommand } from './evidence/analyze-cli';
-import { templatesCommand } from './evidence/templates-cli';
-import { auditCommand } from './remediation/audit-cli';
 
 export interface CliIo {
   out: NodeJS.WritableStream;
@@ -41,17 +38,17 @@ const COMMANDS: Record<string, { usage: string; summary: string; run: Command }>
   analyze: {
     usage: 'analyze <scenario-dir> [--onset <ISO time>] [--json]',
     summary: 'Run the deterministic analyzers over a scenario directory and print the triage report.',
-    run: (args, _env, io) => analyzeCommand(args, io.out, io.err),
+    run: async (args, _env, io) => (await import('./evidence/analyze-cli')).analyzeCommand(args, io.out, io.err),
   },
   templates: {
     usage: 'templates <logfile> [--json]',
     summary: 'Fold the lines of a log file into templates with counts.',
-    run: (args, _env, io) => templatesCommand(args, io.out),
+    run: async (args, _env, io) => (await import('./evidence/templates-cli')).templatesCommand(args, io.out),
   },
   audit: {
     usage: 'audit <incident-channel-id> [--json]',
     summary: "Print an incident's audit trail from Redis (REDIS_URL).",
-    run: (args, env, io) => auditCommand(args, io.out, io.err, env),
+    run: async (args, env, io) => (await import('./remediation/audit-cli')).auditCommand(args, io.out, io.err, env),
   },
 };
 

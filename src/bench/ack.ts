@@ -1,0 +1,169 @@
+// Ack latency of our app against a bare Bolt app that only acks, in the same run. Both apps run in
+// child processes (src/bench/ack-server.ts); the Slack fake and the load generator run here. Runs
+// alternate (ours, bare, bare, ours, ...) and each figure is the median over the repeats.
+//
+// The requests are realistic for ours: `/triage status` in an incident channel whose investigation
+// has finished (reads the incident and investigation from the store, renders, answers through
+// response_url), and an Approve click by someone who is not an approver on a real pending proposal
+// (dedupe claim, policy check with users.info and usergroups.users.list, audit record, refusal
+// through response_url). The bare app receives the same signed bodies and only acks.
+import { randomBytes } from 'node:crypto';
+import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../fakes/slack';
+import { spawnBenchApp, type AppMode, type BenchApp } from './ack-server';
+import { median, percentile, runLoad, type LoadRequest } from './load';
+import { buttonClick, findButton, slashCommand } from './requests';
+
+export type AckKind = 'command' | 'button';
+
+export const APPROVER = 'U0DEMOLEAD';
+export const GUEST = 'U0BENCHGST';
+/** Requests per app and kind before the measured runs (JIT, sockets, caches); not reported. */
+const WARMUP = 1000;
+
+export interface AckRun {
+  app: AppMode;
+  kind: AckKind;
+  p50: number;
+  p99: number;
+  max: number;
+  rps: number;
+  non200: number;
+  /** CPU time of the app process per request (including the work after the ack), ms. */
+  cpuMsPerRequest: number;
+  /** CPU time of this process (load generator and Slack fake) per request, ms. */
+  parentCpuMsPerRequest: number;
+  loopDelayMaxMs: number;
+  /** Wall time of the run, first request to last ack. */
+  ackWallMs: number;
+  /** For ours: how many of the requests got their ephemeral answer (the work after the ack)... */
+  answered?: number;
+  /** ...and when the last one arrived, from the first request. */
+  answersWallMs?: number;
+}
+
+export interface AckKindSummary {
+  kind: AckKind;
+  what: string;
+  ours: { p50: number; p99: number };
+  bare: { p50: number; p99: number };
+  /** median p99 ours / median p99 bare: the figure. */
+  p99Ratio: number;
+  p50Ratio: number;
+}
+
+export interface AckResult {
+  total: number;
+  concurrency: number;
+  repeats: number;
+  runs: AckRun[];
+  summaries: AckKindSummary[];
+  oursStats: { maxRssMb: number; heapUsedMb: number };
+}
+
+export interface AckOptions {
+  total?: number;
+  concurrency?: number;
+  repeats?: number;
+  /** Extra node flags for our app's process, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']. */
+  oursExecArgv?: string[];
+  log?: (line: string) => void;
+  /** Which requests to measure; both when omitted. */
+  kinds?: AckKind[];
+}
+
+const WHAT: Record<AckKind, string> = {
+  command: '`/triage status` in an incident channel (store read, status reply via response_url)',
+  button: 'Approve click by a non-approver on a pending proposal (dedupe claim, policy check, audit, refusal via response_url)',
+};
+
+/** Opens an incident in our app and waits for its synthesis and the approval card. */
+async function prepareIncident(slack: RunningSlackFake, ours: BenchApp, secret: string): Promise<{ channel: string; approve: NonNullable<ReturnType<typeof findButton>> }> {
+  const client = new SlackEventClient({ appUrl: ours.url, signingSecret: secret, fake: slack.fake });
+  const { channelId } = await client.openIncidentChannel(`inc-bench-ack-${randomBytes(3).toString('hex')}`, APPROVER);
+  const approve = await slack.fake.waitFor((f) => findButton(f, channelId, 'approve_proposal'), 60_000, 'the approval card');
+  return { channel: channelId, approve };
+}
+
+/** Runs the ack benchmark; the apps are started and stopped here. */
+export async function benchAck(opts: AckOptions = {}): Promise<AckResult> {
+  const total = opts.total ?? 2000;
+  const concurrency = opts.concurrency ?? 50;
+  const repeats = opts.repeats ?? 7;
+  const log = opts.log ?? (() => undefined);
+  const kinds = opts.kinds ?? (['command', 'button'] as const);
+  const slack = await startSlackFake();
+  const { fake } = slack;
+  fake.addUser({ id: APPROVER, name: 'dana', realName: 'Dana Lead' });
+  fake.addUser({ id: GUEST, name: 'guest', realName: 'Gus Guest' });
+  fake.addUsergroup({ id: 'S0ONCALL', handle: 'oncall', users: [APPROVER] });
+  const secret = randomBytes(16).toString('hex');
+  const spec = { slackApiUrl: slack.url, botToken: fake.botToken, signingSecret: secret };
+  const apps: BenchApp[] = [];
+  try {
+    const ours = await spawnBenchApp({ ...spec, mode: 'ours' }, { execArgv: opts.oursExecArgv ?? [] });
+    apps.push(ours);
+    const bare = await spawnBenchApp({ ...spec, mode: 'bare' });
+    apps.push(bare);
+    const { channel, approve } = await prepareIncident(slack, ours, secret);
+
+    const make: Record<AckKind, () => LoadRequest> = {
+      command: () => slashCommand(fake, secret, { channel, user: GUEST, text: 'status' }),
+      button: () => buttonClick(fake, secret, { message: approve.message, user: GUEST, actionId: 'approve_proposal', blockId: approve.blockId, value: approve.value }),
+    };
+    const answers = (): number => fake.ephemeralLog.length;
+
+    const once = async (app: BenchApp, kind: AckKind, n: number): Promise<AckRun> => {
+      const requests = Array.from({ length: n }, make[kind]);
+      const before = answers();
+      const s0 = await app.stats();
+      const p0 = process.cpuUsage();
+      const t0 = performance.now();
+      const r = await runLoad({ url: app.url, total: n, concurrency, make: (i) => requests[i] as LoadRequest });
+      let answered: number | undefined;
+      let answersWallMs: number | undefined;
+      if (app.mode === 'ours') {
+        // Let the work after the ack finish before the next run, so it does not load the next run.
+        await fake.waitFor((f) => f.ephemeralLog.length >= before + n, 60_000, 'the answers').catch(() => undefined);
+        answersWallMs = performance.now() - t0;
+        answered = answers() - before;
+      }
+      const s1 = await app.stats();
+      const p1 = process.cpuUsage(p0);
+      const non200 = Object.entries(r.statuses).reduce((s, [code, c]) => s + (code === '200' ? 0 : c), 0);
+      return {
+        app: app.mode, kind,
+        p50: percentile(r.latenciesMs, 50), p99: percentile(r.latenciesMs, 99), max: Math.max(...r.latenciesMs),
+        rps: Math.round((n / r.wallMs) * 1000), non200, ackWallMs: r.wallMs,
+        cpuMsPerRequest: (s1.cpuMs - s0.cpuMs) / n, parentCpuMsPerRequest: (p1.user + p1.system) / 1000 / n, loopDelayMaxMs: s1.loopDelayMaxMs,
+        ...(answered !== undefined ? { answered } : {}), ...(answersWallMs !== undefined ? { answersWallMs } : {}),
+      };
+    };
+
+    // Warm-up (JIT, sockets, caches such as the user lookup), not reported.
+    for (const kind of kinds) for (const app of [ours, bare]) await once(app, kind, WARMUP);
+
+    const runs: AckRun[] = [];
+    for (let rep = 0; rep < repeats; rep++) {
+      for (const kind of kinds) {
+        // Alternate which app goes first so a drift in the machine's load does not favour one.
+        const order = rep % 2 === 0 ? [ours, bare] : [bare, ours];
+        for (const app of order) {
+          const run = await once(app, kind, total);
+          runs.push(run);
+          log(`  ack ${kind} ${app.mode} #${rep + 1}: p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, ${run.rps} req/s, cpu/req ${run.cpuMsPerRequest.toFixed(2)} ms (parent ${run.parentCpuMsPerRequest.toFixed(2)}), loop max ${run.loopDelayMaxMs} ms${run.answered !== undefined ? `, answered ${run.answered}/${total} by ${Math.round(run.answersWallMs ?? 0)} ms (acks done at ${Math.round(run.ackWallMs)} ms)` : ''}`);
+        }
+      }
+    }
+    const oursStats = await ours.stats();
+    const summaries = kinds.map((kind): AckKindSummary => {
+      const of = (app: AppMode) => runs.filter((r) => r.kind === kind && r.app === app);
+      const o = { p50: median(of('ours').map((r) => r.p50)), p99: median(of('ours').map((r) => r.p99)) };
+      const b = { p50: median(of('bare').map((r) => r.p50)), p99: median(of('bare').map((r) => r.p99)) };
+      return { kind, what: WHAT[kind], ours: o, bare: b, p99Ratio: o.p99 / b.p99, p50Ratio: o.p50 / b.p50 };
+    });
+    return { total, concurrency, repeats, runs, summaries, oursStats: { maxRssMb: oursStats.maxRssMb, heapUsedMb: oursStats.heapUsedMb } };
+  } finally {
+    for (const app of apps) await app.stop();
+    await slack.close();
+  }
+}
