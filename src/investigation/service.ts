@@ -16,7 +16,7 @@ import { runFollowUp } from './followup-run';
 import type { Investigations, StartRequest } from './port';
 import { isActive, runRound } from './round';
 import type { InvestigationJob, InvestigationNotifier } from './types';
-import { incidentClock } from './window';
+import { incidentClock, sinceOnSourceClock } from './window';
 
 export interface InvestigationDeps {
   config: Readonly<Config>;
@@ -75,9 +75,10 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
     const round = incident.investigations.length + 1;
     const id = investigationId(incident.id, round);
     const now = clock.now();
+    const since = req.since !== undefined ? await sinceOnSourceClock(req.since, deps.source, now.getTime()) : undefined;
     // Provisional window (cheap: no data read); the job fixes the onset from the metrics.
     const { now: dataNow, start: began } = await incidentClock({
-      incident, ...(req.since !== undefined ? { since: req.since } : {}), source: deps.source, wallNow: now.getTime(), baselineMinutes: config.investigation.baselineMinutes,
+      incident, ...(since !== undefined ? { since } : {}), source: deps.source, wallNow: now.getTime(), baselineMinutes: config.investigation.baselineMinutes,
     });
     const baselineMs = config.investigation.baselineMinutes * 60_000;
     const fresh: Investigation = {
@@ -104,7 +105,7 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
     });
     const investigation = made.value ?? fresh;
     // Both racers may add: the queue ignores a second job with the same id.
-    await deps.queue.add({ investigationId: id, kind: 'round', ...(req.since !== undefined ? { since: req.since } : {}) }, { jobId: id });
+    await deps.queue.add({ investigationId: id, kind: 'round', ...(since !== undefined ? { since } : {}) }, { jobId: id });
     if (made.changed) {
       await store.appendAudit({
         at: now.toISOString(), kind: 'investigation', incidentId: incident.id, investigationId: id, actor: req.userId ?? 'system',

@@ -3,7 +3,8 @@
 // The rule:
 // - "now" is the source's clock when it has one (files: incident.yaml started_at, so a recorded incident
 //   replays the same whenever it is opened), else the wall clock.
-// - The incident start is `since` from `/triage start since=...` when a person gave it; else the time the
+// - The incident start is `since` from `/triage start since=...` when a person gave it (on the source's
+//   clock, see sinceOnSourceClock); else the time the
 //   channel was created; but when the source has its own clock and the start came from the channel, the
 //   source's incident start (incident.yaml started_at) replaces the wall-clock creation time.
 // - People open a channel after the symptoms begin, so when nobody gave `since`, the onset is the metrics'
@@ -36,6 +37,18 @@ export async function incidentClock(input: WindowInput): Promise<{ now: number; 
   }
   if (!Number.isFinite(start) || start > now) start = now;
   return { now, start, fromSince: false };
+}
+
+/**
+ * A person's `since` is wall-clock time (`since=15m` is 15 minutes before the wall clock). A source with
+ * its own clock replays a recorded incident, so a start after that clock's "now" cannot be meant in its
+ * time: it keeps the same distance before the source's now instead (to the second, so the moments
+ * between parsing the command and starting do not show). Called once, when the round is created.
+ */
+export async function sinceOnSourceClock(since: number, source: EvidenceSource, wallNow: number): Promise<number> {
+  const sourceNow = await source.clock();
+  if (sourceNow === null || since <= sourceNow) return since;
+  return sourceNow - Math.max(0, Math.round((wallNow - since) / 1000) * 1000);
 }
 
 /** The full window, with the onset estimated from the metrics when nobody gave `since`. */

@@ -54,6 +54,25 @@ const TRANSIENT = /^(ratelimited|request_failed|http_5\d\d)$/;
 const TRANSIENT_RETRY_MS = 120_000;
 const TRANSIENT_FIRST_PAUSE_MS = 1_000;
 const TRANSIENT_MAX_PAUSE_MS = 8_000;
+/** The metadata field that carries a post's idempotency key, so a crashed post can be found again. */
+const POST_KEY = 'scout_post_key';
+
+/**
+ * The metadata a keyed post carries: the caller's own event when it set one (its payload names what
+ * it is about, e.g. an investigation or proposal id, and stays exactly as documented), else a small
+ * `incident_scout_post` event holding the key.
+ */
+function withKey(args: PostArgs, key: string): PostArgs {
+  return args.metadata ? args : { ...args, metadata: { event_type: 'incident_scout_post', event_payload: { [POST_KEY]: key } } };
+}
+
+/** Whether a listed message is the keyed post `args` would make. */
+function isPostOf(m: { bot_id?: string; metadata?: { event_type?: string; event_payload?: unknown } }, args: PostArgs, key: string): boolean {
+  if (!m.bot_id || !m.metadata) return false;
+  const expected = withKey(args, key).metadata as NonNullable<PostArgs['metadata']>;
+  return m.metadata.event_type === expected.event_type && JSON.stringify(m.metadata.event_payload) === JSON.stringify(expected.event_payload);
+}
+
 /** How long a made post keeps trying to record its ts while the store is unreachable. */
 const RECORD_WAIT_MS = 60_000;
 
@@ -194,11 +213,14 @@ export class Poster {
     for (;;) {
       const owner = randomUUID();
       const now = this.clock.now().getTime();
+      let orphan: PostedDoc | null = null;
       const { value } = await this.store.update<PostedDoc>(
         'posted', key,
         (cur) => {
+          orphan = null;
           if (cur?.state === 'posted') return undefined;
           if (cur?.state === 'claimed' && now - cur.at < CLAIM_STALE_MS) return undefined;
+          if (cur?.state === 'claimed') orphan = cur;
           return { state: 'claimed', channel: args.channel, owner, at: now };
         },
         POSTED_TTL_S,
@@ -208,9 +230,16 @@ export class Poster {
         return value.ts;
       }
       if (value?.owner === owner) {
+        // The previous owner died between posting and recording: the message may already be there.
+        const found = orphan ? await this.findPosted(args, key, (orphan as PostedDoc).at) : null;
+        if (found) {
+          this.logger.info({ key, channel: args.channel }, 'found the post of a process that died before recording it');
+          await this.recordPosted(key, { state: 'posted', channel: args.channel, owner, at: now, ts: found });
+          return found;
+        }
         let ts: string;
         try {
-          ts = await this.postNow(args);
+          ts = await this.postNow(withKey(args, key));
         } catch (err) {
           // Best effort: when the store is down too, the claim simply goes stale and may be taken over.
           await this.store.put<PostedDoc>('posted', key, { state: 'failed', channel: args.channel, owner, at: now }, POSTED_TTL_S).catch(() => undefined);
@@ -223,6 +252,28 @@ export class Poster {
       // Another process holds a fresh claim: wait for its ts rather than post a second copy.
       if (this.clock.now().getTime() > deadline) throw new SlackApiError('chat.postMessage', 'idempotent_post_in_flight');
       await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /**
+   * Looks in the channel (or thread) for our message carrying `key` in its metadata, posted since
+   * `sinceMs`. Reads only with channels:history / groups:history; a failed look-up means "not found".
+   */
+  private async findPosted(args: PostArgs, key: string, sinceMs: number): Promise<string | null> {
+    const oldest = String(Math.floor(sinceMs / 1000) - 1);
+    try {
+      const res = args.threadTs
+        ? await this.call('conversations.replies', args.channel, () =>
+            this.client.conversations.replies({ channel: args.channel, ts: args.threadTs as string, oldest, include_all_metadata: true, limit: 200 }),
+          )
+        : await this.call('conversations.history', args.channel, () =>
+            this.client.conversations.history({ channel: args.channel, oldest, include_all_metadata: true, limit: 200 }),
+          );
+      const mine = (res.messages ?? []).find((m) => isPostOf(m, args, key));
+      return mine?.ts ?? null;
+    } catch (err) {
+      this.logger.warn({ err, key, channel: args.channel }, 'could not look for an earlier post; posting');
+      return null;
     }
   }
 

@@ -110,8 +110,11 @@ describe('other ways a channel becomes an incident', () => {
     await t.client.sendEvent({ type: 'member_joined_channel', user: 'U0DEMOGUEST', channel, channel_type: 'C', team: fake.teamId, event_ts: fake.nextTs() });
     const { channelId: later } = await t.client.openIncidentChannel('inc-after-join', 'U0DEMOLEAD');
     await fake.waitFor((f) => f.messages(later)[0], 5000, 'kickoff of the later incident');
+    // The investigation starts after the kickoff is posted: wait for it rather than race it.
+    await fake.waitFor(() => t.investigations.starts.length > starts || undefined, 5000, 'start of the later investigation');
     expect(fake.calls('conversations.info')).toHaveLength(infoCalls);
     expect(t.investigations.starts).toHaveLength(starts + 1);
+    expect(t.investigations.starts.at(-1)?.incident.channelId).toBe(later);
   });
 
   it('hands a question asked in a thread to the investigation', async () => {

@@ -7,6 +7,37 @@ import type { FakeChannel, FakeMessage } from './types';
 
 export type Method = (fake: SlackFake, args: Args) => Record<string, unknown>;
 
+/** Messages newest first as Slack lists them, after `oldest`; metadata only with include_all_metadata. */
+function listed(fake: SlackFake, list: FakeMessage[], args: Args): Record<string, unknown> {
+  const oldest = Number(optStr(args, 'oldest') ?? '0');
+  const limit = Math.min(Math.max(Number(optStr(args, 'limit') ?? '100') || 100, 1), 1000);
+  const withMeta = optBool(args, 'include_all_metadata') === true;
+  const after = list.filter((m) => Number(m.ts) > oldest).sort((a, b) => Number(b.ts) - Number(a.ts));
+  const page = after.slice(0, limit).map((m) => {
+    const json = messageJson(fake, m);
+    if (!withMeta) delete json.metadata;
+    return json;
+  });
+  return { messages: page, has_more: after.length > limit };
+}
+
+// conversations.history / .replies: needs channels:history (groups:history for private channels).
+// The app reads only its own messages, to find a post whose confirmation a crash lost.
+const history: Method = (fake, args) => {
+  const ch = channelArg(fake, args);
+  requireMember(ch);
+  return listed(fake, fake.messages(ch.id), args);
+};
+
+const replies: Method = (fake, args) => {
+  const ch = channelArg(fake, args);
+  requireMember(ch);
+  const ts = reqStr(args, 'ts', 'thread_not_found');
+  const parent = fake.messages(ch.id).find((m) => m.ts === ts);
+  if (!parent) throw new SlackApiError('thread_not_found');
+  return listed(fake, [parent, ...parent.replies], args);
+};
+
 /** Text and blocks checks shared by postMessage, update and postEphemeral. */
 function content(args: Args): { text: string; blocks: unknown[] | undefined } {
   const blocks = blocksArg(args);
@@ -130,6 +161,8 @@ export const METHODS: Record<string, Method> = {
   'conversations.join': join,
   'conversations.info': info,
   'conversations.create': create,
+  'conversations.history': history,
+  'conversations.replies': replies,
   'chat.postMessage': postMessage,
   'chat.update': update,
   'chat.postEphemeral': postEphemeral,

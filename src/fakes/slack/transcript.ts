@@ -91,7 +91,8 @@ function renderMessage(snapshot: ChannelSnapshot, m: FakeMessage, tz: string, in
     lines.push(`${indent}  [file: ${f?.title ?? f?.filename ?? id}${f ? `, ${f.length} bytes` : ''}]`);
   }
   if (m.reactions.length > 0) lines.push(`${indent}  ${m.reactions.map((r) => `:${r.name}: ${r.users.length}`).join('  ')}`);
-  if (m.metadata) lines.push(`${indent}  · metadata: ${m.metadata.event_type}`);
+  // incident_scout_post only carries a post's idempotency key: plumbing, not worth a line.
+  if (m.metadata && m.metadata.event_type !== 'incident_scout_post') lines.push(`${indent}  · metadata: ${m.metadata.event_type}`);
   return [head, ...lines];
 }
 

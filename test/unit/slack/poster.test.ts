@@ -64,6 +64,26 @@ describe('Poster', () => {
     expect(slack.fake.messages(ch)).toHaveLength(1);
   });
 
+  it('finds the post of a process that died before recording it, instead of posting it twice', async () => {
+    const ch = memberChannel('inc-crash');
+    const parent = await poster.post({ channel: ch, text: 'status card' });
+    // What the dead process left: a claim it never completed, and the reply it did make (with its key).
+    const direct = new WebClient(slack.fake.botToken, { slackApiUrl: slack.url });
+    const made = await direct.chat.postMessage({
+      channel: ch, thread_ts: parent, text: 'finding logs',
+      metadata: { event_type: 'incident_scout_post', event_payload: { scout_post_key: 'inv-1:r1:finding:logs' } },
+    });
+    await store.put('posted', 'inv-1:r1:finding:logs', { state: 'claimed', channel: ch, owner: 'dead', at: Date.now() - 60_000 });
+    const ts = await poster.post({ channel: ch, threadTs: parent, text: 'finding logs', key: 'inv-1:r1:finding:logs' });
+    expect(ts).toBe(made.ts);
+    expect(slack.fake.replies(ch, parent).map((m) => m.text)).toEqual(['finding logs']);
+    // A stale claim whose post never reached Slack is posted, once.
+    await store.put('posted', 'inv-1:r1:finding:metrics', { state: 'claimed', channel: ch, owner: 'dead', at: Date.now() - 60_000 });
+    await poster.post({ channel: ch, threadTs: parent, text: 'finding metrics', key: 'inv-1:r1:finding:metrics' });
+    await poster.post({ channel: ch, threadTs: parent, text: 'finding metrics', key: 'inv-1:r1:finding:metrics' });
+    expect(slack.fake.replies(ch, parent).map((m) => m.text)).toEqual(['finding logs', 'finding metrics']);
+  });
+
   it('lets a keyed post be retried after it failed', async () => {
     const ch = memberChannel('inc-key-retry');
     slack.fake.failNext('chat.postMessage', { error: 'internal_error' });
