@@ -1,4 +1,4 @@
-import { incidentClock, investigationWindow } from '../../../src/investigation/window';
+import { incidentClock, investigationWindow, sinceOnSourceClock } from '../../../src/investigation/window';
 import { NOW, ONSET, T0, tinySource } from './source';
 
 const WALL = Date.parse('2030-01-01T00:00:00Z');
@@ -29,5 +29,16 @@ describe('the investigation window', () => {
     const created = WALL - 10 * 60_000;
     const w = await investigationWindow({ incident: { startedAt: new Date(created).toISOString() }, source, wallNow: WALL, baselineMinutes: 60 });
     expect(w).toEqual({ from: created - 3_600_000, onset: created, to: WALL });
+  });
+});
+
+describe('since= on a replayed recording', () => {
+  it('keeps the distance before the source clock when the given time is after the recording ends', async () => {
+    // "since=15m" on the wall clock is 15 minutes before the recording's own now.
+    expect(await sinceOnSourceClock(WALL - 15 * 60_000, tinySource(), WALL)).toBe(NOW - 15 * 60_000);
+  });
+
+  it('keeps a time inside the recording as given', async () => {
+    expect(await sinceOnSourceClock(NOW - 7 * 60_000, tinySource(), WALL)).toBe(NOW - 7 * 60_000);
   });
 });
