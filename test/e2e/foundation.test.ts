@@ -50,6 +50,7 @@ describe('opening an incident from channel_created', () => {
     for (const scout of t.config.scouts) expect(kickoff.text).toContain(scout.name);
     expect(kickoff.text).toContain('/triage stop');
     expect(kickoff.text).toContain('/triage start since=15m');
+    await startOf(channelId);
     const starts = t.investigations.starts.filter((s) => s.incident.channelId === channelId);
     expect(starts).toHaveLength(1);
     expect(starts[0]?.trigger).toBe('channel_created');
@@ -74,6 +75,11 @@ describe('opening an incident from channel_created', () => {
   });
 });
 
+/** The investigation start for a channel; it follows the kickoff, so wait for it rather than race it. */
+function startOf(channelId: string) {
+  return t.slack.fake.waitFor(() => t.investigations.starts.find((s) => s.incident.channelId === channelId), 5000, `investigation start in ${channelId}`);
+}
+
 describe('other ways a channel becomes an incident', () => {
   it('opens a private incident channel when the bot is invited, without trying to join it', async () => {
     const { fake } = t.slack;
@@ -87,7 +93,7 @@ describe('other ways a channel becomes an incident', () => {
     const kickoff = await fake.waitFor((f) => f.messages(secret)[0], 5000, 'kickoff in the private channel');
     expect(kickoff.text).toContain('I was added to an incident channel');
     expect(fake.calls('conversations.join').filter((c) => c.args.channel === secret)).toHaveLength(0);
-    expect(t.investigations.starts.find((s) => s.incident.channelId === secret)?.trigger).toBe('member_joined');
+    expect((await startOf(secret)).trigger).toBe('member_joined');
   });
 
   it('opens an incident when a channel is renamed into the pattern, and not when renamed out of it', async () => {
@@ -99,7 +105,7 @@ describe('other ways a channel becomes an incident', () => {
     const kickoff = await fake.waitFor((f) => f.messages(renamed)[0], 5000, 'kickoff after rename');
     expect(kickoff.text).toContain('renamed to an incident name');
     expect(fake.messages(away)).toHaveLength(0);
-    expect(t.investigations.starts.find((s) => s.incident.channelId === renamed)?.trigger).toBe('channel_rename');
+    expect((await startOf(renamed)).trigger).toBe('channel_rename');
   });
 
   it('ignores someone else joining an incident channel', async () => {
