@@ -140,7 +140,7 @@ export function validateMessagesRequest(body: unknown, retired: ReadonlySet<stri
   if (body.max_tokens === undefined) throw bad('max_tokens: Field required');
   if (typeof body.max_tokens !== 'number' || !Number.isInteger(body.max_tokens)) throw bad('max_tokens: Input should be a valid integer');
   if (body.max_tokens < 1) throw bad('max_tokens: Input should be greater than or equal to 1');
-  // The fake answers in one piece; streaming (SSE) is deliberately not implemented.
+  // The fake answers in one piece; streaming (SSE) is deliberately left out of the fake.
   if (body.stream === true) throw bad('stream: the local Anthropic fake does not stream; send stream: false');
   if (body.temperature !== undefined && (typeof body.temperature !== 'number' || body.temperature < 0 || body.temperature > 1)) {
     throw bad('temperature: Input should be less than or equal to 1');
