@@ -2,17 +2,14 @@
 // remediation services, real Poster, real Bolt app over HTTP) against the Slack fake, optionally the
 // Anthropic fake through the real SDK (ANTHROPIC_API_KEY + ANTHROPIC_BASE_URL) and real Redis; plus
 // readers of what a person sees in an investigation thread.
-import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import { DEFAULT_SCENARIO, loadConfig, type Config } from '../../src/config';
 import { startAnthropicFake, type RunningAnthropicFake } from '../../src/fakes/anthropic';
 import { SlackEventClient, startSlackFake, type FakeMessage, type FakeThread, type RunningSlackFake, type SlackFake } from '../../src/fakes/slack';
 import { silentLogger } from '../../src/logging';
 import { buildRuntime, type Runtime } from '../../src/main';
-import { createKeys } from '../../src/store/keys';
+import { REDIS_URL, deletePrefix, randomPrefix as fixturePrefix } from '../integration/store/redis-fixture';
 
 export const SIGNING_SECRET = 'investigation-e2e-signing-secret-42';
-export const REDIS_URL = 'redis://127.0.0.1:6379';
 export const ANTHROPIC_KEY = 'sk-ant-e2e-0000000000000000000000000000';
 export const HYPOTHESES_EVENT = 'incident_scout_hypotheses';
 
@@ -38,25 +35,10 @@ export interface StartOptions {
 
 /** A Redis key prefix no one else uses. */
 export function randomPrefix(label = 'inve2e'): string {
-  return `test:${label}:${randomBytes(6).toString('hex')}:`;
+  return fixturePrefix(label);
 }
 
-/** Deletes every key under `prefix` (BullMQ's included); never anything else. */
-export async function deletePrefix(prefix: string): Promise<number> {
-  const admin = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
-  let deleted = 0;
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await admin.scan(cursor, 'MATCH', createKeys(prefix).pattern(), 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) deleted += await admin.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    await admin.quit();
-  }
-  return deleted;
-}
+export { REDIS_URL, deletePrefix };
 
 /** Starts the fakes and the whole app on random loopback ports. */
 export async function startInvestigationApp(opts: StartOptions = {}): Promise<InvestigationApp> {
