@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../domain/types';
 import { systemClock, type Clock } from '../domain/time';
 import type { DocKind, Store } from './port';
+import { decode, encode } from './json';
 
 interface Entry {
   json: string;
@@ -145,15 +146,4 @@ export class MemoryStore implements Store {
 // Kind and id joined with a separator neither contains in practice; only used inside this map.
 function docKey(kind: DocKind, id: string): string {
   return `${kind}\u0000${id}`;
-}
-
-function encode(value: unknown): string {
-  const json = JSON.stringify(value);
-  if (json === undefined) throw new TypeError('store values must be JSON-serialisable');
-  return json;
-}
-
-function decode<T>(raw: string): T {
-  const parsed: unknown = JSON.parse(raw);
-  return parsed as T;
 }

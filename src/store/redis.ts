@@ -10,6 +10,7 @@ import { StoreConflict, StoreUnavailable } from './errors';
 import { createKeys, type Keys } from './keys';
 import { KeyedMutex } from './mutex';
 import type { DocKind, Store } from './port';
+import { decode, encode } from './json';
 
 export { connectRedis, reconnectDelay, type ConnectOptions } from './connection';
 
@@ -201,16 +202,6 @@ export class RedisStore implements Store {
   }
 }
 
-function encode(value: unknown): string {
-  const json = JSON.stringify(value);
-  if (json === undefined) throw new TypeError('store values must be JSON-serialisable');
-  return json;
-}
-
-function decode<T>(raw: string): T {
-  const parsed: unknown = JSON.parse(raw);
-  return parsed as T;
-}
 
 /** Redis EX takes whole seconds; round up so a ttl never ends early, and refuse nonsense. */
 export function wholeSeconds(ttlSeconds: number): number {

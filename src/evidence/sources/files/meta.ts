@@ -37,8 +37,8 @@ function issues(err: z.ZodError): string {
   return err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 
-/** Reads incident.yaml; null when absent or invalid (invalid is reported). */
-export async function readIncident(file: string, origin: string, problems: ProblemLog): Promise<IncidentMeta | null> {
+/** Reads an optional YAML file with a schema; null when absent or invalid (invalid is reported as `what`). */
+async function readYaml<S extends z.ZodType>(file: string, origin: string, problems: ProblemLog, schema: S, what: string): Promise<z.output<S> | null> {
   const text = await readOptional(file);
   if (text === null) return null;
   let raw: unknown;
@@ -48,13 +48,19 @@ export async function readIncident(file: string, origin: string, problems: Probl
     problems.add(origin, `invalid YAML: ${(err as Error).message.split('\n')[0]}`);
     return null;
   }
-  const parsed = IncidentSchema.safeParse(raw ?? {});
+  const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) {
-    problems.add(origin, `invalid incident: ${issues(parsed.error)}`);
+    problems.add(origin, `invalid ${what}: ${issues(parsed.error)}`);
     return null;
   }
+  return parsed.data;
+}
+
+/** Reads incident.yaml; null when absent or invalid (invalid is reported). */
+export async function readIncident(file: string, origin: string, problems: ProblemLog): Promise<IncidentMeta | null> {
+  const d = await readYaml(file, origin, problems, IncidentSchema, 'incident');
+  if (d === null) return null;
   const meta: IncidentMeta = {};
-  const d = parsed.data;
   if (d.title !== undefined) meta.title = d.title;
   if (d.channel !== undefined) meta.channel = d.channel;
   if (d.started_at !== undefined) meta.startedAt = d.started_at;
@@ -113,19 +119,7 @@ const TopologySchema = z.object({
 
 /** Reads topology.yaml; null when absent or invalid (invalid is reported). */
 export async function readTopology(file: string, origin: string, problems: ProblemLog): Promise<Topology | null> {
-  const text = await readOptional(file);
-  if (text === null) return null;
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    problems.add(origin, `invalid YAML: ${(err as Error).message.split('\n')[0]}`);
-    return null;
-  }
-  const parsed = TopologySchema.safeParse(raw);
-  if (!parsed.success) {
-    problems.add(origin, `invalid topology: ${issues(parsed.error)}`);
-    return null;
-  }
-  return { services: parsed.data.services.map((s) => ({ name: s.name, kind: s.kind, calls: s.calls })) };
+  const d = await readYaml(file, origin, problems, TopologySchema, 'topology');
+  if (d === null) return null;
+  return { services: d.services.map((s) => ({ name: s.name, kind: s.kind, calls: s.calls })) };
 }
