@@ -44,8 +44,22 @@ interface UserDoc {
   isBot: boolean;
 }
 
+/** A usergroup's members as Slack listed them at `fetchedAt`; `changedAt`: when Slack last said they changed. */
+interface GroupDoc {
+  users: string[];
+  fetchedAt: number;
+  changedAt: number;
+}
+
 const POSTED_TTL_S = 14 * 24 * 3600;
 const USER_TTL_S = 24 * 3600;
+/**
+ * How long a usergroup's member list is trusted. usergroups.users.list is a Tier 2 method (about 20
+ * calls a minute), so asking on every Approve click would be throttled exactly when people click
+ * most; a `subteam_members_changed` event ends the minute early (forgetUsergroup).
+ */
+const GROUP_FRESH_MS = 60_000;
+const GROUP_TTL_S = 24 * 3600;
 /** A claim older than this without a ts belongs to a process that died mid-post; it may be taken over. */
 const CLAIM_STALE_MS = 30_000;
 /** Worth another try: throttling, HTTP 5xx, transport failures. Not internal_error: Slack may have acted already. */
@@ -88,6 +102,7 @@ export class Poster {
   private readonly metrics: AppMetrics | undefined;
   private readonly clock: Clock;
   private readonly queues = new SerialQueues();
+  private readonly groupFetches = new Map<string, Promise<string[]>>();
 
   constructor(deps: { client: WebClient; store: Store; logger: Logger; metrics?: AppMetrics; clock?: Clock }) {
     this.client = deps.client;
@@ -172,10 +187,40 @@ export class Poster {
     return (await this.user(userId)).isBot;
   }
 
-  /** Member user ids of a user group (not cached: approver checks need the current list). */
+  /**
+   * Member user ids of a user group: Slack's list from the last minute, unless Slack has since said
+   * the members changed. Concurrent checks of one group in this process share one call.
+   */
   async usergroupMembers(groupId: string): Promise<string[]> {
+    const cached = await this.store.get<GroupDoc>('groupcache', groupId);
+    const now = this.clock.now().getTime();
+    if (cached && cached.fetchedAt > cached.changedAt && now - cached.fetchedAt < GROUP_FRESH_MS) return cached.users;
+    let pending = this.groupFetches.get(groupId);
+    if (!pending) {
+      pending = this.fetchUsergroup(groupId).finally(() => this.groupFetches.delete(groupId));
+      this.groupFetches.set(groupId, pending);
+    }
+    return pending;
+  }
+
+  /** Slack reported a membership change (subteam_members_changed): the next check asks Slack again. */
+  async forgetUsergroup(groupId: string): Promise<void> {
+    const now = this.clock.now().getTime();
+    this.groupFetches.delete(groupId);
+    await this.store.update<GroupDoc>('groupcache', groupId, (cur) => ({ users: cur?.users ?? [], fetchedAt: cur?.fetchedAt ?? 0, changedAt: now }), GROUP_TTL_S);
+  }
+
+  private async fetchUsergroup(groupId: string): Promise<string[]> {
+    const started = this.clock.now().getTime();
     const res = await this.call('usergroups.users.list', undefined, () => this.client.usergroups.users.list({ usergroup: groupId }));
-    return res.users ?? [];
+    const users = res.users ?? [];
+    // A change reported while the call was out may not be in its answer: then the list is used once, not kept.
+    await this.store.update<GroupDoc>(
+      'groupcache', groupId,
+      (cur) => (cur && cur.changedAt >= started ? undefined : { users, fetchedAt: started, changedAt: cur?.changedAt ?? 0 }),
+      GROUP_TTL_S,
+    );
+    return users;
   }
 
   /** Channel name and privacy, for events that carry only the id. */

@@ -10,6 +10,7 @@ import { onAppMention } from './listeners/events/app-mention';
 import { onChannelCreated } from './listeners/events/channel-created';
 import { onChannelRename } from './listeners/events/channel-rename';
 import { onMemberJoined } from './listeners/events/member-joined';
+import { onUsergroupChanged } from './listeners/events/usergroup-changed';
 import type { AppMetrics } from './metrics';
 import { ackFirst, FollowUpQueue } from './middleware/ack-first';
 import { dedupe } from './middleware/dedupe';
@@ -31,6 +32,8 @@ export function registerListeners(app: App, deps: ListenerDeps & { store: Store;
   app.event('channel_rename', incidentChannelName(deps.pattern), onChannelRename(deps));
   app.event('member_joined_channel', botJoined(), onMemberJoined(deps));
   app.event('app_mention', onAppMention(deps));
+  app.event('subteam_members_changed', onUsergroupChanged(deps));
+  app.event('subteam_updated', onUsergroupChanged(deps));
 
   app.command('/triage', onTriage(deps));
 

@@ -5,7 +5,7 @@ import type { AuditRecord, Proposal } from '../../src/domain/types';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
-  buttonValue, click, clickRefused, findCard, openIncident, outcomePosts, PEOPLE, proposeOk, readable, startRemediationApp, triage,
+  buttonValue, click, clickRefused, findCard, ONCALL_GROUP, openIncident, outcomePosts, PEOPLE, proposeOk, readable, setGroupMembers, startRemediationApp, triage,
   type RemediationApp,
 } from '../helpers/remediation';
 
@@ -220,6 +220,8 @@ describe('refusals: nothing runs, the clicker is told why, the refusal is audite
 
   it('refuses a usergroup approver while Slack cannot list the group, saying so, and recognises them once it can', async () => {
     const { id } = await proposeOk(t, channel, PEOPLE.guest.id, 'touch-marker label=xi');
+    // The group changed (the app drops the list it knew), and Slack then fails to list it.
+    await setGroupMembers(t, ONCALL_GROUP, [PEOPLE.oncall.id, PEOPLE.groupBot.id]);
     t.slack.fake.failNext('usergroups.users.list', { error: 'fatal_error' }, 1);
     const reason = await clickRefused(t, { channel, user: PEOPLE.oncall.id, proposalId: id });
     expect(reason).toBe('I could not list the members of <!subteam^S0ONCALL> with Slack, so I cannot tell whether you may decide on touch-marker. Nothing was run; try again in a moment.');
@@ -228,6 +230,22 @@ describe('refusals: nothing runs, the clicker is told why, the refusal is audite
     // Reject it now that Slack answers, so this block's "nothing ran" check holds.
     await click(t, { channel, user: PEOPLE.oncall.id, proposalId: id, action: 'reject_proposal' });
     await t.slack.fake.waitFor(() => findCard(t.slack, channel, id)?.text.includes('Rejected by @Olu Ade'), 10_000, 'rejected by Olu');
+  });
+
+  it('stops counting someone as an approver once Slack reports they left the usergroup', async () => {
+    // Olu rejects one proposal as an @oncall member: the app now knows the group's members.
+    const first = await proposeOk(t, channel, PEOPLE.guest.id, 'touch-marker label=omicron');
+    await click(t, { channel, user: PEOPLE.oncall.id, proposalId: first.id, action: 'reject_proposal' });
+    await t.slack.fake.waitFor(() => findCard(t.slack, channel, first.id)?.text.includes('Rejected by @Olu Ade'), 10_000, 'rejected by Olu');
+    await setGroupMembers(t, ONCALL_GROUP, [PEOPLE.groupBot.id]);
+    try {
+      const { id } = await proposeOk(t, channel, PEOPLE.guest.id, 'touch-marker label=pi');
+      const reason = await clickRefused(t, { channel, user: PEOPLE.oncall.id, proposalId: id });
+      expect(reason).toBe('You are not an approver of touch-marker. It needs: Lea Marin, Sam Okafor, Deploy Bot, <!subteam^S0ONCALL>.');
+      expect((await stored(channel, id))?.status).toBe('pending');
+    } finally {
+      await setGroupMembers(t, ONCALL_GROUP, [PEOPLE.oncall.id, PEOPLE.groupBot.id]);
+    }
   });
 
   it('refuses an approval after the proposal expired and shows it expired on the card', async () => {

@@ -355,6 +355,14 @@ export async function clickRefused(t: Pick<RemediationApp, 'slack' | 'client'>, 
   return (await t.slack.fake.waitFor((f) => f.ephemerals(c.channel, c.user)[before], 10_000, `ephemeral to ${c.user}`)).text;
 }
 
+/** Sets the members of a usergroup; Slack reports it (subteam_members_changed) and the app drops its cached list. */
+export async function setGroupMembers(t: Pick<RemediationApp, 'client' | 'runtime' | 'clock'>, groupId: string, users: string[]): Promise<void> {
+  const sentAt = t.clock.now().getTime();
+  const res = await t.client.setUsergroupMembers(groupId, users);
+  if (res.status !== 200) throw new Error(`subteam_members_changed: HTTP ${res.status}`);
+  await until(async () => ((await t.runtime.store.get<{ changedAt: number }>('groupcache', groupId))?.changedAt ?? 0) >= sentAt, 10_000, `the app to take in the change of ${groupId}`);
+}
+
 /** Polls an async condition until it returns a truthy value (returned) or rejects after `timeoutMs`. */
 export async function until<T>(check: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;

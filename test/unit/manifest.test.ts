@@ -18,6 +18,8 @@ const EVENT_SCOPES: Record<string, string[]> = {
   channel_rename: ['channels:read'],
   member_joined_channel: ['channels:read', 'groups:read'],
   app_mention: ['app_mentions:read'],
+  subteam_members_changed: ['usergroups:read'],
+  subteam_updated: ['usergroups:read'],
 };
 
 /** Scopes the Web API methods in src/slack/poster.ts need. */

@@ -103,6 +103,23 @@ export class SlackEventClient {
     return this.raw({ body: JSON.stringify(envelope), contentType: 'application/json', headers });
   }
 
+  /** Sets a usergroup's members in the fake and sends `subteam_members_changed`, as Slack does to subscribed apps. */
+  async setUsergroupMembers(groupId: string, users: string[]): Promise<SlackHttpResult> {
+    const group = this.opts.fake.usergroups.get(groupId);
+    if (!group) throw new Error(`no usergroup ${groupId} in the fake`);
+    const before = group.users;
+    group.users = [...users];
+    const added = users.filter((u) => !before.includes(u));
+    const removed = before.filter((u) => !users.includes(u));
+    const now = this.nowSec();
+    return this.sendEvent({
+      type: 'subteam_members_changed', subteam_id: groupId, team_id: this.opts.fake.teamId,
+      date_previous_update: now - 60, date_update: now,
+      added_users: added, added_users_count: String(added.length), removed_users: removed, removed_users_count: String(removed.length),
+      event_ts: `${now}.000100`,
+    });
+  }
+
   /** Sends a slash command as Slack does (form-encoded) with a response_url served by the fake. */
   async sendCommand(c: CommandSpec): Promise<SlackHttpResult & { responseUrl: string }> {
     const { fake } = this.opts;

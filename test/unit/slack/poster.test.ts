@@ -158,4 +158,34 @@ describe('Poster', () => {
     slack.fake.addUsergroup({ id: 'S0ONCALL', handle: 'oncall', users: ['U0DANA', 'U0SRE'] });
     expect(await poster.usergroupMembers('S0ONCALL')).toEqual(['U0DANA', 'U0SRE']);
   });
+
+  it('asks Slack for a group once a minute, once for concurrent checks, and again after a reported change', async () => {
+    slack.fake.addUsergroup({ id: 'S0DBA', handle: 'dba', users: ['U0DANA'] });
+    const asked = () => slack.fake.calls('usergroups.users.list').filter((c) => c.args.usergroup === 'S0DBA').length;
+    const checks = await Promise.all([poster.usergroupMembers('S0DBA'), poster.usergroupMembers('S0DBA'), poster.usergroupMembers('S0DBA')]);
+    expect(checks).toEqual([['U0DANA'], ['U0DANA'], ['U0DANA']]);
+    expect(await poster.usergroupMembers('S0DBA')).toEqual(['U0DANA']);
+    expect(asked()).toBe(1);
+    (slack.fake.usergroups.get('S0DBA') as { users: string[] }).users = ['U0SRE'];
+    await poster.forgetUsergroup('S0DBA');
+    expect(await poster.usergroupMembers('S0DBA')).toEqual(['U0SRE']);
+    expect(asked()).toBe(2);
+  });
+
+  it('asks a group again after a minute', async () => {
+    let now = Date.parse('2026-11-27T03:00:00Z');
+    const clocked = new Poster({
+      client: new WebClient(slack.fake.botToken, { slackApiUrl: slack.url }), store: new MemoryStore(), logger: createLogger({ level: 'silent' }),
+      clock: { now: () => new Date(now) },
+    });
+    slack.fake.addUsergroup({ id: 'S0NET', handle: 'net', users: ['U0DANA'] });
+    const asked = () => slack.fake.calls('usergroups.users.list').filter((c) => c.args.usergroup === 'S0NET').length;
+    await clocked.usergroupMembers('S0NET');
+    now += 59_000;
+    await clocked.usergroupMembers('S0NET');
+    expect(asked()).toBe(1);
+    now += 2_000;
+    await clocked.usergroupMembers('S0NET');
+    expect(asked()).toBe(2);
+  });
 });

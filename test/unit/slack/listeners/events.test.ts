@@ -1,6 +1,7 @@
 import { onAppMention, stripMentions } from '../../../../src/slack/listeners/events/app-mention';
 import { onMemberJoined } from '../../../../src/slack/listeners/events/member-joined';
 import { onChannelCreated } from '../../../../src/slack/listeners/events/channel-created';
+import { onUsergroupChanged } from '../../../../src/slack/listeners/events/usergroup-changed';
 import { silentLogger } from '../../../../src/logging';
 import type { IncidentService, OpenRequest } from '../../../../src/incidents/service';
 import type { Poster } from '../../../../src/slack/poster';
@@ -71,6 +72,16 @@ describe('event listeners', () => {
     expect(ephemerals[0]).toMatchObject({ channel: 'C1', user: 'U1' });
     expect(ephemerals[0]?.text).toContain('inside an investigation thread');
     expect(investigations.followUps).toEqual([]);
+  });
+
+  it('drops the cached members of a usergroup Slack says changed, from either event', async () => {
+    const forgotten: string[] = [];
+    const poster = { forgetUsergroup: async (id: string) => void forgotten.push(id) } as unknown as Poster;
+    const handler = onUsergroupChanged({ poster, logger: silentLogger() });
+    await handler({ event: { type: 'subteam_members_changed', subteam_id: 'S1', added_users: ['U1'], removed_users: [] } });
+    await handler({ event: { type: 'subteam_updated', subteam: { id: 'S2', users: ['U1'] } } });
+    await handler({ event: { type: 'subteam_members_changed' } });
+    expect(forgotten).toEqual(['S1', 'S2']);
   });
 
   it('strips user mentions with and without labels', () => {
