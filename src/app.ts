@@ -16,6 +16,8 @@ import { guardUnreadableBodies, installErrorHandler, malformedRequestHandler } f
 import { MeasuredApp } from './slack/measured-app';
 import { AppMetrics } from './slack/metrics';
 import { Poster, SLACK_RETRY_CONFIG } from './slack/poster';
+import { FollowUpQueue, trackPendingAcks } from './slack/middleware/ack-first';
+import { readingFetch } from './slack/reading-fetch';
 import { registerListeners } from './slack/register';
 import { operationalRoutes } from './slack/routes';
 import type { Store } from './store/port';
@@ -50,7 +52,7 @@ export interface BuiltApp {
 
 /** WebClient options: our API URL (the fake in tests), Retry-After honoured, bounded retries. */
 export function slackClientOptions(config: Readonly<Config>, retryConfig?: RetryOptions): WebClientOptions {
-  return { slackApiUrl: config.slack.apiUrl, rejectRateLimitedCalls: false, retryConfig: retryConfig ?? SLACK_RETRY_CONFIG };
+  return { slackApiUrl: config.slack.apiUrl, rejectRateLimitedCalls: false, retryConfig: retryConfig ?? SLACK_RETRY_CONFIG, fetch: readingFetch };
 }
 
 /** A WebClient for the Poster, configured like the app's own client. */
@@ -71,6 +73,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
   const routes = operationalRoutes({ store: deps.store, metrics, logger, startedAt: clock.now().getTime() });
   const bolt = boltLogger(logger);
 
+  const followUps = new FollowUpQueue();
   let receiver: Receiver;
   if (slack.appToken) {
     // Socket Mode: Slack pushes over a WebSocket; only /healthz and /metrics need an HTTP port (PORT).
@@ -87,6 +90,8 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
     });
     // A body Bolt would choke on (payload=null, not JSON) is answered before it reaches Bolt.
     guardUnreadableBodies(http, logger);
+    // Outermost: a request counts as waiting for its ack from its first byte (see middleware/ack-first.ts).
+    trackPendingAcks(http, followUps);
     receiver = http;
   }
 
@@ -113,7 +118,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
   });
   registerListeners(app, {
     incidents, investigations: deps.investigations, remediation: deps.remediation, poster, logger, clock,
-    store: deps.store, metrics, pattern: config.incidentChannelPattern,
+    store: deps.store, metrics, pattern: config.incidentChannelPattern, followUps,
   });
 
   let started = false;

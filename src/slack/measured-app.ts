@@ -2,6 +2,7 @@
 // requests by kind and timing the ack here covers events (which Bolt acks itself), commands and
 // clicks alike, without a listener having to remember to do it.
 import { App, type AppOptions, type ReceiverEvent } from '@slack/bolt';
+import { FOLLOW_UP } from './middleware/ack-first';
 import { requestKind } from './middleware/dedupe';
 import type { AppMetrics } from './metrics';
 
@@ -12,6 +13,8 @@ export class MeasuredApp extends App {
   }
 
   override async processEvent(event: ReceiverEvent): Promise<void> {
+    // The second pass of a request (see middleware/ack-first.ts) was counted and acked in its first.
+    if (event.customProperties?.[FOLLOW_UP] === true) return super.processEvent(event);
     const kind = requestKind(event.body);
     this.appMetrics.requests.inc({ kind });
     const started = performance.now();

@@ -12,7 +12,7 @@ import { onChannelRename } from './listeners/events/channel-rename';
 import { onMemberJoined } from './listeners/events/member-joined';
 import { onUsergroupChanged } from './listeners/events/usergroup-changed';
 import type { AppMetrics } from './metrics';
-import { ackFirst, FollowUpQueue } from './middleware/ack-first';
+import { ackFirst, type FollowUpQueue } from './middleware/ack-first';
 import { dedupe } from './middleware/dedupe';
 import { answerUnreadable } from './middleware/unreadable';
 import { botJoined, incidentChannelName } from './middleware/incident-channel';
@@ -21,9 +21,12 @@ import { botJoined, incidentChannelName } from './middleware/incident-channel';
 export const ACTION_IDS = { approve: 'approve_proposal', reject: 'reject_proposal', digDeeper: 'dig_deeper' } as const;
 
 /** Registers every middleware and listener. */
-export function registerListeners(app: App, deps: ListenerDeps & { store: Store; metrics: AppMetrics; pattern: RegExp }): void {
+export function registerListeners(
+  app: App,
+  deps: ListenerDeps & { store: Store; metrics: AppMetrics; pattern: RegExp; followUps: FollowUpQueue },
+): void {
   // Ack before anything else, then do the work when acks are not waiting (see middleware/ack-first.ts).
-  app.use(ackFirst(new FollowUpQueue()));
+  app.use(ackFirst(deps.followUps, (event) => app.processEvent(event), deps.logger));
   app.use(dedupe({ store: deps.store, logger: deps.logger, metrics: deps.metrics }));
   // A click or command no listener can read gets a clear ephemeral answer instead of silence.
   app.use(answerUnreadable({ logger: deps.logger }));

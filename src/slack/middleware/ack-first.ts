@@ -1,38 +1,55 @@
 // Global middleware, first in the chain: every command and click is acked before any other work
-// (no store round trip, no Slack call comes before the ack), and the work after the ack waits its
-// turn in a follow-up queue that yields to acks. Slack wants the ack within 3 s and retries or
-// shows an error otherwise; the answer may come later through response_url (valid 30 minutes).
-// Without the queue, at 50 concurrent requests the work after each ack (store reads, Slack calls,
-// the response_url POST) runs on the same event loop between acks and delays every later ack: the
-// ack p99 grew 2-6x against a bare Bolt app (see BENCHMARKS.md). Events are acked by Bolt itself
-// before any middleware, so for them only the queueing applies.
-import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+// (no store round trip, no Slack call comes before the ack), and the rest of the request runs later
+// as a second pass through Bolt, when the follow-up queue gives it a turn. Slack wants the ack within
+// 3 s and retries or shows an error otherwise; the answer may come later through response_url
+// (valid 30 minutes). Without this, at 50 concurrent requests the work after each ack (store reads,
+// Slack calls, the response_url POST) ran on the same event loop between acks and delayed every
+// later ack: the ack p99 grew 2-6x against a bare Bolt app (see BENCHMARKS.md). Events are acked by
+// Bolt itself before any middleware, so for them only the queueing applies.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { AnyMiddlewareArgs, Middleware, ReceiverEvent } from '@slack/bolt';
+import type { Logger } from '../../logging';
 import { requestKind } from './dedupe';
 
 export interface FollowUpOptions {
-  /** While requests keep arriving and the loop is saturated, at most one follow-up starts per this many ms. */
-  minGapMs?: number;
-  /** Event-loop utilisation (0..1, over the last ~25 ms) above which the loop counts as saturated. */
-  saturatedAbove?: number;
-  /** A queue this long starts follow-ups regardless: under sustained overload the backlog stays bounded. */
+  /** The longest a follow-up waits for the acks ahead of it; then it runs even while requests keep coming. */
+  maxDelayMs?: number;
+  /** How many follow-ups run at once; the rest wait. */
+  maxRunning?: number;
+  /** A follow-up running longer than this (an approved action, a file upload) stops counting against maxRunning. */
+  slowAfterMs?: number;
+  /** A queue this long starts its oldest at once: under sustained overload the backlog stays bounded. */
   maxWaiting?: number;
 }
 
-/** Decides when the work after an ack may run: at once when the app is quiet, paced while acks are flowing. */
+interface Waiting {
+  start: () => void;
+  at: number;
+}
+
+/**
+ * Decides when the work after an ack may run. Acks come first: a follow-up starts when no request
+ * is waiting for its ack (the HTTP receiver reports them, see trackPendingAcks), or once it has
+ * waited `maxDelayMs`. At most `maxRunning` run at once, so a burst of 2,000 clicks does not become
+ * 2,000 concurrent Slack calls whose half-done state the garbage collector copies over and over
+ * (what made the acks of the next burst slow, see BENCHMARKS.md). In Socket Mode no acks are
+ * tracked and only the concurrency limit applies.
+ */
 export class FollowUpQueue {
-  private readonly waiting: Array<() => void> = [];
-  private arrivals = 0;
-  private lastRelease = -Infinity;
-  private timer: NodeJS.Immediate | NodeJS.Timeout | undefined;
-  private readonly minGapMs: number;
-  private readonly saturatedAbove: number;
+  private readonly waiting: Waiting[] = [];
+  private pendingAcks = 0;
+  private running = 0;
+  private immediate: NodeJS.Immediate | undefined;
+  private timeout: NodeJS.Timeout | undefined;
+  private readonly maxDelayMs: number;
+  private readonly maxRunning: number;
+  private readonly slowAfterMs: number;
   private readonly maxWaiting: number;
-  private eluMark = performance.eventLoopUtilization();
-  private utilization = 0;
 
   constructor(opts: FollowUpOptions = {}) {
-    this.minGapMs = opts.minGapMs ?? 10;
-    this.saturatedAbove = opts.saturatedAbove ?? 0.8;
+    this.maxDelayMs = opts.maxDelayMs ?? 1_000;
+    this.maxRunning = opts.maxRunning ?? 16;
+    this.slowAfterMs = opts.slowAfterMs ?? 2_000;
     this.maxWaiting = opts.maxWaiting ?? 10_000;
   }
 
@@ -41,63 +58,117 @@ export class FollowUpQueue {
     return this.waiting.length;
   }
 
-  /** Records that a request was acked (the app is busy acking). */
-  arrived(): void {
-    this.arrivals += 1;
+  /** A request arrived; until `requestAnswered`, follow-ups give way to it. */
+  requestArrived(): void {
+    this.pendingAcks += 1;
   }
 
-  /** Resolves when this follow-up may run. */
-  turn(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
-      if (this.waiting.length > this.maxWaiting) this.release(performance.now());
+  /** A request got its HTTP answer (for commands and clicks: the ack). */
+  requestAnswered(): void {
+    this.pendingAcks = Math.max(0, this.pendingAcks - 1);
+    if (this.pendingAcks === 0 && this.waiting.length > 0) this.schedule(0);
+  }
+
+  /** Runs `work` when its turn comes; resolves or rejects with it. */
+  run<T>(work: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const start = (): void => {
+        this.running += 1;
+        let counted = true;
+        const release = (): void => {
+          if (!counted) return;
+          counted = false;
+          clearTimeout(slow);
+          this.running -= 1;
+          if (this.waiting.length > 0) this.schedule(0);
+        };
+        const slow = setTimeout(release, this.slowAfterMs);
+        work().then(resolve, reject).finally(release);
+      };
+      this.waiting.push({ start, at: performance.now() });
+      if (this.waiting.length > this.maxWaiting) this.waiting.shift()?.start();
       this.schedule(0);
     });
   }
 
   private schedule(delayMs: number): void {
-    if (this.timer) return;
-    this.timer = delayMs > 0 ? setTimeout(this.pump, delayMs) : setImmediate(this.pump);
-  }
-
-  private release(now: number): void {
-    this.waiting.shift()?.();
-    this.lastRelease = now;
-  }
-
-  /** Event-loop utilisation over the last window of at least 25 ms. */
-  private loopUtilization(): number {
-    const delta = performance.eventLoopUtilization(this.eluMark);
-    if (delta.idle + delta.active >= 25) {
-      this.utilization = delta.utilization;
-      this.eluMark = performance.eventLoopUtilization();
+    if (this.immediate) return;
+    if (delayMs <= 0) {
+      clearTimeout(this.timeout);
+      this.timeout = undefined;
+      this.immediate = setImmediate(this.pump);
+    } else if (!this.timeout) {
+      this.timeout = setTimeout(this.pump, delayMs);
     }
-    return this.utilization;
   }
 
-  // One follow-up per event-loop turn, unless requests arrived since the last turn while the loop is
-  // saturated: then one per minGapMs, so acks keep most of the loop and follow-ups are never starved.
-  // A loop with spare time runs follow-ups at once, whatever the request rate.
+  // One follow-up per event-loop turn, so acks that arrive meanwhile are not held up by a run of them.
   private readonly pump = (): void => {
-    this.timer = undefined;
-    const busy = this.arrivals > 0 && this.loopUtilization() > this.saturatedAbove;
-    this.arrivals = 0;
-    const now = performance.now();
-    const wait = busy ? this.lastRelease + this.minGapMs - now : 0;
-    if (wait <= 0) this.release(now);
-    if (this.waiting.length > 0) this.schedule(Math.max(0, wait));
+    this.immediate = undefined;
+    clearTimeout(this.timeout);
+    this.timeout = undefined;
+    const head = this.waiting[0];
+    // A finishing follow-up reschedules when it frees a slot.
+    if (!head || this.running >= this.maxRunning) return;
+    const waited = performance.now() - head.at;
+    if (this.pendingAcks > 0 && waited < this.maxDelayMs) {
+      // requestAnswered reschedules when the last pending ack is sent; this timer bounds the wait.
+      this.schedule(this.maxDelayMs - waited);
+      return;
+    }
+    this.waiting.shift();
+    head.start();
+    if (this.waiting.length > 0) this.schedule(0);
   };
 }
 
-/** Acks commands and clicks at once (empty ack; later ack calls are no-ops), then queues the rest. */
-export function ackFirst(queue: FollowUpQueue): Middleware<AnyMiddlewareArgs> {
+/** Wraps the HTTP receiver's request listener so the queue knows which requests still wait for an answer. */
+export function trackPendingAcks(receiver: { requestListener: RequestListener }, queue: FollowUpQueue): void {
+  const inner = receiver.requestListener;
+  receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
+    queue.requestArrived();
+    let answered = false;
+    const done = (): void => {
+      if (answered) return;
+      answered = true;
+      queue.requestAnswered();
+    };
+    res.once('finish', done);
+    res.once('close', done);
+    inner(req, res);
+  };
+}
+
+/** Context key of the second pass: the same request, dispatched again when its follow-up's turn comes. */
+export const FOLLOW_UP = 'scoutFollowUp';
+
+/**
+ * Acks commands and clicks at once (empty ack; later ack calls are no-ops) and ends this pass through
+ * Bolt there; events Bolt has acked already. The rest of the request (dedupe, listener, answer) runs as
+ * a second pass of the same body through `redispatch` (the app's processEvent) when the queue says so.
+ * Waiting between the two passes is only the parsed body, not the HTTP request, response and Bolt's
+ * listener arguments: a burst of 2,000 requests held for a second is then little for the garbage
+ * collector to copy, and its pauses stay out of the acks of that burst.
+ */
+export function ackFirst(queue: FollowUpQueue, redispatch: (event: ReceiverEvent) => Promise<void>, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const kind = requestKind(args.body);
+    if (args.context[FOLLOW_UP] === true || kind === 'other') {
+      await args.next();
+      return;
+    }
     if ((kind === 'command' || kind === 'action') && 'ack' in args && typeof args.ack === 'function') {
       await (args.ack as () => Promise<void>)();
     }
-    queue.arrived();
-    await queue.turn();
-    await args.next();
+    const { body } = args;
+    const { retryNum, retryReason } = args.context;
+    void queue
+      .run(() =>
+        redispatch({
+          body: body as ReceiverEvent['body'], ack: async () => undefined, customProperties: { [FOLLOW_UP]: true },
+          ...(retryNum !== undefined ? { retryNum } : {}), ...(retryReason !== undefined ? { retryReason } : {}),
+        }),
+      )
+      .catch((err: unknown) => logger.error({ err, kind }, 'the work after an ack failed'));
   };
 }

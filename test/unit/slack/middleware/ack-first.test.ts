@@ -1,72 +1,165 @@
-import type { AllMiddlewareArgs, AnyMiddlewareArgs } from '@slack/bolt';
-import { ackFirst, FollowUpQueue } from '../../../../src/slack/middleware/ack-first';
+import type { AllMiddlewareArgs, AnyMiddlewareArgs, ReceiverEvent } from '@slack/bolt';
+import { silentLogger } from '../../../../src/logging';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ackFirst, FOLLOW_UP, FollowUpQueue, trackPendingAcks } from '../../../../src/slack/middleware/ack-first';
 
-/** Calls the middleware the way Bolt does, recording what happened in order. */
-async function deliver(queue: FollowUpQueue, body: Record<string, unknown>, withAck: boolean): Promise<string[]> {
+/**
+ * Calls the middleware the way Bolt does: a first pass with the ack, then the second pass `redispatch`
+ * starts (through the same middleware, as app.processEvent would). Records what happened in order.
+ */
+async function deliver(queue: FollowUpQueue, body: Record<string, unknown>, withAck: boolean, context: Record<string, unknown> = {}): Promise<{ steps: string[]; second: ReceiverEvent[] }> {
   const steps: string[] = [];
-  const args = {
-    body,
-    next: async () => {
-      steps.push('listener');
+  const second: ReceiverEvent[] = [];
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((r) => (done = r));
+  const mw = ackFirst(
+    queue,
+    async (event) => {
+      second.push(event);
+      const args = { body: event.body, context: { ...event.customProperties }, next: async () => void steps.push('listener') };
+      await mw(args as unknown as AnyMiddlewareArgs & AllMiddlewareArgs);
+      done();
     },
+    silentLogger(),
+  );
+  const args = {
+    body, context,
+    next: async () => void steps.push('first-pass listener'),
     ...(withAck ? { ack: async () => void steps.push('ack') } : {}),
   } as unknown as AnyMiddlewareArgs & AllMiddlewareArgs;
-  await ackFirst(queue)(args);
-  return steps;
+  await mw(args);
+  steps.push('first pass over');
+  await finished;
+  return { steps, second };
 }
 
 describe('ackFirst', () => {
-  it('acks a slash command before the listener runs', async () => {
-    const steps = await deliver(new FollowUpQueue(), { command: '/triage', text: 'status', trigger_id: 't1' }, true);
-    expect(steps).toEqual(['ack', 'listener']);
+  it('acks a slash command and runs its listener in a second pass after the first has ended', async () => {
+    const { steps, second } = await deliver(new FollowUpQueue(), { command: '/triage', text: 'status', trigger_id: 't1' }, true, { retryNum: 1, retryReason: 'http_timeout' });
+    expect(steps).toEqual(['ack', 'first pass over', 'listener']);
+    expect(second).toEqual([expect.objectContaining({ body: { command: '/triage', text: 'status', trigger_id: 't1' }, retryNum: 1, retryReason: 'http_timeout', customProperties: { [FOLLOW_UP]: true } })]);
   });
 
-  it('acks a button click before the listener runs', async () => {
-    const steps = await deliver(new FollowUpQueue(), { type: 'block_actions', actions: [{ action_id: 'approve_proposal' }] }, true);
-    expect(steps).toEqual(['ack', 'listener']);
+  it('acks a button click before its listener runs', async () => {
+    const { steps } = await deliver(new FollowUpQueue(), { type: 'block_actions', actions: [{ action_id: 'approve_proposal' }] }, true);
+    expect(steps).toEqual(['ack', 'first pass over', 'listener']);
   });
 
   it('leaves the ack of an event to Bolt and still runs its listener', async () => {
-    const steps = await deliver(new FollowUpQueue(), { type: 'event_callback', event_id: 'Ev1', event: { type: 'channel_created' } }, false);
-    expect(steps).toEqual(['listener']);
+    const { steps } = await deliver(new FollowUpQueue(), { type: 'event_callback', event_id: 'Ev1', event: { type: 'channel_created' } }, false);
+    expect(steps).toEqual(['first pass over', 'listener']);
   });
 });
 
+/** Resolves after `n` turns of the event loop (each setImmediate is one check phase). */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
+
 describe('FollowUpQueue', () => {
-  it('runs follow-ups in the order the requests arrived', async () => {
+  it('runs follow-ups at once, in the order the requests arrived, when no ack is waiting', async () => {
     const q = new FollowUpQueue();
     const order: number[] = [];
-    await Promise.all([1, 2, 3, 4, 5].map((n) => q.turn().then(() => void order.push(n))));
+    await Promise.all([1, 2, 3, 4, 5].map((n) => q.run(async () => void order.push(n))));
     expect(order).toEqual([1, 2, 3, 4, 5]);
     expect(q.length).toBe(0);
   });
 
-  it('does not starve follow-ups while requests keep arriving on a saturated loop', async () => {
-    // saturatedAbove -1: the loop always counts as saturated, so only the paced path can release them.
-    const q = new FollowUpQueue({ minGapMs: 1, saturatedAbove: -1 });
-    const arrivals = setInterval(() => q.arrived(), 0);
-    try {
-      const done: number[] = [];
-      await Promise.all(Array.from({ length: 10 }, (_, i) => (q.arrived(), q.turn().then(() => void done.push(i)))));
-      expect(done).toHaveLength(10);
-    } finally {
-      clearInterval(arrivals);
-    }
+  it('holds follow-ups while a request waits for its ack and runs them once it is answered', async () => {
+    const q = new FollowUpQueue({ maxDelayMs: 60_000 });
+    const ran: string[] = [];
+    q.requestArrived();
+    q.requestArrived();
+    const a = q.run(async () => void ran.push('a'));
+    const b = q.run(async () => void ran.push('b'));
+    await turns(5);
+    q.requestAnswered();
+    await turns(5);
+    expect(ran).toEqual([]);
+    q.requestAnswered();
+    await Promise.all([a, b]);
+    expect(ran).toEqual(['a', 'b']);
   });
 
-  it('releases the oldest follow-up at once when the queue is full, whatever the pacing', async () => {
-    const q = new FollowUpQueue({ minGapMs: 100, saturatedAbove: -1, maxWaiting: 2 });
-    q.arrived();
-    await q.turn(); // the first is released by the pump; now the pacing gap applies
-    q.arrived();
+  it('runs a follow-up after maxDelayMs even while requests keep waiting for acks', async () => {
+    const q = new FollowUpQueue({ maxDelayMs: 30 });
+    q.requestArrived(); // never answered
+    const started = performance.now();
+    const done: number[] = [];
+    await Promise.all(Array.from({ length: 10 }, (_, i) => q.run(async () => void done.push(i))));
+    expect(done).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(29);
+  });
+
+  it('releases the oldest follow-up at once when the queue is full, whatever waits', async () => {
+    const q = new FollowUpQueue({ maxDelayMs: 60_000, maxWaiting: 2 });
+    q.requestArrived();
     const released: string[] = [];
-    const a = q.turn().then(() => void released.push('a'));
-    const b = q.turn().then(() => void released.push('b'));
-    const c = q.turn().then(() => void released.push('c')); // a third waiting: over maxWaiting
-    // Only microtasks run here: the pump (setImmediate, then a 100 ms pacing timer) cannot have released anything.
-    for (let i = 0; i < 5; i++) await Promise.resolve();
+    const a = q.run(async () => void released.push('a'));
+    const b = q.run(async () => void released.push('b'));
+    const c = q.run(async () => void released.push('c')); // a third waiting: over maxWaiting
+    await turns(5);
     expect(released).toEqual(['a']);
+    q.requestAnswered();
     await Promise.all([a, b, c]);
     expect(released).toEqual(['a', 'b', 'c']);
+  });
+
+  it('runs at most maxRunning at once, and stops counting one that runs longer than slowAfterMs', async () => {
+    const q = new FollowUpQueue({ maxRunning: 2, slowAfterMs: 40 });
+    let running = 0;
+    let most = 0;
+    const finish: Array<() => void> = [];
+    const work = (): Promise<void> =>
+      new Promise((resolve) => {
+        running += 1;
+        most = Math.max(most, running);
+        finish.push(() => {
+          running -= 1;
+          resolve();
+        });
+      });
+    const all = Array.from({ length: 5 }, () => q.run(work));
+    await turns(10);
+    expect(running).toBe(2);
+    expect(q.length).toBe(3);
+    finish.shift()?.();
+    await turns(10);
+    expect(running).toBe(2);
+    // Neither running one finishes: after slowAfterMs they stop counting and the next two start.
+    await new Promise((r) => setTimeout(r, 60));
+    expect(running).toBe(4);
+    while (finish.length > 0 || q.length > 0) {
+      finish.shift()?.();
+      await turns(2);
+    }
+    await Promise.all(all);
+    expect(most).toBe(4);
+  });
+
+  it('counts an HTTP request as waiting from its arrival until its response is sent', async () => {
+    const q = new FollowUpQueue({ maxDelayMs: 60_000 });
+    let answer: (() => void) | undefined;
+    const receiver = { requestListener: ((_req, res) => void (answer = () => res.end('ok'))) as http.RequestListener };
+    trackPendingAcks(receiver, q);
+    const server = http.createServer((req, res) => receiver.requestListener(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: '{}' });
+      while (!answer) await new Promise((r) => setTimeout(r, 5));
+      let ran = false;
+      const followUp = q.run(async () => void (ran = true));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(ran).toBe(false);
+      answer();
+      await followUp;
+      expect(ran).toBe(true);
+      expect(await (await response).text()).toBe('ok');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
