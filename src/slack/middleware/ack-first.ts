@@ -12,15 +12,27 @@ import type { Logger } from '../../logging';
 import { requestKind } from './dedupe';
 
 export interface FollowUpOptions {
-  /** The longest a follow-up waits for the acks ahead of it; then it runs even while requests keep coming. */
+  /**
+   * A burst: more requests than this waiting for their answer, or arrived within the last
+   * 50-100 ms. Follow-ups wait until it is over (but at most maxDelayMs).
+   */
+  burstAbove?: number;
+  /** The longest a follow-up waits for a burst to be acked; then it runs even while requests keep coming. */
   maxDelayMs?: number;
   /** How many follow-ups run at once; the rest wait. */
   maxRunning?: number;
-  /** A follow-up running longer than this (an approved action, a file upload) stops counting against maxRunning. */
+  /**
+   * A follow-up running longer than this stops counting against maxRunning: one that waits on Slack or
+   * the store while the loop is busy with investigations (a kickoff), or runs an approved action, must
+   * not hold back the rest for long.
+   */
   slowAfterMs?: number;
   /** A queue this long starts its oldest at once: under sustained overload the backlog stays bounded. */
   maxWaiting?: number;
 }
+
+/** Width of one arrival bucket; a burst is judged over the current and the previous one. */
+const ARRIVAL_WINDOW_MS = 50;
 
 interface Waiting {
   start: () => void;
@@ -28,28 +40,39 @@ interface Waiting {
 }
 
 /**
- * Decides when the work after an ack may run. Acks come first: a follow-up starts when no request
- * is waiting for its ack (the HTTP receiver reports them, see trackPendingAcks), or once it has
- * waited `maxDelayMs`. At most `maxRunning` run at once, so a burst of 2,000 clicks does not become
- * 2,000 concurrent Slack calls whose half-done state the garbage collector copies over and over
- * (what made the acks of the next burst slow, see BENCHMARKS.md). In Socket Mode no acks are
- * tracked and only the concurrency limit applies.
+ * Decides when the work after an ack may run. Acks come first: during a burst (more than `burstAbove`
+ * requests waiting for their answer, as the HTTP receiver reports them through trackPendingAcks, or
+ * arrived in the last 50-100 ms) a follow-up starts only once it has waited `maxDelayMs`. Counting
+ * arrivals too keeps the first requests of a burst, which find few others waiting, from starting
+ * work that then competes with the rest of the burst's acks. A request or two is no burst: a loop
+ * busy with investigations answers a trickle of commands slowly, and holding the work of a
+ * channel_created behind them delayed every kickoff of the 20-incident storm by a second. At most
+ * `maxRunning` run at once (32: the storm's 20 kickoffs start together), so a burst of 2,000 clicks
+ * does not become 2,000 concurrent Slack calls, which Slack would throttle and whose half-done state
+ * the garbage collector would copy during the next burst's acks. In Socket Mode no acks are tracked
+ * and only the concurrency limit applies.
  */
 export class FollowUpQueue {
   private readonly waiting: Waiting[] = [];
   private pendingAcks = 0;
+  /** Arrivals in the current and the previous ARRIVAL_WINDOW_MS bucket. */
+  private bucket = 0;
+  private bucketCount = 0;
+  private previousCount = 0;
   private running = 0;
   private immediate: NodeJS.Immediate | undefined;
   private timeout: NodeJS.Timeout | undefined;
+  private readonly burstAbove: number;
   private readonly maxDelayMs: number;
   private readonly maxRunning: number;
   private readonly slowAfterMs: number;
   private readonly maxWaiting: number;
 
   constructor(opts: FollowUpOptions = {}) {
+    this.burstAbove = opts.burstAbove ?? 8;
     this.maxDelayMs = opts.maxDelayMs ?? 1_000;
-    this.maxRunning = opts.maxRunning ?? 16;
-    this.slowAfterMs = opts.slowAfterMs ?? 2_000;
+    this.maxRunning = opts.maxRunning ?? 32;
+    this.slowAfterMs = opts.slowAfterMs ?? 1_000;
     this.maxWaiting = opts.maxWaiting ?? 10_000;
   }
 
@@ -61,12 +84,14 @@ export class FollowUpQueue {
   /** A request arrived; until `requestAnswered`, follow-ups give way to it. */
   requestArrived(): void {
     this.pendingAcks += 1;
+    this.roll(performance.now());
+    this.bucketCount += 1;
   }
 
   /** A request got its HTTP answer (for commands and clicks: the ack). */
   requestAnswered(): void {
     this.pendingAcks = Math.max(0, this.pendingAcks - 1);
-    if (this.pendingAcks === 0 && this.waiting.length > 0) this.schedule(0);
+    if (this.pendingAcks === this.burstAbove && this.waiting.length > 0) this.schedule(0);
   }
 
   /** Runs `work` when its turn comes; resolves or rejects with it. */
@@ -91,6 +116,19 @@ export class FollowUpQueue {
     });
   }
 
+  private roll(now: number): void {
+    const bucket = Math.floor(now / ARRIVAL_WINDOW_MS);
+    if (bucket === this.bucket) return;
+    this.previousCount = bucket === this.bucket + 1 ? this.bucketCount : 0;
+    this.bucketCount = 0;
+    this.bucket = bucket;
+  }
+
+  private inBurst(now: number): boolean {
+    this.roll(now);
+    return this.pendingAcks > this.burstAbove || this.bucketCount + this.previousCount > this.burstAbove;
+  }
+
   private schedule(delayMs: number): void {
     if (this.immediate) return;
     if (delayMs <= 0) {
@@ -110,10 +148,11 @@ export class FollowUpQueue {
     const head = this.waiting[0];
     // A finishing follow-up reschedules when it frees a slot.
     if (!head || this.running >= this.maxRunning) return;
-    const waited = performance.now() - head.at;
-    if (this.pendingAcks > 0 && waited < this.maxDelayMs) {
-      // requestAnswered reschedules when the last pending ack is sent; this timer bounds the wait.
-      this.schedule(this.maxDelayMs - waited);
+    const now = performance.now();
+    const waited = now - head.at;
+    if (waited < this.maxDelayMs && this.inBurst(now)) {
+      // Look again when the arrival window has moved on (requestAnswered also reschedules), and at the latest when the wait is up.
+      this.schedule(Math.min(ARRIVAL_WINDOW_MS, this.maxDelayMs - waited));
       return;
     }
     this.waiting.shift();

@@ -66,24 +66,43 @@ describe('FollowUpQueue', () => {
     expect(q.length).toBe(0);
   });
 
-  it('holds follow-ups while a request waits for its ack and runs them once it is answered', async () => {
-    const q = new FollowUpQueue({ maxDelayMs: 60_000 });
+  it('holds follow-ups while a burst waits for its acks and runs them once it is answered', async () => {
+    const q = new FollowUpQueue({ burstAbove: 1, maxDelayMs: 60_000 });
     const ran: string[] = [];
     q.requestArrived();
     q.requestArrived();
     const a = q.run(async () => void ran.push('a'));
     const b = q.run(async () => void ran.push('b'));
     await turns(5);
-    q.requestAnswered();
-    await turns(5);
     expect(ran).toEqual([]);
-    q.requestAnswered();
+    q.requestAnswered(); // one left waiting: no longer a burst
     await Promise.all([a, b]);
     expect(ran).toEqual(['a', 'b']);
   });
 
+  it('holds follow-ups for a moment after a burst of arrivals, even once all are answered', async () => {
+    const q = new FollowUpQueue({ burstAbove: 2, maxDelayMs: 60_000 });
+    for (let i = 0; i < 5; i++) {
+      q.requestArrived();
+      q.requestAnswered();
+    }
+    const started = performance.now();
+    await q.run(async () => undefined);
+    // The burst is judged over the last 50-100 ms of arrivals.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(40);
+  });
+
+  it('does not hold follow-ups for a request or two waiting', async () => {
+    const q = new FollowUpQueue({ burstAbove: 2, maxDelayMs: 60_000 });
+    q.requestArrived();
+    q.requestArrived();
+    let ran = false;
+    await q.run(async () => void (ran = true));
+    expect(ran).toBe(true);
+  });
+
   it('runs a follow-up after maxDelayMs even while requests keep waiting for acks', async () => {
-    const q = new FollowUpQueue({ maxDelayMs: 30 });
+    const q = new FollowUpQueue({ burstAbove: 0, maxDelayMs: 30 });
     q.requestArrived(); // never answered
     const started = performance.now();
     const done: number[] = [];
@@ -93,7 +112,7 @@ describe('FollowUpQueue', () => {
   });
 
   it('releases the oldest follow-up at once when the queue is full, whatever waits', async () => {
-    const q = new FollowUpQueue({ maxDelayMs: 60_000, maxWaiting: 2 });
+    const q = new FollowUpQueue({ burstAbove: 0, maxDelayMs: 60_000, maxWaiting: 2 });
     q.requestArrived();
     const released: string[] = [];
     const a = q.run(async () => void released.push('a'));
@@ -139,7 +158,7 @@ describe('FollowUpQueue', () => {
   });
 
   it('counts an HTTP request as waiting from its arrival until its response is sent', async () => {
-    const q = new FollowUpQueue({ maxDelayMs: 60_000 });
+    const q = new FollowUpQueue({ burstAbove: 0, maxDelayMs: 60_000 });
     let answer: (() => void) | undefined;
     const receiver = { requestListener: ((_req, res) => void (answer = () => res.end('ok'))) as http.RequestListener };
     trackPendingAcks(receiver, q);
