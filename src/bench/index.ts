@@ -15,35 +15,39 @@ const STORM_RUNS = 3;
 
 const NOTES = `## What the ack figures mean, and what changed
 
-At 50 requests in flight the app process is saturated, so an ack waits for whatever else its event loop
-does first. Before the change below, the same bench measured an ack p99 ratio of 2.35 for the slash command
-(144 ms vs 61 ms) and 5.72 for the button click (225 ms vs 39 ms) (one run of each, 05:08 UTC the same day).
-Profiling our app (\`npm run bench -- --profile\`, node --cpu-prof) and a run in which the work after the
-ack was cut off showed that the path up to the ack was close to the bare app's (the dedupe claim was the one
-extra await before it); the difference was the work after the ack: the status read and render, or the
-approval policy check (users.info, usergroups.users.list, audit record, refusal), and the POST to
-response_url, plus Bolt's and undici's share of both. That work ran between acks on the same loop, and each
-request costs our app 3-5× the CPU of a bare ack (the CPU/request column below).
+At 50 requests in flight the app process is saturated, so an ack waits for whatever else its process
+does first. A bare Bolt app does nothing after its ack; ours then checks the dedupe claim, reads the
+store, renders, checks the approval policy, writes the audit trail and answers through response_url: 3-5x
+the CPU of a bare ack (the CPU/request column below). The ack figure measures whether that work stays out
+of the way of the acks.
 
-The change (\`src/slack/middleware/ack-first.ts\`, registered first in \`src/slack/register.ts\`;
-\`src/slack/measured-app.ts\` makes a second \`ack()\` a no-op):
-- commands and clicks are acked by the first global middleware, before the dedupe claim or any other await
-  (with Redis the claim is a network round trip that no longer sits before the ack);
-- the rest of each request (dedupe, listener, reply) waits in a follow-up queue: while the event loop has
-  spare time (utilisation ≤ 0.8) follow-ups start at once, one per loop turn; while it is saturated and
-  requests keep arriving, one per 10 ms; once 10,000 wait, each new request releases the oldest (a bounded
-  backlog under sustained overload).
+The first version measured an ack p99 ratio of 2.35 for the command and 5.72 for the click (05:08 UTC the
+same day). What changed since, in \`src/slack/middleware/ack-first.ts\` unless said otherwise:
+- Commands and clicks are acked by the first global middleware, before the dedupe claim or any other
+  await. The rest of the request runs later as a second pass of the same body through Bolt, so what waits
+  is the parsed body, not the HTTP request, response and Bolt's listener arguments.
+- The follow-up queue gives way to acks: during a burst (more than 8 requests waiting for their ack,
+  which \`trackPendingAcks\` learns from the HTTP receiver, or more than 8 arrived in the last 50-100 ms)
+  follow-ups wait, at most 1 s; then at most 32 run at once, one started per event-loop turn.
+- \`src/slack/reading-fetch.ts\`: Bolt's respond() left each response_url answer unread, which kept its
+  connection and buffers until the garbage collector found them.
+- \`src/slack/poster.ts\`: a usergroup's members are kept for a minute (Slack's
+  subteam_members_changed drops them), so a click no longer calls usergroups.users.list (a Tier 2 method).
+- The bench itself: the load generator runs in its own process on raw keep-alive sockets (it shared the
+  Slack fake's event loop, which serves our app's calls and not bare Bolt's, and Node's http client took
+  about a core at these rates); both apps must be idle before each run; 3,000 warm-up requests.
 
-How steady the figure is: on this shared 2-core machine one run's p99 ratio moves a lot. Six full runs on
-2026-11-27 gave 0.66 to 1.63 for the command and 0.53 to 1.93 for the click (bare Bolt's own p99 ranged
-16 to 98 ms between repeats of one run). The p50s are steadier: command 8 ms vs 7 ms, click 14 ms vs 12 ms
-after the body-guard fast path (19 ms before). Our click does about 5x the CPU of a bare ack after it is
-acked (policy check, audit, refusal reply), and that work and its garbage collection are what reach the tail.
+How steady the figure is: on this shared 2-core machine one run's p99 (its 20 slowest acks) is decided
+by a single scheduling hiccup or collection: in one bench bare Bolt's own run p99s ranged from 24 to
+248 ms. So the headline p99 is over all acks of the 9 runs of each app, and the median of the runs'
+own p99s is shown beside it. In the runs while this changed the p50s were at parity (ratio 0.85-1.10)
+and most of our runs' p99s were 20-40 ms, as were bare Bolt's.
 
 The cost moves from the ack to the answer: under a burst the ephemeral answers arrive after the acks (the
-"answers" column: when the last answer of a run reached the fake, from its first request). Slack needs the
-ack within 3 s and keeps a response_url valid for 30 minutes, so this is the order an incident bot should
-work in under load. Under sustained overload the throughput is still bounded by the CPU/request column.
+"answers" column: how many had arrived when the last ack did, and when the last one did, from the first
+request). Slack needs the ack within 3 s and keeps a response_url valid for 30 minutes, so this is the
+order an incident bot should work in under load. Under sustained overload the throughput is still bounded
+by the CPU/request column.
 `;
 
 /**
