@@ -5,7 +5,7 @@
 // brain, the example scenario); `bare` is the Bolt app that only acks.
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { z } from 'zod';
 import { DEFAULT_SCENARIO, loadConfig, PACKAGE_ROOT } from '../config';
 import { createLogger } from '../logging';
@@ -46,13 +46,16 @@ export interface ChildStats {
   /** Event-loop delay since the last `stats` call (perf_hooks histogram), ms. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** Garbage-collection pauses since the last `stats` call: all of them, and the major (mark-compact) ones, ms. */
+  gcMs: number;
+  gcMajorMs: number;
   /** CPU time (user + system) of the app process since it started, ms. */
   cpuMs: number;
 }
 
 const childMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), port: z.number().int() }),
-  z.object({ type: z.literal('stats'), maxRssMb: z.number(), rssMb: z.number(), heapUsedMb: z.number(), loopDelayP99Ms: z.number(), loopDelayMaxMs: z.number(), cpuMs: z.number() }),
+  z.object({ type: z.literal('stats'), maxRssMb: z.number(), rssMb: z.number(), heapUsedMb: z.number(), loopDelayP99Ms: z.number(), loopDelayMaxMs: z.number(), gcMs: z.number(), gcMajorMs: z.number(), cpuMs: z.number() }),
   z.object({ type: z.literal('failed'), error: z.string() }),
 ]);
 type ChildMessage = z.infer<typeof childMessage>;
@@ -147,6 +150,14 @@ async function runChild(raw: string): Promise<void> {
   };
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  const gc = { ms: 0, majorMs: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.ms += e.duration;
+      if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.majorMs += e.duration;
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   let stop: () => Promise<void>;
   let port: number;
   if (spec.mode === 'bare') {
@@ -186,9 +197,13 @@ async function runChild(raw: string): Promise<void> {
       heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1024 / 1024),
       loopDelayP99Ms: Math.round(loop.percentile(99) / 1e6),
       loopDelayMaxMs: Math.round(loop.max / 1e6),
+      gcMs: Math.round(gc.ms),
+      gcMajorMs: Math.round(gc.majorMs),
       cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000),
     });
     loop.reset();
+    gc.ms = 0;
+    gc.majorMs = 0;
   });
   send({ type: 'ready', port });
 }

@@ -18,8 +18,12 @@ export type AckKind = 'command' | 'button';
 
 export const APPROVER = 'U0DEMOLEAD';
 export const GUEST = 'U0BENCHGST';
-/** Requests per app and kind before the measured runs (JIT, sockets, caches); not reported. */
-const WARMUP = 3000;
+/**
+ * Unreported rounds before the measured ones, in the same pattern (JIT, sockets, caches, heap sizing):
+ * after a single warm-up of 3,000 requests per kind and app, our first measured run was still the
+ * slowest of the bench, most times.
+ */
+const WARMUP_ROUNDS = 2;
 /**
  * Before each run: wait until neither app has used more than 3 ms of CPU in 100 ms (at most 5 s), so
  * what one app left over (collection, timers) does not run during the other's run. (A forced full GC
@@ -48,6 +52,9 @@ export interface AckRun {
   /** CPU time of this process (load generator and Slack fake) per request, ms. */
   parentCpuMsPerRequest: number;
   loopDelayMaxMs: number;
+  /** The app's garbage-collection pauses from the first request to the last ack: all, and major ones (ms). */
+  gcMs: number;
+  gcMajorMs: number;
   /** Wall time of the run, first request to last ack. */
   ackWallMs: number;
   /** For ours: how many of the requests got their ephemeral answer (the work after the ack)... */
@@ -110,7 +117,7 @@ async function prepareIncident(slack: RunningSlackFake, ours: BenchApp, secret: 
 export async function benchAck(opts: AckOptions = {}): Promise<AckResult> {
   const total = opts.total ?? 2000;
   const concurrency = opts.concurrency ?? 50;
-  const repeats = opts.repeats ?? 9;
+  const repeats = opts.repeats ?? 20;
   const log = opts.log ?? (() => undefined);
   const kinds = opts.kinds ?? (['command', 'button'] as const);
   const slack = await startSlackFake();
@@ -148,6 +155,7 @@ export async function benchAck(opts: AckOptions = {}): Promise<AckResult> {
       const r = await generator.run({ url: app.url, concurrency, requests });
       latencies = r.latenciesMs;
       const answeredByLastAck = answers() - before;
+      const sAcks = await app.stats();
       let answered: number | undefined;
       let answersWallMs: number | undefined;
       if (app.mode === 'ours') {
@@ -163,26 +171,25 @@ export async function benchAck(opts: AckOptions = {}): Promise<AckResult> {
         app: app.mode, kind,
         p50: percentile(r.latenciesMs, 50), p99: percentile(r.latenciesMs, 99), max: Math.max(...r.latenciesMs),
         rps: Math.round((n / r.wallMs) * 1000), non200, ackWallMs: r.wallMs,
-        cpuMsPerRequest: (s1.cpuMs - s0.cpuMs) / n, parentCpuMsPerRequest: (p1.user + p1.system) / 1000 / n, loopDelayMaxMs: s1.loopDelayMaxMs,
+        cpuMsPerRequest: (s1.cpuMs - s0.cpuMs) / n, parentCpuMsPerRequest: (p1.user + p1.system) / 1000 / n, loopDelayMaxMs: sAcks.loopDelayMaxMs, gcMs: sAcks.gcMs, gcMajorMs: sAcks.gcMajorMs,
         ...(answered !== undefined ? { answered, answeredByLastAck } : {}), ...(answersWallMs !== undefined ? { answersWallMs } : {}),
       };
     };
 
-    // Warm-up (JIT, sockets, caches such as the user lookup), not reported.
-    for (const kind of kinds) for (const app of [ours, bare]) await once(app, kind, WARMUP);
-
     const runs: AckRun[] = [];
     const pooled = new Map<string, number[]>();
-    for (let rep = 0; rep < repeats; rep++) {
+    for (let round = -WARMUP_ROUNDS; round < repeats; round++) {
+      const rep = round + WARMUP_ROUNDS;
       for (const kind of kinds) {
         // Alternate which app goes first so a drift in the machine's load does not favour one.
         const order = rep % 2 === 0 ? [ours, bare] : [bare, ours];
         for (const app of order) {
           const run = await once(app, kind, total);
+          if (round < 0) continue;
           runs.push(run);
           const key = `${kind}:${app.mode}`;
           pooled.set(key, [...(pooled.get(key) ?? []), ...latencies]);
-          log(`  ack ${kind} ${app.mode} #${rep + 1}: p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, ${run.rps} req/s, cpu/req ${run.cpuMsPerRequest.toFixed(2)} ms (parent ${run.parentCpuMsPerRequest.toFixed(2)}), loop max ${run.loopDelayMaxMs} ms${run.answered !== undefined ? `, answered ${run.answeredByLastAck ?? 0} during the acks, ${run.answered}/${total} by ${Math.round(run.answersWallMs ?? 0)} ms (acks done at ${Math.round(run.ackWallMs)} ms)` : ''}`);
+          log(`  ack ${kind} ${app.mode} #${round + 1}: p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, ${run.rps} req/s, cpu/req ${run.cpuMsPerRequest.toFixed(2)} ms (parent ${run.parentCpuMsPerRequest.toFixed(2)}), loop max ${run.loopDelayMaxMs} ms, gc ${run.gcMs} ms (major ${run.gcMajorMs})${run.answered !== undefined ? `, answered ${run.answeredByLastAck ?? 0} during the acks, ${run.answered}/${total} by ${Math.round(run.answersWallMs ?? 0)} ms (acks done at ${Math.round(run.ackWallMs)} ms)` : ''}`);
         }
       }
     }

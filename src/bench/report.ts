@@ -114,7 +114,7 @@ function summaryRows(r: BenchResults): Row[] {
 
 function runRow(r: AckRun): string {
   const answers = r.answered !== undefined ? `${r.answeredByLastAck ?? 0} with the acks, ${r.answered} by ${ms(r.answersWallMs ?? NaN)}` : '—';
-  return `| ${r.kind} | ${r.app} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${num(r.rps)} | ${ms(r.ackWallMs)} | ${answers} | ${r.cpuMsPerRequest.toFixed(2)} ms | ${r.non200} |`;
+  return `| ${r.kind} | ${r.app} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${num(r.rps)} | ${ms(r.ackWallMs)} | ${answers} | ${r.cpuMsPerRequest.toFixed(2)} ms | ${ms(r.loopDelayMaxMs)} | ${ms(r.gcMs)} (${ms(r.gcMajorMs)}) | ${r.non200} |`;
 }
 
 function ackSection(a: AckResult): string {
@@ -124,8 +124,8 @@ function ackSection(a: AckResult): string {
     `${a.total.toLocaleString('en-US')} requests per run at concurrency ${a.concurrency}, ${a.repeats} runs of each app for each kind, alternating`,
     `(ours, bare, then bare, ours, ...). p50 and p99 are over all ${(a.total * a.repeats).toLocaleString('en-US')} acks of an app's runs; "run p99s" is the median`,
     'of the runs\' own p99s. Both apps run in child processes (`src/bench/ack-server.ts`), the load generator in a third',
-    '(`src/bench/load.ts`: pre-serialised requests over 50 keep-alive sockets), the Slack fake in the parent. Before the runs,',
-    'each app gets 3,000 warm-up requests of each kind (not reported); before each run both apps must be idle.',
+    '(`src/bench/load.ts`: pre-serialised requests over 50 keep-alive sockets), the Slack fake in the parent. Two rounds of the',
+    'same pattern go first and are not reported (warm-up); before each run both apps must be idle.',
     '',
     '- **ours**: `buildRuntime` with the in-process store and queue, deterministic brain, the example scenario, `LOG_LEVEL=info`',
     '  (JSON lines to a discarded stdout), Slack Web API = the fake. Before the runs an incident channel is opened and its',
@@ -140,10 +140,11 @@ function ackSection(a: AckResult): string {
     ),
     '',
     'Every run (answers = ephemeral replies that reached the fake: how many had when the last ack did, and when the last one did, from the first request;',
-    'CPU = the app process\'s CPU time per request, including the work after the ack):',
+    'CPU = the app process\'s CPU time per request, including the work after the ack; loop stall = the longest event-loop delay and',
+    'GC = the garbage-collection pauses of the app from the first request to the last ack):',
     '',
-    '| kind | app | p50 | p99 | max | req/s | acks done | answers | CPU/request | non-200 |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| kind | app | p50 | p99 | max | req/s | acks done | answers | CPU/request | loop stall | GC (major) | non-200 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...a.runs.map(runRow),
     '',
     `Peak RSS of our app process over all runs: ${a.oursStats.maxRssMb} MB (it includes the follow-ups waiting during each burst, and the in-process store keeps every dedupe claim for an hour and every refusal in the audit log).`,
