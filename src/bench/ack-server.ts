@@ -101,11 +101,11 @@ export async function spawnBenchApp(spec: ChildSpec, opts: { execArgv?: string[]
     });
   const first = await withTimeout(next(), 30_000, `the ${spec.mode} app did not start`, child);
   if (first.type !== 'ready') throw new Error(first.type === 'failed' ? first.error : `the ${spec.mode} app did not start`);
-  const ask = async (type: 'stats'): Promise<ChildStats> => {
+  const stats = async (): Promise<ChildStats> => {
     const answer = next();
-    child.send({ type });
+    child.send({ type: 'stats' });
     const m = await withTimeout(answer, 30_000, `the ${spec.mode} app did not report its stats`, child);
-    if (m.type !== 'stats') throw new Error(`the ${spec.mode} app answered ${m.type} to ${type}`);
+    if (m.type !== 'stats') throw new Error(`the ${spec.mode} app answered ${m.type} to stats`);
     const { type: _type, ...stats } = m;
     return stats;
   };
@@ -113,7 +113,7 @@ export async function spawnBenchApp(spec: ChildSpec, opts: { execArgv?: string[]
     mode: spec.mode,
     pid: child.pid ?? 0,
     url: `http://127.0.0.1:${first.port}/slack/events`,
-    stats: () => ask('stats'),
+    stats,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.send({ type: 'stop' });

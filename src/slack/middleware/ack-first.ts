@@ -48,8 +48,8 @@ interface Waiting {
  * busy with investigations answers a trickle of commands slowly, and holding the work of a
  * channel_created behind them delayed every kickoff of the 20-incident storm by a second. At most
  * `maxRunning` run at once (32: the storm's 20 kickoffs start together), so a burst of 2,000 clicks
- * does not become 2,000 concurrent Slack calls, which Slack would throttle and whose half-done state
- * the garbage collector would copy during the next burst's acks. In Socket Mode no acks are tracked
+ * does not become 2,000 concurrent Slack calls and response_url posts, which Slack would throttle.
+ * In Socket Mode no acks are tracked
  * and only the concurrency limit applies.
  */
 export class FollowUpQueue {
@@ -186,8 +186,7 @@ export const FOLLOW_UP = 'scoutFollowUp';
  * Bolt there; events Bolt has acked already. The rest of the request (dedupe, listener, answer) runs as
  * a second pass of the same body through `redispatch` (the app's processEvent) when the queue says so.
  * Waiting between the two passes is only the parsed body, not the HTTP request, response and Bolt's
- * listener arguments: a burst of 2,000 requests held for a second is then little for the garbage
- * collector to copy, and its pauses stay out of the acks of that burst.
+ * listener arguments, so a burst of 2,000 requests held for a second holds little memory.
  */
 export function ackFirst(queue: FollowUpQueue, redispatch: (event: ReceiverEvent) => Promise<void>, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
