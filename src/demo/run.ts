@@ -93,7 +93,9 @@ export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableSt
     const client = new SlackEventClient({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret, fake: slack.fake });
 
     const { channelId } = await client.openIncidentChannel(DEMO_CHANNEL, 'U0DEMOLEAD');
-    await slack.fake.waitFor((f) => f.messages(channelId).length > 0, 10_000, 'the kickoff message');
+    // The kickoff, then the investigation's status card: only then is its job queued, so drain waits for it
+    // (waiting for the kickoff alone raced the job's start on a busy machine).
+    await slack.fake.waitFor((f) => f.messages(channelId).length > 1, timeoutMs, 'the kickoff and the investigation status card');
     await runtime.queue.drain(timeoutMs);
     await untilQuiet(slack.fake, 500, timeoutMs);
 
