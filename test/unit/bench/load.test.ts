@@ -1,5 +1,6 @@
 // The ack bench's load generator against a local HTTP server: every request is sent and timed, and
-// answers with a Content-Length, chunked answers and answers that close the connection all complete.
+// answers with a Content-Length, chunked answers and answers that close the connection all complete;
+// each connection answers one untimed GET before the clock starts.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runLoad } from '../../../src/bench/load';
@@ -7,12 +8,18 @@ import { runLoad } from '../../../src/bench/load';
 let server: http.Server;
 let base: string;
 const seen: string[] = [];
+const primes: string[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
+      if (req.method !== 'POST') {
+        primes.push(`${req.method} ${req.url} after ${seen.length} timed requests`);
+        res.writeHead(404).end();
+        return;
+      }
       seen.push(`${req.url} ${req.headers['content-type']} ${body}`);
       if (req.url === '/chunked') {
         res.writeHead(200, { 'content-type': 'text/plain' });
@@ -47,6 +54,16 @@ describe('runLoad', () => {
     const status = { '/empty': '200', '/chunked': '200', '/close': '201', '/missing': '404' }[path] as string;
     expect(r.statuses).toEqual({ [status]: 40 });
     expect(seen.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `${path} application/x-www-form-urlencoded n=${i}`).sort());
+  });
+
+  it('opens every connection with one untimed GET before the first timed request', async () => {
+    seen.length = 0;
+    primes.length = 0;
+    const r = await runLoad({ url: `${base}/empty`, total: 40, concurrency: 8, make: request });
+    expect(primes).toEqual(Array.from({ length: 8 }, () => 'GET /empty after 0 timed requests'));
+    expect(r.latenciesMs).toHaveLength(40);
+    expect(r.statuses).toEqual({ 200: 40 });
+    expect(seen).toHaveLength(40);
   });
 
   it('answers 0 for requests whose connection fails', async () => {
