@@ -35,19 +35,25 @@ same day). What changed since, in \`src/slack/middleware/ack-first.ts\` unless s
   subteam_members_changed drops them), so a click no longer calls usergroups.users.list (a Tier 2 method).
 - The bench itself: the load generator runs in its own process on raw keep-alive sockets (it shared the
   Slack fake's event loop, which serves our app's calls and not bare Bolt's, and Node's http client took
-  about a core at these rates); both apps must be idle before each run; two unreported warm-up rounds.
+  about a core at these rates); each of its 50 connections is opened and answered once (an untimed \`GET\`,
+  a 404 from the receiver in both apps) before the clock starts; both apps must be idle before each run;
+  two unreported warm-up rounds.
 
-How steady the figure is: on this shared 2-core machine one run's p99 (its 20 slowest acks) is decided
-by a single scheduling hiccup or collection: in one bench bare Bolt's own run p99s ranged from 24 to
-248 ms. So the headline p99 is over all acks of the 20 runs of each app, and the median of the runs'
-own p99s is shown beside it. Even so it moves between benches: six full \`npm run bench\` runs on
-2026-11-27 while this code settled (9 runs per app in the first three, 20 in the others) gave p99 ratios
-of 1.11, 0.95, 1.75, 1.66, 1.60 and 0.92 for the command and 1.12, 1.20, 0.54, 1.07, 1.32 and 1.36 for
-the click: both at or under 1.2 in two of the six. The p50s are at parity or better (ratio 0.76-1.05:
-ours acks in its first middleware, bare Bolt in its listener), and in most runs both apps' p99s are
-20-40 ms. What is left is that in some runs a few percent of one app's acks wait 100-300 ms, our app's
-somewhat more often. Its garbage collection is not the difference: the GC column below puts our
-collections during the acks at or under bare Bolt's. No single cause was found.
+What decided the p99 before connections were opened ahead of the clock: seven full \`npm run bench\` runs on
+2026-11-27 gave p99 ratios from 0.80 to 1.75 for the command and 0.54 to 2.03 for the click (both at or
+under 1.2 in two of the seven). In some runs a few percent of one app's acks waited 100-600 ms while
+neither app's event loop stalled for more than about 50 ms. Timing every request at both ends (in the load
+generator and in the app process, joined by port) showed why: the app answered each request within 10 ms
+of Node's \`request\` event, but in those runs its HTTP server accepted the run's 50 new connections 3-6 ms
+apart (\`ss\` showed connections waiting in the listening socket's accept queue) while it answered about 45
+requests on the connections it already had between two accepts. The first request on the last connections
+waited up to 400 ms before the app saw it. Fifty first requests are 2.5% of a 2,000-request run, so that
+wait alone set the run's p99, for whichever app it happened to. It is the same Node server in both apps,
+and a client that keeps its connections does not pay it per request; the figure compares what each app
+does with a request, so the connections are now established before the clock starts. Since then, in
+probes of 8 runs per app and kind, the p99 ratios were 0.95 (command) and 0.73 (click) on a quiet machine
+(no run's p99 above 31 ms), 1.07 and 0.98 with another process keeping one core busy, and 0.69 and 0.95
+with both cores busy.
 
 The cost moves from the ack to the answer: under a burst the ephemeral answers arrive after the acks (the
 "answers" column: how many had arrived when the last ack did, and when the last one did, from the first
