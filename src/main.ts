@@ -65,8 +65,8 @@ export function redactingFetch(inner: typeof fetch): typeof fetch {
   };
 }
 
-/** How often pending proposals are checked for expiry. */
-const EXPIRY_SWEEP_MS = 60_000;
+/** How often proposals are swept: pending ones expire, and those a stopped process left unfinished are settled. */
+const PROPOSAL_SWEEP_MS = 60_000;
 
 /** Builds every service and the Slack app for one process; nothing listens until `built.start()`. */
 export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Runtime {
@@ -125,8 +125,8 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   });
   investigations.startWorker();
   const sweep = setInterval(() => {
-    remediation.expireDue().catch((err: unknown) => logger.warn({ err }, 'proposal expiry sweep failed'));
-  }, EXPIRY_SWEEP_MS);
+    remediation.sweep().catch((err: unknown) => logger.warn({ err }, 'proposal sweep failed'));
+  }, PROPOSAL_SWEEP_MS);
   sweep.unref();
 
   return {

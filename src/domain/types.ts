@@ -156,6 +156,8 @@ export interface Proposal {
   createdAt: string;
   expiresAt: string;
   decidedBy?: Approval;
+  /** When it moved to `running` (ISO): how long an unfinished run has been going, for the sweep. */
+  runningSince?: string;
   statusNote?: string;
   result?: ExecutionResult;
   threadTs?: string;

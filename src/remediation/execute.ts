@@ -13,6 +13,7 @@ export interface RunDeps {
   audit: (r: Omit<AuditRecord, 'at'>) => Promise<void>;
   show: (p: Proposal, what: 'update' | 'outcome') => Promise<void>;
   log: Logger;
+  now: () => Date;
 }
 
 /**
@@ -31,7 +32,9 @@ export async function runApproved(deps: RunDeps, key: string, action: ActionSpec
     await deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'precondition', ...resultDetail(pre, check) } });
     if (!check.ok) {
       const note = `precondition failed: ${check.error ?? `exit ${check.exitCode}`}${check.output ? ` — ${firstLine(check.output)}` : ''}`;
-      const { value } = await deps.store.update<Proposal>('proposal', key, (cur) => voidIt(cur, note));
+      const { value, changed } = await deps.store.update<Proposal>('proposal', key, (cur) => voidIt(cur, note));
+      // Settled by the sweep meanwhile: it has told the thread already.
+      if (!changed) return value ?? approved;
       const voided = value ?? approved;
       await deps.audit({ ...base, kind: 'decision', detail: { proposalId: approved.id, decision: 'voided', reason: note } });
       await deps.show(voided, 'update');
@@ -39,7 +42,8 @@ export async function runApproved(deps: RunDeps, key: string, action: ActionSpec
       return voided;
     }
   }
-  const started = await deps.store.update<Proposal>('proposal', key, startRunning);
+  // The sweep may have settled it meanwhile (settleInterrupted): then it is not `approved` and does not run.
+  const started = await deps.store.update<Proposal>('proposal', key, (cur) => startRunning(cur, deps.now()));
   if (!started.changed || !started.value) return started.value ?? approved;
   await deps.show(started.value, 'update');
 

@@ -1,5 +1,6 @@
 // Pure state transitions of a proposal, run inside store.update so each is one atomic step.
-// `pending → approved → running → succeeded/failed`, or `rejected / expired / voided`.
+// `pending → approved → running → succeeded/failed`, or `rejected / expired / voided`; the sweep settles
+// what a stopped process left `approved` or `running` (settleInterrupted).
 import type { Approval, ExecutionResult, Proposal } from '../domain/types';
 
 export type DecisionOutcome =
@@ -48,8 +49,8 @@ export function decide(current: Proposal | null, input: DecisionInput): { next: 
 }
 
 /** approved → running, only for the caller that approved it (at most one execution). */
-export function startRunning(current: Proposal | null): Proposal | undefined {
-  return current?.status === 'approved' ? { ...current, status: 'running' } : undefined;
+export function startRunning(current: Proposal | null, now: Date): Proposal | undefined {
+  return current?.status === 'approved' ? { ...current, status: 'running', runningSince: now.toISOString() } : undefined;
 }
 
 /** approved → voided when the precondition failed right before execution. */
@@ -67,4 +68,40 @@ export function finish(current: Proposal | null, result: ExecutionResult): Propo
 export function expireIfDue(current: Proposal | null, now: Date): Proposal | undefined {
   if (current?.status !== 'pending' || now.getTime() < Date.parse(current.expiresAt)) return undefined;
   return { ...current, status: 'expired', statusNote: `expired at ${current.expiresAt}` };
+}
+
+/** How long a live process can take for each step, so that a proposal past it was left by one that stopped. */
+export interface StepLimits {
+  /** approved → running: the precondition's timeout (0 without one) plus the grace. */
+  approvedMs: number;
+  /** running → finished: the run's timeout plus the grace. */
+  runningMs: number;
+}
+
+export const INTERRUPTED_BEFORE_RUN = 'the process handling it stopped after the approval and before it ran; nothing was run. Propose it again if it is still needed';
+export const INTERRUPTED_RUN =
+  'interrupted: the process running it stopped before it reported a result, so it may or may not have taken effect. Check before proposing it again';
+
+/**
+ * The sweep's answer to a process that died mid-way (a crash, a kill, a lost host), which would leave
+ * the card at "running…" for good. An `approved` proposal that has not started running by
+ * `approvedMs` after its approval never ran: voided, saying so. A `running` one past `runningMs` (the
+ * executor kills a run at its timeout, so a live process has reported by then) gets a failed result
+ * that says the outcome is unknown. Neither is run again: an approval is for now, not for whenever a
+ * process comes back, and a run that may have happened must never happen twice.
+ */
+export function settleInterrupted(current: Proposal | null, now: Date, limits: StepLimits): Proposal | undefined {
+  if (current?.status === 'approved') {
+    const since = Date.parse(current.decidedBy?.at ?? current.createdAt);
+    if (now.getTime() - since < limits.approvedMs) return undefined;
+    return { ...current, status: 'voided', statusNote: INTERRUPTED_BEFORE_RUN };
+  }
+  if (current?.status === 'running') {
+    // Written before runningSince existed: the approval time is earlier, so this errs towards settling sooner.
+    const since = Date.parse(current.runningSince ?? current.decidedBy?.at ?? current.createdAt);
+    const elapsed = now.getTime() - since;
+    if (elapsed < limits.runningMs) return undefined;
+    return { ...current, status: 'failed', result: { ok: false, exitCode: null, output: '', durationMs: elapsed, error: INTERRUPTED_RUN } };
+  }
+  return undefined;
 }

@@ -270,7 +270,7 @@ describe('refusals: nothing runs, the clicker is told why, the refusal is audite
     const value = buttonValue(card, 'approve_proposal') as string;
     t.clock.advance(61_000);
     try {
-      expect(await t.runtime.remediation.expireDue()).toBeGreaterThanOrEqual(1);
+      expect(await t.runtime.remediation.sweep()).toBeGreaterThanOrEqual(1);
     } finally {
       t.clock.advance(-61_000);
     }
@@ -279,6 +279,29 @@ describe('refusals: nothing runs, the clicker is told why, the refusal is audite
     const reason = await clickRefused(t, { channel, user: PEOPLE.sre.id, proposalId: id, value });
     expect(reason).toMatch(/^This proposal is already expired \(expired at .+\)\.$/);
     expect(refusalsOf(await audit(channel), PEOPLE.sre.id, id)).toHaveLength(1);
+  });
+
+  it('settles a run that a stopped process left unfinished: the card and the thread say the outcome is unknown, and it never runs', async () => {
+    const { id, card } = await proposeOk(t, channel, PEOPLE.guest.id, 'touch-marker label=rho');
+    const value = buttonValue(card, 'approve_proposal') as string;
+    // What a process killed mid-run leaves in the store: approved by Lea, running, no result.
+    const approval = { userId: PEOPLE.lead.id, name: 'Lea Marin', at: t.clock.now().toISOString() };
+    await t.runtime.store.update<Proposal>('proposal', `${channel}:${id}`, (cur) =>
+      cur ? { ...cur, status: 'running', approvals: [approval], decidedBy: approval, runningSince: approval.at } : undefined,
+    );
+    t.clock.advance(10 * 60_000);
+    try {
+      expect(await t.runtime.remediation.sweep()).toBeGreaterThanOrEqual(1);
+    } finally {
+      t.clock.advance(-10 * 60_000);
+    }
+    const outcome = await t.slack.fake.waitFor(() => outcomePosts(t.slack, channel, id)[0], 15_000, 'the outcome post');
+    expect(readable(outcome)).toContain('may or may not have taken effect. Check before proposing it again');
+    expect(outcome.metadata?.event_payload).toMatchObject({ proposal_id: id, status: 'failed' });
+    expect(findCard(t.slack, channel, id)?.text).toContain('Failed (interrupted: the process running it stopped');
+    expect(await clickRefused(t, { channel, user: PEOPLE.sre.id, proposalId: id, value })).toMatch(/^This proposal is already failed/);
+    expect(await t.catalog.runs()).not.toContain('rho');
+    expect(await audit(channel)).toContainEqual(expect.objectContaining({ kind: 'decision', actor: 'system', detail: expect.objectContaining({ proposalId: id, decision: 'interrupted' }) }));
   });
 
   it('refuses a button whose hash was tampered with, one naming another proposal id, and one replayed in another channel', async () => {

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { ApprovalDenied, ProposalInvalid } from '../../../src/domain/errors';
 import type { ExecutionResult, Proposal, RenderedAction } from '../../../src/domain/types';
 import type { Executor } from '../../../src/remediation/executor';
+import { proposalKey } from '../../../src/remediation/proposals';
 import { createRemediation, type RemediationService } from '../../../src/remediation/service';
 import { MemoryStore } from '../../../src/store/memory';
 import { catalogFrom, RecordingNotifier, testDirectory, TEST_ACTIONS } from './fixtures';
@@ -10,8 +11,11 @@ import { catalogFrom, RecordingNotifier, testDirectory, TEST_ACTIONS } from './f
 class RecordingExecutor implements Executor {
   runs: RenderedAction[] = [];
   answer: (r: RenderedAction) => ExecutionResult = () => ({ ok: true, exitCode: 0, output: 'deployment.apps/checkout rolled back', durationMs: 1200 });
+  /** When set, each run waits for it before answering. */
+  gate: Promise<void> | undefined;
   async run(rendered: RenderedAction): Promise<ExecutionResult> {
     this.runs.push(rendered);
+    await this.gate;
     return this.answer(rendered);
   }
 }
@@ -205,9 +209,83 @@ describe('rejections and expiry', () => {
     now = new Date(now.getTime() + 20 * 60_000);
     await propose('scale', { service: 'api', replicas: '2' });
     now = new Date(now.getTime() + 11 * 60_000);
-    expect(await svc.expireDue()).toBe(1);
+    expect(await svc.sweep()).toBe(1);
     const list = await svc.listProposals(CH);
     expect(list.map((p) => [p.id === old.id, p.status])).toEqual([[true, 'expired'], [false, 'pending']]);
+  });
+});
+
+describe('a process that stopped mid-way', () => {
+  const MIN = 60_000;
+  // rollback-deploy: precondition and run both have the default 60 s timeout; the sweep adds 5 minutes.
+  const leaveAs = async (p: Proposal, status: 'approved' | 'running'): Promise<void> => {
+    const approval = { userId: 'U0LEAD', name: 'Dana Lee', at: now.toISOString() };
+    await store.update<Proposal>('proposal', proposalKey(CH, p.id), (cur) =>
+      cur ? { ...cur, status, approvals: [approval], decidedBy: approval, ...(status === 'running' ? { runningSince: now.toISOString() } : {}) } : undefined,
+    );
+  };
+  const stored = async (p: Proposal) => (await svc.listProposals(CH)).find((x) => x.id === p.id);
+
+  it('voids an approval that never started running once it is clearly abandoned, and says nothing was run', async () => {
+    const p = await propose();
+    await leaveAs(p, 'approved');
+    now = new Date(now.getTime() + 5 * MIN);
+    expect(await svc.sweep()).toBe(0);
+    expect((await stored(p))?.status).toBe('approved');
+    now = new Date(now.getTime() + 1 * MIN);
+    expect(await svc.sweep()).toBe(1);
+    expect((await stored(p))?.status).toBe('voided');
+    expect(notifier.card(p.messageTs)?.text).toContain('nothing was run');
+    expect(notifier.outcomes.join('\n')).toContain('stopped after the approval and before it ran');
+    expect((await store.readAudit(CH)).filter((r) => r.kind === 'decision').map((r) => r.detail.decision)).toEqual(['voided']);
+    expect(await svc.sweep()).toBe(0);
+    expect(executor.runs).toHaveLength(0);
+  });
+
+  it('marks a run whose process stopped as failed with an unknown outcome, and never runs it again', async () => {
+    const p = await propose();
+    await leaveAs(p, 'running');
+    now = new Date(now.getTime() + 6 * MIN - 1000);
+    expect(await svc.sweep()).toBe(0);
+    now = new Date(now.getTime() + 1000);
+    expect(await svc.sweep()).toBe(1);
+    const after = await stored(p);
+    expect(after?.status).toBe('failed');
+    expect(after?.result).toMatchObject({ ok: false, exitCode: null, durationMs: 6 * MIN });
+    expect(notifier.card(p.messageTs)?.text).toContain('may or may not have taken effect');
+    expect(notifier.outcomes.join('\n')).toContain('Check before proposing it again');
+    expect(await denied(approve(p, 'U0ONCALL'))).toContain('already failed');
+    expect(executor.runs).toHaveLength(0);
+  });
+
+  it('does not run an approval that the sweep settled while its precondition was still going', async () => {
+    const p = await propose();
+    let release = (): void => undefined;
+    executor.gate = new Promise((r) => (release = r));
+    const approving = approve(p, 'U0LEAD');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(executor.runs).toHaveLength(1); // the precondition, waiting
+    now = new Date(now.getTime() + 60 * MIN);
+    expect(await svc.sweep()).toBe(1);
+    release();
+    expect((await approving).status).toBe('voided');
+    expect(executor.runs).toEqual([{ kind: 'command', argv: ['kubectl', 'rollout', 'status', 'deployment/checkout', '-n', 'production'] }]);
+    expect(notifier.outcomes).toHaveLength(1);
+  });
+
+  it('tells the thread once when the sweep settled it and then its precondition failed', async () => {
+    const p = await propose();
+    let release = (): void => undefined;
+    executor.gate = new Promise((r) => (release = r));
+    executor.answer = () => ({ ok: false, exitCode: 1, output: 'deployment not found', durationMs: 10 });
+    const approving = approve(p, 'U0LEAD');
+    await new Promise((r) => setTimeout(r, 10));
+    now = new Date(now.getTime() + 60 * MIN);
+    expect(await svc.sweep()).toBe(1);
+    release();
+    expect((await approving).statusNote).toContain('before it ran');
+    expect(notifier.outcomes).toHaveLength(1);
+    expect((await store.readAudit(CH)).filter((r) => r.kind === 'decision').map((r) => r.detail.decision)).toEqual(['approved', 'voided']);
   });
 });
 
