@@ -1,11 +1,17 @@
-// MemoryStore: the Store port in-process, for the embedded default and tests. Same semantics as
-// RedisStore: values are stored as JSON (callers never share objects with the store), TTLs expire
-// by the injected clock, `update` without a ttl keeps the document's current expiry.
+// MemoryStore: the Store port in-process, for the embedded default, a single process without Redis,
+// and tests. Same semantics as RedisStore: values are stored as JSON (callers never share objects with
+// the store), TTLs expire by the injected clock, `update` without a ttl keeps the document's current
+// expiry. Expired entries are dropped as Redis drops them, so a long-running process does not keep
+// every dedupe claim it ever made: when read, and in a sweep once the writes since the last one reach
+// half of what is held (at least SWEEP_MIN), which keeps the sweep's cost per write constant.
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../domain/types';
 import { systemClock, type Clock } from '../domain/time';
 import type { DocKind, Store } from './port';
 import { decode, encode } from './json';
+
+/** Writes between two sweeps of expired entries, at the least. */
+const SWEEP_MIN = 1024;
 
 interface Entry {
   json: string;
@@ -23,6 +29,7 @@ export class MemoryStore implements Store {
   private lastAuditMs = 0;
   private auditSeq = 0;
   private closed = false;
+  private writesSinceSweep = 0;
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -37,6 +44,7 @@ export class MemoryStore implements Store {
 
   async put<T>(kind: DocKind, id: string, value: T, ttlSeconds?: number): Promise<void> {
     this.docs.set(docKey(kind, id), { json: encode(value), expiresAt: this.expiry(ttlSeconds) });
+    this.wrote();
   }
 
   async update<T>(
@@ -54,6 +62,7 @@ export class MemoryStore implements Store {
     const json = encode(next);
     const expiresAt = ttlSeconds === undefined ? entry?.expiresAt : this.expiry(ttlSeconds);
     this.docs.set(key, { json, expiresAt });
+    this.wrote();
     return { value: decode<T>(json), changed: true };
   }
 
@@ -74,6 +83,7 @@ export class MemoryStore implements Store {
     const until = this.claims.get(key);
     if (until !== undefined && until > now) return false;
     this.claims.set(key, this.expiry(ttlSeconds) ?? now);
+    this.wrote();
     return true;
   }
 
@@ -83,6 +93,7 @@ export class MemoryStore implements Store {
     if (held && held.expiresAt > now) return null;
     const token = randomUUID();
     this.locks.set(name, { token, expiresAt: now + Math.max(1, Math.ceil(ttlMs)) });
+    this.wrote();
     return async () => {
       // Only our own lease: after expiry someone else may hold the name.
       if (this.locks.get(name)?.token === token) this.locks.delete(name);
@@ -102,6 +113,11 @@ export class MemoryStore implements Store {
     return (this.audit.get(incidentId) ?? []).map((e) => decode<AuditRecord>(e.json));
   }
 
+  /** Documents, claims and locks held, expired ones not yet dropped included (for tests and memory checks). */
+  get size(): number {
+    return this.docs.size + this.claims.size + this.locks.size;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }
@@ -116,6 +132,16 @@ export class MemoryStore implements Store {
       this.auditSeq += 1;
     }
     return `${this.lastAuditMs}-${this.auditSeq}`;
+  }
+
+  private wrote(): void {
+    this.writesSinceSweep += 1;
+    if (this.writesSinceSweep < Math.max(SWEEP_MIN, this.size / 2)) return;
+    this.writesSinceSweep = 0;
+    const now = this.now();
+    for (const [key, entry] of this.docs) if (entry.expiresAt !== undefined && entry.expiresAt <= now) this.docs.delete(key);
+    for (const [key, until] of this.claims) if (until <= now) this.claims.delete(key);
+    for (const [name, held] of this.locks) if (held.expiresAt <= now) this.locks.delete(name);
   }
 
   private live(key: string): Entry | undefined {

@@ -40,6 +40,23 @@ describe('MemoryStore', () => {
     expect(ids).toEqual(['1772359200000-0', '1772359200000-1', '1772359200000-2']);
   });
 
+  it('drops expired claims, documents and locks as writes go on, keeping the live ones', async () => {
+    const clock = manualClock();
+    const store = new MemoryStore(clock);
+    await store.put('incident', 'kept', { v: 1 });
+    for (let i = 0; i < 5_000; i++) await store.claim(`event:${i}`, 60);
+    await store.put('posted', 'short', 1, 60);
+    expect(await store.lock('sweep', 60_000)).not.toBeNull();
+    expect(store.size).toBe(5_003);
+    clock.advance(61_000);
+    // A steady trickle of new claims, as a serving process makes: the old ones must not pile up.
+    for (let i = 0; i < 5_000; i++) await store.claim(`next:${i}`, 3_600);
+    expect(store.size).toBeLessThanOrEqual(5_001);
+    expect(await store.get('incident', 'kept')).toEqual({ v: 1 });
+    expect(await store.claim('next:1', 3_600)).toBe(false);
+    expect(await store.claim('event:1', 60)).toBe(true);
+  });
+
   it('refuses values JSON cannot carry', async () => {
     const store = new MemoryStore(manualClock());
     await expect(store.put('incident', 'C1', undefined)).rejects.toThrow(/JSON/);
