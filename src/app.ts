@@ -16,7 +16,7 @@ import { guardUnreadableBodies, installErrorHandler, malformedRequestHandler } f
 import { MeasuredApp } from './slack/measured-app';
 import { AppMetrics } from './slack/metrics';
 import { Poster, SLACK_RETRY_CONFIG } from './slack/poster';
-import { FollowUpQueue, trackPendingAcks } from './slack/middleware/ack-first';
+import { FollowUpQueue, requestBytes, trackPendingAcks } from './slack/middleware/ack-first';
 import { readingFetch } from './slack/reading-fetch';
 import { registerListeners } from './slack/register';
 import { operationalRoutes } from './slack/routes';
@@ -87,6 +87,8 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
       logger: bolt,
       // A payload Bolt cannot route (actions not an array, no user) gets a 400, not a 500.
       processEventErrorHandler: malformedRequestHandler(logger),
+      // The request's bytes wait for the work after the ack, not the parsed body (middleware/ack-first.ts).
+      customPropertiesExtractor: requestBytes,
     });
     // A body Bolt would choke on (payload=null, not JSON) is answered before it reaches Bolt.
     guardUnreadableBodies(http, logger);

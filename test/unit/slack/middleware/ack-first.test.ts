@@ -1,8 +1,8 @@
-import type { AllMiddlewareArgs, AnyMiddlewareArgs, ReceiverEvent } from '@slack/bolt';
+import { HTTPModuleFunctions, type AllMiddlewareArgs, type AnyMiddlewareArgs, type ReceiverEvent } from '@slack/bolt';
 import { silentLogger } from '../../../../src/logging';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ackFirst, FOLLOW_UP, FollowUpQueue, trackPendingAcks } from '../../../../src/slack/middleware/ack-first';
+import { ackFirst, FOLLOW_UP, FollowUpQueue, requestBytes, trackPendingAcks } from '../../../../src/slack/middleware/ack-first';
 
 /**
  * Calls the middleware the way Bolt does: a first pass with the ack, then the second pass `redispatch`
@@ -44,6 +44,18 @@ describe('ackFirst', () => {
   it('acks a button click before its listener runs', async () => {
     const { steps } = await deliver(new FollowUpQueue(), { type: 'block_actions', actions: [{ action_id: 'approve_proposal' }] }, true);
     expect(steps).toEqual(['ack', 'first pass over', 'listener']);
+  });
+
+  it.each([
+    ['a click', 'application/x-www-form-urlencoded', `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', actions: [{ action_id: 'approve_proposal', value: 'P-1:ab' }], message: { blocks: [{ type: 'section' }] } }))}`],
+    ['a slash command', 'application/x-www-form-urlencoded', 'command=%2Ftriage&text=status+now&trigger_id=t1'],
+    ['an event', 'application/json', JSON.stringify({ type: 'event_callback', event_id: 'Ev2', event: { type: 'channel_created', channel: { name: 'inc-é' } } })],
+  ])('over HTTP, gives the second pass of %s the body parsed again from the request bytes', async (_what, contentType, raw) => {
+    const rawBody = Buffer.from(raw, 'utf8');
+    const parsed = HTTPModuleFunctions.parseHTTPRequestBody({ rawBody, headers: { 'content-type': contentType } } as never) as Record<string, unknown>;
+    const { second } = await deliver(new FollowUpQueue(), parsed, true, requestBytes({ rawBody, headers: { 'content-type': contentType } }));
+    expect(second[0]?.body).toEqual(parsed);
+    expect(second[0]?.body).not.toBe(parsed); // the parsed object itself did not wait
   });
 
   it('leaves the ack of an event to Bolt and still runs its listener', async () => {
