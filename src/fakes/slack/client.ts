@@ -1,10 +1,13 @@
-// Plays Slack's side of the Events API, slash commands and interactivity: signed HTTP requests to the app.
+// Plays Slack's side of the Events API, slash commands and interactivity: signed HTTP requests to the
+// app, or the same payloads as Socket Mode envelopes over the fake's WebSocket (`via: 'socket-mode'`).
 import { createHmac, randomBytes } from 'node:crypto';
 import type { SlackFake } from './fake';
 
 export interface SlackClientOptions {
-  /** The app's request URL, e.g. `http://127.0.0.1:3000/slack/events`. */
+  /** The app's request URL, e.g. `http://127.0.0.1:3000/slack/events` (unused over Socket Mode). */
   appUrl: string;
+  /** How requests reach the app: signed HTTP POSTs (default) or envelopes over a Socket Mode connection. */
+  via?: 'http' | 'socket-mode';
   signingSecret: string;
   fake: SlackFake;
   apiAppId?: string;
@@ -68,6 +71,7 @@ export class SlackEventClient {
 
   /** Sends any body with chosen signature/timestamp; the escape hatch for tests of rejection. */
   async raw(r: RawRequest): Promise<SlackHttpResult> {
+    if (this.opts.via === 'socket-mode') return this.overSocket(r);
     const timestamp = r.timestamp ?? this.nowSec();
     const signature = r.signature ?? signSlackRequest(this.opts.signingSecret, timestamp, r.body);
     const started = performance.now();
@@ -87,6 +91,28 @@ export class SlackEventClient {
       // Not JSON (an ack is often an empty body); keep the text.
     }
     return { status: res.status, body, ms: performance.now() - started };
+  }
+
+  /**
+   * The Socket Mode form of a request: an event_callback becomes an `events_api` envelope (Slack's retry
+   * headers its retry_attempt), a form with a `payload` an `interactive` one, any other form (a slash
+   * command) a `slash_commands` one. The result is the ack: status 200, the ack's payload as the body.
+   */
+  private async overSocket(r: RawRequest): Promise<SlackHttpResult> {
+    const { socketMode } = this.opts.fake;
+    if (r.contentType === 'application/json') {
+      const body = JSON.parse(r.body) as { type?: string };
+      if (body.type !== 'event_callback') throw new Error(`Socket Mode carries no ${String(body.type)} requests`);
+      const retry = r.headers?.['X-Slack-Retry-Num'];
+      const ack = await socketMode.send('events_api', body, {
+        ...(retry !== undefined ? { retryAttempt: Number(retry), retryReason: r.headers?.['X-Slack-Retry-Reason'] ?? 'timeout' } : {}),
+      });
+      return { status: 200, body: ack.payload ?? '', ms: ack.ms };
+    }
+    const form = new URLSearchParams(r.body);
+    const payload = form.get('payload');
+    const ack = payload !== null ? await socketMode.send('interactive', JSON.parse(payload)) : await socketMode.send('slash_commands', Object.fromEntries(form));
+    return { status: 200, body: ack.payload ?? '', ms: ack.ms };
   }
 
   /** Sends an Events API `event_callback`; `retryNum` adds Slack's retry headers. */

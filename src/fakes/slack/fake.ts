@@ -1,5 +1,6 @@
 // In-process state of the Slack fake plus the inspection API tests and the demo use.
 import { systemClock, type Clock } from '../../domain/time';
+import { SocketModeServer } from './socket-mode';
 import type {
   ApiCall, ChannelSnapshot, FakeChannel, FakeEphemeral, FakeFile, FakeMessage, FakeReaction, FakeThread, FakeUser, FakeUsergroup,
   ResponseTarget, SlackFault,
@@ -7,6 +8,8 @@ import type {
 
 export interface SlackFakeOptions {
   botToken?: string;
+  /** The app-level token (xapp-) that may open Socket Mode connections. */
+  appToken?: string;
   botUserId?: string;
   botId?: string;
   botName?: string;
@@ -30,6 +33,9 @@ interface PendingFault {
 /** The fake workspace: channels, users, messages, files and every API call made against it. */
 export class SlackFake {
   readonly botToken: string;
+  readonly appToken: string;
+  /** Socket Mode: connections opened with apps.connections.open, and the envelopes sent over them. */
+  readonly socketMode = new SocketModeServer();
   readonly botUserId: string;
   readonly botId: string;
   readonly botName: string;
@@ -54,6 +60,7 @@ export class SlackFake {
 
   constructor(opts: SlackFakeOptions = {}) {
     this.botToken = opts.botToken ?? 'xoxb-fake-bot-token';
+    this.appToken = opts.appToken ?? 'xapp-1-A0FAKEAPP1-fake-app-token';
     this.botUserId = opts.botUserId ?? 'U0BOT00001';
     this.botId = opts.botId ?? 'B0BOT00001';
     this.botName = opts.botName ?? 'incident-scout';

@@ -22,5 +22,12 @@ export async function startSlackFake(opts: SlackFakeOptions & { port?: number } 
   const { port, ...fakeOpts } = opts;
   const fake = new SlackFake(fakeOpts);
   const listening = await serveSlackFake(fake, port ?? 0);
-  return { url: `${listening.origin}/api/`, origin: listening.origin, fake, close: listening.close };
+  return {
+    url: `${listening.origin}/api/`, origin: listening.origin, fake,
+    close: async () => {
+      // Upgraded (Socket Mode) sockets are the server's no longer: close them first or close() waits on them.
+      fake.socketMode.close();
+      await listening.close();
+    },
+  };
 }

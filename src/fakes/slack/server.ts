@@ -1,5 +1,6 @@
 // HTTP face of the Slack fake: /api/<method>, /upload/<fileId> and /response/<id>.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { listen, parseBody, readBody, sendJson, sendText, type Listening } from '../http';
 import { blocksArg, optBool, optStr, type Args } from './args';
 import { SlackApiError, type SlackFake } from './fake';
@@ -9,6 +10,7 @@ import { METHODS } from './methods';
 /** Starts the HTTP server for a fake; sets `fake.origin`. */
 export async function serveSlackFake(fake: SlackFake, port = 0): Promise<Listening> {
   const listening = await listen((req, res) => route(fake, req, res), port);
+  listening.server.on('upgrade', (req: IncomingMessage, socket: Duplex) => fake.socketMode.upgrade(req, socket));
   fake.origin = listening.origin;
   return listening;
 }
@@ -46,7 +48,13 @@ async function apiCall(fake: SlackFake, method: string, req: IncomingMessage, ur
   }
   const token = bearer(req) ?? optStr(args, 'token');
   if (token === undefined) return reply(fake, res, method, args, 200, { ok: false, error: 'not_authed' });
+  // An app-level token opens Socket Mode connections and nothing else; a bot token cannot open them.
+  if (token === fake.appToken) {
+    if (method !== 'apps.connections.open') return reply(fake, res, method, args, 200, { ok: false, error: 'not_allowed_token_type' });
+    return reply(fake, res, method, args, 200, { ok: true, url: fake.socketMode.issueUrl(fake.origin) });
+  }
   if (!fake.tokens.has(token)) return reply(fake, res, method, args, 200, { ok: false, error: 'invalid_auth' });
+  if (method === 'apps.connections.open') return reply(fake, res, method, args, 200, { ok: false, error: 'not_allowed_token_type' });
   const impl = METHODS[method];
   if (!impl) return reply(fake, res, method, args, 200, { ok: false, error: 'unknown_method', req_method: method });
   try {
