@@ -12,7 +12,7 @@ import type { Investigations } from './investigation/port';
 import type { Logger } from './logging';
 import type { Remediation } from './remediation/port';
 import { boltLogger } from './slack/bolt-logger';
-import { guardUnreadableBodies, installErrorHandler, malformedRequestHandler } from './slack/errors';
+import { guardUnreadableBodies, installErrorHandler, malformedEnvelopeHandler, malformedRequestHandler } from './slack/errors';
 import { MeasuredApp } from './slack/measured-app';
 import { AppMetrics } from './slack/metrics';
 import { Poster, SLACK_RETRY_CONFIG } from './slack/poster';
@@ -91,7 +91,11 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
   let receiver: Receiver;
   if (slack.appToken) {
     // Socket Mode: Slack pushes over a WebSocket; only /healthz and /metrics need an HTTP port (PORT).
-    const socket = new SocketModeReceiver({ appToken: slack.appToken, logger: bolt, customRoutes: routes, installerOptions: { port: slack.port } });
+    const socket = new SocketModeReceiver({
+      appToken: slack.appToken, logger: bolt, customRoutes: routes, installerOptions: { port: slack.port },
+      // A payload Bolt cannot route is acked, so Slack does not redeliver it (HTTP answers it 400).
+      processEventErrorHandler: malformedEnvelopeHandler(logger),
+    });
     sendConnectionsOpenTo(socket, slack.apiUrl, slack.appToken, bolt);
     receiver = socket;
   } else {

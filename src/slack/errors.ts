@@ -3,8 +3,8 @@
 // user can quote, and shown only as that reference.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { App, ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
-import { HTTPModuleFunctions } from '@slack/bolt';
+import type { App, ReceiverProcessEventErrorHandlerArgs, SocketModeReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
+import { defaultProcessEventErrorHandler, HTTPModuleFunctions } from '@slack/bolt';
 import { isScoutError } from '../domain/errors';
 import type { Logger } from '../logging';
 
@@ -46,6 +46,21 @@ export function malformedRequestHandler(logger: Logger): (args: ReceiverProcessE
       return true;
     }
     return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+  };
+}
+
+/**
+ * SocketModeReceiver `processEventErrorHandler`: the same unreadable payloads over Socket Mode are
+ * acked (true), so Slack does not redeliver what can never be read; the HTTP receiver answers them 400.
+ * Everything else keeps Bolt's default handling.
+ */
+export function malformedEnvelopeHandler(logger: Logger): (args: SocketModeReceiverProcessEventErrorHandlerArgs) => Promise<boolean> {
+  return async (args) => {
+    if (args.error instanceof TypeError) {
+      logger.warn({ error: args.error.message }, 'malformed Socket Mode envelope acked and dropped');
+      return true;
+    }
+    return defaultProcessEventErrorHandler(args);
   };
 }
 

@@ -87,6 +87,46 @@ describe('Socket Mode', () => {
     expect(fake.socketMode.strayMessages).toEqual([]);
   });
 
+  it('acks every malformed command and click, answers where it can, and keeps serving', async () => {
+    const { fake } = app.slack;
+    const { channelId } = await socket.openIncidentChannel('inc-socket-malformed', 'U0ONCALL01');
+    const clickOf = (mutate: (p: Record<string, unknown>) => void): { payload: Record<string, unknown>; responseUrl: string } => {
+      const responseUrl = fake.createResponseUrl({ channel: channelId, user: 'U0GUEST04' });
+      const payload: Record<string, unknown> = {
+        type: 'block_actions', api_app_id: 'A0FAKEAPP1', trigger_id: '1.2', user: { id: 'U0GUEST04', username: 'gus' }, team: { id: fake.teamId },
+        channel: { id: channelId, name: 'inc-socket-malformed' }, container: { type: 'message', message_ts: '1.000001', channel_id: channelId },
+        response_url: responseUrl, actions: [{ type: 'button', action_id: 'approve_proposal', block_id: 'b1', value: 'P-1:abc', action_ts: fake.nextTs() }],
+      };
+      mutate(payload);
+      return { payload, responseUrl };
+    };
+    const clicks = [
+      clickOf((p) => void (p.actions = { action_id: 'approve_proposal' })),
+      clickOf((p) => void (p.actions = [])),
+      clickOf((p) => void (p.actions = [null])),
+      clickOf((p) => void ((p.actions as Record<string, unknown>[])[0]!.value = { nested: true })),
+      clickOf((p) => void delete p.user),
+      clickOf((p) => void (p.user = 'U0GUEST04')),
+      clickOf((p) => void (delete p.channel, delete p.container)),
+    ];
+    const commands = [
+      { command: '/triage', text: 'status', channel_id: channelId, response_url: fake.createResponseUrl({ channel: channelId, user: 'U0GUEST04' }) },
+      { command: '/triage', text: 42, user_id: 'U0GUEST04', channel_id: channelId, response_url: fake.createResponseUrl({ channel: channelId, user: 'U0GUEST04' }) },
+      { command: '/triage', text: 'help', user_id: 'U0GUEST04', channel_id: channelId },
+    ];
+    const acks = await Promise.all([
+      ...clicks.map((c) => fake.socketMode.send('interactive', c.payload)),
+      ...commands.map((c) => fake.socketMode.send('slash_commands', c)),
+    ]);
+    expect(acks.every((a) => a.ms < 3_000)).toBe(true);
+    // Where a response_url came with it, whatever answer arrives is a clear one, never an internal error.
+    await new Promise((r) => setTimeout(r, 500));
+    const answers = fake.ephemeralLog.filter((e) => e.channel === channelId && e.user === 'U0GUEST04').map((e) => e.text);
+    expect(answers.filter((t) => /Something went wrong/.test(t))).toEqual([]);
+    const r = await socket.sendCommand({ user_id: 'U0GUEST04', channel_id: channelId, text: 'help' });
+    expect(r.status).toBe(200);
+  });
+
   it('reconnects when Slack asks it to (a disconnect message) and keeps acking', async () => {
     const { fake } = app.slack;
     const opened = fake.calls('apps.connections.open').length;
