@@ -54,10 +54,11 @@ requests on the connections it already had between two accepts. The first reques
 waited up to 400 ms before the app saw it. Fifty first requests are 2.5% of a 2,000-request run, so that
 wait alone set the run's p99, for whichever app it happened to. It is the same Node server in both apps,
 and a client that keeps its connections does not pay it per request; the figure compares what each app
-does with a request, so the connections are now established before the clock starts. Since then, in
-probes of 8 runs per app and kind, the p99 ratios were 0.95 (command) and 0.73 (click) on a quiet machine
-(no run's p99 above 31 ms), 1.07 and 0.98 with another process keeping one core busy, and 0.69 and 0.95
-with both cores busy.
+does with a request, so the connections are now established before the clock starts. Since then, eight
+full \`npm run bench\` runs (10:09-11:05 UTC the same day, this report's included) gave p99 ratios of
+0.84-1.06 for the command and 0.75-1.06 for the click; in probes of 8 runs per app and kind
+they were 0.95 and 0.73 on a quiet machine (no run's p99 above 31 ms), 1.07 and 0.98 with another process
+keeping one core busy, and 0.69 and 0.95 with both cores busy.
 
 The cost moves from the ack to the answer: under a burst the ephemeral answers arrive after the acks (the
 "answers" column: how many had arrived when the last ack did, and when the last one did, from the first
