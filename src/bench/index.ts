@@ -17,7 +17,7 @@ const NOTES = `## What the ack figures mean, and what changed
 
 At 50 requests in flight the app process is saturated, so an ack waits for whatever else its process
 does first. A bare Bolt app does nothing after its ack; ours then checks the dedupe claim, reads the
-store, renders, checks the approval policy, writes the audit trail and answers through response_url: 3-5x
+store, renders, checks the approval policy, writes the audit trail and answers through response_url: about 5x
 the CPU of a bare ack (the CPU/request column below). The ack figure measures whether that work stays out
 of the way of the acks.
 
