@@ -60,6 +60,9 @@ export function createSlackClient(config: Readonly<Config>, logger: Logger, retr
   return new webApi.WebClient(config.slack.botToken, { ...slackClientOptions(config, retryConfig), logger: boltLogger(logger) });
 }
 
+/** Where Slack sends events, commands and clicks in HTTP mode (the manifest's request URLs). */
+const EVENTS_ENDPOINTS = ['/slack/events'] as const;
+
 /**
  * Bolt's SocketModeReceiver builds its SocketModeClient without Web API options, so the client's
  * apps.connections.open went to slack.com whatever SLACK_API_URL said (GovSlack, a proxy, the local
@@ -101,7 +104,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
   } else {
     const http = new HTTPReceiver({
       signingSecret: slack.signingSecret as string,
-      endpoints: '/slack/events',
+      endpoints: [...EVENTS_ENDPOINTS],
       customRoutes: routes,
       processBeforeResponse: false,
       logger: bolt,
@@ -111,7 +114,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
       customPropertiesExtractor: requestBytes,
     });
     // A body Bolt would choke on (payload=null, not JSON) is answered before it reaches Bolt.
-    guardUnreadableBodies(http, logger);
+    guardUnreadableBodies(http, logger, EVENTS_ENDPOINTS);
     // Outermost: a request counts as waiting for its ack from its first byte (see middleware/ack-first.ts).
     trackPendingAcks(http, followUps);
     receiver = http;

@@ -73,10 +73,13 @@ const BODY_LIMIT = 4 * 1024 * 1024;
  * request never gets an answer and the rejection is unhandled. Such bodies get a 400 here; every other
  * body is handed to Bolt already buffered (Bolt reuses `rawBody` instead of reading the stream again).
  */
-export function guardUnreadableBodies(receiver: { requestListener: RequestListener }, logger: Logger): void {
+export function guardUnreadableBodies(receiver: { requestListener: RequestListener }, logger: Logger, endpoints: readonly string[]): void {
   const inner = receiver.requestListener;
   receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'POST') {
+    // Anything but a POST to an events endpoint goes to the receiver as it came, synchronously: for a path
+    // it does not serve the receiver throws, and only its own caller turns that into a 404. Thrown from
+    // the `end` listener below, the same error would be uncaught and stop the process.
+    if (req.method !== 'POST' || !endpoints.includes(pathOf(req.url))) {
       inner(req, res);
       return;
     }
@@ -97,9 +100,20 @@ export function guardUnreadableBodies(receiver: { requestListener: RequestListen
         return;
       }
       if (size <= BODY_LIMIT) Object.assign(req, { rawBody: raw });
-      inner(req, res);
+      try {
+        inner(req, res);
+      } catch (err) {
+        // Not expected for an events endpoint; answered rather than left to crash the process.
+        logger.error({ err }, 'the HTTP receiver threw for a request to its events endpoint');
+        if (!res.headersSent) res.writeHead(500).end();
+      }
     });
   };
+}
+
+function pathOf(url: string | undefined): string {
+  const q = (url ?? '/').indexOf('?');
+  return q < 0 ? (url ?? '/') : (url ?? '/').slice(0, q);
 }
 
 /** False when the body (or its form `payload`) is valid JSON but not an object; bodies Bolt rejects itself pass. */

@@ -237,6 +237,14 @@ describe('operational routes', () => {
     expect(await res.json()).toMatchObject({ ok: true, store: { kind: 'memory', ok: true } });
   });
 
+  it('answers 404 to a POST anywhere but the events endpoint, with or without a body, and stays up', async () => {
+    for (const [path, body] of [['/healthz', 'x=1'], ['/metrics', ''], ['/nowhere', '{"type":"event_callback"}'], ['/slack/events/extra', 'payload=%7B%7D']] as const) {
+      const res = await fetch(`${t.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      expect([path, res.status]).toEqual([path, 404]);
+    }
+    expect((await fetch(`${t.origin}/healthz`)).status).toBe(200);
+  });
+
   it('exposes request counts and ack latency in Prometheus text', async () => {
     const res = await fetch(`${t.origin}/metrics`);
     expect(res.status).toBe(200);
