@@ -4,7 +4,7 @@ import { HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from '@slack/
 import type { RetryOptions, WebClient, WebClientOptions } from '@slack/web-api';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { DEFAULT_SLACK_API_URL, type Config } from './config';
+import type { Config } from './config';
 import { ConfigError } from './domain/errors';
 import { systemClock, type Clock } from './domain/time';
 import { IncidentService } from './incidents/service';
@@ -63,20 +63,6 @@ export function createSlackClient(config: Readonly<Config>, logger: Logger, retr
 /** Where Slack sends events, commands and clicks in HTTP mode (the manifest's request URLs). */
 const EVENTS_ENDPOINTS = ['/slack/events'] as const;
 
-/**
- * Bolt's SocketModeReceiver builds its SocketModeClient without Web API options, so the client's
- * apps.connections.open went to slack.com whatever SLACK_API_URL said (GovSlack, a proxy, the local
- * fake). The client keeps that WebClient in a TypeScript-private field; this replaces it with one made
- * as the client makes it (app token, its fast reconnect retries) plus the URL. When Bolt moves the
- * field this throws at startup, and test/e2e/socket-mode.test.ts fails, rather than connecting elsewhere.
- */
-function sendConnectionsOpenTo(receiver: SocketModeReceiver, apiUrl: string, appToken: string, logger: ReturnType<typeof boltLogger>): void {
-  if (apiUrl === DEFAULT_SLACK_API_URL) return;
-  const client = receiver.client as unknown as Record<string, unknown>;
-  if (!(client.webClient instanceof webApi.WebClient)) throw new Error('@slack/socket-mode no longer keeps its WebClient in `webClient`; SLACK_API_URL cannot apply to Socket Mode');
-  client.webClient = new webApi.WebClient('', { logger, headers: { Authorization: `Bearer ${appToken}` }, retryConfig: { retries: 100, factor: 1.3 }, slackApiUrl: apiUrl });
-}
-
 /** Builds the Bolt app (HTTP receiver, or Socket Mode when SLACK_APP_TOKEN is set) and its listeners. */
 export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
   const { slack } = config;
@@ -94,13 +80,14 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
   let receiver: Receiver;
   if (slack.appToken) {
     // Socket Mode: Slack pushes over a WebSocket; only /healthz and /metrics need an HTTP port (PORT).
-    const socket = new SocketModeReceiver({
-      appToken: slack.appToken, logger: bolt, customRoutes: routes, installerOptions: { port: slack.port },
+    receiver = new SocketModeReceiver({
+      appToken: slack.appToken, logger: bolt, customRoutes: routes,
+      // clientOptions reach the Socket Mode client's own Web API client: apps.connections.open goes to
+      // SLACK_API_URL (GovSlack, a proxy, the local fake) like every other call.
+      installerOptions: { port: slack.port, clientOptions: { slackApiUrl: slack.apiUrl } },
       // A payload Bolt cannot route is acked, so Slack does not redeliver it (HTTP answers it 400).
       processEventErrorHandler: malformedEnvelopeHandler(logger),
     });
-    sendConnectionsOpenTo(socket, slack.apiUrl, slack.appToken, bolt);
-    receiver = socket;
   } else {
     const http = new HTTPReceiver({
       signingSecret: slack.signingSecret as string,

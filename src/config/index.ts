@@ -6,9 +6,6 @@ import { formatIssues, parseYamlWith } from './format';
 import { parseScouts, type ScoutManifest } from './scouts';
 import { parseActions, type ActionSpec } from './actions';
 
-/** Slack's Web API, when neither SLACK_API_URL nor the config file names another. */
-export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
-
 export type { ScoutManifest, ScoutBudget } from './scouts';
 export type { ActionSpec, ActionParamSpec, ActionRun } from './actions';
 
@@ -193,7 +190,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       ...opt('botToken', e.SLACK_BOT_TOKEN),
       ...opt('signingSecret', e.SLACK_SIGNING_SECRET),
       ...opt('appToken', e.SLACK_APP_TOKEN),
-      apiUrl: withSlash(e.SLACK_API_URL ?? file.slack?.api_url ?? DEFAULT_SLACK_API_URL),
+      apiUrl: withSlash(e.SLACK_API_URL ?? file.slack?.api_url ?? 'https://slack.com/api/'),
       port: e.PORT ?? file.slack?.port ?? 3000,
     },
     redis: { ...opt('url', e.REDIS_URL), prefix: e.REDIS_PREFIX ?? file.redis?.prefix ?? 'scout:' },

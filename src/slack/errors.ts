@@ -40,7 +40,7 @@ export function installErrorHandler(app: App, logger: Logger): void {
 export function malformedRequestHandler(logger: Logger): (args: ReceiverProcessEventErrorHandlerArgs) => Promise<boolean> {
   return async (args) => {
     if (args.error instanceof TypeError && !args.response.headersSent) {
-      logger.warn({ error: args.error.message }, 'malformed Slack request refused with 400');
+      logger.warn({ err: args.error }, 'malformed Slack request refused with 400');
       args.response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
       args.response.end('malformed request\n');
       return true;
@@ -52,12 +52,15 @@ export function malformedRequestHandler(logger: Logger): (args: ReceiverProcessE
 /**
  * SocketModeReceiver `processEventErrorHandler`: the same unreadable payloads over Socket Mode are
  * acked (true), so Slack does not redeliver what can never be read; the HTTP receiver answers them 400.
- * Everything else keeps Bolt's default handling.
+ * What reaches this handler is what threw outside Bolt's own try around middleware and listeners
+ * (errors in our listeners go to app.error instead): Bolt reading a payload of the wrong shape, or a
+ * bug before that. Any TypeError is acked, so the error is logged whole, stack included, in case it
+ * was a bug. Everything else keeps Bolt's default handling.
  */
 export function malformedEnvelopeHandler(logger: Logger): (args: SocketModeReceiverProcessEventErrorHandlerArgs) => Promise<boolean> {
   return async (args) => {
     if (args.error instanceof TypeError) {
-      logger.warn({ error: args.error.message }, 'malformed Socket Mode envelope acked and dropped');
+      logger.warn({ err: args.error, type: args.event.body?.type }, 'Socket Mode envelope Bolt could not read: acked and dropped');
       return true;
     }
     return defaultProcessEventErrorHandler(args);

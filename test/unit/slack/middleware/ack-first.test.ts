@@ -70,6 +70,16 @@ async function turns(n: number): Promise<void> {
 }
 
 describe('FollowUpQueue', () => {
+  it('rejects with what a work function threw before returning its promise, and keeps running the rest', async () => {
+    const q = new FollowUpQueue({ maxRunning: 1 });
+    const thrown = q.run((): Promise<void> => {
+      throw new Error('broken before any await');
+    });
+    const next = q.run(async () => 'next ran');
+    await expect(thrown).rejects.toThrow('broken before any await');
+    await expect(next).resolves.toBe('next ran');
+  });
+
   it('runs follow-ups at once, in the order the requests arrived, when no ack is waiting', async () => {
     const q = new FollowUpQueue();
     const order: number[] = [];
