@@ -156,8 +156,13 @@ export interface Proposal {
   createdAt: string;
   expiresAt: string;
   decidedBy?: Approval;
-  /** When it moved to `running` (ISO): how long an unfinished run has been going, for the sweep. */
+  /** When it moved to `running` (ISO). */
   runningSince?: string;
+  /**
+   * After this (ISO) the sweep treats an unfinished run as abandoned: set by the process that runs it,
+   * from its own action spec, so a replica with a different catalog cannot settle it early.
+   */
+  settleAfter?: string;
   statusNote?: string;
   result?: ExecutionResult;
   threadTs?: string;
@@ -169,6 +174,8 @@ export type RenderedAction =
   | { kind: 'http'; method: string; url: string; headers: Record<string, string>; body: unknown };
 
 export interface ExecutionResult {
+  /** Set by the sweep when the process running it stopped: the outcome is unknown. */
+  interrupted?: true;
   ok: boolean;
   exitCode: number | null;
   output: string;

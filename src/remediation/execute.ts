@@ -5,7 +5,7 @@ import type { AuditRecord, ExecutionResult, Proposal, RenderedAction } from '../
 import type { Store } from '../store/port';
 import { renderPrecondition } from './catalog';
 import type { Executor } from './executor';
-import { finish, startRunning, voidIt } from './transitions';
+import { finish, startRunning, stepLimits, voidIt } from './transitions';
 
 export interface RunDeps {
   store: Store;
@@ -43,14 +43,17 @@ export async function runApproved(deps: RunDeps, key: string, action: ActionSpec
     }
   }
   // The sweep may have settled it meanwhile (settleInterrupted): then it is not `approved` and does not run.
-  const started = await deps.store.update<Proposal>('proposal', key, (cur) => startRunning(cur, deps.now()));
+  const started = await deps.store.update<Proposal>('proposal', key, (cur) => startRunning(cur, deps.now(), stepLimits(action)));
   if (!started.changed || !started.value) return started.value ?? approved;
+  // What started and when, before it runs: if this process dies mid-run, the trail still says what may have happened.
+  await deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'start', actionId: approved.actionId, ...what(approved.rendered) } });
   await deps.show(started.value, 'update');
 
   const result = await safeRun(deps, approved.rendered, action.run);
   await deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'run', actionId: approved.actionId, ...resultDetail(approved.rendered, result) } });
   const done = await deps.store.update<Proposal>('proposal', key, (cur) => finish(cur, result));
-  const final = done.value ?? { ...started.value, status: result.ok ? 'succeeded' : 'failed', result };
+  // Unchanged only if it is no longer ours to finish; show the result we recorded anyway.
+  const final = done.changed && done.value ? done.value : { ...started.value, status: result.ok ? ('succeeded' as const) : ('failed' as const), result };
   await deps.show(final, 'update');
   await deps.show(final, 'outcome');
   return final;
@@ -65,9 +68,12 @@ async function safeRun(deps: RunDeps, rendered: RenderedAction, spec: ActionSpec
   }
 }
 
+function what(rendered: RenderedAction): Record<string, unknown> {
+  return rendered.kind === 'command' ? { argv: rendered.argv } : { method: rendered.method, url: rendered.url };
+}
+
 function resultDetail(rendered: RenderedAction, r: ExecutionResult): Record<string, unknown> {
-  const what = rendered.kind === 'command' ? { argv: rendered.argv } : { method: rendered.method, url: rendered.url };
-  return { ...what, ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, output: r.output.slice(0, 2000), ...(r.error ? { error: r.error } : {}) };
+  return { ...what(rendered), ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, output: r.output.slice(0, 2000), ...(r.error ? { error: r.error } : {}) };
 }
 
 function firstLine(s: string): string {

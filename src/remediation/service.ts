@@ -14,7 +14,7 @@ import type { Executor } from './executor';
 import type { Directory, ProposalView, RemediationNotifier } from './notifier';
 import type { Actor, Remediation } from './port';
 import { createProposal, draftsFromSynthesis, integrityProblem, newProposalId, proposalKey, type ProposalDraft } from './proposals';
-import { decide, expireIfDue, settleInterrupted, type DecisionOutcome, type StepLimits } from './transitions';
+import { decide, expireIfDue, settleInterrupted, stepLimits, type DecisionOutcome, type StepLimits } from './transitions';
 
 export interface RemediationDeps {
   config: Pick<Config, 'actions'>;
@@ -49,8 +49,6 @@ export interface RemediationService extends Remediation {
   listProposals(incidentId: string): Promise<Proposal[]>;
 }
 
-/** See stepLimits: five minutes beyond an action's own timeouts before the sweep settles it. */
-const STEP_GRACE_S = 300;
 const VALUE = /^(P-[a-z0-9]{4,32}):([a-f0-9]{64})$/;
 const UNCONFIRMED = 'I could not confirm with Slack who you are, so I cannot accept this decision. Nothing was run; try again in a moment.';
 const UNCONFIRMED_PROPOSAL = 'I could not confirm with Slack who you are, so I cannot accept this proposal; try again in a moment.';
@@ -192,17 +190,8 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
     return { named: false, unchecked };
   };
 
-  /**
-   * How long a live process may take from approval to running, and from running to a result, for this
-   * proposal's action. The grace covers a slow store or Slack between the steps and clocks that differ
-   * between processes; an action no longer in the catalog gets the longest timeouts the catalog allows.
-   */
-  const stepLimits = (p: Proposal | null): StepLimits => {
-    const action = p && catalog.has(p.actionId) ? catalog.get(p.actionId) : undefined;
-    const timeoutS = (run: ActionSpec['run'] | undefined, fallback: number): number => (run ? ('command' in run ? run.timeout_seconds : run.http.timeout_seconds) : fallback);
-    const pre = action ? (action.precondition ? timeoutS(action.precondition, 0) : 0) : 3600;
-    return { approvedMs: (pre + STEP_GRACE_S) * 1000, runningMs: (timeoutS(action?.run, 3600) + STEP_GRACE_S) * 1000 };
-  };
+  /** This proposal's step limits, from its action in this replica's catalog (see transitions.ts stepLimits). */
+  const limitsOf = (p: Proposal | null): StepLimits => stepLimits(p && catalog.has(p.actionId) ? catalog.get(p.actionId) : undefined);
 
   const decideOn = async (verb: 'approve' | 'reject', req: { actor: Actor; value: string; channelId: string }): Promise<Proposal> => {
     const name = await deps.directory.userName(req.actor.userId).catch(() => req.actor.userId);
@@ -305,7 +294,7 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
     async sweep(now = clock.now()) {
       let count = 0;
       for (const key of await deps.store.list('proposal', '')) {
-        const { value, changed } = await deps.store.update<Proposal>('proposal', key, (cur) => expireIfDue(cur, now) ?? settleInterrupted(cur, now, stepLimits(cur)));
+        const { value, changed } = await deps.store.update<Proposal>('proposal', key, (cur) => expireIfDue(cur, now) ?? settleInterrupted(cur, now, limitsOf(cur)));
         if (!changed || !value) continue;
         count++;
         const base = { incidentId: value.incidentId, actor: 'system', ...(value.investigationId !== undefined ? { investigationId: value.investigationId } : {}) };
@@ -315,7 +304,10 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
           continue;
         }
         log.warn({ proposalId: value.id, status: value.status }, 'settled a proposal that a stopped process left unfinished');
-        await audit({ ...base, kind: 'decision', detail: { proposalId: value.id, decision: value.status === 'voided' ? 'voided' : 'interrupted', reason: value.statusNote ?? value.result?.error } });
+        await audit({
+          ...base, kind: 'decision',
+          detail: { proposalId: value.id, actionId: value.actionId, decision: value.status === 'voided' ? 'voided' : 'interrupted', reason: value.statusNote ?? value.result?.error },
+        });
         await show(value, 'update');
         await show(value, 'outcome');
       }

@@ -1,6 +1,7 @@
 // Pure state transitions of a proposal, run inside store.update so each is one atomic step.
 // `pending → approved → running → succeeded/failed`, or `rejected / expired / voided`; the sweep settles
 // what a stopped process left `approved` or `running` (settleInterrupted).
+import type { ActionRun, ActionSpec } from '../config/actions';
 import type { Approval, ExecutionResult, Proposal } from '../domain/types';
 
 export type DecisionOutcome =
@@ -48,9 +49,10 @@ export function decide(current: Proposal | null, input: DecisionInput): { next: 
   return { next: { ...current, approvals, status: 'approved', decidedBy: input.approval }, outcome: { kind: 'approved' } };
 }
 
-/** approved → running, only for the caller that approved it (at most one execution). */
-export function startRunning(current: Proposal | null, now: Date): Proposal | undefined {
-  return current?.status === 'approved' ? { ...current, status: 'running', runningSince: now.toISOString() } : undefined;
+/** approved → running, only for the caller that approved it (at most one execution); `limits` from its own action spec. */
+export function startRunning(current: Proposal | null, now: Date, limits: StepLimits): Proposal | undefined {
+  if (current?.status !== 'approved') return undefined;
+  return { ...current, status: 'running', runningSince: now.toISOString(), settleAfter: new Date(now.getTime() + limits.runningMs).toISOString() };
 }
 
 /** approved → voided when the precondition failed right before execution. */
@@ -58,10 +60,16 @@ export function voidIt(current: Proposal | null, note: string): Proposal | undef
   return current?.status === 'approved' ? { ...current, status: 'voided', statusNote: note } : undefined;
 }
 
-/** running → succeeded / failed with the recorded result. */
+/**
+ * running → succeeded / failed with the recorded result. A run the sweep had already marked interrupted
+ * (its process looked gone) gets its real result after all, and a note saying so.
+ */
 export function finish(current: Proposal | null, result: ExecutionResult): Proposal | undefined {
-  if (current?.status !== 'running') return undefined;
-  return { ...current, status: result.ok ? 'succeeded' : 'failed', result };
+  if (current?.status === 'running') return { ...current, status: result.ok ? 'succeeded' : 'failed', result };
+  if (current?.status === 'failed' && current.result?.interrupted) {
+    return { ...current, status: result.ok ? 'succeeded' : 'failed', result, statusNote: 'its result came after it had been marked interrupted' };
+  }
+  return undefined;
 }
 
 /** pending → expired once its time has passed (the sweep). */
@@ -76,6 +84,16 @@ export interface StepLimits {
   approvedMs: number;
   /** running → finished: the run's timeout plus the grace. */
   runningMs: number;
+}
+
+/** Five minutes beyond an action's own timeouts: a slow store or Slack between steps, clocks that differ. */
+export const STEP_GRACE_S = 300;
+
+/** The limits for an action; without one (no longer in the catalog), the longest timeouts the catalog allows. */
+export function stepLimits(action: Pick<ActionSpec, 'run' | 'precondition'> | undefined): StepLimits {
+  const timeoutS = (run: ActionRun): number => ('command' in run ? run.timeout_seconds : run.http.timeout_seconds);
+  const pre = action ? (action.precondition ? timeoutS(action.precondition) : 0) : 3600;
+  return { approvedMs: (pre + STEP_GRACE_S) * 1000, runningMs: ((action ? timeoutS(action.run) : 3600) + STEP_GRACE_S) * 1000 };
 }
 
 export const INTERRUPTED_BEFORE_RUN = 'the process handling it stopped after the approval and before it ran; nothing was run. Propose it again if it is still needed';
@@ -97,11 +115,11 @@ export function settleInterrupted(current: Proposal | null, now: Date, limits: S
     return { ...current, status: 'voided', statusNote: INTERRUPTED_BEFORE_RUN };
   }
   if (current?.status === 'running') {
-    // Written before runningSince existed: the approval time is earlier, so this errs towards settling sooner.
+    // The runner's own deadline; without one (written before it existed), from the approval time.
     const since = Date.parse(current.runningSince ?? current.decidedBy?.at ?? current.createdAt);
-    const elapsed = now.getTime() - since;
-    if (elapsed < limits.runningMs) return undefined;
-    return { ...current, status: 'failed', result: { ok: false, exitCode: null, output: '', durationMs: elapsed, error: INTERRUPTED_RUN } };
+    const deadline = current.settleAfter ? Date.parse(current.settleAfter) : since + limits.runningMs;
+    if (now.getTime() < deadline) return undefined;
+    return { ...current, status: 'failed', result: { interrupted: true, ok: false, exitCode: null, output: '', durationMs: now.getTime() - since, error: INTERRUPTED_RUN } };
   }
   return undefined;
 }

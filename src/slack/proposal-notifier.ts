@@ -37,7 +37,8 @@ export function createProposalNotifier(poster: ProposalPoster): RemediationNotif
         text: msg.text,
         blocks: msg.blocks,
         metadata: msg.metadata,
-        key: `proposal-outcome:${p.incidentId}:${p.id}:${p.status}`,
+        // An interrupted outcome has a key of its own, so the real result that may still come is posted too.
+        key: `proposal-outcome:${p.incidentId}:${p.id}:${p.status}${p.result?.interrupted ? ':interrupted' : ''}`,
       });
     },
     async uploadText(req) {

@@ -70,7 +70,9 @@ describe('approving a proposal', () => {
     expect(records).toContainEqual(
       expect.objectContaining({ kind: 'decision', actor: PEOPLE.lead.id, actorName: 'Lea Marin', detail: expect.objectContaining({ proposalId: id, decision: 'approved' }) }),
     );
-    const runs = records.filter((r) => r.kind === 'execution' && r.detail.proposalId === id);
+    // What started (before it ran), then its result: one run.
+    expect(records.filter((r) => r.kind === 'execution' && r.detail.proposalId === id).map((r) => r.detail.phase)).toEqual(['start', 'run']);
+    const runs = records.filter((r) => r.kind === 'execution' && r.detail.proposalId === id && r.detail.phase === 'run');
     expect(runs).toHaveLength(1);
     expect(runs[0]?.detail).toMatchObject({ phase: 'run', ok: true, exitCode: 0, actionId: 'touch-marker' });
     expect((runs[0]?.detail.argv as string[]).at(-1)).toBe('alpha');

@@ -62,7 +62,8 @@ export function renderProposalOutcome(p: Proposal, action: ActionSpec): Proposal
   const blocks: KnownBlock[] = [section(head)];
   if (p.result) {
     const what = p.result.exitCode !== null ? `exit code ${p.result.exitCode}` : p.result.error ?? (p.result.ok ? 'ok' : 'failed');
-    blocks.push(context([`${what} · ${(p.result.durationMs / 1000).toFixed(1)}s`]));
+    blocks.push(context([p.result.interrupted ? 'outcome unknown' : `${what} · ${(p.result.durationMs / 1000).toFixed(1)}s`]));
+    if (p.statusNote && (p.status === 'succeeded' || p.status === 'failed')) blocks.push(context([esc(p.statusNote)]));
     if (p.result.output) blocks.push(section(codeBlock(p.result.output)));
   }
   return { text: plainStatus(`${action.title} (${p.id}): ${statusLine(p)}`), blocks, metadata: proposalMetadata(p) };
@@ -88,6 +89,8 @@ export function statusLine(p: Proposal): string {
     case 'succeeded':
       return `:large_green_circle: Succeeded in ${secs(p.result?.durationMs)} (approved by ${names(p.approvals)})`;
     case 'failed':
+      // Interrupted: how long until the sweep noticed is not how long anything ran, so no duration.
+      if (p.result?.interrupted) return `:red_circle: Failed (${failure(p)}) (approved by ${names(p.approvals)})`;
       return `:red_circle: Failed (${failure(p)}) after ${secs(p.result?.durationMs)} (approved by ${names(p.approvals)})`;
     case 'rejected':
       return `:no_entry_sign: Rejected by ${by ? `@${esc(by.name)}` : 'someone'} at ${hhmm(by?.at ?? p.createdAt)}`;

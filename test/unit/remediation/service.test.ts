@@ -11,11 +11,12 @@ import { catalogFrom, RecordingNotifier, testDirectory, TEST_ACTIONS } from './f
 class RecordingExecutor implements Executor {
   runs: RenderedAction[] = [];
   answer: (r: RenderedAction) => ExecutionResult = () => ({ ok: true, exitCode: 0, output: 'deployment.apps/checkout rolled back', durationMs: 1200 });
-  /** When set, each run waits for it before answering. */
+  /** When set, each run that `gated` selects (all by default) waits for it before answering. */
   gate: Promise<void> | undefined;
+  gated: (r: RenderedAction) => boolean = () => true;
   async run(rendered: RenderedAction): Promise<ExecutionResult> {
     this.runs.push(rendered);
-    await this.gate;
+    if (this.gated(rendered)) await this.gate;
     return this.answer(rendered);
   }
 }
@@ -256,6 +257,41 @@ describe('a process that stopped mid-way', () => {
     expect(notifier.outcomes.join('\n')).toContain('Check before proposing it again');
     expect(await denied(approve(p, 'U0ONCALL'))).toContain('already failed');
     expect(executor.runs).toHaveLength(0);
+  });
+
+  it("settles a run by its runner's own deadline, not by this replica's catalog", async () => {
+    const p = await propose();
+    await leaveAs(p, 'running');
+    await store.update<Proposal>('proposal', proposalKey(CH, p.id), (cur) => (cur ? { ...cur, settleAfter: new Date(now.getTime() + 20 * MIN).toISOString() } : undefined));
+    now = new Date(now.getTime() + 19 * MIN);
+    expect(await svc.sweep()).toBe(0);
+    now = new Date(now.getTime() + 1 * MIN);
+    expect(await svc.sweep()).toBe(1);
+    expect((await stored(p))?.result?.interrupted).toBe(true);
+  });
+
+  it('gives a run that reports after the sweep gave up on it its real result, and tells the thread', async () => {
+    const p = await propose();
+    let release = (): void => undefined;
+    executor.gate = new Promise((r) => (release = r));
+    executor.gated = (r) => r.kind === 'command' && r.argv.includes('undo'); // the run, not the precondition
+    const approving = approve(p, 'U0LEAD');
+    await new Promise((r) => setTimeout(r, 10));
+    expect((await stored(p))?.status).toBe('running');
+    now = new Date(now.getTime() + 7 * MIN);
+    expect(await svc.sweep()).toBe(1);
+    expect(notifier.card(p.messageTs)?.text).toContain('may or may not have taken effect');
+    expect(notifier.card(p.messageTs)?.text).not.toMatch(/after \d/); // no made-up duration
+    release();
+    const done = await approving;
+    expect(done.status).toBe('succeeded');
+    expect(done.statusNote).toBe('its result came after it had been marked interrupted');
+    expect(notifier.card(p.messageTs)?.text).toContain('Succeeded in 1.2s');
+    expect(notifier.outcomes).toHaveLength(2);
+    expect(notifier.outcomes[1]).toContain('Succeeded');
+    const trail = await store.readAudit(CH);
+    expect(trail.filter((r) => r.kind === 'execution').map((r) => r.detail.phase)).toEqual(['precondition', 'start', 'run']);
+    expect(trail.filter((r) => r.kind === 'decision').map((r) => r.detail.decision)).toEqual(['approved', 'interrupted']);
   });
 
   it('does not run an approval that the sweep settled while its precondition was still going', async () => {
