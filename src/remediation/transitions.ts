@@ -103,10 +103,12 @@ export const INTERRUPTED_RUN =
 /**
  * The sweep's answer to a process that died mid-way (a crash, a kill, a lost host), which would leave
  * the card at "running…" for good. An `approved` proposal that has not started running by
- * `approvedMs` after its approval never ran: voided, saying so. A `running` one past `runningMs` (the
- * executor kills a run at its timeout, so a live process has reported by then) gets a failed result
- * that says the outcome is unknown. Neither is run again: an approval is for now, not for whenever a
- * process comes back, and a run that may have happened must never happen twice.
+ * `approvedMs` after its approval never ran: voided, saying so (its runner, if only slow, then finds it
+ * not `approved` and runs nothing). A `running` one past the deadline its runner recorded (its run
+ * timeout, after which the executor kills the run, plus the grace) gets a failed result that says the
+ * outcome is unknown; should the runner report after all (a paused host), `finish` puts the real
+ * result in its place. Neither is run again: an approval is for now, not for whenever a process comes
+ * back, and a run that may have happened must never happen twice.
  */
 export function settleInterrupted(current: Proposal | null, now: Date, limits: StepLimits): Proposal | undefined {
   if (current?.status === 'approved') {
