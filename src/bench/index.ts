@@ -55,8 +55,8 @@ waited up to 400 ms before the app saw it. Fifty first requests are 2.5% of a 2,
 wait alone set the run's p99, for whichever app it happened to. It is the same Node server in both apps,
 and a client that keeps its connections does not pay it per request; the figure compares what each app
 does with a request, so the connections are now established before the clock starts. Since then, eight
-full \`npm run bench\` runs (10:09-11:05 UTC the same day, this report's included) gave p99 ratios of
-0.84-1.06 for the command and 0.75-1.06 for the click; in probes of 8 runs per app and kind
+full \`npm run bench\` runs from 10:09 to 11:05 UTC the same day gave p99 ratios of 0.84-1.06 for the
+command and 0.75-1.06 for the click; in probes of 8 runs per app and kind
 they were 0.95 and 0.73 on a quiet machine (no run's p99 above 31 ms), 1.07 and 0.98 with another process
 keeping one core busy, and 0.69 and 0.95 with both cores busy.
 
