@@ -99,7 +99,7 @@ describe.each(['memory', 'redis'] as const)('remediation on the %s store', (kind
     expect(done.result).toMatchObject({ ok: true, exitCode: 0 });
     expect(await runsLog(r.workdir)).toEqual(['checkout']);
     const trail = await (r.stores[0] as Store).readAudit(CH);
-    expect(trail.map((a) => a.kind)).toEqual(['proposal', 'decision', 'execution', 'execution']);
+    expect(trail.map((a) => (a.kind === 'execution' ? `execution:${String(a.detail.phase)}` : a.kind))).toEqual(['proposal', 'decision', 'execution:precondition', 'execution:start', 'execution:run']);
     expect(trail[1]).toMatchObject({ actor: 'U0LEAD', actorName: 'Dana Lee', detail: { decision: 'approved' } });
   });
 
