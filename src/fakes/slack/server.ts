@@ -10,7 +10,7 @@ import { METHODS } from './methods';
 /** Starts the HTTP server for a fake; sets `fake.origin`. */
 export async function serveSlackFake(fake: SlackFake, port = 0): Promise<Listening> {
   const listening = await listen((req, res) => route(fake, req, res), port);
-  listening.server.on('upgrade', (req: IncomingMessage, socket: Duplex) => fake.socketMode.upgrade(req, socket));
+  listening.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => fake.socketMode.upgrade(req, socket, head));
   fake.origin = listening.origin;
   return listening;
 }

@@ -91,7 +91,7 @@ export class SocketModeServer {
   }
 
   /** The http server's `upgrade` handler. */
-  upgrade(req: IncomingMessage, socket: Duplex): void {
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer = Buffer.alloc(0)): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     const ticket = url.pathname.startsWith(PATH) ? url.pathname.slice(PATH.length) : '';
     const key = req.headers['sec-websocket-key'];
@@ -109,6 +109,8 @@ export class SocketModeServer {
     socket.on('error', drop);
     writeFrame(socket, 0x1, Buffer.from(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake', approximate_connection_time: 18060 }, connection_info: { app_id: 'A0FAKEAPP1' } })));
     for (const w of this.waiters.splice(0)) w();
+    // Bytes that came in the same packet as the upgrade request are the first frame's.
+    if (head.length > 0) this.receive(conn, head);
   }
 
   /** Tells the app to reconnect, as Slack does before it recycles a connection. */

@@ -65,6 +65,20 @@ describe('Socket Mode in the Slack fake', () => {
     ws.socket.destroy();
   });
 
+  it('reads a frame that arrives in the same packet as the upgrade request', async () => {
+    const { url } = (await api('apps.connections.open', slack.fake.appToken)) as { url: string };
+    const u = new URL(url);
+    const socket = connect(Number(u.port), u.hostname);
+    let buf = Buffer.alloc(0);
+    socket.on('data', (c: Buffer) => (buf = Buffer.concat([buf, c])));
+    await new Promise((r) => socket.once('connect', r));
+    const mask = [1, 2, 3, 4];
+    const ping = Buffer.from([0x89, 0x80 | 2, ...mask, ...[0x6f, 0x6b].map((b, i) => b ^ (mask[i] as number))]); // ping "ok", masked
+    socket.write(Buffer.concat([Buffer.from(`GET ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`), ping]));
+    await until(() => buf.includes(Buffer.from([0x8a, 0x02, 0x6f, 0x6b])), 'the pong');
+    socket.destroy();
+  });
+
   it('rejects an envelope the app does not ack in time', async () => {
     const { url } = (await api('apps.connections.open', slack.fake.appToken)) as { url: string };
     const ws = await upgrade(url);
