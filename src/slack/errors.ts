@@ -114,9 +114,13 @@ export function guardUnreadableBodies(receiver: { requestListener: RequestListen
   };
 }
 
+/** The path as the HTTP receiver routes it (it resolves `..` and `%2e%2e`); '' when it cannot parse it either. */
 function pathOf(url: string | undefined): string {
-  const q = (url ?? '/').indexOf('?');
-  return q < 0 ? (url ?? '/') : (url ?? '/').slice(0, q);
+  try {
+    return new URL(url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '';
+  }
 }
 
 /** False when the body (or its form `payload`) is valid JSON but not an object; bodies Bolt rejects itself pass. */

@@ -1,8 +1,9 @@
 // The real app over HTTP against the Slack fake: signed requests in, Web API calls out.
+import { request as httpRequest } from 'node:http';
 import { signSlackRequest } from '../../src/fakes/slack';
 import { SUBCOMMANDS } from '../../src/slack/commands/parse';
 import { MemoryStore } from '../../src/store/memory';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/app';
 
 let t: TestApp;
 
@@ -230,6 +231,22 @@ describe('button clicks', () => {
   });
 });
 
+/** A signed form POST to `path` exactly as written (fetch would resolve its dot segments first); resolves with the status. */
+function postRawPath(path: string, body: string): Promise<number> {
+  const ts = Math.floor(Date.now() / 1000);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${t.origin}/`, {
+      method: 'POST', path,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signSlackRequest(SIGNING_SECRET, ts, body) },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 describe('operational routes', () => {
   it('reports health with the store reachable', async () => {
     const res = await fetch(`${t.origin}/healthz`);
@@ -241,6 +258,14 @@ describe('operational routes', () => {
     for (const [path, body] of [['/healthz', 'x=1'], ['/metrics', ''], ['/nowhere', '{"type":"event_callback"}'], ['/slack/events/extra', 'payload=%7B%7D']] as const) {
       const res = await fetch(`${t.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
       expect([path, res.status]).toEqual([path, 404]);
+    }
+    expect((await fetch(`${t.origin}/healthz`)).status).toBe(200);
+  });
+
+  it('guards the events endpoint however its path is spelled', async () => {
+    // The receiver resolves dot segments, so these reach it as /slack/events: an unreadable body must get 400 there too.
+    for (const path of ['/slack/x/../events', '/slack/%2e%2e/slack/events', '/slack/events?via=query']) {
+      expect([path, await postRawPath(path, new URLSearchParams({ payload: 'null' }).toString())]).toEqual([path, 400]);
     }
     expect((await fetch(`${t.origin}/healthz`)).status).toBe(200);
   });
