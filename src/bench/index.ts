@@ -54,10 +54,16 @@ requests on the connections it already had between two accepts. The first reques
 waited up to 400 ms before the app saw it. Fifty first requests are 2.5% of a 2,000-request run, so that
 wait alone set the run's p99, for whichever app it happened to. It is the same Node server in both apps,
 and a client that keeps its connections does not pay it per request; the figure compares what each app
-does with a request, so the connections are now established before the clock starts. Since then, eight
-full \`npm run bench\` runs from 10:09 to 11:05 UTC the same day gave p99 ratios of 0.84-1.06 for the
-command and 0.75-1.06 for the click; in probes of 8 runs per app and kind
-they were 0.95 and 0.73 on a quiet machine (no run's p99 above 31 ms), 1.07 and 0.98 with another process
+does with a request, so the connections are now established before the clock starts. Since then, ten
+full \`npm run bench\` runs from 10:09 to 11:52 UTC the same day, the last of them this report, gave p99
+ratios of 0.84-1.06 for the command in nine and 1.31 in this one, and 0.75-1.06 for the click in all
+ten. What set this report's command figure: two of our 20 command runs had a mark-compact collection
+during their acks (15 and 25 ms; their p99s 32 and 40 ms, the other runs' 8-16 ms). In each full bench
+2-4 of our 40 runs have one, while bare Bolt's major pauses are 2-6 ms: the work after each ack waits on
+Slack and the store across young-generation collections, so its objects are promoted and freed only by
+a major collection, which then lands on whatever burst is running. A larger young generation
+(\`--max-semi-space-size=64\` for our app) made it worse: 1.47 and 1.30 in a 10-run probe. Earlier, in probes of 8 runs per app and
+kind, the ratios were 0.95 and 0.73 on a quiet machine (no run's p99 above 31 ms), 1.07 and 0.98 with another process
 keeping one core busy, and 0.69 and 0.95 with both cores busy.
 
 The cost moves from the ack to the answer: under a burst the ephemeral answers arrive after the acks (the
