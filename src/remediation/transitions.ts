@@ -87,7 +87,7 @@ export interface StepLimits {
 }
 
 /** Five minutes beyond an action's own timeouts: a slow store or Slack between steps, clocks that differ. */
-export const STEP_GRACE_S = 300;
+const STEP_GRACE_S = 300;
 
 /** The limits for an action; without one (no longer in the catalog), the longest timeouts the catalog allows. */
 export function stepLimits(action: Pick<ActionSpec, 'run' | 'precondition'> | undefined): StepLimits {
@@ -96,8 +96,8 @@ export function stepLimits(action: Pick<ActionSpec, 'run' | 'precondition'> | un
   return { approvedMs: (pre + STEP_GRACE_S) * 1000, runningMs: ((action ? timeoutS(action.run) : 3600) + STEP_GRACE_S) * 1000 };
 }
 
-export const INTERRUPTED_BEFORE_RUN = 'the process handling it stopped after the approval and before it ran; nothing was run. Propose it again if it is still needed';
-export const INTERRUPTED_RUN =
+const INTERRUPTED_BEFORE_RUN = 'the process handling it stopped after the approval and before it ran; nothing was run. Propose it again if it is still needed';
+const INTERRUPTED_RUN =
   'interrupted: the process running it stopped before it reported a result, so it may or may not have taken effect. Check before proposing it again';
 
 /**

@@ -139,7 +139,7 @@ export class MemoryStore implements Store {
     if (this.writesSinceSweep < Math.max(SWEEP_MIN, this.size / 2)) return;
     this.writesSinceSweep = 0;
     const now = this.now();
-    for (const [key, entry] of this.docs) if (entry.expiresAt !== undefined && entry.expiresAt <= now) this.docs.delete(key);
+    for (const key of this.docs.keys()) this.live(key); // drops it when expired
     for (const [key, until] of this.claims) if (until <= now) this.claims.delete(key);
     for (const [name, held] of this.locks) if (held.expiresAt <= now) this.locks.delete(name);
   }

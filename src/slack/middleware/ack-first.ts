@@ -49,8 +49,7 @@ interface Waiting {
  * channel_created behind them delayed every kickoff of the 20-incident storm by a second. At most
  * `maxRunning` run at once (32: the storm's 20 kickoffs start together), so a burst of 2,000 clicks
  * does not become 2,000 concurrent Slack calls and response_url posts, which Slack would throttle.
- * In Socket Mode no acks are tracked
- * and only the concurrency limit applies.
+ * In Socket Mode no acks are tracked and only the concurrency limit applies.
  */
 export class FollowUpQueue {
   private readonly waiting: Waiting[] = [];
@@ -189,7 +188,7 @@ export function trackPendingAcks(receiver: { requestListener: RequestListener },
 export const FOLLOW_UP = 'scoutFollowUp';
 
 /** Context key of the request's bytes as the HTTP receiver read them (see requestBytes). */
-export const REQUEST_BYTES = 'scoutRequestBytes';
+const REQUEST_BYTES = 'scoutRequestBytes';
 
 interface RequestBytes {
   bytes: Buffer;
