@@ -17,7 +17,7 @@ import { MeasuredApp } from './slack/measured-app';
 import { AppMetrics } from './slack/metrics';
 import { Poster, SLACK_RETRY_CONFIG } from './slack/poster';
 import { FollowUpQueue, requestBytes, trackPendingAcks } from './slack/middleware/ack-first';
-import { readingFetch } from './slack/reading-fetch';
+import { slackFetch } from './slack/slack-fetch';
 import { registerListeners } from './slack/register';
 import { operationalRoutes } from './slack/routes';
 import type { Store } from './store/port';
@@ -52,7 +52,7 @@ export interface BuiltApp {
 
 /** WebClient options: our API URL (the fake in tests), Retry-After honoured, bounded retries. */
 export function slackClientOptions(config: Readonly<Config>, retryConfig?: RetryOptions): WebClientOptions {
-  return { slackApiUrl: config.slack.apiUrl, rejectRateLimitedCalls: false, retryConfig: retryConfig ?? SLACK_RETRY_CONFIG, fetch: readingFetch };
+  return { slackApiUrl: config.slack.apiUrl, rejectRateLimitedCalls: false, retryConfig: retryConfig ?? SLACK_RETRY_CONFIG, fetch: slackFetch };
 }
 
 /** A WebClient for the Poster, configured like the app's own client. */
