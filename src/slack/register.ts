@@ -1,6 +1,6 @@
-// Wires middleware and listeners onto a Bolt app. Listener order: ackFirst and dedupe (global), then
-// each listener's own filter middleware, then the thin handler.
-import type { App } from '@slack/bolt';
+// Wires middleware and listeners onto a Bolt app. Order: ackFirst, dedupe and answerUnreadable (global),
+// then one listener per kind of request, which routes to the thin handler (behind its filter, if any).
+import type { AllMiddlewareArgs, AnyMiddlewareArgs, App, Middleware, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { Store } from '../store/port';
 import { onApprove, onReject } from './listeners/actions/decide';
 import { onDigDeeper } from './listeners/actions/dig-deeper';
@@ -20,7 +20,27 @@ import { botJoined, incidentChannelName } from './middleware/incident-channel';
 /** Action ids of the buttons the app reacts to (views must use exactly these). */
 export const ACTION_IDS = { approve: 'approve_proposal', reject: 'reject_proposal', digDeeper: 'dig_deeper' } as const;
 
-/** Registers every middleware and listener. */
+type EventArgs = SlackEventMiddlewareArgs & AllMiddlewareArgs;
+type Handler = (args: EventArgs) => Promise<void>;
+
+/** `handler` behind a listener middleware that calls next() only for the events it lets through. */
+function behind(filter: Middleware<AnyMiddlewareArgs>, handler: Handler): Handler {
+  return (args) => filter({ ...args, next: () => handler(args) } as unknown as Parameters<typeof filter>[0]);
+}
+
+/** A pattern matching exactly these names. */
+function exactly(names: readonly string[]): RegExp {
+  return new RegExp(`^(?:${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+}
+
+/**
+ * Registers every middleware and listener. One Bolt listener per kind of request (events, the command,
+ * clicks), each routing by event type or action id: Bolt runs every listener's own filter middleware for
+ * every request and holds all of their promises until the slowest listener is done, so with one listener
+ * per event type and button (ten) each request carried ten filter passes through the work after its ack.
+ * In the ack bench that state was 70% of what a `/triage status` left for the old generation (the heap
+ * profile in BENCHMARKS.md).
+ */
 export function registerListeners(
   app: App,
   deps: ListenerDeps & { store: Store; metrics: AppMetrics; pattern: RegExp; followUps: FollowUpQueue },
@@ -31,16 +51,28 @@ export function registerListeners(
   // A click or command no listener can read gets a clear ephemeral answer instead of silence.
   app.use(answerUnreadable({ logger: deps.logger }));
 
-  app.event('channel_created', incidentChannelName(deps.pattern), onChannelCreated(deps));
-  app.event('channel_rename', incidentChannelName(deps.pattern), onChannelRename(deps));
-  app.event('member_joined_channel', botJoined(), onMemberJoined(deps));
-  app.event('app_mention', onAppMention(deps));
-  app.event('subteam_members_changed', onUsergroupChanged(deps));
-  app.event('subteam_updated', onUsergroupChanged(deps));
+  const usergroupChanged = onUsergroupChanged(deps);
+  const events = new Map<string, Handler>([
+    ['channel_created', behind(incidentChannelName(deps.pattern), onChannelCreated(deps))],
+    ['channel_rename', behind(incidentChannelName(deps.pattern), onChannelRename(deps))],
+    ['member_joined_channel', behind(botJoined(), onMemberJoined(deps))],
+    ['app_mention', onAppMention(deps)],
+    ['subteam_members_changed', usergroupChanged],
+    ['subteam_updated', usergroupChanged],
+  ]);
+  app.event(exactly([...events.keys()]), async (args) => {
+    await events.get(args.event.type)?.(args);
+  });
 
   app.command('/triage', onTriage(deps));
 
-  app.action(ACTION_IDS.approve, onApprove(deps));
-  app.action(ACTION_IDS.reject, onReject(deps));
-  app.action(ACTION_IDS.digDeeper, onDigDeeper(deps));
+  const clicks = new Map<string, ReturnType<typeof onApprove>>([
+    [ACTION_IDS.approve, onApprove(deps)],
+    [ACTION_IDS.reject, onReject(deps)],
+    [ACTION_IDS.digDeeper, onDigDeeper(deps)],
+  ]);
+  app.action(exactly([...clicks.keys()]), async (args) => {
+    const actionId = 'action_id' in args.action ? args.action.action_id : '';
+    await clicks.get(actionId)?.(args);
+  });
 }
