@@ -3,7 +3,7 @@
 // network errors, and bodies only fetch can send.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { slackFetch } from '../../../src/slack/slack-fetch';
+import { createSlackFetch, slackFetch } from '../../../src/slack/slack-fetch';
 
 interface Seen {
   method: string;
@@ -22,6 +22,12 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (req.url === '/drop-reused' && (req.socket as { served?: boolean }).served) {
+        seen.push({ method: req.method ?? '', url: 'dropped', headers: req.headers, body: '', port: req.socket.remotePort ?? 0 });
+        req.socket.destroy();
+        return;
+      }
+      (req.socket as { served?: boolean }).served = true;
       seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), port: req.socket.remotePort ?? 0 });
       if (req.url === '/empty') res.writeHead(204).end();
       else if (req.url === '/moved') res.writeHead(302, { location: '/answer' }).end();
@@ -94,6 +100,32 @@ describe('slackFetch', () => {
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     await expect(slackFetch(`${url}/never`, { signal: AbortSignal.timeout(50) })).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('gives up on an answer that does not come within its time limit', async () => {
+    const patient = createSlackFetch({ timeoutMs: 100 });
+    const t0 = performance.now();
+    const err: unknown = await patient(`${url}/never`, { method: 'POST', body: '{}' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect(((err as TypeError).cause as Error).message).toBe('no answer within 100 ms');
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(await (await patient(`${url}/answer`)).json()).toEqual({ ok: true });
+  });
+
+  it('sends a request again on a new connection when a kept one was closed under it', async () => {
+    server.closeIdleConnections(); // start from a new connection
+    await new Promise((r) => setTimeout(r, 50));
+    const first = await slackFetch(`${url}/drop-reused`, { method: 'POST', body: 'one' });
+    await first.text();
+    const second = await slackFetch(`${url}/drop-reused`, { method: 'POST', body: 'two' });
+    expect([second.status, await second.json()]).toEqual([200, { ok: true }]);
+    expect(seen.map((s) => [s.url, s.body])).toEqual([['/drop-reused', 'one'], ['dropped', ''], ['/drop-reused', 'two']]);
+    expect(seen[2]?.port).not.toBe(seen[0]?.port);
+  });
+
+  it('refuses a body on GET and HEAD, as fetch does', async () => {
+    await expect(slackFetch(`${url}/answer`, { method: 'get', body: 'x' })).rejects.toThrow(TypeError);
+    expect(seen).toHaveLength(0);
   });
 
   it('does not follow redirects, and rejects one when asked to (as the WebClient asks)', async () => {
