@@ -71,8 +71,10 @@ export function registerListeners(
     [ACTION_IDS.reject, onReject(deps)],
     [ACTION_IDS.digDeeper, onDigDeeper(deps)],
   ]);
-  app.action(exactly([...clicks.keys()]), async (args) => {
-    const actionId = 'action_id' in args.action ? args.action.action_id : '';
-    await clicks.get(actionId)?.(args);
+  // Every block_actions click, routed here by action id: a pattern would make Bolt call
+  // action_id.match() on whatever the payload holds (a number in a malformed click throws).
+  app.action({ type: 'block_actions' }, async (args) => {
+    const actionId: unknown = 'action_id' in args.action ? args.action.action_id : undefined;
+    if (typeof actionId === 'string') await clicks.get(actionId)?.(args);
   });
 }
