@@ -101,15 +101,25 @@ export function withContext(logger: Logger, ctx: LogContext): Logger {
   for (const [k, v] of Object.entries(ctx)) if (typeof v === 'string' && v !== '') bindings[k] = v;
   let child: Logger | undefined;
   const made = (): Logger => (child ??= logger.child(bindings));
+  // Methods bound to the child once, so `scoped.info === scoped.info` and a log call allocates nothing.
+  const bound = new Map<PropertyKey, { fn: unknown; to: unknown }>();
   // An empty target: the proxy answers for every property from the child, with no target invariants to keep.
   return new Proxy({} as Logger, {
     get: (_target, prop) => {
       const c = made();
       const value: unknown = Reflect.get(c, prop, c);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(c) : value;
+      if (typeof value !== 'function') return value;
+      const cached = bound.get(prop);
+      if (cached?.fn === value) return cached.to;
+      const to = (value as (...a: unknown[]) => unknown).bind(c);
+      bound.set(prop, { fn: value, to });
+      return to;
     },
     set: (_target, prop, value) => Reflect.set(made(), prop, value),
     has: (_target, prop) => prop in made(),
+    getPrototypeOf: () => Object.getPrototypeOf(made()) as object | null,
+    defineProperty: (_target, prop, descriptor) => Reflect.defineProperty(made(), prop, descriptor),
+    deleteProperty: (_target, prop) => Reflect.deleteProperty(made(), prop),
   });
 }
 

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { createLogger, scrubSecrets, withContext } from '../../src/logging';
 
 function capture(level: 'info' | 'debug' = 'info') {
@@ -60,6 +61,8 @@ describe('logging', () => {
     info('second');
     expect(scoped.isLevelEnabled('debug')).toBe(false);
     expect(child).toHaveBeenCalledTimes(1);
+    expect(scoped.info).toBe(info);
+    expect(scoped).toBeInstanceOf(EventEmitter);
     expect(scoped.child({ scout: 'logs' }).bindings()).toMatchObject({ incidentId: 'C2', slackUser: 'U2', scout: 'logs' });
     expect(parsed().map((l) => [l.msg, l.incidentId, l.slackUser])).toEqual([['first', 'C2', 'U2'], ['second', 'C2', 'U2']]);
   });
