@@ -17,8 +17,8 @@ const NOTES = `## What the ack figures mean, and what changed
 
 At 50 requests in flight the app process is saturated, so an ack waits for whatever else its process
 does first. A bare Bolt app does nothing after its ack; ours then checks the dedupe claim, reads the
-store, renders, checks the approval policy, writes the audit trail and answers through response_url: about 5x
-the CPU of a bare ack (the CPU/request column below). The ack figure measures whether that work stays out
+store, renders, checks the approval policy, writes the audit trail and answers through response_url: two to
+five times the CPU of a bare ack (the CPU/request column below). The ack figure measures whether that work stays out
 of the way of the acks.
 
 The first version measured an ack p99 ratio of 2.35 for the command and 5.72 for the click (05:08 UTC the
@@ -33,8 +33,13 @@ same day). What changed since, in \`src/slack/middleware/ack-first.ts\` unless s
 - The follow-up queue gives way to acks: during a burst (more than 8 requests waiting for their ack,
   which \`trackPendingAcks\` learns from the HTTP receiver, or more than 8 arrived in the last 50-100 ms)
   follow-ups wait, at most 1 s; then at most 32 run at once, one started per event-loop turn.
-- \`src/slack/reading-fetch.ts\`: Bolt's respond() left each response_url answer unread, which kept its
-  connection and buffers until the garbage collector found them.
+- \`src/slack/slack-fetch.ts\`: the Web API calls and respond()'s response_url answers go over keep-alive
+  node:http(s) agents, each answer read whole into a small Response-like object, instead of Node 20's
+  fetch (see the major collections below). Before that, a fetch that read every answer: Bolt's respond()
+  left them unread, which kept each connection and its buffers until the garbage collector found them.
+- \`src/slack/register.ts\`: one Bolt listener per kind of request (events, the command, clicks), routing
+  by event type and action id, instead of ten. \`src/logging.ts\`: a request's child logger is made on
+  first use.
 - \`src/slack/poster.ts\`: a usergroup's members are kept for a minute (Slack's
   subteam_members_changed drops them), so a click no longer calls usergroups.users.list (a Tier 2 method).
 - The bench itself: the load generator runs in its own process on raw keep-alive sockets (it shared the
@@ -54,17 +59,37 @@ requests on the connections it already had between two accepts. The first reques
 waited up to 400 ms before the app saw it. Fifty first requests are 2.5% of a 2,000-request run, so that
 wait alone set the run's p99, for whichever app it happened to. It is the same Node server in both apps,
 and a client that keeps its connections does not pay it per request; the figure compares what each app
-does with a request, so the connections are now established before the clock starts. Since then, ten
-full \`npm run bench\` runs from 10:09 to 11:52 UTC the same day, the last of them this report, gave p99
-ratios of 0.84-1.06 for the command in nine and 1.31 in this one, and 0.75-1.06 for the click in all
-ten. What set this report's command figure: two of our 20 command runs had a mark-compact collection
-during their acks (15 and 25 ms; their p99s 32 and 40 ms, the other runs' 8-16 ms). In each full bench
-2-4 of our 40 runs have one, while bare Bolt's major pauses are 2-6 ms: the work after each ack waits on
-Slack and the store across young-generation collections, so its objects are promoted and freed only by
-a major collection, which then lands on whatever burst is running. A larger young generation
-(\`--max-semi-space-size=64\` for our app) made it worse: 1.47 and 1.30 in a 10-run probe. Earlier, in probes of 8 runs per app and
-kind, the ratios were 0.95 and 0.73 on a quiet machine (no run's p99 above 31 ms), 1.07 and 0.98 with another process
-keeping one core busy, and 0.69 and 0.95 with both cores busy.
+does with a request, so the connections are now established before the clock starts.
+
+What decided it after that: major (mark-compact) collections during a burst of acks. Ten full
+\`npm run bench\` runs from 10:09 to 11:52 UTC gave p99 ratios of 0.84-1.06 for the command in nine and
+1.31 in the last, and 0.75-1.06 for the click in all ten. In each, 2-4 of our 40 runs had a mark-compact
+of 15-25 ms during their acks (bare Bolt's: 2-6 ms), and in the last one two such runs (p99s of 32 and
+40 ms against 8-16 ms) set the command's pooled p99. \`--trace-gc-nvp\` and a sampling heap profile of
+the objects that only a major collection freed (the garbage that had reached the old generation) showed
+two causes, both in the work after the ack:
+- fetch: each response_url answer and Web API call built several web streams, each backed by a native
+  object with a weak handle. About 8 ms of a 20 ms pause went to those handles, and a third of that
+  profile was fetch's.
+- Bolt's listener fan-out: Bolt runs every listener's own filter middleware for every request and holds
+  all of their promises until the slowest listener is done; with ten listeners that was 70% of the
+  profile once fetch was gone.
+Over 8,000 \`/triage status\` (two warm-up and two measured runs) the app allocated 1,868 MB and promoted
+348 MB to the old generation with fetch; 1,392 and 179 MB with slackFetch; 1,224 and 131 MB with three
+listeners; 1,133 and 131 MB with lazy child loggers. Bare Bolt, the same 8,000 acks: 465 and 68 MB. Each
+young-generation collection promotes about 1.5-2 MB in either app, so how often a major collection comes
+follows how much an app allocates; our pauses are now 4-10 ms, bare Bolt's 3-5 ms. Tried before and
+not kept: a larger young generation (\`--max-semi-space-size=64\`, ratios 1.47 and 1.30 in a 10-run probe),
+and an idle-time major collection (removed the collections during acks, but our p50 rose about 50%, probably
+because V8 shrinks its young generation after a collection at a low allocation rate; not verified).
+
+Since those changes, six full \`npm run bench\` runs from 12:37 to 13:23 UTC (the first two before lazy
+child loggers and the review fixes, the last two on this report's code; this report is the seventh) gave
+p99 ratios of 0.83, 1.01, 0.77, 0.80, 0.84 and 0.94 for the command and 0.97, 0.89, 0.88, 0.90, 0.82 and
+0.99 for the click. In them 0-5 of our 40 runs had a mark-compact during the acks, of 3-20 ms (median
+7 ms), and 10-15 of bare Bolt's, of 3-22 ms. The machine ran slower than in the morning's benches (bare
+Bolt's ack p99 21-28 ms against 12-16 ms), which makes a pause of the same length weigh less in a p99;
+the pauses themselves were what changed.
 
 The cost moves from the ack to the answer: under a burst the ephemeral answers arrive after the acks (the
 "answers" column: how many had arrived when the last ack did, and when the last one did, from the first
