@@ -78,7 +78,7 @@ Over 8,000 \`/triage status\` (two warm-up and two measured runs) the app alloca
 348 MB to the old generation with fetch; 1,392 and 179 MB with slackFetch; 1,224 and 131 MB with three
 listeners; 1,133 and 131 MB with lazy child loggers. Bare Bolt, the same 8,000 acks: 465 and 68 MB. Each
 young-generation collection promotes about 1.5-2 MB in either app, so how often a major collection comes
-follows how much an app allocates; our pauses are now 4-10 ms, bare Bolt's 3-5 ms. Tried before and
+follows how much an app allocates; in that probe our pauses were 4-10 ms, bare Bolt's 3-5 ms. Tried before and
 not kept: a larger young generation (\`--max-semi-space-size=64\`, ratios 1.47 and 1.30 in a 10-run probe),
 and an idle-time major collection (removed the collections during acks, but our p50 rose about 50%, probably
 because V8 shrinks its young generation after a collection at a low allocation rate; not verified).
