@@ -72,8 +72,8 @@ two causes, both in the work after the ack:
   object with a weak handle. About 8 ms of a 20 ms pause went to those handles, and a third of that
   profile was fetch's.
 - Bolt's listener fan-out: Bolt runs every listener's own filter middleware for every request and holds
-  all of their promises until the slowest listener is done; with ten listeners that was 70% of the
-  profile once fetch was gone.
+  all of their promises until the slowest listener is done; with ten listeners that was about half
+  of the profile once fetch was gone, and Bolt's processing of the two passes another fifth.
 Over 8,000 \`/triage status\` (two warm-up and two measured runs) the app allocated 1,868 MB and promoted
 348 MB to the old generation with fetch; 1,392 and 179 MB with slackFetch; 1,224 and 131 MB with three
 listeners; 1,133 and 131 MB with lazy child loggers. Bare Bolt, the same 8,000 acks: 465 and 68 MB. Each

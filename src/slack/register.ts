@@ -38,8 +38,8 @@ function exactly(names: readonly string[]): RegExp {
  * clicks), each routing by event type or action id: Bolt runs every listener's own filter middleware for
  * every request and holds all of their promises until the slowest listener is done, so with one listener
  * per event type and button (ten) each request carried ten filter passes through the work after its ack.
- * In the ack bench that state was 70% of what a `/triage status` left for the old generation (the heap
- * profile in BENCHMARKS.md).
+ * In the ack bench that state was about half of what a `/triage status` left for the old generation (the
+ * heap profile in BENCHMARKS.md).
  */
 export function registerListeners(
   app: App,
