@@ -43,7 +43,8 @@ export async function analyze(source: EvidenceSource, opts: AnalyzeOptions = {})
   const startedAt = meta?.startedAt;
   const start = startedAt !== undefined && Number.isFinite(startedAt) && startedAt <= now ? startedAt : now;
   const notes: ParseProblem[] = [];
-  const fetchFrom = Math.min(start - scanMs, (opts.onset ?? now) - baselineMs) - baselineMs;
+  // Enough history for the scan and a baseline before any onset in it (coarse data needs a longer baseline).
+  const fetchFrom = Math.min(start - scanMs, (opts.onset ?? now) - baselineMs) - Math.max(baselineMs, 2 * 3_600_000);
   const series = await source.metrics({ from: fetchFrom, to: now });
   const iw = await incidentWindow({ source, now, start, baselineMs, scanMs, series, ...(opts.onset !== undefined ? { onset: opts.onset } : {}) });
   const window = iw.window;

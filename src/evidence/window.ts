@@ -21,6 +21,19 @@ export interface IncidentWindowInput {
   extra?: OnsetCandidate[];
 }
 
+/**
+ * Known services the incident's own words name (title, description: what the alert or the people reported),
+ * longest names first; a name inside a longer named one does not count twice.
+ */
+export function namedServices(text: string, known: Iterable<string>): string[] {
+  const lower = text.toLowerCase();
+  const hits = [...new Set(known)]
+    .filter((n) => n.length >= 3)
+    .sort((a, b) => b.length - a.length)
+    .filter((n) => new RegExp(`(^|[^a-z0-9_-])${n.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^a-z0-9_-]|$)`).test(lower));
+  return hits.filter((n) => !hits.some((m) => m !== n && m.toLowerCase().includes(n.toLowerCase())));
+}
+
 export interface IncidentWindow {
   window: AnalysisWindow;
   how: ResolvedOnset['how'] | 'given';
@@ -37,11 +50,16 @@ export async function incidentWindow(input: IncidentWindowInput): Promise<Incide
   }
   const from = Math.min(input.start, now) - scanMs;
   const series = input.series ?? (await input.source.metrics({ from, to: now }));
-  const candidates = metricOnsetCandidates(series, from, now);
+  // The symptom people reported anchors the cluster: its service's moves count three times.
+  const meta = await input.source.incident();
+  const named = new Set(namedServices(`${meta?.title ?? ''}\n${meta?.description ?? ''}`, series.map((x) => x.service)));
+  const candidates = metricOnsetCandidates(series, from, now).map((c) => (named.has(c.service) ? { ...c, strength: 3 * c.strength } : c));
   const r = await resolveOnset(
     { source: input.source, now, start: input.start, scanMs, ...(input.extra ? { extra: input.extra } : {}), metrics: { candidates, stepMs: samplingStep(series) } },
     () => input.source.changes({ from, to: now }),
   );
-  const window: AnalysisWindow = { from: r.onset - input.baselineMs, onset: r.onset, to: Math.max(now, r.onset + 60_000), onsetLo: r.lo, onsetHi: r.hi };
+  // A baseline needs enough samples to show the series' own variability: at least 24 scrapes (2 h at 5 min).
+  const baselineMs = Math.max(input.baselineMs, 24 * samplingStep(series));
+  const window: AnalysisWindow = { from: r.onset - baselineMs, onset: r.onset, to: Math.max(now, r.onset + 60_000), onsetLo: r.lo, onsetHi: r.hi };
   return { window, how: r.how, basis: r.basis };
 }

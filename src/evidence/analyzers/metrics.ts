@@ -63,7 +63,12 @@ export function isMaterial(sig: Pick<Signal, 'kind' | 'unit'>, before: number, a
 
 function scoreAgainst(sig: Signal, inRange: Array<[number, number]>, baseVals: number[], incVals: number[], opts: Required<AnomalyOptions>, vsSiblings: boolean): SeriesAnomaly | null {
   if (baseVals.length < 4 || incVals.length < 1) return null;
-  const cur = median(incVals);
+  // The incident window's median, or its later half's when that moved further: with coarse scrapes a fault
+  // that shows only in the last samples is not averaged away by the quiet ones before it.
+  const whole = median(incVals);
+  const late = median(incVals.slice(Math.floor(incVals.length / 2)));
+  const base0 = summarize(baseVals, whole);
+  const cur = Math.abs(late - base0.median) > Math.abs(whole - base0.median) ? late : whole;
   const base = summarize(baseVals, cur);
   const score = (cur - base.median) / base.scale;
   if (!Number.isFinite(score) || Math.abs(score) < opts.minScore || !isMaterial(sig, base.median, cur, opts.minRelative)) return null;

@@ -158,6 +158,11 @@ export function rankServices(input: RankInput): Ranking {
   return { suspects, redHerrings: redHerrings(ordered, errorTemplates, changes, metric, topology) };
 }
 
+/** Strength of a service's strongest move that can travel up to its callers (latency, errors, saturation). */
+function causeStrength(a: Acc): number {
+  return Math.max(0, ...badMoves(a.metric).filter((x) => x.kind !== 'traffic').map((x) => anomalyStrength(x)));
+}
+
 /** Whether `cause` moved no later than `effect` (unknown times do not contradict). */
 function noLater(cause: Acc, effect: Acc): boolean {
   if (!Number.isFinite(cause.first) || !Number.isFinite(effect.first)) return true;
@@ -173,11 +178,13 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
     const symptomsUp = bad.length > 0 && bad.every((x) => SYMPTOM_UP.has(x.kind) || x.kind === 'traffic');
     const onlyLoadDrop = bad.length > 0 && bad.every((x) => x.kind === 'traffic' && x.direction === 'down');
     const by: string[] = [];
+    // A dependency explains these symptoms only with a move of comparable weight (noise does not explain +90 IQR).
+    const symptom = Math.max(0, ...bad.map((x) => anomalyStrength(x)));
     if (symptomsUp || (!bad.length && a.errors.length)) {
       // Latency and errors travel up: a callee (direct or further) that moved with a cause-like signal, no later.
       for (const d of dependencies(topology, a.service)) {
         const dep = accs.get(d);
-        if (dep && dep !== a && (badMoves(dep.metric).length || dep.own >= OWN) && noLater(dep, a)) by.push(d);
+        if (dep && dep !== a && (causeStrength(dep) >= 0.5 * symptom || dep.own >= OWN) && noLater(dep, a)) by.push(d);
       }
       for (const m of mentions) if (m.callers.includes(a.service) && m.name !== a.service) by.push(m.name);
     }
