@@ -49,7 +49,7 @@ export async function analyze(source: EvidenceSource, opts: AnalyzeOptions = {})
   const iw = await incidentWindow({ source, now, start, baselineMs, scanMs, series, ...(opts.onset !== undefined ? { onset: opts.onset } : {}) });
   const window = iw.window;
   if (iw.how === 'change') notes.push({ origin: 'analyze', problem: 'no signal moved; onset = the latest change before the incident start', count: 1 });
-  if (iw.how === 'start') notes.push({ origin: 'analyze', problem: 'no signal moved; onset = incident start (at least 15 min before now)', count: 1 });
+  if (iw.how === 'start') notes.push({ origin: 'analyze', problem: 'no signal moved (no metric change point, no error-log surge); onset = incident start (15 min before now when that is now)', count: 1 });
   const anomalies = detectAnomalies(series, window);
   const templates = await mineTemplates(source.logs({ from: window.from, to: window.to }), window);
   const changes = await source.changes({ from: window.onset - 2 * 3_600_000, to: now });

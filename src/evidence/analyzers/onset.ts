@@ -5,7 +5,7 @@
 // analyze and the bot's investigation window both call resolveOnset, so the two paths cannot drift.
 
 import type { Change, EvidenceSource, LogEvent } from '../types';
-import { detectChangePoint } from './changepoint';
+import { bestMeanShift } from './changepoint';
 import { median } from './robust';
 
 export interface OnsetCandidate {
@@ -92,16 +92,28 @@ export async function errorRates(events: AsyncIterable<LogEvent>, from: number, 
   return out;
 }
 
-/** One candidate per service whose error-log rate shifted up (at least 1 more error a minute, robust score >= 4). */
+/**
+ * One candidate per service whose error-log rate shifted up: the mean-shift split of its per-minute counts,
+ * kept when the later rate is at least 1 error a minute more and 3 times the earlier one (means, not
+ * medians: errors come in bursts, and a burst followed by quiet minutes is still the incident).
+ */
 export function logOnsetCandidates(rates: Map<string, Map<number, number>>, from: number, to: number): OnsetCandidate[] {
   const out: OnsetCandidate[] = [];
   const first = Math.floor(from / 60_000) * 60_000;
   for (const [service, byMinute] of rates) {
     const pts: Array<[number, number]> = [];
     for (let t = first; t <= to; t += 60_000) pts.push([t, byMinute.get(t) ?? 0]);
-    const cp = detectChangePoint(pts, 3);
-    if (!cp || cp.score < 4 || cp.after - cp.before < 1) continue;
-    out.push({ key: `log errors{service="${service}"}`, service, at: cp.at, strength: 0.8 * Math.log10(1 + cp.score), origin: 'logs' });
+    const split = bestMeanShift(pts.map((p) => p[1]), 3);
+    if (!split) continue;
+    const mean = (xs: Array<[number, number]>): number => xs.reduce((s, p) => s + p[1], 0) / Math.max(1, xs.length);
+    const before = mean(pts.slice(0, split.index));
+    const afterPts = pts.slice(split.index);
+    const after = mean(afterPts);
+    if (after - before < 1 || after < 3 * Math.max(before, 0.1)) continue;
+    // Date it at the first minute of the raised rate, not at the split's statistical midpoint.
+    const at = (afterPts.find((p) => p[1] > Math.max(2 * before, before + 1)) ?? afterPts[0])?.[0];
+    if (at === undefined) continue;
+    out.push({ key: `log errors{service="${service}"}`, service, at, strength: 0.8 * Math.log10(1 + after / Math.max(before, 0.1)), origin: 'logs' });
   }
   return out;
 }
@@ -130,7 +142,7 @@ export const MIN_INCIDENT_MS = 15 * 60_000;
 /**
  * The one onset rule. Scans [start - scan, now] for change points in metrics and error-log rates (plus any
  * extra candidates); the main cluster's front edge is the onset. Without any, the latest change before the
- * start, else the start itself, kept at least MIN_INCIDENT_MS before now so the incident window is never empty.
+ * start, else the start itself (MIN_INCIDENT_MS before now when the start is now) so the window is never empty.
  */
 export async function resolveOnset(input: OnsetInput, changes: () => Promise<Change[]>): Promise<ResolvedOnset> {
   const scan = input.scanMs ?? 2 * 3_600_000;
@@ -146,10 +158,10 @@ export async function resolveOnset(input: OnsetInput, changes: () => Promise<Cha
     return { ...est, onset, lo: Math.min(est.lo, onset), hi: Math.max(Math.min(est.hi, now), onset), how: 'signals' };
   }
   const latest = (await changes()).filter((c) => finite(c.time) && c.time <= now && c.time >= from).sort((a, b) => b.time - a.time)[0];
-  const quiet = Math.min(start, now - MIN_INCIDENT_MS);
+  const quiet = start <= now - 60_000 ? start : now - MIN_INCIDENT_MS;
   if (latest && latest.time < now - 60_000) {
     const onset = Math.max(latest.time, from);
     return { onset, lo: onset, hi: Math.max(onset, quiet), basis: [`change ${latest.id}`], how: 'change' };
   }
-  return { onset: quiet, lo: quiet - MIN_INCIDENT_MS, hi: start, basis: [], how: 'start' };
+  return { onset: quiet, lo: quiet - MIN_INCIDENT_MS, hi: Math.max(quiet, start), basis: [], how: 'start' };
 }

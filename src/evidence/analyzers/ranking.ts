@@ -184,7 +184,7 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
       // Latency and errors travel up: a callee (direct or further) that moved with a cause-like signal, no later.
       for (const d of dependencies(topology, a.service)) {
         const dep = accs.get(d);
-        if (dep && dep !== a && (causeStrength(dep) >= 0.5 * symptom || dep.own >= OWN) && noLater(dep, a)) by.push(d);
+        if (dep && dep !== a && (causeStrength(dep) >= 0.4 * symptom || dep.own >= OWN) && noLater(dep, a)) by.push(d);
       }
       for (const m of mentions) if (m.callers.includes(a.service) && m.name !== a.service) by.push(m.name);
     }
