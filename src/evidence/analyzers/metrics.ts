@@ -61,6 +61,17 @@ export function isMaterial(sig: Pick<Signal, 'kind' | 'unit'>, before: number, a
   return rel >= minRelative;
 }
 
+/**
+ * Robust score of `cur` against the baseline. A good-when-high ratio (success rate, availability) is scored
+ * on its complement (the failing share), so 99.9 % -> 90 % is a tenfold failure, not a 10 % dip.
+ */
+function robustShift(sig: Signal, baseVals: number[], cur: number, baseMedian: number, scale: number): number {
+  const full = sig.unit === '%' ? 100 : sig.unit === 'ratio' ? 1 : null;
+  if (sig.bad !== 'down' || full === null) return (cur - baseMedian) / scale;
+  const failing = summarize(baseVals.map((v) => full - v), full - cur);
+  return -((full - cur) - failing.median) / failing.scale;
+}
+
 function scoreAgainst(sig: Signal, inRange: Array<[number, number]>, baseVals: number[], incVals: number[], opts: Required<AnomalyOptions>, vsSiblings: boolean): SeriesAnomaly | null {
   if (baseVals.length < 4 || incVals.length < 1) return null;
   // The incident window's median, or its later half's when that moved further: with coarse scrapes a fault
@@ -70,7 +81,7 @@ function scoreAgainst(sig: Signal, inRange: Array<[number, number]>, baseVals: n
   const base0 = summarize(baseVals, whole);
   const cur = Math.abs(late - base0.median) > Math.abs(whole - base0.median) ? late : whole;
   const base = summarize(baseVals, cur);
-  const score = (cur - base.median) / base.scale;
+  const score = robustShift(sig, baseVals, cur, base.median, base.scale);
   if (!Number.isFinite(score) || Math.abs(score) < opts.minScore || !isMaterial(sig, base.median, cur, opts.minRelative)) return null;
   const cp = vsSiblings ? null : detectChangePoint(inRange);
   const changeAt = vsSiblings ? (inRange[0]?.[0] ?? null) : cp && Math.abs(cp.score) >= opts.minScore ? cp.at : null;
