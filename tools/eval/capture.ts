@@ -1,4 +1,4 @@
-// `node dist-tools/eval/capture.js <save-dir> <command...> <scenario-dir> --json`: runs the command,
+// `node dist-tools/tools/eval/capture.js <save-dir> <command...> <scenario-dir> --json`: runs the command,
 // passes its stdout, stderr and exit code through unchanged, and keeps a copy of stdout in
 // <save-dir>/<scenario-name>.json. score.mjs runs analyze through it, so that the harness can read
 // each scenario's full output afterwards (the suspects' confidences) without running analyze twice.

@@ -1,5 +1,5 @@
 // A deliberately naive reference ranker, so that `npm run eval` shows what the product adds over
-// a z-score: `node dist-tools/eval/reference-ranker.js <scenario-dir> --json` prints
+// a z-score: `node dist-tools/tools/eval/reference-ranker.js <scenario-dir> --json` prints
 // {"suspects":[{"service","score"}],"onset":ISO} and score.mjs scores it like `analyze`.
 //
 // Method (metrics only; logs, traces, changes and topology are ignored):
@@ -206,7 +206,7 @@ export function rankScenario(dir: string): Ranking {
 if (require.main === module) {
   const dir = process.argv.slice(2).find((a) => !a.startsWith('--'));
   if (!dir) {
-    process.stderr.write('usage: node dist-tools/eval/reference-ranker.js <scenario-dir> --json\n');
+    process.stderr.write('usage: node dist-tools/tools/eval/reference-ranker.js <scenario-dir> --json\n');
     process.exit(2);
   }
   process.stdout.write(`${JSON.stringify(rankScenario(dir))}\n`);

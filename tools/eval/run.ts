@@ -11,7 +11,14 @@ import { AnalyzeOutput, ScoreResults, calibrationOf, type Row } from './metrics'
 import { evaluateSystem, findSystems, type LogResult } from './loghub';
 import { renderReport, type ScenarioSetResult } from './report';
 
-const REPO = path.resolve(__dirname, '../..');
+/** The checkout: the nearest directory above this file with a package.json (works from tools/ and dist-tools/). */
+function findRepo(from: string): string {
+  for (let d = from; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json'))) return d;
+    if (path.dirname(d) === d) throw new Error(`no package.json above ${from}`);
+  }
+}
+const REPO = findRepo(__dirname);
 const CLI = path.join(REPO, 'bin/incident-scout.js');
 const USAGE =
   'usage: npm run eval -- [--dir NAME=PATH]... [--rcd-src SNAPSHOT] [--petshop-src SNAPSHOT] [--loghub PATH] [--logs NAME=PATH]... ' +
