@@ -16,6 +16,8 @@ export const ScoredScenario = z.object({
   rank: z.number().nullable(),
   ac: z.array(z.number()).length(5),
   rh1: z.number(),
+  /** 1/0: suspect #1 names the root-cause change; null when the truth has no change. */
+  chg: z.number().nullable().optional(),
   onsetErrMin: z.number().nullable().optional(),
 });
 export type ScoredScenario = z.infer<typeof ScoredScenario>;
@@ -77,6 +79,8 @@ export interface Aggregate {
   ac3: number;
   avg5: number;
   rh1: number;
+  /** Share of the scenarios with a root-cause change whose suspect #1 names it; null when none has one. */
+  chg: number | null;
   /** Median |onset - truth| in minutes over the scenarios that gave an onset; null when none did. */
   onsetErrMin: number | null;
   crashes: number;
@@ -95,6 +99,7 @@ export function lowerMedian(xs: number[]): number | null {
 export function aggregate(rows: Row[]): Aggregate {
   const n = rows.length;
   const mean = (f: (r: Row) => number): number => (n ? rows.reduce((s, r) => s + f(r), 0) / n : 0);
+  const withChange = rows.filter((r) => typeof r.chg === 'number');
   const onsets = rows.map((r) => r.onsetErrMin).filter((x): x is number => typeof x === 'number');
   return {
     n,
@@ -102,6 +107,7 @@ export function aggregate(rows: Row[]): Aggregate {
     ac3: mean((r) => r.ac[2] ?? 0),
     avg5: mean((r) => r.ac.reduce((a, b) => a + b, 0) / 5),
     rh1: mean((r) => r.rh1),
+    chg: withChange.length ? withChange.reduce((s, r) => s + (r.chg ?? 0), 0) / withChange.length : null,
     onsetErrMin: lowerMedian(onsets),
     crashes: rows.filter((r) => !r.ok).length,
     calibration: rows.reduce((c, r) => addCalibration(c, r.calibration), { withConfidence: 0, shown: 0, right: 0 }),

@@ -41,14 +41,14 @@ function scenarioTable(set: ScenarioSetResult): string[] {
     '',
     'Each cell: `analyze / reference ranker`.',
     '',
-    `| fault class | n | AC@1 | AC@3 | Avg@5 | RH@1 | onset error, min (median) | right of shown ≥ ${CALIBRATION_THRESHOLD.toFixed(2)} | crashes | s per run |`,
-    '|---|---:|---|---|---|---|---|---|---|---|',
+    `| fault class | n | AC@1 | AC@3 | Avg@5 | RH@1 | CHG | onset error, min (median) | right of shown ≥ ${CALIBRATION_THRESHOLD.toFixed(2)} | crashes | s per run |`,
+    '|---|---:|---|---|---|---|---|---|---|---|---|',
   ];
   for (const [cls, a] of byFaultClass(set.product)) {
     const r = ref.get(cls);
     const cell = (f: (x: Aggregate) => string): string => pair(f(a), r ? f(r) : '–');
     out.push(
-      `| ${cls === 'all' ? '**all**' : cls} | ${a.n} | ${cell((x) => f3(x.ac1))} | ${cell((x) => f3(x.ac3))} | ${cell((x) => f3(x.avg5))} | ${cell((x) => f3(x.rh1))} | ${cell((x) => f1(x.onsetErrMin))} | ${calibrationCell(a)} | ${cell((x) => String(x.crashes))} | ${cell((x) => x.secs.toFixed(2))} |`,
+      `| ${cls === 'all' ? '**all**' : cls} | ${a.n} | ${cell((x) => f3(x.ac1))} | ${cell((x) => f3(x.ac3))} | ${cell((x) => f3(x.avg5))} | ${cell((x) => f3(x.rh1))} | ${cell((x) => f3(x.chg))} | ${cell((x) => f1(x.onsetErrMin))} | ${calibrationCell(a)} | ${cell((x) => String(x.crashes))} | ${cell((x) => x.secs.toFixed(2))} |`,
     );
   }
   const fails = set.product.filter((r) => !r.ok);
@@ -96,7 +96,7 @@ export function renderReport(r: ReportInput): string {
     '```',
     '',
     'Metrics (`../shared/eval/score.mjs`): AC@k = root-cause service within the first k suspects; Avg@5 = mean of AC@1..AC@5;',
-    'RH@1 = a red herring ranked first; onset error = median |onset − truth| over runs that gave one; a crash, timeout or',
+    'RH@1 = a red herring ranked first; CHG = suspect #1 names the root-cause change (scenarios that have one); onset error = median |onset − truth| over runs that gave one; a crash, timeout or',
     `bad JSON counts as a miss. Calibration: of the suspects shown with \`confidence\` ≥ ${CALIBRATION_THRESHOLD.toFixed(2)} (one per service),`,
     'how many are the root cause. The reference ranker (tools/eval/reference-ranker.ts) is a robust z-score per metric',
     'series (median/MAD before a common onset vs after), services ranked by their max |z|; it reads no logs, traces,',
@@ -119,5 +119,5 @@ export function renderReport(r: ReportInput): string {
   if (!r.logs.length) lines.push('Not measured (no labelled log sets given).', '');
   else lines.push(...logTable(r.logs));
   if (r.notMeasured.length) lines.push('## Not measured', '', ...r.notMeasured.map((n) => `- ${n}`), '');
-  return lines.join('\n');
+  return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -4,10 +4,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { AnalyzeOutput, ScoreResults, calibrationOf, type Row } from './metrics';
+import { generateOwnSet } from './own';
 import { evaluateSystem, findSystems, type LogResult } from './loghub';
 import { renderReport, type ScenarioSetResult } from './report';
 
@@ -21,30 +22,39 @@ function findRepo(from: string): string {
 const REPO = findRepo(__dirname);
 const CLI = path.join(REPO, 'bin/incident-scout.js');
 const USAGE =
-  'usage: npm run eval -- [--dir NAME=PATH]... [--rcd-src SNAPSHOT] [--petshop-src SNAPSHOT] [--loghub PATH] [--logs NAME=PATH]... ' +
+  'usage: npm run eval -- [--dir NAME=PATH]... [--rcd-src SNAPSHOT] [--petshop-src SNAPSHOT] [--own N] [--loghub PATH] [--logs NAME=PATH]... ' +
   '[--shared PATH] [--only scenarios|logs] [--jobs N] [--timeout S] [--limit N] [--out FILE]';
-
-const { values: opt } = parseArgs({
-  options: {
-    dir: { type: 'string', multiple: true, default: [] },
-    logs: { type: 'string', multiple: true, default: [] },
-    'rcd-src': { type: 'string' },
-    'petshop-src': { type: 'string' },
-    loghub: { type: 'string' },
-    shared: { type: 'string' },
-    only: { type: 'string' },
-    jobs: { type: 'string', default: '2' },
-    timeout: { type: 'string', default: '120' },
-    limit: { type: 'string' },
-    out: { type: 'string', default: path.join(REPO, 'EVALUATION.md') },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
 
 function fail(message: string): never {
   process.stderr.write(`eval: ${message}\n${USAGE}\n`);
   process.exit(2);
 }
+
+/** The command line's options (types inferred by parseArgs); a bad option is a usage error. */
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        dir: { type: 'string', multiple: true, default: [] },
+        logs: { type: 'string', multiple: true, default: [] },
+        'rcd-src': { type: 'string' },
+        'petshop-src': { type: 'string' },
+        own: { type: 'string' },
+        loghub: { type: 'string' },
+        shared: { type: 'string' },
+        only: { type: 'string' },
+        jobs: { type: 'string', default: '2' },
+        timeout: { type: 'string', default: '120' },
+        limit: { type: 'string' },
+        out: { type: 'string', default: path.join(REPO, 'EVALUATION.md') },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+}
+const opt = parseOptions();
 
 function named(spec: string, flag: string): { name: string; path: string } {
   const eq = spec.indexOf('=');
@@ -79,9 +89,24 @@ async function scoreSet(name: string, dir: string, score: string, label: string,
         out = null; // a crash or bad JSON: already a miss in the scorer's row
       }
     }
-    return { ...s, calibration: calibrationOf(out, s.root) };
+    const row: Row = { ...s, calibration: calibrationOf(out, s.root) };
+    if (!s.ok && saveDir) {
+      const last = readTail(path.join(saveDir, `${s.name}.stderr`));
+      if (last) row.error = `${s.error ?? 'failed'}: ${last}`;
+    }
+    return row;
   });
   return { rows, wall: (Date.now() - t0) / 1000 };
+}
+
+/** The last non-empty line a run wrote to stderr, shortened; '' when none was kept. */
+function readTail(file: string): string {
+  try {
+    const lines = fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+    return (lines[lines.length - 1] ?? '').slice(0, 200);
+  } catch {
+    return '';
+  }
 }
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -111,17 +136,20 @@ async function main(): Promise<void> {
   const converts: Array<{ name: string; script: string; src: string }> = [];
   if (opt['rcd-src']) converts.push({ name: 'rcd', script: 'from-rcd.mjs', src: path.resolve(opt['rcd-src']) });
   if (opt['petshop-src']) converts.push({ name: 'petshop', script: 'from-petshop.mjs', src: path.resolve(opt['petshop-src']) });
+  const own = opt.own === undefined ? 0 : Number(opt.own);
+  if (!Number.isInteger(own) || own < 0) fail(`--own takes a count of scenarios, got "${opt.own}"`);
   const logSets = (opt.logs ?? []).map((d) => named(d, 'logs'));
   const loghub = path.resolve(opt.loghub ?? path.join(REPO, '../shared/datasets/loghub-2k'));
   if (fs.existsSync(loghub)) logSets.unshift({ name: 'loghub-2k', path: loghub });
   else if (opt.loghub) fail(`--loghub ${opt.loghub}: no such directory`);
 
   const missing: string[] = [];
-  if (wantScenarios && !sets.length && !converts.length) missing.push('scenario sets (--dir NAME=PATH, --rcd-src, --petshop-src)');
+  if (wantScenarios && !sets.length && !converts.length && !own) missing.push('scenario sets (--dir NAME=PATH, --rcd-src, --petshop-src, --own N)');
   if (wantScenarios && !fs.existsSync(score)) missing.push(`the scorer (${score}; --shared PATH)`);
   if (wantLogs && !logSets.length) missing.push(`labelled log sets (--loghub PATH or --logs NAME=PATH; ${loghub} is absent)`);
   if (missing.length) fail(`missing ${missing.join(', ')}; --only scenarios|logs measures one half`);
-  if (!fs.existsSync(path.join(REPO, 'dist/cli.js'))) fail('dist/ is not built: run `npm run build` (npm run eval does)');
+  const probe = spawnSync(process.execPath, [CLI, 'analyze', '--help'], { encoding: 'utf8' });
+  if (probe.status !== 0) fail(`the CLI does not run (${(probe.stderr || probe.stdout).trim()}): run \`npm run build\` (npm run eval does)`);
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-scout-eval-'));
   const scenarioSets: ScenarioSetResult[] = [];
@@ -134,6 +162,10 @@ async function main(): Promise<void> {
         const code = await runPrefixed(`convert ${c.name}`, process.execPath, [path.join(shared, c.script), '--src', c.src, '--out', out, '--quiet']);
         if (code !== 0) throw new Error(`${c.script} exited ${code}`);
         sets.push({ name: c.name, path: out });
+      }
+      if (own) {
+        console.log(`[own] generating ${own} scenarios of the project's own kind`);
+        sets.push({ name: 'own', path: generateOwnSet(path.join(work, 'own'), own) });
       }
       for (const s of sets) {
         const saveDir = path.join(work, 'outputs', s.name);
@@ -166,9 +198,9 @@ async function main(): Promise<void> {
     command: `npm run eval -- ${process.argv.slice(2).join(' ')}`.trim(),
     reproduce: [
       '# converted sets (see ../shared/eval/README.md), Loghub-2k from ../shared/datasets/loghub-2k by default:',
-      'npm run eval -- --dir rcd=<converted rcd> --dir petshop=<converted petshop> --logs loghub-extra=<labelled dirs>',
+      'npm run eval -- --dir rcd=<converted rcd> --dir petshop=<converted petshop> --own 12 --logs loghub-extra=<labelled dirs>',
       '# or convert from the snapshots on the way:',
-      'npm run eval -- --rcd-src <azamikram/rcd snapshot> --petshop-src <amazon-science/petshop-root-cause-analysis snapshot>',
+      'npm run eval -- --rcd-src <azamikram/rcd snapshot> --petshop-src <amazon-science/petshop-root-cause-analysis snapshot> --own 12',
     ],
     scenarioSets,
     logs,
@@ -182,6 +214,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`eval: ${(err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(`eval: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

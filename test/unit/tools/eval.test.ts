@@ -62,10 +62,10 @@ describe('calibration and aggregation', () => {
 
   it('aggregates AC@k, Avg@5, crashes and the lower median onset error like the scorer', () => {
     const rows = [
-      row({ rank: 1, onsetErrMin: 4, calibration: { withConfidence: 1, shown: 1, right: 1 } }),
+      row({ rank: 1, onsetErrMin: 4, chg: 1, calibration: { withConfidence: 1, shown: 1, right: 1 } }),
       row({ rank: 3, onsetErrMin: 1 }),
       row({ rank: null, ok: false, onsetErrMin: null, secs: 4 }),
-      row({ rank: 6, onsetErrMin: 9, cls: 'mem' }),
+      row({ rank: 6, onsetErrMin: 9, cls: 'mem', chg: 0 }),
     ];
     const a = aggregate(rows);
     expect(a.n).toBe(4);
@@ -74,6 +74,7 @@ describe('calibration and aggregation', () => {
     expect(a.avg5).toBeCloseTo((5 / 5 + 3 / 5) / 4);
     expect(a.onsetErrMin).toBe(4); // of 1, 4, 9
     expect(a.crashes).toBe(1);
+    expect(a.chg).toBeCloseTo(0.5); // of the two scenarios that have a root-cause change
     expect(a.secs).toBeCloseTo(7 / 4);
     expect(a.calibration).toEqual({ withConfidence: 1, shown: 1, right: 1 });
     expect(byFaultClass(rows).map(([c, x]) => [c, x.n])).toEqual([['cpu', 3], ['mem', 1], ['all', 4]]);
@@ -85,7 +86,7 @@ describe('calibration and aggregation', () => {
       scenarioSets: [{ name: 'set1', path: '/x', product: [row({ rank: 1 }), row({ rank: 2 })], reference: [row({ rank: 2 }), row({ rank: 2 })], wall: { product: 1, reference: 1 } }],
       logs: [{ set: 'lh', system: 'HDFS', lines: 10, ga: 0.9, drainGa: 0.8, secs: 1 }],
     });
-    expect(md).toContain('| cpu | 2 | 0.500 / 0.000 | 1.000 / 1.000 |');
+    expect(md).toContain('| cpu | 2 | 0.500 / 0.000 | 1.000 / 1.000 | 0.900 / 0.800 | 0.000 / 0.000 | – / – |');
     expect(md).toContain('| lh | HDFS | 10 | 0.900 | 0.800 | 0.998 |');
   });
 });
