@@ -25,7 +25,7 @@ export type ScoredScenario = z.infer<typeof ScoredScenario>;
 export const ScoreResults = z.object({ scenarios: z.array(ScoredScenario) });
 
 /** A suspect as `analyze --json` prints it; confidence is optional (older builds lack it). */
-export const Suspect = z.object({ service: z.string(), confidence: z.number().optional() }).passthrough();
+export const Suspect = z.object({ service: z.string().nullable().optional(), confidence: z.number().nullable().optional() }).passthrough();
 export const AnalyzeOutput = z.object({ suspects: z.array(Suspect) }).passthrough();
 export type AnalyzeOutput = z.infer<typeof AnalyzeOutput>;
 
@@ -53,7 +53,7 @@ export function calibrationOf(out: AnalyzeOutput | null, root: string | null | u
     const svc = norm(s.service);
     if (!svc || seen.has(svc)) continue;
     seen.add(svc);
-    if (s.confidence === undefined) continue;
+    if (s.confidence === undefined || s.confidence === null) continue;
     any = true;
     if (s.confidence >= CALIBRATION_THRESHOLD) {
       res.shown++;

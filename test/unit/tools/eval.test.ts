@@ -53,6 +53,7 @@ describe('calibration and aggregation', () => {
         { service: 'carts', confidence: 0.95 }, // duplicate service: the first rank counts
         { service: 'orders', confidence: 0.7 },
         { service: 'user', confidence: 0.69 },
+        { service: 'web', confidence: null },
       ],
     };
     expect(calibrationOf(out, 'carts')).toEqual({ withConfidence: 1, shown: 2, right: 1 });
