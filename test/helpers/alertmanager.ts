@@ -3,10 +3,10 @@
 // when it is missing, and fail under CI=true.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './spawn-app';
 
 const run = promisify(execFile);
 const BINARIES = ['prometheus-alertmanager', 'alertmanager'];
@@ -24,18 +24,6 @@ export async function alertmanagerBinary(): Promise<string | null> {
     }
   }
   return null;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RunningAlertmanager {
