@@ -77,7 +77,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   const fetchFn = opts.fetch ?? fetch;
   const evidenceDir = opts.evidenceDir ?? config.evidence.dir;
   const { prometheusUrl, lokiUrl } = config.evidence;
-  if (!evidenceDir && !prometheusUrl && !lokiUrl) {
+  if (!evidenceDir && !prometheusUrl && !lokiUrl && !config.kubernetes) {
     throw new ConfigError(['env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)']);
   }
   const source = createSource({
@@ -85,11 +85,13 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     ...(evidenceDir ? { evidenceDir } : {}),
     ...(prometheusUrl ? { prometheusUrl } : {}),
     ...(lokiUrl ? { lokiUrl } : {}),
+    ...(config.kubernetes ? { kubernetes: config.kubernetes } : {}),
   });
   const sources = [
     ...(evidenceDir ? [`files (${path.basename(evidenceDir)})`] : []),
     ...(prometheusUrl ? ['Prometheus'] : []),
     ...(lokiUrl ? ['Loki'] : []),
+    ...(config.kubernetes ? [`Kubernetes (${config.kubernetes.namespaces.join(', ')})`] : []),
   ];
 
   const store = opts.store ?? createStore({ redisUrl: config.redis.url, prefix: config.redis.prefix, logger });

@@ -41,7 +41,7 @@ export interface Config {
   /** Alert webhooks (src/alerts): each receiver is served only when its secret is set. */
   alerts: { webhookToken?: string; pagerdutySecret?: string; channelTemplate: string; invite: string[]; privateChannels: boolean };
   /** Kubernetes source: on when namespaces are given; KUBECONFIG, else the in-cluster service account. */
-  kubernetes?: { namespaces: string[]; kubeconfig?: string; context?: string; serviceLabel: string };
+  kubernetes?: { namespaces: string[]; kubeconfig?: string; context?: string; serviceLabel: string; inCluster?: { host: string; port: string } };
   /** GitHub source: deployments and merged pull requests of the repos mapped to services. */
   github?: { token?: string; apiUrl: string; repos: Record<string, string> };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -112,6 +112,8 @@ const envSchema = z.object({
   ALERT_CHANNEL_PRIVATE: z.enum(['true', 'false'], { message: 'expected true or false' }).optional(),
   KUBERNETES_NAMESPACES: z.string().regex(/^\s*(\*|[a-z0-9-]+(\s*,\s*[a-z0-9-]+)*)\s*$/, 'expected * or comma-separated namespace names').optional(),
   KUBECONFIG: nonEmpty.optional(),
+  KUBERNETES_SERVICE_HOST: nonEmpty.optional(),
+  KUBERNETES_SERVICE_PORT: intIn(1, 65535).optional(),
   GITHUB_TOKEN: nonEmpty.optional(),
   GITHUB_API_URL: httpUrl.optional(),
   LOG_LEVEL: z.enum(LEVELS, { message: `expected one of ${LEVELS.join(', ')}` }).optional(),
@@ -204,7 +206,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
   const actions = loadManifest(actionsPath, read, parseActions, problems);
 
   const evidenceDir = e.EVIDENCE_DIR ?? file.evidence?.dir;
-  if (opts.requireEvidence && !evidenceDir && !e.PROMETHEUS_URL && !file.evidence?.prometheus_url && !e.LOKI_URL && !file.evidence?.loki_url) {
+  const kubernetes = Boolean(e.KUBERNETES_NAMESPACES ?? file.kubernetes);
+  if (opts.requireEvidence && !evidenceDir && !e.PROMETHEUS_URL && !file.evidence?.prometheus_url && !e.LOKI_URL && !file.evidence?.loki_url && !kubernetes) {
     problems.push('env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)');
   }
   if (evidenceDir && !isDir(path.resolve(cwd, evidenceDir))) {
@@ -259,7 +262,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       invite: e.ALERT_INVITE ? e.ALERT_INVITE.split(',').map((s) => s.trim()) : [...(file.alerts?.invite ?? [])],
       privateChannels: e.ALERT_CHANNEL_PRIVATE ? e.ALERT_CHANNEL_PRIVATE === 'true' : (file.alerts?.private_channels ?? false),
     },
-    ...opt('kubernetes', kubernetesConfig(e.KUBERNETES_NAMESPACES, e.KUBECONFIG, file.kubernetes)),
+    ...opt('kubernetes', kubernetesConfig(e.KUBERNETES_NAMESPACES, e.KUBECONFIG, file.kubernetes, e.KUBERNETES_SERVICE_HOST, e.KUBERNETES_SERVICE_PORT)),
     ...opt('github', file.github || e.GITHUB_TOKEN ? {
       ...opt('token', e.GITHUB_TOKEN),
       apiUrl: e.GITHUB_API_URL ?? file.github?.api_url ?? 'https://api.github.com',
@@ -275,10 +278,16 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
 
 function kubernetesConfig(
   envNamespaces: string | undefined, kubeconfig: string | undefined, file: z.infer<typeof fileSchema>['kubernetes'],
+  host: string | undefined, port: number | undefined,
 ): Config['kubernetes'] {
   const namespaces = envNamespaces ? envNamespaces.split(',').map((s) => s.trim()) : file?.namespaces;
   if (!namespaces) return undefined;
-  return { namespaces, ...opt('kubeconfig', kubeconfig), ...opt('context', file?.context), serviceLabel: file?.service_label ?? 'app.kubernetes.io/name' };
+  // In a pod the kubelet sets KUBERNETES_SERVICE_HOST/PORT; KUBECONFIG wins when both are there.
+  const inCluster = host ? { host, port: String(port ?? 443) } : undefined;
+  return {
+    namespaces, ...opt('kubeconfig', kubeconfig), ...opt('context', file?.context), ...opt('inCluster', inCluster),
+    serviceLabel: file?.service_label ?? 'app.kubernetes.io/name',
+  };
 }
 
 function loadManifest<T, K extends string>(
