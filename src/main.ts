@@ -86,12 +86,14 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     ...(prometheusUrl ? { prometheusUrl } : {}),
     ...(lokiUrl ? { lokiUrl } : {}),
     ...(config.kubernetes ? { kubernetes: config.kubernetes } : {}),
+    ...(config.github ? { github: config.github } : {}),
   });
   const sources = [
     ...(evidenceDir ? [`files (${path.basename(evidenceDir)})`] : []),
     ...(prometheusUrl ? ['Prometheus'] : []),
     ...(lokiUrl ? ['Loki'] : []),
     ...(config.kubernetes ? [`Kubernetes (${config.kubernetes.namespaces.join(', ')})`] : []),
+    ...(config.github && Object.keys(config.github.repos).length > 0 ? [`GitHub (${Object.values(config.github.repos).join(', ')})`] : []),
   ];
 
   const store = opts.store ?? createStore({ redisUrl: config.redis.url, prefix: config.redis.prefix, logger });

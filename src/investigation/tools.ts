@@ -10,6 +10,7 @@ import { dependencies, dependents } from '../evidence/analyzers/graph';
 import { deriveSignals } from '../evidence/analyzers/signals';
 import { sparkline } from '../evidence/analyzers/sparkline';
 import { median } from '../evidence/analyzers/robust';
+import type { Change } from '../evidence/types';
 import type { EvidenceContext } from './context';
 import type { ToolItem, ToolOutput } from './types';
 
@@ -166,7 +167,8 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
       service: c.change.service,
       ref: c.change.id,
       timeRange: range(c.change.time, c.change.time),
-      excerpt: clip(`${c.change.id} ${c.change.kind} ${c.change.service} "${clip(c.change.summary, 90)}" at ${formatClock(c.change.time)}, score ${c.score.toFixed(2)}: ${c.reason}`),
+      // The link goes after the clipped part: a cut URL or command is no use to the person who follows it.
+      excerpt: clip(`${c.change.id} ${c.change.kind} ${c.change.service} "${clip(c.change.summary, 90)}"${changeBy(c.change)} at ${formatClock(c.change.time)}, score ${c.score.toFixed(2)}: ${c.reason}`) + changeLink(c.change),
     }));
     return { header: `${list.length} changes (onset ${formatClock(ctx.window.onset)})`, items, ...(footer ? { footer } : {}) };
   },
@@ -211,4 +213,15 @@ export function runTool<N extends ToolName>(name: N, env: ToolEnv, input: ToolIn
 /** JSON Schema of a tool's input, for Claude's `tools` (zod 4's own converter). */
 export function toolJsonSchema(name: ToolName): Record<string, unknown> {
   return z.toJSONSchema(TOOL_INPUTS[name]) as Record<string, unknown>;
+}
+
+/** ` by <author>` when the source knows who made the change. */
+function changeBy(c: Change): string {
+  return c.author ? ` by ${clip(c.author, 40)}` : '';
+}
+
+/** Where a person sees the change: its URL (PR, deployment diff) or the command that shows it (kubectl). */
+function changeLink(c: Change): string {
+  const link = typeof c['url'] === 'string' ? c['url'] : typeof c['link'] === 'string' ? c['link'] : '';
+  return link ? `; see ${clip(link, 200)}` : '';
 }
