@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type {
   Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, SourceCapabilities, TimeQuery, Topology,
 } from '../types';
-import { KubernetesForbidden, type KubeApi } from './kubernetes-api';
+import { KubernetesApiError, KubernetesForbidden, type KubeApi } from './kubernetes-api';
 import {
   ConfigMap, Deployment, KubeEvent, Node, Pod, ReplicaSet, configMapChanges, eventToLog, nodeToLogs, podToLogs, rolloutChanges, serviceOf,
 } from './kubernetes-objects';
@@ -58,8 +58,13 @@ export class KubernetesSource implements EvidenceSource {
       try {
         items = await this.opts.api.list(path, opts.params);
       } catch (err) {
-        if (!(err instanceof KubernetesForbidden)) throw err;
-        this.problemLog.set(`kubernetes ${path}`, `forbidden (HTTP ${err.status}): grant list on ${resource} (manifests/rbac/kubernetes-read.yaml)`, 1);
+        if (err instanceof KubernetesForbidden) {
+          this.problemLog.set(`kubernetes ${path}`, `forbidden (HTTP ${err.status}): grant list on ${resource} (manifests/rbac/kubernetes-read.yaml)`, 1);
+          continue;
+        }
+        if (!(err instanceof KubernetesApiError)) throw err;
+        // Unreachable or failing: named, and the round goes on with the other sources.
+        this.problemLog.set(`kubernetes ${path}`, err.message, 1);
         continue;
       }
       this.problemLog.set(`kubernetes ${path}`, 'not a valid object', 0);

@@ -147,6 +147,14 @@ describe('Kubernetes API errors', () => {
     }
   });
 
+  it('names an unreachable API server instead of failing the round', async () => {
+    const src = new KubernetesSource({ api: kubeApi({ server: 'http://127.0.0.1:9', token: 't' }), namespaces: ['prod'] });
+    await expect(src.changes({ from: 0, to: min(20) })).resolves.toEqual([]);
+    expect(src.problems()).toEqual(expect.arrayContaining([
+      { origin: 'kubernetes /apis/apps/v1/namespaces/prod/replicasets', problem: expect.stringContaining('/apis/apps/v1/namespaces/prod/replicasets failed (unreachable)'), count: 1 },
+    ]));
+  });
+
   it('refuses a wrong token with a typed error, not a crash', async () => {
     const src = new KubernetesSource({ api: kubeApi({ server: k.url, token: 'wrong' }), namespaces: ['prod'] });
     await expect(src.changes({ from: 0, to: min(20) })).resolves.toEqual([]);
