@@ -3,6 +3,7 @@
 // investigation with the alert's start as onset and its location labels as focus. Later notices of the
 // same group (resends, more alerts, resolved) are replies in the alert message's thread.
 import { randomUUID } from 'node:crypto';
+import { ScoutError } from '../domain/errors';
 import { iso, systemClock, type Clock } from '../domain/time';
 import type { IncidentService } from '../incidents/service';
 import type { Investigations } from '../investigation/port';
@@ -14,10 +15,17 @@ import { focusOf, type AlertNotice } from './types';
 
 /** How long one replica may hold an unfinished opening before another resumes it. */
 const OPEN_LEASE_MS = 120_000;
+/** How long a notice waits for another replica's opening of its group before it is dropped (logged). */
+const WAIT_FOR_OPEN_MS = 15_000;
 /** How many suffixed names are tried when the channel name is taken. */
 const MAX_NAME_TRIES = 20;
 /** Alert groups are remembered for a month: a resend after that opens a new incident. */
 const RECORD_TTL_S = 30 * 24 * 3600;
+
+/** The store lost a group's record in the middle of its opening. */
+export class AlertRecordLost extends ScoutError {
+  readonly code = 'alert_record_lost';
+}
 
 /** What the store keeps per alert group. */
 export interface AlertRecord {
@@ -83,11 +91,25 @@ export class AlertIncidents {
       return 'opened';
     }
     if (value.state !== 'open') {
-      // Another replica is opening it right now; its thread gets the next notice that differs.
-      log.info('alert group is being opened elsewhere');
-      return 'busy';
+      // Another caller is opening it right now (a resend, a replica): this notice goes to its thread once open.
+      const opened = await this.waitForOpen(notice.key);
+      if (!opened) {
+        log.warn({ status: notice.status }, 'alert group still opening elsewhere; notice dropped');
+        return 'busy';
+      }
+      return this.follow(opened, notice, log);
     }
     return this.follow(value, notice, log);
+  }
+
+  private async waitForOpen(key: string): Promise<AlertRecord | null> {
+    const deadline = this.clock.now().getTime() + WAIT_FOR_OPEN_MS;
+    while (this.clock.now().getTime() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      const rec = await this.deps.store.get<AlertRecord>('alert', key);
+      if (rec?.state === 'open') return rec;
+    }
+    return null;
   }
 
   private async open(claimed: AlertRecord, notice: AlertNotice, log: Logger): Promise<void> {
@@ -163,7 +185,7 @@ export class AlertIncidents {
 
   private async save(key: string, fn: (cur: AlertRecord) => AlertRecord): Promise<AlertRecord> {
     const { value } = await this.deps.store.update<AlertRecord>('alert', key, (cur) => (cur ? fn(cur) : undefined), RECORD_TTL_S);
-    if (!value) throw new Error(`alert record ${key} vanished while opening`);
+    if (!value) throw new AlertRecordLost(`alert record ${key} vanished while opening (expired or deleted)`);
     return value;
   }
 }
