@@ -104,17 +104,20 @@ export function kubeconfigTarget(file: string, context?: string, read: (f: strin
 
 /** Lists of one collection, as raw items for the caller's zod schemas. */
 export interface KubeApi {
-  list(path: string, params?: Record<string, string>): Promise<unknown[]>;
+  /** `metadataOnly`: ask for PartialObjectMetadata (names, times, managers; no ConfigMap data crosses the wire). */
+  list(path: string, params?: Record<string, string>, opts?: { metadataOnly?: boolean }): Promise<unknown[]>;
 }
+
+const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 
 /** A KubeApi over HTTP(S) to `target`. */
 export function kubeApi(target: KubeTarget): KubeApi {
   const base = new URL(target.server);
-  const get = (path: string, params: Record<string, string>): Promise<{ status: number; body: string }> =>
+  const get = (path: string, params: Record<string, string>, accept: string): Promise<{ status: number; body: string }> =>
     new Promise((resolve, reject) => {
       const url = new URL(base.pathname.replace(/\/+$/, '') + path, base);
       for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-      const headers: Record<string, string> = { accept: 'application/json' };
+      const headers: Record<string, string> = { accept };
       if (target.token) headers['authorization'] = `Bearer ${target.token}`;
       const opts: https.RequestOptions = {
         method: 'GET', headers, timeout: TIMEOUT_MS,
@@ -133,7 +136,8 @@ export function kubeApi(target: KubeTarget): KubeApi {
     });
 
   return {
-    async list(path, params = {}) {
+    async list(path, params = {}, opts = {}) {
+      const accept = opts.metadataOnly ? METADATA_ONLY : 'application/json';
       for (let attempt = 0; attempt <= MAX_RELISTS; attempt++) {
         const items: unknown[] = [];
         let cont: string | undefined;
@@ -141,7 +145,7 @@ export function kubeApi(target: KubeTarget): KubeApi {
         do {
           let res: { status: number; body: string };
           try {
-            res = await get(path, { ...params, limit: String(PAGE), ...(cont ? { continue: cont } : {}) });
+            res = await get(path, { ...params, limit: String(PAGE), ...(cont ? { continue: cont } : {}) }, accept);
           } catch (err) {
             throw new KubernetesApiError(path, 0, (err as Error).message);
           }

@@ -48,7 +48,7 @@ export class KubernetesSource implements EvidenceSource {
   }
 
   /** Lists one collection per namespace; a refusal becomes a named problem and an empty list. */
-  private async collect<T extends z.ZodType>(schema: T, group: string, resource: string, opts: { namespaced: boolean; params?: Record<string, string> }): Promise<Array<z.infer<T>>> {
+  private async collect<T extends z.ZodType>(schema: T, group: string, resource: string, opts: { namespaced: boolean; params?: Record<string, string>; metadataOnly?: boolean }): Promise<Array<z.infer<T>>> {
     const paths = !opts.namespaced || this.opts.namespaces.includes('*')
       ? [`${group}/${resource}`]
       : this.opts.namespaces.map((ns) => `${group}/namespaces/${ns}/${resource}`);
@@ -56,7 +56,7 @@ export class KubernetesSource implements EvidenceSource {
     for (const path of paths) {
       let items: unknown[];
       try {
-        items = await this.opts.api.list(path, opts.params);
+        items = await this.opts.api.list(path, opts.params, { metadataOnly: opts.metadataOnly ?? false });
       } catch (err) {
         if (err instanceof KubernetesForbidden) {
           this.problemLog.set(`kubernetes ${path}`, `forbidden (HTTP ${err.status}): grant list on ${resource} (manifests/rbac/kubernetes-read.yaml)`, 1);
@@ -88,7 +88,7 @@ export class KubernetesSource implements EvidenceSource {
         this.collect(Pod, '/api/v1', 'pods', { namespaced: true }),
         this.collect(ReplicaSet, '/apis/apps/v1', 'replicasets', { namespaced: true }),
         this.collect(Deployment, '/apis/apps/v1', 'deployments', { namespaced: true }),
-        this.collect(ConfigMap, '/api/v1', 'configmaps', { namespaced: true }),
+        this.collect(ConfigMap, '/api/v1', 'configmaps', { namespaced: true, metadataOnly: true }),
         this.collect(Node, '/api/v1', 'nodes', { namespaced: false }),
       ]);
       return { events, pods, replicaSets, deployments, configMaps, nodes };

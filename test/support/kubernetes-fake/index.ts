@@ -18,6 +18,7 @@ type Obj = { metadata: { name: string; namespace?: string } & Record<string, unk
 
 export interface KubeRequest {
   path: string;
+  accept: string;
   query: Record<string, string>;
   status: number;
 }
@@ -51,7 +52,7 @@ export class KubernetesFake {
     const url = new URL(req.url ?? '/', 'http://fake');
     const query = Object.fromEntries(url.searchParams);
     const send = (status: number, body: unknown): void => {
-      this.requests.push({ path: url.pathname, query, status });
+      this.requests.push({ path: url.pathname, accept: req.headers.accept ?? '', query, status });
       const text = JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       res.end(text);
@@ -74,6 +75,8 @@ export class KubernetesFake {
       return failure(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
     }
     let items = (this.objects.get(collection) ?? []).filter((o) => !ns || o.metadata.namespace === ns);
+    // Asked for metadata only (as=PartialObjectMetadataList), the API server drops everything else.
+    const metadataOnly = /as=PartialObjectMetadataList/.test(req.headers.accept ?? '');
     const selector = /^type=(\w+)$/.exec(query.fieldSelector ?? '');
     if (selector) items = items.filter((o) => o['type'] === selector[1]);
     const offset = query.continue ? Number(Buffer.from(query.continue, 'base64').toString('utf8')) : 0;
@@ -81,9 +84,12 @@ export class KubernetesFake {
     const page = items.slice(offset, offset + limit);
     const next = offset + limit < items.length ? Buffer.from(String(offset + limit)).toString('base64') : undefined;
     send(200, {
-      kind: spec.kind, apiVersion: spec.apiVersion,
+      kind: metadataOnly ? 'PartialObjectMetadataList' : spec.kind, apiVersion: metadataOnly ? 'meta.k8s.io/v1' : spec.apiVersion,
       metadata: { resourceVersion: String(this.resourceVersion), ...(next ? { continue: next, remainingItemCount: items.length - offset - limit } : {}) },
-      items: page.map((o) => ({ ...o, metadata: { resourceVersion: String(this.resourceVersion), ...o.metadata } })),
+      items: page.map((o) => {
+        const metadata = { resourceVersion: String(this.resourceVersion), ...o.metadata };
+        return metadataOnly ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata } : { ...o, metadata };
+      }),
     });
   }
 }

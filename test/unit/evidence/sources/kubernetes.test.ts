@@ -103,7 +103,8 @@ describe('Kubernetes source', () => {
       summary: 'configmap/payments-config in prod updated (read by deployment/payments)',
       link: 'kubectl -n prod get configmap/payments-config -o yaml --show-managed-fields',
     });
-    // Revisions outside the window are left out; secret values are never listed.
+    // ConfigMaps are read as metadata only; revisions outside the window are left out; secrets are never listed.
+    expect(k.fake.requests.filter((r) => r.path.endsWith('/configmaps')).every((r) => r.accept.includes('as=PartialObjectMetadataList'))).toBe(true);
     expect(changes.some((c) => c.id.endsWith('@6') || c.id.includes('checkout'))).toBe(false);
     expect(k.fake.requests.some((r) => r.path.includes('secrets'))).toBe(false);
   });
