@@ -166,7 +166,7 @@ export class Drain {
       }
       afterUnit = false;
       const word = maskToken(raw);
-      prevNumber = NUMBER.test(raw);
+      prevNumber = word === WILDCARD && NUMBER.test(raw);
       let id = this.intern.get(word);
       if (id === undefined) {
         id = this.words.length;
