@@ -34,6 +34,9 @@ export interface AssemblerOptions {
 const CONTINUATION =
   /^(?:at |Caused by:|Suppressed:|\.\.\. ?\d+ (?:more|common frames omitted)|Traceback \(|During handling of the above|The above exception|goroutine \d+ \[|panic: |created by |\[signal |[\w$.]*(?:Exception|Error|Throwable|Fault)\b(?::|$)|[\w$]+(?:\.[\w$*()]+)+\(.*\)$|[}\])](?:[,;)\]}]*)$)/;
 
+/** A traceback's last line after its indented frames: an exception type, then `: message` or nothing. */
+const EXCEPTION_LINE = /^[A-Za-z_][\w.$]*(?::(?:\s|$)|$)/;
+
 /** Events whose time is not known yet (untimed lines before the first timed one) wait at most this many. */
 const MAX_PENDING = 10_000;
 
@@ -48,6 +51,8 @@ export class EventAssembler {
   private nextIndex = 0;
   private lastTs: number | null = null;
   private hint: HeaderHint | undefined;
+  /** The last line continued the open event as an indented line (a stack frame). */
+  private afterIndented = false;
   /** Index of the event the last pushed line belongs to; -1 for a blank line before any event. */
   currentIndex = -1;
   /** Events without a time of their own (they took a neighbour's). */
@@ -85,10 +90,15 @@ export class EventAssembler {
     const c = line.charCodeAt(0);
     // Indented lines never start an event when one is open: skip the parse for them.
     const indented = c === 32 || c === 9;
-    if (indented && this.cur) return this.extend(line);
+    if (indented && this.cur) {
+      this.afterIndented = true;
+      return this.extend(line);
+    }
+    const afterIndented = this.afterIndented;
+    this.afterIndented = false;
     const parsed = parseLine(line, this.refTime, this.hint);
     const own = parsed.ts !== null || parsed.standalone === true;
-    if (!own && this.cur && CONTINUATION.test(line)) return this.extend(line);
+    if (!own && this.cur && (CONTINUATION.test(line) || (afterIndented && EXCEPTION_LINE.test(line)))) return this.extend(line);
     const ev: AssembledEvent = { index: this.nextIndex++, ts: parsed.ts ?? this.lastTs ?? Number.NaN, body: parsed.body, text: line, line: lineNo, lines: 1 };
     if (parsed.level) ev.level = parsed.level;
     if (parsed.ts !== null) this.lastTs = parsed.ts;

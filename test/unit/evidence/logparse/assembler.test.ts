@@ -47,6 +47,20 @@ describe('EventAssembler', () => {
     expect(events[0]?.text.endsWith("KeyError: 'order_id'")).toBe(true);
   });
 
+  it('joins a traceback whose exception type is any name, after its indented frames', () => {
+    const { events } = assemble(
+      [
+        '2026-11-27 01:22:09,761 ERROR inventory.auth: failed to refresh token',
+        'Traceback (most recent call last):',
+        '  File "/app/auth.py", line 41, in refresh',
+        '    resp = post(url)',
+        "requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='auth', port=443): Max retries exceeded",
+        '2026-11-27 01:22:23,080 INFO inventory.api: ok',
+      ].join('\n'),
+    );
+    expect(events.map((e) => e.lines)).toEqual([5, 1]);
+  });
+
   it('joins a Go panic and its goroutine dump', () => {
     const { events } = assemble(
       ['{"time":"2026-11-27T03:02:10Z","level":"info","msg":"serving"}', 'panic: runtime error: index out of range [3] with length 3', '', 'goroutine 1 [running]:', 'main.main()', '\t/app/main.go:12 +0x1d'].join('\n'),
