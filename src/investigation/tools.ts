@@ -61,6 +61,8 @@ export interface ToolEnv {
 type Impl<N extends ToolName> = (env: ToolEnv, input: ToolInput<N>) => Promise<ToolOutput>;
 
 const LINE = 220;
+/** Distinct line groups logs_search keeps while streaming the window's logs. */
+const MAX_SEARCH_GROUPS = 5_000;
 const clip = (s: string, n = LINE): string => truncateWords(s.replace(/\s+/g, ' ').trim(), n);
 const range = (from: number, to: number): { from: string; to: string } => ({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });
 
@@ -99,10 +101,16 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
   async logs_search({ ctx, inScope }, input) {
     const q = input.query.toLowerCase();
     const groups = new Map<string, { service: string; text: string; before: number; after: number; first: number }>();
-    for (const e of await ctx.logs()) {
+    let ungrouped = 0;
+    for await (const e of ctx.logEvents()) {
       if (!inScope(e.service) || !matchesService(input.service, e.service) || !e.text.toLowerCase().includes(q)) continue;
       const body = (e.body ?? e.text).split('\n')[0] ?? '';
       const key = `${e.service}\u0000${body.replace(/\d+/g, '#').slice(0, 160)}`;
+      // Bounded: past MAX_SEARCH_GROUPS distinct lines the rest are counted, not kept.
+      if (!groups.has(key) && groups.size >= MAX_SEARCH_GROUPS) {
+        ungrouped++;
+        continue;
+      }
       const g = groups.get(key) ?? { service: e.service, text: body, before: 0, after: 0, first: e.ts };
       if (e.ts < ctx.window.onset) g.before++;
       else g.after++;
@@ -110,7 +118,9 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
       groups.set(key, g);
     }
     const list = [...groups.values()].sort((a, b) => b.after - a.after || b.before - a.before);
-    const { shown, footer } = take(list, input.limit);
+    const taken = take(list, input.limit);
+    const { shown } = taken;
+    const footer = [taken.footer, ungrouped ? `${ungrouped} more matching lines not grouped` : undefined].filter(Boolean).join('; ') || undefined;
     const items: ToolItem[] = shown.map((g) => ({
       source: ctx.source.name,
       service: g.service,
