@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ActionSpec } from '../config/actions';
 import { requiredApprovals } from '../config/actions';
 import { ProposalInvalid } from '../domain/errors';
+import { redactSecrets } from '../domain/redact';
 import type { Investigation, Proposal, Synthesis } from '../domain/types';
 import type { Change, TriageReport } from '../evidence/types';
 import { render, validateParams, type Catalog } from './catalog';
@@ -59,7 +60,8 @@ export function createProposal(catalog: Catalog, draft: ProposalDraft, now: Date
     untrustedParams,
     rendered,
     evidence,
-    reason: clip(draft.reason.trim() || 'No reason given.', MAX_REASON),
+    // The reason quotes the suspect's change summary (untrusted data): redacted before it is frozen and hashed.
+    reason: clip(redactSecrets(draft.reason.trim()).text || 'No reason given.', MAX_REASON),
     requestedBy: draft.requestedBy,
     risk: action.risk,
     requiredApprovals: requiredApprovals(action),
