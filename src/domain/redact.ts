@@ -138,7 +138,9 @@ export function redactDeep<T>(value: T): T {
 
 function redactValue(value: unknown, key: string | undefined): unknown {
   if (typeof value === 'string') {
-    if (key !== undefined && value !== '' && SECRET_FIELD.test(key) && !NOT_A_SECRET.test(value.trim())) return mark('secret');
+    // `Authorization: Bearer ${FLAGS_API_TOKEN}` names a secret; only a value holding one is removed.
+    const bare = value.trim().replace(/^(?:Bearer|Basic|Token|Digest)\s+/i, '');
+    if (key !== undefined && bare !== '' && SECRET_FIELD.test(key) && !NOT_A_SECRET.test(bare)) return mark('secret');
     return redactSecrets(value).text;
   }
   if (Array.isArray(value)) return value.map((v: unknown) => redactValue(v, undefined));

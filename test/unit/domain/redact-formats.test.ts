@@ -43,6 +43,8 @@ describe('redactSecrets on the formats the attack run found', () => {
   it('keeps the name of a secret an action refers to', () => {
     expect(redactSecrets('curl -H "Authorization: Bearer ${FLAGS_API_TOKEN}" https://flags').text).toBe('curl -H "Authorization: Bearer ${FLAGS_API_TOKEN}" https://flags');
     expect(redactSecrets('DB_PASSWORD=$DB_PASSWORD').count).toBe(0);
+    const card = { headers: { Authorization: 'Bearer ${FLAGS_API_TOKEN}' }, text: 'PATCH /flags\nAuthorization: Bearer ${FLAGS_API_TOKEN}' };
+    expect(redactDeep(card)).toEqual(card);
   });
 
   it('removes a value under a key that names a secret in a parsed object, whatever it looks like', () => {

@@ -38,7 +38,8 @@ describe('one effect per intent', () => {
     const [first] = await svc.proposeFromSynthesis(inv(1), synthesis('notifications'), report);
     const [second] = await svc.proposeFromSynthesis(inv(2), synthesis('notifications'), report);
     const all = await svc.listProposals(CH);
-    expect(all.map((p) => [p.id, p.status])).toEqual([[first?.id, 'voided'], [second?.id, 'pending']]);
+    // Both were made at the same (fixed) time, so compare by id, not by order.
+    expect(Object.fromEntries(all.map((p) => [p.id, p.status]))).toEqual({ [first?.id as string]: 'voided', [second?.id as string]: 'pending' });
     expect(notifier.card(first?.messageTs)?.text).toMatch(/superseded by P-/);
     expect(notifier.card(first?.messageTs)?.hasButtons).toBe(false);
     await expect(approve(first as Proposal, 'U0LEAD')).rejects.toThrow(/already voided/);
@@ -78,5 +79,14 @@ describe('sealed approvals', () => {
     expect((await approve(p, 'U0SRE')).status).toBe('pending');
     expect((await approve(p, 'U0LEAD')).status).toBe('succeeded');
     expect(runs).toHaveLength(1);
+  });
+});
+
+describe('secret names on cards', () => {
+  it('shows the name of the secret an action sends, and its proposal survives the store', async () => {
+    const p = await svc.proposeByPerson({ incidentId: CH, channelId: CH, actor: { userId: 'U0REQ' }, actionId: 'flag', args: { flag: 'checkout.v2', enabled: 'false' } });
+    expect(notifier.card(p.messageTs)?.text ?? '').not.toMatch(/REDACTED/);
+    expect(JSON.stringify(await svc.listProposals(CH))).toContain('Bearer ${FLAGS_TOKEN}');
+    expect((await approve(p, 'U0LEAD')).status).toBe('succeeded');
   });
 });
