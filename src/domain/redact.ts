@@ -3,7 +3,7 @@
 // redactDeep. Detection runs on the text as written and on what it hides: Unicode compatibility forms
 // (full-width letters, zero-width characters splitting a token), repeated percent-encoding (`%253D`)
 // and base64 runs that decode to text holding a secret. The detectors are data in secrets/rules.ts.
-import { SECRET_RULES, type SecretRule } from './secrets/rules';
+import { RULE_KEYWORDS, SECRET_RULES, type SecretRule } from './secrets/rules';
 
 export interface Redaction {
   text: string;
@@ -15,6 +15,22 @@ interface CompiledRule extends SecretRule {
 }
 
 const RULES: CompiledRule[] = SECRET_RULES.map((r) => ({ ...r, re: new RegExp(r.pattern, `g${r.flags ?? ''}`) }));
+
+// Keyword gate: one scan finds, at every position, the longest keyword starting there; the kinds of that
+// keyword and of every keyword that is a prefix of it (`sk` of `sk-ant-`) are present in the text.
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const KEYWORDS = [...new Set(Object.values(RULE_KEYWORDS).flat())].sort((a, b) => b.length - a.length);
+const KEYWORD_SCAN = new RegExp(`(?=(${KEYWORDS.map(escapeRe).join('|')}))`, 'g');
+const KINDS_OF = new Map<string, Set<string>>(
+  KEYWORDS.map((k) => [k, new Set(Object.entries(RULE_KEYWORDS).filter(([, words]) => words.some((w) => k.startsWith(w))).map(([kind]) => kind))]),
+);
+
+/** The kinds whose keywords occur in the (lower-cased) text. */
+function kindsPresent(lower: string): Set<string> {
+  const kinds = new Set<string>();
+  for (const m of lower.matchAll(KEYWORD_SCAN)) for (const kind of KINDS_OF.get(m[1] as string) ?? []) kinds.add(kind);
+  return kinds;
+}
 
 /** A value that names a secret instead of holding one (`${FLAGS_API_TOKEN}`, `$DB_PASSWORD`, `%API_KEY%`) or was already removed. */
 const NOT_A_SECRET = /^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_][A-Za-z0-9_]*%|\[REDACTED(?::[a-z0-9_]+)?\]?|\[redacted\]|<redacted>|\*+|x{3,}|null|none|undefined|true|false)$/i;
@@ -36,14 +52,14 @@ export function redactSecrets(text: string): Redaction {
 
 function redactDepth(text: string, depth: number): Redaction {
   // 1. Unicode: full-width "ＡＫＩＡ…" and "xox\u200Bb-…" read as the ASCII they imitate.
-  const normal = text.normalize('NFKC').replace(INVISIBLE, '');
+  const normal = /[^ -~\t\n\r]/.test(text) ? text.normalize('NFKC').replace(INVISIBLE, '') : text;
   let best = applyRules(text);
   if (normal !== text) {
     const n = applyRules(normal);
     if (n.count > best.count) best = n;
   }
   // 2. Percent-encoding, decoded until it stops changing (double encoding hides `=` as %253D).
-  if (PERCENT_RUN.test(best.text)) {
+  if (/%[0-9A-Fa-f]{2}/.test(best.text)) {
     let decoded = best.text;
     for (let i = 0; i < MAX_DECODE_ROUNDS; i += 1) {
       const next = percentDecode(decoded);
@@ -94,7 +110,10 @@ function percentDecode(text: string): string {
 function applyRules(text: string): Redaction {
   let out = text;
   let count = 0;
+  // Replacements only remove text, so the keywords of the input bound those of every later step.
+  const present = kindsPresent(text.toLowerCase());
   for (const rule of RULES) {
+    if (RULE_KEYWORDS[rule.kind] !== undefined && !present.has(rule.kind)) continue;
     rule.re.lastIndex = 0;
     out = out.replace(rule.re, (...args: unknown[]) => {
       const m = args[0] as string;
