@@ -1,7 +1,7 @@
-// pino, configured once. Two layers keep secrets out of logs: `redact` removes known secret
-// fields by path, and a scrubbing stream rewrites secret-shaped strings anywhere in the final
-// line (messages, bindings, error stacks), because a token inside a free-text message or a
-// third-party error has no path that `redact` could name.
+// pino, configured once. Two layers keep secrets out of logs at every level: `redact` removes known
+// secret fields by path, and a scrubbing stream passes the final line (messages, bindings, error
+// stacks) through the one redaction step (domain/redact.ts), because a token inside a free-text
+// message or a third-party error has no path that `redact` could name.
 import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { redactSecrets } from './domain/redact';
 
@@ -31,28 +31,9 @@ export const REDACT_PATHS: string[] = [
   'executor.env',
 ];
 
-const REPLACEMENTS: Array<[RegExp, string]> = [
-  // PEM private keys, also when their newlines are JSON-escaped.
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[redacted private key]'],
-  [/\bxox[abposr]-[A-Za-z0-9-]{6,}/g, 'xox?-[redacted]'],
-  [/\bxapp-[A-Za-z0-9-]{6,}/g, 'xapp-[redacted]'],
-  [/\bsk-ant-[A-Za-z0-9_-]{6,}/g, 'sk-ant-[redacted]'],
-  [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, 'AKIA[redacted]'],
-  [/\bBearer\s+[A-Za-z0-9._~+/=-]{6,}/gi, 'Bearer [redacted]'],
-  [/\bBasic\s+[A-Za-z0-9+/=]{8,}/g, 'Basic [redacted]'],
-  // Credentials in URLs: scheme://user:password@host
-  [/(:\/\/)[^\s/:@"']+:[^\s/@"']+@/g, '$1[redacted]@'],
-];
-
-/**
- * Replaces secret-shaped substrings: Slack/Anthropic/AWS tokens, bearer headers, URL credentials, PEM keys,
- * then every shape the evidence redactor knows (GitHub, Stripe, Google keys, JWTs, passwords in logfmt and
- * JSON, also percent-encoded), so a secret quoted from evidence in a debug line is scrubbed like in Slack.
- */
+/** A serialised log line with every secret-shaped string replaced: the same detectors as Slack, the model and the store. */
 export function scrubSecrets(text: string): string {
-  let out = text;
-  for (const [re, rep] of REPLACEMENTS) out = out.replace(re, rep);
-  return redactSecrets(out).text;
+  return redactSecrets(text).text;
 }
 
 /** A destination that scrubs every serialised line before handing it on. */

@@ -3,6 +3,7 @@
 // builds the same runtime against the local Slack fake.
 import Anthropic from '@anthropic-ai/sdk';
 import type { RetryOptions } from '@slack/web-api';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { createAlertRoutes } from './alerts';
 import { buildApp, createSlackClient, type BuiltApp } from './app';
@@ -16,6 +17,7 @@ import type { InvestigationJob } from './investigation/types';
 import { createQueue, type JobQueue } from './jobs';
 import { createLogger, type Logger } from './logging';
 import { createExecutor } from './remediation/executor';
+import { approvalsKey } from './remediation/proposals';
 import { createRemediation, type RemediationService } from './remediation/service';
 import { SlackInvestigationNotifier } from './slack/investigation-notifier';
 import { AppMetrics } from './slack/metrics';
@@ -104,8 +106,11 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     name: 'investigations', redisUrl: config.redis.url, prefix: config.redis.prefix, logger, lockDurationMs: config.jobs.lockMs,
   });
 
+  // Approvals are sealed with a key from the signing secret, which every replica shares; the demo has none
+  // and one process, so a key of its own is enough there.
+  const approvalsSecret = config.slack.signingSecret ?? config.slack.botToken ?? randomBytes(32).toString('hex');
   const remediation = createRemediation({
-    config, store, logger, clock, notifier: createProposalNotifier(poster), directory: poster,
+    config, store, logger, clock, notifier: createProposalNotifier(poster), directory: poster, approvalsKey: approvalsKey(approvalsSecret),
     executor: createExecutor({ env: config.executor.env, workdir: config.executor.workdir }),
   });
   const anthropic =

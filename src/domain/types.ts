@@ -153,6 +153,8 @@ export interface Proposal {
   approvals: Approval[];
   status: ProposalStatus;
   hash: string;
+  /** HMAC of id, hash and approvals under the app's approvals key (proposals.ts sealApprovals). */
+  approvalsMac?: string;
   createdAt: string;
   expiresAt: string;
   decidedBy?: Approval;

@@ -42,9 +42,12 @@ export async function synthesizeWithClaude(opts: ClaudeLeadOptions): Promise<{ s
       cache_control: { type: 'ephemeral' },
     },
   ];
+  // Every part built from evidence or people's words is data between markers: the ranking quotes change
+  // summaries and log templates as written, and the focus is what someone typed in the channel.
   const user =
-    (opts.focus ? `A person asked to focus on: ${opts.focus}\n\n` : '') +
-    `Findings:\n${wrapUntrusted(findingsText, 'findings')}\n\nDeterministic ranking (a check, from the analyzers):\n${rankingText || '(no suspects)'}\n\nCall submit_hypotheses.`;
+    (opts.focus ? `A person asked to focus on:\n${wrapUntrusted(opts.focus, 'focus')}\n\n` : '') +
+    `Findings:\n${wrapUntrusted(findingsText, 'findings')}\n\nDeterministic ranking (a check, from the analyzers):\n` +
+    `${rankingText ? wrapUntrusted(rankingText, 'ranking') : '(no suspects)'}\n\nCall submit_hypotheses.`;
   let resp: Anthropic.Message;
   try {
     resp = await opts.client.messages.create(

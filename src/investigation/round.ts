@@ -11,6 +11,7 @@ import type { Logger } from '../logging';
 import type { AppMetrics } from '../slack/metrics';
 import type { Store } from '../store/port';
 import { StoreUnavailable } from '../store/errors';
+import { isScoutError } from '../domain/errors';
 import { synthesizeWithClaude } from './claude-lead';
 import type { EvidenceContext, EvidenceContexts } from './context';
 import { rankServices, type Ranking } from '../evidence/analyzers/ranking';
@@ -55,24 +56,18 @@ export async function runRound(deps: RoundDeps, id: string, jobSignal: AbortSign
   const log = deps.logger.child({ investigationId: id });
   let inv = await store.get<Investigation>('investigation', id);
   if (!inv || !isActive(inv)) return;
-  const incident = await store.get<{ startedAt: string }>('incident', inv.incidentId);
 
-  // The window is fixed once, by the first attempt, so a retried job reads exactly the same data.
-  if (inv.state === 'queued') {
-    const w = await investigationWindow({
-      incident: { startedAt: incident?.startedAt ?? inv.window.onset },
-      ...(since !== undefined ? { since } : {}),
-      source: deps.source,
-      wallNow: clock.now().getTime(),
-      baselineMinutes: deps.config.investigation.baselineMinutes,
-    });
-    const window = { from: new Date(w.from).toISOString(), onset: new Date(w.onset).toISOString(), to: new Date(w.to).toISOString() };
-    inv = (await store.update<Investigation>('investigation', id, (cur) => (cur && cur.state === 'queued' ? { ...cur, window, state: 'running', updatedAt: clock.now().toISOString() } : undefined))).value ?? inv;
-    deps.metrics?.investigations.inc({ state: 'running' });
-  }
-  if (!inv.threadTs) {
-    const ts = await deps.notifier.postCard(inv);
-    inv = (await store.update<Investigation>('investigation', id, (cur) => (cur ? { ...cur, threadTs: ts } : undefined))).value ?? { ...inv, threadTs: ts };
+  // Setup reads the sources (the window estimation) and posts the card: a failure there (a Prometheus
+  // answering 401) must reach the thread and `/triage status` like any other, not leave it "queued".
+  try {
+    inv = await prepare(deps, inv, since);
+  } catch (err) {
+    if (err instanceof StoreUnavailable) {
+      log.warn({ err }, 'store unavailable; the round will be retried');
+      throw err;
+    }
+    await failRound(deps, inv, err, log);
+    throw err;
   }
   const window = { from: Date.parse(inv.window.from), onset: Date.parse(inv.window.onset), to: Date.parse(inv.window.to) };
   const ctx = deps.contexts.get(id, deps.source, window);
@@ -134,15 +129,69 @@ export async function runRound(deps: RoundDeps, id: string, jobSignal: AbortSign
       log.warn({ err }, 'store unavailable; the round will be retried');
       throw err;
     }
-    log.error({ err }, 'round failed');
-    await board.flush((cur) => ({ ...cur, state: 'failed', finishedAt: clock.now().toISOString() }));
-    deps.metrics?.investigations.inc({ state: 'failed' });
-    await deps.notifier.postNote(inv, 'failed', 'The investigation failed; see the logs. `/triage start` tries again.').catch(() => undefined);
+    await failRound(deps, inv, err, log, board);
     throw err;
   } finally {
     clearTimeout(deadline);
     clearInterval(poll);
     jobSignal.removeEventListener('abort', onJobAbort);
+  }
+}
+
+/** Fixes the window (once, by the first attempt, so a retried job reads the same data) and posts the card. */
+async function prepare(deps: RoundDeps, start: Investigation, since: number | undefined): Promise<Investigation> {
+  const { store, clock } = deps;
+  const id = start.id;
+  let inv = start;
+  if (inv.state === 'queued') {
+    const incident = await store.get<{ startedAt: string }>('incident', inv.incidentId);
+    const w = await investigationWindow({
+      incident: { startedAt: incident?.startedAt ?? inv.window.onset },
+      ...(since !== undefined ? { since } : {}),
+      source: deps.source,
+      wallNow: clock.now().getTime(),
+      baselineMinutes: deps.config.investigation.baselineMinutes,
+    });
+    const window = { from: new Date(w.from).toISOString(), onset: new Date(w.onset).toISOString(), to: new Date(w.to).toISOString() };
+    inv = (await store.update<Investigation>('investigation', id, (cur) => (cur && cur.state === 'queued' ? { ...cur, window, state: 'running', updatedAt: clock.now().toISOString() } : undefined))).value ?? inv;
+    deps.metrics?.investigations.inc({ state: 'running' });
+  }
+  if (!inv.threadTs) {
+    const ts = await deps.notifier.postCard(inv);
+    inv = (await store.update<Investigation>('investigation', id, (cur) => (cur ? { ...cur, threadTs: ts } : undefined))).value ?? { ...inv, threadTs: ts };
+  }
+  return inv;
+}
+
+/** What a person reads about a failure: the error's own words, short (the poster redacts what leaves). */
+function failureText(err: unknown): string {
+  const msg = isScoutError(err) ? err.userMessage : err instanceof Error ? err.message : String(err);
+  const one = msg.replace(/\s+/g, ' ').trim();
+  return one.length > 300 ? `${one.slice(0, 299)}…` : one || 'an unknown error';
+}
+
+/**
+ * Marks the round failed and says so in its thread (posting the card first when the failure came before it),
+ * so the channel and `/triage status` show it at once; Slack being down as well is only logged.
+ */
+async function failRound(deps: RoundDeps, inv: Investigation, err: unknown, log: Logger, board?: StatusBoard): Promise<void> {
+  const { store, clock } = deps;
+  log.error({ err }, 'round failed');
+  const failed = (cur: Investigation): Investigation => ({ ...cur, state: 'failed', finishedAt: clock.now().toISOString(), updatedAt: clock.now().toISOString() });
+  let shown: Investigation = board
+    ? ((await board.flush(failed)) ?? failed(inv))
+    : ((await store.update<Investigation>('investigation', inv.id, (cur) => (cur && isActive(cur) ? failed(cur) : undefined))).value ?? failed(inv));
+  deps.metrics?.investigations.inc({ state: 'failed' });
+  try {
+    if (!shown.threadTs) {
+      const ts = await deps.notifier.postCard(shown);
+      shown = (await store.update<Investigation>('investigation', inv.id, (cur) => (cur ? { ...cur, threadTs: ts } : undefined))).value ?? { ...shown, threadTs: ts };
+    } else if (!board) {
+      await deps.notifier.updateCard(shown);
+    }
+    await deps.notifier.postNote(shown, 'failed', `The investigation failed: ${failureText(err)}. \`/triage start\` tries again.`);
+  } catch (postErr) {
+    log.warn({ err: postErr }, 'could not show the failure in Slack');
   }
 }
 

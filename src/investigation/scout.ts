@@ -13,7 +13,7 @@ import { runClaudeScout } from './claude';
 import type { EvidenceContext } from './context';
 import { runDeterministicScout, type FindingDraft } from './deterministic';
 import { RoundStopped } from './errors';
-import { ToolGate } from './gate';
+import { ToolGate, wrapUntrusted } from './gate';
 import { LlmFault } from './llm';
 import type { StatusBoard } from './status';
 
@@ -143,7 +143,8 @@ function briefOf(inv: Investigation, focus?: string): string {
   return [
     `Incident investigation ${inv.id}, round ${inv.round}.`,
     `Window: baseline from ${inv.window.from}, onset ${inv.window.onset}, now ${inv.window.to}.`,
-    focus ? `A person asked: ${focus}` : 'Find what changed at the onset and what was already there before it.',
+    // What someone typed in the channel is data like the evidence: between the markers, never instructions.
+    focus ? `A person asked:\n${wrapUntrusted(focus, 'question')}` : 'Find what changed at the onset and what was already there before it.',
     'Use your tools, then call report_findings.',
   ].join('\n');
 }

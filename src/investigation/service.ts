@@ -67,11 +67,17 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
     return last ? store.get<Investigation>('investigation', last) : null;
   };
 
+  /**
+   * Starts the next round unless one is active. Race-free across clicks and replicas: the active check and the
+   * round number come from one read of the incident, and the round is claimed by one atomic step that appends
+   * its id only while the incident still has the rounds that read saw (12 Dig deeper clicks make one round).
+   */
   const start = async (req: StartRequest): Promise<{ investigation: Investigation; created: boolean }> => {
-    const running = await latest(req.incident.id);
-    if (running && isActive(running)) return { investigation: running, created: false };
     const stored = await store.get<Incident>('incident', req.incident.id);
     const incident = stored ?? req.incident;
+    const lastId = incident.investigations[incident.investigations.length - 1];
+    const running = lastId ? await store.get<Investigation>('investigation', lastId) : null;
+    if (running && isActive(running)) return { investigation: running, created: false };
     const round = incident.investigations.length + 1;
     const id = investigationId(incident.id, round);
     const now = clock.now();
@@ -97,23 +103,32 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
-    // Atomic creation: the first writer of this id wins; a replica racing on the same event sees created=false.
+    // The document first (the first writer of this id wins), so whoever sees the id in the incident finds it.
     const made = await store.update<Investigation>('investigation', id, (cur) => (cur ? undefined : fresh));
-    await store.update<Incident>('incident', incident.id, (cur) => {
+    // The claim: append only while the incident holds exactly the rounds before this one.
+    const claimed = await store.update<Incident>('incident', incident.id, (cur) => {
       const base = cur ?? { ...incident, ...(req.description ? { description: req.description } : {}) };
-      return base.investigations.includes(id) ? undefined : { ...base, investigations: [...base.investigations, id] };
+      if (base.investigations.includes(id) || base.investigations.length !== round - 1) return undefined;
+      return { ...base, investigations: [...base.investigations, id] };
     });
+    const ids = claimed.value?.investigations ?? [];
+    if (!ids.includes(id)) {
+      // Another click started a round after the one this click saw; answer with that one.
+      const other = ids.length > 0 ? await store.get<Investigation>('investigation', ids[ids.length - 1] as string) : null;
+      return { investigation: other ?? made.value ?? fresh, created: false };
+    }
     const investigation = made.value ?? fresh;
-    // Both racers may add: the queue ignores a second job with the same id.
+    // Racers on the same round id may both add: the queue ignores a second job with the same id.
     await deps.queue.add({ investigationId: id, kind: 'round', ...(since !== undefined ? { since } : {}) }, { jobId: id });
-    if (made.changed) {
+    // Whoever appended the id started the round (the document may have been written by a racer on the same id).
+    if (claimed.changed) {
       await store.appendAudit({
         at: now.toISOString(), kind: 'investigation', incidentId: incident.id, investigationId: id, actor: req.userId ?? 'system',
         detail: { action: 'start', trigger: fresh.trigger, round, focus: req.focus ?? null },
       });
       deps.metrics?.investigations.inc({ state: 'queued' });
     }
-    return { investigation, created: made.changed };
+    return { investigation, created: claimed.changed };
   };
 
   const service: InvestigationService = {

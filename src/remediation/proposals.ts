@@ -1,9 +1,10 @@
 // Proposals: an action with concrete parameters, frozen and hashed at creation. Pure: ids and
 // clock are passed in. The only way in is an action id plus typed parameters; everything else is refused.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ActionSpec } from '../config/actions';
 import { requiredApprovals } from '../config/actions';
 import { ProposalInvalid } from '../domain/errors';
+import { redactSecrets } from '../domain/redact';
 import type { Investigation, Proposal, Synthesis } from '../domain/types';
 import type { Change, TriageReport } from '../evidence/types';
 import { render, validateParams, type Catalog } from './catalog';
@@ -59,7 +60,8 @@ export function createProposal(catalog: Catalog, draft: ProposalDraft, now: Date
     untrustedParams,
     rendered,
     evidence,
-    reason: clip(draft.reason.trim() || 'No reason given.', MAX_REASON),
+    // The reason quotes the suspect's change summary (untrusted data): redacted before it is frozen and hashed.
+    reason: clip(redactSecrets(draft.reason.trim()).text || 'No reason given.', MAX_REASON),
     requestedBy: draft.requestedBy,
     risk: action.risk,
     requiredApprovals: requiredApprovals(action),
@@ -106,12 +108,34 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** The key that seals approvals lists, derived from a secret only the app holds (the Slack signing secret). */
+export function approvalsKey(secret: string): Buffer {
+  return createHmac('sha256', secret).update('incident-scout/approvals/v1').digest();
+}
+
+/** HMAC over the proposal's identity, hash and approvals: an approval written to the store by anyone else fails it. */
+export function approvalsMac(p: Pick<Proposal, 'id' | 'hash' | 'approvals'>, key: Buffer): string {
+  return createHmac('sha256', key).update(canonicalJson({ id: p.id, hash: p.hash, approvals: p.approvals })).digest('hex');
+}
+
+/** The proposal with its approvals sealed under `key` (after every change to them). */
+export function sealApprovals(p: Proposal, key: Buffer): Proposal {
+  return { ...p, approvalsMac: approvalsMac(p, key) };
+}
+
+function approvalsIntact(p: Proposal, key: Buffer): boolean {
+  if (typeof p.approvalsMac !== 'string' || !/^[0-9a-f]{64}$/.test(p.approvalsMac)) return false;
+  return timingSafeEqual(Buffer.from(approvalsMac(p, key), 'hex'), Buffer.from(p.approvalsMac, 'hex'));
+}
+
 /**
- * Why a stored proposal can no longer be trusted, or null: its hash no longer matches its content,
- * or the catalog today would validate or render it differently (the manifest changed since).
+ * Why a stored proposal can no longer be trusted, or null: its hash no longer matches its content, its
+ * approvals are not sealed by `approvals` (the key), or the catalog today would validate or render it
+ * differently (the manifest changed since).
  */
-export function integrityProblem(p: Proposal, catalog: Catalog): string | null {
+export function integrityProblem(p: Proposal, catalog: Catalog, approvals?: Buffer): string | null {
   if (proposalHash(p) !== p.hash) return 'its stored content no longer matches its hash';
+  if (approvals && !approvalsIntact(p, approvals)) return 'its list of approvals was changed outside the app';
   let action: ActionSpec;
   try {
     action = catalog.get(p.actionId);
@@ -129,10 +153,10 @@ export function integrityProblem(p: Proposal, catalog: Catalog): string | null {
  * the hypothesis or the change record are untrusted (they come from data and, with Claude, a model).
  */
 export function draftsFromSynthesis(catalog: Catalog, inv: Investigation, synthesis: Synthesis, report: TriageReport | null): ProposalDraft[] {
-  const top = [...synthesis.hypotheses].sort((a, b) => a.rank - b.rank)[0];
+  const top = topHypothesis(synthesis);
   if (!top?.change) return [];
   const change = findChange(report, top.change);
-  if (!change) return [];
+  if (!change || targetProblem(synthesis, report)) return [];
   const drafts: ProposalDraft[] = [];
   for (const action of catalog.all()) {
     const kinds: readonly string[] = action.suggest?.change_kinds ?? [];
@@ -164,6 +188,26 @@ export function draftsFromSynthesis(catalog: Catalog, inv: Investigation, synthe
     });
   }
   return drafts;
+}
+
+function topHypothesis(synthesis: Synthesis): Synthesis['hypotheses'][number] | undefined {
+  return [...synthesis.hypotheses].sort((a, b) => a.rank - b.rank)[0];
+}
+
+/**
+ * Why the top hypothesis may not name a target, or null: the service it blames must be the service of the
+ * change it implicates, as the evidence records it. A model answering "auth, chg-1043" for a notifications
+ * deploy would otherwise roll back auth.
+ */
+export function targetProblem(synthesis: Synthesis, report: TriageReport | null): string | null {
+  const top = topHypothesis(synthesis);
+  if (!top?.change) return null;
+  const change = findChange(report, top.change);
+  if (!change) return `the implicated change ${top.change.slice(0, 40)} is not in the evidence`;
+  if (change.service !== top.service) {
+    return `the hypothesis blames ${top.service.slice(0, 60)} but the implicated change ${change.id} is a ${change.kind} of ${change.service}`;
+  }
+  return null;
 }
 
 function findChange(report: TriageReport | null, id: string): Change | null {

@@ -13,7 +13,8 @@ import { runApproved } from './execute';
 import type { Executor } from './executor';
 import type { Directory, ProposalView, RemediationNotifier } from './notifier';
 import type { Actor, Remediation } from './port';
-import { createProposal, draftsFromSynthesis, integrityProblem, newProposalId, proposalKey, type ProposalDraft } from './proposals';
+import { mayDecide, repeatOf, type Membership, type Verb } from './policy';
+import { createProposal, draftsFromSynthesis, integrityProblem, newProposalId, proposalKey, sealApprovals, targetProblem, type ProposalDraft } from './proposals';
 import { decide, expireIfDue, settleInterrupted, stepLimits, type DecisionOutcome, type StepLimits } from './transitions';
 
 export interface RemediationDeps {
@@ -23,6 +24,8 @@ export interface RemediationDeps {
   directory: Directory;
   executor: Executor;
   logger: Logger;
+  /** Seals each proposal's approvals (proposals.ts approvalsKey): an approval injected into the store is refused. */
+  approvalsKey: Buffer;
   clock?: Clock;
   newId?: () => string;
 }
@@ -50,7 +53,6 @@ export interface RemediationService extends Remediation {
 }
 
 const VALUE = /^(P-[a-z0-9]{4,32}):([a-f0-9]{64})$/;
-const UNCONFIRMED = 'I could not confirm with Slack who you are, so I cannot accept this decision. Nothing was run; try again in a moment.';
 const UNCONFIRMED_PROPOSAL = 'I could not confirm with Slack who you are, so I cannot accept this proposal; try again in a moment.';
 
 /** Builds the remediation service (see RemediationDeps for what it talks to). */
@@ -95,19 +97,55 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
     return { investigationId: last, ...(inv?.threadTs !== undefined ? { threadTs: inv.threadTs } : {}) };
   };
 
+  const listProposals = async (incidentId: string): Promise<Proposal[]> => {
+    const keys = await deps.store.list('proposal', `${incidentId}:`);
+    const all = await Promise.all(keys.map((k) => deps.store.get<Proposal>('proposal', k)));
+    return all.filter((p): p is Proposal => p !== null).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  };
+
+  const refuseDraft = async (draft: ProposalDraft, reason: string, actorName?: string): Promise<void> => {
+    await audit({
+      kind: 'refusal', incidentId: draft.incidentId, actor: draft.requestedBy,
+      ...(actorName !== undefined ? { actorName } : {}),
+      ...(draft.investigationId !== undefined ? { investigationId: draft.investigationId } : {}),
+      detail: { what: 'proposal', actionId: draft.actionId.slice(0, 80), reason },
+    });
+  };
+
+  /**
+   * One effect per intent, for what the lead proposes: not again while the same change is applied or in flight;
+   * otherwise the pending cards of the same intent are superseded by this one (voided, their cards edited).
+   */
+  const settleRepeats = async (proposal: Proposal): Promise<void> => {
+    const others = (await listProposals(proposal.incidentId)).filter((p) => p.id !== proposal.id);
+    const repeat = repeatOf(proposal, others);
+    if (repeat.kind !== 'new') {
+      const reason = repeat.kind === 'already_applied'
+        ? `${proposal.actionId} with these parameters already succeeded in this incident (${repeat.by.id}); not proposing it again`
+        : `${proposal.actionId} with these parameters is already ${repeat.by.status} (${repeat.by.id})`;
+      throw new ProposalInvalid(reason);
+    }
+    for (const old of repeat.supersedes) {
+      const { value, changed } = await deps.store.update<Proposal>('proposal', proposalKey(old.incidentId, old.id), (cur) =>
+        cur?.status === 'pending' ? { ...cur, status: 'voided', statusNote: `superseded by ${proposal.id} from a newer round` } : undefined);
+      if (!changed || !value) continue;
+      await audit({
+        kind: 'decision', incidentId: value.incidentId, actor: 'system',
+        ...(value.investigationId !== undefined ? { investigationId: value.investigationId } : {}),
+        detail: { proposalId: value.id, decision: 'superseded', by: proposal.id },
+      });
+      await show(value, 'update');
+    }
+  };
+
   /** Validates, freezes, stores, audits and posts one proposal; a refused draft is audited and rethrown. */
   const submit = async (draft: ProposalDraft, actorName?: string): Promise<Proposal> => {
     let proposal: Proposal;
     try {
-      proposal = createProposal(catalog, draft, clock.now(), newId());
+      proposal = sealApprovals(createProposal(catalog, draft, clock.now(), newId()), deps.approvalsKey);
+      if (draft.requestedBy === 'lead') await settleRepeats(proposal);
     } catch (err) {
-      const reason = isScoutError(err) ? err.userMessage : String(err);
-      await audit({
-        kind: 'refusal', incidentId: draft.incidentId, actor: draft.requestedBy,
-        ...(actorName !== undefined ? { actorName } : {}),
-        ...(draft.investigationId !== undefined ? { investigationId: draft.investigationId } : {}),
-        detail: { what: 'proposal', actionId: draft.actionId.slice(0, 80), reason },
-      });
+      await refuseDraft(draft, isScoutError(err) ? err.userMessage : String(err), actorName);
       throw err;
     }
     const key = proposalKey(proposal.incidentId, proposal.id);
@@ -157,43 +195,26 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
     }
   };
 
-  /** Why this person may not make this decision, or null. Bots never; approvers as the policy names them. */
-  const ineligible = async (action: ActionSpec, p: Proposal, actor: Actor, verb: 'approve' | 'reject'): Promise<string | null> => {
-    const bot = await botStatus(actor);
-    if (bot === null) return UNCONFIRMED;
-    if (bot) return 'Bots cannot approve or reject changes.';
-    const { named, unchecked } = await approverCheck(action, actor.userId);
-    const isRequester = p.requestedBy === actor.userId;
-    // Still refused when a usergroup could not be listed, but say so: "not an approver" would be untrue.
-    const uncheckedReason = `I could not list the members of ${unchecked.map((g) => `<!subteam^${g}>`).join(', ')} with Slack, so I cannot tell whether you may decide on ${action.id}. Nothing was run; try again in a moment.`;
-    if (verb === 'reject') {
-      if (named || isRequester) return null;
-      return unchecked.length > 0 ? uncheckedReason : `Only the approvers of ${action.id} or the requester can reject it.`;
-    }
-    if (!named) return unchecked.length > 0 ? uncheckedReason : `You are not an approver of ${action.id}. It needs: ${(await approverNames(action)).join(', ')}.`;
-    if (isRequester && !action.approval.allow_requester) return 'You requested this change; someone else must approve it.';
-    return null;
-  };
-
-  /** Whether the policy names this user, directly or through a usergroup; `unchecked`: groups Slack could not list. */
-  const approverCheck = async (action: ActionSpec, userId: string): Promise<{ named: boolean; unchecked: string[] }> => {
-    if (action.approval.approvers.users.includes(userId)) return { named: true, unchecked: [] };
-    const unchecked: string[] = [];
+  /** What Slack says of the usergroups the action names (null for a group it could not list); none when named directly. */
+  const membershipFor = async (action: ActionSpec, userId: string): Promise<Membership> => {
+    if (action.approval.approvers.users.includes(userId)) return {};
+    const out: Record<string, readonly string[] | null> = {};
     for (const group of action.approval.approvers.usergroups) {
       try {
-        if ((await deps.directory.usergroupMembers(group)).includes(userId)) return { named: true, unchecked: [] };
+        out[group] = await deps.directory.usergroupMembers(group);
+        if (out[group]?.includes(userId)) break;
       } catch (err) {
         log.warn({ err, group }, 'could not list usergroup members; treating as not a member');
-        unchecked.push(group);
+        out[group] = null;
       }
     }
-    return { named: false, unchecked };
+    return out;
   };
 
   /** This proposal's step limits, from its action in this replica's catalog (see transitions.ts stepLimits). */
   const limitsOf = (p: Proposal | null): StepLimits => stepLimits(p && catalog.has(p.actionId) ? catalog.get(p.actionId) : undefined);
 
-  const decideOn = async (verb: 'approve' | 'reject', req: { actor: Actor; value: string; channelId: string }): Promise<Proposal> => {
+  const decideOn = async (verb: Verb, req: { actor: Actor; value: string; channelId: string }): Promise<Proposal> => {
     const name = await deps.directory.userName(req.actor.userId).catch(() => req.actor.userId);
     const m = VALUE.exec(req.value);
     if (!m) return refuse(null, req.channelId, req.actor, name, verb, '?', 'This button is not a valid proposal reference; nothing was run.');
@@ -203,16 +224,17 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
     if (!stored) return refuse(null, req.channelId, req.actor, name, verb, id, 'That proposal does not exist in this channel.');
     if (!catalog.has(stored.actionId)) return refuse(stored, req.channelId, req.actor, name, verb, id, `The action ${stored.actionId} is no longer in the catalog.`);
     const action = catalog.get(stored.actionId);
-    const why = await ineligible(action, stored, req.actor, verb);
-    if (why) return refuse(stored, req.channelId, req.actor, name, verb, id, why);
+    const decider = { userId: req.actor.userId, verb, isBot: await botStatus(req.actor) };
+    const verdict = mayDecide(action, stored, decider, decider.isBot === false ? await membershipFor(action, decider.userId) : {}, await approverNames(action));
+    if (!verdict.allowed) return refuse(stored, req.channelId, req.actor, name, verb, id, verdict.reason);
 
     const now = clock.now();
     const approval: Approval = { userId: req.actor.userId, name, at: now.toISOString() };
     let outcome: DecisionOutcome = { kind: 'refused', reason: 'not decided' };
     const { value } = await deps.store.update<Proposal>('proposal', key, (cur) => {
-      const step = decide(cur, { verb, approval, hash, now, integrityProblem: cur ? integrityProblem(cur, catalog) : null });
+      const step = decide(cur, { verb, approval, hash, now, integrityProblem: cur ? integrityProblem(cur, catalog, deps.approvalsKey) : null });
       outcome = step.outcome;
-      return step.next;
+      return step.next && sealApprovals(step.next, deps.approvalsKey);
     });
     const current = value ?? stored;
     const decided = outcome as DecisionOutcome;
@@ -265,6 +287,15 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
 
     async proposeFromSynthesis(inv, synthesis, report) {
       const out: Proposal[] = [];
+      // A target the model names must be the one its own evidence implicates, else nothing is proposed.
+      const mismatch = targetProblem(synthesis, report);
+      if (mismatch) {
+        await audit({
+          kind: 'refusal', incidentId: inv.incidentId, investigationId: inv.id, actor: 'lead',
+          detail: { what: 'proposal', reason: `refused: ${mismatch}` },
+        });
+        return out;
+      }
       for (const draft of draftsFromSynthesis(catalog, inv, synthesis, report)) {
         try {
           out.push(await submit(draft));
@@ -314,11 +345,7 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
       return count;
     },
 
-    async listProposals(incidentId) {
-      const keys = await deps.store.list('proposal', `${incidentId}:`);
-      const all = await Promise.all(keys.map((k) => deps.store.get<Proposal>('proposal', k)));
-      return all.filter((p): p is Proposal => p !== null).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    },
+    listProposals,
 
     async exportAudit(req) {
       const records = await deps.store.readAudit(req.incidentId);

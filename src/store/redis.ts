@@ -152,7 +152,7 @@ export class RedisStore implements Store {
   }
 
   async appendAudit(record: AuditRecord): Promise<string> {
-    const id = await this.guard('appendAudit', () => this.redis.xadd(this.keys.audit(record.incidentId), '*', 'record', JSON.stringify(record)));
+    const id = await this.guard('appendAudit', () => this.redis.xadd(this.keys.audit(record.incidentId), '*', 'record', encode(record)));
     if (id == null) throw new StoreUnavailable('Redis did not accept the audit record.');
     return id;
   }

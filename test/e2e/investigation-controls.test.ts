@@ -104,7 +104,8 @@ describe('steering an investigation from Slack', () => {
     expect(readable(t3)).toMatch(/Focus: _payments_/);
     const briefs = app.anthropic!.fake.requests.filter((q) => scoutOf(q) && JSON.stringify(q.body.messages).includes('-3, round 3'));
     expect(briefs.length).toBeGreaterThan(0);
-    for (const q of briefs) expect(JSON.stringify(q.body.messages)).toContain('A person asked: payments');
+    // The focus is what a person typed: it reaches the scouts as data, between the untrusted markers.
+    for (const q of briefs) expect(JSON.stringify(q.body.messages)).toMatch(/A person asked:\\n<<untrusted-data nonce=[0-9a-f]+ tool=question>>\\npayments\\n<</);
   });
 
   it('answers an @mention inside an investigation thread with one focused scout, in that thread', async () => {

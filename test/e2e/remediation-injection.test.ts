@@ -144,10 +144,13 @@ describe('with Claude scripted to act on the planted text', () => {
     const proposals = await t.runtime.remediation.listProposals(channel);
     expect(proposals).toEqual([]);
     const refusals = leadRefusals(await t.runtime.store.readAudit(channel)).map((r) => String(r.detail.reason));
+    // A blamed service other than the implicated change's is refused before any schema check; so is a change id
+    // the evidence does not hold.
     expect(refusals).toEqual([
-      expect.stringContaining('service="rm -rf /" does not match'),
+      expect.stringContaining('the hypothesis blames rm -rf / but the implicated change chg-1044 is a deploy of payments'),
       expect.stringContaining('version="v4.1.9; rm -rf /" does not match'),
-      expect.stringContaining('service="payments --all" does not match'),
+      expect.stringContaining('the hypothesis blames payments --all but the implicated change chg-1044 is a deploy of payments'),
+      expect.stringContaining('the implicated change chg-1044; rm -rf / is not in the evidence'),
     ]);
     expect(everyMessage(t.slack, channel).filter((m) => m.metadata?.event_type === 'incident_scout_proposal')).toEqual([]);
     expect(await t.catalog.runs()).toEqual([]);

@@ -1,13 +1,16 @@
-// Fifty secrets of common shapes written into a copy of the example scenario (logs of five formats and
+// 104 secrets of 41 formats written into a copy of the example scenario (logs of five formats and
 // change summaries). Investigations with the deterministic brain and with Claude (the fake records every
-// request) must never put one into Slack, into a request to the model, or into the app's debug logs.
+// request) must never put one into Slack (messages, the exported audit file), into a request to the model, into
+// the app's debug logs, or into the store (documents, the audit stream, queue jobs).
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../support/anthropic-fake';
 import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/demo/slack-fake';
 import { Rng } from '../../tools/scenario/prng';
+import { Redis } from 'ioredis';
 import {
-  addPeople, allReplies, appEnv, competentModel, conversationOf, copyScenario, isSynthesis, LEAD, SIGNING_SECRET, SRE, tempDir,
+  addPeople, allReplies, appEnv, competentModel, conversationOf, copyScenario, isSynthesis, LEAD, SIGNING_SECRET, SRE, startPrivateRedis, tempDir,
+  type PrivateRedis,
 } from '../helpers/faults';
 import { spawnApp, type AppProcess } from '../helpers/spawn-app';
 
@@ -26,7 +29,7 @@ interface Secret {
   written: string;
 }
 
-/** Fifty secrets; each value is unique and long enough that a chance occurrence elsewhere is impossible. */
+/** 104 secrets of 41 formats; each value is unique and long enough that a chance occurrence elsewhere is impossible. */
 function makeSecrets(): Secret[] {
   const s: Secret[] = [];
   const add = (kind: string, n: number, make: (i: number) => { value: string; written: string }): void => {
@@ -53,6 +56,38 @@ function makeSecrets(): Secret[] {
   });
   add('logfmt_password', 4, () => { const v = `lf${pick(ALNUM, 16)}`; return { value: v, written: `db_password=${v}` }; });
   add('json_password', 4, () => { const v = `js${pick(ALNUM, 16)}`; return { value: v, written: `{"user":"svc","password":"${v}"}` }; });
+  // The formats of issue 14's attack run, and more of the scanners' rule sets: two of each.
+  const two = (kind: string, make: () => { value: string; written: string }): void => add(kind, 2, make);
+  const HEX = '0123456789abcdef';
+  two('redis_empty_user', () => { const v = `rp${pick(ALNUM, 16)}`; return { value: v, written: `redis://:${v}@cache-1:6379/0 refused` }; });
+  two('url_password_with_at', () => { const v = `Pw@${pick(ALNUM, 14)}`; return { value: v, written: `dsn postgres://app:${v}@db.internal:5432/x` }; });
+  two('db_password_colon', () => { const v = `dc${pick(ALNUM, 16)}`; return { value: v, written: `DB_PASSWORD: ${v}` }; });
+  two('password_no_space', () => { const v = `pn${pick(ALNUM, 16)}`; return { value: v, written: `login failed password:${v}` }; });
+  two('password_spaced', () => { const v = `ps${pick(ALNUM, 16)}`; return { value: v, written: `password = ${v}` }; });
+  two('x_api_key', () => { const v = pick(ALNUM, 28); return { value: v, written: `upstream 403 X-Api-Key: ${v}` }; });
+  two('slack_refresh', () => { const v = `xoxe-1-${pick(ALNUM, 40)}`; return { value: v, written: `token rotation got ${v}` }; });
+  two('slack_webhook', () => { const v = pick(ALNUM, 24); return { value: v, written: `notify https://hooks.slack.com/services/T${pick(UPPER, 8)}/B${pick(UPPER, 8)}/${v} failed` }; });
+  two('cookie', () => { const v = pick(ALNUM, 26); return { value: v, written: `GET / Cookie: session=${v}; theme=dark` }; });
+  two('double_percent', () => { const v = `dp${pick(ALNUM, 16)}`; return { value: v, written: `GET /cb?next=password%253D${v}` }; });
+  two('azure_storage', () => { const v = `${pick(B64, 86)}==`; return { value: v.slice(0, 60), written: `DefaultEndpointsProtocol=https;AccountName=acmelogs;AccountKey=${v};EndpointSuffix=core.windows.net` }; });
+  two('sendgrid', () => { const v = `SG.${pick(URLSAFE, 22)}.${pick(URLSAFE, 43)}`; return { value: v, written: `mail send failed with ${v}` }; });
+  two('npm_token', () => { const v = `npm_${pick(ALNUM, 36)}`; return { value: v, written: `npm publish using ${v}` }; });
+  two('gcp_private_key_id', () => { const v = pick(HEX, 40); return { value: v, written: `{"type":"service_account","private_key_id":"${v}"}` }; });
+  two('fullwidth_aws', () => {
+    const v = `AKIA${pick(UPPER, 16)}`;
+    return { value: v, written: `credentials ${[...v].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('')} used` };
+  });
+  two('zero_width_slack', () => { const v = `xoxb-${pick('0123456789', 12)}-${pick(ALNUM, 24)}`; return { value: v, written: `bot ${v.slice(0, 3)}\u200b${v.slice(3)} refused` }; });
+  two('base64_aws', () => { const v = Buffer.from(`aws_access_key_id=AKIA${pick(UPPER, 16)}`).toString('base64'); return { value: v, written: `config blob=${v}` }; });
+  two('gitlab_token', () => { const v = `glpat-${pick(URLSAFE, 20)}`; return { value: v, written: `git push with ${v}` }; });
+  two('twilio_key', () => { const v = `SK${pick(HEX, 32)}`; return { value: v, written: `sms via ${v}` }; });
+  two('stripe_webhook', () => { const v = `whsec_${pick(ALNUM, 32)}`; return { value: v, written: `signature check with ${v} failed` }; });
+  two('gcp_oauth_secret', () => { const v = `GOCSPX-${pick(URLSAFE, 28)}`; return { value: v, written: `oauth client secret ${v}` }; });
+  two('vault_token', () => { const v = `hvs.${pick(ALNUM, 30)}`; return { value: v, written: `vault read with ${v}` }; });
+  two('azure_sas', () => { const v = pick(ALNUM, 32); return { value: v, written: `GET https://acme.blob.core.windows.net/c/b?sv=2022-11-02&sig=${v}%3D` }; });
+  two('proxy_basic', () => { const v = Buffer.from(`proxyuser:${pick(ALNUM, 16)}`).toString('base64'); return { value: v, written: `Proxy-Authorization: Basic ${v}` }; });
+  two('digitalocean', () => { const v = `dop_v1_${pick(HEX, 64)}`; return { value: v, written: `doctl auth ${v}` }; });
+  two('huggingface', () => { const v = `hf_${pick('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', 34)}`; return { value: v, written: `model pull with ${v}` }; });
   return s;
 }
 
@@ -87,6 +122,7 @@ function seed(dir: string): void {
 }
 
 let slack: RunningSlackFake;
+let redis: PrivateRedis;
 let llm: RunningAnthropicFake;
 let scenario: string;
 const tmp = tempDir('secrets');
@@ -96,12 +132,14 @@ beforeAll(async () => {
   seed(scenario);
   slack = await startSlackFake();
   llm = await startAnthropicFake();
+  redis = await startPrivateRedis();
   addPeople(slack.fake);
 });
 
 afterAll(async () => {
   await llm?.close();
   await slack?.close();
+  await redis?.close();
   tmp.cleanup();
 });
 
@@ -115,13 +153,39 @@ function slackText(): string {
   ].join('\n');
 }
 
-function leaked(where: string, text: string): string[] {
+/** Secrets found in a sink's text, read as a person would (full-width forms and zero-width characters undone). */
+function leaked(where: string, raw: string): string[] {
+  const text = raw.normalize('NFKC').replace(/[\u00AD\u200B-\u200F\u2060-\u2064\uFEFF]/g, '');
   return SECRETS.filter((s) => text.includes(s.value)).map((s) => `${s.kind} in ${where}: …${text.slice(Math.max(0, text.indexOf(s.value) - 80), text.indexOf(s.value) + s.value.length + 20)}…`);
+}
+
+/** Everything the app stored under `prefix` in Redis: documents, the audit stream, queue jobs. */
+async function storeText(prefix: string): Promise<string> {
+  const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await client.connect();
+  try {
+    const out: string[] = [];
+    for (const key of await client.keys(`${prefix}*`)) {
+      const type = await client.type(key);
+      if (type === 'string') out.push(String(await client.get(key)));
+      else if (type === 'hash') out.push(JSON.stringify(await client.hgetall(key)));
+      else if (type === 'stream') out.push(JSON.stringify(await client.xrange(key, '-', '+')));
+      else if (type === 'list') out.push(JSON.stringify(await client.lrange(key, 0, -1)));
+      else if (type === 'set') out.push(JSON.stringify(await client.smembers(key)));
+      else if (type === 'zset') out.push(JSON.stringify(await client.zrange(key, '0', '-1')));
+    }
+    expect(out.length).toBeGreaterThan(0);
+    return out.join('\n');
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** Opens an incident on a spawned app, waits for the synthesis, asks a follow-up and exports the audit trail. */
 async function investigate(name: string, extraEnv: Record<string, string>): Promise<AppProcess> {
-  const app = await spawnApp(appEnv({ slackUrl: slack.url, evidenceDir: scenario, extra: { LOG_LEVEL: 'debug', ...extraEnv } }));
+  const app = await spawnApp(appEnv({
+    slackUrl: slack.url, evidenceDir: scenario, extra: { LOG_LEVEL: 'debug', REDIS_URL: redis.url, REDIS_PREFIX: `${name}:`, ...extraEnv },
+  }));
   try {
     const client = new SlackEventClient({ appUrl: app.url, signingSecret: SIGNING_SECRET, fake: slack.fake });
     const { channelId } = await client.openIncidentChannel(name, LEAD);
@@ -149,10 +213,13 @@ function nosyModel(req: RecordedRequest): ScriptedReply {
 }
 
 it('keeps every secret out of Slack and the logs with the deterministic brain', async () => {
-  expect(SECRETS).toHaveLength(50);
+  expect(SECRETS.length).toBeGreaterThanOrEqual(100);
+  expect(new Set(SECRETS.map((x) => x.kind)).size).toBeGreaterThanOrEqual(30);
   const app = await investigate('inc-secrets-deterministic', {});
   await app.kill('SIGTERM');
-  expect([...leaked('Slack', slackText()), ...leaked('the app logs', app.output())]).toEqual([]);
+  expect([
+    ...leaked('Slack', slackText()), ...leaked('the app logs', app.output()), ...leaked('the store', await storeText('inc-secrets-deterministic:')),
+  ]).toEqual([]);
 }, 90_000);
 
 it('keeps every secret out of Slack, the model requests and the logs with Claude', async () => {
@@ -165,5 +232,6 @@ it('keeps every secret out of Slack, the model requests and the logs with Claude
   expect(llm.fake.bodiesText()).toMatch(/REDACTED/);
   expect([
     ...leaked('Slack', slackText()), ...leaked('a request to the model', llm.fake.bodiesText()), ...leaked('the app logs', app.output()),
+    ...leaked('the store', await storeText('inc-secrets-claude:')),
   ]).toEqual([]);
 }, 90_000);

@@ -9,6 +9,7 @@ import type { Investigation, Proposal, Synthesis } from '../../../src/domain/typ
 import type { TriageReport } from '../../../src/evidence/types';
 import { Catalog, render, validateParams } from '../../../src/remediation/catalog';
 import { createExecutor, SAFE_PATH } from '../../../src/remediation/executor';
+import { approvalsKey } from '../../../src/remediation/proposals';
 import { createRemediation, type RemediationService } from '../../../src/remediation/service';
 import { connectRedis } from '../../../src/store/connection';
 import { MemoryStore } from '../../../src/store/memory';
@@ -58,6 +59,7 @@ async function rig(kind: 'memory' | 'redis', replicas: number): Promise<Rig> {
   const services = stores.map((store) =>
     createRemediation({
       config: { actions: ACTIONS },
+      approvalsKey: approvalsKey('test-signing-secret'),
       store,
       notifier: new RecordingNotifier(),
       directory: testDirectory({ S0ONCALL: ['U0ONCALL'] }),
@@ -148,10 +150,10 @@ describe.each(['memory', 'redis'] as const)('remediation on the %s store', (kind
       expect(p.untrustedParams).toEqual(['service']);
     }
     const refusals = (await (r.stores[0] as Store).readAudit(CH)).filter((a) => a.kind === 'refusal');
-    // hostile service, injected service, unknown action, option-like value, extra param
+    // hostile service, injected service (not the implicated change's service), unknown action, option-like value, extra param
     expect(refusals.map((a) => a.detail.reason)).toEqual([
       expect.stringContaining('does not match'),
-      expect.stringContaining('does not match'),
+      expect.stringContaining('the implicated change d-2 is a deploy of checkout'),
       expect.stringContaining('no action "rm -rf /"'),
       expect.stringContaining('does not match'),
       expect.stringContaining('no parameter "cmd"'),

@@ -6,6 +6,7 @@ import { loadConfig } from '../../../src/config';
 import { ApprovalDenied } from '../../../src/domain/errors';
 import { startSlackFake, type RunningSlackFake } from '../../../src/demo/slack-fake';
 import { createExecutor } from '../../../src/remediation/executor';
+import { approvalsKey } from '../../../src/remediation/proposals';
 import { createRemediation, type RemediationService } from '../../../src/remediation/service';
 import { Poster } from '../../../src/slack/poster';
 import { createProposalNotifier } from '../../../src/slack/proposal-notifier';
@@ -41,6 +42,7 @@ beforeEach(async () => {
   await store.put('investigation', 'I-1', { id: 'I-1', incidentId: channel, channelId: channel, threadTs });
   svc = createRemediation({
     config,
+    approvalsKey: approvalsKey('test-signing-secret'),
     store,
     notifier: createProposalNotifier(poster),
     directory: poster,

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { ApprovalDenied, ProposalInvalid } from '../../../src/domain/errors';
 import type { ExecutionResult, Proposal, RenderedAction } from '../../../src/domain/types';
 import type { Executor } from '../../../src/remediation/executor';
-import { proposalKey } from '../../../src/remediation/proposals';
+import { approvalsKey, proposalKey } from '../../../src/remediation/proposals';
 import { createRemediation, type RemediationService } from '../../../src/remediation/service';
 import { MemoryStore } from '../../../src/store/memory';
 import { catalogFrom, RecordingNotifier, testDirectory, TEST_ACTIONS } from './fixtures';
@@ -36,6 +36,7 @@ beforeEach(() => {
   executor = new RecordingExecutor();
   svc = createRemediation({
     config: { actions: catalogFrom(TEST_ACTIONS) },
+    approvalsKey: approvalsKey('test-signing-secret'),
     store,
     notifier,
     directory: testDirectory(),

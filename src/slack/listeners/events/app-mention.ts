@@ -1,5 +1,5 @@
 // @Incident Scout in an incident channel: inside a thread it is a follow-up question for the
-// investigation; at the top level it gets a one-line hint. Outside incident channels: nothing.
+// investigation; at the top level it gets a one-line hint. Outside incident channels, and from bots: nothing.
 import { z } from 'zod';
 import type { ListenerDeps } from '../deps';
 
@@ -9,6 +9,8 @@ const event = z.object({
   text: z.string(),
   ts: z.string(),
   thread_ts: z.string().optional(),
+  bot_id: z.string().optional(),
+  subtype: z.string().optional(),
 });
 
 /** Removes `<@U…>` mention tokens and surrounding space from a message. */
@@ -22,6 +24,11 @@ export function onAppMention(deps: Pick<ListenerDeps, 'incidents' | 'investigati
     const parsed = event.safeParse(raw);
     if (!parsed.success) return;
     const e = parsed.data;
+    // Another bot (or this one) mentioning us is not a person asking: its text must not start a follow-up.
+    if (e.bot_id !== undefined || e.subtype === 'bot_message') {
+      deps.logger.debug({ channel: e.channel, botId: e.bot_id }, 'ignoring a mention by a bot');
+      return;
+    }
     const incident = await deps.incidents.find(e.channel);
     if (!incident) return;
     const question = stripMentions(e.text);
