@@ -14,10 +14,11 @@ import { createInvestigations, type InvestigationService } from './investigation
 import type { InvestigationJob } from './investigation/types';
 import { createQueue, type JobQueue } from './jobs';
 import { createLogger, type Logger } from './logging';
+import { createFetch } from './net/fetch';
 import { createExecutor } from './remediation/executor';
 import { createRemediation, type RemediationService } from './remediation/service';
 import { SlackInvestigationNotifier } from './slack/investigation-notifier';
-import { AppMetrics } from './slack/metrics';
+import { AppMetrics } from './metrics';
 import { Poster } from './slack/poster';
 import { createProposalNotifier } from './slack/proposal-notifier';
 import { createStore, type Store } from './store';
@@ -72,7 +73,7 @@ const PROPOSAL_SWEEP_MS = 60_000;
 export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Runtime {
   const { logger } = opts;
   const clock = opts.clock ?? systemClock;
-  const fetchFn = opts.fetch ?? fetch;
+  const fetchFn = opts.fetch ?? createFetch(config.proxy);
   const evidenceDir = opts.evidenceDir ?? config.evidence.dir;
   const { prometheusUrl, lokiUrl } = config.evidence;
   if (!evidenceDir && !prometheusUrl && !lokiUrl) {
@@ -92,7 +93,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
 
   const store = opts.store ?? createStore({ redisUrl: config.redis.url, prefix: config.redis.prefix, logger });
   const metrics = new AppMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
-  const poster = new Poster({ client: createSlackClient(config, logger, opts.retryConfig), store, logger, metrics, clock });
+  const poster = new Poster({ client: createSlackClient(config, logger, { ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}), fetch: fetchFn }), store, logger, metrics, clock });
   const queue = createQueue<InvestigationJob>({
     name: 'investigations', redisUrl: config.redis.url, prefix: config.redis.prefix, logger, lockDurationMs: config.jobs.lockMs,
   });
@@ -119,7 +120,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     },
   });
   const built = buildApp(config, {
-    logger, store, investigations, remediation, clock, metrics, poster, sources,
+    logger, store, investigations, remediation, clock, metrics, poster, sources, fetch: fetchFn,
     ...(opts.host ? { receiver: { host: opts.host } } : {}),
     ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}),
   });

@@ -39,6 +39,8 @@ export interface Config {
   /** The change identity: what executors run with. Nothing else of the bot's environment reaches them. */
   executor: { env: Record<string, string>; workdir?: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Outbound HTTP proxy (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, or their lowercase forms) for Slack, Anthropic, Prometheus, Loki. */
+  proxy: { http?: string; https?: string; noProxy?: string };
   scouts: ScoutManifest[];
   actions: ActionSpec[];
   files: { config?: string; scouts: string; actions: string };
@@ -99,6 +101,12 @@ const envSchema = z.object({
   INVESTIGATION_CONCURRENCY: intIn(1, 64).optional(),
   JOBS_LOCK_MS: intIn(1000, 600_000).optional(),
   TRIAGE_CONFIG: nonEmpty.optional(),
+  HTTP_PROXY: nonEmpty.optional(),
+  http_proxy: nonEmpty.optional(),
+  HTTPS_PROXY: nonEmpty.optional(),
+  https_proxy: nonEmpty.optional(),
+  NO_PROXY: nonEmpty.optional(),
+  no_proxy: nonEmpty.optional(),
   LOG_LEVEL: z.enum(LEVELS, { message: `expected one of ${LEVELS.join(', ')}` }).optional(),
 });
 
@@ -226,6 +234,11 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
     jobs: { lockMs: e.JOBS_LOCK_MS ?? 30_000 },
     executor: { env: executorEnv, ...opt('workdir', file.executor?.workdir) },
     logLevel: e.LOG_LEVEL ?? file.log_level ?? 'info',
+    proxy: {
+      ...opt('http', e.HTTP_PROXY ?? e.http_proxy),
+      ...opt('https', e.HTTPS_PROXY ?? e.https_proxy),
+      ...opt('noProxy', e.NO_PROXY ?? e.no_proxy),
+    },
     scouts: scouts ?? [],
     actions: actions ?? [],
     files: { ...opt('config', configText != null ? configPath : undefined), scouts: scoutsPath, actions: actionsPath },

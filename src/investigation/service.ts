@@ -9,7 +9,7 @@ import type { Incident, Investigation, ScoutStatus, Synthesis } from '../domain/
 import type { EvidenceSource, TriageReport } from '../evidence/types';
 import type { JobContext, JobQueue } from '../jobs/port';
 import type { Logger } from '../logging';
-import type { AppMetrics } from '../slack/metrics';
+import type { AppMetrics } from '../metrics';
 import type { Store } from '../store/port';
 import { EvidenceContexts } from './context';
 import { runFollowUp } from './followup-run';

@@ -10,7 +10,7 @@ import { redactDeep } from '../domain/redact';
 import { systemClock, type Clock } from '../domain/time';
 import type { Logger } from '../logging';
 import type { Store } from '../store/port';
-import type { AppMetrics } from './metrics';
+import type { AppMetrics } from '../metrics';
 import { SerialQueues } from './serial-queues';
 
 /**

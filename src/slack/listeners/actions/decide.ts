@@ -8,8 +8,7 @@ import { readClick, UNREADABLE } from './click';
 type Decision = 'approve' | 'reject';
 
 function onDecision(decision: Decision, deps: Pick<ListenerDeps, 'remediation' | 'poster' | 'logger'>) {
-  return async ({ ack, body, respond }: { ack: () => Promise<void>; body: unknown; respond: Respond }): Promise<void> => {
-    await ack();
+  return async ({ body, respond }: { body: unknown; respond: Respond }): Promise<void> => {
     const click = readClick(body);
     if (!click || click.value === '') {
       await respond({ response_type: 'ephemeral', replace_original: false, text: UNREADABLE });

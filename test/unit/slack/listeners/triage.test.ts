@@ -30,25 +30,22 @@ function setup() {
   });
   const handler = onTriage({ incidents, investigations, remediation, poster, logger, clock });
   const replies: RespondMessage[] = [];
-  let acks = 0;
   const run = async (text: string, user = 'U1', channel = 'C1') => {
     const before = replies.length;
     await handler({
       command: { text, user_id: user, channel_id: channel, channel_name: 'inc-api' },
-      ack: async () => void (acks += 1),
       respond: async (m) => void replies.push(m),
     });
     expect(replies.length).toBe(before + 1);
     return replies[replies.length - 1] as RespondMessage;
   };
-  return { run, investigations, remediation, posts, acks: () => acks, incidents };
+  return { run, investigations, remediation, posts, incidents };
 }
 
 describe('/triage listener', () => {
-  it('acks before answering, and answers only the person who asked', async () => {
+  it('answers only the person who asked', async () => {
     const s = setup();
     const reply = await s.run('help');
-    expect(s.acks()).toBe(1);
     expect(reply.response_type).toBe('ephemeral');
     expect(reply.text).toContain('/triage deeper [focus]');
   });
