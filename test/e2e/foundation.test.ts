@@ -160,6 +160,17 @@ describe('request verification', () => {
     expect(joinsOf(id)).toBe(0);
     expect(t.slack.fake.messages(id)).toHaveLength(0);
   });
+
+  it('answers 401 to a correctly signed request dated more than five minutes ahead', async () => {
+    const id = t.slack.fake.addChannel({ name: 'inc-from-the-future' });
+    const body = channelCreatedBody(id, 'inc-from-the-future');
+    const ahead = Math.floor(Date.now() / 1000) + 6 * 60;
+    const res = await t.client.raw({ body, contentType: 'application/json', timestamp: ahead, signature: signSlackRequest(SIGNING_SECRET, ahead, body) });
+    expect(res.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(joinsOf(id)).toBe(0);
+    expect(t.slack.fake.messages(id)).toHaveLength(0);
+  });
 });
 
 describe('/triage', () => {
