@@ -11,7 +11,7 @@ import { IncidentService } from './incidents/service';
 import type { Investigations } from './investigation/port';
 import type { Logger } from './logging';
 import { AppMetrics } from './metrics';
-import { createFetch } from './net/fetch';
+import { createFetch, readingWhole } from './net/fetch';
 import type { Remediation } from './remediation/port';
 import { boltLogger } from './slack/bolt-logger';
 import { guardUnreadableBodies, installErrorHandler, malformedEnvelopeHandler, malformedRequestHandler } from './slack/errors';
@@ -63,7 +63,7 @@ export function slackClientOptions(config: Readonly<Config>, fetchFn: typeof fet
 
 /** A WebClient for the Poster, configured like the app's own client. */
 export function createSlackClient(config: Readonly<Config>, logger: Logger, opts: { retryConfig?: RetryOptions; fetch?: typeof fetch } = {}): WebClient {
-  const options = slackClientOptions(config, opts.fetch ?? createFetch(config.proxy), opts.retryConfig);
+  const options = slackClientOptions(config, readingWhole(opts.fetch ?? createFetch(config.proxy)), opts.retryConfig);
   return new webApi.WebClient(config.slack.botToken, { ...options, logger: boltLogger(logger) });
 }
 
@@ -82,7 +82,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
   const metrics = deps.metrics ?? new AppMetrics();
   const routes = operationalRoutes({ store: deps.store, metrics, logger, startedAt: clock.now().getTime() });
   const bolt = boltLogger(logger);
-  const fetchFn = deps.fetch ?? createFetch(config.proxy);
+  const fetchFn = readingWhole(deps.fetch ?? createFetch(config.proxy));
   const work = new WorkQueue({
     onError: (err, label) => logger.error({ err, kind: label }, 'the work after an ack failed'),
     storeRetryForMs: deps.storeRetryForMs ?? 5 * 60_000,

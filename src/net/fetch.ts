@@ -17,3 +17,19 @@ export function createFetch(proxy: Readonly<Config['proxy']>): typeof fetch {
   // EnvHttpProxyAgent falls back to process.env for options left undefined; empty strings mean "none".
   return fetchVia(new EnvHttpProxyAgent({ httpProxy: proxy.http ?? '', httpsProxy: proxy.https ?? '', noProxy: proxy.noProxy ?? '' }));
 }
+
+/** Statuses whose Response must have a null body. */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * A fetch whose answers are read whole before they are returned. Bolt's respond() never reads the
+ * answer to its response_url POST; an unread body keeps its connection out of the keep-alive pool
+ * until the garbage collector finds it. Slack's answers are small, so reading them costs nothing.
+ */
+export function readingWhole(inner: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const res = await inner(input, init);
+    const body = await res.arrayBuffer();
+    return new Response(NULL_BODY.has(res.status) ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+}

@@ -43,7 +43,7 @@ export class WorkQueue {
   private readonly retryDelayMs: number;
 
   constructor(private readonly opts: WorkQueueOptions) {
-    this.concurrency = opts.concurrency ?? 32;
+    this.concurrency = opts.concurrency ?? 16;
     this.maxWaiting = opts.maxWaiting ?? 10_000;
     this.storeRetryForMs = opts.storeRetryForMs ?? 0;
     this.retryDelayMs = opts.retryDelayMs ?? 250;
@@ -86,10 +86,14 @@ export class WorkQueue {
       const job = this.waiting.shift();
       if (!job) break;
       this.running += 1;
-      void this.runJob(job).finally(() => {
-        this.running -= 1;
-        this.pump();
-        this.settle();
+      // Started from the check phase, after the poll phase has read the requests that are waiting:
+      // a burst's acks are not queued behind the work of the requests before them.
+      setImmediate(() => {
+        void this.runJob(job).finally(() => {
+          this.running -= 1;
+          this.pump();
+          this.settle();
+        });
       });
     }
   }
