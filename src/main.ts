@@ -10,6 +10,7 @@ import { ConfigError } from './domain/errors';
 import { redactDeep } from './domain/redact';
 import { systemClock, type Clock } from './domain/time';
 import { createSource } from './evidence/sources';
+import type { EvidenceSource } from './evidence/types';
 import { createInvestigations, type InvestigationService } from './investigation/service';
 import type { InvestigationJob } from './investigation/types';
 import { createQueue, type JobQueue } from './jobs';
@@ -42,6 +43,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   built: BuiltApp;
   store: Store;
+  /** The configured evidence source (a composite when several backends are configured). */
+  source: EvidenceSource;
   queue: JobQueue<InvestigationJob>;
   investigations: InvestigationService;
   remediation: RemediationService;
@@ -75,7 +78,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   const clock = opts.clock ?? systemClock;
   const fetchFn = opts.fetch ?? createFetch(config.proxy);
   const evidenceDir = opts.evidenceDir ?? config.evidence.dir;
-  const { prometheusUrl, lokiUrl } = config.evidence;
+  const { prometheusUrl, prometheusToken, lokiUrl, lokiToken, lokiTenant } = config.evidence;
   if (!evidenceDir && !prometheusUrl && !lokiUrl) {
     throw new ConfigError(['env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)']);
   }
@@ -83,7 +86,10 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     fetch: fetchFn,
     ...(evidenceDir ? { evidenceDir } : {}),
     ...(prometheusUrl ? { prometheusUrl } : {}),
+    ...(prometheusToken ? { prometheusToken } : {}),
     ...(lokiUrl ? { lokiUrl } : {}),
+    ...(lokiToken ? { lokiToken } : {}),
+    ...(lokiTenant ? { lokiTenant } : {}),
   });
   const sources = [
     ...(evidenceDir ? [`files (${path.basename(evidenceDir)})`] : []),
@@ -131,7 +137,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   sweep.unref();
 
   return {
-    built, store, queue, investigations, remediation,
+    built, store, source, queue, investigations, remediation,
     async close() {
       clearInterval(sweep);
       await built.stop();

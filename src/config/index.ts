@@ -32,7 +32,7 @@ export interface Config {
   redis: { url?: string; prefix: string };
   anthropic: { apiKey?: string; baseUrl?: string; leadModel: string; scoutModel: string; maxRetries: number; timeoutMs: number };
   incidentChannelPattern: RegExp;
-  evidence: { dir?: string; prometheusUrl?: string; prometheusToken?: string; lokiUrl?: string; lokiToken?: string };
+  evidence: { dir?: string; prometheusUrl?: string; prometheusToken?: string; lokiUrl?: string; lokiToken?: string; lokiTenant?: string };
   investigation: { maxSeconds: number; baselineMinutes: number; concurrency: number };
   /** Job queue tuning: how long a worker's job lock lives without renewal (a dead worker's job is retried after it). */
   jobs: { lockMs: number };
@@ -97,6 +97,7 @@ const envSchema = z.object({
   PROMETHEUS_TOKEN: nonEmpty.optional(),
   LOKI_URL: httpUrl.optional(),
   LOKI_TOKEN: nonEmpty.optional(),
+  LOKI_TENANT: nonEmpty.optional(),
   INVESTIGATION_MAX_SECONDS: intIn(10, 3600).optional(),
   INVESTIGATION_CONCURRENCY: intIn(1, 64).optional(),
   JOBS_LOCK_MS: intIn(1000, 600_000).optional(),
@@ -225,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       ...opt('prometheusToken', e.PROMETHEUS_TOKEN),
       ...opt('lokiUrl', e.LOKI_URL ?? file.evidence?.loki_url),
       ...opt('lokiToken', e.LOKI_TOKEN),
+      ...opt('lokiTenant', e.LOKI_TENANT),
     },
     investigation: {
       maxSeconds: e.INVESTIGATION_MAX_SECONDS ?? file.investigation?.max_seconds ?? 360,

@@ -19,6 +19,8 @@ export interface LokiSourceOptions {
   limit?: number;
   /** Tenant for multi-tenant Loki (`X-Scope-OrgID`). */
   tenant?: string;
+  /** Bearer token sent as `Authorization` (LOKI_TOKEN). */
+  token?: string;
 }
 
 const Streams = z.object({
@@ -57,7 +59,8 @@ export class LokiSource implements EvidenceSource {
     this.fetchFn = opts.fetch;
     this.serviceLabel = opts.serviceLabel ?? 'service';
     this.limit = opts.limit ?? 5000;
-    this.headers = opts.tenant ? { 'X-Scope-OrgID': opts.tenant } : undefined;
+    const headers = { ...(opts.tenant ? { 'X-Scope-OrgID': opts.tenant } : {}), ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}) };
+    this.headers = Object.keys(headers).length > 0 ? headers : undefined;
   }
 
   private async api(path: string, params: Array<[string, string]>, what: string): Promise<unknown> {
