@@ -14,6 +14,7 @@ import { AppMetrics } from './metrics';
 import { createFetch, readingWhole } from './net/fetch';
 import type { Remediation } from './remediation/port';
 import { boltLogger } from './slack/bolt-logger';
+import { createIncidentAnnouncer } from './slack/incident-announcer';
 import { guardUnreadableBodies, installErrorHandler, malformedEnvelopeHandler, malformedRequestHandler } from './slack/errors';
 import { rejectFutureTimestamps } from './slack/receiver-guards';
 import { Poster, SLACK_RETRY_CONFIG } from './slack/poster';
@@ -128,7 +129,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
 
   const poster = deps.poster ?? new Poster({ client: app.client, store: deps.store, logger, metrics, clock });
   const incidents = new IncidentService({
-    store: deps.store, poster, investigations: deps.investigations, logger, clock,
+    store: deps.store, announcer: createIncidentAnnouncer(poster), investigations: deps.investigations, logger, clock,
     config: { incidentChannelPattern: config.incidentChannelPattern, scouts: config.scouts, investigation: config.investigation },
     ...(deps.sources ? { sources: deps.sources } : {}),
   });

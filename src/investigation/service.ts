@@ -87,7 +87,7 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
       channelId: incident.channelId,
       round,
       state: 'queued',
-      trigger: req.userId ? `${triggerWord(req.trigger)}:${req.userId}` : req.trigger,
+      trigger: req.userId ? `${req.trigger}:${req.userId}` : req.trigger,
       ...(req.focus ? { focus: req.focus } : {}),
       window: { from: new Date(began - baselineMs).toISOString(), onset: new Date(began).toISOString(), to: new Date(dataNow).toISOString() },
       brain: deps.anthropic ? 'claude' : 'deterministic',
@@ -164,8 +164,4 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
     },
   };
   return service;
-}
-
-function triggerWord(trigger: string): string {
-  return trigger === 'slash' ? 'slash' : trigger === 'deeper' ? 'deeper' : trigger === 'mention' ? 'mention' : trigger;
 }

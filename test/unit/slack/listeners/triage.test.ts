@@ -1,5 +1,6 @@
 // The /triage listener without an App: real IncidentService over MemoryStore, recording services.
 import { IncidentService } from '../../../../src/incidents/service';
+import { createIncidentAnnouncer } from '../../../../src/slack/incident-announcer';
 import { silentLogger } from '../../../../src/logging';
 import type { RespondMessage } from '../../../../src/slack/listeners/deps';
 import { onTriage } from '../../../../src/slack/listeners/commands/triage';
@@ -25,7 +26,7 @@ function setup() {
   const logger = silentLogger();
   const clock = { now: () => NOW };
   const incidents = new IncidentService({
-    store, poster, investigations, logger, clock,
+    store, announcer: createIncidentAnnouncer(poster), investigations, logger, clock,
     config: { incidentChannelPattern: /^inc-/, scouts: [{ name: 'logs', purpose: 'Finds log templates.' }], investigation: { baselineMinutes: 60 } },
   });
   const handler = onTriage({ incidents, investigations, remediation, poster, logger, clock });
