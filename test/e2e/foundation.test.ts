@@ -202,7 +202,7 @@ describe('/triage', () => {
     expect(res.status).toBe(200);
     const refusal = await t.slack.fake.waitFor((f) => f.ephemerals(channel, 'U0DEMOGUEST').find((e) => e.text.includes('approvers')), 5000, 'refusal');
     expect(refusal.text).toBe('Only the named approvers can approve this proposal.');
-    expect(t.remediation.decisions.at(-1)).toMatchObject({ kind: 'approve', value: 'P1:h', actor: { userId: 'U0DEMOGUEST', isBot: false } });
+    expect(t.remediation.decisions.at(-1)).toMatchObject({ kind: 'approve', value: 'P1:h', actor: { userId: 'U0DEMOGUEST' } });
   });
 });
 
@@ -228,7 +228,7 @@ describe('button clicks', () => {
     await fake.waitFor(() => t.remediation.decisions.length > before, 5000, 'the decision');
     expect(await duplicatesDropped()).toBe(dropped + 1);
     expect(t.remediation.decisions.slice(before)).toEqual([
-      { kind: 'reject', value: 'P7:h', channelId: channel, actor: { userId: 'U0DEMOLEAD', isBot: false } },
+      { kind: 'reject', value: 'P7:h', channelId: channel, actor: { userId: 'U0DEMOLEAD' } },
     ]);
   });
 

@@ -70,10 +70,8 @@ export const ROUTES = {
   },
   propose: async (ctx, cmd) => {
     const incident = await incidentOrExplain(ctx);
-    const isBot = await ctx.deps.poster.isBot(ctx.userId).catch(() => undefined);
     const proposal = await ctx.deps.remediation.proposeByPerson({
-      incidentId: incident.id, channelId: ctx.channelId, actionId: cmd.actionId, args: cmd.args,
-      actor: { userId: ctx.userId, ...(isBot !== undefined ? { isBot } : {}) },
+      incidentId: incident.id, channelId: ctx.channelId, actionId: cmd.actionId, args: cmd.args, actor: { userId: ctx.userId },
     });
     return plain(`Proposed \`${proposal.actionId}\` (${proposal.id}); it needs ${proposal.requiredApprovals} approval(s) on its card.`);
   },

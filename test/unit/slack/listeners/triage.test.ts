@@ -86,7 +86,7 @@ describe('/triage listener', () => {
     expect((await s.run('deeper the db pool')).text).toBe('Started round 2 focused on "the db pool".');
     expect(s.investigations.deepers.at(-1)).toEqual({ incidentId: 'C1', userId: 'U1', focus: 'the db pool' });
     expect((await s.run('propose restart-pods service=api')).text).toContain('Proposed `restart-pods`');
-    expect(s.remediation.proposals.at(-1)).toMatchObject({ actionId: 'restart-pods', args: { service: 'api' }, actor: { userId: 'U1', isBot: false } });
+    expect(s.remediation.proposals.at(-1)).toMatchObject({ actionId: 'restart-pods', args: { service: 'api' }, actor: { userId: 'U1' } });
     expect((await s.run('actions')).text).toContain('`restart-pods` — Restart the pods of a deployment (risk: low; params: service, namespace)');
     expect((await s.run('audit')).text).toContain('Uploaded the audit trail (0 records)');
   });
