@@ -1,6 +1,7 @@
 // Checks on the HTTP request before Bolt's receiver sees it.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from '../logging';
+import { pathOf } from './errors';
 
 /** How far a request's timestamp may be ahead of our clock; Bolt allows the same distance into the past. */
 export const MAX_FUTURE_SKEW_S = 5 * 60;
@@ -29,12 +30,4 @@ export function rejectFutureTimestamps(
     }
     inner(req, res);
   };
-}
-
-function pathOf(url: string | undefined): string {
-  try {
-    return new URL(url ?? '/', 'http://localhost').pathname;
-  } catch {
-    return '';
-  }
 }
