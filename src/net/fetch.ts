@@ -9,7 +9,20 @@ import type { Config } from '../config';
 export function fetchVia(dispatcher: Dispatcher): typeof fetch {
   // undici's fetch is the implementation behind Node's global fetch; only its declared types differ.
   const send = undiciFetch as unknown as (input: Parameters<typeof fetch>[0], init?: object) => Promise<Response>;
-  return (input, init) => send(input, { ...init, dispatcher });
+  return async (input, init) => send(input, { ...(await portableBody(init)), dispatcher });
+}
+
+/**
+ * Node's global FormData (the WebClient's file uploads) belongs to Node's bundled undici, which the
+ * npm undici's fetch does not recognise (it would send "[object FormData]"): encode it as multipart
+ * bytes with the global Request first, keeping its boundary in the content type.
+ */
+async function portableBody(init: RequestInit | undefined): Promise<RequestInit | undefined> {
+  if (!init || !(init.body instanceof FormData)) return init;
+  const encoded = new Request('http://localhost/', { method: 'POST', body: init.body });
+  const headers = new Headers(init.headers);
+  headers.set('content-type', encoded.headers.get('content-type') ?? 'multipart/form-data');
+  return { ...init, headers, body: await encoded.arrayBuffer() };
 }
 
 /** The process's outbound fetch, through the configured proxy when there is one. */

@@ -5,6 +5,7 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createSlackClient } from '../../../src/app';
 import { loadConfig, type Config } from '../../../src/config';
+import { createFetch } from '../../../src/net/fetch';
 import { silentLogger } from '../../../src/logging';
 
 let slack: http.Server;
@@ -86,5 +87,32 @@ describe('outbound proxy', () => {
   it('reads the lowercase forms too, the uppercase winning', () => {
     expect(config({ https_proxy: 'http://p:3128', no_proxy: 'internal' }).proxy).toEqual({ https: 'http://p:3128', noProxy: 'internal' });
     expect(config({ HTTP_PROXY: 'http://a:1', http_proxy: 'http://b:2' }).proxy).toEqual({ http: 'http://a:1' });
+  });
+});
+
+describe('fetchVia', () => {
+  it('sends a FormData body as multipart, as Node\'s own fetch does (file uploads)', async () => {
+    const seen: Array<{ type: string; body: string }> = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        seen.push({ type: String(req.headers['content-type']), body });
+        res.writeHead(200).end('ok');
+      });
+    });
+    const port = await listen(server);
+    try {
+      const form = new FormData();
+      form.append('file', new Blob(['line one\nline two']), 'audit.jsonl');
+      const res = await createFetch({})(`http://127.0.0.1:${port}/upload`, { method: 'POST', body: form });
+      expect(res.status).toBe(200);
+      expect(seen[0]?.type).toMatch(/^multipart\/form-data; boundary=/);
+      expect(seen[0]?.body).toContain('filename="audit.jsonl"');
+      expect(seen[0]?.body).toContain('line one\nline two');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
