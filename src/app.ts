@@ -1,6 +1,6 @@
 // Composition root of the Slack side: config + adapters + services -> a Bolt app with its receiver,
 // poster, metrics and health routes. main.ts and the demo build the services and call buildApp.
-import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { RetryOptions, WebClient, WebClientOptions } from '@slack/web-api';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -43,6 +43,8 @@ export interface AppDeps {
   fetch?: typeof fetch;
   /** How long an event's work is retried while the store is unreachable (default 5 minutes). */
   storeRetryForMs?: number;
+  /** More HTTP routes served beside /slack/events (the alert webhooks). */
+  routes?: CustomRoute[];
 }
 
 export interface BuiltApp {
@@ -81,7 +83,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
   const logger = deps.logger.child({ component: 'slack' });
   const clock = deps.clock ?? systemClock;
   const metrics = deps.metrics ?? new AppMetrics();
-  const routes = operationalRoutes({ store: deps.store, metrics, logger, startedAt: clock.now().getTime() });
+  const routes = [...operationalRoutes({ store: deps.store, metrics, logger, startedAt: clock.now().getTime() }), ...(deps.routes ?? [])];
   const bolt = boltLogger(logger);
   const fetchFn = readingWhole(deps.fetch ?? createFetch(config.proxy));
   const work = new WorkQueue({

@@ -34,7 +34,7 @@ export interface ScoutStatus {
 export type InvestigationState = 'queued' | 'running' | 'synthesized' | 'stopped' | 'failed' | 'timed_out';
 
 /** What made a channel an incident. */
-export type OpenTrigger = 'channel_created' | 'channel_rename' | 'member_joined' | 'slash';
+export type OpenTrigger = 'channel_created' | 'channel_rename' | 'member_joined' | 'slash' | 'alert';
 /** What starts an investigation round: an opening, a person asking for more, or a question in a thread. */
 export type RoundTrigger = OpenTrigger | 'deeper' | 'mention';
 
