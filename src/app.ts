@@ -1,6 +1,6 @@
 // Composition root of the Slack side: config + adapters + services -> a Bolt app with its receiver,
 // poster, metrics and health routes. main.ts and the demo build the services and call buildApp.
-import { HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute, type Receiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { RetryOptions, WebClient, WebClientOptions } from '@slack/web-api';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -10,16 +10,17 @@ import { systemClock, type Clock } from './domain/time';
 import { IncidentService } from './incidents/service';
 import type { Investigations } from './investigation/port';
 import type { Logger } from './logging';
+import { AppMetrics } from './metrics';
+import { createFetch, readingWhole } from './net/fetch';
 import type { Remediation } from './remediation/port';
 import { boltLogger } from './slack/bolt-logger';
+import { createIncidentAnnouncer } from './slack/incident-announcer';
 import { guardUnreadableBodies, installErrorHandler, malformedEnvelopeHandler, malformedRequestHandler } from './slack/errors';
-import { MeasuredApp } from './slack/measured-app';
-import { AppMetrics } from './slack/metrics';
+import { rejectFutureTimestamps } from './slack/receiver-guards';
 import { Poster, SLACK_RETRY_CONFIG } from './slack/poster';
-import { FollowUpQueue, requestBytes, trackPendingAcks } from './slack/middleware/ack-first';
-import { slackFetch } from './slack/slack-fetch';
 import { registerListeners } from './slack/register';
 import { operationalRoutes } from './slack/routes';
+import { WorkQueue } from './slack/work-queue';
 import type { Store } from './store/port';
 
 export interface AppDeps {
@@ -38,13 +39,19 @@ export interface AppDeps {
   sources?: string[];
   /** A Poster built before the app (services that post need it first); built from the app's client when omitted. */
   poster?: Poster;
+  /** Outbound fetch (Web API calls, respond()); built from the config's proxy settings when omitted. */
+  fetch?: typeof fetch;
+  /** How long an event's work is retried while the store is unreachable (default 5 minutes). */
+  storeRetryForMs?: number;
   /** More HTTP routes served beside /slack/events (the alert webhooks). */
   routes?: CustomRoute[];
 }
 
 export interface BuiltApp {
-  app: MeasuredApp;
+  app: App;
   poster: Poster;
+  /** The work after the acks; `idle()` resolves when it is done. */
+  work: WorkQueue;
   incidents: IncidentService;
   metrics: AppMetrics;
   /** Verifies the token (auth.test) and starts receiving; resolves with the HTTP port. */
@@ -52,14 +59,15 @@ export interface BuiltApp {
   stop(): Promise<void>;
 }
 
-/** WebClient options: our API URL (the fake in tests), Retry-After honoured, bounded retries. */
-export function slackClientOptions(config: Readonly<Config>, retryConfig?: RetryOptions): WebClientOptions {
-  return { slackApiUrl: config.slack.apiUrl, rejectRateLimitedCalls: false, retryConfig: retryConfig ?? SLACK_RETRY_CONFIG, fetch: slackFetch };
+/** WebClient options: our API URL (the fake in tests), Retry-After honoured, bounded retries, the proxy-aware fetch. */
+export function slackClientOptions(config: Readonly<Config>, fetchFn: typeof fetch, retryConfig?: RetryOptions): WebClientOptions {
+  return { slackApiUrl: config.slack.apiUrl, rejectRateLimitedCalls: false, retryConfig: retryConfig ?? SLACK_RETRY_CONFIG, fetch: fetchFn };
 }
 
 /** A WebClient for the Poster, configured like the app's own client. */
-export function createSlackClient(config: Readonly<Config>, logger: Logger, retryConfig?: RetryOptions): WebClient {
-  return new webApi.WebClient(config.slack.botToken, { ...slackClientOptions(config, retryConfig), logger: boltLogger(logger) });
+export function createSlackClient(config: Readonly<Config>, logger: Logger, opts: { retryConfig?: RetryOptions; fetch?: typeof fetch } = {}): WebClient {
+  const options = slackClientOptions(config, readingWhole(opts.fetch ?? createFetch(config.proxy)), opts.retryConfig);
+  return new webApi.WebClient(config.slack.botToken, { ...options, logger: boltLogger(logger) });
 }
 
 /** Where Slack sends events, commands and clicks in HTTP mode (the manifest's request URLs). */
@@ -77,8 +85,11 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
   const metrics = deps.metrics ?? new AppMetrics();
   const routes = [...operationalRoutes({ store: deps.store, metrics, logger, startedAt: clock.now().getTime() }), ...(deps.routes ?? [])];
   const bolt = boltLogger(logger);
-
-  const followUps = new FollowUpQueue();
+  const fetchFn = readingWhole(deps.fetch ?? createFetch(config.proxy));
+  const work = new WorkQueue({
+    onError: (err, label) => logger.error({ err, kind: label }, 'the work after an ack failed'),
+    storeRetryForMs: deps.storeRetryForMs ?? 5 * 60_000,
+  });
   let receiver: Receiver;
   if (slack.appToken) {
     // Socket Mode: Slack pushes over a WebSocket; only /healthz and /metrics need an HTTP port (PORT).
@@ -86,7 +97,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
       appToken: slack.appToken, logger: bolt, customRoutes: routes,
       // clientOptions reach the Socket Mode client's own Web API client: apps.connections.open goes to
       // SLACK_API_URL (GovSlack, a proxy, the local fake) like every other call.
-      installerOptions: { port: slack.port, clientOptions: { slackApiUrl: slack.apiUrl } },
+      installerOptions: { port: slack.port, clientOptions: { slackApiUrl: slack.apiUrl, fetch: fetchFn } },
       // A payload Bolt cannot route is acked, so Slack does not redeliver it (HTTP answers it 400).
       processEventErrorHandler: malformedEnvelopeHandler(logger),
     });
@@ -99,45 +110,39 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
       logger: bolt,
       // A payload Bolt cannot route (actions not an array, no user) gets a 400, not a 500.
       processEventErrorHandler: malformedRequestHandler(logger),
-      // The request's bytes wait for the work after the ack, not the parsed body (middleware/ack-first.ts).
-      customPropertiesExtractor: requestBytes,
     });
     // A body Bolt would choke on (payload=null, not JSON) is answered before it reaches Bolt.
     guardUnreadableBodies(http, logger, EVENTS_ENDPOINTS);
-    // Outermost: a request counts as waiting for its ack from its first byte (see middleware/ack-first.ts).
-    trackPendingAcks(http, followUps);
+    // Bolt refuses requests signed too long ago; one dated in the future is refused here (outermost).
+    rejectFutureTimestamps(http, logger, EVENTS_ENDPOINTS);
     receiver = http;
   }
 
-  const app = new MeasuredApp(
-    {
-      token: slack.botToken,
-      receiver,
-      logger: bolt,
-      deferInitialization: true,
-      // Bolt's conversation store (context.conversation) is unused here; off, it is one await fewer
-      // before the ack and no per-channel entries held in memory.
-      convoStore: false,
-      clientOptions: slackClientOptions(config, deps.retryConfig),
-    },
-    metrics,
-  );
+  const app = new App({
+    token: slack.botToken,
+    receiver,
+    logger: bolt,
+    deferInitialization: true,
+    // Bolt's conversation store (context.conversation) is unused here; off, no per-channel entries are held in memory.
+    convoStore: false,
+    clientOptions: slackClientOptions(config, fetchFn, deps.retryConfig),
+  });
   installErrorHandler(app, logger);
 
   const poster = deps.poster ?? new Poster({ client: app.client, store: deps.store, logger, metrics, clock });
   const incidents = new IncidentService({
-    store: deps.store, poster, investigations: deps.investigations, logger, clock,
+    store: deps.store, announcer: createIncidentAnnouncer(poster), investigations: deps.investigations, logger, clock,
     config: { incidentChannelPattern: config.incidentChannelPattern, scouts: config.scouts, investigation: config.investigation },
     ...(deps.sources ? { sources: deps.sources } : {}),
   });
   registerListeners(app, {
     incidents, investigations: deps.investigations, remediation: deps.remediation, poster, logger, clock,
-    store: deps.store, metrics, pattern: config.incidentChannelPattern, followUps,
+    store: deps.store, metrics, pattern: config.incidentChannelPattern, queue: work,
   });
 
   let started = false;
   return {
-    app, poster, incidents, metrics,
+    app, poster, incidents, metrics, work,
     async start(port = slack.port) {
       await app.init();
       if (slack.appToken) {
@@ -156,6 +161,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
       if (!started) return;
       started = false;
       await app.stop();
+      work.close();
     },
   };
 }

@@ -12,15 +12,17 @@ import { ConfigError } from './domain/errors';
 import { redactDeep } from './domain/redact';
 import { systemClock, type Clock } from './domain/time';
 import { createSource } from './evidence/sources';
+import type { EvidenceSource } from './evidence/types';
 import { createInvestigations, type InvestigationService } from './investigation/service';
 import type { InvestigationJob } from './investigation/types';
 import { createQueue, type JobQueue } from './jobs';
 import { createLogger, type Logger } from './logging';
+import { createFetch } from './net/fetch';
 import { createExecutor } from './remediation/executor';
 import { approvalsKey } from './remediation/proposals';
 import { createRemediation, type RemediationService } from './remediation/service';
 import { SlackInvestigationNotifier } from './slack/investigation-notifier';
-import { AppMetrics } from './slack/metrics';
+import { AppMetrics } from './metrics';
 import { slackAlertChannels } from './slack/alert-channels';
 import { Poster } from './slack/poster';
 import { createProposalNotifier } from './slack/proposal-notifier';
@@ -45,6 +47,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   built: BuiltApp;
   store: Store;
+  /** The configured evidence source (a composite when several backends are configured). */
+  source: EvidenceSource;
   queue: JobQueue<InvestigationJob>;
   investigations: InvestigationService;
   remediation: RemediationService;
@@ -76,9 +80,9 @@ const PROPOSAL_SWEEP_MS = 60_000;
 export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Runtime {
   const { logger } = opts;
   const clock = opts.clock ?? systemClock;
-  const fetchFn = opts.fetch ?? fetch;
+  const fetchFn = opts.fetch ?? createFetch(config.proxy);
   const evidenceDir = opts.evidenceDir ?? config.evidence.dir;
-  const { prometheusUrl, lokiUrl } = config.evidence;
+  const { prometheusUrl, prometheusToken, lokiUrl, lokiToken, lokiTenant } = config.evidence;
   if (!evidenceDir && !prometheusUrl && !lokiUrl && !config.kubernetes) {
     throw new ConfigError(['env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)']);
   }
@@ -86,7 +90,10 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     fetch: fetchFn,
     ...(evidenceDir ? { evidenceDir } : {}),
     ...(prometheusUrl ? { prometheusUrl } : {}),
+    ...(prometheusToken ? { prometheusToken } : {}),
     ...(lokiUrl ? { lokiUrl } : {}),
+    ...(lokiToken ? { lokiToken } : {}),
+    ...(lokiTenant ? { lokiTenant } : {}),
     ...(config.kubernetes ? { kubernetes: config.kubernetes } : {}),
     ...(config.github ? { github: config.github } : {}),
   });
@@ -100,7 +107,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
 
   const store = opts.store ?? createStore({ redisUrl: config.redis.url, prefix: config.redis.prefix, logger });
   const metrics = new AppMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
-  const slackClient = createSlackClient(config, logger, opts.retryConfig);
+  const slackClient = createSlackClient(config, logger, { ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}), fetch: fetchFn });
   const poster = new Poster({ client: slackClient, store, logger, metrics, clock });
   const queue = createQueue<InvestigationJob>({
     name: 'investigations', redisUrl: config.redis.url, prefix: config.redis.prefix, logger, lockDurationMs: config.jobs.lockMs,
@@ -141,7 +148,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     },
   });
   const built = buildApp(config, {
-    logger, store, investigations, remediation, clock, metrics, poster, sources, routes,
+    logger, store, investigations, remediation, clock, metrics, poster, sources, routes, fetch: fetchFn,
     ...(opts.host ? { receiver: { host: opts.host } } : {}),
     ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}),
   });
@@ -153,7 +160,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   sweep.unref();
 
   return {
-    built, store, queue, investigations, remediation,
+    built, store, source, queue, investigations, remediation,
     async close() {
       clearInterval(sweep);
       await built.stop();

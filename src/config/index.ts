@@ -32,7 +32,7 @@ export interface Config {
   redis: { url?: string; prefix: string };
   anthropic: { apiKey?: string; baseUrl?: string; leadModel: string; scoutModel: string; maxRetries: number; timeoutMs: number };
   incidentChannelPattern: RegExp;
-  evidence: { dir?: string; prometheusUrl?: string; prometheusToken?: string; lokiUrl?: string; lokiToken?: string };
+  evidence: { dir?: string; prometheusUrl?: string; prometheusToken?: string; lokiUrl?: string; lokiToken?: string; lokiTenant?: string };
   investigation: { maxSeconds: number; baselineMinutes: number; concurrency: number };
   /** Job queue tuning: how long a worker's job lock lives without renewal (a dead worker's job is retried after it). */
   jobs: { lockMs: number };
@@ -45,6 +45,8 @@ export interface Config {
   /** GitHub source: deployments and merged pull requests of the repos mapped to services. */
   github?: { token?: string; apiUrl: string; repos: Record<string, string> };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Outbound HTTP proxy (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, or their lowercase forms) for Slack, Anthropic, Prometheus, Loki. */
+  proxy: { http?: string; https?: string; noProxy?: string };
   scouts: ScoutManifest[];
   actions: ActionSpec[];
   files: { config?: string; scouts: string; actions: string };
@@ -101,10 +103,17 @@ const envSchema = z.object({
   PROMETHEUS_TOKEN: nonEmpty.optional(),
   LOKI_URL: httpUrl.optional(),
   LOKI_TOKEN: nonEmpty.optional(),
+  LOKI_TENANT: nonEmpty.optional(),
   INVESTIGATION_MAX_SECONDS: intIn(10, 3600).optional(),
   INVESTIGATION_CONCURRENCY: intIn(1, 64).optional(),
   JOBS_LOCK_MS: intIn(1000, 600_000).optional(),
   TRIAGE_CONFIG: nonEmpty.optional(),
+  HTTP_PROXY: nonEmpty.optional(),
+  http_proxy: nonEmpty.optional(),
+  HTTPS_PROXY: nonEmpty.optional(),
+  https_proxy: nonEmpty.optional(),
+  NO_PROXY: nonEmpty.optional(),
+  no_proxy: nonEmpty.optional(),
   ALERT_WEBHOOK_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   PAGERDUTY_WEBHOOK_SECRET: nonEmpty.optional(),
   ALERT_CHANNEL_TEMPLATE: z.string().regex(/^[A-Za-z0-9_{}-]{1,80}$/, 'expected letters, digits, -, _ and {placeholders}').optional(),
@@ -247,6 +256,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       ...opt('prometheusToken', e.PROMETHEUS_TOKEN),
       ...opt('lokiUrl', e.LOKI_URL ?? file.evidence?.loki_url),
       ...opt('lokiToken', e.LOKI_TOKEN),
+      ...opt('lokiTenant', e.LOKI_TENANT),
     },
     investigation: {
       maxSeconds: e.INVESTIGATION_MAX_SECONDS ?? file.investigation?.max_seconds ?? 360,
@@ -269,6 +279,11 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       repos: { ...(file.github?.repos ?? {}) },
     } : undefined),
     logLevel: e.LOG_LEVEL ?? file.log_level ?? 'info',
+    proxy: {
+      ...opt('http', e.HTTP_PROXY ?? e.http_proxy),
+      ...opt('https', e.HTTPS_PROXY ?? e.https_proxy),
+      ...opt('noProxy', e.NO_PROXY ?? e.no_proxy),
+    },
     scouts: scouts ?? [],
     actions: actions ?? [],
     files: { ...opt('config', configText != null ? configPath : undefined), scouts: scoutsPath, actions: actionsPath },

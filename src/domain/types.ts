@@ -33,13 +33,18 @@ export interface ScoutStatus {
 
 export type InvestigationState = 'queued' | 'running' | 'synthesized' | 'stopped' | 'failed' | 'timed_out';
 
+/** What made a channel an incident. */
+export type OpenTrigger = 'channel_created' | 'channel_rename' | 'member_joined' | 'slash' | 'alert';
+/** What starts an investigation round: an opening, a person asking for more, or a question in a thread. */
+export type RoundTrigger = OpenTrigger | 'deeper' | 'mention';
+
 export interface Investigation {
   id: string;
   incidentId: string;
   channelId: string;
   round: number;
   state: InvestigationState;
-  /** Who or what started it: 'channel_created', 'slash:<user>', 'deeper:<user>', 'mention:<user>'. */
+  /** Who or what started it: a RoundTrigger, followed by `:<user>` when a person did ('slash:U1', 'deeper:U1'). */
   trigger: string;
   focus?: string;
   /** Baseline start (an hour before the incident) and "now" of the window. */

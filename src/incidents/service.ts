@@ -1,15 +1,14 @@
-// Incidents: which channels are incidents, opening one exactly once, and the kickoff message.
+// Incidents: which channels are incidents, opening one exactly once, and announcing it (join + kickoff).
 // Idempotent by channel: the incident document is created in one atomic store step, one caller at a
 // time (a lease in the store) joins, posts the kickoff and marks it opened, and only an incident with
 // no investigation yet gets its first one, so Slack retries, a second replica, or channel_created
 // followed by our own member_joined_channel are no-ops, and a half-finished opening can be resumed.
 import { iso, systemClock, type Clock } from '../domain/time';
-import type { Incident, Investigation } from '../domain/types';
+import type { Incident, Investigation, OpenTrigger } from '../domain/types';
 import type { Investigations } from '../investigation/port';
 import type { Logger } from '../logging';
-import type { Poster } from '../slack/poster';
-import { renderKickoff } from '../slack/views/kickoff';
 import type { Store } from '../store/port';
+import type { IncidentAnnouncer } from './port';
 
 /** How long one opener may hold a channel before another may resume a failed opening. */
 const OPEN_LEASE_MS = 120_000;
@@ -20,8 +19,7 @@ export interface OpenRequest {
   /** When the incident began, epoch ms (channel creation, `since=`); defaults to now. */
   createdAt?: number;
   userId?: string;
-  /** 'channel_created' | 'member_joined' | 'channel_rename' | 'slash' */
-  trigger: string;
+  trigger: OpenTrigger;
   /** Private channels cannot be joined; the bot is there because someone invited it. */
   isPrivate?: boolean;
   description?: string;
@@ -29,8 +27,8 @@ export interface OpenRequest {
 
 export interface IncidentServiceDeps {
   store: Store;
-  /** Only join and post are used; a narrow type keeps tests honest. */
-  poster: Pick<Poster, 'join' | 'post'>;
+  /** Joins the channel and posts the kickoff (Slack: src/slack/incident-announcer.ts). */
+  announcer: IncidentAnnouncer;
   investigations: Investigations;
   config: {
     incidentChannelPattern: RegExp;
@@ -97,16 +95,16 @@ export class IncidentService {
       incident = (await this.find(req.channelId)) ?? incident;
       if (incident.openedAt) return { incident, created: false };
       log.info({ trigger: req.trigger, channelName: req.channelName }, 'incident opened');
-      if (!req.isPrivate) await this.deps.poster.join(req.channelId);
-      const kickoff = renderKickoff({
+      if (!req.isPrivate) await this.deps.announcer.join(req.channelId);
+      await this.deps.announcer.kickoff({
+        channelId: req.channelId,
         channelName: incident.channelName,
         baselineMinutes: this.deps.config.investigation.baselineMinutes,
-        scouts: this.deps.config.scouts.map((s) => ({ name: s.name, purpose: s.purpose })),
+        scouts: this.deps.config.scouts,
         trigger: req.trigger,
         ...(req.userId ? { openedBy: req.userId } : {}),
         ...(this.deps.sources ? { sources: this.deps.sources } : {}),
       });
-      await this.deps.poster.post({ channel: req.channelId, text: kickoff.text, blocks: kickoff.blocks, key: `kickoff:${req.channelId}` });
       const openedAt = iso(this.clock.now());
       const marked = await this.deps.store.update<Incident>('incident', req.channelId, (cur) => (cur && !cur.openedAt ? { ...cur, openedAt } : undefined));
       // A resumed opening whose first round already ran does not start another: a person asks for that.

@@ -5,8 +5,9 @@ import { correlateChanges } from '../evidence/analyzers/changes';
 import { detectAnomalies } from '../evidence/analyzers/metrics';
 import { rankServices, type Ranking } from '../evidence/analyzers/ranking';
 import { mineTemplates } from '../evidence/analyzers/templates';
+import { backendsServing } from '../evidence/sources/composite';
 import type {
-  AnalysisWindow, ChangeScore, EvidenceSource, LogEvent, MetricSeries, SeriesAnomaly, TemplateStat, Topology, TraceStats,
+  AnalysisWindow, ChangeScore, EvidenceSource, LogEvent, MetricSeries, SeriesAnomaly, Signal, TemplateStat, Topology, TraceStats,
 } from '../evidence/types';
 
 /** How far before the onset a change may be a cause (as the change correlator's default). */
@@ -27,6 +28,14 @@ export class EvidenceContext {
       p.catch(() => this.memo.delete(key));
     }
     return p;
+  }
+
+  /**
+   * The backend(s) a signal is read from, as an evidence item's `source`: one name, or several joined
+   * by `+` when more than one backend serves the signal (their items are merged).
+   */
+  backend(signal: Signal): Promise<string> {
+    return this.once(`backend:${signal}`, async () => (await backendsServing(this.source, signal)).join('+') || this.source.name);
   }
 
   series(): Promise<MetricSeries[]> {

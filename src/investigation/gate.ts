@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ScoutManifest } from '../config';
 import { BudgetSpent, ScopeDenied } from '../domain/errors';
 import { redactSecrets } from '../domain/redact';
+import { backendNames } from '../evidence/sources/composite';
 import { isToolName, type ToolName } from '../domain/tools';
 import type { Evidence } from '../domain/types';
 import type { Clock } from '../domain/time';
@@ -125,8 +126,10 @@ export class ToolGate {
     if (!isToolName(name) || !this.tools.has(name)) {
       return this.refuse(name, rawInput, 'tool_refused', `tool "${clipName(name)}" is not granted to scout ${this.scout.name} (granted: ${this.scout.tools.join(', ')})`);
     }
-    if (!this.sourceInScope(this.deps.ctx.source.name)) {
-      return this.refuse(name, rawInput, 'scope_denied', `source "${this.deps.ctx.source.name}" is outside the scope of scout ${this.scout.name}`);
+    // Scope is per backend (a composite's name is not one): refused only when the scout may read none of them.
+    const backends = backendNames(this.deps.ctx.source);
+    if (!backends.some((b) => this.sourceInScope(b))) {
+      return this.refuse(name, rawInput, 'scope_denied', `source "${backends.join(', ')}" is outside the scope of scout ${this.scout.name}`);
     }
     const parsed = TOOL_INPUTS[name].safeParse(rawInput ?? {});
     if (!parsed.success) {
@@ -145,7 +148,8 @@ export class ToolGate {
     const out = await untilStopped(runTool(name, { ctx: this.deps.ctx, inScope: (s) => this.inScope(s) }, parsed.data as never), this.deps.signal);
     throwIfStopped(this.deps.signal);
     // Defence in depth: whatever the implementation returned, nothing out of scope passes.
-    const items = out.items.filter((i) => (i.service === undefined || this.inScope(i.service)) && this.sourceInScope(i.source));
+    // An item's source names the backend(s) it was read from; every one of them must be in scope.
+    const items = out.items.filter((i) => (i.service === undefined || this.inScope(i.service)) && i.source.split('+').every((b) => this.sourceInScope(b)));
     return this.issue(name, input, out.header, items, out.footer);
   }
 

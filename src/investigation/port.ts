@@ -1,10 +1,9 @@
-import type { Incident, Investigation } from '../domain/types';
+import type { Incident, Investigation, RoundTrigger } from '../domain/types';
 
 /** What starts an investigation round. */
 export interface StartRequest {
   incident: Incident;
-  /** 'channel_created' | 'member_joined' | 'channel_rename' | 'slash' | 'deeper' | 'mention' */
-  trigger: string;
+  trigger: RoundTrigger;
   userId?: string;
   /** Overrides the incident start (epoch ms), from `/triage start since=...`. */
   since?: number;

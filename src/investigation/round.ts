@@ -8,7 +8,7 @@ import type { Clock } from '../domain/time';
 import type { Finding, Investigation, ScoutStatus, Synthesis } from '../domain/types';
 import type { EvidenceSource, TriageReport } from '../evidence/types';
 import type { Logger } from '../logging';
-import type { AppMetrics } from '../slack/metrics';
+import type { AppMetrics } from '../metrics';
 import type { Store } from '../store/port';
 import { StoreUnavailable } from '../store/errors';
 import { isScoutError } from '../domain/errors';

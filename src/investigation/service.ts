@@ -9,7 +9,7 @@ import type { Incident, Investigation, ScoutStatus, Synthesis } from '../domain/
 import type { EvidenceSource, TriageReport } from '../evidence/types';
 import type { JobContext, JobQueue } from '../jobs/port';
 import type { Logger } from '../logging';
-import type { AppMetrics } from '../slack/metrics';
+import type { AppMetrics } from '../metrics';
 import type { Store } from '../store/port';
 import { EvidenceContexts } from './context';
 import { runFollowUp } from './followup-run';
@@ -93,7 +93,7 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
       channelId: incident.channelId,
       round,
       state: 'queued',
-      trigger: req.userId ? `${triggerWord(req.trigger)}:${req.userId}` : req.trigger,
+      trigger: req.userId ? `${req.trigger}:${req.userId}` : req.trigger,
       ...(req.focus ? { focus: req.focus } : {}),
       window: { from: new Date(began - baselineMs).toISOString(), onset: new Date(began).toISOString(), to: new Date(dataNow).toISOString() },
       brain: deps.anthropic ? 'claude' : 'deterministic',
@@ -179,8 +179,4 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
     },
   };
   return service;
-}
-
-function triggerWord(trigger: string): string {
-  return trigger === 'slash' ? 'slash' : trigger === 'deeper' ? 'deeper' : trigger === 'mention' ? 'mention' : trigger;
 }

@@ -76,7 +76,8 @@ const matchesService = (want: string | undefined, s: string): boolean => want ==
 
 const IMPLS: { [N in ToolName]: Impl<N> } = {
   async logs_patterns({ ctx, inScope }, input) {
-    const { window, source } = ctx;
+    const src = await ctx.backend('logs');
+    const { window } = ctx;
     const errorish = /err|fatal|crit|panic|severe|warn|exception|fail|timeout|refused/i;
     const list = (await ctx.templates())
       .filter((t) => inScope(t.service) && matchesService(input.service, t.service))
@@ -86,7 +87,7 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
       .sort((a, b) => labelRank(a.label) - labelRank(b.label) || b.incidentCount - a.incidentCount);
     const { shown, footer } = take(list, input.limit);
     const items: ToolItem[] = shown.map((t) => ({
-      source: source.name,
+      source: src,
       service: t.service,
       ref: t.id,
       timeRange: range(window.from, window.to),
@@ -99,6 +100,7 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
   },
 
   async logs_search({ ctx, inScope }, input) {
+    const src = await ctx.backend('logs');
     const q = input.query.toLowerCase();
     const groups = new Map<string, { service: string; text: string; before: number; after: number; first: number }>();
     let ungrouped = 0;
@@ -122,7 +124,7 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
     const { shown } = taken;
     const footer = [taken.footer, ungrouped ? `${ungrouped} more matching lines not grouped` : undefined].filter(Boolean).join('; ') || undefined;
     const items: ToolItem[] = shown.map((g) => ({
-      source: ctx.source.name,
+      source: src,
       service: g.service,
       timeRange: range(g.first, ctx.window.to),
       excerpt: clip(`${g.service} "${clip(g.text, 150)}" before onset ${g.before}, after ${g.after}`),
@@ -131,12 +133,13 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
   },
 
   async metrics_anomalies({ ctx, inScope }, input) {
+    const src = await ctx.backend('metrics');
     const list = (await ctx.anomalies())
       .filter((a) => inScope(a.service) && matchesService(input.service, a.service) && (!input.kind || a.kind === input.kind))
       .sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
     const { shown, footer } = take(list, input.limit);
     const items: ToolItem[] = shown.map((a) => ({
-      source: ctx.source.name,
+      source: src,
       service: a.service,
       ref: a.key,
       timeRange: range(ctx.window.from, ctx.window.to),
@@ -147,6 +150,7 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
   },
 
   async metrics_series({ ctx, inScope }, input) {
+    const src = await ctx.backend('metrics');
     if (!inScope(input.service)) return { header: 'no series', items: [] };
     const want = input.metric?.toLowerCase();
     const sigs = deriveSignals((await ctx.series()).filter((s) => s.service === input.service)).filter(
@@ -159,7 +163,7 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
       const b = before.length ? formatValue(median(before), s.unit) : 'n/a';
       const a = after.length ? formatValue(median(after), s.unit) : 'n/a';
       return {
-        source: ctx.source.name,
+        source: src,
         service: s.service,
         timeRange: range(ctx.window.from, ctx.window.to),
         excerpt: clip(`${s.service} ${s.metric}: baseline median ${b} → incident median ${a}`),
@@ -170,10 +174,11 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
   },
 
   async changes_list({ ctx, inScope }, input) {
+    const src = await ctx.backend('changes');
     const list = (await ctx.changes()).filter((c) => inScope(c.change.service) && matchesService(input.service, c.change.service));
     const { shown, footer } = take(list, input.limit);
     const items: ToolItem[] = shown.map((c) => ({
-      source: ctx.source.name,
+      source: src,
       service: c.change.service,
       ref: c.change.id,
       timeRange: range(c.change.time, c.change.time),
@@ -184,22 +189,24 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
   },
 
   async topology({ ctx, inScope }, input) {
+    const src = await ctx.backend('topology');
     const topo = await ctx.topology();
     if (!topo) return { header: 'no topology known', items: [] };
     const nodes = topo.services.filter((n) => inScope(n.name) && (!input.service || n.name === input.service || dependencies(topo, input.service).includes(n.name) || dependents(topo, input.service).includes(n.name)));
     const items: ToolItem[] = nodes.slice(0, 20).map((n) => {
       const calls = n.calls.filter(inScope);
       const callers = topo.services.filter((m) => m.calls.includes(n.name) && inScope(m.name)).map((m) => m.name);
-      return { source: ctx.source.name, service: n.name, excerpt: clip(`${n.name} (${n.kind}) calls [${calls.join(', ')}]; called by [${callers.join(', ')}]`) };
+      return { source: src, service: n.name, excerpt: clip(`${n.name} (${n.kind}) calls [${calls.join(', ')}]; called by [${callers.join(', ')}]`) };
     });
     return { header: `${nodes.length} services${input.service ? ` around ${input.service}` : ''}`, items };
   },
 
   async traces_summary({ ctx, inScope }, input) {
+    const src = await ctx.backend('traces');
     const stats = (await ctx.traces()).filter((t) => inScope(t.service) && matchesService(input.service, t.service)).sort((a, b) => b.errorRatio - a.errorRatio);
     const { shown, footer } = take(stats, 10);
     const items: ToolItem[] = shown.map((t) => ({
-      source: ctx.source.name,
+      source: src,
       service: t.service,
       timeRange: range(ctx.window.onset, ctx.window.to),
       excerpt: clip(

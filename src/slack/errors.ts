@@ -115,7 +115,7 @@ export function guardUnreadableBodies(receiver: { requestListener: RequestListen
 }
 
 /** The path as the HTTP receiver routes it (it resolves `..` and `%2e%2e`); '' when it cannot parse it either. */
-function pathOf(url: string | undefined): string {
+export function pathOf(url: string | undefined): string {
   try {
     return new URL(url ?? '/', 'http://localhost').pathname;
   } catch {

@@ -10,7 +10,7 @@ import { redactDeep } from '../domain/redact';
 import { systemClock, type Clock } from '../domain/time';
 import type { Logger } from '../logging';
 import type { Store } from '../store/port';
-import type { AppMetrics } from './metrics';
+import type { AppMetrics } from '../metrics';
 import { SerialQueues } from './serial-queues';
 
 /**
@@ -114,13 +114,13 @@ export class Poster {
 
   /** Posts a message (or thread reply) and returns its ts; with `key`, at most once per key. */
   post(raw: PostArgs): Promise<string> {
-    const args = clean(raw);
+    const args = redactOutgoing(raw);
     return this.queues.run(args.channel, () => (args.key ? this.postOnce(args, args.key) : this.postNow(args)));
   }
 
   /** Replaces a message's text, blocks and metadata in place. */
   update(raw: { channel: string; ts: string; text: string; blocks?: KnownBlock[]; metadata?: PostArgs['metadata'] }): Promise<void> {
-    const args = clean(raw);
+    const args = redactOutgoing(raw);
     return this.queues.run(args.channel, async () => {
       await this.call('chat.update', args.channel, () =>
         this.client.chat.update({
@@ -134,7 +134,7 @@ export class Poster {
 
   /** A message only `user` sees. */
   ephemeral(raw: { channel: string; user: string; text: string; blocks?: KnownBlock[]; threadTs?: string }): Promise<void> {
-    const args = clean(raw);
+    const args = redactOutgoing(raw);
     return this.queues.run(args.channel, async () => {
       await this.call('chat.postEphemeral', args.channel, () =>
         this.client.chat.postEphemeral({
@@ -165,7 +165,7 @@ export class Poster {
 
   /** Uploads text as a file into the channel (or thread) with files.uploadV2. */
   uploadText(raw: { channel: string; threadTs?: string; filename: string; content: string; title: string; comment?: string }): Promise<void> {
-    const args = clean(raw);
+    const args = redactOutgoing(raw);
     return this.queues.run(args.channel, async () => {
       await this.call('files.uploadV2', args.channel, () =>
         this.client.files.uploadV2({
@@ -384,7 +384,7 @@ export class Poster {
  * Views and services redact what they know is evidence; this is the last door, for what they missed
  * (a change summary, a quoted log line in a model's claim). Channel ids, ts and keys never match a rule.
  */
-function clean<T extends object>(args: T): T {
+function redactOutgoing<T extends object>(args: T): T {
   return redactDeep(args);
 }
 

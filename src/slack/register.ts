@@ -1,7 +1,10 @@
-// Wires middleware and listeners onto a Bolt app. Order: ackFirst, dedupe and answerUnreadable (global),
-// then one listener per kind of request, which routes to the thin handler (behind its filter, if any).
-import type { AllMiddlewareArgs, AnyMiddlewareArgs, App, Middleware, SlackEventMiddlewareArgs } from '@slack/bolt';
-import type { Store } from '../store/port';
+// Wires middleware and listeners onto a Bolt app. Global middleware: countRequests, then
+// answerUnreadable. Then one listener per kind of request (events, the command, clicks), which acks
+// and queues the thin handler (behind its filter, if any) via afterAck.
+import type {
+  AllMiddlewareArgs, AnyMiddlewareArgs, App, Middleware, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs, SlackEventMiddlewareArgs,
+} from '@slack/bolt';
+import { afterAck, countRequests, type DispatchDeps } from './dispatch';
 import { onApprove, onReject } from './listeners/actions/decide';
 import { onDigDeeper } from './listeners/actions/dig-deeper';
 import { onTriage } from './listeners/commands/triage';
@@ -11,9 +14,6 @@ import { onChannelCreated } from './listeners/events/channel-created';
 import { onChannelRename } from './listeners/events/channel-rename';
 import { onMemberJoined } from './listeners/events/member-joined';
 import { onUsergroupChanged } from './listeners/events/usergroup-changed';
-import type { AppMetrics } from './metrics';
-import { ackFirst, type FollowUpQueue } from './middleware/ack-first';
-import { dedupe } from './middleware/dedupe';
 import { answerUnreadable } from './middleware/unreadable';
 import { botJoined, incidentChannelName } from './middleware/incident-channel';
 
@@ -33,21 +33,9 @@ function exactly(names: readonly string[]): RegExp {
   return new RegExp(`^(?:${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
 }
 
-/**
- * Registers every middleware and listener. One Bolt listener per kind of request (events, the command,
- * clicks), each routing by event type or action id: Bolt runs every listener's own filter middleware for
- * every request and holds all of their promises until the slowest listener is done, so with one listener
- * per event type and button (ten) each request carried ten filter passes through the work after its ack.
- * In the ack bench that state was about half of what a `/triage status` left for the old generation (the
- * heap profile in BENCHMARKS.md).
- */
-export function registerListeners(
-  app: App,
-  deps: ListenerDeps & { store: Store; metrics: AppMetrics; pattern: RegExp; followUps: FollowUpQueue },
-): void {
-  // Ack before anything else, then do the work when acks are not waiting (see middleware/ack-first.ts).
-  app.use(ackFirst(deps.followUps, (event) => app.processEvent(event), deps.logger));
-  app.use(dedupe({ store: deps.store, logger: deps.logger, metrics: deps.metrics }));
+/** Registers every middleware and listener; handlers run from `deps.queue` after the ack. */
+export function registerListeners(app: App, deps: ListenerDeps & DispatchDeps & { pattern: RegExp }): void {
+  app.use(countRequests(deps.metrics));
   // A click or command no listener can read gets a clear ephemeral answer instead of silence.
   app.use(answerUnreadable({ logger: deps.logger }));
 
@@ -60,11 +48,15 @@ export function registerListeners(
     ['subteam_members_changed', usergroupChanged],
     ['subteam_updated', usergroupChanged],
   ]);
-  app.event(exactly([...events.keys()]), async (args) => {
-    await events.get(args.event.type)?.(args);
-  });
+  app.event(
+    exactly([...events.keys()]),
+    afterAck(deps, async (args: EventArgs) => {
+      await events.get(args.event.type)?.(args);
+    }),
+  );
 
-  app.command('/triage', onTriage(deps));
+  const triage = onTriage(deps);
+  app.command('/triage', afterAck(deps, (args: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => triage(args)));
 
   const clicks = new Map<string, ReturnType<typeof onApprove>>([
     [ACTION_IDS.approve, onApprove(deps)],
@@ -73,8 +65,11 @@ export function registerListeners(
   ]);
   // Every block_actions click, routed here by action id: a pattern would make Bolt call
   // action_id.match() on whatever the payload holds (a number in a malformed click throws).
-  app.action({ type: 'block_actions' }, async (args) => {
-    const actionId: unknown = 'action_id' in args.action ? args.action.action_id : undefined;
-    if (typeof actionId === 'string') await clicks.get(actionId)?.(args);
-  });
+  app.action(
+    { type: 'block_actions' },
+    afterAck(deps, async (args: SlackActionMiddlewareArgs & AllMiddlewareArgs) => {
+      const actionId: unknown = 'action_id' in args.action ? args.action.action_id : undefined;
+      if (typeof actionId === 'string') await clicks.get(actionId)?.(args);
+    }),
+  );
 }

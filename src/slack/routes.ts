@@ -3,7 +3,7 @@ import type { CustomRoute } from '@slack/bolt';
 import type { ServerResponse } from 'node:http';
 import { scrubSecrets, type Logger } from '../logging';
 import type { Store } from '../store/port';
-import type { AppMetrics } from './metrics';
+import type { AppMetrics } from '../metrics';
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {
   res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });

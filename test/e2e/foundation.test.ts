@@ -160,6 +160,17 @@ describe('request verification', () => {
     expect(joinsOf(id)).toBe(0);
     expect(t.slack.fake.messages(id)).toHaveLength(0);
   });
+
+  it('answers 401 to a correctly signed request dated more than five minutes ahead', async () => {
+    const id = t.slack.fake.addChannel({ name: 'inc-from-the-future' });
+    const body = channelCreatedBody(id, 'inc-from-the-future');
+    const ahead = Math.floor(Date.now() / 1000) + 6 * 60;
+    const res = await t.client.raw({ body, contentType: 'application/json', timestamp: ahead, signature: signSlackRequest(SIGNING_SECRET, ahead, body) });
+    expect(res.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(joinsOf(id)).toBe(0);
+    expect(t.slack.fake.messages(id)).toHaveLength(0);
+  });
 });
 
 describe('/triage', () => {
@@ -191,7 +202,7 @@ describe('/triage', () => {
     expect(res.status).toBe(200);
     const refusal = await t.slack.fake.waitFor((f) => f.ephemerals(channel, 'U0DEMOGUEST').find((e) => e.text.includes('approvers')), 5000, 'refusal');
     expect(refusal.text).toBe('Only the named approvers can approve this proposal.');
-    expect(t.remediation.decisions.at(-1)).toMatchObject({ kind: 'approve', value: 'P1:h', actor: { userId: 'U0DEMOGUEST', isBot: false } });
+    expect(t.remediation.decisions.at(-1)).toMatchObject({ kind: 'approve', value: 'P1:h', actor: { userId: 'U0DEMOGUEST' } });
   });
 });
 
@@ -217,7 +228,7 @@ describe('button clicks', () => {
     await fake.waitFor(() => t.remediation.decisions.length > before, 5000, 'the decision');
     expect(await duplicatesDropped()).toBe(dropped + 1);
     expect(t.remediation.decisions.slice(before)).toEqual([
-      { kind: 'reject', value: 'P7:h', channelId: channel, actor: { userId: 'U0DEMOLEAD', isBot: false } },
+      { kind: 'reject', value: 'P7:h', channelId: channel, actor: { userId: 'U0DEMOLEAD' } },
     ]);
   });
 

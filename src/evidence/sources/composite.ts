@@ -14,6 +14,11 @@ export class CompositeSource implements EvidenceSource {
     this.name = sources.map((s) => s.name).join('+') || 'empty';
   }
 
+  /** The backends behind this composite, in order. */
+  get members(): readonly EvidenceSource[] {
+    return this.sources;
+  }
+
   async capabilities(): Promise<SourceCapabilities> {
     const caps = await Promise.all(this.sources.map((s) => s.capabilities()));
     const signals = new Set<Signal>();
@@ -74,4 +79,24 @@ export class CompositeSource implements EvidenceSource {
   problems(): ParseProblem[] {
     return this.sources.flatMap((s) => s.problems());
   }
+}
+
+/** The names of the real backends behind a source: its members for a composite, else its own name. */
+export function backendNames(source: EvidenceSource): string[] {
+  return source instanceof CompositeSource ? source.members.map((m) => m.name) : [source.name];
+}
+
+/**
+ * The names of the backends that serve `signal` (what a tool reading that signal really reads). A
+ * backend whose capabilities cannot be read is counted in: a scope check then needs it in scope too.
+ */
+export async function backendsServing(source: EvidenceSource, signal: Signal): Promise<string[]> {
+  if (!(source instanceof CompositeSource)) return [source.name];
+  const serving = await Promise.all(
+    source.members.map(async (m) => {
+      const signals = await m.capabilities().then((c) => c.signals, () => null);
+      return signals === null || signals.includes(signal);
+    }),
+  );
+  return source.members.filter((_, i) => serving[i]).map((m) => m.name);
 }

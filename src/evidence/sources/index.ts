@@ -24,7 +24,13 @@ export type { FetchFn } from './http';
 export interface CreateSourceOptions {
   evidenceDir?: string;
   prometheusUrl?: string;
+  /** Bearer token for Prometheus (PROMETHEUS_TOKEN). */
+  prometheusToken?: string;
   lokiUrl?: string;
+  /** Bearer token for Loki (LOKI_TOKEN). */
+  lokiToken?: string;
+  /** Tenant for multi-tenant Loki, sent as X-Scope-OrgID (LOKI_TENANT). */
+  lokiTenant?: string;
   fetch: FetchFn;
   /** Label naming the service in Prometheus and Loki (default `service`). */
   serviceLabel?: string;
@@ -43,8 +49,13 @@ export function createSource(opts: CreateSourceOptions): EvidenceSource {
   if (opts.prometheusUrl) exclude.push('metrics');
   if (opts.lokiUrl) exclude.push('logs');
   if (opts.evidenceDir) sources.push(openFilesSource(opts.evidenceDir, { exclude }));
-  if (opts.prometheusUrl) sources.push(new PrometheusSource({ url: opts.prometheusUrl, fetch: opts.fetch, ...label }));
-  if (opts.lokiUrl) sources.push(new LokiSource({ url: opts.lokiUrl, fetch: opts.fetch, ...label }));
+  if (opts.prometheusUrl) {
+    sources.push(new PrometheusSource({ url: opts.prometheusUrl, fetch: opts.fetch, ...label, ...(opts.prometheusToken ? { token: opts.prometheusToken } : {}) }));
+  }
+  if (opts.lokiUrl) {
+    const auth = { ...(opts.lokiToken ? { token: opts.lokiToken } : {}), ...(opts.lokiTenant ? { tenant: opts.lokiTenant } : {}) };
+    sources.push(new LokiSource({ url: opts.lokiUrl, fetch: opts.fetch, ...label, ...auth }));
+  }
   if (opts.kubernetes) sources.push(kubernetesSource(opts.kubernetes));
   if (opts.github && Object.keys(opts.github.repos).length > 0) sources.push(new GitHubSource({ ...opts.github, repos: { ...opts.github.repos } }));
   if (sources.length === 0) throw new UsageError('no evidence source configured: give an evidence directory, a Prometheus URL, a Loki URL or Kubernetes namespaces');

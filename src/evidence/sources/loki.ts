@@ -21,6 +21,8 @@ export interface LokiSourceOptions {
   limit?: number;
   /** Tenant for multi-tenant Loki (`X-Scope-OrgID`). */
   tenant?: string;
+  /** Bearer token sent as `Authorization` (LOKI_TOKEN). */
+  token?: string;
   /** Entries read per query at most (default 2,000,000); the rest is skipped and reported. */
   maxEntries?: number;
 }
@@ -65,7 +67,8 @@ export class LokiSource implements EvidenceSource {
     this.fetchFn = opts.fetch;
     this.serviceLabel = opts.serviceLabel ?? 'service';
     this.limit = opts.limit ?? 5000;
-    this.headers = opts.tenant ? { 'X-Scope-OrgID': opts.tenant } : undefined;
+    const headers = { ...(opts.tenant ? { 'X-Scope-OrgID': opts.tenant } : {}), ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}) };
+    this.headers = Object.keys(headers).length > 0 ? headers : undefined;
     this.maxEntries = opts.maxEntries ?? 2_000_000;
   }
 

@@ -15,6 +15,8 @@ export interface PrometheusSourceOptions {
   fetch: FetchFn;
   /** Label that names the service on every series (default `service`). */
   serviceLabel?: string;
+  /** Bearer token sent as `Authorization` (PROMETHEUS_TOKEN). */
+  token?: string;
 }
 
 const Sample = z.tuple([z.number(), z.string()]);
@@ -72,17 +74,19 @@ export class PrometheusSource implements EvidenceSource {
   private readonly url: string;
   private readonly fetchFn: FetchFn;
   private readonly serviceLabel: string;
+  private readonly headers: Record<string, string> | undefined;
 
   constructor(opts: PrometheusSourceOptions) {
     this.url = opts.url;
     this.fetchFn = opts.fetch;
     this.serviceLabel = opts.serviceLabel ?? 'service';
+    this.headers = opts.token ? { Authorization: `Bearer ${opts.token}` } : undefined;
   }
 
   private async api(path: string, params: Array<[string, string]>, what: string): Promise<unknown> {
     let res;
     try {
-      res = await getJson(this.fetchFn, this.url, path, params);
+      res = await getJson(this.fetchFn, this.url, path, params, this.headers);
     } catch (err) {
       throw new PrometheusQueryError('unreachable', `${this.url}: ${(err as Error).message}`, what, { cause: err });
     }

@@ -1,7 +1,7 @@
 // Pure views of an investigation thread: the status card (parent), a finding reply, the synthesis reply.
 import type { KnownBlock } from '@slack/types';
 import type { Claim, Finding, Investigation, ScoutStatus, Synthesis } from '../../domain/types';
-import { button, capBlocks, clip, context, elapsed, esc, header, kilo, LIMITS, section } from './investigation-blocks';
+import { button, capBlocks, clip, context, elapsed, esc, fallbackText, header, kilo, LIMITS, section } from './limits';
 
 export const DIG_DEEPER_ACTION = 'dig_deeper';
 export const HYPOTHESES_EVENT = 'incident_scout_hypotheses';
@@ -40,13 +40,13 @@ export function renderStatusCard(inv: Investigation, nowMs: number): View {
         (inv.focus ? `\nFocus: _${esc(clip(inv.focus, 300))}_` : ''),
     ),
     section(lines.join('\n') || '_no scouts configured_'),
-    context(
+    context([
       `${elapsed(end - Date.parse(inv.createdAt))} elapsed · started by ${esc(inv.trigger)}` +
         (inv.state === 'running' || inv.state === 'queued' ? ' · `/triage stop` to stop' : '') +
         (inv.stopRequested && (inv.state === 'running' || inv.state === 'queued') ? ' · stopping…' : ''),
-    ),
+    ]),
   ];
-  return { text: `${title}: ${inv.scouts.map((s) => `${s.name} ${s.state}`).join(', ')}`, blocks: capBlocks(blocks) };
+  return { text: fallbackText(`${title}: ${inv.scouts.map((s) => `${s.name} ${s.state}`).join(', ')}`), blocks: capBlocks(blocks) };
 }
 
 const CLAIM_MARK: Record<Claim['status'], string> = { verified: ':white_check_mark: verified', unverified: ':grey_question: unverified', contradicted: ':no_entry: contradicted' };
@@ -62,10 +62,10 @@ export function renderFinding(finding: Finding): View {
   const title = `*Scout ${esc(finding.scout)}* · ${finding.brain} · confidence ${Math.round(finding.confidence * 100)}%`;
   const blocks: KnownBlock[] = [section(`${title}\n${esc(clip(finding.summary, 1500))}`)];
   if (finding.fallbackReason) {
-    blocks.push(context(`:warning: Fell back to the deterministic plan: ${esc(finding.fallbackReason)}.`));
+    blocks.push(context([`:warning: Fell back to the deterministic plan: ${esc(finding.fallbackReason)}.`]));
   }
   for (const c of finding.claims.slice(0, 20)) blocks.push(section(claimLine(c)));
-  if (!finding.claims.length) blocks.push(context('_No claims._'));
+  if (!finding.claims.length) blocks.push(context(['_No claims._']));
   const cited = new Set(finding.claims.flatMap((c) => c.evidence));
   const shown = finding.evidence.filter((e) => cited.has(e.id)).concat(finding.evidence.filter((e) => !cited.has(e.id))).slice(0, 12);
   if (shown.length) {
@@ -73,14 +73,14 @@ export function renderFinding(finding: Finding): View {
     let used = 0;
     for (const e of shown) {
       const line = `\`${e.id}\` ${e.sparkline ? `${e.sparkline} ` : ''}${esc(clip(e.excerpt, 280))}`;
-      if (used + line.length + 1 > LIMITS.section - 40) break;
+      if (used + line.length + 1 > LIMITS.sectionText - 40) break;
       lines.push(line);
       used += line.length + 1;
     }
     blocks.push(section(`*Evidence*\n${lines.join('\n')}`));
   }
   const counts = (['verified', 'unverified', 'contradicted'] as const).map((s) => `${finding.claims.filter((c) => c.status === s).length} ${s}`).join(', ');
-  return { text: clip(`Scout ${finding.scout}: ${finding.summary} (${counts})`, LIMITS.fallbackText), blocks: capBlocks(blocks) };
+  return { text: fallbackText(`Scout ${finding.scout}: ${finding.summary} (${counts})`), blocks: capBlocks(blocks) };
 }
 
 /** The synthesis reply: ranked hypotheses, evidence for and against, red herrings, Dig deeper. */
@@ -102,12 +102,12 @@ export function renderSynthesis(inv: Investigation, s: Synthesis): View {
     blocks.push(section(`*Red herrings*\n${lines.join('\n')}`));
   }
   const tail = [
-    context('One round, then it stops. A person decides whether to go deeper (`/triage deeper [focus]`).'),
+    context(['One round, then it stops. A person decides whether to go deeper (`/triage deeper [focus]`).']),
     button(DIG_DEEPER_ACTION, 'Dig deeper', inv.id, 'primary'),
   ];
   const top = s.hypotheses[0];
   const text = top ? `Hypotheses: 1. ${top.service} (${Math.round(top.confidence * 100)}%) ${top.cause}` : 'Hypotheses: none stood out';
-  return { text: clip(s.partial ? `Partial result. ${text}` : text, LIMITS.fallbackText), blocks: capBlocks(blocks, tail) };
+  return { text: fallbackText(s.partial ? `Partial result. ${text}` : text), blocks: capBlocks(blocks, tail) };
 }
 
 /** Slack message metadata of the synthesis (machine-readable hypotheses). */
@@ -123,5 +123,5 @@ export function hypothesesMetadata(inv: Investigation, s: Synthesis): { event_ty
 
 /** A plain note in the thread. */
 export function renderNote(text: string): View {
-  return { text: clip(text, LIMITS.fallbackText), blocks: [section(esc(text))] };
+  return { text: fallbackText(text), blocks: [section(esc(text))] };
 }

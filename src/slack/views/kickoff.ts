@@ -1,5 +1,6 @@
 // The one message Incident Scout posts when it recognises an incident channel.
 import type { KnownBlock } from '@slack/types';
+import type { OpenTrigger } from '../../domain/types';
 import { clip, context, esc, LIMITS, section } from './limits';
 import type { Reply } from './help';
 
@@ -7,14 +8,13 @@ export interface KickoffState {
   channelName: string;
   baselineMinutes: number;
   scouts: Array<{ name: string; purpose: string }>;
-  /** 'channel_created' | 'member_joined' | 'channel_rename' | 'slash' */
-  trigger: string;
+  trigger: OpenTrigger;
   openedBy?: string;
   /** Where the evidence comes from, e.g. "files (checkout-latency)", "Prometheus". */
   sources?: string[];
 }
 
-const WHY: Record<string, string> = {
+const WHY: Record<OpenTrigger, string> = {
   channel_created: 'this channel was created with an incident name',
   channel_rename: 'this channel was renamed to an incident name',
   member_joined: 'I was added to an incident channel',
@@ -24,7 +24,7 @@ const WHY: Record<string, string> = {
 
 /** Kickoff message: what will be investigated, by which scouts, and how to stop or steer. */
 export function renderKickoff(s: KickoffState): Reply {
-  const why = WHY[s.trigger] ?? 'this channel looks like an incident';
+  const why = WHY[s.trigger];
   const who = s.openedBy ? ` (opened by <@${s.openedBy}>)` : '';
   // The exact window is the status card's job: a replayed or `since=` incident has its own clock.
   const window = `since the incident began, compared with the ${s.baselineMinutes} min before it (baseline)`;

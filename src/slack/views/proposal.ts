@@ -53,7 +53,7 @@ export function renderProposalCard(p: Proposal, action: ActionSpec, approverName
     });
   }
   blocks.push(context([`Requested by ${p.requestedBy === 'lead' ? 'the investigation lead' : `<@${p.requestedBy}>`} · hash \`${p.hash.slice(0, 12)}\``]));
-  return { text: clip(`Proposal ${p.id}: ${action.title} — ${plainStatus(status)}`, LIMITS.fallbackText), blocks, metadata: proposalMetadata(p) };
+  return { text: clip(`Proposal ${p.id}: ${esc(action.title)} — ${plainStatus(status)}`, LIMITS.fallbackText), blocks, metadata: proposalMetadata(p) };
 }
 
 /** The thread reply with the outcome: exit code, duration, trimmed output; or why it did not run. */
@@ -66,7 +66,7 @@ export function renderProposalOutcome(p: Proposal, action: ActionSpec): Proposal
     if (p.statusNote && (p.status === 'succeeded' || p.status === 'failed')) blocks.push(context([esc(p.statusNote)]));
     if (p.result.output) blocks.push(section(codeBlock(p.result.output)));
   }
-  return { text: plainStatus(`${action.title} (${p.id}): ${statusLine(p)}`), blocks, metadata: proposalMetadata(p) };
+  return { text: clip(`${esc(action.title)} (${p.id}): ${plainStatus(statusLine(p))}`, LIMITS.fallbackText), blocks, metadata: proposalMetadata(p) };
 }
 
 /** `event_type: incident_scout_proposal` with `{proposal_id, action, params, risk, status}`. */
@@ -142,6 +142,7 @@ function secs(ms: number | undefined): string {
   return ms === undefined ? '?' : `${(ms / 1000).toFixed(1)}s`;
 }
 
+/** A status line (already mrkdwn, its untrusted parts escaped) for the top-level text: emoji dropped, escapes kept. */
 function plainStatus(s: string): string {
-  return s.replace(/:[a-z_]+: /g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s.replace(/:[a-z_]+: /g, '');
 }

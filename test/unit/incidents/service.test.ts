@@ -1,4 +1,5 @@
 import { IncidentService } from '../../../src/incidents/service';
+import { createIncidentAnnouncer } from '../../../src/slack/incident-announcer';
 import { silentLogger } from '../../../src/logging';
 import type { PostArgs } from '../../../src/slack/poster';
 import { MemoryStore } from '../../../src/store/memory';
@@ -32,7 +33,7 @@ function setup() {
   const poster = new RecordingPoster();
   const investigations = new RecordingInvestigations();
   const service = new IncidentService({
-    store, poster, investigations, logger: silentLogger(),
+    store, announcer: createIncidentAnnouncer(poster), investigations, logger: silentLogger(),
     clock: { now: () => new Date('2026-11-27T05:00:00Z') },
     config: {
       incidentChannelPattern: /^(inc|incident)[-_]/,
@@ -46,7 +47,7 @@ function setup() {
 describe('IncidentService', () => {
   it('resumes an opening that failed half-way: the next event joins, posts the kickoff and starts one round', async () => {
     const { poster, investigations, service } = setup();
-    const req = { channelId: 'C9', channelName: 'inc-api', userId: 'U1', trigger: 'channel_created' };
+    const req = { channelId: 'C9', channelName: 'inc-api', userId: 'U1', trigger: 'channel_created' as const };
     poster.failJoins = 1;
     await expect(service.open(req)).rejects.toThrow('Slack is down');
     expect(poster.posts).toHaveLength(0);
@@ -61,7 +62,7 @@ describe('IncidentService', () => {
 
   it('opens an incident once: one join, one kickoff, one investigation, even when asked twice at once', async () => {
     const { poster, investigations, service } = setup();
-    const req = { channelId: 'C1', channelName: 'inc-db', createdAt: Date.parse('2026-11-27T04:55:00Z'), userId: 'U1', trigger: 'channel_created' };
+    const req = { channelId: 'C1', channelName: 'inc-db', createdAt: Date.parse('2026-11-27T04:55:00Z'), userId: 'U1', trigger: 'channel_created' as const };
     const [a, b] = await Promise.all([service.open(req), service.open({ ...req, trigger: 'member_joined' })]);
     expect([a.created, b.created].sort()).toEqual([false, true]);
     expect(poster.joins).toEqual(['C1']);

@@ -1,5 +1,7 @@
 import type { ScoutManifest } from '../../../src/config';
 import { BudgetSpent } from '../../../src/domain/errors';
+import { CompositeSource } from '../../../src/evidence/sources/composite';
+import type { EvidenceSource } from '../../../src/evidence/types';
 import { EvidenceContext } from '../../../src/investigation/context';
 import { RoundStopped } from '../../../src/investigation/errors';
 import { ToolGate, wrapUntrusted } from '../../../src/investigation/gate';
@@ -60,6 +62,26 @@ describe('ToolGate', () => {
   it('refuses every call when the source is outside the scout scope', async () => {
     const { gate } = setup({ scope: { services: ['*'], sources: ['prometheus'] } });
     expect(await gate.call('logs_patterns', {})).toMatchObject({ isError: true, code: 'scope_denied' });
+  });
+
+  it('lets a scout scoped to one backend read it when several are configured, and nothing from the others', async () => {
+    const files = tinySource();
+    // A second backend serving only metrics, as Prometheus does beside the files.
+    const prometheus: EvidenceSource = {
+      ...tinySource(), name: 'prometheus',
+      capabilities: async () => ({ signals: ['metrics'], services: ['checkout', 'payments', 'inventory'], labels: ['service'] }),
+    };
+    const filesOnly: EvidenceSource = { ...files, capabilities: async () => ({ ...(await files.capabilities()), signals: ['logs', 'changes', 'topology'] }) };
+    const ctx = new EvidenceContext(new CompositeSource([filesOnly, prometheus]), window);
+    const gate = new ToolGate(scout({ tools: ['logs_patterns', 'metrics_anomalies'], scope: { services: ['*'], sources: ['files'] } }), {
+      store: new MemoryStore(), incidentId: 'C1', investigationId: 'inv-C1-1', ctx, clock: { now: () => new Date() },
+    });
+    const logs = await gate.call('logs_patterns', {});
+    expect(logs.isError).toBe(false);
+    expect(logs.evidence.length).toBeGreaterThan(0);
+    expect(logs.evidence.every((e) => e.source === 'files')).toBe(true);
+    const metrics = await gate.call('metrics_anomalies', {});
+    expect(metrics.evidence).toEqual([]);
   });
 
   it('returns invalid input to the scout as an error result, not an exception', async () => {

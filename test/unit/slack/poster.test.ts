@@ -4,7 +4,7 @@ import { SlackApiError } from '../../../src/domain/errors';
 import { startSlackFake, type RunningSlackFake } from '../../../src/demo/slack-fake';
 import { createLogger } from '../../../src/logging';
 import { boltLogger } from '../../../src/slack/bolt-logger';
-import { AppMetrics } from '../../../src/slack/metrics';
+import { AppMetrics } from '../../../src/metrics';
 import { Poster } from '../../../src/slack/poster';
 import { MemoryStore } from '../../../src/store/memory';
 

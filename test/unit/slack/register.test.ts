@@ -1,15 +1,27 @@
-// registerListeners on a real Bolt App (no receiver: requests go straight to processEvent as the
-// follow-up pass does): each event type and button reaches its handler, behind its filter, and
-// payloads the routing cannot read end quietly instead of in Bolt's error handler.
+// registerListeners on a real Bolt App (no receiver: requests go straight to processEvent): each
+// event type and button reaches its handler after the ack, behind its filter; payloads the routing
+// cannot read end quietly instead of in Bolt's error handler; repeats are dropped; and while the
+// store is down events still take effect and clicks are told to try again.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Receiver } from '@slack/bolt';
 import { silentLogger } from '../../../src/logging';
+import { AppMetrics } from '../../../src/metrics';
+import { STORE_DOWN_REPLY } from '../../../src/slack/dispatch';
 import { UNREADABLE } from '../../../src/slack/listeners/actions/click';
-import { FOLLOW_UP, FollowUpQueue } from '../../../src/slack/middleware/ack-first';
-import { AppMetrics } from '../../../src/slack/metrics';
 import { registerListeners } from '../../../src/slack/register';
+import { WorkQueue } from '../../../src/slack/work-queue';
+import { StoreUnavailable } from '../../../src/store/errors';
 import { MemoryStore } from '../../../src/store/memory';
+
+/** A MemoryStore that can be "down": every call then fails as RedisStore's do. */
+class FlakyStore extends MemoryStore {
+  down = false;
+  override async claim(key: string, ttl: number): Promise<boolean> {
+    if (this.down) throw new StoreUnavailable('The state store (Redis) is unreachable (claim: connection end).');
+    return super.claim(key, ttl);
+  }
+}
 
 const receiver = { init: () => undefined, start: async () => undefined, stop: async () => undefined } as unknown as Receiver;
 
@@ -38,6 +50,9 @@ afterAll(async () => {
 function build() {
   const calls: string[] = [];
   const errors: unknown[] = [];
+  const store = new FlakyStore();
+  const queue = new WorkQueue({ onError: (err) => void errors.push(err), storeRetryForMs: 10_000, retryDelayMs: 20 });
+  let acks = 0;
   answered.length = 0;
   const app = new App({ receiver, authorize: async () => ({ botToken: 'xoxb-1', botUserId: 'UBOT', botId: 'B1' }) });
   app.error(async (e) => void errors.push(e));
@@ -45,6 +60,8 @@ function build() {
     incidents: {
       matches: (n: string) => /^inc-/.test(n),
       open: async (r: { channelId: string; trigger: string }) => {
+        // Opening an incident reads and writes the store: it fails while the store is down.
+        if (store.down) throw new StoreUnavailable('The state store (Redis) is unreachable (get: connection end).');
         calls.push(`open ${r.channelId} ${r.trigger}`);
         return { incident: { id: r.channelId }, created: true };
       },
@@ -67,16 +84,19 @@ function build() {
       isBot: async () => false,
     },
     logger: silentLogger(), clock: { now: () => new Date('2026-11-27T05:00:00Z') },
-    store: new MemoryStore(), metrics: new AppMetrics(), pattern: /^inc-/, followUps: new FollowUpQueue(),
+    store, metrics: new AppMetrics(), pattern: /^inc-/, queue,
   };
   registerListeners(app, deps as unknown as Parameters<typeof registerListeners>[1]);
   let n = 0;
-  const dispatch = (body: Record<string, unknown>) =>
-    app.processEvent({ body, ack: async () => undefined, customProperties: { [FOLLOW_UP]: true } } as unknown as Parameters<App['processEvent']>[0]);
-  const event = (ev: Record<string, unknown>) => dispatch({ type: 'event_callback', team_id: 'T1', event_id: `Ev${++n}`, event: ev });
-  const click = (action: Record<string, unknown>, type = 'block_actions') =>
-    dispatch({ type, team: { id: 'T1' }, user: { id: 'U1' }, channel: { id: 'C1' }, container: { channel_id: 'C1' }, trigger_id: `t${++n}`, response_url: responseUrl, actions: [{ value: 'P-1:abc', action_ts: `${n}.1`, ...action }] });
-  return { calls, errors, event, click };
+  const dispatch = async (body: Record<string, unknown>, opts: { idle?: boolean } = {}) => {
+    await app.processEvent({ body, ack: async () => void (acks += 1) } as unknown as Parameters<App['processEvent']>[0]);
+    if (opts.idle !== false) await queue.idle();
+  };
+  const event = (ev: Record<string, unknown>, opts: { id?: string; idle?: boolean } = {}) =>
+    dispatch({ type: 'event_callback', team_id: 'T1', event_id: opts.id ?? `Ev${++n}`, event: ev }, opts);
+  const click = (action: Record<string, unknown>, type = 'block_actions', ts?: string) =>
+    dispatch({ type, team: { id: 'T1' }, user: { id: 'U1' }, channel: { id: 'C1' }, container: { channel_id: 'C1' }, trigger_id: `t${++n}`, response_url: responseUrl, actions: [{ value: 'P-1:abc', action_ts: ts ?? `${n}.1`, ...action }] });
+  return { calls, errors, event, click, store, queue, acks: () => acks };
 }
 
 describe('registerListeners', () => {
@@ -117,5 +137,36 @@ describe('registerListeners', () => {
     expect(t.calls).toEqual([]);
     expect(t.errors).toEqual([]);
     expect(answered).toEqual([UNREADABLE]);
+  });
+
+  it('acks every click before its work, and acts once on a repeated delivery', async () => {
+    const t = build();
+    await t.click({ action_id: 'approve_proposal' }, 'block_actions', '9.1');
+    await t.click({ action_id: 'approve_proposal' }, 'block_actions', '9.1');
+    await t.event({ type: 'channel_created', channel: { id: 'C5', name: 'inc-x' } }, { id: 'EvSame' });
+    await t.event({ type: 'channel_created', channel: { id: 'C5', name: 'inc-x' } }, { id: 'EvSame' });
+    expect(t.acks()).toBe(4);
+    expect(t.calls).toEqual(['approve P-1:abc', 'open C5 channel_created']);
+  });
+
+  it('opens the incident of a channel_created that arrived while the store was down, once it is back', async () => {
+    const t = build();
+    t.store.down = true;
+    await t.event({ type: 'channel_created', channel: { id: 'C7', name: 'inc-outage' } }, { idle: false });
+    expect(t.acks()).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(t.calls).toEqual([]);
+    t.store.down = false;
+    await t.queue.idle();
+    expect(t.calls).toEqual(['open C7 channel_created']);
+    expect(t.errors).toEqual([]);
+  });
+
+  it('answers a click during a store outage with "try again", and does nothing', async () => {
+    const t = build();
+    t.store.down = true;
+    await t.click({ action_id: 'approve_proposal' });
+    expect(t.calls).toEqual([]);
+    expect(answered).toEqual([STORE_DOWN_REPLY]);
   });
 });

@@ -7,9 +7,8 @@ import { readClick, UNREADABLE } from './click';
 
 type Decision = 'approve' | 'reject';
 
-function onDecision(decision: Decision, deps: Pick<ListenerDeps, 'remediation' | 'poster' | 'logger'>) {
-  return async ({ ack, body, respond }: { ack: () => Promise<void>; body: unknown; respond: Respond }): Promise<void> => {
-    await ack();
+function onDecision(decision: Decision, deps: Pick<ListenerDeps, 'remediation' | 'logger'>) {
+  return async ({ body, respond }: { body: unknown; respond: Respond }): Promise<void> => {
     const click = readClick(body);
     if (!click || click.value === '') {
       await respond({ response_type: 'ephemeral', replace_original: false, text: UNREADABLE });
@@ -17,9 +16,8 @@ function onDecision(decision: Decision, deps: Pick<ListenerDeps, 'remediation' |
     }
     const logger = withContext(deps.logger, { incidentId: click.channelId, slackUser: click.userId });
     try {
-      // Slack tells us whether the clicker is a bot; policy refuses bots, so look it up when we can.
-      const isBot = await deps.poster.isBot(click.userId).catch(() => undefined);
-      const req = { actor: { userId: click.userId, ...(isBot !== undefined ? { isBot } : {}) }, value: click.value, channelId: click.channelId };
+      // Whether the clicker is a bot is the remediation service's one lookup (policy refuses bots).
+      const req = { actor: { userId: click.userId }, value: click.value, channelId: click.channelId };
       await (decision === 'approve' ? deps.remediation.approve(req) : deps.remediation.reject(req));
     } catch (err) {
       const f = toUserFacing(err, logger, { action: decision });
@@ -29,6 +27,6 @@ function onDecision(decision: Decision, deps: Pick<ListenerDeps, 'remediation' |
 }
 
 /** `approve_proposal` button. */
-export const onApprove = (deps: Pick<ListenerDeps, 'remediation' | 'poster' | 'logger'>) => onDecision('approve', deps);
+export const onApprove = (deps: Pick<ListenerDeps, 'remediation' | 'logger'>) => onDecision('approve', deps);
 /** `reject_proposal` button. */
-export const onReject = (deps: Pick<ListenerDeps, 'remediation' | 'poster' | 'logger'>) => onDecision('reject', deps);
+export const onReject = (deps: Pick<ListenerDeps, 'remediation' | 'logger'>) => onDecision('reject', deps);

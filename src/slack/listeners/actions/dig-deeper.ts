@@ -6,8 +6,7 @@ import { readClick, UNREADABLE } from './click';
 
 /** Starts another investigation round; the incident is the channel the card is in. */
 export function onDigDeeper(deps: Pick<ListenerDeps, 'incidents' | 'investigations' | 'logger'>) {
-  return async ({ ack, body, respond }: { ack: () => Promise<void>; body: unknown; respond: Respond }): Promise<void> => {
-    await ack();
+  return async ({ body, respond }: { body: unknown; respond: Respond }): Promise<void> => {
     const click = readClick(body);
     if (!click) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: UNREADABLE });

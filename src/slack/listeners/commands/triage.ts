@@ -1,4 +1,4 @@
-// `/triage`: ack at once, parse, route to a service, answer the person ephemerally via respond.
+// `/triage` (acked by dispatch.ts): parse, route to a service, answer the person ephemerally via respond.
 // The ROUTES table is keyed by the same names as SUBCOMMANDS (help is generated from that table).
 import { z } from 'zod';
 import { NotFoundError } from '../../../domain/errors';
@@ -70,10 +70,8 @@ export const ROUTES = {
   },
   propose: async (ctx, cmd) => {
     const incident = await incidentOrExplain(ctx);
-    const isBot = await ctx.deps.poster.isBot(ctx.userId).catch(() => undefined);
     const proposal = await ctx.deps.remediation.proposeByPerson({
-      incidentId: incident.id, channelId: ctx.channelId, actionId: cmd.actionId, args: cmd.args,
-      actor: { userId: ctx.userId, ...(isBot !== undefined ? { isBot } : {}) },
+      incidentId: incident.id, channelId: ctx.channelId, actionId: cmd.actionId, args: cmd.args, actor: { userId: ctx.userId },
     });
     return plain(`Proposed \`${proposal.actionId}\` (${proposal.id}); it needs ${proposal.requiredApprovals} approval(s) on its card.`);
   },
@@ -99,10 +97,9 @@ function route(ctx: TriageContext, cmd: TriageCommand): Promise<Reply> {
   }
 }
 
-/** The `/triage` listener: acks empty at once, then answers only the person who typed it. */
+/** The `/triage` handler (run after the ack): answers only the person who typed it. */
 export function onTriage(deps: ListenerDeps) {
-  return async ({ command, ack, respond }: { command: unknown; ack: () => Promise<void>; respond: Respond }): Promise<void> => {
-    await ack();
+  return async ({ command, respond }: { command: unknown; respond: Respond }): Promise<void> => {
     const reply = (r: Reply) => respond({ response_type: 'ephemeral', text: r.text, blocks: r.blocks });
     const p = payload.safeParse(command);
     if (!p.success) {

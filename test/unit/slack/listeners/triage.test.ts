@@ -1,5 +1,6 @@
 // The /triage listener without an App: real IncidentService over MemoryStore, recording services.
 import { IncidentService } from '../../../../src/incidents/service';
+import { createIncidentAnnouncer } from '../../../../src/slack/incident-announcer';
 import { silentLogger } from '../../../../src/logging';
 import type { RespondMessage } from '../../../../src/slack/listeners/deps';
 import { onTriage } from '../../../../src/slack/listeners/commands/triage';
@@ -25,30 +26,27 @@ function setup() {
   const logger = silentLogger();
   const clock = { now: () => NOW };
   const incidents = new IncidentService({
-    store, poster, investigations, logger, clock,
+    store, announcer: createIncidentAnnouncer(poster), investigations, logger, clock,
     config: { incidentChannelPattern: /^inc-/, scouts: [{ name: 'logs', purpose: 'Finds log templates.' }], investigation: { baselineMinutes: 60 } },
   });
   const handler = onTriage({ incidents, investigations, remediation, poster, logger, clock });
   const replies: RespondMessage[] = [];
-  let acks = 0;
   const run = async (text: string, user = 'U1', channel = 'C1') => {
     const before = replies.length;
     await handler({
       command: { text, user_id: user, channel_id: channel, channel_name: 'inc-api' },
-      ack: async () => void (acks += 1),
       respond: async (m) => void replies.push(m),
     });
     expect(replies.length).toBe(before + 1);
     return replies[replies.length - 1] as RespondMessage;
   };
-  return { run, investigations, remediation, posts, acks: () => acks, incidents };
+  return { run, investigations, remediation, posts, incidents };
 }
 
 describe('/triage listener', () => {
-  it('acks before answering, and answers only the person who asked', async () => {
+  it('answers only the person who asked', async () => {
     const s = setup();
     const reply = await s.run('help');
-    expect(s.acks()).toBe(1);
     expect(reply.response_type).toBe('ephemeral');
     expect(reply.text).toContain('/triage deeper [focus]');
   });
@@ -88,7 +86,7 @@ describe('/triage listener', () => {
     expect((await s.run('deeper the db pool')).text).toBe('Started round 2 focused on "the db pool".');
     expect(s.investigations.deepers.at(-1)).toEqual({ incidentId: 'C1', userId: 'U1', focus: 'the db pool' });
     expect((await s.run('propose restart-pods service=api')).text).toContain('Proposed `restart-pods`');
-    expect(s.remediation.proposals.at(-1)).toMatchObject({ actionId: 'restart-pods', args: { service: 'api' }, actor: { userId: 'U1', isBot: false } });
+    expect(s.remediation.proposals.at(-1)).toMatchObject({ actionId: 'restart-pods', args: { service: 'api' }, actor: { userId: 'U1' } });
     expect((await s.run('actions')).text).toContain('`restart-pods` — Restart the pods of a deployment (risk: low; params: service, namespace)');
     expect((await s.run('audit')).text).toContain('Uploaded the audit trail (0 records)');
   });

@@ -171,3 +171,23 @@ describe('renderNote', () => {
     expectWithinSlackLimits(v.blocks);
   });
 });
+
+describe('untrusted markup in the top-level text', () => {
+  const markup = 'errors spiked <!channel> after <http://evil.example|the deploy>';
+
+  it('escapes a ping and a disguised link from evidence or the model in every view\'s text, not only its blocks', () => {
+    const texts = [
+      renderFinding(finding({ summary: markup })).text,
+      renderSynthesis(inv(), {
+        investigationId: 'inv-C1-1', summary: markup, partial: false, redHerrings: [],
+        hypotheses: [{ rank: 1, service: 'checkout', cause: markup, confidence: 0.8, evidence: ['E1'], against: [] }],
+      }).text,
+      renderNote(markup).text,
+    ];
+    for (const text of texts) {
+      expect(text).not.toContain('<!channel>');
+      expect(text).not.toContain('<http://evil');
+      expect(text).toContain('&lt;!channel&gt;');
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { renderKickoff } from '../../../../src/slack/views/kickoff';
 import { LIMITS } from '../../../../src/slack/views/limits';
 
 const base = {
-  channelName: 'inc-checkout-latency', baselineMinutes: 60, trigger: 'channel_created',
+  channelName: 'inc-checkout-latency', baselineMinutes: 60, trigger: 'channel_created' as const,
   scouts: [
     { name: 'logs', purpose: 'Finds new or surging log templates.' },
     { name: 'metrics', purpose: 'Finds metrics that changed at the onset.' },

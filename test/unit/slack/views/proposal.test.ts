@@ -99,6 +99,18 @@ describe('card states', () => {
   });
 });
 
+describe('untrusted markup in the top-level text', () => {
+  it('escapes a ping and a disguised link from a void note in the card and the outcome text', () => {
+    const action = catalog.get('rollback-deploy');
+    const p = { ...make('rollback-deploy', { service: 'checkout' }), status: 'voided' as const, statusNote: 'precondition: <!channel> see <http://evil.example|the runbook>' };
+    for (const text of [renderProposalCard(p, action, names).text, renderProposalOutcome(p, action).text]) {
+      expect(text).not.toContain('<!channel>');
+      expect(text).not.toContain('<http://evil');
+      expect(text).toContain('&lt;!channel&gt;');
+    }
+  });
+});
+
 describe('showRendered', () => {
   it('quotes an argument with spaces so it reads as one argument', () => {
     expect(showRendered({ kind: 'command', argv: ['annotate', 'rolled back by Dana', "it's"] })).toBe(`annotate 'rolled back by Dana' 'it'\\''s'`);

@@ -1,4 +1,4 @@
-import { AppMetrics } from '../../../src/slack/metrics';
+import { AppMetrics } from '../../src/metrics';
 
 describe('AppMetrics', () => {
   it('keeps each instance in its own registry', async () => {

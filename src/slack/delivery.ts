@@ -1,10 +1,7 @@
-// Global middleware: every Slack delivery is acted on once. Slack retries events it thinks we
-// missed (X-Slack-Retry-Num) and people double-click buttons; with two replicas each may receive a
-// copy. The first to claim the identity in the store proceeds; the rest are acked and dropped.
-import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { Logger } from '../../logging';
-import type { Store } from '../../store/port';
-import type { AppMetrics, RequestKind } from '../metrics';
+// What makes two Slack deliveries "the same": Slack retries events it thinks we missed
+// (X-Slack-Retry-Num) and people double-click buttons; with two replicas each may receive a copy.
+// dispatch.ts claims this identity in the store; the first claim proceeds, the rest are dropped.
+import type { RequestKind } from '../metrics';
 
 /** How long an identity is remembered; Slack retries within minutes, so an hour is ample. */
 export const DEDUPE_TTL_S = 3600;
@@ -53,19 +50,4 @@ export function dedupeKey(body: unknown): string | undefined {
     default:
       return undefined;
   }
-}
-
-/** Global middleware that claims each delivery's identity and drops repeats (acking them). */
-export function dedupe(deps: { store: Store; logger: Logger; metrics?: AppMetrics }): Middleware<AnyMiddlewareArgs> {
-  return async (args) => {
-    const key = dedupeKey(args.body);
-    if (!key || (await deps.store.claim(`slack:${key}`, DEDUPE_TTL_S))) {
-      await args.next();
-      return;
-    }
-    const kind = requestKind(args.body);
-    deps.metrics?.duplicates.inc({ kind });
-    deps.logger.debug({ key, kind, retryNum: args.context.retryNum }, 'duplicate Slack delivery dropped');
-    if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
-  };
 }

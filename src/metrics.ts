@@ -2,6 +2,7 @@
 // apps in one process (tests, the demo) never share or double-register series.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Kinds of Slack request, as counted by the Slack layer. */
 export type RequestKind = 'event' | 'command' | 'action' | 'other';
 
 /** Counters and histograms other layers increment; exposed at GET /metrics. */

@@ -1,4 +1,4 @@
-import { dedupeKey, requestKind } from '../../../../src/slack/middleware/dedupe';
+import { dedupeKey, requestKind } from '../../../src/slack/delivery';
 
 describe('dedupeKey', () => {
   it('identifies an event by its event_id, so retries of it collide', () => {
