@@ -5,9 +5,10 @@
 // of a stack trace carry the template of the line that began it; lines before any timestamped
 // line belong to no event and get null.
 
-import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
+import { argumentError, parseCommand, type CommandSpec } from './args';
+import { openInput } from './input';
 import { EventAssembler, type AssembledEvent } from '../evidence/logparse';
 import { TemplateMiner, templateId } from '../evidence/analyzers/templates';
 
@@ -36,7 +37,17 @@ class IntList {
   }
 }
 
-const USAGE = 'usage: incident-scout templates <logfile> [--json]\n';
+export const TEMPLATES_SPEC = {
+  name: 'templates',
+  usage: 'templates <logfile|-> [--json]',
+  description: `Fold the lines of a log file into templates (the constant text, variables as <*>) with counts.
+<logfile> may be - for standard input. Multi-line events (stack traces) count once, under the line
+that began them.
+
+  --json   one JSON object per input line instead: {"line", "template_id", "template"}`,
+  options: { json: { type: 'boolean' } },
+  positionals: { min: 1, max: 1 },
+} satisfies CommandSpec<{ json: { type: 'boolean' } }>;
 
 /** Writes with backpressure; stops quietly once the reader has gone (`| head` closes the pipe). */
 class Output {
@@ -56,16 +67,18 @@ class Output {
   }
 }
 
-/** Runs the `templates` command; returns the process exit code. */
-export async function templatesCommand(args: string[], stream: NodeJS.WritableStream): Promise<number> {
+/** Runs the `templates` command; returns the process exit code. Usage and read errors go to `errStream`. */
+export async function templatesCommand(
+  args: string[],
+  stream: NodeJS.WritableStream,
+  errStream: NodeJS.WritableStream = process.stderr,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<number> {
+  const parsed = parseCommand(TEMPLATES_SPEC, args, stream, errStream);
+  if (typeof parsed === 'number') return parsed;
   const out = new Output(stream);
-  const json = args.includes('--json');
-  const files = args.filter((a) => !a.startsWith('--'));
-  const file = files[0];
-  if (!file || files.length > 1 || args.some((a) => a.startsWith('--') && a !== '--json')) {
-    await out.write(USAGE);
-    return 2;
-  }
+  const json = parsed.values.json === true;
+  const file = parsed.positionals[0] as string;
   const assembler = new EventAssembler();
   const miner = new TemplateMiner();
   const lineEvent = new IntList();
@@ -73,14 +86,9 @@ export async function templatesCommand(args: string[], stream: NodeJS.WritableSt
   const take = (ev: AssembledEvent | null): void => {
     if (ev) eventCluster.set(ev.index, miner.addCluster(ev.body));
   };
-  const input = createReadStream(file, { encoding: 'utf8' });
-  try {
-    await once(input, 'open');
-  } catch (err) {
-    await out.write(`cannot read ${file}: ${(err as Error).message}\n`);
-    return 1;
-  }
-  const rl = createInterface({ input, crlfDelay: Infinity });
+  const opened = await openInput(file, stdin);
+  if ('problem' in opened) return argumentError(TEMPLATES_SPEC, opened.problem, errStream);
+  const rl = createInterface({ input: opened.stream, crlfDelay: Infinity });
   let lineNo = 0;
   for await (const line of rl) {
     take(assembler.push(line, ++lineNo));

@@ -1,38 +1,32 @@
 // `npm run scenario -- [--seed N] [--root-cause payments|inventory|checkout] [--out dir]`:
 // writes a deterministic example scenario (default examples/scenarios/checkout-latency).
 
+import { argumentError, parseCommand, usageError, type CommandSpec } from '../../src/cli/args';
 import { ROOT_CAUSES, generateScenario, type RootCause } from './';
+
+const SPEC = {
+  program: 'npm run',
+  name: 'scenario',
+  helpCommand: 'npm run scenario -- --help',
+  usage: `scenario -- [--seed N] [--root-cause ${ROOT_CAUSES.join('|')}] [--out dir]`,
+  description: `Write a deterministic example scenario directory (logs, metrics, changes, topology, traces).
+
+  --seed N            the random seed (default 42)
+  --root-cause NAME   which service's change causes the incident (default payments)
+  --out DIR           where to write it (default examples/scenarios/checkout-latency)`,
+  options: { seed: { type: 'string' }, 'root-cause': { type: 'string' }, out: { type: 'string' } },
+  positionals: { min: 0, max: 0 },
+} satisfies CommandSpec<{ seed: { type: 'string' }; 'root-cause': { type: 'string' }; out: { type: 'string' } }>;
 
 /** Parses the arguments and writes the scenario; returns the exit code. */
 export function genScenarioMain(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
-  let seed = 42;
-  let rootCause: RootCause = 'payments';
-  let dir = 'examples/scenarios/checkout-latency';
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const v = args[i + 1];
-    if ((a === '--seed' || a === '--out' || a === '--root-cause') && v === undefined) {
-      err.write(`gen-scenario: ${a} needs a value\n`);
-      return 2;
-    }
-    if (a === '--seed') seed = Number(v);
-    else if (a === '--out') dir = v as string;
-    else if (a === '--root-cause') {
-      if (!ROOT_CAUSES.includes(v as RootCause)) {
-        err.write(`gen-scenario: --root-cause must be one of ${ROOT_CAUSES.join(', ')}\n`);
-        return 2;
-      }
-      rootCause = v as RootCause;
-    } else {
-      err.write(`gen-scenario: unknown argument ${a}\nusage: gen-scenario [--seed N] [--root-cause ${ROOT_CAUSES.join('|')}] [--out dir]\n`);
-      return 2;
-    }
-    i++;
-  }
-  if (!Number.isInteger(seed)) {
-    err.write('gen-scenario: --seed must be an integer\n');
-    return 2;
-  }
+  const parsed = parseCommand(SPEC, args, out, err);
+  if (typeof parsed === 'number') return parsed;
+  const seed = Number(parsed.values.seed ?? '42');
+  if (!Number.isInteger(seed)) return usageError(SPEC, `--seed ${JSON.stringify(parsed.values.seed)} is not an integer`, err);
+  const rootCause = (parsed.values['root-cause'] ?? 'payments') as RootCause;
+  if (!ROOT_CAUSES.includes(rootCause)) return argumentError(SPEC, `--root-cause must be one of ${ROOT_CAUSES.join(', ')}`, err);
+  const dir = parsed.values.out ?? 'examples/scenarios/checkout-latency';
   const truth = generateScenario({ seed, rootCause, out: dir });
   out.write(`wrote ${dir}: root cause ${truth.rootCause} (${truth.culpritChange}), onset ${new Date(truth.timeline.onset).toISOString()}\n`);
   return 0;
