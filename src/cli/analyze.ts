@@ -72,7 +72,7 @@ export async function analyzeCommand(args: string[], out: NodeJS.WritableStream,
   }
   const dir = parsed.positionals[0] as string;
   const problem = scenarioProblem(dir);
-  if (problem) return argumentError(ANALYZE_SPEC, `${problem} (${SCENARIO_EXPECTED})`, err);
+  if (problem) return argumentError(ANALYZE_SPEC, `${problem}; ${SCENARIO_EXPECTED}`, err);
   try {
     const source = openFilesSource(dir);
     const report = await analyze(source, onset === undefined ? {} : { onset });

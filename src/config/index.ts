@@ -233,7 +233,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
   if (evidenceDir) {
     const problem = scenarioProblem(path.resolve(cwd, evidenceDir));
     const where = e.EVIDENCE_DIR ? 'env EVIDENCE_DIR' : `${configPath} evidence.dir`;
-    if (problem) problems.push(`${where}: ${problem} (${SCENARIO_EXPECTED})`);
+    if (problem) problems.push(`${where}: ${problem}; ${SCENARIO_EXPECTED}`);
   }
 
   if (problems.length > 0) throw new ConfigError(problems);

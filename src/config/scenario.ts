@@ -7,9 +7,9 @@ import * as path from 'node:path';
 export const SCENARIO_ENTRIES = ['incident.yaml', 'logs/', 'metrics/', 'changes.jsonl', 'topology.yaml', 'traces/'] as const;
 
 export const SCENARIO_EXPECTED =
-  'expected a scenario directory: incident.yaml, logs/<service>.log, metrics/*.prom, changes.jsonl, topology.yaml, traces/*.json (any of them)';
+  'expected a scenario directory with any of incident.yaml, logs/<service>.log, metrics/*.prom, changes.jsonl, topology.yaml, traces/*.json';
 
-/** Why `dir` is not a usable scenario directory (one phrase, no trailing period), or null when it is. */
+/** Why `dir` is not a usable scenario directory (one phrase naming it), or null when it is. Callers add SCENARIO_EXPECTED. */
 export function scenarioProblem(dir: string): string | null {
   let stat: fs.Stats;
   try {
@@ -31,7 +31,7 @@ export function scenarioProblem(dir: string): string | null {
     if (!names.includes(name)) return false;
     return entry.endsWith('/') === isDir(path.join(dir, name));
   });
-  if (present.length === 0) return `${dir} is not a scenario directory: it has none of ${SCENARIO_ENTRIES.join(', ')}`;
+  if (present.length === 0) return `${dir} is not a scenario directory (it has none of ${SCENARIO_ENTRIES.join(', ')})`;
   return null;
 }
 
