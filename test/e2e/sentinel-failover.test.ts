@@ -8,7 +8,7 @@ import { startSentinelSet, type SentinelSet } from '../helpers/sentinel';
 import { REDIS_SENTINEL, describeWithService } from '../helpers/services';
 import { click, everyMessage, openIncident, outcomePosts, PEOPLE, proposeOk, startRemediationApp, until, type RemediationApp } from '../helpers/remediation';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 describeWithService(REDIS_SENTINEL, 'Redis through Sentinel', () => {
   let set: SentinelSet;
@@ -36,7 +36,7 @@ describeWithService(REDIS_SENTINEL, 'Redis through Sentinel', () => {
     expect(moved.to).not.toBe(moved.from);
     await t.slack.fake.waitFor(
       (f) => f.messages(channel).find((m) => m.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses')),
-      45_000,
+      90_000,
       'the synthesis after the failover',
     );
     // Let anything a retried job would post arrive before counting.

@@ -1,7 +1,7 @@
 // A throwaway highly available Redis: a primary, a replica and one Sentinel (quorum 1) on free
-// loopback ports, each a real redis-server/redis-sentinel process of this test. `failover()` asks
-// Sentinel for a coordinated failover (the replica is promoted, the old primary demoted to a
-// read-only replica) and resolves once Sentinel names the new primary.
+// loopback ports, each a real redis-server/redis-sentinel process of this test. `failover()` is a
+// planned failover (SENTINEL FAILOVER) of an in-sync replica while the app keeps working: Sentinel
+// promotes the replica and demotes the old primary, and the app's connections must follow.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,12 +71,22 @@ export async function startSentinelSet(name = 'scoutmaster'): Promise<SentinelSe
     primaryPort,
     async failover() {
       const from = await primaryPort();
-      // Sentinel answers NOGOODSLAVE until it has seen a replica in sync (it polls INFO every 10 s, so
-      // after an earlier failover the demoted primary takes a while to count as a good replica).
+      const to = from === p1 ? p2 : p1;
+      const field = (info: string, key: string) => new RegExp(`^${key}:(\\S+)`, 'm').exec(info)?.[1];
+      // A planned failover promotes a replica that has everything: linked to the primary, at its offset.
+      await until('the replica is in sync with the primary', async () => {
+        const [primary, replica] = [await cli(from, 'info', 'replication'), await cli(to, 'info', 'replication')];
+        return field(replica, 'master_port') === String(from) && field(replica, 'master_link_status') === 'up'
+          && Number(field(replica, 'slave_repl_offset')) >= Number(field(primary, 'master_repl_offset'));
+      });
+      // Sentinel answers NOGOODSLAVE until it has seen the replica in sync itself (it polls INFO every 10 s).
       await until('Sentinel accepts the failover', async () => (await cli(s1, 'sentinel', 'failover', name)) === 'OK', 45_000);
-      await until('Sentinel names a new primary', async () => (await primaryPort()) !== from);
-      const to = await primaryPort();
+      await until('Sentinel names the new primary', async () => (await primaryPort()) === to);
       await until('the new primary accepts writes', async () => /role:master/.test(await cli(to, 'info', 'replication')));
+      await until('the old primary follows it', async () => {
+        const info = await cli(from, 'info', 'replication');
+        return field(info, 'master_port') === String(to) && field(info, 'master_link_status') === 'up';
+      });
       return { from, to };
     },
     async close() {
