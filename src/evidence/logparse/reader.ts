@@ -88,8 +88,8 @@ export async function* readLogLines(file: string, stats: LineReadStats, opts: Li
   let dropped = false;
   let bytes = 0;
   try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
-      let buf = chunk;
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
+      let buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       if (!decoder) {
         const [enc, skip] = sniffBom(buf);
         if (enc === 'utf-8' && looksBinary(buf)) {
