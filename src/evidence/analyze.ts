@@ -55,7 +55,15 @@ export async function analyze(source: EvidenceSource, opts: AnalyzeOptions = {})
   const changes = await source.changes({ from: window.onset - 2 * 3_600_000, to: now });
   const topology = await source.topology();
   const changeScores = correlateChanges(changes, anomalies, topology, window);
-  const { suspects, redHerrings } = rankServices({ anomalies, templates, changes: changeScores, topology, traceSignals: [] });
+  const { suspects, redHerrings } = rankServices({
+    anomalies,
+    templates,
+    changes: changeScores,
+    topology,
+    traceSignals: [],
+    hostMentions: iw.hosts,
+    onsetLo: window.onsetLo ?? window.onset,
+  });
   const onsetIso = safeIso(window.onset, now);
   const body: Omit<TriageReport, 'digest'> = {
     onset: onsetIso,

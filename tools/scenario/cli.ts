@@ -1,22 +1,25 @@
-// `npm run scenario -- [--seed N] [--root-cause payments|inventory|checkout] [--out dir]`:
+// `npm run scenario -- [--seed N] [--root-cause payments|inventory|checkout] [--fault deploy|external-outage|cert-expiry] [--out dir]`:
 // writes a deterministic example scenario (default examples/scenarios/checkout-latency).
 
 import { argumentError, parseCommand, usageError, type CommandSpec } from '../../src/cli/args';
-import { ROOT_CAUSES, generateScenario, type RootCause } from './';
+import { FAULTS, ROOT_CAUSES, generateScenario, type Fault, type RootCause } from './';
+
+type Options = { seed: { type: 'string' }; 'root-cause': { type: 'string' }; fault: { type: 'string' }; out: { type: 'string' } };
 
 const SPEC = {
   program: 'npm run',
   name: 'scenario',
   helpCommand: 'npm run scenario -- --help',
-  usage: `scenario -- [--seed N] [--root-cause ${ROOT_CAUSES.join('|')}] [--out dir]`,
+  usage: `scenario -- [--seed N] [--root-cause ${ROOT_CAUSES.join('|')}] [--fault ${FAULTS.join('|')}] [--out dir]`,
   description: `Write a deterministic example scenario directory (logs, metrics, changes, topology, traces).
 
   --seed N            the random seed (default 42)
-  --root-cause NAME   which service's change causes the incident (default payments)
+  --root-cause NAME   which service's fault causes the incident (default payments)
+  --fault KIND        what goes wrong: ${FAULTS.join(', ')} (default deploy)
   --out DIR           where to write it (default examples/scenarios/checkout-latency)`,
-  options: { seed: { type: 'string' }, 'root-cause': { type: 'string' }, out: { type: 'string' } },
+  options: { seed: { type: 'string' }, 'root-cause': { type: 'string' }, fault: { type: 'string' }, out: { type: 'string' } },
   positionals: { min: 0, max: 0 },
-} satisfies CommandSpec<{ seed: { type: 'string' }; 'root-cause': { type: 'string' }; out: { type: 'string' } }>;
+} satisfies CommandSpec<Options>;
 
 /** Parses the arguments and writes the scenario; returns the exit code. */
 export function genScenarioMain(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
@@ -26,9 +29,11 @@ export function genScenarioMain(args: string[], out: NodeJS.WritableStream, err:
   if (!Number.isInteger(seed)) return usageError(SPEC, `--seed ${JSON.stringify(parsed.values.seed)} is not an integer`, err);
   const rootCause = (parsed.values['root-cause'] ?? 'payments') as RootCause;
   if (!ROOT_CAUSES.includes(rootCause)) return argumentError(SPEC, `--root-cause must be one of ${ROOT_CAUSES.join(', ')}`, err);
+  const fault = (parsed.values.fault ?? 'deploy') as Fault;
+  if (!FAULTS.includes(fault)) return argumentError(SPEC, `--fault must be one of ${FAULTS.join(', ')}`, err);
   const dir = parsed.values.out ?? 'examples/scenarios/checkout-latency';
-  const truth = generateScenario({ seed, rootCause, out: dir });
-  out.write(`wrote ${dir}: root cause ${truth.rootCause} (${truth.culpritChange}), onset ${new Date(truth.timeline.onset).toISOString()}\n`);
+  const truth = generateScenario({ seed, rootCause, out: dir, fault });
+  out.write(`wrote ${dir}: root cause ${truth.culprit} (${truth.culpritChange ?? truth.fault}), onset ${new Date(truth.timeline.onset).toISOString()}\n`);
   return 0;
 }
 
