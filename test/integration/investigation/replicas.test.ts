@@ -117,8 +117,10 @@ class HeldLogs implements EvidenceSource {
   changes = (q: Parameters<EvidenceSource['changes']>[0]) => this.inner.changes(q);
   topology = () => this.inner.topology();
   problems = () => this.inner.problems();
+  private reads = 0;
+  /** The first read dates the onset before the scouts start; the scouts' reads wait for `let()`. */
   async *logs(q: Parameters<EvidenceSource['logs']>[0]): AsyncIterable<LogEvent> {
-    await this.held;
+    if (this.reads++ > 0) await this.held;
     yield* this.inner.logs(q);
   }
   let(): void {
