@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// The CLI is compiled to dist/ by `npm install` (the `prepare` script runs `tsc`).
+// The CLI is compiled to dist/: by `npm install` in a clone (scripts/prepare.js), and before `npm pack`.
 let cli;
 try {
   cli = require('../dist/cli/index.js');

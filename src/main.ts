@@ -27,6 +27,7 @@ import { slackAlertChannels } from './slack/alert-channels';
 import { Poster } from './slack/poster';
 import { createProposalNotifier } from './slack/proposal-notifier';
 import { createStore, type Store } from './store';
+import { describeTarget, isRedisCluster } from './store/connection';
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -105,12 +106,12 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     ...(config.github && Object.keys(config.github.repos).length > 0 ? [`GitHub (${Object.values(config.github.repos).join(', ')})`] : []),
   ];
 
-  const store = opts.store ?? createStore({ redisUrl: config.redis.url, prefix: config.redis.prefix, logger });
+  const store = opts.store ?? createStore({ redisUrl: config.redis.target, prefix: config.redis.prefix, logger });
   const metrics = new AppMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
   const slackClient = createSlackClient(config, logger, { ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}), fetch: fetchFn });
   const poster = new Poster({ client: slackClient, store, logger, metrics, clock });
   const queue = createQueue<InvestigationJob>({
-    name: 'investigations', redisUrl: config.redis.url, prefix: config.redis.prefix, logger, lockDurationMs: config.jobs.lockMs,
+    name: 'investigations', redisUrl: config.redis.target, prefix: config.redis.prefix, logger, lockDurationMs: config.jobs.lockMs,
   });
 
   // Approvals are sealed with a key from the signing secret, which every replica shares; the demo has none
@@ -170,6 +171,21 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   };
 }
 
+/**
+ * Redis Cluster is refused: the store's atomic steps (Lua, MULTI/WATCH) span keys of one incident and
+ * of the proposal index, which Cluster would put in different slots. Use one primary with replicas
+ * behind Sentinel (REDIS_SENTINELS) for high availability.
+ */
+async function refuseRedisCluster(config: Readonly<Config>): Promise<void> {
+  if (!config.redis.target) return;
+  if ((await isRedisCluster(config.redis.target)) === true) {
+    const name = config.redis.url ? 'REDIS_URL' : 'REDIS_SENTINELS';
+    throw new ConfigError([
+      `env ${name}: ${describeTarget(config.redis.target)} is a Redis Cluster, which Incident Scout does not support; expected a single primary (with replicas behind Sentinel: REDIS_SENTINELS and REDIS_SENTINEL_NAME)`,
+    ]);
+  }
+}
+
 /** `incident-scout serve`: runs until SIGTERM/SIGINT, then drains and exits 0. */
 export async function serve(config: Readonly<Config>): Promise<number> {
   const logger = createLogger({ level: config.logLevel });
@@ -178,8 +194,22 @@ export async function serve(config: Readonly<Config>): Promise<number> {
   process.on('unhandledRejection', (reason: unknown) => {
     logger.error({ err: reason }, 'unhandled promise rejection (a bug); the process keeps serving');
   });
+  await refuseRedisCluster(config);
+  if (config.placeholderApprovers.length > 0) {
+    logger.warn(
+      { approvers: config.placeholderApprovers, catalog: config.files.actions },
+      `the action catalog names the demo's placeholder approvers (${config.placeholderApprovers.join(', ')}): nobody can approve a proposal until ${config.files.actions} names your team's Slack user or usergroup ids`,
+    );
+  }
   const runtime = buildRuntime(config, { logger, defaultMetrics: true });
-  const { port } = await runtime.built.start(config.slack.port);
+  let port: number;
+  try {
+    ({ port } = await runtime.built.start(config.slack.port));
+  } catch (err) {
+    // Nothing serves: release Redis connections and the worker so the process can exit with the error.
+    await runtime.close().catch(() => undefined);
+    throw err;
+  }
   logger.info({ port, store: runtime.store.kind, queue: runtime.queue.kind, scouts: config.scouts.map((s) => s.name) }, 'serving');
   return new Promise<number>((resolve) => {
     let stopping = false;

@@ -6,8 +6,21 @@ import { analyze } from '../evidence/analyze';
 import { describeAnomaly } from '../evidence/analyzers/ranking';
 import { openFilesSource } from '../evidence/sources/files';
 import type { TriageReport } from '../evidence/types';
+import { SCENARIO_EXPECTED, scenarioProblem } from '../config/scenario';
+import { argumentError, parseCommand, usageError, type CommandSpec } from './args';
 
-const USAGE = 'usage: incident-scout analyze <scenario-dir> [--json] [--onset <ISO time>]';
+export const ANALYZE_SPEC = {
+  name: 'analyze',
+  usage: 'analyze <scenario-dir> [--json] [--onset <ISO time>]',
+  description: `Run the deterministic analyzers (log templates against the baseline, metric change points,
+change-to-onset correlation, topology) over a scenario directory and print the triage report:
+ranked suspects with their evidence, red herrings, anomalies and new log templates.
+
+  --json           one JSON object instead of the digest
+  --onset <time>   the incident's start (ISO 8601) instead of the one the analyzers find`,
+  options: { json: { type: 'boolean' }, onset: { type: 'string' } },
+  positionals: { min: 1, max: 1 },
+} satisfies CommandSpec<{ json: { type: 'boolean' }; onset: { type: 'string' } }>;
 
 /** The JSON shape of `analyze --json`: one object, suspects in rank order, compact summaries. */
 export function reportJson(r: TriageReport): Record<string, unknown> {
@@ -48,47 +61,25 @@ export function reportJson(r: TriageReport): Record<string, unknown> {
   };
 }
 
-/** Runs the command; returns the exit code (2 = usage or missing directory, 1 = failure). */
+/** Runs the command; returns the exit code (2 = usage or an unusable directory, 1 = failure). */
 export async function analyzeCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  let json = false;
+  const parsed = parseCommand(ANALYZE_SPEC, args, out, err);
+  if (typeof parsed === 'number') return parsed;
   let onset: number | undefined;
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === '--json') json = true;
-    else if (a === '--onset') {
-      const t = Date.parse(args[++i] ?? '');
-      if (Number.isNaN(t)) {
-        err.write(`analyze: --onset needs an ISO time\n${USAGE}\n`);
-        return 2;
-      }
-      onset = t;
-    } else if (a === '-h' || a === '--help') {
-      out.write(`${USAGE}\n`);
-      return 0;
-    } else if (a.startsWith('-')) {
-      err.write(`analyze: unknown option ${a}\n${USAGE}\n`);
-      return 2;
-    } else positional.push(a);
+  if (parsed.values.onset !== undefined) {
+    onset = Date.parse(parsed.values.onset);
+    if (Number.isNaN(onset)) return usageError(ANALYZE_SPEC, `--onset ${JSON.stringify(parsed.values.onset)} is not an ISO time (expected e.g. 2026-11-27T03:14:00Z)`, err);
   }
-  const dir = positional[0];
-  if (!dir || positional.length > 1) {
-    err.write(`${USAGE}\n`);
-    return 2;
-  }
-  let source;
+  const dir = parsed.positionals[0] as string;
+  const problem = scenarioProblem(dir);
+  if (problem) return argumentError(ANALYZE_SPEC, `${problem}; ${SCENARIO_EXPECTED}`, err);
   try {
-    source = await openFilesSource(dir);
-  } catch (e) {
-    err.write(`analyze: ${isScoutError(e) ? e.userMessage : `scenario directory not found: ${dir}`}\n`);
-    return 2;
-  }
-  try {
+    const source = openFilesSource(dir);
     const report = await analyze(source, onset === undefined ? {} : { onset });
-    out.write(json ? `${JSON.stringify(reportJson(report), null, 2)}\n` : `${report.digest}\n`);
+    out.write(parsed.values.json === true ? `${JSON.stringify(reportJson(report), null, 2)}\n` : `${report.digest}\n`);
     return 0;
   } catch (e) {
-    err.write(`analyze: failed: ${isScoutError(e) ? e.userMessage : e instanceof Error ? e.message : String(e)}\n`);
+    err.write(`incident-scout analyze: failed: ${isScoutError(e) ? e.userMessage : e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
 }

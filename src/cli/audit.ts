@@ -4,9 +4,20 @@ import { loadConfig } from '../config';
 import { ConfigError } from '../domain/errors';
 import type { AuditRecord } from '../domain/types';
 import { RedisStore, connectRedis } from '../store';
+import type { RedisTarget } from '../store/connection';
+import { parseCommand, type CommandSpec } from './args';
 import { auditJsonLines, auditSummary } from '../remediation/audit-export';
 
-const USAGE = 'usage: incident-scout audit <incident-channel-id> [--json]\n';
+export const AUDIT_SPEC = {
+  name: 'audit',
+  usage: 'audit <incident-channel-id> [--json]',
+  description: `Print an incident's audit trail (tool calls, proposals, decisions, executions) from the bot's
+Redis: REDIS_URL, or REDIS_SENTINELS with REDIS_SENTINEL_NAME, and REDIS_PREFIX as the bot uses them.
+
+  --json   JSON lines, one record each`,
+  options: { json: { type: 'boolean' } },
+  positionals: { min: 1, max: 1 },
+} satisfies CommandSpec<{ json: { type: 'boolean' } }>;
 
 /**
  * Reads the trail from the store at REDIS_URL and prints it (one line per record, or JSON lines
@@ -19,25 +30,22 @@ export async function auditCommand(
   err: NodeJS.WritableStream,
   env: Record<string, string | undefined> = {},
 ): Promise<number> {
-  const json = args.includes('--json');
-  const rest = args.filter((a) => a !== '--json');
-  const incident = rest[0];
-  if (rest.length !== 1 || !incident || incident.startsWith('-')) {
-    err.write(USAGE);
-    return 2;
-  }
-  let redisUrl: string | undefined;
+  const parsed = parseCommand(AUDIT_SPEC, args, out, err);
+  if (typeof parsed === 'number') return parsed;
+  const json = parsed.values.json === true;
+  const incident = parsed.positionals[0] as string;
+  let redisUrl: RedisTarget | undefined;
   let prefix: string;
   try {
     const config = loadConfig(env);
-    redisUrl = config.redis.url;
+    redisUrl = config.redis.target;
     prefix = config.redis.prefix;
   } catch (e) {
     err.write(e instanceof ConfigError ? `${e.problems.join('\n')}\n` : `${String(e)}\n`);
     return 2;
   }
   if (!redisUrl) {
-    err.write('REDIS_URL is not set: without Redis the audit trail lives only inside the running bot and there is nothing persistent to read.\nUse /triage audit in the incident channel, or set REDIS_URL to the bot\'s Redis.\n');
+    err.write('REDIS_URL is not set (nor REDIS_SENTINELS): without Redis the audit trail lives only inside the running bot and there is nothing persistent to read.\nUse /triage audit in the incident channel, or set REDIS_URL to the bot\'s Redis.\n');
     return 2;
   }
   const logger = pino({ level: 'silent' });

@@ -1,79 +1,162 @@
 // `incident-scout <command>`: the entry bin/incident-scout.js calls. Returns the exit code.
-import { loadConfig, processEnv } from '../config';
+// Every command parses its arguments with the one parser in ./args, so `--help`/`-h` print usage to
+// stdout and exit 0 before anything runs, and usage errors go to stderr, name the flag and exit 2.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadConfig, PACKAGE_ROOT, processEnv, type Config } from '../config';
 import { ConfigError } from '../domain/errors';
+import { EXIT_USAGE, parseCommand, type CommandSpec, type OptionSpecs } from './args';
+import { describeStartupError } from './startup-errors';
 
 export interface CliIo {
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
+  /** Standard input, for `templates -`. */
+  in?: NodeJS.ReadableStream;
 }
 
-type Command = (args: string[], env: Record<string, string | undefined>, io: CliIo) => Promise<number>;
+interface Command {
+  spec: CommandSpec<OptionSpecs>;
+  summary: string;
+  run: (args: string[], env: Record<string, string | undefined>, io: CliIo) => Promise<number>;
+}
 
-const COMMANDS: Record<string, { usage: string; summary: string; run: Command }> = {
+const serveSpec: CommandSpec<OptionSpecs> = {
+  name: 'serve',
+  usage: 'serve',
+  description: `Run the Slack app: HTTP on PORT (default 3000; Slack's request URL is http(s)://<host>/slack/events,
+health on /healthz), or Socket Mode when SLACK_APP_TOKEN is set. Configured by environment variables
+(SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, EVIDENCE_DIR or PROMETHEUS_URL/LOKI_URL, REDIS_URL or
+REDIS_SENTINELS, ...) and an optional incident-scout.yaml; see the README's configuration table.
+Stops cleanly on SIGTERM or SIGINT.`,
+  options: {},
+  positionals: { min: 0, max: 0 },
+};
+
+const demoSpec: CommandSpec<OptionSpecs> = {
+  name: 'demo',
+  usage: 'demo',
+  description: `Open #inc-checkout-latency in a local Slack fake, let the bot investigate the bundled example
+scenario (or EVIDENCE_DIR), approve its proposal as the demo's lead, and print the channel transcript.
+Needs no Slack workspace, no Redis and no API key.`,
+  options: {},
+  positionals: { min: 0, max: 0 },
+};
+
+const COMMANDS: Record<string, Command> = {
   serve: {
-    usage: 'serve',
+    spec: serveSpec,
     summary: 'Run the Slack app (HTTP on PORT, or Socket Mode with SLACK_APP_TOKEN).',
-    run: async (_args, env, io) => {
+    run: async (args, env, io) => {
+      const parsed = parseCommand(serveSpec, args, io.out, io.err);
+      if (typeof parsed === 'number') return parsed;
+      let config: Readonly<Config> | undefined;
       try {
-        const config = loadConfig(env, { requireSlack: true, requireEvidence: true });
+        config = loadConfig(env, { requireSlack: true, requireEvidence: true });
         const { serve } = await import('../main');
         return await serve(config);
       } catch (e) {
-        if (e instanceof ConfigError) {
-          for (const p of e.problems) io.err.write(`${p}\n`);
-          return 2;
-        }
-        throw e;
+        const failure = describeStartupError(e, config ?? { slack: { apiUrl: 'https://slack.com/api/', port: 3000 } });
+        if (!failure) throw e;
+        for (const line of failure.lines) io.err.write(`${line}\n`);
+        return failure.exitCode;
       }
     },
   },
   demo: {
-    usage: 'demo',
+    spec: demoSpec,
     summary: 'Open #inc-checkout-latency in a local Slack fake and print what the bot posts.',
-    run: async (_args, env, io) => {
+    run: async (args, env, io) => {
+      const parsed = parseCommand(demoSpec, args, io.out, io.err);
+      if (typeof parsed === 'number') return parsed;
       const { runDemo } = await import('../demo/run');
-      return runDemo(io.out, io.err, { env });
+      try {
+        return await runDemo(io.out, io.err, { env });
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        for (const line of e.problems) io.err.write(`${line}\n`);
+        return EXIT_USAGE;
+      }
     },
   },
   analyze: {
-    usage: 'analyze <scenario-dir> [--onset <ISO time>] [--json]',
+    spec: lazySpec('analyze', 'analyze <scenario-dir> [--json] [--onset <ISO time>]'),
     summary: 'Run the deterministic analyzers over a scenario directory and print the triage report.',
     run: async (args, _env, io) => (await import('./analyze')).analyzeCommand(args, io.out, io.err),
   },
   templates: {
-    usage: 'templates <logfile> [--json]',
-    summary: 'Fold the lines of a log file into templates with counts.',
-    run: async (args, _env, io) => (await import('./templates')).templatesCommand(args, io.out),
+    spec: lazySpec('templates', 'templates <logfile|-> [--json]'),
+    summary: 'Fold the lines of a log file (or standard input: -) into templates with counts.',
+    run: async (args, _env, io) => (await import('./templates')).templatesCommand(args, io.out, io.err, io.in ?? process.stdin),
   },
   audit: {
-    usage: 'audit <incident-channel-id> [--json]',
-    summary: "Print an incident's audit trail from Redis (REDIS_URL).",
+    spec: lazySpec('audit', 'audit <incident-channel-id> [--json]'),
+    summary: "Print an incident's audit trail from Redis (REDIS_URL or REDIS_SENTINELS).",
     run: async (args, env, io) => (await import('./audit')).auditCommand(args, io.out, io.err, env),
   },
 };
 
-/** The help text: every command with its usage. */
-export function cliHelp(): string {
-  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
-  const lines = Object.values(COMMANDS).map((c) => `  incident-scout ${c.usage.padEnd(width)}  ${c.summary}`);
-  return `Incident Scout: Slack incident triage with read-only scouts and human-approved remediation.\n\nCommands:\n${lines.join('\n')}\n  incident-scout ${'help'.padEnd(width)}  Show this help.\n`;
+/** The spec of a command whose module is loaded on use; only the usage line is needed for the overview. */
+function lazySpec(name: string, usage: string): CommandSpec<OptionSpecs> {
+  return { name, usage, description: '', options: {}, positionals: { min: 0, max: 0 } };
 }
 
-/** Runs one CLI command; unknown commands print help to stderr and return 2. */
+/** The help text: every command with its usage. */
+export function cliHelp(): string {
+  const entries: Array<[string, string]> = [
+    ...Object.values(COMMANDS).map((c): [string, string] => [c.spec.usage, c.summary]),
+    ['help [command]', "Show this help, or a command's."],
+    ['--version', 'Print the version.'],
+  ];
+  const lines = entries.map(([usage, summary]) => `  incident-scout ${usage}\n      ${summary}`);
+  return (
+    'Incident Scout: Slack incident triage with read-only scouts and human-approved remediation.\n\n' +
+    `Commands:\n${lines.join('\n')}\n\n` +
+    'Every command takes --help (-h). Exit codes: 0 success, 1 failure, 2 usage or configuration error.\n'
+  );
+}
+
+/** The package version, from the package.json that ships beside dist/. */
+export function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+}
+
+/** Runs one CLI command; unknown commands and options print the problem and help to stderr and return 2. */
 export async function main(
   argv: string[],
   env: Record<string, string | undefined> = processEnv(),
-  io: CliIo = { out: process.stdout, err: process.stderr },
+  io: CliIo = { out: process.stdout, err: process.stderr, in: process.stdin },
 ): Promise<number> {
   const [name, ...args] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    (name === undefined ? io.err : io.out).write(cliHelp());
-    return name === undefined ? 2 : 0;
+  if (name === undefined) {
+    io.err.write(cliHelp());
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h') {
+    io.out.write(cliHelp());
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out.write(`${version()}\n`);
+    return 0;
+  }
+  if (name === 'help') {
+    const topic = args[0];
+    if (topic === undefined) {
+      io.out.write(cliHelp());
+      return 0;
+    }
+    return main([topic, '--help'], env, io);
+  }
+  if (name.startsWith('-')) {
+    io.err.write(`incident-scout: unknown option ${name}\n\n${cliHelp()}`);
+    return EXIT_USAGE;
   }
   const cmd = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!cmd) {
     io.err.write(`incident-scout: unknown command "${name}"\n\n${cliHelp()}`);
-    return 2;
+    return EXIT_USAGE;
   }
   return cmd.run(args, env, io);
 }

@@ -138,3 +138,20 @@ export function parseActions(text: string, file: string): { actions: ActionSpec[
   const r = parseYamlWith(manifest, text, file);
   return 'problems' in r ? r : { actions: r.data.actions };
 }
+
+/**
+ * The approver ids the shipped catalog and the demo use (manifests/actions.yaml, src/demo). A real
+ * workspace has none of them: a catalog that still names one has not been edited for this team.
+ */
+export const DEMO_APPROVER_IDS: readonly string[] = ['U0DEMOLEAD', 'U0DEMOSRE', 'U0DEMOGUEST', 'S0ONCALL'];
+
+/** The demo placeholder ids among the catalog's approvers, sorted and unique. */
+export function placeholderApprovers(actions: readonly ActionSpec[]): string[] {
+  const found = new Set<string>();
+  for (const a of actions) {
+    for (const id of [...a.approval.approvers.users, ...a.approval.approvers.usergroups]) {
+      if (DEMO_APPROVER_IDS.includes(id)) found.add(id);
+    }
+  }
+  return [...found].sort();
+}

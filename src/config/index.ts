@@ -4,10 +4,12 @@ import { z } from 'zod';
 import { ConfigError } from '../domain/errors';
 import { formatIssues, parseYamlWith } from './format';
 import { parseScouts, type ScoutManifest } from './scouts';
-import { parseActions, type ActionSpec } from './actions';
+import { parseActions, placeholderApprovers, type ActionSpec } from './actions';
+import { SCENARIO_EXPECTED, scenarioProblem } from './scenario';
 
 export type { ScoutManifest, ScoutBudget } from './scouts';
 export type { ActionSpec, ActionParamSpec, ActionRun } from './actions';
+export { DEMO_APPROVER_IDS } from './actions';
 
 /** Where the project's own files live (manifests/, examples/): the nearest folder above this module with a
  * package.json, so it holds whether run from src/, dist/ or dist-tools/src/. */
@@ -29,7 +31,11 @@ export interface Config {
     apiUrl: string;
     port: number;
   };
-  redis: { url?: string; prefix: string };
+  /**
+   * `target` is what the store and queue connect to: REDIS_URL, or the Sentinel set of REDIS_SENTINELS
+   * and REDIS_SENTINEL_NAME; unset means in-process state.
+   */
+  redis: { url?: string; sentinel?: SentinelSettings; target?: string | SentinelSettings; prefix: string };
   anthropic: { apiKey?: string; baseUrl?: string; leadModel: string; scoutModel: string; maxRetries: number; timeoutMs: number };
   incidentChannelPattern: RegExp;
   evidence: { dir?: string; prometheusUrl?: string; prometheusToken?: string; lokiUrl?: string; lokiToken?: string; lokiTenant?: string };
@@ -49,7 +55,20 @@ export interface Config {
   proxy: { http?: string; https?: string; noProxy?: string };
   scouts: ScoutManifest[];
   actions: ActionSpec[];
+  /**
+   * The demo's placeholder approver ids (U0DEMOLEAD, S0ONCALL) the catalog still names; non-empty means
+   * nobody real can approve. `serve` warns at start; the proposal card may say so.
+   */
+  placeholderApprovers: string[];
   files: { config?: string; scouts: string; actions: string };
+}
+
+/** Redis through Sentinel (the same shape as the store's SentinelTarget). */
+export interface SentinelSettings {
+  sentinels: Array<{ host: string; port: number }>;
+  name: string;
+  sentinelPassword?: string;
+  password?: string;
 }
 
 export interface ConfigOptions {
@@ -90,6 +109,13 @@ const envSchema = z.object({
   SLACK_API_URL: httpUrl.optional(),
   PORT: intIn(1, 65535).optional(),
   REDIS_URL: redisUrl.optional(),
+  REDIS_SENTINELS: z
+    .string()
+    .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, 'expected a comma-separated list of host:port (sentinel1:26379,sentinel2:26379)')
+    .optional(),
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected the master name the sentinels monitor (letters, digits, . _ -)').optional(),
+  REDIS_SENTINEL_PASSWORD: nonEmpty.optional(),
+  REDIS_PASSWORD: nonEmpty.optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,40}$/, 'expected 1-40 letters, digits, :, _ or -').optional(),
   ANTHROPIC_API_KEY: nonEmpty.optional(),
   ANTHROPIC_BASE_URL: httpUrl.optional(),
@@ -188,7 +214,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
   for (const [name, schema] of Object.entries(envSchema.shape)) {
     const parsed = schema.safeParse(emptyToUndef(env[name]));
     if (parsed.success) Object.assign(e, parsed.data === undefined ? {} : { [name]: parsed.data });
-    else problems.push(...formatIssues(`env ${name}`, parsed.error).map((line) => line.replace(' (root):', ':')));
+    else problems.push(...formatIssues(`env ${name}`, parsed.error).slice(0, 1).map((line) => line.replace(' (root):', ':')));
   }
 
   let file: z.infer<typeof fileSchema> = {};
@@ -202,12 +228,36 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
     else file = r.data;
   }
 
+  // A variable already reported as malformed is not reported again as missing: one message per variable.
+  const reported = (name: string) => problems.some((p) => p.startsWith(`env ${name}:`));
   if (opts.requireSlack) {
-    if (!e.SLACK_BOT_TOKEN) problems.push('env SLACK_BOT_TOKEN: required to serve (a bot token starting with xoxb-)');
-    if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    if (!e.SLACK_BOT_TOKEN && !reported('SLACK_BOT_TOKEN')) problems.push('env SLACK_BOT_TOKEN: required to serve (a bot token starting with xoxb-)');
+    if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET && !reported('SLACK_APP_TOKEN') && !reported('SLACK_SIGNING_SECRET')) {
       problems.push('env SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
     }
   }
+
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME && !reported('REDIS_SENTINEL_NAME')) {
+    problems.push('env REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master name the sentinels monitor, e.g. mymaster)');
+  }
+  if (e.REDIS_SENTINEL_NAME && !e.REDIS_SENTINELS && !reported('REDIS_SENTINELS')) {
+    problems.push('env REDIS_SENTINELS: required with REDIS_SENTINEL_NAME (a comma-separated list of sentinel host:port)');
+  }
+  if (e.REDIS_URL && e.REDIS_SENTINELS) {
+    problems.push('env REDIS_URL: set either REDIS_URL or REDIS_SENTINELS, not both (Sentinel names the primary itself)');
+  }
+  const sentinel: SentinelSettings | undefined =
+    e.REDIS_SENTINELS && e.REDIS_SENTINEL_NAME
+      ? {
+          sentinels: e.REDIS_SENTINELS.split(',').map((hp) => {
+            const [host, port] = hp.trim().split(':');
+            return { host: host ?? '', port: Number(port) };
+          }),
+          name: e.REDIS_SENTINEL_NAME,
+          ...opt('sentinelPassword', e.REDIS_SENTINEL_PASSWORD),
+          ...opt('password', e.REDIS_PASSWORD),
+        }
+      : undefined;
 
   const scoutsPath = path.resolve(cwd, file.manifests?.scouts ?? path.join(PACKAGE_ROOT, 'manifests', 'scouts.yaml'));
   const actionsPath = path.resolve(cwd, file.manifests?.actions ?? path.join(PACKAGE_ROOT, 'manifests', 'actions.yaml'));
@@ -219,8 +269,10 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
   if (opts.requireEvidence && !evidenceDir && !e.PROMETHEUS_URL && !file.evidence?.prometheus_url && !e.LOKI_URL && !file.evidence?.loki_url && !kubernetes) {
     problems.push('env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)');
   }
-  if (evidenceDir && !isDir(path.resolve(cwd, evidenceDir))) {
-    problems.push(`env EVIDENCE_DIR: directory ${path.resolve(cwd, evidenceDir)} not found (expected a scenario directory, see DESIGN.md)`);
+  if (evidenceDir) {
+    const problem = scenarioProblem(path.resolve(cwd, evidenceDir));
+    const where = e.EVIDENCE_DIR ? 'env EVIDENCE_DIR' : `${configPath} evidence.dir`;
+    if (problem) problems.push(`${where}: ${problem}; ${SCENARIO_EXPECTED}`);
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -240,7 +292,11 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       apiUrl: withSlash(e.SLACK_API_URL ?? file.slack?.api_url ?? 'https://slack.com/api/'),
       port: e.PORT ?? file.slack?.port ?? 3000,
     },
-    redis: { ...opt('url', e.REDIS_URL), prefix: e.REDIS_PREFIX ?? file.redis?.prefix ?? 'scout:' },
+    redis: {
+      ...opt('url', e.REDIS_URL),
+      ...opt('sentinel', sentinel),
+      ...opt('target', e.REDIS_URL ?? sentinel),
+      prefix: e.REDIS_PREFIX ?? file.redis?.prefix ?? 'scout:' },
     anthropic: {
       ...opt('apiKey', e.ANTHROPIC_API_KEY),
       ...opt('baseUrl', e.ANTHROPIC_BASE_URL),
@@ -286,6 +342,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
     },
     scouts: scouts ?? [],
     actions: actions ?? [],
+    placeholderApprovers: placeholderApprovers(actions ?? []),
     files: { ...opt('config', configText != null ? configPath : undefined), scouts: scoutsPath, actions: actionsPath },
   };
   return deepFreeze(config);
@@ -313,7 +370,7 @@ function loadManifest<T, K extends string>(
 ): T[] | null {
   const text = read(file);
   if (text == null) {
-    problems.push(`${file}: manifest not found`);
+    problems.push(`${file}: manifest not found (expected a YAML file; point manifests.scouts or manifests.actions in incident-scout.yaml at it)`);
     return null;
   }
   const result = parse(text, file);
@@ -329,14 +386,6 @@ function defaultRead(file: string): string | null {
     return fs.readFileSync(file, 'utf8');
   } catch {
     return null;
-  }
-}
-
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }
 

@@ -1,6 +1,6 @@
 // Picks the JobQueue adapter: BullMQ when a Redis URL is configured, else the in-process runner.
 import type { Logger } from 'pino';
-import { connectRedis } from '../store/connection';
+import { connectRedis, type RedisTarget } from '../store/connection';
 import { createKeys } from '../store/keys';
 import { BullmqQueue } from './bullmq';
 import { MemoryQueue } from './memory';
@@ -13,7 +13,8 @@ export { DrainTimeout } from './errors';
 
 export interface CreateQueueOptions {
   name: string;
-  redisUrl?: string | undefined;
+  /** A redis:// URL or a Sentinel set; unset means in-process. */
+  redisUrl?: RedisTarget | undefined;
   prefix: string;
   logger: Logger;
   /** Default 30 s: a crashed worker's job is picked up again after about this long. */

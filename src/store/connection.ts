@@ -13,6 +13,33 @@ export interface ConnectOptions {
   connectionName?: string;
 }
 
+/** A Redis reached through Sentinel: the sentinels to ask and the name of the monitored primary. */
+export interface SentinelTarget {
+  sentinels: Array<{ host: string; port: number }>;
+  /** The master name the sentinels monitor (`sentinel monitor <name> ...`). */
+  name: string;
+  /** AUTH for the sentinels themselves (REDIS_SENTINEL_PASSWORD). */
+  sentinelPassword?: string;
+  /** AUTH for the primary and replicas (REDIS_PASSWORD). */
+  password?: string;
+}
+
+/** Where Redis is: a redis:// URL, or a Sentinel set that names the current primary. */
+export type RedisTarget = string | SentinelTarget;
+
+/** For logs: the URL without credentials, or the sentinel set and master name. */
+export function describeTarget(target: RedisTarget): string {
+  if (typeof target !== 'string') return `sentinel ${target.name} via ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
+  try {
+    const u = new URL(target);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return 'redis';
+  }
+}
+
 const MAX_RECONNECT_DELAY_MS = 5_000;
 
 /** Capped exponential backoff with jitter; never gives up, so the bot reconnects after any outage. */
@@ -21,10 +48,15 @@ export function reconnectDelay(times: number): number {
   return base + Math.floor(Math.random() * 100);
 }
 
-/** Creates an ioredis client for `url` with retry/timeout settings for `purpose` and logged outages. */
-export function connectRedis(url: string, logger?: Logger, options: ConnectOptions = {}): Redis {
+/**
+ * Creates an ioredis client for `target` with retry/timeout settings for `purpose` and logged outages.
+ * Through Sentinel, ioredis asks the sentinels for the primary on every (re)connect and, with the
+ * failover detector, reconnects as soon as they announce a new one; a write that reaches a demoted
+ * primary gets READONLY, which reconnects and resends (below).
+ */
+export function connectRedis(target: RedisTarget, logger?: Logger, options: ConnectOptions = {}): Redis {
   const purpose = options.purpose ?? 'store';
-  const client = new Redis(url, {
+  const common = {
     maxRetriesPerRequest: purpose === 'queue' ? null : 2,
     enableOfflineQueue: true,
     // How long a dropped, half-open socket may linger before it is destroyed (default 2 s keeps
@@ -32,10 +64,23 @@ export function connectRedis(url: string, logger?: Logger, options: ConnectOptio
     disconnectTimeout: 500,
     retryStrategy: reconnectDelay,
     // After a failover the old primary answers READONLY: reconnect and resend instead of failing.
-    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
+    reconnectOnError: (err: Error) => (err.message.startsWith('READONLY') ? 2 : false),
     ...(purpose === 'store' ? { commandTimeout: 5_000 } : {}),
     ...(options.connectionName !== undefined ? { connectionName: options.connectionName } : {}),
-  });
+  };
+  const client =
+    typeof target === 'string'
+      ? new Redis(target, common)
+      : new Redis({
+          ...common,
+          sentinels: target.sentinels,
+          name: target.name,
+          role: 'master',
+          failoverDetector: true,
+          sentinelRetryStrategy: reconnectDelay,
+          ...(target.sentinelPassword !== undefined ? { sentinelPassword: target.sentinelPassword } : {}),
+          ...(target.password !== undefined ? { password: target.password } : {}),
+        });
   watchConnection(client, logger, purpose);
   return client;
 }
@@ -59,4 +104,33 @@ function watchConnection(client: Redis, logger: Logger | undefined, purpose: str
     down = false;
     everReady = true;
   });
+}
+
+/**
+ * Whether the Redis at `target` runs in cluster mode (`INFO cluster`), or null when it cannot be asked
+ * within `timeoutMs` (the store reconnects on its own; this check only refuses what cannot work).
+ */
+export async function isRedisCluster(target: RedisTarget, timeoutMs = 3_000): Promise<boolean | null> {
+  const base = { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: timeoutMs, retryStrategy: () => null };
+  const client =
+    typeof target === 'string'
+      ? new Redis(target, base)
+      : new Redis({
+          ...base,
+          sentinels: target.sentinels,
+          name: target.name,
+          sentinelRetryStrategy: () => null,
+          ...(target.sentinelPassword !== undefined ? { sentinelPassword: target.sentinelPassword } : {}),
+          ...(target.password !== undefined ? { password: target.password } : {}),
+        });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const info = await client.info('cluster');
+    return /^cluster_enabled:1\s*$/m.test(info);
+  } catch {
+    return null;
+  } finally {
+    client.disconnect();
+  }
 }

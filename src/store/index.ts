@@ -1,7 +1,7 @@
 // Picks the Store adapter: Redis when a URL is configured, else the in-process one.
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/time';
-import { connectRedis } from './connection';
+import { connectRedis, type RedisTarget } from './connection';
 import { createKeys } from './keys';
 import { MemoryStore } from './memory';
 import { RedisStore } from './redis';
@@ -14,7 +14,8 @@ export { RedisStore, connectRedis } from './redis';
 export { StoreConflict, StoreUnavailable } from './errors';
 
 export interface CreateStoreOptions {
-  redisUrl?: string | undefined;
+  /** A redis:// URL or a Sentinel set; unset means in-process. */
+  redisUrl?: RedisTarget | undefined;
   prefix: string;
   logger: Logger;
   /** Only for the in-process store (tests). */

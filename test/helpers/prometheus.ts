@@ -3,38 +3,12 @@
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './spawn-app';
 
 const run = promisify(execFile);
-
-/** True when `prometheus` and `promtool` are on PATH. */
-export async function prometheusInstalled(): Promise<boolean> {
-  try {
-    await run('prometheus', ['--version']);
-    await run('promtool', ['--version']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const INSTALL_HINT =
-  'prometheus/promtool not found on PATH: install them (Debian: `apt-get install -y prometheus`), or set SKIP_PROMETHEUS=1 to skip the Prometheus comparison';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitReady(url: string, child: ChildProcess, logs: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;

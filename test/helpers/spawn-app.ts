@@ -85,3 +85,30 @@ export async function spawnApp(env: Record<string, string>, timeoutMs = 20_000):
     },
   };
 }
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs `incident-scout <args>` to completion with exactly `env` (plus PATH); kills it after `timeoutMs`. */
+export async function runCli(args: string[], env: Record<string, string> = {}, opts: { timeoutMs?: number; input?: string; cwd?: string } = {}): Promise<CliRun> {
+  if (!existsSync(path.join(REPO, 'dist', 'cli', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` before this test');
+  const started = Date.now();
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? REPO,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+  child.stdin?.end(opts.input ?? '');
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, stdout, stderr, ms: Date.now() - started };
+}

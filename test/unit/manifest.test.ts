@@ -5,7 +5,8 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const schemaPath = path.resolve(ROOT, '..', 'shared', 'slack', 'manifest.schema.1.0.0.json');
+// Slack's published schema, vendored (MIT, see the LICENSE beside it).
+const schemaPath = path.join(ROOT, 'test', 'fixtures', 'slack-manifest-schema', 'manifest.schema.1.0.0.json');
 const manifest = parse(fs.readFileSync(path.join(ROOT, 'manifests', 'slack-app.yaml'), 'utf8')) as {
   oauth_config: { scopes: { bot: string[] } };
   settings: { event_subscriptions: { bot_events: string[]; request_url: string }; interactivity: { request_url: string }; socket_mode_enabled: boolean };

@@ -5,7 +5,7 @@
 
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
 
@@ -32,6 +32,8 @@ export interface LineReadStats {
 export interface LineReaderOptions {
   maxLineChars?: number;
   maxFileBytes?: number;
+  /** Read this stream (standard input for `templates -`) instead of opening `file`; not gunzipped. */
+  input?: NodeJS.ReadableStream;
 }
 
 /** Fresh, zeroed statistics for one read. */
@@ -77,17 +79,17 @@ function looksBinary(b: Buffer): boolean {
 export async function* readLogLines(file: string, stats: LineReadStats, opts: LineReaderOptions = {}): AsyncGenerator<string[]> {
   const maxLine = opts.maxLineChars ?? MAX_LINE_CHARS;
   const maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
-  stats.gzip = await isGzip(file);
-  const raw = createReadStream(file, { highWaterMark: 1 << 16 });
+  stats.gzip = opts.input ? false : await isGzip(file);
+  const raw = opts.input ? Readable.from(opts.input) : createReadStream(file, { highWaterMark: 1 << 16 });
   const input: Readable = stats.gzip ? raw.pipe(createGunzip()) : raw;
-  if (stats.gzip) raw.on('error', (err) => input.destroy(err));
+  if (stats.gzip) raw.on('error', (err: Error) => input.destroy(err));
   let decoder: TextDecoder | null = null;
   let partial = '';
   let dropped = false;
   let bytes = 0;
   try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
-      let buf = chunk;
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
+      let buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       if (!decoder) {
         const [enc, skip] = sniffBom(buf);
         if (enc === 'utf-8' && looksBinary(buf)) {

@@ -6,18 +6,14 @@ import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { analyze } from '../../../src/evidence/analyze';
 import { createSource, openFilesSource } from '../../../src/evidence/sources';
-import { INSTALL_HINT, prometheusInstalled, startPrometheusFromOpenMetrics } from '../../helpers/prometheus';
+import { startPrometheusFromOpenMetrics } from '../../helpers/prometheus';
+import { PROMETHEUS, describeWithService } from '../../helpers/services';
 
-// SKIP_PROMETHEUS=1 is for machines that cannot install Prometheus; CI installs it (.ci/run).
-const skip = process.env['SKIP_PROMETHEUS'] === '1';
 const SCENARIO = path.resolve(__dirname, '../../../examples/scenarios/checkout-latency');
 
-describe('analyze over Prometheus', () => {
+// Runs when prometheus and promtool are installed; else skipped with one line (fails under CI=true).
+describeWithService(PROMETHEUS, 'analyze over Prometheus', () => {
   it('ranks the example scenario exactly as it does over the files', async () => {
-    if (!(await prometheusInstalled())) {
-      if (!skip) throw new Error(INSTALL_HINT);
-      return;
-    }
     const metricsDir = path.join(SCENARIO, 'metrics');
     const files = (await readdir(metricsDir)).filter((f) => f.endsWith('.prom')).map((f) => path.join(metricsDir, f));
     const prom = await startPrometheusFromOpenMetrics(files);

@@ -2,18 +2,15 @@
 // series (names, labels, family, type, points) as the files source over the same files.
 
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { openFilesSource } from '../../../src/evidence/sources/files';
 import { PrometheusSource } from '../../../src/evidence/sources/prometheus';
 import { PrometheusQueryError } from '../../../src/evidence/sources/errors';
 import type { MetricSeries } from '../../../src/evidence/types';
-import { INSTALL_HINT, prometheusInstalled, startPrometheusFromOpenMetrics } from '../../helpers/prometheus';
+import { startPrometheusFromOpenMetrics } from '../../helpers/prometheus';
+import { PROMETHEUS, describeWithService } from '../../helpers/services';
 
-// SKIP_PROMETHEUS=1 exists for machines that cannot install Prometheus (e.g. a laptop without
-// apt); CI installs it (.ci/run), so there the comparison always runs.
-const skip = process.env['SKIP_PROMETHEUS'] === '1';
 const FIXTURE = path.resolve(__dirname, '../../fixtures/openmetrics/small.prom');
 const SCENARIO = path.resolve(__dirname, '../../../examples/scenarios/checkout-latency/metrics');
 
@@ -52,30 +49,18 @@ async function compare(promFiles: string[]): Promise<number> {
   }
 }
 
-describe('Prometheus source against a real Prometheus', () => {
-  let installed = false;
-  beforeAll(async () => {
-    installed = await prometheusInstalled();
-  });
-
-  it('is installed (or explicitly skipped)', () => {
-    if (!installed && !skip) throw new Error(INSTALL_HINT);
-  });
-
+// Runs when prometheus and promtool are installed; else skipped with one line (fails under CI=true).
+describeWithService(PROMETHEUS, 'Prometheus source against a real Prometheus', () => {
   it('returns the same series as the files source over the fixture', async () => {
-    if (!installed) return void expect(skip).toBe(true);
     expect(await compare([FIXTURE])).toBeGreaterThan(5);
   });
 
   it('returns the same series as the files source over the example scenario', async () => {
-    if (!installed) return void expect(skip).toBe(true);
-    if (!existsSync(SCENARIO)) return void expect(existsSync(FIXTURE)).toBe(true);
     const files = (await readdir(SCENARIO)).filter((f) => f.endsWith('.prom')).map((f) => path.join(SCENARIO, f));
     expect(await compare(files)).toBeGreaterThan(10);
   });
 
   it('turns a PromQL error into a typed error with Prometheus’ message', async () => {
-    if (!installed) return void expect(skip).toBe(true);
     const prom = await startPrometheusFromOpenMetrics([FIXTURE]);
     try {
       const source = new PrometheusSource({ url: prom.url, fetch, serviceLabel: 'bad label' });

@@ -148,15 +148,18 @@ describe('templates command', () => {
     expect(out.text).toMatch(/3 templates, 7 lines, 1 events without a timestamp of their own/);
   });
 
-  it('explains usage and fails without a file', async () => {
+  it('explains usage on stderr and exits 2 without a file', async () => {
     const out = new Sink();
-    expect(await templatesCommand([], out)).toBe(2);
-    expect(out.text).toMatch(/usage: incident-scout templates <logfile> \[--json\]/);
+    const err = new Sink();
+    expect(await templatesCommand([], out, err)).toBe(2);
+    expect(out.text).toBe('');
+    expect(err.text).toMatch(/usage: incident-scout templates <logfile\|-> \[--json\]/);
   });
 
-  it('reports an unreadable file', async () => {
+  it('says a file does not exist, on stderr', async () => {
     const out = new Sink();
-    expect(await templatesCommand([path.join(dir, 'missing.log')], out)).toBe(1);
-    expect(out.text).toMatch(/cannot read/);
+    const err = new Sink();
+    expect(await templatesCommand([path.join(dir, 'missing.log')], out, err)).toBe(2);
+    expect(err.text).toBe(`incident-scout templates: no such file: ${path.join(dir, 'missing.log')}\n`);
   });
 });

@@ -1,0 +1,3 @@
+/* global require, module */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+module.exports = require('./redis-global').teardown;

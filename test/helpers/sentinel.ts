@@ -1,0 +1,102 @@
+// A throwaway highly available Redis: a primary, a replica and one Sentinel (quorum 1) on free
+// loopback ports, each a real redis-server/redis-sentinel process of this test. `failover()` is a
+// planned failover (SENTINEL FAILOVER) of an in-sync replica while the app keeps working: Sentinel
+// promotes the replica and demotes the old primary, and the app's connections must follow.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from './spawn-app';
+
+const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface SentinelSet {
+  name: string;
+  /** REDIS_SENTINELS for the app. */
+  sentinels: string;
+  /** The port of the current primary, as Sentinel reports it. */
+  primaryPort(): Promise<number>;
+  failover(): Promise<{ from: number; to: number }>;
+  close(): Promise<void>;
+}
+
+async function cli(port: number, ...args: string[]): Promise<string> {
+  const { stdout } = await run('redis-cli', ['-p', String(port), ...args]);
+  return stdout.trim();
+}
+
+async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms`);
+    await sleep(100);
+  }
+}
+
+/** Starts primary, replica and sentinel; resolves when the replica is in sync and Sentinel sees both. */
+export async function startSentinelSet(name = 'scoutmaster'): Promise<SentinelSet> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'scout-sentinel-'));
+  const children: ChildProcess[] = [];
+  const [p1, p2, s1] = [await freePort(), await freePort(), await freePort()];
+  const server = (port: number, extra: string[]) => {
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra], { stdio: 'ignore' });
+    children.push(child);
+  };
+  server(p1, []);
+  server(p2, ['--replicaof', '127.0.0.1', String(p1)]);
+  await until('primary and replica answer', async () => (await cli(p1, 'ping')) === 'PONG' && (await cli(p2, 'ping')) === 'PONG');
+  await until('the replica is in sync', async () => /master_link_status:up/.test(await cli(p2, 'info', 'replication')));
+  const conf = path.join(dir, 'sentinel.conf');
+  writeFileSync(
+    conf,
+    [
+      `port ${s1}`, 'bind 127.0.0.1', `dir ${dir}`,
+      `sentinel monitor ${name} 127.0.0.1 ${p1} 1`,
+      `sentinel down-after-milliseconds ${name} 1000`,
+      `sentinel failover-timeout ${name} 10000`,
+      `sentinel parallel-syncs ${name} 1`,
+    ].join('\n') + '\n',
+  );
+  children.push(spawn('redis-sentinel', [conf], { stdio: 'ignore' }));
+  const primaryPort = async () => Number((await cli(s1, 'sentinel', 'get-master-addr-by-name', name)).split('\n')[1]);
+  await until('Sentinel knows the primary and its replica', async () => {
+    return (await primaryPort()) === p1 && /\b\d+\b/.test(await cli(s1, 'sentinel', 'replicas', name)) && (await cli(s1, 'sentinel', 'replicas', name)).includes(String(p2));
+  });
+  return {
+    name,
+    sentinels: `127.0.0.1:${s1}`,
+    primaryPort,
+    async failover() {
+      const from = await primaryPort();
+      const to = from === p1 ? p2 : p1;
+      const field = (info: string, key: string) => new RegExp(`^${key}:(\\S+)`, 'm').exec(info)?.[1];
+      // A planned failover promotes a replica that has everything: linked to the primary, at its offset.
+      await until('the replica is in sync with the primary', async () => {
+        const [primary, replica] = [await cli(from, 'info', 'replication'), await cli(to, 'info', 'replication')];
+        return field(replica, 'master_port') === String(from) && field(replica, 'master_link_status') === 'up'
+          && Number(field(replica, 'slave_repl_offset')) >= Number(field(primary, 'master_repl_offset'));
+      });
+      // Sentinel answers NOGOODSLAVE until it has seen the replica in sync itself (it polls INFO every 10 s).
+      await until('Sentinel accepts the failover', async () => (await cli(s1, 'sentinel', 'failover', name)) === 'OK', 45_000);
+      await until('Sentinel names the new primary', async () => (await primaryPort()) === to);
+      await until('the new primary accepts writes', async () => /role:master/.test(await cli(to, 'info', 'replication')));
+      await until('the old primary follows it', async () => {
+        const info = await cli(from, 'info', 'replication');
+        return field(info, 'master_port') === String(to) && field(info, 'master_link_status') === 'up';
+      });
+      return { from, to };
+    },
+    async close() {
+      for (const child of children.reverse()) {
+        if (child.exitCode !== null) continue;
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// Start-or-skip for tests that need a service binary (redis-server, redis-sentinel, prometheus,
+// alertmanager): when the binaries are on PATH the suite runs and starts its own throwaway
+// instance on a free port; when they are not, the suite is skipped with ONE printed line saying
+// what to install — except under CI=true, where a missing service fails the run.
+import { accessSync, constants } from 'node:fs';
+import * as path from 'node:path';
+
+export interface ServiceNeed {
+  /** What the suite needs, for the message: "Prometheus". */
+  name: string;
+  /** Executables that must all be on PATH. */
+  binaries: string[];
+  /** How to install them: "apt-get install -y prometheus". */
+  install: string;
+}
+
+export const PROMETHEUS: ServiceNeed = { name: 'Prometheus', binaries: ['prometheus', 'promtool'], install: 'apt-get install -y prometheus' };
+export const ALERTMANAGER: ServiceNeed = { name: 'Alertmanager', binaries: ['prometheus-alertmanager'], install: 'apt-get install -y prometheus-alertmanager' };
+export const REDIS: ServiceNeed = { name: 'Redis', binaries: ['redis-server', 'redis-cli'], install: 'apt-get install -y redis-server' };
+export const REDIS_SENTINEL: ServiceNeed = {
+  name: 'Redis Sentinel', binaries: ['redis-server', 'redis-sentinel', 'redis-cli'], install: 'apt-get install -y redis-server redis-sentinel',
+};
+
+/** The absolute path of `bin` on PATH, or undefined. Synchronous so suites can decide at definition time. */
+export function which(bin: string, envPath: string = process.env.PATH ?? ''): string | undefined {
+  for (const dir of envPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, bin);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** The binaries of `need` that are missing from PATH. */
+export function missingBinaries(need: ServiceNeed, envPath?: string): string[] {
+  return need.binaries.filter((b) => which(b, envPath) === undefined);
+}
+
+/** The one line a skipped suite prints. */
+export function skipLine(need: ServiceNeed, missing: string[]): string {
+  return `skipped: ${need.name} tests need ${missing.join(', ')} on PATH (install: ${need.install})`;
+}
+
+export type ServiceDecision = { run: true } | { run: false; fail: boolean; message: string };
+
+/** Whether a suite needing `need` runs, is skipped, or (CI=true) fails for want of it. */
+export function decide(need: ServiceNeed, env: Record<string, string | undefined> = process.env): ServiceDecision {
+  const missing = missingBinaries(need, env.PATH ?? '');
+  if (missing.length === 0) return { run: true };
+  return { run: false, fail: env.CI === 'true', message: skipLine(need, missing) };
+}
+
+/**
+ * `describe` when the service's binaries are installed. Otherwise the suite is skipped with one
+ * line on stderr, or under CI=true replaced by one failing test carrying the same message.
+ */
+export function describeWithService(need: ServiceNeed, title: string, body: () => void): void {
+  const d = decide(need);
+  if (d.run) {
+    describe(title, body);
+    return;
+  }
+  if (d.fail) {
+    describe(title, () => {
+      it(`needs ${need.name}`, () => {
+        throw new Error(`CI=true and ${d.message.replace(/^skipped: /, '')}`);
+      });
+    });
+    return;
+  }
+  process.stderr.write(`${d.message}\n`);
+  // Skipped because the service is not installed on this machine (the line above says what to install).
+  describe.skip(title, body);
+}
