@@ -9,6 +9,7 @@ import { digestReport } from './analyzers/digest';
 import { detectAnomalies, estimateOnset } from './analyzers/metrics';
 import { rankServices } from './analyzers/ranking';
 import { mineTemplates } from './analyzers/templates';
+import { analyzeTraces, traceSignals } from './analyzers/traces';
 import type { AnalysisWindow, EvidenceSource, ParseProblem, TriageReport } from './types';
 
 export interface AnalyzeOptions {
@@ -50,7 +51,9 @@ export async function analyze(source: EvidenceSource, opts: AnalyzeOptions = {})
   const changes = await source.changes({ from: onset - 2 * 3_600_000, to: now });
   const topology = await source.topology();
   const changeScores = correlateChanges(changes, anomalies, topology, window);
-  const { suspects, redHerrings } = rankServices({ anomalies, templates, changes: changeScores, topology });
+  const spans = source.spans ? await source.spans({ from: window.from, to: window.to }) : [];
+  const traces = spans.length ? analyzeTraces(spans, window) : undefined;
+  const { suspects, redHerrings } = rankServices({ anomalies, templates, changes: changeScores, topology, traceSignals: traceSignals({ traces }) });
   const body: Omit<TriageReport, 'digest'> = {
     onset: iso(onset),
     window: { from: iso(window.from), onset: iso(onset), to: iso(now) },
@@ -60,6 +63,7 @@ export async function analyze(source: EvidenceSource, opts: AnalyzeOptions = {})
     anomalies,
     changes: changeScores,
     problems: [...source.problems(), ...notes],
+    ...(traces ? { traces } : {}),
   };
   return { ...body, digest: digestReport(body, opts.digestChars ?? 3500) };
 }

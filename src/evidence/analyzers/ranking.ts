@@ -6,12 +6,15 @@ import type { ChangeScore, RedHerringReport, SeriesAnomaly, Suspect, TemplateSta
 import { formatClock, formatDuration, formatScore, formatValue } from './format';
 import { dependencies } from './graph';
 import { serviceScores, type ServiceScore } from './metrics';
+import type { TraceSignal } from './traces';
 
 export interface RankInput {
   anomalies: SeriesAnomaly[];
   templates: TemplateStat[];
   changes: ChangeScore[];
   topology: Topology | null;
+  /** Where traces say errors start and latency is added (own-service evidence). */
+  traceSignals?: TraceSignal[];
 }
 
 export interface Ranking {
@@ -23,6 +26,10 @@ export interface Ranking {
 const OWN_CHANGE = 0.25;
 /** Factor applied to a service whose symptoms an anomalous dependency explains. */
 const EXPLAINED = 0.3;
+/** Score a trace signal of strength 1 adds: about a strong new error of the service's own. */
+const TRACE_WEIGHT = 2;
+/** Trace error-origin strength at which errors are the service's own, not a dependency's. */
+const OWN_TRACE_ORIGIN = 0.3;
 
 /** Whether a template reads as an error (by level, else by wording). */
 export function isErrorTemplate(t: Pick<TemplateStat, 'level' | 'template'>): boolean {
@@ -51,6 +58,8 @@ interface Acc {
   metric: ServiceScore | undefined;
   errors: TemplateStat[];
   change: ChangeScore | undefined;
+  /** The strongest trace signal of its own, if any. */
+  trace: TraceSignal | undefined;
   score: number;
   evidence: string[];
   against: string[];
@@ -63,10 +72,11 @@ interface Acc {
 /** Ranks suspect services and names the red herrings (see file comment for the rules). */
 export function rankServices(input: RankInput): Ranking {
   const { anomalies, templates, changes, topology } = input;
+  const traces = input.traceSignals ?? [];
   const metric = new Map(serviceScores(anomalies).map((s) => [s.service, s]));
   const errorTemplates = templates.filter(isErrorTemplate);
   const rising = errorTemplates.filter((t) => t.label === 'new' || t.label === 'surging');
-  const services = new Set<string>([...metric.keys(), ...rising.map((t) => t.service)]);
+  const services = new Set<string>([...metric.keys(), ...rising.map((t) => t.service), ...traces.map((t) => t.service)]);
   const accs = new Map<string, Acc>();
   for (const service of services) {
     const m = metric.get(service);
@@ -74,21 +84,26 @@ export function rankServices(input: RankInput): Ranking {
     const change = changes.find((c) => c.change.service === service && c.score > 0.05);
     // Log evidence saturates: three new error templates say about as much as ten.
     const logScore = Math.min(1.5, errs.reduce((s, t) => s + (t.label === 'new' ? 0.5 : 0.3) * Math.min(1, Math.log10(1 + t.incidentCount)), 0));
-    const score = (m?.score ?? 0) + logScore + 3 * (change?.score ?? 0);
+    const own = traces.filter((t) => t.service === service);
+    const score = (m?.score ?? 0) + logScore + 3 * (change?.score ?? 0) + TRACE_WEIGHT * own.reduce((s, t) => s + t.strength, 0);
     const evidence: string[] = [];
     for (const a of (m?.anomalies ?? []).slice(0, 3)) evidence.push(describeAnomaly(a));
     for (const t of errs.slice(0, 2)) evidence.push(describeTemplate(t));
     if (change) evidence.push(`${change.change.kind} ${change.change.summary} ${formatDuration(change.leadSeconds)} before onset`);
-    accs.set(service, { service, metric: m, errors: errs, change, score, evidence, against: [], explainedBy: [], explainer: undefined, explains: [] });
+    for (const t of own) evidence.push(t.evidence);
+    const trace = [...own].sort((x, y) => y.strength - x.strength)[0];
+    accs.set(service, { service, metric: m, errors: errs, change, trace, score, evidence, against: [], explainedBy: [], explainer: undefined, explains: [] });
   }
-  const ownCause = (a: Acc): boolean => a.errors.some((t) => t.label === 'new') && (a.change?.score ?? 0) >= OWN_CHANGE;
+  const traceOrigin = (a: Acc): boolean => traces.some((t) => t.service === a.service && t.kind === 'error_origin' && t.strength >= OWN_TRACE_ORIGIN);
+  const ownCause = (a: Acc): boolean => (a.errors.some((t) => t.label === 'new') && (a.change?.score ?? 0) >= OWN_CHANGE) || traceOrigin(a);
   const isMetricAnomalous = (s: string): boolean => metric.has(s);
   // 1) Which services are explained by an anomalous dependency.
   for (const a of accs.values()) {
     const deps = dependencies(topology, a.service).filter(isMetricAnomalous);
     if (!deps.length) continue;
     if (ownCause(a)) {
-      a.against.push(`depends on anomalous ${deps.join(', ')}, but has its own new errors and a change right before onset`);
+      const why = traceOrigin(a) ? 'traces show errors starting in it' : 'has its own new errors and a change right before onset';
+      a.against.push(`depends on anomalous ${deps.join(', ')}, but ${why}`);
       continue;
     }
     a.explainedBy = deps;
@@ -134,6 +149,7 @@ export function rankServices(input: RankInput): Ranking {
 function reasonOf(a: Acc): string {
   const parts: string[] = [];
   if (a.metric) parts.push(describeAnomaly(a.metric.top));
+  else if (a.trace) parts.push(a.trace.evidence);
   const t = a.errors[0];
   if (t) parts.push(`${t.label} error "${clip(t.template, 60)}"`);
   if (a.change && a.change.score >= 0.1) parts.push(`${a.change.change.kind} ${a.change.change.summary} ${formatDuration(a.change.leadSeconds)} before onset`);
