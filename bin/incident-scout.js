@@ -3,9 +3,9 @@
 // The CLI is compiled to dist/ by `npm install` (the `prepare` script runs `tsc`).
 let cli;
 try {
-  cli = require('../dist/cli.js');
+  cli = require('../dist/cli/index.js');
 } catch (err) {
-  if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes('dist/cli.js')) {
+  if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/index.js')) {
     process.stderr.write('incident-scout: dist/ is missing; run `npm install` (or `npm run build`) first\n');
     process.exit(2);
   }

@@ -9,8 +9,16 @@ import { parseActions, type ActionSpec } from './actions';
 export type { ScoutManifest, ScoutBudget } from './scouts';
 export type { ActionSpec, ActionParamSpec, ActionRun } from './actions';
 
-/** Where the project's own files live (manifests/, examples/), whether run from src/ or dist/. */
-export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
+/** Where the project's own files live (manifests/, examples/): the nearest folder above this module with a
+ * package.json, so it holds whether run from src/, dist/ or dist-tools/src/. */
+export const PACKAGE_ROOT = findPackageRoot(__dirname);
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+  }
+  return path.resolve(from, '..', '..');
+}
 export const DEFAULT_SCENARIO = path.join(PACKAGE_ROOT, 'examples', 'scenarios', 'checkout-latency');
 
 export interface Config {

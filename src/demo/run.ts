@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { DEFAULT_SCENARIO, PACKAGE_ROOT, loadConfig } from '../config';
 import { ConfigError } from '../domain/errors';
-import { SlackEventClient, renderTranscript, startSlackFake, type SlackFake } from '../fakes/slack';
+import { SlackEventClient, renderTranscript, startSlackFake, type SlackFake } from './slack-fake';
 import { createLogger, type LogLevel } from '../logging';
 import { buildRuntime } from '../main';
 import { MemoryStore } from '../store';

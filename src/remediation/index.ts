@@ -5,4 +5,4 @@ export { Catalog, validateParams, render, renderPrecondition } from './catalog';
 export { createProposal, proposalHash, integrityProblem, proposalKey, type ProposalDraft } from './proposals';
 export type { Directory, ProposalView, RemediationNotifier } from './notifier';
 export type { Actor, Remediation } from './port';
-export { auditCommand } from './audit-cli';
+export { auditCommand } from '../cli/audit';

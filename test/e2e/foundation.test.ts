@@ -1,6 +1,6 @@
 // The real app over HTTP against the Slack fake: signed requests in, Web API calls out.
 import { request as httpRequest } from 'node:http';
-import { signSlackRequest } from '../../src/fakes/slack';
+import { signSlackRequest } from '../../src/demo/slack-fake';
 import { SUBCOMMANDS } from '../../src/slack/commands/parse';
 import { MemoryStore } from '../../src/store/memory';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/app';

@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_SCENARIO } from '../../src/config';
-import { lastToolResults } from '../../src/fakes/anthropic';
+import { lastToolResults } from '../support/anthropic-fake';
 import {
   findingReplies, hypothesesOf, readable, repliesTo, startInvestigationApp, synthesisReplies, waitForSynthesis, type InvestigationApp,
 } from '../helpers/investigation';

@@ -2,7 +2,7 @@
 // and `/triage deeper [focus]` start another round in a new thread; an @mention in an investigation
 // thread gets one focused scout's answer there; `/triage start since=` sets the window; `/triage status`
 // says where things stand. Real app over HTTP, Slack fake, Anthropic fake through the real SDK.
-import type { FakeThread } from '../../src/fakes/slack';
+import type { FakeThread } from '../../src/demo/slack-fake';
 import { DIG_DEEPER_ACTION } from '../../src/slack/views/investigation';
 import {
   findingReplies, hypothesesOf, investigationThreads, readable, repliesTo, startInvestigationApp, synthesisReplies, waitForSynthesis, type InvestigationApp,

@@ -3,8 +3,8 @@
 // a worker killed (SIGKILL) mid-investigation leaves its job to the other, which finishes it without
 // posting anything twice. Needs `npm run build` (the processes run dist/).
 import { DEFAULT_SCENARIO } from '../../src/config';
-import { startAnthropicFake, type RunningAnthropicFake } from '../../src/fakes/anthropic';
-import { SlackEventClient, startSlackFake, type FakeThread, type RunningSlackFake, type SlackFake } from '../../src/fakes/slack';
+import { startAnthropicFake, type RunningAnthropicFake } from '../support/anthropic-fake';
+import { SlackEventClient, startSlackFake, type FakeThread, type RunningSlackFake, type SlackFake } from '../../src/demo/slack-fake';
 import { silentLogger } from '../../src/logging';
 import { createStore } from '../../src/store';
 import {

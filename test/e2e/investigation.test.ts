@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { generateScenario } from '../../src/scripts/scenario';
-import type { SlackFake } from '../../src/fakes/slack';
+import { generateScenario } from '../../tools/scenario';
+import type { SlackFake } from '../../src/demo/slack-fake';
 import {
   evidenceIdsIn, findingReplies, hypothesesOf, investigationThreads, readable, startInvestigationApp, synthesisReplies, waitForSynthesis, type InvestigationApp,
 } from '../helpers/investigation';

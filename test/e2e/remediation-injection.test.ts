@@ -3,7 +3,7 @@
 // outside the catalog or a parameter's schema is ever proposed, and nothing runs without an approver.
 import Anthropic from '@anthropic-ai/sdk';
 import type { AuditRecord, Proposal } from '../../src/domain/types';
-import { lastToolResults, startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../../src/fakes/anthropic';
+import { lastToolResults, startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../support/anthropic-fake';
 import { everyMessage, HOSTILE, openIncident, PEOPLE, readable, startRemediationApp, triage, type RemediationApp } from '../helpers/remediation';
 import { hostileScenario, outsideCatalog } from '../helpers/remediation-scenario';
 

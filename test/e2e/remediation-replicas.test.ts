@@ -2,7 +2,7 @@
 // click Approve at once, each click delivered to one of the two processes. Exactly one execution, exactly
 // one result post; everyone else is told why nothing more happened. Needs `npm run build` first.
 import type { AuditRecord } from '../../src/domain/types';
-import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/fakes/slack';
+import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/demo/slack-fake';
 import { deletePrefix, REDIS_URL } from '../integration/store/redis-fixture';
 import { SIGNING_SECRET } from '../helpers/app';
 import {

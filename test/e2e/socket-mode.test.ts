@@ -3,8 +3,8 @@
 // app-level token, then `hello`). Events, slash commands and clicks arrive as envelopes; Slack needs
 // each acked over the socket within 3 seconds, and the answers still come through response_url.
 import { createServer } from 'node:net';
-import type { SlackEventClient as Client } from '../../src/fakes/slack';
-import { SlackEventClient } from '../../src/fakes/slack';
+import type { SlackEventClient as Client } from '../../src/demo/slack-fake';
+import { SlackEventClient } from '../../src/demo/slack-fake';
 import { investigationThreads, readable, startInvestigationApp, waitForSynthesis, type InvestigationApp } from '../helpers/investigation';
 
 let app: InvestigationApp;

@@ -1,8 +1,8 @@
 // The model API overloaded (529) and hanging past the client timeout: every scout and the lead fall back
 // to the deterministic plan, the thread says so and why, and the synthesis still names the root cause.
 import { loadConfig } from '../../src/config';
-import { startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../../src/fakes/anthropic';
-import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/fakes/slack';
+import { startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../support/anthropic-fake';
+import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/demo/slack-fake';
 import { silentLogger } from '../../src/logging';
 import { buildRuntime, type Runtime } from '../../src/main';
 import { MemoryStore } from '../../src/store/memory';

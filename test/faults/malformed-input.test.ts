@@ -2,8 +2,8 @@
 // 100 KB of text, missing or mistyped fields, bodies that are not what their content-type says. Each gets
 // a clear ephemeral answer at its response_url or a 4xx, and the process stays up and healthy.
 import { randomBytes } from 'node:crypto';
-import { SlackEventClient, startSlackFake, type RunningSlackFake, type SlackHttpResult } from '../../src/fakes/slack';
-import { Rng } from '../../src/scripts/scenario/prng';
+import { SlackEventClient, startSlackFake, type RunningSlackFake, type SlackHttpResult } from '../../src/demo/slack-fake';
+import { Rng } from '../../tools/scenario/prng';
 import { addPeople, appEnv, healthz, LEAD, SIGNING_SECRET, SRE } from '../helpers/faults';
 import { spawnApp, type AppProcess } from '../helpers/spawn-app';
 

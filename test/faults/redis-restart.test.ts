@@ -1,7 +1,7 @@
 // Redis restarts (persistence on) while an investigation runs: the app reconnects, the investigation
 // still ends in exactly one synthesis, and a proposal made before the restart can be approved after it.
-import { startAnthropicFake, type RunningAnthropicFake } from '../../src/fakes/anthropic';
-import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/fakes/slack';
+import { startAnthropicFake, type RunningAnthropicFake } from '../support/anthropic-fake';
+import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/demo/slack-fake';
 import {
   addPeople, appEnv, approveButton, findingCounts, healthz, isProposal, isSynthesis, allReplies, LEAD, SIGNING_SECRET, SRE,
   competentModel, conversationOf, startPrivateRedis, waitHealthy, type PrivateRedis,

@@ -3,9 +3,9 @@
 // request) must never put one into Slack, into a request to the model, or into the app's debug logs.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../../src/fakes/anthropic';
-import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/fakes/slack';
-import { Rng } from '../../src/scripts/scenario/prng';
+import { startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../support/anthropic-fake';
+import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/demo/slack-fake';
+import { Rng } from '../../tools/scenario/prng';
 import {
   addPeople, allReplies, appEnv, competentModel, conversationOf, copyScenario, isSynthesis, LEAD, SIGNING_SECRET, SRE, tempDir,
 } from '../helpers/faults';

@@ -1,7 +1,7 @@
 // Slack throttles (429 with Retry-After) and fails (5xx) in bursts while an incident opens: every
 // message still arrives once, in order within its thread, and no earlier than Retry-After allows.
 import { loadConfig } from '../../src/config';
-import { SlackEventClient, startSlackFake, type FakeMessage, type RunningSlackFake } from '../../src/fakes/slack';
+import { SlackEventClient, startSlackFake, type FakeMessage, type RunningSlackFake } from '../../src/demo/slack-fake';
 import { silentLogger } from '../../src/logging';
 import { buildRuntime, type Runtime } from '../../src/main';
 import { MemoryStore } from '../../src/store/memory';

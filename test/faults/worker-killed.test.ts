@@ -1,8 +1,8 @@
 // Two replicas on one Redis; the one running the investigation is SIGKILLed after posting some findings.
 // BullMQ hands the job to the other replica once the lock lapses, and the thread ends up with exactly one
 // card, one finding per scout and one synthesis.
-import { startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../../src/fakes/anthropic';
-import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/fakes/slack';
+import { startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../support/anthropic-fake';
+import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/demo/slack-fake';
 import {
   addPeople, allReplies, appEnv, competentModel, conversationOf, findingCounts, isSynthesis, LEAD, SIGNING_SECRET, startPrivateRedis, waitHealthy,
   type PrivateRedis,

@@ -9,7 +9,7 @@ import { silentLogger, type Logger } from '../../src/logging';
 import type { Actor, Remediation } from '../../src/remediation/port';
 import { MemoryStore } from '../../src/store/memory';
 import type { Store } from '../../src/store/port';
-import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/fakes/slack';
+import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/demo/slack-fake';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_SCENARIO, PACKAGE_ROOT } from '../../src/config';
-import { lastToolResults, type RecordedRequest, type ScriptedReply } from '../../src/fakes/anthropic';
-import type { FakeMessage, SlackFake } from '../../src/fakes/slack';
+import { lastToolResults, type RecordedRequest, type ScriptedReply } from '../support/anthropic-fake';
+import type { FakeMessage, SlackFake } from '../../src/demo/slack-fake';
 import { freePort } from './spawn-app';
 
 const run = promisify(execFile);

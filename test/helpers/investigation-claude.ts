@@ -1,7 +1,7 @@
 // Scripting the Anthropic fake for whole investigations: a responder that plays each scout and the lead
 // the way a well-behaved model would (call a tool, then report_findings citing the ids the gate issued),
 // with per-test overrides for the turns a test is about.
-import { lastToolResults, type MessageReply, type RecordedRequest, type Responder, type ScriptedReply } from '../../src/fakes/anthropic';
+import { lastToolResults, type MessageReply, type RecordedRequest, type Responder, type ScriptedReply } from '../support/anthropic-fake';
 
 /** Fixed usage per scripted reply, so token accounting can be checked exactly. */
 export const TURN_USAGE = { input_tokens: 1200, output_tokens: 150 } as const;

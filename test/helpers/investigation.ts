@@ -3,8 +3,8 @@
 // Anthropic fake through the real SDK (ANTHROPIC_API_KEY + ANTHROPIC_BASE_URL) and real Redis; plus
 // readers of what a person sees in an investigation thread.
 import { DEFAULT_SCENARIO, loadConfig, type Config } from '../../src/config';
-import { startAnthropicFake, type RunningAnthropicFake } from '../../src/fakes/anthropic';
-import { SlackEventClient, startSlackFake, type FakeMessage, type FakeThread, type RunningSlackFake, type SlackFake } from '../../src/fakes/slack';
+import { startAnthropicFake, type RunningAnthropicFake } from '../support/anthropic-fake';
+import { SlackEventClient, startSlackFake, type FakeMessage, type FakeThread, type RunningSlackFake, type SlackFake } from '../../src/demo/slack-fake';
 import { silentLogger } from '../../src/logging';
 import { buildRuntime, type Runtime } from '../../src/main';
 import { REDIS_URL, deletePrefix, randomPrefix as fixturePrefix } from '../integration/store/redis-fixture';

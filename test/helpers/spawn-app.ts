@@ -35,7 +35,7 @@ export async function freePort(): Promise<number> {
 
 /** Starts `incident-scout serve` with exactly `env` (plus PATH) and waits for its "serving" log line. */
 export async function spawnApp(env: Record<string, string>, timeoutMs = 20_000): Promise<AppProcess> {
-  if (!existsSync(path.join(REPO, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` before this test');
+  if (!existsSync(path.join(REPO, 'dist', 'cli', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` before this test');
   const port = Number(env.PORT ?? (await freePort()));
   const child = spawn(process.execPath, [BIN, 'serve'], {
     cwd: REPO,

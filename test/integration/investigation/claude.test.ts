@@ -1,7 +1,7 @@
 // The Claude brain with the real SDK against the project's Anthropic fake: citations checked against the
 // ids the gates issued, and a run of 529s falling back to the deterministic plan, said so in the thread.
-import { lastToolResults, startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../../../src/fakes/anthropic';
-import { startSlackFake, type RunningSlackFake } from '../../../src/fakes/slack';
+import { lastToolResults, startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../../support/anthropic-fake';
+import { startSlackFake, type RunningSlackFake } from '../../../src/demo/slack-fake';
 import { fakeAnthropic, makeHarness, readable } from './harness';
 
 let slack: RunningSlackFake;

@@ -7,7 +7,7 @@ import { DEFAULT_SCENARIO, loadConfig, type Config } from '../../../src/config';
 import type { Incident } from '../../../src/domain/types';
 import { openFilesSource } from '../../../src/evidence/sources';
 import type { EvidenceSource } from '../../../src/evidence/types';
-import type { RunningSlackFake } from '../../../src/fakes/slack';
+import type { RunningSlackFake } from '../../../src/demo/slack-fake';
 import { createInvestigations, type InvestigationService } from '../../../src/investigation/service';
 import type { InvestigationJob } from '../../../src/investigation/types';
 import { MemoryQueue } from '../../../src/jobs/memory';

@@ -2,7 +2,7 @@
 // both gives exactly one investigation and one set of posts.
 import { webApi } from '@slack/bolt';
 import { openFilesSource } from '../../../src/evidence/sources';
-import { startSlackFake, type RunningSlackFake } from '../../../src/fakes/slack';
+import { startSlackFake, type RunningSlackFake } from '../../../src/demo/slack-fake';
 import type { Incident } from '../../../src/domain/types';
 import type { EvidenceSource, LogEvent } from '../../../src/evidence/types';
 import { createInvestigations, type InvestigationService } from '../../../src/investigation/service';

@@ -1,6 +1,6 @@
 // A whole round over the example scenario (root cause: a bad payments deploy) with the deterministic
 // brain, as people see it in the Slack thread.
-import { startSlackFake, type RunningSlackFake } from '../../../src/fakes/slack';
+import { startSlackFake, type RunningSlackFake } from '../../../src/demo/slack-fake';
 import type { Finding, Investigation } from '../../../src/domain/types';
 import type { EvidenceSource, LogEvent } from '../../../src/evidence/types';
 import { openFilesSource } from '../../../src/evidence/sources';

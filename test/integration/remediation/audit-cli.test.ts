@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import pino from 'pino';
-import { auditCommand } from '../../../src/remediation/audit-cli';
+import { auditCommand } from '../../../src/cli/audit';
 import { connectRedis } from '../../../src/store/connection';
 import { RedisStore } from '../../../src/store/redis';
 import { deletePrefix, randomPrefix, REDIS_URL } from '../store/redis-fixture';

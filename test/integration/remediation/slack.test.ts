@@ -4,7 +4,7 @@ import { webApi } from '@slack/bolt';
 import pino from 'pino';
 import { loadConfig } from '../../../src/config';
 import { ApprovalDenied } from '../../../src/domain/errors';
-import { startSlackFake, type RunningSlackFake } from '../../../src/fakes/slack';
+import { startSlackFake, type RunningSlackFake } from '../../../src/demo/slack-fake';
 import { createExecutor } from '../../../src/remediation/executor';
 import { createRemediation, type RemediationService } from '../../../src/remediation/service';
 import { Poster } from '../../../src/slack/poster';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { analyze } from '../../../src/evidence/analyze';
 import { FilesSource } from '../../../src/evidence/sources/files';
 import type { EvidenceSource, LogEvent, TriageReport } from '../../../src/evidence/types';
-import { generateScenario, type GroundTruth, type RootCause } from '../../../src/scripts/scenario';
+import { generateScenario, type GroundTruth, type RootCause } from '../../../tools/scenario';
 
 const EXAMPLE = join(__dirname, '../../../examples/scenarios/checkout-latency');
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { mineTemplates, TemplateMiner, templateId } from '../../../src/evidence/analyzers/templates';
-import { templatesCommand } from '../../../src/evidence/templates-cli';
+import { templatesCommand } from '../../../src/cli/templates';
 import type { LogEvent } from '../../../src/evidence/types';
 
 const ONSET = Date.UTC(2026, 10, 27, 3, 0, 0);

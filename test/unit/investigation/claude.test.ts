@@ -1,7 +1,7 @@
 // The scout's tool-use loop with the real SDK against the Anthropic fake: every stop_reason handled.
 import Anthropic from '@anthropic-ai/sdk';
 import type { ScoutManifest } from '../../../src/config';
-import { lastToolResults, startAnthropicFake, type RunningAnthropicFake } from '../../../src/fakes/anthropic';
+import { lastToolResults, startAnthropicFake, type RunningAnthropicFake } from '../../support/anthropic-fake';
 import { runClaudeScout } from '../../../src/investigation/claude';
 import { EvidenceContext } from '../../../src/investigation/context';
 import { ToolGate } from '../../../src/investigation/gate';

@@ -1,7 +1,7 @@
 // Poster against the Slack fake over HTTP, with the real WebClient and its retry machinery.
 import { WebClient } from '@slack/web-api';
 import { SlackApiError } from '../../../src/domain/errors';
-import { startSlackFake, type RunningSlackFake } from '../../../src/fakes/slack';
+import { startSlackFake, type RunningSlackFake } from '../../../src/demo/slack-fake';
 import { createLogger } from '../../../src/logging';
 import { boltLogger } from '../../../src/slack/bolt-logger';
 import { AppMetrics } from '../../../src/slack/metrics';

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { validateBlocks } from '../../../../src/fakes/slack';
+import { validateBlocks } from '../../../../src/demo/slack-fake';
 import type { Proposal } from '../../../../src/domain/types';
 import { Catalog } from '../../../../src/remediation/catalog';
 import { createProposal } from '../../../../src/remediation/proposals';

@@ -1,0 +1,67 @@
+// `incident-scout audit <incident-channel-id> [--json]`: prints an incident's audit trail from Redis.
+import pino from 'pino';
+import { loadConfig } from '../config';
+import { ConfigError } from '../domain/errors';
+import type { AuditRecord } from '../domain/types';
+import { RedisStore, connectRedis } from '../store';
+import { auditJsonLines, auditSummary } from '../remediation/audit-export';
+
+const USAGE = 'usage: incident-scout audit <incident-channel-id> [--json]\n';
+
+/**
+ * Reads the trail from the store at REDIS_URL and prints it (one line per record, or JSON lines
+ * with --json). Exit 0 on success, 2 on usage or when there is no persistent store to read.
+ * `env` is the process environment (passed in by src/cli.ts; nothing below src/config reads it).
+ */
+export async function auditCommand(
+  args: string[],
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+  env: Record<string, string | undefined> = {},
+): Promise<number> {
+  const json = args.includes('--json');
+  const rest = args.filter((a) => a !== '--json');
+  const incident = rest[0];
+  if (rest.length !== 1 || !incident || incident.startsWith('-')) {
+    err.write(USAGE);
+    return 2;
+  }
+  let redisUrl: string | undefined;
+  let prefix: string;
+  try {
+    const config = loadConfig(env);
+    redisUrl = config.redis.url;
+    prefix = config.redis.prefix;
+  } catch (e) {
+    err.write(e instanceof ConfigError ? `${e.problems.join('\n')}\n` : `${String(e)}\n`);
+    return 2;
+  }
+  if (!redisUrl) {
+    err.write('REDIS_URL is not set: without Redis the audit trail lives only inside the running bot and there is nothing persistent to read.\nUse /triage audit in the incident channel, or set REDIS_URL to the bot\'s Redis.\n');
+    return 2;
+  }
+  const logger = pino({ level: 'silent' });
+  const store = new RedisStore(connectRedis(redisUrl, logger, { purpose: 'store', connectionName: `${prefix}audit-cli` }), { prefix, logger });
+  try {
+    const records = await store.readAudit(incident);
+    if (json) out.write(auditJsonLines(records));
+    else out.write(`${records.map(formatRecord).join('\n')}${records.length > 0 ? '\n\n' : ''}${auditSummary(records)}\n`);
+    return 0;
+  } catch (e) {
+    err.write(`could not read the audit trail: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `2026-11-27T03:14:00.000Z decision U0DEMOLEAD (Dana Lee) proposal=P-1a2b decision=approved` */
+export function formatRecord(r: AuditRecord): string {
+  const who = r.actorName ? `${r.actor} (${r.actorName})` : r.actor;
+  const keys = ['proposalId', 'actionId', 'decision', 'what', 'phase', 'tool', 'ok', 'exitCode', 'reason', 'error'];
+  const detail = keys
+    .filter((k) => r.detail[k] !== undefined)
+    .map((k) => `${k}=${typeof r.detail[k] === 'string' ? JSON.stringify(r.detail[k]) : String(r.detail[k])}`)
+    .join(' ');
+  return `${r.at} ${r.kind} ${who}${detail ? ` ${detail}` : ''}`;
+}
