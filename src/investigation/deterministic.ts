@@ -185,7 +185,7 @@ async function tracesClaims(r: GateResult, ctx: EvidenceContext, inScope: (servi
   if (errorOrigin) {
     const prop = errorOrigin.propagatedTo.filter(inScope);
     claims.push({
-      text: `Traces: errors start in ${errorOrigin.external ? 'external dependency ' : ''}${errorOrigin.service} (${errorOrigin.spans.incident} failing spans whose children succeed since the onset, ${errorOrigin.spans.baseline} before)${prop.length ? `; ${prop.join(', ')} only propagate them` : ''}.`,
+      text: `Traces: errors start in ${errorOrigin.external ? 'external dependency ' : ''}${errorOrigin.service} (${errorOrigin.spans.incident} failing spans whose children succeed since the onset, ${errorOrigin.spans.baseline} before)${prop.length ? `; its failing callers only propagate them (${prop.join(', ')})` : ''}.`,
       evidence: [(ev.get(`error_origin:${errorOrigin.service}`) as Evidence).id],
       service: errorOrigin.service,
     });
