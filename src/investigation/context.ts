@@ -73,6 +73,12 @@ export class EvidenceContext {
     });
   }
 
+  /** Services where traces say errors start or latency is added (for the citation check). */
+  async traceOrigins(): Promise<string[]> {
+    const t = await this.traceReport();
+    return t ? [...t.errorOrigins.filter((o) => o.strength > 0), ...t.latencyOrigins].map((o) => o.service) : [];
+  }
+
   /** The service ranking over everything the source sees (the lead's check, not a scout's view). */
   ranking(): Promise<Ranking> {
     return this.once('ranking', async () => {
