@@ -24,47 +24,64 @@ const MIN_Z = 3;
 /** Traces needed in each phase to compare self-times. */
 const MIN_TRACES = 3;
 
+const NONE: readonly Span[] = [];
+
 interface Target {
   name: string;
   external: boolean;
 }
 
-/** Spans of many traces indexed by id and parent, with the services that appear in them. */
+/** Spans of many traces linked to parent and children (by object, so lookups build no string keys). */
 class TraceIndex {
-  private readonly byKey = new Map<string, Span>();
-  private readonly kidsOf = new Map<string, Span[]>();
+  private readonly parentOf = new Map<Span, Span>();
+  private readonly kidsOf = new Map<Span, Span[]>();
   private readonly services = new Set<string>();
   private readonly lower = new Map<string, string>();
+  private readonly resolved = new Map<string, Target>();
 
   constructor(spans: readonly Span[]) {
+    const byTrace = new Map<string, Map<string, Span>>();
     for (const s of spans) {
-      this.byKey.set(`${s.traceId}/${s.spanId}`, s);
-      this.services.add(s.service);
-      this.lower.set(s.service.toLowerCase(), s.service);
+      let t = byTrace.get(s.traceId);
+      if (!t) {
+        t = new Map();
+        byTrace.set(s.traceId, t);
+      }
+      t.set(s.spanId, s);
+      if (!this.services.has(s.service)) {
+        this.services.add(s.service);
+        this.lower.set(s.service.toLowerCase(), s.service);
+      }
     }
     for (const s of spans) {
-      if (!s.parentSpanId) continue;
-      const k = `${s.traceId}/${s.parentSpanId}`;
-      if (!this.byKey.has(k)) continue;
-      const list = this.kidsOf.get(k);
+      const p = s.parentSpanId ? byTrace.get(s.traceId)?.get(s.parentSpanId) : undefined;
+      if (!p || p === s) continue;
+      this.parentOf.set(s, p);
+      const list = this.kidsOf.get(p);
       if (list) list.push(s);
-      else this.kidsOf.set(k, [s]);
+      else this.kidsOf.set(p, [s]);
     }
   }
 
-  kids(s: Span): Span[] {
-    return this.kidsOf.get(`${s.traceId}/${s.spanId}`) ?? [];
+  kids(s: Span): readonly Span[] {
+    return this.kidsOf.get(s) ?? NONE;
   }
 
   parent(s: Span): Span | undefined {
-    return s.parentSpanId ? this.byKey.get(`${s.traceId}/${s.parentSpanId}`) : undefined;
+    return this.parentOf.get(s);
   }
 
   /** The service a destination names: exact, case-insensitive, or its first DNS label (`payments.prod.svc`). */
   private resolve(peer: string): Target {
-    if (this.services.has(peer)) return { name: peer, external: false };
-    const hit = this.lower.get(peer.toLowerCase()) ?? (/^[\d.]+$/.test(peer) ? undefined : this.lower.get((peer.split('.')[0] ?? '').toLowerCase()));
-    return hit ? { name: hit, external: false } : { name: peer, external: true };
+    let t = this.resolved.get(peer);
+    if (!t) {
+      const hit = this.services.has(peer)
+        ? peer
+        : (this.lower.get(peer.toLowerCase()) ?? (/^[\d.]+$/.test(peer) ? undefined : this.lower.get((peer.split('.')[0] ?? '').toLowerCase())));
+      t = hit ? { name: hit, external: false } : { name: peer, external: true };
+      this.resolved.set(peer, t);
+    }
+    return t;
   }
 
   /** Where a leaf span's time and errors belong: the destination it called, else its own service. */

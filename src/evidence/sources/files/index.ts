@@ -14,7 +14,7 @@ import { ProblemLog } from '../problems';
 import { lastTimestamp, readLogFile, type LogFileRef } from './logs';
 import { readChanges, readIncident, readTopology } from './meta';
 import { parseOpenMetrics } from './openmetrics';
-import { parseOtlpText, traceStats, type SpanBudget } from './traces';
+import { parseOtlpText, SpanReservoir, traceStats } from './traces';
 
 interface Loaded {
   incident: IncidentMeta | null;
@@ -35,8 +35,8 @@ async function listDir(dir: string): Promise<string[]> {
   }
 }
 
-/** Spans kept in memory at most (about 200 bytes each); the rest are counted in problems(). */
-const MAX_SPANS = 300_000;
+/** Spans kept in memory at most (about 0.5 KB each with the index the analyzer builds); the rest are counted in problems(). */
+const MAX_SPANS = 200_000;
 /** A trace file larger than this is skipped with a problem rather than parsed whole. */
 const MAX_TRACE_FILE_BYTES = 256 * 1024 * 1024;
 
@@ -92,8 +92,7 @@ export class FilesSource implements EvidenceSource {
   private async readSpans(p: ProblemLog): Promise<Span[] | null> {
     const files = (await listDir(path.join(this.dir, 'traces'))).filter((x) => x.endsWith('.json') || x.endsWith('.jsonl'));
     if (!files.length) return null;
-    const budget: SpanBudget = { left: this.maxSpans, dropped: 0, malformed: 0 };
-    const spans: Span[] = [];
+    const into = new SpanReservoir(this.maxSpans);
     let readable = false;
     for (const f of files) {
       const file = path.join(this.dir, 'traces', f);
@@ -103,18 +102,17 @@ export class FilesSource implements EvidenceSource {
         p.add(origin, `trace file of ${Math.round(size / 1048576)} MB skipped (limit ${MAX_TRACE_FILE_BYTES / 1048576} MB)`);
         continue;
       }
-      const before = { dropped: budget.dropped, malformed: budget.malformed };
+      const malformed = into.malformed;
       try {
-        const rows = parseOtlpText(await readFile(file, 'utf8'), budget, (line, msg) => p.add(origin, msg, line));
-        for (const r of rows) spans.push(r);
+        parseOtlpText(await readFile(file, 'utf8'), into, (line, msg) => p.add(origin, msg, line));
         readable = true;
       } catch (err) {
         p.add(origin, (err as Error).message.split('\n')[0] ?? 'unreadable');
       }
-      if (budget.dropped > before.dropped) p.set(origin, `spans beyond the cap of ${this.maxSpans} not read`, budget.dropped - before.dropped);
-      if (budget.malformed > before.malformed) p.set(origin, 'span without valid start/end times skipped', budget.malformed - before.malformed);
+      if (into.malformed > malformed) p.set(origin, 'span without valid start/end times skipped', into.malformed - malformed);
     }
-    return readable ? spans : null;
+    if (into.dropped) p.set('traces/', `spans over the cap of ${this.maxSpans}: whole traces sampled (1 in ${Math.round(1 / into.sampled)} kept)`, into.dropped);
+    return readable ? into.spans : null;
   }
 
   async capabilities(): Promise<SourceCapabilities> {

@@ -32,12 +32,60 @@ const Export = z.looseObject({
 });
 type AttrT = z.infer<typeof Attr>;
 
-/** Shared between the files of one source: how many spans may still be kept, and how many were not. */
-export interface SpanBudget {
-  left: number;
-  dropped: number;
-  /** Spans whose shape was not a span (missing times): skipped and counted. */
-  malformed: number;
+/**
+ * FNV-1a of a trace id with murmur3's final mix (so ids that differ only in the last characters, as
+ * sequential ones do, still spread), as a fraction in [0, 1): the same trace always gets the same value.
+ */
+function traceHash(traceId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < traceId.length; i++) {
+    h ^= traceId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+/**
+ * Keeps at most `cap` spans across the files of a source by sampling whole traces: a trace is kept when the
+ * hash of its id is under a threshold, halved (evicting the traces above it) whenever the cap is passed. So
+ * memory stays bounded, every kept trace is complete, and the sample covers the baseline and the incident
+ * alike instead of only the first spans read.
+ */
+export class SpanReservoir {
+  readonly spans: Span[] = [];
+  /** Spans not kept (sampled out), and spans whose shape was not a span. */
+  dropped = 0;
+  malformed = 0;
+  private threshold = 1;
+
+  constructor(readonly cap: number) {}
+
+  /** Share of traces kept (1 = all). */
+  get sampled(): number {
+    return this.threshold;
+  }
+
+  admits(traceId: string): boolean {
+    if (this.threshold >= 1 || traceHash(traceId) < this.threshold) return true;
+    this.dropped++;
+    return false;
+  }
+
+  add(span: Span): void {
+    this.spans.push(span);
+    while (this.spans.length > this.cap) {
+      this.threshold /= 2;
+      let w = 0;
+      for (const s of this.spans) if (traceHash(s.traceId) < this.threshold) this.spans[w++] = s;
+      this.dropped += this.spans.length - w;
+      this.spans.length = w;
+    }
+  }
 }
 
 /** Nanoseconds (string or number) -> epoch ms, without losing precision through a float first. */
@@ -100,31 +148,27 @@ function isOkCode(code: string | number | boolean | undefined): boolean {
 }
 
 /**
- * Parses one OTLP/JSON export into spans; throws a message naming what is wrong when the shape is not OTLP.
- * With a budget, spans beyond it are counted as dropped instead of kept.
+ * Parses one OTLP/JSON export into the reservoir (or a fresh unbounded one); throws a message naming what is
+ * wrong when the shape is not OTLP. Returns the reservoir's spans.
  */
-export function parseOtlp(raw: unknown, budget: SpanBudget = { left: Infinity, dropped: 0, malformed: 0 }): Span[] {
+export function parseOtlp(raw: unknown, into: SpanReservoir = new SpanReservoir(Infinity)): Span[] {
   const parsed = Export.safeParse(raw);
   if (!parsed.success) throw new Error(`not an OTLP/JSON export: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  const rows: Span[] = [];
   for (const rs of parsed.data.resourceSpans) {
     const service = attrText(rs.resource?.attributes ?? [], 'service.name') ?? 'unknown';
     for (const ss of [...(rs.scopeSpans ?? []), ...(rs.instrumentationLibrarySpans ?? [])]) {
       for (const item of ss.spans) {
-        if (budget.left <= 0) {
-          budget.dropped++;
-          continue;
-        }
         const sp = SpanJson.safeParse(item);
         if (!sp.success) {
-          budget.malformed++;
+          into.malformed++;
           continue;
         }
         const s = sp.data;
+        if (!into.admits(s.traceId)) continue;
         const start = nanosToMs(s.startTimeUnixNano);
         const end = nanosToMs(s.endTimeUnixNano);
         if (!Number.isFinite(start) || !Number.isFinite(end)) {
-          budget.malformed++;
+          into.malformed++;
           continue;
         }
         const kind = spanKind(s.kind);
@@ -145,42 +189,39 @@ export function parseOtlp(raw: unknown, budget: SpanBudget = { left: Infinity, d
         const peer = peerOf(s.attributes, kind);
         if (peer) row.peer = peer.slice(0, 120);
         if (row.error && (status === 408 || status === 504 || TIMEOUT.test(`${s.status?.message ?? ''} ${attrText(s.attributes, 'error.type') ?? ''}`))) row.timeout = true;
-        rows.push(row);
-        budget.left--;
+        into.add(row);
       }
     }
   }
-  return rows;
+  return into.spans;
 }
 
 /**
- * Parses the text of a trace file: one export, or one export per line. Throws when nothing in it is OTLP;
- * `onBadLine` hears of each line that is not (a file of lines may have a torn last line).
+ * Parses the text of a trace file into the reservoir: one export, or one export per line. Throws when
+ * nothing in it is OTLP; `onBadLine` hears of each line that is not (a file of lines may have a torn last line).
  */
-export function parseOtlpText(text: string, budget: SpanBudget, onBadLine: (line: number, message: string) => void): Span[] {
+export function parseOtlpText(text: string, into: SpanReservoir, onBadLine: (line: number, message: string) => void): void {
   let whole: unknown;
   try {
     whole = JSON.parse(text);
   } catch (err) {
     const lines = text.split('\n');
-    const firstIdx = lines.findIndex((l) => l.trim() !== '');
-    const first = lines[firstIdx]?.trim() ?? '';
+    const first = lines.find((l) => l.trim() !== '')?.trim() ?? '';
     if (!first.startsWith('{') || lines.filter((l) => l.trim()).length < 2) throw err;
-    const out: Span[] = [];
     let good = 0;
     lines.forEach((line, i) => {
       if (!line.trim()) return;
       try {
-        for (const r of parseOtlp(JSON.parse(line), budget)) out.push(r);
+        parseOtlp(JSON.parse(line), into);
         good++;
       } catch (e) {
         onBadLine(i + 1, (e as Error).message.split('\n')[0] ?? 'unreadable');
       }
     });
     if (!good) throw new Error('no line is an OTLP/JSON export', { cause: err });
-    return out;
+    return;
   }
-  return parseOtlp(whole, budget);
+  parseOtlp(whole, into);
 }
 
 function quantile(sorted: number[], q: number): number {

@@ -1,5 +1,5 @@
 import { analyzeTraces, selfTime, traceSignals } from '../../../../src/evidence/analyzers/traces';
-import { parseOtlp } from '../../../../src/evidence/sources/files/traces';
+import { parseOtlp, SpanReservoir } from '../../../../src/evidence/sources/files/traces';
 import type { Span } from '../../../../src/evidence/types';
 import { chain, ids, ONSET, otlp, T0, WINDOW, type FixtureSpan, type Hop } from './otlp-fixture';
 
@@ -130,10 +130,17 @@ describe('parseOtlp', () => {
     expect(span).toMatchObject({ kind: 'client', durationMs: 12.5, error: true, httpStatus: 504, peer: 'maps.example.com', timeout: true });
   });
 
-  it('counts spans beyond the budget as dropped rather than keeping them', () => {
-    const budget = { left: 3, dropped: 0, malformed: 0 };
-    const rows = parseOtlp(otlp(many('f9', 2, T0, [ok('a'), ok('b'), ok('c')])), budget);
-    expect(rows).toHaveLength(3);
-    expect(budget).toEqual({ left: 0, dropped: 3, malformed: 0 });
+  it('keeps whole traces under the cap, evicting sampled-out ones, and counts what it dropped', () => {
+    const into = new SpanReservoir(45);
+    parseOtlp(otlp(many('f9', 20, T0, [ok('a'), ok('b'), ok('c')])), into);
+    parseOtlp(otlp(many('e9', 20, ONSET, [ok('a'), ok('b'), ok('c')])), into);
+    expect(into.spans.length).toBeLessThanOrEqual(45);
+    // Both files are sampled alike: the first one read does not take the whole cap.
+    expect(into.spans.some((sp) => sp.startMs < ONSET) && into.spans.some((sp) => sp.startMs >= ONSET)).toBe(true);
+    const perTrace = new Map<string, number>();
+    for (const sp of into.spans) perTrace.set(sp.traceId, (perTrace.get(sp.traceId) ?? 0) + 1);
+    expect([...perTrace.values()].every((n) => n === 3)).toBe(true);
+    expect(into.dropped).toBe(120 - into.spans.length);
+    expect(into.sampled).toBeLessThan(1);
   });
 });
