@@ -14,7 +14,7 @@ export function reportJson(r: TriageReport): Record<string, unknown> {
   return {
     onset: r.onset,
     window: r.window,
-    suspects: r.suspects.map((s) => ({ service: s.service, score: s.score, reason: s.reason, change: s.change, evidence: s.evidence, against: s.against })),
+    suspects: r.suspects.map((s) => ({ service: s.service, score: s.score, confidence: s.confidence ?? 0, likelihood: s.likelihood ?? 'unclear', reason: s.reason, change: s.change, evidence: s.evidence, against: s.against })),
     red_herrings: r.red_herrings.map((h) => ({ what: h.what, why: h.why, kind: h.kind, service: h.service ?? null })),
     anomalies: r.anomalies.slice(0, 30).map((a) => ({
       key: a.key,

@@ -143,6 +143,9 @@ export interface AnalysisWindow {
   onset: number;
   /** "Now": end of the incident window. */
   to: number;
+  /** Uncertainty of the onset: it lies in [onsetLo, onsetHi] (defaults: the onset itself). */
+  onsetLo?: number;
+  onsetHi?: number;
 }
 
 export type TemplateLabel = 'new' | 'surging' | 'steady' | 'gone';
@@ -175,6 +178,10 @@ export interface SeriesAnomaly {
   /** Robust score: (current - baseline median) / IQR (signed). */
   score: number;
   direction: 'up' | 'down' | 'flat';
+  /** Which direction hurts users (a success rate going down); absent = up, except traffic (either). */
+  bad?: 'up' | 'down' | 'both';
+  /** No baseline of its own (a new instance): compared with its siblings in the same service. */
+  vsSiblings?: boolean;
   sparkline: string;
 }
 
@@ -196,6 +203,10 @@ export interface Suspect {
   change: string | null;
   evidence: string[];
   against: string[];
+  /** Probability-like confidence (0..1) from the strength of the evidence and the margin over the runner-up. */
+  confidence?: number;
+  /** The confidence in plain words. */
+  likelihood?: 'likely' | 'possible' | 'unclear';
 }
 
 export interface RedHerringReport {

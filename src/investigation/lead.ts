@@ -1,6 +1,7 @@
 // The lead's deterministic synthesis: the service ranking turned into hypotheses that cite the evidence
 // the scouts' gates issued, with red herrings named.
 import type { Evidence, Finding, Hypothesis, RedHerring, Synthesis } from '../domain/types';
+import { likelihood } from '../evidence/analyzers/confidence';
 import type { Ranking } from '../evidence/analyzers/ranking';
 import type { RedHerringReport } from '../evidence/types';
 
@@ -14,14 +15,14 @@ export function synthesizeDeterministic(investigationId: string, ranking: Rankin
   // (unless nothing else is left to offer).
   const causes = scored.filter((s) => !s.against.some((a) => a.startsWith('downstream of')));
   const suspects = (causes.length ? causes : scored).slice(0, MAX_HYPOTHESES);
-  const total = suspects.reduce((s, x) => s + x.score, 0);
   const hypotheses: Hypothesis[] = suspects.map((s, i) => {
     const forIds = supporting(s.service, findings, evidence);
     return {
       rank: i + 1,
       service: s.service,
       cause: s.reason.replace(new RegExp(`^${escapeRe(s.service)}: `), ''),
-      confidence: round2(Math.min(0.95, s.score / (total + 0.5))),
+      // Calibrated by the ranking from the margin over the runner-up and how many kinds of evidence agree.
+      confidence: round2(s.confidence ?? 0),
       evidence: forIds,
       against: [...againstIds(s.service, evidence), ...s.against.map((a) => `!${a}`)],
       change: s.change,
@@ -30,7 +31,7 @@ export function synthesizeDeterministic(investigationId: string, ranking: Rankin
   const redHerrings = ranking.redHerrings.slice(0, 6).map((r) => redHerring(r, evidence));
   const top = hypotheses[0];
   const summary = top
-    ? `Most likely: ${top.service} (${Math.round(top.confidence * 100)}%) — ${top.cause}.`
+    ? `Most likely: ${top.service} (${Math.round(top.confidence * 100)}%, ${likelihood(top.confidence)}) — ${top.cause}.`
     : 'No service stands out: no metric anomaly, new error or correlated change was found in the window.';
   return { investigationId, hypotheses, redHerrings, summary, partial };
 }

@@ -212,10 +212,10 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
     const list: ToolItem[] = [
       ...t.errorOrigins
         .filter((o) => about(o.service))
-        .map((o) => ({ source: src, service: o.service, ref: `error_origin:${o.service}`, timeRange: at, excerpt: clip(`${describeErrorOrigin({ ...o, propagatedTo: o.propagatedTo.filter(inScope) })}; strength ${o.strength.toFixed(2)}`) })),
+        .map((o) => ({ source: src, service: o.service, ref: `error_origin:${o.service}`, timeRange: at, excerpt: clip(`traces: ${describeErrorOrigin({ ...o, propagatedTo: o.propagatedTo.filter(inScope) })}; strength ${o.strength.toFixed(2)}`) })),
       ...t.latencyOrigins
         .filter((o) => about(o.service))
-        .map((o) => ({ source: src, service: o.service, ref: `latency_origin:${o.service}`, timeRange: at, excerpt: clip(`${describeLatencyOrigin(o)}; strength ${o.strength.toFixed(2)}`) })),
+        .map((o) => ({ source: src, service: o.service, ref: `latency_origin:${o.service}`, timeRange: at, excerpt: clip(`traces: ${describeLatencyOrigin(o)}; strength ${o.strength.toFixed(2)}`) })),
       ...t.edges
         .filter((e) => about(e.caller, e.callee))
         .map((e) => ({ source: src, service: e.caller, ref: `edge:${e.caller}>${e.callee}`, timeRange: range(ctx.window.from, ctx.window.to), excerpt: clip(`traces edge ${describeEdge(e)}`) })),

@@ -7,13 +7,13 @@
 //   clock, see sinceOnSourceClock); else the time the
 //   channel was created; but when the source has its own clock and the start came from the channel, the
 //   source's incident start (incident.yaml started_at) replaces the wall-clock creation time.
-// - People open a channel after the symptoms begin, so when nobody gave `since`, the onset is the metrics'
-//   change point in the two hours before the start (when there is one, never after the start); a `since`
-//   is taken as the onset as given.
-// - The baseline is the `baselineMinutes` before the onset; the window is [onset - baseline, now].
+// - The onset is found by the one rule analyze also uses (src/evidence/window.ts): the main anomaly
+//   cluster over metrics, error logs and changes in the two hours before the start, with its uncertainty.
+//   A `since` is a hint (where to look, which cluster is meant), not a wall: when nothing moved, it is the onset.
+// - The baseline is the `baselineMinutes` before the onset; the window is [onset - baseline, now], never empty.
 import type { Incident } from '../domain/types';
-import { estimateOnset } from '../evidence/analyzers/metrics';
 import type { AnalysisWindow, EvidenceSource } from '../evidence/types';
+import { incidentWindow } from '../evidence/window';
 
 export interface WindowInput {
   incident: Pick<Incident, 'startedAt'>;
@@ -51,15 +51,9 @@ export async function sinceOnSourceClock(since: number, source: EvidenceSource, 
   return sourceNow - Math.max(0, Math.round((wallNow - since) / 1000) * 1000);
 }
 
-/** The full window, with the onset estimated from the metrics when nobody gave `since`. */
+/** The full window, with the onset from the signals (a person's `since` is the hint where to look). */
 export async function investigationWindow(input: WindowInput): Promise<AnalysisWindow> {
-  const { now, start, fromSince } = await incidentClock(input);
-  const baselineMs = input.baselineMinutes * 60_000;
-  let onset = start;
-  if (!fromSince) {
-    const series = await input.source.metrics({ from: start - SCAN_MS, to: now });
-    const est = estimateOnset(series, start - SCAN_MS, now);
-    if (est && est.onset <= start) onset = est.onset;
-  }
-  return { from: onset - baselineMs, onset, to: Math.max(now, onset + 60_000) };
+  const { now, start } = await incidentClock(input);
+  const { window } = await incidentWindow({ source: input.source, now, start, baselineMs: input.baselineMinutes * 60_000, scanMs: SCAN_MS });
+  return window;
 }

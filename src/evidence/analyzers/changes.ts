@@ -18,9 +18,10 @@ function fmtLead(seconds: number): string {
 }
 
 /**
- * Scores each change: proximity to onset (exponential decay) times relevance (its service anomalous: 1,
- * a dependency of it anomalous: 0.5, neither: 0.1). Changes after the onset or before the lookback score 0.
- * Sorted best first.
+ * Scores each change: proximity to the onset's interval (exponential decay before it, full inside it)
+ * times relevance (its service anomalous: 1, a dependency of it anomalous: 0.5, neither: 0.1). A change
+ * after the interval (the onset may be dated late) keeps a small, decaying score: it is unlikely, not
+ * impossible. Changes before the lookback score 0. Sorted best first.
  */
 export function correlateChanges(
   changes: readonly Change[],
@@ -32,30 +33,36 @@ export function correlateChanges(
   const lookback = opts?.lookbackMs ?? 2 * 3_600_000;
   const halfLife = opts?.halfLifeMs ?? 600_000;
   const grace = opts?.graceMs ?? 0;
+  const lo = Math.min(window.onsetLo ?? window.onset, window.onset);
+  const hi = Math.max(window.onsetHi ?? window.onset, window.onset) + grace;
   const anomalous = new Set(anomalies.map((a) => a.service));
   const out: ChangeScore[] = changes.map((change) => {
     const leadMs = window.onset - change.time;
-    const leadSeconds = leadMs / 1000;
+    const leadSeconds = Number.isFinite(leadMs) ? leadMs / 1000 : 0;
     const serviceAnomalous = anomalous.has(change.service);
     const anomalousDeps = dependencies(topology, change.service).filter((d) => anomalous.has(d));
     const dependencyAnomalous = anomalousDeps.length > 0;
     const what = `${change.kind} ${change.service}`;
+    const relevance = serviceAnomalous ? 1 : dependencyAnomalous ? 0.5 : 0.1;
+    const rel = serviceAnomalous
+      ? `${change.service} is anomalous`
+      : dependencyAnomalous
+        ? `${change.service} depends on anomalous ${anomalousDeps.join(', ')}`
+        : `${change.service} shows no anomaly and depends on none`;
     let score = 0;
     let reason: string;
-    if (leadMs < -grace) {
-      reason = `${what} came ${fmtLead(leadSeconds)}: it cannot have started the incident`;
-    } else if (leadMs > lookback) {
+    if (!Number.isFinite(change.time)) {
+      reason = `${what} has no valid time`;
+    } else if (change.time > hi) {
+      score = 0.2 * relevance * Math.pow(0.5, (change.time - hi) / halfLife);
+      reason = `${what} came ${fmtLead(leadSeconds)}, after the onset's interval: unlikely to have started it; ${rel}`;
+    } else if (lo - change.time > lookback) {
       reason = `${what} is ${fmtLead(leadSeconds)}, outside the ${Math.round(lookback / 60000)} min lookback`;
     } else {
-      const proximity = Math.pow(0.5, Math.max(0, leadMs) / halfLife);
-      const relevance = serviceAnomalous ? 1 : dependencyAnomalous ? 0.5 : 0.1;
+      const proximity = Math.pow(0.5, Math.max(0, lo - change.time) / halfLife);
       score = proximity * relevance;
-      const rel = serviceAnomalous
-        ? `${change.service} is anomalous`
-        : dependencyAnomalous
-          ? `${change.service} depends on anomalous ${anomalousDeps.join(', ')}`
-          : `${change.service} shows no anomaly and depends on none`;
-      reason = `${what} ${fmtLead(leadSeconds)}; ${rel}`;
+      const inside = change.time >= lo ? ' (within the onset\'s uncertainty)' : '';
+      reason = `${what} ${fmtLead(leadSeconds)}${inside}; ${rel}`;
     }
     return { change, leadSeconds, score, serviceAnomalous, dependencyAnomalous, reason };
   });

@@ -56,7 +56,7 @@ export function digestReport(report: Omit<TriageReport, 'digest'>, budgetChars: 
   if (report.traces) {
     const t = report.traces;
     const origins = [...t.errorOrigins.filter((o) => o.strength > 0).map(describeErrorOrigin), ...t.latencyOrigins.map(describeLatencyOrigin)];
-    origins.slice(0, 4).forEach((o, i) => add(6, 5 + i * 6, `- ${o.replace(/^traces: /, '')}`));
+    origins.slice(0, 4).forEach((o, i) => add(6, 5 + i * 6, `- ${o}`));
     t.edges.slice(0, 4).forEach((e, i) => add(6, 25 + i * 3, `- ${describeEdge(e)}`));
     if (!origins.length) add(6, 40, `- ${t.spans.incident} spans since onset, ${t.spans.baseline} before: no service stands out${t.notes.length ? ` (${t.notes[0]})` : ''}`);
   }

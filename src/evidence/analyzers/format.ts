@@ -43,11 +43,13 @@ export function formatValue(v: number, unit?: string): string {
 
 /** `03:02:10Z` (UTC clock time; incidents are read in minutes, not dates). */
 export function formatClock(ms: number): string {
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return 'n/a';
   return `${new Date(ms).toISOString().slice(11, 19)}Z`;
 }
 
 /** `15s`, `25 min`, `1.5 h` for a duration in seconds (absolute). */
 export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return 'n/a';
   const s = Math.abs(Math.round(seconds));
   if (s < 90) return `${s}s`;
   if (s < 5400) return `${Math.round(s / 60)} min`;

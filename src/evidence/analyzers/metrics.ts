@@ -1,11 +1,14 @@
 // Metric anomalies: which series moved at the incident, how far (robust score), since when (change point),
-// which services they belong to, and when the incident as a whole began.
+// whether the move is material for its kind of signal, and which services they belong to.
 
 import type { AnalysisWindow, MetricSeries, SeriesAnomaly } from '../types';
 import { detectChangePoint } from './changepoint';
+import { clusterOnset, type OnsetCandidate, type OnsetEstimate } from './onset';
 import { median, summarize } from './robust';
-import { deriveSignals, type Signal } from './signals';
+import { deriveSignals, type Polarity, type Signal } from './signals';
 import { sparkline } from './sparkline';
+
+export type { OnsetEstimate } from './onset';
 
 export interface AnomalyOptions {
   /** Minimum |robust score| to report (default 3). */
@@ -15,36 +18,73 @@ export interface AnomalyOptions {
   sparkWidth?: number;
 }
 
+type Moving = Pick<SeriesAnomaly, 'kind' | 'direction' | 'score'> & { bad?: Polarity | undefined };
+
+/** Whether a move in `direction` hurts users for a series whose bad direction is `bad` (default: up, traffic either). */
+export function isBadMove(a: Pick<Moving, 'kind' | 'direction' | 'bad'>): boolean {
+  if (a.direction === 'flat') return false;
+  const bad = a.bad ?? (a.kind === 'traffic' || a.kind === 'other' ? 'both' : 'up');
+  return bad === 'both' || bad === a.direction;
+}
+
 /** How much a move of this kind and direction matters for triage (latency going down is rarely the problem). */
-export function kindWeight(kind: SeriesAnomaly['kind'], direction: SeriesAnomaly['direction']): number {
+export function kindWeight(kind: SeriesAnomaly['kind'], direction: SeriesAnomaly['direction'], bad?: Polarity): number {
   if (direction === 'flat') return 0;
+  if (!isBadMove({ kind, direction, bad })) return 0.2;
   if (kind === 'traffic') return 0.6;
   if (kind === 'other') return 0.5;
-  return direction === 'up' ? 1 : 0.3;
+  return 1;
 }
 
 /** Comparable strength of an anomaly: weight x log10(1 + |score|) (score 10 -> ~1, 1000 -> ~3). */
-export function anomalyStrength(a: Pick<SeriesAnomaly, 'kind' | 'direction' | 'score'>): number {
-  return kindWeight(a.kind, a.direction) * Math.log10(1 + Math.abs(a.score));
+export function anomalyStrength(a: Moving): number {
+  return kindWeight(a.kind, a.direction, a.bad) * Math.log10(1 + Math.abs(a.score));
 }
 
-function relativeChange(base: number, cur: number): number {
-  const denom = Math.max(Math.abs(base), 1e-9);
-  return Math.abs(cur - base) / denom;
+/**
+ * Whether a shift from `before` to `after` is material for this kind of signal: a relative change of at
+ * least `minRelative` and an absolute floor by unit and kind (CPU +5 points is noise; an error ratio
+ * 0 -> 5 % is a lot; a success rate down 1 point matters).
+ */
+export function isMaterial(sig: Pick<Signal, 'kind' | 'unit'>, before: number, after: number, minRelative: number): boolean {
+  if (!Number.isFinite(before) || !Number.isFinite(after)) return false;
+  const delta = Math.abs(after - before);
+  const rel = delta / Math.max(Math.abs(before), 1e-9);
+  const errorish = sig.kind === 'errors';
+  // Error-like series: an absolute floor alone (0 -> 2 % is material even though the ratio is infinite).
+  if (sig.unit === '%') return delta >= (errorish ? 1 : 10) && (errorish || rel >= minRelative);
+  if (sig.unit === 'ratio') return delta >= (errorish ? 0.01 : 0.1) && (errorish || rel >= minRelative);
+  if (errorish) return rel >= minRelative && delta > 0;
+  if (sig.kind === 'latency') return rel >= Math.max(minRelative, 0.25) && (sig.unit !== 's' || delta >= 0.005);
+  if (sig.kind === 'traffic') return rel >= Math.max(minRelative, 0.3);
+  if (sig.unit === 'cores') return delta >= 0.1 && rel >= minRelative;
+  return rel >= minRelative;
 }
 
-function scoreSignal(sig: Signal, window: AnalysisWindow, opts: Required<AnomalyOptions>): SeriesAnomaly | null {
-  const inRange = sig.points.filter((p) => p[0] >= window.from && p[0] <= window.to);
-  const baseVals: number[] = [];
-  const incVals: number[] = [];
-  for (const [t, v] of inRange) (t < window.onset ? baseVals : incVals).push(v);
-  if (baseVals.length < 4 || incVals.length < 2) return null;
-  const cur = median(incVals);
+/**
+ * Robust score of `cur` against the baseline. A good-when-high ratio (success rate, availability) is scored
+ * on its complement (the failing share), so 99.9 % -> 90 % is a tenfold failure, not a 10 % dip.
+ */
+function robustShift(sig: Signal, baseVals: number[], cur: number, baseMedian: number, scale: number): number {
+  const full = sig.unit === '%' ? 100 : sig.unit === 'ratio' ? 1 : null;
+  if (sig.bad !== 'down' || full === null) return (cur - baseMedian) / scale;
+  const failing = summarize(baseVals.map((v) => full - v), full - cur);
+  return -((full - cur) - failing.median) / failing.scale;
+}
+
+function scoreAgainst(sig: Signal, inRange: Array<[number, number]>, baseVals: number[], incVals: number[], opts: Required<AnomalyOptions>, vsSiblings: boolean): SeriesAnomaly | null {
+  if (baseVals.length < 4 || incVals.length < 1) return null;
+  // The incident window's median, or its later half's when that moved further: with coarse scrapes a fault
+  // that shows only in the last samples is not averaged away by the quiet ones before it.
+  const whole = median(incVals);
+  const late = median(incVals.slice(Math.floor(incVals.length / 2)));
+  const base0 = summarize(baseVals, whole);
+  const cur = Math.abs(late - base0.median) > Math.abs(whole - base0.median) ? late : whole;
   const base = summarize(baseVals, cur);
-  const score = (cur - base.median) / base.scale;
-  if (Math.abs(score) < opts.minScore || relativeChange(base.median, cur) < opts.minRelative) return null;
-  const cp = detectChangePoint(inRange);
-  const changeAt = cp && Math.abs(cp.score) >= opts.minScore ? cp.at : null;
+  const score = robustShift(sig, baseVals, cur, base.median, base.scale);
+  if (!Number.isFinite(score) || Math.abs(score) < opts.minScore || !isMaterial(sig, base.median, cur, opts.minRelative)) return null;
+  const cp = vsSiblings ? null : detectChangePoint(inRange);
+  const changeAt = vsSiblings ? (inRange[0]?.[0] ?? null) : cp && Math.abs(cp.score) >= opts.minScore ? cp.at : null;
   const a: SeriesAnomaly = {
     key: sig.key,
     service: sig.service,
@@ -58,6 +98,8 @@ function scoreSignal(sig: Signal, window: AnalysisWindow, opts: Required<Anomaly
     direction: score > 0 ? 'up' : score < 0 ? 'down' : 'flat',
     sparkline: sparkline(inRange.map((p) => p[1]), opts.sparkWidth),
   };
+  if (sig.bad !== (sig.kind === 'traffic' || sig.kind === 'other' ? 'both' : 'up')) a.bad = sig.bad;
+  if (vsSiblings) a.vsSiblings = true;
   if (sig.unit) a.unit = sig.unit;
   return a;
 }
@@ -66,12 +108,34 @@ function withDefaults(o: AnomalyOptions | undefined): Required<AnomalyOptions> {
   return { minScore: o?.minScore ?? 3, minRelative: o?.minRelative ?? 0.2, sparkWidth: o?.sparkWidth ?? 24 };
 }
 
-/** Scores every derived signal: incident window [onset, to] against baseline [from, onset); strongest first. */
+/** Siblings: the same family and kind in the same service (other instances, pods, label sets). */
+const siblingKey = (s: Signal): string => `${s.service}|${s.family}|${s.kind}|${s.metric}`;
+
+/**
+ * Scores every derived signal: incident window [onset, to] against baseline [from, onset); strongest first.
+ * A series with too little baseline of its own (a new instance, a canary) is compared with its siblings'
+ * baselines, so a new pod is judged rather than skipped.
+ */
 export function detectAnomalies(series: MetricSeries[], window: AnalysisWindow, opts?: AnomalyOptions): SeriesAnomaly[] {
   const o = withDefaults(opts);
   const out: SeriesAnomaly[] = [];
-  for (const sig of deriveSignals(series)) {
-    const a = scoreSignal(sig, window, o);
+  const sigs = deriveSignals(series);
+  const split = sigs.map((sig) => {
+    const inRange = sig.points.filter((p) => p[0] >= window.from && p[0] <= window.to);
+    const baseVals: number[] = [];
+    const incVals: number[] = [];
+    for (const [t, v] of inRange) (t < window.onset ? baseVals : incVals).push(v);
+    return { sig, inRange, baseVals, incVals };
+  });
+  const siblingBase = new Map<string, number[]>();
+  for (const x of split) if (x.baseVals.length >= 4) siblingBase.set(siblingKey(x.sig), [...(siblingBase.get(siblingKey(x.sig)) ?? []), ...x.baseVals]);
+  for (const x of split) {
+    let a: SeriesAnomaly | null;
+    if (x.baseVals.length >= 4) a = scoreAgainst(x.sig, x.inRange, x.baseVals, x.incVals, o, false);
+    else {
+      const sib = siblingBase.get(siblingKey(x.sig));
+      a = sib && x.incVals.length >= 2 ? scoreAgainst(x.sig, x.inRange, sib, x.incVals, o, true) : null;
+    }
     if (a && a.direction !== 'flat') out.push(a);
   }
   return out.sort((x, y) => anomalyStrength(y) - anomalyStrength(x) || x.key.localeCompare(y.key));
@@ -99,34 +163,36 @@ export function serviceScores(anomalies: readonly SeriesAnomaly[]): ServiceScore
   return out.sort((a, b) => b.score - a.score || a.service.localeCompare(b.service));
 }
 
-export interface OnsetEstimate {
-  onset: number;
-  /** Signal keys whose change points support it. */
-  basis: string[];
+/** Sampling step of a set of series: the median spacing of their points (ms; 15 s when unknown). */
+export function samplingStep(series: readonly MetricSeries[]): number {
+  const gaps: number[] = [];
+  for (const s of series.slice(0, 50)) {
+    for (let i = 1; i < Math.min(s.points.length, 40); i++) gaps.push((s.points[i] as [number, number])[0] - (s.points[i - 1] as [number, number])[0]);
+  }
+  const m = median(gaps.filter((g) => g > 0));
+  return Number.isFinite(m) ? m : 15_000;
 }
 
 /**
- * Estimates when the incident began from the data in [from, to] alone: each signal's dominant change point,
- * kept when the shift is strong; among the strongest, the earliest within 5 minutes of their median
- * (so one early, unrelated drift cannot drag the onset back by an hour). Null when nothing shifted.
+ * One onset candidate per signal in [from, to]: its dominant change point, kept when the shift is strong
+ * (robust score) and material for its kind. Strength favours moves in the direction that hurts users.
  */
-export function estimateOnset(series: MetricSeries[], from: number, to: number, opts?: AnomalyOptions): OnsetEstimate | null {
+export function metricOnsetCandidates(series: readonly MetricSeries[], from: number, to: number, opts?: AnomalyOptions): OnsetCandidate[] {
   const o = withDefaults(opts);
-  const cands: Array<{ key: string; at: number; strength: number }> = [];
+  const cands: OnsetCandidate[] = [];
   for (const sig of deriveSignals(series)) {
     const pts = sig.points.filter((p) => p[0] >= from && p[0] <= to);
     const cp = detectChangePoint(pts);
-    if (!cp || Math.abs(cp.score) < o.minScore + 1 || relativeChange(cp.before, cp.after) < o.minRelative) continue;
+    if (!cp || !Number.isFinite(cp.at) || !Number.isFinite(cp.score) || Math.abs(cp.score) < o.minScore + 1) continue;
+    if (!isMaterial(sig, cp.before, cp.after, o.minRelative)) continue;
     const direction = cp.score > 0 ? 'up' : 'down';
-    const strength = anomalyStrength({ kind: sig.kind, direction, score: cp.score });
-    cands.push({ key: sig.key, at: cp.at, strength });
+    const strength = anomalyStrength({ kind: sig.kind, direction, score: cp.score, bad: sig.bad });
+    cands.push({ key: sig.key, service: sig.service, at: cp.at, strength, origin: 'metrics' });
   }
-  if (!cands.length) return null;
-  cands.sort((a, b) => b.strength - a.strength);
-  const max = (cands[0] as { strength: number }).strength;
-  const strong = cands.filter((c) => c.strength >= 0.5 * max).slice(0, 12);
-  const mid = median(strong.map((c) => c.at));
-  const near = strong.filter((c) => c.at >= mid - 5 * 60_000 && c.at <= mid + 5 * 60_000);
-  const onset = Math.min(...near.map((c) => c.at));
-  return { onset, basis: near.filter((c) => c.at === onset).map((c) => c.key).concat(near.filter((c) => c.at !== onset).map((c) => c.key)) };
+  return cands;
+}
+
+/** Estimates when the incident began from the metrics in [from, to] alone (see onset.ts); null when nothing moved. */
+export function estimateOnset(series: MetricSeries[], from: number, to: number, opts?: AnomalyOptions): OnsetEstimate | null {
+  return clusterOnset(metricOnsetCandidates(series, from, to, opts), { stepMs: samplingStep(series), to });
 }

@@ -1,20 +1,32 @@
-// Service ranking: metric anomalies + new log errors + correlated changes, judged through the call graph.
-// A caller's symptoms are usually explained by an anomalous dependency; the dependency is the better suspect
-// unless the caller carries its own cause (a new error of its own and a change right before onset).
+// Service ranking that reasons rather than multiplies. Each service's score is its own evidence: metric
+// anomalies (moves that hurt users), its new errors, its deploy, trace signals. Then the call graph:
+// latency and errors travel UP to callers, load drops travel DOWN to callees. A service is a downstream
+// symptom only when all it shows is such propagated symptoms, a service it calls (or that calls it, for a
+// load drop) moved no later, and it has no evidence of its own (resource saturation, its own new errors,
+// trace origin). A cause is never demoted merely because something it calls also moved. Dependencies
+// outside the topology that callers' errors name (hosts, TLS failures) become suspects of their own.
 
 import type { ChangeScore, RedHerringReport, SeriesAnomaly, Suspect, TemplateStat, Topology } from '../types';
+import { confidences, likelihood } from './confidence';
+import { externalMentions, type ExternalMention } from './external';
 import { formatClock, formatDuration, formatScore, formatValue } from './format';
-import { dependencies } from './graph';
-import { serviceScores, type ServiceScore } from './metrics';
-import type { TraceSignal } from './traces';
+import { dependencies, dependents } from './graph';
+import { anomalyStrength, isBadMove, serviceScores, type ServiceScore } from './metrics';
+
+/** Own-service evidence from traces (the traces analyzer fills it): where errors or latency originate. */
+export interface TraceSignal {
+  service: string;
+  kind: 'error_origin' | 'latency_origin';
+  strength: number /*0..1*/;
+  evidence: string;
+}
 
 export interface RankInput {
   anomalies: SeriesAnomaly[];
   templates: TemplateStat[];
   changes: ChangeScore[];
   topology: Topology | null;
-  /** Where traces say errors start and latency is added (own-service evidence). */
-  traceSignals?: TraceSignal[];
+  traceSignals?: Array<{ service: string; kind: 'error_origin' | 'latency_origin'; strength: number /*0..1*/; evidence: string }>;
 }
 
 export interface Ranking {
@@ -22,14 +34,15 @@ export interface Ranking {
   redHerrings: RedHerringReport[];
 }
 
-/** Change score above which a change counts as "right before onset" for the caller exception. */
-const OWN_CHANGE = 0.25;
-/** Factor applied to a service whose symptoms an anomalous dependency explains. */
+/** Factor applied to a service whose symptoms an anomalous neighbour explains and that has nothing of its own. */
 const EXPLAINED = 0.3;
-/** Score a trace signal of strength 1 adds: about a strong new error of the service's own. */
-const TRACE_WEIGHT = 2;
-/** Trace error-origin strength at which errors are the service's own, not a dependency's. */
-const OWN_TRACE_ORIGIN = 0.3;
+/** Own evidence at or above this (saturation strength, own new errors, trace origin) exempts from "explained". */
+const OWN = 0.5;
+/** Errors that report a failing call rather than a fault of one's own (they travel up like latency). */
+const CLIENT_ERROR = /upstream|downstream|deadline|timed? ?out|refused|unavailable|unreachable|bad gateway|gateway|\b50[234]\b|circuit|retr(y|ies|ying)|call(ing)? [^ ]+ failed|failed (to )?(call|connect|reach)|connection (reset|closed)|no healthy/i;
+
+/** Two change times closer than this are "at the same time" (scrape jitter, onset uncertainty). */
+const SAME_TIME_MS = 60_000;
 
 /** Whether a template reads as an error (by level, else by wording). */
 export function isErrorTemplate(t: Pick<TemplateStat, 'level' | 'template'>): boolean {
@@ -45,7 +58,8 @@ function clip(text: string, max: number): string {
 /** One line for an anomaly: `p99 latency 118ms → 2.31s (+19 IQR) from 03:02:10Z`. */
 export function describeAnomaly(a: SeriesAnomaly): string {
   const at = a.changeAt != null ? ` from ${formatClock(a.changeAt)}` : '';
-  return `${a.metric} ${formatValue(a.baseline, a.unit)} → ${formatValue(a.current, a.unit)} (${formatScore(a.score)})${at}`;
+  const sib = a.vsSiblings ? ' vs its siblings (new instance)' : '';
+  return `${a.metric} ${formatValue(a.baseline, a.unit)} → ${formatValue(a.current, a.unit)} (${formatScore(a.score)})${sib}${at}`;
 }
 
 function describeTemplate(t: TemplateStat): string {
@@ -57,109 +71,176 @@ interface Acc {
   service: string;
   metric: ServiceScore | undefined;
   errors: TemplateStat[];
+  /** Own new errors that do not name another dependency. */
+  ownErrors: TemplateStat[];
   change: ChangeScore | undefined;
-  /** The strongest trace signal of its own, if any. */
-  trace: TraceSignal | undefined;
+  external: ExternalMention | undefined;
+  traces: number;
+  /** Strength of the evidence that is the service's own (not a symptom that travels along calls). */
+  own: number;
+  /** Earliest bad move (ms), NaN when unknown. */
+  first: number;
   score: number;
+  kinds: number;
   evidence: string[];
   against: string[];
   explainedBy: string[];
-  /** The unexplained dependency that best explains this service's symptoms. */
   explainer: string | undefined;
   explains: string[];
+}
+
+const SYMPTOM_UP = new Set<SeriesAnomaly['kind']>(['latency', 'errors']);
+
+function badMoves(m: ServiceScore | undefined): SeriesAnomaly[] {
+  return (m?.anomalies ?? []).filter((a) => isBadMove(a));
 }
 
 /** Ranks suspect services and names the red herrings (see file comment for the rules). */
 export function rankServices(input: RankInput): Ranking {
   const { anomalies, templates, changes, topology } = input;
-  const traces = input.traceSignals ?? [];
+  const traceSignals = input.traceSignals ?? [];
   const metric = new Map(serviceScores(anomalies).map((s) => [s.service, s]));
   const errorTemplates = templates.filter(isErrorTemplate);
   const rising = errorTemplates.filter((t) => t.label === 'new' || t.label === 'surging');
-  const services = new Set<string>([...metric.keys(), ...rising.map((t) => t.service), ...traces.map((t) => t.service)]);
+  const known = new Set<string>([...(topology?.services.map((s) => s.name) ?? []), ...metric.keys(), ...templates.map((t) => t.service), ...changes.map((c) => c.change.service)]);
+  const mentions = externalMentions(rising, known);
+  const mentioned = new Map(mentions.map((m) => [m.name, m]));
+  const textOf = (t: TemplateStat): string => [t.template, ...t.samples.slice(0, 3)].join(' ').toLowerCase();
+  const names = (t: TemplateStat, name: string): boolean => new RegExp(`(^|[^a-z0-9_-])${escapeRe(name.toLowerCase())}([^a-z0-9_-]|$)`).test(textOf(t));
+  // A rising error that reports a failing call, or names a dependency or a named external, is not the service's own.
+  const naming = new Set(
+    rising
+      .filter((t) => CLIENT_ERROR.test(textOf(t)) || dependencies(topology, t.service).some((d) => names(t, d)) || mentions.some((m) => m.callers.includes(t.service)))
+      .map((t) => t.id),
+  );
+  const services = new Set<string>([...metric.keys(), ...rising.map((t) => t.service), ...traceSignals.map((t) => t.service), ...mentions.map((m) => m.name)]);
   const accs = new Map<string, Acc>();
   for (const service of services) {
     const m = metric.get(service);
     const errs = rising.filter((t) => t.service === service).sort((a, b) => b.incidentCount - a.incidentCount);
+    const ownErrors = errs.filter((t) => t.label === 'new' && !naming.has(t.id));
     const change = changes.find((c) => c.change.service === service && c.score > 0.05);
+    const external = mentioned.get(service);
+    const traces = Math.min(1, traceSignals.filter((t) => t.service === service).reduce((s, t) => s + Math.max(0, Math.min(1, t.strength)), 0));
+    const bad = badMoves(m);
+    const saturation = Math.max(0, ...bad.filter((a) => a.kind === 'saturation').map((a) => anomalyStrength(a)));
     // Log evidence saturates: three new error templates say about as much as ten.
     const logScore = Math.min(1.5, errs.reduce((s, t) => s + (t.label === 'new' ? 0.5 : 0.3) * Math.min(1, Math.log10(1 + t.incidentCount)), 0));
-    const own = traces.filter((t) => t.service === service);
-    const score = (m?.score ?? 0) + logScore + 3 * (change?.score ?? 0) + TRACE_WEIGHT * own.reduce((s, t) => s + t.strength, 0);
+    const extScore = external ? Math.min(2, 0.8 * external.callers.length + (external.tls ? 0.7 : 0) + 0.3 * Math.min(1, Math.log10(1 + external.count))) : 0;
+    const own = saturation + (ownErrors.length ? 0.6 : 0) + traces + extScore;
+    const score = (m?.score ?? 0) + logScore + 3 * (change?.score ?? 0) + 1.5 * traces + extScore;
+    const times = [...bad.map((a) => a.changeAt ?? Number.NaN), ...errs.map((t) => t.firstSeen)].filter(Number.isFinite);
+    const kinds = [saturation > 0, bad.some((a) => a.kind !== 'saturation'), errs.length > 0, (change?.score ?? 0) >= 0.1, traces > 0, external !== undefined].filter(Boolean).length;
     const evidence: string[] = [];
     for (const a of (m?.anomalies ?? []).slice(0, 3)) evidence.push(describeAnomaly(a));
     for (const t of errs.slice(0, 2)) evidence.push(describeTemplate(t));
-    if (change) evidence.push(`${change.change.kind} ${change.change.summary} ${formatDuration(change.leadSeconds)} before onset`);
-    for (const t of own) evidence.push(t.evidence);
-    const trace = [...own].sort((x, y) => y.strength - x.strength)[0];
-    accs.set(service, { service, metric: m, errors: errs, change, trace, score, evidence, against: [], explainedBy: [], explainer: undefined, explains: [] });
+    for (const t of traceSignals.filter((x) => x.service === service).slice(0, 2)) evidence.push(`trace: ${t.evidence}`);
+    if (external) evidence.push(`${external.callers.length} caller(s) (${external.callers.join(', ')}) fail talking to it${external.tls ? ' with TLS/certificate errors' : ''}: "${clip(external.sample, 90)}"`);
+    if (change) evidence.push(`${change.change.kind} ${change.change.summary} ${formatDuration(change.leadSeconds)} ${change.leadSeconds >= 0 ? 'before' : 'after'} onset`);
+    accs.set(service, { service, metric: m, errors: errs, ownErrors, change, external, traces, own, first: times.length ? Math.min(...times) : Number.NaN, score, kinds, evidence, against: [], explainedBy: [], explainer: undefined, explains: [] });
   }
-  const traceOrigin = (a: Acc): boolean => traces.some((t) => t.service === a.service && t.kind === 'error_origin' && t.strength >= OWN_TRACE_ORIGIN);
-  const ownCause = (a: Acc): boolean => (a.errors.some((t) => t.label === 'new') && (a.change?.score ?? 0) >= OWN_CHANGE) || traceOrigin(a);
-  const isMetricAnomalous = (s: string): boolean => metric.has(s);
-  // 1) Which services are explained by an anomalous dependency.
-  for (const a of accs.values()) {
-    const deps = dependencies(topology, a.service).filter(isMetricAnomalous);
-    if (!deps.length) continue;
-    if (ownCause(a)) {
-      const why = traceOrigin(a) ? 'traces show errors starting in it' : 'has its own new errors and a change right before onset';
-      a.against.push(`depends on anomalous ${deps.join(', ')}, but ${why}`);
-      continue;
+  explain(accs, topology, mentions);
+  const ordered = [...accs.values()].sort((x, y) => y.score - x.score || x.service.localeCompare(y.service));
+  const conf = confidences(ordered.map((a) => ({ score: a.score, kinds: a.kinds })));
+  const suspects: Suspect[] = ordered.map((a, i) => {
+    const c = conf[i] ?? 0;
+    return {
+      service: a.service,
+      score: Math.round(a.score * 1000) / 1000,
+      reason: reasonOf(a),
+      change: a.change && a.change.score >= 0.1 ? a.change.change.id : null,
+      evidence: a.evidence,
+      against: a.against,
+      confidence: c,
+      likelihood: likelihood(c),
+    };
+  });
+  return { suspects, redHerrings: redHerrings(ordered, errorTemplates, changes, metric, topology) };
+}
+
+/** Strength of a service's strongest move that can travel up to its callers (latency, errors, saturation). */
+function causeStrength(a: Acc): number {
+  return Math.max(0, ...badMoves(a.metric).filter((x) => x.kind !== 'traffic').map((x) => anomalyStrength(x)));
+}
+
+/** Whether `cause` moved no later than `effect` (unknown times do not contradict). */
+function noLater(cause: Acc, effect: Acc): boolean {
+  if (!Number.isFinite(cause.first) || !Number.isFinite(effect.first)) return true;
+  return cause.first <= effect.first + SAME_TIME_MS;
+}
+
+/** Marks downstream symptoms (up the callers, down the callees, and callers of a named external). */
+function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: ExternalMention[]): void {
+  const list = [...accs.values()];
+  for (const a of list) {
+    if (a.own >= OWN) continue;
+    const bad = badMoves(a.metric);
+    const symptomsUp = bad.length > 0 && bad.every((x) => SYMPTOM_UP.has(x.kind) || x.kind === 'traffic');
+    const onlyLoadDrop = bad.length > 0 && bad.every((x) => x.kind === 'traffic' && x.direction === 'down');
+    const by: string[] = [];
+    // A dependency explains these symptoms only with a move of comparable weight (noise does not explain +90 IQR).
+    const symptom = Math.max(0, ...bad.map((x) => anomalyStrength(x)));
+    if (symptomsUp || (!bad.length && a.errors.length)) {
+      // Latency and errors travel up: a callee (direct or further) that moved with a cause-like signal, no later.
+      for (const d of dependencies(topology, a.service)) {
+        const dep = accs.get(d);
+        if (dep && dep !== a && (causeStrength(dep) >= 0.4 * symptom || dep.own >= OWN) && noLater(dep, a)) by.push(d);
+      }
+      for (const m of mentions) if (m.callers.includes(a.service) && m.name !== a.service) by.push(m.name);
     }
-    a.explainedBy = deps;
-  }
-  // 2) Unexplained services explain their anomalous dependents' symptoms; a dependency whose caller carries its own cause is partly explained by it.
-  for (const a of accs.values()) {
-    if (a.explainedBy.length) continue;
-    const causes = [...accs.values()].filter((c) => c !== a && ownCause(c) && dependencies(topology, c.service).includes(a.service));
-    if (causes.length) {
-      a.score *= 0.6;
-      a.against.push(`its caller ${causes.map((c) => c.service).join(', ')} changed right before onset and has its own new errors`);
+    if (onlyLoadDrop) {
+      // Load drops travel down: a caller that is failing sends less traffic to this service.
+      for (const c of dependents(topology, a.service)) {
+        const caller = accs.get(c);
+        if (caller && badMoves(caller.metric).some((x) => SYMPTOM_UP.has(x.kind) || x.kind === 'saturation') && noLater(caller, a)) by.push(c);
+      }
     }
+    a.explainedBy = [...new Set(by)];
   }
-  const roots = [...accs.values()].filter((a) => !a.explainedBy.length);
-  for (const a of accs.values()) {
+  for (const a of list) {
     if (!a.explainedBy.length) continue;
-    const explainer = roots
-      .filter((r) => a.explainedBy.includes(r.service))
-      .sort((x, y) => y.score - x.score)[0];
-    const by = explainer?.service ?? (a.explainedBy[a.explainedBy.length - 1] as string);
+    const candidates = a.explainedBy.map((s) => accs.get(s)).filter((x): x is Acc => x !== undefined);
+    const roots = candidates.filter((c) => !c.explainedBy.length);
+    const explainer = (roots.length ? roots : candidates).sort((x, y) => y.score - x.score)[0];
+    const by = explainer?.service ?? (a.explainedBy[0] as string);
     a.explainer = by;
     a.score *= EXPLAINED;
-    a.against.push(`downstream of anomalous ${by}: its symptoms are explained by that dependency`);
+    a.against.push(`downstream of anomalous ${by}: its symptoms are explained by that dependency, and it shows nothing of its own`);
     if (explainer) explainer.explains.push(a.service);
   }
-  for (const r of roots) {
-    if (!r.explains.length) continue;
+  for (const r of list) {
+    if (!r.explains.length || r.explainedBy.length) continue;
     r.score += Math.min(1, 0.3 * r.explains.length);
-    r.evidence.push(`explains symptoms in ${r.explains.join(', ')} (they call it)`);
+    r.evidence.push(`explains symptoms in ${r.explains.join(', ')}`);
+    r.kinds += 1;
   }
-  const ordered = [...accs.values()].sort((x, y) => y.score - x.score || x.service.localeCompare(y.service));
-  const suspects: Suspect[] = ordered.map((a) => ({
-    service: a.service,
-    score: Math.round(a.score * 1000) / 1000,
-    reason: reasonOf(a),
-    change: a.change && a.change.score >= 0.1 ? a.change.change.id : null,
-    evidence: a.evidence,
-    against: a.against,
-  }));
-  return { suspects, redHerrings: redHerrings(ordered, errorTemplates, changes, metric) };
+  // Which service moved first is evidence too: the earliest mover among anomalous neighbours.
+  for (const a of list) {
+    if (!Number.isFinite(a.first) || a.explainedBy.length) continue;
+    const neighbours = [...dependencies(topology, a.service), ...dependents(topology, a.service)].map((s) => accs.get(s)).filter((x): x is Acc => !!x && Number.isFinite(x.first));
+    if (neighbours.length && neighbours.every((n) => a.first < n.first - SAME_TIME_MS)) {
+      a.score += 0.3;
+      a.evidence.push(`moved first: ${formatClock(a.first)}, before its anomalous neighbours`);
+    }
+  }
 }
 
 function reasonOf(a: Acc): string {
   const parts: string[] = [];
   if (a.metric) parts.push(describeAnomaly(a.metric.top));
-  else if (a.trace) parts.push(a.trace.evidence);
   const t = a.errors[0];
   if (t) parts.push(`${t.label} error "${clip(t.template, 60)}"`);
-  if (a.change && a.change.score >= 0.1) parts.push(`${a.change.change.kind} ${a.change.change.summary} ${formatDuration(a.change.leadSeconds)} before onset`);
+  if (a.external && !a.metric && !a.errors.length) parts.push(`${a.external.known ? '' : 'external dependency '}named by failing callers ${a.external.callers.join(', ')}${a.external.tls ? ' (TLS/certificate errors)' : ''}`);
+  for (const t of a.evidence.filter((e) => e.startsWith('trace: ')).slice(0, 1)) parts.push(t);
+  if (a.change && a.change.score >= 0.1) parts.push(`${a.change.change.kind} ${a.change.change.summary} ${formatDuration(a.change.leadSeconds)} ${a.change.leadSeconds >= 0 ? 'before' : 'after'} onset`);
   if (a.explainer) parts.push(`likely downstream of ${a.explainer}`);
   return `${a.service}: ${parts.join('; ')}`;
 }
 
-function redHerrings(ordered: Acc[], errorTemplates: TemplateStat[], changes: ChangeScore[], metric: Map<string, ServiceScore>): RedHerringReport[] {
+function redHerrings(ordered: Acc[], errorTemplates: TemplateStat[], changes: ChangeScore[], metric: Map<string, ServiceScore>, topology: Topology | null): RedHerringReport[] {
   const out: RedHerringReport[] = [];
   const top = ordered[0];
+  const byService = new Map(ordered.map((a) => [a.service, a]));
   for (const a of ordered) {
     if (!a.explainedBy.length || !a.metric) continue;
     const by = a.explainer ?? a.explainedBy[0] ?? '';
@@ -168,7 +249,7 @@ function redHerrings(ordered: Acc[], errorTemplates: TemplateStat[], changes: Ch
       kind: 'downstream_symptom',
       service: a.service,
       what: `${a.service} ${describeAnomaly(a.metric.top)}`,
-      why: `downstream symptom: ${a.service}'s ${a.metric.top.metric} follows ${by}'s ${cause ? cause.metric : 'anomaly'} (${a.service} depends on ${by})`,
+      why: `downstream symptom: ${a.service}'s ${a.metric.top.metric} follows ${by}'s ${cause ? cause.metric : 'anomaly'} (${dependencies(topology, a.service).includes(by) ? `${a.service} depends on ${by}` : dependents(topology, a.service).includes(by) ? `${by} calls ${a.service}: less load reaches it` : `${a.service}'s errors name ${by}`})`,
     });
   }
   // "Steady" means a similar rate before and during: at most twice the baseline rate.
@@ -193,7 +274,18 @@ function redHerrings(ordered: Acc[], errorTemplates: TemplateStat[], changes: Ch
         what: `${c.change.kind} ${c.change.summary}`,
         why: `${formatDuration(c.leadSeconds)} before onset, but ${c.change.service} shows no anomaly and calls no anomalous service`,
       });
+    } else if (top?.change && c.change.id !== top.change.change.id && (byService.get(c.change.service)?.own ?? 0) < OWN) {
+      out.push({
+        kind: 'unrelated_change',
+        service: c.change.service,
+        what: `${c.change.kind} ${c.change.summary}`,
+        why: `concurrent with ${top.change.change.kind} ${top.change.change.summary}, but ${c.change.service}'s own signals did not move (only symptoms)`,
+      });
     }
   }
   return out;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

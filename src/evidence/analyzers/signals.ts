@@ -13,8 +13,12 @@ export interface Signal {
   metric: string;
   kind: Kind;
   unit: string;
+  /** Which direction of movement is bad for users: a success rate going down, latency going up. */
+  bad: Polarity;
   points: Array<[number, number]>;
 }
+
+export type Polarity = 'up' | 'down' | 'both';
 
 const STATUS_LABELS = ['status', 'code', 'status_code', 'http_status'];
 
@@ -57,9 +61,13 @@ export function histogramQuantile(q: number, buckets: ReadonlyArray<readonly [nu
   return start + (cur[0] - start) * ((rank - below) / inBucket);
 }
 
-/** Classifies a series by name and labels: saturation first (cpu_seconds is not latency), then errors, latency, traffic. */
+/** Series whose healthy state is high: a success rate, availability, an up/healthy flag, an apdex. */
+const GOOD_WHEN_HIGH = /success|availab|apdex|uptime|(^|_)up$|healthy|(^|_)ok(_|$)|hit_ratio|hit_rate/;
+
+/** Classifies a series by name and labels: good-when-high ratios, saturation (cpu_seconds is not latency), errors, latency, traffic. */
 export function classify(name: string, labels: Record<string, string>): Kind {
   const n = name.toLowerCase();
+  if (GOOD_WHEN_HIGH.test(n)) return 'errors';
   if (/cpu|memory|mem_|heap|connections|conn_|activity|pool|queue|depth|backlog|utiliz|saturation|threads|clients|disk|_fds/.test(n)) return 'saturation';
   const status = STATUS_LABELS.map((l) => labels[l]).find((v) => v !== undefined);
   if (status !== undefined && /^5(\d\d|xx)$/i.test(status)) return 'errors';
@@ -67,6 +75,13 @@ export function classify(name: string, labels: Record<string, string>): Kind {
   if (/duration|latency|response_time|_seconds/.test(n)) return 'latency';
   if (/requests|_total|rps|throughput|messages|ops|commands/.test(n)) return 'traffic';
   return 'other';
+}
+
+/** Which direction of a series of this name and kind hurts users (traffic: either). */
+export function polarity(name: string, kind: Kind): Polarity {
+  if (GOOD_WHEN_HIGH.test(name.toLowerCase())) return 'down';
+  if (kind === 'traffic' || kind === 'other') return 'both';
+  return 'up';
 }
 
 const UNIT_ALIASES: Record<string, string> = { seconds: 's', second: 's', byte: 'bytes', ratio: 'ratio', percent: '%' };
@@ -141,6 +156,7 @@ function histogramSignals(group: MetricSeries[], out: Signal[]): void {
       metric: `${tag} ${human(first.family)}`,
       kind: classify(first.family, first.labels) === 'saturation' ? 'saturation' : 'latency',
       unit: unitOf(first),
+      bad: 'up',
       points: pts,
     });
   }
@@ -185,6 +201,7 @@ export function deriveSignals(series: readonly MetricSeries[]): Signal[] {
       metric: human(s.family),
       kind: classify(s.name, s.labels),
       unit: unitOf(s),
+      bad: polarity(s.name, classify(s.name, s.labels)),
       points: finitePoints(s.points),
     });
   }
@@ -201,6 +218,7 @@ export function deriveSignals(series: readonly MetricSeries[]): Signal[] {
       metric: `p${Math.round(q * 100)} ${human(s.family)}`,
       kind: classify(s.family, s.labels) === 'saturation' ? 'saturation' : 'latency',
       unit: unitOf(s),
+      bad: 'up',
       points: finitePoints(s.points),
     });
   }
@@ -217,6 +235,7 @@ export function deriveSignals(series: readonly MetricSeries[]): Signal[] {
       metric: cls ? `${cls} ${name === 'requests' ? 'rate' : name}` : name === 'cpu' ? 'cpu' : `${name} rate`,
       kind,
       unit: baseUnit === 's' ? 'cores' : /request/.test(first.name) ? 'req/s' : '/s',
+      bad: polarity(first.name, kind),
       points: sumByTime(group.map((s) => counterRate(s.points))),
     });
   }

@@ -7,6 +7,7 @@
 // - a leaf client span names where it went (peer.service, server.address, ...): when that is not a service
 //   in the traces, the time and errors belong to that external dependency, not to the caller.
 
+import type { TraceSignal } from './ranking';
 import type { AnalysisWindow, PhaseCounts, Span, TraceDigest, TraceEdge, TraceErrorOrigin, TraceLatencyOrigin, TriageReport } from '../types';
 
 type Phase = keyof PhaseCounts;
@@ -298,14 +299,6 @@ export function analyzeTraces(spans: readonly Span[], window: AnalysisWindow): T
   return { spans: total, traces: traces.size, errorOrigins: errors, latencyOrigins: latency, edges: edges(spans, idx, window, origins), notes };
 }
 
-export interface TraceSignal {
-  service: string;
-  kind: 'error_origin' | 'latency_origin';
-  /** 0..1 */
-  strength: number;
-  evidence: string;
-}
-
 /** The trace findings the ranking weighs: one signal per error or latency origin with some strength. */
 export function traceSignals(report: { traces?: TriageReport['traces'] | undefined }): TraceSignal[] {
   const t = report.traces;
@@ -316,21 +309,21 @@ export function traceSignals(report: { traces?: TriageReport['traces'] | undefin
   ];
 }
 
-/** `traces: errors start in payments (12 failing spans with no failing child since onset, 0 before; e.g. POST /authorize), propagated to checkout`. */
+/** `errors start in payments (12 failing spans with no failing child since onset, 0 before; e.g. POST /authorize), propagated to checkout`. */
 export function describeErrorOrigin(o: TraceErrorOrigin): string {
   const what = o.external ? `external ${o.service}` : o.service;
   const eg = o.examples.length ? `; e.g. ${o.examples.join(', ')}` : '';
   const waited = o.timeouts ? `, ${o.timeouts} of them callers timing out on it` : '';
   const prop = o.propagatedTo.length ? `, propagated to ${o.propagatedTo.slice(0, 4).join(', ')}` : '';
   const n = o.spans.incident;
-  return `traces: errors start in ${what} (${n} failing span${n === 1 ? '' : 's'} with no failing child since onset, ${o.spans.baseline} before${waited}${eg})${prop}`;
+  return `errors start in ${what} (${n} failing span${n === 1 ? '' : 's'} with no failing child since onset, ${o.spans.baseline} before${waited}${eg})${prop}`;
 }
 
-/** `traces: payments adds latency: own time 12ms → 2.9s per trace (+2.9s) since onset`. */
+/** `payments adds latency: own time 12ms → 2.9s per trace (+2.9s) since onset`. */
 export function describeLatencyOrigin(o: TraceLatencyOrigin): string {
   const what = o.external ? `external ${o.service}` : o.service;
   const eg = o.examples.length ? `; e.g. ${o.examples.join(', ')}` : '';
-  return `traces: ${what} adds latency: own time ${ms(o.baselineMs)} → ${ms(o.incidentMs)} per trace (+${ms(o.addedMs)}) over ${o.traces.incident} traces since onset${eg}`;
+  return `${what} adds latency: own time ${ms(o.baselineMs)} → ${ms(o.incidentMs)} per trace (+${ms(o.addedMs)}) over ${o.traces.incident} traces since onset${eg}`;
 }
 
 /** `checkout → payments: errors 0/120 → 30/118, mean 40ms → 2.9s`. */

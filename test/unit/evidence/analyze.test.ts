@@ -74,28 +74,38 @@ describe('analyze on other generated scenarios', () => {
 });
 
 describe('analyze without metrics', () => {
-  it('falls back to the incident start as onset, says so, and still ranks from new log errors', async () => {
-    const started = Date.parse('2026-11-27T03:00:00Z');
-    const events: LogEvent[] = [];
-    for (let i = 0; i < 60; i++) events.push({ ts: started - 3_600_000 + i * 60_000, service: 'cart', origin: 'logs/cart.log', line: i + 1, text: `cart updated id=${i}`, level: 'info' });
+  const started = Date.parse('2026-11-27T03:00:00Z');
+  const logsOnly = (events: LogEvent[], now: number): EvidenceSource => ({
+    name: 'memory',
+    capabilities: async () => ({ signals: ['logs'], services: ['cart'], labels: [] }),
+    clock: async () => now,
+    incident: async () => ({ startedAt: now }),
+    logs: async function* (q) {
+      for (const e of events) if (e.ts >= q.from && e.ts <= q.to) yield e;
+    },
+    metrics: async () => [],
+    changes: async () => [],
+    topology: async () => null,
+    problems: () => [],
+  });
+  const info = (n: number): LogEvent[] =>
+    Array.from({ length: n }, (_, i) => ({ ts: started - 3_600_000 + i * 60_000, service: 'cart', origin: 'logs/cart.log', line: i + 1, text: `cart updated id=${i}`, level: 'info' }));
+
+  it('dates a logs-only incident from the error-log surge and ranks from the new errors', async () => {
+    const events = info(60);
     for (let i = 0; i < 20; i++) events.push({ ts: started + i * 15_000, service: 'cart', origin: 'logs/cart.log', line: 100 + i, text: `ERROR connection refused to db-${i % 3}`, level: 'error' });
-    const source: EvidenceSource = {
-      name: 'memory',
-      capabilities: async () => ({ signals: ['logs'], services: ['cart'], labels: [] }),
-      clock: async () => started + 600_000,
-      incident: async () => ({ startedAt: started }),
-      logs: async function* (q) {
-        for (const e of events) if (e.ts >= q.from && e.ts <= q.to) yield e;
-      },
-      metrics: async () => [],
-      changes: async () => [],
-      topology: async () => null,
-      problems: () => [],
-    };
-    const report = await analyze(source);
+    // The channel opened 10 minutes after the errors began: the onset is when they began, not when people noticed.
+    const report = await analyze(logsOnly(events, started + 600_000));
     expect(report.onset).toBe('2026-11-27T03:00:00.000Z');
-    expect(report.problems.some((p) => p.problem.includes('no metric change point'))).toBe(true);
     expect(report.suspects[0]?.service).toBe('cart');
+    expect(report.templates.find((t) => t.template.includes('connection refused'))?.label).toBe('new');
+  });
+
+  it('never gives a quiet logs-only incident an empty window, and says why', async () => {
+    const report = await analyze(logsOnly(info(60), started));
+    expect(Date.parse(report.window.to) - Date.parse(report.onset)).toBe(15 * 60_000);
+    expect(report.problems.some((p) => p.problem.includes('no signal moved'))).toBe(true);
+    expect(report.templates.some((t) => t.label === 'steady')).toBe(true);
   });
 });
 

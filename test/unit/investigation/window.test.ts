@@ -18,17 +18,28 @@ describe('the investigation window', () => {
     expect(w.to).toBe(NOW);
   });
 
-  it('takes since= as the onset as given', async () => {
+  it('takes since= as a hint, not a wall: the signals date the onset when they moved', async () => {
     const since = T0 + 50 * 60_000;
     const w = await investigationWindow({ incident: { startedAt: new Date(WALL).toISOString() }, since, source: tinySource(), wallNow: WALL, baselineMinutes: 30 });
-    expect(w).toEqual({ from: since - 30 * 60_000, onset: since, to: NOW });
+    expect(Math.abs(w.onset - ONSET)).toBeLessThanOrEqual(60_000);
+    expect(w.onsetLo).toBeLessThanOrEqual(w.onset);
+    expect(w.onsetHi).toBeGreaterThanOrEqual(w.onset);
+    expect(w.to).toBe(NOW);
+  });
+
+  it('takes since= as the onset when no signal moved', async () => {
+    const source = { ...tinySource(), metrics: async () => [], logs: async function* () {}, changes: async () => [] };
+    const since = NOW - 20 * 60_000;
+    const w = await investigationWindow({ incident: { startedAt: new Date(WALL).toISOString() }, since, source, wallNow: WALL, baselineMinutes: 30 });
+    expect(w.onset).toBe(since);
+    expect(w.from).toBe(since - 30 * 60_000);
   });
 
   it('without a source clock, uses the channel creation time and the wall clock', async () => {
     const source = { ...tinySource(), clock: async () => null, metrics: async () => [] };
     const created = WALL - 10 * 60_000;
     const w = await investigationWindow({ incident: { startedAt: new Date(created).toISOString() }, source, wallNow: WALL, baselineMinutes: 60 });
-    expect(w).toEqual({ from: created - 3_600_000, onset: created, to: WALL });
+    expect(w).toMatchObject({ from: created - 3_600_000, onset: created, to: WALL });
   });
 });
 

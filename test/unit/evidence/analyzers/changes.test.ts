@@ -25,6 +25,12 @@ describe('correlateChanges', () => {
   );
   const byId = (id: string) => scored.find((c) => c.change.id === id);
 
+  it('scores a change inside the onset interval as if right before it', () => {
+    const [c] = correlateChanges([change('inside', 'payments', -1)], [anomaly('payments')], topology, { ...window, onsetLo: ONSET - 60_000, onsetHi: ONSET + 90_000 });
+    expect(c?.score).toBe(1);
+    expect(c?.reason).toContain("within the onset's uncertainty");
+  });
+
   it('ranks a deploy of the anomalous service right before onset first', () => {
     expect(scored[0]?.change.id).toBe('culprit');
     expect(scored[0]?.serviceAnomalous).toBe(true);
@@ -42,8 +48,9 @@ describe('correlateChanges', () => {
     expect(byId('unrelated')?.reason).toContain('no anomaly');
   });
 
-  it('gives nothing to changes after the onset or before the lookback', () => {
-    expect(byId('late')?.score).toBe(0);
+  it('keeps a change after the onset a faint candidate (the onset may be dated late), and gives nothing before the lookback', () => {
+    expect(byId('late')?.score).toBeGreaterThan(0);
+    expect(byId('late')?.score).toBeLessThan(0.2 * (byId('culprit')?.score ?? 0));
     expect(byId('late')?.reason).toContain('after onset');
     expect(byId('far')?.score).toBe(0);
   });

@@ -75,7 +75,7 @@ describe('analyzeTraces: where latency is added', () => {
     expect(orders?.strength).toBeGreaterThan(0.8);
     expect(report.errorOrigins).toEqual([]);
     const signals = traceSignals({ traces: report });
-    expect(signals).toEqual([{ service: 'orders', kind: 'latency_origin', strength: orders?.strength, evidence: expect.stringMatching(/^traces: orders adds latency: own time 23ms → 323ms per trace/) }]);
+    expect(signals).toEqual([{ service: 'orders', kind: 'latency_origin', strength: orders?.strength, evidence: expect.stringMatching(/^orders adds latency: own time 23ms → 323ms per trace/) }]);
   });
 
   it('says latency cannot be compared when nothing was traced before the onset', () => {
