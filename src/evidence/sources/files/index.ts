@@ -145,6 +145,8 @@ export class FilesSource implements EvidenceSource {
     };
     for (const s of d.metrics) see(s.points[s.points.length - 1]?.[0]);
     d.changes.forEach((c) => see(c.time));
+    // A traces-only scenario still has a clock: the last span's end.
+    for (const sp of d.spans ?? []) see(sp.startMs + sp.durationMs);
     for (const l of d.logs) {
       const mtime = (await stat(l.file)).mtimeMs;
       see(await lastTimestamp(l.file, mtime));

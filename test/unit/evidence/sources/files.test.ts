@@ -236,6 +236,8 @@ describe('files source', () => {
       expect(spans.map((s) => [s.service, s.spanId, s.parentSpanId, s.error])).toEqual([['api', 'a', '', true], ['api', 'c', '', false], ['db', 'b', 'a', true]]);
       expect(await src.spans({ from: T0 + 1, to: T0 + 60_000 })).toEqual([expect.objectContaining({ spanId: 'b' })]);
       expect(src.problems()).toEqual([expect.objectContaining({ origin: 'traces/collector.json', line: 3 })]);
+      // With nothing but traces, the clock is the last span's end.
+      expect(await src.clock()).toBe(T0 + 300);
     } finally {
       await rm(d, { recursive: true, force: true });
     }
