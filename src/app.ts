@@ -1,6 +1,6 @@
 // Composition root of the Slack side: config + adapters + services -> a Bolt app with its receiver,
 // poster, metrics and health routes. main.ts and the demo build the services and call buildApp.
-import { HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from '@slack/bolt';
+import { HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { RetryOptions, WebClient, WebClientOptions } from '@slack/web-api';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -38,6 +38,8 @@ export interface AppDeps {
   sources?: string[];
   /** A Poster built before the app (services that post need it first); built from the app's client when omitted. */
   poster?: Poster;
+  /** More HTTP routes served beside /slack/events (the alert webhooks). */
+  routes?: CustomRoute[];
 }
 
 export interface BuiltApp {
@@ -73,7 +75,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
   const logger = deps.logger.child({ component: 'slack' });
   const clock = deps.clock ?? systemClock;
   const metrics = deps.metrics ?? new AppMetrics();
-  const routes = operationalRoutes({ store: deps.store, metrics, logger, startedAt: clock.now().getTime() });
+  const routes = [...operationalRoutes({ store: deps.store, metrics, logger, startedAt: clock.now().getTime() }), ...(deps.routes ?? [])];
   const bolt = boltLogger(logger);
 
   const followUps = new FollowUpQueue();

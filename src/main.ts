@@ -4,6 +4,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { RetryOptions } from '@slack/web-api';
 import * as path from 'node:path';
+import { createAlertRoutes } from './alerts';
 import { buildApp, createSlackClient, type BuiltApp } from './app';
 import type { Config } from './config';
 import { ConfigError } from './domain/errors';
@@ -18,6 +19,7 @@ import { createExecutor } from './remediation/executor';
 import { createRemediation, type RemediationService } from './remediation/service';
 import { SlackInvestigationNotifier } from './slack/investigation-notifier';
 import { AppMetrics } from './slack/metrics';
+import { slackAlertChannels } from './slack/alert-channels';
 import { Poster } from './slack/poster';
 import { createProposalNotifier } from './slack/proposal-notifier';
 import { createStore, type Store } from './store';
@@ -75,7 +77,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   const fetchFn = opts.fetch ?? fetch;
   const evidenceDir = opts.evidenceDir ?? config.evidence.dir;
   const { prometheusUrl, lokiUrl } = config.evidence;
-  if (!evidenceDir && !prometheusUrl && !lokiUrl) {
+  if (!evidenceDir && !prometheusUrl && !lokiUrl && !config.kubernetes) {
     throw new ConfigError(['env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)']);
   }
   const source = createSource({
@@ -83,16 +85,21 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     ...(evidenceDir ? { evidenceDir } : {}),
     ...(prometheusUrl ? { prometheusUrl } : {}),
     ...(lokiUrl ? { lokiUrl } : {}),
+    ...(config.kubernetes ? { kubernetes: config.kubernetes } : {}),
+    ...(config.github ? { github: config.github } : {}),
   });
   const sources = [
     ...(evidenceDir ? [`files (${path.basename(evidenceDir)})`] : []),
     ...(prometheusUrl ? ['Prometheus'] : []),
     ...(lokiUrl ? ['Loki'] : []),
+    ...(config.kubernetes ? [`Kubernetes (${config.kubernetes.namespaces.join(', ')})`] : []),
+    ...(config.github && Object.keys(config.github.repos).length > 0 ? [`GitHub (${Object.values(config.github.repos).join(', ')})`] : []),
   ];
 
   const store = opts.store ?? createStore({ redisUrl: config.redis.url, prefix: config.redis.prefix, logger });
   const metrics = new AppMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
-  const poster = new Poster({ client: createSlackClient(config, logger, opts.retryConfig), store, logger, metrics, clock });
+  const slackClient = createSlackClient(config, logger, opts.retryConfig);
+  const poster = new Poster({ client: slackClient, store, logger, metrics, clock });
   const queue = createQueue<InvestigationJob>({
     name: 'investigations', redisUrl: config.redis.url, prefix: config.redis.prefix, logger, lockDurationMs: config.jobs.lockMs,
   });
@@ -118,11 +125,22 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
       await remediation.proposeFromSynthesis(inv, synthesis, report);
     },
   });
+  // The alert routes go to the app; the incident service they use comes out of it (set before start).
+  const late: { incidents?: BuiltApp['incidents'] } = {};
+  const routes = createAlertRoutes({
+    config, store, investigations, logger, clock,
+    channels: slackAlertChannels({ client: slackClient, poster, logger }),
+    incidents: () => {
+      if (!late.incidents) throw new Error('alert received before the app was built');
+      return late.incidents;
+    },
+  });
   const built = buildApp(config, {
-    logger, store, investigations, remediation, clock, metrics, poster, sources,
+    logger, store, investigations, remediation, clock, metrics, poster, sources, routes,
     ...(opts.host ? { receiver: { host: opts.host } } : {}),
     ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}),
   });
+  late.incidents = built.incidents;
   investigations.startWorker();
   const sweep = setInterval(() => {
     remediation.sweep().catch((err: unknown) => logger.warn({ err }, 'proposal sweep failed'));

@@ -38,6 +38,12 @@ export interface Config {
   jobs: { lockMs: number };
   /** The change identity: what executors run with. Nothing else of the bot's environment reaches them. */
   executor: { env: Record<string, string>; workdir?: string };
+  /** Alert webhooks (src/alerts): each receiver is served only when its secret is set. */
+  alerts: { webhookToken?: string; pagerdutySecret?: string; channelTemplate: string; invite: string[]; privateChannels: boolean };
+  /** Kubernetes source: on when namespaces are given; KUBECONFIG, else the in-cluster service account. */
+  kubernetes?: { namespaces: string[]; kubeconfig?: string; context?: string; serviceLabel: string; inCluster?: { host: string; port: string } };
+  /** GitHub source: deployments and merged pull requests of the repos mapped to services. */
+  github?: { token?: string; apiUrl: string; repos: Record<string, string> };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   scouts: ScoutManifest[];
   actions: ActionSpec[];
@@ -99,6 +105,17 @@ const envSchema = z.object({
   INVESTIGATION_CONCURRENCY: intIn(1, 64).optional(),
   JOBS_LOCK_MS: intIn(1000, 600_000).optional(),
   TRIAGE_CONFIG: nonEmpty.optional(),
+  ALERT_WEBHOOK_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  PAGERDUTY_WEBHOOK_SECRET: nonEmpty.optional(),
+  ALERT_CHANNEL_TEMPLATE: z.string().regex(/^[A-Za-z0-9_{}-]{1,80}$/, 'expected letters, digits, -, _ and {placeholders}').optional(),
+  ALERT_INVITE: z.string().regex(/^\s*[USW][A-Z0-9]+(\s*,\s*[USW][A-Z0-9]+)*\s*$/, 'expected comma-separated Slack user (U…, W…) or usergroup (S…) ids').optional(),
+  ALERT_CHANNEL_PRIVATE: z.enum(['true', 'false'], { message: 'expected true or false' }).optional(),
+  KUBERNETES_NAMESPACES: z.string().regex(/^\s*(\*|[a-z0-9-]+(\s*,\s*[a-z0-9-]+)*)\s*$/, 'expected * or comma-separated namespace names').optional(),
+  KUBECONFIG: nonEmpty.optional(),
+  KUBERNETES_SERVICE_HOST: nonEmpty.optional(),
+  KUBERNETES_SERVICE_PORT: intIn(1, 65535).optional(),
+  GITHUB_TOKEN: nonEmpty.optional(),
+  GITHUB_API_URL: httpUrl.optional(),
   LOG_LEVEL: z.enum(LEVELS, { message: `expected one of ${LEVELS.join(', ')}` }).optional(),
 });
 
@@ -130,6 +147,18 @@ const fileSchema = z
       .strict()
       .optional(),
     log_level: z.enum(LEVELS).optional(),
+    alerts: z
+      .object({ channel_template: z.string().regex(/^[A-Za-z0-9_{}-]{1,80}$/).optional(), invite: z.array(z.string().regex(/^[USW][A-Z0-9]+$/)).optional(), private_channels: z.boolean().optional() })
+      .strict()
+      .optional(),
+    kubernetes: z
+      .object({ namespaces: z.array(z.string().regex(/^(\*|[a-z0-9-]+)$/)).min(1), context: nonEmpty.optional(), service_label: nonEmpty.optional() })
+      .strict()
+      .optional(),
+    github: z
+      .object({ api_url: httpUrl.optional(), repos: z.record(nonEmpty, z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name')) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -177,7 +206,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
   const actions = loadManifest(actionsPath, read, parseActions, problems);
 
   const evidenceDir = e.EVIDENCE_DIR ?? file.evidence?.dir;
-  if (opts.requireEvidence && !evidenceDir && !e.PROMETHEUS_URL && !file.evidence?.prometheus_url && !e.LOKI_URL && !file.evidence?.loki_url) {
+  const kubernetes = Boolean(e.KUBERNETES_NAMESPACES ?? file.kubernetes);
+  if (opts.requireEvidence && !evidenceDir && !e.PROMETHEUS_URL && !file.evidence?.prometheus_url && !e.LOKI_URL && !file.evidence?.loki_url && !kubernetes) {
     problems.push('env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)');
   }
   if (evidenceDir && !isDir(path.resolve(cwd, evidenceDir))) {
@@ -225,12 +255,39 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
     },
     jobs: { lockMs: e.JOBS_LOCK_MS ?? 30_000 },
     executor: { env: executorEnv, ...opt('workdir', file.executor?.workdir) },
+    alerts: {
+      ...opt('webhookToken', e.ALERT_WEBHOOK_TOKEN),
+      ...opt('pagerdutySecret', e.PAGERDUTY_WEBHOOK_SECRET),
+      channelTemplate: e.ALERT_CHANNEL_TEMPLATE ?? file.alerts?.channel_template ?? 'inc-{date}-{alertname}',
+      invite: e.ALERT_INVITE ? e.ALERT_INVITE.split(',').map((s) => s.trim()) : [...(file.alerts?.invite ?? [])],
+      privateChannels: e.ALERT_CHANNEL_PRIVATE ? e.ALERT_CHANNEL_PRIVATE === 'true' : (file.alerts?.private_channels ?? false),
+    },
+    ...opt('kubernetes', kubernetesConfig(e.KUBERNETES_NAMESPACES, e.KUBECONFIG, file.kubernetes, e.KUBERNETES_SERVICE_HOST, e.KUBERNETES_SERVICE_PORT)),
+    ...opt('github', file.github || e.GITHUB_TOKEN ? {
+      ...opt('token', e.GITHUB_TOKEN),
+      apiUrl: e.GITHUB_API_URL ?? file.github?.api_url ?? 'https://api.github.com',
+      repos: { ...(file.github?.repos ?? {}) },
+    } : undefined),
     logLevel: e.LOG_LEVEL ?? file.log_level ?? 'info',
     scouts: scouts ?? [],
     actions: actions ?? [],
     files: { ...opt('config', configText != null ? configPath : undefined), scouts: scoutsPath, actions: actionsPath },
   };
   return deepFreeze(config);
+}
+
+function kubernetesConfig(
+  envNamespaces: string | undefined, kubeconfig: string | undefined, file: z.infer<typeof fileSchema>['kubernetes'],
+  host: string | undefined, port: number | undefined,
+): Config['kubernetes'] {
+  const namespaces = envNamespaces ? envNamespaces.split(',').map((s) => s.trim()) : file?.namespaces;
+  if (!namespaces) return undefined;
+  // In a pod the kubelet sets KUBERNETES_SERVICE_HOST/PORT; KUBECONFIG wins when both are there.
+  const inCluster = host ? { host, port: String(port ?? 443) } : undefined;
+  return {
+    namespaces, ...opt('kubeconfig', kubeconfig), ...opt('context', file?.context), ...opt('inCluster', inCluster),
+    serviceLabel: file?.service_label ?? 'app.kubernetes.io/name',
+  };
 }
 
 function loadManifest<T, K extends string>(

@@ -58,7 +58,15 @@ export async function analyze(source: EvidenceSource, opts: AnalyzeOptions = {})
   const changeScores = correlateChanges(changes, anomalies, topology, window);
   const spans = source.spans ? await source.spans({ from: window.from, to: window.to }) : [];
   const traces = spans.length ? analyzeTraces(spans, window) : undefined;
-  const { suspects, redHerrings } = rankServices({ anomalies, templates, changes: changeScores, topology, traceSignals: traceSignals({ traces }) });
+  const { suspects, redHerrings } = rankServices({
+    anomalies,
+    templates,
+    changes: changeScores,
+    topology,
+    traceSignals: traceSignals({ traces }),
+    hostMentions: iw.hosts,
+    onsetLo: window.onsetLo ?? window.onset,
+  });
   const onsetIso = safeIso(window.onset, now);
   const body: Omit<TriageReport, 'digest'> = {
     onset: onsetIso,

@@ -2,6 +2,7 @@
 // uncertainty) from every signal out, an hour (by default) of baseline before it, never an empty window.
 
 import { metricOnsetCandidates, samplingStep } from './analyzers/metrics';
+import type { HostMention } from './analyzers/external';
 import { resolveOnset, type OnsetCandidate, type ResolvedOnset } from './analyzers/onset';
 import type { AnalysisWindow, EvidenceSource, MetricSeries } from './types';
 
@@ -38,6 +39,8 @@ export interface IncidentWindow {
   window: AnalysisWindow;
   how: ResolvedOnset['how'] | 'given';
   basis: string[];
+  /** Hosts named by error events in the scan (empty when the onset was given). */
+  hosts: HostMention[];
 }
 
 /** The window by the rule in the file comment. */
@@ -46,7 +49,7 @@ export async function incidentWindow(input: IncidentWindowInput): Promise<Incide
   const now = input.now;
   if (input.onset !== undefined && Number.isFinite(input.onset)) {
     const onset = Math.min(input.onset, now);
-    return { window: { from: onset - input.baselineMs, onset, to: Math.max(now, onset + 60_000), onsetLo: onset, onsetHi: onset }, how: 'given', basis: [] };
+    return { window: { from: onset - input.baselineMs, onset, to: Math.max(now, onset + 60_000), onsetLo: onset, onsetHi: onset }, how: 'given', basis: [], hosts: [] };
   }
   const from = Math.min(input.start, now) - scanMs;
   const series = input.series ?? (await input.source.metrics({ from, to: now }));
@@ -61,5 +64,5 @@ export async function incidentWindow(input: IncidentWindowInput): Promise<Incide
   // A baseline needs enough samples to show the series' own variability: at least 24 scrapes (2 h at 5 min).
   const baselineMs = Math.max(input.baselineMs, 24 * samplingStep(series));
   const window: AnalysisWindow = { from: r.onset - baselineMs, onset: r.onset, to: Math.max(now, r.onset + 60_000), onsetLo: r.lo, onsetHi: r.hi };
-  return { window, how: r.how, basis: r.basis };
+  return { window, how: r.how, basis: r.basis, hosts: r.hosts };
 }

@@ -34,16 +34,16 @@ export class EvidenceContext {
     return this.once('series', () => this.source.metrics({ from: this.window.from, to: this.window.to }));
   }
 
-  logs(): Promise<LogEvent[]> {
-    return this.once('logs', async () => {
-      const out: LogEvent[] = [];
-      for await (const e of this.source.logs({ from: this.window.from, to: this.window.to })) out.push(e);
-      return out;
-    });
+  /**
+   * The window's log events, streamed from the source on each call and never held: a 1M-line
+   * scenario would otherwise sit in memory for the whole investigation (415 MB measured).
+   */
+  logEvents(): AsyncIterable<LogEvent> {
+    return this.source.logs({ from: this.window.from, to: this.window.to });
   }
 
   templates(): Promise<TemplateStat[]> {
-    return this.once('templates', async () => mineTemplates(await this.logs(), this.window));
+    return this.once('templates', () => mineTemplates(this.logEvents(), this.window));
   }
 
   anomalies(): Promise<SeriesAnomaly[]> {

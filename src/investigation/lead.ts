@@ -28,7 +28,19 @@ export function synthesizeDeterministic(investigationId: string, ranking: Rankin
       change: s.change,
     };
   });
-  const redHerrings = ranking.redHerrings.slice(0, 6).map((r) => redHerring(r, evidence));
+  // Six at most, taking the kinds in turn (downstream symptoms, steady errors, unrelated changes) so a long
+  // cascade of symptoms does not hide the unrelated deploy.
+  const seen = new Map<string, number>();
+  const turn = ranking.redHerrings.map((r, i) => {
+    const k = (seen.get(r.kind) ?? 0) + 1;
+    seen.set(r.kind, k);
+    return { r, k, i };
+  });
+  const redHerrings = turn
+    .sort((a, b) => a.k - b.k || a.i - b.i)
+    .slice(0, 6)
+    .sort((a, b) => a.i - b.i)
+    .map(({ r }) => redHerring(r, evidence));
   const top = hypotheses[0];
   const summary = top
     ? `Most likely: ${top.service} (${Math.round(top.confidence * 100)}%, ${likelihood(top.confidence)}) — ${top.cause}.`

@@ -11,6 +11,7 @@ import { deriveSignals } from '../evidence/analyzers/signals';
 import { describeEdge, describeErrorOrigin, describeLatencyOrigin } from '../evidence/analyzers/traces';
 import { sparkline } from '../evidence/analyzers/sparkline';
 import { median } from '../evidence/analyzers/robust';
+import type { Change } from '../evidence/types';
 import type { EvidenceContext } from './context';
 import type { ToolItem, ToolOutput } from './types';
 
@@ -65,6 +66,8 @@ export interface ToolEnv {
 type Impl<N extends ToolName> = (env: ToolEnv, input: ToolInput<N>) => Promise<ToolOutput>;
 
 const LINE = 220;
+/** Distinct line groups logs_search keeps while streaming the window's logs. */
+const MAX_SEARCH_GROUPS = 5_000;
 const clip = (s: string, n = LINE): string => truncateWords(s.replace(/\s+/g, ' ').trim(), n);
 const range = (from: number, to: number): { from: string; to: string } => ({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });
 
@@ -103,10 +106,16 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
   async logs_search({ ctx, inScope }, input) {
     const q = input.query.toLowerCase();
     const groups = new Map<string, { service: string; text: string; before: number; after: number; first: number }>();
-    for (const e of await ctx.logs()) {
+    let ungrouped = 0;
+    for await (const e of ctx.logEvents()) {
       if (!inScope(e.service) || !matchesService(input.service, e.service) || !e.text.toLowerCase().includes(q)) continue;
       const body = (e.body ?? e.text).split('\n')[0] ?? '';
       const key = `${e.service}\u0000${body.replace(/\d+/g, '#').slice(0, 160)}`;
+      // Bounded: past MAX_SEARCH_GROUPS distinct lines the rest are counted, not kept.
+      if (!groups.has(key) && groups.size >= MAX_SEARCH_GROUPS) {
+        ungrouped++;
+        continue;
+      }
       const g = groups.get(key) ?? { service: e.service, text: body, before: 0, after: 0, first: e.ts };
       if (e.ts < ctx.window.onset) g.before++;
       else g.after++;
@@ -114,7 +123,9 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
       groups.set(key, g);
     }
     const list = [...groups.values()].sort((a, b) => b.after - a.after || b.before - a.before);
-    const { shown, footer } = take(list, input.limit);
+    const taken = take(list, input.limit);
+    const { shown } = taken;
+    const footer = [taken.footer, ungrouped ? `${ungrouped} more matching lines not grouped` : undefined].filter(Boolean).join('; ') || undefined;
     const items: ToolItem[] = shown.map((g) => ({
       source: ctx.source.name,
       service: g.service,
@@ -171,7 +182,8 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
       service: c.change.service,
       ref: c.change.id,
       timeRange: range(c.change.time, c.change.time),
-      excerpt: clip(`${c.change.id} ${c.change.kind} ${c.change.service} "${clip(c.change.summary, 90)}" at ${formatClock(c.change.time)}, score ${c.score.toFixed(2)}: ${c.reason}`),
+      // The link goes after the clipped part: a cut URL or command is no use to the person who follows it.
+      excerpt: clip(`${c.change.id} ${c.change.kind} ${c.change.service} "${clip(c.change.summary, 90)}"${changeBy(c.change)} at ${formatClock(c.change.time)}, score ${c.score.toFixed(2)}: ${c.reason}`) + changeLink(c.change),
     }));
     return { header: `${list.length} changes (onset ${formatClock(ctx.window.onset)})`, items, ...(footer ? { footer } : {}) };
   },
@@ -238,4 +250,15 @@ export function runTool<N extends ToolName>(name: N, env: ToolEnv, input: ToolIn
 /** JSON Schema of a tool's input, for Claude's `tools` (zod 4's own converter). */
 export function toolJsonSchema(name: ToolName): Record<string, unknown> {
   return z.toJSONSchema(TOOL_INPUTS[name]) as Record<string, unknown>;
+}
+
+/** ` by <author>` when the source knows who made the change. */
+function changeBy(c: Change): string {
+  return c.author ? ` by ${clip(c.author, 40)}` : '';
+}
+
+/** Where a person sees the change: its URL (PR, deployment diff) or the command that shows it (kubectl). */
+function changeLink(c: Change): string {
+  const link = typeof c['url'] === 'string' ? c['url'] : typeof c['link'] === 'string' ? c['link'] : '';
+  return link ? `; see ${clip(link, 200)}` : '';
 }

@@ -142,7 +142,7 @@ describe('steering an investigation from Slack', () => {
 });
 
 describe('/triage start since=', () => {
-  it('sets the incident start: the onset is 15 minutes before now on the incident’s own clock', async () => {
+  it('takes since= as a hint, not a wall: the onset is where the signals moved after it', async () => {
     // A channel that is not an incident yet: /triage start makes it one.
     const id = app.slack.fake.addChannel({ name: 'ops-since', botIsMember: true });
     expect(await command('start since=15m', id)).toContain('Started investigation round 1');
@@ -150,9 +150,10 @@ describe('/triage start since=', () => {
     await app.runtime.queue.drain(20_000);
     const status = await command('status', id);
     // The files source's clock: "now" is incident.yaml's started_at (2026-11-27T03:08:43Z).
-    expect(status).toContain('onset 2026-11-27T02:53:43.000Z');
-    expect(status).toContain('Window: 2026-11-27T01:53:43.000Z → 2026-11-27T03:08:43.000Z');
-    expect(readable(investigationThreads(app.slack.fake, id)[0]!)).toContain('onset *02:53Z*');
+    // since=15m is 02:53:43 on that clock; the metrics moved at 03:02:15, and that is the onset.
+    expect(status).toContain('onset 2026-11-27T03:02:15.000Z');
+    expect(status).toContain('Window: 2026-11-27T02:02:15.000Z → 2026-11-27T03:08:43.000Z');
+    expect(readable(investigationThreads(app.slack.fake, id)[0]!)).toContain('onset *03:02Z*');
   });
 });
 

@@ -70,7 +70,17 @@ describe('manifests/slack-app.yaml', () => {
     }
     // History is read only by the poster's crash recovery (it looks for its own lost post).
     expect([...granted].filter((s) => s.endsWith(':history')).sort()).toEqual(['channels:history', 'groups:history']);
-    expect(granted.size).toBe(12);
+    expect(granted.size).toBe(13);
+  });
+
+  it('grants channels:manage for the channels alerts open and invite people to (public channels by default)', () => {
+    const granted = new Set(manifest.oauth_config.scopes.bot);
+    const src = fs.readFileSync(path.join(ROOT, 'src', 'slack', 'alert-channels.ts'), 'utf8');
+    const used = [...src.matchAll(/client\.(conversations\.[a-z]+)\(/g)].map((m) => m[1] as string);
+    expect(used.sort()).toEqual(['conversations.create', 'conversations.invite']);
+    expect(granted.has('channels:manage')).toBe(true);
+    // groups:write is needed only with ALERT_CHANNEL_PRIVATE=true; the default manifest does not ask for it.
+    expect(granted.has('groups:write')).toBe(false);
   });
 
   it('sends events, the command and clicks to the one endpoint the app serves', () => {

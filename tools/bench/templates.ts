@@ -94,11 +94,9 @@ function measure(lines: string[]): { linesPerSec: number; templates: number } {
   const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27) });
   const miner = new TemplateMiner();
   for (let i = 0; i < lines.length; i++) {
-    const ev = asm.push(lines[i] as string, i + 1);
-    if (ev) miner.addCluster(ev.body);
+    for (const ev of asm.push(lines[i] as string, i + 1)) miner.addCluster(ev.body);
   }
-  const last = asm.flush();
-  if (last) miner.addCluster(last.body);
+  for (const ev of asm.flush()) miner.addCluster(ev.body);
   const secs = Number(process.hrtime.bigint() - start) / 1e9;
   return { linesPerSec: Math.round(lines.length / secs), templates: miner.templates().length };
 }

@@ -5,25 +5,32 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { renderLogs } from './logs';
-import { SERVICES, World, makeTimeline, type RootCause, type ServiceState, type Timeline } from './model';
+import { SERVICES, World, externalHost, makeTimeline, type Fault, type RootCause, type ServiceState, type Timeline } from './model';
 import { renderMetrics } from './openmetrics';
 import { Rng, hash32 } from './prng';
 import { renderTrace } from './traces';
 
 export type { RootCause } from './model';
-export { ROOT_CAUSES } from './model';
+export { FAULTS, ROOT_CAUSES } from './model';
+export type { Fault } from './model';
 
 export interface ScenarioOptions {
   seed: number;
   rootCause: RootCause;
   out: string;
+  /** What goes wrong (default a bad deploy of the root cause; else an external dependency it calls fails). */
+  fault?: Fault;
   /** Data start (epoch ms); default 2026-11-27T01:22:00Z. */
   start?: number;
 }
 
 export interface GroundTruth {
   rootCause: RootCause;
-  culpritChange: string;
+  fault: Fault;
+  /** The service or dependency to blame: the root cause, or the external host it calls. */
+  culprit: string;
+  /** The bad change, or null when nothing changed on our side (an external fault). */
+  culpritChange: string | null;
   unrelatedChange: string;
   lateChange: string;
   steadyErrorService: string;
@@ -51,7 +58,8 @@ interface ChangeLine {
 export function generateScenario(opts: ScenarioOptions): GroundTruth {
   const rng = new Rng(hash32(`${opts.seed}:timeline`));
   const tl = makeTimeline(rng, opts.start ?? Date.parse('2026-11-27T01:22:00Z'));
-  const world = new World(opts.seed, opts.rootCause, tl);
+  const fault = opts.fault ?? 'deploy';
+  const world = new World(opts.seed, opts.rootCause, tl, fault);
   const times: number[] = [];
   for (let t = tl.start; t <= tl.end; t += tl.stepMs) times.push(t);
   const states = new Map<string, ServiceState[]>();
@@ -64,7 +72,7 @@ export function generateScenario(opts: ScenarioOptions): GroundTruth {
     { id: 'chg-1041', time: iso(tl.onset - 92 * 60_000), service: 'redis', kind: 'infra', summary: 'redis maxmemory 2gb -> 3gb', author: 'sre-bot' },
     { id: 'chg-1042', time: iso(tl.onset - 71 * 60_000), service: 'web', kind: 'flag', summary: 'flag new-product-grid 10% -> 25%', author: 'maria' },
     { id: 'chg-1043', time: iso(notifAt), service: 'notifications', kind: 'deploy', summary: 'notifications v1.8.3 (email template refresh)', author: 'deploy-bot', version: 'v1.8.3' },
-    { id: 'chg-1044', time: iso(tl.deployAt), service: opts.rootCause, kind: 'deploy', summary: culprit.summary, author: 'deploy-bot', version: culprit.version },
+    ...(fault === 'deploy' ? [{ id: 'chg-1044', time: iso(tl.deployAt), service: opts.rootCause, kind: 'deploy', summary: culprit.summary, author: 'deploy-bot', version: culprit.version }] : []),
     { id: 'chg-1045', time: iso(tl.onset + 4 * 60_000 + 20_000), service: 'api-gateway', kind: 'config', summary: 'api-gateway upstream timeout 3s -> 5s (mitigation attempt)', author: 'oncall' },
   ];
   const dir = opts.out;
@@ -90,7 +98,9 @@ export function generateScenario(opts: ScenarioOptions): GroundTruth {
   writeFileSync(join(dir, 'traces', 'checkout.json'), JSON.stringify(renderTrace(world, rng), null, 1) + '\n');
   const truth: GroundTruth = {
     rootCause: opts.rootCause,
-    culpritChange: 'chg-1044',
+    fault,
+    culprit: fault === 'deploy' ? opts.rootCause : externalHost(opts.seed),
+    culpritChange: fault === 'deploy' ? 'chg-1044' : null,
     unrelatedChange: 'chg-1043',
     lateChange: 'chg-1045',
     steadyErrorService: 'inventory',
@@ -114,7 +124,7 @@ Deterministic: the same seed and root cause write the same bytes. Do not edit by
 
 ## Ground truth
 
-- **Root cause:** ${t.rootCause}, bad deploy ${c(t.culpritChange)}.
+- **Root cause:** ${t.culpritChange ? `${t.rootCause}, bad deploy ${c(t.culpritChange)}` : `${t.culprit} (${t.fault}), an external dependency ${t.rootCause} calls; nothing changed on our side`}.
 - **Onset:** ${iso(t.timeline.onset)} (${Math.round((t.timeline.onset - t.timeline.deployAt) / 1000)} s after the deploy); symptoms ramp up over ~45 s.
 - **Channel opened (incident.yaml started_at, the files source's "now"):** ${iso(t.timeline.startedAt)}.
 - **Data:** ${iso(t.timeline.start)} to ${iso(t.timeline.end)} at 15 s resolution; the hour before onset is the baseline.

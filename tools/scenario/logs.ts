@@ -3,7 +3,7 @@
 // Java stack traces (payments), Python logging with tracebacks (inventory), PostgreSQL, Redis.
 
 import { Rng, hash32 } from './prng';
-import { serviceDef, type ServiceState, type World } from './model';
+import { externalHost, serviceDef, type ServiceState, type World } from './model';
 
 interface Line {
   ts: number;
@@ -128,6 +128,31 @@ const STEADY_INVENTORY = [
     ].join('\n'),
 ];
 
+/** The root service's error when an external dependency fails, in that service's own log format. */
+function externalError(world: World, service: string, r: Rng, t: number): string {
+  const host = externalHost(world.seed);
+  const cert = world.fault === 'cert-expiry';
+  if (service === 'payments') {
+    const cause = cert
+      ? `javax.net.ssl.SSLHandshakeException: PKIX path validation failed: java.security.cert.CertificateExpiredException: NotAfter: ${new Date(world.tl.onset - 30_000).toUTCString()}`
+      : `java.net.SocketTimeoutException: Connect timed out (${host}:443)`;
+    return [
+      java(t, 'ERROR', `nio-8080-exec-${r.int(1, 40)}`, 'c.s.payments.client.ProviderClient', `POST https://${host}/v1/authorize failed for order ord_${r.hex(10)}`),
+      `org.springframework.web.client.ResourceAccessException: I/O error on POST request for "https://${host}/v1/authorize": ${cause.split(': ').slice(1).join(': ')}`,
+      '\tat org.springframework.web.client.RestTemplate.doExecute(RestTemplate.java:791)',
+      `Caused by: ${cause}`,
+    ].join('\n');
+  }
+  if (service === 'inventory') {
+    const err = cert
+      ? `requests.exceptions.SSLError: HTTPSConnectionPool(host='${host}', port=443): Max retries exceeded with url: /v2/quote (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired')))`
+      : `requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='${host}', port=443): Max retries exceeded with url: /v2/quote (connect timeout=2)`;
+    return [`${spaceTs(t, ',')} ERROR inventory.pricing: quote lookup failed for sku SKU-${r.int(10000, 99999)}`, 'Traceback (most recent call last):', '  File "/app/inventory/pricing.py", line 52, in quote', '    resp = self.session.get(QUOTE_URL, timeout=2)', err].join('\n');
+  }
+  const err = cert ? 'x509: certificate has expired or is not yet valid' : 'dial tcp: i/o timeout';
+  return `ts=${isoZ(t)} level=error msg="provider request failed" url=https://${host}/v1/score err="${err}" order_id=ord_${r.hex(10)}`;
+}
+
 /** Info lines per scrape interval (quiet services log less). */
 const INFO_RATE: Record<string, number> = { web: 0.7, 'api-gateway': 0.6, checkout: 0.7, payments: 0.6, inventory: 0.6, notifications: 0.25, postgres: 0.12, redis: 0.05 };
 
@@ -141,13 +166,14 @@ function nextHop(world: World, service: string): string {
 /** Renders every service's log file: name -> text. */
 export function renderLogs(world: World, times: readonly number[], states: Map<string, ServiceState[]>, notificationsDeployAt: number): Map<string, string> {
   const out = new Map<string, string>();
-  const touchesDb = serviceDef(world.rootCause).calls.includes('postgres');
+  const touchesDb = world.fault === 'deploy' && serviceDef(world.rootCause).calls.includes('postgres');
   for (const [service, write] of Object.entries(WRITERS)) {
     const r = new Rng(hash32(`${world.seed}:${service}:logs`));
     const st = states.get(service) as ServiceState[];
     const lines: Line[] = [];
     const emit = (t: number, kind: Parameters<Writer>[3], s: ServiceState): void => {
-      lines.push({ ts: t, text: write(r, t, s, kind, nextHop(world, service)) });
+      const external = kind === 'root' && world.fault !== 'deploy' && service === world.rootCause;
+      lines.push({ ts: t, text: external ? externalError(world, service, r, t) : write(r, t, s, kind, nextHop(world, service)) });
     };
     times.forEach((t0, i) => {
       const s = st[i] as ServiceState;
@@ -166,7 +192,7 @@ export function renderLogs(world: World, times: readonly number[], states: Map<s
         });
       }
     });
-    if (service === world.rootCause) emit(world.tl.deployAt + 4000, 'deploy', st[0] as ServiceState);
+    if (service === world.rootCause && world.fault === 'deploy') emit(world.tl.deployAt + 4000, 'deploy', st[0] as ServiceState);
     if (service === 'notifications') emit(notificationsDeployAt + 6000, 'deploy', st[0] as ServiceState);
     lines.sort((a, b) => a.ts - b.ts);
     out.set(service, lines.map((l) => l.text).join('\n') + '\n');

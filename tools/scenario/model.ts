@@ -6,6 +6,19 @@ import { Rng, hash32 } from './prng';
 export type RootCause = 'payments' | 'inventory' | 'checkout';
 export const ROOT_CAUSES: readonly RootCause[] = ['payments', 'inventory', 'checkout'];
 
+/**
+ * What goes wrong: a bad deploy of the root-cause service, or an external dependency it calls (outside the
+ * topology) failing: an outage (calls time out) or an expired certificate (calls fail fast, TLS errors).
+ */
+export type Fault = 'deploy' | 'external-outage' | 'cert-expiry';
+export const FAULTS: readonly Fault[] = ['deploy', 'external-outage', 'cert-expiry'];
+
+/** The external dependency of an external fault, picked by seed (never in topology.yaml). */
+export function externalHost(seed: number): string {
+  const hosts = ['api.paygate-eu.example.net', 'auth.idp-corp.example.com', 'rates.fx-feed.example.org', 'geo.shipcalc.example.io'];
+  return hosts[hash32(`${seed}:external`) % hosts.length] as string;
+}
+
 export interface ServiceDef {
   name: string;
   kind: 'edge' | 'service' | 'db' | 'cache' | 'queue';
@@ -95,6 +108,7 @@ export class World {
     readonly seed: number,
     readonly rootCause: RootCause,
     readonly tl: Timeline,
+    readonly fault: Fault = 'deploy',
   ) {
     this.affectedCallers = callersOf(rootCause);
     const r = new Rng(hash32(`${seed}:scale`));
@@ -130,8 +144,15 @@ export class World {
     let cpu = d.cpu;
     let connections = d.kind === 'db' ? 24 : 6;
     const root = serviceDef(this.rootCause);
-    const touchesDb = root.calls.includes('postgres');
-    if (service === this.rootCause) {
+    const touchesDb = this.fault === 'deploy' && root.calls.includes('postgres');
+    // How much latency the fault adds at the root: a slow query or a timing-out dependency; an expired
+    // certificate fails the handshake at once.
+    const slow = this.fault === 'cert-expiry' ? 0 : this.fault === 'external-outage' ? 12 : 18.5;
+    if (service === this.rootCause && this.fault !== 'deploy') {
+      p50 = d.p50 * (1 + (slow / 2) * lv);
+      p99 = d.p99 * (1 + slow * lv);
+      errRatio = d.errRatio + (this.fault === 'cert-expiry' ? 0.4 : 0.25) * lv;
+    } else if (service === this.rootCause) {
       p50 = d.p50 * (1 + 9 * lv);
       p99 = d.p99 * (1 + 18.5 * lv);
       errRatio = d.errRatio + 0.05 * lv;
@@ -139,7 +160,7 @@ export class World {
       connections = touchesDb ? 6 + 44 * lv : connections;
     } else if (this.affectedCallers.includes(service)) {
       // Callers wait for the slow dependency until their 3 s timeout, then fail, and retry: louder than the cause.
-      const added = root.p99 * 18.5 * lv;
+      const added = root.p99 * slow * lv;
       p50 = d.p50 + 0.3 * added;
       p99 = Math.min(3.0, d.p99 + added);
       errRatio = d.errRatio + (service === 'checkout' || serviceDef(service).calls.includes(this.rootCause) ? 0.22 : 0.3) * lv;

@@ -89,7 +89,7 @@ export class SlackFake {
     const id = this.newId('C');
     this.channels.set(id, {
       id, name: spec.name, isPrivate: spec.isPrivate ?? false, botIsMember: spec.botIsMember ?? false, isArchived: false,
-      created: Math.floor(this.clock.now().getTime() / 1000),
+      created: Math.floor(this.clock.now().getTime() / 1000), members: [],
     });
     return id;
   }

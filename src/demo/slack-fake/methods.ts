@@ -110,13 +110,36 @@ const join: Method = (fake, args) => {
 
 const info: Method = (fake, args) => ({ channel: channelJson(fake, channelArg(fake, args)) });
 
+// conversations.create: Slack's name rules (lower case, no spaces or periods, at most 80 characters).
 const create: Method = (fake, args) => {
   const name = reqStr(args, 'name', 'invalid_name_required');
-  if (!/^[a-z0-9_-]{1,80}$/.test(name)) throw new SlackApiError('invalid_name_specials');
+  if (name.length > 80) throw new SlackApiError('invalid_name_maxlength');
+  if (/^[-_]+$/.test(name)) throw new SlackApiError('invalid_name_punctuation');
+  if (!/^[a-z0-9_-]+$/.test(name)) throw new SlackApiError('invalid_name_specials');
   if (fake.findChannelByName(name)) throw new SlackApiError('name_taken');
   const id = fake.addChannel({ name, isPrivate: optBool(args, 'is_private'), botIsMember: true });
   const ch = fake.channels.get(id) as FakeChannel;
   return { channel: channelJson(fake, ch) };
+};
+
+// conversations.invite: up to 1000 comma-separated ids; without `force` one bad id invites nobody.
+const invite: Method = (fake, args) => {
+  const ch = channelArg(fake, args);
+  requireMember(ch);
+  const ids = (optStr(args, 'users') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  if (ids.length === 0) throw new SlackApiError('no_user');
+  if (ids.length > 1000) throw new SlackApiError('too_many_users');
+  const errors: Array<{ user: string; ok: false; error: string }> = [];
+  const valid: string[] = [];
+  for (const user of ids) {
+    const error = user === fake.botUserId ? 'cant_invite_self' : !fake.users.has(user) ? 'user_not_found' : (ch.members ?? []).includes(user) ? 'already_in_channel' : null;
+    if (error) errors.push({ user, ok: false, error });
+    else valid.push(user);
+  }
+  const force = optBool(args, 'force') === true;
+  if (errors.length > 0 && (!force || valid.length === 0)) throw new SlackApiError((errors[0] as { error: string }).error, { errors });
+  ch.members = [...(ch.members ?? []), ...valid];
+  return { channel: channelJson(fake, ch), ...(errors.length > 0 ? { errors } : {}) };
 };
 
 const usersInfo: Method = (fake, args) => {
@@ -161,6 +184,7 @@ export const METHODS: Record<string, Method> = {
   'conversations.join': join,
   'conversations.info': info,
   'conversations.create': create,
+  'conversations.invite': invite,
   'conversations.history': history,
   'conversations.replies': replies,
   'chat.postMessage': postMessage,

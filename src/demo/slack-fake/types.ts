@@ -7,6 +7,8 @@ export interface FakeChannel {
   botIsMember: boolean;
   isArchived: boolean;
   created: number;
+  /** People invited with conversations.invite (the bot's membership is botIsMember). */
+  members?: string[];
 }
 
 export interface FakeUser {

@@ -18,7 +18,7 @@ export interface ExternalMention {
   sample: string;
 }
 
-const TLS = /\b(x509|certificate|cert(ificate)? (has )?expired|tls|ssl|handshake)\b/i;
+const TLS = /x509|certificat|\bssl|\btls\b|handshake|pkix/i;
 // host.name(.tld)(:port), or a URL's host; the last label has letters and is not a file or code extension.
 const HOST = /\b(?:[a-z][a-z0-9+.-]*:\/\/)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9])(?::\d{2,5})?\b/gi;
 const NOT_HOST = /\.(java|py|js|ts|go|rb|rs|cs|cpp|c|h|kt|scala|php|log|txt|json|yaml|yml|xml|html|conf|cfg|ini|so|dll|exe|jar|class|sh|md|csv|gz|zip|tmp|pid|sock|lock|properties)$/i;
@@ -29,6 +29,9 @@ export function hostsIn(text: string): string[] {
   const out = new Set<string>();
   for (const m of text.matchAll(HOST)) {
     const host = (m[1] as string).toLowerCase();
+    // A name cut off at the end of a clipped sample is not a name.
+    const next = text[(m.index ?? 0) + m[0].length];
+    if (next === '…' || next === '<' || (next === '.' && text[(m.index ?? 0) + m[0].length + 1] === '<')) continue;
     if (NOT_HOST.test(host)) continue;
     const labels = host.split('.');
     // Dotted identifiers (java.lang.Exception, org.postgresql.Driver) look like hosts; keep names with a
@@ -46,6 +49,52 @@ function resolve(host: string, known: ReadonlySet<string>): string | null {
   if (known.has(host)) return host;
   const first = host.split('.')[0] ?? '';
   return known.has(first) ? first : null;
+}
+
+/** A host named in a service's error events (full multi-line text), first seen at `firstSeen`. */
+export interface HostMention {
+  service: string;
+  host: string;
+  count: number;
+  tls: boolean;
+  firstSeen: number;
+  sample: string;
+}
+
+/** Collects the hosts error events name, per service (a streaming pass feeds it one event at a time). */
+export class HostMentions {
+  private readonly by = new Map<string, HostMention>();
+  add(service: string, ts: number, text: string): void {
+    const hosts = hostsIn(text);
+    if (!hosts.length) return;
+    const tls = TLS.test(text);
+    for (const host of hosts.slice(0, 3)) {
+      const k = `${service}\u0000${host}`;
+      const lines = text.split('\n');
+      // The line naming the host, and the TLS failure when another line of the event states it.
+      const sample = [lines.find((l) => l.toLowerCase().includes(host)), tls ? lines.find((l) => TLS.test(l)) : undefined]
+        .filter((l, i, all): l is string => l !== undefined && all.indexOf(l) === i)
+        .map((l) => l.slice(0, 300))
+        .join('\n');
+      const m = this.by.get(k) ?? { service, host, count: 0, tls: false, firstSeen: ts, sample };
+      m.count++;
+      m.tls = m.tls || tls;
+      m.firstSeen = Math.min(m.firstSeen, ts);
+      this.by.set(k, m);
+      if (this.by.size > 2000) return; // bounded: a log full of distinct hosts is not a dependency signal
+    }
+  }
+  list(): HostMention[] {
+    return [...this.by.values()];
+  }
+}
+
+/** Rising error templates' text, plus hosts new since `since` in full error events, as pseudo-templates. */
+export function withHostMentions(rising: readonly TemplateStat[], hosts: readonly HostMention[], since: number): TemplateStat[] {
+  const extra: TemplateStat[] = hosts
+    .filter((h) => h.firstSeen >= since && h.count >= 3)
+    .map((h) => ({ id: `host:${h.service}:${h.host}`, template: h.sample, service: h.service, level: 'error', baselineCount: 0, incidentCount: h.count, ratio: Infinity, firstSeen: h.firstSeen, label: 'new', samples: [h.sample] }));
+  return [...rising, ...extra];
 }
 
 /** Dependencies named by rising error templates of `known` services, strongest first. */

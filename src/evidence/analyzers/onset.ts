@@ -5,6 +5,7 @@
 // analyze and the bot's investigation window both call resolveOnset, so the two paths cannot drift.
 
 import type { Change, EvidenceSource, LogEvent } from '../types';
+import { HostMentions, type HostMention } from './external';
 import { bestMeanShift } from './changepoint';
 import { median } from './robust';
 
@@ -80,10 +81,11 @@ export function isErrorLine(e: Pick<LogEvent, 'level' | 'text'>): boolean {
 }
 
 /** Per-service error-line counts per minute over [from, to] (one streaming pass, constant memory per minute). */
-export async function errorRates(events: AsyncIterable<LogEvent>, from: number, to: number): Promise<Map<string, Map<number, number>>> {
+export async function errorRates(events: AsyncIterable<LogEvent>, from: number, to: number, hosts?: HostMentions): Promise<Map<string, Map<number, number>>> {
   const out = new Map<string, Map<number, number>>();
   for await (const e of events) {
     if (!finite(e.ts) || e.ts < from || e.ts > to || !isErrorLine(e)) continue;
+    hosts?.add(e.service, e.ts, e.text);
     const m = out.get(e.service) ?? new Map<number, number>();
     const minute = Math.floor(e.ts / 60_000) * 60_000;
     m.set(minute, (m.get(minute) ?? 0) + 1);
@@ -134,6 +136,8 @@ export interface OnsetInput {
 export interface ResolvedOnset extends OnsetEstimate {
   /** How it was found: 'signals' (cluster), 'change' (latest change, nothing else moved) or 'start'. */
   how: 'signals' | 'change' | 'start';
+  /** Hosts the error events in the scan named (for external dependencies outside the topology). */
+  hosts: HostMention[];
 }
 
 /** Minimum incident window: a logs-only or quiet incident never gets a zero-length window. */
@@ -150,18 +154,20 @@ export async function resolveOnset(input: OnsetInput, changes: () => Promise<Cha
   const start = finite(input.start) ? Math.min(input.start, now) : now;
   const from = start - scan;
   const metrics = input.metrics?.candidates ?? [];
-  const rates = await errorRates(input.source.logs({ from, to: now }), from, now);
+  const mentions = new HostMentions();
+  const rates = await errorRates(input.source.logs({ from, to: now }), from, now, mentions);
+  const hosts = mentions.list();
   const cands = [...metrics, ...logOnsetCandidates(rates, from, now), ...(input.extra ?? [])];
   const est = clusterOnset(cands, { stepMs: input.metrics?.stepMs ?? 60_000, to: now, hint: start });
   if (est && finite(est.onset)) {
     const onset = Math.min(est.onset, now - 60_000);
-    return { ...est, onset, lo: Math.min(est.lo, onset), hi: Math.max(Math.min(est.hi, now), onset), how: 'signals' };
+    return { ...est, onset, lo: Math.min(est.lo, onset), hi: Math.max(Math.min(est.hi, now), onset), how: 'signals', hosts };
   }
   const latest = (await changes()).filter((c) => finite(c.time) && c.time <= now && c.time >= from).sort((a, b) => b.time - a.time)[0];
   const quiet = start <= now - 60_000 ? start : now - MIN_INCIDENT_MS;
   if (latest && latest.time < now - 60_000) {
     const onset = Math.max(latest.time, from);
-    return { onset, lo: onset, hi: Math.max(onset, quiet), basis: [`change ${latest.id}`], how: 'change' };
+    return { onset, lo: onset, hi: Math.max(onset, quiet), basis: [`change ${latest.id}`], how: 'change', hosts };
   }
-  return { onset: quiet, lo: quiet - MIN_INCIDENT_MS, hi: Math.max(quiet, start), basis: [], how: 'start' };
+  return { onset: quiet, lo: quiet - MIN_INCIDENT_MS, hi: Math.max(quiet, start), basis: [], how: 'start', hosts };
 }

@@ -8,7 +8,7 @@
 
 import type { ChangeScore, RedHerringReport, SeriesAnomaly, Suspect, TemplateStat, Topology } from '../types';
 import { confidences, likelihood } from './confidence';
-import { externalMentions, type ExternalMention } from './external';
+import { externalMentions, withHostMentions, type ExternalMention, type HostMention } from './external';
 import { formatClock, formatDuration, formatScore, formatValue } from './format';
 import { dependencies, dependents } from './graph';
 import { anomalyStrength, isBadMove, serviceScores, type ServiceScore } from './metrics';
@@ -27,6 +27,10 @@ export interface RankInput {
   changes: ChangeScore[];
   topology: Topology | null;
   traceSignals?: Array<{ service: string; kind: 'error_origin' | 'latency_origin'; strength: number /*0..1*/; evidence: string }>;
+  /** Hosts named in full error events (multi-line ones too), new since the onset's interval. */
+  hostMentions?: HostMention[];
+  /** Start of the onset's interval: host mentions first seen before it are old news. */
+  onsetLo?: number;
 }
 
 export interface Ranking {
@@ -103,7 +107,7 @@ export function rankServices(input: RankInput): Ranking {
   const errorTemplates = templates.filter(isErrorTemplate);
   const rising = errorTemplates.filter((t) => t.label === 'new' || t.label === 'surging');
   const known = new Set<string>([...(topology?.services.map((s) => s.name) ?? []), ...metric.keys(), ...templates.map((t) => t.service), ...changes.map((c) => c.change.service)]);
-  const mentions = externalMentions(rising, known);
+  const mentions = externalMentions(withHostMentions(rising, input.hostMentions ?? [], (input.onsetLo ?? -Infinity) - 5 * 60_000), known);
   const mentioned = new Map(mentions.map((m) => [m.name, m]));
   const textOf = (t: TemplateStat): string => [t.template, ...t.samples.slice(0, 3)].join(' ').toLowerCase();
   const names = (t: TemplateStat, name: string): boolean => new RegExp(`(^|[^a-z0-9_-])${escapeRe(name.toLowerCase())}([^a-z0-9_-]|$)`).test(textOf(t));
@@ -126,7 +130,9 @@ export function rankServices(input: RankInput): Ranking {
     const saturation = Math.max(0, ...bad.filter((a) => a.kind === 'saturation').map((a) => anomalyStrength(a)));
     // Log evidence saturates: three new error templates say about as much as ten.
     const logScore = Math.min(1.5, errs.reduce((s, t) => s + (t.label === 'new' ? 0.5 : 0.3) * Math.min(1, Math.log10(1 + t.incidentCount)), 0));
-    const extScore = external ? Math.min(2, 0.8 * external.callers.length + (external.tls ? 0.7 : 0) + 0.3 * Math.min(1, Math.log10(1 + external.count))) : 0;
+    // A named dependency also carries half its callers' strongest symptoms: it is offered as their cause.
+    const callerSymptoms = external ? Math.max(0, ...external.callers.map((c) => metric.get(c)?.score ?? 0)) : 0;
+    const extScore = external ? Math.min(2, 0.8 * external.callers.length + (external.tls ? 0.7 : 0) + 0.3 * Math.min(1, Math.log10(1 + external.count))) + 0.5 * callerSymptoms : 0;
     const own = saturation + (ownErrors.length ? 0.6 : 0) + traces + extScore;
     const score = (m?.score ?? 0) + logScore + 3 * (change?.score ?? 0) + 1.5 * traces + extScore;
     const times = [...bad.map((a) => a.changeAt ?? Number.NaN), ...errs.map((t) => t.firstSeen)].filter(Number.isFinite);

@@ -1,8 +1,12 @@
-// Joins physical lines into events: a line without its own timestamp (Java `\tat ...`,
-// `Caused by:`, Python tracebacks, Go panics, any indented line) continues the event before it.
+// Joins physical lines into events. A line with its own timestamp (or a JSON/logfmt record) starts
+// an event. A line without one continues the event before it only when it has the shape of a
+// multi-line continuation (indented, Java `at ...` / `Caused by:`, Python tracebacks, Go panics);
+// any other line is an event of its own and takes its neighbour's time, so every line of any text
+// log belongs to an event and gets a template.
 
 import { parseLine } from './line';
 import type { Level } from './levels';
+import { learnHeaderHint, type HeaderHint } from './timestamps';
 
 export interface AssembledEvent {
   /** Sequential index of the event in its input (0-based). */
@@ -20,71 +24,140 @@ export interface AssembledEvent {
 }
 
 export interface AssemblerOptions {
-  /** Reference time for year-less timestamps (syslog); defaults to now. */
+  /** Reference time (the incident clock): year-less timestamps are dated from it, and a file without any time takes it. */
   refTime?: number;
   /** Cap on the joined raw text of one event (later lines still count, their text is dropped). */
   maxEventChars?: number;
 }
 
-/** Streaming assembler: push lines in order, receive each event once the next one begins (and at flush). */
+/** Lines that continue the event before them when they carry no time of their own. */
+const CONTINUATION =
+  /^(?:at |Caused by:|Suppressed:|\.\.\. ?\d+ (?:more|common frames omitted)|Traceback \(|During handling of the above|The above exception|goroutine \d+ \[|panic: |created by |\[signal |[\w$.]*(?:Exception|Error|Throwable|Fault)\b(?::|$)|[\w$]+(?:\.[\w$*()]+)+\(.*\)$|[}\])](?:[,;)\]}]*)$)/;
+
+/** A traceback's last line after its indented frames: an exception type, then `: message` or nothing. */
+const EXCEPTION_LINE = /^[A-Za-z_][\w.$]*(?::(?:\s|$)|$)/;
+
+/** Events whose time is not known yet (untimed lines before the first timed one) wait at most this many. */
+const MAX_PENDING = 10_000;
+
+const NONE: readonly AssembledEvent[] = Object.freeze([]);
+
+/** Streaming assembler: push lines in order, receive events once complete (and at flush), in input order. */
 export class EventAssembler {
   private readonly refTime: number;
   private readonly maxChars: number;
   private cur: AssembledEvent | null = null;
+  private readonly pending: AssembledEvent[] = [];
   private nextIndex = 0;
   private lastTs: number | null = null;
-  /** Index of the event the last pushed line belongs to; -1 when the line was dropped. */
+  private hint: HeaderHint | undefined;
+  /** The last line continued the open event as an indented line (a stack frame). */
+  private afterIndented = false;
+  /** Index of the event the last pushed line belongs to; -1 for a blank line before any event. */
   currentIndex = -1;
-  /** Lines that could not be placed in any event (no timestamp and nothing before them). */
-  malformed = 0;
-  /** 1-based number of the first malformed line, for the problem report. */
-  firstMalformedLine = 0;
+  /** Events without a time of their own (they took a neighbour's). */
+  untimed = 0;
+  /** Events dated at the reference time because nothing before or near them had a time. */
+  undated = 0;
+  /** 1-based first line of an undated event, for the problem report. */
+  firstUndatedLine = 0;
 
   constructor(opts: AssemblerOptions = {}) {
     this.refTime = opts.refTime ?? Date.now();
     this.maxChars = opts.maxEventChars ?? 16_384;
   }
 
-  /** Feeds one physical line; returns the previous event when this line starts a new one. */
-  push(raw: string, lineNo: number): AssembledEvent | null {
+  /**
+   * Learns the file's header shape from a sample of its first lines (call before pushing them):
+   * when most lines the general rules cannot date carry a time at the same token, after words,
+   * that position is read as the header's time for the whole file.
+   */
+  learn(sample: readonly string[]): void {
+    const untimed = sample.filter((l) => {
+      const p = parseLine(l, this.refTime);
+      return p.ts === null && p.standalone !== true;
+    });
+    this.hint = learnHeaderHint(untimed, this.refTime) ?? undefined;
+  }
+
+  /** Feeds one physical line; returns the events it completed (usually none or the one before it). */
+  push(raw: string, lineNo: number): readonly AssembledEvent[] {
     const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     if (line.length === 0 || isBlank(line)) {
       this.currentIndex = this.cur ? this.cur.index : -1;
-      return null;
+      return NONE;
     }
     const c = line.charCodeAt(0);
-    // Indented lines never start an event: skip the parse for them.
-    const parsed = c === 32 || c === 9 ? null : parseLine(line, this.refTime);
-    if (parsed && (parsed.ts !== null || parsed.standalone)) {
-      const ts = parsed.ts ?? this.lastTs;
-      if (ts === null) return this.drop(lineNo);
-      this.lastTs = ts;
-      const done = this.cur;
-      const ev: AssembledEvent = { index: this.nextIndex++, ts, body: parsed.body, text: line, line: lineNo, lines: 1 };
-      if (parsed.level) ev.level = parsed.level;
-      this.cur = ev;
-      this.currentIndex = ev.index;
-      return done;
+    // Indented lines never start an event when one is open: skip the parse for them.
+    const indented = c === 32 || c === 9;
+    if (indented && this.cur) {
+      this.afterIndented = true;
+      return this.extend(line);
     }
-    if (!this.cur) return this.drop(lineNo);
-    this.cur.lines++;
-    if (this.cur.text.length + line.length < this.maxChars) this.cur.text += '\n' + line;
-    this.currentIndex = this.cur.index;
-    return null;
+    const afterIndented = this.afterIndented;
+    this.afterIndented = false;
+    const parsed = parseLine(line, this.refTime, this.hint);
+    const own = parsed.ts !== null || parsed.standalone === true;
+    if (!own && this.cur && (CONTINUATION.test(line) || (afterIndented && EXCEPTION_LINE.test(line)))) return this.extend(line);
+    const ev: AssembledEvent = { index: this.nextIndex++, ts: parsed.ts ?? this.lastTs ?? Number.NaN, body: parsed.body, text: line, line: lineNo, lines: 1 };
+    if (parsed.level) ev.level = parsed.level;
+    if (parsed.ts !== null) this.lastTs = parsed.ts;
+    else this.untimed++;
+    const done = this.close();
+    this.cur = ev;
+    this.currentIndex = ev.index;
+    if (parsed.ts !== null && this.pending.length) return this.release(parsed.ts, done);
+    return done ? [done] : NONE;
   }
 
-  /** Returns the event still open at the end of input. */
-  flush(): AssembledEvent | null {
-    const done = this.cur;
+  /** Returns the events still open at the end of input. */
+  flush(): readonly AssembledEvent[] {
+    const done = this.close();
     this.cur = null;
-    return done;
+    if (this.pending.length) return this.release(null, done);
+    return done ? [done] : NONE;
   }
 
-  private drop(lineNo: number): null {
-    this.malformed++;
-    if (this.firstMalformedLine === 0) this.firstMalformedLine = lineNo;
-    this.currentIndex = -1;
+  private extend(line: string): readonly AssembledEvent[] {
+    const cur = this.cur as AssembledEvent;
+    cur.lines++;
+    if (cur.text.length + line.length < this.maxChars) cur.text += '\n' + line;
+    this.currentIndex = cur.index;
+    return NONE;
+  }
+
+  /** Closes the open event: returns it when its time is known, else queues it for the next time seen. */
+  private close(): AssembledEvent | null {
+    const ev = this.cur;
+    if (!ev) return null;
+    if (!Number.isNaN(ev.ts)) return ev;
+    this.pending.push(ev);
+    if (this.pending.length >= MAX_PENDING) return this.releaseOne();
     return null;
+  }
+
+  private releaseOne(): AssembledEvent | null {
+    const ev = this.pending.shift() ?? null;
+    if (ev) this.date(ev, null);
+    return ev;
+  }
+
+  /** Dates the queued events with the next time seen (or the reference time) and returns them in order. */
+  private release(ts: number | null, done: AssembledEvent | null): AssembledEvent[] {
+    const out = this.pending.splice(0);
+    for (const ev of out) this.date(ev, ts);
+    if (done && !out.includes(done)) out.push(done);
+    return out;
+  }
+
+  private date(ev: AssembledEvent, ts: number | null): void {
+    if (ts !== null) {
+      ev.ts = ts;
+      return;
+    }
+    ev.ts = this.refTime;
+    this.undated++;
+    if (this.firstUndatedLine === 0) this.firstUndatedLine = ev.line;
   }
 }
 

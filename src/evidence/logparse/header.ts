@@ -3,7 +3,7 @@
 // One generic procedure for every style; no per-file settings.
 
 import { headerLevel, normalizeLevel, redisLevel, type Level } from './levels';
-import { matchClf, matchEarlyTimestamp, matchLeadingTimestamp } from './timestamps';
+import { findHeaderTimestamp, headerLike, matchClf, matchLeadingTimestamp, type HeaderHint } from './timestamps';
 
 export interface ParsedLine {
   /** Epoch ms, or null when the line carries no timestamp of its own. */
@@ -65,9 +65,24 @@ function isLoggerName(tok: string): boolean {
   return (tok.includes('.') || tok.includes('$')) && LOGGER_CHARS.test(tok);
 }
 
-/** Strips decorations that follow a level: pid `---`, `[thread]`, `logger:` / `logger :`, `-` separators. */
-function stripDecorations(s: string, i: number): number {
+/** After header-looking tokens (a program, ids), a ` - ` within the first three tokens ends the header: `chrome.exe *64 - msg`. */
+function dashHeader(s: string, i: number): number {
+  let j = skipSpaces(s, i);
+  for (let k = 0; k < 3; k++) {
+    const e = tokenEnd(s, j);
+    if (e === j) return i;
+    const tok = s.slice(j, e);
+    if (tok === '-') return k > 0 ? e : i;
+    if (!headerLike(tok) || tok.charCodeAt(0) === 91) return i;
+    j = skipSpaces(s, e);
+  }
+  return i;
+}
+
+/** Strips decorations that follow a level: pid `---`, `[thread]`, `logger:` / `logger :` / `logger [ctx]`, `-` separators. */
+function stripDecorations(s: string, start: number): number {
   let loggerDone = false;
+  let i = dashHeader(s, start);
   for (let round = 0; round < 6; round++) {
     i = skipSpaces(s, i);
     const c = s.charCodeAt(i);
@@ -101,6 +116,12 @@ function stripDecorations(s: string, i: number): number {
         i = next + 1;
         continue;
       }
+      // `logger [request ids] msg` (OpenStack, many Python services): the bracket is the next round's.
+      if (isLoggerName(tok) && sep === 91 && bracketEnd(s, next) > 0) {
+        loggerDone = true;
+        i = e;
+        continue;
+      }
     }
     return i;
   }
@@ -122,7 +143,7 @@ function findLevel(s: string, start: number): [Level, number] | null {
       e = tokenEnd(s, i);
     }
     const tok = s.slice(i, e);
-    const lvl = tokenLevel(tok);
+    const lvl = tokenLevel(tok) ?? letterLevel(s, tok, e) ?? (columnWord(s, prevTok, e) ? titleLevel(tok) : null);
     if (lvl) return [lvl, e];
     // Only header-looking tokens may precede the level: ids, numbers, upper-case words, `- name -`.
     // (`[thread]` too: logback/log4j put the thread before the level.)
@@ -131,6 +152,44 @@ function findLevel(s: string, start: number): [Level, number] | null {
     i = e;
   }
   return null;
+}
+
+/** Skips `|`-separated header fields without spaces (`|Step_LSC|30002312|message`); returns where the message starts. */
+function pipeFields(s: string, i: number): number {
+  let j = skipSpaces(s, i);
+  while (s.charCodeAt(j) === 124) {
+    const next = s.indexOf('|', j + 1);
+    if (next < 0) return j + 1;
+    for (let k = j + 1; k < next; k++) if (isSpace(s.charCodeAt(k))) return j + 1;
+    j = next;
+  }
+  return j;
+}
+
+/** A title-case level word (`Info`, `Warning`), read only where the header puts it in a column (see columnWord). */
+function titleLevel(tok: string): Level | null {
+  const c = tok.charCodeAt(0);
+  return c >= 65 && c <= 90 && !hasUpperAfterFirst(tok) ? normalizeLevel(tok) : null;
+}
+
+function hasUpperAfterFirst(tok: string): boolean {
+  for (let i = 1; i < tok.length; i++) {
+    const c = tok.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
+}
+
+/** A word is a header column, not prose, when a `,` or `|` field separator precedes it or two spaces pad it. */
+function columnWord(s: string, prevTok: string, e: number): boolean {
+  return prevTok === ',' || prevTok === '|' || (isSpace(s.charCodeAt(e)) && isSpace(s.charCodeAt(e + 1)));
+}
+
+/** A one-letter level (`D`, `W`) counts only right before a `tag:` token, as Android and klog-like headers write it. */
+function letterLevel(s: string, tok: string, e: number): Level | null {
+  if (tok.length !== 1) return null;
+  const next = tokenEnd(s, skipSpaces(s, e));
+  return s.charCodeAt(next - 1) === 58 ? normalizeLevel(tok, true) : null;
 }
 
 function syslogBody(s: string, i: number): number {
@@ -189,7 +248,7 @@ function parseKlog(s: string, refTime: number): ParsedLine | null {
 }
 
 /** Parses a plain-text line: its timestamp, level and message body (header stripped). */
-export function parsePlainLine(s: string, refTime: number): ParsedLine {
+export function parsePlainLine(s: string, refTime: number, hint?: HeaderHint): ParsedLine {
   const c0 = s.charCodeAt(0);
   if (c0 === 73 || c0 === 87 || c0 === 69 || c0 === 70) {
     const k = parseKlog(s, refTime);
@@ -223,11 +282,13 @@ export function parsePlainLine(s: string, refTime: number): ParsedLine {
     const body = `${OUTCOME[cls] ?? 'unknown'} ${(s.slice(0, clf.start) + s.slice(skipSpaces(s, clf.end))).trim()}`;
     return { ts: clf.ts, level: cls === 5 ? 'error' : cls === 4 ? 'warn' : 'info', body };
   }
-  const early = matchEarlyTimestamp(s);
-  if (early) {
-    const found = findLevel(s, early.end);
-    if (found) return finish(early.ts, found[0], s, stripDecorations(s, found[1]));
-    return finish(early.ts, null, s, early.end);
+  const hdr = findHeaderTimestamp(s, refTime, hint);
+  if (hdr) {
+    if (hdr.lastKind === 'syslog') return finish(hdr.ts, null, s, syslogBody(s, hdr.end));
+    const i = pipeFields(s, hdr.end);
+    const found = findLevel(s, i);
+    if (found) return finish(hdr.ts, found[0], s, stripDecorations(s, found[1]));
+    return finish(hdr.ts, null, s, stripDecorations(s, i));
   }
   return { ts: null, body: s };
 }

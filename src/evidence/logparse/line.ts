@@ -1,10 +1,11 @@
 // Dispatch of one physical line to the JSON, logfmt or plain-text parser.
 
 import { parsePlainLine, type ParsedLine } from './header';
+import type { HeaderHint } from './timestamps';
 import { parseJsonLine, parseLogfmtLine } from './structured';
 
 /** Parses one physical line: timestamp (null when it has none), level, message body. */
-export function parseLine(line: string, refTime: number): ParsedLine {
+export function parseLine(line: string, refTime: number, hint?: HeaderHint): ParsedLine {
   const c = line.charCodeAt(0);
   if (c === 123 /* { */) {
     const json = parseJsonLine(line);
@@ -13,5 +14,5 @@ export function parseLine(line: string, refTime: number): ParsedLine {
     const lf = parseLogfmtLine(line);
     if (lf) return lf;
   }
-  return parsePlainLine(line, refTime);
+  return parsePlainLine(line, refTime, hint);
 }

@@ -61,13 +61,6 @@ export function matchIso(text: string, offset = 0): TsMatch | null {
   return Number.isNaN(ts) ? null : { ts, end: offset + m[0].length };
 }
 
-/** Epoch seconds (10 digits) or ms (13 digits) as a whole token. */
-function matchEpochToken(tok: string): number | null {
-  if (tok.length === 10 && /^1\d{9}$/.test(tok)) return Number(tok) * 1000;
-  if (tok.length === 13 && /^1\d{12}$/.test(tok)) return Number(tok);
-  return null;
-}
-
 /** Timestamp at the start of a plain-text line, in any of the supported header styles. */
 export function matchLeadingTimestamp(line: string, refTime: number): TsMatch | null {
   const c = line.charCodeAt(0);
@@ -131,23 +124,238 @@ export function matchClf(line: string): (TsMatch & { start: number }) | null {
   return { ts, start: m.index, end: m.index + m[0].length };
 }
 
-/**
- * A timestamp among the first few whitespace tokens (BGL: `- 1117838570 2005.06.03 node 2005-06-03-15.42.50.675872 ...`).
- * Returns the match of the first recognisable token.
- */
-export function matchEarlyTimestamp(line: string, maxTokens = 3): TsMatch | null {
-  let pos = 0;
-  for (let i = 0; i < maxTokens && pos < line.length; i++) {
-    let end = line.indexOf(' ', pos);
-    if (end < 0) end = line.length;
-    const tok = line.slice(pos, end);
-    const epoch = matchEpochToken(tok);
-    if (epoch !== null) return { ts: epoch, end };
-    const bgl = BGL_TIME.exec(tok);
-    if (bgl) return { ts: utc(n(bgl[1]), n(bgl[2]) - 1, n(bgl[3]), n(bgl[4]), n(bgl[5]), n(bgl[6]), fracMs(bgl[7])), end };
-    pos = end + 1;
+/** Kind of a timestamp found by `findHeaderTimestamp`: how the header after it is read. */
+export type TsKind = 'full' | 'epoch' | 'yearless' | 'syslog' | 'date';
+
+interface AnchoredMatch {
+  ts: number;
+  end: number;
+  kind: TsKind;
+}
+
+// Anchored (sticky) forms tried at each header token start. Each is one general shape, not a system.
+const A_ISO = /(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(Z|z|[+-]\d\d:?\d\d(?![\d:]))?/y;
+const A_DOTTED = /(\d{4})-(\d\d)-(\d\d)-(\d\d)\.(\d\d)\.(\d\d)(?:\.(\d{1,9}))?/y;
+/** Compact date-time: `20171223-22:15:29:606`, `20171223T221529.606`. */
+const A_COMPACT = /(\d{4})(\d\d)(\d\d)(?:[-T_ ](\d\d)(\d\d)(\d\d)|[-T_ ](\d{1,2}):(\d{1,2}):(\d{1,2}))(?:[.:,](\d{1,9}))?(?!\d)/y;
+const A_YYMMDD = /(\d\d)(\d\d)(\d\d) (\d\d)(\d\d)(\d\d)(?= )/y;
+const A_SLASH_YY = /(\d\d)\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?/y;
+/** Year-less month-day: `03-17 16:13:38.811`, `10.30 16:49:06`, `06/17 10:01:02`. */
+const A_MD = /(\d\d)[-./](\d\d)[ T](\d\d):(\d\d):(\d\d)(?:[.,:](\d{1,9}))?(?![\d:])/y;
+const A_SYSLOG = /([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(?: (\d{4})(?= ))?/y;
+/** `Thu Jun 09 06:07:04 2005` (ctime) and `27 Nov 2026 03:02:10`. */
+const A_CTIME = /(?:[A-Z][a-z]{2},? )?([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? (\d{4})/y;
+const A_DMY = /(\d{1,2})[ /-]([A-Z][a-z]{2})[ /-](\d{4})[ :](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6}))?/y;
+const A_DATE = /(\d{4})[-./](\d\d)[-./](\d\d)(?![\d:])/y;
+const A_EPOCH = /(\d{10}|\d{13}|\d{16}|\d{19})(?:\.(\d{1,9}))?(?![\w.:-])/y;
+
+/** Plausible epoch range for bare numbers: 2000-01-01 .. 2100-01-01 (in ms). */
+const EPOCH_MIN = 946_684_800_000;
+const EPOCH_MAX = 4_102_444_800_000;
+
+function exec(re: RegExp, s: string, at: number): RegExpExecArray | null {
+  re.lastIndex = at;
+  return re.exec(s);
+}
+
+function validDate(mo: number, d: number, h = 0, mi = 0, s = 0): boolean {
+  return mo >= 0 && mo < 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && s < 61;
+}
+
+function epochAt(s: string, at: number): AnchoredMatch | null {
+  const m = exec(A_EPOCH, s, at);
+  if (!m) return null;
+  const digits = m[1] as string;
+  const scale = digits.length === 10 ? 1000 : digits.length === 13 ? 1 : digits.length === 16 ? 1e-3 : 1e-6;
+  const ms = Math.floor(Number(digits) * scale + (digits.length === 10 ? fracMs(m[2]) : 0));
+  return ms >= EPOCH_MIN && ms <= EPOCH_MAX ? { ts: ms, end: at + m[0].length, kind: 'epoch' } : null;
+}
+
+function digitFormsAt(s: string, at: number, refTime: number): AnchoredMatch | null {
+  let m = exec(A_ISO, s, at);
+  if (m) {
+    const mo = n(m[2]) - 1;
+    if (validDate(mo, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
+      return { ts: utc(n(m[1]), mo, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])) - zoneMs(m[8]), end: at + m[0].length, kind: 'full' };
+    }
+  }
+  m = exec(A_DOTTED, s, at);
+  if (m && validDate(n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
+    return { ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])), end: at + m[0].length, kind: 'full' };
+  }
+  m = exec(A_COMPACT, s, at);
+  if (m) {
+    const [h, mi, sec] = m[4] ? [n(m[4]), n(m[5]), n(m[6])] : [n(m[7]), n(m[8]), n(m[9])];
+    if (validDate(n(m[2]) - 1, n(m[3]), h, mi, sec)) {
+      return { ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), h, mi, sec, fracMs(m[10])), end: at + m[0].length, kind: 'full' };
+    }
+  }
+  for (const re of [A_YYMMDD, A_SLASH_YY]) {
+    m = exec(re, s, at);
+    if (m && validDate(n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
+      return { ts: utc(2000 + n(m[1]), n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])), end: at + m[0].length, kind: 'full' };
+    }
+  }
+  m = exec(A_DMY, s, at);
+  if (m) {
+    const mo = MONTHS[m[2] as string];
+    if (mo !== undefined) return { ts: utc(n(m[3]), mo, n(m[1]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])), end: at + m[0].length, kind: 'full' };
+  }
+  m = exec(A_MD, s, at);
+  if (m) {
+    const [mo, d, h, mi, sec] = [n(m[1]) - 1, n(m[2]), n(m[3]), n(m[4]), n(m[5])];
+    if (validDate(mo, d, h, mi, sec)) {
+      return { ts: utc(yearFor(refTime, mo, d, h, mi, sec), mo, d, h, mi, sec, fracMs(m[6])), end: at + m[0].length, kind: 'yearless' };
+    }
+  }
+  const epoch = epochAt(s, at);
+  if (epoch) return epoch;
+  m = exec(A_DATE, s, at);
+  if (m && validDate(n(m[2]) - 1, n(m[3]))) return { ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), 0, 0, 0, 0), end: at + m[0].length, kind: 'date' };
+  return null;
+}
+
+function wordFormsAt(s: string, at: number, refTime: number): AnchoredMatch | null {
+  let m = exec(A_CTIME, s, at);
+  if (m) {
+    const mo = MONTHS[m[1] as string];
+    if (mo !== undefined) return { ts: utc(n(m[7]), mo, n(m[2]), n(m[3]), n(m[4]), n(m[5]), fracMs(m[6])), end: at + m[0].length, kind: 'full' };
+  }
+  m = exec(A_SYSLOG, s, at);
+  if (m) {
+    const mo = MONTHS[m[1] as string];
+    if (mo === undefined) return null;
+    const [d, h, mi, sec] = [n(m[2]), n(m[3]), n(m[4]), n(m[5])];
+    const year = m[7] ? n(m[7]) : yearFor(refTime, mo, d, h, mi, sec);
+    return { ts: utc(year, mo, d, h, mi, sec, fracMs(m[6])), end: at + m[0].length, kind: m[7] ? 'full' : 'syslog' };
   }
   return null;
+}
+
+/** One timestamp starting at `at` (an optional `[` or `(` before it, its closing bracket after it). */
+function timestampAt(s: string, at: number, refTime: number): AnchoredMatch | null {
+  const open = s.charCodeAt(at);
+  const start = open === 91 || open === 40 ? at + 1 : at;
+  const c = s.charCodeAt(start);
+  const m = c >= 48 && c <= 57 ? digitFormsAt(s, start, refTime) : c >= 65 && c <= 90 ? wordFormsAt(s, start, refTime) : null;
+  if (!m) return null;
+  if (start > at) {
+    const close = s.charCodeAt(m.end);
+    if (close === 93 || close === 41) m.end++;
+  }
+  return m;
+}
+
+/** A token that may stand before the time in a header: ids, numbers, hosts, file names, `-`; not a prose word. */
+export function headerLike(tok: string): boolean {
+  let lower = false;
+  for (let i = 0; i < tok.length; i++) {
+    const c = tok.charCodeAt(i);
+    if (c >= 97 && c <= 122) lower = true;
+    else if (!((c >= 65 && c <= 90) || c > 127)) return true; // a digit or punctuation: an id, not a word
+  }
+  return !lower;
+}
+
+const HEADER_TOKENS = 7;
+const HEADER_CHARS = 200;
+/** Tokens allowed between two parts of one header's time (BGL: epoch, date, node, date-time). */
+const CHAIN_GAP = 2;
+
+/** A timestamp found in a line's header, with where the header's time ends. */
+export interface HeaderTimestamp {
+  ts: number;
+  start: number;
+  end: number;
+  kind: TsKind;
+  /** Kind of the last time in the header (a syslog time is followed by `host tag:`). */
+  lastKind: TsKind;
+}
+
+const RANK: Record<TsKind, number> = { full: 4, epoch: 4, syslog: 2, yearless: 2, date: 1 };
+
+/** What a file's lines taught about its header: the time sits at this token even after words (`node status 1074216940`). */
+export interface HeaderHint {
+  token: number;
+}
+
+/** First header token (0-based) at which a time other than a bare date starts, ignoring what precedes it; -1 when none. */
+function anyTimeToken(line: string, refTime: number): number {
+  let pos = 0;
+  for (let tok = 0; tok < HEADER_TOKENS && pos < line.length; tok++) {
+    while (pos < line.length && (line.charCodeAt(pos) === 32 || line.charCodeAt(pos) === 9 || line.charCodeAt(pos) === 124)) pos++;
+    const m = pos < line.length ? timestampAt(line, pos, refTime) : null;
+    if (m && m.kind !== 'date') return tok;
+    while (pos < line.length && line.charCodeAt(pos) !== 32 && line.charCodeAt(pos) !== 9 && line.charCodeAt(pos) !== 124) pos++;
+  }
+  return -1;
+}
+
+/**
+ * Learns from a sample of a file's lines (those whose header the general rules do not read) where
+ * their time sits: when most of them carry a time at the same token, the header has words before
+ * the time, and that position is trusted for this file. Null when there is no such consensus.
+ */
+export function learnHeaderHint(untimed: readonly string[], refTime: number): HeaderHint | null {
+  const tally = new Map<number, number>();
+  let seen = 0;
+  for (const line of untimed) {
+    if (line.length === 0 || line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) continue;
+    seen++;
+    const t = anyTimeToken(line, refTime);
+    if (t > 0) tally.set(t, (tally.get(t) ?? 0) + 1);
+  }
+  let best: HeaderHint | null = null;
+  let bestCount = 0;
+  for (const [token, count] of tally) {
+    if (count > bestCount) {
+      best = { token };
+      bestCount = count;
+    }
+  }
+  return best && bestCount >= 3 && bestCount * 2 >= seen ? best : null;
+}
+
+/**
+ * The timestamp of a line's header wherever it sits among the first tokens: after ids, hosts or a
+ * file name, bracketed or not, in any supported form. Consecutive times (an epoch, a date and a
+ * date-time in one header) are read as one header; the most precise of them gives the time and
+ * the last one ends the header. Returns null when the first tokens hold no time or a prose word
+ * comes first.
+ */
+export function findHeaderTimestamp(line: string, refTime: number, hint?: HeaderHint): HeaderTimestamp | null {
+  let found: HeaderTimestamp | null = null;
+  let pos = 0;
+  let sinceLast = 0;
+  const limit = Math.min(line.length, HEADER_CHARS);
+  for (let tok = 0; tok < HEADER_TOKENS + CHAIN_GAP && pos < limit; tok++) {
+    while (pos < limit && (line.charCodeAt(pos) === 32 || line.charCodeAt(pos) === 9 || line.charCodeAt(pos) === 124)) pos++;
+    if (pos >= limit) break;
+    const m = timestampAt(line, pos, refTime);
+    if (m) {
+      if (!found) found = { ts: m.ts, start: pos, end: m.end, kind: m.kind, lastKind: m.kind };
+      else {
+        found.lastKind = m.kind;
+        if (RANK[m.kind] > RANK[found.kind]) {
+          found.ts = m.ts;
+          found.kind = m.kind;
+        }
+        found.end = m.end;
+      }
+      sinceLast = 0;
+      pos = m.end;
+      continue;
+    }
+    let end = pos;
+    while (end < line.length && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9 && line.charCodeAt(end) !== 124) end++;
+    if (found) {
+      if (++sinceLast > CHAIN_GAP || !headerLike(line.slice(pos, end))) break;
+    } else if (tok >= HEADER_TOKENS || (!headerLike(line.slice(pos, end)) && !(hint && tok < hint.token))) {
+      return null;
+    }
+    pos = end;
+  }
+  return found && found.kind !== 'date' ? found : null;
 }
 
 /** Parses a time field value: ISO text, epoch seconds or epoch ms (number or numeric string). */

@@ -7,12 +7,17 @@ import { openFilesSource } from './files';
 import type { FetchFn } from './http';
 import { LokiSource } from './loki';
 import { PrometheusSource } from './prometheus';
+import { inClusterTarget, kubeApi, kubeconfigTarget } from './kubernetes-api';
+import { KubernetesSource } from './kubernetes';
+import { GitHubSource } from './github';
 import { UsageError } from '../../domain/errors';
 
 export { CompositeSource } from './composite';
 export { FilesSource, openFilesSource } from './files';
 export { LokiSource, type LokiSourceOptions } from './loki';
 export { PrometheusSource, type PrometheusSourceOptions } from './prometheus';
+export { KubernetesSource, type KubernetesSourceOptions } from './kubernetes';
+export { GitHubSource, type GitHubSourceOptions } from './github';
 export { EvidenceNotFound, LokiQueryError, PrometheusQueryError } from './errors';
 export type { FetchFn } from './http';
 
@@ -23,6 +28,10 @@ export interface CreateSourceOptions {
   fetch: FetchFn;
   /** Label naming the service in Prometheus and Loki (default `service`). */
   serviceLabel?: string;
+  /** Kubernetes: namespaces to read, and KUBECONFIG (with an optional context) or the in-cluster service account. */
+  kubernetes?: { namespaces: readonly string[]; serviceLabel?: string; kubeconfig?: string; context?: string; inCluster?: { host: string; port: string } };
+  /** GitHub: deployments and merged pull requests of the repos mapped to services. */
+  github?: { apiUrl: string; token?: string; repos: Readonly<Record<string, string>> };
 }
 
 /** Builds the configured source; several configured backends become one composite (files first, for the clock). */
@@ -36,6 +45,14 @@ export function createSource(opts: CreateSourceOptions): EvidenceSource {
   if (opts.evidenceDir) sources.push(openFilesSource(opts.evidenceDir, { exclude }));
   if (opts.prometheusUrl) sources.push(new PrometheusSource({ url: opts.prometheusUrl, fetch: opts.fetch, ...label }));
   if (opts.lokiUrl) sources.push(new LokiSource({ url: opts.lokiUrl, fetch: opts.fetch, ...label }));
-  if (sources.length === 0) throw new UsageError('no evidence source configured: give an evidence directory, a Prometheus URL or a Loki URL');
+  if (opts.kubernetes) sources.push(kubernetesSource(opts.kubernetes));
+  if (opts.github && Object.keys(opts.github.repos).length > 0) sources.push(new GitHubSource({ ...opts.github, repos: { ...opts.github.repos } }));
+  if (sources.length === 0) throw new UsageError('no evidence source configured: give an evidence directory, a Prometheus URL, a Loki URL or Kubernetes namespaces');
   return sources.length === 1 ? (sources[0] as EvidenceSource) : new CompositeSource(sources);
+}
+
+function kubernetesSource(k: NonNullable<CreateSourceOptions['kubernetes']>): KubernetesSource {
+  const target = k.kubeconfig ? kubeconfigTarget(k.kubeconfig, k.context) : k.inCluster ? inClusterTarget(k.inCluster.host, k.inCluster.port) : null;
+  if (!target) throw new UsageError('Kubernetes namespaces are set but there is no KUBECONFIG and this is not a pod (no KUBERNETES_SERVICE_HOST)');
+  return new KubernetesSource({ api: kubeApi(target), namespaces: [...k.namespaces], ...(k.serviceLabel ? { serviceLabel: k.serviceLabel } : {}) });
 }

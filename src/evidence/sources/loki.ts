@@ -4,11 +4,13 @@
 
 import { z } from 'zod';
 import { normalizeLevel, parseLine } from '../logparse';
+import { MAX_LINE_CHARS } from '../logparse/reader';
 import type {
   Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, SourceCapabilities, TimeQuery, Topology,
 } from '../types';
 import { LokiQueryError } from './errors';
 import { getJson, regexAlternation, type FetchFn } from './http';
+import { ProblemLog } from './problems';
 
 export interface LokiSourceOptions {
   url: string;
@@ -19,7 +21,11 @@ export interface LokiSourceOptions {
   limit?: number;
   /** Tenant for multi-tenant Loki (`X-Scope-OrgID`). */
   tenant?: string;
+  /** Entries read per query at most (default 2,000,000); the rest is skipped and reported. */
+  maxEntries?: number;
 }
+
+const TRUNCATED = `line longer than ${MAX_LINE_CHARS / 1024} KiB, truncated`;
 
 const Streams = z.object({
   status: z.literal('success'),
@@ -51,6 +57,8 @@ export class LokiSource implements EvidenceSource {
   private readonly serviceLabel: string;
   private readonly limit: number;
   private readonly headers: Record<string, string> | undefined;
+  private readonly maxEntries: number;
+  private readonly problemLog = new ProblemLog();
 
   constructor(opts: LokiSourceOptions) {
     this.url = opts.url;
@@ -58,6 +66,7 @@ export class LokiSource implements EvidenceSource {
     this.serviceLabel = opts.serviceLabel ?? 'service';
     this.limit = opts.limit ?? 5000;
     this.headers = opts.tenant ? { 'X-Scope-OrgID': opts.tenant } : undefined;
+    this.maxEntries = opts.maxEntries ?? 2_000_000;
   }
 
   private async api(path: string, params: Array<[string, string]>, what: string): Promise<unknown> {
@@ -95,6 +104,11 @@ export class LokiSource implements EvidenceSource {
     const end = (BigInt(q.to) + 1n) * NS_PER_MS; // Loki's end is exclusive
     // Entries at the page boundary timestamp, already yielded (the next page starts there again).
     let seenAtStart = new Set<string>();
+    // Caps, counted per query and set (not added) in problems: the same window is read by several tools.
+    let truncated = 0;
+    let read = 0;
+    this.problemLog.set('loki', TRUNCATED, 0);
+    this.problemLog.set('loki', `more than ${this.maxEntries} entries in one query, the rest not read`, 0);
     for (;;) {
       const raw = await this.api(
         '/loki/api/v1/query_range',
@@ -109,7 +123,9 @@ export class LokiSource implements EvidenceSource {
         for (const v of s.values) {
           const [ns, line] = v;
           if (typeof ns !== 'string' || typeof line !== 'string' || !/^\d+$/.test(ns)) continue;
-          entries.push({ ns: BigInt(ns), line, stream: s.stream, streamKey });
+          const long = line.length > MAX_LINE_CHARS;
+          if (long) this.problemLog.set('loki', TRUNCATED, ++truncated);
+          entries.push({ ns: BigInt(ns), line: long ? line.slice(0, MAX_LINE_CHARS) : line, stream: s.stream, streamKey });
         }
       }
       entries.sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0));
@@ -117,6 +133,10 @@ export class LokiSource implements EvidenceSource {
       let fresh = 0;
       for (const e of entries) {
         if (e.ns === start && seenAtStart.has(entryId(e))) continue;
+        if (++read > this.maxEntries) {
+          this.problemLog.set('loki', `more than ${this.maxEntries} entries in one query, the rest not read`, 1);
+          return;
+        }
         fresh++;
         yield this.toEvent(e);
       }
@@ -166,6 +186,6 @@ export class LokiSource implements EvidenceSource {
   }
 
   problems(): ParseProblem[] {
-    return [];
+    return this.problemLog.list();
   }
 }

@@ -19,6 +19,7 @@ const WHY: Record<string, string> = {
   channel_rename: 'this channel was renamed to an incident name',
   member_joined: 'I was added to an incident channel',
   slash: '`/triage` was run here',
+  alert: 'an alert fired (see the alert above)',
 };
 
 /** Kickoff message: what will be investigated, by which scouts, and how to stop or steer. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { analyze } from '../../../src/evidence/analyze';
 import { FilesSource } from '../../../src/evidence/sources/files';
 import type { EvidenceSource, LogEvent, TriageReport } from '../../../src/evidence/types';
-import { generateScenario, type GroundTruth, type RootCause } from '../../../tools/scenario';
+import { generateScenario, type Fault, type GroundTruth, type RootCause } from '../../../tools/scenario';
 import { ids, NOW, ONSET, otlp, T0, type FixtureSpan } from './analyzers/otlp-fixture';
 
 const EXAMPLE = join(__dirname, '../../../examples/scenarios/checkout-latency');
@@ -70,6 +70,25 @@ describe('analyze on other generated scenarios', () => {
     const downstream = report.red_herrings.filter((h) => h.kind === 'downstream_symptom').map((h) => h.service);
     expect(downstream.sort()).toEqual([...truth.downstream].sort());
     expect(report.red_herrings.some((h) => h.kind === 'unrelated_change' && h.service === 'notifications')).toBe(true);
+  });
+});
+
+describe('analyze when an external dependency fails (nothing changed on our side)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scout-external-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cases: Array<[Fault, RootCause, number]> = [
+    ['external-outage', 'inventory', 31],
+    ['cert-expiry', 'payments', 58],
+  ];
+  it.each(cases)('blames the dependency outside the topology for a %s behind %s (seed %i)', async (fault, rootCause, seed) => {
+    const out = join(dir, `${fault}-${seed}`);
+    const truth = generateScenario({ seed, rootCause, out, fault });
+    const report = await analyze(new FilesSource(out));
+    expect(report.suspects[0]?.service).toBe(truth.culprit);
+    expect(report.suspects[0]?.change).toBeNull();
+    if (fault === 'cert-expiry') expect(report.suspects[0]?.reason).toContain('TLS/certificate');
+    expect(report.suspects.find((s) => s.service === rootCause)?.against.join(' ')).toContain(`downstream of anomalous ${truth.culprit}`);
   });
 });
 

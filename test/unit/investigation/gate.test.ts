@@ -149,11 +149,14 @@ describe('ToolGate', () => {
     await expect(pending).rejects.toBeInstanceOf(RoundStopped);
   });
 
-  it('reads the logs once for many tool calls (shared evidence context)', async () => {
+  it('mines the logs once for many pattern calls (shared evidence context); a search streams them once more', async () => {
     const { make, source } = setup();
     const a = make(scout({ name: 'a' }));
     const b = make(scout({ name: 'b' }));
-    await Promise.all([a.call('logs_patterns', {}), b.call('logs_patterns', { label: 'new' }), a.call('logs_search', { query: 'order' })]);
+    await Promise.all([a.call('logs_patterns', {}), b.call('logs_patterns', { label: 'new' }), a.call('logs_patterns', { errors_only: true })]);
     expect(source.reads).toBe(1);
+    // Events are never held for the investigation (a 1M-line scenario would sit in memory): a search re-reads.
+    await a.call('logs_search', { query: 'order' });
+    expect(source.reads).toBe(2);
   });
 });

@@ -11,7 +11,8 @@ import type {
 import { EvidenceNotFound } from '../errors';
 import { mergeByTime } from '../merge';
 import { ProblemLog } from '../problems';
-import { lastTimestamp, readLogFile, type LogFileRef } from './logs';
+import { MAX_FILE_BYTES, MAX_LINE_CHARS } from '../../logparse/reader';
+import { lastTimestamp, readLogFile, type LogFileRef, type ReadStats } from './logs';
 import { readChanges, readIncident, readTopology } from './meta';
 import { parseOpenMetrics } from './openmetrics';
 import { parseOtlpText, SpanReservoir, traceStats } from './traces';
@@ -39,6 +40,17 @@ async function listDir(dir: string): Promise<string[]> {
 const MAX_SPANS = 200_000;
 /** A trace file larger than this is skipped with a problem rather than parsed whole. */
 const MAX_TRACE_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Log files: `<service>.log`, `.jsonl` or `.txt`, optionally gzipped. */
+const LOG_FILE = /\.(?:log|jsonl|txt)(?:\.gz)?$/;
+
+/** Puts what the bounded log reader saw into the problems (set, not added: logs are re-read per query). */
+function reportRead(p: ProblemLog, origin: string, st: ReadStats): void {
+  p.set(origin, 'binary file, not read as a log', st.binary ? 1 : 0);
+  p.set(origin, `line longer than ${MAX_LINE_CHARS / 1024} KiB, truncated`, st.truncatedLines, st.firstTruncatedLine);
+  p.set(origin, `file larger than ${MAX_FILE_BYTES / 2 ** 20} MiB, the rest not read`, st.capped ? 1 : 0);
+  p.set(origin, 'no timestamp in the file near these lines: dated at the incident clock', st.undated, st.firstUndatedLine);
+}
 
 function inRange(ts: number, q: TimeQuery): boolean {
   return ts >= q.from && ts <= q.to;
@@ -68,8 +80,8 @@ export class FilesSource implements EvidenceSource {
     const p = this.problemLog;
     const incident = await readIncident(path.join(this.dir, 'incident.yaml'), 'incident.yaml', p);
     const logs = (await listDir(path.join(this.dir, 'logs')))
-      .filter((f) => f.endsWith('.log') || f.endsWith('.jsonl'))
-      .map((f) => ({ file: path.join(this.dir, 'logs', f), origin: `logs/${f}`, service: f.replace(/\.(log|jsonl)$/, '') }));
+      .filter((f) => LOG_FILE.test(f))
+      .map((f) => ({ file: path.join(this.dir, 'logs', f), origin: `logs/${f}`, service: f.replace(LOG_FILE, '') }));
     const metrics: MetricSeries[] = [];
     for (const f of (await listDir(path.join(this.dir, 'metrics'))).filter((x) => x.endsWith('.prom'))) {
       const text = await readFile(path.join(this.dir, 'metrics', f), 'utf8');
@@ -166,9 +178,7 @@ export class FilesSource implements EvidenceSource {
     const streams = await Promise.all(
       files.map(async (ref) => {
         const refTime = d.incident?.startedAt ?? (await stat(ref.file)).mtimeMs;
-        return readLogFile(ref, q.from, q.to, refTime, (st) =>
-          this.problemLog.set(ref.origin, 'line without a timestamp before the first event', st.malformed, st.firstMalformedLine),
-        );
+        return readLogFile(ref, q.from, q.to, refTime, (st) => reportRead(this.problemLog, ref.origin, st));
       }),
     );
     yield* mergeByTime(streams);

@@ -1,10 +1,10 @@
-// Streaming read of one log file into LogEvents: readline over a read stream, so a large log
-// is never held in memory; multi-line events are assembled on the way.
+// Streaming read of one log file into LogEvents: a bounded line reader (decoding, gzip, 64 KiB
+// per line, a per-file cap), so a large log or a huge line is never held in memory; multi-line
+// events are assembled on the way.
 
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { EventAssembler, parseLine, type AssembledEvent } from '../../logparse';
+import { newReadStats, readLogLines, type LineReadStats } from '../../logparse/reader';
 import type { LogEvent } from '../../types';
 
 export interface LogFileRef {
@@ -13,10 +13,14 @@ export interface LogFileRef {
   service: string;
 }
 
-export interface ReadStats {
-  malformed: number;
-  firstMalformedLine: number;
+export interface ReadStats extends LineReadStats {
+  /** Events dated at the incident clock because the file carries no time near them. */
+  undated: number;
+  firstUndatedLine: number;
 }
+
+/** Lines of a file's first chunk that teach the assembler its header shape. */
+const LEARN_LINES = 256;
 
 function toEvent(ev: AssembledEvent, ref: LogFileRef): LogEvent {
   const out: LogEvent = { ts: ev.ts, service: ref.service, origin: ref.origin, line: ev.line, text: ev.text, body: ev.body };
@@ -24,7 +28,7 @@ function toEvent(ev: AssembledEvent, ref: LogFileRef): LogEvent {
   return out;
 }
 
-/** Events of one file with ts in [from, to], in file order; `done` receives the malformed-line count at the end. */
+/** Events of one file with ts in [from, to], in file order; `done` receives the read statistics at the end. */
 export async function* readLogFile(
   ref: LogFileRef,
   from: number,
@@ -33,38 +37,52 @@ export async function* readLogFile(
   done: (stats: ReadStats) => void,
 ): AsyncGenerator<LogEvent> {
   const asm = new EventAssembler({ refTime });
-  const rl = createInterface({ input: createReadStream(ref.file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const stats = newReadStats();
   let lineNo = 0;
-  try {
-    for await (const line of rl) {
-      const ev = asm.push(line, ++lineNo);
-      if (ev && ev.ts >= from && ev.ts <= to) yield toEvent(ev, ref);
+  let first = true;
+  for await (const batch of readLogLines(ref.file, stats)) {
+    if (first) asm.learn(batch.length > LEARN_LINES ? batch.slice(0, LEARN_LINES) : batch);
+    first = false;
+    for (const line of batch) {
+      for (const ev of asm.push(line, ++lineNo)) if (ev.ts >= from && ev.ts <= to) yield toEvent(ev, ref);
     }
-    const last = asm.flush();
-    if (last && last.ts >= from && last.ts <= to) yield toEvent(last, ref);
-    done({ malformed: asm.malformed, firstMalformedLine: asm.firstMalformedLine });
-  } finally {
-    rl.close();
   }
+  for (const ev of asm.flush()) if (ev.ts >= from && ev.ts <= to) yield toEvent(ev, ref);
+  done({ ...stats, undated: asm.undated, firstUndatedLine: asm.firstUndatedLine });
 }
 
-/** Latest timestamp among the last 64 KiB of a log file (for the clock); null when none. */
+/** Latest timestamp of a log file (for the clock): the last 64 KiB of a plain file, else a full read; null when none. */
 export async function lastTimestamp(file: string, refTime: number): Promise<number | null> {
   const fh = await open(file, 'r');
+  let text: string | null = null;
+  let cut = false;
   try {
     const { size } = await fh.stat();
     const len = Math.min(size, 65_536);
     const buf = Buffer.alloc(len);
     await fh.read(buf, 0, len, size - len);
-    const lines = buf.toString('utf8').split('\n');
-    if (len < size) lines.shift(); // first line is probably cut
-    let best: number | null = null;
-    for (const l of lines) {
-      const ts = l ? parseLine(l, refTime).ts : null;
-      if (ts !== null && (best === null || ts > best)) best = ts;
+    const head = Buffer.alloc(Math.min(size, 2));
+    await fh.read(head, 0, head.length, 0);
+    // gzip or UTF-16: no cheap tail; read it through the decoding reader below.
+    const plain = !(head[0] === 0x1f && head[1] === 0x8b) && !(head[0] === 0xff && head[1] === 0xfe) && !(head[0] === 0xfe && head[1] === 0xff);
+    if (plain) {
+      text = buf.toString('utf8');
+      cut = len < size;
     }
-    return best;
   } finally {
     await fh.close();
   }
+  let best: number | null = null;
+  const see = (l: string): void => {
+    const ts = l ? parseLine(l.length > 4096 ? l.slice(0, 4096) : l, refTime).ts : null;
+    if (ts !== null && (best === null || ts > best)) best = ts;
+  };
+  if (text !== null) {
+    const lines = text.split('\n');
+    if (cut) lines.shift(); // first line is probably cut
+    lines.forEach(see);
+    return best;
+  }
+  for await (const batch of readLogLines(file, newReadStats())) batch.forEach(see);
+  return best;
 }

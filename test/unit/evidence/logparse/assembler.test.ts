@@ -5,12 +5,10 @@ function assemble(text: string): { events: AssembledEvent[]; perLine: number[]; 
   const events: AssembledEvent[] = [];
   const perLine: number[] = [];
   text.split('\n').forEach((l, i) => {
-    const done = asm.push(l, i + 1);
-    if (done) events.push(done);
+    events.push(...asm.push(l, i + 1));
     perLine.push(asm.currentIndex);
   });
-  const last = asm.flush();
-  if (last) events.push(last);
+  events.push(...asm.flush());
   return { events, perLine, asm };
 }
 
@@ -49,6 +47,20 @@ describe('EventAssembler', () => {
     expect(events[0]?.text.endsWith("KeyError: 'order_id'")).toBe(true);
   });
 
+  it('joins a traceback whose exception type is any name, after its indented frames', () => {
+    const { events } = assemble(
+      [
+        '2026-11-27 01:22:09,761 ERROR inventory.auth: failed to refresh token',
+        'Traceback (most recent call last):',
+        '  File "/app/auth.py", line 41, in refresh',
+        '    resp = post(url)',
+        "requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='auth', port=443): Max retries exceeded",
+        '2026-11-27 01:22:23,080 INFO inventory.api: ok',
+      ].join('\n'),
+    );
+    expect(events.map((e) => e.lines)).toEqual([5, 1]);
+  });
+
   it('joins a Go panic and its goroutine dump', () => {
     const { events } = assemble(
       ['{"time":"2026-11-27T03:02:10Z","level":"info","msg":"serving"}', 'panic: runtime error: index out of range [3] with length 3', '', 'goroutine 1 [running]:', 'main.main()', '\t/app/main.go:12 +0x1d'].join('\n'),
@@ -57,11 +69,59 @@ describe('EventAssembler', () => {
     expect(events[0]?.text).toContain('goroutine 1 [running]:');
   });
 
-  it('maps every physical line to the event it belongs to, and counts lines before any event', () => {
-    const { perLine, asm } = assemble(['orphan line', '2026-11-27T03:02:10Z INFO a', '  detail', '2026-11-27T03:02:11Z INFO b'].join('\n'));
-    expect(perLine).toEqual([-1, 0, 0, 1]);
-    expect(asm.malformed).toBe(1);
-    expect(asm.firstMalformedLine).toBe(1);
+  it('maps every physical line to an event: a line before any time takes the next time', () => {
+    const { events, perLine, asm } = assemble(['orphan line', '2026-11-27T03:02:10Z INFO a', '  detail', '2026-11-27T03:02:11Z INFO b'].join('\n'));
+    expect(perLine).toEqual([0, 1, 1, 2]);
+    expect(events.map((e) => [e.body, e.ts])).toEqual([
+      ['orphan line', Date.UTC(2026, 10, 27, 3, 2, 10)],
+      ['a', Date.UTC(2026, 10, 27, 3, 2, 10)],
+      ['b', Date.UTC(2026, 10, 27, 3, 2, 11)],
+    ]);
+    expect(asm.untimed).toBe(1);
+    expect(asm.undated).toBe(0);
+  });
+
+  it('keeps an unindented line without a time as its own event with the time before it, not as a continuation', () => {
+    const { events } = assemble(['2026-11-27T03:02:10Z INFO a', 'plain line from a print', '2026-11-27T03:02:12Z INFO b'].join('\n'));
+    expect(events.map((e) => [e.body, e.ts, e.lines])).toEqual([
+      ['a', Date.UTC(2026, 10, 27, 3, 2, 10), 1],
+      ['plain line from a print', Date.UTC(2026, 10, 27, 3, 2, 10), 1],
+      ['b', Date.UTC(2026, 10, 27, 3, 2, 12), 1],
+    ]);
+  });
+
+  it('dates every line of a file without any time at the reference time and counts them', () => {
+    const { events, perLine, asm } = assemble(['first', 'second', '  indented under second'].join('\n'));
+    expect(perLine).toEqual([0, 1, 1]);
+    expect(events.map((e) => e.ts)).toEqual([Date.UTC(2026, 10, 27), Date.UTC(2026, 10, 27)]);
+    expect(asm.undated).toBe(2);
+    expect(asm.firstUndatedLine).toBe(1);
+  });
+
+  it('learns from a file that its time sits after header words, and strips that header', () => {
+    const lines = [
+      '9001 unit-7 job status 1700000000 1 running',
+      '9002 unit-8 job status 1700000005 1 stopped',
+      '9003 unit-7 disk usage 1700000010 1 above threshold',
+      '9004 unit-9 job status 1700000020 1 running',
+    ];
+    const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27) });
+    asm.learn(lines);
+    const events = [...lines.flatMap((l, i) => asm.push(l, i + 1)), ...asm.flush()];
+    expect(events.map((e) => [e.ts, e.body])).toEqual([
+      [1_700_000_000_000, '1 running'],
+      [1_700_000_005_000, '1 stopped'],
+      [1_700_000_010_000, '1 above threshold'],
+      [1_700_000_020_000, '1 running'],
+    ]);
+  });
+
+  it('does not take a number in prose for a time without such a file-wide pattern', () => {
+    const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27) });
+    const lines = ['2026-11-27T03:02:10Z INFO a', 'user account 1700000000 was created'];
+    asm.learn(lines);
+    const events = [...lines.flatMap((l, i) => asm.push(l, i + 1)), ...asm.flush()];
+    expect(events[1]).toMatchObject({ ts: Date.UTC(2026, 10, 27, 3, 2, 10), body: 'user account 1700000000 was created' });
   });
 
   it('gives a JSON line without a time field the time of the event before it', () => {

@@ -129,13 +129,14 @@ describe('files source', () => {
   it('streams log events of all files merged by time, with stack traces joined', async () => {
     const events = await collect(openFilesSource(dir).logs({ from: T0, to: T0 + 60_000 }));
     expect(events.map((e) => [e.service, e.body])).toEqual([
+      ['api', 'starting (no timestamp yet)'],
       ['api', 'started'],
       ['worker', 'queue slow'],
       ['api', 'request failed'],
       ['worker', 'job done'],
       ['api', 'request ok'],
     ]);
-    const failed = events[2] as LogEvent;
+    const failed = events[3] as LogEvent;
     expect(failed).toMatchObject({ origin: 'logs/api.log', line: 3, level: 'error', ts: T0 + 5000 });
     expect(failed.text.split('\n')).toHaveLength(3);
   });
@@ -145,11 +146,11 @@ describe('files source', () => {
     expect(events.map((e) => e.body)).toEqual(['request failed']);
   });
 
-  it('reports lines before the first timestamp as a problem, not an error', async () => {
+  it('gives a line without a timestamp the time of its neighbour, as an event of its own', async () => {
     const src = openFilesSource(dir);
-    await collect(src.logs({ from: T0, to: T0 + 60_000 }));
-    await collect(src.logs({ from: T0, to: T0 + 60_000 }));
-    expect(src.problems()).toContainEqual({ origin: 'logs/api.log', line: 1, problem: 'line without a timestamp before the first event', count: 1 });
+    const events = await collect(src.logs({ from: T0, to: T0 + 60_000 }));
+    expect(events[0]).toMatchObject({ origin: 'logs/api.log', line: 1, ts: T0 + 1000, body: 'starting (no timestamp yet)' });
+    expect(src.problems().filter((p) => p.origin === 'logs/api.log')).toEqual([]);
   });
 
   it('parses OpenMetrics families, types, units, special values and ms timestamps', async () => {

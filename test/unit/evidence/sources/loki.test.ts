@@ -54,6 +54,27 @@ describe('LokiSource', () => {
     }
   });
 
+  it('truncates a line over 64 KiB and caps the entries of one query, both named in problems', async () => {
+    const big = await startFakeLoki([
+      { labels: { service: 'q' }, entries: [[ns(T0 + 1), `2026-11-27 03:00:00.001 ERROR dump ${'x'.repeat(200_000)}`], [ns(T0 + 2), 'b'], [ns(T0 + 3), 'c'], [ns(T0 + 4), 'd']] },
+    ]);
+    try {
+      const src = new LokiSource({ url: big.url, fetch, limit: 2, maxEntries: 3 });
+      const events = await collect(src.logs({ from: T0, to: T0 + 10 }));
+      expect(events.map((e) => e.text.length)).toEqual([65_536, 1, 1]);
+      expect(events[0]?.level).toBe('error');
+      expect(src.problems()).toEqual([
+        { origin: 'loki', problem: 'line longer than 64 KiB, truncated', count: 1 },
+        { origin: 'loki', problem: 'more than 3 entries in one query, the rest not read', count: 1 },
+      ]);
+      // A second read of the same window does not double the counts.
+      await collect(src.logs({ from: T0, to: T0 + 10 }));
+      expect(src.problems().map((p) => p.count)).toEqual([1, 1]);
+    } finally {
+      await big.close();
+    }
+  });
+
   it('maps entries to events with service, level and header-stripped body', async () => {
     const src = new LokiSource({ url: loki.url, fetch });
     const events = await collect(src.logs({ from: T0, to: T0 + 1000 }));

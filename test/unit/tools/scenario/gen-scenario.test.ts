@@ -122,4 +122,26 @@ describe('gen-scenario CLI', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('writes an external-dependency fault: no culprit deploy, the root service’s errors name a host outside the topology', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scout-gen-ext-'));
+    try {
+      const truth = generateScenario({ seed: 5, rootCause: 'checkout', out: dir, fault: 'cert-expiry' });
+      expect(truth.culpritChange).toBeNull();
+      const topo = parse(readFileSync(join(dir, 'topology.yaml'), 'utf8')) as { services: Array<{ name: string }> };
+      expect(topo.services.map((x) => x.name)).not.toContain(truth.culprit);
+      expect(readFileSync(join(dir, 'changes.jsonl'), 'utf8')).not.toContain('"chg-1044"');
+      const log = readFileSync(join(dir, 'logs', 'checkout.log'), 'utf8');
+      expect(log).toContain(`https://${truth.culprit}/`);
+      expect(log).toContain('x509: certificate has expired');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects an unknown fault with exit code 2', () => {
+    const err = sink();
+    expect(genScenarioMain(['--fault', 'meteor'], sink(), err)).toBe(2);
+    expect(err.text).toContain('--fault must be one of deploy, external-outage, cert-expiry');
+  });
 });
