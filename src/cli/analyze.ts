@@ -5,7 +5,7 @@ import { iso } from '../domain/time';
 import { analyze } from '../evidence/analyze';
 import { describeAnomaly } from '../evidence/analyzers/ranking';
 import { openFilesSource } from '../evidence/sources/files';
-import type { TriageReport } from '../evidence/types';
+import type { TraceDigest, TriageReport } from '../evidence/types';
 import { SCENARIO_EXPECTED, scenarioProblem } from '../config/scenario';
 import { argumentError, parseCommand, usageError, type CommandSpec } from './args';
 
@@ -57,7 +57,23 @@ export function reportJson(r: TriageReport): Record<string, unknown> {
       })),
     changes: r.changes.map((c) => ({ id: c.change.id, service: c.change.service, kind: c.change.kind, summary: c.change.summary, time: iso(c.change.time), lead_seconds: Math.round(c.leadSeconds), score: Math.round(c.score * 1000) / 1000, reason: c.reason })),
     problems: r.problems,
+    traces: r.traces ? tracesJson(r.traces) : null,
     digest: r.digest,
+  };
+}
+
+function tracesJson(t: TraceDigest): Record<string, unknown> {
+  return {
+    spans: t.spans,
+    traces: t.traces,
+    error_origins: t.errorOrigins.map((o) => ({
+      service: o.service, external: o.external, spans: o.spans, excess: o.excess, strength: o.strength, propagated_to: o.propagatedTo, examples: o.examples, timeouts: o.timeouts,
+    })),
+    latency_origins: t.latencyOrigins.map((o) => ({
+      service: o.service, external: o.external, baseline_ms: o.baselineMs, incident_ms: o.incidentMs, added_ms: o.addedMs, traces: o.traces, strength: o.strength, examples: o.examples,
+    })),
+    edges: t.edges.map((e) => ({ caller: e.caller, callee: e.callee, external: e.external, calls: e.calls, errors: e.errors, mean_ms: e.meanMs })),
+    notes: t.notes,
   };
 }
 

@@ -9,6 +9,7 @@ export const TOOL_NAMES = [
   'changes_list', // changes in the lookback, correlated with the onset and anomalies
   'topology', // the call graph around a service
   'traces_summary', // per-service span error ratio and latency from traces
+  'traces_analysis', // where errors start and latency is added in traces, per-edge changes, external dependencies
 ] as const;
 
 export type ToolName = (typeof TOOL_NAMES)[number];

@@ -8,6 +8,7 @@ import { digestReport } from './analyzers/digest';
 import { detectAnomalies } from './analyzers/metrics';
 import { rankServices } from './analyzers/ranking';
 import { mineTemplates } from './analyzers/templates';
+import { analyzeTraces, traceSignals } from './analyzers/traces';
 import type { EvidenceSource, ParseProblem, TriageReport } from './types';
 import { incidentWindow } from './window';
 
@@ -55,12 +56,14 @@ export async function analyze(source: EvidenceSource, opts: AnalyzeOptions = {})
   const changes = await source.changes({ from: window.onset - 2 * 3_600_000, to: now });
   const topology = await source.topology();
   const changeScores = correlateChanges(changes, anomalies, topology, window);
+  const spans = source.spans ? await source.spans({ from: window.from, to: window.to }) : [];
+  const traces = spans.length ? analyzeTraces(spans, window) : undefined;
   const { suspects, redHerrings } = rankServices({
     anomalies,
     templates,
     changes: changeScores,
     topology,
-    traceSignals: [],
+    traceSignals: traceSignals({ traces }),
     hostMentions: iw.hosts,
     onsetLo: window.onsetLo ?? window.onset,
   });
@@ -74,6 +77,7 @@ export async function analyze(source: EvidenceSource, opts: AnalyzeOptions = {})
     anomalies,
     changes: changeScores,
     problems: [...source.problems(), ...notes],
+    ...(traces ? { traces } : {}),
   };
   return { ...body, digest: digestReport(body, opts.digestChars ?? 3500) };
 }

@@ -97,6 +97,30 @@ export interface EvidenceSource {
   problems(): ParseProblem[];
   /** Per-service span statistics and call edges from traces, when the source has them. */
   traces?(q: TimeQuery): Promise<TraceStats[]>;
+  /** The spans that start in the range (bounded: a source caps what it keeps and counts the rest in problems). */
+  spans?(q: TimeQuery): Promise<Span[]>;
+}
+
+export type SpanKind = 'server' | 'client' | 'internal' | 'producer' | 'consumer' | 'unspecified';
+
+/** One span of a trace, reduced to what the analyzers reason with. */
+export interface Span {
+  traceId: string;
+  spanId: string;
+  /** '' for a root span. */
+  parentSpanId: string;
+  service: string;
+  name: string;
+  kind: SpanKind;
+  startMs: number;
+  durationMs: number;
+  /** Status code ERROR, or an HTTP status of 500 and above. */
+  error: boolean;
+  httpStatus?: number;
+  /** Where a client span went (peer.service, server.address, net.peer.name, url host, db.system), without port. */
+  peer?: string;
+  /** The failure reads as a timeout (status message or error type says timeout/deadline, HTTP 408/504). */
+  timeout?: boolean;
 }
 
 /** Span statistics of one service over a time range (from OTLP traces). */
@@ -192,6 +216,67 @@ export interface RedHerringReport {
   service?: string;
 }
 
+/** Per-phase counts of one trace finding: before the onset (baseline) and since it (incident). */
+export interface PhaseCounts {
+  baseline: number;
+  incident: number;
+}
+
+/** A service (or an external destination) where erroring spans start: failing spans with no failing child. */
+export interface TraceErrorOrigin {
+  service: string;
+  /** A destination named by client spans that is not a service in the traces (a third party, a database). */
+  external: boolean;
+  /** Erroring spans whose error starts here, per phase. */
+  spans: PhaseCounts;
+  /** Incident origins beyond what the baseline rate (per span seen) predicts. */
+  excess: number;
+  /** 0..1: share of all excess origins, damped when there are few. */
+  strength: number;
+  /** Callers whose spans failed only because this one did. */
+  propagatedTo: string[];
+  /** A few span names, e.g. `POST /authorize`. */
+  examples: string[];
+  /** Some of the errors were a caller timing out while waiting on this one. */
+  timeouts: number;
+}
+
+/** A service whose own time (span duration minus its children's) per request grew since the onset. */
+export interface TraceLatencyOrigin {
+  service: string;
+  external: boolean;
+  /** Mean self-time per trace the service appears in, ms. */
+  baselineMs: number;
+  incidentMs: number;
+  addedMs: number;
+  /** Traces seen per phase. */
+  traces: PhaseCounts;
+  strength: number;
+  examples: string[];
+}
+
+/** Caller -> callee over spans: calls, errors and mean latency (callee span or client span duration). */
+export interface TraceEdge {
+  caller: string;
+  callee: string;
+  external: boolean;
+  calls: PhaseCounts;
+  errors: PhaseCounts;
+  meanMs: PhaseCounts;
+}
+
+/** The compact trace analysis in a report: where errors start, where time is added, what changed per edge. */
+export interface TraceDigest {
+  spans: PhaseCounts;
+  traces: number;
+  errorOrigins: TraceErrorOrigin[];
+  latencyOrigins: TraceLatencyOrigin[];
+  /** The edges that changed most (error rate or latency), at most a dozen. */
+  edges: TraceEdge[];
+  /** What limited the analysis, in plain words (e.g. no spans before the onset). */
+  notes: string[];
+}
+
 /** The offline triage report (`incident-scout analyze`). */
 export interface TriageReport {
   onset: string;
@@ -202,5 +287,7 @@ export interface TriageReport {
   anomalies: SeriesAnomaly[];
   changes: ChangeScore[];
   problems: ParseProblem[];
+  /** Trace analysis, when the source has spans. */
+  traces?: TraceDigest;
   digest: string;
 }

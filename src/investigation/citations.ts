@@ -14,6 +14,8 @@ export interface CitationFacts {
   onset: number;
   anomalies(): Promise<readonly SeriesAnomaly[]>;
   templates(): Promise<readonly TemplateStat[]>;
+  /** Services (or external destinations) where traces say errors start or latency is added. */
+  traceOrigins?(): Promise<readonly string[]>;
 }
 
 const CAUSAL = /\b(root[- ]cause|caused|causing|causes|cause of|responsible|culprit|broke|triggered|started the incident|due to|because of|to blame|blames?)\b/i;
@@ -54,12 +56,13 @@ async function contradicts(c: DraftClaim, cited: Evidence[], facts: CitationFact
     const counts = t ? ` (${t.baselineCount} in the baseline vs ${t.incidentCount} during)` : '';
     return `the log template it blames (${steadyCited.map((e) => e.id).join(', ')}) was steady: already as frequent before the onset${counts}`;
   }
-  // 2) Naming as cause a service that shows no anomaly and no new or surging log template.
+  // 2) Naming as cause a service that shows no anomaly, no new or surging log template and no trace origin.
   const service = c.service;
   if (service) {
     const anomalous = (await facts.anomalies()).some((a) => a.service === service);
     const rising = (await facts.templates()).some((t) => t.service === service && (t.label === 'new' || t.label === 'surging'));
-    if (!anomalous && !rising) return `${service} shows no metric anomaly and no new or surging log template in the window`;
+    const traced = !anomalous && !rising && ((await facts.traceOrigins?.()) ?? []).includes(service);
+    if (!anomalous && !rising && !traced) return `${service} shows no metric anomaly and no new or surging log template in the window`;
   }
   // 3) Blaming a change that came after the onset.
   for (const e of cited) {

@@ -5,9 +5,10 @@ import { correlateChanges } from '../evidence/analyzers/changes';
 import { detectAnomalies } from '../evidence/analyzers/metrics';
 import { rankServices, type Ranking } from '../evidence/analyzers/ranking';
 import { mineTemplates } from '../evidence/analyzers/templates';
+import { analyzeTraces, traceSignals } from '../evidence/analyzers/traces';
 import { backendsServing } from '../evidence/sources/composite';
 import type {
-  AnalysisWindow, ChangeScore, EvidenceSource, LogEvent, MetricSeries, SeriesAnomaly, Signal, TemplateStat, Topology, TraceStats,
+  AnalysisWindow, ChangeScore, EvidenceSource, LogEvent, MetricSeries, SeriesAnomaly, Signal, TemplateStat, Topology, TraceDigest, TraceStats,
 } from '../evidence/types';
 
 /** How far before the onset a change may be a cause (as the change correlator's default). */
@@ -73,11 +74,32 @@ export class EvidenceContext {
     return this.once('traces', async () => (this.source.traces ? this.source.traces({ from: this.window.onset, to: this.window.to }) : []));
   }
 
+  /** Where traces say errors start and latency is added over the window; null when the source has no spans. */
+  traceReport(): Promise<TraceDigest | null> {
+    return this.once('traceReport', async () => {
+      const spans = this.source.spans ? await this.source.spans({ from: this.window.from, to: this.window.to }) : [];
+      return spans.length ? analyzeTraces(spans, this.window) : null;
+    });
+  }
+
+  /** Services where traces say errors start or latency is added (for the citation check). */
+  async traceOrigins(): Promise<string[]> {
+    const t = await this.traceReport();
+    return t ? [...t.errorOrigins.filter((o) => o.strength > 0), ...t.latencyOrigins].map((o) => o.service) : [];
+  }
+
   /** The service ranking over everything the source sees (the lead's check, not a scout's view). */
   ranking(): Promise<Ranking> {
-    return this.once('ranking', async () =>
-      rankServices({ anomalies: await this.anomalies(), templates: await this.templates(), changes: await this.changes(), topology: await this.topology() }),
-    );
+    return this.once('ranking', async () => {
+      const traces = await this.traceReport();
+      return rankServices({
+        anomalies: await this.anomalies(),
+        templates: await this.templates(),
+        changes: await this.changes(),
+        topology: await this.topology(),
+        traceSignals: traces ? traceSignals({ traces }) : [],
+      });
+    });
   }
 }
 

@@ -15,12 +15,15 @@ export interface FindingDraft {
 }
 
 /** Which fixed plans a scout runs, by the tools it was granted. */
-export function plansFor(tools: readonly string[]): Array<'changes' | 'logs' | 'metrics' | 'topology'> {
-  const plans: Array<'changes' | 'logs' | 'metrics' | 'topology'> = [];
+type Plan = 'changes' | 'logs' | 'metrics' | 'traces' | 'topology';
+
+export function plansFor(tools: readonly string[]): Plan[] {
+  const plans: Plan[] = [];
   if (tools.includes('changes_list')) plans.push('changes');
   if (tools.includes('logs_patterns')) plans.push('logs');
   // A changes scout reads anomalies only to correlate; the metrics plan belongs to scouts without changes.
   if (tools.includes('metrics_anomalies') && !tools.includes('changes_list')) plans.push('metrics');
+  if (tools.includes('traces_analysis')) plans.push('traces');
   if (!plans.length && tools.includes('topology')) plans.push('topology');
   return plans;
 }
@@ -59,6 +62,14 @@ export async function runDeterministicScout(gate: ToolGate, ctx: EvidenceContext
       claims.push(...out.claims);
       summaries.push(out.summary);
       if (out.strong) confidence = Math.max(confidence, 0.65);
+    } else if (plan === 'traces') {
+      // A source without spans costs no tool call and says nothing.
+      if (!caps.signals.includes('traces')) continue;
+      const r = await gate.call('traces_analysis', { ...svc, limit: 8 });
+      const out = await tracesClaims(r, ctx, (s) => gate.inScope(s));
+      claims.push(...out.claims);
+      summaries.push(out.summary);
+      if (out.strong) confidence = Math.max(confidence, 0.6);
     } else {
       const r = await gate.call('topology', { ...svc });
       claims.push({ text: `Call graph: ${r.evidence.map((e) => e.excerpt).slice(0, 5).join('; ')}`, evidence: r.evidence.slice(0, 5).map((e) => e.id) });
@@ -163,6 +174,33 @@ async function changesClaims(r: GateResult, ctx: EvidenceContext): Promise<PlanO
   }
   const summary = best && strong ? `Best-correlated change: ${best.change.kind} ${best.change.service}.` : scored.length ? 'No change correlates with the onset.' : 'No changes in the lookback.';
   return { claims, summary, strong };
+}
+
+async function tracesClaims(r: GateResult, ctx: EvidenceContext, inScope: (service: string) => boolean): Promise<PlanOut> {
+  const ev = byRef(r);
+  const t = await ctx.traceReport();
+  if (!t) return { claims: [], summary: '', strong: false };
+  const claims: DraftClaim[] = [];
+  const errorOrigin = t.errorOrigins.find((o) => o.strength > 0 && ev.has(`error_origin:${o.service}`));
+  if (errorOrigin) {
+    const prop = errorOrigin.propagatedTo.filter(inScope);
+    claims.push({
+      text: `Traces: errors start in ${errorOrigin.external ? 'external dependency ' : ''}${errorOrigin.service} (${errorOrigin.spans.incident} failing spans whose children succeed since the onset, ${errorOrigin.spans.baseline} before)${prop.length ? `; its failing callers only propagate them (${prop.join(', ')})` : ''}.`,
+      evidence: [(ev.get(`error_origin:${errorOrigin.service}`) as Evidence).id],
+      service: errorOrigin.service,
+    });
+  }
+  const latencyOrigin = t.latencyOrigins.find((o) => ev.has(`latency_origin:${o.service}`));
+  if (latencyOrigin) {
+    claims.push({
+      text: `Traces: ${latencyOrigin.external ? 'external dependency ' : ''}${latencyOrigin.service} adds the latency: its own time per trace went from ${Math.round(latencyOrigin.baselineMs)}ms to ${Math.round(latencyOrigin.incidentMs)}ms since the onset.`,
+      evidence: [(ev.get(`latency_origin:${latencyOrigin.service}`) as Evidence).id],
+      service: latencyOrigin.service,
+    });
+  }
+  const named = [errorOrigin, latencyOrigin].filter((o) => o !== undefined).map((o) => o.service);
+  const summary = named.length ? `Traces point at ${[...new Set(named)].join(' and ')}.` : 'Traces show no service where errors start or latency grew.';
+  return { claims, summary, strong: Math.max(errorOrigin?.strength ?? 0, latencyOrigin?.strength ?? 0) >= 0.5 };
 }
 
 function sum(list: Array<{ incidentCount: number }>): number {

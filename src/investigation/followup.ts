@@ -4,13 +4,16 @@ import type { Config, ScoutManifest } from '../config';
 import type { Synthesis } from '../domain/types';
 
 const RULES: Array<{ re: RegExp; tool: string }> = [
+  // Traces and spans (not stack traces), and dependencies outside the services: the trace analysis.
+  { re: /(?<!stack ?)\b(traces?|tracing|spans?|external|third[- ]party)\b/i, tool: 'traces_analysis' },
   { re: /\b(logs?|errors?|exceptions?|stack ?traces?|warnings?|5\d\d)\b/i, tool: 'logs_patterns' },
   { re: /\b(latency|latencies|slow|p9\d|cpu|memory|saturation|metrics?|throughput|traffic)\b/i, tool: 'metrics_anomalies' },
   { re: /\b(deploy(s|ed|ment)?|changes?|changed|release[sd]?|rollouts?|config|flags?|version)\b/i, tool: 'changes_list' },
 ];
 
 /**
- * Picks the scout for a question: logs/errors/exceptions -> the logs scout, latency/cpu/metrics -> metrics,
+ * Picks the scout for a question: traces/spans/external -> the scout granted traces_analysis,
+ * logs/errors/exceptions -> the logs scout, latency/cpu/metrics -> metrics,
  * deploy/change/release -> changes (by the tool each is granted); else the scout best suited to the lead's
  * top suspect (the one whose tools gave its strongest evidence), else the first scout.
  */

@@ -112,6 +112,7 @@ async function runScoutInner(
     onset: run.ctx.window.onset,
     anomalies: () => run.ctx.anomalies(),
     templates: () => run.ctx.templates(),
+    traceOrigins: () => run.ctx.traceOrigins(),
   });
   const cited = new Set(claims.flatMap((c) => c.evidence));
   const finding: Finding = {

@@ -8,6 +8,7 @@ import { digestAnomaly, truncateWords } from '../evidence/analyzers/digest';
 import { formatClock, formatValue } from '../evidence/analyzers/format';
 import { dependencies, dependents } from '../evidence/analyzers/graph';
 import { deriveSignals } from '../evidence/analyzers/signals';
+import { describeEdge, describeErrorOrigin, describeLatencyOrigin } from '../evidence/analyzers/traces';
 import { sparkline } from '../evidence/analyzers/sparkline';
 import { median } from '../evidence/analyzers/robust';
 import type { Change } from '../evidence/types';
@@ -38,6 +39,7 @@ export const TOOL_INPUTS = {
   changes_list: z.object({ service: service.optional(), limit }).strict(),
   topology: z.object({ service: service.optional() }).strict(),
   traces_summary: z.object({ service: service.optional() }).strict(),
+  traces_analysis: z.object({ service: service.optional().describe('Only findings that involve this service'), limit }).strict(),
 } satisfies Record<ToolName, z.ZodObject>;
 
 export type ToolInput<N extends ToolName> = z.infer<(typeof TOOL_INPUTS)[N]>;
@@ -50,6 +52,9 @@ export const TOOL_DESCRIPTIONS: Record<ToolName, string> = {
   changes_list: 'Deploys, config and flag changes before/around the onset, scored by how well they explain the anomalies.',
   topology: 'The call graph around a service: what it calls and what calls it.',
   traces_summary: 'Per-service span error ratio and latency from traces, with the calls each service makes.',
+  traces_analysis:
+    'Traces before vs since the onset: where errors start (failing spans whose children succeed; callers that only propagate are named), ' +
+    'where latency is added (own time per trace), caller→callee edges whose error rate or latency changed, and external dependencies named by client spans.',
 };
 
 export interface ToolEnv {
@@ -215,6 +220,28 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
       ),
     }));
     return { header: stats.length ? `${stats.length} services in traces since onset` : 'no traces in this source', items, ...(footer ? { footer } : {}) };
+  },
+
+  async traces_analysis({ ctx, inScope }, input) {
+    const t = await ctx.traceReport();
+    if (!t) return { header: 'no spans in this window', items: [] };
+    const about = (...names: string[]): boolean => names.every(inScope) && (input.service === undefined || names.includes(input.service));
+    const at = range(ctx.window.onset, ctx.window.to);
+    const src = ctx.source.name;
+    const list: ToolItem[] = [
+      ...t.errorOrigins
+        .filter((o) => about(o.service))
+        .map((o) => ({ source: src, service: o.service, ref: `error_origin:${o.service}`, timeRange: at, excerpt: clip(`traces: ${describeErrorOrigin({ ...o, propagatedTo: o.propagatedTo.filter(inScope) })}; strength ${o.strength.toFixed(2)}`) })),
+      ...t.latencyOrigins
+        .filter((o) => about(o.service))
+        .map((o) => ({ source: src, service: o.service, ref: `latency_origin:${o.service}`, timeRange: at, excerpt: clip(`traces: ${describeLatencyOrigin(o)}; strength ${o.strength.toFixed(2)}`) })),
+      ...t.edges
+        .filter((e) => about(e.caller, e.callee))
+        .map((e) => ({ source: src, service: e.caller, ref: `edge:${e.caller}>${e.callee}`, timeRange: range(ctx.window.from, ctx.window.to), excerpt: clip(`traces edge ${describeEdge(e)}`) })),
+    ];
+    const { shown, footer } = take(list, input.limit);
+    const note = t.notes.length ? ` (${t.notes.join('; ')})` : '';
+    return { header: `${t.spans.incident} spans since onset, ${t.spans.baseline} before, ${t.traces} traces${note}`, items: shown, ...(footer ? { footer } : {}) };
   },
 };
 

@@ -2,6 +2,7 @@
 
 import type { Change, SeriesAnomaly, TriageReport } from '../types';
 import { formatClock, formatDuration, formatScore, formatValue } from './format';
+import { describeEdge, describeErrorOrigin, describeLatencyOrigin } from './traces';
 
 /** `checkout p99 latency 118ms → 2.31s at 03:02:10Z (+19 IQR), 15s after deploy checkout v2.3.1`. */
 export function digestAnomaly(a: SeriesAnomaly, change?: Change): string {
@@ -31,7 +32,7 @@ interface Item {
   text: string;
 }
 
-const SECTIONS = ['', 'Suspects', 'Red herrings', 'Anomalies', 'New or surging logs', 'Parse problems'];
+const SECTIONS = ['', 'Suspects', 'Red herrings', 'Anomalies', 'New or surging logs', 'Parse problems', 'Traces'];
 
 /**
  * Renders a report within `budgetChars`: sections in reading order, but when space runs out the
@@ -52,6 +53,13 @@ export function digestReport(report: Omit<TriageReport, 'digest'>, budgetChars: 
     s.against.slice(0, 2).forEach((e, j) => add(1, 6 + i * 10 + j, `   - ${e}`));
   });
   report.red_herrings.slice(0, 8).forEach((r, i) => add(2, 3 + i * 4, `- ${r.what}: ${r.why}`));
+  if (report.traces) {
+    const t = report.traces;
+    const origins = [...t.errorOrigins.filter((o) => o.strength > 0).map(describeErrorOrigin), ...t.latencyOrigins.map(describeLatencyOrigin)];
+    origins.slice(0, 4).forEach((o, i) => add(6, 5 + i * 6, `- ${o}`));
+    t.edges.slice(0, 4).forEach((e, i) => add(6, 25 + i * 3, `- ${describeEdge(e)}`));
+    if (!origins.length) add(6, 40, `- ${t.spans.incident} spans since onset, ${t.spans.baseline} before: no service stands out${t.notes.length ? ` (${t.notes[0]})` : ''}`);
+  }
   report.anomalies.slice(0, 8).forEach((a, i) => add(3, 20 + i * 3, `${a.sparkline} ${digestAnomaly(a)}`));
   report.templates
     .filter((t) => t.label === 'new' || t.label === 'surging')

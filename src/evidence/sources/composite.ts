@@ -3,7 +3,7 @@
 // and changes are merged and sorted.
 
 import type {
-  Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, Signal, SourceCapabilities, TimeQuery, Topology, TraceStats,
+  Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, Signal, SourceCapabilities, Span, TimeQuery, Topology, TraceStats,
 } from '../types';
 import { mergeByTime } from './merge';
 
@@ -73,6 +73,11 @@ export class CompositeSource implements EvidenceSource {
 
   async traces(q: TimeQuery): Promise<TraceStats[]> {
     const all = await Promise.all(this.sources.map((s) => (s.traces ? s.traces(q) : Promise.resolve([]))));
+    return all.flat();
+  }
+
+  async spans(q: TimeQuery): Promise<Span[]> {
+    const all = await Promise.all(this.sources.map((s) => (s.spans ? s.spans(q) : Promise.resolve([]))));
     return all.flat();
   }
 

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../../src/evidence/analyze';
 import { FilesSource } from '../../../src/evidence/sources/files';
 import type { EvidenceSource, LogEvent, TriageReport } from '../../../src/evidence/types';
 import { generateScenario, type Fault, type GroundTruth, type RootCause } from '../../../tools/scenario';
+import { ids, NOW, ONSET, otlp, T0, type FixtureSpan } from './analyzers/otlp-fixture';
 
 const EXAMPLE = join(__dirname, '../../../examples/scenarios/checkout-latency');
 
@@ -124,5 +125,28 @@ describe('analyze without metrics', () => {
     expect(Date.parse(report.window.to) - Date.parse(report.onset)).toBe(15 * 60_000);
     expect(report.problems.some((p) => p.problem.includes('no signal moved'))).toBe(true);
     expect(report.templates.some((t) => t.label === 'steady')).toBe(true);
+  });
+});
+
+describe('analyze with traces', () => {
+  it('adds the traces digest and ranks the external dependency where the errors start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scout-traces-'));
+    try {
+      const call = (id: string, at: number, fail: boolean): FixtureSpan[] => [
+        { traceId: id, spanId: 's1', service: 'checkout', name: 'POST /checkout', startMs: at, durationMs: 140, error: fail },
+        { traceId: id, spanId: 's2', parent: 's1', service: 'payments', name: 'POST /authorize', startMs: at + 5, durationMs: 120, error: fail },
+        { traceId: id, spanId: 's3', parent: 's2', service: 'payments', name: 'POST', kind: 3, startMs: at + 10, durationMs: 100, error: fail, attrs: { 'peer.service': 'card-processor', 'http.response.status_code': fail ? 503 : 200 } },
+      ];
+      const spans = [...ids('a', 25).flatMap((id, i) => call(id, T0 + i * 60_000, false)), ...ids('b', 25).flatMap((id, i) => call(id, ONSET + i * 60_000, i % 5 !== 0))];
+      mkdirSync(join(dir, 'traces'));
+      writeFileSync(join(dir, 'traces', 'export.json'), JSON.stringify(otlp(spans)));
+      const report = await analyze(new FilesSource(dir), { onset: ONSET, now: NOW, baselineMinutes: 30 });
+      expect(report.traces?.errorOrigins[0]).toMatchObject({ service: 'card-processor', external: true, spans: { baseline: 0, incident: 20 } });
+      expect(report.suspects[0]?.service).toBe('card-processor');
+      expect(report.digest).toMatch(/Traces:\n- errors start in external card-processor \(20 failing spans/);
+      expect(report.digest).toContain('payments → card-processor (external): errors 0/25 → 20/25');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

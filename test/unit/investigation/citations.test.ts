@@ -56,6 +56,15 @@ describe('checkClaims', () => {
     expect(c).toMatchObject({ status: 'contradicted', note: 'notifications shows no metric anomaly and no new or surging log template in the window' });
   });
 
+  it('accepts a causal claim about a service only the traces name as where errors start', async () => {
+    const traced = new Map(issued).set('E6', ev('E6', { tool: 'traces_analysis', service: 'card-processor', excerpt: 'traces: errors start in external card-processor (20 failing spans)' }));
+    const claim = { text: 'The card processor is the root cause: its calls fail', evidence: ['E6'], service: 'card-processor' };
+    const [without] = await checkClaims([claim], traced, facts);
+    expect(without?.status).toBe('contradicted');
+    const [c] = await checkClaims([claim], traced, { ...facts, traceOrigins: async () => ['card-processor'] });
+    expect(c?.status).toBe('verified');
+  });
+
   it('contradicts a claim blaming a change that came after the onset', async () => {
     const [c] = await checkClaims([{ text: 'the inventory config change caused the errors', evidence: ['E3', 'E1'] }], issued, facts);
     expect(c?.status).toBe('contradicted');

@@ -26,6 +26,15 @@ describe('pickScout', () => {
     expect(pickScout({ scouts }, q, null)?.name).toBe(want);
   });
 
+  it('routes questions about traces or external dependencies to the scout granted traces_analysis, not stack traces', () => {
+    const traced = scouts.map((s) => (s.name === 'metrics' ? { ...s, tools: [...s.tools, 'traces_analysis' as const] } : s));
+    expect(pickScout({ scouts: traced }, 'what do the traces say about checkout errors?', null)?.name).toBe('metrics');
+    expect(pickScout({ scouts: traced }, 'is the card processor (external) failing?', null)?.name).toBe('metrics');
+    expect(pickScout({ scouts: traced }, 'show me the stack traces in payments', null)?.name).toBe('logs');
+    // Without a scout granted the tool, the other rules decide.
+    expect(pickScout({ scouts }, 'what do the traces say about checkout errors?', null)?.name).toBe('logs');
+  });
+
   it("falls back to the lead's top suspect: its change to the changes scout, else metrics", () => {
     expect(pickScout({ scouts }, 'why payments?', synthesis('chg-1'))?.name).toBe('changes');
     expect(pickScout({ scouts }, 'why payments?', synthesis(null))?.name).toBe('metrics');

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type {
-  Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, Signal, SourceCapabilities, TimeQuery, Topology, TraceStats,
+  Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, Signal, SourceCapabilities, Span, TimeQuery, Topology, TraceStats,
 } from '../../types';
 import { EvidenceNotFound } from '../errors';
 import { mergeByTime } from '../merge';
@@ -15,7 +15,7 @@ import { MAX_FILE_BYTES, MAX_LINE_CHARS } from '../../logparse/reader';
 import { lastTimestamp, readLogFile, type LogFileRef, type ReadStats } from './logs';
 import { readChanges, readIncident, readTopology } from './meta';
 import { parseOpenMetrics } from './openmetrics';
-import { parseOtlp, traceStats, type SpanRow } from './traces';
+import { parseOtlpText, SpanReservoir, traceStats } from './traces';
 
 interface Loaded {
   incident: IncidentMeta | null;
@@ -23,7 +23,7 @@ interface Loaded {
   metrics: MetricSeries[];
   changes: Change[];
   topology: Topology | null;
-  spans: SpanRow[] | null;
+  spans: Span[] | null;
   refTime: number;
 }
 
@@ -35,6 +35,11 @@ async function listDir(dir: string): Promise<string[]> {
     throw err;
   }
 }
+
+/** Spans kept in memory at most (about 0.5 KB each with the index the analyzer builds); the rest are counted in problems(). */
+const MAX_SPANS = 200_000;
+/** A trace file larger than this is skipped with a problem rather than parsed whole. */
+const MAX_TRACE_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Log files: `<service>.log`, `.jsonl` or `.txt`, optionally gzipped. */
 const LOG_FILE = /\.(?:log|jsonl|txt)(?:\.gz)?$/;
@@ -58,10 +63,12 @@ export class FilesSource implements EvidenceSource {
   private loaded: Promise<Loaded> | null = null;
 
   private readonly exclude: ReadonlySet<Signal>;
+  private readonly maxSpans: number;
 
   /** `exclude` hides signals another configured backend serves (e.g. metrics when Prometheus is set). */
-  constructor(readonly dir: string, opts: { exclude?: Signal[] } = {}) {
+  constructor(readonly dir: string, opts: { exclude?: Signal[]; maxSpans?: number } = {}) {
     this.exclude = new Set(opts.exclude ?? []);
+    this.maxSpans = opts.maxSpans ?? MAX_SPANS;
   }
 
   private load(): Promise<Loaded> {
@@ -82,24 +89,42 @@ export class FilesSource implements EvidenceSource {
     }
     const changes = await readChanges(path.join(this.dir, 'changes.jsonl'), 'changes.jsonl', p);
     const topology = await readTopology(path.join(this.dir, 'topology.yaml'), 'topology.yaml', p);
-    let spans: SpanRow[] | null = null;
-    for (const f of (await listDir(path.join(this.dir, 'traces'))).filter((x) => x.endsWith('.json'))) {
-      try {
-        const rows = parseOtlp(JSON.parse(await readFile(path.join(this.dir, 'traces', f), 'utf8')));
-        spans = [...(spans ?? []), ...rows];
-      } catch (err) {
-        p.add(`traces/${f}`, (err as Error).message.split('\n')[0] ?? 'unreadable');
-      }
-    }
+    const spans = this.exclude.has('traces') ? null : await this.readSpans(p);
     return {
       incident,
       logs: this.exclude.has('logs') ? [] : logs,
       metrics: this.exclude.has('metrics') ? [] : metrics,
       changes: this.exclude.has('changes') ? [] : changes,
       topology: this.exclude.has('topology') ? null : topology,
-      spans: this.exclude.has('traces') ? null : spans,
+      spans,
       refTime: incident?.startedAt ?? Date.now(),
     };
+  }
+
+  private async readSpans(p: ProblemLog): Promise<Span[] | null> {
+    const files = (await listDir(path.join(this.dir, 'traces'))).filter((x) => x.endsWith('.json') || x.endsWith('.jsonl'));
+    if (!files.length) return null;
+    const into = new SpanReservoir(this.maxSpans);
+    let readable = false;
+    for (const f of files) {
+      const file = path.join(this.dir, 'traces', f);
+      const origin = `traces/${f}`;
+      const size = (await stat(file)).size;
+      if (size > MAX_TRACE_FILE_BYTES) {
+        p.add(origin, `trace file of ${Math.round(size / 1048576)} MB skipped (limit ${MAX_TRACE_FILE_BYTES / 1048576} MB)`);
+        continue;
+      }
+      const malformed = into.malformed;
+      try {
+        parseOtlpText(await readFile(file, 'utf8'), into, (line, msg) => p.add(origin, msg, line));
+        readable = true;
+      } catch (err) {
+        p.add(origin, (err as Error).message.split('\n')[0] ?? 'unreadable');
+      }
+      if (into.malformed > malformed) p.set(origin, 'span without valid start/end times skipped', into.malformed - malformed);
+    }
+    if (into.dropped) p.set('traces/', `spans over the cap of ${this.maxSpans}: whole traces sampled (1 in ${Math.round(1 / into.sampled)} kept)`, into.dropped);
+    return readable ? into.spans : null;
   }
 
   async capabilities(): Promise<SourceCapabilities> {
@@ -132,6 +157,8 @@ export class FilesSource implements EvidenceSource {
     };
     for (const s of d.metrics) see(s.points[s.points.length - 1]?.[0]);
     d.changes.forEach((c) => see(c.time));
+    // A traces-only scenario still has a clock: the last span's end.
+    for (const sp of d.spans ?? []) see(sp.startMs + sp.durationMs);
     for (const l of d.logs) {
       const mtime = (await stat(l.file)).mtimeMs;
       see(await lastTimestamp(l.file, mtime));
@@ -184,13 +211,20 @@ export class FilesSource implements EvidenceSource {
     return d.spans ? traceStats(d.spans, q) : [];
   }
 
+  async spans(q: TimeQuery): Promise<Span[]> {
+    const d = await this.load();
+    if (!d.spans) return [];
+    const want = q.services ? new Set(q.services) : null;
+    return d.spans.filter((s) => inRange(s.startMs, q) && (!want || want.has(s.service)));
+  }
+
   problems(): ParseProblem[] {
     return this.problemLog.list();
   }
 }
 
 /** Opens a scenario directory; throws EvidenceNotFound naming the path when it is not a directory. */
-export function openFilesSource(dir: string, opts: { exclude?: Signal[] } = {}): FilesSource {
+export function openFilesSource(dir: string, opts: { exclude?: Signal[]; maxSpans?: number } = {}): FilesSource {
   const abs = path.resolve(dir);
   let isDir: boolean;
   try {

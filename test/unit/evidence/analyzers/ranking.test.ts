@@ -88,3 +88,25 @@ describe('rankServices', () => {
     expect(suspects[0]?.reason).toContain('new error');
   });
 });
+
+describe('rankServices with trace signals from the traces analyzer', () => {
+  it('names an external dependency that only the traces point at', () => {
+    const anomalies = [anomaly('checkout', 'errors', 40), anomaly('payments', 'errors', 30)];
+    const traceSignals = [{ service: 'api.stripe.com', kind: 'error_origin' as const, strength: 0.9, evidence: 'errors start in external api.stripe.com (30 failing spans)' }];
+    const without = rankServices({ anomalies, templates: [], changes: [], topology });
+    expect(without.suspects.map((s) => s.service)).not.toContain('api.stripe.com');
+    const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, traceSignals });
+    const stripe = suspects.find((s) => s.service === 'api.stripe.com');
+    expect(stripe?.evidence).toContain('trace: errors start in external api.stripe.com (30 failing spans)');
+  });
+
+  it('does not call a traced error origin a downstream symptom of an anomalous dependency', () => {
+    const anomalies = [anomaly('payments', 'errors', 60), anomaly('postgres', 'saturation', 80, 'connections')];
+    const traceSignals = [{ service: 'payments', kind: 'error_origin' as const, strength: 0.8, evidence: 'errors start in payments' }];
+    const { suspects, redHerrings } = rankServices({ anomalies, templates: [], changes: [], topology, traceSignals });
+    const payments = suspects.find((s) => s.service === 'payments');
+    expect(payments?.evidence).toContain('trace: errors start in payments');
+    expect(payments?.against.join(' ')).not.toMatch(/downstream of/);
+    expect(redHerrings.map((h) => h.service)).not.toContain('payments');
+  });
+});

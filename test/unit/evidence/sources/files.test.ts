@@ -228,6 +228,44 @@ describe('files source', () => {
     }
   });
 
+  it('returns spans in the range from a file of one export per line, naming a torn line', async () => {
+    const lines = [JSON.stringify({ resourceSpans: [OTLP.resourceSpans[0]] }), JSON.stringify({ resourceSpans: [OTLP.resourceSpans[1]] }), '{"resourceSp'];
+    const d = await scenario({ 'traces/collector.json': lines.join('\n') });
+    try {
+      const src = openFilesSource(d);
+      const spans = await src.spans({ from: T0 - 1, to: T0 + 60_000 });
+      expect(spans.map((s) => [s.service, s.spanId, s.parentSpanId, s.error])).toEqual([['api', 'a', '', true], ['api', 'c', '', false], ['db', 'b', 'a', true]]);
+      expect(await src.spans({ from: T0 + 1, to: T0 + 60_000 })).toEqual([expect.objectContaining({ spanId: 'b' })]);
+      expect(src.problems()).toEqual([expect.objectContaining({ origin: 'traces/collector.json', line: 3 })]);
+      // With nothing but traces, the clock is the last span's end.
+      expect(await src.clock()).toBe(T0 + 300);
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps at most the span cap in memory, in whole traces, and counts the spans it did not keep', async () => {
+    const d = await scenario({ 'traces/t.json': JSON.stringify(OTLP) });
+    try {
+      const src = openFilesSource(d, { maxSpans: 2 });
+      const spans = await src.spans({ from: T0 - 1, to: T0 + 60_000 });
+      expect(spans.length).toBeLessThanOrEqual(2);
+      // t1 has two spans (a, b), t2 one (c): a trace is kept whole or not at all.
+      expect([['a', 'b'], ['c'], []]).toContainEqual(spans.map((s) => s.spanId).sort());
+      expect(src.problems()).toEqual([{ origin: 'traces/', problem: expect.stringMatching(/^spans over the cap of 2: whole traces sampled \(1 in \d+ kept\)$/), count: 3 - spans.length }]);
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+
+  it('loads the example scenario\'s trace', async () => {
+    const src = openFilesSource(path.join(__dirname, '../../../../examples/scenarios/checkout-latency'));
+    const spans = await src.spans({ from: 0, to: Date.UTC(2100, 0, 1) });
+    expect(new Set(spans.map((s) => s.service))).toEqual(new Set(['web', 'api-gateway', 'checkout', 'inventory', 'payments']));
+    expect(spans.find((s) => s.service === 'payments')).toMatchObject({ error: true, timeout: true, httpStatus: 504 });
+    expect(src.problems().filter((p) => p.origin.startsWith('traces/'))).toEqual([]);
+  });
+
   it('lets a consumer stop reading a log early', async () => {
     const src = openFilesSource(dir);
     for await (const e of src.logs({ from: T0, to: T0 + 60_000 })) {
