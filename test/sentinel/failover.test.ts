@@ -4,6 +4,9 @@
 // double nothing (one investigation thread, one synthesis, one execution, one outcome post).
 // Runs against real redis-server and redis-sentinel processes; skipped with one line when they are
 // not installed (fails under CI=true).
+// Known gap: after a failover the app's close() can leave ioredis/BullMQ reconnect timers running, which
+// keeps the process alive; `npm run test:sentinel` runs this project alone with --forceExit until that
+// leak is found.
 import { startSentinelSet, type SentinelSet } from '../helpers/sentinel';
 import { REDIS_SENTINEL, describeWithService } from '../helpers/services';
 import { click, everyMessage, openIncident, outcomePosts, PEOPLE, proposeOk, startRemediationApp, until, type RemediationApp } from '../helpers/remediation';
