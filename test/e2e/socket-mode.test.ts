@@ -80,7 +80,8 @@ describe('Socket Mode', () => {
     expect(r.status).toBe(200);
     const usage = await fake.waitFor(() => fake.ephemeralLog.slice(before).find((e) => e.user === 'U0GUEST02'), 10_000, 'the usage reply');
     expect(readable(usage)).toContain('/triage');
-    const top = fake.messages(channelId)[0]!;
+    // The kickoff is posted by queued work after the event's ack: wait for it rather than race it.
+    const top = await fake.waitFor(() => fake.messages(channelId)[0], 10_000, 'the kickoff');
     const click = await socket.sendBlockAction({ user: 'U0GUEST02', channel: channelId, message_ts: top.ts, action_id: '', block_id: 'b', value: 'x' });
     expect(click.status).toBe(200);
     await fake.waitFor(() => fake.ephemeralLog.slice(before).filter((e) => e.user === 'U0GUEST02').length >= 2, 10_000, 'the unreadable-click reply');
