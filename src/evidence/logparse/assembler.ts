@@ -4,6 +4,7 @@
 // any other line is an event of its own and takes its neighbour's time, so every line of any text
 // log belongs to an event and gets a template.
 
+import type { ParsedLine } from './header';
 import { parseLine } from './line';
 import type { Level } from './levels';
 import { learnHeaderHint, type HeaderHint } from './timestamps';
@@ -53,6 +54,10 @@ export class EventAssembler {
   private hint: HeaderHint | undefined;
   /** The last line continued the open event as an indented line (a stack frame). */
   private afterIndented = false;
+  /** Learnt: an indented line continues the open event (false where most lines are indented and none shows an event start). */
+  private indentJoins = true;
+  /** Learnt: indented lines often carry their own time here, so each is parsed and a timed one starts an event. */
+  private parseIndented = false;
   /** Index of the event the last pushed line belongs to; -1 for a blank line before any event. */
   currentIndex = -1;
   /** Events without a time of their own (they took a neighbour's). */
@@ -70,14 +75,34 @@ export class EventAssembler {
   /**
    * Learns the file's header shape from a sample of its first lines (call before pushing them):
    * when most lines the general rules cannot date carry a time at the same token, after words,
-   * that position is read as the header's time for the whole file.
+   * that position is read as the header's time for the whole file. It also learns what indentation
+   * means here: a stack frame under a timed line (the usual case), part of every line's header (a file
+   * indented throughout, its lines timed), or nothing (mostly indented lines and no time anywhere).
    */
   learn(sample: readonly string[]): void {
-    const untimed = sample.filter((l) => {
-      const p = parseLine(l, this.refTime);
-      return p.ts === null && p.standalone !== true;
-    });
+    let nonBlank = 0;
+    let indented = 0;
+    let indentedTimed = 0;
+    let timed = 0;
+    const untimed: string[] = [];
+    for (const raw of sample) {
+      if (isBlank(raw)) continue;
+      nonBlank++;
+      const c = raw.charCodeAt(0);
+      const isIndented = c === 32 || c === 9;
+      const line = isIndented ? raw.trimStart() : raw;
+      const p = parseLine(line, this.refTime);
+      const own = p.ts !== null || p.standalone === true;
+      if (own) timed++;
+      else untimed.push(line);
+      if (isIndented) {
+        indented++;
+        if (own) indentedTimed++;
+      }
+    }
     this.hint = learnHeaderHint(untimed, this.refTime) ?? undefined;
+    this.parseIndented = indentedTimed >= 3 && indentedTimed * 2 >= indented;
+    this.indentJoins = this.parseIndented || timed > 0 || indented * 2 < nonBlank;
   }
 
   /** Feeds one physical line; returns the events it completed (usually none or the one before it). */
@@ -88,17 +113,22 @@ export class EventAssembler {
       return NONE;
     }
     const c = line.charCodeAt(0);
-    // Indented lines never start an event when one is open: skip the parse for them.
     const indented = c === 32 || c === 9;
-    if (indented && this.cur) {
-      this.afterIndented = true;
-      return this.extend(line);
+    // An indented line continues the open event (skipping the parse) unless the file taught otherwise.
+    let parsed: ParsedLine | null = null;
+    if (indented && this.cur && this.indentJoins) {
+      if (this.parseIndented) parsed = parseLine(line.trimStart(), this.refTime, this.hint);
+      if (!parsed || (parsed.ts === null && parsed.standalone !== true)) {
+        this.afterIndented = true;
+        return this.extend(line);
+      }
     }
     const afterIndented = this.afterIndented;
     this.afterIndented = false;
-    const parsed = parseLine(line, this.refTime, this.hint);
+    const text = indented ? line.trimStart() : line;
+    parsed ??= parseLine(text, this.refTime, this.hint);
     const own = parsed.ts !== null || parsed.standalone === true;
-    if (!own && this.cur && (CONTINUATION.test(line) || (afterIndented && EXCEPTION_LINE.test(line)))) return this.extend(line);
+    if (!own && this.cur && (CONTINUATION.test(text) || (afterIndented && EXCEPTION_LINE.test(text)))) return this.extend(line);
     const ev: AssembledEvent = { index: this.nextIndex++, ts: parsed.ts ?? this.lastTs ?? Number.NaN, body: parsed.body, text: line, line: lineNo, lines: 1 };
     if (parsed.level) ev.level = parsed.level;
     if (parsed.ts !== null) this.lastTs = parsed.ts;

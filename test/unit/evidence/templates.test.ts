@@ -98,6 +98,11 @@ describe('TemplateMiner', () => {
     const r = m.add('GET https://x.example/a?b=1 for bob@example.com from 10.1.2.3:80 id=7f3a uuid 9b2f6c1e-2a4b-4c3d-8e9f-0a1b2c3d4e5f /var/log/app');
     expect(r.template).toBe('GET <*> for <*> from <*> id=<*> uuid <*> <*>');
   });
+
+  it('keeps a protocol name ending in a digit as text, and masks ids that end in digits', () => {
+    const m = new TemplateMiner();
+    expect(m.add('open through proxy (SOCKS5) at node-12 via worker3').template).toBe('open through proxy (SOCKS5) at <*> via <*>');
+  });
 });
 
 class Sink extends Writable {

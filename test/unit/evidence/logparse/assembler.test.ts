@@ -129,4 +129,31 @@ describe('EventAssembler', () => {
     expect(events.map((e) => e.ts)).toEqual([Date.UTC(2026, 10, 27, 3, 2, 10), Date.UTC(2026, 10, 27, 3, 2, 10)]);
     expect(events[1]?.body).toBe('b');
   });
+
+  it('reads a file indented throughout as one event per timed line, frames under them still joined', () => {
+    const lines = [
+      '  2026-11-27 03:02:10 INFO start',
+      '  2026-11-27 03:02:11 ERROR charge failed',
+      '      at com.example.Pay.charge(Pay.java:42)',
+      '  2026-11-27 03:02:12 INFO retry',
+      '  2026-11-27 03:02:13 INFO done',
+    ];
+    const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27) });
+    asm.learn(lines);
+    const events = [...lines.flatMap((l, i) => asm.push(l, i + 1)), ...asm.flush()];
+    expect(events.map((e) => [e.body, e.lines])).toEqual([
+      ['start', 1],
+      ['charge failed', 2],
+      ['retry', 1],
+      ['done', 1],
+    ]);
+  });
+
+  it('does not join the lines of a file indented throughout without any time into one event', () => {
+    const lines = ['   connected to 10.0.0.1', '   connected to 10.0.0.2', '   disconnected', '   connected to 10.0.0.3'];
+    const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27) });
+    asm.learn(lines);
+    const events = [...lines.flatMap((l, i) => asm.push(l, i + 1)), ...asm.flush()];
+    expect(events.map((e) => e.body)).toEqual(['connected to 10.0.0.1', 'connected to 10.0.0.2', 'disconnected', 'connected to 10.0.0.3']);
+  });
 });
