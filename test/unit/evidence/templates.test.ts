@@ -63,6 +63,20 @@ describe('mineTemplates', () => {
     expect(token?.samples).toHaveLength(3);
   });
 
+  it('keeps one real line per template as its example, from the incident, first line only, secrets redacted', async () => {
+    const stats = await mineTemplates(
+      [
+        ev('api', ONSET - 10 * MIN, 'login failed for user ann password=hunter2x', 'warn'),
+        ev('api', ONSET + MIN, 'login failed for user bob password=s3cretpw\n  at auth.check(auth.js:10)', 'warn'),
+      ],
+      window,
+    );
+    expect(stats).toHaveLength(1);
+    expect(stats[0]?.example).toMatch(/^login failed for user bob password=\[REDACTED/);
+    expect(stats[0]?.example).not.toContain('s3cretpw');
+    expect(stats[0]?.example).not.toContain('auth.check');
+  });
+
   it('truncates long samples', async () => {
     const long = 'x'.repeat(1000);
     const stats = await mineTemplates([ev('api', ONSET, `failure ${long}`, 'error')], window);
