@@ -113,6 +113,24 @@ describe('TemplateMiner', () => {
     expect(r.template).toBe('GET <*> for <*> from <*> id=<*> uuid <*> <*>');
   });
 
+  it('joins lines whose first word is a dotted name that varies', () => {
+    const m = new TemplateMiner();
+    const a = m.add('com.acme.fmfd.heartbeat: scheduler told me to run this job; ignoring');
+    const b = m.add('com.acme.Safari.Update: scheduler told me to run this job; ignoring');
+    expect(b.template).toBe('<*> scheduler told me to run this job; ignoring');
+    expect(m.templates()).toHaveLength(1);
+    expect(a.id).not.toBe(b.id); // the first line's template was still all constant
+  });
+
+  it('does not let a short template with a parameter swallow a line with a different word there', () => {
+    const m = new TemplateMiner();
+    m.add('StatusBar: 17');
+    m.add('StatusBar: 18');
+    const other = m.add('StatusBar: setLightsOn(true)');
+    expect(other.template).toBe('StatusBar: setLightsOn(true)');
+    expect(m.templates().map((t) => t.template).sort()).toEqual(['StatusBar: <*>', 'StatusBar: setLightsOn(true)']);
+  });
+
   it('keeps a protocol name ending in a digit as text, and masks ids that end in digits', () => {
     const m = new TemplateMiner();
     expect(m.add('open through proxy (SOCKS5) at node-12 via worker3').template).toBe('open through proxy (SOCKS5) at <*> via <*>');
