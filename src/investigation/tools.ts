@@ -11,7 +11,8 @@ import { deriveSignals } from '../evidence/analyzers/signals';
 import { describeEdge, describeErrorOrigin, describeLatencyOrigin } from '../evidence/analyzers/traces';
 import { sparkline } from '../evidence/analyzers/sparkline';
 import { median } from '../evidence/analyzers/robust';
-import type { Change } from '../evidence/types';
+import { changeLink as changeLinkOf, metricTarget, templateTarget } from '../evidence/sources/links';
+import type { Change, EvidenceSource, LinkTarget } from '../evidence/types';
 import type { EvidenceContext } from './context';
 import type { ToolItem, ToolOutput } from './types';
 
@@ -96,6 +97,7 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
       service: t.service,
       ref: t.id,
       timeRange: range(window.from, window.to),
+      ...linkTo(ctx.source, templateTarget(t.service, t.template, window.from, window.to)),
       excerpt: clip(
         `${t.service} [${t.label}] ${t.level ? `${t.level} ` : ''}"${clip(t.template, 140)}" baseline ${t.baselineCount} → incident ${t.incidentCount}` +
           (t.label === 'new' ? ` (first ${formatClock(t.firstSeen)})` : Number.isFinite(t.ratio) ? ` (×${t.ratio.toFixed(1)} rate)` : ''),
@@ -132,6 +134,7 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
       source: src,
       service: g.service,
       timeRange: range(g.first, ctx.window.to),
+      ...linkTo(ctx.source, { signal: 'logs', service: g.service, contains: input.query, from: ctx.window.from, to: ctx.window.to }),
       excerpt: clip(`${g.service} "${clip(g.text, 150)}" before onset ${g.before}, after ${g.after}`),
     }));
     return { header: `${list.length} line groups matching "${clip(input.query, 60)}"`, items, ...(footer ? { footer } : {}) };
@@ -148,6 +151,7 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
       service: a.service,
       ref: a.key,
       timeRange: range(ctx.window.from, ctx.window.to),
+      ...linkTo(ctx.source, metricTarget(a.key, a.service, ctx.window.from, ctx.window.to)),
       excerpt: clip(`${digestAnomaly(a)} [${a.kind}]`),
       sparkline: a.sparkline,
     }));
@@ -171,6 +175,7 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
         source: src,
         service: s.service,
         timeRange: range(ctx.window.from, ctx.window.to),
+        ...linkTo(ctx.source, metricTarget(s.key, s.service, ctx.window.from, ctx.window.to)),
         excerpt: clip(`${s.service} ${s.metric}: baseline median ${b} → incident median ${a}`),
         sparkline: sparkline(s.points.map((p) => p[1])),
       };
@@ -187,6 +192,7 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
       service: c.change.service,
       ref: c.change.id,
       timeRange: range(c.change.time, c.change.time),
+      ...(changeLinkOf(c.change) ? { link: changeLinkOf(c.change) as string } : {}),
       // The link goes after the clipped part: a cut URL or command is no use to the person who follows it.
       excerpt: clip(`${c.change.id} ${c.change.kind} ${c.change.service} "${clip(c.change.summary, 90)}"${changeBy(c.change)} at ${formatClock(c.change.time)}, score ${c.score.toFixed(2)}: ${c.reason}`) + changeLink(c.change),
     }));
@@ -264,8 +270,14 @@ function changeBy(c: Change): string {
   return c.author ? ` by ${clip(c.author, 40)}` : '';
 }
 
-/** Where a person sees the change: its URL (PR, deployment diff) or the command that shows it (kubectl). */
+/** Where a person sees the change (its URL or command), for the model to read. */
 function changeLink(c: Change): string {
-  const link = typeof c['url'] === 'string' ? c['url'] : typeof c['link'] === 'string' ? c['link'] : '';
+  const link = changeLinkOf(c);
   return link ? `; see ${clip(link, 200)}` : '';
+}
+
+/** `{ link }` when the source can show the target to a person. */
+function linkTo(source: EvidenceSource, target: LinkTarget): { link?: string } {
+  const link = source.link?.(target);
+  return link ? { link } : {};
 }
