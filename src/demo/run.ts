@@ -70,6 +70,8 @@ export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableSt
       {
         SLACK_BOT_TOKEN: slack.fake.botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.url,
         EVIDENCE_DIR: env.EVIDENCE_DIR ?? DEFAULT_SCENARIO, LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+        // Links on the scenario's metrics and templates, for a team that loaded it into Prometheus/Loki behind Grafana.
+        ...Object.fromEntries(['GRAFANA_URL', 'GRAFANA_PROMETHEUS_UID', 'GRAFANA_LOKI_UID'].flatMap((k) => (env[k] ? [[k, env[k]]] : []))),
         // The demo's change identity: a stand-in kubectl that prints what it would do (examples/demo).
         SCOUT_EXEC_PATH: DEMO_EXEC_PATH,
       },

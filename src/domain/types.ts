@@ -71,6 +71,8 @@ export interface Evidence {
   excerpt: string;
   /** Optional unicode sparkline. */
   sparkline?: string;
+  /** Where a person can see it: a URL (Grafana, Prometheus, a pull request) or a command (kubectl, logcli). */
+  link?: string;
 }
 
 export type FindingStatus = 'verified' | 'unverified' | 'contradicted';
@@ -119,6 +121,8 @@ export interface Synthesis {
   redHerrings: RedHerring[];
   summary: string;
   partial: boolean;
+  /** Evidence id → where a person can see it, for the evidence the hypotheses cite (set when posted). */
+  links?: Record<string, string>;
 }
 
 export type ProposalStatus =

@@ -42,6 +42,8 @@ export interface ToolItem {
   sparkline?: string;
   /** Key of the analysed object (template id, anomaly key, change id) so plans can map evidence back. */
   ref?: string;
+  /** Where a person can see it (a URL or a command), when the source knows one. */
+  link?: string;
 }
 
 /** What a tool implementation returns: a header line and items; the gate builds the digest. */

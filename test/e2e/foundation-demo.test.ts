@@ -26,4 +26,20 @@ describe('demo', () => {
     // One kickoff, not one per listener or per Slack delivery.
     expect(transcript.split('Incident Scout is on it.').length).toBe(2);
   });
+
+  it('names its evidence source in the kickoff and /triage help, and links every metric and template to Grafana when told where', async () => {
+    const out = sink();
+    const err = sink();
+    const env = { LOG_LEVEL: 'warn', GRAFANA_URL: 'https://grafana.example', GRAFANA_PROMETHEUS_UID: 'prom-uid', GRAFANA_LOKI_UID: 'loki-uid' };
+    expect(await runDemo(out.stream, err.stream, { env })).toBe(0);
+    const transcript = out.text();
+    // Kickoff and help: from the one registration list, as built from the demo's config.
+    expect(transcript.split('Evidence sources: files (checkout-latency).').length).toBeGreaterThanOrEqual(3);
+    // Every evidence line of a metric or a log template carries a link; changes (fictional in the demo) carry their author.
+    const evidence = transcript.split('\n').filter((l) => /`E\d+` /.test(l));
+    const metricOrTemplate = evidence.filter((l) => /\[(errors|latency|traffic|saturation|other)\]|\[(new|surging|steady|gone)\]/.test(l));
+    expect(metricOrTemplate.length).toBeGreaterThan(5);
+    for (const l of metricOrTemplate) expect(l).toMatch(/<https:\/\/grafana\.example\/explore\?[^|>]+\|open>/);
+    expect(evidence.filter((l) => l.includes('chg-1044'))[0]).toContain('by deploy-bot');
+  });
 });

@@ -8,7 +8,8 @@ import { serviceScores } from '../../evidence/analyzers/metrics';
 import type { DraftClaim } from '../citations';
 import type { ToolItem } from '../types';
 import { defineTool } from './define';
-import { byRef, clip, limit, matchesService, range, service, take } from './shared';
+import { metricTarget } from '../../evidence/sources/links';
+import { byRef, clip, limit, linkTo, matchesService, range, service, take } from './shared';
 
 export const metricsAnomalies = defineTool({
   name: 'metrics_anomalies',
@@ -28,6 +29,7 @@ export const metricsAnomalies = defineTool({
       service: a.service,
       ref: a.key,
       timeRange: range(ctx.window.from, ctx.window.to),
+      ...linkTo(ctx.source, metricTarget(a.key, a.service, ctx.window.from, ctx.window.to)),
       excerpt: clip(`${digestAnomaly(a)} [${a.kind}]`),
       sparkline: a.sparkline,
     }));

@@ -6,7 +6,8 @@ import { deriveSignals } from '../../evidence/analyzers/signals';
 import { sparkline } from '../../evidence/analyzers/sparkline';
 import type { ToolItem } from '../types';
 import { defineTool } from './define';
-import { clip, range, service, take } from './shared';
+import { metricTarget } from '../../evidence/sources/links';
+import { clip, linkTo, range, service, take } from './shared';
 
 export const metricsSeries = defineTool({
   name: 'metrics_series',
@@ -32,6 +33,7 @@ export const metricsSeries = defineTool({
         source: src,
         service: s.service,
         timeRange: range(ctx.window.from, ctx.window.to),
+        ...linkTo(ctx.source, metricTarget(s.key, s.service, ctx.window.from, ctx.window.to)),
         excerpt: clip(`${s.service} ${s.metric}: baseline median ${b} → incident median ${a}`),
         sparkline: sparkline(s.points.map((p) => p[1])),
       };
