@@ -12,6 +12,7 @@ import type { Logger } from '../logging';
 import type { Store } from '../store/port';
 import type { AppMetrics } from '../metrics';
 import { SerialQueues } from './serial-queues';
+import { fitMessage, type OutgoingMessage } from './views/limits';
 
 /**
  * Retries for the WebClient: with `rejectRateLimitedCalls: false` it sleeps for Retry-After on a
@@ -115,12 +116,27 @@ export class Poster {
   /** Posts a message (or thread reply) and returns its ts; with `key`, at most once per key. */
   post(raw: PostArgs): Promise<string> {
     const args = redactOutgoing(raw);
-    return this.queues.run(args.channel, () => (args.key ? this.postOnce(args, args.key) : this.postNow(args)));
+    // Within Slack's limits by construction: what does not fit one message continues in the thread.
+    const [first, ...more] = fitMessage(args, { split: true, inThread: args.threadTs !== undefined });
+    return this.queues.run(args.channel, async () => {
+      const head = { ...args, ...fitted(first) };
+      const ts = args.key ? await this.postOnce(head, args.key) : await this.postNow(head);
+      for (const [i, m] of more.entries()) {
+        const cont: PostArgs = { channel: args.channel, threadTs: args.threadTs ?? ts, ...fitted(m) };
+        if (args.key) await this.postOnce(cont, `${args.key}:more${i + 1}`);
+        else await this.postNow(cont);
+      }
+      return ts;
+    });
   }
 
   /** Replaces a message's text, blocks and metadata in place. */
   update(raw: { channel: string; ts: string; text: string; blocks?: KnownBlock[]; metadata?: PostArgs['metadata'] }): Promise<void> {
-    const args = redactOutgoing(raw);
+    const redacted = redactOutgoing(raw);
+    // An edit cannot add messages: what does not fit is trimmed, with a line saying so.
+    const [fit] = fitMessage(redacted, { split: false, inThread: true });
+    const { blocks: _blocks, ...rest } = redacted;
+    const args = { ...rest, ...fitted(fit) };
     return this.queues.run(args.channel, async () => {
       await this.call('chat.update', args.channel, () =>
         this.client.chat.update({
@@ -134,7 +150,10 @@ export class Poster {
 
   /** A message only `user` sees. */
   ephemeral(raw: { channel: string; user: string; text: string; blocks?: KnownBlock[]; threadTs?: string }): Promise<void> {
-    const args = redactOutgoing(raw);
+    const redacted = redactOutgoing(raw);
+    const [fit] = fitMessage(redacted, { split: false, inThread: true });
+    const { blocks: _blocks, ...rest } = redacted;
+    const args = { ...rest, ...fitted(fit) };
     return this.queues.run(args.channel, async () => {
       await this.call('chat.postEphemeral', args.channel, () =>
         this.client.chat.postEphemeral({
@@ -170,6 +189,25 @@ export class Poster {
       await this.call('files.uploadV2', args.channel, () =>
         this.client.files.uploadV2({
           channel_id: args.channel, content: args.content, filename: args.filename, title: args.title,
+          ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
+          ...(args.comment ? { initial_comment: args.comment } : {}),
+        } as FilesUploadV2Arguments),
+      );
+    });
+  }
+
+  /**
+   * Uploads bytes (a chart PNG) into the channel (or thread) with files.uploadV2; `altText` is what
+   * screen readers and notifications say the picture shows.
+   */
+  uploadFile(raw: { channel: string; threadTs?: string; filename: string; data: Buffer; title: string; altText?: string; comment?: string }): Promise<void> {
+    const { data, ...meta } = raw;
+    const args = redactOutgoing(meta);
+    return this.queues.run(args.channel, async () => {
+      await this.call('files.uploadV2', args.channel, () =>
+        this.client.files.uploadV2({
+          channel_id: args.channel, file: data, filename: args.filename, title: args.title,
+          ...(args.altText ? { alt_text: args.altText } : {}),
           ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
           ...(args.comment ? { initial_comment: args.comment } : {}),
         } as FilesUploadV2Arguments),
@@ -386,6 +424,12 @@ export class Poster {
  */
 function redactOutgoing<T extends object>(args: T): T {
   return redactDeep(args);
+}
+
+/** The text and (when present) blocks of a fitted message, ready to spread into call arguments. */
+function fitted(m: OutgoingMessage | undefined): { text: string; blocks?: KnownBlock[] } {
+  if (!m) return { text: '' };
+  return m.blocks ? { text: m.text, blocks: m.blocks } : { text: m.text };
 }
 
 /** Slack's error code for a failed call: the platform's `error`, or a name for transport failures. */

@@ -89,6 +89,7 @@ function renderMessage(snapshot: ChannelSnapshot, m: FakeMessage, tz: string, in
   for (const id of m.files) {
     const f = snapshot.files.find((x) => x.id === id);
     lines.push(`${indent}  [file: ${f?.title ?? f?.filename ?? id}${f ? `, ${f.length} bytes` : ''}]`);
+    if (f?.altText) lines.push(`${indent}  [image: ${f.altText}]`);
   }
   if (m.reactions.length > 0) lines.push(`${indent}  ${m.reactions.map((r) => `:${r.name}: ${r.users.length}`).join('  ')}`);
   // incident_scout_post only carries a post's idempotency key: plumbing, not worth a line.
