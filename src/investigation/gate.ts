@@ -183,6 +183,7 @@ export class ToolGate {
         ...(l.item.service !== undefined ? { service: l.item.service } : {}),
         ...(l.item.timeRange ? { timeRange: l.item.timeRange } : {}),
         ...(l.spark ? { sparkline: l.spark } : {}),
+        ...(l.item.series ? { series: l.item.series } : {}),
       };
       this.issued.set(ev.id, ev);
       return ev;

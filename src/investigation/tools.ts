@@ -7,10 +7,12 @@ import type { ToolName } from '../domain/tools';
 import { digestAnomaly, truncateWords } from '../evidence/analyzers/digest';
 import { formatClock, formatValue } from '../evidence/analyzers/format';
 import { dependencies, dependents } from '../evidence/analyzers/graph';
-import { deriveSignals } from '../evidence/analyzers/signals';
+import { deriveSignals, type Signal } from '../evidence/analyzers/signals';
+import { downsample } from '../evidence/charts/spec';
 import { describeEdge, describeErrorOrigin, describeLatencyOrigin } from '../evidence/analyzers/traces';
 import { sparkline } from '../evidence/analyzers/sparkline';
 import { median } from '../evidence/analyzers/robust';
+import type { EvidenceSeries } from '../domain/types';
 import type { Change } from '../evidence/types';
 import type { EvidenceContext } from './context';
 import type { ToolItem, ToolOutput } from './types';
@@ -75,6 +77,14 @@ function take<T>(list: T[], n: number | undefined, def = 10): { shown: T[]; foot
   const k = n ?? def;
   const shown = list.slice(0, k);
   return list.length > k ? { shown, footer: `${list.length - k} more not shown` } : { shown };
+}
+
+/** A signal's points in the window, downsampled for a chart. */
+function evidenceSeries(sig: Signal, window: { from: number; to: number }, changeAt: number | null): EvidenceSeries {
+  return {
+    label: `${sig.service} ${sig.metric}`, service: sig.service, points: downsample(sig.points, window.from, window.to),
+    ...(sig.unit ? { unit: sig.unit } : {}), ...(changeAt !== null ? { changeAt } : {}),
+  };
 }
 
 const matchesService = (want: string | undefined, s: string): boolean => want === undefined || want === s;
@@ -143,14 +153,21 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
       .filter((a) => inScope(a.service) && matchesService(input.service, a.service) && (!input.kind || a.kind === input.kind))
       .sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
     const { shown, footer } = take(list, input.limit);
-    const items: ToolItem[] = shown.map((a) => ({
-      source: src,
-      service: a.service,
-      ref: a.key,
-      timeRange: range(ctx.window.from, ctx.window.to),
-      excerpt: clip(`${digestAnomaly(a)} [${a.kind}]`),
-      sparkline: a.sparkline,
-    }));
+    // The points behind each shown anomaly, downsampled, so the thread can chart what was read.
+    const services = new Set(shown.map((a) => a.service));
+    const signals = new Map(deriveSignals((await ctx.series()).filter((s) => services.has(s.service))).map((s) => [s.key, s]));
+    const items: ToolItem[] = shown.map((a) => {
+      const sig = signals.get(a.key);
+      return {
+        source: src,
+        service: a.service,
+        ref: a.key,
+        timeRange: range(ctx.window.from, ctx.window.to),
+        excerpt: clip(`${digestAnomaly(a)} [${a.kind}]`),
+        sparkline: a.sparkline,
+        ...(sig ? { series: evidenceSeries(sig, ctx.window, a.changeAt) } : {}),
+      };
+    });
     return { header: `${list.length} anomalous series (onset ${formatClock(ctx.window.onset)})`, items, ...(footer ? { footer } : {}) };
   },
 
@@ -173,6 +190,7 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
         timeRange: range(ctx.window.from, ctx.window.to),
         excerpt: clip(`${s.service} ${s.metric}: baseline median ${b} → incident median ${a}`),
         sparkline: sparkline(s.points.map((p) => p[1])),
+        series: evidenceSeries(s, ctx.window, null),
       };
     });
     return { header: `${sigs.length} series of ${input.service}${input.metric ? ` matching "${clip(input.metric, 40)}"` : ''}`, items, ...(footer ? { footer } : {}) };

@@ -200,10 +200,12 @@ export class Poster {
    * Uploads bytes (a chart PNG) into the channel (or thread) with files.uploadV2; `altText` is what
    * screen readers and notifications say the picture shows.
    */
-  uploadFile(raw: { channel: string; threadTs?: string; filename: string; data: Buffer; title: string; altText?: string; comment?: string }): Promise<void> {
+  uploadFile(raw: { channel: string; threadTs?: string; filename: string; data: Buffer; title: string; altText?: string; comment?: string; key?: string }): Promise<void> {
     const { data, ...meta } = raw;
     const args = redactOutgoing(meta);
     return this.queues.run(args.channel, async () => {
+      // With a key, at most once: a retried job does not upload the same chart twice (a crash mid-upload loses it).
+      if (args.key && !(await this.store.claim(`upload:${args.key}`, POSTED_TTL_S))) return;
       await this.call('files.uploadV2', args.channel, () =>
         this.client.files.uploadV2({
           channel_id: args.channel, file: data, filename: args.filename, title: args.title,
