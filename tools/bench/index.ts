@@ -67,6 +67,7 @@ const ISOLATED: Record<string, () => Promise<Figures>> = {
   templates: async () => (await import('./templates')).benchTemplates(),
   analyzers: async () => (await import('./analyzers')).benchAnalyzers(),
   investigation: async () => (await import('./investigation')).benchInvestigation(),
+  charts: async () => (await import('./charts')).benchCharts(),
 };
 
 /** Runs one ISOLATED benchmark in a fork of this file and returns its figures. */
@@ -146,10 +147,11 @@ export async function main(argv: string[]): Promise<number> {
   results.templates = await stage('template mining', () => isolated('templates'));
   results.analyzers = await stage('metric analysis and analyze', () => isolated('analyzers'));
   results.investigation = await stage('investigation', () => isolated('investigation'));
+  results.charts = await stage('chart rendering', () => isolated('charts'));
   clearTimeout(watchdog);
   process.stdout.write(write());
   process.stderr.write(`bench: wrote ${args.out}\n`);
-  const failures = [results.ack, results.storm, results.templates, results.analyzers, results.investigation].filter((r) => r instanceof Error);
+  const failures = [results.ack, results.storm, results.templates, results.analyzers, results.investigation, results.charts].filter((r) => r instanceof Error);
   return failures.length > 0 ? 1 : 0;
 }
 
