@@ -2,17 +2,18 @@
 // WebClient itself (see SLACK_RETRY_CONFIG); this class adds what the client cannot know:
 // per-channel ordering, idempotent posts, join-on-not_in_channel and typed, logged errors.
 import { randomUUID } from 'node:crypto';
-import { webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { ChatPostMessageArguments, ChatUpdateArguments, FilesUploadV2Arguments, RetryOptions, WebClient } from '@slack/web-api';
 import { SlackApiError } from '../domain/errors';
-import { redactDeep } from '../domain/redact';
 import { systemClock, type Clock } from '../domain/time';
 import type { Logger } from '../logging';
 import type { Store } from '../store/port';
 import type { AppMetrics } from '../metrics';
+import { fitted, isPostOf, redactOutgoing, slackErrorCode, withKey } from './poster-support';
 import { SerialQueues } from './serial-queues';
-import { fitMessage, type OutgoingMessage } from './views/limits';
+import { fitMessage } from './views/limits';
+
+export { slackErrorCode } from './poster-support';
 
 /**
  * Retries for the WebClient: with `rejectRateLimitedCalls: false` it sleeps for Retry-After on a
@@ -69,25 +70,6 @@ const TRANSIENT = /^(ratelimited|request_failed|http_5\d\d)$/;
 const TRANSIENT_RETRY_MS = 120_000;
 const TRANSIENT_FIRST_PAUSE_MS = 1_000;
 const TRANSIENT_MAX_PAUSE_MS = 8_000;
-/** The metadata field that carries a post's idempotency key, so a crashed post can be found again. */
-const POST_KEY = 'scout_post_key';
-
-/**
- * The metadata a keyed post carries: the caller's own event when it set one (its payload names what
- * it is about, e.g. an investigation or proposal id, and stays exactly as documented), else a small
- * `incident_scout_post` event holding the key.
- */
-function withKey(args: PostArgs, key: string): PostArgs {
-  return args.metadata ? args : { ...args, metadata: { event_type: 'incident_scout_post', event_payload: { [POST_KEY]: key } } };
-}
-
-/** Whether a listed message is the keyed post `args` would make. */
-function isPostOf(m: { bot_id?: string; metadata?: { event_type?: string; event_payload?: unknown } }, args: PostArgs, key: string): boolean {
-  if (!m.bot_id || !m.metadata) return false;
-  const expected = withKey(args, key).metadata as NonNullable<PostArgs['metadata']>;
-  return m.metadata.event_type === expected.event_type && JSON.stringify(m.metadata.event_payload) === JSON.stringify(expected.event_payload);
-}
-
 /** How long a made post keeps trying to record its ts while the store is unreachable. */
 const RECORD_WAIT_MS = 60_000;
 
@@ -417,29 +399,4 @@ export class Poster {
       throw new SlackApiError(method, code, { cause: err });
     }
   }
-}
-
-/**
- * What leaves for Slack with every secret-shaped string redacted (text, blocks, metadata, file content).
- * Views and services redact what they know is evidence; this is the last door, for what they missed
- * (a change summary, a quoted log line in a model's claim). Channel ids, ts and keys never match a rule.
- */
-function redactOutgoing<T extends object>(args: T): T {
-  return redactDeep(args);
-}
-
-/** The text and (when present) blocks of a fitted message, ready to spread into call arguments. */
-function fitted(m: OutgoingMessage | undefined): { text: string; blocks?: KnownBlock[] } {
-  if (!m) return { text: '' };
-  return m.blocks ? { text: m.text, blocks: m.blocks } : { text: m.text };
-}
-
-/** Slack's error code for a failed call: the platform's `error`, or a name for transport failures. */
-export function slackErrorCode(err: unknown): string {
-  if (err instanceof webApi.WebAPIPlatformError) return err.data.error;
-  if (err instanceof webApi.WebAPIRateLimitedError) return 'ratelimited';
-  if (err instanceof webApi.WebAPIHTTPError) return `http_${err.statusCode}`;
-  if (err instanceof webApi.WebAPIRequestError) return 'request_failed';
-  if (err instanceof SlackApiError) return err.slackError;
-  return 'unknown';
 }
