@@ -3,6 +3,7 @@
 import type { EvidenceSeries } from '../../domain/types';
 import { formatClock, formatValue } from '../analyzers/format';
 import { median } from '../analyzers/robust';
+import type { Signal } from '../analyzers/signals';
 
 /** A metric series as evidence carries it: downsampled points in the investigation window. */
 export type ChartSeries = EvidenceSeries;
@@ -51,6 +52,14 @@ export function downsample(points: ReadonlyArray<readonly [number, number]>, fro
     out.push([Math.round(t), round(Math.abs(far[1] - mean) > 0.5 * Math.abs(mean) ? far[1] : mean)]);
   }
   return out;
+}
+
+/** A signal's points in the window, downsampled, as evidence carries them for a chart. */
+export function signalSeries(sig: Signal, window: { from: number; to: number }, changeAt: number | null): ChartSeries {
+  return {
+    label: `${sig.service} ${sig.metric}`, service: sig.service, points: downsample(sig.points, window.from, window.to),
+    ...(sig.unit ? { unit: sig.unit } : {}), ...(changeAt !== null ? { changeAt } : {}),
+  };
 }
 
 function round(v: number): number {
