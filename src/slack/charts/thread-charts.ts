@@ -2,6 +2,7 @@
 // the synthesis, one of the implicated series. A chart is an extra: when it fails the finding stands,
 // and a warning is logged.
 import type { Evidence, EvidenceSeries, Finding, Investigation, Synthesis } from '../../domain/types';
+import { redactDeep } from '../../domain/redact';
 import { chartSpec, describeChart, type ChartSpec } from '../../evidence/charts/spec';
 import type { Logger } from '../../logging';
 import type { Poster } from '../poster';
@@ -54,10 +55,12 @@ export class ThreadCharts {
 
   private async upload(inv: Investigation, spec: ChartSpec, key: string, filename: string): Promise<void> {
     try {
-      const data = this.render(spec);
-      const alt = describeChart(spec);
+      // Labels become pixels, past the poster's redaction: redact the spec itself first.
+      const safe = redactDeep(spec);
+      const data = this.render(safe);
+      const alt = describeChart(safe);
       await this.deps.poster.uploadFile({
-        channel: inv.channelId, ...(inv.threadTs ? { threadTs: inv.threadTs } : {}), filename, data, title: spec.title,
+        channel: inv.channelId, ...(inv.threadTs ? { threadTs: inv.threadTs } : {}), filename, data, title: safe.title,
         altText: alt.length > ALT_TEXT_MAX ? `${alt.slice(0, ALT_TEXT_MAX - 1)}…` : alt, key: `${key}:chart`,
       });
     } catch (err) {

@@ -83,6 +83,16 @@ describe('ThreadCharts', () => {
     expect(logs.join('')).toContain('could not post a chart');
   });
 
+  it('redacts a secret-shaped label before it becomes pixels or alt text', async () => {
+    const seen: string[] = [];
+    const uploads: Upload[] = [];
+    const leaky: Finding = { ...finding, evidence: [{ ...(finding.evidence[1] as Finding['evidence'][number]), series: { label: 'checkout key_id=AKIAQ7RW2X4JMN5PLKT3 latency', service: 'checkout', unit: 's', points: points(0.05, 0.75) } }] };
+    const spy = new ThreadCharts({ poster: { uploadFile: async (u) => void uploads.push(u) }, logger: createLogger({ level: 'warn' }), render: (spec) => (seen.push(JSON.stringify(spec)), Buffer.from('png')) });
+    await spy.finding(inv, leaky, 'k');
+    expect(seen.join('')).not.toContain('AKIAQ7RW2X4JMN5PLKT3');
+    expect(uploads[0]?.altText).not.toContain('AKIAQ7RW2X4JMN5PLKT3');
+  });
+
   it('renders with the shipped font: labels change the picture', () => {
     const spec = { title: 'A', window: { from: T0, onset: T0 + 60 * MIN, to: T0 + 70 * MIN }, rules: [], panels: [{ unit: 's', series: [{ label: 'x', service: 'x', points: points(1, 2), highlight: true }] }] };
     expect(renderChartPng(spec).equals(renderChartPng({ ...spec, title: 'A much longer title in the shipped font' }))).toBe(false);
