@@ -186,6 +186,7 @@ export class ToolGate {
         ...(l.item.timeRange ? { timeRange: l.item.timeRange } : {}),
         ...(l.spark ? { sparkline: l.spark } : {}),
         ...(l.link ? { link: l.link } : {}),
+        ...(l.item.series ? { series: l.item.series } : {}),
       };
       this.issued.set(ev.id, ev);
       return ev;

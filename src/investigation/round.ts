@@ -240,7 +240,7 @@ async function finish(
   if (leadNote) await deps.notifier.postNote(inv, 'lead-fallback', leadNote);
   const state: Investigation['state'] = stopped ? (stopped.reason === 'timeout' ? 'timed_out' : 'stopped') : 'synthesized';
   const final = (await board.flush((cur) => ({ ...cur, state, finishedAt: clock.now().toISOString() }))) ?? { ...inv, state };
-  await deps.notifier.postSynthesis(final, withLinks(synthesis, findings));
+  await deps.notifier.postSynthesis(final, withLinks(synthesis, findings), findings.flatMap((f) => f.evidence));
   deps.metrics?.investigations.inc({ state });
   // Proposals follow a complete round only: a partial result is for people to read, not to act on.
   if (deps.onSynthesis && !stopped) {

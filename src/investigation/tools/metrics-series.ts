@@ -4,6 +4,7 @@ import { formatValue } from '../../evidence/analyzers/format';
 import { median } from '../../evidence/analyzers/robust';
 import { deriveSignals } from '../../evidence/analyzers/signals';
 import { sparkline } from '../../evidence/analyzers/sparkline';
+import { signalSeries } from '../../evidence/charts/spec';
 import type { ToolItem } from '../types';
 import { defineTool } from './define';
 import { metricTarget } from '../../evidence/sources/links';
@@ -36,6 +37,7 @@ export const metricsSeries = defineTool({
         ...linkTo(ctx.source, metricTarget(s.key, s.service, ctx.window.from, ctx.window.to)),
         excerpt: clip(`${s.service} ${s.metric}: baseline median ${b} → incident median ${a}`),
         sparkline: sparkline(s.points.map((p) => p[1])),
+        series: signalSeries(s, ctx.window, null),
       };
     });
     return { header: `${sigs.length} series of ${input.service}${input.metric ? ` matching "${clip(input.metric, 40)}"` : ''}`, items, ...(footer ? { footer } : {}) };
