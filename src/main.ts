@@ -18,7 +18,7 @@ import type { InvestigationJob } from './investigation/types';
 import { createQueue, type JobQueue } from './jobs';
 import { createLogger, type Logger } from './logging';
 import { createFetch } from './net/fetch';
-import { createExecutor } from './remediation/executor';
+import { createExecutor } from './remediation/executors';
 import { approvalsKey } from './remediation/proposals';
 import { createRemediation, type RemediationService } from './remediation/service';
 import { SlackInvestigationNotifier } from './slack/investigation-notifier';
@@ -84,9 +84,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   const fetchFn = opts.fetch ?? createFetch(config.proxy);
   const evidenceDir = opts.evidenceDir ?? config.evidence.dir;
   const { prometheusUrl, prometheusToken, lokiUrl, lokiToken, lokiTenant } = config.evidence;
-  if (!evidenceDir && !prometheusUrl && !lokiUrl && !config.kubernetes) {
-    throw new ConfigError(['env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)']);
-  }
+  // createSource refuses an empty list of sources (the one "no evidence source" check).
   const source = createSource({
     fetch: fetchFn,
     ...(evidenceDir ? { evidenceDir } : {}),
