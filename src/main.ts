@@ -17,7 +17,7 @@ import type { InvestigationJob } from './investigation/types';
 import { createQueue, type JobQueue } from './jobs';
 import { createLogger, type Logger } from './logging';
 import { createFetch } from './net/fetch';
-import { createExecutor } from './remediation/executor';
+import { createExecutor } from './remediation/executors';
 import { approvalsKey } from './remediation/proposals';
 import { createRemediation, type RemediationService } from './remediation/service';
 import { ThreadCharts } from './slack/charts/thread-charts';

@@ -1,8 +1,6 @@
 import { z } from 'zod';
+import { actionRunSchema, type ActionRun } from '../remediation/executors';
 import { parseYamlWith } from './format';
-
-/** `{param}` fills a parameter; `${NAME}` (with a dollar) names a secret of the change identity. */
-const PLACEHOLDER = /(?<!\$)\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g;
 
 const param = z
   .object({
@@ -28,29 +26,8 @@ const param = z
   })
   .strict();
 
-const commandRun = z
-  .object({
-    command: z.array(z.string().min(1)).min(1, 'expected an argv array such as ["kubectl", "rollout", "undo", "deployment/{service}"]'),
-    timeout_seconds: z.number().int().min(1).max(3600).default(60),
-    max_output_bytes: z.number().int().min(256).max(1_048_576).default(16_384),
-  })
-  .strict();
-
-const httpRun = z
-  .object({
-    http: z
-      .object({
-        method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-        url: z.url({ message: 'expected an absolute http(s) URL fixed in the manifest' }),
-        headers: z.record(z.string(), z.string()).default({}),
-        body: z.unknown().optional(),
-        timeout_seconds: z.number().int().min(1).max(600).default(30),
-      })
-      .strict(),
-  })
-  .strict();
-
-const run = z.union([commandRun, httpRun], { message: 'expected `command: [argv...]` or `http: {method, url, ...}`' });
+/** A `run` or `precondition` block: one executor kind's form (src/remediation/executors/), bound to it. */
+const run = actionRunSchema;
 
 const approval = z
   .object({
@@ -89,15 +66,10 @@ const action = z
     // Every {placeholder} in the run templates must be a declared parameter.
     for (const [key, r] of [['run', a.run], ['precondition', a.precondition]] as const) {
       if (!r) continue;
-      for (const name of placeholders(r)) {
+      for (const name of r.placeholders()) {
         if (!(name in a.params)) ctx.addIssue({ code: 'custom', path: [key], message: `uses {${name}} but params has no "${name}"` });
       }
-      if ('command' in r && /\{/.test(r.command[0] ?? '')) {
-        ctx.addIssue({ code: 'custom', path: [key, 'command', 0], message: 'the program (argv[0]) must be fixed, not a parameter' });
-      }
-      if ('http' in r && /[{}]/.test(r.http.url.split('/')[2] ?? '')) {
-        ctx.addIssue({ code: 'custom', path: [key, 'http', 'url'], message: 'parameters may not appear in the URL host' });
-      }
+      for (const p of r.problems()) ctx.addIssue({ code: 'custom', path: [key, ...p.path], message: p.message });
     }
     for (const [name, p] of Object.entries(a.params)) {
       if (p.type !== 'string' && p.pattern) ctx.addIssue({ code: 'custom', path: ['params', name, 'pattern'], message: 'pattern applies to string parameters only' });
@@ -119,18 +91,12 @@ const manifest = z
   });
 
 export type ActionParamSpec = z.infer<typeof param>;
-export type ActionRun = z.infer<typeof run>;
+export type { ActionRun };
 export type ActionSpec = z.infer<typeof action>;
 
 /** The approvals an action needs: the manifest's `required`, else 2 for high risk and 1 otherwise. */
 export function requiredApprovals(a: ActionSpec): number {
   return a.approval.required ?? (a.risk === 'high' ? 2 : 1);
-}
-
-/** Names of the {placeholders} used in a run template (argv, URL path/query, headers, body). */
-export function placeholders(r: ActionRun): Set<string> {
-  const text = 'command' in r ? r.command.join('\u0000') : JSON.stringify([r.http.url, r.http.headers, r.http.body ?? null]);
-  return new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string));
 }
 
 /** Parses manifests/actions.yaml text; returns the catalog or the problems, one line each. */

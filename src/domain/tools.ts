@@ -1,5 +1,6 @@
-// The read-only tools scouts may be granted in manifests/scouts.yaml. The tool gate
-// (src/investigation/gate.ts) implements them; config validates names against this list.
+// The names of the read-only tools scouts may be granted in manifests/scouts.yaml; config validates the
+// manifest against this list. Each tool is one file in src/investigation/tools/ (registered in its
+// index.ts, which fails to compile while a name here has no tool); the tool gate runs them.
 
 export const TOOL_NAMES = [
   'logs_patterns', // log templates with baseline/incident counts and new/surging/steady/gone labels

@@ -164,7 +164,7 @@ export interface Proposal {
   params: Record<string, ParamValue>;
   /** Names of params whose value came from untrusted text (a log line, a model). */
   untrustedParams: string[];
-  /** Exactly what will run: argv for commands, or method+url+body for http. */
+  /** Exactly what will run, as its executor kind rendered it. */
   rendered: RenderedAction;
   evidence: string[];
   reason: string;
@@ -192,9 +192,14 @@ export interface Proposal {
   messageTs?: string;
 }
 
-export type RenderedAction =
-  | { kind: 'command'; argv: string[] }
-  | { kind: 'http'; method: string; url: string; headers: Record<string, string>; body: unknown };
+/**
+ * Exactly what will run, frozen in a proposal: `kind` names its executor kind (src/remediation/executors/),
+ * which owns the other fields (argv for a command; method, url, headers and body for a request).
+ */
+export interface RenderedAction {
+  kind: string;
+  [field: string]: unknown;
+}
 
 export interface ExecutionResult {
   /** Set by the sweep when the process running it stopped: the outcome is unknown. */

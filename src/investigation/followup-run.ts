@@ -6,6 +6,7 @@ import { runScout } from './scout';
 import { StatusBoard } from './status';
 import type { InvestigationJob } from './types';
 import { findingDocs, investigationDocs, synthesisDocs } from '../store/kinds';
+import { clipText } from '../domain/text';
 
 /** Answers one question in the thread of `job.investigationId`; idempotent by `job.askId`. */
 export async function runFollowUp(deps: RoundDeps, job: InvestigationJob): Promise<void> {
@@ -36,7 +37,7 @@ export async function runFollowUp(deps: RoundDeps, job: InvestigationJob): Promi
       { inv, manifest, ctx, board, signal: ac.signal, focus: job.question },
     );
     if (!finding) return;
-    const answer: Finding = { ...finding, summary: `Re: “${clip(job.question)}” — ${finding.summary}` };
+    const answer: Finding = { ...finding, summary: `Re: “${clipText(job.question, 120)}” — ${finding.summary}` };
     await findingDocs.in(deps.store).put(`${inv.id}:${key}`, answer);
     await deps.notifier.postFinding(inv, answer, key);
   } finally {
@@ -44,6 +45,3 @@ export async function runFollowUp(deps: RoundDeps, job: InvestigationJob): Promi
   }
 }
 
-function clip(s: string): string {
-  return s.length > 120 ? `${s.slice(0, 119)}…` : s;
-}

@@ -17,6 +17,7 @@ import { throwIfStopped } from './errors';
 import { toolNamed } from './tools';
 import type { ToolItem } from './types';
 import { evidenceCounterDocs } from '../store/kinds';
+import { clipText } from '../domain/text';
 
 /** Characters of one tool result sent to the model (and kept as digest). */
 export const RESULT_BUDGET_CHARS = 4000;
@@ -271,7 +272,7 @@ export function wrapUntrusted(body: string, label: string, nonce: string = rando
 }
 
 function clipName(name: string): string {
-  return name.length > 64 ? `${name.slice(0, 63)}…` : name;
+  return clipText(name, 64);
 }
 
 /** Tool arguments for the audit log: redacted and bounded. */
@@ -283,5 +284,5 @@ function safeArgs(input: unknown): string {
     text = String(input);
   }
   const r = redactSecrets(text).text;
-  return r.length > 500 ? `${r.slice(0, 499)}…` : r;
+  return clipText(r, 500);
 }

@@ -1,4 +1,4 @@
-import type { Incident, Investigation, RoundTrigger } from '../domain/types';
+import type { Evidence, Finding, Incident, Investigation, RoundTrigger, Synthesis } from '../domain/types';
 
 /** What starts an investigation round. */
 export interface StartRequest {
@@ -26,4 +26,23 @@ export interface Investigations {
   deeper(incidentId: string, userId: string, focus?: string): Promise<{ investigation: Investigation; created: boolean }>;
   /** An @mention in an investigation thread: one focused scout answers in the thread. */
   followUp(req: { incidentId: string; threadTs: string; question: string; userId: string }): Promise<void>;
+}
+
+/**
+ * The Slack side of an investigation: one thread per investigation. Implemented over the Poster in
+ * src/slack/investigation-notifier.ts; every post is idempotent by a key derived from investigation id,
+ * round and item, so a retried job never duplicates a message.
+ */
+export interface InvestigationNotifier {
+  /** Posts the parent status card; returns its ts (the thread). */
+  postCard(inv: Investigation): Promise<string>;
+  /** Edits the status card in place. */
+  updateCard(inv: Investigation): Promise<void>;
+  /** One reply per finding, as soon as its scout finishes. `key` distinguishes follow-up answers. */
+  postFinding(inv: Investigation, finding: Finding, key?: string): Promise<void>;
+  /** The ranked hypotheses, with message metadata and the Dig deeper button. */
+  /** `evidence`: the round's, for the synthesis chart. */
+  postSynthesis(inv: Investigation, synthesis: Synthesis, evidence?: readonly Evidence[]): Promise<void>;
+  /** A plain note in the thread (fallbacks, stop, failures). */
+  postNote(inv: Investigation, key: string, text: string): Promise<void>;
 }

@@ -21,9 +21,10 @@ import { LlmFault } from './llm';
 import { reportOf } from './report';
 import { runScout } from './scout';
 import { StatusBoard } from './status';
-import type { InvestigationNotifier } from './types';
+import type { InvestigationNotifier } from './port';
 import { investigationWindow } from './window';
 import { findingDocs, incidentDocs, investigationDocs, synthesisDocs } from '../store/kinds';
+import { clipText } from '../domain/text';
 
 export interface RoundDeps {
   config: Readonly<Config>;
@@ -117,7 +118,7 @@ export async function runRound(deps: RoundDeps, id: string, jobSignal: AbortSign
     );
     const done = findings.filter((f): f is Finding => f !== null);
     const stopped = ac.signal.aborted ? (ac.signal.reason as RoundStopped) : null;
-    await finish(deps, current, ctx, board, done, stopped, ac.signal);
+    await synthesizeAndPost(deps, current, ctx, board, done, stopped, ac.signal);
   } catch (err) {
     if (err instanceof RoundStopped && err.reason === 'shutdown') {
       // This worker is going away: leave the round running for the queue's retry on another worker.
@@ -168,7 +169,7 @@ async function prepare(deps: RoundDeps, start: Investigation, since: number | un
 function failureText(err: unknown): string {
   const msg = isScoutError(err) ? err.userMessage : err instanceof Error ? err.message : String(err);
   const one = msg.replace(/\s+/g, ' ').trim();
-  return one.length > 300 ? `${one.slice(0, 299)}…` : one || 'an unknown error';
+  return clipText(one, 300) || 'an unknown error';
 }
 
 /**
@@ -203,7 +204,8 @@ function withLinks(s: Synthesis, findings: Finding[]): Synthesis {
   return Object.keys(links).length > 0 ? { ...s, links } : s;
 }
 
-async function finish(
+/** Ranks, synthesizes (Claude when it may, else the deterministic lead), stores and posts the synthesis. */
+async function synthesizeAndPost(
   deps: RoundDeps, inv: Investigation, ctx: EvidenceContext, board: StatusBoard, findings: Finding[], stopped: RoundStopped | null, signal: AbortSignal,
 ): Promise<void> {
   const { store, clock } = deps;

@@ -15,9 +15,10 @@ import { EvidenceContexts } from './context';
 import { runFollowUp } from './followup-run';
 import type { Investigations, StartRequest } from './port';
 import { isActive, runRound } from './round';
-import type { InvestigationJob, InvestigationNotifier } from './types';
+import type { InvestigationNotifier } from './port';
+import type { InvestigationJob } from './types';
 import { incidentClock, sinceOnSourceClock } from './window';
-import { incidentDocs, investigationDocs } from '../store/kinds';
+import { incidentDocs, investigationDocs, latestInvestigation } from '../store/kinds';
 
 export interface InvestigationDeps {
   config: Readonly<Config>;
@@ -62,11 +63,7 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
     ...(deps.stopPollMs !== undefined ? { stopPollMs: deps.stopPollMs } : {}),
   };
 
-  const latest = async (incidentId: string): Promise<Investigation | null> => {
-    const incident = await incidentDocs.in(store).get(incidentId);
-    const last = incident?.investigations[incident.investigations.length - 1];
-    return last ? investigationDocs.in(store).get(last) : null;
-  };
+  const latest = (incidentId: string): Promise<Investigation | null> => latestInvestigation(store, incidentId);
 
   /**
    * Starts the next round unless one is active. Race-free across clicks and replicas: the active check and the

@@ -4,7 +4,7 @@ import type { Investigation, ScoutStatus } from '../domain/types';
 import type { Clock } from '../domain/time';
 import type { Logger } from '../logging';
 import type { Store } from '../store/port';
-import type { InvestigationNotifier } from './types';
+import type { InvestigationNotifier } from './port';
 import { investigationDocs } from '../store/kinds';
 
 export class StatusBoard {

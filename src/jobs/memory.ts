@@ -136,16 +136,16 @@ export class MemoryQueue<T> implements JobQueue<T> {
     try {
       const data = JSON.parse(job.json) as T;
       await handler(data, { id: job.id, attempt: job.started, signal: this.controller.signal });
-      this.finish(job, 'completed');
+      this.settle(job, 'completed');
     } catch (err) {
       const willRetry = job.started < job.attempts && !this.closed;
       this.options.logger?.warn({ err, jobId: job.id, attempt: job.started, willRetry, queue: this.options.name }, 'job failed');
       if (willRetry) this.delay(job, backoffDelay(this.backoffMs, job.started));
-      else this.finish(job, 'failed');
+      else this.settle(job, 'failed');
     }
   }
 
-  private finish(job: MemoryJob, state: 'completed' | 'failed'): void {
+  private settle(job: MemoryJob, state: 'completed' | 'failed'): void {
     job.state = state;
     job.finishedAt = this.clock.now().getTime();
     this.unfinished -= 1;

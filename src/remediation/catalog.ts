@@ -1,13 +1,14 @@
 // The action catalog: the only things Incident Scout can change. Validates typed parameters and
-// renders the exact argv or HTTP request a proposal freezes. Pure: no I/O.
-import type { ActionParamSpec, ActionRun, ActionSpec } from '../config/actions';
+// renders, through the action's executor kind, exactly what a proposal freezes. Pure: no I/O.
+import type { ActionParamSpec, ActionSpec } from '../config/actions';
 import { requiredApprovals } from '../config/actions';
 import { ProposalInvalid } from '../domain/errors';
 import type { ParamValue, RenderedAction } from '../domain/types';
+import type { Fill } from './executors';
+import { clipText } from '../domain/text';
 
 /** `{param}` (not `${SECRET}`), as in src/config/actions.ts. */
 const PLACEHOLDER = /(?<!\$)\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g;
-const HAS_PLACEHOLDER = /(?<!\$)\{[a-zA-Z_][a-zA-Z0-9_]*\}/;
 /** Strings reaching a command or request stay short and printable. */
 const MAX_STRING = 256;
 // eslint-disable-next-line no-control-regex
@@ -27,7 +28,7 @@ export class Catalog {
   get(id: string): ActionSpec {
     const action = this.byId.get(id);
     if (!action) {
-      throw new ProposalInvalid(`There is no action "${truncate(id, 60)}" in the catalog. Known actions: ${[...this.byId.keys()].join(', ')}.`);
+      throw new ProposalInvalid(`There is no action "${clipText(id, 60)}" in the catalog. Known actions: ${[...this.byId.keys()].join(', ')}.`);
     }
     return action;
   }
@@ -73,7 +74,7 @@ export function validateParams(action: ActionSpec, raw: Record<string, unknown>)
   const unknown = Object.keys(raw).filter((k) => !Object.prototype.hasOwnProperty.call(action.params, k));
   if (unknown.length > 0) {
     throw new ProposalInvalid(
-      `${action.id} has no parameter ${unknown.map((k) => `"${truncate(k, 40)}"`).join(', ')}. It takes: ${paramList(action)}.`,
+      `${action.id} has no parameter ${unknown.map((k) => `"${clipText(k, 40)}"`).join(', ')}. It takes: ${paramList(action)}.`,
     );
   }
   for (const [name, spec] of Object.entries(action.params)) {
@@ -121,86 +122,24 @@ export function anchored(pattern: string): RegExp {
   return new RegExp(`^(?:${pattern})$`, 'u');
 }
 
-/**
- * True when the pattern itself begins with a literal "-" (e.g. `^-?[0-9]+$`): only then may a
- * value start an argv element with a dash. A "-" inside a character class (`[a-z-]`) does not count.
- */
-export function patternAllowsLeadingDash(pattern: string | undefined): boolean {
-  if (!pattern) return false;
-  const body = pattern.replace(/^\^/, '').replace(/^\(\?:/, '');
-  return body.startsWith('-') || body.startsWith('\\-');
-}
-
 /** Renders the action's run template with validated params: the exact argv or request a proposal freezes. */
 export function render(action: ActionSpec, params: Params): RenderedAction {
-  return renderRun(action, action.run, params);
+  return action.run.render(filler(action, params));
 }
 
 /** Renders the action's precondition, or null when it has none. */
 export function renderPrecondition(action: ActionSpec, params: Params): RenderedAction | null {
-  return action.precondition ? renderRun(action, action.precondition, params) : null;
+  return action.precondition ? action.precondition.render(filler(action, params)) : null;
 }
 
-function renderRun(action: ActionSpec, run: ActionRun, params: Params): RenderedAction {
-  if ('command' in run) return { kind: 'command', argv: run.command.map((el, i) => renderArg(action, el, i, params)) };
-  const h = run.http;
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h.headers)) headers[k] = fill(action, v, params, (s) => s);
+/** The validated parameters as an executor kind's render sees them. */
+function filler(action: ActionSpec, params: Params): Fill {
   return {
-    kind: 'http',
-    method: h.method,
-    url: renderUrl(action, h.url, params),
-    headers,
-    body: h.body === undefined ? null : renderBody(action, h.body, params),
+    actionId: action.id,
+    text: (template, encode = (s) => s) => fill(action, template, params, encode),
+    value: (name) => lookup(action, name, params),
+    pattern: (name) => action.params[name]?.pattern,
   };
-}
-
-/** One argv element: every placeholder fills its place inside THIS element, never split, no shell. */
-function renderArg(action: ActionSpec, template: string, index: number, params: Params): string {
-  if (index === 0 && HAS_PLACEHOLDER.test(template)) {
-    throw new ProposalInvalid(`${action.id}: the program to run must be fixed in the manifest.`);
-  }
-  const value = fill(action, template, params, (s) => s);
-  if (value.startsWith('-') && !template.startsWith('-')) {
-    const lead = /^\{([a-zA-Z_][a-zA-Z0-9_]*)\}/.exec(template);
-    const name = lead?.[1];
-    const leadValue = name !== undefined ? params[name] : undefined;
-    const ok = name !== undefined && leadValue !== undefined && String(leadValue).startsWith('-') && patternAllowsLeadingDash(action.params[name]?.pattern);
-    if (!ok) {
-      throw new ProposalInvalid(
-        `${action.id}: ${name ?? 'a parameter'}=${shown(leadValue ?? value)} would start a command argument with "-", which could be read as an option. Refused.`,
-      );
-    }
-  }
-  return value;
-}
-
-/** The URL's scheme, host and port are fixed; params fill the path and query, URL-encoded. */
-function renderUrl(action: ActionSpec, template: string, params: Params): string {
-  const fixed = new URL(template.replace(PLACEHOLDER, 'x'));
-  const schemeEnd = template.indexOf('://') + 3;
-  const pathStart = template.indexOf('/', schemeEnd);
-  const head = pathStart < 0 ? template : template.slice(0, pathStart);
-  const tail = pathStart < 0 ? '' : template.slice(pathStart);
-  if (HAS_PLACEHOLDER.test(head)) throw new ProposalInvalid(`${action.id}: parameters may not appear in the URL host.`);
-  const url = head + fill(action, tail, params, encodeURIComponent);
-  const parsed = new URL(url);
-  if (parsed.origin !== fixed.origin) throw new ProposalInvalid(`${action.id}: the rendered URL left its fixed host.`);
-  return url;
-}
-
-/** A string that is exactly "{param}" becomes the typed JSON value; longer strings get text substitution. */
-function renderBody(action: ActionSpec, node: unknown, params: Params): unknown {
-  if (typeof node === 'string') {
-    const whole = /^\{([a-zA-Z_][a-zA-Z0-9_]*)\}$/.exec(node);
-    if (whole) return lookup(action, whole[1] as string, params);
-    return fill(action, node, params, (s) => s);
-  }
-  if (Array.isArray(node)) return node.map((n) => renderBody(action, n, params));
-  if (node !== null && typeof node === 'object') {
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, renderBody(action, v, params)]));
-  }
-  return node;
 }
 
 function fill(action: ActionSpec, template: string, params: Params, encode: (s: string) => string): string {
@@ -219,9 +158,6 @@ function paramList(action: ActionSpec): string {
 }
 
 function shown(value: unknown): string {
-  return truncate(typeof value === 'string' ? JSON.stringify(value) : String(value), 80);
+  return clipText(typeof value === 'string' ? JSON.stringify(value) : String(value), 80);
 }
 
-function truncate(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-}

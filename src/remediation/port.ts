@@ -1,3 +1,7 @@
+// The ports of remediation: the service as Slack calls it, and what it calls out through (where cards
+// go, via src/slack/proposal-notifier.ts; who people are, via users.info and usergroups.users.list).
+// No Slack types here.
+import type { ActionSpec } from '../config/actions';
 import type { Proposal } from '../domain/types';
 
 /** A click or command from a person, as the remediation service sees it. */
@@ -22,4 +26,32 @@ export interface Remediation {
   exportAudit(req: { incidentId: string; channelId: string; actor: Actor }): Promise<{ records: number; inThread?: boolean }>;
   /** Catalog listing for `/triage actions` and help. */
   catalog(): Array<{ id: string; title: string; risk: string; params: string[] }>;
+}
+
+/** Everything a card needs: the stored proposal, its catalog entry and who may approve, by name. */
+export interface ProposalView {
+  proposal: Proposal;
+  action: ActionSpec;
+  /** Display names of approver users and `<!subteam^S…>` mentions of approver usergroups. */
+  approverNames: string[];
+}
+
+/** Where proposals are shown. Implemented over the Poster by src/slack/proposal-notifier.ts. */
+export interface RemediationNotifier {
+  /** Posts the approval card as a thread reply (idempotent per proposal); returns the message ts. */
+  postCard(view: ProposalView): Promise<string>;
+  /** Updates the card in place (status line, buttons removed once decided). */
+  updateCard(view: ProposalView): Promise<void>;
+  /** Posts the outcome (execution result, voided, expired) as a reply in the proposal's thread. */
+  postOutcome(view: ProposalView): Promise<void>;
+  /** Uploads a text file (the audit trail) in a thread or the channel, with a short comment. */
+  uploadText(req: { channelId: string; threadTs?: string; filename: string; content: string; title: string; comment: string }): Promise<void>;
+}
+
+/** Who people are, as Slack says. */
+export interface Directory {
+  userName(userId: string): Promise<string>;
+  isBot(userId: string): Promise<boolean>;
+  /** Members of a usergroup (`usergroups.users.list`). */
+  usergroupMembers(groupId: string): Promise<string[]>;
 }

@@ -8,6 +8,7 @@ import { redactSecrets } from '../domain/redact';
 import type { Investigation, Proposal, Synthesis } from '../domain/types';
 import type { Change, TriageReport } from '../evidence/types';
 import { render, validateParams, type Catalog } from './catalog';
+import { clipText } from '../domain/text';
 
 /** What asks for a proposal, before validation. `untrusted` names params whose value came from untrusted text. */
 export interface ProposalDraft {
@@ -61,7 +62,7 @@ export function createProposal(catalog: Catalog, draft: ProposalDraft, now: Date
     rendered,
     evidence,
     // The reason quotes the suspect's change summary (untrusted data): redacted before it is frozen and hashed.
-    reason: clip(redactSecrets(draft.reason.trim()).text || 'No reason given.', MAX_REASON),
+    reason: clipText(redactSecrets(draft.reason.trim()).text || 'No reason given.', MAX_REASON),
     requestedBy: draft.requestedBy,
     risk: action.risk,
     requiredApprovals: requiredApprovals(action),
@@ -236,6 +237,4 @@ function scalar(v: unknown): string | number | undefined {
   return typeof v === 'string' || typeof v === 'number' ? v : undefined;
 }
 
-function clip(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-}
+

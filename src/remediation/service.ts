@@ -9,14 +9,14 @@ import type { TriageReport } from '../evidence/types';
 import type { Store } from '../store/port';
 import { auditFileName, auditJsonLines, auditSummary } from './audit-export';
 import { Catalog } from './catalog';
-import { runApproved } from './execute';
-import type { Executor } from './executor';
-import type { Directory, ProposalView, RemediationNotifier } from './notifier';
+import { runApproved } from './run-approved';
+import type { Executor } from './executors';
+import type { Directory, ProposalView, RemediationNotifier } from './port';
 import type { Actor, Remediation } from './port';
 import { mayDecide, repeatOf, type Membership, type Verb } from './policy';
 import { createProposal, draftsFromSynthesis, integrityProblem, newProposalId, proposalKey, sealApprovals, targetProblem, type ProposalDraft } from './proposals';
 import { decide, expireIfDue, settleInterrupted, stepLimits, type DecisionOutcome, type StepLimits } from './transitions';
-import { incidentDocs, investigationDocs, proposalDocs } from '../store/kinds';
+import { latestInvestigation, proposalDocs } from '../store/kinds';
 
 export interface RemediationDeps {
   config: Pick<Config, 'actions'>;
@@ -91,11 +91,9 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
   };
 
   const latestThread = async (incidentId: string): Promise<{ investigationId?: string; threadTs?: string }> => {
-    const incident = await incidentDocs.in(deps.store).get(incidentId);
-    const last = incident?.investigations[incident.investigations.length - 1];
-    if (!last) return {};
-    const inv = await investigationDocs.in(deps.store).get(last);
-    return { investigationId: last, ...(inv?.threadTs !== undefined ? { threadTs: inv.threadTs } : {}) };
+    const inv = await latestInvestigation(deps.store, incidentId);
+    if (!inv) return {};
+    return { investigationId: inv.id, ...(inv.threadTs !== undefined ? { threadTs: inv.threadTs } : {}) };
   };
 
   const listProposals = async (incidentId: string): Promise<Proposal[]> => {

@@ -64,7 +64,7 @@ export function voidIt(current: Proposal | null, note: string): Proposal | undef
  * running → succeeded / failed with the recorded result. A run the sweep had already marked interrupted
  * (its process looked gone) gets its real result after all, and a note saying so.
  */
-export function finish(current: Proposal | null, result: ExecutionResult): Proposal | undefined {
+export function recordResult(current: Proposal | null, result: ExecutionResult): Proposal | undefined {
   if (current?.status === 'running') return { ...current, status: result.ok ? 'succeeded' : 'failed', result };
   if (current?.status === 'failed' && current.result?.interrupted) {
     return { ...current, status: result.ok ? 'succeeded' : 'failed', result, statusNote: 'its result came after it had been marked interrupted' };
@@ -91,7 +91,7 @@ const STEP_GRACE_S = 300;
 
 /** The limits for an action; without one (no longer in the catalog), the longest timeouts the catalog allows. */
 export function stepLimits(action: Pick<ActionSpec, 'run' | 'precondition'> | undefined): StepLimits {
-  const timeoutS = (run: ActionRun): number => ('command' in run ? run.timeout_seconds : run.http.timeout_seconds);
+  const timeoutS = (run: ActionRun): number => run.timeoutSeconds();
   const pre = action ? (action.precondition ? timeoutS(action.precondition) : 0) : 3600;
   return { approvedMs: (pre + STEP_GRACE_S) * 1000, runningMs: ((action ? timeoutS(action.run) : 3600) + STEP_GRACE_S) * 1000 };
 }
@@ -106,7 +106,7 @@ const INTERRUPTED_RUN =
  * `approvedMs` after its approval never ran: voided, saying so (its runner, if only slow, then finds it
  * not `approved` and runs nothing). A `running` one past the deadline its runner recorded (its run
  * timeout, after which the executor kills the run, plus the grace) gets a failed result that says the
- * outcome is unknown; should the runner report after all (a paused host), `finish` puts the real
+ * outcome is unknown; should the runner report after all (a paused host), `recordResult` puts the real
  * result in its place. Neither is run again: an approval is for now, not for whenever a process comes
  * back, and a run that may have happened must never happen twice.
  */

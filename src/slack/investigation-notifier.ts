@@ -2,7 +2,7 @@
 // job never posts twice (keys: investigation id + round + item).
 import { systemClock, type Clock } from '../domain/time';
 import type { Evidence, Finding, Investigation, Synthesis } from '../domain/types';
-import type { InvestigationNotifier } from '../investigation/types';
+import type { InvestigationNotifier } from '../investigation/port';
 import type { ThreadCharts } from './charts/thread-charts';
 import type { Poster } from './poster';
 import { hypothesesMetadata, renderFinding, renderNote, renderStatusCard, renderSynthesis } from './views/investigation';

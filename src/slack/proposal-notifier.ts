@@ -1,5 +1,5 @@
 // Shows proposals in Slack: the approval card as a thread reply, updated in place, and the outcome.
-import type { RemediationNotifier, ProposalView } from '../remediation/notifier';
+import type { RemediationNotifier, ProposalView } from '../remediation/port';
 import type { Poster } from './poster';
 import { renderProposalCard, renderProposalOutcome } from './views/proposal';
 

@@ -3,6 +3,7 @@
 // Top-level documents are loose objects: a field a newer version added survives a read by this one.
 import { z } from 'zod';
 import type { Approval, Claim, Evidence, ExecutionResult, Finding, Hypothesis, Incident, Investigation, Proposal, RedHerring, RenderedAction, ScoutStatus, Synthesis } from '../domain/types';
+import type { Store } from './port';
 import { defineKind } from './repository';
 
 const text = z.string();
@@ -108,10 +109,8 @@ const synthesis: z.ZodType<Synthesis> = z.looseObject({
 
 const approval: z.ZodType<Approval> = z.looseObject({ userId: text, name: text, at: text });
 
-const rendered: z.ZodType<RenderedAction> = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('command'), argv: z.array(text) }),
-  z.object({ kind: z.literal('http'), method: text, url: text, headers: z.record(text, text), body: z.unknown() }),
-]);
+// Each executor kind checks its own fields when it runs or describes the action.
+const rendered: z.ZodType<RenderedAction> = z.looseObject({ kind: text });
 
 const executionResult: z.ZodType<ExecutionResult> = z.looseObject({
   interrupted: opt(z.literal(true)),
@@ -163,3 +162,10 @@ export const synthesisDocs = defineKind('synthesis', synthesis);
 export const proposalDocs = defineKind('proposal', proposal);
 /** The last evidence number an investigation issued (E1, E2, ...), by investigation id. */
 export const evidenceCounterDocs = defineKind('evidence-counter', z.object({ n: z.number().int().min(0) }));
+
+/** The latest investigation (round) of an incident, or null when it has none. */
+export async function latestInvestigation(store: Store, incidentId: string): Promise<Investigation | null> {
+  const incident = await incidentDocs.in(store).get(incidentId);
+  const last = incident?.investigations.at(-1);
+  return last ? investigationDocs.in(store).get(last) : null;
+}

@@ -3,6 +3,7 @@
 import type { Change, SeriesAnomaly, TriageReport } from '../types';
 import { formatClock, formatDuration, formatScore, formatValue } from './format';
 import { describeEdge, describeErrorOrigin, describeLatencyOrigin } from './traces';
+import { clipWords } from '../../domain/text';
 
 /** `checkout p99 latency 118ms → 2.31s at 03:02:10Z (+19 IQR), 15s after deploy checkout v2.3.1`. */
 export function digestAnomaly(a: SeriesAnomaly, change?: Change): string {
@@ -17,13 +18,7 @@ export function digestAnomaly(a: SeriesAnomaly, change?: Change): string {
 }
 
 /** Cuts text to at most `max` characters at a word boundary, marking the cut with `…`. */
-export function truncateWords(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max <= 1) return max === 1 ? '…' : '';
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > 0 ? cut.slice(0, space) : '').trimEnd()}…`;
-}
+export const truncateWords = clipWords;
 
 interface Item {
   section: number;

@@ -12,6 +12,7 @@ import { externalMentions, withHostMentions, type ExternalMention, type HostMent
 import { formatClock, formatDuration, formatScore, formatValue } from './format';
 import { dependencies, dependents } from './graph';
 import { anomalyStrength, isBadMove, serviceScores, type ServiceScore } from './metrics';
+import { clipLine } from '../../domain/text';
 
 /** Own-service evidence from traces (the traces analyzer fills it): where errors or latency originate. */
 export interface TraceSignal {
@@ -54,10 +55,6 @@ export function isErrorTemplate(t: Pick<TemplateStat, 'level' | 'template'>): bo
   return /\b(error|exception|fail(ed|ure)?|timeout|timed out|refused|panic|traceback|fatal)\b/i.test(t.template);
 }
 
-function clip(text: string, max: number): string {
-  const one = text.replace(/\s+/g, ' ').trim();
-  return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
-}
 
 /** One line for an anomaly: `p99 latency 118ms → 2.31s (+19 IQR) from 03:02:10Z`. */
 export function describeAnomaly(a: SeriesAnomaly): string {
@@ -68,7 +65,7 @@ export function describeAnomaly(a: SeriesAnomaly): string {
 
 function describeTemplate(t: TemplateStat): string {
   const rate = t.label === 'new' ? `new, ${t.incidentCount}× since ${formatClock(t.firstSeen)}` : `${t.baselineCount} → ${t.incidentCount}, ×${t.ratio.toFixed(1)}`;
-  return `log "${clip(t.template, 90)}" (${rate})`;
+  return `log "${clipLine(t.template, 90)}" (${rate})`;
 }
 
 interface Acc {
@@ -141,7 +138,7 @@ export function rankServices(input: RankInput): Ranking {
     for (const a of (m?.anomalies ?? []).slice(0, 3)) evidence.push(describeAnomaly(a));
     for (const t of errs.slice(0, 2)) evidence.push(describeTemplate(t));
     for (const t of traceSignals.filter((x) => x.service === service).slice(0, 2)) evidence.push(`trace: ${t.evidence}`);
-    if (external) evidence.push(`${external.callers.length} caller(s) (${external.callers.join(', ')}) fail talking to it${external.tls ? ' with TLS/certificate errors' : ''}: "${clip(external.sample, 90)}"`);
+    if (external) evidence.push(`${external.callers.length} caller(s) (${external.callers.join(', ')}) fail talking to it${external.tls ? ' with TLS/certificate errors' : ''}: "${clipLine(external.sample, 90)}"`);
     if (change) evidence.push(`${change.change.kind} ${change.change.summary} ${formatDuration(change.leadSeconds)} ${change.leadSeconds >= 0 ? 'before' : 'after'} onset`);
     accs.set(service, { service, metric: m, errors: errs, ownErrors, change, external, traces, own, first: times.length ? Math.min(...times) : Number.NaN, score, kinds, evidence, against: [], explainedBy: [], explainer: undefined, explains: [] });
   }
@@ -235,7 +232,7 @@ function reasonOf(a: Acc): string {
   const parts: string[] = [];
   if (a.metric) parts.push(describeAnomaly(a.metric.top));
   const t = a.errors[0];
-  if (t) parts.push(`${t.label} error "${clip(t.template, 60)}"`);
+  if (t) parts.push(`${t.label} error "${clipLine(t.template, 60)}"`);
   if (a.external && !a.metric && !a.errors.length) parts.push(`${a.external.known ? '' : 'external dependency '}named by failing callers ${a.external.callers.join(', ')}${a.external.tls ? ' (TLS/certificate errors)' : ''}`);
   for (const t of a.evidence.filter((e) => e.startsWith('trace: ')).slice(0, 1)) parts.push(t);
   if (a.change && a.change.score >= 0.1) parts.push(`${a.change.change.kind} ${a.change.change.summary} ${formatDuration(a.change.leadSeconds)} ${a.change.leadSeconds >= 0 ? 'before' : 'after'} onset`);
@@ -264,7 +261,7 @@ function redHerrings(ordered: Acc[], errorTemplates: TemplateStat[], changes: Ch
     out.push({
       kind: 'steady_error',
       service: t.service,
-      what: `${t.service} ${clip(t.template, 90)}`,
+      what: `${t.service} ${clipLine(t.template, 90)}`,
       why: `already frequent before onset: ${t.baselineCount} in the baseline vs ${t.incidentCount} during (×${t.ratio.toFixed(1)} rate)`,
     });
   }

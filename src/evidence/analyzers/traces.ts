@@ -9,6 +9,7 @@
 
 import type { TraceSignal } from './ranking';
 import type { AnalysisWindow, PhaseCounts, Span, TraceDigest, TraceEdge, TraceErrorOrigin, TraceLatencyOrigin, TriageReport } from '../types';
+import { clipText } from '../../domain/text';
 
 type Phase = keyof PhaseCounts;
 
@@ -342,7 +343,7 @@ function topNames(m: Map<string, number>): string[] {
   return [...m.entries()]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, 2)
-    .map(([n]) => (n.length > 60 ? `${n.slice(0, 59)}…` : n));
+    .map(([n]) => clipText(n, 60));
 }
 
 function mean(xs: readonly number[]): number {

@@ -228,7 +228,8 @@ function accessStatus(s: string, afterTs: number): number {
 
 const OUTCOME = ['unknown', 'informational', 'success', 'redirect', 'client-error', 'server-error'];
 
-function finish(ts: number, level: Level | null, s: string, i: number): ParsedLine {
+/** The parsed line: its time, level and the body from position `i` on. */
+function parsedLine(ts: number, level: Level | null, s: string, i: number): ParsedLine {
   const body = s.slice(skipSpaces(s, i));
   return level ? { ts, level, body } : { ts, body };
 }
@@ -257,21 +258,21 @@ export function parsePlainLine(s: string, refTime: number, hint?: HeaderHint): P
   const lead = matchLeadingTimestamp(s, refTime);
   if (lead) {
     const c = s.charCodeAt(0);
-    if (c === 60) return finish(lead.ts, null, s, rfc5424Body(s, lead.end));
+    if (c === 60) return parsedLine(lead.ts, null, s, rfc5424Body(s, lead.end));
     if (c >= 48 && c <= 57 && /^\d+:[XCSM] /.test(s)) {
       const mark = s.charAt(skipSpaces(s, lead.end));
-      return finish(lead.ts, redisLevel(mark), s, skipSpaces(s, lead.end) + 1);
+      return parsedLine(lead.ts, redisLevel(mark), s, skipSpaces(s, lead.end) + 1);
     }
     let i = lead.end;
     if (c >= 65 && c <= 90) {
       i = syslogBody(s, i);
       const e = tokenEnd(s, skipSpaces(s, i));
       const lvl = tokenLevel(s.slice(skipSpaces(s, i), e));
-      return lvl ? finish(lead.ts, lvl, s, e) : finish(lead.ts, null, s, i);
+      return lvl ? parsedLine(lead.ts, lvl, s, e) : parsedLine(lead.ts, null, s, i);
     }
     const found = findLevel(s, i);
-    if (found) return finish(lead.ts, found[0], s, stripDecorations(s, found[1]));
-    return finish(lead.ts, null, s, stripDecorations(s, i));
+    if (found) return parsedLine(lead.ts, found[0], s, stripDecorations(s, found[1]));
+    return parsedLine(lead.ts, null, s, stripDecorations(s, i));
   }
   const clf = matchClf(s);
   if (clf) {
@@ -284,11 +285,11 @@ export function parsePlainLine(s: string, refTime: number, hint?: HeaderHint): P
   }
   const hdr = findHeaderTimestamp(s, refTime, hint);
   if (hdr) {
-    if (hdr.lastKind === 'syslog') return finish(hdr.ts, null, s, syslogBody(s, hdr.end));
+    if (hdr.lastKind === 'syslog') return parsedLine(hdr.ts, null, s, syslogBody(s, hdr.end));
     const i = pipeFields(s, hdr.end);
     const found = findLevel(s, i);
-    if (found) return finish(hdr.ts, found[0], s, stripDecorations(s, found[1]));
-    return finish(hdr.ts, null, s, stripDecorations(s, i));
+    if (found) return parsedLine(hdr.ts, found[0], s, stripDecorations(s, found[1]));
+    return parsedLine(hdr.ts, null, s, stripDecorations(s, i));
   }
   return { ts: null, body: s };
 }

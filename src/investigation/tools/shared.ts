@@ -1,9 +1,9 @@
 // Small pieces the tools share: input fields, item text, paging, mapping evidence back to what it shows.
 import { z } from 'zod';
 import type { Evidence } from '../../domain/types';
-import { truncateWords } from '../../evidence/analyzers/digest';
 import type { EvidenceSource, LinkTarget } from '../../evidence/types';
 import type { GateResult } from '../gate';
+import { clipLine, clipWords } from '../../domain/text';
 
 export const service = z.string().min(1).max(80).describe('A service name, e.g. "payments"');
 export const limit = z.number().int().min(1).max(30).optional().describe('How many items at most (default 10)');
@@ -11,7 +11,7 @@ export const limit = z.number().int().min(1).max(30).optional().describe('How ma
 const LINE = 220;
 
 /** One line of item text, cut at a word within `n` characters. */
-export const clip = (s: string, n = LINE): string => truncateWords(s.replace(/\s+/g, ' ').trim(), n);
+export const clip = (s: string, n = LINE): string => clipWords(s.replace(/\s+/g, ' ').trim(), n);
 
 export const range = (from: number, to: number): { from: string; to: string } => ({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });
 
@@ -42,6 +42,5 @@ export function linkTo(source: EvidenceSource, target: LinkTarget): { link?: str
 
 /** A quoted name inside a claim: one line, at most `n` characters. */
 export function quote(s: string, n = 80): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length <= n ? one : `${one.slice(0, n - 1)}…`;
+  return clipLine(s, n);
 }

@@ -1,6 +1,7 @@
 // `/triage` text -> a typed command, or a problem the user can fix. Pure: no Slack, no I/O.
 // SUBCOMMANDS is the single table both the router and the help text are built from.
 import { parseDuration } from '../../domain/time';
+import { clipText } from '../../domain/text';
 
 export const SUBCOMMANDS = [
   { name: 'help', usage: '/triage help', summary: 'Show this list.' },
@@ -123,7 +124,7 @@ export function parseTriage(text: string, now: Date): ParseResult {
     case 'reject':
       return fail(`\`${sub}\` is a button on the proposal card, so the decision is tied to exactly what was proposed.`);
     default:
-      return fail(`I don't know \`${truncate(head, 40)}\`.`);
+      return fail(`I don't know \`${clipText(head, 40)}\`.`);
   }
 }
 
@@ -137,7 +138,7 @@ function parseStart(rest: string[], now: Date): ParseResult {
       continue;
     }
     const [, key = '', value = ''] = eq;
-    if (key.toLowerCase() !== 'since') return fail(`\`start\` has no option \`${truncate(key, 30)}=\`; it accepts since=.`, 'start');
+    if (key.toLowerCase() !== 'since') return fail(`\`start\` has no option \`${clipText(key, 30)}=\`; it accepts since=.`, 'start');
     if (since !== undefined) return fail('since= is given twice.', 'start');
     const parsed = parseSince(value, now);
     if (typeof parsed === 'string') return fail(`${parsed}.`, 'start');
@@ -150,15 +151,15 @@ function parseStart(rest: string[], now: Date): ParseResult {
 function parsePropose(rest: string[]): ParseResult {
   const [actionId, ...pairs] = rest;
   if (actionId === undefined) return fail('Which action? Give an action id; `/triage actions` lists them.', 'propose');
-  if (actionId.includes('=')) return fail(`The action id comes first, before key=value pairs (got "${truncate(actionId, 40)}").`, 'propose');
-  if (!ACTION_ID.test(actionId)) return fail(`"${truncate(actionId, 40)}" is not an action id; \`/triage actions\` lists them.`, 'propose');
+  if (actionId.includes('=')) return fail(`The action id comes first, before key=value pairs (got "${clipText(actionId, 40)}").`, 'propose');
+  if (!ACTION_ID.test(actionId)) return fail(`"${clipText(actionId, 40)}" is not an action id; \`/triage actions\` lists them.`, 'propose');
   const args: Record<string, string> = {};
   for (const pair of pairs) {
     const i = pair.indexOf('=');
-    if (i < 0) return fail(`"${truncate(pair, 40)}" is not key=value.`, 'propose');
+    if (i < 0) return fail(`"${clipText(pair, 40)}" is not key=value.`, 'propose');
     const key = pair.slice(0, i);
     const value = pair.slice(i + 1);
-    if (!PARAM_KEY.test(key)) return fail(`"${truncate(key, 40)}" is not a parameter name.`, 'propose');
+    if (!PARAM_KEY.test(key)) return fail(`"${clipText(key, 40)}" is not a parameter name.`, 'propose');
     if (value === '') return fail(`${key}= has no value.`, 'propose');
     if (Object.hasOwn(args, key)) return fail(`${key}= is given twice.`, 'propose');
     args[key] = value;
@@ -166,6 +167,3 @@ function parsePropose(rest: string[]): ParseResult {
   return { ok: true, command: { name: 'propose', actionId, args } };
 }
 
-function truncate(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-}

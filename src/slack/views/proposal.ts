@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { ActionSpec } from '../../config/actions';
 import type { Proposal, RenderedAction } from '../../domain/types';
 import { LIMITS, clip, context, esc, section } from './limits';
+import { describeRendered } from '../../remediation/executors';
 
 export const PROPOSAL_EVENT = 'incident_scout_proposal';
 export const APPROVE_ACTION_ID = 'approve_proposal';
@@ -109,17 +110,9 @@ export function statusLine(p: Proposal): string {
   }
 }
 
-/** argv shell-quoted for reading (it is never given to a shell), or METHOD URL + JSON body. */
+/** What will run as its executor kind shows it: argv shell-quoted for reading (never given to a shell), or METHOD URL + JSON body. */
 export function showRendered(r: RenderedAction): string {
-  if (r.kind === 'command') return r.argv.map(quoteArg).join(' ');
-  const headers = Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`);
-  const body = r.body === null || r.body === undefined ? '' : `\n\n${JSON.stringify(r.body, null, 2)}`;
-  return [`${r.method} ${r.url}`, ...headers].join('\n') + body;
-}
-
-/** Quotes an argument so a value with spaces visibly stays one argument. */
-export function quoteArg(a: string): string {
-  return /^[A-Za-z0-9_./=:,@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+  return describeRendered(r).text;
 }
 
 function failure(p: Proposal): string {

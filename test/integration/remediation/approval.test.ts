@@ -8,7 +8,7 @@ import { ApprovalDenied } from '../../../src/domain/errors';
 import type { Investigation, Proposal, Synthesis } from '../../../src/domain/types';
 import type { TriageReport } from '../../../src/evidence/types';
 import { Catalog, render, validateParams } from '../../../src/remediation/catalog';
-import { createExecutor, SAFE_PATH } from '../../../src/remediation/executor';
+import { createExecutor, SAFE_PATH } from '../../../src/remediation/executors';
 import { approvalsKey } from '../../../src/remediation/proposals';
 import { createRemediation, type RemediationService } from '../../../src/remediation/service';
 import { connectRedis } from '../../../src/store/connection';

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { loadConfig } from '../../../src/config';
 import { ApprovalDenied } from '../../../src/domain/errors';
 import { startSlackFake, type RunningSlackFake } from '../../../src/demo/slack-fake';
-import { createExecutor } from '../../../src/remediation/executor';
+import { createExecutor } from '../../../src/remediation/executors';
 import { approvalsKey } from '../../../src/remediation/proposals';
 import { createRemediation, type RemediationService } from '../../../src/remediation/service';
 import { Poster } from '../../../src/slack/poster';

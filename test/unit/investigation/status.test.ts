@@ -1,6 +1,6 @@
 import type { Investigation, ScoutStatus } from '../../../src/domain/types';
 import { StatusBoard } from '../../../src/investigation/status';
-import type { InvestigationNotifier } from '../../../src/investigation/types';
+import type { InvestigationNotifier } from '../../../src/investigation/port';
 import { silentLogger } from '../../../src/logging';
 import { MemoryStore } from '../../../src/store/memory';
 import { investigationDocs } from '../../../src/store/kinds';

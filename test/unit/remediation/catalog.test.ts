@@ -1,7 +1,8 @@
 import { ProposalInvalid } from '../../../src/domain/errors';
-import { Catalog, patternAllowsLeadingDash, render, validateParams } from '../../../src/remediation/catalog';
+import { Catalog, render, validateParams } from '../../../src/remediation/catalog';
+import { patternAllowsLeadingDash } from '../../../src/remediation/executors';
 import { parseActions } from '../../../src/config/actions';
-import { catalogFrom, TEST_ACTIONS } from './fixtures';
+import { catalogFrom, TEST_ACTIONS, argvOf } from './fixtures';
 
 const catalog = new Catalog(catalogFrom(TEST_ACTIONS));
 const action = (id: string) => catalog.get(id);
@@ -87,7 +88,7 @@ describe('render: commands', () => {
 
   it('allows a leading dash when the pattern itself begins with one', () => {
     const r = render(action('annotate'), validateParams(action('annotate'), { note: 'x', offset: '-5' }));
-    expect(r.kind === 'command' && r.argv[2]).toBe('-5');
+    expect(argvOf(r)[2]).toBe('-5');
   });
 
   it('lets the template itself start an argument with a dash (--replicas={replicas})', () => {

@@ -3,11 +3,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ActionRun } from '../../../src/config/actions';
-import { childEnv, createExecutor, SAFE_PATH } from '../../../src/remediation/executor';
+import { actionRunSchema, childEnv, createExecutor, describeRendered, SAFE_PATH } from '../../../src/remediation/executors';
 
 const NODE = process.execPath;
-const cmd = (timeout = 10, maxBytes = 16_384): ActionRun => ({ command: ['x'], timeout_seconds: timeout, max_output_bytes: maxBytes });
+const cmd = (timeout = 10, maxBytes = 16_384) => actionRunSchema.parse({ command: ['x'], timeout_seconds: timeout, max_output_bytes: maxBytes });
 const node = (script: string, ...args: string[]) => ({ kind: 'command' as const, argv: [NODE, '-e', script, ...args] });
 
 describe('command executor', () => {
@@ -104,7 +103,7 @@ describe('http executor', () => {
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
   });
-  const spec: ActionRun = { http: { method: 'PATCH', url: 'http://unused', headers: {}, timeout_seconds: 5 } };
+  const spec = actionRunSchema.parse({ http: { method: 'PATCH', url: 'http://unused', headers: {}, timeout_seconds: 5 } });
 
   it('resolves ${NAME} headers from the change identity at execution and sends the JSON body', async () => {
     const exec = createExecutor({ env: { FLAGS_TOKEN: 'tok-abcdef-123456' } });
@@ -126,5 +125,25 @@ describe('http executor', () => {
     const r = await createExecutor({ env: {} }).run({ kind: 'http', method: 'PATCH', url: `${base}/x`, headers: { Authorization: 'Bearer ${FLAGS_TOKEN}' }, body: null }, spec);
     expect(r.error).toContain('SCOUT_EXEC_FLAGS_TOKEN');
     expect(seen.length).toBe(before);
+  });
+});
+
+describe('executor kinds', () => {
+  it('show a person exactly what will run, in the form of their kind', () => {
+    expect(describeRendered({ kind: 'command', argv: ['kubectl', 'annotate', 'deployment/x', 'note=two words'] }).text).toBe("kubectl annotate deployment/x 'note=two words'");
+    expect(describeRendered({ kind: 'http', method: 'POST', url: 'http://flags/api/x', headers: {}, body: null }).text).toBe('POST http://flags/api/x');
+    expect(describeRendered({ kind: 'teleport' }).text).toMatch(/unknown kind "teleport"/);
+  });
+
+  it('refuse to run a frozen action under a manifest block of another kind, and run nothing', async () => {
+    const exec = createExecutor({ env: {} });
+    const r = await exec.run({ kind: 'http', method: 'GET', url: 'http://127.0.0.1:9/x', headers: {}, body: null }, cmd());
+    expect(r).toMatchObject({ ok: false, exitCode: null, error: 'the proposal holds an action of kind "http", but the catalog runs it as "command"' });
+  });
+
+  it('name every kind when a manifest block matches none', () => {
+    const r = actionRunSchema.safeParse({ shell: 'rm -rf /' });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.message).toBe('expected `command: [argv...]` or `http: {method, url, ...}`');
   });
 });

@@ -1,7 +1,8 @@
 // Test catalog and small in-process collaborators for remediation tests (real parsing, real views).
 import type { ActionSpec } from '../../../src/config/actions';
+import type { RenderedAction } from '../../../src/domain/types';
 import { parseActions } from '../../../src/config/actions';
-import type { Directory, ProposalView, RemediationNotifier } from '../../../src/remediation/notifier';
+import type { Directory, ProposalView, RemediationNotifier } from '../../../src/remediation/port';
 import { renderProposalCard, renderProposalOutcome } from '../../../src/slack/views/proposal';
 
 /** Parses a YAML catalog the way startup does; throws with the problems if it is invalid. */
@@ -131,4 +132,9 @@ export class RecordingNotifier implements RemediationNotifier {
     const msg = renderProposalCard(view.proposal, view.action, view.approverNames);
     this.cards.set(ts, { text: msg.text, hasButtons: msg.blocks.some((b) => b.type === 'actions'), metadataStatus: msg.metadata.event_payload.status });
   }
+}
+
+/** The argv of a rendered command ([] for any other kind). */
+export function argvOf(r: RenderedAction): string[] {
+  return r.kind === 'command' && Array.isArray(r['argv']) ? r['argv'].map(String) : [];
 }

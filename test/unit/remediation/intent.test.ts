@@ -5,7 +5,7 @@ import type { TriageReport } from '../../../src/evidence/types';
 import { approvalsKey, proposalKey } from '../../../src/remediation/proposals';
 import { createRemediation, type RemediationService } from '../../../src/remediation/service';
 import { MemoryStore } from '../../../src/store/memory';
-import { catalogFrom, RecordingNotifier, testDirectory, TEST_ACTIONS } from './fixtures';
+import { catalogFrom, RecordingNotifier, testDirectory, TEST_ACTIONS, argvOf } from './fixtures';
 import { proposalDocs } from '../../../src/store/kinds';
 
 const CH = 'C0INC';
@@ -51,7 +51,7 @@ describe('one effect per intent', () => {
     const [first] = await svc.proposeFromSynthesis(inv(1), synthesis('notifications'), report);
     expect((await approve(first as Proposal, 'U0LEAD')).status).toBe('succeeded');
     expect(await svc.proposeFromSynthesis(inv(2), synthesis('notifications'), report)).toEqual([]);
-    expect(runs.filter((r) => r.kind === 'command' && r.argv.includes('undo'))).toHaveLength(1);
+    expect(runs.filter((r) => argvOf(r).includes('undo'))).toHaveLength(1);
     const refusal = (await store.readAudit(CH)).find((a) => a.kind === 'refusal');
     expect(refusal?.detail.reason).toMatch(/already succeeded in this incident/);
   });

@@ -1,11 +1,11 @@
 import pino from 'pino';
 import { ApprovalDenied, ProposalInvalid } from '../../../src/domain/errors';
 import type { ExecutionResult, Proposal, RenderedAction } from '../../../src/domain/types';
-import type { Executor } from '../../../src/remediation/executor';
+import type { Executor } from '../../../src/remediation/executors';
 import { approvalsKey, proposalKey } from '../../../src/remediation/proposals';
 import { createRemediation, type RemediationService } from '../../../src/remediation/service';
 import { MemoryStore } from '../../../src/store/memory';
-import { catalogFrom, RecordingNotifier, testDirectory, TEST_ACTIONS } from './fixtures';
+import { catalogFrom, RecordingNotifier, testDirectory, TEST_ACTIONS, argvOf } from './fixtures';
 import { proposalDocs } from '../../../src/store/kinds';
 
 /** An in-process Executor: records what it was asked to run and answers as told. */
@@ -164,12 +164,12 @@ describe('approvals', () => {
     const p = await propose();
     await approve(p, 'U0LEAD');
     expect(await denied(approve(p, 'U0ONCALL'))).toContain('already succeeded');
-    expect(executor.runs.filter((r) => r.kind === 'command' && r.argv.includes('undo'))).toHaveLength(1);
+    expect(executor.runs.filter((r) => argvOf(r).includes('undo'))).toHaveLength(1);
   });
 
   it('voids the proposal when the precondition fails right before execution, and says why', async () => {
     executor.answer = (r) =>
-      r.kind === 'command' && r.argv.includes('status')
+      argvOf(r).includes('status')
         ? { ok: false, exitCode: 1, output: 'error: deployment "checkout" exceeded its progress deadline', durationMs: 50 }
         : { ok: true, exitCode: 0, output: '', durationMs: 1 };
     const p = await propose();
@@ -181,7 +181,7 @@ describe('approvals', () => {
 
   it('records a failed run with its exit code', async () => {
     executor.answer = (r) =>
-      r.kind === 'command' && r.argv.includes('undo')
+      argvOf(r).includes('undo')
         ? { ok: false, exitCode: 1, output: 'Error from server (NotFound)', durationMs: 300 }
         : { ok: true, exitCode: 0, output: '', durationMs: 1 };
     const p = await propose();
@@ -276,7 +276,7 @@ describe('a process that stopped mid-way', () => {
     const p = await propose();
     let release = (): void => undefined;
     executor.gate = new Promise((r) => (release = r));
-    executor.gated = (r) => r.kind === 'command' && r.argv.includes('undo'); // the run, not the precondition
+    executor.gated = (r) => argvOf(r).includes('undo'); // the run, not the precondition
     const approving = approve(p, 'U0LEAD');
     await new Promise((r) => setTimeout(r, 10));
     expect((await stored(p))?.status).toBe('running');

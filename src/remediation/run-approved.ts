@@ -4,9 +4,10 @@ import type { ActionSpec } from '../config/actions';
 import type { AuditRecord, ExecutionResult, Proposal, RenderedAction } from '../domain/types';
 import type { Store } from '../store/port';
 import { renderPrecondition } from './catalog';
-import type { Executor } from './executor';
-import { finish, startRunning, stepLimits, voidIt } from './transitions';
+import { describeRendered, type Executor } from './executors';
+import { recordResult, startRunning, stepLimits, voidIt } from './transitions';
 import { proposalDocs } from '../store/kinds';
+import { clipText } from '../domain/text';
 
 export interface RunDeps {
   store: Store;
@@ -52,8 +53,8 @@ export async function runApproved(deps: RunDeps, key: string, action: ActionSpec
 
   const result = await safeRun(deps, approved.rendered, action.run);
   await deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'run', actionId: approved.actionId, ...resultDetail(approved.rendered, result) } });
-  const done = await proposalDocs.in(deps.store).update(key, (cur) => finish(cur, result));
-  // Unchanged only if it is no longer ours to finish; show the result we recorded anyway.
+  const done = await proposalDocs.in(deps.store).update(key, (cur) => recordResult(cur, result));
+  // Unchanged only if it is no longer ours to recordResult; show the result we recorded anyway.
   const final = done.changed && done.value ? done.value : { ...started.value, status: result.ok ? ('succeeded' as const) : ('failed' as const), result };
   await deps.show(final, 'update');
   await deps.show(final, 'outcome');
@@ -70,7 +71,7 @@ async function safeRun(deps: RunDeps, rendered: RenderedAction, spec: ActionSpec
 }
 
 function what(rendered: RenderedAction): Record<string, unknown> {
-  return rendered.kind === 'command' ? { argv: rendered.argv } : { method: rendered.method, url: rendered.url };
+  return describeRendered(rendered).detail;
 }
 
 function resultDetail(rendered: RenderedAction, r: ExecutionResult): Record<string, unknown> {
@@ -79,5 +80,5 @@ function resultDetail(rendered: RenderedAction, r: ExecutionResult): Record<stri
 
 function firstLine(s: string): string {
   const line = s.split('\n').find((l) => l.trim()) ?? '';
-  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+  return clipText(line, 200);
 }
