@@ -52,6 +52,14 @@ function routes(word: string): boolean {
   return true;
 }
 
+/**
+ * Lines a cluster holds before a plain word at one of its positions counts as settled: a parameter
+ * shows other values early, a word that held for this many lines is part of the message, and a line
+ * with another word there is another message (`... through proxy HTTPS` / `... SOCKS5`, `initialized
+ * by client SPP.`). Lower values split word-valued parameters (user names) in Loghub's OpenSSH.
+ */
+const SETTLED = 50;
+
 /** The core miner: `add` returns the integer cluster id the line joined (ids are 0-based, dense). */
 export class Drain {
   private readonly sim: number;
@@ -105,7 +113,7 @@ export class Drain {
     }
     if (!node.clusters) node.clusters = [];
     const best = this.bestMatch(node.clusters, len);
-    if (best) {
+    if (best && !this.settledWordDiffers(best, len)) {
       this.merge(best, len);
       best.count++;
       return best.id;
@@ -221,6 +229,18 @@ export class Drain {
       }
     }
     return best && bestSim >= this.sim ? best : null;
+  }
+
+  /** True when the cluster held a plain word at a position for many lines and this line has another word there. */
+  private settledWordDiffers(c: Cluster, len: number): boolean {
+    if (c.count < SETTLED) return false;
+    const t = c.tokens;
+    for (let i = 0; i < len; i++) {
+      const a = t[i] as number;
+      const b = this.buf[i] as number;
+      if (a > WILD && b > WILD && a !== b && this.routable[a] === true && this.routable[b] === true) return true;
+    }
+    return false;
   }
 
   private merge(c: Cluster, len: number): void {

@@ -89,7 +89,8 @@ export class EventAssembler {
     let indentedTimed = 0;
     let timed = 0;
     const untimed: string[] = [];
-    for (const raw of sample) {
+    for (const colored of sample) {
+      const raw = stripAnsi(colored);
       if (isBlank(raw)) continue;
       const c = raw.charCodeAt(0);
       const isIndented = c === 32 || c === 9;
@@ -149,7 +150,7 @@ export class EventAssembler {
 
   /** Feeds one physical line; returns the events it completed (usually none or the one before it). */
   push(raw: string, lineNo: number): readonly AssembledEvent[] {
-    const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    const line = stripAnsi(raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw);
     if (line.length === 0 || isBlank(line)) {
       this.currentIndex = this.cur ? this.cur.index : -1;
       return NONE;
@@ -232,6 +233,14 @@ export class EventAssembler {
     this.undated++;
     if (this.firstUndatedLine === 0) this.firstUndatedLine = ev.line;
   }
+}
+
+/** Terminal colour and cursor sequences (`ESC[32m`): a coloured console log reads as the plain one. */
+// eslint-disable-next-line no-control-regex -- the escape character is what is being matched
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
+function stripAnsi(line: string): string {
+  return line.indexOf('\x1b') < 0 ? line : line.replace(ANSI, '');
 }
 
 /**

@@ -131,6 +131,23 @@ describe('TemplateMiner', () => {
     expect(m.templates().map((t) => t.template).sort()).toEqual(['StatusBar: <*>', 'StatusBar: setLightsOn(true)']);
   });
 
+  it('keeps a message apart when a word held for many lines is replaced by another, but generalises a word that varies early', () => {
+    const m = new TemplateMiner();
+    for (let i = 0; i < 60; i++) m.add(`proxy.example:${5000 + i} open through proxy gw.example:8080 HTTPS`);
+    const socks = m.add('proxy.example:5070 open through proxy gw.example:8080 SOCKS');
+    expect(socks.template).toBe('<*> open through proxy <*> SOCKS');
+    m.add('Invalid user admin from 10.0.0.1');
+    const user = m.add('Invalid user oracle from 10.0.0.2');
+    expect(user.template).toBe('Invalid user <*> from <*>');
+  });
+
+  it('reads day and month names inside a message as part of a date', () => {
+    const m = new TemplateMiner();
+    m.add('connection from 10.0.0.1 at Sat Jun 18 02:08:10 2005');
+    expect(m.add('connection from 10.0.0.2 at Sun Jul 03 11:00:01 2005').template).toBe('connection from <*> at <*> <*> <*> <*> <*>');
+    expect(m.templates()).toHaveLength(1);
+  });
+
   it('keeps a protocol name ending in a digit as text, and masks ids that end in digits', () => {
     const m = new TemplateMiner();
     expect(m.add('open through proxy (SOCKS5) at node-12 via worker3').template).toBe('open through proxy (SOCKS5) at <*> via <*>');

@@ -202,4 +202,10 @@ describe('EventAssembler', () => {
     expect(events).toHaveLength(33);
     expect(events.filter((e) => e.body === 'plain line from a print')).toHaveLength(3);
   });
+
+  it('reads a coloured console line as the plain one', () => {
+    const { events } = assemble('\x1b[2m2026-11-27T03:02:10.123Z\x1b[0m \x1b[31mERROR\x1b[0m 1 --- [main] \x1b[36mc.e.Pay\x1b[0m : charge failed');
+    expect(events[0]).toMatchObject({ ts: Date.UTC(2026, 10, 27, 3, 2, 10, 123), level: 'error', body: 'charge failed' });
+    expect(events[0]?.text).not.toContain('\x1b');
+  });
 });
