@@ -63,11 +63,7 @@ async function deliverToAll(clients: SlackEventClient[], name: string): Promise<
 function census(fake: SlackFake, channel: string) {
   const top = fake.messages(channel);
   const replies = top.flatMap((m) => m.replies);
-  // A message in the channel comes from a chat.postMessage or from a completed file upload (the charts).
-  const posts = [
-    ...fake.calls('chat.postMessage').filter((c) => c.ok && c.args.channel === channel),
-    ...fake.calls('files.completeUploadExternal').filter((c) => c.ok && c.args.channel_id === channel),
-  ];
+  const posts = fake.calls('chat.postMessage').filter((c) => c.ok && c.args.channel === channel);
   return {
     kickoffs: top.filter((m) => readable(m).includes('Incident Scout is on it.')).length,
     cards: investigationThreads(fake, channel).length,
@@ -75,7 +71,9 @@ function census(fake: SlackFake, channel: string) {
     syntheses: replies.filter((r) => r.metadata?.event_type === 'incident_scout_hypotheses').length,
     notes: replies.filter((r) => /^(Stopped early|The investigation failed|The lead fell back)/.test(r.text)).length,
     posts: posts.length,
-    messages: top.length + replies.length,
+    // Messages made by chat.postMessage; uploads (chart PNGs) make their own file messages, counted apart.
+    messages: [...top, ...replies].filter((m) => m.files.length === 0).length,
+    uploads: replies.filter((m) => m.files.length > 0).flatMap((m) => m.files.map((id) => fake.fileIndex.get(id)?.filename ?? id)),
   };
 }
 
@@ -84,10 +82,7 @@ async function settled(fake: SlackFake, channel: string, quietMs = 1500): Promis
   let last = -1;
   let since = Date.now();
   for (;;) {
-    const n =
-      fake.calls('chat.postMessage').filter((c) => c.args.channel === channel).length +
-      fake.calls('chat.update').filter((c) => c.args.channel === channel).length +
-      fake.calls('files.completeUploadExternal').filter((c) => c.args.channel_id === channel).length;
+    const n = fake.calls('chat.postMessage').filter((c) => c.args.channel === channel).length + fake.calls('chat.update').filter((c) => c.args.channel === channel).length;
     if (n !== last) {
       last = n;
       since = Date.now();
@@ -117,6 +112,9 @@ it('runs exactly one investigation with one set of posts when both replicas get 
   expect(c.notes).toBe(0);
   // Nothing else was posted twice either (proposal cards included): every post is one message.
   expect(c.posts).toBe(c.messages);
+  // Each chart once (the metrics finding's and the synthesis's), even when the job ran twice.
+  expect(c.uploads.length).toBe(new Set(c.uploads).size);
+  expect(c.uploads.filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(1);
   expect(hypothesesOf(synthesisReplies(thread)[0]!).hypotheses[0]?.service).toBe('payments');
   // One replica took the event and the job; the other started nothing.
   const jobId = `inv-${channel}-1`;
@@ -183,6 +181,9 @@ it('finishes on the other replica, without duplicate posts, when the worker runn
   expect(c.syntheses).toBe(1);
   expect(c.notes).toBe(0);
   expect(c.posts).toBe(c.messages);
+  // Each chart once (the metrics finding's and the synthesis's), even when the job ran twice.
+  expect(c.uploads.length).toBe(new Set(c.uploads).size);
+  expect(c.uploads.filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(1);
   // The card the victim posted was taken over and edited to the final state.
   const final = slack.fake.messages(channel).find((m) => m.ts === thread.ts)!;
   expect(final.text).toMatch(/^Investigation · round 1 · done/);

@@ -2,6 +2,8 @@
 import type { KnownBlock } from '@slack/types';
 import { validateBlocks } from '../../../../src/demo/slack-fake';
 import { blocksTextLength, MAX_BLOCK_TEXT } from '../../../../src/demo/slack-fake/blocks';
+import type { Finding, Investigation, Synthesis } from '../../../../src/domain/types';
+import { renderFinding, renderSynthesis } from '../../../../src/slack/views/investigation';
 import { clip, escClip, fitMessage, section, splitMrkdwn, LIMITS } from '../../../../src/slack/views/limits';
 
 /** What Slack would refuse: per-block errors, too much block text in all, too long a text. */
@@ -97,5 +99,31 @@ describe('fitMessage', () => {
   it('clips the top-level text to 40,000 characters', () => {
     const [m] = fitMessage({ text: 'z'.repeat(50_000) }, { split: true, inThread: false });
     expect(m?.text.length).toBe(LIMITS.fallbackText);
+  });
+});
+
+describe('views at the model schema maxima (src/investigation/llm.ts), every character escaped', () => {
+  const nasty = (n: number): string => '<&>'.repeat(Math.ceil(n / 3)).slice(0, n);
+  const ids = Array.from({ length: 12 }, (_, i) => `E${100 + i}`);
+  const inv = { id: 'inv1', round: 1 } as Investigation;
+
+  it('a finding and a synthesis become messages Slack accepts, nothing of the claims lost', () => {
+    const finding: Finding = {
+      investigationId: 'inv1', scout: 'metrics', brain: 'claude', confidence: 0.5, summary: nasty(1000),
+      claims: Array.from({ length: 10 }, (_, i) => ({ text: `claim${i} ${nasty(594)}`, evidence: ids, service: 'x'.repeat(80), status: 'unverified' as const, note: nasty(400) })),
+      evidence: ids.map((id) => ({ id, scout: 'metrics', tool: 'logs_search', source: 'files', excerpt: nasty(220), sparkline: '▁▂▃▄▅▆▇█'.repeat(3) })),
+    };
+    const synthesis: Synthesis = {
+      investigationId: 'inv1', partial: false, summary: nasty(1000),
+      hypotheses: Array.from({ length: 5 }, (_, i) => ({ rank: i + 1, service: 's'.repeat(80), cause: `cause${i} ${nasty(490)}`, confidence: 0.5, evidence: ids, against: Array.from({ length: 8 }, () => `!${nasty(300)}`), change: 'c'.repeat(120) })),
+      redHerrings: Array.from({ length: 6 }, () => ({ what: nasty(300), why: nasty(500), evidence: ids.slice(0, 6) })),
+    };
+    for (const [view, marks] of [[renderFinding(finding), 10], [renderSynthesis(inv, synthesis), 5]] as const) {
+      const out = fitMessage(view, { split: true, inThread: true });
+      for (const m of out) expect(slackWouldRefuse(m)).toEqual([]);
+      const all = JSON.stringify(out);
+      const seen = [...all.matchAll(/(claim|cause)(\d)/g)].map((x) => x[2]);
+      expect(new Set(seen).size).toBe(marks);
+    }
   });
 });

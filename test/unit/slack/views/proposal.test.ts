@@ -106,6 +106,20 @@ describe('card states', () => {
     expect(text).toContain('```Error from server (NotFound)```');
     expect(validateBlocks(out.blocks)).toEqual([]);
   });
+
+  it.each([
+    ['600 × <html>', '<html>'.repeat(600)],
+    ['kubectl output full of <none>', Array.from({ length: 300 }, (_, i) => `pod-${i}  1/1  Running  0  <none>  <none>  <none>`).join('\n')],
+  ])('escapes first, then clips %s: one closed code block within the section limit, never a cut entity', (_, output) => {
+    const out = renderProposalOutcome({ ...base, status: 'failed', approvals: [dana], result: { ok: false, exitCode: 1, output, durationMs: 300 } }, action);
+    expect(validateBlocks(out.blocks)).toEqual([]);
+    const texts = out.blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
+    const code = texts.find((t) => t.includes('```')) ?? '';
+    expect(code.length).toBeLessThanOrEqual(3000);
+    expect(code.split('```').length - 1).toBe(2);
+    expect(code).toMatch(/(&lt;|&gt;|[a-z0-9 ])…```/);
+    expect(code.replace(/&(amp|lt|gt);/g, '')).not.toMatch(/&/);
+  });
 });
 
 describe('untrusted markup in the top-level text', () => {
