@@ -1,4 +1,5 @@
 // Plain types shared by every layer. No I/O, no Slack, no SDK types here.
+import type { Fingerprint, PastMatch } from './memory';
 
 /** A Slack channel recognised as an incident. */
 export interface Incident {
@@ -119,6 +120,10 @@ export interface Synthesis {
   redHerrings: RedHerring[];
   summary: string;
   partial: boolean;
+  /** What this round saw, for the memory of past incidents (src/domain/memory.ts). */
+  fingerprint?: Fingerprint;
+  /** Resolved incidents this one resembles, most alike first ("Seen before"). */
+  seenBefore?: PastMatch[];
 }
 
 export type ProposalStatus =
@@ -199,7 +204,8 @@ export type AuditKind =
   | 'decision'
   | 'refusal'
   | 'execution'
-  | 'investigation';
+  | 'investigation'
+  | 'resolution';
 
 export interface AuditRecord {
   at: string;

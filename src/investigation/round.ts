@@ -4,6 +4,7 @@
 // stored are reused and every post is idempotent by key.
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Config } from '../config';
+import type { Fingerprint, PastMatch } from '../domain/memory';
 import type { Clock } from '../domain/time';
 import type { Finding, Investigation, ScoutStatus, Synthesis } from '../domain/types';
 import type { EvidenceSource, TriageReport } from '../evidence/types';
@@ -15,6 +16,7 @@ import { isScoutError } from '../domain/errors';
 import { synthesizeWithClaude } from './claude-lead';
 import type { EvidenceContext, EvidenceContexts } from './context';
 import { rankServices, type Ranking } from '../evidence/analyzers/ranking';
+import { alertNameOfFocus, fingerprintOf } from './fingerprint';
 import { RoundStopped } from './errors';
 import { synthesizeDeterministic } from './lead';
 import { LlmFault } from './llm';
@@ -35,6 +37,8 @@ export interface RoundDeps {
   anthropic?: Anthropic;
   metrics?: AppMetrics;
   onSynthesis?: (inv: Investigation, synthesis: Synthesis, report: TriageReport) => Promise<void>;
+  /** The memory of past incidents: resolved incidents resembling this fingerprint ("Seen before"). */
+  recall?: (fingerprint: Fingerprint, incidentId: string) => Promise<PastMatch[]>;
   /** Status card throttle (default 1000 ms). */
   cardIntervalMs?: number;
   /** How often a running round checks the store for a stop request (default 250 ms). */
@@ -219,6 +223,7 @@ async function finish(
         leadNote = `The lead fell back to the deterministic ranking: ${err.reason}.`;
       }
     }
+    if (!stopped) synthesis = await withMemory(deps, inv, ctx, ranking, synthesis);
     await store.put('synthesis', inv.id, synthesis);
     await store.appendAudit({
       at: clock.now().toISOString(), kind: 'synthesis', incidentId: inv.incidentId, investigationId: inv.id, actor: 'lead',
@@ -241,6 +246,25 @@ async function finish(
     } catch (err) {
       deps.logger.error({ err, investigationId: inv.id }, 'onSynthesis hook failed');
     }
+  }
+}
+
+/**
+ * The synthesis with this round's fingerprint and the resolved incidents it resembles. The memory is a
+ * help, not a step the round depends on: when it cannot be read, the synthesis goes out without it.
+ */
+async function withMemory(deps: RoundDeps, inv: Investigation, ctx: EvidenceContext, ranking: Ranking, synthesis: Synthesis): Promise<Synthesis> {
+  try {
+    const incident = await deps.store.get<{ investigations: string[] }>('incident', inv.incidentId);
+    const firstId = incident?.investigations[0];
+    const first = firstId && firstId !== inv.id ? await deps.store.get<Investigation>('investigation', firstId) : inv;
+    const alertName = alertNameOfFocus(first?.focus);
+    const fingerprint = fingerprintOf({ ranking, templates: await ctx.templates(), changes: await ctx.changes(), ...(alertName ? { alertName } : {}) });
+    const seenBefore = deps.recall ? await deps.recall(fingerprint, inv.incidentId) : [];
+    return { ...synthesis, fingerprint, ...(seenBefore.length > 0 ? { seenBefore } : {}) };
+  } catch (err) {
+    deps.logger.warn({ err, investigationId: inv.id }, 'could not consult the memory of past incidents');
+    return synthesis;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { AuditRecord } from '../domain/types';
 
 /** Document kinds kept in the store; each maps to one key family in keys.ts. */
-export type DocKind = 'incident' | 'investigation' | 'proposal' | 'finding' | 'synthesis' | 'posted' | 'usercache' | 'groupcache' | 'alert';
+export type DocKind = 'incident' | 'investigation' | 'proposal' | 'finding' | 'synthesis' | 'posted' | 'usercache' | 'groupcache' | 'alert' | 'resolution' | 'memory';
 
 /**
  * The one port for incident and investigation state, dedupe keys, locks and the audit trail.

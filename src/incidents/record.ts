@@ -1,0 +1,59 @@
+// Everything the store holds about one incident, gathered for its timeline and postmortem: the incident,
+// its rounds with their findings and syntheses, its proposals, the audit trail and the resolution.
+// Read from the store, never from a process's memory, so a resolve on any replica and the CLI agree.
+import type { AuditRecord, Finding, Incident, Investigation, Proposal, Synthesis } from '../domain/types';
+import type { Store } from '../store/port';
+
+/** How an incident ended: who or what resolved it, when, and what they said. */
+export interface Resolution {
+  incidentId: string;
+  channelId: string;
+  /** 'slash:<user>' or 'alert:<source>'. */
+  by: string;
+  byName?: string;
+  summary?: string;
+  at: string;
+  /** Progress of the resolve's side effects, so a retry finishes what a crash left and repeats nothing. */
+  timelineTs?: string;
+  postmortemUploaded?: boolean;
+  remembered?: boolean;
+}
+
+export interface Round {
+  investigation: Investigation;
+  findings: Finding[];
+  synthesis: Synthesis | null;
+}
+
+export interface IncidentRecord {
+  incident: Incident;
+  rounds: Round[];
+  proposals: Proposal[];
+  audit: AuditRecord[];
+  resolution: Resolution | null;
+}
+
+/** The incident's record, or null when the channel is not an incident. */
+export async function readIncidentRecord(store: Store, incidentId: string): Promise<IncidentRecord | null> {
+  const incident = await store.get<Incident>('incident', incidentId);
+  if (!incident) return null;
+  const rounds: Round[] = [];
+  for (const id of incident.investigations) {
+    const investigation = await store.get<Investigation>('investigation', id);
+    if (!investigation) continue;
+    const findingIds = await store.list('finding', `${id}:`);
+    const findings = (await Promise.all(findingIds.map((f) => store.get<Finding>('finding', f)))).filter((f): f is Finding => f !== null);
+    rounds.push({ investigation, findings, synthesis: await store.get<Synthesis>('synthesis', id) });
+  }
+  const proposalIds = await store.list('proposal', `${incidentId}:`);
+  const proposals = (await Promise.all(proposalIds.map((p) => store.get<Proposal>('proposal', p))))
+    .filter((p): p is Proposal => p !== null)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return { incident, rounds, proposals, audit: await store.readAudit(incidentId), resolution: await store.get<Resolution>('resolution', incidentId) };
+}
+
+/** The last round that reached a synthesis, or null. */
+export function latestSynthesis(record: IncidentRecord): { round: Round; synthesis: Synthesis } | null {
+  for (const round of [...record.rounds].reverse()) if (round.synthesis) return { round, synthesis: round.synthesis };
+  return null;
+}
