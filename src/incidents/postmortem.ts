@@ -57,12 +57,12 @@ function hypothesisSection(h: Hypothesis, byId: Map<string, Evidence>): string[]
 }
 
 function impact(record: IncidentRecord, findings: Finding[], hypotheses: Hypothesis[]): string[] {
-  const services = [...new Set([...hypotheses.map((h) => h.service), ...findings.flatMap((f) => f.claims.flatMap((c) => (c.service ? [c.service] : [])))])];
-  const lines = [`- Duration: ${duration(record.incident.startedAt, record.resolution?.at ?? record.incident.createdAt)} (from ${utc(record.incident.startedAt)})`];
-  if (services.length) lines.push(`- Services involved: ${services.join(', ')}`);
   // What users felt: the metric evidence the scouts cited, in their own words.
   const cited = new Set(findings.flatMap((f) => f.claims.flatMap((c) => c.evidence)));
-  const metrics = findings.flatMap((f) => f.evidence).filter((e) => cited.has(e.id) && /metric|anomal|latency|error|slo/i.test(`${e.tool} ${e.source}`));
+  const metrics = findings.flatMap((f) => f.evidence).filter((e) => cited.has(e.id) && /metric|anomal|latency|slo/i.test(e.tool));
+  const services = [...new Set([...hypotheses.map((h) => h.service), ...metrics.flatMap((e) => (e.service ? [e.service] : []))])];
+  const lines = [`- Duration: ${duration(record.incident.startedAt, record.resolution?.at ?? record.incident.createdAt)} (from ${utc(record.incident.startedAt)})`];
+  if (services.length) lines.push(`- Services involved: ${services.join(', ')}`);
   if (metrics.length) {
     lines.push('- What the metrics showed:');
     for (const e of metrics.slice(0, 6)) lines.push(`  - ${oneLine(e.excerpt, 240)} (\`${e.id}\`)`);

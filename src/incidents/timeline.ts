@@ -16,6 +16,18 @@ export interface TimelineEntry {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
+/** What started a round, in words: `channel_created:U1` -> `the channel's creation (U1)`. */
+const TRIGGERS: Record<string, string> = {
+  channel_created: "the channel's creation", channel_rename: 'a rename of the channel', member_joined: 'an invitation of the bot',
+  slash: '/triage start', alert: 'an alert', deeper: 'Dig deeper', mention: 'a question in the thread',
+};
+
+function triggerWords(trigger: string | undefined): string | undefined {
+  if (!trigger) return undefined;
+  const [kind = '', user] = trigger.split(':');
+  return `${TRIGGERS[kind] ?? kind}${user ? ` (${user})` : ''}`;
+}
+
 function who(r: AuditRecord): string {
   return r.actorName ?? r.actor;
 }
@@ -91,7 +103,7 @@ export function buildTimeline(record: IncidentRecord): TimelineEntry[] {
         if (d.action === 'start') {
           const focus = str(d.focus);
           const onset = inv ? ` (onset in the evidence ${inv.window.onset.slice(11, 16)}Z, incident clock)` : '';
-          entries.push({ at: r.at, kind: 'round', text: `Round ${String(d.round ?? inv?.round ?? '?')} started by ${str(d.trigger) ?? who(r)}${focus ? `, focused on "${oneLine(focus, 120)}"` : ''}${onset}` });
+          entries.push({ at: r.at, kind: 'round', text: `Round ${String(d.round ?? inv?.round ?? '?')} started by ${triggerWords(str(d.trigger)) ?? who(r)}${focus ? `, focused on "${oneLine(focus, 120)}"` : ''}${onset}` });
         } else if (d.action === 'stop') {
           entries.push({ at: r.at, kind: 'round', text: `${who(r)} asked the running round to stop` });
         }
@@ -123,7 +135,7 @@ export function buildTimeline(record: IncidentRecord): TimelineEntry[] {
         break;
       }
       case 'refusal':
-        entries.push({ at: r.at, kind: 'refusal', text: `Refused ${str(d.what) ?? 'a request'} from ${who(r)}${str(d.reason) ? `: ${oneLine(str(d.reason) as string, 160)}` : ''}` });
+        entries.push({ at: r.at, kind: 'refusal', text: `${r.actor === 'lead' ? 'The lead' : who(r)}: ${str(d.what) ?? 'request'} refused${str(d.reason) ? ` (${oneLine(str(d.reason) as string, 160)})` : ''}` });
         break;
       case 'execution': {
         const e = executionText(r, actionOf);

@@ -16,9 +16,9 @@ export function postmortemUploadText(channelName: string): { title: string; comm
 export function seenBeforeLines(matches: readonly PastMatch[]): string[] {
   return matches.map((m) => {
     const p = m.past;
-    const cause = p.summary ?? p.cause;
-    const fixed = p.fixes.length ? ` Fixed by ${p.fixes.map((f) => `\`${esc(clip(f, 120))}\``).join(', ')}.` : ' No fix was recorded.';
-    return `• *#${esc(p.channelName)}* (<#${p.channelId}>), resolved ${p.resolvedAt.slice(0, 10)}, ${Math.round(m.similarity * 100)}% alike. Cause: ${cause ? esc(clip(cause, 400)) : 'not recorded'}.${fixed}`;
+    const fixed = p.fixes.length ? `\n   Fixed by ${p.fixes.map((f) => `\`${esc(clip(f, 120))}\``).join(', ')}` : '\n   No fix was recorded';
+    const said = p.summary ? `\n   Resolved as: _${esc(clip(p.summary, 300))}_` : '';
+    return `• *#${esc(p.channelName)}* (<#${p.channelId}>), resolved ${p.resolvedAt.slice(0, 10)}, ${Math.round(m.similarity * 100)}% alike\n   Cause: ${p.cause ? esc(clip(p.cause, 300)) : 'not recorded'}${fixed}${said}`;
   });
 }
 
