@@ -94,6 +94,11 @@ const COMMANDS: Record<string, Command> = {
     summary: "Print an incident's audit trail from Redis (REDIS_URL or REDIS_SENTINELS).",
     run: async (args, env, io) => (await import('./audit')).auditCommand(args, io.out, io.err, env),
   },
+  postmortem: {
+    spec: lazySpec('postmortem', 'postmortem <incident-channel-id | #channel-name>'),
+    summary: "Print an incident's postmortem draft (Markdown) from Redis (REDIS_URL or REDIS_SENTINELS).",
+    run: async (args, env, io) => (await import('./postmortem')).postmortemCommand(args, io.out, io.err, env),
+  },
 };
 
 /** The spec of a command whose module is loaded on use; only the usage line is needed for the overview. */
