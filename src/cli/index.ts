@@ -37,8 +37,9 @@ const demoSpec: CommandSpec<OptionSpecs> = {
   name: 'demo',
   usage: 'demo',
   description: `Open #inc-checkout-latency in a local Slack fake, let the bot investigate the bundled example
-scenario (or EVIDENCE_DIR), approve its proposal as the demo's lead, and print the channel transcript.
-Needs no Slack workspace, no Redis and no API key.`,
+scenario (or EVIDENCE_DIR), approve its proposal as the demo's lead, resolve the incident (timeline and
+postmortem draft), open a second incident of the same kind (its synthesis says "Seen before"), and print
+both channels. Needs no Slack workspace, no Redis and no API key.`,
   options: {},
   positionals: { min: 0, max: 0 },
 };
