@@ -16,6 +16,8 @@ import { postmortemFileName, renderPostmortem } from './postmortem';
 import { latestSynthesis, readIncidentRecord, type IncidentRecord, type Resolution } from './record';
 import { buildTimeline, leadingHypothesis } from './timeline';
 
+const SOURCE_NAMES: Record<string, string> = { alertmanager: 'Alertmanager', pagerduty: 'PagerDuty' };
+
 /** How long one process may hold an incident's resolve before another may finish it. */
 const RESOLVE_LEASE_MS = 120_000;
 
@@ -58,7 +60,7 @@ export class ResolveService {
     if (!incident) throw new NotFoundError('This channel is not an incident, so there is nothing to resolve.');
     const log = this.deps.logger.child({ incidentId: incident.id });
     const by = req.userId ? `slash:${req.userId}` : `alert:${req.alertSource ?? 'alert'}`;
-    const byName = req.userId ? await this.deps.recorder.userName(req.userId).catch(() => req.userId as string) : `${req.alertSource ?? 'the'} alert (resolved)`;
+    const byName = req.userId ? await this.deps.recorder.userName(req.userId).catch(() => req.userId as string) : `the ${SOURCE_NAMES[req.alertSource ?? ''] ?? req.alertSource ?? 'monitoring'} alert`;
     const fresh: Resolution = {
       incidentId: incident.id, channelId: incident.channelId, by, byName, at: iso(this.clock.now()),
       ...(req.summary ? { summary: req.summary } : {}),
