@@ -44,6 +44,11 @@ export interface RuntimeOptions {
   /** A ready Anthropic client (tests point it at the fake); else built from ANTHROPIC_API_KEY. */
   anthropic?: Anthropic;
   defaultMetrics?: boolean;
+  /**
+   * Whether proposal cards warn when the catalog names the demo's placeholder approvers (default true).
+   * The demo turns it off: its workspace is the one where those ids are real people.
+   */
+  warnPlaceholderApprovers?: boolean;
 }
 
 export interface Runtime {
@@ -119,7 +124,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   // and one process, so a key of its own is enough there.
   const approvalsSecret = config.slack.signingSecret ?? config.slack.botToken ?? randomBytes(32).toString('hex');
   const remediation = createRemediation({
-    config, store, logger, clock, notifier: createProposalNotifier(poster), directory: poster, approvalsKey: approvalsKey(approvalsSecret),
+    config, store, logger, clock, notifier: createProposalNotifier(poster, opts.warnPlaceholderApprovers === false ? [] : config.placeholderApprovers), directory: poster, approvalsKey: approvalsKey(approvalsSecret),
     executor: createExecutor({ env: config.executor.env, workdir: config.executor.workdir }),
   });
   const anthropic =
