@@ -4,6 +4,7 @@
 // once both land. Bounded: at most `maxIncidents` (the oldest go first), and nothing older than the
 // retention (MEMORY_RETENTION_DAYS), dropped on every write and ignored on every read; the document
 // itself expires after the retention when nothing is resolved any more.
+import { z } from 'zod';
 import { rankPast, type Fingerprint, type PastIncident, type PastMatch } from '../domain/memory';
 import { systemClock, type Clock } from '../domain/time';
 import type { Store } from '../store/port';
@@ -24,6 +25,32 @@ export interface MemorySettings {
 
 interface MemoryDoc {
   incidents: PastIncident[];
+}
+
+const weighted = z.record(z.string(), z.number().min(0).max(1));
+/** A remembered incident as stored: checked on every read, since another version of the bot may have written it. */
+const pastIncidentSchema = z.object({
+  incidentId: z.string().min(1),
+  channelId: z.string().min(1),
+  channelName: z.string(),
+  startedAt: z.string(),
+  resolvedAt: z.iso.datetime({ offset: true }),
+  fingerprint: z.object({ services: weighted, templates: weighted, changes: weighted, alert: weighted }),
+  cause: z.string().nullable(),
+  fixes: z.array(z.string()),
+  summary: z.string().optional(),
+});
+
+/** The stored list, keeping the entries that are well-formed (an unreadable one is dropped, not fatal). */
+function readDoc(doc: unknown): PastIncident[] {
+  const list = z.object({ incidents: z.array(z.unknown()) }).safeParse(doc);
+  if (!list.success) return [];
+  return list.data.incidents.flatMap((entry) => {
+    const parsed = pastIncidentSchema.safeParse(entry);
+    if (!parsed.success) return [];
+    const { summary, ...rest } = parsed.data;
+    return [{ ...rest, ...(summary !== undefined ? { summary } : {}) }];
+  });
 }
 
 /** Default likeness for "Seen before": more than half of what was seen is shared. */
@@ -48,7 +75,7 @@ export class IncidentMemory {
     await this.store.update<MemoryDoc>(
       'memory', DOC_ID,
       (cur) => {
-        const others = this.live(cur?.incidents ?? []).filter((p) => p.incidentId !== past.incidentId);
+        const others = this.live(readDoc(cur)).filter((p) => p.incidentId !== past.incidentId);
         const incidents = [...others, past].sort((a, b) => a.resolvedAt.localeCompare(b.resolvedAt)).slice(-this.settings.maxIncidents);
         return { incidents };
       },
@@ -58,8 +85,8 @@ export class IncidentMemory {
 
   /** Resolved incidents (other than `incidentId` itself) resembling `fingerprint`, most alike first. */
   async recall(fingerprint: Fingerprint, incidentId: string): Promise<PastMatch[]> {
-    const doc = await this.store.get<MemoryDoc>('memory', DOC_ID);
-    return rankPast(fingerprint, this.live(doc?.incidents ?? []), {
+    const doc = await this.store.get<unknown>('memory', DOC_ID);
+    return rankPast(fingerprint, this.live(readDoc(doc)), {
       threshold: this.settings.threshold ?? DEFAULT_THRESHOLD,
       limit: this.settings.limit ?? DEFAULT_LIMIT,
       excludeIncidentId: incidentId,
@@ -68,8 +95,7 @@ export class IncidentMemory {
 
   /** Every remembered incident within the retention, oldest first. */
   async all(): Promise<PastIncident[]> {
-    const doc = await this.store.get<MemoryDoc>('memory', DOC_ID);
-    return this.live(doc?.incidents ?? []);
+    return this.live(readDoc(await this.store.get<unknown>('memory', DOC_ID)));
   }
 
   private live(incidents: PastIncident[]): PastIncident[] {

@@ -72,7 +72,7 @@ function impact(record: IncidentRecord, findings: Finding[], hypotheses: Hypothe
   return lines;
 }
 
-function proposalLine(p: Proposal): string {
+function proposalLine(p: Proposal, names: Record<string, string>): string {
   const params = Object.entries(p.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
   const who = p.approvals.length ? `, approved by ${p.approvals.map((a) => a.name).join(', ')}` : p.decidedBy ? `, ${p.status} by ${p.decidedBy.name}` : '';
   const result = p.result
@@ -80,7 +80,7 @@ function proposalLine(p: Proposal): string {
       ? ` — succeeded in ${(p.result.durationMs / 1000).toFixed(1)}s`
       : ` — failed (${p.result.error ?? `exit ${String(p.result.exitCode)}`})`
     : '';
-  return `- \`${p.actionId}\`${params ? ` ${params}` : ''} (${p.id}, ${p.risk} risk): **${p.status}**${who}${result}. Proposed by ${p.requestedBy === 'lead' ? 'the lead' : p.requestedBy}: ${oneLine(p.reason, 200)}`;
+  return `- \`${p.actionId}\`${params ? ` ${params}` : ''} (${p.id}, ${p.risk} risk): **${p.status}**${who}${result}. Proposed by ${p.requestedBy === 'lead' ? 'the lead' : (names[p.requestedBy] ?? p.requestedBy)}: ${oneLine(p.reason, 200)}`;
 }
 
 function openQuestions(record: IncidentRecord, findings: Finding[], hypotheses: Hypothesis[], partial: boolean): string[] {
@@ -142,7 +142,7 @@ export function renderPostmortem(record: IncidentRecord): string {
   if (links.length) out.push('Links:', ...links, '');
 
   out.push('## What was done', '');
-  out.push(...(record.proposals.length ? record.proposals.map(proposalLine) : ['- No remediation was proposed through Incident Scout.']), '');
+  out.push(...(record.proposals.length ? record.proposals.map((p) => proposalLine(p, resolution?.names ?? {})) : ['- No remediation was proposed through Incident Scout.']), '');
 
   out.push('## Open questions', '', ...openQuestions(record, findings, hypotheses, latest?.synthesis.partial ?? false), '');
   return redactSecrets(out.join('\n')).text;

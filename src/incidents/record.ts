@@ -14,6 +14,8 @@ export interface Resolution {
   summary?: string;
   at: string;
   /** Progress of the resolve's side effects, so a retry finishes what a crash left and repeats nothing. */
+  /** Display names of the people in the record (Slack user id -> name), looked up once at resolve time. */
+  names?: Record<string, string>;
   timelineTs?: string;
   postmortemUploaded?: boolean;
   remembered?: boolean;
@@ -56,4 +58,18 @@ export async function readIncidentRecord(store: Store, incidentId: string): Prom
 export function latestSynthesis(record: IncidentRecord): { round: Round; synthesis: Synthesis } | null {
   for (const round of [...record.rounds].reverse()) if (round.synthesis) return { round, synthesis: round.synthesis };
   return null;
+}
+
+/** Slack user ids the record mentions without a name: who opened it, who started rounds, who acted. */
+export function peopleOf(record: IncidentRecord): string[] {
+  const ids = new Set<string>();
+  const isUser = (id: string | undefined): id is string => id !== undefined && /^[UW][A-Z0-9]{2,}$/.test(id);
+  if (isUser(record.incident.openedBy)) ids.add(record.incident.openedBy);
+  for (const r of record.rounds) {
+    const user = r.investigation.trigger.split(':')[1];
+    if (isUser(user)) ids.add(user);
+  }
+  for (const p of record.proposals) if (isUser(p.requestedBy)) ids.add(p.requestedBy);
+  for (const a of record.audit) if (!a.actorName && isUser(a.actor)) ids.add(a.actor);
+  return [...ids];
 }

@@ -13,7 +13,7 @@ import type { Store } from '../store/port';
 import type { IncidentMemory } from './memory';
 import type { IncidentRecorder } from './port';
 import { postmortemFileName, renderPostmortem } from './postmortem';
-import { latestSynthesis, readIncidentRecord, type IncidentRecord, type Resolution } from './record';
+import { latestSynthesis, peopleOf, readIncidentRecord, type IncidentRecord, type Resolution } from './record';
 import { buildTimeline, leadingHypothesis } from './timeline';
 
 const SOURCE_NAMES: Record<string, string> = { alertmanager: 'Alertmanager', pagerduty: 'PagerDuty' };
@@ -94,6 +94,13 @@ export class ResolveService {
     const mark = async (patch: Partial<Resolution>): Promise<void> => {
       resolution = (await store.update<Resolution>('resolution', incidentId, (cur) => (cur ? { ...cur, ...patch } : undefined))).value ?? { ...resolution, ...patch };
     };
+    if (!resolution.names) {
+      // Names once, stored with the resolution, so the CLI's draft (no Slack there) reads the same.
+      const ids = peopleOf(record);
+      const names = Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await recorder.userName(id).catch(() => id)] as const)));
+      await mark({ names });
+      record.resolution = resolution;
+    }
     if (!resolution.timelineTs) {
       const ts = await recorder.postTimeline({
         ...where, channelName: record.incident.channelName, entries: buildTimeline(record), key: `resolve:${incidentId}:timeline`,

@@ -22,14 +22,10 @@ const TRIGGERS: Record<string, string> = {
   slash: '/triage start', alert: 'an alert', deeper: 'Dig deeper', mention: 'a question in the thread',
 };
 
-function triggerWords(trigger: string | undefined): string | undefined {
+function triggerWords(trigger: string | undefined, name: (id: string) => string): string | undefined {
   if (!trigger) return undefined;
   const [kind = '', user] = trigger.split(':');
-  return `${TRIGGERS[kind] ?? kind}${user ? ` (${user})` : ''}`;
-}
-
-function who(r: AuditRecord): string {
-  return r.actorName ?? r.actor;
+  return `${TRIGGERS[kind] ?? kind}${user ? ` (${name(user)})` : ''}`;
 }
 
 /** "1. checkout (72%): deploy v2.4.1 ..." for the leading hypothesis, or what the synthesis says when there is none. */
@@ -72,6 +68,9 @@ function executionText(r: AuditRecord, actionOf: Map<string, string>): { kind: T
 /** The incident's timeline, oldest first. */
 export function buildTimeline(record: IncidentRecord): TimelineEntry[] {
   const { incident } = record;
+  const names = record.resolution?.names ?? {};
+  const name = (id: string): string => names[id] ?? id;
+  const who = (r: AuditRecord): string => r.actorName ?? name(r.actor);
   const entries: TimelineEntry[] = [];
   const first = record.rounds[0]?.investigation;
   const alertName = first?.trigger.startsWith('alert') ? alertNameOfFocus(first.focus) : undefined;
@@ -83,7 +82,7 @@ export function buildTimeline(record: IncidentRecord): TimelineEntry[] {
   }
   entries.push({
     at: incident.openedAt ?? incident.createdAt, kind: 'opened',
-    text: `#${incident.channelName} recognised as an incident${incident.openedBy ? ` (opened by ${incident.openedBy})` : ''}; Incident Scout joined and posted the kickoff`,
+    text: `#${incident.channelName} recognised as an incident${incident.openedBy ? ` (opened by ${name(incident.openedBy)})` : ''}; Incident Scout joined and posted the kickoff`,
   });
 
   const findings = new Map<string, Finding>();
@@ -103,7 +102,7 @@ export function buildTimeline(record: IncidentRecord): TimelineEntry[] {
         if (d.action === 'start') {
           const focus = str(d.focus);
           const onset = inv ? ` (onset in the evidence ${inv.window.onset.slice(11, 16)}Z, incident clock)` : '';
-          entries.push({ at: r.at, kind: 'round', text: `Round ${String(d.round ?? inv?.round ?? '?')} started by ${triggerWords(str(d.trigger)) ?? who(r)}${focus ? `, focused on "${oneLine(focus, 120)}"` : ''}${onset}` });
+          entries.push({ at: r.at, kind: 'round', text: `Round ${String(d.round ?? inv?.round ?? '?')} started by ${triggerWords(str(d.trigger), name) ?? who(r)}${focus ? `, focused on "${oneLine(focus, 120)}"` : ''}${onset}` });
         } else if (d.action === 'stop') {
           entries.push({ at: r.at, kind: 'round', text: `${who(r)} asked the running round to stop` });
         }

@@ -75,6 +75,15 @@ describe.each(adapters)('IncidentMemory on %s', (_name, make) => {
     expect(kept.find((p) => p.incidentId === 'C4')?.cause).toBe('second time');
   });
 
+  it('drops a stored entry it cannot read instead of failing the recall', async () => {
+    const memory = new IncidentMemory(fx.stores[0], { retentionDays: 30, maxIncidents: 10 }, clockAt(time));
+    const good = pastIncident('good', time.now - DAY);
+    await fx.stores[0].put('memory', 'past-incidents', { incidents: [{ incidentId: 'bad', fingerprint: 'not one' }, good, { ...good, incidentId: 'worse', resolvedAt: 'yesterday' }] });
+    expect((await memory.recall(FINGERPRINT, 'x')).map((m) => m.past.incidentId)).toEqual(['good']);
+    await memory.remember(pastIncident('next', time.now));
+    expect((await memory.all()).map((p) => p.incidentId)).toEqual(['good', 'next']);
+  });
+
   it('forgets incidents resolved longer ago than the retention', async () => {
     const memory = new IncidentMemory(fx.stores[0], { retentionDays: 7, maxIncidents: 10 }, clockAt(time));
     await memory.remember(pastIncident('old', time.now - 6 * DAY));
@@ -141,6 +150,9 @@ describe('resolve on Redis', () => {
     expect(recorder.timelines).toHaveLength(1);
     expect(recorder.timelines[0]).toMatchObject({ channelId: 'C0INC', threadTs: '1764212406.000100', key: 'resolve:C0INC:timeline' });
     expect(recorder.timelines[0]?.text).toContain('Resolved by Dana Lee: rolled back payments');
+    // People are named, once, and the names are kept for the CLI's draft.
+    expect(recorder.timelines[0]?.text).toContain('Round 1 started by /triage start (Dana Lee)');
+    expect(recorder.uploads[0]?.markdown).toContain('(opened by Dana Lee)');
     expect(recorder.uploads).toHaveLength(1);
     expect(recorder.uploads[0]?.filename).toBe('postmortem-inc-payments-2026-11-27.md');
     const audit = await s1.readAudit('C0INC');
