@@ -254,17 +254,19 @@ async function finish(
  * help, not a step the round depends on: when it cannot be read, the synthesis goes out without it.
  */
 async function withMemory(deps: RoundDeps, inv: Investigation, ctx: EvidenceContext, ranking: Ranking, synthesis: Synthesis): Promise<Synthesis> {
+  const incident = await deps.store.get<{ investigations: string[] }>('incident', inv.incidentId);
+  const firstId = incident?.investigations[0];
+  const first = firstId && firstId !== inv.id ? await deps.store.get<Investigation>('investigation', firstId) : inv;
+  const alertName = alertNameOfFocus(first?.focus);
+  // The analyses are the ones the ranking already ran (cached in the context): no new reads.
+  const fingerprint = fingerprintOf({ ranking, templates: await ctx.templates(), changes: await ctx.changes(), ...(alertName ? { alertName } : {}) });
+  if (!deps.recall) return { ...synthesis, fingerprint };
   try {
-    const incident = await deps.store.get<{ investigations: string[] }>('incident', inv.incidentId);
-    const firstId = incident?.investigations[0];
-    const first = firstId && firstId !== inv.id ? await deps.store.get<Investigation>('investigation', firstId) : inv;
-    const alertName = alertNameOfFocus(first?.focus);
-    const fingerprint = fingerprintOf({ ranking, templates: await ctx.templates(), changes: await ctx.changes(), ...(alertName ? { alertName } : {}) });
-    const seenBefore = deps.recall ? await deps.recall(fingerprint, inv.incidentId) : [];
+    const seenBefore = await deps.recall(fingerprint, inv.incidentId);
     return { ...synthesis, fingerprint, ...(seenBefore.length > 0 ? { seenBefore } : {}) };
   } catch (err) {
-    deps.logger.warn({ err, investigationId: inv.id }, 'could not consult the memory of past incidents');
-    return synthesis;
+    deps.logger.warn({ err, investigationId: inv.id }, 'could not consult the memory of past incidents; the synthesis goes out without it');
+    return { ...synthesis, fingerprint };
   }
 }
 
