@@ -7,6 +7,7 @@ import type { Incident } from '../domain/types';
 import { renderPostmortem } from '../incidents/postmortem';
 import { readIncidentRecord } from '../incidents/record';
 import { RedisStore, connectRedis, type Store } from '../store';
+import { incidentDocs } from '../store/kinds';
 import type { RedisTarget } from '../store/connection';
 import { parseCommand, type CommandSpec } from './args';
 
@@ -23,11 +24,12 @@ incident not yet resolved gets a draft that says so.`,
 
 /** The incident of a channel id, else of a channel name (with or without `#`); null when there is none. */
 async function findIncident(store: Store, channel: string): Promise<Incident | null> {
-  const byId = await store.get<Incident>('incident', channel);
+  const incidents = incidentDocs.in(store);
+  const byId = await incidents.get(channel);
   if (byId) return byId;
   const name = channel.replace(/^#/, '');
-  for (const id of await store.list('incident', '')) {
-    const incident = await store.get<Incident>('incident', id);
+  for (const id of await incidents.list('')) {
+    const incident = await incidents.get(id);
     if (incident?.channelName === name) return incident;
   }
   return null;

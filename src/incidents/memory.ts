@@ -7,7 +7,9 @@
 import { z } from 'zod';
 import { rankPast, type Fingerprint, type PastIncident, type PastMatch } from '../domain/memory';
 import { systemClock, type Clock } from '../domain/time';
+import { pastIncidentSchema } from '../store/kinds';
 import type { Store } from '../store/port';
+import { defineKind } from '../store/repository';
 
 const DOC_ID = 'past-incidents';
 const DAY_MS = 24 * 3600_000;
@@ -23,33 +25,14 @@ export interface MemorySettings {
   limit?: number;
 }
 
-interface MemoryDoc {
-  incidents: PastIncident[];
-}
-
-const weighted = z.record(z.string(), z.number().min(0).max(1));
-/** A remembered incident as stored: checked on every read, since another version of the bot may have written it. */
-const pastIncidentSchema = z.object({
-  incidentId: z.string().min(1),
-  channelId: z.string().min(1),
-  channelName: z.string(),
-  startedAt: z.string(),
-  resolvedAt: z.iso.datetime({ offset: true }),
-  fingerprint: z.object({ services: weighted, templates: weighted, changes: weighted, alert: weighted }),
-  cause: z.string().nullable(),
-  fixes: z.array(z.string()),
-  summary: z.string().optional(),
-});
+/** One document holds the list; its entries are checked one by one (see readDoc). */
+const memoryDocs = defineKind('memory', z.object({ incidents: z.array(z.unknown()) }));
 
 /** The stored list, keeping the entries that are well-formed (an unreadable one is dropped, not fatal). */
-function readDoc(doc: unknown): PastIncident[] {
-  const list = z.object({ incidents: z.array(z.unknown()) }).safeParse(doc);
-  if (!list.success) return [];
-  return list.data.incidents.flatMap((entry) => {
+function readDoc(doc: { incidents: unknown[] } | null): PastIncident[] {
+  return (doc?.incidents ?? []).flatMap((entry) => {
     const parsed = pastIncidentSchema.safeParse(entry);
-    if (!parsed.success) return [];
-    const { summary, ...rest } = parsed.data;
-    return [{ ...rest, ...(summary !== undefined ? { summary } : {}) }];
+    return parsed.success ? [parsed.data] : [];
   });
 }
 
@@ -72,8 +55,8 @@ export class IncidentMemory {
   /** Adds (or replaces, by incident id) a resolved incident; trims to the retention and the bound. */
   async remember(past: PastIncident): Promise<void> {
     const ttl = this.settings.retentionDays * 24 * 3600;
-    await this.store.update<MemoryDoc>(
-      'memory', DOC_ID,
+    await memoryDocs.in(this.store).update(
+      DOC_ID,
       (cur) => {
         const others = this.live(readDoc(cur)).filter((p) => p.incidentId !== past.incidentId);
         const incidents = [...others, past].sort((a, b) => a.resolvedAt.localeCompare(b.resolvedAt)).slice(-this.settings.maxIncidents);
@@ -85,7 +68,7 @@ export class IncidentMemory {
 
   /** Resolved incidents (other than `incidentId` itself) resembling `fingerprint`, most alike first. */
   async recall(fingerprint: Fingerprint, incidentId: string): Promise<PastMatch[]> {
-    const doc = await this.store.get<unknown>('memory', DOC_ID);
+    const doc = await memoryDocs.in(this.store).get(DOC_ID);
     return rankPast(fingerprint, this.live(readDoc(doc)), {
       threshold: this.settings.threshold ?? DEFAULT_THRESHOLD,
       limit: this.settings.limit ?? DEFAULT_LIMIT,
@@ -95,7 +78,7 @@ export class IncidentMemory {
 
   /** Every remembered incident within the retention, oldest first. */
   async all(): Promise<PastIncident[]> {
-    return this.live(readDoc(await this.store.get<unknown>('memory', DOC_ID)));
+    return this.live(readDoc(await memoryDocs.in(this.store).get(DOC_ID)));
   }
 
   private live(incidents: PastIncident[]): PastIncident[] {

@@ -1,8 +1,11 @@
 // Everything the store holds about one incident, gathered for its timeline and postmortem: the incident,
 // its rounds with their findings and syntheses, its proposals, the audit trail and the resolution.
 // Read from the store, never from a process's memory, so a resolve on any replica and the CLI agree.
+import { z } from 'zod';
 import type { AuditRecord, Finding, Incident, Investigation, Proposal, Synthesis } from '../domain/types';
+import { findingDocs, incidentDocs, investigationDocs, proposalDocs, synthesisDocs } from '../store/kinds';
 import type { Store } from '../store/port';
+import { defineKind } from '../store/repository';
 
 /** How an incident ended: who or what resolved it, when, and what they said. */
 export interface Resolution {
@@ -21,6 +24,24 @@ export interface Resolution {
   remembered?: boolean;
 }
 
+const text = z.string();
+const opt = <S extends z.ZodType>(s: S) => s.exactOptional();
+const resolution: z.ZodType<Resolution> = z.looseObject({
+  incidentId: text,
+  channelId: text,
+  by: text,
+  byName: opt(text),
+  summary: opt(text),
+  at: text,
+  names: opt(z.record(text, text)),
+  timelineTs: opt(text),
+  postmortemUploaded: opt(z.boolean()),
+  remembered: opt(z.boolean()),
+});
+
+/** How each incident ended, by incident id (= channel id). */
+export const resolutionDocs = defineKind('resolution', resolution);
+
 export interface Round {
   investigation: Investigation;
   findings: Finding[];
@@ -37,21 +58,21 @@ export interface IncidentRecord {
 
 /** The incident's record, or null when the channel is not an incident. */
 export async function readIncidentRecord(store: Store, incidentId: string): Promise<IncidentRecord | null> {
-  const incident = await store.get<Incident>('incident', incidentId);
+  const incident = await incidentDocs.in(store).get(incidentId);
   if (!incident) return null;
   const rounds: Round[] = [];
   for (const id of incident.investigations) {
-    const investigation = await store.get<Investigation>('investigation', id);
+    const investigation = await investigationDocs.in(store).get(id);
     if (!investigation) continue;
-    const findingIds = await store.list('finding', `${id}:`);
-    const findings = (await Promise.all(findingIds.map((f) => store.get<Finding>('finding', f)))).filter((f): f is Finding => f !== null);
-    rounds.push({ investigation, findings, synthesis: await store.get<Synthesis>('synthesis', id) });
+    const findingIds = await findingDocs.in(store).list(`${id}:`);
+    const findings = (await Promise.all(findingIds.map((f) => findingDocs.in(store).get(f)))).filter((f): f is Finding => f !== null);
+    rounds.push({ investigation, findings, synthesis: await synthesisDocs.in(store).get(id) });
   }
-  const proposalIds = await store.list('proposal', `${incidentId}:`);
-  const proposals = (await Promise.all(proposalIds.map((p) => store.get<Proposal>('proposal', p))))
+  const proposalIds = await proposalDocs.in(store).list(`${incidentId}:`);
+  const proposals = (await Promise.all(proposalIds.map((p) => proposalDocs.in(store).get(p))))
     .filter((p): p is Proposal => p !== null)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  return { incident, rounds, proposals, audit: await store.readAudit(incidentId), resolution: await store.get<Resolution>('resolution', incidentId) };
+  return { incident, rounds, proposals, audit: await store.readAudit(incidentId), resolution: await resolutionDocs.in(store).get(incidentId) };
 }
 
 /** The last round that reached a synthesis, or null. */

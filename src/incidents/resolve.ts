@@ -7,13 +7,13 @@
 import { NotFoundError } from '../domain/errors';
 import type { PastIncident } from '../domain/memory';
 import { iso, systemClock, type Clock } from '../domain/time';
-import type { Incident } from '../domain/types';
 import type { Logger } from '../logging';
+import { incidentDocs } from '../store/kinds';
 import type { Store } from '../store/port';
 import type { IncidentMemory } from './memory';
 import type { IncidentRecorder } from './port';
 import { postmortemFileName, renderPostmortem } from './postmortem';
-import { latestSynthesis, peopleOf, readIncidentRecord, type IncidentRecord, type Resolution } from './record';
+import { latestSynthesis, peopleOf, readIncidentRecord, resolutionDocs, type IncidentRecord, type Resolution } from './record';
 import { buildTimeline, leadingHypothesis } from './timeline';
 
 const SOURCE_NAMES: Record<string, string> = { alertmanager: 'Alertmanager', pagerduty: 'PagerDuty' };
@@ -56,7 +56,7 @@ export class ResolveService {
 
   async resolve(req: ResolveRequest): Promise<ResolveOutcome> {
     const { store } = this.deps;
-    const incident = await store.get<Incident>('incident', req.incidentId);
+    const incident = await incidentDocs.in(store).get(req.incidentId);
     if (!incident) throw new NotFoundError('This channel is not an incident, so there is nothing to resolve.');
     const log = this.deps.logger.child({ incidentId: incident.id });
     const by = req.userId ? `slash:${req.userId}` : `alert:${req.alertSource ?? 'alert'}`;
@@ -65,7 +65,7 @@ export class ResolveService {
       incidentId: incident.id, channelId: incident.channelId, by, byName, at: iso(this.clock.now()),
       ...(req.summary ? { summary: req.summary } : {}),
     };
-    const claimed = await store.update<Resolution>('resolution', incident.id, (cur) => (cur ? undefined : fresh));
+    const claimed = await resolutionDocs.in(store).update(incident.id, (cur) => (cur ? undefined : fresh));
     if (claimed.changed) {
       await store.appendAudit({
         at: fresh.at, kind: 'resolution', incidentId: incident.id, actor: req.userId ?? 'system', ...(req.userId ? { actorName: byName } : {}),
@@ -92,7 +92,7 @@ export class ResolveService {
     const threadTs = [...record.rounds].reverse().find((r) => r.investigation.threadTs)?.investigation.threadTs;
     const where = { channelId: record.incident.channelId, ...(threadTs ? { threadTs } : {}) };
     const mark = async (patch: Partial<Resolution>): Promise<void> => {
-      resolution = (await store.update<Resolution>('resolution', incidentId, (cur) => (cur ? { ...cur, ...patch } : undefined))).value ?? { ...resolution, ...patch };
+      resolution = (await resolutionDocs.in(store).update(incidentId, (cur) => (cur ? { ...cur, ...patch } : undefined))).value ?? { ...resolution, ...patch };
     };
     if (!resolution.names) {
       // Names once, stored with the resolution, so the CLI's draft (no Slack there) reads the same.

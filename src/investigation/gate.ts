@@ -16,6 +16,7 @@ import type { EvidenceContext } from './context';
 import { throwIfStopped } from './errors';
 import { toolNamed } from './tools';
 import type { ToolItem } from './types';
+import { evidenceCounterDocs } from '../store/kinds';
 
 /** Characters of one tool result sent to the model (and kept as digest). */
 export const RESULT_BUDGET_CHARS = 4000;
@@ -215,7 +216,7 @@ export class ToolGate {
   /** Reserves `n` evidence ids atomically in the store (parallel scouts and retried jobs never collide). */
   private async nextIds(n: number): Promise<string[]> {
     if (n === 0) return [];
-    const { value } = await this.deps.store.update<{ n: number }>('investigation', evidenceCounterId(this.deps.investigationId), (cur) => ({ n: (cur?.n ?? 0) + n }));
+    const { value } = await evidenceCounterDocs.in(this.deps.store).update(this.deps.investigationId, (cur) => ({ n: (cur?.n ?? 0) + n }));
     const last = value?.n ?? n;
     return Array.from({ length: n }, (_, k) => `E${last - n + 1 + k}`);
   }
@@ -256,11 +257,6 @@ export function untilStopped<T>(p: Promise<T>, signal: AbortSignal | undefined):
       },
     );
   });
-}
-
-/** Store id of an investigation's evidence counter. */
-export function evidenceCounterId(investigationId: string): string {
-  return `evseq-${investigationId}`;
 }
 
 /** Wraps text as untrusted data between per-call nonce markers; a marker or the nonce inside is neutralised. */

@@ -4,6 +4,7 @@ import { startSlackFake, type RunningSlackFake } from '../../../src/demo/slack-f
 import type { Fingerprint, PastMatch } from '../../../src/domain/memory';
 import type { Synthesis } from '../../../src/domain/types';
 import { StoreUnavailable } from '../../../src/store/errors';
+import { synthesisDocs } from '../../../src/store/kinds';
 import { makeHarness, readable, type Harness } from './harness';
 
 let slack: RunningSlackFake;
@@ -18,7 +19,7 @@ async function synthesisOf(h: Harness): Promise<{ text: string; doc: Synthesis |
   const { investigation } = await h.svc.start({ incident: h.incident, trigger: 'channel_created' });
   await h.queue.drain(30_000);
   const reply = slack.fake.messages(h.channel)[0]?.replies.find((r) => r.metadata?.event_type === 'incident_scout_hypotheses');
-  return { text: reply ? readable(reply) : '', doc: await h.store.get<Synthesis>('synthesis', investigation.id) };
+  return { text: reply ? readable(reply) : '', doc: await synthesisDocs.in(h.store).get(investigation.id) };
 }
 
 describe('the memory of past incidents in a round', () => {
