@@ -15,8 +15,14 @@ test -z "$(ls node_modules | grep -E '^(typescript|jest|eslint|ts-jest)$' || tru
 "$bin" --version
 "$bin" --help >/dev/null
 "$bin" serve --help >/dev/null
+"$bin" postmortem --help | grep -q '^usage: incident-scout postmortem' || { echo "postmortem --help did not print its usage" >&2; exit 1; }
+# Without Redis there is nothing persistent to read: a usage-class error (exit 2), not a crash.
+rc=0; env -u REDIS_URL -u REDIS_SENTINELS "$bin" postmortem C0NONE 2>"$work/pm.err" || rc=$?
+test "$rc" = 2 && grep -q 'REDIS_URL is not set' "$work/pm.err" || { echo "postmortem without REDIS_URL: exit $rc" >&2; exit 1; }
 "$bin" demo >"$work/demo.txt"
 grep -q 'Incident Scout is on it' "$work/demo.txt" || { echo "the demo did not post its status card" >&2; exit 1; }
 # Charts render from the installed package alone: resvg's prebuilt binary and the font in assets/.
 grep -q 'saved as chart-.*\.png' "$work/demo.txt" || { echo "the demo posted no chart" >&2; exit 1; }
-echo "package ok: $(du -h "$work"/incident-scout-*.tgz | cut -f1) tarball, --version/--help/demo work with --omit=dev"
+grep -q 'Timeline of #inc-checkout-latency' "$work/demo.txt" || { echo "the demo did not post the timeline" >&2; exit 1; }
+grep -q 'Seen before' "$work/demo.txt" || { echo "the demo's second incident did not say Seen before" >&2; exit 1; }
+echo "package ok: $(du -h "$work"/incident-scout-*.tgz | cut -f1) tarball, --version/--help/postmortem/demo work with --omit=dev"

@@ -7,6 +7,8 @@ import type { Server } from 'node:http';
 import type { Config } from './config';
 import { ConfigError } from './domain/errors';
 import { systemClock, type Clock } from './domain/time';
+import { IncidentMemory } from './incidents/memory';
+import { ResolveService } from './incidents/resolve';
 import { IncidentService } from './incidents/service';
 import type { Investigations } from './investigation/port';
 import type { Logger } from './logging';
@@ -15,6 +17,7 @@ import { createFetch, readingWhole } from './net/fetch';
 import type { Remediation } from './remediation/port';
 import { boltLogger } from './slack/bolt-logger';
 import { createIncidentAnnouncer } from './slack/incident-announcer';
+import { createIncidentRecorder } from './slack/incident-recorder';
 import { guardUnreadableBodies, installErrorHandler, malformedEnvelopeHandler, malformedRequestHandler } from './slack/errors';
 import { rejectFutureTimestamps } from './slack/receiver-guards';
 import { Poster, SLACK_RETRY_CONFIG } from './slack/poster';
@@ -45,6 +48,8 @@ export interface AppDeps {
   storeRetryForMs?: number;
   /** More HTTP routes served beside /slack/events (the alert webhooks). */
   routes?: CustomRoute[];
+  /** The memory of past incidents, shared with the investigations; built from the config when omitted. */
+  memory?: IncidentMemory;
 }
 
 export interface BuiltApp {
@@ -53,6 +58,8 @@ export interface BuiltApp {
   /** The work after the acks; `idle()` resolves when it is done. */
   work: WorkQueue;
   incidents: IncidentService;
+  /** Ends incidents (`/triage resolve`, a resolved alert). */
+  resolutions: ResolveService;
   metrics: AppMetrics;
   /** Verifies the token (auth.test) and starts receiving; resolves with the HTTP port. */
   start(port?: number): Promise<{ port: number }>;
@@ -135,15 +142,19 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
     config: { incidentChannelPattern: config.incidentChannelPattern, scouts: config.scouts, investigation: config.investigation },
     ...(deps.sources ? { sources: deps.sources } : {}),
   });
+  const resolutions = new ResolveService({
+    store: deps.store, recorder: createIncidentRecorder(poster), logger, clock,
+    memory: deps.memory ?? new IncidentMemory(deps.store, config.memory, clock),
+  });
   registerListeners(app, {
-    incidents, investigations: deps.investigations, remediation: deps.remediation, poster, logger, clock,
+    incidents, resolutions, investigations: deps.investigations, remediation: deps.remediation, poster, logger, clock,
     store: deps.store, metrics, pattern: config.incidentChannelPattern, queue: work,
     ...(deps.sources ? { sources: deps.sources } : {}),
   });
 
   let started = false;
   return {
-    app, poster, incidents, metrics, work,
+    app, poster, incidents, resolutions, metrics, work,
     async start(port = slack.port) {
       await app.init();
       if (slack.appToken) {

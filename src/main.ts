@@ -12,6 +12,7 @@ import { redactDeep } from './domain/redact';
 import { systemClock, type Clock } from './domain/time';
 import { createSource, linkSettings } from './evidence/sources';
 import type { EvidenceSource } from './evidence/types';
+import { IncidentMemory } from './incidents/memory';
 import { createInvestigations, type InvestigationService } from './investigation/service';
 import type { InvestigationJob } from './investigation/types';
 import { createQueue, type JobQueue } from './jobs';
@@ -114,8 +115,10 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
           ...(config.anthropic.baseUrl ? { baseURL: config.anthropic.baseUrl } : {}),
         })
       : undefined);
+  const memory = new IncidentMemory(store, config.memory, clock);
   const investigations = createInvestigations({
     config, store, queue, source, logger, clock, metrics,
+    recall: (fingerprint, incidentId) => memory.recall(fingerprint, incidentId),
     notifier: new SlackInvestigationNotifier(poster, clock, new ThreadCharts({ poster, logger })),
     ...(anthropic ? { anthropic } : {}),
     onSynthesis: async (inv, synthesis, report) => {
@@ -123,7 +126,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     },
   });
   // The alert routes go to the app; the incident service they use comes out of it (set before start).
-  const late: { incidents?: BuiltApp['incidents'] } = {};
+  const late: { incidents?: BuiltApp['incidents']; resolutions?: BuiltApp['resolutions'] } = {};
   const routes = createAlertRoutes({
     config, store, investigations, logger, clock,
     channels: slackAlertChannels({ client: slackClient, poster, logger }),
@@ -131,13 +134,18 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
       if (!late.incidents) throw new Error('alert received before the app was built');
       return late.incidents;
     },
+    resolutions: () => {
+      if (!late.resolutions) throw new Error('alert received before the app was built');
+      return late.resolutions;
+    },
   });
   const built = buildApp(config, {
-    logger, store, investigations, remediation, clock, metrics, poster, sources, routes, fetch: fetchFn,
+    logger, store, investigations, remediation, clock, metrics, poster, sources, routes, memory, fetch: fetchFn,
     ...(opts.host ? { receiver: { host: opts.host } } : {}),
     ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}),
   });
   late.incidents = built.incidents;
+  late.resolutions = built.resolutions;
   investigations.startWorker();
   const sweep = setInterval(() => {
     remediation.sweep().catch((err: unknown) => logger.warn({ err }, 'proposal sweep failed'));

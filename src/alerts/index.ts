@@ -2,6 +2,7 @@
 import type { Config } from '../config';
 import { ConfigError } from '../domain/errors';
 import type { Clock } from '../domain/time';
+import type { ResolveService } from '../incidents/resolve';
 import type { IncidentService } from '../incidents/service';
 import type { Investigations } from '../investigation/port';
 import type { Logger } from '../logging';
@@ -33,6 +34,8 @@ export interface AlertDeps {
   channels: AlertChannels;
   /** Resolved per notice: the incident service is built with the app, after the routes. */
   incidents: () => Pick<IncidentService, 'ensure'>;
+  /** Resolved per notice like `incidents`: ends the incident when its alert resolves. */
+  resolutions?: () => Pick<ResolveService, 'resolve'>;
   investigations: Pick<Investigations, 'start'>;
   logger: Logger;
   clock: Clock;
@@ -47,6 +50,7 @@ export function createAlertRoutes(deps: AlertDeps): AlertRoute[] {
   const service = new AlertIncidents({
     store: deps.store, channels: deps.channels, investigations: deps.investigations, logger, clock: deps.clock,
     incidents: { ensure: (req) => deps.incidents().ensure(req) },
+    ...(deps.resolutions ? { resolve: (req: Parameters<ResolveService['resolve']>[0]) => (deps.resolutions as () => Pick<ResolveService, 'resolve'>)().resolve(req) } : {}),
     settings: { channelTemplate: alerts.channelTemplate, invite: [...alerts.invite], privateChannels: alerts.privateChannels },
   });
   return alertRoutes({

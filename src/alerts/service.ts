@@ -58,6 +58,8 @@ export interface AlertIncidentDeps {
   incidents: Pick<IncidentService, 'ensure'>;
   investigations: Pick<Investigations, 'start'>;
   settings: AlertSettings;
+  /** Ends the incident when its alert group resolves (timeline, postmortem draft, memory); idempotent. */
+  resolve?: (req: { incidentId: string; alertSource: string; summary?: string }) => Promise<unknown>;
   logger: Logger;
   clock?: Clock;
 }
@@ -140,7 +142,11 @@ export class AlertIncidents {
   }
 
   private async follow(rec: AlertRecord, notice: AlertNotice, log: Logger): Promise<AlertOutcome> {
-    if (rec.lastDigest === notice.digest) return 'unchanged';
+    if (rec.lastDigest === notice.digest) {
+      // A resend of the resolved notice finishes a resolve that failed half-way (the resolve is idempotent).
+      if (notice.status === 'resolved') await this.resolved(rec, notice, log);
+      return 'unchanged';
+    }
     const { changed } = await alertRecords.in(this.deps.store).update(rec.key, (cur) => (cur && cur.lastDigest !== notice.digest ? { ...cur, lastDigest: notice.digest, status: notice.status } : undefined), RECORD_TTL_S,
     );
     if (!changed) return 'unchanged';
@@ -148,7 +154,16 @@ export class AlertIncidents {
       channelId: rec.channelId as string, notice, ...(rec.threadTs ? { threadTs: rec.threadTs } : {}), key: `alert:${rec.key}:${notice.digest}`,
     });
     log.info({ channelId: rec.channelId, status: notice.status, firing: notice.firing }, 'alert notice posted in the incident thread');
+    if (notice.status === 'resolved') await this.resolved(rec, notice, log);
     return 'replied';
+  }
+
+  /** The alert group resolved: so is its incident (timeline, postmortem draft, memory). */
+  private async resolved(rec: AlertRecord, notice: AlertNotice, log: Logger): Promise<void> {
+    if (!this.deps.resolve || !rec.channelId) return;
+    const summary = notice.summary && notice.summary !== notice.name ? `${notice.name} resolved: ${notice.summary}` : `${notice.name} resolved`;
+    await this.deps.resolve({ incidentId: rec.channelId, alertSource: notice.source, summary });
+    log.info({ channelId: rec.channelId }, 'incident resolved by its alert');
   }
 
   private async createChannel(base: string, isPrivate: boolean): Promise<{ id: string; name: string }> {

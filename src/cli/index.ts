@@ -37,10 +37,11 @@ const demoSpec: CommandSpec<OptionSpecs> = {
   name: 'demo',
   usage: 'demo [--out DIR]',
   description: `Open #inc-checkout-latency in a local Slack fake, let the bot investigate the bundled example
-scenario (or EVIDENCE_DIR), approve its proposal as the demo's lead, and print the channel transcript.
-The transcript and every file the bot uploaded (chart PNGs, text files) are written into DIR (created
-when missing), or a new temporary folder without --out; the last line of output names the folder.
-Needs no Slack workspace, no Redis and no API key.`,
+scenario (or EVIDENCE_DIR), approve its proposal as the demo's lead, resolve the incident (timeline and
+postmortem draft), open a second incident of the same kind (its synthesis says "Seen before"), and print
+both channels. The transcript and every file the bot uploaded (chart PNGs, the postmortem draft, text
+files) are written into DIR (created when missing), or a new temporary folder without --out; the last
+line of output names the folder. Needs no Slack workspace, no Redis and no API key.`,
   options: { out: { type: 'string' } },
   positionals: { min: 0, max: 0 },
 };
@@ -100,6 +101,11 @@ const COMMANDS: Record<string, Command> = {
     spec: lazySpec('audit', 'audit <incident-channel-id> [--json]'),
     summary: "Print an incident's audit trail from Redis (REDIS_URL or REDIS_SENTINELS).",
     run: async (args, env, io) => (await import('./audit')).auditCommand(args, io.out, io.err, env),
+  },
+  postmortem: {
+    spec: lazySpec('postmortem', 'postmortem <incident-channel-id | #channel-name>'),
+    summary: "Print an incident's postmortem draft (Markdown) from Redis (REDIS_URL or REDIS_SENTINELS).",
+    run: async (args, env, io) => (await import('./postmortem')).postmortemCommand(args, io.out, io.err, env),
   },
 };
 

@@ -42,6 +42,8 @@ export interface Config {
   incidentChannelPattern: RegExp;
   evidence: EvidenceSettings;
   investigation: { maxSeconds: number; baselineMinutes: number; concurrency: number };
+  /** Memory of past incidents: how long a resolved incident is remembered, and how many at most. */
+  memory: { retentionDays: number; maxIncidents: number };
   /** Job queue tuning: how long a worker's job lock lives without renewal (a dead worker's job is retried after it). */
   jobs: { lockMs: number };
   /** The change identity: what executors run with. Nothing else of the bot's environment reaches them. */
@@ -130,6 +132,8 @@ const envSchema = z.object({
   INVESTIGATION_MAX_SECONDS: intIn(10, 3600).optional(),
   INVESTIGATION_CONCURRENCY: intIn(1, 64).optional(),
   JOBS_LOCK_MS: intIn(1000, 600_000).optional(),
+  MEMORY_RETENTION_DAYS: intIn(1, 3650).optional(),
+  MEMORY_MAX_INCIDENTS: intIn(1, 10_000).optional(),
   TRIAGE_CONFIG: nonEmpty.optional(),
   HTTP_PROXY: nonEmpty.optional(),
   http_proxy: nonEmpty.optional(),
@@ -308,6 +312,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       concurrency: e.INVESTIGATION_CONCURRENCY ?? file.investigation?.concurrency ?? 4,
     },
     jobs: { lockMs: e.JOBS_LOCK_MS ?? 30_000 },
+    memory: { retentionDays: e.MEMORY_RETENTION_DAYS ?? 180, maxIncidents: e.MEMORY_MAX_INCIDENTS ?? 500 },
     executor: { env: executorEnv, ...opt('workdir', file.executor?.workdir) },
     alerts: {
       ...opt('webhookToken', e.ALERT_WEBHOOK_TOKEN),

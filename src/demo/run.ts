@@ -1,7 +1,9 @@
 // `incident-scout demo`: the real app and the local Slack fake in one process. No Slack workspace,
 // no Redis, no API key: it opens #inc-checkout-latency with a signed channel_created, lets the bot
 // work until it is quiet, has a bystander and then the incident commander press Approve on the
-// proposal, runs /triage help and /triage status as people would, and prints the channel.
+// proposal, runs /triage help and /triage status as people would, resolves the incident (timeline and
+// postmortem draft), then opens a second incident of the same kind, whose synthesis says "Seen before"
+// and names the first channel, and prints both channels.
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { DEFAULT_SCENARIO, PACKAGE_ROOT, loadConfig } from '../config';
@@ -13,6 +15,10 @@ import { buildRuntime } from '../main';
 import { MemoryStore } from '../store';
 
 export const DEMO_CHANNEL = 'inc-checkout-latency';
+/** The second incident of the same kind, opened after the first is resolved. */
+export const DEMO_SECOND_CHANNEL = 'inc-checkout-latency-again';
+/** What the incident commander types when the rollback has worked. */
+export const DEMO_RESOLVE_SUMMARY = 'Rolled back the deploy the investigation implicated; latency and errors are back to their baseline.';
 export const DEMO_USERS = [
   { id: 'U0DEMOLEAD', name: 'dana', realName: 'Dana Lee' },
   { id: 'U0DEMOSRE', name: 'sam', realName: 'Sam Ortiz' },
@@ -42,6 +48,8 @@ export interface DemoOptions {
   timeoutMs?: number;
   /** Where to write the transcript and the uploaded files; a new temporary folder when absent. */
   outDir?: string;
+  /** Called with the Slack fake before it closes (tests read the uploaded files from it). */
+  inspect?: (fake: SlackFake) => void;
 }
 
 /** Waits until the fake has seen no API call for `quietMs` (the bot has nothing more to say). */
@@ -120,7 +128,20 @@ export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableSt
     await slack.fake.waitFor((f) => f.ephemerals(channelId).length >= 2, 10_000, 'the replies to /triage help and /triage status');
     await untilQuiet(slack.fake, 300, timeoutMs);
 
-    await writeDemoOutput(out, slack.fake, [channelId], opts.outDir);
+    // The rollback worked: the incident commander ends the incident. The bot posts the timeline and uploads
+    // the postmortem draft into the investigation's thread, and remembers the incident.
+    await client.sendCommand({ text: `resolve ${DEMO_RESOLVE_SUMMARY}`, user_id: 'U0DEMOLEAD', channel_id: channelId });
+    await slack.fake.waitFor((f) => f.files().some((x) => x.channel === channelId && x.completed && x.filename.startsWith('postmortem-')), timeoutMs, 'the postmortem draft');
+    await untilQuiet(slack.fake, 300, timeoutMs);
+
+    // The same kind of incident again: its synthesis says "Seen before" and names the first channel.
+    const second = await client.openIncidentChannel(DEMO_SECOND_CHANNEL, 'U0DEMOSRE');
+    await slack.fake.waitFor((f) => f.messages(second.channelId).length > 1, timeoutMs, 'the second kickoff and status card');
+    await runtime.queue.drain(timeoutMs);
+    await untilQuiet(slack.fake, 500, timeoutMs);
+
+    opts.inspect?.(slack.fake);
+    await writeDemoOutput(out, slack.fake, [channelId, second.channelId], opts.outDir);
     return 0;
   } finally {
     await runtime.close();

@@ -1,4 +1,5 @@
 // Plain types shared by every layer. No I/O, no Slack, no SDK types here.
+import type { Fingerprint, PastMatch } from './memory';
 
 /** A Slack channel recognised as an incident. */
 export interface Incident {
@@ -135,6 +136,10 @@ export interface Synthesis {
   partial: boolean;
   /** Evidence id → where a person can see it, for the evidence the hypotheses cite (set when posted). */
   links?: Record<string, string>;
+  /** What this round saw, for the memory of past incidents (src/domain/memory.ts). */
+  fingerprint?: Fingerprint;
+  /** Resolved incidents this one resembles, most alike first ("Seen before"). */
+  seenBefore?: PastMatch[];
 }
 
 export type ProposalStatus =
@@ -220,7 +225,8 @@ export type AuditKind =
   | 'decision'
   | 'refusal'
   | 'execution'
-  | 'investigation';
+  | 'investigation'
+  | 'resolution';
 
 export interface AuditRecord {
   at: string;

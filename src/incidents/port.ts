@@ -1,5 +1,6 @@
 // What the incident service needs from the chat side, implemented in src/slack/incident-announcer.ts.
 import type { OpenTrigger } from '../domain/types';
+import type { TimelineEntry } from './timeline';
 
 /** What the kickoff message says: why the channel is an incident, what will be investigated. */
 export interface Kickoff {
@@ -17,4 +18,14 @@ export interface Kickoff {
 export interface IncidentAnnouncer {
   join(channelId: string): Promise<void>;
   kickoff(k: Kickoff): Promise<void>;
+}
+
+/** How the end of an incident is shown: the timeline message and the postmortem file (src/slack/incident-recorder.ts). */
+export interface IncidentRecorder {
+  /** Posts the timeline once per `key`; returns the message ts. */
+  postTimeline(req: { channelId: string; threadTs?: string; channelName: string; entries: TimelineEntry[]; summary?: string; key: string }): Promise<string>;
+  /** Uploads the postmortem draft (Markdown) as a file. */
+  uploadPostmortem(req: { channelId: string; threadTs?: string; filename: string; markdown: string; channelName: string }): Promise<void>;
+  /** A person's display name, for the record. */
+  userName(userId: string): Promise<string>;
 }

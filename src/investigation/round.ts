@@ -4,6 +4,7 @@
 // stored are reused and every post is idempotent by key.
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Config } from '../config';
+import type { Fingerprint, PastMatch } from '../domain/memory';
 import type { Clock } from '../domain/time';
 import type { Finding, Investigation, ScoutStatus, Synthesis } from '../domain/types';
 import type { EvidenceSource, TriageReport } from '../evidence/types';
@@ -15,6 +16,7 @@ import { isScoutError } from '../domain/errors';
 import { synthesizeWithClaude } from './claude-lead';
 import type { EvidenceContext, EvidenceContexts } from './context';
 import { rankServices, type Ranking } from '../evidence/analyzers/ranking';
+import { alertNameOfFocus, fingerprintOf } from './fingerprint';
 import { RoundStopped } from './errors';
 import { synthesizeDeterministic } from './lead';
 import { LlmFault } from './llm';
@@ -37,6 +39,8 @@ export interface RoundDeps {
   anthropic?: Anthropic;
   metrics?: AppMetrics;
   onSynthesis?: (inv: Investigation, synthesis: Synthesis, report: TriageReport) => Promise<void>;
+  /** The memory of past incidents: resolved incidents resembling this fingerprint ("Seen before"). */
+  recall?: (fingerprint: Fingerprint, incidentId: string) => Promise<PastMatch[]>;
   /** Status card throttle (default 1000 ms). */
   cardIntervalMs?: number;
   /** How often a running round checks the store for a stop request (default 250 ms). */
@@ -229,6 +233,7 @@ async function synthesizeAndPost(
         leadNote = `The lead fell back to the deterministic ranking: ${err.reason}.`;
       }
     }
+    if (!stopped) synthesis = await withMemory(deps, inv, ctx, ranking, synthesis);
     await synthesisDocs.in(store).put(inv.id, synthesis);
     await store.appendAudit({
       at: clock.now().toISOString(), kind: 'synthesis', incidentId: inv.incidentId, investigationId: inv.id, actor: 'lead',
@@ -251,6 +256,27 @@ async function synthesizeAndPost(
     } catch (err) {
       deps.logger.error({ err, investigationId: inv.id }, 'onSynthesis hook failed');
     }
+  }
+}
+
+/**
+ * The synthesis with this round's fingerprint and the resolved incidents it resembles. The memory is a
+ * help, not a step the round depends on: when it cannot be read, the synthesis goes out without it.
+ */
+async function withMemory(deps: RoundDeps, inv: Investigation, ctx: EvidenceContext, ranking: Ranking, synthesis: Synthesis): Promise<Synthesis> {
+  const incident = await incidentDocs.in(deps.store).get(inv.incidentId);
+  const firstId = incident?.investigations[0];
+  const first = firstId && firstId !== inv.id ? await investigationDocs.in(deps.store).get(firstId) : inv;
+  const alertName = alertNameOfFocus(first?.focus);
+  // The analyses are the ones the ranking already ran (cached in the context): no new reads.
+  const fingerprint = fingerprintOf({ ranking, templates: await ctx.templates(), changes: await ctx.changes(), ...(alertName ? { alertName } : {}) });
+  if (!deps.recall) return { ...synthesis, fingerprint };
+  try {
+    const seenBefore = await deps.recall(fingerprint, inv.incidentId);
+    return { ...synthesis, fingerprint, ...(seenBefore.length > 0 ? { seenBefore } : {}) };
+  } catch (err) {
+    deps.logger.warn({ err, investigationId: inv.id }, 'could not consult the memory of past incidents; the synthesis goes out without it');
+    return { ...synthesis, fingerprint };
   }
 }
 

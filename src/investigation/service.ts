@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Config } from '../config';
 import { NotFoundError } from '../domain/errors';
+import type { Fingerprint, PastMatch } from '../domain/memory';
 import { systemClock, type Clock } from '../domain/time';
 import type { Investigation, ScoutStatus, Synthesis } from '../domain/types';
 import type { EvidenceSource, TriageReport } from '../evidence/types';
@@ -33,6 +34,8 @@ export interface InvestigationDeps {
   metrics?: AppMetrics;
   /** Called after each synthesis (remediation proposals). */
   onSynthesis?: (inv: Investigation, synthesis: Synthesis, report: TriageReport) => Promise<void>;
+  /** The memory of past incidents (src/incidents/memory.ts), consulted at each synthesis. */
+  recall?: (fingerprint: Fingerprint, incidentId: string) => Promise<PastMatch[]>;
   cardIntervalMs?: number;
   stopPollMs?: number;
 }
@@ -59,6 +62,7 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
     ...(deps.anthropic ? { anthropic: deps.anthropic } : {}),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     ...(deps.onSynthesis ? { onSynthesis: deps.onSynthesis } : {}),
+    ...(deps.recall ? { recall: deps.recall } : {}),
     ...(deps.cardIntervalMs !== undefined ? { cardIntervalMs: deps.cardIntervalMs } : {}),
     ...(deps.stopPollMs !== undefined ? { stopPollMs: deps.stopPollMs } : {}),
   };

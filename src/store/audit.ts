@@ -13,6 +13,7 @@ const AUDIT_KINDS: Record<AuditKind, true> = {
   refusal: true,
   execution: true,
   investigation: true,
+  resolution: true,
 };
 
 const auditRecordSchema = z.object({

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Approval, Claim, Evidence, ExecutionResult, Finding, Hypothesis, Incident, Investigation, Proposal, RedHerring, RenderedAction, ScoutStatus, Synthesis } from '../domain/types';
 import type { Store } from './port';
+import type { Fingerprint, PastIncident, PastMatch } from '../domain/memory';
 import { defineKind } from './repository';
 
 const text = z.string();
@@ -99,12 +100,34 @@ const hypothesis: z.ZodType<Hypothesis> = z.looseObject({
 
 const redHerring: z.ZodType<RedHerring> = z.looseObject({ what: text, why: text, evidence: z.array(text) });
 
+const weighted = z.record(text, z.number().min(0).max(1));
+
+/** What an investigation saw (src/domain/memory.ts). */
+export const fingerprintSchema: z.ZodType<Fingerprint> = z.object({ services: weighted, templates: weighted, changes: weighted, alert: weighted });
+
+/** A resolved incident as the memory of past incidents keeps it. */
+export const pastIncidentSchema: z.ZodType<PastIncident> = z.looseObject({
+  incidentId: text.min(1),
+  channelId: text.min(1),
+  channelName: text,
+  startedAt: text,
+  resolvedAt: z.iso.datetime({ offset: true }),
+  fingerprint: fingerprintSchema,
+  cause: text.nullable(),
+  fixes: z.array(text),
+  summary: opt(text),
+});
+
+const pastMatch: z.ZodType<PastMatch> = z.object({ past: pastIncidentSchema, similarity: z.number().min(0).max(1) });
+
 const synthesis: z.ZodType<Synthesis> = z.looseObject({
   investigationId: text,
   hypotheses: z.array(hypothesis),
   redHerrings: z.array(redHerring),
   summary: text,
   partial: z.boolean(),
+  fingerprint: opt(fingerprintSchema),
+  seenBefore: opt(z.array(pastMatch)),
 });
 
 const approval: z.ZodType<Approval> = z.looseObject({ userId: text, name: text, at: text });

@@ -79,6 +79,15 @@ describe('PagerDuty v3 webhooks', () => {
     expect((await post('/alerts/pagerduty', resolved, { 'x-pagerduty-signature': sign(resolved) })).status).toBe(200);
     await fake.waitFor((f) => f.messages(channel.id)[0]?.replies.find((m) => m.text.startsWith('Resolved: Checkout latency')), 5000, 'resolved reply');
     expect(fake.messages(channel.id)[0]?.replies).toHaveLength(1);
+    // The resolved incident ends in the channel too: its timeline and the postmortem draft, once.
+    const timeline = await fake.waitFor((f) => f.messages(channel.id).find((m) => m.text.startsWith(`Timeline of #${channel.name}`)), 5000, 'timeline');
+    expect(JSON.stringify(timeline.blocks)).toContain('Resolved by the PagerDuty alert: Checkout latency above SLO resolved');
+    const draft = await fake.waitFor((f) => f.files().find((x) => x.channel === channel.id && x.completed && x.filename.startsWith('postmortem-')), 5000, 'postmortem draft');
+    expect(draft.content?.toString('utf8')).toContain(`# Postmortem draft: #${channel.name}`);
+    expect((await post('/alerts/pagerduty', resolved, { 'x-pagerduty-signature': sign(resolved) })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fake.messages(channel.id).filter((m) => m.text.startsWith('Timeline of'))).toHaveLength(1);
+    expect(fake.files().filter((x) => x.channel === channel.id && x.filename.startsWith('postmortem-'))).toHaveLength(1);
     expect(fake.calls('conversations.create').filter((c) => c.ok && String(c.args.name).includes('checkout-latency'))).toHaveLength(1);
   });
 });

@@ -39,16 +39,18 @@ export async function startAlertApp(env: Record<string, string> = {}): Promise<A
   const client = createSlackClient(config, logger, { retryConfig });
   const poster = new Poster({ client, store, logger });
   const investigations = new RecordingInvestigations();
-  const late: { incidents?: BuiltApp['incidents'] } = {};
+  const late: { incidents?: BuiltApp['incidents']; resolutions?: BuiltApp['resolutions'] } = {};
   const routes = createAlertRoutes({
     config, store, investigations, logger, clock: systemClock,
     channels: slackAlertChannels({ client, poster, logger }),
     incidents: () => late.incidents as BuiltApp['incidents'],
+    resolutions: () => late.resolutions as BuiltApp['resolutions'],
   });
   const built = buildApp(config, {
     logger, store, investigations, remediation: new RecordingRemediation(), poster, routes, retryConfig, receiver: { host: '127.0.0.1' },
   });
   late.incidents = built.incidents;
+  late.resolutions = built.resolutions;
   const { port } = await built.start(0);
   return {
     slack, built, store, investigations, origin: `http://127.0.0.1:${port}`,

@@ -20,6 +20,11 @@ export const SUBCOMMANDS = [
   },
   { name: 'actions', usage: '/triage actions', summary: 'List the remediation catalog: action ids, risk, parameters.' },
   { name: 'audit', usage: '/triage audit', summary: "Upload this incident's audit trail to the channel." },
+  {
+    name: 'resolve',
+    usage: '/triage resolve [summary]',
+    summary: 'End the incident: post its timeline and a postmortem draft, and remember it for next time.',
+  },
 ] as const;
 
 export type SubcommandName = (typeof SUBCOMMANDS)[number]['name'];
@@ -32,7 +37,8 @@ export type TriageCommand =
   | { name: 'deeper'; focus?: string }
   | { name: 'propose'; actionId: string; args: Record<string, string> }
   | { name: 'actions' }
-  | { name: 'audit' };
+  | { name: 'audit' }
+  | { name: 'resolve'; summary?: string };
 
 export type ParseResult = { ok: true; command: TriageCommand } | { ok: false; problem: string; usage?: string };
 
@@ -120,6 +126,10 @@ export function parseTriage(text: string, now: Date): ParseResult {
     }
     case 'propose':
       return parsePropose(rest);
+    case 'resolve': {
+      const summary = rest.join(' ').trim();
+      return { ok: true, command: summary ? { name: 'resolve', summary } : { name: 'resolve' } };
+    }
     case 'approve':
     case 'reject':
       return fail(`\`${sub}\` is a button on the proposal card, so the decision is tied to exactly what was proposed.`);

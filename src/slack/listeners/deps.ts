@@ -1,5 +1,6 @@
 // What listeners need, passed in by src/slack/register.ts; each listener picks its part.
 import type { Clock } from '../../domain/time';
+import type { ResolveService } from '../../incidents/resolve';
 import type { IncidentService } from '../../incidents/service';
 import type { Investigations } from '../../investigation/port';
 import type { Logger } from '../../logging';
@@ -10,6 +11,8 @@ export interface ListenerDeps {
   incidents: IncidentService;
   investigations: Investigations;
   remediation: Remediation;
+  /** Ends incidents: timeline, postmortem draft, memory. */
+  resolutions: Pick<ResolveService, 'resolve'>;
   poster: Poster;
   logger: Logger;
   clock: Clock;

@@ -1,6 +1,7 @@
 // Pure views of an investigation thread: the status card (parent), a finding reply, the synthesis reply.
 import type { KnownBlock } from '@slack/types';
 import type { Claim, Finding, Investigation, ScoutStatus, Synthesis } from '../../domain/types';
+import { renderSeenBefore } from './postmortem';
 import { button, capBlocks, clip, context, elapsed, esc, fallbackText, header, kilo, LIMITS, section } from './limits';
 
 export const DIG_DEEPER_ACTION = 'dig_deeper';
@@ -108,7 +109,7 @@ export function renderFinding(finding: Finding): View {
 
 /** The synthesis reply: ranked hypotheses, evidence for and against, red herrings, Dig deeper. */
 export function renderSynthesis(inv: Investigation, s: Synthesis): View {
-  const blocks: KnownBlock[] = [header(s.partial ? 'Hypotheses (partial result)' : 'Hypotheses'), section(esc(clip(s.summary, 1500)))];
+  const blocks: KnownBlock[] = [header(s.partial ? 'Hypotheses (partial result)' : 'Hypotheses'), section(esc(clip(s.summary, 1500))), ...renderSeenBefore(s.seenBefore)];
   for (const h of s.hypotheses) {
     const against = h.against.map((a) => (a.startsWith('!') ? esc(a.slice(1)) : `\`${a}\``));
     blocks.push(
@@ -129,7 +130,8 @@ export function renderSynthesis(inv: Investigation, s: Synthesis): View {
     button(DIG_DEEPER_ACTION, 'Dig deeper', inv.id, 'primary'),
   ];
   const top = s.hypotheses[0];
-  const text = top ? `Hypotheses: 1. ${top.service} (${Math.round(top.confidence * 100)}%) ${top.cause}` : 'Hypotheses: none stood out';
+  const seen = s.seenBefore?.[0] ? ` Seen before in #${s.seenBefore[0].past.channelName}.` : '';
+  const text = (top ? `Hypotheses: 1. ${top.service} (${Math.round(top.confidence * 100)}%) ${top.cause}` : 'Hypotheses: none stood out') + seen;
   return { text: fallbackText(s.partial ? `Partial result. ${text}` : text), blocks: capBlocks(blocks, tail) };
 }
 

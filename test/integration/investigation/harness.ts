@@ -8,7 +8,7 @@ import type { Incident } from '../../../src/domain/types';
 import { openFilesSource } from '../../../src/evidence/sources';
 import type { EvidenceSource } from '../../../src/evidence/types';
 import type { RunningSlackFake } from '../../../src/demo/slack-fake';
-import { createInvestigations, type InvestigationService } from '../../../src/investigation/service';
+import { createInvestigations, type InvestigationDeps, type InvestigationService } from '../../../src/investigation/service';
 import type { InvestigationJob } from '../../../src/investigation/types';
 import { MemoryQueue } from '../../../src/jobs/memory';
 import { silentLogger } from '../../../src/logging';
@@ -34,7 +34,10 @@ export function fakeAnthropic(url: string): Anthropic {
   return new Anthropic({ apiKey: 'sk-ant-test-0000000000000000000000', baseURL: url, maxRetries: 1, timeout: 10_000 });
 }
 
-export function makeHarness(slack: RunningSlackFake, opts: { source?: EvidenceSource; anthropic?: Anthropic; channelName?: string } = {}): Harness {
+export function makeHarness(
+  slack: RunningSlackFake,
+  opts: { source?: EvidenceSource; anthropic?: Anthropic; channelName?: string; recall?: InvestigationDeps['recall'] } = {},
+): Harness {
   const config = scenarioConfig();
   const logger = silentLogger();
   const store = new MemoryStore();
@@ -49,6 +52,7 @@ export function makeHarness(slack: RunningSlackFake, opts: { source?: EvidenceSo
     cardIntervalMs: 50,
     stopPollMs: 20,
     ...(opts.anthropic ? { anthropic: opts.anthropic } : {}),
+    ...(opts.recall ? { recall: opts.recall } : {}),
   });
   svc.startWorker();
   const now = new Date().toISOString();

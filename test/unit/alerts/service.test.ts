@@ -49,6 +49,7 @@ const notice = (over: Partial<AlertNotice> = {}): AlertNotice => ({
 
 function setup() {
   const store = new MemoryStore();
+  const resolves: Array<{ incidentId: string; alertSource: string; summary?: string }> = [];
   const channels = new SlowChannels();
   const investigations = new RecordingInvestigations();
   const ensured: string[] = [];
@@ -62,8 +63,9 @@ function setup() {
   const service = new AlertIncidents({
     store, channels, investigations, incidents, logger: silentLogger(),
     settings: { channelTemplate: 'inc-{alertname}', invite: ['U1', 'S1', 'U2'], privateChannels: false },
+    resolve: async (req) => void resolves.push(req),
   });
-  return { service, channels, investigations, ensured };
+  return { service, channels, investigations, ensured, resolves };
 }
 
 it('posts a resolved notice that arrived during the opening into the new thread', async () => {
@@ -100,4 +102,15 @@ it('opens a second group under a suffixed name when the first name is taken', as
   channels.taken.add('inc-x-2');
   expect(await service.handle(notice())).toBe('opened');
   expect(channels.created).toEqual(['inc-x-3']);
+});
+
+it('ends the incident when its alert group resolves, and asks again on a resend (the resolve is idempotent)', async () => {
+  const { service, resolves } = setup();
+  expect(await service.handle(notice())).toBe('opened');
+  expect(resolves).toEqual([]);
+  expect(await service.handle(notice({ status: 'resolved', firing: 0, digest: 'd2' }))).toBe('replied');
+  expect(resolves).toEqual([{ incidentId: 'C1', alertSource: 'alertmanager', summary: 'X resolved: x fires' }]);
+  // A resend of the same resolved notice finishes a resolve that may have failed half-way.
+  expect(await service.handle(notice({ status: 'resolved', firing: 0, digest: 'd2' }))).toBe('unchanged');
+  expect(resolves).toHaveLength(2);
 });

@@ -8,6 +8,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { main, version } from '../../../src/cli';
 import { ANALYZE_SPEC } from '../../../src/cli/analyze';
 import { AUDIT_SPEC } from '../../../src/cli/audit';
+import { POSTMORTEM_SPEC } from '../../../src/cli/postmortem';
 import { TEMPLATES_SPEC } from '../../../src/cli/templates';
 import { genScenarioMain } from '../../../tools/scenario/cli';
 
@@ -18,7 +19,7 @@ function io(stdin = '') {
   return { io: { out, err, in: Readable.from([stdin]) }, out: read(out), err: read(err) };
 }
 
-const COMMANDS = ['serve', 'demo', 'analyze', 'templates', 'audit'];
+const COMMANDS = ['serve', 'demo', 'analyze', 'templates', 'audit', 'postmortem'];
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'scout-cli-'));
@@ -61,7 +62,7 @@ describe('incident-scout', () => {
     const t = io();
     expect(await main(['--help'], {}, t.io)).toBe(0);
     const help = t.out();
-    for (const spec of [ANALYZE_SPEC, TEMPLATES_SPEC, AUDIT_SPEC]) expect(help).toContain(`incident-scout ${spec.usage}\n`);
+    for (const spec of [ANALYZE_SPEC, TEMPLATES_SPEC, AUDIT_SPEC, POSTMORTEM_SPEC]) expect(help).toContain(`incident-scout ${spec.usage}\n`);
   });
 
   it('names an unknown top-level option and exits 2', async () => {

@@ -81,6 +81,14 @@ export const ROUTES = {
     const { records, inThread } = await ctx.deps.remediation.exportAudit({ incidentId: incident.id, channelId: ctx.channelId, actor: { userId: ctx.userId } });
     return plain(`Uploaded the audit trail (${records} records) ${inThread ? "to the latest investigation's thread" : 'to this channel'}.`);
   },
+  resolve: async (ctx, cmd) => {
+    const incident = await incidentOrExplain(ctx);
+    const { resolved, resolution, inThread } = await ctx.deps.resolutions.resolve({
+      incidentId: incident.id, userId: ctx.userId, ...(cmd.summary ? { summary: cmd.summary } : {}),
+    });
+    if (!resolved) return plain(`This incident was already resolved at ${resolution.at.slice(11, 16)} UTC by ${resolution.byName ?? resolution.by}; its timeline and postmortem draft are posted once.`);
+    return plain(`Resolved. The timeline and the postmortem draft are ${inThread ? "in the latest investigation's thread" : 'in this channel'}.`);
+  },
 } satisfies { [K in SubcommandName]: Route<K> };
 
 function route(ctx: TriageContext, cmd: TriageCommand): Promise<Reply> {
@@ -94,6 +102,7 @@ function route(ctx: TriageContext, cmd: TriageCommand): Promise<Reply> {
     case 'propose': return ROUTES.propose(ctx, cmd);
     case 'actions': return ROUTES.actions(ctx);
     case 'audit': return ROUTES.audit(ctx);
+    case 'resolve': return ROUTES.resolve(ctx, cmd);
   }
 }
 

@@ -76,6 +76,11 @@ describe('parseTriage', () => {
     expect(problem('propose restart-pods service="checkout')).toContain('not closed');
   });
 
+  it('reads resolve with and without a summary', () => {
+    expect(parse('resolve')).toEqual({ ok: true, command: { name: 'resolve' } });
+    expect(parse('resolve rolled back "payments v4.2.0"')).toEqual({ ok: true, command: { name: 'resolve', summary: 'rolled back payments v4.2.0' } });
+  });
+
   it('parses every subcommand named in the table', () => {
     const sample: Record<string, string> = { propose: 'propose restart-pods service=checkout' };
     for (const s of SUBCOMMANDS) expect(parse(sample[s.name] ?? s.name)).toMatchObject({ ok: true, command: { name: s.name } });

@@ -1,5 +1,8 @@
 // The /triage listener without an App: real IncidentService over MemoryStore, recording services.
+import { IncidentMemory } from '../../../../src/incidents/memory';
+import { ResolveService } from '../../../../src/incidents/resolve';
 import { IncidentService } from '../../../../src/incidents/service';
+import { createIncidentRecorder } from '../../../../src/slack/incident-recorder';
 import { createIncidentAnnouncer } from '../../../../src/slack/incident-announcer';
 import { silentLogger } from '../../../../src/logging';
 import type { RespondMessage } from '../../../../src/slack/listeners/deps';
@@ -13,12 +16,17 @@ const NOW = new Date('2026-11-27T05:00:00Z');
 function setup() {
   const store = new MemoryStore();
   const posts: PostArgs[] = [];
+  const uploads: Array<{ filename: string; content: string; threadTs?: string }> = [];
   const poster = {
     join: async () => undefined,
     post: async (a: PostArgs) => {
+      const same = a.key ? posts.findIndex((p) => p.key === a.key) : -1;
+      if (same >= 0) return `1.${same + 1}`;
       posts.push(a);
       return `1.${posts.length}`;
     },
+    uploadText: async (a: { filename: string; content: string; threadTs?: string }) => void uploads.push(a),
+    userName: async (id: string) => (id === 'U1' ? 'Dana Lee' : id),
     isBot: async () => false,
   } as unknown as Poster;
   const investigations = new RecordingInvestigations();
@@ -29,7 +37,9 @@ function setup() {
     store, announcer: createIncidentAnnouncer(poster), investigations, logger, clock,
     config: { incidentChannelPattern: /^inc-/, scouts: [{ name: 'logs', purpose: 'Finds log templates.' }], investigation: { baselineMinutes: 60 } },
   });
-  const handler = onTriage({ incidents, investigations, remediation, poster, logger, clock });
+  const memory = new IncidentMemory(store, { retentionDays: 30, maxIncidents: 10 }, clock);
+  const resolutions = new ResolveService({ store, recorder: createIncidentRecorder(poster), memory, logger, clock });
+  const handler = onTriage({ incidents, investigations, remediation, resolutions, poster, logger, clock });
   const replies: RespondMessage[] = [];
   const run = async (text: string, user = 'U1', channel = 'C1') => {
     const before = replies.length;
@@ -40,7 +50,7 @@ function setup() {
     expect(replies.length).toBe(before + 1);
     return replies[replies.length - 1] as RespondMessage;
   };
-  return { run, investigations, remediation, posts, incidents };
+  return { run, investigations, remediation, posts, uploads, incidents };
 }
 
 describe('/triage listener', () => {
@@ -108,5 +118,31 @@ describe('/triage listener', () => {
     const reply = await s.run('status');
     expect(reply.text).toMatch(/^Something went wrong \(ref [0-9a-f]{8}\)/);
     expect(reply.text).not.toContain('redis');
+  });
+
+  it('resolve outside an incident says there is nothing to resolve', async () => {
+    const s = setup();
+    const reply = await s.run('resolve all good', 'U1', 'C9');
+    expect(reply.text).toContain('not an incident');
+    expect(s.uploads).toHaveLength(0);
+  });
+
+  it('resolve posts the timeline and uploads the postmortem draft once; a second resolve posts nothing', async () => {
+    const s = setup();
+    await s.run('start checkout errors');
+    const first = await s.run('resolve rolled back the bad deploy');
+    expect(first.text).toBe('Resolved. The timeline and the postmortem draft are in this channel.');
+    const timeline = s.posts.filter((p) => p.key === 'resolve:C1:timeline');
+    expect(timeline).toHaveLength(1);
+    expect(JSON.stringify(timeline[0]?.blocks)).toContain('Resolved by Dana Lee: rolled back the bad deploy');
+    expect(s.uploads).toHaveLength(1);
+    expect(s.uploads[0]?.filename).toBe('postmortem-inc-api-2026-11-27.md');
+    expect(s.uploads[0]?.content).toContain('# Postmortem draft: #inc-api');
+    expect(s.uploads[0]?.content).toContain('rolled back the bad deploy');
+
+    const again = await s.run('resolve');
+    expect(again.text).toContain('already resolved at 05:00 UTC by Dana Lee');
+    expect(s.posts.filter((p) => p.key === 'resolve:C1:timeline')).toHaveLength(1);
+    expect(s.uploads).toHaveLength(1);
   });
 });
