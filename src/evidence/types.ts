@@ -118,7 +118,7 @@ export interface EvidenceSource {
  */
 export type LinkTarget =
   | { signal: 'metrics'; service: string; name: string; read: 'raw' | 'rate' | { quantile: number }; from: number; to: number }
-  | { signal: 'logs'; service: string; contains?: string; from: number; to: number };
+  | { signal: 'logs'; service: string; contains?: string; ignoreCase?: boolean; from: number; to: number };
 
 export type SpanKind = 'server' | 'client' | 'internal' | 'producer' | 'consumer' | 'unspecified';
 

@@ -68,7 +68,9 @@ export function promQuery(t: Extract<LinkTarget, { signal: 'metrics' }>, service
 
 /** The LogQL that shows a log target: the service's stream, filtered to the text when there is one. */
 export function logQuery(t: Extract<LinkTarget, { signal: 'logs' }>, serviceLabel: string): string {
-  return `{${serviceLabel}=${quoted(t.service)}}${t.contains ? ` |= ${quoted(t.contains)}` : ''}`;
+  if (!t.contains) return `{${serviceLabel}=${quoted(t.service)}}`;
+  const filter = t.ignoreCase ? `|~ ${quoted(`(?i)${t.contains.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)}` : `|= ${quoted(t.contains)}`;
+  return `{${serviceLabel}=${quoted(t.service)}} ${filter}`;
 }
 
 /** The link for a target, or undefined when nothing configured shows it. */

@@ -180,7 +180,7 @@ export class PrometheusSource implements EvidenceSource {
 
   /** Metric types by family from /api/v1/metadata; empty when the server has none (a backfilled TSDB). */
   private async metadata(): Promise<Map<string, string>> {
-    const raw = await this.api('/api/v1/metadata', [], 'metadata').catch(() => null);
+    const raw = await this.api('/api/v1/metadata', [['limit_per_metric', '1']], 'metadata').catch(() => null);
     const parsed = Metadata.safeParse(raw);
     const out = new Map<string, string>();
     if (parsed.success) for (const [name, list] of Object.entries(parsed.data)) if (list[0]) out.set(name, list[0].type);

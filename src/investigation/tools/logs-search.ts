@@ -42,7 +42,7 @@ export const logsSearch = defineTool({
       source: src,
       service: g.service,
       timeRange: range(g.first, ctx.window.to),
-      ...linkTo(ctx.source, { signal: 'logs', service: g.service, contains: input.query, from: ctx.window.from, to: ctx.window.to }),
+      ...linkTo(ctx.source, { signal: 'logs', service: g.service, contains: input.query, ignoreCase: true, from: ctx.window.from, to: ctx.window.to }),
       excerpt: clip(`${g.service} "${clip(g.text, 150)}" before onset ${g.before}, after ${g.after}`),
     }));
     return { header: `${list.length} line groups matching "${clip(input.query, 60)}"`, items, ...(footer ? { footer } : {}) };

@@ -53,6 +53,11 @@ describe('evidenceLink', () => {
     );
   });
 
+  it('matches a search case-insensitively, its text taken literally', () => {
+    const t: LinkTarget = { signal: 'logs', service: 'api', contains: 'Timeout (30s)', ignoreCase: true, from: FROM, to: TO };
+    expect(explorePane(evidenceLink({ grafanaUrl: 'https://g.example', grafanaLokiUid: 'l' }, t) ?? '').queries[0]?.expr).toBe('{service="api"} |~ "(?i)Timeout \\\\(30s\\\\)"');
+  });
+
   it('quotes what the query contains, so a quote or backslash in a line cannot break out of it', () => {
     const t: LinkTarget = { signal: 'logs', service: 'a"b', contains: `it's "odd" \\ here`, from: FROM, to: TO };
     expect(evidenceLink({ lokiUrl: 'http://loki:3100' }, t)).toContain(`'{service="a\\"b"} |= "it'\\''s \\"odd\\" \\\\ here"'`);
