@@ -3,9 +3,10 @@
 // tool calls do not re-read the logs.
 import { correlateChanges } from '../evidence/analyzers/changes';
 import { detectAnomalies } from '../evidence/analyzers/metrics';
-import { rankServices, type Ranking } from '../evidence/analyzers/ranking';
+import type { Ranking } from '../evidence/analyzers/ranking';
 import { mineTemplates } from '../evidence/analyzers/templates';
-import { analyzeTraces, traceSignals } from '../evidence/analyzers/traces';
+import { analyzeTraces } from '../evidence/analyzers/traces';
+import { rankWindow } from '../evidence/rank';
 import { backendsServing } from '../evidence/sources/composite';
 import type {
   AnalysisWindow, ChangeScore, EvidenceSource, LogEvent, MetricSeries, SeriesAnomaly, Signal, TemplateStat, Topology, TraceDigest, TraceStats,
@@ -88,18 +89,18 @@ export class EvidenceContext {
     return t ? [...t.errorOrigins.filter((o) => o.strength > 0), ...t.latencyOrigins].map((o) => o.service) : [];
   }
 
-  /** The service ranking over everything the source sees (the lead's check, not a scout's view). */
+  /** The service ranking over everything the source sees (the lead's check, not a scout's view): analyze's own step. */
   ranking(): Promise<Ranking> {
-    return this.once('ranking', async () => {
-      const traces = await this.traceReport();
-      return rankServices({
+    return this.once('ranking', async () =>
+      rankWindow(this.source, this.window, {
         anomalies: await this.anomalies(),
         templates: await this.templates(),
         changes: await this.changes(),
         topology: await this.topology(),
-        traceSignals: traces ? traceSignals({ traces }) : [],
-      });
-    });
+        traces: await this.traceReport(),
+        series: await this.series(),
+      }),
+    );
   }
 }
 

@@ -14,7 +14,8 @@ import { StoreUnavailable } from '../store/errors';
 import { isScoutError } from '../domain/errors';
 import { synthesizeWithClaude } from './claude-lead';
 import type { EvidenceContext, EvidenceContexts } from './context';
-import { rankServices, type Ranking } from '../evidence/analyzers/ranking';
+import type { Ranking } from '../evidence/analyzers/ranking';
+import { rankWindow } from '../evidence/rank';
 import { RoundStopped } from './errors';
 import { synthesizeDeterministic } from './lead';
 import { LlmFault } from './llm';
@@ -22,7 +23,7 @@ import { reportOf } from './report';
 import { runScout } from './scout';
 import { StatusBoard } from './status';
 import type { InvestigationNotifier } from './types';
-import { investigationWindow } from './window';
+import { analysisWindowOf, investigationWindow } from './window';
 
 export interface RoundDeps {
   config: Readonly<Config>;
@@ -69,7 +70,7 @@ export async function runRound(deps: RoundDeps, id: string, jobSignal: AbortSign
     await failRound(deps, inv, err, log);
     throw err;
   }
-  const window = { from: Date.parse(inv.window.from), onset: Date.parse(inv.window.onset), to: Date.parse(inv.window.to) };
+  const window = analysisWindowOf(inv.window);
   const ctx = deps.contexts.get(id, deps.source, window);
 
   // One controller for the round: the job's shutdown, a person's stop, the wall-clock budget.
@@ -152,7 +153,10 @@ async function prepare(deps: RoundDeps, start: Investigation, since: number | un
       wallNow: clock.now().getTime(),
       baselineMinutes: deps.config.investigation.baselineMinutes,
     });
-    const window = { from: new Date(w.from).toISOString(), onset: new Date(w.onset).toISOString(), to: new Date(w.to).toISOString() };
+    const iso = (ms: number | undefined): string | undefined => (ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString() : undefined);
+    const lo = iso(w.onsetLo);
+    const hi = iso(w.onsetHi);
+    const window = { from: new Date(w.from).toISOString(), onset: new Date(w.onset).toISOString(), to: new Date(w.to).toISOString(), ...(lo ? { onsetLo: lo } : {}), ...(hi ? { onsetHi: hi } : {}) };
     inv = (await store.update<Investigation>('investigation', id, (cur) => (cur && cur.state === 'queued' ? { ...cur, window, state: 'running', updatedAt: clock.now().toISOString() } : undefined))).value ?? inv;
     deps.metrics?.investigations.inc({ state: 'running' });
   }
@@ -269,5 +273,5 @@ async function rankingSoFar(ctx: EvidenceContext): Promise<Ranking> {
     within(ctx.changes(), 100, []),
     within(ctx.topology(), 100, null),
   ]);
-  return rankServices({ anomalies, templates, changes, topology });
+  return rankWindow(ctx.source, ctx.window, { anomalies, templates, changes, topology, traces: await within(ctx.traceReport(), 100, null), series: await within(ctx.series(), 100, []) });
 }
