@@ -14,6 +14,8 @@ import type {
 
 /** How far before the onset a change may be a cause (as the change correlator's default). */
 const CHANGE_LOOKBACK_MS = 2 * 3_600_000;
+/** Metric history read before the window (covers one sample at scrape intervals up to 15 min). */
+const SERIES_LEAD_MS = 15 * 60_000;
 
 /** Cached analyses of one source over one window; all methods are memoised promises. */
 export class EvidenceContext {
@@ -40,8 +42,9 @@ export class EvidenceContext {
     return this.once(`backend:${signal}`, async () => (await backendsServing(this.source, signal)).join('+') || this.source.name);
   }
 
+  /** The window's series, from a little before it: counters then have a rate at the window's first sample, as in analyze. */
   series(): Promise<MetricSeries[]> {
-    return this.once('series', () => this.source.metrics({ from: this.window.from, to: this.window.to }));
+    return this.once('series', () => this.source.metrics({ from: this.window.from - SERIES_LEAD_MS, to: this.window.to }));
   }
 
   /**
