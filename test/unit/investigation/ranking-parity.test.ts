@@ -5,6 +5,9 @@ import { analyze } from '../../../src/evidence/analyze';
 import { FilesSource } from '../../../src/evidence/sources/files';
 import { EvidenceContext } from '../../../src/investigation/context';
 import { analysisWindowOf, investigationWindow } from '../../../src/investigation/window';
+import type { Investigation } from '../../../src/domain/types';
+import { investigationDocs } from '../../../src/store/kinds';
+import { MemoryStore } from '../../../src/store/memory';
 import { generateScenario, type Fault, type RootCause } from '../../../tools/scenario';
 
 const WALL = Date.parse('2030-01-01T00:00:00Z');
@@ -26,9 +29,14 @@ describe('the bot ranks exactly as analyze does', () => {
 
     const source = new FilesSource(out);
     const w = await investigationWindow({ incident: { startedAt: new Date(WALL).toISOString() }, source, wallNow: WALL, baselineMinutes: 60 });
-    // The round stores the window as text and reads it back before building the context.
-    const stored = { from: iso(w.from) as string, onset: iso(w.onset) as string, to: iso(w.to) as string, onsetLo: iso(w.onsetLo), onsetHi: iso(w.onsetHi) };
-    const bot = await new EvidenceContext(source, analysisWindowOf(stored)).ranking();
+    // The round stores the window as text in the store and reads it back before building the context.
+    const store = new MemoryStore();
+    const window = { from: iso(w.from) as string, onset: iso(w.onset) as string, to: iso(w.to) as string, onsetLo: iso(w.onsetLo) as string, onsetHi: iso(w.onsetHi) as string };
+    const inv = { id: 'inv-1', incidentId: 'C1', channelId: 'C1', round: 1, state: 'running', trigger: 'x', brain: 'deterministic', window, scouts: [], createdAt: '', updatedAt: '' } as Investigation;
+    await investigationDocs.in(store).put(inv.id, inv);
+    const stored = (await investigationDocs.in(store).get(inv.id))?.window;
+    expect(stored?.onsetLo).toBe(window.onsetLo);
+    const bot = await new EvidenceContext(source, analysisWindowOf(stored ?? window)).ranking();
 
     expect(report.suspects[0]?.service).toBe(truth.culprit);
     expect(bot.suspects[0]?.service).toBe(truth.culprit);
