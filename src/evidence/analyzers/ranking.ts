@@ -154,7 +154,7 @@ export function rankServices(input: RankInput): Ranking {
     accs.set(service, { service, metric: m, errors: errs, ownErrors, change, external, traces, own, first: times.length ? Math.min(...times) : Number.NaN, score, kinds, evidence, against: [], explainedBy: [], explainer: undefined, explains: [], unrelated: false });
   }
   offSymptomPath(accs, topology, input.symptoms ?? [], new Set(input.observed ?? []));
-  notWithSymptom(accs, input.symptoms ?? [], Math.max(SAME_TIME_MS, 0.5 * (input.stepMs ?? 0)));
+  notWithSymptom(accs, input.symptoms ?? [], Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
   explain(accs, topology, mentions);
   const ordered = [...accs.values()].sort((x, y) => y.score - x.score || x.service.localeCompare(y.service));
   const conf = confidences(ordered.map((a) => ({ score: a.score, kinds: a.kinds })));
@@ -260,6 +260,8 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
 
 /** Factor for a service whose move cannot reach the reported symptom: no anomalous call path joins them. */
 const OFF_PATH = 0.4;
+/** Robust score of a move that can carry a fault up a call path (beyond the detector's own floor of 3). */
+const CARRY_SCORE = 5;
 
 function anomalous(a: Acc | undefined): boolean {
   return !!a && (badMoves(a.metric).length > 0 || a.errors.length > 0 || a.traces > 0 || a.external !== undefined);
@@ -279,9 +281,9 @@ function offSymptomPath(accs: Map<string, Acc>, topology: Topology | null, sympt
   if (!starts.length) return;
   const calls = new Map(topology.services.map((s) => [s.name, s.calls]));
   // A quiet observed service blocks the path; one without metrics (not instrumented) does not. A move that
-  // carries a fault up is a real change: dated, or large; a noisy median shift with neither does not.
+  // carries a fault up is clearly beyond the baseline's noise (a 3-4 spread wiggle of one statistic is not).
   const carries = (a: Acc | undefined): boolean =>
-    !!a && (a.errors.length > 0 || a.traces > 0 || a.external !== undefined || badMoves(a.metric).some((x) => x.changeAt != null || Math.abs(x.score) >= 10));
+    !!a && (a.errors.length > 0 || a.traces > 0 || a.external !== undefined || badMoves(a.metric).some((x) => Math.abs(x.score) >= CARRY_SCORE));
   const passable = (n: string): boolean => carries(accs.get(n)) || (observed.size > 0 && !observed.has(n) && !accs.has(n));
   const onPath = new Set<string>(starts);
   const queue = [...starts];
