@@ -181,6 +181,8 @@ export interface TemplateStat {
   firstSeen: number;
   label: TemplateLabel;
   samples: string[];
+  /** One real line of the template (an event's first line, from the incident when it occurs there), secrets redacted: shown beside the template. */
+  example?: string;
 }
 
 export interface SeriesAnomaly {
