@@ -14,7 +14,7 @@ import { StoreUnavailable } from '../store/errors';
 import { isScoutError } from '../domain/errors';
 import { synthesizeWithClaude } from './claude-lead';
 import type { EvidenceContext, EvidenceContexts } from './context';
-import type { Ranking } from '../evidence/analyzers/ranking';
+import { rankServices, type Ranking } from '../evidence/analyzers/ranking';
 import { rankWindow } from '../evidence/rank';
 import { RoundStopped } from './errors';
 import { synthesizeDeterministic } from './lead';
@@ -274,5 +274,9 @@ async function rankingSoFar(ctx: EvidenceContext): Promise<Ranking> {
     within(ctx.changes(), 100, []),
     within(ctx.topology(), 100, null),
   ]);
-  return rankWindow(ctx.source, ctx.window, { anomalies, templates, changes, topology, traces: await within(ctx.traceReport(), 100, null), series: await within(ctx.series(), 100, []) });
+  // The ranking step itself reads the window's error events: a stopped round waits for it no longer than for
+  // the rest, and then ranks what it has without the hosts those events would name.
+  const parts = { anomalies, templates, changes, topology };
+  const ranked = await within<Ranking | null>(rankWindow(ctx.source, ctx.window, { ...parts, traces: await within(ctx.traceReport(), 100, null), series: await within(ctx.series(), 100, []) }), READY_MS, null);
+  return ranked ?? rankServices(parts);
 }
