@@ -49,7 +49,8 @@ export interface Investigation {
   trigger: string;
   focus?: string;
   /** Baseline start (an hour before the incident) and "now" of the window. */
-  window: { from: string; onset: string; to: string };
+  /** onsetLo/onsetHi: the onset's uncertainty, kept so that every reader ranks with the interval analyze uses. */
+  window: { from: string; onset: string; to: string; onsetLo?: string; onsetHi?: string };
   brain: 'deterministic' | 'claude';
   scouts: ScoutStatus[];
   /** Slack ts of the parent status card, once posted. */

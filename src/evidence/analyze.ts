@@ -6,9 +6,9 @@
 import { correlateChanges } from './analyzers/changes';
 import { digestReport } from './analyzers/digest';
 import { detectAnomalies } from './analyzers/metrics';
-import { rankServices } from './analyzers/ranking';
 import { mineTemplates } from './analyzers/templates';
-import { analyzeTraces, traceSignals } from './analyzers/traces';
+import { analyzeTraces } from './analyzers/traces';
+import { rankWindow } from './rank';
 import type { EvidenceSource, ParseProblem, TriageReport } from './types';
 import { incidentWindow } from './window';
 
@@ -58,15 +58,8 @@ export async function analyze(source: EvidenceSource, opts: AnalyzeOptions = {})
   const changeScores = correlateChanges(changes, anomalies, topology, window);
   const spans = source.spans ? await source.spans({ from: window.from, to: window.to }) : [];
   const traces = spans.length ? analyzeTraces(spans, window) : undefined;
-  const { suspects, redHerrings } = rankServices({
-    anomalies,
-    templates,
-    changes: changeScores,
-    topology,
-    traceSignals: traceSignals({ traces }),
-    hostMentions: iw.hosts,
-    onsetLo: window.onsetLo ?? window.onset,
-  });
+  // The same ranking step as the bot's (src/evidence/rank.ts), so both name the same top suspect.
+  const { suspects, redHerrings } = await rankWindow(source, window, { anomalies, templates, changes: changeScores, topology, traces, series });
   const onsetIso = safeIso(window.onset, now);
   const body: Omit<TriageReport, 'digest'> = {
     onset: onsetIso,

@@ -4,6 +4,7 @@
 import { metricOnsetCandidates, samplingStep } from './analyzers/metrics';
 import type { HostMention } from './analyzers/external';
 import { resolveOnset, type OnsetCandidate, type ResolvedOnset } from './analyzers/onset';
+import { traceOnsetCandidates } from './analyzers/trace-onset';
 import type { AnalysisWindow, EvidenceSource, MetricSeries } from './types';
 
 export interface IncidentWindowInput {
@@ -18,7 +19,7 @@ export interface IncidentWindowInput {
   onset?: number;
   /** The metric series over [start - scan - baseline, now] when the caller already fetched them. */
   series?: MetricSeries[];
-  /** Onset candidates from other analyzers (traces). */
+  /** Onset candidates from other analyzers (the source's spans are read here already). */
   extra?: OnsetCandidate[];
 }
 
@@ -57,8 +58,11 @@ export async function incidentWindow(input: IncidentWindowInput): Promise<Incide
   const meta = await input.source.incident();
   const named = new Set(namedServices(`${meta?.title ?? ''}\n${meta?.description ?? ''}`, series.map((x) => x.service)));
   const candidates = metricOnsetCandidates(series, from, now).map((c) => (named.has(c.service) ? { ...c, strength: 3 * c.strength } : c));
+  // Spans date the incident too: where failing spans rise or served latency shifts.
+  const spans = input.source.spans ? await input.source.spans({ from, to: now }) : [];
+  const extra = [...(input.extra ?? []), ...traceOnsetCandidates(spans, from, now)];
   const r = await resolveOnset(
-    { source: input.source, now, start: input.start, scanMs, ...(input.extra ? { extra: input.extra } : {}), metrics: { candidates, stepMs: samplingStep(series) } },
+    { source: input.source, now, start: input.start, scanMs, extra, metrics: { candidates, stepMs: samplingStep(series) } },
     () => input.source.changes({ from, to: now }),
   );
   // A baseline needs enough samples to show the series' own variability: at least 24 scrapes (2 h at 5 min).

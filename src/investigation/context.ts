@@ -3,9 +3,10 @@
 // tool calls do not re-read the logs.
 import { correlateChanges } from '../evidence/analyzers/changes';
 import { detectAnomalies } from '../evidence/analyzers/metrics';
-import { rankServices, type Ranking } from '../evidence/analyzers/ranking';
+import type { Ranking } from '../evidence/analyzers/ranking';
 import { mineTemplates } from '../evidence/analyzers/templates';
-import { analyzeTraces, traceSignals } from '../evidence/analyzers/traces';
+import { analyzeTraces } from '../evidence/analyzers/traces';
+import { rankWindow } from '../evidence/rank';
 import { backendsServing } from '../evidence/sources/composite';
 import type {
   AnalysisWindow, ChangeScore, EvidenceSource, LogEvent, MetricSeries, SeriesAnomaly, Signal, TemplateStat, Topology, TraceDigest, TraceStats,
@@ -13,6 +14,8 @@ import type {
 
 /** How far before the onset a change may be a cause (as the change correlator's default). */
 const CHANGE_LOOKBACK_MS = 2 * 3_600_000;
+/** Metric history read before the window (covers one sample at scrape intervals up to 15 min). */
+const SERIES_LEAD_MS = 15 * 60_000;
 
 /** Cached analyses of one source over one window; all methods are memoised promises. */
 export class EvidenceContext {
@@ -39,8 +42,9 @@ export class EvidenceContext {
     return this.once(`backend:${signal}`, async () => (await backendsServing(this.source, signal)).join('+') || this.source.name);
   }
 
+  /** The window's series, from a little before it: counters then have a rate at the window's first sample, as in analyze. */
   series(): Promise<MetricSeries[]> {
-    return this.once('series', () => this.source.metrics({ from: this.window.from, to: this.window.to }));
+    return this.once('series', () => this.source.metrics({ from: this.window.from - SERIES_LEAD_MS, to: this.window.to }));
   }
 
   /**
@@ -88,18 +92,18 @@ export class EvidenceContext {
     return t ? [...t.errorOrigins.filter((o) => o.strength > 0), ...t.latencyOrigins].map((o) => o.service) : [];
   }
 
-  /** The service ranking over everything the source sees (the lead's check, not a scout's view). */
+  /** The service ranking over everything the source sees (the lead's check, not a scout's view): analyze's own step. */
   ranking(): Promise<Ranking> {
-    return this.once('ranking', async () => {
-      const traces = await this.traceReport();
-      return rankServices({
+    return this.once('ranking', async () =>
+      rankWindow(this.source, this.window, {
         anomalies: await this.anomalies(),
         templates: await this.templates(),
         changes: await this.changes(),
         topology: await this.topology(),
-        traceSignals: traces ? traceSignals({ traces }) : [],
-      });
-    });
+        traces: await this.traceReport(),
+        series: await this.series(),
+      }),
+    );
   }
 }
 

@@ -4,6 +4,7 @@ import { pickScout } from './followup';
 import type { RoundDeps } from './round';
 import { runScout } from './scout';
 import { StatusBoard } from './status';
+import { analysisWindowOf } from './window';
 import type { InvestigationJob } from './types';
 import { findingDocs, investigationDocs, synthesisDocs } from '../store/kinds';
 import { clipText } from '../domain/text';
@@ -21,7 +22,7 @@ export async function runFollowUp(deps: RoundDeps, job: InvestigationJob): Promi
   const synthesis = await synthesisDocs.in(deps.store).get(inv.id);
   const manifest = pickScout(deps.config, job.question, synthesis);
   if (!manifest) return;
-  const window = { from: Date.parse(inv.window.from), onset: Date.parse(inv.window.onset), to: Date.parse(inv.window.to) };
+  const window = analysisWindowOf(inv.window);
   const ctx = deps.contexts.get(inv.id, deps.source, window);
   const status: ScoutStatus = {
     name: manifest.name, state: 'queued', toolCalls: 0, maxToolCalls: manifest.budget.max_tool_calls, inputTokens: 0, outputTokens: 0, maxOutputTokens: manifest.budget.max_output_tokens,

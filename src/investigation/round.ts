@@ -17,6 +17,7 @@ import { synthesizeWithClaude } from './claude-lead';
 import type { EvidenceContext, EvidenceContexts } from './context';
 import { rankServices, type Ranking } from '../evidence/analyzers/ranking';
 import { alertNameOfFocus, fingerprintOf } from './fingerprint';
+import { rankWindow } from '../evidence/rank';
 import { RoundStopped } from './errors';
 import { synthesizeDeterministic } from './lead';
 import { LlmFault } from './llm';
@@ -24,7 +25,7 @@ import { reportOf } from './report';
 import { runScout } from './scout';
 import { StatusBoard } from './status';
 import type { InvestigationNotifier } from './port';
-import { investigationWindow } from './window';
+import { analysisWindowOf, investigationWindow } from './window';
 import { findingDocs, incidentDocs, investigationDocs, synthesisDocs } from '../store/kinds';
 import { clipText } from '../domain/text';
 
@@ -75,7 +76,7 @@ export async function runRound(deps: RoundDeps, id: string, jobSignal: AbortSign
     await failRound(deps, inv, err, log);
     throw err;
   }
-  const window = { from: Date.parse(inv.window.from), onset: Date.parse(inv.window.onset), to: Date.parse(inv.window.to) };
+  const window = analysisWindowOf(inv.window);
   const ctx = deps.contexts.get(id, deps.source, window);
 
   // One controller for the round: the job's shutdown, a person's stop, the wall-clock budget.
@@ -158,7 +159,10 @@ async function prepare(deps: RoundDeps, start: Investigation, since: number | un
       wallNow: clock.now().getTime(),
       baselineMinutes: deps.config.investigation.baselineMinutes,
     });
-    const window = { from: new Date(w.from).toISOString(), onset: new Date(w.onset).toISOString(), to: new Date(w.to).toISOString() };
+    const iso = (ms: number | undefined): string | undefined => (ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString() : undefined);
+    const lo = iso(w.onsetLo);
+    const hi = iso(w.onsetHi);
+    const window = { from: new Date(w.from).toISOString(), onset: new Date(w.onset).toISOString(), to: new Date(w.to).toISOString(), ...(lo ? { onsetLo: lo } : {}), ...(hi ? { onsetHi: hi } : {}) };
     inv = (await investigationDocs.in(store).update(id, (cur) => (cur && cur.state === 'queued' ? { ...cur, window, state: 'running', updatedAt: clock.now().toISOString() } : undefined))).value ?? inv;
     deps.metrics?.investigations.inc({ state: 'running' });
   }
@@ -305,5 +309,9 @@ async function rankingSoFar(ctx: EvidenceContext): Promise<Ranking> {
     within(ctx.changes(), 100, []),
     within(ctx.topology(), 100, null),
   ]);
-  return rankServices({ anomalies, templates, changes, topology });
+  // The ranking step itself reads the window's error events: a stopped round waits for it no longer than for
+  // the rest, and then ranks what it has without the hosts those events would name.
+  const parts = { anomalies, templates, changes, topology };
+  const ranked = await within<Ranking | null>(rankWindow(ctx.source, ctx.window, { ...parts, traces: await within(ctx.traceReport(), 100, null), series: await within(ctx.series(), 100, []) }), READY_MS, null);
+  return ranked ?? rankServices(parts);
 }

@@ -45,7 +45,7 @@ const investigation: z.ZodType<Investigation> = z.looseObject({
   state: z.enum(['queued', 'running', 'synthesized', 'stopped', 'failed', 'timed_out']),
   trigger: text,
   focus: opt(text),
-  window: z.object({ from: text, onset: text, to: text }),
+  window: z.object({ from: text, onset: text, to: text, onsetLo: opt(text), onsetHi: opt(text) }),
   brain,
   scouts: z.array(scoutStatus),
   threadTs: opt(text),

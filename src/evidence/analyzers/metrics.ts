@@ -79,12 +79,23 @@ function scoreAgainst(sig: Signal, inRange: Array<[number, number]>, baseVals: n
   const whole = median(incVals);
   const late = median(incVals.slice(Math.floor(incVals.length / 2)));
   const base0 = summarize(baseVals, whole);
-  const cur = Math.abs(late - base0.median) > Math.abs(whole - base0.median) ? late : whole;
+  let cur = Math.abs(late - base0.median) > Math.abs(whole - base0.median) ? late : whole;
+  // Coarse samples (a minute or more each) are aggregates already: an excursion that holds to the last one is
+  // the incident's current state, even when it is a single sample (an alert fires on the newest data).
+  const tail = inRange.slice(inRange.length - incVals.length);
+  if (!vsSiblings && stepOf(inRange) >= 60_000) {
+    const last = tail[tail.length - 1]?.[1] ?? Number.NaN;
+    const from = excursionStart(tail, base0.median, base0.scale, Math.sign(last - base0.median));
+    const exc = from === null ? Number.NaN : median(tail.filter((p) => p[0] >= from).map((p) => p[1]));
+    if (Number.isFinite(exc) && Math.abs(exc - base0.median) > Math.abs(cur - base0.median)) cur = exc;
+  }
   const base = summarize(baseVals, cur);
   const score = robustShift(sig, baseVals, cur, base.median, base.scale);
   if (!Number.isFinite(score) || Math.abs(score) < opts.minScore || !isMaterial(sig, base.median, cur, opts.minRelative)) return null;
   const cp = vsSiblings ? null : detectChangePoint(inRange);
-  const changeAt = vsSiblings ? (inRange[0]?.[0] ?? null) : cp && Math.abs(cp.score) >= opts.minScore ? cp.at : null;
+  const dir = Math.sign(score);
+  // A move too fresh for a change point (fewer samples than a segment needs) is dated where its excursion began.
+  const changeAt = vsSiblings ? (inRange[0]?.[0] ?? null) : cp && Math.abs(cp.score) >= opts.minScore ? cp.at : excursionStart(inRange, base.median, base.scale, dir);
   const a: SeriesAnomaly = {
     key: sig.key,
     service: sig.service,
@@ -102,6 +113,26 @@ function scoreAgainst(sig: Signal, inRange: Array<[number, number]>, baseVals: n
   if (vsSiblings) a.vsSiblings = true;
   if (sig.unit) a.unit = sig.unit;
   return a;
+}
+
+/** Median spacing of a series' points (ms; NaN with fewer than two). */
+function stepOf(points: ReadonlyArray<readonly [number, number]>): number {
+  const gaps: number[] = [];
+  for (let i = 1; i < points.length; i++) gaps.push((points[i] as readonly [number, number])[0] - (points[i - 1] as readonly [number, number])[0]);
+  return median(gaps.filter((g) => g > 0));
+}
+
+/**
+ * Start of the excursion that reaches the last sample: walking back from the end while samples stay beyond
+ * three spreads of the baseline in the move's direction. Null when the last sample is not beyond.
+ */
+export function excursionStart(points: ReadonlyArray<readonly [number, number]>, baseMedian: number, scale: number, dir: number): number | null {
+  if (!dir || !Number.isFinite(baseMedian) || !(scale > 0)) return null;
+  const beyond = (v: number): boolean => (v - baseMedian) * dir > 3 * scale;
+  let i = points.length - 1;
+  if (i < 0 || !beyond((points[i] as readonly [number, number])[1])) return null;
+  while (i > 0 && beyond((points[i - 1] as readonly [number, number])[1])) i--;
+  return (points[i] as readonly [number, number])[0];
 }
 
 function withDefaults(o: AnomalyOptions | undefined): Required<AnomalyOptions> {

@@ -32,6 +32,12 @@ export interface RankInput {
   hostMentions?: HostMention[];
   /** Start of the onset's interval: host mentions first seen before it are old news. */
   onsetLo?: number;
+  /** Services the incident's own words name (the symptom people reported; see window.ts namedServices). */
+  symptoms?: string[];
+  /** Services that have metrics at all: a call path may pass through an unobserved service, not an observed quiet one. */
+  observed?: string[];
+  /** Sampling step of the metrics (ms): moves within 1.5 steps of each other are "at the same time". */
+  stepMs?: number;
 }
 
 export interface Ranking {
@@ -88,6 +94,8 @@ interface Acc {
   explainedBy: string[];
   explainer: string | undefined;
   explains: string[];
+  /** Set by the symptom rules: its move does not explain the reported symptom, so it explains no one else's. */
+  unrelated: boolean;
 }
 
 const SYMPTOM_UP = new Set<SeriesAnomaly['kind']>(['latency', 'errors']);
@@ -140,8 +148,10 @@ export function rankServices(input: RankInput): Ranking {
     for (const t of traceSignals.filter((x) => x.service === service).slice(0, 2)) evidence.push(`trace: ${t.evidence}`);
     if (external) evidence.push(`${external.callers.length} caller(s) (${external.callers.join(', ')}) fail talking to it${external.tls ? ' with TLS/certificate errors' : ''}: "${clipLine(external.sample, 90)}"`);
     if (change) evidence.push(`${change.change.kind} ${change.change.summary} ${formatDuration(change.leadSeconds)} ${change.leadSeconds >= 0 ? 'before' : 'after'} onset`);
-    accs.set(service, { service, metric: m, errors: errs, ownErrors, change, external, traces, own, first: times.length ? Math.min(...times) : Number.NaN, score, kinds, evidence, against: [], explainedBy: [], explainer: undefined, explains: [] });
+    accs.set(service, { service, metric: m, errors: errs, ownErrors, change, external, traces, own, first: times.length ? Math.min(...times) : Number.NaN, score, kinds, evidence, against: [], explainedBy: [], explainer: undefined, explains: [], unrelated: false });
   }
+  offSymptomPath(accs, topology, input.symptoms ?? [], new Set(input.observed ?? []));
+  notWithSymptom(accs, input.symptoms ?? [], Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
   explain(accs, topology, mentions);
   const ordered = [...accs.values()].sort((x, y) => y.score - x.score || x.service.localeCompare(y.service));
   const conf = confidences(ordered.map((a) => ({ score: a.score, kinds: a.kinds })));
@@ -166,6 +176,23 @@ function causeStrength(a: Acc): number {
   return Math.max(0, ...badMoves(a.metric).filter((x) => x.kind !== 'traffic').map((x) => anomalyStrength(x)));
 }
 
+/** Largest latency increase of a service in seconds (NaN when it has no latency move in seconds). */
+function addedSeconds(a: Acc): number {
+  const d = badMoves(a.metric).filter((x) => x.kind === 'latency' && x.unit === 's').map((x) => x.current - x.baseline);
+  return d.length ? Math.max(...d) : Number.NaN;
+}
+
+/**
+ * Latency a callee adds reaches its caller, but no more than it added: a callee 45 ms slower does not explain
+ * a caller 210 ms slower, which then added most of it itself. Without latency in seconds on both, no veto.
+ */
+function addsEnough(dep: Acc, caller: Acc): boolean {
+  const mine = addedSeconds(caller);
+  const theirs = addedSeconds(dep);
+  if (!Number.isFinite(mine) || !Number.isFinite(theirs) || mine <= 0) return true;
+  return theirs >= 0.5 * mine;
+}
+
 /** Whether `cause` moved no later than `effect` (unknown times do not contradict). */
 function noLater(cause: Acc, effect: Acc): boolean {
   if (!Number.isFinite(cause.first) || !Number.isFinite(effect.first)) return true;
@@ -187,7 +214,7 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
       // Latency and errors travel up: a callee (direct or further) that moved with a cause-like signal, no later.
       for (const d of dependencies(topology, a.service)) {
         const dep = accs.get(d);
-        if (dep && dep !== a && (causeStrength(dep) >= 0.4 * symptom || dep.own >= OWN) && noLater(dep, a)) by.push(d);
+        if (dep && dep !== a && !dep.unrelated && (causeStrength(dep) >= 0.4 * symptom || dep.own >= OWN) && noLater(dep, a) && addsEnough(dep, a)) by.push(d);
       }
       for (const m of mentions) if (m.callers.includes(a.service) && m.name !== a.service) by.push(m.name);
     }
@@ -195,7 +222,7 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
       // Load drops travel down: a caller that is failing sends less traffic to this service.
       for (const c of dependents(topology, a.service)) {
         const caller = accs.get(c);
-        if (caller && badMoves(caller.metric).some((x) => SYMPTOM_UP.has(x.kind) || x.kind === 'saturation') && noLater(caller, a)) by.push(c);
+        if (caller && !caller.unrelated && badMoves(caller.metric).some((x) => SYMPTOM_UP.has(x.kind) || x.kind === 'saturation') && noLater(caller, a)) by.push(c);
       }
     }
     a.explainedBy = [...new Set(by)];
@@ -225,6 +252,79 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
       a.score += 0.3;
       a.evidence.push(`moved first: ${formatClock(a.first)}, before its anomalous neighbours`);
     }
+  }
+}
+
+/** Factor for a service whose move cannot reach the reported symptom: no anomalous call path joins them. */
+const OFF_PATH = 0.4;
+/** Robust score of a move that can carry a fault up a call path (beyond the detector's own floor of 3). */
+const CARRY_SCORE = 5;
+
+function anomalous(a: Acc | undefined): boolean {
+  return !!a && (badMoves(a.metric).length > 0 || a.errors.length > 0 || a.traces > 0 || a.external !== undefined);
+}
+
+/**
+ * A fault reaches the symptom people reported by travelling up the callers, so every service between the
+ * cause and the symptom shows it too. When the reported service moved and the topology places it, services
+ * that no chain of anomalous callees joins to it moved for another reason (another day's level, an
+ * unrelated job): they drop below those that do. Services outside the topology, and externals whose
+ * callers are on the path, are not judged by it.
+ */
+function offSymptomPath(accs: Map<string, Acc>, topology: Topology | null, symptoms: readonly string[], observed: ReadonlySet<string>): void {
+  if (!topology) return;
+  const inTopology = new Set(topology.services.map((s) => s.name));
+  const starts = symptoms.filter((s) => inTopology.has(s) && anomalous(accs.get(s)));
+  if (!starts.length) return;
+  const calls = new Map(topology.services.map((s) => [s.name, s.calls]));
+  // A quiet observed service blocks the path; one without metrics (not instrumented) does not. A move that
+  // carries a fault up is clearly beyond the baseline's noise (a 3-4 spread wiggle of one statistic is not).
+  const carries = (a: Acc | undefined): boolean =>
+    !!a && (a.errors.length > 0 || a.traces > 0 || a.external !== undefined || badMoves(a.metric).some((x) => Math.abs(x.score) >= CARRY_SCORE));
+  const passable = (n: string): boolean => carries(accs.get(n)) || (observed.size > 0 && !observed.has(n) && !accs.has(n));
+  const onPath = new Set<string>(starts);
+  const queue = [...starts];
+  while (queue.length) {
+    const s = queue.shift() as string;
+    for (const c of calls.get(s) ?? []) {
+      if (onPath.has(c) || !passable(c)) continue;
+      onPath.add(c);
+      queue.push(c);
+    }
+  }
+  const reached = [...accs.values()].filter((a) => onPath.has(a.service) && anomalous(a));
+  if (reached.length <= starts.length) return; // nothing below the symptom moved: the rule says nothing
+  for (const a of accs.values()) {
+    if (onPath.has(a.service) || !inTopology.has(a.service)) continue;
+    if (a.external && a.external.callers.some((c) => onPath.has(c))) continue;
+    a.score *= OFF_PATH;
+    a.unrelated = true;
+    a.against.push(`no anomalous call path joins it to the reported symptom (${starts.join(', ')}): its move does not explain it`);
+  }
+}
+
+/** Factor for a service that moved well before the reported symptom and not when the symptom moved. */
+const BEFORE_SYMPTOM = 0.5;
+
+/**
+ * The reported symptom dates the incident: its first bad move. A cause moves with it or shortly before; a
+ * service whose every bad move began more than `tol` before the symptom moved, with none when it moved,
+ * was already in that state while the symptom was healthy (another day's level, a drift, an old fault) and
+ * did not start this incident. Services with undated moves or with their own evidence are not judged.
+ */
+function notWithSymptom(accs: Map<string, Acc>, symptoms: readonly string[], tol: number): void {
+  const starts = symptoms.map((s) => accs.get(s)).filter((a): a is Acc => !!a && Number.isFinite(a.first));
+  if (!starts.length) return;
+  const at = Math.min(...starts.map((a) => a.first));
+  for (const a of accs.values()) {
+    if (starts.includes(a) || a.own >= OWN || (a.change?.score ?? 0) >= 0.1) continue;
+    // Its strongest move dates it (a weak wiggle of another statistic does not).
+    const top = badMoves(a.metric).sort((x, y) => anomalyStrength(y) - anomalyStrength(x))[0];
+    const t = top?.changeAt;
+    if (t == null || !Number.isFinite(t) || t >= at - tol) continue;
+    a.score *= BEFORE_SYMPTOM;
+    a.unrelated = true;
+    a.against.push(`its strongest move began at ${formatClock(t)}, well before the reported symptom moved (${formatClock(at)})`);
   }
 }
 
