@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { ActionSpec } from '../config/actions';
 import type { AuditRecord, ExecutionResult, Proposal, RenderedAction } from '../domain/types';
+import { StoreUnavailable } from '../store/errors';
 import type { Store } from '../store/port';
 import { renderPrecondition } from './catalog';
 import type { Executor } from './executor';
@@ -50,13 +51,34 @@ export async function runApproved(deps: RunDeps, key: string, action: ActionSpec
   await deps.show(started.value, 'update');
 
   const result = await safeRun(deps, approved.rendered, action.run);
-  await deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'run', actionId: approved.actionId, ...resultDetail(approved.rendered, result) } });
-  const done = await deps.store.update<Proposal>('proposal', key, (cur) => finish(cur, result));
+  // The run has happened: its record must survive a store that is away for a moment (a failover).
+  await untilStored(deps, 'the run in the audit trail', () =>
+    deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'run', actionId: approved.actionId, ...resultDetail(approved.rendered, result) } }),
+  );
+  // Safe to retry: finish changes only a proposal still `running`, so a write that did land is not redone.
+  const done = await untilStored(deps, 'the result', () => deps.store.update<Proposal>('proposal', key, (cur) => finish(cur, result)));
   // Unchanged only if it is no longer ours to finish; show the result we recorded anyway.
   const final = done.changed && done.value ? done.value : { ...started.value, status: result.ok ? ('succeeded' as const) : ('failed' as const), result };
   await deps.show(final, 'update');
   await deps.show(final, 'outcome');
   return final;
+}
+
+/** How long the record of a run that happened is retried while the store is unreachable. */
+const RECORD_DEADLINE_MS = 60_000;
+
+/** Retries `write` while the store is unreachable (StoreUnavailable), with backoff, up to RECORD_DEADLINE_MS. */
+async function untilStored<R>(deps: RunDeps, what: string, write: () => Promise<R>): Promise<R> {
+  const deadline = Date.now() + RECORD_DEADLINE_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (!(err instanceof StoreUnavailable) || Date.now() >= deadline) throw err;
+      deps.log.warn({ err: err.message, attempt }, `state store unreachable while recording ${what}; retrying`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** (attempt - 1), 2_000)));
+    }
+  }
 }
 
 async function safeRun(deps: RunDeps, rendered: RenderedAction, spec: ActionSpec['run']): Promise<ExecutionResult> {
