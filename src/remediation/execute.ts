@@ -57,6 +57,7 @@ export async function runApproved(deps: RunDeps, key: string, action: ActionSpec
   );
   // Safe to retry: finish changes only a proposal still `running`, so a write that did land is not redone.
   const done = await untilStored(deps, 'the result', () => deps.store.update<Proposal>('proposal', key, (cur) => finish(cur, result)));
+  if (done.changed) confirmResult(deps, key, started.value, result);
   // Unchanged only if it is no longer ours to finish; show the result we recorded anyway.
   const final = done.changed && done.value ? done.value : { ...started.value, status: result.ok ? ('succeeded' as const) : ('failed' as const), result };
   await deps.show(final, 'update');
@@ -79,6 +80,34 @@ async function untilStored<R>(deps: RunDeps, what: string, write: () => Promise<
       await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** (attempt - 1), 2_000)));
     }
   }
+}
+
+/** When the stored result is read back after it was written (ms after the write). */
+const RESULT_CHECKS_MS = [2_000, 7_000, 17_000];
+
+/**
+ * Replication is asynchronous: a Sentinel failover in the second after the result was written can
+ * discard it (the old primary acknowledged it; the promoted replica never got it), leaving the
+ * proposal `running` although it ran. Reads the result back a few times over the next seconds, in
+ * the background, and writes it again if the store has lost it (only while the proposal is still
+ * this run's: `running` since the same instant).
+ */
+function confirmResult(deps: RunDeps, key: string, started: Proposal, result: ExecutionResult): void {
+  void (async () => {
+    let waited = 0;
+    for (const at of RESULT_CHECKS_MS) {
+      await new Promise((resolve) => setTimeout(resolve, at - waited).unref());
+      waited = at;
+      try {
+        const again = await deps.store.update<Proposal>('proposal', key, (cur) =>
+          cur?.status === 'running' && cur.runningSince === started.runningSince ? finish(cur, result) : undefined,
+        );
+        if (again.changed) deps.log.warn({ proposalId: started.id }, 'the stored result of a run had been lost (a Redis failover); written again');
+      } catch (err) {
+        deps.log.warn({ err, proposalId: started.id }, 'could not read back the stored result of a run');
+      }
+    }
+  })();
 }
 
 async function safeRun(deps: RunDeps, rendered: RenderedAction, spec: ActionSpec['run']): Promise<ExecutionResult> {

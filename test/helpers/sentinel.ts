@@ -1,9 +1,9 @@
-// A throwaway highly available Redis as the README describes it: a primary, a replica and one Sentinel
-// (quorum 1) on free loopback ports, each a real redis-server/redis-sentinel process of this test, both
-// servers with `min-replicas-to-write 1` (a primary whose replica has left refuses writes instead of
-// acknowledging writes a failover would discard). `failover()` is a planned failover (SENTINEL
-// FAILOVER) while the app keeps working: Sentinel promotes the in-sync replica and demotes the old
-// primary, and the app's connections must follow.
+// A throwaway highly available Redis as the README asks for one: a primary, two replicas and one
+// Sentinel (quorum 1) on free loopback ports, each a real redis-server/redis-sentinel process of this
+// test, every server with `min-replicas-to-write 1` (a primary whose replicas have left refuses writes
+// instead of acknowledging writes a failover would discard). `failover()` is a planned failover
+// (SENTINEL FAILOVER) while the app keeps working: Sentinel promotes an in-sync replica, points the
+// other at it, demotes the old primary, and the app's connections must follow.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,8 +42,8 @@ async function until(what: string, check: () => Promise<boolean>, ms = 30_000): 
 export async function startSentinelSet(name = 'scoutmaster'): Promise<SentinelSet> {
   const dir = mkdtempSync(path.join(tmpdir(), 'scout-sentinel-'));
   const children: ChildProcess[] = [];
-  const [p1, p2, s1] = [await freePort(), await freePort(), await freePort()];
-  const ports = [p1, p2];
+  const [p1, p2, p3, s1] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const ports = [p1, p2, p3];
   const server = (port: number, extra: string[]) => {
     const child = spawn(
       'redis-server',
@@ -54,8 +54,9 @@ export async function startSentinelSet(name = 'scoutmaster'): Promise<SentinelSe
   };
   server(p1, []);
   server(p2, ['--replicaof', '127.0.0.1', String(p1)]);
-  await until('primary and replica answer', async () => (await Promise.all(ports.map((p) => cli(p, 'ping')))).every((r) => r === 'PONG'));
-  await until('the replica is in sync', async () => /master_link_status:up/.test(await cli(p2, 'info', 'replication')));
+  server(p3, ['--replicaof', '127.0.0.1', String(p1)]);
+  await until('primary and replicas answer', async () => (await Promise.all(ports.map((p) => cli(p, 'ping')))).every((r) => r === 'PONG'));
+  await until('the replicas are in sync', async () => (await Promise.all([p2, p3].map((p) => cli(p, 'info', 'replication')))).every((i) => /master_link_status:up/.test(i)));
   const conf = path.join(dir, 'sentinel.conf');
   writeFileSync(
     conf,
@@ -69,7 +70,10 @@ export async function startSentinelSet(name = 'scoutmaster'): Promise<SentinelSe
   );
   children.push(spawn('redis-sentinel', [conf], { stdio: 'ignore' }));
   const primaryPort = async () => Number((await cli(s1, 'sentinel', 'get-master-addr-by-name', name)).split('\n')[1]);
-  await until('Sentinel knows the primary and its replica', async () => (await primaryPort()) === p1 && (await cli(s1, 'sentinel', 'replicas', name)).includes(String(p2)));
+  await until('Sentinel knows the primary and its replicas', async () => {
+    const replicas = await cli(s1, 'sentinel', 'replicas', name);
+    return (await primaryPort()) === p1 && replicas.includes(String(p2)) && replicas.includes(String(p3));
+  });
   return {
     name,
     sentinels: `127.0.0.1:${s1}`,
@@ -90,7 +94,7 @@ export async function startSentinelSet(name = 'scoutmaster'): Promise<SentinelSe
       await until('Sentinel names a new primary', async () => (await primaryPort()) !== from);
       const to = await primaryPort();
       await until('the new primary accepts writes', async () => /role:master/.test(await cli(to, 'info', 'replication')));
-      await until('the old primary follows it', async () => {
+      await until('the old primary and the other replica follow it', async () => {
         const infos = await Promise.all(ports.filter((p) => p !== to).map((p) => cli(p, 'info', 'replication')));
         return infos.every((info) => field(info, 'master_port') === String(to) && field(info, 'master_link_status') === 'up');
       });

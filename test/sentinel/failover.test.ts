@@ -43,11 +43,11 @@ describeWithService(REDIS_SENTINEL, 'Redis through Sentinel', () => {
     await t.slack.fake.waitFor((f) => f.messages(channel)[0], 15_000, 'the status card');
     const moved = await set.failover();
     expect(moved.to).not.toBe(moved.from);
-    await t.slack.fake.waitFor(
-      (f) => f.messages(channel).find((m) => m.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses')),
-      90_000,
-      'the synthesis after the failover',
-    );
+    await t.slack.fake
+      .waitFor((f) => f.messages(channel).find((m) => m.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses')), 90_000, 'the synthesis after the failover')
+      .catch((err: Error) => {
+        throw new Error(`${err.message}; the app logged:\n${t.logs().slice(-8000)}`);
+      });
     // Let anything a retried job would post arrive before counting.
     await new Promise((r) => setTimeout(r, 1500));
     const messages = everyMessage(t.slack, channel);
