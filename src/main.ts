@@ -83,9 +83,9 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   const clock = opts.clock ?? systemClock;
   const fetchFn = opts.fetch ?? createFetch(config.proxy);
   const evidenceDir = opts.evidenceDir ?? config.evidence.dir;
-  const { prometheusUrl, prometheusToken, lokiUrl, lokiToken, lokiTenant } = config.evidence;
-  if (!evidenceDir && !prometheusUrl && !lokiUrl && !config.kubernetes) {
-    throw new ConfigError(['env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)']);
+  const { prometheusUrl, prometheusToken, lokiUrl, lokiToken, lokiTenant, tempoUrl, tempoToken, jaegerUrl, jaegerToken } = config.evidence;
+  if (!evidenceDir && !prometheusUrl && !lokiUrl && !tempoUrl && !jaegerUrl && !config.kubernetes) {
+    throw new ConfigError(['env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL, LOKI_URL, TEMPO_URL or JAEGER_URL)']);
   }
   const source = createSource({
     fetch: fetchFn,
@@ -95,6 +95,10 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     ...(lokiUrl ? { lokiUrl } : {}),
     ...(lokiToken ? { lokiToken } : {}),
     ...(lokiTenant ? { lokiTenant } : {}),
+    ...(tempoUrl ? { tempoUrl } : {}),
+    ...(tempoToken ? { tempoToken } : {}),
+    ...(jaegerUrl ? { jaegerUrl } : {}),
+    ...(jaegerToken ? { jaegerToken } : {}),
     ...(config.kubernetes ? { kubernetes: config.kubernetes } : {}),
     ...(config.github ? { github: config.github } : {}),
   });
@@ -102,6 +106,8 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     ...(evidenceDir ? [`files (${path.basename(evidenceDir)})`] : []),
     ...(prometheusUrl ? ['Prometheus'] : []),
     ...(lokiUrl ? ['Loki'] : []),
+    ...(tempoUrl ? ['Tempo'] : []),
+    ...(jaegerUrl ? ['Jaeger'] : []),
     ...(config.kubernetes ? [`Kubernetes (${config.kubernetes.namespaces.join(', ')})`] : []),
     ...(config.github && Object.keys(config.github.repos).length > 0 ? [`GitHub (${Object.values(config.github.repos).join(', ')})`] : []),
   ];

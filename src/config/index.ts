@@ -38,7 +38,10 @@ export interface Config {
   redis: { url?: string; sentinel?: SentinelSettings; target?: string | SentinelSettings; prefix: string };
   anthropic: { apiKey?: string; baseUrl?: string; leadModel: string; scoutModel: string; maxRetries: number; timeoutMs: number };
   incidentChannelPattern: RegExp;
-  evidence: { dir?: string; prometheusUrl?: string; prometheusToken?: string; lokiUrl?: string; lokiToken?: string; lokiTenant?: string };
+  evidence: {
+    dir?: string; prometheusUrl?: string; prometheusToken?: string; lokiUrl?: string; lokiToken?: string; lokiTenant?: string;
+    tempoUrl?: string; tempoToken?: string; jaegerUrl?: string; jaegerToken?: string;
+  };
   investigation: { maxSeconds: number; baselineMinutes: number; concurrency: number };
   /** Job queue tuning: how long a worker's job lock lives without renewal (a dead worker's job is retried after it). */
   jobs: { lockMs: number };
@@ -130,6 +133,10 @@ const envSchema = z.object({
   LOKI_URL: httpUrl.optional(),
   LOKI_TOKEN: nonEmpty.optional(),
   LOKI_TENANT: nonEmpty.optional(),
+  TEMPO_URL: httpUrl.optional(),
+  TEMPO_TOKEN: nonEmpty.optional(),
+  JAEGER_URL: httpUrl.optional(),
+  JAEGER_TOKEN: nonEmpty.optional(),
   INVESTIGATION_MAX_SECONDS: intIn(10, 3600).optional(),
   INVESTIGATION_CONCURRENCY: intIn(1, 64).optional(),
   JOBS_LOCK_MS: intIn(1000, 600_000).optional(),
@@ -266,7 +273,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
 
   const evidenceDir = e.EVIDENCE_DIR ?? file.evidence?.dir;
   const kubernetes = Boolean(e.KUBERNETES_NAMESPACES ?? file.kubernetes);
-  if (opts.requireEvidence && !evidenceDir && !e.PROMETHEUS_URL && !file.evidence?.prometheus_url && !e.LOKI_URL && !file.evidence?.loki_url && !kubernetes) {
+  if (opts.requireEvidence && !evidenceDir && !e.PROMETHEUS_URL && !file.evidence?.prometheus_url && !e.LOKI_URL && !file.evidence?.loki_url && !e.TEMPO_URL && !e.JAEGER_URL && !kubernetes) {
     problems.push('env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)');
   }
   if (evidenceDir) {
@@ -313,6 +320,10 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       ...opt('lokiUrl', e.LOKI_URL ?? file.evidence?.loki_url),
       ...opt('lokiToken', e.LOKI_TOKEN),
       ...opt('lokiTenant', e.LOKI_TENANT),
+      ...opt('tempoUrl', e.TEMPO_URL),
+      ...opt('tempoToken', e.TEMPO_TOKEN),
+      ...opt('jaegerUrl', e.JAEGER_URL),
+      ...opt('jaegerToken', e.JAEGER_TOKEN),
     },
     investigation: {
       maxSeconds: e.INVESTIGATION_MAX_SECONDS ?? file.investigation?.max_seconds ?? 360,

@@ -1,6 +1,8 @@
 // The Tempo source against a local Tempo fake: TraceQL search per slice of the window, each trace by id
 // (OTLP JSON with base64 ids), the spans the trace analyzer reads; bounded by a trace cap and a timeout.
+import { DEFAULT_SCENARIO, loadConfig } from '../../../../src/config';
 import { analyzeTraces } from '../../../../src/evidence/analyzers/traces';
+import { createSource } from '../../../../src/evidence/sources';
 import { TempoSource, tempoQuery } from '../../../../src/evidence/sources/tempo';
 import { TraceQueryError } from '../../../../src/evidence/sources/trace-fetch';
 import { shopTraffic, startTempoFake } from '../../../support/tempo-fake';
@@ -88,5 +90,21 @@ describe('Tempo source', () => {
 
   it('refuses limits that are not positive integers, naming the limit', () => {
     expect(() => source({ limits: { maxTraces: 0 } })).toThrow('Tempo source: maxTraces must be a positive integer, got 0');
+  });
+});
+
+describe('TEMPO_URL and JAEGER_URL', () => {
+  it('make Tempo or Jaeger the trace source, in place of the scenario files\' traces', async () => {
+    const config = loadConfig({ TEMPO_URL: tempo.url, TEMPO_TOKEN: 'tempo-secret-token', EVIDENCE_DIR: DEFAULT_SCENARIO });
+    tempo.fake.token = 'tempo-secret-token';
+    const composite = createSource({ fetch, ...(config.evidence.dir ? { evidenceDir: config.evidence.dir } : {}), tempoUrl: config.evidence.tempoUrl ?? '', tempoToken: config.evidence.tempoToken ?? '' });
+    expect(composite.name).toBe('files+tempo');
+    // From the epoch on, so the scenario's own trace file (checkout.json) would be in range: it is left out.
+    const all = { from: 0, to: window.to };
+    const spans = await composite.spans?.(all);
+    const fromTempo = await source({ token: 'tempo-secret-token' }).spans(all);
+    expect(spans).toHaveLength(fromTempo.length);
+    expect(new Set(spans?.map((s) => s.traceId))).toEqual(new Set(fromTempo.map((s) => s.traceId)));
+    expect(createSource({ fetch, jaegerUrl: 'http://127.0.0.1:16686' }).name).toBe('jaeger');
   });
 });
