@@ -7,6 +7,7 @@ import type { Store } from '../store/port';
 import { renderPrecondition } from './catalog';
 import type { Executor } from './executor';
 import { finish, startRunning, stepLimits, voidIt } from './transitions';
+import { proposalDocs } from '../store/kinds';
 
 export interface RunDeps {
   store: Store;
@@ -33,7 +34,7 @@ export async function runApproved(deps: RunDeps, key: string, action: ActionSpec
     await deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'precondition', ...resultDetail(pre, check) } });
     if (!check.ok) {
       const note = `precondition failed: ${check.error ?? `exit ${check.exitCode}`}${check.output ? ` — ${firstLine(check.output)}` : ''}`;
-      const { value, changed } = await deps.store.update<Proposal>('proposal', key, (cur) => voidIt(cur, note));
+      const { value, changed } = await proposalDocs.in(deps.store).update(key, (cur) => voidIt(cur, note));
       // Settled by the sweep meanwhile: it has told the thread already.
       if (!changed) return value ?? approved;
       const voided = value ?? approved;
@@ -44,7 +45,7 @@ export async function runApproved(deps: RunDeps, key: string, action: ActionSpec
     }
   }
   // The sweep may have settled it meanwhile (settleInterrupted): then it is not `approved` and does not run.
-  const started = await deps.store.update<Proposal>('proposal', key, (cur) => startRunning(cur, deps.now(), stepLimits(action)));
+  const started = await proposalDocs.in(deps.store).update(key, (cur) => startRunning(cur, deps.now(), stepLimits(action)));
   if (!started.changed || !started.value) return started.value ?? approved;
   // What started and when, before it runs: if this process dies mid-run, the trail still says what may have happened.
   await deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'start', actionId: approved.actionId, ...what(approved.rendered) } });
@@ -56,7 +57,7 @@ export async function runApproved(deps: RunDeps, key: string, action: ActionSpec
     deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'run', actionId: approved.actionId, ...resultDetail(approved.rendered, result) } }),
   );
   // Safe to retry: finish changes only a proposal still `running`, so a write that did land is not redone.
-  const done = await untilStored(deps, 'the result', () => deps.store.update<Proposal>('proposal', key, (cur) => finish(cur, result)));
+  const done = await untilStored(deps, 'the result', () => proposalDocs.in(deps.store).update(key, (cur) => finish(cur, result)));
   if (done.changed) confirmResult(deps, key, started.value, result);
   // Unchanged only if it is no longer ours to finish; show the result we recorded anyway.
   const final = done.changed && done.value ? done.value : { ...started.value, status: result.ok ? ('succeeded' as const) : ('failed' as const), result };
@@ -99,7 +100,7 @@ function confirmResult(deps: RunDeps, key: string, started: Proposal, result: Ex
       await new Promise((resolve) => setTimeout(resolve, at - waited).unref());
       waited = at;
       try {
-        const again = await deps.store.update<Proposal>('proposal', key, (cur) =>
+        const again = await proposalDocs.in(deps.store).update(key, (cur) =>
           cur?.status === 'running' && cur.runningSince === started.runningSince ? finish(cur, result) : undefined,
         );
         if (again.changed) deps.log.warn({ proposalId: started.id }, 'the stored result of a run had been lost (a Redis failover); written again');

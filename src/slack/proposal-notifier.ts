@@ -6,12 +6,15 @@ import { renderProposalCard, renderProposalOutcome } from './views/proposal';
 /** The part of the Poster the notifier uses (so tests can pass the real Poster over the Slack fake). */
 export type ProposalPoster = Pick<Poster, 'post' | 'update' | 'uploadText'>;
 
-/** RemediationNotifier over the Poster: idempotent card posts keyed by proposal id. */
-export function createProposalNotifier(poster: ProposalPoster): RemediationNotifier {
+/**
+ * RemediationNotifier over the Poster: idempotent card posts keyed by proposal id. `placeholderApprovers`
+ * are the demo ids the catalog still names (Config.placeholderApprovers): every card naming one warns.
+ */
+export function createProposalNotifier(poster: ProposalPoster, placeholderApprovers: readonly string[] = []): RemediationNotifier {
   return {
     async postCard(view: ProposalView) {
       const p = view.proposal;
-      const msg = renderProposalCard(p, view.action, view.approverNames);
+      const msg = renderProposalCard(p, view.action, view.approverNames, placeholderApprovers);
       return poster.post({
         channel: p.channelId,
         ...(p.threadTs !== undefined ? { threadTs: p.threadTs } : {}),
@@ -24,7 +27,7 @@ export function createProposalNotifier(poster: ProposalPoster): RemediationNotif
     async updateCard(view: ProposalView) {
       const p = view.proposal;
       if (!p.messageTs) return;
-      const msg = renderProposalCard(p, view.action, view.approverNames);
+      const msg = renderProposalCard(p, view.action, view.approverNames, placeholderApprovers);
       await poster.update({ channel: p.channelId, ts: p.messageTs, text: msg.text, blocks: msg.blocks, metadata: msg.metadata });
     },
     async postOutcome(view: ProposalView) {

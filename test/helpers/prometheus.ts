@@ -12,8 +12,11 @@ import { freePort } from './spawn-app';
 
 const run = promisify(execFile);
 
-/** Builds a TSDB from the files (one promtool run each) and serves it; `close` stops it and removes the data. */
-export async function startPrometheusFromOpenMetrics(files: string[]): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * Builds a TSDB from the files (one promtool run each) and serves it; `close` stops it and removes the data.
+ * `webConfig` is Prometheus's --web.config.file content (e.g. basic_auth_users).
+ */
+export async function startPrometheusFromOpenMetrics(files: string[], opts: { webConfig?: string } = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const work = await mkdtemp(path.join(tmpdir(), 'incident-scout-prom-'));
   const data = path.join(work, 'data');
   for (const [i, f] of files.entries()) {
@@ -26,16 +29,21 @@ export async function startPrometheusFromOpenMetrics(files: string[]): Promise<{
   }
   const config = path.join(work, 'prometheus.yml');
   await writeFile(config, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+  const webConfig = path.join(work, 'web.yml');
+  if (opts.webConfig) await writeFile(webConfig, opts.webConfig);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = await startProcess({
     name: 'prometheus', bin: 'prometheus', work, readyUrl: `${url}/-/ready`,
+    // 401: up, behind its basic auth.
+    readyWhen: (status) => (status >= 200 && status < 300) || (opts.webConfig !== undefined && status === 401),
     args: [
       `--storage.tsdb.path=${data}`,
       `--config.file=${config}`,
       `--web.listen-address=127.0.0.1:${port}`,
       // Blocks older than retention would be deleted at start; scenario data is "old".
       '--storage.tsdb.retention.time=100y',
+      ...(opts.webConfig ? [`--web.config.file=${webConfig}`] : []),
     ],
   });
   return { url, close: proc.close };

@@ -92,7 +92,12 @@ export interface RunningProcess {
  * Spawns a service (`bin args`) and resolves once `readyUrl` answers 2xx; `work` (its config and data)
  * is removed on close. Fails with the process's output when it exits or is not ready within `timeoutMs`.
  */
-export async function startProcess(opts: { name: string; bin: string; args: string[]; readyUrl: string; work: string; timeoutMs?: number }): Promise<RunningProcess> {
+export async function startProcess(opts: {
+  name: string; bin: string; args: string[]; readyUrl: string; work: string; timeoutMs?: number;
+  /** Which status of readyUrl means ready (default: 2xx). */
+  readyWhen?: (status: number) => boolean;
+}): Promise<RunningProcess> {
+  const readyWhen = opts.readyWhen ?? ((status: number) => status >= 200 && status < 300);
   const child: ChildProcess = spawn(opts.bin, opts.args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (b: Buffer): void => {
@@ -116,7 +121,7 @@ export async function startProcess(opts: { name: string; bin: string; args: stri
       throw new Error(`${opts.name} exited (${child.exitCode}):\n${output}`);
     }
     try {
-      if ((await fetch(opts.readyUrl)).ok) return { output: () => output, close };
+      if (readyWhen((await fetch(opts.readyUrl)).status)) return { output: () => output, close };
     } catch {
       // not listening yet
     }

@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import type { Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, SourceCapabilities, Span, TimeQuery, Topology, TraceStats } from '../types';
 import { parseOtlp, SpanReservoir, traceStats } from './files/traces';
-import type { FetchFn } from './http';
+import { safeUrl, type FetchFn } from './http';
 import { ProblemLog } from './problems';
+import type { SourceDefinition } from './registry';
 import { getTraceJson, hexId, mapBounded, slicesOf, traceLimits, TraceQueryError, type TraceLimits } from './trace-fetch';
 
 export interface JaegerSourceOptions {
@@ -220,3 +221,20 @@ export class JaegerSource implements EvidenceSource {
     return this.log.list();
   }
 }
+
+/** Jaeger in the source list: configured by JAEGER_URL, serves traces instead of the files' `traces/`. */
+export const jaegerDefinition: SourceDefinition = {
+  kind: 'jaeger',
+  title: 'Jaeger',
+  signals: ['traces'],
+  takesOver: ['traces'],
+  settings: ['JAEGER_URL', 'JAEGER_TOKEN', 'SOURCE_TIMEOUT_MS'],
+  configure({ evidence: e }, { fetch }) {
+    const url = e.jaegerUrl;
+    if (!url) return null;
+    return {
+      description: `Jaeger (${safeUrl(url)})`,
+      open: () => new JaegerSource({ url, fetch, limits: { timeoutMs: e.timeoutMs }, ...(e.jaegerToken ? { token: e.jaegerToken } : {}) }),
+    };
+  },
+};

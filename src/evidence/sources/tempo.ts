@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import type { Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, SourceCapabilities, Span, TimeQuery, Topology, TraceStats } from '../types';
 import { parseOtlp, SpanReservoir, traceStats } from './files/traces';
-import type { FetchFn } from './http';
+import { safeUrl, type FetchFn } from './http';
 import { ProblemLog } from './problems';
+import type { SourceDefinition } from './registry';
 import { getTraceJson, hexId, mapBounded, slicesOf, traceLimits, TraceQueryError, type TraceLimits } from './trace-fetch';
 
 export interface TempoSourceOptions {
@@ -172,3 +173,20 @@ export class TempoSource implements EvidenceSource {
     return this.log.list();
   }
 }
+
+/** Tempo in the source list: configured by TEMPO_URL, serves traces instead of the files' `traces/`. */
+export const tempoDefinition: SourceDefinition = {
+  kind: 'tempo',
+  title: 'Tempo',
+  signals: ['traces'],
+  takesOver: ['traces'],
+  settings: ['TEMPO_URL', 'TEMPO_TOKEN', 'SOURCE_TIMEOUT_MS'],
+  configure({ evidence: e }, { fetch }) {
+    const url = e.tempoUrl;
+    if (!url) return null;
+    return {
+      description: `Tempo (${safeUrl(url)})`,
+      open: () => new TempoSource({ url, fetch, limits: { timeoutMs: e.timeoutMs }, ...(e.tempoToken ? { token: e.tempoToken } : {}) }),
+    };
+  },
+};

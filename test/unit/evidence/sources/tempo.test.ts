@@ -2,7 +2,7 @@
 // (OTLP JSON with base64 ids), the spans the trace analyzer reads; bounded by a trace cap and a timeout.
 import { DEFAULT_SCENARIO, loadConfig } from '../../../../src/config';
 import { analyzeTraces } from '../../../../src/evidence/analyzers/traces';
-import { createSource } from '../../../../src/evidence/sources';
+import { createSource, linkSettings } from '../../../../src/evidence/sources';
 import { TempoSource, tempoQuery } from '../../../../src/evidence/sources/tempo';
 import { TraceQueryError } from '../../../../src/evidence/sources/trace-fetch';
 import { shopTraffic, startTempoFake } from '../../../support/tempo-fake';
@@ -95,16 +95,18 @@ describe('Tempo source', () => {
 
 describe('TEMPO_URL and JAEGER_URL', () => {
   it('make Tempo or Jaeger the trace source, in place of the scenario files\' traces', async () => {
-    const config = loadConfig({ TEMPO_URL: tempo.url, TEMPO_TOKEN: 'tempo-secret-token', EVIDENCE_DIR: DEFAULT_SCENARIO });
     tempo.fake.token = 'tempo-secret-token';
-    const composite = createSource({ fetch, ...(config.evidence.dir ? { evidenceDir: config.evidence.dir } : {}), tempoUrl: config.evidence.tempoUrl ?? '', tempoToken: config.evidence.tempoToken ?? '' });
-    expect(composite.name).toBe('files+tempo');
+    const config = loadConfig({ TEMPO_URL: tempo.url, TEMPO_TOKEN: 'tempo-secret-token', EVIDENCE_DIR: DEFAULT_SCENARIO });
+    const created = createSource(config, { fetch, links: linkSettings(config.evidence) });
+    expect(created.source.name).toBe('files+tempo');
+    expect(created.descriptions).toContain(`Tempo (${tempo.url})`);
     // From the epoch on, so the scenario's own trace file (checkout.json) would be in range: it is left out.
     const all = { from: 0, to: window.to };
-    const spans = await composite.spans?.(all);
+    const spans = await created.source.spans?.(all);
     const fromTempo = await source({ token: 'tempo-secret-token' }).spans(all);
     expect(spans).toHaveLength(fromTempo.length);
     expect(new Set(spans?.map((s) => s.traceId))).toEqual(new Set(fromTempo.map((s) => s.traceId)));
-    expect(createSource({ fetch, jaegerUrl: 'http://127.0.0.1:16686' }).name).toBe('jaeger');
+    const jaeger = loadConfig({ JAEGER_URL: 'http://127.0.0.1:16686' });
+    expect(createSource(jaeger, { fetch, links: linkSettings(jaeger.evidence) }).source.name).toBe('jaeger');
   });
 });
