@@ -2,7 +2,7 @@
 // (OTLP JSON with base64 ids), the spans the trace analyzer reads; bounded by a trace cap and a timeout.
 import { DEFAULT_SCENARIO, loadConfig } from '../../../../src/config';
 import { analyzeTraces } from '../../../../src/evidence/analyzers/traces';
-import { createSource, linkSettings } from '../../../../src/evidence/sources';
+import { createSource, linkSettings, openFilesSource } from '../../../../src/evidence/sources';
 import { TempoSource, tempoQuery } from '../../../../src/evidence/sources/tempo';
 import { TraceQueryError } from '../../../../src/evidence/sources/trace-fetch';
 import { shopTraffic, startTempoFake } from '../../../support/tempo-fake';
@@ -100,8 +100,11 @@ describe('TEMPO_URL and JAEGER_URL', () => {
     const created = createSource(config, { fetch, links: linkSettings(config.evidence) });
     expect(created.source.name).toBe('files+tempo');
     expect(created.descriptions).toContain(`Tempo (${tempo.url})`);
-    // From the epoch on, so the scenario's own trace file (checkout.json) would be in range: it is left out.
-    const all = { from: 0, to: window.to };
+    // Tempo's traces before the scenario's clock (a composite reads nothing after it), and a window from
+    // the epoch on, so the scenario's own trace file (checkout.json) would be in range: it is left out.
+    const clock = (await openFilesSource(DEFAULT_SCENARIO).clock()) ?? 0;
+    tempo.fake.traces.splice(0, tempo.fake.traces.length, ...shopTraffic(clock - 75 * MIN, clock - 1, 150, clock - 15 * MIN));
+    const all = { from: 0, to: clock };
     const spans = await created.source.spans?.(all);
     const fromTempo = await source({ token: 'tempo-secret-token' }).spans(all);
     expect(spans).toHaveLength(fromTempo.length);
