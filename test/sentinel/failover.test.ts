@@ -68,7 +68,9 @@ describeWithService(REDIS_SENTINEL, 'Redis through Sentinel', () => {
     const moving = set.failover();
     await click(t, { channel, user: PEOPLE.lead.id, proposalId: id });
     await moving;
-    await t.slack.fake.waitFor(() => outcomePosts(t.slack, channel, id)[0], 30_000, 'the outcome post');
+    await t.slack.fake.waitFor(() => outcomePosts(t.slack, channel, id)[0], 30_000, 'the outcome post').catch((err: Error) => {
+      throw new Error(`${err.message}; the app logged:\n${t.logs().slice(-8000)}`);
+    });
     await new Promise((r) => setTimeout(r, 1500));
     expect(await t.catalog.runs()).toEqual(['failover']);
     expect(outcomePosts(t.slack, channel, id)).toHaveLength(1);
