@@ -17,4 +17,6 @@ test -z "$(ls node_modules | grep -E '^(typescript|jest|eslint|ts-jest)$' || tru
 "$bin" serve --help >/dev/null
 "$bin" demo >"$work/demo.txt"
 grep -q 'Incident Scout is on it' "$work/demo.txt" || { echo "the demo did not post its status card" >&2; exit 1; }
+# Charts render from the installed package alone: resvg's prebuilt binary and the font in assets/.
+grep -q 'saved as chart-.*\.png' "$work/demo.txt" || { echo "the demo posted no chart" >&2; exit 1; }
 echo "package ok: $(du -h "$work"/incident-scout-*.tgz | cut -f1) tarball, --version/--help/demo work with --omit=dev"

@@ -138,6 +138,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
   registerListeners(app, {
     incidents, investigations: deps.investigations, remediation: deps.remediation, poster, logger, clock,
     store: deps.store, metrics, pattern: config.incidentChannelPattern, queue: work,
+    ...(deps.sources ? { sources: deps.sources } : {}),
   });
 
   let started = false;

@@ -20,6 +20,7 @@ import { createFetch } from './net/fetch';
 import { createExecutor } from './remediation/executor';
 import { approvalsKey } from './remediation/proposals';
 import { createRemediation, type RemediationService } from './remediation/service';
+import { ThreadCharts } from './slack/charts/thread-charts';
 import { SlackInvestigationNotifier } from './slack/investigation-notifier';
 import { AppMetrics } from './metrics';
 import { slackAlertChannels } from './slack/alert-channels';
@@ -115,7 +116,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
       : undefined);
   const investigations = createInvestigations({
     config, store, queue, source, logger, clock, metrics,
-    notifier: new SlackInvestigationNotifier(poster, clock),
+    notifier: new SlackInvestigationNotifier(poster, clock, new ThreadCharts({ poster, logger })),
     ...(anthropic ? { anthropic } : {}),
     onSynthesis: async (inv, synthesis, report) => {
       await remediation.proposeFromSynthesis(inv, synthesis, report);

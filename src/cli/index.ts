@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig, PACKAGE_ROOT, processEnv, type Config } from '../config';
 import { ConfigError } from '../domain/errors';
-import { EXIT_USAGE, parseCommand, type CommandSpec, type OptionSpecs } from './args';
+import { EXIT_USAGE, parseCommand, usageError, type CommandSpec, type OptionSpecs } from './args';
 import { describeStartupError } from './startup-errors';
 
 export interface CliIo {
@@ -35,11 +35,13 @@ Stops cleanly on SIGTERM or SIGINT.`,
 
 const demoSpec: CommandSpec<OptionSpecs> = {
   name: 'demo',
-  usage: 'demo',
+  usage: 'demo [--out DIR]',
   description: `Open #inc-checkout-latency in a local Slack fake, let the bot investigate the bundled example
 scenario (or EVIDENCE_DIR), approve its proposal as the demo's lead, and print the channel transcript.
+The transcript and every file the bot uploaded (chart PNGs, text files) are written into DIR (created
+when missing), or a new temporary folder without --out; the last line of output names the folder.
 Needs no Slack workspace, no Redis and no API key.`,
-  options: {},
+  options: { out: { type: 'string' } },
   positionals: { min: 0, max: 0 },
 };
 
@@ -71,7 +73,12 @@ const COMMANDS: Record<string, Command> = {
       if (typeof parsed === 'number') return parsed;
       const { runDemo } = await import('../demo/run');
       try {
-        return await runDemo(io.out, io.err, { env });
+        const outDir = parsed.values.out;
+        if (outDir !== undefined && outDir.trim() === '') return usageError(demoSpec, '--out needs a folder path', io.err);
+        if (outDir !== undefined && fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) {
+          return usageError(demoSpec, `--out ${JSON.stringify(outDir)} is a file; expected a folder (existing or to be created)`, io.err);
+        }
+        return await runDemo(io.out, io.err, { env, ...(outDir !== undefined ? { outDir } : {}) });
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
         for (const line of e.problems) io.err.write(`${line}\n`);

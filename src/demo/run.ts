@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { DEFAULT_SCENARIO, PACKAGE_ROOT, loadConfig } from '../config';
 import { ConfigError } from '../domain/errors';
-import { SlackEventClient, renderTranscript, startSlackFake, type SlackFake } from './slack-fake';
+import { writeDemoOutput } from './output';
+import { SlackEventClient, startSlackFake, type SlackFake } from './slack-fake';
 import { createLogger, type LogLevel } from '../logging';
 import { buildRuntime } from '../main';
 import { MemoryStore } from '../store';
@@ -39,6 +40,8 @@ export interface DemoOptions {
   env?: Record<string, string | undefined>;
   /** How long to wait for the investigation to finish. */
   timeoutMs?: number;
+  /** Where to write the transcript and the uploaded files; a new temporary folder when absent. */
+  outDir?: string;
 }
 
 /** Waits until the fake has seen no API call for `quietMs` (the bot has nothing more to say). */
@@ -58,7 +61,7 @@ async function untilQuiet(fake: SlackFake, quietMs: number, timeoutMs: number): 
   }
 }
 
-/** Runs the demo and writes the channel transcript to `out`; returns the exit code. */
+/** Runs the demo, prints the channel transcript to `out` and saves it with the uploaded files (see ./output); returns the exit code. */
 export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableStream, opts: DemoOptions = {}): Promise<number> {
   const env = opts.env ?? {};
   const timeoutMs = opts.timeoutMs ?? 120_000;
@@ -70,6 +73,8 @@ export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableSt
       {
         SLACK_BOT_TOKEN: slack.fake.botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.url,
         EVIDENCE_DIR: env.EVIDENCE_DIR ?? DEFAULT_SCENARIO, LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+        // Links on the scenario's metrics and templates, for a team that loaded it into Prometheus/Loki behind Grafana.
+        ...Object.fromEntries(['GRAFANA_URL', 'GRAFANA_PROMETHEUS_UID', 'GRAFANA_LOKI_UID'].flatMap((k) => (env[k] ? [[k, env[k]]] : []))),
         // The demo's change identity: a stand-in kubectl that prints what it would do (examples/demo).
         SCOUT_EXEC_PATH: DEMO_EXEC_PATH,
       },
@@ -115,7 +120,7 @@ export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableSt
     await slack.fake.waitFor((f) => f.ephemerals(channelId).length >= 2, 10_000, 'the replies to /triage help and /triage status');
     await untilQuiet(slack.fake, 300, timeoutMs);
 
-    out.write(`${renderTranscript(slack.fake.snapshot(channelId))}\n`);
+    await writeDemoOutput(out, slack.fake, [channelId], opts.outDir);
     return 0;
   } finally {
     await runtime.close();

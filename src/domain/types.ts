@@ -71,6 +71,20 @@ export interface Evidence {
   excerpt: string;
   /** Optional unicode sparkline. */
   sparkline?: string;
+  /** Where a person can see it: a URL (Grafana, Prometheus, a pull request) or a command (kubectl, logcli). */
+  link?: string;
+  /** The metric series behind it, downsampled (at most 60 points): what a chart of this evidence draws. */
+  series?: EvidenceSeries;
+}
+
+/** A metric series as evidence carries it: `checkout p99 latency` in `s`, [epoch ms, value] points. */
+export interface EvidenceSeries {
+  label: string;
+  service: string;
+  unit?: string;
+  points: Array<[number, number]>;
+  /** Where the analyzer saw the series change (epoch ms). */
+  changeAt?: number;
 }
 
 export type FindingStatus = 'verified' | 'unverified' | 'contradicted';
@@ -119,6 +133,8 @@ export interface Synthesis {
   redHerrings: RedHerring[];
   summary: string;
   partial: boolean;
+  /** Evidence id → where a person can see it, for the evidence the hypotheses cite (set when posted). */
+  links?: Record<string, string>;
 }
 
 export type ProposalStatus =

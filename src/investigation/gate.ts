@@ -163,7 +163,7 @@ export class ToolGate {
       return r.text;
     };
     const head = red(header);
-    const lines = items.map((i) => ({ item: i, line: red(i.excerpt), spark: i.sparkline }));
+    const lines = items.map((i) => ({ item: i, line: red(i.excerpt), spark: i.sparkline, link: i.link ? red(i.link) : undefined }));
     // Keep as many items as fit the budget; ids are issued only for what the model will see.
     let used = head.length + 200;
     let keep = 0;
@@ -185,6 +185,8 @@ export class ToolGate {
         ...(l.item.service !== undefined ? { service: l.item.service } : {}),
         ...(l.item.timeRange ? { timeRange: l.item.timeRange } : {}),
         ...(l.spark ? { sparkline: l.spark } : {}),
+        ...(l.link ? { link: l.link } : {}),
+        ...(l.item.series ? { series: l.item.series } : {}),
       };
       this.issued.set(ev.id, ev);
       return ev;

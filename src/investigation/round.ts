@@ -196,6 +196,13 @@ async function failRound(deps: RoundDeps, inv: Investigation, err: unknown, log:
   }
 }
 
+/** The synthesis with the links of the evidence its hypotheses and red herrings cite. */
+function withLinks(s: Synthesis, findings: Finding[]): Synthesis {
+  const cited = new Set([...s.hypotheses.flatMap((h) => h.evidence), ...s.redHerrings.flatMap((r) => r.evidence)]);
+  const links = Object.fromEntries(findings.flatMap((f) => f.evidence).filter((e) => e.link && cited.has(e.id)).map((e) => [e.id, e.link as string]));
+  return Object.keys(links).length > 0 ? { ...s, links } : s;
+}
+
 async function finish(
   deps: RoundDeps, inv: Investigation, ctx: EvidenceContext, board: StatusBoard, findings: Finding[], stopped: RoundStopped | null, signal: AbortSignal,
 ): Promise<void> {
@@ -233,7 +240,7 @@ async function finish(
   if (leadNote) await deps.notifier.postNote(inv, 'lead-fallback', leadNote);
   const state: Investigation['state'] = stopped ? (stopped.reason === 'timeout' ? 'timed_out' : 'stopped') : 'synthesized';
   const final = (await board.flush((cur) => ({ ...cur, state, finishedAt: clock.now().toISOString() }))) ?? { ...inv, state };
-  await deps.notifier.postSynthesis(final, synthesis);
+  await deps.notifier.postSynthesis(final, withLinks(synthesis, findings), findings.flatMap((f) => f.evidence));
   deps.metrics?.investigations.inc({ state });
   // Proposals follow a complete round only: a partial result is for people to read, not to act on.
   if (deps.onSynthesis && !stopped) {

@@ -1,5 +1,5 @@
 // Internal types of the investigation layer: the job, the Slack port it posts through, tool outputs.
-import type { Finding, Investigation, Synthesis } from '../domain/types';
+import type { Evidence, EvidenceSeries, Finding, Investigation, Synthesis } from '../domain/types';
 
 /** What the job queue carries; jobId = investigationId for rounds (so a double start enqueues once). */
 export interface InvestigationJob {
@@ -26,8 +26,8 @@ export interface InvestigationNotifier {
   updateCard(inv: Investigation): Promise<void>;
   /** One reply per finding, as soon as its scout finishes. `key` distinguishes follow-up answers. */
   postFinding(inv: Investigation, finding: Finding, key?: string): Promise<void>;
-  /** The ranked hypotheses, with message metadata and the Dig deeper button. */
-  postSynthesis(inv: Investigation, synthesis: Synthesis): Promise<void>;
+  /** The ranked hypotheses, with message metadata and the Dig deeper button; `evidence`: the round's, for its chart. */
+  postSynthesis(inv: Investigation, synthesis: Synthesis, evidence?: readonly Evidence[]): Promise<void>;
   /** A plain note in the thread (fallbacks, stop, failures). */
   postNote(inv: Investigation, key: string, text: string): Promise<void>;
 }
@@ -40,8 +40,12 @@ export interface ToolItem {
   /** One line, within the tool's budget; the gate prefixes `[E7]`. */
   excerpt: string;
   sparkline?: string;
+  /** The metric series behind the item, downsampled, for charts (not shown to the model). */
+  series?: EvidenceSeries;
   /** Key of the analysed object (template id, anomaly key, change id) so plans can map evidence back. */
   ref?: string;
+  /** Where a person can see it (a URL or a command), when the source knows one. */
+  link?: string;
 }
 
 /** What a tool implementation returns: a header line and items; the gate builds the digest. */

@@ -1,14 +1,20 @@
 // The investigation's Slack thread over the Poster: one card edited in place, replies keyed so a retried
 // job never posts twice (keys: investigation id + round + item).
 import { systemClock, type Clock } from '../domain/time';
-import type { Finding, Investigation, Synthesis } from '../domain/types';
+import type { Evidence, Finding, Investigation, Synthesis } from '../domain/types';
 import type { InvestigationNotifier } from '../investigation/types';
+import type { ThreadCharts } from './charts/thread-charts';
 import type { Poster } from './poster';
 import { hypothesesMetadata, renderFinding, renderNote, renderStatusCard, renderSynthesis } from './views/investigation';
 
 /** Posts an investigation's thread through the Poster. */
 export class SlackInvestigationNotifier implements InvestigationNotifier {
-  constructor(private readonly poster: Pick<Poster, 'post' | 'update'>, private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly poster: Pick<Poster, 'post' | 'update'>,
+    private readonly clock: Clock = systemClock,
+    /** Charts of the series behind findings and the synthesis; none when absent. */
+    private readonly charts?: Pick<ThreadCharts, 'finding' | 'synthesis'>,
+  ) {}
 
   async postCard(inv: Investigation): Promise<string> {
     const v = renderStatusCard(inv, this.clock.now().getTime());
@@ -23,14 +29,17 @@ export class SlackInvestigationNotifier implements InvestigationNotifier {
 
   async postFinding(inv: Investigation, finding: Finding, key?: string): Promise<void> {
     const v = renderFinding(finding);
-    await this.poster.post({ channel: inv.channelId, ...thread(inv), text: v.text, blocks: v.blocks, key: `${inv.id}:r${inv.round}:finding:${key ?? finding.scout}` });
+    const postKey = `${inv.id}:r${inv.round}:finding:${key ?? finding.scout}`;
+    await this.poster.post({ channel: inv.channelId, ...thread(inv), text: v.text, blocks: v.blocks, key: postKey });
+    await this.charts?.finding(inv, finding, postKey);
   }
 
-  async postSynthesis(inv: Investigation, synthesis: Synthesis): Promise<void> {
+  async postSynthesis(inv: Investigation, synthesis: Synthesis, evidence: readonly Evidence[] = []): Promise<void> {
     const v = renderSynthesis(inv, synthesis);
     await this.poster.post({
       channel: inv.channelId, ...thread(inv), text: v.text, blocks: v.blocks, metadata: hypothesesMetadata(inv, synthesis), key: `${inv.id}:r${inv.round}:synthesis`,
     });
+    await this.charts?.synthesis(inv, synthesis, evidence);
   }
 
   async postNote(inv: Investigation, key: string, text: string): Promise<void> {

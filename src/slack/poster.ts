@@ -2,17 +2,19 @@
 // WebClient itself (see SLACK_RETRY_CONFIG); this class adds what the client cannot know:
 // per-channel ordering, idempotent posts, join-on-not_in_channel and typed, logged errors.
 import { randomUUID } from 'node:crypto';
-import { webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { ChatPostMessageArguments, ChatUpdateArguments, FilesUploadV2Arguments, RetryOptions, WebClient } from '@slack/web-api';
 import { SlackApiError } from '../domain/errors';
-import { redactDeep } from '../domain/redact';
 import { systemClock, type Clock } from '../domain/time';
 import type { Logger } from '../logging';
 import type { Store } from '../store/port';
 import type { AppMetrics } from '../metrics';
 import { groupDocs, postedDocs, userDocs, type PostedDoc, type UserDoc } from './poster-docs';
+import { fitted, isPostOf, redactOutgoing, slackErrorCode, withKey } from './poster-support';
 import { SerialQueues } from './serial-queues';
+import { fitMessage } from './views/limits';
+
+export { slackErrorCode } from './poster-support';
 
 /**
  * Retries for the WebClient: with `rejectRateLimitedCalls: false` it sleeps for Retry-After on a
@@ -49,25 +51,6 @@ const TRANSIENT = /^(ratelimited|request_failed|http_5\d\d)$/;
 const TRANSIENT_RETRY_MS = 120_000;
 const TRANSIENT_FIRST_PAUSE_MS = 1_000;
 const TRANSIENT_MAX_PAUSE_MS = 8_000;
-/** The metadata field that carries a post's idempotency key, so a crashed post can be found again. */
-const POST_KEY = 'scout_post_key';
-
-/**
- * The metadata a keyed post carries: the caller's own event when it set one (its payload names what
- * it is about, e.g. an investigation or proposal id, and stays exactly as documented), else a small
- * `incident_scout_post` event holding the key.
- */
-function withKey(args: PostArgs, key: string): PostArgs {
-  return args.metadata ? args : { ...args, metadata: { event_type: 'incident_scout_post', event_payload: { [POST_KEY]: key } } };
-}
-
-/** Whether a listed message is the keyed post `args` would make. */
-function isPostOf(m: { bot_id?: string; metadata?: { event_type?: string; event_payload?: unknown } }, args: PostArgs, key: string): boolean {
-  if (!m.bot_id || !m.metadata) return false;
-  const expected = withKey(args, key).metadata as NonNullable<PostArgs['metadata']>;
-  return m.metadata.event_type === expected.event_type && JSON.stringify(m.metadata.event_payload) === JSON.stringify(expected.event_payload);
-}
-
 /** How long a made post keeps trying to record its ts while the store is unreachable. */
 const RECORD_WAIT_MS = 60_000;
 
@@ -96,12 +79,27 @@ export class Poster {
   /** Posts a message (or thread reply) and returns its ts; with `key`, at most once per key. */
   post(raw: PostArgs): Promise<string> {
     const args = redactOutgoing(raw);
-    return this.queues.run(args.channel, () => (args.key ? this.postOnce(args, args.key) : this.postNow(args)));
+    // Within Slack's limits by construction: what does not fit one message continues in the thread.
+    const [first, ...more] = fitMessage(args, { split: true, inThread: args.threadTs !== undefined });
+    return this.queues.run(args.channel, async () => {
+      const head = { ...args, ...fitted(first) };
+      const ts = args.key ? await this.postOnce(head, args.key) : await this.postNow(head);
+      for (const [i, m] of more.entries()) {
+        const cont: PostArgs = { channel: args.channel, threadTs: args.threadTs ?? ts, ...fitted(m) };
+        if (args.key) await this.postOnce(cont, `${args.key}:more${i + 1}`);
+        else await this.postNow(cont);
+      }
+      return ts;
+    });
   }
 
   /** Replaces a message's text, blocks and metadata in place. */
   update(raw: { channel: string; ts: string; text: string; blocks?: KnownBlock[]; metadata?: PostArgs['metadata'] }): Promise<void> {
-    const args = redactOutgoing(raw);
+    const redacted = redactOutgoing(raw);
+    // An edit cannot add messages: what does not fit is trimmed, with a line saying so.
+    const [fit] = fitMessage(redacted, { split: false, inThread: true });
+    const { blocks: _blocks, ...rest } = redacted;
+    const args = { ...rest, ...fitted(fit) };
     return this.queues.run(args.channel, async () => {
       await this.call('chat.update', args.channel, () =>
         this.client.chat.update({
@@ -115,7 +113,10 @@ export class Poster {
 
   /** A message only `user` sees. */
   ephemeral(raw: { channel: string; user: string; text: string; blocks?: KnownBlock[]; threadTs?: string }): Promise<void> {
-    const args = redactOutgoing(raw);
+    const redacted = redactOutgoing(raw);
+    const [fit] = fitMessage(redacted, { split: false, inThread: true });
+    const { blocks: _blocks, ...rest } = redacted;
+    const args = { ...rest, ...fitted(fit) };
     return this.queues.run(args.channel, async () => {
       await this.call('chat.postEphemeral', args.channel, () =>
         this.client.chat.postEphemeral({
@@ -151,6 +152,27 @@ export class Poster {
       await this.call('files.uploadV2', args.channel, () =>
         this.client.files.uploadV2({
           channel_id: args.channel, content: args.content, filename: args.filename, title: args.title,
+          ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
+          ...(args.comment ? { initial_comment: args.comment } : {}),
+        } as FilesUploadV2Arguments),
+      );
+    });
+  }
+
+  /**
+   * Uploads bytes (a chart PNG) into the channel (or thread) with files.uploadV2; `altText` is what
+   * screen readers and notifications say the picture shows.
+   */
+  uploadFile(raw: { channel: string; threadTs?: string; filename: string; data: Buffer; title: string; altText?: string; comment?: string; key?: string }): Promise<void> {
+    const { data, ...meta } = raw;
+    const args = redactOutgoing(meta);
+    return this.queues.run(args.channel, async () => {
+      // With a key, at most once: a retried job does not upload the same chart twice (a crash mid-upload loses it).
+      if (args.key && !(await this.store.claim(`upload:${args.key}`, POSTED_TTL_S))) return;
+      await this.call('files.uploadV2', args.channel, () =>
+        this.client.files.uploadV2({
+          channel_id: args.channel, file: data, filename: args.filename, title: args.title,
+          ...(args.altText ? { alt_text: args.altText } : {}),
           ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
           ...(args.comment ? { initial_comment: args.comment } : {}),
         } as FilesUploadV2Arguments),
@@ -356,23 +378,4 @@ export class Poster {
       throw new SlackApiError(method, code, { cause: err });
     }
   }
-}
-
-/**
- * What leaves for Slack with every secret-shaped string redacted (text, blocks, metadata, file content).
- * Views and services redact what they know is evidence; this is the last door, for what they missed
- * (a change summary, a quoted log line in a model's claim). Channel ids, ts and keys never match a rule.
- */
-function redactOutgoing<T extends object>(args: T): T {
-  return redactDeep(args);
-}
-
-/** Slack's error code for a failed call: the platform's `error`, or a name for transport failures. */
-export function slackErrorCode(err: unknown): string {
-  if (err instanceof webApi.WebAPIPlatformError) return err.data.error;
-  if (err instanceof webApi.WebAPIRateLimitedError) return 'ratelimited';
-  if (err instanceof webApi.WebAPIHTTPError) return `http_${err.statusCode}`;
-  if (err instanceof webApi.WebAPIRequestError) return 'request_failed';
-  if (err instanceof SlackApiError) return err.slackError;
-  return 'unknown';
 }

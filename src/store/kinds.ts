@@ -64,6 +64,7 @@ const evidence: z.ZodType<Evidence> = z.looseObject({
   timeRange: opt(timeRange),
   excerpt: text,
   sparkline: opt(text),
+  series: opt(z.object({ label: text, service: text, unit: opt(text), points: z.array(z.tuple([z.number(), z.number()])), changeAt: opt(z.number()) })),
 });
 
 const claim: z.ZodType<Claim> = z.looseObject({

@@ -63,7 +63,11 @@ async function deliverToAll(clients: SlackEventClient[], name: string): Promise<
 function census(fake: SlackFake, channel: string) {
   const top = fake.messages(channel);
   const replies = top.flatMap((m) => m.replies);
-  const posts = fake.calls('chat.postMessage').filter((c) => c.ok && c.args.channel === channel);
+  // A message in the channel comes from a chat.postMessage or from a completed file upload (the charts).
+  const posts = [
+    ...fake.calls('chat.postMessage').filter((c) => c.ok && c.args.channel === channel),
+    ...fake.calls('files.completeUploadExternal').filter((c) => c.ok && c.args.channel_id === channel),
+  ];
   return {
     kickoffs: top.filter((m) => readable(m).includes('Incident Scout is on it.')).length,
     cards: investigationThreads(fake, channel).length,
@@ -80,7 +84,10 @@ async function settled(fake: SlackFake, channel: string, quietMs = 1500): Promis
   let last = -1;
   let since = Date.now();
   for (;;) {
-    const n = fake.calls('chat.postMessage').filter((c) => c.args.channel === channel).length + fake.calls('chat.update').filter((c) => c.args.channel === channel).length;
+    const n =
+      fake.calls('chat.postMessage').filter((c) => c.args.channel === channel).length +
+      fake.calls('chat.update').filter((c) => c.args.channel === channel).length +
+      fake.calls('files.completeUploadExternal').filter((c) => c.args.channel_id === channel).length;
     if (n !== last) {
       last = n;
       since = Date.now();

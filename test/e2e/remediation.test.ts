@@ -373,7 +373,7 @@ describe('/triage propose, actions and audit', () => {
     const records = await audit(channel);
     const reply = await triage(t, channel, PEOPLE.lead.id, 'audit');
     expect(reply).toBe(`Uploaded the audit trail (${records.length} records) to the latest investigation's thread.`);
-    const file = t.slack.fake.files().find((f) => f.channel === channel && f.completed);
+    const file = t.slack.fake.files().find((f) => f.channel === channel && f.completed && f.filename.endsWith('.jsonl'));
     expect(file?.filename).toMatch(new RegExp(`^audit-${channel}-\\d{4}-\\d{2}-\\d{2}\\.jsonl$`));
     expect(file?.threadTs).toBe(threadTs);
     const lines = (file?.content?.toString('utf8') ?? '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);

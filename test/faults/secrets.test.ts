@@ -192,7 +192,7 @@ async function investigate(name: string, extraEnv: Record<string, string>): Prom
     await slack.fake.waitFor(() => allReplies(slack.fake, channelId).some(isSynthesis), 60_000, 'the synthesis');
     await client.sendCommand({ text: 'audit', user_id: SRE, channel_id: channelId });
     await client.sendCommand({ text: 'status', user_id: SRE, channel_id: channelId });
-    await slack.fake.waitFor((f) => f.files().some((file) => file.channel === channelId) && f.ephemerals(channelId, SRE).length >= 2, 20_000, 'the audit file and the replies');
+    await slack.fake.waitFor((f) => f.files().some((file) => file.channel === channelId && file.filename.endsWith('.jsonl')) && f.ephemerals(channelId, SRE).length >= 2, 20_000, 'the audit file and the replies');
     // The data did reach the bot: the seeded error lines show up as evidence somewhere in the thread.
     expect(JSON.stringify(slack.fake.messages(channelId))).toMatch(/REDACTED|redacted|secret handling failed|<\*>/);
     return app;

@@ -107,3 +107,21 @@ export function validateBlocks(blocks: unknown): string[] {
   if (new Set(ids).size !== ids.length) err(errs, 'block_id values must be unique within a message', '/blocks');
   return errs;
 }
+
+/**
+ * Slack refuses a message whose blocks hold more than about this much text in all with
+ * `msg_blocks_too_long`, even when every block is within its own limit (undocumented; measured).
+ */
+export const MAX_BLOCK_TEXT = 13_200;
+
+/** Characters of text in a message's blocks: every string under a `text` key (text objects, markdown blocks). */
+export function blocksTextLength(blocks: readonly unknown[]): number {
+  let n = 0;
+  const walk = (v: unknown, key: string): void => {
+    if (typeof v === 'string') n += key === 'text' ? v.length : 0;
+    else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+    else if (isRecord(v)) Object.entries(v).forEach(([k, x]) => walk(x, k));
+  };
+  walk(blocks, '');
+  return n;
+}

@@ -7,12 +7,16 @@ import type { FakeMessage } from './types';
 
 type Result = Record<string, unknown>;
 
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 export function filesGetUploadURLExternal(fake: SlackFake, args: Args): Result {
   const filename = reqStr(args, 'filename', 'invalid_arguments');
   const length = Number(reqStr(args, 'length', 'invalid_arguments'));
   if (!Number.isInteger(length) || length < 0) throw new SlackApiError('invalid_arguments');
+  const altText = optStr(args, 'alt_text') ?? optStr(args, 'alt_txt');
+  if (altText !== undefined && altText.length > 1000) throw new SlackApiError('invalid_arguments');
   const id = fake.newId('F');
-  fake.fileIndex.set(id, { id, filename, length, completed: false });
+  fake.fileIndex.set(id, { id, filename, length, completed: false, ...(altText !== undefined ? { altText } : {}) });
   return { upload_url: `${fake.origin}/upload/${id}`, file_id: id };
 }
 
@@ -21,6 +25,7 @@ export function receiveUpload(fake: SlackFake, fileId: string, bytes: Buffer): b
   const f = fake.fileIndex.get(fileId);
   if (!f || f.completed) return false;
   f.content = bytes;
+  f.mimetype = bytes.subarray(0, 8).equals(PNG_SIGNATURE) ? 'image/png' : 'text/plain';
   return true;
 }
 

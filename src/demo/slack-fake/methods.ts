@@ -1,6 +1,7 @@
 // Web API methods of the Slack fake, with the errors the real API returns for the same mistakes.
 import { blocksArg, metadataArg, optBool, optStr, reqStr, type Args } from './args';
 import { SlackApiError, type SlackFake } from './fake';
+import { MAX_BLOCK_TEXT, blocksTextLength } from './blocks';
 import { filesCompleteUploadExternal, filesGetUploadURLExternal } from './files';
 import { channelArg, channelJson, messageJson, requireMember, threadRoot } from './lookup';
 import type { FakeChannel, FakeMessage } from './types';
@@ -44,6 +45,7 @@ function content(args: Args): { text: string; blocks: unknown[] | undefined } {
   const text = optStr(args, 'text') ?? '';
   if (text === '' && (!blocks || blocks.length === 0) && optStr(args, 'attachments') === undefined) throw new SlackApiError('no_text');
   if (text.length > 40000) throw new SlackApiError('msg_too_long');
+  if (blocks && blocksTextLength(blocks) > MAX_BLOCK_TEXT) throw new SlackApiError('msg_blocks_too_long');
   return { text, blocks };
 }
 

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { listen, parseBody, readBody, sendJson, sendText, type Listening } from '../fake-http';
 import { blocksArg, optBool, optStr, type Args } from './args';
 import { SlackApiError, type SlackFake } from './fake';
+import { MAX_BLOCK_TEXT, blocksTextLength } from './blocks';
 import { receiveUpload } from './files';
 import { METHODS } from './methods';
 
@@ -113,6 +114,8 @@ async function responseUrl(fake: SlackFake, id: string, req: IncomingMessage, ra
     throw err;
   }
   const text = optStr(body, 'text') ?? '';
+  if (text.length > 40000) return sendJson(res, 400, { ok: false, error: 'msg_too_long' });
+  if (blocks && blocksTextLength(blocks) > MAX_BLOCK_TEXT) return sendJson(res, 400, { ok: false, error: 'msg_blocks_too_long' });
   const original = target.messageTs ? fake.message(target.channel, target.messageTs) : undefined;
   if (optBool(body, 'delete_original')) {
     if (original) fake.messageIndex.delete(`${original.channel}/${original.ts}`);

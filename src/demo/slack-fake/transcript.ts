@@ -8,6 +8,8 @@ export interface TranscriptOptions {
   timeZone?: string;
   /** Include ephemerals (default true). */
   ephemerals?: boolean;
+  /** Where uploaded files were saved (file id -> name), to name them beside each file line. */
+  savedAs?: ReadonlyMap<string, string>;
 }
 
 const REPLY_INDENT = '    │ ';
@@ -83,12 +85,14 @@ function body(m: { text: string; blocks?: unknown[] | undefined }): string[] {
   return m.text === '' ? [] : unescapeSlack(m.text).split('\n');
 }
 
-function renderMessage(snapshot: ChannelSnapshot, m: FakeMessage, tz: string, indent: string): string[] {
+function renderMessage(snapshot: ChannelSnapshot, m: FakeMessage, tz: string, indent: string, savedAs?: ReadonlyMap<string, string>): string[] {
   const head = `${indent}[${clock(m.ts, tz)}] ${author(snapshot, m.user)}${m.edited ? ' (edited)' : ''}`;
   const lines = body(m).map((l) => `${indent}  ${l}`);
   for (const id of m.files) {
     const f = snapshot.files.find((x) => x.id === id);
-    lines.push(`${indent}  [file: ${f?.title ?? f?.filename ?? id}${f ? `, ${f.length} bytes` : ''}]`);
+    const saved = savedAs?.get(id);
+    lines.push(`${indent}  [file: ${f?.title ?? f?.filename ?? id}${f ? `, ${f.length} bytes` : ''}${saved ? `, saved as ${saved}` : ''}]`);
+    if (f?.altText) lines.push(`${indent}  [image: ${f.altText}]`);
   }
   if (m.reactions.length > 0) lines.push(`${indent}  ${m.reactions.map((r) => `:${r.name}: ${r.users.length}`).join('  ')}`);
   // incident_scout_post only carries a post's idempotency key: plumbing, not worth a line.
@@ -110,10 +114,10 @@ export function renderTranscript(snapshot: ChannelSnapshot, opts: TranscriptOpti
   const eph = showEphemerals ? snapshot.ephemerals : [];
   const top: Item[] = [];
   for (const t of snapshot.threads) {
-    const replies: Item[] = t.replies.map((r) => ({ ts: r.ts, lines: renderMessage(snapshot, r, tz, REPLY_INDENT) }));
+    const replies: Item[] = t.replies.map((r) => ({ ts: r.ts, lines: renderMessage(snapshot, r, tz, REPLY_INDENT, opts.savedAs) }));
     replies.push(...eph.filter((e) => e.threadTs === t.ts).map((e) => ({ ts: e.ts, lines: renderEphemeral(snapshot, e, tz, REPLY_INDENT) })));
     replies.sort((a, b) => cmpTs(a.ts, b.ts));
-    top.push({ ts: t.ts, lines: [...renderMessage(snapshot, t, tz, ''), ...replies.flatMap((r) => r.lines)] });
+    top.push({ ts: t.ts, lines: [...renderMessage(snapshot, t, tz, '', opts.savedAs), ...replies.flatMap((r) => r.lines)] });
   }
   const roots = new Set(snapshot.threads.map((t) => t.ts));
   top.push(...eph.filter((e) => !e.threadTs || !roots.has(e.threadTs)).map((e) => ({ ts: e.ts, lines: renderEphemeral(snapshot, e, tz, '') })));

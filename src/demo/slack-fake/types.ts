@@ -71,6 +71,10 @@ export interface FakeFile {
   title?: string | undefined;
   length: number;
   content?: Buffer | undefined;
+  /** What Slack sniffed from the bytes: `image/png` for a PNG, else text. */
+  mimetype?: string | undefined;
+  /** The image's alt text (files.getUploadURLExternal `alt_text`). */
+  altText?: string | undefined;
   channel?: string | undefined;
   threadTs?: string | undefined;
   completed: boolean;

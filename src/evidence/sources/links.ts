@@ -88,3 +88,26 @@ export function evidenceLink(settings: LinkSettings, target: LinkTarget, service
   }
   return undefined;
 }
+
+/**
+ * The link target of an analysed signal, from its key (src/evidence/analyzers/signals.ts):
+ * `<family>:p99{...}` is a histogram quantile over `<family>_bucket`, `<name>:rate{...}` a counter's
+ * rate, `<name>{...}` a series read as it is.
+ */
+export function metricTarget(key: string, service: string, from: number, to: number): LinkTarget {
+  const m = /^([a-zA-Z_:][a-zA-Z0-9_]*?)(?::(p(\d+)|rate))?\{/.exec(key);
+  const name = m?.[1] ?? key.split('{')[0] ?? key;
+  if (m?.[3]) return { signal: 'metrics', service, name: `${name}_bucket`, read: { quantile: Number(m[3]) / 100 }, from, to };
+  return { signal: 'metrics', service, name, read: m?.[2] === 'rate' ? 'rate' : 'raw', from, to };
+}
+
+/** The link target of a log template: the service's lines containing the template's longest literal part. */
+export function templateTarget(service: string, template: string, from: number, to: number): LinkTarget {
+  const literal = template.split('<*>').map((p) => p.trim()).sort((a, b) => b.length - a.length)[0] ?? '';
+  return literal.length >= 4 ? { signal: 'logs', service, contains: literal.slice(0, 120), from, to } : { signal: 'logs', service, from, to };
+}
+
+/** Where a person sees a change: its URL (pull request, deployment diff) or the command that shows it (kubectl). */
+export function changeLink(c: { url?: unknown; link?: unknown }): string | undefined {
+  return typeof c.url === 'string' && c.url ? c.url : typeof c.link === 'string' && c.link ? c.link : undefined;
+}

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Evidence } from '../../domain/types';
 import { formatClock, formatDuration } from '../../evidence/analyzers/format';
+import { changeLink as changeLinkOf } from '../../evidence/sources/links';
 import type { Change } from '../../evidence/types';
 import type { DraftClaim } from '../citations';
 import type { ToolItem } from '../types';
@@ -23,6 +24,7 @@ export const changesList = defineTool({
       service: c.change.service,
       ref: c.change.id,
       timeRange: range(c.change.time, c.change.time),
+      ...(changeLinkOf(c.change) ? { link: changeLinkOf(c.change) as string } : {}),
       // The link goes after the clipped part: a cut URL or command is no use to the person who follows it.
       excerpt: clip(`${c.change.id} ${c.change.kind} ${c.change.service} "${clip(c.change.summary, 90)}"${changeBy(c.change)} at ${formatClock(c.change.time)}, score ${c.score.toFixed(2)}: ${c.reason}`) + changeLink(c.change),
     }));
@@ -63,8 +65,8 @@ function changeBy(c: Change): string {
   return c.author ? ` by ${clip(c.author, 40)}` : '';
 }
 
-/** Where a person sees the change: its URL (PR, deployment diff) or the command that shows it (kubectl). */
+/** Where a person sees the change (its URL or command), for the model to read. */
 function changeLink(c: Change): string {
-  const link = typeof c['url'] === 'string' ? c['url'] : typeof c['link'] === 'string' ? c['link'] : '';
+  const link = changeLinkOf(c);
   return link ? `; see ${clip(link, 200)}` : '';
 }

@@ -7,7 +7,8 @@ import { isErrorTemplate } from '../../evidence/analyzers/ranking';
 import type { DraftClaim } from '../citations';
 import type { ToolItem } from '../types';
 import { defineTool } from './define';
-import { byRef, clip, limit, matchesService, quote, range, service, take } from './shared';
+import { templateTarget } from '../../evidence/sources/links';
+import { byRef, clip, limit, linkTo, matchesService, quote, range, service, take } from './shared';
 
 const ERRORISH = /err|fatal|crit|panic|severe|warn|exception|fail|timeout|refused/i;
 
@@ -38,6 +39,7 @@ export const logsPatterns = defineTool({
       service: t.service,
       ref: t.id,
       timeRange: range(window.from, window.to),
+      ...linkTo(ctx.source, templateTarget(t.service, t.template, window.from, window.to)),
       excerpt: clip(
         `${t.service} [${t.label}] ${t.level ? `${t.level} ` : ''}"${clip(t.template, 140)}" baseline ${t.baselineCount} → incident ${t.incidentCount}` +
           (t.label === 'new' ? ` (first ${formatClock(t.firstSeen)})` : Number.isFinite(t.ratio) ? ` (×${t.ratio.toFixed(1)} rate)` : ''),

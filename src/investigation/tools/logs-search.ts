@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ToolItem } from '../types';
 import { defineTool } from './define';
-import { clip, limit, matchesService, range, service, take } from './shared';
+import { clip, limit, linkTo, matchesService, range, service, take } from './shared';
 
 /** Distinct line groups logs_search keeps while streaming the window's logs. */
 const MAX_SEARCH_GROUPS = 5_000;
@@ -42,6 +42,7 @@ export const logsSearch = defineTool({
       source: src,
       service: g.service,
       timeRange: range(g.first, ctx.window.to),
+      ...linkTo(ctx.source, { signal: 'logs', service: g.service, contains: input.query, from: ctx.window.from, to: ctx.window.to }),
       excerpt: clip(`${g.service} "${clip(g.text, 150)}" before onset ${g.before}, after ${g.after}`),
     }));
     return { header: `${list.length} line groups matching "${clip(input.query, 60)}"`, items, ...(footer ? { footer } : {}) };

@@ -5,10 +5,13 @@ import type { Evidence } from '../../domain/types';
 import { digestAnomaly } from '../../evidence/analyzers/digest';
 import { formatClock } from '../../evidence/analyzers/format';
 import { serviceScores } from '../../evidence/analyzers/metrics';
+import { deriveSignals } from '../../evidence/analyzers/signals';
+import { signalSeries } from '../../evidence/charts/spec';
 import type { DraftClaim } from '../citations';
 import type { ToolItem } from '../types';
 import { defineTool } from './define';
-import { byRef, clip, limit, matchesService, range, service, take } from './shared';
+import { metricTarget } from '../../evidence/sources/links';
+import { byRef, clip, limit, linkTo, matchesService, range, service, take } from './shared';
 
 export const metricsAnomalies = defineTool({
   name: 'metrics_anomalies',
@@ -23,14 +26,22 @@ export const metricsAnomalies = defineTool({
       .filter((a) => inScope(a.service) && matchesService(input.service, a.service) && (!input.kind || a.kind === input.kind))
       .sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
     const { shown, footer } = take(list, input.limit);
-    const items: ToolItem[] = shown.map((a) => ({
-      source: src,
-      service: a.service,
-      ref: a.key,
-      timeRange: range(ctx.window.from, ctx.window.to),
-      excerpt: clip(`${digestAnomaly(a)} [${a.kind}]`),
-      sparkline: a.sparkline,
-    }));
+    // The points behind each shown anomaly, downsampled, so the thread can chart what was read.
+    const services = new Set(shown.map((a) => a.service));
+    const signals = new Map(deriveSignals((await ctx.series()).filter((s) => services.has(s.service))).map((s) => [s.key, s]));
+    const items: ToolItem[] = shown.map((a) => {
+      const sig = signals.get(a.key);
+      return {
+        source: src,
+        service: a.service,
+        ref: a.key,
+        timeRange: range(ctx.window.from, ctx.window.to),
+        ...linkTo(ctx.source, metricTarget(a.key, a.service, ctx.window.from, ctx.window.to)),
+        excerpt: clip(`${digestAnomaly(a)} [${a.kind}]`),
+        sparkline: a.sparkline,
+        ...(sig ? { series: signalSeries(sig, ctx.window, a.changeAt) } : {}),
+      };
+    });
     return { header: `${list.length} anomalous series (onset ${formatClock(ctx.window.onset)})`, items, ...(footer ? { footer } : {}) };
   },
 

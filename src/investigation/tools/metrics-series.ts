@@ -4,9 +4,11 @@ import { formatValue } from '../../evidence/analyzers/format';
 import { median } from '../../evidence/analyzers/robust';
 import { deriveSignals } from '../../evidence/analyzers/signals';
 import { sparkline } from '../../evidence/analyzers/sparkline';
+import { signalSeries } from '../../evidence/charts/spec';
 import type { ToolItem } from '../types';
 import { defineTool } from './define';
-import { clip, range, service, take } from './shared';
+import { metricTarget } from '../../evidence/sources/links';
+import { clip, linkTo, range, service, take } from './shared';
 
 export const metricsSeries = defineTool({
   name: 'metrics_series',
@@ -32,8 +34,10 @@ export const metricsSeries = defineTool({
         source: src,
         service: s.service,
         timeRange: range(ctx.window.from, ctx.window.to),
+        ...linkTo(ctx.source, metricTarget(s.key, s.service, ctx.window.from, ctx.window.to)),
         excerpt: clip(`${s.service} ${s.metric}: baseline median ${b} → incident median ${a}`),
         sparkline: sparkline(s.points.map((p) => p[1])),
+        series: signalSeries(s, ctx.window, null),
       };
     });
     return { header: `${sigs.length} series of ${input.service}${input.metric ? ` matching "${clip(input.metric, 40)}"` : ''}`, items, ...(footer ? { footer } : {}) };

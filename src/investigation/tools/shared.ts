@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Evidence } from '../../domain/types';
 import { truncateWords } from '../../evidence/analyzers/digest';
+import type { EvidenceSource, LinkTarget } from '../../evidence/types';
 import type { GateResult } from '../gate';
 
 export const service = z.string().min(1).max(80).describe('A service name, e.g. "payments"');
@@ -31,6 +32,12 @@ export function byRef(r: GateResult): Map<string, Evidence> {
     if (ref !== undefined) m.set(ref, e);
   });
   return m;
+}
+
+/** `{ link }` when the source can show the target to a person (a URL or a command). */
+export function linkTo(source: EvidenceSource, target: LinkTarget): { link?: string } {
+  const link = source.link?.(target);
+  return link ? { link } : {};
 }
 
 /** A quoted name inside a claim: one line, at most `n` characters. */

@@ -13,6 +13,8 @@ export interface ListenerDeps {
   poster: Poster;
   logger: Logger;
   clock: Clock;
+  /** The configured evidence sources as the kickoff names them, for `/triage help`. */
+  sources?: string[];
 }
 
 /** What Bolt's `respond` accepts from us: always a message to one person unless said otherwise. */

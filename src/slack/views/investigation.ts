@@ -57,6 +57,28 @@ function claimLine(c: Claim): string {
   return `${CLAIM_MARK[c.status]} · ${esc(clip(c.text, 900))}${ids}${note}`;
 }
 
+/**
+ * A link a person can follow: a URL as a Slack link (its `|`, `<`, `>` escaped so the markup holds),
+ * a command (kubectl, logcli) as inline code to copy.
+ */
+export function linkText(link: string): string {
+  if (/^https?:\/\//.test(link)) return `<${link.replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E')}|open>`;
+  return `\`${esc(clip(link.replace(/`/g, "'"), 400))}\``;
+}
+
+/** Evidence ids, each followed by its link while they fit a section beside the cause (Slack: 3000 chars). */
+function citedWithLinks(ids: string[], links: Record<string, string> | undefined): string {
+  let budget = 1500;
+  return ids
+    .map((id) => {
+      const link = links?.[id] ? ` ${linkText(links[id])}` : '';
+      const withLink = link.length <= budget ? link : '';
+      budget -= withLink.length;
+      return `\`${id}\`${withLink}`;
+    })
+    .join(' ');
+}
+
 /** One finding reply: the scout's claims with their status, and the evidence excerpts behind them. */
 export function renderFinding(finding: Finding): View {
   const title = `*Scout ${esc(finding.scout)}* · ${finding.brain} · confidence ${Math.round(finding.confidence * 100)}%`;
@@ -72,7 +94,8 @@ export function renderFinding(finding: Finding): View {
     const lines: string[] = [];
     let used = 0;
     for (const e of shown) {
-      const line = `\`${e.id}\` ${e.sparkline ? `${e.sparkline} ` : ''}${esc(clip(e.excerpt, 280))}`;
+      const excerpt = e.link ? e.excerpt.replace(`; see ${e.link}`, '') : e.excerpt;
+      const line = `\`${e.id}\` ${e.sparkline ? `${e.sparkline} ` : ''}${esc(clip(excerpt, 280))}${e.link ? ` ${linkText(e.link)}` : ''}`;
       if (used + line.length + 1 > LIMITS.sectionText - 40) break;
       lines.push(line);
       used += line.length + 1;
@@ -91,7 +114,7 @@ export function renderSynthesis(inv: Investigation, s: Synthesis): View {
     blocks.push(
       section(
         `*${h.rank}. ${esc(h.service)}* · ${Math.round(h.confidence * 100)}%${h.change ? ` · change \`${esc(h.change)}\`` : ''}\n${esc(clip(h.cause, 900))}` +
-          `\nFor: ${h.evidence.length ? h.evidence.map((e) => `\`${e}\``).join(' ') : '_none cited_'}` +
+          `\nFor: ${h.evidence.length ? citedWithLinks(h.evidence, s.links) : '_none cited_'}` +
           (against.length ? `\nAgainst: ${clip(against.join('; '), 900)}` : ''),
       ),
     );

@@ -131,11 +131,12 @@ function failure(p: Proposal): string {
 
 function codeBlock(text: string): string {
   // Backticks in the content would close the block early; a look-alike keeps it readable.
-  return `\`\`\`${esc(clip(text, MAX_CODE)).replace(/`/g, 'ˋ')}\`\`\``;
+  // Escape first, then clip: the limit counts what Slack receives (600 `<html>` are 3,600 characters once escaped).
+  return `\`\`\`${clip(esc(text).replace(/`/g, 'ˋ'), MAX_CODE)}\`\`\``;
 }
 
 function codeSpan(text: string): string {
-  return `\`${esc(clip(text, 200)).replace(/`/g, 'ˋ')}\``;
+  return `\`${clip(esc(text).replace(/`/g, 'ˋ'), 200)}\``;
 }
 
 function riskBadge(risk: Proposal['risk']): string {

@@ -27,4 +27,9 @@ it('shows who made each change and the link or command to see it', async () => {
   expect(excerpt('k8s:prod/deployment/payments@7')).toContain('by kubectl-set');
   expect(excerpt('k8s:prod/deployment/payments@7')).toContain('see kubectl -n prod rollout history deployment/payments --revision=7');
   expect(excerpt('chg-9')).not.toMatch(/ by |see /);
+  // The same link travels on the evidence record, for the finding and the synthesis to show.
+  const link = (id: string) => r.evidence.find((e) => e.excerpt.startsWith(id))?.link;
+  expect(link('gh:acme/payments/deployment/9')).toBe('https://github.com/acme/payments/compare/aaa...bbb');
+  expect(link('k8s:prod/deployment/payments@7')).toBe('kubectl -n prod rollout history deployment/payments --revision=7');
+  expect(link('chg-9')).toBeUndefined();
 });

@@ -188,4 +188,42 @@ describe('Poster', () => {
     await clocked.usergroupMembers('S0NET');
     expect(asked()).toBe(2);
   });
+
+  it('splits a message past Slack\'s limits into the thread instead of losing it: every part is accepted, the first points to the rest', async () => {
+    const ch = memberChannel('inc-huge');
+    const blocks = Array.from({ length: 14 }, (_, i) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `*part ${i}* ${'&lt;html&gt;'.repeat(240)}` } }));
+    const ts = await poster.post({ channel: ch, text: 'huge', blocks, key: 'huge:1' });
+    const [top] = slack.fake.messages(ch);
+    expect(top?.ts).toBe(ts);
+    expect(JSON.stringify(top?.blocks)).toContain('Continued in the thread');
+    const replies = slack.fake.replies(ch, ts);
+    expect(replies.length).toBeGreaterThan(0);
+    expect(slack.fake.calls('chat.postMessage').filter((c) => c.args.channel === ch && !c.ok)).toEqual([]);
+    const parts = [top, ...replies].flatMap((m) => JSON.stringify(m?.blocks).match(/part \d+/g) ?? []);
+    expect(parts).toEqual(Array.from({ length: 14 }, (_, i) => `part ${i}`));
+    // The same key again posts nothing more.
+    await poster.post({ channel: ch, text: 'huge', blocks, key: 'huge:1' });
+    expect(slack.fake.replies(ch, ts)).toHaveLength(replies.length);
+  });
+
+  it('trims an edit that would pass the limits, saying so, instead of failing it', async () => {
+    const ch = memberChannel('inc-huge-edit');
+    const ts = await poster.post({ channel: ch, text: 'card' });
+    const blocks = Array.from({ length: 60 }, (_, i) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `row ${i}` } }));
+    await poster.update({ channel: ch, ts, text: 'card', blocks });
+    const msg = slack.fake.message(ch, ts);
+    expect(msg?.blocks?.length).toBeLessThanOrEqual(50);
+    expect(JSON.stringify(msg?.blocks)).toContain('Trimmed to fit');
+  });
+
+  it('uploads PNG bytes into a thread with alt text', async () => {
+    const ch = memberChannel('inc-upload-png');
+    const ts = await poster.post({ channel: ch, text: 'finding' });
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
+    await poster.uploadFile({ channel: ch, threadTs: ts, filename: 'chart.png', data: png, title: 'Chart', altText: 'what it shows' });
+    const [file] = slack.fake.files().filter((f) => f.channel === ch);
+    expect(file?.content?.equals(png)).toBe(true);
+    expect(file?.altText).toBe('what it shows');
+    expect(slack.fake.replies(ch, ts)[0]?.files).toEqual([file?.id]);
+  });
 });

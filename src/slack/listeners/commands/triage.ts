@@ -34,7 +34,7 @@ async function incidentOrExplain(ctx: TriageContext): Promise<Incident> {
 
 /** One handler per subcommand; `satisfies` makes a missing or extra subcommand a compile error. */
 export const ROUTES = {
-  help: async () => renderHelp(),
+  help: async (ctx) => renderHelp(ctx.deps.sources),
   start: async (ctx, cmd) => {
     const { incident } = await ctx.deps.incidents.ensure({
       channelId: ctx.channelId, channelName: ctx.channelName, userId: ctx.userId, trigger: 'slash',
@@ -86,7 +86,7 @@ export const ROUTES = {
 function route(ctx: TriageContext, cmd: TriageCommand): Promise<Reply> {
   // The union narrows per case, so each call is checked against its own route's parameter type.
   switch (cmd.name) {
-    case 'help': return ROUTES.help();
+    case 'help': return ROUTES.help(ctx);
     case 'start': return ROUTES.start(ctx, cmd);
     case 'status': return ROUTES.status(ctx);
     case 'stop': return ROUTES.stop(ctx);

@@ -176,4 +176,23 @@ describe('Slack fake with the real WebClient', () => {
       'files.getUploadURLExternal', 'files.completeUploadExternal',
     ]);
   });
+
+  it('refuses blocks holding more than about 13.2k characters in all with msg_blocks_too_long, each block valid on its own', async () => {
+    const channel = running.fake.addChannel({ name: 'inc-block-total', botIsMember: true });
+    const section = (n: number) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'x'.repeat(n) } });
+    expect((await platformError(web.chat.postMessage({ channel, text: 'x', blocks: [1, 2, 3, 4, 5].map(() => section(2900)) }))).error).toBe('msg_blocks_too_long');
+    expect(running.fake.messages(channel)).toHaveLength(0);
+    await web.chat.postMessage({ channel, text: 'x', blocks: [1, 2, 3, 4].map(() => section(2900)) });
+    expect(running.fake.messages(channel)).toHaveLength(1);
+  });
+
+  it('keeps the bytes and alt text of an uploaded PNG and knows it is one', async () => {
+    const channel = running.fake.addChannel({ name: 'inc-png', botIsMember: true });
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 7)]);
+    await web.filesUploadV2({ channel_id: channel, file: png, filename: 'chart.png', title: 'Chart', alt_text: 'p99 latency of checkout' });
+    const [file] = running.fake.files().filter((f) => f.channel === channel);
+    expect(file?.content?.equals(png)).toBe(true);
+    expect(file?.mimetype).toBe('image/png');
+    expect(file?.altText).toBe('p99 latency of checkout');
+  });
 });

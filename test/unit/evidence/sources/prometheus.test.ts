@@ -48,6 +48,30 @@ describe('PrometheusSource', () => {
     expect(f.calls[2]).toMatch(/^\/api\/v1\/query_range\?.*step=15/);
   });
 
+  it('keeps at most four queries in flight, and turns a hung request into a typed timeout', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const names = Array.from({ length: 12 }, (_, i) => `g${i}_bytes`);
+    const f: FetchFn = async (input, init) => {
+      const u = new URL(input);
+      if (u.pathname === '/api/v1/label/__name__/values') return { ok: true, status: 200, text: async () => JSON.stringify({ status: 'success', data: names }) };
+      if (u.pathname === '/api/v1/metadata') return { ok: true, status: 200, text: async () => JSON.stringify({ status: 'success', data: {} }) };
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+      if (u.searchParams.get('query')?.startsWith('g11_')) {
+        // This one hangs until the caller's timeout aborts it.
+        await new Promise((_r, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)));
+      }
+      return { ok: true, status: 200, text: async () => JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }) };
+    };
+    const err = await new PrometheusSource({ url: 'http://prom', fetch: f, serviceLabel: 'service', timeoutMs: 200 }).metrics({ from: T0, to: T0 + 600_000 }).catch((e: unknown) => e);
+    expect(most).toBe(4);
+    expect(err).toBeInstanceOf(PrometheusQueryError);
+    expect(err).toMatchObject({ errorType: 'timeout', userMessage: expect.stringContaining('timed out after 200 ms') });
+  });
+
   it('turns an error envelope into a typed error with errorType and message', async () => {
     const f = fakeFetch(() => ({ status: 400, body: { status: 'error', errorType: 'bad_data', error: 'invalid parameter "start"' } }));
     const err = await new PrometheusSource({ url: 'http://prom', fetch: f }).metrics({ from: 0, to: 1 }).catch((e: unknown) => e);
