@@ -35,7 +35,7 @@ describeWithService(REDIS_SENTINEL, 'Redis through Sentinel', () => {
     expect(await writeFencing({ sentinels: [{ host, port: Number(port) }], name: set.name })).toBe(1);
   });
 
-  // Skipped because it still fails in about 1 run in 6 (a known gap, reported): the round in flight
+  // Skipped because it still fails in 2 runs of 9 (a known gap, reported): the round in flight
   // during the failover never posts its synthesis and logs no error (one reconnect of the store and the
   // queue, then nothing). Fencing (min-replicas-to-write) and resending fixed the half of runs that
   // lost the job; the suspect left is a write acknowledged in the second before Sentinel repoints the
