@@ -41,8 +41,8 @@ const projects = [
   { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
   { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   { ...base, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'] },
-  // Sentinel failover, run on its own by `npm test` (`npm run test:sentinel`) with --forceExit: after a
-  // failover the app's close leaves ioredis/BullMQ reconnect timers behind (a known gap, see the file).
+  // Sentinel failover, run on its own by `npm test` (`npm run test:sentinel`): it starts its own Redis
+  // servers and sentinel, and runs long.
   { ...base, displayName: 'sentinel', testMatch: ['<rootDir>/test/sentinel/**/*.test.ts'] },
 ].map((p) => (needRedis.includes(p.displayName) && !ready[p.displayName] ? { ...p, testPathIgnorePatterns: ['.*'] } : p));
 

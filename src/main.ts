@@ -28,7 +28,7 @@ import { slackAlertChannels } from './slack/alert-channels';
 import { Poster } from './slack/poster';
 import { createProposalNotifier } from './slack/proposal-notifier';
 import { createStore, type Store } from './store';
-import { describeTarget, isRedisCluster } from './store/connection';
+import { describeTarget, isRedisCluster, writeFencing } from './store/connection';
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -178,6 +178,18 @@ async function refuseRedisCluster(config: Readonly<Config>): Promise<void> {
   }
 }
 
+/** Through Sentinel, a primary without `min-replicas-to-write` can lose acknowledged writes in a failover: say so at start. */
+async function warnWithoutWriteFencing(config: Readonly<Config>, logger: Logger): Promise<void> {
+  const target = config.redis.target;
+  if (!target || typeof target === 'string') return;
+  if ((await writeFencing(target)) === 0) {
+    logger.warn(
+      { redis: describeTarget(target) },
+      'the Redis primary has min-replicas-to-write 0: in a failover it can acknowledge writes it then discards (a queued investigation, an action result); set min-replicas-to-write 1 on the primary and replicas',
+    );
+  }
+}
+
 /** `incident-scout serve`: runs until SIGTERM/SIGINT, then drains and exits 0. */
 export async function serve(config: Readonly<Config>): Promise<number> {
   const logger = createLogger({ level: config.logLevel });
@@ -187,6 +199,7 @@ export async function serve(config: Readonly<Config>): Promise<number> {
     logger.error({ err: reason }, 'unhandled promise rejection (a bug); the process keeps serving');
   });
   await refuseRedisCluster(config);
+  await warnWithoutWriteFencing(config, logger);
   if (config.placeholderApprovers.length > 0) {
     logger.warn(
       { approvers: config.placeholderApprovers, catalog: config.files.actions },

@@ -264,7 +264,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
 
   const evidenceDir = e.EVIDENCE_DIR ?? file.evidence?.dir;
   const kubernetes = Boolean(e.KUBERNETES_NAMESPACES ?? file.kubernetes);
-  if (opts.requireEvidence && !evidenceDir && !e.PROMETHEUS_URL && !file.evidence?.prometheus_url && !e.LOKI_URL && !file.evidence?.loki_url && !kubernetes) {
+  if (opts.requireEvidence && !evidenceDir && !e.PROMETHEUS_URL && !file.evidence?.prometheus_url && !e.LOKI_URL && !file.evidence?.loki_url && !e.TEMPO_URL && !e.JAEGER_URL && !kubernetes) {
     problems.push('env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)');
   }
   problems.push(...evidenceProblems(e));

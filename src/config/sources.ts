@@ -1,4 +1,4 @@
-// Settings of the files, Prometheus and Loki sources and of evidence links: the environment variables
+// Settings of the files, Prometheus, Loki, Tempo and Jaeger sources and of evidence links: the environment variables
 // (secrets and URLs) and the `evidence:` section of incident-scout.yaml. Environment wins.
 
 import * as path from 'node:path';
@@ -27,6 +27,10 @@ export const SOURCE_ENV = {
   LOKI_PASSWORD: nonEmpty.optional(),
   LOKI_TENANT: nonEmpty.optional(),
   LOKI_SERVICE_LABEL: labelName.optional(),
+  TEMPO_URL: httpUrl.optional(),
+  TEMPO_TOKEN: nonEmpty.optional(),
+  JAEGER_URL: httpUrl.optional(),
+  JAEGER_TOKEN: nonEmpty.optional(),
   SOURCE_TIMEOUT_MS: timeoutMs.optional(),
   GRAFANA_URL: httpUrl.optional(),
   GRAFANA_PROMETHEUS_UID: nonEmpty.optional(),
@@ -66,6 +70,11 @@ export interface EvidenceSettings {
   lokiBasic?: BasicAuth;
   lokiTenant?: string;
   lokiServiceLabel?: string;
+  /** Traces: Tempo's query frontend and Jaeger's query service, each with an optional bearer token. */
+  tempoUrl?: string;
+  tempoToken?: string;
+  jaegerUrl?: string;
+  jaegerToken?: string;
   /** Per-request timeout of every HTTP source. */
   timeoutMs: number;
   grafana?: { url: string; prometheusUid?: string; lokiUid?: string };
@@ -107,6 +116,10 @@ export function evidenceSettings(e: Env, file: z.infer<typeof evidenceFileSchema
     ...opt('lokiBasic', basic(e.LOKI_USERNAME, e.LOKI_PASSWORD)),
     ...opt('lokiTenant', e.LOKI_TENANT),
     ...opt('lokiServiceLabel', e.LOKI_SERVICE_LABEL ?? file?.loki_service_label),
+    ...opt('tempoUrl', e.TEMPO_URL),
+    ...opt('tempoToken', e.TEMPO_TOKEN),
+    ...opt('jaegerUrl', e.JAEGER_URL),
+    ...opt('jaegerToken', e.JAEGER_TOKEN),
     timeoutMs: e.SOURCE_TIMEOUT_MS ?? file?.timeout_ms ?? 15_000,
     ...opt('grafana', grafanaUrl ? {
       url: grafanaUrl,

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { ActionSpec } from '../config/actions';
 import type { AuditRecord, ExecutionResult, Proposal, RenderedAction } from '../domain/types';
+import { StoreUnavailable } from '../store/errors';
 import type { Store } from '../store/port';
 import { renderPrecondition } from './catalog';
 import { describeRendered, type Executor } from './executors';
@@ -52,13 +53,63 @@ export async function runApproved(deps: RunDeps, key: string, action: ActionSpec
   await deps.show(started.value, 'update');
 
   const result = await safeRun(deps, approved.rendered, action.run);
-  await deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'run', actionId: approved.actionId, ...resultDetail(approved.rendered, result) } });
-  const done = await proposalDocs.in(deps.store).update(key, (cur) => recordResult(cur, result));
-  // Unchanged only if it is no longer ours to recordResult; show the result we recorded anyway.
+  // The run has happened: its record must survive a store that is away for a moment (a failover).
+  await untilStored(deps, 'the run in the audit trail', () =>
+    deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'run', actionId: approved.actionId, ...resultDetail(approved.rendered, result) } }),
+  );
+  // Safe to retry: recordResult changes only a proposal still `running`, so a write that did land is not redone.
+  const done = await untilStored(deps, 'the result', () => proposalDocs.in(deps.store).update(key, (cur) => recordResult(cur, result)));
+  if (done.changed) confirmResult(deps, key, started.value, result);
+  // Unchanged only if it is no longer ours to record; show the result we recorded anyway.
   const final = done.changed && done.value ? done.value : { ...started.value, status: result.ok ? ('succeeded' as const) : ('failed' as const), result };
   await deps.show(final, 'update');
   await deps.show(final, 'outcome');
   return final;
+}
+
+/** How long the record of a run that happened is retried while the store is unreachable. */
+const RECORD_DEADLINE_MS = 60_000;
+
+/** Retries `write` while the store is unreachable (StoreUnavailable), with backoff, up to RECORD_DEADLINE_MS. */
+async function untilStored<R>(deps: RunDeps, what: string, write: () => Promise<R>): Promise<R> {
+  const deadline = Date.now() + RECORD_DEADLINE_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (!(err instanceof StoreUnavailable) || Date.now() >= deadline) throw err;
+      deps.log.warn({ err: err.message, attempt }, `state store unreachable while recording ${what}; retrying`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** (attempt - 1), 2_000)));
+    }
+  }
+}
+
+/** When the stored result is read back after it was written (ms after the write). */
+const RESULT_CHECKS_MS = [2_000, 7_000, 17_000];
+
+/**
+ * Replication is asynchronous: a Sentinel failover in the second after the result was written can
+ * discard it (the old primary acknowledged it; the promoted replica never got it), leaving the
+ * proposal `running` although it ran. Reads the result back a few times over the next seconds, in
+ * the background, and writes it again if the store has lost it (only while the proposal is still
+ * this run's: `running` since the same instant).
+ */
+function confirmResult(deps: RunDeps, key: string, started: Proposal, result: ExecutionResult): void {
+  void (async () => {
+    let waited = 0;
+    for (const at of RESULT_CHECKS_MS) {
+      await new Promise((resolve) => setTimeout(resolve, at - waited).unref());
+      waited = at;
+      try {
+        const again = await proposalDocs.in(deps.store).update(key, (cur) =>
+          cur?.status === 'running' && cur.runningSince === started.runningSince ? recordResult(cur, result) : undefined,
+        );
+        if (again.changed) deps.log.warn({ proposalId: started.id }, 'the stored result of a run had been lost (a Redis failover); written again');
+      } catch (err) {
+        deps.log.warn({ err, proposalId: started.id }, 'could not read back the stored result of a run');
+      }
+    }
+  })();
 }
 
 async function safeRun(deps: RunDeps, rendered: RenderedAction, spec: ActionSpec['run']): Promise<ExecutionResult> {

@@ -1,5 +1,5 @@
 // Builds ioredis clients for a bot that must outlive Redis restarts.
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 
 export interface ConnectOptions {
@@ -52,7 +52,9 @@ export function reconnectDelay(times: number): number {
  * Creates an ioredis client for `target` with retry/timeout settings for `purpose` and logged outages.
  * Through Sentinel, ioredis asks the sentinels for the primary on every (re)connect and, with the
  * failover detector, reconnects as soon as they announce a new one; a write that reaches a demoted
- * primary gets READONLY, which reconnects and resends (below).
+ * primary gets READONLY or NOREPLICAS, which reconnects and resends (below). Nothing on the client
+ * can stop a demoted primary from acknowledging writes it will then discard: that is what the
+ * servers' `min-replicas-to-write` is for (see writeFencing).
  */
 export function connectRedis(target: RedisTarget, logger?: Logger, options: ConnectOptions = {}): Redis {
   const purpose = options.purpose ?? 'store';
@@ -63,8 +65,10 @@ export function connectRedis(target: RedisTarget, logger?: Logger, options: Conn
     // the process alive that long after close() during an outage).
     disconnectTimeout: 500,
     retryStrategy: reconnectDelay,
-    // After a failover the old primary answers READONLY: reconnect and resend instead of failing.
-    reconnectOnError: (err: Error) => (err.message.startsWith('READONLY') ? 2 : false),
+    // After a failover the old primary answers READONLY (once demoted) or, with min-replicas-to-write,
+    // NOREPLICAS (as soon as its replicas have left it): the command did not run, so reconnect (through
+    // Sentinel: to whichever primary it names now) and resend instead of failing.
+    reconnectOnError: (err: Error) => (err.message.startsWith('READONLY') || (typeof target !== 'string' && err.message.startsWith('NOREPLICAS')) ? 2 : false),
     ...(purpose === 'store' ? { commandTimeout: 5_000 } : {}),
     ...(options.connectionName !== undefined ? { connectionName: options.connectionName } : {}),
   };
@@ -82,6 +86,21 @@ export function connectRedis(target: RedisTarget, logger?: Logger, options: Conn
           ...(target.password !== undefined ? { password: target.password } : {}),
         });
   watchConnection(client, logger, purpose);
+  return typeof target === 'string' ? client : releaseSentinelsOnEnd(client);
+}
+
+/**
+ * ioredis closes a Sentinel client's failover detector (one subscriber connection per sentinel, each
+ * with a 60 s reconnect timer) only in disconnect(), not when QUIT ends the connection, which is how
+ * our close() and BullMQ's close a ready client. Those subscribers then outlive the client and keep the
+ * process alive. Disconnecting once the client has ended releases them; BullMQ's duplicates of this
+ * client (its worker's blocking connection) get the same treatment.
+ */
+function releaseSentinelsOnEnd(client: Redis): Redis {
+  client.on('end', () => client.disconnect());
+  const duplicate = client.duplicate.bind(client);
+  const patched = (override?: Partial<RedisOptions>): Redis => releaseSentinelsOnEnd(duplicate(override));
+  client.duplicate = patched as Redis['duplicate'];
   return client;
 }
 
@@ -128,6 +147,33 @@ export async function isRedisCluster(target: RedisTarget, timeoutMs = 3_000): Pr
     await client.connect();
     const info = await client.info('cluster');
     return /^cluster_enabled:1\s*$/m.test(info);
+  } catch {
+    return null;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * Through Sentinel, whether the primary refuses writes once its replicas have left it
+ * (`min-replicas-to-write` of 1 or more). Without it, writes a demoted primary acknowledges between
+ * Sentinel's promotion of a replica and the announcement of it are discarded when it rejoins as a
+ * replica: an investigation job, a result. Returns null when it cannot be asked (CONFIG disabled,
+ * as on some managed services, or Redis unreachable within `timeoutMs`).
+ */
+export async function writeFencing(target: SentinelTarget, timeoutMs = 3_000): Promise<number | null> {
+  const client = new Redis({
+    lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: timeoutMs, retryStrategy: () => null,
+    sentinels: target.sentinels, name: target.name, sentinelRetryStrategy: () => null,
+    ...(target.sentinelPassword !== undefined ? { sentinelPassword: target.sentinelPassword } : {}),
+    ...(target.password !== undefined ? { password: target.password } : {}),
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const reply = await client.config('GET', 'min-replicas-to-write');
+    const value = Array.isArray(reply) ? Number(reply[1]) : NaN;
+    return Number.isInteger(value) ? value : null;
   } catch {
     return null;
   } finally {

@@ -1,11 +1,12 @@
 // Starts a real Alertmanager (Debian `prometheus-alertmanager`, or `alertmanager` on PATH) on a random
 // loopback port, with one webhook receiver pointed at the app. Start-or-skip: tests skip with one line
 // when it is missing, and fail under CI=true.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { startProcess } from './services';
 import { freePort } from './spawn-app';
 
 const run = promisify(execFile);
@@ -60,45 +61,16 @@ export async function startAlertmanager(bin: string, webhookUrl: string, token: 
   );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    bin,
-    [`--config.file=${config}`, `--storage.path=${path.join(work, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (b: Buffer) => (output += b.toString()));
-  child.stderr?.on('data', (b: Buffer) => (output += b.toString()));
-  const close = async (): Promise<void> => {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    await rm(work, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await close();
-      throw new Error(`alertmanager exited (${child.exitCode}):\n${output.slice(-4000)}`);
-    }
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await close();
-      throw new Error(`alertmanager not ready after 30 s:\n${output.slice(-4000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const proc = await startProcess({
+    name: 'alertmanager', bin, work, readyUrl: `${url}/-/ready`, timeoutMs: 30_000,
+    args: [`--config.file=${config}`, `--storage.path=${path.join(work, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
+  });
   return {
     url,
     async post(alerts) {
       const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
       if (!res.ok) throw new Error(`alertmanager refused the alerts: ${res.status} ${await res.text()}`);
     },
-    close,
+    close: proc.close,
   };
 }

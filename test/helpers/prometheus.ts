@@ -1,30 +1,16 @@
-// Starts a real Prometheus over a TSDB built from OpenMetrics files with promtool, on a random
-// loopback port. Used by the integration tests that compare the Prometheus source with files.
+// Starts a real Prometheus on a random loopback port: over a TSDB built from OpenMetrics files with
+// promtool (the integration tests that compare the Prometheus source with files), or evaluating alert
+// rules that it sends to an Alertmanager (the end-to-end alert path).
 
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { startProcess } from './services';
 import { freePort } from './spawn-app';
 
 const run = promisify(execFile);
-
-async function waitReady(url: string, child: ChildProcess, logs: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}):\n${logs()}`);
-    try {
-      const res = await fetch(`${url}/-/ready`);
-      // 401: up, behind its basic auth.
-      if (res.ok || res.status === 401) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`prometheus not ready after 60 s:\n${logs()}`);
-}
 
 /**
  * Builds a TSDB from the files (one promtool run each) and serves it; `close` stops it and removes the data.
@@ -47,9 +33,11 @@ export async function startPrometheusFromOpenMetrics(files: string[], opts: { we
   if (opts.webConfig) await writeFile(webConfig, opts.webConfig);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    'prometheus',
-    [
+  const proc = await startProcess({
+    name: 'prometheus', bin: 'prometheus', work, readyUrl: `${url}/-/ready`,
+    // 401: up, behind its basic auth.
+    readyWhen: (status) => (status >= 200 && status < 300) || (opts.webConfig !== undefined && status === 401),
+    args: [
       `--storage.tsdb.path=${data}`,
       `--config.file=${config}`,
       `--web.listen-address=127.0.0.1:${port}`,
@@ -57,24 +45,47 @@ export async function startPrometheusFromOpenMetrics(files: string[], opts: { we
       '--storage.tsdb.retention.time=100y',
       ...(opts.webConfig ? [`--web.config.file=${webConfig}`] : []),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  });
+  return { url, close: proc.close };
+}
+
+/**
+ * Serves Prometheus evaluating `rules` (a rule file's YAML) every second and sending what fires to the
+ * Alertmanager at `alertmanagerUrl`, as a team's Prometheus does; `close` stops it and removes its data.
+ */
+export async function startPrometheusWithRules(rules: string, alertmanagerUrl: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const work = await mkdtemp(path.join(tmpdir(), 'incident-scout-prom-rules-'));
+  await writeFile(path.join(work, 'rules.yml'), rules);
+  const am = new URL(alertmanagerUrl);
+  const config = path.join(work, 'prometheus.yml');
+  await writeFile(
+    config,
+    [
+      'global:',
+      '  scrape_interval: 15s',
+      '  evaluation_interval: 1s',
+      'rule_files:',
+      `  - ${JSON.stringify(path.join(work, 'rules.yml'))}`,
+      'alerting:',
+      '  alertmanagers:',
+      `    - scheme: ${am.protocol.replace(':', '')}`,
+      '      static_configs:',
+      `        - targets: [${JSON.stringify(am.host)}]`,
+      'scrape_configs: []',
+      '',
+    ].join('\n'),
   );
-  let output = '';
-  child.stdout?.on('data', (b: Buffer) => (output += b.toString()));
-  child.stderr?.on('data', (b: Buffer) => (output += b.toString()));
-  const close = async (): Promise<void> => {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    await rm(work, { recursive: true, force: true });
-  };
-  try {
-    await waitReady(url, child, () => output.slice(-4000));
-  } catch (err) {
-    await close();
-    throw err;
-  }
-  return { url, close };
+  await run('promtool', ['check', 'rules', path.join(work, 'rules.yml')]);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = await startProcess({
+    name: 'prometheus', bin: 'prometheus', work, readyUrl: `${url}/-/ready`,
+    args: [
+      `--storage.tsdb.path=${path.join(work, 'data')}`, `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`, `--web.external-url=${url}`,
+      // A first notification sent before Prometheus has its Alertmanager list is dropped; it is sent again
+      // after this delay (1 m by default).
+      '--rules.alert.resend-delay=1s',
+    ],
+  });
+  return { url, close: proc.close };
 }

@@ -1,7 +1,9 @@
-// A throwaway highly available Redis: a primary, a replica and one Sentinel (quorum 1) on free
-// loopback ports, each a real redis-server/redis-sentinel process of this test. `failover()` is a
-// planned failover (SENTINEL FAILOVER) of an in-sync replica while the app keeps working: Sentinel
-// promotes the replica and demotes the old primary, and the app's connections must follow.
+// A throwaway highly available Redis as the README asks for one: a primary, two replicas and one
+// Sentinel (quorum 1) on free loopback ports, each a real redis-server/redis-sentinel process of this
+// test, every server with `min-replicas-to-write 1` (a primary whose replicas have left refuses writes
+// instead of acknowledging writes a failover would discard). `failover()` is a planned failover
+// (SENTINEL FAILOVER) while the app keeps working: Sentinel promotes an in-sync replica, points the
+// other at it, demotes the old primary, and the app's connections must follow.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,15 +42,21 @@ async function until(what: string, check: () => Promise<boolean>, ms = 30_000): 
 export async function startSentinelSet(name = 'scoutmaster'): Promise<SentinelSet> {
   const dir = mkdtempSync(path.join(tmpdir(), 'scout-sentinel-'));
   const children: ChildProcess[] = [];
-  const [p1, p2, s1] = [await freePort(), await freePort(), await freePort()];
+  const [p1, p2, p3, s1] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const ports = [p1, p2, p3];
   const server = (port: number, extra: string[]) => {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra], { stdio: 'ignore' });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--min-replicas-to-write', '1', '--min-replicas-max-lag', '10', ...extra],
+      { stdio: 'ignore' },
+    );
     children.push(child);
   };
   server(p1, []);
   server(p2, ['--replicaof', '127.0.0.1', String(p1)]);
-  await until('primary and replica answer', async () => (await cli(p1, 'ping')) === 'PONG' && (await cli(p2, 'ping')) === 'PONG');
-  await until('the replica is in sync', async () => /master_link_status:up/.test(await cli(p2, 'info', 'replication')));
+  server(p3, ['--replicaof', '127.0.0.1', String(p1)]);
+  await until('primary and replicas answer', async () => (await Promise.all(ports.map((p) => cli(p, 'ping')))).every((r) => r === 'PONG'));
+  await until('the replicas are in sync', async () => (await Promise.all([p2, p3].map((p) => cli(p, 'info', 'replication')))).every((i) => /master_link_status:up/.test(i)));
   const conf = path.join(dir, 'sentinel.conf');
   writeFileSync(
     conf,
@@ -62,8 +70,9 @@ export async function startSentinelSet(name = 'scoutmaster'): Promise<SentinelSe
   );
   children.push(spawn('redis-sentinel', [conf], { stdio: 'ignore' }));
   const primaryPort = async () => Number((await cli(s1, 'sentinel', 'get-master-addr-by-name', name)).split('\n')[1]);
-  await until('Sentinel knows the primary and its replica', async () => {
-    return (await primaryPort()) === p1 && /\b\d+\b/.test(await cli(s1, 'sentinel', 'replicas', name)) && (await cli(s1, 'sentinel', 'replicas', name)).includes(String(p2));
+  await until('Sentinel knows the primary and its replicas', async () => {
+    const replicas = await cli(s1, 'sentinel', 'replicas', name);
+    return (await primaryPort()) === p1 && replicas.includes(String(p2)) && replicas.includes(String(p3));
   });
   return {
     name,
@@ -71,21 +80,23 @@ export async function startSentinelSet(name = 'scoutmaster'): Promise<SentinelSe
     primaryPort,
     async failover() {
       const from = await primaryPort();
-      const to = from === p1 ? p2 : p1;
+      const others = ports.filter((p) => p !== from);
       const field = (info: string, key: string) => new RegExp(`^${key}:(\\S+)`, 'm').exec(info)?.[1];
       // A planned failover promotes a replica that has everything: linked to the primary, at its offset.
-      await until('the replica is in sync with the primary', async () => {
-        const [primary, replica] = [await cli(from, 'info', 'replication'), await cli(to, 'info', 'replication')];
-        return field(replica, 'master_port') === String(from) && field(replica, 'master_link_status') === 'up'
-          && Number(field(replica, 'slave_repl_offset')) >= Number(field(primary, 'master_repl_offset'));
+      await until('a replica is in sync with the primary', async () => {
+        const primary = await cli(from, 'info', 'replication');
+        const replicas = await Promise.all(others.map((p) => cli(p, 'info', 'replication')));
+        return replicas.some((r) => field(r, 'master_port') === String(from) && field(r, 'master_link_status') === 'up'
+          && Number(field(r, 'slave_repl_offset')) >= Number(field(primary, 'master_repl_offset')));
       });
-      // Sentinel answers NOGOODSLAVE until it has seen the replica in sync itself (it polls INFO every 10 s).
+      // Sentinel answers NOGOODSLAVE until it has seen a replica in sync itself (it polls INFO every 10 s).
       await until('Sentinel accepts the failover', async () => (await cli(s1, 'sentinel', 'failover', name)) === 'OK', 45_000);
-      await until('Sentinel names the new primary', async () => (await primaryPort()) === to);
+      await until('Sentinel names a new primary', async () => (await primaryPort()) !== from);
+      const to = await primaryPort();
       await until('the new primary accepts writes', async () => /role:master/.test(await cli(to, 'info', 'replication')));
-      await until('the old primary follows it', async () => {
-        const info = await cli(from, 'info', 'replication');
-        return field(info, 'master_port') === String(to) && field(info, 'master_link_status') === 'up';
+      await until('the old primary and the other replica follow it', async () => {
+        const infos = await Promise.all(ports.filter((p) => p !== to).map((p) => cli(p, 'info', 'replication')));
+        return infos.every((info) => field(info, 'master_port') === String(to) && field(info, 'master_link_status') === 'up');
       });
       return { from, to };
     },

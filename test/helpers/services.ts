@@ -1,8 +1,11 @@
 // Start-or-skip for tests that need a service binary (redis-server, redis-sentinel, prometheus,
 // alertmanager): when the binaries are on PATH the suite runs and starts its own throwaway
 // instance on a free port; when they are not, the suite is skipped with ONE printed line saying
-// what to install — except under CI=true, where a missing service fails the run.
+// what to install — except under CI=true, where a missing service fails the run. startProcess is the
+// one start-and-wait-until-ready the Prometheus and Alertmanager helpers share.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 
 export interface ServiceNeed {
@@ -76,4 +79,56 @@ export function describeWithService(need: ServiceNeed, title: string, body: () =
   process.stderr.write(`${d.message}\n`);
   // Skipped because the service is not installed on this machine (the line above says what to install).
   describe.skip(title, body);
+}
+
+export interface RunningProcess {
+  /** What it printed so far (last 4000 characters), to explain a failure. */
+  output(): string;
+  /** Stops it (SIGTERM, waits for exit) and removes its work directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * Spawns a service (`bin args`) and resolves once `readyUrl` answers 2xx; `work` (its config and data)
+ * is removed on close. Fails with the process's output when it exits or is not ready within `timeoutMs`.
+ */
+export async function startProcess(opts: {
+  name: string; bin: string; args: string[]; readyUrl: string; work: string; timeoutMs?: number;
+  /** Which status of readyUrl means ready (default: 2xx). */
+  readyWhen?: (status: number) => boolean;
+}): Promise<RunningProcess> {
+  const readyWhen = opts.readyWhen ?? ((status: number) => status >= 200 && status < 300);
+  const child: ChildProcess = spawn(opts.bin, opts.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (b: Buffer): void => {
+    output = (output + b.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const close = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(opts.work, { recursive: true, force: true });
+  };
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await close();
+      throw new Error(`${opts.name} exited (${child.exitCode}):\n${output}`);
+    }
+    try {
+      if (readyWhen((await fetch(opts.readyUrl)).status)) return { output: () => output, close };
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await close();
+      throw new Error(`${opts.name} not ready after ${timeoutMs / 1000} s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

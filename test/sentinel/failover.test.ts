@@ -2,11 +2,11 @@
 // for its store and its BullMQ queue. A failover while an investigation runs, and another while an
 // approval is clicked, lose nothing (the thread gets its synthesis; the approved action runs) and
 // double nothing (one investigation thread, one synthesis, one execution, one outcome post).
-// Runs against real redis-server and redis-sentinel processes; skipped with one line when they are
-// not installed (fails under CI=true).
-// Known gap: after a failover the app's close() can leave ioredis/BullMQ reconnect timers running, which
-// keeps the process alive; `npm run test:sentinel` runs this project alone with --forceExit until that
-// leak is found.
+// Runs against real redis-server and redis-sentinel processes (a primary, two replicas, one sentinel,
+// configured as the README asks: min-replicas-to-write 1); skipped with one line when they are not
+// installed (fails under CI=true). The app's close() must leave nothing running: the project runs
+// without --forceExit, so a leaked connection or timer keeps jest from exiting.
+import { writeFencing } from '../../src/store/connection';
 import { startSentinelSet, type SentinelSet } from '../helpers/sentinel';
 import { REDIS_SENTINEL, describeWithService } from '../helpers/services';
 import { click, everyMessage, openIncident, outcomePosts, PEOPLE, proposeOk, startRemediationApp, until, type RemediationApp } from '../helpers/remediation';
@@ -27,25 +27,30 @@ describeWithService(REDIS_SENTINEL, 'Redis through Sentinel', () => {
     await set?.close();
   });
 
-  it('connects the store through Sentinel to the current primary', () => {
+  it('connects the store through Sentinel to the current primary, and sees that it fences writes', async () => {
     expect(t.runtime.store.kind).toBe('redis');
     expect(t.runtime.queue.kind).toBe('bullmq');
+    const [host = '', port = ''] = set.sentinels.split(':');
+    // What `serve` checks at start: 0 would make it warn that a failover can lose acknowledged writes.
+    expect(await writeFencing({ sentinels: [{ host, port: Number(port) }], name: set.name })).toBe(1);
   });
 
-  // Skipped because it fails intermittently today (a known gap, reported): in about half of the runs
-  // an investigation in flight during the failover never posts its synthesis (none within 90 s), in
-  // the others it finishes once. Unskip when the investigation job survives a failover every time.
+  // Skipped because it still fails in 2 runs of 9 (a known gap, reported): the round in flight
+  // during the failover never posts its synthesis and logs no error (one reconnect of the store and the
+  // queue, then nothing). Fencing (min-replicas-to-write) and resending fixed the half of runs that
+  // lost the job; the suspect left is a write acknowledged in the second before Sentinel repoints the
+  // second replica, where the fence has a gap (README). Unskip when that run has been found.
   it.skip('finishes an investigation once when the primary fails over during it', async () => {
     const { channelId: channel } = await t.client.openIncidentChannel('inc-sentinel-failover', PEOPLE.lead.id);
     // Fail over while the investigation runs (the status card is up, the synthesis not yet posted).
     await t.slack.fake.waitFor((f) => f.messages(channel)[0], 15_000, 'the status card');
     const moved = await set.failover();
     expect(moved.to).not.toBe(moved.from);
-    await t.slack.fake.waitFor(
-      (f) => f.messages(channel).find((m) => m.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses')),
-      90_000,
-      'the synthesis after the failover',
-    );
+    await t.slack.fake
+      .waitFor((f) => f.messages(channel).find((m) => m.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses')), 90_000, 'the synthesis after the failover')
+      .catch((err: Error) => {
+        throw new Error(`${err.message}; the app logged:\n${t.logs().slice(-8000)}`);
+      });
     // Let anything a retried job would post arrive before counting.
     await new Promise((r) => setTimeout(r, 1500));
     const messages = everyMessage(t.slack, channel);
@@ -63,18 +68,18 @@ describeWithService(REDIS_SENTINEL, 'Redis through Sentinel', () => {
     const moving = set.failover();
     await click(t, { channel, user: PEOPLE.lead.id, proposalId: id });
     await moving;
-    await t.slack.fake.waitFor(() => outcomePosts(t.slack, channel, id)[0], 30_000, 'the outcome post');
+    await t.slack.fake.waitFor(() => outcomePosts(t.slack, channel, id)[0], 30_000, 'the outcome post').catch((err: Error) => {
+      throw new Error(`${err.message}; the app logged:\n${t.logs().slice(-8000)}`);
+    });
     await new Promise((r) => setTimeout(r, 1500));
     expect(await t.catalog.runs()).toEqual(['failover']);
     expect(outcomePosts(t.slack, channel, id)).toHaveLength(1);
     approved = { channel, id };
   });
 
-  // Skipped because it fails today (a known gap, reported for the remediation service): when the
-  // failover lands between the execution and the write of its result, the proposal stays `running`
-  // (or `approved`) in the store although the action ran once and its outcome was posted; the
-  // result write is not retried on the new primary. Unskip when that write is made failover-safe.
-  it.skip('records the approved action as succeeded in the store after the failover', async () => {
+  // The result is written while the store reconnects to the new primary: the write is retried until it
+  // lands, and the servers' write fencing keeps a demoted primary from acknowledging it and losing it.
+  it('records the approved action as succeeded in the store after the failover', async () => {
     if (!approved) throw new Error('the approval test did not run');
     const { channel, id } = approved;
     const status = async () => (await t.runtime.remediation.listProposals(channel)).find((p) => p.id === id)?.status;

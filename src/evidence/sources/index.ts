@@ -10,6 +10,8 @@ import { githubDefinition } from './github';
 import { kubernetesDefinition } from './kubernetes';
 import { lokiDefinition } from './loki';
 import { prometheusDefinition } from './prometheus';
+import { jaegerDefinition } from './jaeger';
+import { tempoDefinition } from './tempo';
 import type { SourceConfig, SourceDefinition, SourceDeps } from './registry';
 
 export { CompositeSource } from './composite';
@@ -18,6 +20,9 @@ export { LokiSource, type LokiSourceOptions } from './loki';
 export { PrometheusSource, type PrometheusSourceOptions } from './prometheus';
 export { KubernetesSource, type KubernetesSourceOptions } from './kubernetes';
 export { GitHubSource, type GitHubSourceOptions } from './github';
+export { TempoSource, type TempoSourceOptions } from './tempo';
+export { JaegerSource, type JaegerSourceOptions } from './jaeger';
+export { TraceQueryError } from './trace-fetch';
 export { EvidenceNotFound, LokiQueryError, PrometheusQueryError } from './errors';
 export type { FetchFn } from './http';
 export { linkSettings, type LinkSettings } from './links';
@@ -28,6 +33,8 @@ export const SOURCE_DEFINITIONS: readonly SourceDefinition[] = [
   filesDefinition,
   prometheusDefinition,
   lokiDefinition,
+  tempoDefinition,
+  jaegerDefinition,
   kubernetesDefinition,
   githubDefinition,
 ];

@@ -1,7 +1,7 @@
 // Every registered evidence source passes the same contract (test/support/source-contract.ts), each over
 // its real backend or a faithful local one: files on disk, a real Prometheus backfilled with promtool
-// (skipped with one line when it is not installed, failing under CI=true), and the Loki, Kubernetes and
-// GitHub fakes.
+// (skipped with one line when it is not installed, failing under CI=true), and the Loki, Kubernetes,
+// GitHub, Tempo and Jaeger fakes.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +13,10 @@ import { KubernetesSource, kubernetesDefinition } from '../../../src/evidence/so
 import { LokiSource, lokiDefinition } from '../../../src/evidence/sources/loki';
 import { PrometheusSource, prometheusDefinition } from '../../../src/evidence/sources/prometheus';
 import { startFakeLoki } from '../../support/loki-fake';
+import { JaegerSource, jaegerDefinition } from '../../../src/evidence/sources/jaeger';
+import { TempoSource, tempoDefinition } from '../../../src/evidence/sources/tempo';
+import { startJaegerFake } from '../../support/jaeger-fake';
+import { startTempoFake, type FakeTrace } from '../../support/tempo-fake';
 import { startPrometheusFromOpenMetrics } from '../../helpers/prometheus';
 import { PROMETHEUS, describeWithService } from '../../helpers/services';
 import { freePort } from '../../helpers/spawn-app';
@@ -147,6 +151,46 @@ describeSourceContract('github', async (): Promise<ContractSubject> => {
     close: () => gh.close(),
   };
 }, { definitions: [githubDefinition] });
+
+/** One api -> db request a minute, T0 to T0+70m. */
+function traces(): FakeTrace[] {
+  return minutes.map((m) => {
+    const traceId = (0xc0de0000 + m).toString(16).padStart(32, '0');
+    const id = (k: number): string => (m * 4 + k).toString(16).padStart(16, '0');
+    return {
+      traceId,
+      spans: [
+        { traceId, spanId: id(1), service: 'api', name: 'GET /orders', kind: 'server', startMs: min(m), durationMs: 20 },
+        { traceId, spanId: id(2), parentSpanId: id(1), service: 'api', name: 'SELECT', kind: 'client', startMs: min(m) + 1, durationMs: 15, peer: 'db' },
+        { traceId, spanId: id(3), parentSpanId: id(2), service: 'db', name: 'query', kind: 'server', startMs: min(m) + 2, durationMs: 12 },
+      ],
+    };
+  });
+}
+
+describeSourceContract('tempo', async (): Promise<ContractSubject> => {
+  const tempo = await startTempoFake();
+  tempo.fake.traces.push(...traces());
+  tempo.fake.token = 'tempo-contract-token';
+  return {
+    source: new TempoSource({ url: tempo.url, fetch, token: 'tempo-contract-token', limits: { maxTraces: 1_000 } }), window: WINDOW, service: 'api',
+    broken: () => new TempoSource({ url: tempo.url, fetch, token: SECRET }),
+    secret: SECRET,
+    close: () => tempo.close(),
+  };
+}, { definitions: [tempoDefinition] });
+
+describeSourceContract('jaeger', async (): Promise<ContractSubject> => {
+  const jaeger = await startJaegerFake();
+  jaeger.fake.traces.push(...traces());
+  const closed = await closedUrl();
+  return {
+    source: new JaegerSource({ url: jaeger.url, fetch, limits: { maxTraces: 1_000 } }), window: WINDOW, service: 'api',
+    broken: () => new JaegerSource({ url: closed, fetch, token: SECRET, limits: { timeoutMs: 2_000 } }),
+    secret: SECRET,
+    close: () => jaeger.close(),
+  };
+}, { definitions: [jaegerDefinition] });
 
 describeWithService(PROMETHEUS, 'over a real Prometheus', () => {
   describeSourceContract('prometheus', async (): Promise<ContractSubject> => {

@@ -68,7 +68,7 @@ describe('composite source', () => {
 
   it('refuses no backend at all, and a missing evidence directory by name', () => {
     expect(() => build({})).toThrow(ConfigError);
-    expect(() => build({})).toThrow(/no evidence source configured \(set EVIDENCE_DIR, PROMETHEUS_URL, LOKI_URL, KUBERNETES_NAMESPACES or github.repos\)/);
+    expect(() => build({})).toThrow(/no evidence source configured \(set EVIDENCE_DIR, PROMETHEUS_URL, LOKI_URL, TEMPO_URL, JAEGER_URL, KUBERNETES_NAMESPACES or github.repos\)/);
     expect(() => build({ dir: path.join(dir, 'gone') })).toThrow(EvidenceNotFound);
   });
 });
