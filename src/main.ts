@@ -22,6 +22,8 @@ import { createExecutor } from './remediation/executor';
 import { approvalsKey } from './remediation/proposals';
 import { createRemediation, type RemediationService } from './remediation/service';
 import { SlackInvestigationNotifier } from './slack/investigation-notifier';
+import { createVerificationNotifier } from './slack/verification-notifier';
+import { createVerifier, type VerifyJob } from './verification/service';
 import { AppMetrics } from './metrics';
 import { slackAlertChannels } from './slack/alert-channels';
 import { Poster } from './slack/poster';
@@ -51,6 +53,8 @@ export interface Runtime {
   /** The configured evidence source (a composite when several backends are configured). */
   source: EvidenceSource;
   queue: JobQueue<InvestigationJob>;
+  /** Delayed checks that an approved action worked (src/verification). */
+  verifyQueue: JobQueue<VerifyJob>;
   investigations: InvestigationService;
   remediation: RemediationService;
   close(): Promise<void>;
@@ -117,9 +121,17 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   // Approvals are sealed with a key from the signing secret, which every replica shares; the demo has none
   // and one process, so a key of its own is enough there.
   const approvalsSecret = config.slack.signingSecret ?? config.slack.botToken ?? randomBytes(32).toString('hex');
+  // Did the fix work: a delayed job per succeeded action, on its own queue so it never waits behind investigations.
+  const verifyQueue = createQueue<VerifyJob>({
+    name: 'verifications', redisUrl: config.redis.target, prefix: config.redis.prefix, logger, lockDurationMs: config.jobs.lockMs,
+  });
+  const verifier = createVerifier({
+    store, source, queue: verifyQueue, notifier: createVerificationNotifier(poster), logger, clock, afterMs: config.verification.afterMs,
+  });
   const remediation = createRemediation({
     config, store, logger, clock, notifier: createProposalNotifier(poster), directory: poster, approvalsKey: approvalsKey(approvalsSecret),
     executor: createExecutor({ env: config.executor.env, workdir: config.executor.workdir }),
+    onSucceeded: (p) => verifier.schedule(p),
   });
   const anthropic =
     opts.anthropic ??
@@ -155,17 +167,19 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   });
   late.incidents = built.incidents;
   investigations.startWorker();
+  verifier.startWorker();
   const sweep = setInterval(() => {
     remediation.sweep().catch((err: unknown) => logger.warn({ err }, 'proposal sweep failed'));
   }, PROPOSAL_SWEEP_MS);
   sweep.unref();
 
   return {
-    built, store, source, queue, investigations, remediation,
+    built, store, source, queue, verifyQueue, investigations, remediation,
     async close() {
       clearInterval(sweep);
       await built.stop();
       await queue.close();
+      await verifyQueue.close();
       await store.close();
     },
   };

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../domain/errors';
+import { parseDuration } from '../domain/time';
 import { formatIssues, parseYamlWith } from './format';
 import { parseScouts, type ScoutManifest } from './scouts';
 import { parseActions, placeholderApprovers, type ActionSpec } from './actions';
@@ -42,6 +43,8 @@ export interface Config {
   investigation: { maxSeconds: number; baselineMinutes: number; concurrency: number };
   /** Job queue tuning: how long a worker's job lock lives without renewal (a dead worker's job is retried after it). */
   jobs: { lockMs: number };
+  /** VERIFY_AFTER: how long after a succeeded action its signals are read again; null = off. */
+  verification: { afterMs: number | null };
   /** The change identity: what executors run with. Nothing else of the bot's environment reaches them. */
   executor: { env: Record<string, string>; workdir?: string };
   /** Alert webhooks (src/alerts): each receiver is served only when its secret is set. */
@@ -133,6 +136,10 @@ const envSchema = z.object({
   INVESTIGATION_MAX_SECONDS: intIn(10, 3600).optional(),
   INVESTIGATION_CONCURRENCY: intIn(1, 64).optional(),
   JOBS_LOCK_MS: intIn(1000, 600_000).optional(),
+  VERIFY_AFTER: z
+    .string()
+    .refine((v) => v === 'off' || ((parseDuration(v) ?? -1) >= 1_000 && (parseDuration(v) ?? 0) <= 86_400_000), 'expected a duration from 1s to 24h (30s, 5m, 1h) or off')
+    .optional(),
   TRIAGE_CONFIG: nonEmpty.optional(),
   HTTP_PROXY: nonEmpty.optional(),
   http_proxy: nonEmpty.optional(),
@@ -320,6 +327,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       concurrency: e.INVESTIGATION_CONCURRENCY ?? file.investigation?.concurrency ?? 4,
     },
     jobs: { lockMs: e.JOBS_LOCK_MS ?? 30_000 },
+    verification: { afterMs: e.VERIFY_AFTER === 'off' ? null : parseDuration(e.VERIFY_AFTER ?? '5m') },
     executor: { env: executorEnv, ...opt('workdir', file.executor?.workdir) },
     alerts: {
       ...opt('webhookToken', e.ALERT_WEBHOOK_TOKEN),
