@@ -46,7 +46,7 @@ export function renderVerification(ctx: VerificationContext, check: RecoveryChec
   blocks.push(context([`${when} A signal counts as back when it has come at least 70% of the way to its level before the incident.`]));
   const plain = check.verdict === 'recovered' ? 'Recovered' : check.verdict === 'not_recovered' ? 'Not recovered' : 'Cannot tell yet';
   return {
-    text: fallbackText(`${plain} ${wait} after ${p.id}`),
+    text: fallbackText(`${plain} ${wait} after ${p.actionId} (${p.id})`),
     blocks,
     metadata: { event_type: VERIFICATION_EVENT, event_payload: { proposal_id: p.id, verdict: check.verdict } },
   };
