@@ -22,6 +22,7 @@ import { createExecutor } from './remediation/executor';
 import { approvalsKey } from './remediation/proposals';
 import { createRemediation, type RemediationService } from './remediation/service';
 import { SlackInvestigationNotifier } from './slack/investigation-notifier';
+import { EvidenceLabels } from './slack/evidence-labels';
 import { createVerificationNotifier } from './slack/verification-notifier';
 import { createVerifier, type VerifyJob } from './verification/service';
 import { AppMetrics } from './metrics';
@@ -121,6 +122,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   // Approvals are sealed with a key from the signing secret, which every replica shares; the demo has none
   // and one process, so a key of its own is enough there.
   const approvalsSecret = config.slack.signingSecret ?? config.slack.botToken ?? randomBytes(32).toString('hex');
+  const labels = new EvidenceLabels(store);
   // Did the fix work: a delayed job per succeeded action, on its own queue so it never waits behind investigations.
   const verifyQueue = createQueue<VerifyJob>({
     name: 'verifications', redisUrl: config.redis.target, prefix: config.redis.prefix, logger, lockDurationMs: config.jobs.lockMs,
@@ -129,7 +131,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     store, source, queue: verifyQueue, notifier: createVerificationNotifier(poster), logger, clock, afterMs: config.verification.afterMs,
   });
   const remediation = createRemediation({
-    config, store, logger, clock, notifier: createProposalNotifier(poster), directory: poster, approvalsKey: approvalsKey(approvalsSecret),
+    config, store, logger, clock, notifier: createProposalNotifier(poster, labels), directory: poster, approvalsKey: approvalsKey(approvalsSecret),
     executor: createExecutor({ env: config.executor.env, workdir: config.executor.workdir }),
     onSucceeded: (p) => verifier.schedule(p),
   });
@@ -144,7 +146,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
       : undefined);
   const investigations = createInvestigations({
     config, store, queue, source, logger, clock, metrics,
-    notifier: new SlackInvestigationNotifier(poster, clock),
+    notifier: new SlackInvestigationNotifier(poster, clock, labels),
     ...(anthropic ? { anthropic } : {}),
     onSynthesis: async (inv, synthesis, report) => {
       await remediation.proposeFromSynthesis(inv, synthesis, report);

@@ -162,6 +162,8 @@ export interface TemplateStat {
   firstSeen: number;
   label: TemplateLabel;
   samples: string[];
+  /** One real line the template stands for, shown beside it (the logs analyzer fills it; else a sample is used). */
+  example?: string;
 }
 
 export interface SeriesAnomaly {

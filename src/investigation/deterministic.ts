@@ -1,7 +1,7 @@
 // The deterministic brain: each scout runs a fixed plan through its gate (so every claim cites the ids
 // the gate issued), and the lead ranks with the evidence layer's service ranking.
 import type { Evidence } from '../domain/types';
-import { formatClock, formatDuration } from '../evidence/analyzers/format';
+import { formatClock, formatDuration, formatEffect, formatMinute } from '../evidence/analyzers/format';
 import { isErrorTemplate } from '../evidence/analyzers/ranking';
 import { serviceScores } from '../evidence/analyzers/metrics';
 import type { DraftClaim } from './citations';
@@ -132,7 +132,7 @@ async function metricsClaims(r: GateResult, ctx: EvidenceContext): Promise<PlanO
   for (const s of serviceScores(anomalies).slice(0, 3)) {
     const top = s.anomalies.slice(0, 2);
     claims.push({
-      text: `${s.service}: ${top.map((a) => `${a.metric} ${a.direction} (${a.score >= 0 ? '+' : ''}${Math.round(a.score)} IQR)${a.changeAt != null ? ` from ${formatClock(a.changeAt)}` : ''}`).join(', ')}.`,
+      text: `${s.service}: ${top.map((a) => `${a.metric} ${formatEffect(a.baseline, a.current, a.unit)}${a.changeAt != null ? `, starting ${formatMinute(a.changeAt)}` : ''}`).join('; ')}.`,
       evidence: top.map((a) => (ev.get(a.key) as Evidence).id),
       service: s.service,
     });

@@ -77,6 +77,12 @@ function take<T>(list: T[], n: number | undefined, def = 10): { shown: T[]; foot
   return list.length > k ? { shown, footer: `${list.length - k} more not shown` } : { shown };
 }
 
+/** A real line beside the template, so `<*>` placeholders read as what they stand for. */
+function exampleOf(t: { example?: string; samples: string[] }): string {
+  const line = (t.example ?? t.samples[0] ?? '').replace(/\s+/g, ' ').trim();
+  return line ? `, e.g. "${clip(line, 160)}"` : '';
+}
+
 const matchesService = (want: string | undefined, s: string): boolean => want === undefined || want === s;
 
 const IMPLS: { [N in ToolName]: Impl<N> } = {
@@ -98,7 +104,8 @@ const IMPLS: { [N in ToolName]: Impl<N> } = {
       timeRange: range(window.from, window.to),
       excerpt: clip(
         `${t.service} [${t.label}] ${t.level ? `${t.level} ` : ''}"${clip(t.template, 140)}" baseline ${t.baselineCount} → incident ${t.incidentCount}` +
-          (t.label === 'new' ? ` (first ${formatClock(t.firstSeen)})` : Number.isFinite(t.ratio) ? ` (×${t.ratio.toFixed(1)} rate)` : ''),
+          (t.label === 'new' ? ` (first ${formatClock(t.firstSeen)})` : Number.isFinite(t.ratio) ? ` (×${t.ratio.toFixed(1)} rate)` : '') +
+          exampleOf(t),
       ),
     }));
     return { header: `${list.length} log templates (onset ${formatClock(window.onset)}, baseline from ${formatClock(window.from)})`, items, ...(footer ? { footer } : {}) };

@@ -3,12 +3,18 @@
 import { systemClock, type Clock } from '../domain/time';
 import type { Finding, Investigation, Synthesis } from '../domain/types';
 import type { InvestigationNotifier } from '../investigation/types';
+import { sameLabel, type EvidenceLabel, type EvidenceLabels } from './evidence-labels';
 import type { Poster } from './poster';
-import { hypothesesMetadata, renderFinding, renderNote, renderStatusCard, renderSynthesis } from './views/investigation';
+import { citedEvidence, hypothesesMetadata, renderFinding, renderNote, renderStatusCard, renderSynthesis, synthesisEvidence } from './views/investigation';
 
 /** Posts an investigation's thread through the Poster. */
 export class SlackInvestigationNotifier implements InvestigationNotifier {
-  constructor(private readonly poster: Pick<Poster, 'post' | 'update'>, private readonly clock: Clock = systemClock) {}
+  /** `labels`: evidence numbered E1, E2 ... in the order the thread shows it (gate ids when absent). */
+  constructor(private readonly poster: Pick<Poster, 'post' | 'update'>, private readonly clock: Clock = systemClock, private readonly labels?: EvidenceLabels) {}
+
+  private label(inv: Investigation, ids: string[]): Promise<EvidenceLabel> {
+    return this.labels ? this.labels.assign(inv.id, ids) : Promise.resolve(sameLabel);
+  }
 
   async postCard(inv: Investigation): Promise<string> {
     const v = renderStatusCard(inv, this.clock.now().getTime());
@@ -22,12 +28,12 @@ export class SlackInvestigationNotifier implements InvestigationNotifier {
   }
 
   async postFinding(inv: Investigation, finding: Finding, key?: string): Promise<void> {
-    const v = renderFinding(finding);
+    const v = renderFinding(finding, await this.label(inv, citedEvidence(finding)));
     await this.poster.post({ channel: inv.channelId, ...thread(inv), text: v.text, blocks: v.blocks, key: `${inv.id}:r${inv.round}:finding:${key ?? finding.scout}` });
   }
 
   async postSynthesis(inv: Investigation, synthesis: Synthesis): Promise<void> {
-    const v = renderSynthesis(inv, synthesis);
+    const v = renderSynthesis(inv, synthesis, await this.label(inv, synthesisEvidence(synthesis)));
     await this.poster.post({
       channel: inv.channelId, ...thread(inv), text: v.text, blocks: v.blocks, metadata: hypothesesMetadata(inv, synthesis), key: `${inv.id}:r${inv.round}:synthesis`,
     });

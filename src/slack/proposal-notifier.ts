@@ -1,5 +1,6 @@
 // Shows proposals in Slack: the approval card as a thread reply, updated in place, and the outcome.
 import type { RemediationNotifier, ProposalView } from '../remediation/notifier';
+import { sameLabel, type EvidenceLabel, type EvidenceLabels } from './evidence-labels';
 import type { Poster } from './poster';
 import { renderProposalCard, renderProposalOutcome } from './views/proposal';
 
@@ -7,11 +8,14 @@ import { renderProposalCard, renderProposalOutcome } from './views/proposal';
 export type ProposalPoster = Pick<Poster, 'post' | 'update' | 'uploadText'>;
 
 /** RemediationNotifier over the Poster: idempotent card posts keyed by proposal id. */
-export function createProposalNotifier(poster: ProposalPoster): RemediationNotifier {
+export function createProposalNotifier(poster: ProposalPoster, labels?: EvidenceLabels): RemediationNotifier {
+  // The card numbers evidence as its investigation's thread does.
+  const label = (p: ProposalView['proposal']): Promise<EvidenceLabel> =>
+    labels && p.investigationId ? labels.assign(p.investigationId, p.evidence) : Promise.resolve(sameLabel);
   return {
     async postCard(view: ProposalView) {
       const p = view.proposal;
-      const msg = renderProposalCard(p, view.action, view.approverNames);
+      const msg = renderProposalCard(p, view.action, view.approverNames, await label(p));
       return poster.post({
         channel: p.channelId,
         ...(p.threadTs !== undefined ? { threadTs: p.threadTs } : {}),
@@ -24,7 +28,7 @@ export function createProposalNotifier(poster: ProposalPoster): RemediationNotif
     async updateCard(view: ProposalView) {
       const p = view.proposal;
       if (!p.messageTs) return;
-      const msg = renderProposalCard(p, view.action, view.approverNames);
+      const msg = renderProposalCard(p, view.action, view.approverNames, await label(p));
       await poster.update({ channel: p.channelId, ts: p.messageTs, text: msg.text, blocks: msg.blocks, metadata: msg.metadata });
     },
     async postOutcome(view: ProposalView) {

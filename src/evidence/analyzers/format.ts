@@ -41,10 +41,10 @@ export function formatValue(v: number, unit?: string): string {
   }
 }
 
-/** `03:02:10Z` (UTC clock time; incidents are read in minutes, not dates). */
+/** `03:02:10 UTC` (the incident's clock; incidents are read in minutes, not dates). */
 export function formatClock(ms: number): string {
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return 'n/a';
-  return `${new Date(ms).toISOString().slice(11, 19)}Z`;
+  return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
 }
 
 /** `15s`, `25 min`, `1.5 h` for a duration in seconds (absolute). */
