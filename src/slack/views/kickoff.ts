@@ -30,7 +30,7 @@ export function renderKickoff(s: KickoffState): Reply {
   const sources = s.sources && s.sources.length > 0 ? ` from ${s.sources.map(esc).join(', ')}` : '';
   const text = clip(
     `Incident Scout is investigating #${s.channelName} because ${why}${who}. Scouts: ${s.scouts.map((sc) => sc.name).join(', ')}. ` +
-      'Findings go in the investigation thread; nothing is changed without a named approver. /triage help lists the commands.',
+      'Findings go in the investigation thread; nothing is changed without a named approver. Stop with /triage stop; /triage help lists the rest.',
     LIMITS.fallbackText,
   );
   // The exact window is the status card's job: a replayed or `since=` incident has its own clock.
