@@ -2,6 +2,7 @@
 // The tool gate's ids (issued in the order tools ran, across scouts in parallel) stay in the audit trail
 // and the store; the thread shows these labels, kept per investigation in the store so every message of
 // it, from any replica, numbers alike.
+import { evidenceCounterId } from '../investigation/gate';
 import type { Store } from '../store/port';
 
 interface LabelDoc {
@@ -21,14 +22,23 @@ export function labelsId(investigationId: string): string {
 
 /** Numbers evidence in order of first appearance, per investigation. */
 export class EvidenceLabels {
-  constructor(private readonly store: Pick<Store, 'update'>) {}
+  constructor(private readonly store: Pick<Store, 'update' | 'get'>) {}
 
-  /** Gives the ids not yet shown the next numbers, in the order given; returns the labeller. */
+  /**
+   * Gives the ids not yet shown the next numbers, in the order given; returns the labeller. Only ids the
+   * tool gate issued get a label: a cited id no tool issued (E999) stays as it is, so what it is called
+   * matches the note that says it was never issued.
+   */
   async assign(investigationId: string, ids: readonly string[]): Promise<EvidenceLabel> {
+    const issued = (await this.store.get<{ n: number }>('investigation', evidenceCounterId(investigationId)))?.n ?? 0;
+    const real = ids.filter((id) => {
+      const m = /^E(\d{1,9})$/.exec(id);
+      return m !== null && Number(m[1]) >= 1 && Number(m[1]) <= issued;
+    });
     const { value } = await this.store.update<LabelDoc>('investigation', labelsId(investigationId), (cur) => {
       const map = { ...(cur?.map ?? {}) };
       let next = cur?.next ?? 1;
-      for (const id of ids) if (map[id] === undefined) map[id] = next++;
+      for (const id of real) if (map[id] === undefined) map[id] = next++;
       return next === (cur?.next ?? 1) ? undefined : { next, map };
     });
     const map = value?.map ?? {};
@@ -36,7 +46,14 @@ export class EvidenceLabels {
   }
 }
 
-/** Every id once, in order of first appearance. */
-export function inOrder(lists: ReadonlyArray<readonly string[]>): string[] {
-  return [...new Set(lists.flat())];
+const ID = /\bE\d{1,9}\b/g;
+
+/** Evidence ids named in free text (a model's claim, a citation note), in order. */
+export function idsIn(text: string): string[] {
+  return text.match(ID) ?? [];
+}
+
+/** The text with every evidence id it names shown by its label. */
+export function relabel(text: string, label: EvidenceLabel): string {
+  return text.replace(ID, (id) => label(id));
 }

@@ -1,6 +1,6 @@
 // Shows proposals in Slack: the approval card as a thread reply, updated in place, and the outcome.
 import type { RemediationNotifier, ProposalView } from '../remediation/notifier';
-import { sameLabel, type EvidenceLabel, type EvidenceLabels } from './evidence-labels';
+import { idsIn, sameLabel, type EvidenceLabel, type EvidenceLabels } from './evidence-labels';
 import type { Poster } from './poster';
 import { renderProposalCard, renderProposalOutcome } from './views/proposal';
 
@@ -11,7 +11,7 @@ export type ProposalPoster = Pick<Poster, 'post' | 'update' | 'uploadText'>;
 export function createProposalNotifier(poster: ProposalPoster, labels?: EvidenceLabels): RemediationNotifier {
   // The card numbers evidence as its investigation's thread does.
   const label = (p: ProposalView['proposal']): Promise<EvidenceLabel> =>
-    labels && p.investigationId ? labels.assign(p.investigationId, p.evidence) : Promise.resolve(sameLabel);
+    labels && p.investigationId ? labels.assign(p.investigationId, [...idsIn(p.reason), ...p.evidence]) : Promise.resolve(sameLabel);
   return {
     async postCard(view: ProposalView) {
       const p = view.proposal;

@@ -1,7 +1,7 @@
 // Pure views of an investigation thread: the status card (parent), a finding reply, the synthesis reply.
 import type { KnownBlock } from '@slack/types';
 import type { Claim, Finding, Investigation, ScoutStatus, Synthesis } from '../../domain/types';
-import { sameLabel, type EvidenceLabel } from '../evidence-labels';
+import { idsIn, relabel, sameLabel, type EvidenceLabel } from '../evidence-labels';
 import { button, capBlocks, clip, context, elapsed, esc, fallbackText, header, kilo, LIMITS, section } from './limits';
 import { confidenceNumber, confidenceWord, incidentTime } from './words';
 
@@ -54,13 +54,13 @@ const CLAIM_MARK: Record<Claim['status'], string> = { verified: ':white_check_ma
 
 function claimLine(c: Claim, label: EvidenceLabel): string {
   const ids = c.evidence.length ? ` \`${c.evidence.map(label).join(' ')}\`` : '';
-  const note = c.note ? `\n     _${esc(clip(c.note, 400))}_` : '';
-  return `${CLAIM_MARK[c.status]} · ${esc(clip(c.text, 900))}${ids}${note}`;
+  const note = c.note ? `\n     _${esc(clip(relabel(c.note, label), 400))}_` : '';
+  return `${CLAIM_MARK[c.status]} · ${esc(clip(relabel(c.text, label), 900))}${ids}${note}`;
 }
 
-/** The evidence a finding's claims cite, in the order the claims cite it (what the message shows). */
+/** The evidence ids a finding shows (cited, or named in its text), in the order they appear. */
 export function citedEvidence(finding: Finding): string[] {
-  return [...new Set(finding.claims.slice(0, 20).flatMap((c) => c.evidence))];
+  return [...new Set([...idsIn(finding.summary), ...finding.claims.slice(0, 20).flatMap((c) => [...idsIn(c.text), ...c.evidence, ...idsIn(c.note ?? '')])])];
 }
 
 /**
@@ -70,14 +70,15 @@ export function citedEvidence(finding: Finding): string[] {
 export function renderFinding(finding: Finding, label: EvidenceLabel = sameLabel): View {
   const word = confidenceWord(finding.confidence);
   const title = `*Scout ${esc(finding.scout)}* · ${word}`;
-  const blocks: KnownBlock[] = [section(`${title}\n${esc(clip(finding.summary, 1500))}`)];
+  const blocks: KnownBlock[] = [section(`${title}\n${esc(clip(relabel(finding.summary, label), 1500))}`)];
   if (finding.fallbackReason) {
     blocks.push(context([`:warning: Fell back to the deterministic plan: ${esc(finding.fallbackReason)}.`]));
   }
   for (const c of finding.claims.slice(0, 20)) blocks.push(section(claimLine(c, label)));
   if (!finding.claims.length) blocks.push(context(['_No claims._']));
   const byId = new Map(finding.evidence.map((e) => [e.id, e]));
-  const shown = citedEvidence(finding).map((id) => byId.get(id)).filter((e): e is NonNullable<typeof e> => e !== undefined).slice(0, 12);
+  const cited = new Set(finding.claims.flatMap((c) => c.evidence));
+  const shown = citedEvidence(finding).filter((id) => cited.has(id)).map((id) => byId.get(id)).filter((e): e is NonNullable<typeof e> => e !== undefined).slice(0, 12);
   if (shown.length) {
     const lines: string[] = [];
     let used = 0;
@@ -97,22 +98,28 @@ export function renderFinding(finding: Finding, label: EvidenceLabel = sameLabel
     ]),
   );
   const counts = (['verified', 'unverified', 'contradicted'] as const).map((s) => `${finding.claims.filter((c) => c.status === s).length} ${s}`).join(', ');
-  return { text: fallbackText(`Scout ${finding.scout}: ${finding.summary} (${counts})`), blocks: capBlocks(blocks) };
+  return { text: fallbackText(`Scout ${finding.scout}: ${relabel(finding.summary, label)} (${counts})`), blocks: capBlocks(blocks) };
 }
 
 /** The evidence a synthesis shows, in the order it shows it. */
 export function synthesisEvidence(s: Synthesis): string[] {
-  return [...new Set([...s.hypotheses.flatMap((h) => [...h.evidence, ...h.against.filter((a) => !a.startsWith('!'))]), ...s.redHerrings.flatMap((r) => r.evidence)])];
+  return [
+    ...new Set([
+      ...idsIn(s.summary),
+      ...s.hypotheses.flatMap((h) => [...idsIn(h.cause), ...h.evidence, ...h.against.flatMap((a) => (a.startsWith('!') ? idsIn(a) : [a]))]),
+      ...s.redHerrings.flatMap((r) => [...idsIn(`${r.what} ${r.why}`), ...r.evidence]),
+    ]),
+  ];
 }
 
 /** The synthesis reply: ranked hypotheses, evidence for and against, red herrings, Dig deeper. */
 export function renderSynthesis(inv: Investigation, s: Synthesis, label: EvidenceLabel = sameLabel): View {
-  const blocks: KnownBlock[] = [header(s.partial ? 'Hypotheses (partial result)' : 'Hypotheses'), section(esc(clip(s.summary, 1500)))];
+  const blocks: KnownBlock[] = [header(s.partial ? 'Hypotheses (partial result)' : 'Hypotheses'), section(esc(clip(relabel(s.summary, label), 1500)))];
   for (const h of s.hypotheses) {
-    const against = h.against.map((a) => (a.startsWith('!') ? esc(a.slice(1)) : `\`${label(a)}\``));
+    const against = h.against.map((a) => (a.startsWith('!') ? esc(relabel(a.slice(1), label)) : `\`${label(a)}\``));
     blocks.push(
       section(
-        `*${h.rank}. ${esc(h.service)}* · ${confidenceWord(h.confidence)}${h.change ? ` · change \`${esc(h.change)}\`` : ''}\n${esc(clip(h.cause, 900))}` +
+        `*${h.rank}. ${esc(h.service)}* · ${confidenceWord(h.confidence)}${h.change ? ` · change \`${esc(h.change)}\`` : ''}\n${esc(clip(relabel(h.cause, label), 900))}` +
           `\nFor: ${h.evidence.length ? h.evidence.map((e) => `\`${label(e)}\``).join(' ') : '_none cited_'}` +
           (against.length ? `\nAgainst: ${clip(against.join('; '), 900)}` : ''),
       ),
@@ -120,7 +127,7 @@ export function renderSynthesis(inv: Investigation, s: Synthesis, label: Evidenc
   }
   if (!s.hypotheses.length) blocks.push(section('_No hypothesis: nothing stood out in the window._'));
   if (s.redHerrings.length) {
-    const lines = s.redHerrings.map((r) => `• ${esc(clip(r.what, 200))}: ${esc(clip(r.why, 300))}${r.evidence.length ? ` ${r.evidence.map((e) => `\`${label(e)}\``).join(' ')}` : ''}`);
+    const lines = s.redHerrings.map((r) => `• ${esc(clip(relabel(r.what, label), 200))}: ${esc(clip(relabel(r.why, label), 300))}${r.evidence.length ? ` ${r.evidence.map((e) => `\`${label(e)}\``).join(' ')}` : ''}`);
     blocks.push(section(`*Red herrings*\n${lines.join('\n')}`));
   }
   const numbers = s.hypotheses.map((h) => `${h.rank}. ${esc(h.service)} ${confidenceNumber(h.confidence)}`).join(', ');
@@ -132,7 +139,7 @@ export function renderSynthesis(inv: Investigation, s: Synthesis, label: Evidenc
     button(DIG_DEEPER_ACTION, 'Dig deeper', inv.id, 'primary'),
   ];
   const top = s.hypotheses[0];
-  const text = top ? `Hypotheses: 1. ${top.service} (${confidenceWord(top.confidence)}) ${top.cause}` : 'Hypotheses: none stood out';
+  const text = top ? `Hypotheses: 1. ${top.service} (${confidenceWord(top.confidence)}) ${relabel(top.cause, label)}` : 'Hypotheses: none stood out';
   return { text: fallbackText(s.partial ? `Partial result. ${text}` : text), blocks: capBlocks(blocks, tail) };
 }
 

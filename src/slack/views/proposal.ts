@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { ActionSpec } from '../../config/actions';
 import type { Proposal, RenderedAction } from '../../domain/types';
-import { sameLabel, type EvidenceLabel } from '../evidence-labels';
+import { relabel, sameLabel, type EvidenceLabel } from '../evidence-labels';
 import { LIMITS, clip, context, esc, section } from './limits';
 import { slackTime } from './words';
 
@@ -33,7 +33,7 @@ export function renderProposalCard(p: Proposal, action: ActionSpec, approverName
     );
   }
   const evidence = p.evidence.length > 0 ? `\nEvidence: ${p.evidence.map((e) => `\`${esc(label(e))}\``).join(' ')}` : '';
-  blocks.push(section(`*Why:* ${esc(p.reason)}${evidence}`));
+  blocks.push(section(`*Why:* ${esc(relabel(p.reason, label))}${evidence}`));
   blocks.push({
     type: 'section',
     fields: [

@@ -2,7 +2,9 @@
 import type { Investigation } from '../../domain/types';
 import { clip, esc, LIMITS, section } from './limits';
 import type { Reply } from './help';
-import { incidentTime } from './words';
+import { formatClock } from '../../evidence/analyzers/format';
+
+const clock = (iso: string): string => formatClock(Date.parse(iso));
 
 /** Plain reply: one section, text and fallback the same. */
 export function plain(text: string): Reply {
@@ -15,7 +17,8 @@ export function renderStatusReply(inv: Investigation | null, channelName: string
   const head =
     `*Investigation round ${inv.round}* in #${esc(channelName)}: *${inv.state}*` +
     ` (trigger ${esc(inv.trigger)}, ${inv.brain === 'claude' ? 'Claude' : 'deterministic analyzers'}${inv.focus ? `, focus "${esc(inv.focus)}"` : ''}).\n` +
-    `Incident clock: baseline from ${incidentTime(inv.window.from)}, onset ${incidentTime(inv.window.onset)}, data up to ${incidentTime(inv.window.to)}.`;
+    // Asked for, so to the second (the status card rounds to the minute).
+    `Incident clock: baseline from ${clock(inv.window.from)}, onset ${clock(inv.window.onset)}, data up to ${clock(inv.window.to)}.`;
   // Token budgets mean something only when a model spends them.
   const scouts = inv.scouts.map(
     (s) =>
