@@ -27,6 +27,8 @@ export const REDACT_PATHS: string[] = [
   'config.anthropic.apiKey',
   'config.evidence.prometheusToken',
   'config.evidence.lokiToken',
+  'config.evidence.prometheusBasic.password',
+  'config.evidence.lokiBasic.password',
   'config.executor.env',
   'executor.env',
 ];

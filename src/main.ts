@@ -4,14 +4,13 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { RetryOptions } from '@slack/web-api';
 import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
 import { createAlertRoutes } from './alerts';
 import { buildApp, createSlackClient, type BuiltApp } from './app';
 import type { Config } from './config';
 import { ConfigError } from './domain/errors';
 import { redactDeep } from './domain/redact';
 import { systemClock, type Clock } from './domain/time';
-import { createSource } from './evidence/sources';
+import { createSource, linkSettings } from './evidence/sources';
 import type { EvidenceSource } from './evidence/types';
 import { createInvestigations, type InvestigationService } from './investigation/service';
 import type { InvestigationJob } from './investigation/types';
@@ -46,6 +45,11 @@ export interface RuntimeOptions {
   /** A ready Anthropic client (tests point it at the fake); else built from ANTHROPIC_API_KEY. */
   anthropic?: Anthropic;
   defaultMetrics?: boolean;
+  /**
+   * Whether proposal cards warn when the catalog names the demo's placeholder approvers (default true).
+   * The demo turns it off: its workspace is the one where those ids are real people.
+   */
+  warnPlaceholderApprovers?: boolean;
 }
 
 export interface Runtime {
@@ -87,29 +91,8 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   const { logger } = opts;
   const clock = opts.clock ?? systemClock;
   const fetchFn = opts.fetch ?? createFetch(config.proxy);
-  const evidenceDir = opts.evidenceDir ?? config.evidence.dir;
-  const { prometheusUrl, prometheusToken, lokiUrl, lokiToken, lokiTenant } = config.evidence;
-  if (!evidenceDir && !prometheusUrl && !lokiUrl && !config.kubernetes) {
-    throw new ConfigError(['env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)']);
-  }
-  const source = createSource({
-    fetch: fetchFn,
-    ...(evidenceDir ? { evidenceDir } : {}),
-    ...(prometheusUrl ? { prometheusUrl } : {}),
-    ...(prometheusToken ? { prometheusToken } : {}),
-    ...(lokiUrl ? { lokiUrl } : {}),
-    ...(lokiToken ? { lokiToken } : {}),
-    ...(lokiTenant ? { lokiTenant } : {}),
-    ...(config.kubernetes ? { kubernetes: config.kubernetes } : {}),
-    ...(config.github ? { github: config.github } : {}),
-  });
-  const sources = [
-    ...(evidenceDir ? [`files (${path.basename(evidenceDir)})`] : []),
-    ...(prometheusUrl ? ['Prometheus'] : []),
-    ...(lokiUrl ? ['Loki'] : []),
-    ...(config.kubernetes ? [`Kubernetes (${config.kubernetes.namespaces.join(', ')})`] : []),
-    ...(config.github && Object.keys(config.github.repos).length > 0 ? [`GitHub (${Object.values(config.github.repos).join(', ')})`] : []),
-  ];
+  const evidence = opts.evidenceDir ? { ...config.evidence, dir: opts.evidenceDir } : config.evidence;
+  const { source, descriptions: sources } = createSource({ ...config, evidence }, { fetch: fetchFn, links: linkSettings(evidence) });
 
   const store = opts.store ?? createStore({ redisUrl: config.redis.target, prefix: config.redis.prefix, logger });
   const metrics = new AppMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
@@ -131,7 +114,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     store, source, queue: verifyQueue, notifier: createVerificationNotifier(poster), logger, clock, afterMs: config.verification.afterMs,
   });
   const remediation = createRemediation({
-    config, store, logger, clock, notifier: createProposalNotifier(poster, labels), directory: poster, approvalsKey: approvalsKey(approvalsSecret),
+    config, store, logger, clock, notifier: createProposalNotifier(poster, opts.warnPlaceholderApprovers === false ? [] : config.placeholderApprovers, labels), directory: poster, approvalsKey: approvalsKey(approvalsSecret),
     executor: createExecutor({ env: config.executor.env, workdir: config.executor.workdir }),
     onSucceeded: (p) => verifier.schedule(p),
   });

@@ -3,12 +3,14 @@
 // investigation with the alert's start as onset and its location labels as focus. Later notices of the
 // same group (resends, more alerts, resolved) are replies in the alert message's thread.
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { ScoutError } from '../domain/errors';
 import { iso, systemClock, type Clock } from '../domain/time';
 import type { IncidentService } from '../incidents/service';
 import type { Investigations } from '../investigation/port';
 import type { Logger } from '../logging';
 import type { Store } from '../store/port';
+import { defineKind } from '../store/repository';
 import { channelName, withSuffix } from './channel-name';
 import { ChannelNameTaken, type AlertChannels } from './port';
 import { focusOf, type AlertNotice } from './types';
@@ -27,19 +29,21 @@ export class AlertRecordLost extends ScoutError {
   readonly code = 'alert_record_lost';
 }
 
-/** What the store keeps per alert group. */
-export interface AlertRecord {
-  key: string;
-  state: 'opening' | 'open';
-  owner: string;
-  claimedAt: number;
-  channelId?: string;
-  channelName?: string;
+/** What the store keeps per alert group, by the group's key. */
+const alertRecord = z.looseObject({
+  key: z.string(),
+  state: z.enum(['opening', 'open']),
+  owner: z.string(),
+  claimedAt: z.number(),
+  channelId: z.string().exactOptional(),
+  channelName: z.string().exactOptional(),
   /** ts of the alert message: later notices are replies to it. */
-  threadTs?: string;
-  lastDigest?: string;
-  status: AlertNotice['status'];
-}
+  threadTs: z.string().exactOptional(),
+  lastDigest: z.string().exactOptional(),
+  status: z.enum(['firing', 'resolved']),
+});
+export type AlertRecord = z.infer<typeof alertRecord>;
+const alertRecords = defineKind('alert', alertRecord);
 
 export interface AlertSettings {
   channelTemplate: string;
@@ -73,8 +77,7 @@ export class AlertIncidents {
     const log = this.deps.logger.child({ alertKey: notice.key, alertSource: notice.source });
     const now = this.clock.now().getTime();
     const owner = randomUUID();
-    const { value, changed } = await this.deps.store.update<AlertRecord>(
-      'alert', notice.key,
+    const { value, changed } = await alertRecords.in(this.deps.store).update(notice.key,
       (cur) => {
         if (!cur) return notice.status === 'firing' ? { key: notice.key, state: 'opening', owner, claimedAt: now, status: notice.status } : undefined;
         if (cur.state === 'opening' && now - cur.claimedAt > OPEN_LEASE_MS) return { ...cur, owner, claimedAt: now };
@@ -106,7 +109,7 @@ export class AlertIncidents {
     const deadline = this.clock.now().getTime() + WAIT_FOR_OPEN_MS;
     while (this.clock.now().getTime() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
-      const rec = await this.deps.store.get<AlertRecord>('alert', key);
+      const rec = await alertRecords.in(this.deps.store).get(key);
       if (rec?.state === 'open') return rec;
     }
     return null;
@@ -138,8 +141,7 @@ export class AlertIncidents {
 
   private async follow(rec: AlertRecord, notice: AlertNotice, log: Logger): Promise<AlertOutcome> {
     if (rec.lastDigest === notice.digest) return 'unchanged';
-    const { changed } = await this.deps.store.update<AlertRecord>(
-      'alert', rec.key, (cur) => (cur && cur.lastDigest !== notice.digest ? { ...cur, lastDigest: notice.digest, status: notice.status } : undefined), RECORD_TTL_S,
+    const { changed } = await alertRecords.in(this.deps.store).update(rec.key, (cur) => (cur && cur.lastDigest !== notice.digest ? { ...cur, lastDigest: notice.digest, status: notice.status } : undefined), RECORD_TTL_S,
     );
     if (!changed) return 'unchanged';
     await this.deps.channels.postAlert({
@@ -184,7 +186,7 @@ export class AlertIncidents {
   }
 
   private async save(key: string, fn: (cur: AlertRecord) => AlertRecord): Promise<AlertRecord> {
-    const { value } = await this.deps.store.update<AlertRecord>('alert', key, (cur) => (cur ? fn(cur) : undefined), RECORD_TTL_S);
+    const { value } = await alertRecords.in(this.deps.store).update(key, (cur) => (cur ? fn(cur) : undefined), RECORD_TTL_S);
     if (!value) throw new AlertRecordLost(`alert record ${key} vanished while opening (expired or deleted)`);
     return value;
   }

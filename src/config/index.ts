@@ -7,10 +7,12 @@ import { formatIssues, parseYamlWith } from './format';
 import { parseScouts, type ScoutManifest } from './scouts';
 import { parseActions, placeholderApprovers, type ActionSpec } from './actions';
 import { SCENARIO_EXPECTED, scenarioProblem } from './scenario';
+import { evidenceFileSchema, evidenceProblems, evidenceSettings, SOURCE_ENV, type EvidenceSettings } from './sources';
 
 export type { ScoutManifest, ScoutBudget } from './scouts';
 export type { ActionSpec, ActionParamSpec, ActionRun } from './actions';
 export { DEMO_APPROVER_IDS } from './actions';
+export type { BasicAuth, EvidenceSettings } from './sources';
 
 /** Where the project's own files live (manifests/, examples/): the nearest folder above this module with a
  * package.json, so it holds whether run from src/, dist/ or dist-tools/src/. */
@@ -39,7 +41,7 @@ export interface Config {
   redis: { url?: string; sentinel?: SentinelSettings; target?: string | SentinelSettings; prefix: string };
   anthropic: { apiKey?: string; baseUrl?: string; leadModel: string; scoutModel: string; maxRetries: number; timeoutMs: number };
   incidentChannelPattern: RegExp;
-  evidence: { dir?: string; prometheusUrl?: string; prometheusToken?: string; lokiUrl?: string; lokiToken?: string; lokiTenant?: string };
+  evidence: EvidenceSettings;
   investigation: { maxSeconds: number; baselineMinutes: number; concurrency: number };
   /** Job queue tuning: how long a worker's job lock lives without renewal (a dead worker's job is retried after it). */
   jobs: { lockMs: number };
@@ -127,12 +129,7 @@ const envSchema = z.object({
   ANTHROPIC_TIMEOUT_MS: intIn(100, 600_000).optional(),
   ANTHROPIC_MAX_RETRIES: intIn(0, 10).optional(),
   INCIDENT_CHANNEL_PATTERN: regex.optional(),
-  EVIDENCE_DIR: nonEmpty.optional(),
-  PROMETHEUS_URL: httpUrl.optional(),
-  PROMETHEUS_TOKEN: nonEmpty.optional(),
-  LOKI_URL: httpUrl.optional(),
-  LOKI_TOKEN: nonEmpty.optional(),
-  LOKI_TENANT: nonEmpty.optional(),
+  ...SOURCE_ENV,
   INVESTIGATION_MAX_SECONDS: intIn(10, 3600).optional(),
   INVESTIGATION_CONCURRENCY: intIn(1, 64).optional(),
   JOBS_LOCK_MS: intIn(1000, 600_000).optional(),
@@ -168,10 +165,7 @@ const fileSchema = z
     slack: z.object({ api_url: httpUrl.optional(), port: intIn(1, 65535).optional() }).strict().optional(),
     redis: z.object({ prefix: z.string().regex(/^[A-Za-z0-9:_-]{1,40}$/).optional() }).strict().optional(),
     models: z.object({ lead: nonEmpty.optional(), scout: nonEmpty.optional() }).strict().optional(),
-    evidence: z
-      .object({ dir: nonEmpty.optional(), prometheus_url: httpUrl.optional(), loki_url: httpUrl.optional() })
-      .strict()
-      .optional(),
+    evidence: evidenceFileSchema.optional(),
     investigation: z
       .object({
         max_seconds: intIn(10, 3600).optional(),
@@ -276,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
   if (opts.requireEvidence && !evidenceDir && !e.PROMETHEUS_URL && !file.evidence?.prometheus_url && !e.LOKI_URL && !file.evidence?.loki_url && !kubernetes) {
     problems.push('env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)');
   }
+  problems.push(...evidenceProblems(e));
   if (evidenceDir) {
     const problem = scenarioProblem(path.resolve(cwd, evidenceDir));
     const where = e.EVIDENCE_DIR ? 'env EVIDENCE_DIR' : `${configPath} evidence.dir`;
@@ -313,14 +308,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       timeoutMs: e.ANTHROPIC_TIMEOUT_MS ?? 60_000,
     },
     incidentChannelPattern: new RegExp(e.INCIDENT_CHANNEL_PATTERN ?? file.incident_channel_pattern ?? '^(inc|incident)[-_]'),
-    evidence: {
-      ...opt('dir', evidenceDir ? path.resolve(cwd, evidenceDir) : undefined),
-      ...opt('prometheusUrl', e.PROMETHEUS_URL ?? file.evidence?.prometheus_url),
-      ...opt('prometheusToken', e.PROMETHEUS_TOKEN),
-      ...opt('lokiUrl', e.LOKI_URL ?? file.evidence?.loki_url),
-      ...opt('lokiToken', e.LOKI_TOKEN),
-      ...opt('lokiTenant', e.LOKI_TENANT),
-    },
+    evidence: evidenceSettings(e, file.evidence, cwd),
     investigation: {
       maxSeconds: e.INVESTIGATION_MAX_SECONDS ?? file.investigation?.max_seconds ?? 360,
       baselineMinutes: file.investigation?.baseline_minutes ?? 60,

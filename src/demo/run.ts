@@ -90,7 +90,7 @@ export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableSt
   }
   // Logs go to stderr so stdout is only the transcript.
   const logger = createLogger({ level: config.logLevel as LogLevel, destination: { write: (s: string) => void err.write(s) } });
-  const runtime = buildRuntime(config, { logger, store: new MemoryStore(), host: '127.0.0.1' });
+  const runtime = buildRuntime(config, { logger, store: new MemoryStore(), host: '127.0.0.1', warnPlaceholderApprovers: false });
   try {
     for (const u of DEMO_USERS) slack.fake.addUser(u);
     slack.fake.addUsergroup({ id: 'S0ONCALL', handle: 'oncall', users: ['U0DEMOLEAD', 'U0DEMOSRE'] });

@@ -30,6 +30,11 @@ export interface MetricSeries {
   /** [epoch ms, value], sorted by time. */
   points: Array<[number, number]>;
   unit?: string;
+  /**
+   * Already derived by the backend: a counter's per-second rate, or a histogram quantile over the
+   * `_bucket` series (labels without `le`). The analyzers use such points as they are.
+   */
+  derived?: 'rate' | { quantile: number };
 }
 
 export interface Change {
@@ -40,6 +45,10 @@ export interface Change {
   summary: string;
   author?: string;
   version?: string;
+  /** Where a person sees it: a pull request, commit or compare URL. */
+  url?: string;
+  /** Or the command that shows it (e.g. `kubectl rollout history ...`). */
+  link?: string;
   [extra: string]: unknown;
 }
 
@@ -99,7 +108,17 @@ export interface EvidenceSource {
   traces?(q: TimeQuery): Promise<TraceStats[]>;
   /** The spans that start in the range (bounded: a source caps what it keeps and counts the rest in problems). */
   spans?(q: TimeQuery): Promise<Span[]>;
+  /** Where a person can see this evidence (a URL or a command), in the source's own labels; undefined = nowhere. */
+  link?(target: LinkTarget): string | undefined;
 }
+
+/**
+ * What an evidence link points at. Metrics: a series as the analyzers read it (raw, as a per-second
+ * rate, or a histogram quantile over `<family>_bucket`); logs: a service's lines, optionally containing a text.
+ */
+export type LinkTarget =
+  | { signal: 'metrics'; service: string; name: string; read: 'raw' | 'rate' | { quantile: number }; from: number; to: number }
+  | { signal: 'logs'; service: string; contains?: string; from: number; to: number };
 
 export type SpanKind = 'server' | 'client' | 'internal' | 'producer' | 'consumer' | 'unspecified';
 
@@ -162,7 +181,7 @@ export interface TemplateStat {
   firstSeen: number;
   label: TemplateLabel;
   samples: string[];
-  /** One real line the template stands for, shown beside it (the logs analyzer fills it; else a sample is used). */
+  /** One real line of the template (an event's first line, from the incident when it occurs there), secrets redacted: shown beside the template. */
   example?: string;
 }
 

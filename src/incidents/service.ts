@@ -9,6 +9,7 @@ import type { Investigations } from '../investigation/port';
 import type { Logger } from '../logging';
 import type { Store } from '../store/port';
 import type { IncidentAnnouncer } from './port';
+import { incidentDocs } from '../store/kinds';
 
 /** How long one opener may hold a channel before another may resume a failed opening. */
 const OPEN_LEASE_MS = 120_000;
@@ -63,7 +64,7 @@ export class IncidentService {
 
   /** The incident of a channel, or null when the channel is not one. */
   find(channelId: string): Promise<Incident | null> {
-    return this.deps.store.get<Incident>('incident', channelId);
+    return incidentDocs.in(this.deps.store).get(channelId);
   }
 
   /** Recognises the channel as an incident (join + kickoff once) without starting an investigation. */
@@ -79,7 +80,7 @@ export class IncidentService {
       investigations: [],
       createdAt: iso(now),
     };
-    const { value } = await this.deps.store.update<Incident>('incident', req.channelId, (cur) => (cur ? undefined : fresh));
+    const { value } = await incidentDocs.in(this.deps.store).update(req.channelId, (cur) => (cur ? undefined : fresh));
     let incident = value ?? fresh;
     const log = this.deps.logger.child({ incidentId: incident.id });
     if (incident.openedAt) {
@@ -106,7 +107,7 @@ export class IncidentService {
         ...(this.deps.sources ? { sources: this.deps.sources } : {}),
       });
       const openedAt = iso(this.clock.now());
-      const marked = await this.deps.store.update<Incident>('incident', req.channelId, (cur) => (cur && !cur.openedAt ? { ...cur, openedAt } : undefined));
+      const marked = await incidentDocs.in(this.deps.store).update(req.channelId, (cur) => (cur && !cur.openedAt ? { ...cur, openedAt } : undefined));
       // A resumed opening whose first round already ran does not start another: a person asks for that.
       return { incident: marked.value ?? incident, created: incident.investigations.length === 0 };
     } finally {

@@ -1,22 +1,23 @@
 // Runs a follow-up job: one focused scout over the investigation's window, its finding posted in the thread.
-import type { Finding, Investigation, ScoutStatus, Synthesis } from '../domain/types';
+import type { Finding, ScoutStatus } from '../domain/types';
 import { pickScout } from './followup';
 import type { RoundDeps } from './round';
 import { runScout } from './scout';
 import { StatusBoard } from './status';
 import type { InvestigationJob } from './types';
+import { findingDocs, investigationDocs, synthesisDocs } from '../store/kinds';
 
 /** Answers one question in the thread of `job.investigationId`; idempotent by `job.askId`. */
 export async function runFollowUp(deps: RoundDeps, job: InvestigationJob): Promise<void> {
-  const inv = await deps.store.get<Investigation>('investigation', job.investigationId);
+  const inv = await investigationDocs.in(deps.store).get(job.investigationId);
   if (!inv || !inv.threadTs || !job.question) return;
   const key = `followup-${job.askId ?? 'x'}`;
-  const stored = await deps.store.get<Finding>('finding', `${inv.id}:${key}`);
+  const stored = await findingDocs.in(deps.store).get(`${inv.id}:${key}`);
   if (stored) {
     await deps.notifier.postFinding(inv, stored, key);
     return;
   }
-  const synthesis = await deps.store.get<Synthesis>('synthesis', inv.id);
+  const synthesis = await synthesisDocs.in(deps.store).get(inv.id);
   const manifest = pickScout(deps.config, job.question, synthesis);
   if (!manifest) return;
   const window = { from: Date.parse(inv.window.from), onset: Date.parse(inv.window.onset), to: Date.parse(inv.window.to) };
@@ -36,7 +37,7 @@ export async function runFollowUp(deps: RoundDeps, job: InvestigationJob): Promi
     );
     if (!finding) return;
     const answer: Finding = { ...finding, summary: `Re: “${clip(job.question)}” — ${finding.summary}` };
-    await deps.store.put('finding', `${inv.id}:${key}`, answer);
+    await findingDocs.in(deps.store).put(`${inv.id}:${key}`, answer);
     await deps.notifier.postFinding(inv, answer, key);
   } finally {
     clearTimeout(timer);

@@ -14,8 +14,9 @@ import type { Clock } from '../domain/time';
 import type { Store } from '../store/port';
 import type { EvidenceContext } from './context';
 import { throwIfStopped } from './errors';
-import { runTool, TOOL_INPUTS } from './tools';
+import { toolNamed } from './tools';
 import type { ToolItem } from './types';
+import { evidenceCounterDocs } from '../store/kinds';
 
 /** Characters of one tool result sent to the model (and kept as digest). */
 export const RESULT_BUDGET_CHARS = 4000;
@@ -123,7 +124,8 @@ export class ToolGate {
     this.usage.toolCalls++;
     this.deps.onUsage?.();
 
-    if (!isToolName(name) || !this.tools.has(name)) {
+    const tool = toolNamed(name);
+    if (!tool || !this.tools.has(name)) {
       return this.refuse(name, rawInput, 'tool_refused', `tool "${clipName(name)}" is not granted to scout ${this.scout.name} (granted: ${this.scout.tools.join(', ')})`);
     }
     // Scope is per backend (a composite's name is not one): refused only when the scout may read none of them.
@@ -131,26 +133,26 @@ export class ToolGate {
     if (!backends.some((b) => this.sourceInScope(b))) {
       return this.refuse(name, rawInput, 'scope_denied', `source "${backends.join(', ')}" is outside the scope of scout ${this.scout.name}`);
     }
-    const parsed = TOOL_INPUTS[name].safeParse(rawInput ?? {});
-    if (!parsed.success) {
+    const parsed = tool.prepare(rawInput);
+    if (!parsed.ok) {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
       await this.audit('tool_call', { tool: name, args: safeArgs(rawInput), error: 'invalid_input', problems });
       return { text: `error: invalid input for ${name}: ${problems}`, isError: true, code: 'invalid_input', evidence: [] };
     }
-    const input = parsed.data as Record<string, unknown>;
-    const wanted = typeof input['service'] === 'string' ? (input['service'] as string) : undefined;
+    const { input } = parsed;
+    const wanted = typeof input['service'] === 'string' ? input['service'] : undefined;
     if (wanted !== undefined && !this.inScope(wanted)) {
       const err = new ScopeDenied(`service "${wanted}" is outside the scope of scout ${this.scout.name} (allowed: ${this.scout.scope.services.join(', ')})`);
       return this.refuse(name, rawInput, 'scope_denied', err.userMessage);
     }
 
     // A stop interrupts a slow read: the scout stops waiting (the read itself finishes in the background).
-    const out = await untilStopped(runTool(name, { ctx: this.deps.ctx, inScope: (s) => this.inScope(s) }, parsed.data as never), this.deps.signal);
+    const out = await untilStopped(parsed.run({ ctx: this.deps.ctx, inScope: (s) => this.inScope(s) }), this.deps.signal);
     throwIfStopped(this.deps.signal);
     // Defence in depth: whatever the implementation returned, nothing out of scope passes.
     // An item's source names the backend(s) it was read from; every one of them must be in scope.
     const items = out.items.filter((i) => (i.service === undefined || this.inScope(i.service)) && i.source.split('+').every((b) => this.sourceInScope(b)));
-    return this.issue(name, input, out.header, items, out.footer);
+    return this.issue(tool.name, input, out.header, items, out.footer);
   }
 
   private async issue(tool: ToolName, input: Record<string, unknown>, header: string, items: ToolItem[], footer?: string): Promise<GateResult> {
@@ -214,7 +216,7 @@ export class ToolGate {
   /** Reserves `n` evidence ids atomically in the store (parallel scouts and retried jobs never collide). */
   private async nextIds(n: number): Promise<string[]> {
     if (n === 0) return [];
-    const { value } = await this.deps.store.update<{ n: number }>('investigation', evidenceCounterId(this.deps.investigationId), (cur) => ({ n: (cur?.n ?? 0) + n }));
+    const { value } = await evidenceCounterDocs.in(this.deps.store).update(this.deps.investigationId, (cur) => ({ n: (cur?.n ?? 0) + n }));
     const last = value?.n ?? n;
     return Array.from({ length: n }, (_, k) => `E${last - n + 1 + k}`);
   }
@@ -255,11 +257,6 @@ export function untilStopped<T>(p: Promise<T>, signal: AbortSignal | undefined):
       },
     );
   });
-}
-
-/** Store id of an investigation's evidence counter. */
-export function evidenceCounterId(investigationId: string): string {
-  return `evseq-${investigationId}`;
 }
 
 /** Wraps text as untrusted data between per-call nonce markers; a marker or the nonce inside is neutralised. */

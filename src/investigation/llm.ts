@@ -2,7 +2,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import type { ToolName } from '../domain/tools';
-import { TOOL_DESCRIPTIONS, toolJsonSchema } from './tools';
+import { toolFor, toolJsonSchema } from './tools';
 
 /** The model could not be used (after the SDK's own retries); the scout falls back to its deterministic plan. */
 export class LlmFault extends Error {
@@ -33,7 +33,7 @@ export function toolDef(name: string, description: string, schema: Record<string
 
 /** Definitions of the gate's tools a scout may call. */
 export function gateToolDefs(tools: readonly ToolName[]): Anthropic.Tool[] {
-  return tools.map((t) => toolDef(t, TOOL_DESCRIPTIONS[t], toolJsonSchema(t)));
+  return tools.map(toolFor).map((tool) => toolDef(tool.name, tool.description, toolJsonSchema(tool)));
 }
 
 export const reportFindingsInput = z

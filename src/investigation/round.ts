@@ -23,6 +23,7 @@ import { runScout } from './scout';
 import { StatusBoard } from './status';
 import type { InvestigationNotifier } from './types';
 import { investigationWindow } from './window';
+import { findingDocs, incidentDocs, investigationDocs, synthesisDocs } from '../store/kinds';
 
 export interface RoundDeps {
   config: Readonly<Config>;
@@ -54,7 +55,7 @@ export const findingId = (investigationId: string, scout: string): string => `${
 export async function runRound(deps: RoundDeps, id: string, jobSignal: AbortSignal, since?: number): Promise<void> {
   const { store, clock } = deps;
   const log = deps.logger.child({ investigationId: id });
-  let inv = await store.get<Investigation>('investigation', id);
+  let inv = await investigationDocs.in(store).get(id);
   if (!inv || !isActive(inv)) return;
 
   // Setup reads the sources (the window estimation) and posts the card: a failure there (a Prometheus
@@ -82,7 +83,7 @@ export async function runRound(deps: RoundDeps, id: string, jobSignal: AbortSign
   const left = deps.config.investigation.maxSeconds * 1000 - (clock.now().getTime() - Date.parse(inv.createdAt));
   const deadline = setTimeout(() => abort(new RoundStopped('timeout')), Math.max(0, left));
   const poll = setInterval(() => {
-    void store.get<Investigation>('investigation', id).then((cur) => {
+    void investigationDocs.in(store).get(id).then((cur) => {
       if (cur?.stopRequested) abort(new RoundStopped('stop'));
     }, () => undefined);
   }, deps.stopPollMs ?? 250);
@@ -97,14 +98,14 @@ export async function runRound(deps: RoundDeps, id: string, jobSignal: AbortSign
     const current = inv;
     const findings = await Promise.all(
       deps.config.scouts.map(async (manifest): Promise<Finding | null> => {
-        const stored = await store.get<Finding>('finding', findingId(id, manifest.name));
+        const stored = await findingDocs.in(store).get(findingId(id, manifest.name));
         const finding = stored ?? (ac.signal.aborted ? null : await runScout(
           { store, clock, logger: log, scoutModel: deps.config.anthropic.scoutModel, ...(deps.anthropic ? { anthropic: deps.anthropic } : {}) },
           { inv: current, manifest, ctx, board, signal: ac.signal, ...(current.focus ? { focus: current.focus } : {}) },
         ));
         if (!finding) return null;
         if (!stored) {
-          await store.put('finding', findingId(id, manifest.name), finding);
+          await findingDocs.in(store).put(findingId(id, manifest.name), finding);
           await store.appendAudit({
             at: clock.now().toISOString(), kind: 'finding', incidentId: current.incidentId, investigationId: id, actor: manifest.name,
             detail: { claims: finding.claims.map((c) => ({ status: c.status, evidence: c.evidence })), brain: finding.brain, fallbackReason: finding.fallbackReason ?? null },
@@ -144,7 +145,7 @@ async function prepare(deps: RoundDeps, start: Investigation, since: number | un
   const id = start.id;
   let inv = start;
   if (inv.state === 'queued') {
-    const incident = await store.get<{ startedAt: string }>('incident', inv.incidentId);
+    const incident = await incidentDocs.in(store).get(inv.incidentId);
     const w = await investigationWindow({
       incident: { startedAt: incident?.startedAt ?? inv.window.onset },
       ...(since !== undefined ? { since } : {}),
@@ -153,12 +154,12 @@ async function prepare(deps: RoundDeps, start: Investigation, since: number | un
       baselineMinutes: deps.config.investigation.baselineMinutes,
     });
     const window = { from: new Date(w.from).toISOString(), onset: new Date(w.onset).toISOString(), to: new Date(w.to).toISOString() };
-    inv = (await store.update<Investigation>('investigation', id, (cur) => (cur && cur.state === 'queued' ? { ...cur, window, state: 'running', updatedAt: clock.now().toISOString() } : undefined))).value ?? inv;
+    inv = (await investigationDocs.in(store).update(id, (cur) => (cur && cur.state === 'queued' ? { ...cur, window, state: 'running', updatedAt: clock.now().toISOString() } : undefined))).value ?? inv;
     deps.metrics?.investigations.inc({ state: 'running' });
   }
   if (!inv.threadTs) {
     const ts = await deps.notifier.postCard(inv);
-    inv = (await store.update<Investigation>('investigation', id, (cur) => (cur ? { ...cur, threadTs: ts } : undefined))).value ?? { ...inv, threadTs: ts };
+    inv = (await investigationDocs.in(store).update(id, (cur) => (cur ? { ...cur, threadTs: ts } : undefined))).value ?? { ...inv, threadTs: ts };
   }
   return inv;
 }
@@ -180,12 +181,12 @@ async function failRound(deps: RoundDeps, inv: Investigation, err: unknown, log:
   const failed = (cur: Investigation): Investigation => ({ ...cur, state: 'failed', finishedAt: clock.now().toISOString(), updatedAt: clock.now().toISOString() });
   let shown: Investigation = board
     ? ((await board.flush(failed)) ?? failed(inv))
-    : ((await store.update<Investigation>('investigation', inv.id, (cur) => (cur && isActive(cur) ? failed(cur) : undefined))).value ?? failed(inv));
+    : ((await investigationDocs.in(store).update(inv.id, (cur) => (cur && isActive(cur) ? failed(cur) : undefined))).value ?? failed(inv));
   deps.metrics?.investigations.inc({ state: 'failed' });
   try {
     if (!shown.threadTs) {
       const ts = await deps.notifier.postCard(shown);
-      shown = (await store.update<Investigation>('investigation', inv.id, (cur) => (cur ? { ...cur, threadTs: ts } : undefined))).value ?? { ...shown, threadTs: ts };
+      shown = (await investigationDocs.in(store).update(inv.id, (cur) => (cur ? { ...cur, threadTs: ts } : undefined))).value ?? { ...shown, threadTs: ts };
     } else if (!board) {
       await deps.notifier.updateCard(shown);
     }
@@ -202,7 +203,7 @@ async function finish(
   if (stopped?.reason === 'shutdown') throw stopped; // the queue retries the job on another worker
   // A stopped round must answer now: rank with what is ready, never wait on a read that was cut short.
   const ranking = stopped ? await rankingSoFar(ctx) : await ctx.ranking();
-  let synthesis = (await store.get<Synthesis>('synthesis', inv.id)) ?? null;
+  let synthesis = (await synthesisDocs.in(store).get(inv.id)) ?? null;
   let leadNote: string | undefined;
   if (!synthesis) {
     synthesis = synthesizeDeterministic(inv.id, ranking, findings, stopped !== null);
@@ -219,7 +220,7 @@ async function finish(
         leadNote = `The lead fell back to the deterministic ranking: ${err.reason}.`;
       }
     }
-    await store.put('synthesis', inv.id, synthesis);
+    await synthesisDocs.in(store).put(inv.id, synthesis);
     await store.appendAudit({
       at: clock.now().toISOString(), kind: 'synthesis', incidentId: inv.incidentId, investigationId: inv.id, actor: 'lead',
       detail: { partial: synthesis.partial, hypotheses: synthesis.hypotheses.map((h) => ({ rank: h.rank, service: h.service, confidence: h.confidence, evidence: h.evidence })) },

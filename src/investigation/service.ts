@@ -5,7 +5,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { Config } from '../config';
 import { NotFoundError } from '../domain/errors';
 import { systemClock, type Clock } from '../domain/time';
-import type { Incident, Investigation, ScoutStatus, Synthesis } from '../domain/types';
+import type { Investigation, ScoutStatus, Synthesis } from '../domain/types';
 import type { EvidenceSource, TriageReport } from '../evidence/types';
 import type { JobContext, JobQueue } from '../jobs/port';
 import type { Logger } from '../logging';
@@ -17,6 +17,7 @@ import type { Investigations, StartRequest } from './port';
 import { isActive, runRound } from './round';
 import type { InvestigationJob, InvestigationNotifier } from './types';
 import { incidentClock, sinceOnSourceClock } from './window';
+import { incidentDocs, investigationDocs } from '../store/kinds';
 
 export interface InvestigationDeps {
   config: Readonly<Config>;
@@ -62,9 +63,9 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
   };
 
   const latest = async (incidentId: string): Promise<Investigation | null> => {
-    const incident = await store.get<Incident>('incident', incidentId);
+    const incident = await incidentDocs.in(store).get(incidentId);
     const last = incident?.investigations[incident.investigations.length - 1];
-    return last ? store.get<Investigation>('investigation', last) : null;
+    return last ? investigationDocs.in(store).get(last) : null;
   };
 
   /**
@@ -73,10 +74,10 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
    * its id only while the incident still has the rounds that read saw (12 Dig deeper clicks make one round).
    */
   const start = async (req: StartRequest): Promise<{ investigation: Investigation; created: boolean }> => {
-    const stored = await store.get<Incident>('incident', req.incident.id);
+    const stored = await incidentDocs.in(store).get(req.incident.id);
     const incident = stored ?? req.incident;
     const lastId = incident.investigations[incident.investigations.length - 1];
-    const running = lastId ? await store.get<Investigation>('investigation', lastId) : null;
+    const running = lastId ? await investigationDocs.in(store).get(lastId) : null;
     if (running && isActive(running)) return { investigation: running, created: false };
     const round = incident.investigations.length + 1;
     const id = investigationId(incident.id, round);
@@ -104,9 +105,9 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
       updatedAt: now.toISOString(),
     };
     // The document first (the first writer of this id wins), so whoever sees the id in the incident finds it.
-    const made = await store.update<Investigation>('investigation', id, (cur) => (cur ? undefined : fresh));
+    const made = await investigationDocs.in(store).update(id, (cur) => (cur ? undefined : fresh));
     // The claim: append only while the incident holds exactly the rounds before this one.
-    const claimed = await store.update<Incident>('incident', incident.id, (cur) => {
+    const claimed = await incidentDocs.in(store).update(incident.id, (cur) => {
       const base = cur ?? { ...incident, ...(req.description ? { description: req.description } : {}) };
       if (base.investigations.includes(id) || base.investigations.length !== round - 1) return undefined;
       return { ...base, investigations: [...base.investigations, id] };
@@ -114,7 +115,7 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
     const ids = claimed.value?.investigations ?? [];
     if (!ids.includes(id)) {
       // Another click started a round after the one this click saw; answer with that one.
-      const other = ids.length > 0 ? await store.get<Investigation>('investigation', ids[ids.length - 1] as string) : null;
+      const other = ids.length > 0 ? await investigationDocs.in(store).get(ids[ids.length - 1] as string) : null;
       return { investigation: other ?? made.value ?? fresh, created: false };
     }
     const investigation = made.value ?? fresh;
@@ -137,7 +138,7 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
     async stop(incidentId, userId) {
       const cur = await latest(incidentId);
       if (!cur || !isActive(cur)) return null;
-      const { value } = await store.update<Investigation>('investigation', cur.id, (inv) => (inv && isActive(inv) ? { ...inv, stopRequested: true, updatedAt: clock.now().toISOString() } : undefined));
+      const { value } = await investigationDocs.in(store).update(cur.id, (inv) => (inv && isActive(inv) ? { ...inv, stopRequested: true, updatedAt: clock.now().toISOString() } : undefined));
       await store.appendAudit({ at: clock.now().toISOString(), kind: 'investigation', incidentId, investigationId: cur.id, actor: userId, detail: { action: 'stop' } });
       return value;
     },
@@ -145,17 +146,17 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
     status: latest,
 
     async deeper(incidentId, userId, focus) {
-      const incident = await store.get<Incident>('incident', incidentId);
+      const incident = await incidentDocs.in(store).get(incidentId);
       if (!incident) throw new NotFoundError('There is no investigation in this channel yet: run `/triage start` first.');
       return start({ incident, trigger: 'deeper', userId, ...(focus ? { focus } : {}) });
     },
 
     async followUp(req) {
-      const incident = await store.get<Incident>('incident', req.incidentId);
+      const incident = await incidentDocs.in(store).get(req.incidentId);
       if (!incident) throw new NotFoundError('This channel has no investigation to follow up on.');
       let target: Investigation | null = null;
       for (const id of [...incident.investigations].reverse()) {
-        const inv = await store.get<Investigation>('investigation', id);
+        const inv = await investigationDocs.in(store).get(id);
         if (inv?.threadTs === req.threadTs) {
           target = inv;
           break;

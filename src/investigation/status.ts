@@ -5,6 +5,7 @@ import type { Clock } from '../domain/time';
 import type { Logger } from '../logging';
 import type { Store } from '../store/port';
 import type { InvestigationNotifier } from './types';
+import { investigationDocs } from '../store/kinds';
 
 export class StatusBoard {
   private timer: NodeJS.Timeout | undefined;
@@ -66,7 +67,7 @@ export class StatusBoard {
     this.lastWrite = this.deps.clock.now().getTime();
     const scouts = [...this.scouts.values()];
     const now = this.deps.clock.now().toISOString();
-    const { value } = await this.deps.store.update<Investigation>('investigation', this.investigationId, (cur) => {
+    const { value } = await investigationDocs.in(this.deps.store).update(this.investigationId, (cur) => {
       if (!cur) return undefined;
       const next = { ...cur, scouts, updatedAt: now };
       return patch ? patch(next) : next;

@@ -6,6 +6,7 @@ import type { Store } from '../store/port';
 import { renderPrecondition } from './catalog';
 import type { Executor } from './executor';
 import { finish, startRunning, stepLimits, voidIt } from './transitions';
+import { proposalDocs } from '../store/kinds';
 
 export interface RunDeps {
   store: Store;
@@ -32,7 +33,7 @@ export async function runApproved(deps: RunDeps, key: string, action: ActionSpec
     await deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'precondition', ...resultDetail(pre, check) } });
     if (!check.ok) {
       const note = `precondition failed: ${check.error ?? `exit ${check.exitCode}`}${check.output ? ` — ${firstLine(check.output)}` : ''}`;
-      const { value, changed } = await deps.store.update<Proposal>('proposal', key, (cur) => voidIt(cur, note));
+      const { value, changed } = await proposalDocs.in(deps.store).update(key, (cur) => voidIt(cur, note));
       // Settled by the sweep meanwhile: it has told the thread already.
       if (!changed) return value ?? approved;
       const voided = value ?? approved;
@@ -43,7 +44,7 @@ export async function runApproved(deps: RunDeps, key: string, action: ActionSpec
     }
   }
   // The sweep may have settled it meanwhile (settleInterrupted): then it is not `approved` and does not run.
-  const started = await deps.store.update<Proposal>('proposal', key, (cur) => startRunning(cur, deps.now(), stepLimits(action)));
+  const started = await proposalDocs.in(deps.store).update(key, (cur) => startRunning(cur, deps.now(), stepLimits(action)));
   if (!started.changed || !started.value) return started.value ?? approved;
   // What started and when, before it runs: if this process dies mid-run, the trail still says what may have happened.
   await deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'start', actionId: approved.actionId, ...what(approved.rendered) } });
@@ -51,7 +52,7 @@ export async function runApproved(deps: RunDeps, key: string, action: ActionSpec
 
   const result = await safeRun(deps, approved.rendered, action.run);
   await deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'run', actionId: approved.actionId, ...resultDetail(approved.rendered, result) } });
-  const done = await deps.store.update<Proposal>('proposal', key, (cur) => finish(cur, result));
+  const done = await proposalDocs.in(deps.store).update(key, (cur) => finish(cur, result));
   // Unchanged only if it is no longer ours to finish; show the result we recorded anyway.
   const final = done.changed && done.value ? done.value : { ...started.value, status: result.ok ? ('succeeded' as const) : ('failed' as const), result };
   await deps.show(final, 'update');

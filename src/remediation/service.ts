@@ -4,7 +4,7 @@ import type { ActionSpec } from '../config/actions';
 import type { Config } from '../config';
 import { ApprovalDenied, ProposalInvalid, isScoutError } from '../domain/errors';
 import { systemClock, type Clock } from '../domain/time';
-import type { Approval, AuditRecord, Incident, Investigation, Proposal, Synthesis } from '../domain/types';
+import type { Approval, AuditRecord, Investigation, Proposal, Synthesis } from '../domain/types';
 import type { TriageReport } from '../evidence/types';
 import type { Store } from '../store/port';
 import { auditFileName, auditJsonLines, auditSummary } from './audit-export';
@@ -16,6 +16,7 @@ import type { Actor, Remediation } from './port';
 import { mayDecide, repeatOf, type Membership, type Verb } from './policy';
 import { createProposal, draftsFromSynthesis, integrityProblem, newProposalId, proposalKey, sealApprovals, targetProblem, type ProposalDraft } from './proposals';
 import { decide, expireIfDue, settleInterrupted, stepLimits, type DecisionOutcome, type StepLimits } from './transitions';
+import { incidentDocs, investigationDocs, proposalDocs } from '../store/kinds';
 
 export interface RemediationDeps {
   config: Pick<Config, 'actions'>;
@@ -92,16 +93,16 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
   };
 
   const latestThread = async (incidentId: string): Promise<{ investigationId?: string; threadTs?: string }> => {
-    const incident = await deps.store.get<Incident>('incident', incidentId);
+    const incident = await incidentDocs.in(deps.store).get(incidentId);
     const last = incident?.investigations[incident.investigations.length - 1];
     if (!last) return {};
-    const inv = await deps.store.get<Investigation>('investigation', last);
+    const inv = await investigationDocs.in(deps.store).get(last);
     return { investigationId: last, ...(inv?.threadTs !== undefined ? { threadTs: inv.threadTs } : {}) };
   };
 
   const listProposals = async (incidentId: string): Promise<Proposal[]> => {
-    const keys = await deps.store.list('proposal', `${incidentId}:`);
-    const all = await Promise.all(keys.map((k) => deps.store.get<Proposal>('proposal', k)));
+    const keys = await proposalDocs.in(deps.store).list(`${incidentId}:`);
+    const all = await Promise.all(keys.map((k) => proposalDocs.in(deps.store).get(k)));
     return all.filter((p): p is Proposal => p !== null).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   };
 
@@ -128,7 +129,7 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
       throw new ProposalInvalid(reason);
     }
     for (const old of repeat.supersedes) {
-      const { value, changed } = await deps.store.update<Proposal>('proposal', proposalKey(old.incidentId, old.id), (cur) =>
+      const { value, changed } = await proposalDocs.in(deps.store).update(proposalKey(old.incidentId, old.id), (cur) =>
         cur?.status === 'pending' ? { ...cur, status: 'voided', statusNote: `superseded by ${proposal.id} from a newer round` } : undefined);
       if (!changed || !value) continue;
       await audit({
@@ -151,7 +152,7 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
       throw err;
     }
     const key = proposalKey(proposal.incidentId, proposal.id);
-    await deps.store.put('proposal', key, proposal);
+    await proposalDocs.in(deps.store).put(key, proposal);
     await audit({
       kind: 'proposal', incidentId: proposal.incidentId, actor: proposal.requestedBy,
       ...(actorName !== undefined ? { actorName } : {}),
@@ -165,7 +166,7 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
       const v = await view(proposal);
       if (v) {
         const ts = await deps.notifier.postCard(v);
-        const saved = await deps.store.update<Proposal>('proposal', key, (cur) => (cur && !cur.messageTs ? { ...cur, messageTs: ts } : undefined));
+        const saved = await proposalDocs.in(deps.store).update(key, (cur) => (cur && !cur.messageTs ? { ...cur, messageTs: ts } : undefined));
         if (saved.value) proposal = saved.value;
       }
     } catch (err) {
@@ -222,7 +223,7 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
     if (!m) return refuse(null, req.channelId, req.actor, name, verb, '?', 'This button is not a valid proposal reference; nothing was run.');
     const [, id, hash] = m as unknown as [string, string, string];
     const key = proposalKey(req.channelId, id);
-    const stored = await deps.store.get<Proposal>('proposal', key);
+    const stored = await proposalDocs.in(deps.store).get(key);
     if (!stored) return refuse(null, req.channelId, req.actor, name, verb, id, 'That proposal does not exist in this channel.');
     if (!catalog.has(stored.actionId)) return refuse(stored, req.channelId, req.actor, name, verb, id, `The action ${stored.actionId} is no longer in the catalog.`);
     const action = catalog.get(stored.actionId);
@@ -233,7 +234,7 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
     const now = clock.now();
     const approval: Approval = { userId: req.actor.userId, name, at: now.toISOString() };
     let outcome: DecisionOutcome = { kind: 'refused', reason: 'not decided' };
-    const { value } = await deps.store.update<Proposal>('proposal', key, (cur) => {
+    const { value } = await proposalDocs.in(deps.store).update(key, (cur) => {
       const step = decide(cur, { verb, approval, hash, now, integrityProblem: cur ? integrityProblem(cur, catalog, deps.approvalsKey) : null });
       outcome = step.outcome;
       return step.next && sealApprovals(step.next, deps.approvalsKey);
@@ -331,8 +332,8 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
 
     async sweep(now = clock.now()) {
       let count = 0;
-      for (const key of await deps.store.list('proposal', '')) {
-        const { value, changed } = await deps.store.update<Proposal>('proposal', key, (cur) => expireIfDue(cur, now) ?? settleInterrupted(cur, now, limitsOf(cur)));
+      for (const key of await proposalDocs.in(deps.store).list('')) {
+        const { value, changed } = await proposalDocs.in(deps.store).update(key, (cur) => expireIfDue(cur, now) ?? settleInterrupted(cur, now, limitsOf(cur)));
         if (!changed || !value) continue;
         count++;
         const base = { incidentId: value.incidentId, actor: 'system', ...(value.investigationId !== undefined ? { investigationId: value.investigationId } : {}) };

@@ -2,27 +2,17 @@
 // The tool gate's ids (issued in the order tools ran, across scouts in parallel) stay in the audit trail
 // and the store; the thread shows these labels, kept per investigation in the store so every message of
 // it, from any replica, numbers alike.
-import { evidenceCounterId } from '../investigation/gate';
+import { evidenceCounterDocs, evidenceLabelDocs } from '../store/kinds';
 import type { Store } from '../store/port';
-
-interface LabelDoc {
-  next: number;
-  map: Record<string, number>;
-}
 
 /** Maps a gate evidence id to the label shown in Slack (unknown ids are shown as they are). */
 export type EvidenceLabel = (id: string) => string;
 
 export const sameLabel: EvidenceLabel = (id) => id;
 
-/** The store document id of an investigation's labels (beside its evidence counter). */
-export function labelsId(investigationId: string): string {
-  return `${investigationId}:evidence-labels`;
-}
-
 /** Numbers evidence in order of first appearance, per investigation. */
 export class EvidenceLabels {
-  constructor(private readonly store: Pick<Store, 'update' | 'get'>) {}
+  constructor(private readonly store: Store) {}
 
   /**
    * Gives the ids not yet shown the next numbers, in the order given; returns the labeller. Only ids the
@@ -30,12 +20,12 @@ export class EvidenceLabels {
    * matches the note that says it was never issued.
    */
   async assign(investigationId: string, ids: readonly string[]): Promise<EvidenceLabel> {
-    const issued = (await this.store.get<{ n: number }>('investigation', evidenceCounterId(investigationId)))?.n ?? 0;
+    const issued = (await evidenceCounterDocs.in(this.store).get(investigationId))?.n ?? 0;
     const real = ids.filter((id) => {
       const m = /^E(\d{1,9})$/.exec(id);
       return m !== null && Number(m[1]) >= 1 && Number(m[1]) <= issued;
     });
-    const { value } = await this.store.update<LabelDoc>('investigation', labelsId(investigationId), (cur) => {
+    const { value } = await evidenceLabelDocs.in(this.store).update(investigationId, (cur) => {
       const map = { ...(cur?.map ?? {}) };
       let next = cur?.next ?? 1;
       for (const id of real) if (map[id] === undefined) map[id] = next++;

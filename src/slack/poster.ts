@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../domain/time';
 import type { Logger } from '../logging';
 import type { Store } from '../store/port';
 import type { AppMetrics } from '../metrics';
+import { groupDocs, postedDocs, userDocs, type PostedDoc, type UserDoc } from './poster-docs';
 import { SerialQueues } from './serial-queues';
 
 /**
@@ -29,26 +30,6 @@ export interface PostArgs {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
   /** idempotency key: a second post with the same key returns the first ts and posts nothing */
   key?: string;
-}
-
-interface PostedDoc {
-  state: 'claimed' | 'posted' | 'failed';
-  channel: string;
-  owner: string;
-  at: number;
-  ts?: string;
-}
-
-interface UserDoc {
-  name: string;
-  isBot: boolean;
-}
-
-/** A usergroup's members as Slack listed them at `fetchedAt`; `changedAt`: when Slack last said they changed. */
-interface GroupDoc {
-  users: string[];
-  fetchedAt: number;
-  changedAt: number;
 }
 
 const POSTED_TTL_S = 14 * 24 * 3600;
@@ -192,7 +173,7 @@ export class Poster {
    * the members changed. Concurrent checks of one group in this process share one call.
    */
   async usergroupMembers(groupId: string): Promise<string[]> {
-    const cached = await this.store.get<GroupDoc>('groupcache', groupId);
+    const cached = await groupDocs.in(this.store).get(groupId);
     const now = this.clock.now().getTime();
     if (cached && cached.fetchedAt > cached.changedAt && now - cached.fetchedAt < GROUP_FRESH_MS) return cached.users;
     let pending = this.groupFetches.get(groupId);
@@ -207,7 +188,7 @@ export class Poster {
   async forgetUsergroup(groupId: string): Promise<void> {
     const now = this.clock.now().getTime();
     this.groupFetches.delete(groupId);
-    await this.store.update<GroupDoc>('groupcache', groupId, (cur) => ({ users: cur?.users ?? [], fetchedAt: cur?.fetchedAt ?? 0, changedAt: now }), GROUP_TTL_S);
+    await groupDocs.in(this.store).update(groupId, (cur) => ({ users: cur?.users ?? [], fetchedAt: cur?.fetchedAt ?? 0, changedAt: now }), GROUP_TTL_S);
   }
 
   private async fetchUsergroup(groupId: string): Promise<string[]> {
@@ -215,8 +196,7 @@ export class Poster {
     const res = await this.call('usergroups.users.list', undefined, () => this.client.usergroups.users.list({ usergroup: groupId }));
     const users = res.users ?? [];
     // A change reported while the call was out may not be in its answer: then the list is used once, not kept.
-    await this.store.update<GroupDoc>(
-      'groupcache', groupId,
+    await groupDocs.in(this.store).update(groupId,
       (cur) => (cur && cur.changedAt >= started ? undefined : { users, fetchedAt: started, changedAt: cur?.changedAt ?? 0 }),
       GROUP_TTL_S,
     );
@@ -230,12 +210,12 @@ export class Poster {
   }
 
   private async user(userId: string): Promise<UserDoc> {
-    const cached = await this.store.get<UserDoc>('usercache', userId);
+    const cached = await userDocs.in(this.store).get(userId);
     if (cached) return cached;
     const res = await this.call('users.info', undefined, () => this.client.users.info({ user: userId }));
     const u = res.user;
     const doc: UserDoc = { name: u?.real_name || u?.profile?.real_name || u?.name || userId, isBot: u?.is_bot === true };
-    await this.store.put('usercache', userId, doc, USER_TTL_S);
+    await userDocs.in(this.store).put(userId, doc, USER_TTL_S);
     return doc;
   }
 
@@ -259,8 +239,7 @@ export class Poster {
       const owner = randomUUID();
       const now = this.clock.now().getTime();
       let orphan: PostedDoc | null = null;
-      const { value } = await this.store.update<PostedDoc>(
-        'posted', key,
+      const { value } = await postedDocs.in(this.store).update(key,
         (cur) => {
           orphan = null;
           if (cur?.state === 'posted') return undefined;
@@ -287,7 +266,7 @@ export class Poster {
           ts = await this.postNow(withKey(args, key));
         } catch (err) {
           // Best effort: when the store is down too, the claim simply goes stale and may be taken over.
-          await this.store.put<PostedDoc>('posted', key, { state: 'failed', channel: args.channel, owner, at: now }, POSTED_TTL_S).catch(() => undefined);
+          await postedDocs.in(this.store).put(key, { state: 'failed', channel: args.channel, owner, at: now }, POSTED_TTL_S).catch(() => undefined);
           throw err;
         }
         // The message exists now: it must be recorded, or a retry would post it a second time.
@@ -327,7 +306,7 @@ export class Poster {
     const deadline = Date.now() + RECORD_WAIT_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
       try {
-        await this.store.put<PostedDoc>('posted', key, doc, POSTED_TTL_S);
+        await postedDocs.in(this.store).put(key, doc, POSTED_TTL_S);
         return;
       } catch (err) {
         if (Date.now() + delay > deadline) {

@@ -7,15 +7,18 @@ import { renderProposalCard, renderProposalOutcome } from './views/proposal';
 /** The part of the Poster the notifier uses (so tests can pass the real Poster over the Slack fake). */
 export type ProposalPoster = Pick<Poster, 'post' | 'update' | 'uploadText'>;
 
-/** RemediationNotifier over the Poster: idempotent card posts keyed by proposal id. */
-export function createProposalNotifier(poster: ProposalPoster, labels?: EvidenceLabels): RemediationNotifier {
-  // The card numbers evidence as its investigation's thread does.
+/**
+ * RemediationNotifier over the Poster: idempotent card posts keyed by proposal id. `placeholderApprovers`
+ * are the demo ids the catalog still names (Config.placeholderApprovers): every card naming one warns.
+ * `labels`: the card numbers evidence as its investigation's thread does.
+ */
+export function createProposalNotifier(poster: ProposalPoster, placeholderApprovers: readonly string[] = [], labels?: EvidenceLabels): RemediationNotifier {
   const label = (p: ProposalView['proposal']): Promise<EvidenceLabel> =>
     labels && p.investigationId ? labels.assign(p.investigationId, [...idsIn(p.reason), ...p.evidence]) : Promise.resolve(sameLabel);
   return {
     async postCard(view: ProposalView) {
       const p = view.proposal;
-      const msg = renderProposalCard(p, view.action, view.approverNames, await label(p));
+      const msg = renderProposalCard(p, view.action, view.approverNames, placeholderApprovers, await label(p));
       return poster.post({
         channel: p.channelId,
         ...(p.threadTs !== undefined ? { threadTs: p.threadTs } : {}),
@@ -28,7 +31,7 @@ export function createProposalNotifier(poster: ProposalPoster, labels?: Evidence
     async updateCard(view: ProposalView) {
       const p = view.proposal;
       if (!p.messageTs) return;
-      const msg = renderProposalCard(p, view.action, view.approverNames, await label(p));
+      const msg = renderProposalCard(p, view.action, view.approverNames, placeholderApprovers, await label(p));
       await poster.update({ channel: p.channelId, ts: p.messageTs, text: msg.text, blocks: msg.blocks, metadata: msg.metadata });
     },
     async postOutcome(view: ProposalView) {

@@ -10,3 +10,8 @@ export class StoreUnavailable extends ScoutError {
 export class StoreConflict extends ScoutError {
   readonly code = 'store_conflict';
 }
+
+/** A stored document does not match its kind's schema (written by another version, or edited by hand). */
+export class StoreCorrupt extends ScoutError {
+  readonly code = 'store_corrupt';
+}

@@ -7,11 +7,12 @@ import { MemoryStore } from './memory';
 import { RedisStore } from './redis';
 import type { Store } from './port';
 
-export type { DocKind, Store } from './port';
+export type { KindName, Store } from './port';
+export { defineKind, type DocKind, type Repository } from './repository';
 export { createKeys, DEFAULT_PREFIX, type Keys } from './keys';
 export { MemoryStore } from './memory';
 export { RedisStore, connectRedis } from './redis';
-export { StoreConflict, StoreUnavailable } from './errors';
+export { StoreConflict, StoreCorrupt, StoreUnavailable } from './errors';
 
 export interface CreateStoreOptions {
   /** A redis:// URL or a Sentinel set; unset means in-process. */

@@ -3,7 +3,7 @@
  * several deployments, or a test run, can share a Redis without seeing each other.
  *
  * Key families (P = prefix):
- * - `P doc:<kind>:<id>`       JSON document of a DocKind (string; optional TTL)
+ * - `P doc:<kind>:<id>`       JSON document of a KindName (string; optional TTL)
  * - `P idx:<kind>`            sorted set, all scores 0, members = ids of that kind (prefix listing via ZRANGEBYLEX);
  *                             entries whose document expired are removed lazily by `list`
  * - `P claim:<key>`           first-caller-wins marker (SET NX EX)
@@ -12,7 +12,7 @@
  * - `P scratch:<name>`        throwaway keys for diagnostics and tests (e.g. a worker's "I started" marker)
  * - `P bull:<queue>:...`      BullMQ's own keys; BullMQ builds the suffixes, we give it `bullPrefix` (`P bull`)
  */
-import type { DocKind } from './port';
+import type { KindName } from './port';
 
 export const DEFAULT_PREFIX = 'scout:';
 
@@ -21,8 +21,8 @@ const PREFIX_RE = /^[A-Za-z0-9_.:-]+$/;
 
 export interface Keys {
   readonly prefix: string;
-  doc(kind: DocKind, id: string): string;
-  docIndex(kind: DocKind): string;
+  doc(kind: KindName, id: string): string;
+  docIndex(kind: KindName): string;
   claim(key: string): string;
   lock(name: string): string;
   audit(incidentId: string): string;
@@ -40,8 +40,8 @@ export function createKeys(prefix: string = DEFAULT_PREFIX): Keys {
   }
   return Object.freeze({
     prefix,
-    doc: (kind: DocKind, id: string) => `${prefix}doc:${kind}:${id}`,
-    docIndex: (kind: DocKind) => `${prefix}idx:${kind}`,
+    doc: (kind: KindName, id: string) => `${prefix}doc:${kind}:${id}`,
+    docIndex: (kind: KindName) => `${prefix}idx:${kind}`,
     claim: (key: string) => `${prefix}claim:${key}`,
     lock: (name: string) => `${prefix}lock:${name}`,
     audit: (incidentId: string) => `${prefix}audit:${incidentId}`,

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../domain/types';
 import { systemClock, type Clock } from '../domain/time';
-import type { DocKind, Store } from './port';
+import type { KindName, Store } from './port';
+import { parseAuditRecord } from './audit';
 import { decode, encode } from './json';
 
 /** Writes between two sweeps of expired entries, at the least. */
@@ -37,36 +38,36 @@ export class MemoryStore implements Store {
     this.assertOpen();
   }
 
-  async get<T>(kind: DocKind, id: string): Promise<T | null> {
+  async get(kind: KindName, id: string): Promise<unknown> {
     const entry = this.live(docKey(kind, id));
-    return entry ? decode<T>(entry.json) : null;
+    return entry ? decode(entry.json) : null;
   }
 
-  async put<T>(kind: DocKind, id: string, value: T, ttlSeconds?: number): Promise<void> {
+  async put(kind: KindName, id: string, value: unknown, ttlSeconds?: number): Promise<void> {
     this.docs.set(docKey(kind, id), { json: encode(value), expiresAt: this.expiry(ttlSeconds) });
     this.wrote();
   }
 
-  async update<T>(
-    kind: DocKind,
+  async update(
+    kind: KindName,
     id: string,
-    fn: (current: T | null) => T | undefined,
+    fn: (current: unknown) => unknown,
     ttlSeconds?: number,
-  ): Promise<{ value: T | null; changed: boolean }> {
+  ): Promise<{ value: unknown; changed: boolean }> {
     // Synchronous from read to write, so no other caller can interleave: atomic without retries.
     const key = docKey(kind, id);
     const entry = this.live(key);
-    const current = entry ? decode<T>(entry.json) : null;
+    const current = entry ? decode(entry.json) : null;
     const next = fn(current);
     if (next === undefined) return { value: current, changed: false };
     const json = encode(next);
     const expiresAt = ttlSeconds === undefined ? entry?.expiresAt : this.expiry(ttlSeconds);
     this.docs.set(key, { json, expiresAt });
     this.wrote();
-    return { value: decode<T>(json), changed: true };
+    return { value: decode(json), changed: true };
   }
 
-  async list(kind: DocKind, idPrefix: string): Promise<string[]> {
+  async list(kind: KindName, idPrefix: string): Promise<string[]> {
     const head = docKey(kind, '');
     const ids: string[] = [];
     for (const key of [...this.docs.keys()]) {
@@ -110,7 +111,8 @@ export class MemoryStore implements Store {
   }
 
   async readAudit(incidentId: string): Promise<AuditRecord[]> {
-    return (this.audit.get(incidentId) ?? []).map((e) => decode<AuditRecord>(e.json));
+    // The same check as Redis: what comes back is what the audit schema accepts.
+    return (this.audit.get(incidentId) ?? []).flatMap((e) => parseAuditRecord(e.json) ?? []);
   }
 
   /** Documents, claims and locks held, expired ones not yet dropped included (for tests and memory checks). */
@@ -170,6 +172,6 @@ export class MemoryStore implements Store {
 }
 
 // Kind and id joined with a separator neither contains in practice; only used inside this map.
-function docKey(kind: DocKind, id: string): string {
+function docKey(kind: KindName, id: string): string {
   return `${kind}\u0000${id}`;
 }

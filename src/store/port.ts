@@ -1,32 +1,35 @@
 import type { AuditRecord } from '../domain/types';
 
-/** Document kinds kept in the store; each maps to one key family in keys.ts. */
-export type DocKind = 'incident' | 'investigation' | 'proposal' | 'finding' | 'synthesis' | 'posted' | 'usercache' | 'groupcache' | 'alert';
+/** The name of a document kind, declared once with `defineKind` (src/store/repository.ts); one key family in keys.ts. */
+export type KindName = string;
 
 /**
  * The one port for incident and investigation state, dedupe keys, locks and the audit trail.
  * Adapters: RedisStore (ioredis) and MemoryStore (in-process). Both pass test/integration/store.contract.
+ * Documents go in and come out untyped: callers read and write them through a kind's repository
+ * (`incidentDocs.in(store)`), which checks every document against the kind's schema.
  */
 export interface Store {
   readonly kind: 'redis' | 'memory';
   /** Throws when the backend is unreachable. */
   ping(): Promise<void>;
 
-  get<T>(kind: DocKind, id: string): Promise<T | null>;
-  put<T>(kind: DocKind, id: string, value: T, ttlSeconds?: number): Promise<void>;
+  /** The document, or null when absent. */
+  get(kind: KindName, id: string): Promise<unknown>;
+  put(kind: KindName, id: string, value: unknown, ttlSeconds?: number): Promise<void>;
   /**
-   * Atomic read-modify-write: `fn` sees the current value (or null) and returns the next value,
+   * Atomic read-modify-write: `fn` sees the current value (null when absent) and returns the next value,
    * or `undefined` to leave it unchanged. Retried on conflict (Redis WATCH/MULTI), so `fn` must be pure.
    * Returns the value after the step and whether it changed.
    */
-  update<T>(
-    kind: DocKind,
+  update(
+    kind: KindName,
     id: string,
-    fn: (current: T | null) => T | undefined,
+    fn: (current: unknown) => unknown,
     ttlSeconds?: number,
-  ): Promise<{ value: T | null; changed: boolean }>;
+  ): Promise<{ value: unknown; changed: boolean }>;
   /** Ids of one kind whose id starts with `idPrefix` (for listing an incident's proposals etc.). */
-  list(kind: DocKind, idPrefix: string): Promise<string[]>;
+  list(kind: KindName, idPrefix: string): Promise<string[]>;
 
   /** First caller wins: true once per key until the ttl passes (dedupe of event ids and clicks). */
   claim(key: string, ttlSeconds: number): Promise<boolean>;

@@ -9,7 +9,7 @@ import { parseAuditRecord } from './audit';
 import { StoreConflict, StoreUnavailable } from './errors';
 import { createKeys, type Keys } from './keys';
 import { KeyedMutex } from './mutex';
-import type { DocKind, Store } from './port';
+import type { KindName, Store } from './port';
 import { decode, encode } from './json';
 
 export { connectRedis, reconnectDelay, type ConnectOptions } from './connection';
@@ -74,12 +74,12 @@ export class RedisStore implements Store {
     await this.guard('ping', () => this.redis.ping());
   }
 
-  async get<T>(kind: DocKind, id: string): Promise<T | null> {
+  async get(kind: KindName, id: string): Promise<unknown> {
     const raw = await this.guard('get', () => this.redis.get(this.keys.doc(kind, id)));
-    return raw == null ? null : decode<T>(raw);
+    return raw == null ? null : decode(raw);
   }
 
-  async put<T>(kind: DocKind, id: string, value: T, ttlSeconds?: number): Promise<void> {
+  async put(kind: KindName, id: string, value: unknown, ttlSeconds?: number): Promise<void> {
     const key = this.keys.doc(kind, id);
     const json = encode(value);
     await this.guard('put', async () => {
@@ -91,24 +91,24 @@ export class RedisStore implements Store {
     });
   }
 
-  async update<T>(
-    kind: DocKind,
+  async update(
+    kind: KindName,
     id: string,
-    fn: (current: T | null) => T | undefined,
+    fn: (current: unknown) => unknown,
     ttlSeconds?: number,
-  ): Promise<{ value: T | null; changed: boolean }> {
+  ): Promise<{ value: unknown; changed: boolean }> {
     const key = this.keys.doc(kind, id);
     const ttl = ttlSeconds === undefined ? '' : String(wholeSeconds(ttlSeconds));
     return this.mutex.run(key, async () => {
       for (let attempt = 1; attempt <= this.maxUpdateAttempts; attempt++) {
         const raw = await this.guard('update', () => this.redis.get(key));
-        const current = raw == null ? null : decode<T>(raw);
+        const current = raw == null ? null : decode(raw);
         const next = fn(current);
         if (next === undefined) return { value: current, changed: false };
         const json = encode(next);
         const args = [raw ?? '', raw == null ? '0' : '1', json, ttl, id];
         const ok = await this.guard('update', () => this.redis.eval(CAS_SCRIPT, 2, key, this.keys.docIndex(kind), ...args));
-        if (ok === 1) return { value: decode<T>(json), changed: true };
+        if (ok === 1) return { value: decode(json), changed: true };
         // Another replica wrote in between: back off a little (jittered) and re-read.
         await sleep(Math.random() * Math.min(2 ** attempt, 50));
       }
@@ -116,7 +116,7 @@ export class RedisStore implements Store {
     });
   }
 
-  async list(kind: DocKind, idPrefix: string): Promise<string[]> {
+  async list(kind: KindName, idPrefix: string): Promise<string[]> {
     const index = this.keys.docIndex(kind);
     // Byte-wise range [prefix, prefix + 0xff): 0xff never occurs in UTF-8, so this is exactly "starts with".
     const min = idPrefix === '' ? '-' : Buffer.from(`[${idPrefix}`);

@@ -8,6 +8,7 @@ import type { AuditRecord, Investigation, Proposal } from '../domain/types';
 import type { EvidenceSource } from '../evidence/types';
 import type { JobQueue } from '../jobs/port';
 import { proposalKey } from '../remediation/proposals';
+import { incidentDocs, investigationDocs, proposalDocs } from '../store/kinds';
 import type { Store } from '../store/port';
 import { checkRecovery, type RecoveryCheck } from './check';
 
@@ -66,15 +67,15 @@ export function createVerifier(deps: VerifierDeps): Verifier {
   };
 
   const investigationOf = async (p: Proposal): Promise<Investigation | null> => {
-    if (p.investigationId) return deps.store.get<Investigation>('investigation', p.investigationId);
-    const incident = await deps.store.get<{ investigations: string[] }>('incident', p.incidentId);
+    if (p.investigationId) return investigationDocs.in(deps.store).get(p.investigationId);
+    const incident = await incidentDocs.in(deps.store).get(p.incidentId);
     const last = incident?.investigations[incident.investigations.length - 1];
-    return last ? deps.store.get<Investigation>('investigation', last) : null;
+    return last ? investigationDocs.in(deps.store).get(last) : null;
   };
 
   const run = async (job: VerifyJob): Promise<RecoveryCheck | null> => {
     if (afterMs === null) return null;
-    const p = await deps.store.get<Proposal>('proposal', proposalKey(job.incidentId, job.proposalId));
+    const p = await proposalDocs.in(deps.store).get(proposalKey(job.incidentId, job.proposalId));
     if (!p || p.status !== 'succeeded') return null;
     const inv = await investigationOf(p);
     if (!inv) {

@@ -12,6 +12,7 @@ import {
 } from '../helpers/investigation';
 import { investigationResponder, scoutOf, toolUse } from '../helpers/investigation-claude';
 import { spawnApp, type AppProcess } from '../helpers/spawn-app';
+import { postedDocs } from '../../src/slack/poster-docs';
 
 /** How long a dead worker's job lock lives: short, so the other replica picks the job up quickly. */
 const LOCK_MS = 2000;
@@ -150,7 +151,7 @@ it('finishes on the other replica, without duplicate posts, when the worker runn
   // what this test is about.
   const observer = createStore({ redisUrl: REDIS_URL, prefix, logger: silentLogger() });
   try {
-    await eventually(async () => (await observer.get<{ state: string }>('posted', `${jobId}:r1:finding:changes`))?.state === 'posted', 10_000, 'the post record');
+    await eventually(async () => (await postedDocs.in(observer).get(`${jobId}:r1:finding:changes`))?.state === 'posted', 10_000, 'the post record');
   } finally {
     await observer.close();
   }

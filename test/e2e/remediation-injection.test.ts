@@ -6,6 +6,7 @@ import type { AuditRecord, Proposal } from '../../src/domain/types';
 import { lastToolResults, startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../support/anthropic-fake';
 import { everyMessage, HOSTILE, openIncident, PEOPLE, readable, startRemediationApp, triage, type RemediationApp } from '../helpers/remediation';
 import { hostileScenario, outsideCatalog } from '../helpers/remediation-scenario';
+import { incidentDocs, investigationDocs } from '../../src/store/kinds';
 
 let scenario: { dir: string; remove(): Promise<void> };
 
@@ -159,8 +160,8 @@ describe('with Claude scripted to act on the planted text', () => {
   it('refuses a model-named action outside the catalog or a parameter outside its schema, and audits it', async () => {
     const { channel } = await openIncident(t, 'inc-hostile-brain');
     await t.runtime.queue.drain(20_000);
-    const incident = await t.runtime.store.get<{ investigations: string[] }>('incident', channel);
-    const inv = await t.runtime.store.get<Parameters<typeof t.runtime.remediation.proposeFromBrain>[0]>('investigation', incident?.investigations[0] ?? '-');
+    const incident = await incidentDocs.in(t.runtime.store).get(channel);
+    const inv = await investigationDocs.in(t.runtime.store).get(incident?.investigations[0] ?? '-');
     if (!inv) throw new Error('no investigation stored');
     const valid = { service: 'payments', change: 'chg-1044', version: 'v4.2.0' };
     const attempts: Array<{ actionId: string; params: Record<string, unknown> }> = [

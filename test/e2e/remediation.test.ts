@@ -8,6 +8,7 @@ import {
   buttonValue, click, clickRefused, findCard, ONCALL_GROUP, openIncident, outcomePosts, PEOPLE, proposeOk, readable, setGroupMembers, startRemediationApp, triage,
   type RemediationApp,
 } from '../helpers/remediation';
+import { proposalDocs } from '../../src/store/kinds';
 
 let t: RemediationApp;
 
@@ -29,7 +30,7 @@ async function incident(name: string): Promise<{ channel: string; threadTs: stri
 }
 
 const audit = (channel: string): Promise<AuditRecord[]> => t.runtime.store.readAudit(channel);
-const stored = async (channel: string, id: string): Promise<Proposal | null> => t.runtime.store.get<Proposal>('proposal', `${channel}:${id}`);
+const stored = async (channel: string, id: string): Promise<Proposal | null> => proposalDocs.in(t.runtime.store).get(`${channel}:${id}`);
 const refusalsOf = (records: AuditRecord[], user: string, proposalId: string) =>
   records.filter((r) => r.kind === 'refusal' && r.actor === user && r.detail.proposalId === proposalId);
 
@@ -288,7 +289,7 @@ describe('refusals: nothing runs, the clicker is told why, the refusal is audite
     const value = buttonValue(card, 'approve_proposal') as string;
     // What a process killed mid-run leaves in the store: approved by Lea, running, no result.
     const approval = { userId: PEOPLE.lead.id, name: 'Lea Marin', at: t.clock.now().toISOString() };
-    await t.runtime.store.update<Proposal>('proposal', `${channel}:${id}`, (cur) =>
+    await proposalDocs.in(t.runtime.store).update(`${channel}:${id}`, (cur) =>
       cur ? { ...cur, status: 'running', approvals: [approval], decidedBy: approval, runningSince: approval.at } : undefined,
     );
     t.clock.advance(10 * 60_000);

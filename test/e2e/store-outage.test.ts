@@ -4,7 +4,7 @@
 import { STORE_DOWN_REPLY } from '../../src/slack/dispatch';
 import { StoreUnavailable } from '../../src/store/errors';
 import { MemoryStore } from '../../src/store/memory';
-import type { DocKind } from '../../src/store/port';
+import type { KindName } from '../../src/store/port';
 import { startTestApp, type TestApp } from '../helpers/app';
 
 /** A MemoryStore that fails like RedisStore while `down`. */
@@ -17,15 +17,15 @@ class OutageStore extends MemoryStore {
     this.check('claim');
     return super.claim(key, ttl);
   }
-  override async get<T>(kind: DocKind, id: string): Promise<T | null> {
+  override async get(kind: KindName, id: string): Promise<unknown> {
     this.check('get');
-    return super.get<T>(kind, id);
+    return super.get(kind, id);
   }
-  override async put<T>(kind: DocKind, id: string, value: T, ttl?: number): Promise<void> {
+  override async put(kind: KindName, id: string, value: unknown, ttl?: number): Promise<void> {
     this.check('put');
     return super.put(kind, id, value, ttl);
   }
-  override async update<T>(kind: DocKind, id: string, fn: (c: T | null) => T | undefined, ttl?: number): Promise<{ value: T | null; changed: boolean }> {
+  override async update(kind: KindName, id: string, fn: (c: unknown) => unknown, ttl?: number): Promise<{ value: unknown; changed: boolean }> {
     this.check('update');
     return super.update(kind, id, fn, ttl);
   }

@@ -16,7 +16,8 @@ async function waitReady(url: string, child: ChildProcess, logs: () => string): 
     if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}):\n${logs()}`);
     try {
       const res = await fetch(`${url}/-/ready`);
-      if (res.ok) return;
+      // 401: up, behind its basic auth.
+      if (res.ok || res.status === 401) return;
     } catch {
       // not listening yet
     }
@@ -25,8 +26,11 @@ async function waitReady(url: string, child: ChildProcess, logs: () => string): 
   throw new Error(`prometheus not ready after 60 s:\n${logs()}`);
 }
 
-/** Builds a TSDB from the files (one promtool run each) and serves it; `close` stops it and removes the data. */
-export async function startPrometheusFromOpenMetrics(files: string[]): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * Builds a TSDB from the files (one promtool run each) and serves it; `close` stops it and removes the data.
+ * `webConfig` is Prometheus's --web.config.file content (e.g. basic_auth_users).
+ */
+export async function startPrometheusFromOpenMetrics(files: string[], opts: { webConfig?: string } = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const work = await mkdtemp(path.join(tmpdir(), 'incident-scout-prom-'));
   const data = path.join(work, 'data');
   for (const [i, f] of files.entries()) {
@@ -39,6 +43,8 @@ export async function startPrometheusFromOpenMetrics(files: string[]): Promise<{
   }
   const config = path.join(work, 'prometheus.yml');
   await writeFile(config, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+  const webConfig = path.join(work, 'web.yml');
+  if (opts.webConfig) await writeFile(webConfig, opts.webConfig);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
@@ -49,6 +55,7 @@ export async function startPrometheusFromOpenMetrics(files: string[]): Promise<{
       `--web.listen-address=127.0.0.1:${port}`,
       // Blocks older than retention would be deleted at start; scenario data is "old".
       '--storage.tsdb.retention.time=100y',
+      ...(opts.webConfig ? [`--web.config.file=${webConfig}`] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

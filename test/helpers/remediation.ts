@@ -16,6 +16,7 @@ import { buildRuntime, type Runtime } from '../../src/main';
 import { PROPOSAL_EVENT } from '../../src/slack/views/proposal';
 import { deletePrefix, REDIS_URL } from '../integration/store/redis-fixture';
 import { SIGNING_SECRET } from './app';
+import { groupDocs } from '../../src/slack/poster-docs';
 
 /** The people of the fake workspace. Approvers are named in the catalog below. */
 export const PEOPLE = {
@@ -360,7 +361,7 @@ export async function setGroupMembers(t: Pick<RemediationApp, 'client' | 'runtim
   const sentAt = t.clock.now().getTime();
   const res = await t.client.setUsergroupMembers(groupId, users);
   if (res.status !== 200) throw new Error(`subteam_members_changed: HTTP ${res.status}`);
-  await until(async () => ((await t.runtime.store.get<{ changedAt: number }>('groupcache', groupId))?.changedAt ?? 0) >= sentAt, 10_000, `the app to take in the change of ${groupId}`);
+  await until(async () => ((await groupDocs.in(t.runtime.store).get(groupId))?.changedAt ?? 0) >= sentAt, 10_000, `the app to take in the change of ${groupId}`);
 }
 
 /** Polls an async condition until it returns a truthy value (returned) or rejects after `timeoutMs`. */

@@ -67,6 +67,7 @@ const ISOLATED: Record<string, () => Promise<Figures>> = {
   templates: async () => (await import('./templates')).benchTemplates(),
   analyzers: async () => (await import('./analyzers')).benchAnalyzers(),
   investigation: async () => (await import('./investigation')).benchInvestigation(),
+  botpath: async () => (await import('./botpath')).benchBotPath(),
 };
 
 /** Runs one ISOLATED benchmark in a fork of this file and returns its figures. */
@@ -146,10 +147,11 @@ export async function main(argv: string[]): Promise<number> {
   results.templates = await stage('template mining', () => isolated('templates'));
   results.analyzers = await stage('metric analysis and analyze', () => isolated('analyzers'));
   results.investigation = await stage('investigation', () => isolated('investigation'));
+  results.botPath = await stage('bot path on 1M log lines', () => isolated('botpath', 400_000));
   clearTimeout(watchdog);
   process.stdout.write(write());
   process.stderr.write(`bench: wrote ${args.out}\n`);
-  const failures = [results.ack, results.storm, results.templates, results.analyzers, results.investigation].filter((r) => r instanceof Error);
+  const failures = [results.ack, results.storm, results.templates, results.analyzers, results.investigation, results.botPath].filter((r) => r instanceof Error);
   return failures.length > 0 ? 1 : 0;
 }
 

@@ -16,6 +16,7 @@ export interface BenchResults {
   templates?: Figures | Error;
   analyzers?: Figures | Error;
   investigation?: Figures | Error;
+  botPath?: Figures | Error;
 }
 
 export interface MachineInfo {
@@ -108,6 +109,11 @@ function summaryRows(r: BenchResults): Row[] {
     const tin = asNumber(i, 'investigation.claude_fake.input_tokens');
     const tout = asNumber(i, 'investigation.claude_fake.output_tokens');
     rows.push({ figure: 'Tokens per investigation (Claude brain, Anthropic fake)', value: `${num(tin)} in / ${num(tout)} out`, target: '—', ok: undefined });
+  }
+  const b = r.botPath;
+  if (b && !(b instanceof Error)) {
+    const rss = asNumber(b, 'bot_path.peak_rss_mb');
+    rows.push({ figure: 'Bot path on a 1M-line scenario, peak RSS', value: `${num(rss)} MB`, target: '≤ 300 MB', ok: Number.isFinite(rss) ? rss <= 300 : undefined });
   }
   return rows;
 }
@@ -207,6 +213,7 @@ export function renderReport(r: BenchResults, notes = ''): string {
     '',
     figuresSection('Template mining (`tools/bench/templates.ts`)', r.templates, 'Parse + mine lines/s over each Loghub-2k file (repeated 25×, best of 3) and over a generated 1M-line log of mixed formats, in memory; then the `templates --json` command streaming the 1M-line file in a child process (lines/s and its peak RSS).'),
     figuresSection('Metric analysis and `analyze` (`tools/bench/analyzers.ts`)', r.analyzers, '2,000 synthetic series × 720 points (200 shift at 80% of the span); `analyze` on examples/scenarios/checkout-latency, median of 5.'),
+    figuresSection('Bot path on a 1M-line scenario (`tools/bench/botpath.ts`)', r.botPath, 'The example scenario with each log line repeated in place up to 1,000,000 lines, investigated through the whole app (signed `channel_created` to the synthesis, deterministic brain, Slack fake) in a process of its own: seconds to the synthesis and the process\'s peak RSS.'),
     figuresSection('Investigation (`tools/bench/investigation.ts`)', r.investigation, 'A signed `channel_created` to the whole app in this process (MemoryStore, in-process queue, Slack fake): time to the kickoff, the status card and the synthesis with the deterministic brain; then the Claude brain against the Anthropic fake (scripted), counting tokens. Medians of fresh runtimes.'),
   ].join('\n');
 }

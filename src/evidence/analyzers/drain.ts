@@ -38,6 +38,20 @@ const UNIT = /^(?:[KMGTP]i?B|bytes|ms|us|µs|ns|secs?|seconds?|mins?|minutes?|ho
  * with parameters matching, 0.8 groups best there (0.9 splits OpenSSH's templates, 0.6 merges too much). */
 export const DEFAULT_SIMILARITY = 0.8;
 
+/**
+ * Whether a constant word may route a line down the prefix tree as itself. A word with inner
+ * punctuation (`com.apple.fmfd.heartbeat:`, `setLightsOn(true)`, `job_queue/x`) is more often a
+ * name that varies than the message's shape, and the tree never joins lines it routed apart: such
+ * words go to the wildcard branch, where similarity decides (Drain does the same with digits).
+ */
+function routes(word: string): boolean {
+  for (let i = 1; i < word.length - 1; i++) {
+    const c = word.charCodeAt(i);
+    if (c === 46 /* . */ || c === 47 /* / */ || c === 95 /* _ */ || c === 58 /* : */ || c === 40 /* ( */ || c === 92 /* \ */) return false;
+  }
+  return true;
+}
+
 /** The core miner: `add` returns the integer cluster id the line joined (ids are 0-based, dense). */
 export class Drain {
   private readonly sim: number;
@@ -46,6 +60,8 @@ export class Drain {
   private readonly maxTokens: number;
   private readonly intern = new Map<string, number>([[WILDCARD, WILD]]);
   private readonly words: string[] = [WILDCARD];
+  /** Per word id: may it route down the prefix tree as itself (see `routes`)? */
+  private readonly routable: boolean[] = [false];
   private readonly paramWords: string[] = [];
   private readonly byLength = new Map<number, Node>();
   private readonly clusters: Cluster[] = [];
@@ -74,7 +90,7 @@ export class Drain {
       if (!node.children) node.children = new Map();
       let next = node.children.get(tok);
       if (!next) {
-        if (tok > WILD && node.children.size < this.maxChildren) {
+        if (tok > WILD && this.routable[tok] === true && node.children.size < this.maxChildren) {
           next = { children: null, clusters: null };
           node.children.set(tok, next);
         } else {
@@ -171,6 +187,7 @@ export class Drain {
       if (id === undefined) {
         id = this.words.length;
         this.words.push(word);
+        this.routable.push(routes(word));
         this.intern.set(word, id);
       }
       this.buf[len++] = id;
@@ -190,8 +207,11 @@ export class Drain {
       for (let i = 0; i < len; i++) {
         const a = t[i] as number;
         // A position the template already holds as a parameter accepts any value (as drain3 does
-        // with parameters included): a generalised template keeps absorbing its own lines.
-        if (a === toks[i] || a <= WILD) same++;
+        // with parameters included): a generalised template keeps absorbing its own lines. A constant
+        // word there counts half, so that a short template (`Tag: <*>`) does not swallow every line
+        // that shares its first word.
+        if (a === toks[i]) same++;
+        else if (a <= WILD) same += (toks[i] as number) <= WILD ? 1 : 0.5;
       }
       const s = len === 0 ? 1 : same / len;
       if (s > bestSim || (s === bestSim && c.params > bestParams)) {

@@ -30,9 +30,37 @@ export function maskToken(t: string): string {
     // key=value: keep the key, mask the value (`status=200` -> `status=<*>`).
     return t.slice(0, eq + 1) + WILDCARD;
   }
-  if (digits) return WILDCARD;
+  if (digits && !versionedWord(t)) return WILDCARD;
   if (at && t.indexOf('.', t.indexOf('@')) > 0) return WILDCARD; // e-mail
   return t;
+}
+
+/**
+ * A word with a capital that ends in one digit names a thing, not a value: a protocol or format
+ * (`SOCKS5`, `IPv6`, `HTTP2`). Ids carry more digits, a separator before them or only lower case
+ * (`node-12`, `blk_3`, `dn228`, `worker3`).
+ * Surrounding punctuation (`(SOCKS5)`, `HTTP2,`) is allowed.
+ */
+function versionedWord(t: string): boolean {
+  let i = 0;
+  let n = t.length;
+  while (i < n && !isLetter(t.charCodeAt(i))) {
+    if (isDigit(t.charCodeAt(i))) return false;
+    i++;
+  }
+  while (n > i && !isLetter(t.charCodeAt(n - 1)) && !isDigit(t.charCodeAt(n - 1))) n--;
+  if (n - i < 3 || !isDigit(t.charCodeAt(n - 1))) return false;
+  let upper = false;
+  for (let k = i; k < n - 1; k++) {
+    const c = t.charCodeAt(k);
+    if (!isLetter(c)) return false;
+    if (c <= 90) upper = true;
+  }
+  return upper;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /** True when a token (already masked) is the wildcard. */

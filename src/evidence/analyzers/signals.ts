@@ -162,7 +162,23 @@ function histogramSignals(group: MetricSeries[], out: Signal[]): void {
   }
 }
 
-/** Derives the analysable signals from raw series (see file comment). */
+/** A quantile the backend already computed from `_bucket` series (Prometheus's histogram_quantile). */
+function quantileSignal(s: MetricSeries, q: number): Signal {
+  const lk = labelKey(s.labels, ['le', 'service']);
+  const tag = `p${Math.round(q * 100)}`;
+  return {
+    key: `${s.family}:${tag}{service="${s.service}"${lk ? `,${lk}` : ''}}`,
+    service: s.service,
+    family: s.family,
+    metric: `${tag} ${human(s.family)}`,
+    kind: classify(s.family, s.labels) === 'saturation' ? 'saturation' : 'latency',
+    unit: unitOf(s),
+    bad: 'up',
+    points: finitePoints(s.points),
+  };
+}
+
+/** Derives the analysable signals from raw series (see file comment); series a backend derived pass through. */
 export function deriveSignals(series: readonly MetricSeries[]): Signal[] {
   const out: Signal[] = [];
   const histos = new Map<string, MetricSeries[]>();
@@ -174,6 +190,10 @@ export function deriveSignals(series: readonly MetricSeries[]): Signal[] {
     else m.set(k, [s]);
   };
   for (const s of series) {
+    if (s.derived && typeof s.derived === 'object') {
+      out.push(quantileSignal(s, s.derived.quantile));
+      continue;
+    }
     const isBucket = s.name.endsWith('_bucket') && s.labels.le !== undefined;
     if (isBucket) {
       const k = `${s.service}|${s.family}|${labelKey(s.labels, ['le'])}`;
@@ -236,7 +256,7 @@ export function deriveSignals(series: readonly MetricSeries[]): Signal[] {
       kind,
       unit: baseUnit === 's' ? 'cores' : /request/.test(first.name) ? 'req/s' : '/s',
       bad: polarity(first.name, kind),
-      points: sumByTime(group.map((s) => counterRate(s.points))),
+      points: sumByTime(group.map((s) => (s.derived === 'rate' ? finitePoints(s.points) : counterRate(s.points)))),
     });
   }
   return out;

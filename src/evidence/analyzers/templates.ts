@@ -2,6 +2,7 @@
 // in the incident window, per service. The miner itself is Drain-like (see drain.ts).
 
 import { createHash } from 'node:crypto';
+import { redactSecrets } from '../../domain/redact';
 import { levelRank, parseLine } from '../logparse';
 import type { AnalysisWindow, LogEvent, TemplateLabel, TemplateStat } from '../types';
 import { Drain, type DrainOptions } from './drain';
@@ -147,6 +148,8 @@ export async function mineTemplates(
         samples: [...acc.samples, ...acc.baselineSamples].slice(0, 3),
       };
       if (acc.level !== undefined) stat.level = acc.level;
+      const example = acc.samples[0] ?? acc.baselineSamples[0];
+      if (example !== undefined) stat.example = exampleLine(example);
       out.push(stat);
     }
   }
@@ -158,6 +161,12 @@ export async function mineTemplates(
       a.service.localeCompare(b.service) ||
       a.id.localeCompare(b.id),
   );
+}
+
+/** The first physical line of a sample, secrets redacted (the samples themselves are redacted where they leave the process). */
+function exampleLine(sample: string): string {
+  const nl = sample.indexOf('\n');
+  return redactSecrets(nl < 0 ? sample : sample.slice(0, nl)).text;
 }
 
 /**

@@ -4,6 +4,7 @@
 // any other line is an event of its own and takes its neighbour's time, so every line of any text
 // log belongs to an event and gets a template.
 
+import type { ParsedLine } from './header';
 import { parseLine } from './line';
 import type { Level } from './levels';
 import { learnHeaderHint, type HeaderHint } from './timestamps';
@@ -53,6 +54,14 @@ export class EventAssembler {
   private hint: HeaderHint | undefined;
   /** The last line continued the open event as an indented line (a stack frame). */
   private afterIndented = false;
+  /** Learnt: an indented line continues the open event (false where most lines are indented and none shows an event start). */
+  private indentJoins = true;
+  /** Learnt: indented lines often carry their own time here, so each is parsed and a timed one starts an event. */
+  private parseIndented = false;
+  /** Learnt: the shape of the first token that most lines start with (`[9][a]`), when it is a header's. */
+  private startShape: string | null = null;
+  /** Learnt: a line that is neither timed nor of the start shape continues the open event. */
+  private joinUnmarked = false;
   /** Index of the event the last pushed line belongs to; -1 for a blank line before any event. */
   currentIndex = -1;
   /** Events without a time of their own (they took a neighbour's). */
@@ -70,14 +79,72 @@ export class EventAssembler {
   /**
    * Learns the file's header shape from a sample of its first lines (call before pushing them):
    * when most lines the general rules cannot date carry a time at the same token, after words,
-   * that position is read as the header's time for the whole file.
+   * that position is read as the header's time for the whole file. It also learns what indentation
+   * means here: a stack frame under a timed line (the usual case), part of every line's header (a file
+   * indented throughout, its lines timed), or nothing (mostly indented lines and no time anywhere).
    */
   learn(sample: readonly string[]): void {
-    const untimed = sample.filter((l) => {
-      const p = parseLine(l, this.refTime);
-      return p.ts === null && p.standalone !== true;
-    });
+    const seen: Array<{ line: string; indented: boolean; own: boolean }> = [];
+    let indented = 0;
+    let indentedTimed = 0;
+    let timed = 0;
+    const untimed: string[] = [];
+    for (const raw of sample) {
+      if (isBlank(raw)) continue;
+      const c = raw.charCodeAt(0);
+      const isIndented = c === 32 || c === 9;
+      const line = isIndented ? raw.trimStart() : raw;
+      const p = parseLine(line, this.refTime);
+      const own = p.ts !== null || p.standalone === true;
+      seen.push({ line, indented: isIndented, own });
+      if (own) timed++;
+      else untimed.push(line);
+      if (isIndented) {
+        indented++;
+        if (own) indentedTimed++;
+      }
+    }
     this.hint = learnHeaderHint(untimed, this.refTime) ?? undefined;
+    if (this.hint) for (const l of seen) if (!l.own) l.own = parseLine(l.line, this.refTime, this.hint).ts !== null;
+    this.parseIndented = indentedTimed >= 3 && indentedTimed * 2 >= indented;
+    this.indentJoins = this.parseIndented || timed > 0 || indented * 2 < seen.length;
+    this.learnStarts(seen.filter((l) => !l.indented || !this.indentJoins));
+  }
+
+  /**
+   * Learns whether unmarked lines continue the event before them: where a fifth or more of the lines
+   * are marked as event starts (their own time, or the commonest header shape such as `[2][main]`) and the unmarked ones
+   * come in runs under a marked one (a table, a command's output), the file shows a multi-line pattern.
+   * A stray unmarked line here and there does not: it stays an event of its own.
+   */
+  private learnStarts(lines: ReadonlyArray<{ line: string; own: boolean }>): void {
+    const shapes = new Map<string, number>();
+    for (const l of lines) {
+      const sh = startShape(l.line);
+      if (sh) shapes.set(sh, (shapes.get(sh) ?? 0) + 1);
+    }
+    let top: string | null = null;
+    let topCount = 0;
+    for (const [sh, n] of shapes) if (n > topCount) [top, topCount] = [sh, n];
+    this.startShape = top !== null && topCount >= 5 && topCount * 5 >= lines.length ? top : null;
+    let marked = 0;
+    let runs = 0;
+    let runLines = 0;
+    let inRun = false;
+    let afterMarked = false;
+    for (const l of lines) {
+      if (l.own || (this.startShape !== null && startShape(l.line) === this.startShape)) {
+        marked++;
+        afterMarked = true;
+        inRun = false;
+        continue;
+      }
+      if (!afterMarked) continue;
+      if (!inRun) runs++;
+      inRun = true;
+      runLines++;
+    }
+    this.joinUnmarked = lines.length >= 20 && marked * 5 >= lines.length && runs >= 2 && runLines >= 2 * runs;
   }
 
   /** Feeds one physical line; returns the events it completed (usually none or the one before it). */
@@ -88,17 +155,23 @@ export class EventAssembler {
       return NONE;
     }
     const c = line.charCodeAt(0);
-    // Indented lines never start an event when one is open: skip the parse for them.
     const indented = c === 32 || c === 9;
-    if (indented && this.cur) {
-      this.afterIndented = true;
-      return this.extend(line);
+    // An indented line continues the open event (skipping the parse) unless the file taught otherwise.
+    let parsed: ParsedLine | null = null;
+    if (indented && this.cur && this.indentJoins) {
+      if (this.parseIndented) parsed = parseLine(line.trimStart(), this.refTime, this.hint);
+      if (!parsed || (parsed.ts === null && parsed.standalone !== true)) {
+        this.afterIndented = true;
+        return this.extend(line);
+      }
     }
     const afterIndented = this.afterIndented;
     this.afterIndented = false;
-    const parsed = parseLine(line, this.refTime, this.hint);
+    const text = indented ? line.trimStart() : line;
+    parsed ??= parseLine(text, this.refTime, this.hint);
     const own = parsed.ts !== null || parsed.standalone === true;
-    if (!own && this.cur && (CONTINUATION.test(line) || (afterIndented && EXCEPTION_LINE.test(line)))) return this.extend(line);
+    if (!own && this.cur && (CONTINUATION.test(text) || (afterIndented && EXCEPTION_LINE.test(text)))) return this.extend(line);
+    if (!own && this.cur && this.joinUnmarked && (this.startShape === null || startShape(text) !== this.startShape)) return this.extend(line);
     const ev: AssembledEvent = { index: this.nextIndex++, ts: parsed.ts ?? this.lastTs ?? Number.NaN, body: parsed.body, text: line, line: lineNo, lines: 1 };
     if (parsed.level) ev.level = parsed.level;
     if (parsed.ts !== null) this.lastTs = parsed.ts;
@@ -159,6 +232,28 @@ export class EventAssembler {
     this.undated++;
     if (this.firstUndatedLine === 0) this.firstUndatedLine = ev.line;
   }
+}
+
+/**
+ * The shape of a line's first token when it looks like a header field (digits as 9, letters as a,
+ * punctuation kept: `[2][main]` -> `[9][a]`); null for a plain word or number, or bare punctuation
+ * (`#`, `---`), which say nothing.
+ */
+function startShape(line: string): string | null {
+  let out = '';
+  let punct = false;
+  let word = false;
+  let prev = '';
+  for (let i = 0; i < line.length && i < 32; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 32 || c === 9) break;
+    const k = c >= 48 && c <= 57 ? '9' : (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127 ? 'a' : line[i] as string;
+    if (k !== '9' && k !== 'a') punct = true;
+    else word = true;
+    if (k !== prev || (k !== '9' && k !== 'a')) out += k;
+    prev = k;
+  }
+  return punct && word ? out : null;
 }
 
 function isBlank(s: string): boolean {

@@ -8,7 +8,7 @@ const LEVELS: Record<string, Level> = {
   WARN: 'warn', WARNING: 'warn', W: 'warn',
   INFO: 'info', NOTICE: 'info', LOG: 'info', STATEMENT: 'info', DETAIL: 'info', HINT: 'info', CONTEXT: 'info', I: 'info', INFORMATION: 'info',
   DEBUG: 'debug', DEBUG1: 'debug', DEBUG2: 'debug', D: 'debug', FINE: 'debug',
-  TRACE: 'trace', FINER: 'trace', FINEST: 'trace', T: 'trace',
+  TRACE: 'trace', FINER: 'trace', FINEST: 'trace', T: 'trace', VERBOSE: 'trace', V: 'trace',
 };
 
 const RANK: Record<Level, number> = { fatal: 5, error: 4, warn: 3, info: 2, debug: 1, trace: 0 };

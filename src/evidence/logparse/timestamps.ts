@@ -39,6 +39,13 @@ function yearFor(refTime: number, mo: number, d: number, h: number, mi: number, 
   return utc(refYear, mo, d, h, mi, s, 0) > refTime + 86_400_000 ? refYear - 1 : refYear;
 }
 
+/** A time of day on the reference day, or the day before when that would be over an hour after the reference. */
+function timeOfRefDay(refTime: number, h: number, mi: number, s: number, ms: number): number {
+  const ref = new Date(refTime);
+  const ts = utc(ref.getUTCFullYear(), ref.getUTCMonth(), ref.getUTCDate(), h, mi, s, ms);
+  return ts > refTime + 3_600_000 ? ts - 86_400_000 : ts;
+}
+
 const ISO = /^(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(Z|z|[+-]\d\d:?\d\d(?![\d:]))?/;
 const BGL_TIME = /^(\d{4})-(\d\d)-(\d\d)-(\d\d)\.(\d\d)\.(\d\d)\.(\d{1,9})/;
 const HDFS_TIME = /^(\d\d)(\d\d)(\d\d) (\d\d)(\d\d)(\d\d)(?= )/;
@@ -125,7 +132,7 @@ export function matchClf(line: string): (TsMatch & { start: number }) | null {
 }
 
 /** Kind of a timestamp found by `findHeaderTimestamp`: how the header after it is read. */
-export type TsKind = 'full' | 'epoch' | 'yearless' | 'syslog' | 'date';
+export type TsKind = 'full' | 'epoch' | 'yearless' | 'syslog' | 'date' | 'time';
 
 interface AnchoredMatch {
   ts: number;
@@ -147,6 +154,11 @@ const A_SYSLOG = /([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))
 const A_CTIME = /(?:[A-Z][a-z]{2},? )?([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? (\d{4})/y;
 const A_DMY = /(\d{1,2})[ /-]([A-Z][a-z]{2})[ /-](\d{4})[ :](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6}))?/y;
 const A_DATE = /(\d{4})[-./](\d\d)[-./](\d\d)(?![\d:])/y;
+/** Day and month before the year: `03/04/2024 05:06:07 AM` (month first, as the US writes it, unless
+ * the first number is over 12) and `04.03.2024 05:06:07` (dots: day first). */
+const A_DMY_NUM = /(\d{1,2})([/.])(\d{1,2})\2(\d{4})[ T,]+(\d{1,2}):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?: ?([AaPp][Mm])\b)?/y;
+/** A time of day alone (`05:06:07.123`): dated from the reference day. */
+const A_TIME = /(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?![\d:])/y;
 const A_EPOCH = /(\d{10}|\d{13}|\d{16}|\d{19})(?:\.(\d{1,9}))?(?![\w.:-])/y;
 
 /** Plausible epoch range for bare numbers: 2000-01-01 .. 2100-01-01 (in ms). */
@@ -207,6 +219,24 @@ function digitFormsAt(s: string, at: number, refTime: number): AnchoredMatch | n
     if (validDate(mo, d, h, mi, sec)) {
       return { ts: utc(yearFor(refTime, mo, d, h, mi, sec), mo, d, h, mi, sec, fracMs(m[6])), end: at + m[0].length, kind: 'yearless' };
     }
+  }
+  m = exec(A_DMY_NUM, s, at);
+  if (m) {
+    const [a, b] = [n(m[1]), n(m[3])];
+    const dayFirst = m[2] === '.' || a > 12;
+    const [mo, d] = dayFirst ? [b - 1, a] : [a - 1, b];
+    let h = n(m[5]);
+    const ampm = m[9]?.toLowerCase();
+    if (ampm === 'pm' && h < 12) h += 12;
+    else if (ampm === 'am' && h === 12) h = 0;
+    if (validDate(mo, d, h, n(m[6]), n(m[7]))) {
+      return { ts: utc(n(m[4]), mo, d, h, n(m[6]), n(m[7]), fracMs(m[8])), end: at + m[0].length, kind: 'full' };
+    }
+  }
+  m = exec(A_TIME, s, at);
+  if (m) {
+    const [h, mi, sec] = [n(m[1]), n(m[2]), n(m[3])];
+    if (validDate(0, 1, h, mi, sec)) return { ts: timeOfRefDay(refTime, h, mi, sec, fracMs(m[4])), end: at + m[0].length, kind: 'time' };
   }
   const epoch = epochAt(s, at);
   if (epoch) return epoch;
@@ -272,7 +302,7 @@ export interface HeaderTimestamp {
   lastKind: TsKind;
 }
 
-const RANK: Record<TsKind, number> = { full: 4, epoch: 4, syslog: 2, yearless: 2, date: 1 };
+const RANK: Record<TsKind, number> = { full: 4, epoch: 4, syslog: 2, yearless: 2, time: 2, date: 1 };
 
 /** What a file's lines taught about its header: the time sits at this token even after words (`node status 1074216940`). */
 export interface HeaderHint {
@@ -331,7 +361,10 @@ export function findHeaderTimestamp(line: string, refTime: number, hint?: Header
   for (let tok = 0; tok < HEADER_TOKENS + CHAIN_GAP && pos < limit; tok++) {
     while (pos < limit && (line.charCodeAt(pos) === 32 || line.charCodeAt(pos) === 9 || line.charCodeAt(pos) === 124)) pos++;
     if (pos >= limit) break;
-    const m = timestampAt(line, pos, refTime);
+    let m = timestampAt(line, pos, refTime);
+    // After words, a bare number or time of day is the message's (`INFO [exec-1] 1365301360 exceptions`);
+    // only a dated form continues the header there (BGL: epoch, date, node, date-time).
+    if (m && found && sinceLast > 0 && (m.kind === 'epoch' || m.kind === 'time')) m = null;
     if (m) {
       if (!found) found = { ts: m.ts, start: pos, end: m.end, kind: m.kind, lastKind: m.kind };
       else {

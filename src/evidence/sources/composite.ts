@@ -1,9 +1,10 @@
 // Several sources as one: e.g. files for changes and topology, Prometheus for metrics, Loki for
-// logs. Capabilities are the union; the clock is the first source that has one; logs, metrics
-// and changes are merged and sorted.
+// logs. Capabilities are the union; the clock is the first source that has one, and no member is
+// read past it (a recorded incident replayed beside live backends); logs, metrics and changes are
+// merged and sorted.
 
 import type {
-  Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, Signal, SourceCapabilities, Span, TimeQuery, Topology, TraceStats,
+  Change, EvidenceSource, IncidentMeta, LinkTarget, LogEvent, MetricSeries, ParseProblem, Signal, SourceCapabilities, Span, TimeQuery, Topology, TraceStats,
 } from '../types';
 import { mergeByTime } from './merge';
 
@@ -48,18 +49,27 @@ export class CompositeSource implements EvidenceSource {
     return null;
   }
 
+  /** The query cut at the composite's clock. */
+  private async atClock<Q extends TimeQuery>(q: Q): Promise<Q> {
+    const clock = await this.clock();
+    return clock !== null && q.to > clock ? { ...q, to: clock } : q;
+  }
+
   async *logs(q: TimeQuery): AsyncGenerator<LogEvent> {
-    yield* mergeByTime(this.sources.map((s) => s.logs(q)));
+    const cut = await this.atClock(q);
+    yield* mergeByTime(this.sources.map((s) => s.logs(cut)));
   }
 
   async metrics(q: TimeQuery & { stepSeconds?: number }): Promise<MetricSeries[]> {
-    const all = (await Promise.all(this.sources.map((s) => s.metrics(q)))).flat();
+    const cut = await this.atClock(q);
+    const all = (await Promise.all(this.sources.map((s) => s.metrics(cut)))).flat();
     const key = (s: MetricSeries): string => s.name + JSON.stringify(Object.entries(s.labels).sort());
     return all.sort((a, b) => key(a).localeCompare(key(b)));
   }
 
   async changes(q: TimeQuery): Promise<Change[]> {
-    const all = (await Promise.all(this.sources.map((s) => s.changes(q)))).flat();
+    const cut = await this.atClock(q);
+    const all = (await Promise.all(this.sources.map((s) => s.changes(cut)))).flat();
     return all.sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
   }
 
@@ -72,17 +82,28 @@ export class CompositeSource implements EvidenceSource {
   }
 
   async traces(q: TimeQuery): Promise<TraceStats[]> {
-    const all = await Promise.all(this.sources.map((s) => (s.traces ? s.traces(q) : Promise.resolve([]))));
+    const cut = await this.atClock(q);
+    const all = await Promise.all(this.sources.map((s) => (s.traces ? s.traces(cut) : Promise.resolve([]))));
     return all.flat();
   }
 
   async spans(q: TimeQuery): Promise<Span[]> {
-    const all = await Promise.all(this.sources.map((s) => (s.spans ? s.spans(q) : Promise.resolve([]))));
+    const cut = await this.atClock(q);
+    const all = await Promise.all(this.sources.map((s) => (s.spans ? s.spans(cut) : Promise.resolve([]))));
     return all.flat();
   }
 
   problems(): ParseProblem[] {
     return this.sources.flatMap((s) => s.problems());
+  }
+
+  /** The link from the first member that has one for the target's signal. */
+  link(target: LinkTarget): string | undefined {
+    for (const s of this.sources) {
+      const l = s.link?.(target);
+      if (l) return l;
+    }
+    return undefined;
   }
 }
 

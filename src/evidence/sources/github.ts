@@ -8,6 +8,7 @@ import type {
   Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, SourceCapabilities, TimeQuery, Topology,
 } from '../types';
 import { ProblemLog } from './problems';
+import type { SourceDefinition } from './registry';
 
 export interface GitHubSourceOptions {
   /** REST API base: https://api.github.com, or https://<host>/api/v3 for GitHub Enterprise Server. */
@@ -210,3 +211,18 @@ export class GitHubSource implements EvidenceSource {
 function sizeText(s: DiffSize): string {
   return `+${s.additions}/-${s.deletions} in ${s.files} file${s.files === 1 ? '' : 's'}`;
 }
+
+/** GitHub (`github.repos` in incident-scout.yaml): deployments and merged pull requests as changes. */
+export const githubDefinition: SourceDefinition = {
+  kind: 'github',
+  title: 'GitHub',
+  signals: ['changes'],
+  settings: ['github.repos', 'GITHUB_TOKEN', 'GITHUB_API_URL'],
+  configure({ github, evidence }, { fetch }) {
+    if (!github || Object.keys(github.repos).length === 0) return null;
+    return {
+      description: `GitHub (${Object.values(github.repos).join(', ')})`,
+      open: () => new GitHubSource({ ...github, repos: { ...github.repos }, fetch, timeoutMs: evidence.timeoutMs }),
+    };
+  },
+};

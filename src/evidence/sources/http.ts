@@ -1,5 +1,7 @@
-// Small HTTP helper shared by the Prometheus and Loki adapters: GET with query parameters
-// through an injected fetch, JSON body parsed as unknown.
+// Small HTTP helpers shared by the Prometheus and Loki adapters: GET with query parameters through an
+// injected fetch with a per-request timeout, JSON body parsed as unknown; auth headers; bounded fan-out.
+
+import type { BasicAuth } from '../../config';
 
 export type FetchFn = (input: string, init?: { method?: string; headers?: Record<string, string>; signal?: AbortSignal }) => Promise<{
   ok: boolean;
@@ -14,13 +16,47 @@ export interface HttpResult {
   json: unknown;
 }
 
-/** GETs `base + path` with repeated query parameters; never throws on HTTP status, only on transport. */
-export async function getJson(fetchFn: FetchFn, base: string, path: string, params: Array<[string, string]>, headers?: Record<string, string>): Promise<HttpResult> {
+/**
+ * GETs `base + path` with repeated query parameters; never throws on HTTP status, only on transport
+ * (a timeout aborts with a `TimeoutError`, body reading included).
+ */
+export async function getJson(
+  fetchFn: FetchFn, base: string, path: string, params: Array<[string, string]>, headers?: Record<string, string>, timeoutMs = 15_000,
+): Promise<HttpResult> {
   const qs = new URLSearchParams(params).toString();
   const url = `${base.replace(/\/+$/, '')}${path}${qs ? `?${qs}` : ''}`;
-  const res = await fetchFn(url, headers ? { method: 'GET', headers } : { method: 'GET' });
+  const signal = AbortSignal.timeout(timeoutMs);
+  const res = await fetchFn(url, headers ? { method: 'GET', headers, signal } : { method: 'GET', signal });
   const text = await res.text();
   return { status: res.status, ok: res.ok, text, json: parseOrNull(text) };
+}
+
+/** `Authorization` for a bearer token or basic auth (never both: config refuses that). */
+export function authHeaders(auth: { token?: string | undefined; basic?: BasicAuth | undefined }): Record<string, string> {
+  if (auth.token) return { Authorization: `Bearer ${auth.token}` };
+  if (auth.basic) return { Authorization: `Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}` };
+  return {};
+}
+
+/** What a transport failure says, without the URL's credentials: `timed out after 15000 ms` or the cause. */
+export function transportProblem(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
+  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+}
+
+/** Maps over items with at most `limit` calls in flight; results in input order, first error rejects. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 function parseOrNull(text: string): unknown {
@@ -35,3 +71,16 @@ function parseOrNull(text: string): unknown {
 export function regexAlternation(values: string[]): string {
   return values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).map((v) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')).join('|');
 }
+
+/** A URL without user info or query, for messages and descriptions (a URL may carry `user:password@`). */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return 'the configured URL';
+  }
+}
+
+/** Labels that conventionally name the service (Loki 3 derives `service_name`), in the order they are tried. */
+export const SERVICE_LABELS: readonly string[] = ['service', 'service_name', 'job', 'app'];

@@ -1,16 +1,16 @@
-// Source construction from configuration: files (embedded default), Prometheus, Loki, or a
-// composite of them when more than one is configured.
+// The one list of evidence source kinds, and source construction from configuration: each kind
+// configured becomes a source; several become one composite (the fallback files source first, for
+// the clock, serving only what no dedicated backend takes over).
 
+import { ConfigError } from '../../domain/errors';
 import type { EvidenceSource, Signal } from '../types';
 import { CompositeSource } from './composite';
-import { openFilesSource } from './files';
-import type { FetchFn } from './http';
-import { LokiSource } from './loki';
-import { PrometheusSource } from './prometheus';
-import { inClusterTarget, kubeApi, kubeconfigTarget } from './kubernetes-api';
-import { KubernetesSource } from './kubernetes';
-import { GitHubSource } from './github';
-import { UsageError } from '../../domain/errors';
+import { filesDefinition } from './files';
+import { githubDefinition } from './github';
+import { kubernetesDefinition } from './kubernetes';
+import { lokiDefinition } from './loki';
+import { prometheusDefinition } from './prometheus';
+import type { SourceConfig, SourceDefinition, SourceDeps } from './registry';
 
 export { CompositeSource } from './composite';
 export { FilesSource, openFilesSource } from './files';
@@ -20,50 +20,45 @@ export { KubernetesSource, type KubernetesSourceOptions } from './kubernetes';
 export { GitHubSource, type GitHubSourceOptions } from './github';
 export { EvidenceNotFound, LokiQueryError, PrometheusQueryError } from './errors';
 export type { FetchFn } from './http';
+export { linkSettings, type LinkSettings } from './links';
+export type { SourceConfig, SourceDefinition, SourceDeps } from './registry';
 
-export interface CreateSourceOptions {
-  evidenceDir?: string;
-  prometheusUrl?: string;
-  /** Bearer token for Prometheus (PROMETHEUS_TOKEN). */
-  prometheusToken?: string;
-  lokiUrl?: string;
-  /** Bearer token for Loki (LOKI_TOKEN). */
-  lokiToken?: string;
-  /** Tenant for multi-tenant Loki, sent as X-Scope-OrgID (LOKI_TENANT). */
-  lokiTenant?: string;
-  fetch: FetchFn;
-  /** Label naming the service in Prometheus and Loki (default `service`). */
-  serviceLabel?: string;
-  /** Kubernetes: namespaces to read, and KUBECONFIG (with an optional context) or the in-cluster service account. */
-  kubernetes?: { namespaces: readonly string[]; serviceLabel?: string; kubeconfig?: string; context?: string; inCluster?: { host: string; port: string } };
-  /** GitHub: deployments and merged pull requests of the repos mapped to services. */
-  github?: { apiUrl: string; token?: string; repos: Readonly<Record<string, string>> };
+/** Every kind of evidence source, in the order a composite reads them (the fallback first). */
+export const SOURCE_DEFINITIONS: readonly SourceDefinition[] = [
+  filesDefinition,
+  prometheusDefinition,
+  lokiDefinition,
+  kubernetesDefinition,
+  githubDefinition,
+];
+
+export interface CreatedSource {
+  /** One source, or a composite of several. */
+  source: EvidenceSource;
+  /** What the kickoff and `/triage help` name, one per configured source. */
+  descriptions: string[];
 }
 
-/** Builds the configured source; several configured backends become one composite (files first, for the clock). */
-export function createSource(opts: CreateSourceOptions): EvidenceSource {
-  const sources: EvidenceSource[] = [];
-  const label = opts.serviceLabel ? { serviceLabel: opts.serviceLabel } : {};
-  // A dedicated backend wins over the files for its signal, so series and lines are not doubled.
-  const exclude: Signal[] = [];
-  if (opts.prometheusUrl) exclude.push('metrics');
-  if (opts.lokiUrl) exclude.push('logs');
-  if (opts.evidenceDir) sources.push(openFilesSource(opts.evidenceDir, { exclude }));
-  if (opts.prometheusUrl) {
-    sources.push(new PrometheusSource({ url: opts.prometheusUrl, fetch: opts.fetch, ...label, ...(opts.prometheusToken ? { token: opts.prometheusToken } : {}) }));
+/** Builds the configured sources; throws ConfigError naming the settings when none is configured. */
+export function createSource(config: SourceConfig, deps: SourceDeps, definitions: readonly SourceDefinition[] = SOURCE_DEFINITIONS): CreatedSource {
+  const configured = definitions.flatMap((d) => {
+    const c = d.configure(config, deps);
+    return c ? [{ definition: d, configured: c }] : [];
+  });
+  if (configured.length === 0) {
+    const names = definitions.map((d) => d.settings[0]).filter((s): s is string => !!s);
+    throw new ConfigError([`env EVIDENCE_DIR: no evidence source configured (set ${names.slice(0, -1).join(', ')} or ${names[names.length - 1] ?? ''})`]);
   }
-  if (opts.lokiUrl) {
-    const auth = { ...(opts.lokiToken ? { token: opts.lokiToken } : {}), ...(opts.lokiTenant ? { tenant: opts.lokiTenant } : {}) };
-    sources.push(new LokiSource({ url: opts.lokiUrl, fetch: opts.fetch, ...label, ...auth }));
-  }
-  if (opts.kubernetes) sources.push(kubernetesSource(opts.kubernetes));
-  if (opts.github && Object.keys(opts.github.repos).length > 0) sources.push(new GitHubSource({ ...opts.github, repos: { ...opts.github.repos } }));
-  if (sources.length === 0) throw new UsageError('no evidence source configured: give an evidence directory, a Prometheus URL, a Loki URL or Kubernetes namespaces');
-  return sources.length === 1 ? (sources[0] as EvidenceSource) : new CompositeSource(sources);
+  // A dedicated backend wins over the fallback for its signal, so series and lines are not doubled.
+  const takenOver = new Set<Signal>(configured.flatMap((c) => (c.definition.fallback ? [] : [...(c.definition.takesOver ?? [])])));
+  const sources = configured.map((c) => c.configured.open(c.definition.fallback ? [...takenOver] : []));
+  return {
+    source: sources.length === 1 ? (sources[0] as EvidenceSource) : new CompositeSource(sources),
+    descriptions: configured.map((c) => c.configured.description),
+  };
 }
 
-function kubernetesSource(k: NonNullable<CreateSourceOptions['kubernetes']>): KubernetesSource {
-  const target = k.kubeconfig ? kubeconfigTarget(k.kubeconfig, k.context) : k.inCluster ? inClusterTarget(k.inCluster.host, k.inCluster.port) : null;
-  if (!target) throw new UsageError('Kubernetes namespaces are set but there is no KUBECONFIG and this is not a pod (no KUBERNETES_SERVICE_HOST)');
-  return new KubernetesSource({ api: kubeApi(target), namespaces: [...k.namespaces], ...(k.serviceLabel ? { serviceLabel: k.serviceLabel } : {}) });
+/** The kinds for `/triage help` and docs: title, signals and settings of each. */
+export function sourceKinds(definitions: readonly SourceDefinition[] = SOURCE_DEFINITIONS): Array<{ kind: string; title: string; signals: readonly Signal[]; settings: readonly string[] }> {
+  return definitions.map((d) => ({ kind: d.kind, title: d.title, signals: d.signals, settings: d.settings }));
 }

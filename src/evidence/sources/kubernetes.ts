@@ -8,7 +8,9 @@ import type { z } from 'zod';
 import type {
   Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, SourceCapabilities, TimeQuery, Topology,
 } from '../types';
-import { KubernetesApiError, KubernetesForbidden, type KubeApi } from './kubernetes-api';
+import { UsageError } from '../../domain/errors';
+import { inClusterTarget, kubeApi, kubeconfigTarget, KubernetesApiError, KubernetesForbidden, type KubeApi } from './kubernetes-api';
+import type { SourceDefinition } from './registry';
 import {
   ConfigMap, Deployment, KubeEvent, Node, Pod, ReplicaSet, configMapChanges, eventToLog, nodeToLogs, podToLogs, rolloutChanges, serviceOf,
 } from './kubernetes-objects';
@@ -159,3 +161,22 @@ export class KubernetesSource implements EvidenceSource {
 function ownerGuess(kind: string, name: string): Array<{ kind: string; name: string }> {
   return kind === 'ReplicaSet' ? [{ kind, name }] : kind === 'Deployment' ? [{ kind, name }] : [];
 }
+
+/** Kubernetes (KUBERNETES_NAMESPACES): events and pod states as logs, rollouts and ConfigMap updates as changes. */
+export const kubernetesDefinition: SourceDefinition = {
+  kind: 'kubernetes',
+  title: 'Kubernetes',
+  signals: ['logs', 'changes'],
+  settings: ['KUBERNETES_NAMESPACES', 'KUBECONFIG', 'kubernetes.context', 'kubernetes.service_label'],
+  configure({ kubernetes: k }) {
+    if (!k) return null;
+    return {
+      description: `Kubernetes (${k.namespaces.join(', ')})`,
+      open: () => {
+        const target = k.kubeconfig ? kubeconfigTarget(k.kubeconfig, k.context) : k.inCluster ? inClusterTarget(k.inCluster.host, k.inCluster.port) : null;
+        if (!target) throw new UsageError('Kubernetes namespaces are set but there is no KUBECONFIG and this is not a pod (no KUBERNETES_SERVICE_HOST)');
+        return new KubernetesSource({ api: kubeApi(target), namespaces: [...k.namespaces], serviceLabel: k.serviceLabel });
+      },
+    };
+  },
+};

@@ -19,12 +19,20 @@ export interface ProposalMessage {
 const MAX_CODE = 2400;
 
 /** The card: what will run, why, risk, who may approve, expiry, state; buttons only while pending. */
-export function renderProposalCard(p: Proposal, action: ActionSpec, approverNames: string[], label: EvidenceLabel = sameLabel): ProposalMessage {
+export function renderProposalCard(p: Proposal, action: ActionSpec, approverNames: string[], placeholderApprovers: readonly string[] = [], label: EvidenceLabel = sameLabel): ProposalMessage {
   const status = statusLine(p);
   const blocks: KnownBlock[] = [
     section(`*${esc(action.title)}* — proposal \`${p.id}\` (${riskBadge(p.risk)})\n${status}`),
     section(`*What will run* (exactly this, nothing else):\n${codeBlock(showRendered(p.rendered))}`),
   ];
+  const placeholders = [...action.approval.approvers.users, ...action.approval.approvers.usergroups].filter((id) => placeholderApprovers.includes(id));
+  if (placeholders.length > 0) {
+    blocks.push(
+      section(
+        `:warning: *Approvers not set up:* this action's approvers include the demo's placeholder ids (${placeholders.map((id) => `\`${esc(id)}\``).join(', ')}), which no one in this workspace has. Name your team's Slack user or usergroup ids in the action catalog.`,
+      ),
+    );
+  }
   if (p.untrustedParams.length > 0) {
     blocks.push(
       section(

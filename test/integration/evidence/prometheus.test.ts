@@ -1,48 +1,59 @@
-// The Prometheus source against a real Prometheus built from OpenMetrics files returns the same
-// series (names, labels, family, type, points) as the files source over the same files.
+// The Prometheus source against a real Prometheus built from OpenMetrics files: queried as it is run
+// (query_range with a step from the window, server-side rate() and histogram_quantile()), giving the
+// analyzers the same signals as the files source over the same files; behind basic auth (Prometheus's
+// own web config) and behind a bearer-token gateway; with the service under another label.
 
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { deriveSignals } from '../../../src/evidence/analyzers/signals';
 import { openFilesSource } from '../../../src/evidence/sources/files';
 import { PrometheusSource } from '../../../src/evidence/sources/prometheus';
 import { PrometheusQueryError } from '../../../src/evidence/sources/errors';
-import type { MetricSeries } from '../../../src/evidence/types';
 import { startPrometheusFromOpenMetrics } from '../../helpers/prometheus';
 import { PROMETHEUS, describeWithService } from '../../helpers/services';
+import { startBearerProxy } from '../../support/bearer-proxy';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/openmetrics/small.prom');
 const SCENARIO = path.resolve(__dirname, '../../../examples/scenarios/checkout-latency/metrics');
+/** bcrypt (cost 10) of 'contract-pass', as Prometheus's web config wants it. */
+const BCRYPT_CONTRACT_PASS = '$2b$10$abcdefghijklmnopqrstuuykl88PHhDSWy1942MzxxNMoWSrz1gae';
 
-function key(s: MetricSeries): string {
-  return s.name + JSON.stringify(Object.entries(s.labels).sort());
+/** The global fetch, recording each query_range's parameters. */
+function recordingFetch(): { fetch: typeof fetch; ranges: URLSearchParams[] } {
+  const ranges: URLSearchParams[] = [];
+  const f: typeof fetch = (input, init) => {
+    const u = new URL(String(input));
+    if (u.pathname === '/api/v1/query_range') ranges.push(u.searchParams);
+    return fetch(input, init);
+  };
+  return { fetch: f, ranges };
 }
 
-function comparable(list: MetricSeries[]): Array<Pick<MetricSeries, 'name' | 'family' | 'type' | 'service' | 'labels' | 'points'>> {
-  return [...list]
-    .sort((a, b) => key(a).localeCompare(key(b)))
-    .map((s) => ({ name: s.name, family: s.family, type: s.type, service: s.service, labels: s.labels, points: s.points }));
+async function window(files: string[]): Promise<{ from: number; to: number }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'incident-scout-files-'));
+  try {
+    await mkdir(path.join(dir, 'metrics'));
+    for (const f of files) await cp(f, path.join(dir, 'metrics', path.basename(f)));
+    const times = (await openFilesSource(dir).metrics({ from: 0, to: 8.64e15 })).flatMap((s) => s.points.map((p) => p[0]));
+    return { from: Math.min(...times), to: Math.max(...times) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
-async function compare(promFiles: string[]): Promise<number> {
+/** Signal keys of the files source and of Prometheus over the same files, and the query_range requests made. */
+async function compare(promFiles: string[]): Promise<{ files: string[]; prom: string[]; ranges: URLSearchParams[]; q: { from: number; to: number } }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'incident-scout-files-'));
   const prom = await startPrometheusFromOpenMetrics(promFiles);
   try {
-    for (const f of promFiles) await cp(f, path.join(dir, 'metrics', path.basename(f)), { recursive: true });
-    const files = openFilesSource(dir);
-    const all = await files.metrics({ from: 0, to: 8.64e15 });
-    const times = all.flatMap((s) => s.points.map((p) => p[0]));
-    const q = { from: Math.min(...times), to: Math.max(...times) };
-    const source = new PrometheusSource({ url: prom.url, fetch });
-    const expected = comparable(await files.metrics(q));
-    const actual = comparable(await source.metrics(q));
-    expect(actual.map((s) => key(s as MetricSeries))).toEqual(expected.map((s) => key(s as MetricSeries)));
-    expect(actual).toEqual(expected);
-    // a narrower window and a service filter give the same answer too
-    const services = [expected[0]?.service ?? ''];
-    const mid = { from: q.from + 60_000, to: q.to - 60_000, services };
-    expect(comparable(await source.metrics(mid))).toEqual(comparable(await files.metrics(mid)));
-    return expected.length;
+    await mkdir(path.join(dir, 'metrics'));
+    for (const f of promFiles) await cp(f, path.join(dir, 'metrics', path.basename(f)));
+    const q = await window(promFiles);
+    const rec = recordingFetch();
+    const source = new PrometheusSource({ url: prom.url, fetch: rec.fetch });
+    const keys = (list: ReturnType<typeof deriveSignals>) => list.filter((s) => s.points.length > 0).map((s) => s.key).sort();
+    return { files: keys(deriveSignals(await openFilesSource(dir).metrics(q))), prom: keys(deriveSignals(await source.metrics(q))), ranges: rec.ranges, q };
   } finally {
     await prom.close();
     await rm(dir, { recursive: true, force: true });
@@ -51,13 +62,26 @@ async function compare(promFiles: string[]): Promise<number> {
 
 // Runs when prometheus and promtool are installed; else skipped with one line (fails under CI=true).
 describeWithService(PROMETHEUS, 'Prometheus source against a real Prometheus', () => {
-  it('returns the same series as the files source over the fixture', async () => {
-    expect(await compare([FIXTURE])).toBeGreaterThan(5);
+  it('asks for server-side rates and quantiles over a step from the window, giving the signals the files give', async () => {
+    const r = await compare([FIXTURE]);
+    expect(r.prom).toEqual(r.files);
+    expect(r.prom.length).toBeGreaterThan(5);
+    const queries = r.ranges.map((p) => p.get('query') ?? '');
+    expect(queries).toContainEqual(expect.stringMatching(/^rate\(http_requests_total\{service=~"\.\+"\}\[\d+s\]\)$/));
+    expect(queries).toContainEqual(expect.stringMatching(/^histogram_quantile\(0\.99, rate\(http_request_duration_seconds_bucket\{service=~"\.\+"\}\[\d+s\]\)\)$/));
+    expect(queries).toContainEqual('cache_hit_ratio{service=~".+"}');
+    for (const p of r.ranges) {
+      const points = (Number(p.get('end')) - Number(p.get('start'))) / Number(p.get('step'));
+      expect(points).toBeGreaterThanOrEqual(300);
+      expect(points).toBeLessThanOrEqual(1000);
+    }
   });
 
-  it('returns the same series as the files source over the example scenario', async () => {
+  it('gives the signals the files give over the example scenario', async () => {
     const files = (await readdir(SCENARIO)).filter((f) => f.endsWith('.prom')).map((f) => path.join(SCENARIO, f));
-    expect(await compare(files)).toBeGreaterThan(10);
+    const r = await compare(files);
+    expect(r.prom).toEqual(r.files);
+    expect(r.prom.length).toBeGreaterThan(10);
   });
 
   it('turns a PromQL error into a typed error with Prometheus’ message', async () => {
@@ -70,6 +94,60 @@ describeWithService(PROMETHEUS, 'Prometheus source against a real Prometheus', (
       expect((err as PrometheusQueryError).userMessage).toMatch(/parse error/);
     } finally {
       await prom.close();
+    }
+  });
+
+  it('reads a Prometheus behind its basic auth, and names a refusal without the password', async () => {
+    const prom = await startPrometheusFromOpenMetrics([FIXTURE], { webConfig: `basic_auth_users:\n  scout: ${BCRYPT_CONTRACT_PASS}\n` });
+    try {
+      const q = await window([FIXTURE]);
+      const ok = new PrometheusSource({ url: prom.url, fetch, basic: { username: 'scout', password: 'contract-pass' } });
+      expect((await ok.capabilities()).services).toEqual(['api', 'db']);
+      expect((await ok.metrics({ ...q, services: ['db'] })).length).toBeGreaterThan(0);
+      const wrong = new PrometheusSource({ url: prom.url, fetch, basic: { username: 'scout', password: 'not-the-pass-93kd' } });
+      const err = await wrong.metrics(q).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PrometheusQueryError);
+      expect((err as PrometheusQueryError).errorType).toBe('http_401');
+      expect(JSON.stringify(err) + String(err)).not.toContain('not-the-pass-93kd');
+    } finally {
+      await prom.close();
+    }
+  });
+
+  it('reads a Prometheus behind a bearer-token gateway; without the token it gets a typed 401', async () => {
+    const prom = await startPrometheusFromOpenMetrics([FIXTURE]);
+    const gateway = await startBearerProxy(prom.url, 'prom-gateway-token-7731');
+    try {
+      const q = await window([FIXTURE]);
+      const ok = new PrometheusSource({ url: gateway.url, fetch, token: 'prom-gateway-token-7731' });
+      expect((await ok.metrics(q)).map((s) => s.service)).toEqual(expect.arrayContaining(['api', 'db']));
+      expect(gateway.refused).toBe(0);
+      const err = await new PrometheusSource({ url: gateway.url, fetch }).metrics(q).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'prometheus_error', errorType: 'http_401' });
+      expect(gateway.refused).toBeGreaterThan(0);
+    } finally {
+      await gateway.close();
+      await prom.close();
+    }
+  });
+
+  it('finds the service under job when there is no service label', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'incident-scout-job-'));
+    const t0 = 1_795_747_800;
+    const lines = ['# TYPE queue_depth gauge'];
+    for (let s = 0; s <= 1800; s += 15) lines.push(`queue_depth{job="worker"} ${s % 5} ${t0 + s}`);
+    await writeFile(path.join(dir, 'job.prom'), `${lines.join('\n')}\n# EOF\n`);
+    const prom = await startPrometheusFromOpenMetrics([path.join(dir, 'job.prom')]);
+    try {
+      const source = new PrometheusSource({ url: prom.url, fetch });
+      expect((await source.capabilities()).services).toEqual(['worker']);
+      const series = await source.metrics({ from: t0 * 1000, to: (t0 + 1800) * 1000, services: ['worker'] });
+      expect(series.map((s) => [s.name, s.service])).toEqual([['queue_depth', 'worker']]);
+      expect(source.link({ signal: 'metrics', service: 'worker', name: 'queue_depth', read: 'raw', from: t0 * 1000, to: (t0 + 1800) * 1000 }))
+        .toContain(encodeURIComponent('queue_depth{job="worker"}'));
+    } finally {
+      await prom.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -3,9 +3,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startSlackFake, type RunningSlackFake } from '../../../src/demo/slack-fake';
-import type { Incident } from '../../../src/domain/types';
 import { PrometheusSource } from '../../../src/evidence/sources';
 import { makeHarness, readable, type Harness } from './harness';
+import { incidentDocs } from '../../../src/store/kinds';
 
 let slack: RunningSlackFake;
 let prometheus: Server;
@@ -37,7 +37,7 @@ it('makes exactly one new round from twelve concurrent Dig deeper clicks', async
   const results = await Promise.all(Array.from({ length: 12 }, (_, i) => h.svc.deeper(h.channel, `U0CLICK${i}`)));
   expect(results.filter((r) => r.created)).toHaveLength(1);
   expect(new Set(results.map((r) => r.investigation.id))).toEqual(new Set([`inv-${h.channel}-2`]));
-  const incident = await h.store.get<Incident>('incident', h.channel);
+  const incident = await incidentDocs.in(h.store).get(h.channel);
   expect(incident?.investigations).toEqual([`inv-${h.channel}-1`, `inv-${h.channel}-2`]);
   await h.queue.drain(30_000);
   expect(slack.fake.messages(h.channel)).toHaveLength(2); // two status cards: rounds 1 and 2

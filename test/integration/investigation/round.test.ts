@@ -1,10 +1,10 @@
 // A whole round over the example scenario (root cause: a bad payments deploy) with the deterministic
 // brain, as people see it in the Slack thread.
 import { startSlackFake, type RunningSlackFake } from '../../../src/demo/slack-fake';
-import type { Finding, Investigation } from '../../../src/domain/types';
 import type { EvidenceSource, LogEvent } from '../../../src/evidence/types';
 import { openFilesSource } from '../../../src/evidence/sources';
 import { makeHarness, readable, scenarioConfig, type Harness } from './harness';
+import { findingDocs, investigationDocs } from '../../../src/store/kinds';
 
 let slack: RunningSlackFake;
 
@@ -71,7 +71,7 @@ describe('a deterministic round over the checkout-latency scenario', () => {
     await h.queue.drain(30_000);
     const before = slack.fake.messages(h.channel);
     // A retried job (a crashed worker's) runs the handler again for the same investigation.
-    await h.store.update<Investigation>('investigation', a.investigation.id, (cur) => (cur ? { ...cur, state: 'running' } : undefined));
+    await investigationDocs.in(h.store).update(a.investigation.id, (cur) => (cur ? { ...cur, state: 'running' } : undefined));
     await h.svc.handleJob({ investigationId: a.investigation.id }, { id: a.investigation.id, attempt: 2, signal: new AbortController().signal });
     const after = slack.fake.messages(h.channel);
     expect(after).toHaveLength(1);
@@ -123,7 +123,7 @@ describe('stopping a round', () => {
     const { investigation } = await h.svc.start({ incident: h.incident, trigger: 'slash', userId: 'U0ALICE' });
     // Wait until the scouts that do not read logs have reported.
     for (let i = 0; i < 400; i++) {
-      const done = await Promise.all(['metrics', 'changes'].map((s) => h.store.get<Finding>('finding', `${investigation.id}:${s}`)));
+      const done = await Promise.all(['metrics', 'changes'].map((s) => findingDocs.in(h.store).get(`${investigation.id}:${s}`)));
       if (done.every(Boolean)) break;
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -11,6 +11,7 @@ import { createRemediation, type RemediationService } from '../../../src/remedia
 import { Poster } from '../../../src/slack/poster';
 import { createProposalNotifier } from '../../../src/slack/proposal-notifier';
 import { MemoryStore } from '../../../src/store/memory';
+import { incidentDocs, investigationDocs } from '../../../src/store/kinds';
 
 let slack: RunningSlackFake;
 let store: MemoryStore;
@@ -38,8 +39,11 @@ beforeEach(async () => {
   const client = new webApi.WebClient(slack.fake.botToken, { slackApiUrl: slack.url, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
   const poster = new Poster({ client, store, logger });
   threadTs = await poster.post({ channel, text: 'Investigation I-1: status' });
-  await store.put('incident', channel, { id: channel, channelId: channel, channelName: 'inc-checkout-latency', startedAt: '', investigations: ['I-1'], createdAt: '' });
-  await store.put('investigation', 'I-1', { id: 'I-1', incidentId: channel, channelId: channel, threadTs });
+  await incidentDocs.in(store).put(channel, { id: channel, channelId: channel, channelName: 'inc-checkout-latency', startedAt: '', investigations: ['I-1'], createdAt: '' });
+  await investigationDocs.in(store).put('I-1', {
+    id: 'I-1', incidentId: channel, channelId: channel, threadTs, round: 1, state: 'synthesized', trigger: 'slash', brain: 'deterministic', scouts: [],
+    window: { from: '', onset: '', to: '' }, createdAt: '', updatedAt: '',
+  });
   svc = createRemediation({
     config,
     approvalsKey: approvalsKey('test-signing-secret'),

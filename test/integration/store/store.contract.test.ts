@@ -1,12 +1,20 @@
 // One contract, two adapters: RedisStore (real Redis, two connections standing in for two replicas)
 // and MemoryStore (manual clock). Anything a service relies on is asserted here for both.
+import { z } from 'zod';
 import type { AuditRecord } from '../../../src/domain/types';
 import type { Clock } from '../../../src/domain/time';
 import { MemoryStore } from '../../../src/store/memory';
 import type { Store } from '../../../src/store/port';
 import { RedisStore, connectRedis } from '../../../src/store/redis';
-import { StoreUnavailable } from '../../../src/store/errors';
+import { StoreCorrupt, StoreUnavailable } from '../../../src/store/errors';
+import { defineKind } from '../../../src/store/repository';
 import { REDIS_URL, deletePrefix, randomPrefix, sleep } from './redis-fixture';
+
+// Kinds only this suite writes, read and written through the repositories product code uses.
+const named = defineKind('test-named', z.looseObject({ name: z.string() }));
+const counters = defineKind('test-counter', z.object({ n: z.number() }));
+const statuses = defineKind('test-status', z.object({ status: z.string() }));
+const versions = defineKind('test-version', z.object({ v: z.number() }));
 
 interface Fixture {
   /** Two handles on the same state (two replicas for Redis; the same store twice in memory). */
@@ -53,37 +61,52 @@ function storeContract(name: string, setUp: () => Promise<Fixture>): void {
     });
 
     it('keeps the current expiry when update is given no ttl', async () => {
-      await store.put('usercache', 'U1', { name: 'ana' }, 1);
-      await store.update<{ name: string }>('usercache', 'U1', (cur) => (cur ? { name: cur.name.toUpperCase() } : undefined));
-      expect(await store.get('usercache', 'U1')).toEqual({ name: 'ANA' });
+      await named.in(store).put('U1', { name: 'ana' }, 1);
+      await named.in(store).update('U1', (cur) => (cur ? { name: cur.name.toUpperCase() } : undefined));
+      expect(await named.in(store).get('U1')).toEqual({ name: 'ANA' });
       await fx.elapse(1_500);
-      expect(await store.get('usercache', 'U1')).toBeNull();
+      expect(await named.in(store).get('U1')).toBeNull();
     });
 
     it('applies 50 concurrent increments from two replicas exactly once each', async () => {
       const [a, b] = fx.replicas;
-      const bump = (s: Store) => s.update<{ n: number }>('investigation', 'counter', (cur) => ({ n: (cur?.n ?? 0) + 1 }));
+      const bump = (s: Store) => counters.in(s).update('counter', (cur) => ({ n: (cur?.n ?? 0) + 1 }));
       const results = await Promise.all(Array.from({ length: 50 }, (_, i) => bump(i % 2 === 0 ? a : b)));
       expect(results.every((r) => r.changed)).toBe(true);
-      expect(await store.get('investigation', 'counter')).toEqual({ n: 50 });
+      expect(await counters.in(store).get('counter')).toEqual({ n: 50 });
       // Every step saw a distinct predecessor: the 50 results are 1..50.
       expect(results.map((r) => r.value?.n).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     });
 
     it('leaves the value unchanged when the update function returns undefined', async () => {
-      await store.put('proposal', 'P1', { status: 'approved' });
-      const result = await store.update<{ status: string }>('proposal', 'P1', (cur) => (cur?.status === 'pending' ? { status: 'rejected' } : undefined));
+      await statuses.in(store).put('P1', { status: 'approved' });
+      const result = await statuses.in(store).update('P1', (cur) => (cur?.status === 'pending' ? { status: 'rejected' } : undefined));
       expect(result).toEqual({ value: { status: 'approved' }, changed: false });
-      expect(await store.get('proposal', 'P1')).toEqual({ status: 'approved' });
-      const missing = await store.update('proposal', 'P404', () => undefined);
+      expect(await statuses.in(store).get('P1')).toEqual({ status: 'approved' });
+      const missing = await statuses.in(store).update('P404', () => undefined);
       expect(missing).toEqual({ value: null, changed: false });
-      expect(await store.get('proposal', 'P404')).toBeNull();
+      expect(await statuses.in(store).get('P404')).toBeNull();
     });
 
     it('creates a document through update when none exists', async () => {
-      const result = await store.update<{ v: number }>('finding', 'F1', (cur) => (cur === null ? { v: 1 } : undefined));
+      const result = await versions.in(store).update('F1', (cur) => (cur === null ? { v: 1 } : undefined));
       expect(result).toEqual({ value: { v: 1 }, changed: true });
-      expect(await store.list('finding', '')).toEqual(['F1']);
+      expect(await versions.in(store).list('')).toEqual(['F1']);
+    });
+
+    it('refuses a stored document that does not match its kind, naming the kind, id and field', async () => {
+      await store.put('test-counter', 'bad', { n: 'three' });
+      await expect(counters.in(store).get('bad')).rejects.toThrow(StoreCorrupt);
+      await expect(counters.in(store).get('bad')).rejects.toThrow(/stored test-counter "bad" is not a valid test-counter \(n: .*number/);
+      await expect(counters.in(store).update('bad', (cur) => ({ n: (cur?.n ?? 0) + 1 }))).rejects.toThrow(StoreCorrupt);
+      expect(await store.get('test-counter', 'bad')).toEqual({ n: 'three' });
+    });
+
+    it('keeps fields a loose kind does not list (written by a newer version) through a read and an update', async () => {
+      await store.put('test-named', 'U2', { name: 'ana', addedLater: [1, 2] });
+      expect(await named.in(store).get('U2')).toEqual({ name: 'ana', addedLater: [1, 2] });
+      await named.in(store).update('U2', (cur) => (cur ? { ...cur, name: 'bo' } : undefined));
+      expect(await store.get('test-named', 'U2')).toEqual({ name: 'bo', addedLater: [1, 2] });
     });
 
     it('grants a claim to exactly one of 20 concurrent callers, and again after its ttl', async () => {

@@ -63,6 +63,20 @@ describe('mineTemplates', () => {
     expect(token?.samples).toHaveLength(3);
   });
 
+  it('keeps one real line per template as its example, from the incident, first line only, secrets redacted', async () => {
+    const stats = await mineTemplates(
+      [
+        ev('api', ONSET - 10 * MIN, 'login failed for user ann password=hunter2x', 'warn'),
+        ev('api', ONSET + MIN, 'login failed for user bob password=s3cretpw\n  at auth.check(auth.js:10)', 'warn'),
+      ],
+      window,
+    );
+    expect(stats).toHaveLength(1);
+    expect(stats[0]?.example).toMatch(/^login failed for user bob password=\[REDACTED/);
+    expect(stats[0]?.example).not.toContain('s3cretpw');
+    expect(stats[0]?.example).not.toContain('auth.check');
+  });
+
   it('truncates long samples', async () => {
     const long = 'x'.repeat(1000);
     const stats = await mineTemplates([ev('api', ONSET, `failure ${long}`, 'error')], window);
@@ -97,6 +111,29 @@ describe('TemplateMiner', () => {
     const m = new TemplateMiner();
     const r = m.add('GET https://x.example/a?b=1 for bob@example.com from 10.1.2.3:80 id=7f3a uuid 9b2f6c1e-2a4b-4c3d-8e9f-0a1b2c3d4e5f /var/log/app');
     expect(r.template).toBe('GET <*> for <*> from <*> id=<*> uuid <*> <*>');
+  });
+
+  it('joins lines whose first word is a dotted name that varies', () => {
+    const m = new TemplateMiner();
+    const a = m.add('com.acme.fmfd.heartbeat: scheduler told me to run this job; ignoring');
+    const b = m.add('com.acme.Safari.Update: scheduler told me to run this job; ignoring');
+    expect(b.template).toBe('<*> scheduler told me to run this job; ignoring');
+    expect(m.templates()).toHaveLength(1);
+    expect(a.id).not.toBe(b.id); // the first line's template was still all constant
+  });
+
+  it('does not let a short template with a parameter swallow a line with a different word there', () => {
+    const m = new TemplateMiner();
+    m.add('StatusBar: 17');
+    m.add('StatusBar: 18');
+    const other = m.add('StatusBar: setLightsOn(true)');
+    expect(other.template).toBe('StatusBar: setLightsOn(true)');
+    expect(m.templates().map((t) => t.template).sort()).toEqual(['StatusBar: <*>', 'StatusBar: setLightsOn(true)']);
+  });
+
+  it('keeps a protocol name ending in a digit as text, and masks ids that end in digits', () => {
+    const m = new TemplateMiner();
+    expect(m.add('open through proxy (SOCKS5) at node-12 via worker3').template).toBe('open through proxy (SOCKS5) at <*> via <*>');
   });
 });
 

@@ -30,10 +30,10 @@ async function runAll(scouts = SCOUTS) {
 
 describe('deterministic scouts', () => {
   it('choose their plan by the tools they were granted', () => {
-    expect(plansFor(['logs_patterns', 'logs_search', 'topology'])).toEqual(['logs']);
-    expect(plansFor(['metrics_anomalies', 'metrics_series'])).toEqual(['metrics']);
-    expect(plansFor(['changes_list', 'metrics_anomalies'])).toEqual(['changes']);
-    expect(plansFor(['topology'])).toEqual(['topology']);
+    expect(plansFor(['logs_patterns', 'logs_search', 'topology']).map((t) => t.name)).toEqual(['logs_patterns']);
+    expect(plansFor(['metrics_anomalies', 'metrics_series']).map((t) => t.name)).toEqual(['metrics_anomalies']);
+    expect(plansFor(['changes_list', 'metrics_anomalies']).map((t) => t.name)).toEqual(['changes_list']);
+    expect(plansFor(['topology']).map((t) => t.name)).toEqual(['topology']);
   });
 
   it('logs: names the new payments error and calls the steady inventory error a likely red herring', async () => {

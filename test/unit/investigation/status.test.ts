@@ -3,6 +3,7 @@ import { StatusBoard } from '../../../src/investigation/status';
 import type { InvestigationNotifier } from '../../../src/investigation/types';
 import { silentLogger } from '../../../src/logging';
 import { MemoryStore } from '../../../src/store/memory';
+import { investigationDocs } from '../../../src/store/kinds';
 
 const status = (name: string): ScoutStatus => ({ name, state: 'queued', toolCalls: 0, maxToolCalls: 8, inputTokens: 0, outputTokens: 0, maxOutputTokens: 4000 });
 
@@ -12,7 +13,7 @@ async function setup() {
     id: 'inv-1', incidentId: 'C1', channelId: 'C1', round: 1, state: 'running', trigger: 'x', brain: 'deterministic', threadTs: '1.0',
     window: { from: '', onset: '', to: '' }, scouts: [status('logs')], createdAt: '', updatedAt: '',
   } as Investigation;
-  await store.put('investigation', inv.id, inv);
+  await investigationDocs.in(store).put(inv.id, inv);
   const cards: Investigation[] = [];
   const notifier = { updateCard: async (i: Investigation) => void cards.push(i) } as unknown as InvestigationNotifier;
   const board = new StatusBoard(inv.id, new Map([['logs', status('logs')]]), { store, notifier, clock: { now: () => new Date() }, logger: silentLogger(), intervalMs: 60_000 });
@@ -30,6 +31,6 @@ describe('StatusBoard', () => {
     const last = cards[cards.length - 1]!;
     expect(last.scouts[0]).toMatchObject({ toolCalls: 20 });
     expect(last.state).toBe('synthesized');
-    expect((await store.get<Investigation>('investigation', 'inv-1'))?.scouts[0]?.toolCalls).toBe(20);
+    expect((await investigationDocs.in(store).get('inv-1'))?.scouts[0]?.toolCalls).toBe(20);
   });
 });

@@ -59,7 +59,7 @@ describe('traces_analysis', () => {
   });
 
   it('runs in the metrics scout\'s plan, with claims that cite the evidence it issued', async () => {
-    expect(plansFor(['metrics_anomalies', 'traces_analysis'])).toEqual(['metrics', 'traces']);
+    expect(plansFor(['metrics_anomalies', 'traces_analysis']).map((t) => t.name)).toEqual(['metrics_anomalies', 'traces_analysis']);
     const { gate, ctx } = gateFor(metricsScout(['*']), tracedSource());
     const draft = await runDeterministicScout(gate, ctx);
     const claims = await checkClaims(draft.claims, gate.issued, { onset: ONSET, anomalies: () => ctx.anomalies(), templates: () => ctx.templates() });

@@ -6,6 +6,7 @@ import { approvalsKey, proposalKey } from '../../../src/remediation/proposals';
 import { createRemediation, type RemediationService } from '../../../src/remediation/service';
 import { MemoryStore } from '../../../src/store/memory';
 import { catalogFrom, RecordingNotifier, testDirectory, TEST_ACTIONS } from './fixtures';
+import { proposalDocs } from '../../../src/store/kinds';
 
 const CH = 'C0INC';
 let store: MemoryStore;
@@ -69,7 +70,7 @@ describe('sealed approvals', () => {
   it('does not let one approval injected into the store complete a 2-of-M', async () => {
     const p = await svc.proposeByPerson({ incidentId: CH, channelId: CH, actor: { userId: 'U0REQ' }, actionId: 'revert-config', args: { service: 'checkout' } });
     expect(p.requiredApprovals).toBe(2);
-    await store.update<Proposal>('proposal', proposalKey(CH, p.id), (cur) => cur ? { ...cur, approvals: [{ userId: 'U0SRE', name: 'Sam Ortiz', at: cur.createdAt }] } : undefined);
+    await proposalDocs.in(store).update(proposalKey(CH, p.id), (cur) => cur ? { ...cur, approvals: [{ userId: 'U0SRE', name: 'Sam Ortiz', at: cur.createdAt }] } : undefined);
     await expect(approve(p, 'U0LEAD')).rejects.toThrow(/approvals was changed outside the app/);
     expect(runs).toEqual([]);
   });

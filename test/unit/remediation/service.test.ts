@@ -6,6 +6,7 @@ import { approvalsKey, proposalKey } from '../../../src/remediation/proposals';
 import { createRemediation, type RemediationService } from '../../../src/remediation/service';
 import { MemoryStore } from '../../../src/store/memory';
 import { catalogFrom, RecordingNotifier, testDirectory, TEST_ACTIONS } from './fixtures';
+import { proposalDocs } from '../../../src/store/kinds';
 
 /** An in-process Executor: records what it was asked to run and answers as told. */
 class RecordingExecutor implements Executor {
@@ -136,7 +137,7 @@ describe('approvals', () => {
 
   it('refuses a proposal whose stored argv was edited after it was hashed', async () => {
     const p = await propose();
-    await store.update<Proposal>('proposal', `${CH}:${p.id}`, (cur) => (cur ? { ...cur, rendered: { kind: 'command', argv: ['sh', '-c', 'reboot'] } } : undefined));
+    await proposalDocs.in(store).update(`${CH}:${p.id}`, (cur) => (cur ? { ...cur, rendered: { kind: 'command', argv: ['sh', '-c', 'reboot'] } } : undefined));
     expect(await denied(approve(p, 'U0LEAD'))).toContain('cannot be trusted');
     expect(executor.runs).toHaveLength(0);
   });
@@ -222,7 +223,7 @@ describe('a process that stopped mid-way', () => {
   // rollback-deploy: precondition and run both have the default 60 s timeout; the sweep adds 5 minutes.
   const leaveAs = async (p: Proposal, status: 'approved' | 'running'): Promise<void> => {
     const approval = { userId: 'U0LEAD', name: 'Dana Lee', at: now.toISOString() };
-    await store.update<Proposal>('proposal', proposalKey(CH, p.id), (cur) =>
+    await proposalDocs.in(store).update(proposalKey(CH, p.id), (cur) =>
       cur ? { ...cur, status, approvals: [approval], decidedBy: approval, ...(status === 'running' ? { runningSince: now.toISOString() } : {}) } : undefined,
     );
   };
@@ -263,7 +264,7 @@ describe('a process that stopped mid-way', () => {
   it("settles a run by its runner's own deadline, not by this replica's catalog", async () => {
     const p = await propose();
     await leaveAs(p, 'running');
-    await store.update<Proposal>('proposal', proposalKey(CH, p.id), (cur) => (cur ? { ...cur, settleAfter: new Date(now.getTime() + 20 * MIN).toISOString() } : undefined));
+    await proposalDocs.in(store).update(proposalKey(CH, p.id), (cur) => (cur ? { ...cur, settleAfter: new Date(now.getTime() + 20 * MIN).toISOString() } : undefined));
     now = new Date(now.getTime() + 19 * MIN);
     expect(await svc.sweep()).toBe(0);
     now = new Date(now.getTime() + 1 * MIN);

@@ -28,7 +28,7 @@ describe('MemoryStore', () => {
     const clock = manualClock();
     const store = new MemoryStore(clock);
     await store.put('usercache', 'U1', { v: 1 }, 1);
-    await store.update<{ v: number }>('usercache', 'U1', () => ({ v: 2 }), 60);
+    await store.update('usercache', 'U1', () => ({ v: 2 }), 60);
     clock.advance(30_000);
     expect(await store.get('usercache', 'U1')).toEqual({ v: 2 });
   });

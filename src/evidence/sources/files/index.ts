@@ -6,8 +6,10 @@ import { statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type {
-  Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, Signal, SourceCapabilities, Span, TimeQuery, Topology, TraceStats,
+  Change, EvidenceSource, IncidentMeta, LinkTarget, LogEvent, MetricSeries, ParseProblem, Signal, SourceCapabilities, Span, TimeQuery, Topology, TraceStats,
 } from '../../types';
+import { evidenceLink, type LinkSettings } from '../links';
+import type { SourceDefinition } from '../registry';
 import { EvidenceNotFound } from '../errors';
 import { mergeByTime } from '../merge';
 import { ProblemLog } from '../problems';
@@ -52,6 +54,12 @@ function reportRead(p: ProblemLog, origin: string, st: ReadStats): void {
   p.set(origin, 'no timestamp in the file near these lines: dated at the incident clock', st.undated, st.firstUndatedLine);
 }
 
+/** The query cut at the incident's start: a recorded incident is never read past its own clock. */
+function atClock<Q extends TimeQuery>(q: Q, d: Loaded, moved: number | undefined): Q {
+  const clock = moved ?? d.incident?.startedAt;
+  return clock !== undefined && q.to > clock ? { ...q, to: clock } : q;
+}
+
 function inRange(ts: number, q: TimeQuery): boolean {
   return ts >= q.from && ts <= q.to;
 }
@@ -64,11 +72,23 @@ export class FilesSource implements EvidenceSource {
 
   private readonly exclude: ReadonlySet<Signal>;
   private readonly maxSpans: number;
+  private readonly links: LinkSettings;
+  private readonly movedClock: number | undefined;
 
-  /** `exclude` hides signals another configured backend serves (e.g. metrics when Prometheus is set). */
-  constructor(readonly dir: string, opts: { exclude?: Signal[]; maxSpans?: number } = {}) {
+  /**
+   * `exclude` hides signals another configured backend serves (e.g. metrics when Prometheus is set);
+   * `links` point at a Prometheus/Grafana/Loki holding the same data (the files are loadable into them).
+   */
+  constructor(readonly dir: string, opts: FilesSourceOptions = {}) {
     this.exclude = new Set(opts.exclude ?? []);
     this.maxSpans = opts.maxSpans ?? MAX_SPANS;
+    this.links = opts.links ?? {};
+    this.movedClock = opts.clock;
+  }
+
+  /** A link only where a configured server holds the data: a file path shows a reader nothing in Slack. */
+  link(target: LinkTarget): string | undefined {
+    return this.exclude.has(target.signal) ? undefined : evidenceLink(this.links, target);
   }
 
   private load(): Promise<Loaded> {
@@ -149,6 +169,7 @@ export class FilesSource implements EvidenceSource {
   }
 
   async clock(): Promise<number | null> {
+    if (this.movedClock !== undefined) return this.movedClock;
     const d = await this.load();
     if (d.incident?.startedAt !== undefined) return d.incident.startedAt;
     let last: number | null = null;
@@ -173,6 +194,7 @@ export class FilesSource implements EvidenceSource {
   /** Log events in [from, to] for the services asked, merged across files by time. */
   async *logs(q: TimeQuery): AsyncGenerator<LogEvent> {
     const d = await this.load();
+    q = atClock(q, d, this.movedClock);
     const want = q.services ? new Set(q.services) : null;
     const files = d.logs.filter((l) => !want || want.has(l.service));
     const streams = await Promise.all(
@@ -186,6 +208,7 @@ export class FilesSource implements EvidenceSource {
 
   async metrics(q: TimeQuery & { stepSeconds?: number }): Promise<MetricSeries[]> {
     const d = await this.load();
+    q = atClock(q, d, this.movedClock);
     const want = q.services ? new Set(q.services) : null;
     const out: MetricSeries[] = [];
     for (const s of d.metrics) {
@@ -198,6 +221,7 @@ export class FilesSource implements EvidenceSource {
 
   async changes(q: TimeQuery): Promise<Change[]> {
     const d = await this.load();
+    q = atClock(q, d, this.movedClock);
     const want = q.services ? new Set(q.services) : null;
     return d.changes.filter((c) => inRange(c.time, q) && (!want || want.has(c.service))).map((c) => ({ ...c }));
   }
@@ -208,11 +232,13 @@ export class FilesSource implements EvidenceSource {
 
   async traces(q: TimeQuery): Promise<TraceStats[]> {
     const d = await this.load();
+    q = atClock(q, d, this.movedClock);
     return d.spans ? traceStats(d.spans, q) : [];
   }
 
   async spans(q: TimeQuery): Promise<Span[]> {
     const d = await this.load();
+    q = atClock(q, d, this.movedClock);
     if (!d.spans) return [];
     const want = q.services ? new Set(q.services) : null;
     return d.spans.filter((s) => inRange(s.startMs, q) && (!want || want.has(s.service)));
@@ -223,8 +249,16 @@ export class FilesSource implements EvidenceSource {
   }
 }
 
+export interface FilesSourceOptions {
+  exclude?: Signal[];
+  /** Moves the incident's clock (e.g. to look at a recording after an action); default started_at. */
+  clock?: number;
+  maxSpans?: number;
+  links?: LinkSettings;
+}
+
 /** Opens a scenario directory; throws EvidenceNotFound naming the path when it is not a directory. */
-export function openFilesSource(dir: string, opts: { exclude?: Signal[]; maxSpans?: number } = {}): FilesSource {
+export function openFilesSource(dir: string, opts: FilesSourceOptions = {}): FilesSource {
   const abs = path.resolve(dir);
   let isDir: boolean;
   try {
@@ -235,3 +269,17 @@ export function openFilesSource(dir: string, opts: { exclude?: Signal[]; maxSpan
   if (!isDir) throw new EvidenceNotFound(`evidence directory not found: ${abs}`);
   return new FilesSource(abs, opts);
 }
+
+/** The embedded default: a scenario directory (EVIDENCE_DIR); serves what no dedicated backend takes over. */
+export const filesDefinition: SourceDefinition = {
+  kind: 'files',
+  title: 'Scenario files',
+  signals: ['logs', 'metrics', 'changes', 'topology', 'traces'],
+  fallback: true,
+  settings: ['EVIDENCE_DIR'],
+  configure({ evidence }, { links }) {
+    const dir = evidence.dir;
+    if (!dir) return null;
+    return { description: `files (${path.basename(dir)})`, open: (exclude) => openFilesSource(dir, { exclude: [...exclude], links }) };
+  },
+};

@@ -129,4 +129,77 @@ describe('EventAssembler', () => {
     expect(events.map((e) => e.ts)).toEqual([Date.UTC(2026, 10, 27, 3, 2, 10), Date.UTC(2026, 10, 27, 3, 2, 10)]);
     expect(events[1]?.body).toBe('b');
   });
+
+  it('reads a file indented throughout as one event per timed line, frames under them still joined', () => {
+    const lines = [
+      '  2026-11-27 03:02:10 INFO start',
+      '  2026-11-27 03:02:11 ERROR charge failed',
+      '      at com.example.Pay.charge(Pay.java:42)',
+      '  2026-11-27 03:02:12 INFO retry',
+      '  2026-11-27 03:02:13 INFO done',
+    ];
+    const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27) });
+    asm.learn(lines);
+    const events = [...lines.flatMap((l, i) => asm.push(l, i + 1)), ...asm.flush()];
+    expect(events.map((e) => [e.body, e.lines])).toEqual([
+      ['start', 1],
+      ['charge failed', 2],
+      ['retry', 1],
+      ['done', 1],
+    ]);
+  });
+
+  it('does not join the lines of a file indented throughout without any time into one event', () => {
+    const lines = ['   connected to 10.0.0.1', '   connected to 10.0.0.2', '   disconnected', '   connected to 10.0.0.3'];
+    const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27) });
+    asm.learn(lines);
+    const events = [...lines.flatMap((l, i) => asm.push(l, i + 1)), ...asm.flush()];
+    expect(events.map((e) => e.body)).toEqual(['connected to 10.0.0.1', 'connected to 10.0.0.2', 'disconnected', 'connected to 10.0.0.3']);
+  });
+
+  it('joins a table or command output under the timed line that printed it, where the file shows such runs', () => {
+    const lines: string[] = [];
+    for (let k = 0; k < 6; k++) {
+      lines.push(`[03:02:1${k}] Running test ${k} ...`);
+      lines.push(`[03:02:1${k}] USER       PID %CPU COMMAND`);
+      lines.push(`root       ${700 + k}  0.0 /sbin/agetty`);
+      lines.push(`app        ${800 + k}  1.5 node server.js`);
+    }
+    const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27, 4) });
+    asm.learn(lines);
+    const perLine: number[] = [];
+    const events = [...lines.flatMap((l, i) => { const out = asm.push(l, i + 1); perLine.push(asm.currentIndex); return out; }), ...asm.flush()];
+    expect(events).toHaveLength(12);
+    expect(events[1]).toMatchObject({ body: 'USER       PID %CPU COMMAND', lines: 3 });
+    expect(perLine.slice(0, 4)).toEqual([0, 1, 1, 1]);
+  });
+
+  it('learns a header without a time (`[2][main]`) as where events start', () => {
+    const lines: string[] = [];
+    for (let k = 0; k < 6; k++) {
+      lines.push('[2][main] 55 bytes of data.');
+      lines.push(`32 bytes from 10.0.0.${k}: icmp_seq=1 ttl=64 time=1.3 ms`);
+      lines.push(`32 bytes from 10.0.0.${k}: icmp_seq=2 ttl=64 time=1.1 ms`);
+      lines.push(`[2][main] Creating process ${k}.`);
+    }
+    const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27, 4) });
+    asm.learn(lines);
+    const events = [...lines.flatMap((l, i) => asm.push(l, i + 1)), ...asm.flush()];
+    expect(events).toHaveLength(12);
+    expect(events[0]).toMatchObject({ lines: 3 });
+    expect(events[1]).toMatchObject({ lines: 1 });
+  });
+
+  it('keeps a stray unmarked line in a timed file as its own event even after learning', () => {
+    const lines: string[] = [];
+    for (let k = 0; k < 30; k++) {
+      lines.push(`2026-11-27T03:02:${String(10 + k).padStart(2, '0')}Z INFO tick ${k}`);
+      if (k % 10 === 5) lines.push('plain line from a print');
+    }
+    const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27, 4) });
+    asm.learn(lines);
+    const events = [...lines.flatMap((l, i) => asm.push(l, i + 1)), ...asm.flush()];
+    expect(events).toHaveLength(33);
+    expect(events.filter((e) => e.body === 'plain line from a print')).toHaveLength(3);
+  });
 });

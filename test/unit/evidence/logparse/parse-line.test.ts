@@ -32,11 +32,24 @@ describe('parseLine', () => {
     ['Docker json-file', '{"log":"listening on 8080\\n","stream":"stdout","time":"2026-11-27T03:02:10.5Z"}', '2026-11-27T03:02:10.500Z', undefined, 'listening on 8080'],
     ['Elastic ECS', '{"@timestamp":"2026-11-27T03:02:10.000Z","log.level":"error","message":"index failed"}', '2026-11-27T03:02:10.000Z', 'error', 'index failed'],
     ['Go log', '2026/11/27 03:02:10 listening on :8080', '2026-11-27T03:02:10.000Z', undefined, 'listening on :8080'],
+    ['US date with AM/PM and a title-case level column', '11/27/2026 03:02:10 PM Info  session closed for user root', '2026-11-27T15:02:10.000Z', 'info', 'session closed for user root'],
+    ['day-first dotted date', '27.11.2026 03:02:10,250 WARN disk almost full', '2026-11-27T03:02:10.250Z', 'warn', 'disk almost full'],
+    ['a time of day alone (dated from the reference day)', '03:02:10.123 [worker-3] ERROR queue stalled', '2026-11-27T03:02:10.123Z', 'error', 'queue stalled'],
   ])('reads %s', (_name, line, ts, level, body) => {
     const p = parseLine(line, REF);
     expect(p.ts).toBe(at(ts));
     expect(p.level).toBe(level);
     expect(p.body).toBe(body);
+  });
+
+  it('dates a time of day later than the reference on the day before', () => {
+    expect(parseLine('23:59:59 INFO closing', REF).ts).toBe(at('2026-11-26T23:59:59Z'));
+  });
+
+  it('keeps a number after the header words in the message, not as a second time', () => {
+    const p = parseLine('27-Nov-2026 03:02:10.123 INFO [http-nio-8080-exec-1] 1365301360 alignment exceptions', REF);
+    expect(p.ts).toBe(at('2026-11-27T03:02:10.123Z'));
+    expect(p.body).toBe('1365301360 alignment exceptions');
   });
 
   it('takes a year-less December date to the year before a November reference', () => {

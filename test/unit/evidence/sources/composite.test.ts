@@ -1,10 +1,11 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CompositeSource, createSource, EvidenceNotFound, FilesSource, LokiSource, openFilesSource } from '../../../../src/evidence/sources';
-import { UsageError } from '../../../../src/domain/errors';
+import { CompositeSource, EvidenceNotFound, FilesSource, LokiSource, openFilesSource } from '../../../../src/evidence/sources';
+import { ConfigError } from '../../../../src/domain/errors';
+import { buildSource as build } from '../../../support/source-config';
 import type { LogEvent } from '../../../../src/evidence/types';
-import { startFakeLoki, type FakeLoki } from '../../../helpers/loki-fake';
+import { startFakeLoki, type FakeLoki } from '../../../support/loki-fake';
 
 const T0 = Date.UTC(2026, 10, 27, 3, 0, 0);
 const ns = (ms: number): string => (BigInt(ms) * 1_000_000n).toString();
@@ -45,7 +46,7 @@ describe('composite source', () => {
   it('lets a dedicated backend serve its signal instead of the files', async () => {
     await writeFile(path.join(dir, 'logs', 'db.log'), `${new Date(T0 + 2000).toISOString()} INFO db from files\n`);
     try {
-      const events = await collect(createSource({ evidenceDir: dir, lokiUrl: loki.url, fetch }).logs({ from: T0, to: T0 + 10_000 }));
+      const events = await collect(build({ dir, lokiUrl: loki.url }).logs({ from: T0, to: T0 + 10_000 }));
       expect(events.map((e) => e.text)).toEqual(['LOG: from loki', 'LOG: loki again']);
     } finally {
       await rm(path.join(dir, 'logs', 'db.log'));
@@ -53,7 +54,7 @@ describe('composite source', () => {
   });
 
   it('unions capabilities', async () => {
-    const src = createSource({ evidenceDir: dir, lokiUrl: loki.url, fetch });
+    const src = build({ dir, lokiUrl: loki.url });
     expect(src).toBeInstanceOf(CompositeSource);
     const caps = await src.capabilities();
     expect(caps.services).toEqual(['api', 'db']);
@@ -61,12 +62,13 @@ describe('composite source', () => {
   });
 
   it('builds a single source when only one backend is configured', () => {
-    expect(createSource({ evidenceDir: dir, fetch })).toBeInstanceOf(FilesSource);
-    expect(createSource({ lokiUrl: loki.url, fetch })).toBeInstanceOf(LokiSource);
+    expect(build({ dir })).toBeInstanceOf(FilesSource);
+    expect(build({ lokiUrl: loki.url })).toBeInstanceOf(LokiSource);
   });
 
   it('refuses no backend at all, and a missing evidence directory by name', () => {
-    expect(() => createSource({ fetch })).toThrow(UsageError);
-    expect(() => createSource({ evidenceDir: path.join(dir, 'gone'), fetch })).toThrow(EvidenceNotFound);
+    expect(() => build({})).toThrow(ConfigError);
+    expect(() => build({})).toThrow(/no evidence source configured \(set EVIDENCE_DIR, PROMETHEUS_URL, LOKI_URL, KUBERNETES_NAMESPACES or github.repos\)/);
+    expect(() => build({ dir: path.join(dir, 'gone') })).toThrow(EvidenceNotFound);
   });
 });

@@ -83,7 +83,7 @@ describe('files source', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await scenario({
-      'incident.yaml': `title: API errors\nchannel: inc-api\nstarted_at: ${iso(T0 + 4000)}\n`,
+      'incident.yaml': `title: API errors\nchannel: inc-api\nstarted_at: ${iso(T0 + 60_000)}\n`,
       'logs/api.log': JAVA,
       'logs/worker.jsonl': WORKER,
       'metrics/app.prom': PROM,
@@ -106,8 +106,8 @@ describe('files source', () => {
 
   it('reads the incident and takes its start as the clock', async () => {
     const src = openFilesSource(dir);
-    expect(await src.incident()).toEqual({ title: 'API errors', channel: 'inc-api', startedAt: T0 + 4000 });
-    expect(await src.clock()).toBe(T0 + 4000);
+    expect(await src.incident()).toEqual({ title: 'API errors', channel: 'inc-api', startedAt: T0 + 60_000 });
+    expect(await src.clock()).toBe(T0 + 60_000);
   });
 
   it('falls back to the last timestamp in the data without incident.yaml', async () => {

@@ -1,7 +1,7 @@
 import { LokiSource } from '../../../../src/evidence/sources/loki';
 import { LokiQueryError } from '../../../../src/evidence/sources/errors';
 import type { LogEvent } from '../../../../src/evidence/types';
-import { startFakeLoki, type FakeLoki } from '../../../helpers/loki-fake';
+import { startFakeLoki, type FakeLoki } from '../../../support/loki-fake';
 
 const T0 = Date.UTC(2026, 10, 27, 3, 0, 0);
 const ns = (ms: number): string => (BigInt(ms) * 1_000_000n).toString();
@@ -37,7 +37,11 @@ describe('LokiSource', () => {
     expect(new Set(events.map((e) => e.text)).size).toBe(27);
     const pages = loki.requests.slice(before).filter((r) => r.path === '/loki/api/v1/query_range');
     expect(pages.length).toBeGreaterThanOrEqual(3);
-    expect(pages[0]?.params.get('query')).toBe('{service=~"api|db"}');
+    // Error-ish lines first, then the rest: disjoint queries on the same selector.
+    expect(pages.map((p) => p.params.get('query'))).toEqual(expect.arrayContaining([
+      '{service=~"api|db"} |~ "(?i)error|fail|exception|panic|fatal|timeout"',
+      '{service=~"api|db"} !~ "(?i)error|fail|exception|panic|fatal|timeout" | detected_level!~"(?i)(err|error|fatal|crit|critical|panic|emerg|alert|warn|warning)" | level!~"(?i)(err|error|fatal|crit|critical|panic|emerg|alert|warn|warning)"',
+    ]));
     expect(pages[0]?.params.get('direction')).toBe('forward');
     expect(pages[0]?.params.get('start')).toBe(ns(T0));
   });
@@ -54,18 +58,18 @@ describe('LokiSource', () => {
     }
   });
 
-  it('truncates a line over 64 KiB and caps the entries of one query, both named in problems', async () => {
+  it('truncates a line over 64 KiB and caps the ordinary lines of one query, both named in problems, errors kept', async () => {
     const big = await startFakeLoki([
       { labels: { service: 'q' }, entries: [[ns(T0 + 1), `2026-11-27 03:00:00.001 ERROR dump ${'x'.repeat(200_000)}`], [ns(T0 + 2), 'b'], [ns(T0 + 3), 'c'], [ns(T0 + 4), 'd']] },
     ]);
     try {
-      const src = new LokiSource({ url: big.url, fetch, limit: 2, maxEntries: 3 });
+      const src = new LokiSource({ url: big.url, fetch, limit: 2, maxOtherEntries: 2 });
       const events = await collect(src.logs({ from: T0, to: T0 + 10 }));
       expect(events.map((e) => e.text.length)).toEqual([65_536, 1, 1]);
       expect(events[0]?.level).toBe('error');
       expect(src.problems()).toEqual([
         { origin: 'loki', problem: 'line longer than 64 KiB, truncated', count: 1 },
-        { origin: 'loki', problem: 'more than 3 entries in one query, the rest not read', count: 1 },
+        { origin: 'loki', problem: 'more than 2 other lines in one query, the rest not read', count: 1 },
       ]);
       // A second read of the same window does not double the counts.
       await collect(src.logs({ from: T0, to: T0 + 10 }));

@@ -17,33 +17,35 @@ function fakeFetch(route: (path: string, params: URLSearchParams) => { status: n
 const T0 = Date.UTC(2026, 10, 27, 3, 0, 0);
 
 describe('PrometheusSource', () => {
-  it('fetches raw samples per metric for the services asked, with NaN and +Inf values', async () => {
+  it('asks query_range for rates of counters and the rest as it is, for the services asked, with NaN and +Inf values', async () => {
     const f = fakeFetch((p, q) => {
-      if (p === '/api/v1/series') {
-        return { status: 200, body: { status: 'success', data: [{ __name__: 'up_ratio', service: 'api' }, { __name__: 'req_total', service: 'api', code: '500' }] } };
-      }
-      const name = (q.get('query') ?? '').split('{')[0];
+      if (p === '/api/v1/label/__name__/values') return { status: 200, body: { status: 'success', data: ['req_total', 'up_ratio'] } };
+      if (p === '/api/v1/metadata') return { status: 200, body: { status: 'success', data: {} } };
+      const query = q.get('query') ?? '';
+      const name = query.startsWith('rate(') ? 'req_total' : query.split('{')[0];
       const values = name === 'up_ratio' ? [[T0 / 1000, 'NaN'], [T0 / 1000 + 15, '+Inf']] : [[T0 / 1000, '3']];
-      return { status: 200, body: { status: 'success', data: { resultType: 'matrix', result: [{ metric: { __name__: name, service: 'api', ...(name === 'req_total' ? { code: '500' } : {}) }, values }] } } };
+      return { status: 200, body: { status: 'success', data: { resultType: 'matrix', result: [{ metric: { ...(name === 'up_ratio' ? { __name__: name } : {}), service: 'api', ...(name === 'req_total' ? { code: '500' } : {}) }, values }] } } };
     });
-    const src = new PrometheusSource({ url: 'http://prom:9090/', fetch: f });
+    const src = new PrometheusSource({ url: 'http://prom:9090/', fetch: f, serviceLabel: 'service' });
     const series = await src.metrics({ from: T0 - 60_000, to: T0 + 60_000, services: ['api', 'a.b'] });
     expect(series).toEqual([
-      { name: 'req_total', family: 'req', type: 'counter', service: 'api', labels: { service: 'api', code: '500' }, points: [[T0, 3]] },
+      { name: 'req_total', family: 'req', type: 'counter', derived: 'rate', service: 'api', labels: { service: 'api', code: '500' }, points: [[T0, 3]] },
       { name: 'up_ratio', family: 'up_ratio', type: 'gauge', unit: 'ratio', service: 'api', labels: { service: 'api' }, points: [[T0, NaN], [T0 + 15_000, Infinity]] },
     ]);
-    expect(decodeURIComponent(f.calls[0] ?? '')).toContain('match[]={service=~"api|a\\\\.b"}');
-    expect(decodeURIComponent((f.calls[1] ?? '').replace(/\+/g, ' '))).toContain('query=req_total{service=~"api|a\\\\.b"}[120001ms]');
+    const calls = f.calls.map((c) => decodeURIComponent(c.replace(/\+/g, ' ')));
+    expect(calls[0]).toContain('match[]={service=~"api|a\\\\.b"}');
+    expect(calls).toContainEqual(expect.stringMatching(/^\/api\/v1\/query_range\?query=rate\(req_total\{service=~"api\|a\\\\\.b"\}\[60s\]\)/));
   });
 
   it('uses query_range with the given step', async () => {
     const f = fakeFetch((p) =>
-      p === '/api/v1/series'
-        ? { status: 200, body: { status: 'success', data: [{ __name__: 'mem_bytes', service: 'db' }] } }
+      p === '/api/v1/label/__name__/values'
+        ? { status: 200, body: { status: 'success', data: ['mem_bytes'] } }
+        : p === '/api/v1/metadata' ? { status: 200, body: { status: 'success', data: {} } }
         : { status: 200, body: { status: 'success', data: { resultType: 'matrix', result: [] } } },
     );
-    await new PrometheusSource({ url: 'http://prom', fetch: f }).metrics({ from: T0, to: T0 + 60_000, stepSeconds: 15 });
-    expect(f.calls[1]).toMatch(/^\/api\/v1\/query_range\?.*step=15/);
+    await new PrometheusSource({ url: 'http://prom', fetch: f, serviceLabel: 'service' }).metrics({ from: T0, to: T0 + 60_000, stepSeconds: 15 });
+    expect(f.calls[2]).toMatch(/^\/api\/v1\/query_range\?.*step=15/);
   });
 
   it('turns an error envelope into a typed error with errorType and message', async () => {

@@ -35,6 +35,15 @@ describe('renderProposalCard', () => {
     }
   });
 
+  it('warns on the card when the action still names the demo placeholder approvers', () => {
+    const ids = [...action.approval.approvers.users, ...action.approval.approvers.usergroups];
+    const warned = allText(renderProposalCard(p, action, names, [ids[0] as string, 'U0NOTINTHISACTION']).blocks);
+    expect(warned).toContain('Approvers not set up');
+    expect(warned).toContain(`\`${ids[0]}\``);
+    expect(warned).not.toContain('U0NOTINTHISACTION');
+    expect(allText(card.blocks)).not.toContain('Approvers not set up');
+  });
+
   it('flags parameters that came from untrusted text', () => {
     expect(allText(card.blocks)).toContain('`service`=`checkout` came from untrusted text');
   });

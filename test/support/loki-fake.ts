@@ -1,6 +1,9 @@
 // A small real Loki stand-in (node:http) that answers with Loki's documented shapes:
-// query_range streams (forward/backward, limit, start inclusive / end exclusive), labels,
-// label values; errors as plain-text bodies with status 400 like real Loki.
+// query_range streams (forward/backward, limit, start inclusive / end exclusive) for a stream
+// selector followed by line filters (|= != |~ !~) and label filters (=, !=, =~, !~, joined by `or`)
+// over stream labels (a missing label reads as ""), labels, label values; errors as plain-text
+// bodies with status 400 like real Loki. With `tenants`, X-Scope-OrgID is required and picks the
+// streams; with `token` or `basic`, Authorization is checked (401 otherwise), as a gateway would.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +14,13 @@ export interface FakeStream {
   entries: Array<[string, string]>;
 }
 
+export interface FakeLokiOptions {
+  /** Streams per tenant: requests without a known X-Scope-OrgID get 401 `no org id`. */
+  tenants?: Record<string, FakeStream[]>;
+  token?: string;
+  basic?: { username: string; password: string };
+}
+
 export interface FakeLoki {
   url: string;
   /** Every request's path and query, in order (tests assert paging). */
@@ -19,6 +29,62 @@ export interface FakeLoki {
 }
 
 type Matcher = (labels: Record<string, string>) => boolean;
+type LineTest = (line: string) => boolean;
+
+/** A Go RE2 pattern as a JS RegExp: a leading `(?i)` becomes the i flag. */
+function re2(pattern: string, anchored: boolean): RegExp {
+  const ci = pattern.startsWith('(?i)');
+  const body = ci ? pattern.slice(4) : pattern;
+  return new RegExp(anchored ? `^(?:${body})$` : body, ci ? 'i' : '');
+}
+
+const STRING = '"((?:[^"\\\\]|\\\\.)*)"';
+const unquote = (raw: string): string => raw.replace(/\\(.)/g, '$1');
+
+/** Parses `{selector} <pipeline>`; throws Loki-like text on anything this fake does not know. */
+function parseQuery(q: string): { match: Matcher; lines: LineTest[]; labelTests: Matcher[] } {
+  const close = q.indexOf('}');
+  if (!q.trim().startsWith('{') || close < 0) throw new Error('parse error at line 1, col 1: syntax error: unexpected IDENTIFIER');
+  const match = parseSelector(q.slice(0, close + 1));
+  let rest = q.slice(close + 1).trim();
+  const lines: LineTest[] = [];
+  const labelTests: Matcher[] = [];
+  const lineFilter = new RegExp(`^(\\|=|!=|\\|~|!~)\\s*${STRING}\\s*`);
+  const labelCmp = new RegExp(`^(\\w+)\\s*(=~|!~|!=|=)\\s*${STRING}\\s*`);
+  while (rest) {
+    const lf = lineFilter.exec(rest);
+    if (lf) {
+      const [all, op, raw = ''] = lf;
+      const v = unquote(raw);
+      const r = op === '|~' || op === '!~' ? re2(v, false) : null;
+      lines.push(op === '|=' ? (l) => l.includes(v) : op === '!=' ? (l) => !l.includes(v) : op === '|~' ? (l) => (r as RegExp).test(l) : (l) => !(r as RegExp).test(l));
+      rest = rest.slice(all.length);
+      continue;
+    }
+    if (rest.startsWith('|')) {
+      rest = rest.slice(1).trim();
+      const alternatives: Matcher[] = [];
+      for (;;) {
+        const m = labelCmp.exec(rest);
+        if (!m) throw new Error(`parse error : syntax error: unexpected ${rest.split(/\s/)[0] ?? ''}`);
+        const [all, name = '', op, raw = ''] = m;
+        const v = unquote(raw);
+        const r = op === '=~' || op === '!~' ? re2(v, true) : null;
+        alternatives.push((labels) => {
+          const have = labels[name] ?? '';
+          return op === '=' ? have === v : op === '!=' ? have !== v : op === '=~' ? (r as RegExp).test(have) : !(r as RegExp).test(have);
+        });
+        rest = rest.slice(all.length);
+        if (!rest.startsWith('or ')) break;
+        rest = rest.slice(3).trim();
+      }
+      labelTests.push((labels) => alternatives.some((a) => a(labels)));
+      continue;
+    }
+    throw new Error(`parse error : syntax error: unexpected ${rest.split(/\s/)[0] ?? ''}`);
+  }
+  return { match, lines, labelTests };
+}
 
 /** Parses a LogQL stream selector like `{service=~"a|b", env="prod"}`; throws Loki-like text on anything else. */
 function parseSelector(q: string): Matcher {
@@ -50,17 +116,17 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function queryRange(streams: FakeStream[], p: URLSearchParams): unknown {
-  const match = parseSelector(p.get('query') ?? '');
+  const { match, lines, labelTests } = parseQuery(p.get('query') ?? '');
   const start = BigInt(p.get('start') ?? '0');
   const end = BigInt(p.get('end') ?? String(BigInt(Date.now()) * 1_000_000n));
   const limit = Number(p.get('limit') ?? '100');
   const forward = p.get('direction') === 'forward';
   const picked: Array<{ s: FakeStream; e: [string, string] }> = [];
   for (const s of streams) {
-    if (!match(s.labels)) continue;
+    if (!match(s.labels) || !labelTests.every((t) => t(s.labels))) continue;
     for (const e of s.entries) {
       const ns = BigInt(e[0]);
-      if (ns >= start && ns < end) picked.push({ s, e });
+      if (ns >= start && ns < end && lines.every((t) => t(e[1]))) picked.push({ s, e });
     }
   }
   picked.sort((a, b) => {
@@ -80,11 +146,20 @@ function queryRange(streams: FakeStream[], p: URLSearchParams): unknown {
 }
 
 /** Starts the fake on 127.0.0.1, random port. */
-export async function startFakeLoki(streams: FakeStream[]): Promise<FakeLoki> {
+export async function startFakeLoki(given: FakeStream[], opts: FakeLokiOptions = {}): Promise<FakeLoki> {
   const requests: FakeLoki['requests'] = [];
+  const expectedAuth = opts.token ? `Bearer ${opts.token}` : opts.basic ? `Basic ${Buffer.from(`${opts.basic.username}:${opts.basic.password}`).toString('base64')}` : null;
   const server = createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://loki');
     requests.push({ path: u.pathname, params: u.searchParams, headers: req.headers });
+    if (expectedAuth && req.headers.authorization !== expectedAuth) return send(res, 401, 'Unauthorized\n');
+    let streams = given;
+    if (opts.tenants) {
+      const org = req.headers['x-scope-orgid'];
+      const tenant = typeof org === 'string' ? opts.tenants[org] : undefined;
+      if (!tenant) return send(res, 401, 'no org id\n');
+      streams = tenant;
+    }
     try {
       if (u.pathname === '/loki/api/v1/query_range') return send(res, 200, queryRange(streams, u.searchParams));
       if (u.pathname === '/loki/api/v1/labels') {

@@ -1,0 +1,90 @@
+// Where a person can see a piece of evidence: a Grafana Explore URL (GRAFANA_URL plus the datasource
+// uid), else the Prometheus graph page for a metric query, else a `logcli` command for a log query.
+// Pure string building: no request is made.
+
+import type { EvidenceSettings } from '../../config';
+import type { LinkTarget } from '../types';
+
+export interface LinkSettings {
+  grafanaUrl?: string;
+  /** Grafana datasource uid of the Prometheus that holds the metrics. */
+  grafanaPrometheusUid?: string;
+  /** Grafana datasource uid of the Loki that holds the logs. */
+  grafanaLokiUid?: string;
+  prometheusUrl?: string;
+  lokiUrl?: string;
+}
+
+/** The link settings in the configuration (GRAFANA_URL and its datasource uids, PROMETHEUS_URL, LOKI_URL). */
+export function linkSettings(e: EvidenceSettings): LinkSettings {
+  return {
+    ...(e.grafana ? { grafanaUrl: e.grafana.url } : {}),
+    ...(e.grafana?.prometheusUid ? { grafanaPrometheusUid: e.grafana.prometheusUid } : {}),
+    ...(e.grafana?.lokiUid ? { grafanaLokiUid: e.grafana.lokiUid } : {}),
+    ...(e.prometheusUrl ? { prometheusUrl: e.prometheusUrl } : {}),
+    ...(e.lokiUrl ? { lokiUrl: e.lokiUrl } : {}),
+  };
+}
+
+const base = (url: string): string => url.replace(/\/+$/, '');
+
+function grafanaExplore(grafanaUrl: string, type: 'prometheus' | 'loki', uid: string, expr: string, from: number, to: number): string {
+  const pane = {
+    datasource: uid,
+    queries: [{ refId: 'A', expr, datasource: { type, uid } }],
+    range: { from: String(Math.floor(from)), to: String(Math.ceil(to)) },
+  };
+  return `${base(grafanaUrl)}/explore?schemaVersion=1&orgId=1&panes=${encodeURIComponent(JSON.stringify({ a: pane }))}`;
+}
+
+/** `2026-12-07 03:10:00`: the form Prometheus's graph page reads its end time in (UTC). */
+function promTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function prometheusGraph(url: string, expr: string, from: number, to: number): string {
+  const minutes = Math.max(1, Math.ceil((to - from) / 60_000));
+  const qs = new URLSearchParams({ 'g0.expr': expr, 'g0.tab': '0', 'g0.range_input': `${minutes}m`, 'g0.end_input': promTime(to) });
+  return `${base(url)}/graph?${qs.toString()}`;
+}
+
+/** Single-quotes a shell argument. */
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A PromQL/LogQL string literal. */
+export function quoted(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** The PromQL that shows a metric target as the analyzers read it, with `serviceLabel` naming the service. */
+export function promQuery(t: Extract<LinkTarget, { signal: 'metrics' }>, serviceLabel: string): string {
+  const sel = `{${serviceLabel}=${quoted(t.service)}}`;
+  if (t.read === 'raw') return `${t.name}${sel}`;
+  if (t.read === 'rate') return `sum without (instance) (rate(${t.name}${sel}[5m]))`;
+  return `histogram_quantile(${t.read.quantile}, sum by (le) (rate(${t.name}${sel}[5m])))`;
+}
+
+/** The LogQL that shows a log target: the service's stream, filtered to the text when there is one. */
+export function logQuery(t: Extract<LinkTarget, { signal: 'logs' }>, serviceLabel: string): string {
+  return `{${serviceLabel}=${quoted(t.service)}}${t.contains ? ` |= ${quoted(t.contains)}` : ''}`;
+}
+
+/** The link for a target, or undefined when nothing configured shows it. */
+export function evidenceLink(settings: LinkSettings, target: LinkTarget, serviceLabel = 'service'): string | undefined {
+  const { from, to } = target;
+  if (target.signal === 'metrics') {
+    const q = promQuery(target, serviceLabel);
+    if (settings.grafanaUrl && settings.grafanaPrometheusUid) return grafanaExplore(settings.grafanaUrl, 'prometheus', settings.grafanaPrometheusUid, q, from, to);
+    if (settings.prometheusUrl) return prometheusGraph(settings.prometheusUrl, q, from, to);
+    return undefined;
+  }
+  const q = logQuery(target, serviceLabel);
+  if (settings.grafanaUrl && settings.grafanaLokiUid) return grafanaExplore(settings.grafanaUrl, 'loki', settings.grafanaLokiUid, q, from, to);
+  if (settings.lokiUrl) {
+    const iso = (ms: number): string => new Date(ms).toISOString();
+    return `logcli query --addr=${base(settings.lokiUrl)} --from=${iso(from)} --to=${iso(to)} ${shellQuote(q)}`;
+  }
+  return undefined;
+}
