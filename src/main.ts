@@ -23,6 +23,9 @@ import { approvalsKey } from './remediation/proposals';
 import { createRemediation, type RemediationService } from './remediation/service';
 import { ThreadCharts } from './slack/charts/thread-charts';
 import { SlackInvestigationNotifier } from './slack/investigation-notifier';
+import { EvidenceLabels } from './slack/evidence-labels';
+import { createVerificationNotifier } from './slack/verification-notifier';
+import { createVerifier, type VerifyJob } from './verification/service';
 import { AppMetrics } from './metrics';
 import { slackAlertChannels } from './slack/alert-channels';
 import { Poster } from './slack/poster';
@@ -57,6 +60,8 @@ export interface Runtime {
   /** The configured evidence source (a composite when several backends are configured). */
   source: EvidenceSource;
   queue: JobQueue<InvestigationJob>;
+  /** Delayed checks that an approved action worked (src/verification). */
+  verifyQueue: JobQueue<VerifyJob>;
   investigations: InvestigationService;
   remediation: RemediationService;
   close(): Promise<void>;
@@ -102,9 +107,19 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   // Approvals are sealed with a key from the signing secret, which every replica shares; the demo has none
   // and one process, so a key of its own is enough there.
   const approvalsSecret = config.slack.signingSecret ?? config.slack.botToken ?? randomBytes(32).toString('hex');
+  const labels = new EvidenceLabels(store);
+  // Did the fix work: a delayed job per succeeded action, on its own queue so it never waits behind investigations.
+  const verifyQueue = createQueue<VerifyJob>({
+    name: 'verifications', redisUrl: config.redis.target, prefix: config.redis.prefix, logger, lockDurationMs: config.jobs.lockMs,
+  });
+  const verifier = createVerifier({
+    store, source, queue: verifyQueue,
+    sourceUntil: (to) => createSource({ ...config, evidence }, { fetch: fetchFn, links: linkSettings(evidence), recordingClock: to }).source, notifier: createVerificationNotifier(poster), logger, clock, afterMs: config.verification.afterMs,
+  });
   const remediation = createRemediation({
-    config, store, logger, clock, notifier: createProposalNotifier(poster, opts.warnPlaceholderApprovers === false ? [] : config.placeholderApprovers), directory: poster, approvalsKey: approvalsKey(approvalsSecret),
+    config, store, logger, clock, notifier: createProposalNotifier(poster, opts.warnPlaceholderApprovers === false ? [] : config.placeholderApprovers, labels), directory: poster, approvalsKey: approvalsKey(approvalsSecret),
     executor: createExecutor({ env: config.executor.env, workdir: config.executor.workdir }),
+    onSucceeded: (p) => verifier.schedule(p),
   });
   const anthropic =
     opts.anthropic ??
@@ -119,7 +134,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   const investigations = createInvestigations({
     config, store, queue, source, logger, clock, metrics,
     recall: (fingerprint, incidentId) => memory.recall(fingerprint, incidentId),
-    notifier: new SlackInvestigationNotifier(poster, clock, new ThreadCharts({ poster, logger })),
+    notifier: new SlackInvestigationNotifier(poster, clock, new ThreadCharts({ poster, logger }), labels),
     ...(anthropic ? { anthropic } : {}),
     onSynthesis: async (inv, synthesis, report) => {
       await remediation.proposeFromSynthesis(inv, synthesis, report);
@@ -147,17 +162,19 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   late.incidents = built.incidents;
   late.resolutions = built.resolutions;
   investigations.startWorker();
+  verifier.startWorker();
   const sweep = setInterval(() => {
     remediation.sweep().catch((err: unknown) => logger.warn({ err }, 'proposal sweep failed'));
   }, PROPOSAL_SWEEP_MS);
   sweep.unref();
 
   return {
-    built, store, source, queue, investigations, remediation,
+    built, store, source, queue, verifyQueue, investigations, remediation,
     async close() {
       clearInterval(sweep);
       await built.stop();
       await queue.close();
+      await verifyQueue.close();
       await store.close();
     },
   };

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../domain/errors';
+import { parseDuration } from '../domain/time';
 import { formatIssues, parseYamlWith } from './format';
 import { parseScouts, type ScoutManifest } from './scouts';
 import { parseActions, placeholderApprovers, type ActionSpec } from './actions';
@@ -46,6 +47,8 @@ export interface Config {
   memory: { retentionDays: number; maxIncidents: number };
   /** Job queue tuning: how long a worker's job lock lives without renewal (a dead worker's job is retried after it). */
   jobs: { lockMs: number };
+  /** VERIFY_AFTER: how long after a succeeded action its signals are read again; null = off. */
+  verification: { afterMs: number | null };
   /** The change identity: what executors run with. Nothing else of the bot's environment reaches them. */
   executor: { env: Record<string, string>; workdir?: string };
   /** Alert webhooks (src/alerts): each receiver is served only when its secret is set. */
@@ -134,6 +137,10 @@ const envSchema = z.object({
   JOBS_LOCK_MS: intIn(1000, 600_000).optional(),
   MEMORY_RETENTION_DAYS: intIn(1, 3650).optional(),
   MEMORY_MAX_INCIDENTS: intIn(1, 10_000).optional(),
+  VERIFY_AFTER: z
+    .string()
+    .refine((v) => v === 'off' || ((parseDuration(v) ?? -1) >= 1_000 && (parseDuration(v) ?? 0) <= 86_400_000), 'expected a duration from 1s to 24h (30s, 5m, 1h) or off')
+    .optional(),
   TRIAGE_CONFIG: nonEmpty.optional(),
   HTTP_PROXY: nonEmpty.optional(),
   http_proxy: nonEmpty.optional(),
@@ -313,6 +320,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
     },
     jobs: { lockMs: e.JOBS_LOCK_MS ?? 30_000 },
     memory: { retentionDays: e.MEMORY_RETENTION_DAYS ?? 180, maxIncidents: e.MEMORY_MAX_INCIDENTS ?? 500 },
+    verification: { afterMs: e.VERIFY_AFTER === 'off' ? null : parseDuration(e.VERIFY_AFTER ?? '5m') },
     executor: { env: executorEnv, ...opt('workdir', file.executor?.workdir) },
     alerts: {
       ...opt('webhookToken', e.ALERT_WEBHOOK_TOKEN),

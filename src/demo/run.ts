@@ -25,6 +25,9 @@ export const DEMO_USERS = [
   { id: 'U0DEMOGUEST', name: 'robin', realName: 'Robin Guest' },
 ] as const;
 
+/** Short enough to watch, long enough for the recording (15 s resolution) to hold a point after the action. */
+const DEMO_VERIFY_AFTER = '20s';
+
 const DEMO_EXEC_PATH = path.join(PACKAGE_ROOT, 'examples', 'demo', 'bin');
 
 /** The first approval card in the channel: its message, and the Approve button's block and value. */
@@ -42,7 +45,7 @@ function findProposalCard(fake: SlackFake, channelId: string): { ts: string; thr
 }
 
 export interface DemoOptions {
-  /** The process environment: EVIDENCE_DIR and LOG_LEVEL are honoured; Slack and Redis settings are not. */
+  /** The process environment: EVIDENCE_DIR, LOG_LEVEL and VERIFY_AFTER are honoured; Slack and Redis settings are not. */
   env?: Record<string, string | undefined>;
   /** How long to wait for the investigation to finish. */
   timeoutMs?: number;
@@ -85,6 +88,8 @@ export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableSt
         ...Object.fromEntries(['GRAFANA_URL', 'GRAFANA_PROMETHEUS_UID', 'GRAFANA_LOKI_UID'].flatMap((k) => (env[k] ? [[k, env[k]]] : []))),
         // The demo's change identity: a stand-in kubectl that prints what it would do (examples/demo).
         SCOUT_EXEC_PATH: DEMO_EXEC_PATH,
+        // The check that the rollback worked reads the recording this long after the action (and waits as long).
+        VERIFY_AFTER: env.VERIFY_AFTER ?? DEMO_VERIFY_AFTER,
       },
       { requireSlack: true },
     );
@@ -121,6 +126,9 @@ export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableSt
       await slack.fake.waitFor((f) => f.ephemerals(channelId, 'U0DEMOGUEST').length > 0, 10_000, 'the refusal for a non-approver');
       await click('U0DEMOLEAD');
       await untilQuiet(slack.fake, 500, timeoutMs);
+      // The check that the fix worked is a delayed job: wait for it and its reply.
+      await runtime.verifyQueue.drain(timeoutMs);
+      await untilQuiet(slack.fake, 300, timeoutMs);
     }
 
     await client.sendCommand({ text: 'help', user_id: 'U0DEMOSRE', channel_id: channelId });

@@ -43,7 +43,7 @@ export function synthesizeDeterministic(investigationId: string, ranking: Rankin
     .map(({ r }) => redHerring(r, evidence));
   const top = hypotheses[0];
   const summary = top
-    ? `Most likely: ${top.service} (${Math.round(top.confidence * 100)}%, ${likelihood(top.confidence)}) — ${top.cause}.`
+    ? `Top suspect: ${top.service} (${likelihood(top.confidence)}) — ${top.cause}.`
     : 'No service stands out: no metric anomaly, new error or correlated change was found in the window.';
   return { investigationId, hypotheses, redHerrings, summary, partial };
 }

@@ -9,6 +9,7 @@ import type { Investigation, Proposal, Synthesis } from '../domain/types';
 import type { Change, TriageReport } from '../evidence/types';
 import { render, validateParams, type Catalog } from './catalog';
 import { clipText } from '../domain/text';
+import { likelihood } from '../evidence/analyzers/confidence';
 
 /** What asks for a proposal, before validation. `untrusted` names params whose value came from untrusted text. */
 export interface ProposalDraft {
@@ -183,7 +184,7 @@ export function draftsFromSynthesis(catalog: Catalog, inv: Investigation, synthe
       params,
       untrusted,
       evidence: top.evidence.filter((e) => EVIDENCE_ID.test(e)),
-      reason: `Hypothesis #${top.rank} (${Math.round(top.confidence * 100)}%): ${top.service}: ${top.cause} Implicated ${change.kind} ${change.id}${change.version ? ` (${change.version})` : ''}.`,
+      reason: `Hypothesis #${top.rank} (${likelihood(top.confidence)}): ${top.service}: ${top.cause} Implicated ${change.kind} ${change.id}${change.version ? ` (${change.version})` : ''}.`,
       requestedBy: 'lead',
       ...(inv.threadTs !== undefined ? { threadTs: inv.threadTs } : {}),
     });

@@ -29,6 +29,8 @@ export interface RemediationDeps {
   approvalsKey: Buffer;
   clock?: Clock;
   newId?: () => string;
+  /** Called once an approved action has succeeded (the verifier schedules its check here). */
+  onSucceeded?: (p: Proposal) => Promise<void>;
 }
 
 /** A model-named action (Claude's synthesis): every parameter is untrusted. */
@@ -255,7 +257,12 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
     await show(current, 'update');
     if (decided.kind !== 'approved') return current;
     // Only the caller whose update moved it to `approved` gets here: at most one execution.
-    return runApproved({ store: deps.store, executor: deps.executor, audit, show, log, now: () => clock.now() }, key, action, current);
+    const final = await runApproved({ store: deps.store, executor: deps.executor, audit, show, log, now: () => clock.now() }, key, action, current);
+    if (final.status === 'succeeded' && deps.onSucceeded) {
+      // The action ran: a failure to schedule its check is logged, never reported as the action failing.
+      await deps.onSucceeded(final).catch((err: unknown) => log.warn({ err, proposalId: final.id }, 'could not schedule the check that the fix worked'));
+    }
+    return final;
   };
 
   return {

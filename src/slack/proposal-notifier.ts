@@ -1,5 +1,6 @@
 // Shows proposals in Slack: the approval card as a thread reply, updated in place, and the outcome.
 import type { RemediationNotifier, ProposalView } from '../remediation/port';
+import { idsIn, sameLabel, type EvidenceLabel, type EvidenceLabels } from './evidence-labels';
 import type { Poster } from './poster';
 import { renderProposalCard, renderProposalOutcome } from './views/proposal';
 
@@ -9,12 +10,15 @@ export type ProposalPoster = Pick<Poster, 'post' | 'update' | 'uploadText'>;
 /**
  * RemediationNotifier over the Poster: idempotent card posts keyed by proposal id. `placeholderApprovers`
  * are the demo ids the catalog still names (Config.placeholderApprovers): every card naming one warns.
+ * `labels`: the card numbers evidence as its investigation's thread does.
  */
-export function createProposalNotifier(poster: ProposalPoster, placeholderApprovers: readonly string[] = []): RemediationNotifier {
+export function createProposalNotifier(poster: ProposalPoster, placeholderApprovers: readonly string[] = [], labels?: EvidenceLabels): RemediationNotifier {
+  const label = (p: ProposalView['proposal']): Promise<EvidenceLabel> =>
+    labels && p.investigationId ? labels.assign(p.investigationId, [...idsIn(p.reason), ...p.evidence]) : Promise.resolve(sameLabel);
   return {
     async postCard(view: ProposalView) {
       const p = view.proposal;
-      const msg = renderProposalCard(p, view.action, view.approverNames, placeholderApprovers);
+      const msg = renderProposalCard(p, view.action, view.approverNames, placeholderApprovers, await label(p));
       return poster.post({
         channel: p.channelId,
         ...(p.threadTs !== undefined ? { threadTs: p.threadTs } : {}),
@@ -27,7 +31,7 @@ export function createProposalNotifier(poster: ProposalPoster, placeholderApprov
     async updateCard(view: ProposalView) {
       const p = view.proposal;
       if (!p.messageTs) return;
-      const msg = renderProposalCard(p, view.action, view.approverNames, placeholderApprovers);
+      const msg = renderProposalCard(p, view.action, view.approverNames, placeholderApprovers, await label(p));
       await poster.update({ channel: p.channelId, ts: p.messageTs, text: msg.text, blocks: msg.blocks, metadata: msg.metadata });
     },
     async postOutcome(view: ProposalView) {

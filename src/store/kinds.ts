@@ -192,3 +192,5 @@ export async function latestInvestigation(store: Store, incidentId: string): Pro
   const last = incident?.investigations.at(-1);
   return last ? investigationDocs.in(store).get(last) : null;
 }
+/** The labels an investigation's thread shows for evidence ids (E1, E2 ... in the order shown), by investigation id. */
+export const evidenceLabelDocs = defineKind('evidence-labels', z.object({ next: z.number().int().min(1), map: z.record(z.string(), z.number().int().min(1)) }));

@@ -49,6 +49,21 @@ describe('demo', () => {
     expect(first).toMatch(/\(only visible to @dana\)\n\s+\*Investigation round 1\* in #inc-checkout-latency/);
     // One kickoff, not one per listener or per Slack delivery.
     expect(first.split('Incident Scout is on it.').length).toBe(2);
+    // Plain words: effects as factors and times on the incident's labelled clock, confidence in words,
+    // no IQR scores, no token budgets for the deterministic brain.
+    expect(first).toMatch(/p99 latency from 213ms to 2\.5s \(12×\), starting 03:02 UTC/);
+    expect(first).toContain('Incident clock: baseline from 02:02 UTC, onset *03:02 UTC*');
+    expect(first).toMatch(/\*1\. payments\* · likely · change `chg-1044`/);
+    expect(first).not.toContain('IQR');
+    expect(first).not.toContain('output tokens');
+    // Evidence is numbered in the order it first appears.
+    const firstSeen = [...new Set(first.match(/\bE\d+\b/g) ?? [])].map((id) => Number(id.slice(1)));
+    expect(firstSeen.slice(0, 5)).toEqual([1, 2, 3, 4, 5]);
+    expect(firstSeen).toEqual([...firstSeen].sort((a, b) => a - b));
+    // The rollback is followed by the check that it worked: the recording holds no recovery after it.
+    const afterRollback = first.split('deployment.apps/payments rolled back')[1] ?? '';
+    expect(afterRollback).toMatch(/\*Not recovered\* 20s after `rollback-deploy`/);
+    expect(afterRollback).toMatch(/payments p99 latency: 213ms before the incident, 2\.5s during, 2\.5s after — still off/);
 
     const lines = printed.trimEnd().split('\n');
     expect(lines.at(-1)).toMatch(new RegExp(`written to ${outDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));

@@ -50,7 +50,7 @@ describe('opening an incident from channel_created', () => {
     expect(kickoff.text).toContain('inc-checkout-latency');
     for (const scout of t.config.scouts) expect(kickoff.text).toContain(scout.name);
     expect(kickoff.text).toContain('/triage stop');
-    expect(kickoff.text).toContain('/triage start since=15m');
+    expect(kickoff.text).toContain('Stop with /triage stop');
     await startOf(channelId);
     const starts = t.investigations.starts.filter((s) => s.incident.channelId === channelId);
     expect(starts).toHaveLength(1);

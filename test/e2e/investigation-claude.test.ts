@@ -109,14 +109,14 @@ describe('LLM faults', () => {
     for (const scout of overloaded) {
       const reply = findingOf(thread, scout);
       expect(readable(reply)).toMatch(/Fell back to the deterministic plan: the Claude API was overloaded \(529\)/);
-      expect(readable(reply)).toMatch(new RegExp(`\\*Scout ${scout}\\* · deterministic`));
+      expect(readable(reply)).toContain('· deterministic analyzers');
       // The deterministic plan still brings evidence and checked claims.
       expect(readable(reply)).toMatch(/`E\d+`/);
       // The SDK retried before giving up: one request plus its retries, no more.
       expect(requestsOf(anthropic.fake.requests, scout)).toHaveLength(1 + app.config.anthropic.maxRetries);
     }
     // The scout that was not overloaded stayed on Claude.
-    expect(readable(findingOf(thread, 'changes'))).toMatch(/\*Scout changes\* · claude/);
+    expect(readable(findingOf(thread, 'changes'))).toContain('· Claude');
     expect(readable(findingOf(thread, 'changes'))).not.toContain('Fell back');
     // The status card shows which scouts fell back.
     const card = readable(thread);
@@ -204,7 +204,7 @@ describe('/triage status with the Claude brain', () => {
     expect(r.status).toBe(200);
     const reply = await app.slack.fake.waitFor(() => repliesTo(app.slack.fake, channelId, 'U0ONCALL01').find((t) => t.includes('Investigation round 1')), 5000, 'status reply');
     expect(reply).toMatch(/: \*synthesized\*/);
-    expect(reply).toContain('brain claude');
+    expect(reply).toContain(', Claude)');
     for (const scout of app.config.scouts) {
       // The default scripted scout makes one tool call over two turns, each turn TURN_USAGE.output_tokens.
       const line = reply.split('\n').find((l) => l.includes(`*${scout.name}*:`));

@@ -154,9 +154,8 @@ describe('/triage start since=', () => {
     const status = await command('status', id);
     // The files source's clock: "now" is incident.yaml's started_at (2026-11-27T03:08:43Z).
     // since=15m is 02:53:43 on that clock; the metrics moved at 03:02:15, and that is the onset.
-    expect(status).toContain('onset 2026-11-27T03:02:15.000Z');
-    expect(status).toContain('Window: 2026-11-27T02:02:15.000Z → 2026-11-27T03:08:43.000Z');
-    expect(readable(investigationThreads(app.slack.fake, id)[0]!)).toContain('onset *03:02Z*');
+    expect(status).toContain('Incident clock: baseline from 02:02:15 UTC, onset 03:02:15 UTC, data up to 03:08:43 UTC.');
+    expect(readable(investigationThreads(app.slack.fake, id)[0]!)).toContain('onset *03:02 UTC*');
   });
 });
 

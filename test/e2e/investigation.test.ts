@@ -63,10 +63,15 @@ describe('an incident channel is investigated end to end (deterministic brain)',
     expect(meta.investigation_id).toMatch(/^inv-/);
     expect(meta.hypotheses[0]).toMatchObject({ rank: 1, service: 'payments' });
     expect(meta.hypotheses.map((h) => h.rank)).toEqual(meta.hypotheses.map((_, i) => i + 1));
-    // The top hypothesis cites evidence, and every id it cites was shown to people in a finding reply.
+    // The top hypothesis cites evidence, and every id it shows was shown to people in a finding reply,
+    // where evidence is numbered E1, E2 ... in the order the thread shows it.
     const shown = new Set(findings.flatMap((f) => [...evidenceIdsIn(f)]));
     expect(meta.hypotheses[0]!.evidence.length).toBeGreaterThan(0);
-    for (const id of meta.hypotheses[0]!.evidence) expect(shown).toContain(id);
+    const topFor = forIdsOfTop(syntheses[0]!);
+    expect(topFor.length).toBe(meta.hypotheses[0]!.evidence.length);
+    for (const id of topFor) expect(shown).toContain(id);
+    const firstSeen = [...new Set(findings.flatMap((f) => [...evidenceIdsIn(f)]))].map((id) => Number(id.slice(1)));
+    expect(firstSeen).toEqual([...firstSeen].sort((a, b) => a - b));
     // What a person reads matches the metadata: payments at rank 1, the culprit deploy named.
     expect(readable(syntheses[0]!)).toMatch(/\*1\. payments\*/);
     expect(readable(syntheses[0]!)).toContain('chg-1044');
@@ -89,9 +94,15 @@ describe('an incident channel is investigated end to end (deterministic brain)',
     const meta = hypothesesOf(synthesisReplies(thread)[0]!);
     expect(meta.hypotheses[0]?.service).toBe('inventory');
     const shown = new Set(findingReplies(thread).flatMap((f) => [...evidenceIdsIn(f)]));
-    for (const id of meta.hypotheses[0]!.evidence) expect(shown).toContain(id);
+    for (const id of forIdsOfTop(synthesisReplies(thread)[0]!)) expect(shown).toContain(id);
     expect(readable(synthesisReplies(thread)[0]!)).toContain(truth.culpritChange);
     const herrings = readable(synthesisReplies(thread)[0]!).split('*Red herrings*')[1] ?? '';
     expect(herrings).toContain(truth.steadyErrorService);
   });
 });
+
+/** The evidence ids the synthesis shows for its top hypothesis (its "For:" line). */
+function forIdsOfTop(m: { text: string; blocks?: unknown[] | undefined }): string[] {
+  const line = /\*1\. [^*]+\*[^]*?For: ([^\n"]*)/.exec(readable(m))?.[1] ?? '';
+  return line.match(/\bE\d+\b/g) ?? [];
+}

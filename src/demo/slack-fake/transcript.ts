@@ -22,7 +22,8 @@ function clock(ts: string, timeZone: string): string {
 
 /** Slack escapes &, < and > in message text; its clients show them unescaped, and so do we. */
 function unescapeSlack(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  // A `<!date^…|fallback>` token reads as its fallback (a client shows it in the reader's time zone).
+  return s.replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 function text(t: unknown): string {

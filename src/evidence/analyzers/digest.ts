@@ -1,14 +1,14 @@
 // Digests: deterministic text a person or an LLM reads in seconds, always within a character budget.
 
 import type { Change, SeriesAnomaly, TriageReport } from '../types';
-import { formatClock, formatDuration, formatScore, formatValue } from './format';
+import { formatClock, formatDuration, formatEffect } from './format';
 import { describeEdge, describeErrorOrigin, describeLatencyOrigin } from './traces';
 import { clipWords } from '../../domain/text';
 
-/** `checkout p99 latency 118ms → 2.31s at 03:02:10Z (+19 IQR), 15s after deploy checkout v2.3.1`. */
+/** `checkout p99 latency from 118ms to 2.31s (20×), starting 03:02:10 UTC, 15s after deploy checkout v2.3.1`. */
 export function digestAnomaly(a: SeriesAnomaly, change?: Change): string {
-  const at = a.changeAt != null ? ` at ${formatClock(a.changeAt)}` : '';
-  let text = `${a.service} ${a.metric} ${formatValue(a.baseline, a.unit)} → ${formatValue(a.current, a.unit)}${at} (${formatScore(a.score)})`;
+  const at = a.changeAt != null ? `, starting ${formatClock(a.changeAt)}` : '';
+  let text = `${a.service} ${a.metric} ${formatEffect(a.baseline, a.current, a.unit)}${at}`;
   if (change) {
     const ref = a.changeAt ?? change.time;
     const d = (ref - change.time) / 1000;

@@ -41,10 +41,10 @@ export function formatValue(v: number, unit?: string): string {
   }
 }
 
-/** `03:02:10Z` (UTC clock time; incidents are read in minutes, not dates). */
+/** `03:02:10 UTC` (the incident's clock; incidents are read in minutes, not dates). */
 export function formatClock(ms: number): string {
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return 'n/a';
-  return `${new Date(ms).toISOString().slice(11, 19)}Z`;
+  return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
 }
 
 /** `15s`, `25 min`, `1.5 h` for a duration in seconds (absolute). */
@@ -56,7 +56,30 @@ export function formatDuration(seconds: number): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
-/** Signed robust score as `+19 IQR`. */
+/**
+ * A move as a person reads it: `from 47.5ms to 749ms (16×)`. The factor is shown when both ends are
+ * positive and it says more than a percentage would; a small change reads as `up 20%` / `down 35%`.
+ */
+export function formatEffect(before: number, after: number, unit?: string): string {
+  const span = `from ${formatValue(before, unit)} to ${formatValue(after, unit)}`;
+  if (!Number.isFinite(before) || !Number.isFinite(after) || before === after) return span;
+  if (before > 0 && after > 0) {
+    const r = after / before;
+    if (r >= 2) return `${span} (${r >= 10 ? Math.round(r) : Math.round(r * 10) / 10}×)`;
+    if (r <= 0.5) return `${span} (down ${Math.round((1 - r) * 100)}%)`;
+    return `${span} (${r > 1 ? 'up' : 'down'} ${Math.round(Math.abs(r - 1) * 100)}%)`;
+  }
+  if (before === 0 && after > 0) return `${span} (none before)`;
+  return span;
+}
+
+/** `03:02 UTC`: a time of the incident's own clock, to the minute (a person reads incidents in minutes). */
+export function formatMinute(ms: number): string {
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return 'n/a';
+  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+}
+
+/** Signed robust score as `+19 IQR` (for analysts and models; people get formatEffect). */
 export function formatScore(score: number): string {
   const r = Math.abs(score) >= 10 ? Math.round(score) : Math.round(score * 10) / 10;
   return `${r >= 0 ? '+' : ''}${r} IQR`;

@@ -9,7 +9,7 @@
 import type { ChangeScore, RedHerringReport, SeriesAnomaly, Suspect, TemplateStat, Topology } from '../types';
 import { confidences, likelihood } from './confidence';
 import { externalMentions, withHostMentions, type ExternalMention, type HostMention } from './external';
-import { formatClock, formatDuration, formatScore, formatValue } from './format';
+import { formatClock, formatDuration, formatEffect, formatMinute } from './format';
 import { dependencies, dependents } from './graph';
 import { anomalyStrength, isBadMove, serviceScores, type ServiceScore } from './metrics';
 import { clipLine } from '../../domain/text';
@@ -62,11 +62,11 @@ export function isErrorTemplate(t: Pick<TemplateStat, 'level' | 'template'>): bo
 }
 
 
-/** One line for an anomaly: `p99 latency 118ms → 2.31s (+19 IQR) from 03:02:10Z`. */
+/** One line for an anomaly: `p99 latency from 118ms to 2.31s (20×), starting 03:02 UTC`. */
 export function describeAnomaly(a: SeriesAnomaly): string {
-  const at = a.changeAt != null ? ` from ${formatClock(a.changeAt)}` : '';
+  const at = a.changeAt != null ? `, starting ${formatMinute(a.changeAt)}` : '';
   const sib = a.vsSiblings ? ' vs its siblings (new instance)' : '';
-  return `${a.metric} ${formatValue(a.baseline, a.unit)} → ${formatValue(a.current, a.unit)} (${formatScore(a.score)})${sib}${at}`;
+  return `${a.metric} ${formatEffect(a.baseline, a.current, a.unit)}${sib}${at}`;
 }
 
 function describeTemplate(t: TemplateStat): string {

@@ -13,6 +13,8 @@ export type SourceConfig = Pick<Config, 'evidence' | 'kubernetes' | 'github'>;
 export interface SourceDeps {
   fetch: typeof fetch;
   links: LinkSettings;
+  /** Moves a recording's clock (files source): reading a replayed incident after an action, to check the fix. */
+  recordingClock?: number;
 }
 
 /** One configured source, ready to be opened. */

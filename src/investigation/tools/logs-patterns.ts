@@ -42,7 +42,9 @@ export const logsPatterns = defineTool({
       ...linkTo(ctx.source, templateTarget(t.service, t.template, window.from, window.to)),
       excerpt: clip(
         `${t.service} [${t.label}] ${t.level ? `${t.level} ` : ''}"${clip(t.template, 140)}" baseline ${t.baselineCount} → incident ${t.incidentCount}` +
-          (t.label === 'new' ? ` (first ${formatClock(t.firstSeen)})` : Number.isFinite(t.ratio) ? ` (×${t.ratio.toFixed(1)} rate)` : ''),
+          (t.label === 'new' ? ` (first ${formatClock(t.firstSeen)})` : Number.isFinite(t.ratio) ? ` (×${t.ratio.toFixed(1)} rate)` : '') +
+          // A real line beside the template, so its `<*>` placeholders read as what they stand for.
+          (t.example ? `, e.g. "${clip(t.example.replace(/\s+/g, ' ').trim(), 160)}"` : ''),
       ),
     }));
     return { header: `${list.length} log templates (onset ${formatClock(window.onset)}, baseline from ${formatClock(window.from)})`, items, ...(footer ? { footer } : {}) };

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Evidence } from '../../domain/types';
 import { digestAnomaly } from '../../evidence/analyzers/digest';
-import { formatClock } from '../../evidence/analyzers/format';
+import { formatClock, formatEffect, formatMinute } from '../../evidence/analyzers/format';
 import { serviceScores } from '../../evidence/analyzers/metrics';
 import { deriveSignals } from '../../evidence/analyzers/signals';
 import { signalSeries } from '../../evidence/charts/spec';
@@ -57,7 +57,7 @@ export const metricsAnomalies = defineTool({
       for (const s of serviceScores(anomalies).slice(0, 3)) {
         const top = s.anomalies.slice(0, 2);
         claims.push({
-          text: `${s.service}: ${top.map((a) => `${a.metric} ${a.direction} (${a.score >= 0 ? '+' : ''}${Math.round(a.score)} IQR)${a.changeAt != null ? ` from ${formatClock(a.changeAt)}` : ''}`).join(', ')}.`,
+          text: `${s.service}: ${top.map((a) => `${a.metric} ${formatEffect(a.baseline, a.current, a.unit)}${a.changeAt != null ? `, starting ${formatMinute(a.changeAt)}` : ''}`).join('; ')}.`,
           evidence: top.map((a) => (ev.get(a.key) as Evidence).id),
           service: s.service,
         });

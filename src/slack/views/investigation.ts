@@ -2,7 +2,9 @@
 import type { KnownBlock } from '@slack/types';
 import type { Claim, Finding, Investigation, ScoutStatus, Synthesis } from '../../domain/types';
 import { renderSeenBefore } from './postmortem';
+import { idsIn, relabel, sameLabel, type EvidenceLabel } from '../evidence-labels';
 import { button, capBlocks, clip, context, elapsed, esc, fallbackText, header, kilo, LIMITS, section } from './limits';
+import { confidenceNumber, confidenceWord, incidentTime } from './words';
 
 export const DIG_DEEPER_ACTION = 'dig_deeper';
 export const HYPOTHESES_EVENT = 'incident_scout_hypotheses';
@@ -20,8 +22,6 @@ const INV_STATE: Record<Investigation['state'], string> = {
   queued: 'queued', running: 'running', synthesized: 'done', stopped: 'stopped', failed: 'failed', timed_out: 'time budget spent',
 };
 
-const hhmm = (iso: string): string => `${iso.slice(11, 16)}Z`;
-
 /** The parent status card: each scout's state, elapsed time, tool calls and tokens against budget. */
 export function renderStatusCard(inv: Investigation, nowMs: number): View {
   const title = `Investigation · round ${inv.round} · ${INV_STATE[inv.state]}`;
@@ -37,12 +37,13 @@ export function renderStatusCard(inv: Investigation, nowMs: number): View {
   const blocks: KnownBlock[] = [
     header(`🔎 ${title}`),
     section(
-      `Window: baseline from ${hhmm(inv.window.from)}, onset *${hhmm(inv.window.onset)}*, now ${hhmm(inv.window.to)} · brain: ${inv.brain}` +
+      // The window is on the incident's clock (a replayed recording keeps its own), so it is labelled as such.
+      `Incident clock: baseline from ${incidentTime(inv.window.from)}, onset *${incidentTime(inv.window.onset)}*, data up to ${incidentTime(inv.window.to)}` +
         (inv.focus ? `\nFocus: _${esc(clip(inv.focus, 300))}_` : ''),
     ),
     section(lines.join('\n') || '_no scouts configured_'),
     context([
-      `${elapsed(end - Date.parse(inv.createdAt))} elapsed · started by ${esc(inv.trigger)}` +
+      `${elapsed(end - Date.parse(inv.createdAt))} elapsed · started by ${esc(inv.trigger)} · ${inv.brain === 'claude' ? 'Claude' : 'deterministic analyzers'}` +
         (inv.state === 'running' || inv.state === 'queued' ? ' · `/triage stop` to stop' : '') +
         (inv.stopRequested && (inv.state === 'running' || inv.state === 'queued') ? ' · stopping…' : ''),
     ]),
@@ -52,10 +53,10 @@ export function renderStatusCard(inv: Investigation, nowMs: number): View {
 
 const CLAIM_MARK: Record<Claim['status'], string> = { verified: ':white_check_mark: verified', unverified: ':grey_question: unverified', contradicted: ':no_entry: contradicted' };
 
-function claimLine(c: Claim): string {
-  const ids = c.evidence.length ? ` \`${c.evidence.join(' ')}\`` : '';
-  const note = c.note ? `\n     _${esc(clip(c.note, 400))}_` : '';
-  return `${CLAIM_MARK[c.status]} · ${esc(clip(c.text, 900))}${ids}${note}`;
+function claimLine(c: Claim, label: EvidenceLabel): string {
+  const ids = c.evidence.length ? ` \`${c.evidence.map(label).join(' ')}\`` : '';
+  const note = c.note ? `\n     _${esc(clip(relabel(c.note, label), 400))}_` : '';
+  return `${CLAIM_MARK[c.status]} · ${esc(clip(relabel(c.text, label), 900))}${ids}${note}`;
 }
 
 /**
@@ -68,70 +69,102 @@ export function linkText(link: string): string {
 }
 
 /** Evidence ids, each followed by its link while they fit a section beside the cause (Slack: 3000 chars). */
-function citedWithLinks(ids: string[], links: Record<string, string> | undefined): string {
+function citedWithLinks(ids: string[], links: Record<string, string> | undefined, label: EvidenceLabel): string {
   let budget = 1500;
   return ids
     .map((id) => {
       const link = links?.[id] ? ` ${linkText(links[id])}` : '';
       const withLink = link.length <= budget ? link : '';
       budget -= withLink.length;
-      return `\`${id}\`${withLink}`;
+      return `\`${label(id)}\`${withLink}`;
     })
     .join(' ');
 }
 
-/** One finding reply: the scout's claims with their status, and the evidence excerpts behind them. */
-export function renderFinding(finding: Finding): View {
-  const title = `*Scout ${esc(finding.scout)}* · ${finding.brain} · confidence ${Math.round(finding.confidence * 100)}%`;
-  const blocks: KnownBlock[] = [section(`${title}\n${esc(clip(finding.summary, 1500))}`)];
+/** The evidence ids a finding shows (cited, or named in its text), in the order they appear. */
+export function citedEvidence(finding: Finding): string[] {
+  return [...new Set([...idsIn(finding.summary), ...finding.claims.slice(0, 20).flatMap((c) => [...idsIn(c.text), ...c.evidence, ...idsIn(c.note ?? '')])])];
+}
+
+/**
+ * One finding reply: the scout's claims with their status, and the evidence excerpts behind them.
+ * Only cited evidence is shown, numbered by `label` in the order it appears (all of it stays in the audit).
+ */
+export function renderFinding(finding: Finding, label: EvidenceLabel = sameLabel): View {
+  const word = confidenceWord(finding.confidence);
+  const title = `*Scout ${esc(finding.scout)}* · ${word}`;
+  const blocks: KnownBlock[] = [section(`${title}\n${esc(clip(relabel(finding.summary, label), 1500))}`)];
   if (finding.fallbackReason) {
     blocks.push(context([`:warning: Fell back to the deterministic plan: ${esc(finding.fallbackReason)}.`]));
   }
-  for (const c of finding.claims.slice(0, 20)) blocks.push(section(claimLine(c)));
+  for (const c of finding.claims.slice(0, 20)) blocks.push(section(claimLine(c, label)));
   if (!finding.claims.length) blocks.push(context(['_No claims._']));
+  const byId = new Map(finding.evidence.map((e) => [e.id, e]));
   const cited = new Set(finding.claims.flatMap((c) => c.evidence));
-  const shown = finding.evidence.filter((e) => cited.has(e.id)).concat(finding.evidence.filter((e) => !cited.has(e.id))).slice(0, 12);
+  const shown = citedEvidence(finding).filter((id) => cited.has(id)).map((id) => byId.get(id)).filter((e): e is NonNullable<typeof e> => e !== undefined).slice(0, 12);
   if (shown.length) {
     const lines: string[] = [];
     let used = 0;
     for (const e of shown) {
       const excerpt = e.link ? e.excerpt.replace(`; see ${e.link}`, '') : e.excerpt;
-      const line = `\`${e.id}\` ${e.sparkline ? `${e.sparkline} ` : ''}${esc(clip(excerpt, 280))}${e.link ? ` ${linkText(e.link)}` : ''}`;
+      const line = `\`${label(e.id)}\` ${e.sparkline ? `${e.sparkline} ` : ''}${esc(clip(excerpt, 280))}${e.link ? ` ${linkText(e.link)}` : ''}`;
       if (used + line.length + 1 > LIMITS.sectionText - 40) break;
       lines.push(line);
       used += line.length + 1;
     }
     blocks.push(section(`*Evidence*\n${lines.join('\n')}`));
   }
+  const left = finding.evidence.length - shown.length;
+  blocks.push(
+    context([
+      `Confidence ${word} (${confidenceNumber(finding.confidence)}) · ${finding.brain === 'claude' ? 'Claude' : 'deterministic analyzers'}` +
+        (left > 0 ? ` · ${left} uncited evidence item${left === 1 ? '' : 's'} kept in the audit trail (\`/triage audit\`)` : ''),
+    ]),
+  );
   const counts = (['verified', 'unverified', 'contradicted'] as const).map((s) => `${finding.claims.filter((c) => c.status === s).length} ${s}`).join(', ');
-  return { text: fallbackText(`Scout ${finding.scout}: ${finding.summary} (${counts})`), blocks: capBlocks(blocks) };
+  return { text: fallbackText(`Scout ${finding.scout}: ${relabel(finding.summary, label)} (${counts})`), blocks: capBlocks(blocks) };
+}
+
+/** The evidence a synthesis shows, in the order it shows it. */
+export function synthesisEvidence(s: Synthesis): string[] {
+  return [
+    ...new Set([
+      ...idsIn(s.summary),
+      ...s.hypotheses.flatMap((h) => [...idsIn(h.cause), ...h.evidence, ...h.against.flatMap((a) => (a.startsWith('!') ? idsIn(a) : [a]))]),
+      ...s.redHerrings.flatMap((r) => [...idsIn(`${r.what} ${r.why}`), ...r.evidence]),
+    ]),
+  ];
 }
 
 /** The synthesis reply: ranked hypotheses, evidence for and against, red herrings, Dig deeper. */
-export function renderSynthesis(inv: Investigation, s: Synthesis): View {
-  const blocks: KnownBlock[] = [header(s.partial ? 'Hypotheses (partial result)' : 'Hypotheses'), section(esc(clip(s.summary, 1500))), ...renderSeenBefore(s.seenBefore)];
+export function renderSynthesis(inv: Investigation, s: Synthesis, label: EvidenceLabel = sameLabel): View {
+  const blocks: KnownBlock[] = [header(s.partial ? 'Hypotheses (partial result)' : 'Hypotheses'), section(esc(clip(relabel(s.summary, label), 1500))), ...renderSeenBefore(s.seenBefore)];
   for (const h of s.hypotheses) {
-    const against = h.against.map((a) => (a.startsWith('!') ? esc(a.slice(1)) : `\`${a}\``));
+    const against = h.against.map((a) => (a.startsWith('!') ? esc(relabel(a.slice(1), label)) : `\`${label(a)}\``));
     blocks.push(
       section(
-        `*${h.rank}. ${esc(h.service)}* · ${Math.round(h.confidence * 100)}%${h.change ? ` · change \`${esc(h.change)}\`` : ''}\n${esc(clip(h.cause, 900))}` +
-          `\nFor: ${h.evidence.length ? citedWithLinks(h.evidence, s.links) : '_none cited_'}` +
+        `*${h.rank}. ${esc(h.service)}* · ${confidenceWord(h.confidence)}${h.change ? ` · change \`${esc(h.change)}\`` : ''}\n${esc(clip(relabel(h.cause, label), 900))}` +
+          `\nFor: ${h.evidence.length ? citedWithLinks(h.evidence, s.links, label) : '_none cited_'}` +
           (against.length ? `\nAgainst: ${clip(against.join('; '), 900)}` : ''),
       ),
     );
   }
   if (!s.hypotheses.length) blocks.push(section('_No hypothesis: nothing stood out in the window._'));
   if (s.redHerrings.length) {
-    const lines = s.redHerrings.map((r) => `• ${esc(clip(r.what, 200))}: ${esc(clip(r.why, 300))}${r.evidence.length ? ` ${r.evidence.map((e) => `\`${e}\``).join(' ')}` : ''}`);
+    const lines = s.redHerrings.map((r) => `• ${esc(clip(relabel(r.what, label), 200))}: ${esc(clip(relabel(r.why, label), 300))}${r.evidence.length ? ` ${r.evidence.map((e) => `\`${label(e)}\``).join(' ')}` : ''}`);
     blocks.push(section(`*Red herrings*\n${lines.join('\n')}`));
   }
+  const numbers = s.hypotheses.map((h) => `${h.rank}. ${esc(h.service)} ${confidenceNumber(h.confidence)}`).join(', ');
   const tail = [
-    context(['One round, then it stops. A person decides whether to go deeper (`/triage deeper [focus]`).']),
+    context([
+      `One round, then it stops. A person decides whether to go deeper (\`/triage deeper [focus]\`).` +
+        (numbers ? ` Confidence behind the words: ${numbers} (likely from 70%, possible from 35%).` : ''),
+    ]),
     button(DIG_DEEPER_ACTION, 'Dig deeper', inv.id, 'primary'),
   ];
   const top = s.hypotheses[0];
   const seen = s.seenBefore?.[0] ? ` Seen before in #${s.seenBefore[0].past.channelName}.` : '';
-  const text = (top ? `Hypotheses: 1. ${top.service} (${Math.round(top.confidence * 100)}%) ${top.cause}` : 'Hypotheses: none stood out') + seen;
+  const text = (top ? `Hypotheses: 1. ${top.service} (${confidenceWord(top.confidence)}) ${relabel(top.cause, label)}` : 'Hypotheses: none stood out') + seen;
   return { text: fallbackText(s.partial ? `Partial result. ${text}` : text), blocks: capBlocks(blocks, tail) };
 }
 

@@ -22,30 +22,25 @@ const WHY: Record<OpenTrigger, string> = {
   alert: 'an alert fired (see the alert above)',
 };
 
-/** Kickoff message: what will be investigated, by which scouts, and how to stop or steer. */
+/** Kickoff message, at most five lines: why, what window, which scouts, where findings go, how to steer. */
 export function renderKickoff(s: KickoffState): Reply {
   const why = WHY[s.trigger];
   const who = s.openedBy ? ` (opened by <@${s.openedBy}>)` : '';
-  // The exact window is the status card's job: a replayed or `since=` incident has its own clock.
-  const window = `since the incident began, compared with the ${s.baselineMinutes} min before it (baseline)`;
-  const scoutLines = s.scouts.map((sc) => `• *${esc(sc.name)}* — ${esc(sc.purpose)}`);
-  const sources = s.sources && s.sources.length > 0 ? `\nEvidence sources: ${s.sources.map(esc).join(', ')}.` : '';
+  const scouts = s.scouts.map((sc) => esc(sc.name)).join(', ') || 'none configured';
+  const sources = s.sources && s.sources.length > 0 ? ` from ${s.sources.map(esc).join(', ')}` : '';
   const text = clip(
-    `Incident Scout is investigating #${s.channelName} because ${why}${who}. Window: ${window}. ` +
-      `Scouts: ${s.scouts.map((sc) => sc.name).join(', ')}. Stop with /triage stop; restart with /triage start since=15m; ` +
-      'ask with @Incident Scout <question> in the investigation thread.',
+    `Incident Scout is investigating #${s.channelName} because ${why}${who}. Scouts: ${s.scouts.map((sc) => sc.name).join(', ')}. ` +
+      'Findings go in the investigation thread; nothing is changed without a named approver. Stop with /triage stop; /triage help lists the rest.',
     LIMITS.fallbackText,
   );
+  // The exact window is the status card's job: a replayed or `since=` incident has its own clock.
   const blocks: KnownBlock[] = [
     section(
       `:mag: *Incident Scout is on it.* I'm investigating *#${esc(s.channelName)}* because ${why}${who}.\n` +
-        `Window: ${window}.${sources}\nFindings arrive in the investigation thread as the scouts report; nothing is changed without a named approver.`,
+        `Read-only scouts (${scouts}) compare the incident with the ${s.baselineMinutes} min before it${sources}.\n` +
+        'Findings arrive in the investigation thread; nothing is changed without a named approver.',
     ),
-    section(`*Scouts (read-only):*\n${scoutLines.join('\n') || '_none configured_'}`),
-    context([
-      'Stop: `/triage stop` · Restart with a start time: `/triage start since=15m` · Another round: `/triage deeper [focus]`',
-      'Ask: `@Incident Scout <question>` in the investigation thread · Everything else: `/triage help`',
-    ]),
+    context(['`/triage stop` · `/triage deeper [focus]` · `@Incident Scout <question>` in the thread · `/triage help` for the rest']),
   ];
   return { text, blocks };
 }

@@ -2,8 +2,10 @@
 import type { KnownBlock } from '@slack/types';
 import type { ActionSpec } from '../../config/actions';
 import type { Proposal, RenderedAction } from '../../domain/types';
+import { relabel, sameLabel, type EvidenceLabel } from '../evidence-labels';
 import { LIMITS, clip, context, esc, section } from './limits';
 import { describeRendered } from '../../remediation/executors';
+import { slackTime } from './words';
 
 export const PROPOSAL_EVENT = 'incident_scout_proposal';
 export const APPROVE_ACTION_ID = 'approve_proposal';
@@ -18,7 +20,7 @@ export interface ProposalMessage {
 const MAX_CODE = 2400;
 
 /** The card: what will run, why, risk, who may approve, expiry, state; buttons only while pending. */
-export function renderProposalCard(p: Proposal, action: ActionSpec, approverNames: string[], placeholderApprovers: readonly string[] = []): ProposalMessage {
+export function renderProposalCard(p: Proposal, action: ActionSpec, approverNames: string[], placeholderApprovers: readonly string[] = [], label: EvidenceLabel = sameLabel): ProposalMessage {
   const status = statusLine(p);
   const blocks: KnownBlock[] = [
     section(`*${esc(action.title)}* — proposal \`${p.id}\` (${riskBadge(p.risk)})\n${status}`),
@@ -39,15 +41,15 @@ export function renderProposalCard(p: Proposal, action: ActionSpec, approverName
       ),
     );
   }
-  const evidence = p.evidence.length > 0 ? `\nEvidence: ${p.evidence.map((e) => `\`${esc(e)}\``).join(' ')}` : '';
-  blocks.push(section(`*Why:* ${esc(p.reason)}${evidence}`));
+  const evidence = p.evidence.length > 0 ? `\nEvidence: ${p.evidence.map((e) => `\`${esc(label(e))}\``).join(' ')}` : '';
+  blocks.push(section(`*Why:* ${esc(relabel(p.reason, label))}${evidence}`));
   blocks.push({
     type: 'section',
     fields: [
       { type: 'mrkdwn', text: clip(`*Risk:* ${p.risk}`, 2000) },
       { type: 'mrkdwn', text: clip(`*Blast radius:* ${esc(action.blast_radius)}`, 2000) },
       { type: 'mrkdwn', text: clip(`*Who may approve* (${p.requiredApprovals} needed): ${approverNames.map(esc).join(', ').replace(/&lt;(!subteam\^S[A-Z0-9]+)&gt;/g, '<$1>')}`, 2000) },
-      { type: 'mrkdwn', text: clip(`*Expires:* ${hhmm(p.expiresAt)} UTC`, 2000) },
+      { type: 'mrkdwn', text: clip(`*Expires:* ${at(p.expiresAt)}`, 2000) },
     ],
   });
   if (p.status === 'pending') {
@@ -90,11 +92,11 @@ export function statusLine(p: Proposal): string {
   switch (p.status) {
     case 'pending':
       return p.approvals.length === 0
-        ? `:hourglass_flowing_sand: Waiting for ${p.requiredApprovals === 1 ? 'an approval' : `${p.requiredApprovals} approvals`} — expires ${hhmm(p.expiresAt)} UTC`
+        ? `:hourglass_flowing_sand: Waiting for ${p.requiredApprovals === 1 ? 'an approval' : `${p.requiredApprovals} approvals`} — expires ${at(p.expiresAt)}`
         : `:hourglass_flowing_sand: ${p.approvals.length} of ${p.requiredApprovals} approvals: ${p.approvals.map((a) => esc(a.name)).join(', ')}`;
     case 'approved':
     case 'running':
-      return `:white_check_mark: Approved by ${names(p.approvals)} at ${hhmm(by?.at ?? p.createdAt)} — running…`;
+      return `:white_check_mark: Approved by ${names(p.approvals)} at ${at(by?.at ?? p.createdAt)} — running…`;
     case 'succeeded':
       return `:large_green_circle: Succeeded in ${secs(p.result?.durationMs)} (approved by ${names(p.approvals)})`;
     case 'failed':
@@ -102,9 +104,9 @@ export function statusLine(p: Proposal): string {
       if (p.result?.interrupted) return `:red_circle: Failed (${failure(p)}) (approved by ${names(p.approvals)})`;
       return `:red_circle: Failed (${failure(p)}) after ${secs(p.result?.durationMs)} (approved by ${names(p.approvals)})`;
     case 'rejected':
-      return `:no_entry_sign: Rejected by ${by ? `@${esc(by.name)}` : 'someone'} at ${hhmm(by?.at ?? p.createdAt)}`;
+      return `:no_entry_sign: Rejected by ${by ? `@${esc(by.name)}` : 'someone'} at ${at(by?.at ?? p.createdAt)}`;
     case 'expired':
-      return `:alarm_clock: Expired at ${hhmm(p.expiresAt)} UTC without ${p.requiredApprovals === 1 ? 'an approval' : 'enough approvals'}`;
+      return `:alarm_clock: Expired at ${at(p.expiresAt)} without ${p.requiredApprovals === 1 ? 'an approval' : 'enough approvals'}`;
     case 'voided':
       return `:warning: Voided: ${esc(p.statusNote ?? 'no longer valid')}`;
   }
@@ -136,8 +138,9 @@ function riskBadge(risk: Proposal['risk']): string {
   return risk === 'high' ? ':red_circle: high risk' : risk === 'medium' ? ':large_orange_circle: medium risk' : ':large_blue_circle: low risk';
 }
 
-function hhmm(isoTime: string): string {
-  return isoTime.slice(11, 16);
+/** A wall-clock time (proposals live on the real clock, not the incident's): in the reader's zone, UTC as fallback. */
+function at(isoTime: string): string {
+  return slackTime(Date.parse(isoTime));
 }
 
 function secs(ms: number | undefined): string {

@@ -15,6 +15,14 @@ function problemsOf(fn: () => unknown): string[] {
 }
 
 describe('loadConfig', () => {
+  it('reads VERIFY_AFTER as a duration (default 5 min), off to turn the check off, and names a bad value', () => {
+    expect(loadConfig({}).verification.afterMs).toBe(300_000);
+    expect(loadConfig({ VERIFY_AFTER: '90s' }).verification.afterMs).toBe(90_000);
+    expect(loadConfig({ VERIFY_AFTER: 'off' }).verification.afterMs).toBeNull();
+    const problems = problemsOf(() => loadConfig({ VERIFY_AFTER: 'soon' }));
+    expect(problems.join('\n')).toMatch(/VERIFY_AFTER.*expected a duration from 1s to 24h \(30s, 5m, 1h\) or off/);
+  });
+
   it('gives working defaults with no environment at all', () => {
     const c = loadConfig({});
     expect(c.slack.port).toBe(3000);

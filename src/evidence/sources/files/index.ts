@@ -277,9 +277,10 @@ export const filesDefinition: SourceDefinition = {
   signals: ['logs', 'metrics', 'changes', 'topology', 'traces'],
   fallback: true,
   settings: ['EVIDENCE_DIR'],
-  configure({ evidence }, { links }) {
+  configure({ evidence }, { links, recordingClock }) {
     const dir = evidence.dir;
     if (!dir) return null;
-    return { description: `files (${path.basename(dir)})`, open: (exclude) => openFilesSource(dir, { exclude: [...exclude], links }) };
+    const clock = recordingClock !== undefined ? { clock: recordingClock } : {};
+    return { description: `files (${path.basename(dir)})`, open: (exclude) => openFilesSource(dir, { exclude: [...exclude], links, ...clock }) };
   },
 };

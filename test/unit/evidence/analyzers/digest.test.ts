@@ -10,10 +10,10 @@ const a: SeriesAnomaly = {
 };
 
 describe('digestAnomaly', () => {
-  it('reads like a sentence with units, time, score and the nearest change', () => {
+  it('reads like a sentence with units, the factor, the time and the nearest change', () => {
     const change = { id: 'c1', time: AT - 15_000, service: 'checkout', kind: 'deploy', summary: 'checkout v2.3.1' };
-    expect(digestAnomaly(a, change)).toBe('checkout p99 latency 118ms → 2.31s at 03:02:10Z (+19 IQR), 15s after deploy checkout v2.3.1');
-    expect(digestAnomaly({ ...a, changeAt: null })).toBe('checkout p99 latency 118ms → 2.31s (+19 IQR)');
+    expect(digestAnomaly(a, change)).toBe('checkout p99 latency from 118ms to 2.31s (20×), starting 03:02:10 UTC, 15s after deploy checkout v2.3.1');
+    expect(digestAnomaly({ ...a, changeAt: null })).toBe('checkout p99 latency from 118ms to 2.31s (20×)');
   });
 });
 

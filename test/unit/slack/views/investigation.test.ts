@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Finding, Investigation, Synthesis } from '../../../../src/domain/types';
-import { hypothesesMetadata, renderFinding, renderNote, renderStatusCard, renderSynthesis } from '../../../../src/slack/views/investigation';
+import { hypothesesMetadata, renderFinding, renderNote, renderStatusCard, renderSynthesis, synthesisEvidence } from '../../../../src/slack/views/investigation';
 
 const NOW = Date.parse('2026-11-27T03:10:00Z');
 
@@ -61,7 +61,8 @@ describe('renderStatusCard', () => {
     expect(text).toContain('*logs* running · 30s · tools 3/8 · tokens 2.4k in / 300 of 4.0k out');
     expect(text).toContain('*metrics* fallback · 20s · tools 1/8');
     expect(text).toContain('fell back: overloaded');
-    expect(text).toContain('onset *03:02Z*');
+    // The window is on the incident's clock, and says so.
+    expect(text).toContain('Incident clock: baseline from 02:02 UTC, onset *03:02 UTC*');
     expect(text).toContain('`/triage stop` to stop');
     expect(v.text).toMatch(/round 1 · running/);
     expectWithinSlackLimits(v.blocks);
@@ -93,6 +94,20 @@ describe('renderFinding', () => {
     expectWithinSlackLimits(v.blocks);
   });
 
+  it('numbers cited evidence in the order shown, leaves uncited evidence out, and gives confidence in words', () => {
+    const uncited = { id: 'E7', scout: 'logs', tool: 'logs_patterns', source: 'files', excerpt: 'web [steady] "GET /health"' };
+    const f = finding({ evidence: [uncited, ...finding().evidence] });
+    const labels: Record<string, string> = { E3: 'E1', E999: 'E2', E4: 'E3' };
+    const text = JSON.stringify(renderFinding(f, (id) => labels[id] ?? id).blocks);
+    expect(text).toContain('payments logs a new authorization error `E1`');
+    expect(text).toContain('inventory token errors caused it `E3`');
+    expect(text).toMatch(/\*Evidence\*\\n`E1` [^`]*\\n`E3` inventory/);
+    expect(text).not.toContain('GET /health');
+    expect(text).toContain('1 uncited evidence item kept in the audit trail');
+    expect(text).toContain('*Scout logs* · possible');
+    expect(text).toContain('Confidence possible (60%)');
+  });
+
   it('escapes evidence so a log line cannot ping the channel', () => {
     const text = JSON.stringify(renderFinding(finding()).blocks);
     expect(text).not.toContain('<!channel>');
@@ -114,7 +129,7 @@ describe('renderFinding', () => {
 describe('renderSynthesis', () => {
   const synthesis: Synthesis = {
     investigationId: 'inv-C1-1',
-    summary: 'Most likely: payments (64%).',
+    summary: 'Top suspect: payments (possible).',
     partial: false,
     hypotheses: [
       { rank: 1, service: 'payments', cause: 'deploy v4.2.0 29s before onset', confidence: 0.64, evidence: ['E4', 'E9'], against: ['!depends on anomalous postgres'], change: 'chg-1044' },
@@ -126,7 +141,11 @@ describe('renderSynthesis', () => {
   it('ranks hypotheses with confidence, evidence for and against, red herrings and a Dig deeper button', () => {
     const v = renderSynthesis(inv(), synthesis);
     const text = JSON.stringify(v.blocks);
-    expect(text).toContain('*1. payments* · 64% · change `chg-1044`');
+    // Words in the headline, the numbers (rounded to 5 points) in the context line.
+    expect(text).toContain('*1. payments* · possible · change `chg-1044`');
+    expect(text).toContain('*2. postgres* · unlikely');
+    expect(text).not.toContain('64%');
+    expect(text).toContain('Confidence behind the words: 1. payments 65%, 2. postgres 10%');
     expect(text).toContain('For: `E4` `E9`');
     expect(text).toContain('Against: depends on anomalous postgres');
     expect(text).toContain('Against: `E20`');
@@ -135,6 +154,15 @@ describe('renderSynthesis', () => {
     const actions = v.blocks.find((b) => b.type === 'actions');
     expect(actions).toMatchObject({ elements: [{ type: 'button', action_id: 'dig_deeper', value: 'inv-C1-1', text: { text: 'Dig deeper' } }] });
     expectWithinSlackLimits(v.blocks);
+  });
+
+  it('shows evidence by the labels of the thread, in the order they appear', () => {
+    const labels: Record<string, string> = { E4: 'E1', E9: 'E2', E20: 'E3', E18: 'E4', E19: 'E5' };
+    const text = JSON.stringify(renderSynthesis(inv(), synthesis, (id) => labels[id] ?? id).blocks);
+    expect(text).toContain('For: `E1` `E2`');
+    expect(text).toContain('Against: `E3`');
+    expect(text).toContain('already frequent before onset `E5`');
+    expect(synthesisEvidence(synthesis)).toEqual(['E4', 'E9', 'E18', 'E20', 'E19']);
   });
 
   it('labels a partial result', () => {

@@ -30,7 +30,7 @@ describe('renderProposalCard', () => {
 
   it('shows why (reason and evidence), risk, blast radius, approvers and expiry', () => {
     const text = allText(card.blocks);
-    for (const part of ['deploy d-42 preceded the errors', '`E3`', '*Risk:* medium', 'One deployment in one namespace', 'Dana Lee', '<!subteam^S0ONCALL>', '*Expires:* 03:30 UTC']) {
+    for (const part of ['deploy d-42 preceded the errors', '`E3`', '*Risk:* medium', 'One deployment in one namespace', 'Dana Lee', '<!subteam^S0ONCALL>', '*Expires:* <!date^1795750200^{time}|03:30 UTC>']) {
       expect(text).toContain(part);
     }
   });
@@ -83,9 +83,9 @@ describe('card states', () => {
   const dana = { userId: 'U0LEAD', name: 'Dana Lee', at: '2026-11-27T03:14:05.000Z' };
   const cases: Array<[string, Partial<Proposal>, string]> = [
     ['partial', { approvals: [dana], requiredApprovals: 2 }, '1 of 2 approvals: Dana Lee'],
-    ['running', { status: 'running', approvals: [dana], decidedBy: dana }, 'Approved by @Dana Lee at 03:14 — running…'],
-    ['rejected', { status: 'rejected', decidedBy: dana }, 'Rejected by @Dana Lee at 03:14'],
-    ['expired', { status: 'expired' }, 'Expired at 03:30 UTC'],
+    ['running', { status: 'running', approvals: [dana], decidedBy: dana }, 'Approved by @Dana Lee at <!date^1795749245^{time}|03:14 UTC> — running…'],
+    ['rejected', { status: 'rejected', decidedBy: dana }, 'Rejected by @Dana Lee at <!date^1795749245^{time}|03:14 UTC>'],
+    ['expired', { status: 'expired' }, 'Expired at <!date^1795750200^{time}|03:30 UTC>'],
     ['voided', { status: 'voided', statusNote: 'precondition failed: exit 1' }, 'Voided: precondition failed: exit 1'],
     ['succeeded', { status: 'succeeded', approvals: [dana], result: { ok: true, exitCode: 0, output: 'ok', durationMs: 1200 } }, 'Succeeded in 1.2s'],
     ['failed', { status: 'failed', approvals: [dana], result: { ok: false, exitCode: 1, output: 'no', durationMs: 300 } }, 'Failed (exit 1)'],
