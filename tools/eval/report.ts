@@ -20,6 +20,8 @@ export interface ReportInput {
   reproduce: string[];
   scenarioSets: ScenarioSetResult[];
   logs: LogResult[];
+  /** Where each labelled log set comes from: the first paragraph of its README.md, when it has one. */
+  logSources: Array<{ set: string; source: string }>;
   notMeasured: string[];
 }
 
@@ -118,6 +120,7 @@ export function renderReport(r: ReportInput): string {
   );
   if (!r.logs.length) lines.push('Not measured (no labelled log sets given).', '');
   else lines.push(...logTable(r.logs));
+  if (r.logSources.length) lines.push('Where the log sets come from (each set\'s README.md):', '', ...r.logSources.map((l) => `- **${l.set}**: ${l.source}`), '');
   if (r.notMeasured.length) lines.push('## Not measured', '', ...r.notMeasured.map((n) => `- ${n}`), '');
   return `${lines.join('\n').trimEnd()}\n`;
 }

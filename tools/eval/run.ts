@@ -204,6 +204,7 @@ async function main(): Promise<void> {
     ],
     scenarioSets,
     logs,
+    logSources: wantLogs ? logSets.flatMap((set) => logSourceOf(set.name, set.path)) : [],
     notMeasured: [
       ...(wantScenarios ? [] : ['root-cause ranking (--only logs)']),
       ...(wantLogs ? [] : ['log template grouping (--only scenarios)']),
@@ -211,6 +212,15 @@ async function main(): Promise<void> {
   });
   fs.writeFileSync(opt.out as string, report);
   console.log(`wrote ${opt.out}`);
+}
+
+/** A log set's provenance: the first paragraph after the title of its README.md, on one line. */
+function logSourceOf(set: string, dir: string): Array<{ set: string; source: string }> {
+  const readme = path.join(dir, 'README.md');
+  if (!fs.existsSync(readme)) return [];
+  const paragraphs = fs.readFileSync(readme, 'utf8').split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p && !p.startsWith('#'));
+  const first = paragraphs[0]?.replace(/\s+/g, ' ');
+  return first ? [{ set, source: first }] : [];
 }
 
 main().catch((err: unknown) => {

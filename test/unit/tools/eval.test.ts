@@ -86,9 +86,11 @@ describe('calibration and aggregation', () => {
       date: 'd', commit: 'c', machine: 'm', command: 'npm run eval', reproduce: [], notMeasured: [],
       scenarioSets: [{ name: 'set1', path: '/x', product: [row({ rank: 1 }), row({ rank: 2 })], reference: [row({ rank: 2 }), row({ rank: 2 })], wall: { product: 1, reference: 1 } }],
       logs: [{ set: 'lh', system: 'HDFS', lines: 10, ga: 0.9, drainGa: 0.8, secs: 1 }],
+      logSources: [{ set: 'lh', source: 'Source: https://github.com/logpai/loghub' }],
     });
     expect(md).toContain('| cpu | 2 | 0.500 / 0.000 | 1.000 / 1.000 | 0.900 / 0.800 | 0.000 / 0.000 | – / – |');
     expect(md).toContain('| lh | HDFS | 10 | 0.900 | 0.800 | 0.998 |');
+    expect(md).toContain('- **lh**: Source: https://github.com/logpai/loghub');
   });
 });
 
