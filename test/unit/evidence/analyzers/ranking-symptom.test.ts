@@ -36,7 +36,7 @@ describe('rankServices with the reported symptom', () => {
     const anomalies = [latency('site', 8, T), latency('jobs', 40, T), latency('worker', 300, T - 2 * STEP), latency('search', 60, T)];
     const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed, symptoms: ['site'], stepMs: STEP });
     expect(suspects[0]?.service).not.toBe('worker');
-    expect(suspects.find((s) => s.service === 'worker')?.against.join(' ')).toMatch(/strongest move began at 03:10:00Z, well before the reported symptom moved \(03:20:00Z\)/);
+    expect(suspects.find((s) => s.service === 'worker')?.against.join(' ')).toMatch(/strongest move began at 03:10:00 UTC, well before the reported symptom moved \(03:20:00 UTC\)/);
     expect(suspects.find((s) => s.service === 'jobs')?.against.join(' ') ?? '').not.toContain('downstream of anomalous worker');
   });
 

@@ -14,7 +14,10 @@ const inv: Investigation = {
 
 const finding: Finding = {
   investigationId: 'inv-C1-1', scout: 'changes', summary: 'A deploy lines up with the onset.', confidence: 0.8, brain: 'deterministic',
-  claims: [{ text: 'payments v4.2.0 went out 29s before the onset', evidence: ['E9', 'E4'], service: 'payments', status: 'verified' }],
+  claims: [
+    { text: 'payments v4.2.0 went out 29s before the onset', evidence: ['E9', 'E4'], service: 'payments', status: 'verified' },
+    { text: 'payments p99 latency moved at the onset', evidence: ['E5'], service: 'payments', status: 'verified' },
+  ],
   evidence: [
     { id: 'E9', scout: 'changes', tool: 'changes_list', source: 'github', service: 'payments', excerpt: 'gh:acme/payments#311 code payments "Lower the DB pool" by sam; see https://github.com/acme/payments/pull/311', link: 'https://github.com/acme/payments/pull/311' },
     { id: 'E4', scout: 'changes', tool: 'changes_list', source: 'kubernetes', service: 'payments', excerpt: 'k8s rollout of payments by kubectl-set', link: 'kubectl -n prod rollout history deployment/payments --revision=7' },
