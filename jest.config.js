@@ -26,12 +26,16 @@ const redisReady = Boolean(process.env.REDIS_URL) || haveRedisServer;
 if (!process.env.REDIS_URL && haveRedisServer) process.env.SCOUT_TEST_REDIS = 'start';
 const needRedis = ['integration', 'e2e', 'faults', 'sentinel'];
 if (!haveRedisServer && process.env.CI === 'true') {
-  throw new Error('CI=true and the integration, e2e and fault tests need redis-server and redis-cli on PATH (install: apt-get install -y redis-server)');
+  throw new Error(
+    'CI=true and the integration, e2e and fault tests need redis-server and redis-cli on PATH (install: apt-get install -y redis-server)',
+  );
 }
 if (!haveRedisServer && !process.env.SCOUT_TEST_REDIS_NOTICE) {
   process.env.SCOUT_TEST_REDIS_NOTICE = '1';
   const which = redisReady ? 'fault tests need' : 'integration, e2e and fault tests need';
-  process.stderr.write(`skipped: ${which} redis-server and redis-cli on PATH (install: apt-get install -y redis-server)${redisReady ? '' : ' or REDIS_URL'}\n`);
+  process.stderr.write(
+    `skipped: ${which} redis-server and redis-cli on PATH (install: apt-get install -y redis-server)${redisReady ? '' : ' or REDIS_URL'}\n`,
+  );
 }
 
 // The fault suite starts private redis-servers of its own, so it needs the binary even with REDIS_URL.
@@ -44,7 +48,9 @@ const projects = [
   // Sentinel failover, run on its own by `npm test` (`npm run test:sentinel`): it starts its own Redis
   // servers and sentinel, and runs long.
   { ...base, displayName: 'sentinel', testMatch: ['<rootDir>/test/sentinel/**/*.test.ts'] },
-].map((p) => (needRedis.includes(p.displayName) && !ready[p.displayName] ? { ...p, testPathIgnorePatterns: ['.*'] } : p));
+].map((p) =>
+  needRedis.includes(p.displayName) && !ready[p.displayName] ? { ...p, testPathIgnorePatterns: ['.*'] } : p,
+);
 
 module.exports = {
   projects,

@@ -12,6 +12,11 @@ try {
   throw err;
 }
 cli.main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err) => { process.stderr.write(`incident-scout: ${err && err.stack ? err.stack : String(err)}\n`); process.exitCode = 1; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`incident-scout: ${err && err.stack ? err.stack : String(err)}\n`);
+    process.exitCode = 1;
+  },
 );

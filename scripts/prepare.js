@@ -13,5 +13,7 @@ try {
   process.stdout.write('incident-scout: typescript is not installed (--omit=dev); skipping the build of dist/\n');
   process.exit(0);
 }
-const result = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

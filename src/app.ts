@@ -18,7 +18,12 @@ import type { Remediation } from './remediation/port';
 import { boltLogger } from './slack/bolt-logger';
 import { createIncidentAnnouncer } from './slack/incident-announcer';
 import { createIncidentRecorder } from './slack/incident-recorder';
-import { guardUnreadableBodies, installErrorHandler, malformedEnvelopeHandler, malformedRequestHandler } from './slack/errors';
+import {
+  guardUnreadableBodies,
+  installErrorHandler,
+  malformedEnvelopeHandler,
+  malformedRequestHandler,
+} from './slack/errors';
 import { rejectFutureTimestamps } from './slack/receiver-guards';
 import { Poster, SLACK_RETRY_CONFIG } from './slack/poster';
 import { registerListeners } from './slack/register';
@@ -67,12 +72,25 @@ export interface BuiltApp {
 }
 
 /** WebClient options: our API URL (the fake in tests), Retry-After honoured, bounded retries, the proxy-aware fetch. */
-export function slackClientOptions(config: Readonly<Config>, fetchFn: typeof fetch, retryConfig?: RetryOptions): WebClientOptions {
-  return { slackApiUrl: config.slack.apiUrl, rejectRateLimitedCalls: false, retryConfig: retryConfig ?? SLACK_RETRY_CONFIG, fetch: fetchFn };
+export function slackClientOptions(
+  config: Readonly<Config>,
+  fetchFn: typeof fetch,
+  retryConfig?: RetryOptions,
+): WebClientOptions {
+  return {
+    slackApiUrl: config.slack.apiUrl,
+    rejectRateLimitedCalls: false,
+    retryConfig: retryConfig ?? SLACK_RETRY_CONFIG,
+    fetch: fetchFn,
+  };
 }
 
 /** A WebClient for the Poster, configured like the app's own client. */
-export function createSlackClient(config: Readonly<Config>, logger: Logger, opts: { retryConfig?: RetryOptions; fetch?: typeof fetch } = {}): WebClient {
+export function createSlackClient(
+  config: Readonly<Config>,
+  logger: Logger,
+  opts: { retryConfig?: RetryOptions; fetch?: typeof fetch } = {},
+): WebClient {
   const options = slackClientOptions(config, readingWhole(opts.fetch ?? createFetch(config.proxy)), opts.retryConfig);
   return new webApi.WebClient(config.slack.botToken, { ...options, logger: boltLogger(logger) });
 }
@@ -90,7 +108,10 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
   const logger = deps.logger.child({ component: 'slack' });
   const clock = deps.clock ?? systemClock;
   const metrics = deps.metrics ?? new AppMetrics();
-  const routes = [...operationalRoutes({ store: deps.store, metrics, logger, startedAt: clock.now().getTime() }), ...(deps.routes ?? [])];
+  const routes = [
+    ...operationalRoutes({ store: deps.store, metrics, logger, startedAt: clock.now().getTime() }),
+    ...(deps.routes ?? []),
+  ];
   const bolt = boltLogger(logger);
   const fetchFn = readingWhole(deps.fetch ?? createFetch(config.proxy));
   const work = new WorkQueue({
@@ -101,7 +122,9 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
   if (slack.appToken) {
     // Socket Mode: Slack pushes over a WebSocket; only /healthz and /metrics need an HTTP port (PORT).
     receiver = new SocketModeReceiver({
-      appToken: slack.appToken, logger: bolt, customRoutes: routes,
+      appToken: slack.appToken,
+      logger: bolt,
+      customRoutes: routes,
       // clientOptions reach the Socket Mode client's own Web API client: apps.connections.open goes to
       // SLACK_API_URL (GovSlack, a proxy, the local fake) like every other call.
       installerOptions: { port: slack.port, clientOptions: { slackApiUrl: slack.apiUrl, fetch: fetchFn } },
@@ -138,23 +161,48 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): BuiltApp {
 
   const poster = deps.poster ?? new Poster({ client: app.client, store: deps.store, logger, metrics, clock });
   const incidents = new IncidentService({
-    store: deps.store, announcer: createIncidentAnnouncer(poster), investigations: deps.investigations, logger, clock,
-    config: { incidentChannelPattern: config.incidentChannelPattern, scouts: config.scouts, investigation: config.investigation },
+    store: deps.store,
+    announcer: createIncidentAnnouncer(poster),
+    investigations: deps.investigations,
+    logger,
+    clock,
+    config: {
+      incidentChannelPattern: config.incidentChannelPattern,
+      scouts: config.scouts,
+      investigation: config.investigation,
+    },
     ...(deps.sources ? { sources: deps.sources } : {}),
   });
   const resolutions = new ResolveService({
-    store: deps.store, recorder: createIncidentRecorder(poster), logger, clock,
+    store: deps.store,
+    recorder: createIncidentRecorder(poster),
+    logger,
+    clock,
     memory: deps.memory ?? new IncidentMemory(deps.store, config.memory, clock),
   });
   registerListeners(app, {
-    incidents, resolutions, investigations: deps.investigations, remediation: deps.remediation, poster, logger, clock,
-    store: deps.store, metrics, pattern: config.incidentChannelPattern, queue: work,
+    incidents,
+    resolutions,
+    investigations: deps.investigations,
+    remediation: deps.remediation,
+    poster,
+    logger,
+    clock,
+    store: deps.store,
+    metrics,
+    pattern: config.incidentChannelPattern,
+    queue: work,
     ...(deps.sources ? { sources: deps.sources } : {}),
   });
 
   let started = false;
   return {
-    app, poster, incidents, resolutions, metrics, work,
+    app,
+    poster,
+    incidents,
+    resolutions,
+    metrics,
+    work,
     async start(port = slack.port) {
       await app.init();
       if (slack.appToken) {

@@ -9,8 +9,18 @@ export type Logger = PinoLogger;
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 const SECRET_FIELDS = [
-  'token', 'botToken', 'appToken', 'signingSecret', 'apiKey', 'api_key', 'password', 'secret', 'authorization',
-  'prometheusToken', 'lokiToken', 'client_secret',
+  'token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'apiKey',
+  'api_key',
+  'password',
+  'secret',
+  'authorization',
+  'prometheusToken',
+  'lokiToken',
+  'client_secret',
 ];
 
 /** Paths pino removes before serialising; one level of nesting plus the known config and header spots. */

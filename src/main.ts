@@ -94,14 +94,24 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   const clock = opts.clock ?? systemClock;
   const fetchFn = opts.fetch ?? createFetch(config.proxy);
   const evidence = opts.evidenceDir ? { ...config.evidence, dir: opts.evidenceDir } : config.evidence;
-  const { source, descriptions: sources } = createSource({ ...config, evidence }, { fetch: fetchFn, links: linkSettings(evidence) });
+  const { source, descriptions: sources } = createSource(
+    { ...config, evidence },
+    { fetch: fetchFn, links: linkSettings(evidence) },
+  );
 
   const store = opts.store ?? createStore({ redisUrl: config.redis.target, prefix: config.redis.prefix, logger });
   const metrics = new AppMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
-  const slackClient = createSlackClient(config, logger, { ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}), fetch: fetchFn });
+  const slackClient = createSlackClient(config, logger, {
+    ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}),
+    fetch: fetchFn,
+  });
   const poster = new Poster({ client: slackClient, store, logger, metrics, clock });
   const queue = createQueue<InvestigationJob>({
-    name: 'investigations', redisUrl: config.redis.target, prefix: config.redis.prefix, logger, lockDurationMs: config.jobs.lockMs,
+    name: 'investigations',
+    redisUrl: config.redis.target,
+    prefix: config.redis.prefix,
+    logger,
+    lockDurationMs: config.jobs.lockMs,
   });
 
   // Approvals are sealed with a key from the signing secret, which every replica shares; the demo has none
@@ -110,14 +120,36 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   const labels = new EvidenceLabels(store);
   // Did the fix work: a delayed job per succeeded action, on its own queue so it never waits behind investigations.
   const verifyQueue = createQueue<VerifyJob>({
-    name: 'verifications', redisUrl: config.redis.target, prefix: config.redis.prefix, logger, lockDurationMs: config.jobs.lockMs,
+    name: 'verifications',
+    redisUrl: config.redis.target,
+    prefix: config.redis.prefix,
+    logger,
+    lockDurationMs: config.jobs.lockMs,
   });
   const verifier = createVerifier({
-    store, source, queue: verifyQueue,
-    sourceUntil: (to) => createSource({ ...config, evidence }, { fetch: fetchFn, links: linkSettings(evidence), recordingClock: to }).source, notifier: createVerificationNotifier(poster), logger, clock, afterMs: config.verification.afterMs,
+    store,
+    source,
+    queue: verifyQueue,
+    sourceUntil: (to) =>
+      createSource({ ...config, evidence }, { fetch: fetchFn, links: linkSettings(evidence), recordingClock: to })
+        .source,
+    notifier: createVerificationNotifier(poster),
+    logger,
+    clock,
+    afterMs: config.verification.afterMs,
   });
   const remediation = createRemediation({
-    config, store, logger, clock, notifier: createProposalNotifier(poster, opts.warnPlaceholderApprovers === false ? [] : config.placeholderApprovers, labels), directory: poster, approvalsKey: approvalsKey(approvalsSecret),
+    config,
+    store,
+    logger,
+    clock,
+    notifier: createProposalNotifier(
+      poster,
+      opts.warnPlaceholderApprovers === false ? [] : config.placeholderApprovers,
+      labels,
+    ),
+    directory: poster,
+    approvalsKey: approvalsKey(approvalsSecret),
     executor: createExecutor({ env: config.executor.env, workdir: config.executor.workdir }),
     onSucceeded: (p) => verifier.schedule(p),
   });
@@ -125,14 +157,22 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     opts.anthropic ??
     (config.anthropic.apiKey
       ? new Anthropic({
-          apiKey: config.anthropic.apiKey, maxRetries: config.anthropic.maxRetries, timeout: config.anthropic.timeoutMs,
+          apiKey: config.anthropic.apiKey,
+          maxRetries: config.anthropic.maxRetries,
+          timeout: config.anthropic.timeoutMs,
           fetch: redactingFetch(fetchFn),
           ...(config.anthropic.baseUrl ? { baseURL: config.anthropic.baseUrl } : {}),
         })
       : undefined);
   const memory = new IncidentMemory(store, config.memory, clock);
   const investigations = createInvestigations({
-    config, store, queue, source, logger, clock, metrics,
+    config,
+    store,
+    queue,
+    source,
+    logger,
+    clock,
+    metrics,
     recall: (fingerprint, incidentId) => memory.recall(fingerprint, incidentId),
     notifier: new SlackInvestigationNotifier(poster, clock, new ThreadCharts({ poster, logger }), labels),
     ...(anthropic ? { anthropic } : {}),
@@ -143,7 +183,11 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   // The alert routes go to the app; the incident service they use comes out of it (set before start).
   const late: { incidents?: BuiltApp['incidents']; resolutions?: BuiltApp['resolutions'] } = {};
   const routes = createAlertRoutes({
-    config, store, investigations, logger, clock,
+    config,
+    store,
+    investigations,
+    logger,
+    clock,
     channels: slackAlertChannels({ client: slackClient, poster, logger }),
     incidents: () => {
       if (!late.incidents) throw new Error('alert received before the app was built');
@@ -155,7 +199,17 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     },
   });
   const built = buildApp(config, {
-    logger, store, investigations, remediation, clock, metrics, poster, sources, routes, memory, fetch: fetchFn,
+    logger,
+    store,
+    investigations,
+    remediation,
+    clock,
+    metrics,
+    poster,
+    sources,
+    routes,
+    memory,
+    fetch: fetchFn,
     ...(opts.host ? { receiver: { host: opts.host } } : {}),
     ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}),
   });
@@ -169,7 +223,13 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
   sweep.unref();
 
   return {
-    built, store, source, queue, verifyQueue, investigations, remediation,
+    built,
+    store,
+    source,
+    queue,
+    verifyQueue,
+    investigations,
+    remediation,
     async close() {
       clearInterval(sweep);
       await built.stop();
@@ -232,7 +292,10 @@ export async function serve(config: Readonly<Config>): Promise<number> {
     await runtime.close().catch(() => undefined);
     throw err;
   }
-  logger.info({ port, store: runtime.store.kind, queue: runtime.queue.kind, scouts: config.scouts.map((s) => s.name) }, 'serving');
+  logger.info(
+    { port, store: runtime.store.kind, queue: runtime.queue.kind, scouts: config.scouts.map((s) => s.name) },
+    'serving',
+  );
   return new Promise<number>((resolve) => {
     let stopping = false;
     const shutdown = (signal: string) => {

@@ -18,22 +18,49 @@ export class AppMetrics {
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'scout_slack_requests_total', help: 'Verified Slack requests by kind', labelNames: ['kind'], registers });
+    this.requests = new Counter({
+      name: 'scout_slack_requests_total',
+      help: 'Verified Slack requests by kind',
+      labelNames: ['kind'],
+      registers,
+    });
     this.duplicates = new Counter({
-      name: 'scout_slack_duplicates_total', help: 'Slack retries and repeated clicks dropped by dedupe', labelNames: ['kind'], registers,
+      name: 'scout_slack_duplicates_total',
+      help: 'Slack retries and repeated clicks dropped by dedupe',
+      labelNames: ['kind'],
+      registers,
     });
     this.ackSeconds = new Histogram({
-      name: 'scout_slack_ack_seconds', help: 'Time from a verified request to its ack', labelNames: ['kind'], registers,
+      name: 'scout_slack_ack_seconds',
+      help: 'Time from a verified request to its ack',
+      labelNames: ['kind'],
+      registers,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
     });
-    this.slackApiCalls = new Counter({ name: 'scout_slack_api_calls_total', help: 'Slack Web API calls by method', labelNames: ['method'], registers });
+    this.slackApiCalls = new Counter({
+      name: 'scout_slack_api_calls_total',
+      help: 'Slack Web API calls by method',
+      labelNames: ['method'],
+      registers,
+    });
     this.slackApiErrors = new Counter({
-      name: 'scout_slack_api_errors_total', help: 'Slack Web API errors by method and error code', labelNames: ['method', 'error'], registers,
+      name: 'scout_slack_api_errors_total',
+      help: 'Slack Web API errors by method and error code',
+      labelNames: ['method', 'error'],
+      registers,
     });
     this.investigations = new Counter({
-      name: 'scout_investigations_total', help: 'Investigations by state reached', labelNames: ['state'], registers,
+      name: 'scout_investigations_total',
+      help: 'Investigations by state reached',
+      labelNames: ['state'],
+      registers,
     });
-    this.proposals = new Counter({ name: 'scout_proposals_total', help: 'Proposals by status reached', labelNames: ['status'], registers });
+    this.proposals = new Counter({
+      name: 'scout_proposals_total',
+      help: 'Proposals by status reached',
+      labelNames: ['status'],
+      registers,
+    });
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'scout_' });
   }
 

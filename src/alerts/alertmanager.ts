@@ -51,11 +51,20 @@ export function fromAlertmanager(p: AlertmanagerPayload, now: number): AlertNoti
   const starts = p.alerts.map((a) => epoch(a.startsAt)).filter((t): t is number => t !== null);
   const url = first.panelURL ?? first.generatorURL ?? first.dashboardURL ?? p.externalURL;
   const ids = firing.map((a) => a.fingerprint ?? JSON.stringify(Object.entries(a.labels).sort())).sort();
-  const digest = createHash('sha256').update(`${p.status}\n${ids.join('\n')}`).digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update(`${p.status}\n${ids.join('\n')}`)
+    .digest('hex')
+    .slice(0, 16);
   return {
-    source: 'alertmanager', key: `am:${p.groupKey}`, status: p.status, name, summary, labels,
+    source: 'alertmanager',
+    key: `am:${p.groupKey}`,
+    status: p.status,
+    name,
+    summary,
+    labels,
     ...(url ? { url } : {}),
     startsAt: starts.length > 0 ? Math.min(...starts) : now,
-    firing: firing.length, digest,
+    firing: firing.length,
+    digest,
   };
 }

@@ -7,7 +7,11 @@ export const SLACK_CHANNEL_MAX = 80;
 
 /** Lower-cased, every run of other characters one `-`, no leading/trailing `-`, clipped to `max`. */
 export function slackSafe(text: string, max = SLACK_CHANNEL_MAX): string {
-  const s = text.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/-{2,}/g, '-').replace(/^-+/, '');
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+/, '');
   return s.slice(0, max).replace(/-+$/, '');
 }
 
@@ -15,7 +19,10 @@ export function slackSafe(text: string, max = SLACK_CHANNEL_MAX): string {
  * Fills `{date}` (YYYY-MM-DD of the alert's start, UTC), `{alertname}`, `{source}` and `{<label>}`
  * for any of the alert's labels; an unknown placeholder becomes empty.
  */
-export function channelName(template: string, notice: Pick<AlertNotice, 'name' | 'labels' | 'startsAt' | 'source'>): string {
+export function channelName(
+  template: string,
+  notice: Pick<AlertNotice, 'name' | 'labels' | 'startsAt' | 'source'>,
+): string {
   const values: Record<string, string> = {
     ...notice.labels,
     date: new Date(notice.startsAt).toISOString().slice(0, 10),

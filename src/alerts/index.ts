@@ -20,7 +20,12 @@ export { ChannelNameTaken } from './port';
 
 /** A channel opened from an alert must be recognised as an incident: the template is checked at start. */
 export function checkChannelTemplate(template: string, pattern: RegExp): void {
-  const sample = channelName(template, { name: 'HighErrorRate', labels: { alertname: 'HighErrorRate' }, startsAt: Date.UTC(2026, 0, 31), source: 'alertmanager' });
+  const sample = channelName(template, {
+    name: 'HighErrorRate',
+    labels: { alertname: 'HighErrorRate' },
+    startsAt: Date.UTC(2026, 0, 31),
+    source: 'alertmanager',
+  });
   if (!sample || !pattern.test(sample)) {
     throw new ConfigError([
       `env ALERT_CHANNEL_TEMPLATE: "${template}" gives names like "${sample}", which INCIDENT_CHANNEL_PATTERN ${pattern} does not match`,
@@ -48,14 +53,29 @@ export function createAlertRoutes(deps: AlertDeps): AlertRoute[] {
   checkChannelTemplate(alerts.channelTemplate, incidentChannelPattern);
   const logger = deps.logger.child({ component: 'alerts' });
   const service = new AlertIncidents({
-    store: deps.store, channels: deps.channels, investigations: deps.investigations, logger, clock: deps.clock,
+    store: deps.store,
+    channels: deps.channels,
+    investigations: deps.investigations,
+    logger,
+    clock: deps.clock,
     incidents: { ensure: (req) => deps.incidents().ensure(req) },
-    ...(deps.resolutions ? { resolve: (req: Parameters<ResolveService['resolve']>[0]) => (deps.resolutions as () => Pick<ResolveService, 'resolve'>)().resolve(req) } : {}),
-    settings: { channelTemplate: alerts.channelTemplate, invite: [...alerts.invite], privateChannels: alerts.privateChannels },
+    ...(deps.resolutions
+      ? {
+          resolve: (req: Parameters<ResolveService['resolve']>[0]) =>
+            (deps.resolutions as () => Pick<ResolveService, 'resolve'>)().resolve(req),
+        }
+      : {}),
+    settings: {
+      channelTemplate: alerts.channelTemplate,
+      invite: [...alerts.invite],
+      privateChannels: alerts.privateChannels,
+    },
   });
   return alertRoutes({
     ...(alerts.webhookToken ? { webhookToken: alerts.webhookToken } : {}),
     ...(alerts.pagerdutySecret ? { pagerdutySecret: alerts.pagerdutySecret } : {}),
-    handle: (n) => service.handle(n), logger, clock: deps.clock,
+    handle: (n) => service.handle(n),
+    logger,
+    clock: deps.clock,
   });
 }

@@ -18,7 +18,9 @@ export function verifyPagerDutySignature(rawBody: Buffer, header: string | undef
   });
 }
 
-const Ref = z.object({ id: z.string().optional(), summary: z.string().optional(), html_url: z.string().optional() }).passthrough();
+const Ref = z
+  .object({ id: z.string().optional(), summary: z.string().optional(), html_url: z.string().optional() })
+  .passthrough();
 
 /** The v3 envelope (https://developer.pagerduty.com/docs/webhooks-overview): `event.data` is the incident. */
 export const PagerDutyPayload = z.object({
@@ -47,7 +49,10 @@ export const PagerDutyPayload = z.object({
 export type PagerDutyPayload = z.infer<typeof PagerDutyPayload>;
 
 /** The events that open and close an incident; others (acknowledged, annotated...) are acknowledged and ignored. */
-const STATUS: Record<string, AlertNotice['status']> = { 'incident.triggered': 'firing', 'incident.resolved': 'resolved' };
+const STATUS: Record<string, AlertNotice['status']> = {
+  'incident.triggered': 'firing',
+  'incident.resolved': 'resolved',
+};
 
 /** A notice for incident.triggered / incident.resolved; null for any other event. */
 export function fromPagerDuty(p: PagerDutyPayload, now: number): AlertNotice | null {
@@ -61,7 +66,12 @@ export function fromPagerDuty(p: PagerDutyPayload, now: number): AlertNotice | n
   if (d.priority?.summary) labels['priority'] = d.priority.summary;
   const started = Date.parse(d.created_at ?? p.event.occurred_at);
   return {
-    source: 'pagerduty', key: `pd:${d.id}`, status, name: title, summary: title, labels,
+    source: 'pagerduty',
+    key: `pd:${d.id}`,
+    status,
+    name: title,
+    summary: title,
+    labels,
     ...(d.html_url ? { url: d.html_url } : {}),
     startsAt: Number.isFinite(started) ? started : now,
     firing: status === 'firing' ? 1 : 0,

@@ -18,5 +18,11 @@ export interface AlertChannels {
   /** Members of a usergroup (S…). */
   usergroupMembers(groupId: string): Promise<string[]>;
   /** Posts the alert (top level, or a reply when threadTs is given) once per key; returns its ts. */
-  postAlert(req: { channelId: string; notice: AlertNotice; threadTs?: string; key: string; update?: boolean }): Promise<string>;
+  postAlert(req: {
+    channelId: string;
+    notice: AlertNotice;
+    threadTs?: string;
+    key: string;
+    update?: boolean;
+  }): Promise<string>;
 }

@@ -49,7 +49,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -57,7 +60,9 @@ function reply(res: ServerResponse, status: number, body: Record<string, unknown
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
   if (!m) return false;
-  const a = createHash('sha256').update(m[1] as string).digest();
+  const a = createHash('sha256')
+    .update(m[1] as string)
+    .digest();
   const b = createHash('sha256').update(token).digest();
   return timingSafeEqual(a, b);
 }
@@ -72,7 +77,9 @@ function parseJson(body: Buffer): unknown {
 
 /** Runs the use case after the answer; its failures are logged, the sender already has its 200. */
 function after(deps: AlertRouteDeps, notice: AlertNotice): void {
-  deps.handle(notice).catch((err: unknown) => deps.logger.error({ err, alertKey: notice.key }, 'alert handling failed'));
+  deps
+    .handle(notice)
+    .catch((err: unknown) => deps.logger.error({ err, alertKey: notice.key }, 'alert handling failed'));
 }
 
 /** The routes for the configured receivers (none when neither secret is set). */
@@ -94,7 +101,10 @@ export function alertRoutes(deps: AlertRouteDeps): AlertRoute[] {
           const body = await readBody(req);
           const parsed = AlertmanagerPayload.safeParse(parseJson(body));
           if (!parsed.success) {
-            log.warn({ issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) }, 'alert webhook: not an Alertmanager v4 payload');
+            log.warn(
+              { issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) },
+              'alert webhook: not an Alertmanager v4 payload',
+            );
             return reply(res, 400, { ok: false, error: 'invalid_payload' });
           }
           const notice = fromAlertmanager(parsed.data, deps.clock.now().getTime());

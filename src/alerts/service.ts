@@ -79,9 +79,13 @@ export class AlertIncidents {
     const log = this.deps.logger.child({ alertKey: notice.key, alertSource: notice.source });
     const now = this.clock.now().getTime();
     const owner = randomUUID();
-    const { value, changed } = await alertRecords.in(this.deps.store).update(notice.key,
+    const { value, changed } = await alertRecords.in(this.deps.store).update(
+      notice.key,
       (cur) => {
-        if (!cur) return notice.status === 'firing' ? { key: notice.key, state: 'opening', owner, claimedAt: now, status: notice.status } : undefined;
+        if (!cur)
+          return notice.status === 'firing'
+            ? { key: notice.key, state: 'opening', owner, claimedAt: now, status: notice.status }
+            : undefined;
         if (cur.state === 'opening' && now - cur.claimedAt > OPEN_LEASE_MS) return { ...cur, owner, claimedAt: now };
         return undefined;
       },
@@ -130,14 +134,29 @@ export class AlertIncidents {
     const channelId = rec.channelId as string;
     const threadTs = await channels.postAlert({ channelId, notice, key: `alert:${rec.key}` });
     const { incident, created } = await this.deps.incidents.ensure({
-      channelId, channelName: rec.channelName ?? channelId, createdAt: notice.startsAt, trigger: 'alert',
-      isPrivate: settings.privateChannels, description: notice.summary,
+      channelId,
+      channelName: rec.channelName ?? channelId,
+      createdAt: notice.startsAt,
+      trigger: 'alert',
+      isPrivate: settings.privateChannels,
+      description: notice.summary,
     });
     if (created) {
       const focus = focusOf(notice);
-      await this.deps.investigations.start({ incident, trigger: 'alert', since: notice.startsAt, ...(focus ? { focus } : {}) });
+      await this.deps.investigations.start({
+        incident,
+        trigger: 'alert',
+        since: notice.startsAt,
+        ...(focus ? { focus } : {}),
+      });
     }
-    await this.save(rec.key, (cur) => ({ ...cur, state: 'open', threadTs, lastDigest: notice.digest, status: notice.status }));
+    await this.save(rec.key, (cur) => ({
+      ...cur,
+      state: 'open',
+      threadTs,
+      lastDigest: notice.digest,
+      status: notice.status,
+    }));
     log.info({ channelId, startedAt: iso(notice.startsAt) }, 'incident opened from alert');
   }
 
@@ -147,13 +166,27 @@ export class AlertIncidents {
       if (notice.status === 'resolved') await this.resolved(rec, notice, log);
       return 'unchanged';
     }
-    const { changed } = await alertRecords.in(this.deps.store).update(rec.key, (cur) => (cur && cur.lastDigest !== notice.digest ? { ...cur, lastDigest: notice.digest, status: notice.status } : undefined), RECORD_TTL_S,
-    );
+    const { changed } = await alertRecords
+      .in(this.deps.store)
+      .update(
+        rec.key,
+        (cur) =>
+          cur && cur.lastDigest !== notice.digest
+            ? { ...cur, lastDigest: notice.digest, status: notice.status }
+            : undefined,
+        RECORD_TTL_S,
+      );
     if (!changed) return 'unchanged';
     await this.deps.channels.postAlert({
-      channelId: rec.channelId as string, notice, ...(rec.threadTs ? { threadTs: rec.threadTs } : {}), key: `alert:${rec.key}:${notice.digest}`,
+      channelId: rec.channelId as string,
+      notice,
+      ...(rec.threadTs ? { threadTs: rec.threadTs } : {}),
+      key: `alert:${rec.key}:${notice.digest}`,
     });
-    log.info({ channelId: rec.channelId, status: notice.status, firing: notice.firing }, 'alert notice posted in the incident thread');
+    log.info(
+      { channelId: rec.channelId, status: notice.status, firing: notice.firing },
+      'alert notice posted in the incident thread',
+    );
     if (notice.status === 'resolved') await this.resolved(rec, notice, log);
     return 'replied';
   }
@@ -161,7 +194,10 @@ export class AlertIncidents {
   /** The alert group resolved: so is its incident (timeline, postmortem draft, memory). */
   private async resolved(rec: AlertRecord, notice: AlertNotice, log: Logger): Promise<void> {
     if (!this.deps.resolve || !rec.channelId) return;
-    const summary = notice.summary && notice.summary !== notice.name ? `${notice.name} resolved: ${notice.summary}` : `${notice.name} resolved`;
+    const summary =
+      notice.summary && notice.summary !== notice.name
+        ? `${notice.name} resolved: ${notice.summary}`
+        : `${notice.name} resolved`;
     await this.deps.resolve({ incidentId: rec.channelId, alertSource: notice.source, summary });
     log.info({ channelId: rec.channelId }, 'incident resolved by its alert');
   }
@@ -201,7 +237,9 @@ export class AlertIncidents {
   }
 
   private async save(key: string, fn: (cur: AlertRecord) => AlertRecord): Promise<AlertRecord> {
-    const { value } = await alertRecords.in(this.deps.store).update(key, (cur) => (cur ? fn(cur) : undefined), RECORD_TTL_S);
+    const { value } = await alertRecords
+      .in(this.deps.store)
+      .update(key, (cur) => (cur ? fn(cur) : undefined), RECORD_TTL_S);
     if (!value) throw new AlertRecordLost(`alert record ${key} vanished while opening (expired or deleted)`);
     return value;
   }

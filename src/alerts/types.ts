@@ -23,7 +23,16 @@ export interface AlertNotice {
 }
 
 /** Labels that name where a problem is, in the order they are tried for an investigation's focus. */
-export const FOCUS_LABELS = ['service', 'service_name', 'app', 'job', 'namespace', 'deployment', 'container', 'pod'] as const;
+export const FOCUS_LABELS = [
+  'service',
+  'service_name',
+  'app',
+  'job',
+  'namespace',
+  'deployment',
+  'container',
+  'pod',
+] as const;
 
 /** The focus text for an investigation: `label=value` pairs of the labels that locate the problem. */
 export function focusOf(notice: AlertNotice): string | undefined {

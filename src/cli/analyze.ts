@@ -27,7 +27,16 @@ export function reportJson(r: TriageReport): Record<string, unknown> {
   return {
     onset: r.onset,
     window: r.window,
-    suspects: r.suspects.map((s) => ({ service: s.service, score: s.score, confidence: s.confidence ?? 0, likelihood: s.likelihood ?? 'unclear', reason: s.reason, change: s.change, evidence: s.evidence, against: s.against })),
+    suspects: r.suspects.map((s) => ({
+      service: s.service,
+      score: s.score,
+      confidence: s.confidence ?? 0,
+      likelihood: s.likelihood ?? 'unclear',
+      reason: s.reason,
+      change: s.change,
+      evidence: s.evidence,
+      against: s.against,
+    })),
     red_herrings: r.red_herrings.map((h) => ({ what: h.what, why: h.why, kind: h.kind, service: h.service ?? null })),
     anomalies: r.anomalies.slice(0, 30).map((a) => ({
       key: a.key,
@@ -55,7 +64,16 @@ export function reportJson(r: TriageReport): Record<string, unknown> {
         incident_count: t.incidentCount,
         first_seen: iso(t.firstSeen),
       })),
-    changes: r.changes.map((c) => ({ id: c.change.id, service: c.change.service, kind: c.change.kind, summary: c.change.summary, time: iso(c.change.time), lead_seconds: Math.round(c.leadSeconds), score: Math.round(c.score * 1000) / 1000, reason: c.reason })),
+    changes: r.changes.map((c) => ({
+      id: c.change.id,
+      service: c.change.service,
+      kind: c.change.kind,
+      summary: c.change.summary,
+      time: iso(c.change.time),
+      lead_seconds: Math.round(c.leadSeconds),
+      score: Math.round(c.score * 1000) / 1000,
+      reason: c.reason,
+    })),
     problems: r.problems,
     traces: r.traces ? tracesJson(r.traces) : null,
     digest: r.digest,
@@ -67,24 +85,54 @@ function tracesJson(t: TraceDigest): Record<string, unknown> {
     spans: t.spans,
     traces: t.traces,
     error_origins: t.errorOrigins.map((o) => ({
-      service: o.service, external: o.external, spans: o.spans, excess: o.excess, strength: o.strength, propagated_to: o.propagatedTo, examples: o.examples, timeouts: o.timeouts,
+      service: o.service,
+      external: o.external,
+      spans: o.spans,
+      excess: o.excess,
+      strength: o.strength,
+      propagated_to: o.propagatedTo,
+      examples: o.examples,
+      timeouts: o.timeouts,
     })),
     latency_origins: t.latencyOrigins.map((o) => ({
-      service: o.service, external: o.external, baseline_ms: o.baselineMs, incident_ms: o.incidentMs, added_ms: o.addedMs, traces: o.traces, strength: o.strength, examples: o.examples,
+      service: o.service,
+      external: o.external,
+      baseline_ms: o.baselineMs,
+      incident_ms: o.incidentMs,
+      added_ms: o.addedMs,
+      traces: o.traces,
+      strength: o.strength,
+      examples: o.examples,
     })),
-    edges: t.edges.map((e) => ({ caller: e.caller, callee: e.callee, external: e.external, calls: e.calls, errors: e.errors, mean_ms: e.meanMs })),
+    edges: t.edges.map((e) => ({
+      caller: e.caller,
+      callee: e.callee,
+      external: e.external,
+      calls: e.calls,
+      errors: e.errors,
+      mean_ms: e.meanMs,
+    })),
     notes: t.notes,
   };
 }
 
 /** Runs the command; returns the exit code (2 = usage or an unusable directory, 1 = failure). */
-export async function analyzeCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+export async function analyzeCommand(
+  args: string[],
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<number> {
   const parsed = parseCommand(ANALYZE_SPEC, args, out, err);
   if (typeof parsed === 'number') return parsed;
   let onset: number | undefined;
   if (parsed.values.onset !== undefined) {
     onset = Date.parse(parsed.values.onset);
-    if (Number.isNaN(onset)) return usageError(ANALYZE_SPEC, `--onset ${JSON.stringify(parsed.values.onset)} is not an ISO time (expected e.g. 2026-11-27T03:14:00Z)`, err);
+    if (Number.isNaN(onset))
+      return usageError(
+        ANALYZE_SPEC,
+        `--onset ${JSON.stringify(parsed.values.onset)} is not an ISO time (expected e.g. 2026-11-27T03:14:00Z)`,
+        err,
+      );
   }
   const dir = parsed.positionals[0] as string;
   const problem = scenarioProblem(dir);
@@ -95,7 +143,9 @@ export async function analyzeCommand(args: string[], out: NodeJS.WritableStream,
     out.write(parsed.values.json === true ? `${JSON.stringify(reportJson(report), null, 2)}\n` : `${report.digest}\n`);
     return 0;
   } catch (e) {
-    err.write(`incident-scout analyze: failed: ${isScoutError(e) ? e.userMessage : e instanceof Error ? e.message : String(e)}\n`);
+    err.write(
+      `incident-scout analyze: failed: ${isScoutError(e) ? e.userMessage : e instanceof Error ? e.message : String(e)}\n`,
+    );
     return 1;
   }
 }

@@ -90,7 +90,11 @@ function describeParseError(e: unknown): string {
 }
 
 /** An argument that parses but names nothing usable (a missing file, a directory): one line, exit 2. */
-export function argumentError(spec: { name: string; program?: string }, problem: string, err: NodeJS.WritableStream): number {
+export function argumentError(
+  spec: { name: string; program?: string },
+  problem: string,
+  err: NodeJS.WritableStream,
+): number {
   err.write(`${spec.program ?? 'incident-scout'} ${spec.name}: ${problem}\n`);
   return EXIT_USAGE;
 }

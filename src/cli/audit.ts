@@ -45,15 +45,21 @@ export async function auditCommand(
     return 2;
   }
   if (!redisUrl) {
-    err.write('REDIS_URL is not set (nor REDIS_SENTINELS): without Redis the audit trail lives only inside the running bot and there is nothing persistent to read.\nUse /triage audit in the incident channel, or set REDIS_URL to the bot\'s Redis.\n');
+    err.write(
+      "REDIS_URL is not set (nor REDIS_SENTINELS): without Redis the audit trail lives only inside the running bot and there is nothing persistent to read.\nUse /triage audit in the incident channel, or set REDIS_URL to the bot's Redis.\n",
+    );
     return 2;
   }
   const logger = pino({ level: 'silent' });
-  const store = new RedisStore(connectRedis(redisUrl, logger, { purpose: 'store', connectionName: `${prefix}audit-cli` }), { prefix, logger });
+  const store = new RedisStore(
+    connectRedis(redisUrl, logger, { purpose: 'store', connectionName: `${prefix}audit-cli` }),
+    { prefix, logger },
+  );
   try {
     const records = await store.readAudit(incident);
     if (json) out.write(auditJsonLines(records));
-    else out.write(`${records.map(formatRecord).join('\n')}${records.length > 0 ? '\n\n' : ''}${auditSummary(records)}\n`);
+    else
+      out.write(`${records.map(formatRecord).join('\n')}${records.length > 0 ? '\n\n' : ''}${auditSummary(records)}\n`);
     return 0;
   } catch (e) {
     err.write(`could not read the audit trail: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -75,9 +75,14 @@ const COMMANDS: Record<string, Command> = {
       const { runDemo } = await import('../demo/run');
       try {
         const outDir = parsed.values.out;
-        if (outDir !== undefined && outDir.trim() === '') return usageError(demoSpec, '--out needs a folder path', io.err);
+        if (outDir !== undefined && outDir.trim() === '')
+          return usageError(demoSpec, '--out needs a folder path', io.err);
         if (outDir !== undefined && fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) {
-          return usageError(demoSpec, `--out ${JSON.stringify(outDir)} is a file; expected a folder (existing or to be created)`, io.err);
+          return usageError(
+            demoSpec,
+            `--out ${JSON.stringify(outDir)} is a file; expected a folder (existing or to be created)`,
+            io.err,
+          );
         }
         return await runDemo(io.out, io.err, { env, ...(outDir !== undefined ? { outDir } : {}) });
       } catch (e) {
@@ -95,7 +100,8 @@ const COMMANDS: Record<string, Command> = {
   templates: {
     spec: lazySpec('templates', 'templates <logfile|-> [--json]'),
     summary: 'Fold the lines of a log file (or standard input: -) into templates with counts.',
-    run: async (args, _env, io) => (await import('./templates')).templatesCommand(args, io.out, io.err, io.in ?? process.stdin),
+    run: async (args, _env, io) =>
+      (await import('./templates')).templatesCommand(args, io.out, io.err, io.in ?? process.stdin),
   },
   audit: {
     spec: lazySpec('audit', 'audit <incident-channel-id> [--json]'),

@@ -9,7 +9,8 @@ export type Opened = { stream: NodeJS.ReadableStream } | { problem: string };
 export async function openInput(file: string, stdin: NodeJS.ReadableStream): Promise<Opened> {
   if (file === '-') return { stream: stdin };
   try {
-    if (statSync(file).isDirectory()) return { problem: `${file} is a directory; expected a log file (or - for standard input)` };
+    if (statSync(file).isDirectory())
+      return { problem: `${file} is a directory; expected a log file (or - for standard input)` };
   } catch (e) {
     return { problem: describeFsError(file, e) };
   }

@@ -56,22 +56,31 @@ export async function postmortemCommand(
     return 2;
   }
   if (!redisUrl) {
-    err.write("REDIS_URL is not set (nor REDIS_SENTINELS): without Redis an incident's record lives only inside the running bot and there is nothing persistent to read.\nUse /triage resolve in the incident channel, or set REDIS_URL to the bot's Redis.\n");
+    err.write(
+      "REDIS_URL is not set (nor REDIS_SENTINELS): without Redis an incident's record lives only inside the running bot and there is nothing persistent to read.\nUse /triage resolve in the incident channel, or set REDIS_URL to the bot's Redis.\n",
+    );
     return 2;
   }
   const logger = pino({ level: 'silent' });
-  const store = new RedisStore(connectRedis(redisUrl, logger, { purpose: 'store', connectionName: `${prefix}postmortem-cli` }), { prefix, logger });
+  const store = new RedisStore(
+    connectRedis(redisUrl, logger, { purpose: 'store', connectionName: `${prefix}postmortem-cli` }),
+    { prefix, logger },
+  );
   try {
     const incident = await findIncident(store, channel);
     const record = incident ? await readIncidentRecord(store, incident.id) : null;
     if (!record) {
-      err.write(`incident-scout postmortem: no incident for channel ${JSON.stringify(channel)} in this Redis (prefix ${prefix}); give the channel id (C0123ABCD) or name (#inc-...) of a channel the bot investigated.\n`);
+      err.write(
+        `incident-scout postmortem: no incident for channel ${JSON.stringify(channel)} in this Redis (prefix ${prefix}); give the channel id (C0123ABCD) or name (#inc-...) of a channel the bot investigated.\n`,
+      );
       return 1;
     }
     out.write(renderPostmortem(record));
     return 0;
   } catch (e) {
-    err.write(`incident-scout postmortem: could not read the incident from Redis: ${e instanceof Error ? e.message : String(e)}\n`);
+    err.write(
+      `incident-scout postmortem: could not read the incident from Redis: ${e instanceof Error ? e.message : String(e)}\n`,
+    );
     return 1;
   } finally {
     await store.close();

@@ -61,7 +61,8 @@ export async function templatesCommand(
   const lines = new LineTemplater();
   const stats = newReadStats();
   try {
-    for await (const batch of readLogLines(file, stats, file === '-' ? { input: opened.stream } : {})) for (const line of batch) lines.push(line);
+    for await (const batch of readLogLines(file, stats, file === '-' ? { input: opened.stream } : {}))
+      for (const line of batch) lines.push(line);
   } catch (err) {
     return argumentError(TEMPLATES_SPEC, `cannot read ${file}: ${(err as Error).message}`, errStream);
   }
@@ -70,7 +71,9 @@ export async function templatesCommand(
     return argumentError(TEMPLATES_SPEC, `${file} is a binary file, not read as a log`, errStream);
   }
   const notes = [
-    stats.truncatedLines ? `${stats.truncatedLines} lines longer than ${MAX_LINE_CHARS / 1024} KiB truncated (first: line ${stats.firstTruncatedLine})` : '',
+    stats.truncatedLines
+      ? `${stats.truncatedLines} lines longer than ${MAX_LINE_CHARS / 1024} KiB truncated (first: line ${stats.firstTruncatedLine})`
+      : '',
     stats.capped ? 'file cut at the size cap' : '',
   ].filter(Boolean);
 
@@ -81,7 +84,9 @@ export async function templatesCommand(
       const text = t.template.length > 160 ? t.template.slice(0, 159) + '…' : t.template;
       await out.write(`${String(t.count).padStart(8)}  ${t.id.padEnd(9)}  ${text}\n`);
     }
-    await out.write(`${rows.length} templates, ${lines.lines} lines, ${lines.assembler.untimed} events without a timestamp of their own${notes.map((n) => `, ${n}`).join('')}\n`);
+    await out.write(
+      `${rows.length} templates, ${lines.lines} lines, ${lines.assembler.untimed} events without a timestamp of their own${notes.map((n) => `, ${n}`).join('')}\n`,
+    );
     return 0;
   }
   // Resolve each cluster's final id and text once; then emit per line in input order.

@@ -17,12 +17,17 @@ const param = z
         }
       }, 'expected a valid regular expression')
       .optional(),
-    enum: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+    enum: z
+      .array(z.union([z.string(), z.number()]))
+      .min(1)
+      .optional(),
     min: z.number().optional(),
     max: z.number().optional(),
     default: z.union([z.string(), z.number(), z.boolean()]).optional(),
     /** Where the synthesis may take the value from: the suspected service, its implicated change, ... */
-    from: z.enum(['suspect.service', 'suspect.change', 'suspect.version', 'suspect.previous_version', 'incident.channel']).optional(),
+    from: z
+      .enum(['suspect.service', 'suspect.change', 'suspect.version', 'suspect.previous_version', 'incident.channel'])
+      .optional(),
   })
   .strict();
 
@@ -34,13 +39,20 @@ const approval = z
     approvers: z
       .object({
         users: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, 'expected Slack user ids like U012ABCDEF')).default([]),
-        usergroups: z.array(z.string().regex(/^S[A-Z0-9]+$/, 'expected Slack usergroup ids like S0123ABCD')).default([]),
+        usergroups: z
+          .array(z.string().regex(/^S[A-Z0-9]+$/, 'expected Slack usergroup ids like S0123ABCD'))
+          .default([]),
       })
       .strict()
       .refine((a) => a.users.length + a.usergroups.length > 0, 'expected at least one approver user or usergroup'),
     required: z.number().int().min(1).max(5).optional(),
     allow_requester: z.boolean().default(false),
-    expires_after_minutes: z.number().int().min(1).max(24 * 60).default(30),
+    expires_after_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
   })
   .strict();
 
@@ -64,17 +76,30 @@ const action = z
   .strict()
   .superRefine((a, ctx) => {
     // Every {placeholder} in the run templates must be a declared parameter.
-    for (const [key, r] of [['run', a.run], ['precondition', a.precondition]] as const) {
+    for (const [key, r] of [
+      ['run', a.run],
+      ['precondition', a.precondition],
+    ] as const) {
       if (!r) continue;
       for (const name of r.placeholders()) {
-        if (!(name in a.params)) ctx.addIssue({ code: 'custom', path: [key], message: `uses {${name}} but params has no "${name}"` });
+        if (!(name in a.params))
+          ctx.addIssue({ code: 'custom', path: [key], message: `uses {${name}} but params has no "${name}"` });
       }
       for (const p of r.problems()) ctx.addIssue({ code: 'custom', path: [key, ...p.path], message: p.message });
     }
     for (const [name, p] of Object.entries(a.params)) {
-      if (p.type !== 'string' && p.pattern) ctx.addIssue({ code: 'custom', path: ['params', name, 'pattern'], message: 'pattern applies to string parameters only' });
+      if (p.type !== 'string' && p.pattern)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['params', name, 'pattern'],
+          message: 'pattern applies to string parameters only',
+        });
       if (p.type === 'string' && !p.pattern && !p.enum) {
-        ctx.addIssue({ code: 'custom', path: ['params', name], message: 'string parameters need a pattern or an enum (untyped text never reaches a command)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['params', name],
+          message: 'string parameters need a pattern or an enum (untyped text never reaches a command)',
+        });
       }
     }
   });
@@ -85,7 +110,8 @@ const manifest = z
   .superRefine((m, ctx) => {
     const seen = new Set<string>();
     m.actions.forEach((a, i) => {
-      if (seen.has(a.id)) ctx.addIssue({ code: 'custom', path: ['actions', i, 'id'], message: `duplicate action id "${a.id}"` });
+      if (seen.has(a.id))
+        ctx.addIssue({ code: 'custom', path: ['actions', i, 'id'], message: `duplicate action id "${a.id}"` });
       seen.add(a.id);
     });
   });

@@ -22,7 +22,11 @@ export function dotted(path: readonly PropertyKey[]): string {
 }
 
 /** Parses YAML text with a zod schema; the problems name the file and the field, one line each. */
-export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file: string): { data: z.output<S> } | { problems: string[] } {
+export function parseYamlWith<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  file: string,
+): { data: z.output<S> } | { problems: string[] } {
   let raw: unknown;
   try {
     raw = parseYaml(text);

@@ -39,7 +39,14 @@ export interface Config {
    * and REDIS_SENTINEL_NAME; unset means in-process state.
    */
   redis: { url?: string; sentinel?: SentinelSettings; target?: string | SentinelSettings; prefix: string };
-  anthropic: { apiKey?: string; baseUrl?: string; leadModel: string; scoutModel: string; maxRetries: number; timeoutMs: number };
+  anthropic: {
+    apiKey?: string;
+    baseUrl?: string;
+    leadModel: string;
+    scoutModel: string;
+    maxRetries: number;
+    timeoutMs: number;
+  };
   incidentChannelPattern: RegExp;
   evidence: EvidenceSettings;
   investigation: { maxSeconds: number; baselineMinutes: number; concurrency: number };
@@ -52,9 +59,21 @@ export interface Config {
   /** The change identity: what executors run with. Nothing else of the bot's environment reaches them. */
   executor: { env: Record<string, string>; workdir?: string };
   /** Alert webhooks (src/alerts): each receiver is served only when its secret is set. */
-  alerts: { webhookToken?: string; pagerdutySecret?: string; channelTemplate: string; invite: string[]; privateChannels: boolean };
+  alerts: {
+    webhookToken?: string;
+    pagerdutySecret?: string;
+    channelTemplate: string;
+    invite: string[];
+    privateChannels: boolean;
+  };
   /** Kubernetes source: on when namespaces are given; KUBECONFIG, else the in-cluster service account. */
-  kubernetes?: { namespaces: string[]; kubeconfig?: string; context?: string; serviceLabel: string; inCluster?: { host: string; port: string } };
+  kubernetes?: {
+    namespaces: string[];
+    kubeconfig?: string;
+    context?: string;
+    serviceLabel: string;
+    inCluster?: { host: string; port: string };
+  };
   /** GitHub source: deployments and merged pull requests of the repos mapped to services. */
   github?: { token?: string; apiUrl: string; repos: Record<string, string> };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -110,20 +129,35 @@ const redisUrl = z.url({ protocol: /^rediss?$/, message: 'expected a redis:// or
 const nonEmpty = z.string().min(1, 'expected a non-empty value');
 
 const envSchema = z.object({
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'expected a bot token starting with xoxb-').optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'expected a bot token starting with xoxb-')
+    .optional(),
   SLACK_SIGNING_SECRET: nonEmpty.optional(),
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'expected an app-level token starting with xapp-').optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'expected an app-level token starting with xapp-')
+    .optional(),
   SLACK_API_URL: httpUrl.optional(),
   PORT: intIn(1, 65535).optional(),
   REDIS_URL: redisUrl.optional(),
   REDIS_SENTINELS: z
     .string()
-    .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, 'expected a comma-separated list of host:port (sentinel1:26379,sentinel2:26379)')
+    .regex(
+      /^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/,
+      'expected a comma-separated list of host:port (sentinel1:26379,sentinel2:26379)',
+    )
     .optional(),
-  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected the master name the sentinels monitor (letters, digits, . _ -)').optional(),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected the master name the sentinels monitor (letters, digits, . _ -)')
+    .optional(),
   REDIS_SENTINEL_PASSWORD: nonEmpty.optional(),
   REDIS_PASSWORD: nonEmpty.optional(),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,40}$/, 'expected 1-40 letters, digits, :, _ or -').optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,40}$/, 'expected 1-40 letters, digits, :, _ or -')
+    .optional(),
   ANTHROPIC_API_KEY: nonEmpty.optional(),
   ANTHROPIC_BASE_URL: httpUrl.optional(),
   ANTHROPIC_LEAD_MODEL: nonEmpty.optional(),
@@ -139,7 +173,10 @@ const envSchema = z.object({
   MEMORY_MAX_INCIDENTS: intIn(1, 10_000).optional(),
   VERIFY_AFTER: z
     .string()
-    .refine((v) => v === 'off' || ((parseDuration(v) ?? -1) >= 1_000 && (parseDuration(v) ?? 0) <= 86_400_000), 'expected a duration from 1s to 24h (30s, 5m, 1h) or off')
+    .refine(
+      (v) => v === 'off' || ((parseDuration(v) ?? -1) >= 1_000 && (parseDuration(v) ?? 0) <= 86_400_000),
+      'expected a duration from 1s to 24h (30s, 5m, 1h) or off',
+    )
     .optional(),
   TRIAGE_CONFIG: nonEmpty.optional(),
   HTTP_PROXY: nonEmpty.optional(),
@@ -150,10 +187,22 @@ const envSchema = z.object({
   no_proxy: nonEmpty.optional(),
   ALERT_WEBHOOK_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   PAGERDUTY_WEBHOOK_SECRET: nonEmpty.optional(),
-  ALERT_CHANNEL_TEMPLATE: z.string().regex(/^[A-Za-z0-9_{}-]{1,80}$/, 'expected letters, digits, -, _ and {placeholders}').optional(),
-  ALERT_INVITE: z.string().regex(/^\s*[USW][A-Z0-9]+(\s*,\s*[USW][A-Z0-9]+)*\s*$/, 'expected comma-separated Slack user (U…, W…) or usergroup (S…) ids').optional(),
+  ALERT_CHANNEL_TEMPLATE: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}-]{1,80}$/, 'expected letters, digits, -, _ and {placeholders}')
+    .optional(),
+  ALERT_INVITE: z
+    .string()
+    .regex(
+      /^\s*[USW][A-Z0-9]+(\s*,\s*[USW][A-Z0-9]+)*\s*$/,
+      'expected comma-separated Slack user (U…, W…) or usergroup (S…) ids',
+    )
+    .optional(),
   ALERT_CHANNEL_PRIVATE: z.enum(['true', 'false'], { message: 'expected true or false' }).optional(),
-  KUBERNETES_NAMESPACES: z.string().regex(/^\s*(\*|[a-z0-9-]+(\s*,\s*[a-z0-9-]+)*)\s*$/, 'expected * or comma-separated namespace names').optional(),
+  KUBERNETES_NAMESPACES: z
+    .string()
+    .regex(/^\s*(\*|[a-z0-9-]+(\s*,\s*[a-z0-9-]+)*)\s*$/, 'expected * or comma-separated namespace names')
+    .optional(),
   KUBECONFIG: nonEmpty.optional(),
   KUBERNETES_SERVICE_HOST: nonEmpty.optional(),
   KUBERNETES_SERVICE_PORT: intIn(1, 65535).optional(),
@@ -166,8 +215,19 @@ const envSchema = z.object({
 const fileSchema = z
   .object({
     incident_channel_pattern: regex.optional(),
-    slack: z.object({ api_url: httpUrl.optional(), port: intIn(1, 65535).optional() }).strict().optional(),
-    redis: z.object({ prefix: z.string().regex(/^[A-Za-z0-9:_-]{1,40}$/).optional() }).strict().optional(),
+    slack: z
+      .object({ api_url: httpUrl.optional(), port: intIn(1, 65535).optional() })
+      .strict()
+      .optional(),
+    redis: z
+      .object({
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9:_-]{1,40}$/)
+          .optional(),
+      })
+      .strict()
+      .optional(),
     models: z.object({ lead: nonEmpty.optional(), scout: nonEmpty.optional() }).strict().optional(),
     evidence: evidenceFileSchema.optional(),
     investigation: z
@@ -188,15 +248,29 @@ const fileSchema = z
       .optional(),
     log_level: z.enum(LEVELS).optional(),
     alerts: z
-      .object({ channel_template: z.string().regex(/^[A-Za-z0-9_{}-]{1,80}$/).optional(), invite: z.array(z.string().regex(/^[USW][A-Z0-9]+$/)).optional(), private_channels: z.boolean().optional() })
+      .object({
+        channel_template: z
+          .string()
+          .regex(/^[A-Za-z0-9_{}-]{1,80}$/)
+          .optional(),
+        invite: z.array(z.string().regex(/^[USW][A-Z0-9]+$/)).optional(),
+        private_channels: z.boolean().optional(),
+      })
       .strict()
       .optional(),
     kubernetes: z
-      .object({ namespaces: z.array(z.string().regex(/^(\*|[a-z0-9-]+)$/)).min(1), context: nonEmpty.optional(), service_label: nonEmpty.optional() })
+      .object({
+        namespaces: z.array(z.string().regex(/^(\*|[a-z0-9-]+)$/)).min(1),
+        context: nonEmpty.optional(),
+        service_label: nonEmpty.optional(),
+      })
       .strict()
       .optional(),
     github: z
-      .object({ api_url: httpUrl.optional(), repos: z.record(nonEmpty, z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name')) })
+      .object({
+        api_url: httpUrl.optional(),
+        repos: z.record(nonEmpty, z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name')),
+      })
       .strict()
       .optional(),
   })
@@ -219,7 +293,12 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
   for (const [name, schema] of Object.entries(envSchema.shape)) {
     const parsed = schema.safeParse(emptyToUndef(env[name]));
     if (parsed.success) Object.assign(e, parsed.data === undefined ? {} : { [name]: parsed.data });
-    else problems.push(...formatIssues(`env ${name}`, parsed.error).slice(0, 1).map((line) => line.replace(' (root):', ':')));
+    else
+      problems.push(
+        ...formatIssues(`env ${name}`, parsed.error)
+          .slice(0, 1)
+          .map((line) => line.replace(' (root):', ':')),
+      );
   }
 
   let file: z.infer<typeof fileSchema> = {};
@@ -236,20 +315,32 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
   // A variable already reported as malformed is not reported again as missing: one message per variable.
   const reported = (name: string) => problems.some((p) => p.startsWith(`env ${name}:`));
   if (opts.requireSlack) {
-    if (!e.SLACK_BOT_TOKEN && !reported('SLACK_BOT_TOKEN')) problems.push('env SLACK_BOT_TOKEN: required to serve (a bot token starting with xoxb-)');
-    if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET && !reported('SLACK_APP_TOKEN') && !reported('SLACK_SIGNING_SECRET')) {
+    if (!e.SLACK_BOT_TOKEN && !reported('SLACK_BOT_TOKEN'))
+      problems.push('env SLACK_BOT_TOKEN: required to serve (a bot token starting with xoxb-)');
+    if (
+      !e.SLACK_APP_TOKEN &&
+      !e.SLACK_SIGNING_SECRET &&
+      !reported('SLACK_APP_TOKEN') &&
+      !reported('SLACK_SIGNING_SECRET')
+    ) {
       problems.push('env SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
     }
   }
 
   if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME && !reported('REDIS_SENTINEL_NAME')) {
-    problems.push('env REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master name the sentinels monitor, e.g. mymaster)');
+    problems.push(
+      'env REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master name the sentinels monitor, e.g. mymaster)',
+    );
   }
   if (e.REDIS_SENTINEL_NAME && !e.REDIS_SENTINELS && !reported('REDIS_SENTINELS')) {
-    problems.push('env REDIS_SENTINELS: required with REDIS_SENTINEL_NAME (a comma-separated list of sentinel host:port)');
+    problems.push(
+      'env REDIS_SENTINELS: required with REDIS_SENTINEL_NAME (a comma-separated list of sentinel host:port)',
+    );
   }
   if (e.REDIS_URL && e.REDIS_SENTINELS) {
-    problems.push('env REDIS_URL: set either REDIS_URL or REDIS_SENTINELS, not both (Sentinel names the primary itself)');
+    problems.push(
+      'env REDIS_URL: set either REDIS_URL or REDIS_SENTINELS, not both (Sentinel names the primary itself)',
+    );
   }
   const sentinel: SentinelSettings | undefined =
     e.REDIS_SENTINELS && e.REDIS_SENTINEL_NAME
@@ -265,13 +356,26 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       : undefined;
 
   const scoutsPath = path.resolve(cwd, file.manifests?.scouts ?? path.join(PACKAGE_ROOT, 'manifests', 'scouts.yaml'));
-  const actionsPath = path.resolve(cwd, file.manifests?.actions ?? path.join(PACKAGE_ROOT, 'manifests', 'actions.yaml'));
+  const actionsPath = path.resolve(
+    cwd,
+    file.manifests?.actions ?? path.join(PACKAGE_ROOT, 'manifests', 'actions.yaml'),
+  );
   const scouts = loadManifest(scoutsPath, read, parseScouts, problems);
   const actions = loadManifest(actionsPath, read, parseActions, problems);
 
   const evidenceDir = e.EVIDENCE_DIR ?? file.evidence?.dir;
   const kubernetes = Boolean(e.KUBERNETES_NAMESPACES ?? file.kubernetes);
-  if (opts.requireEvidence && !evidenceDir && !e.PROMETHEUS_URL && !file.evidence?.prometheus_url && !e.LOKI_URL && !file.evidence?.loki_url && !e.TEMPO_URL && !e.JAEGER_URL && !kubernetes) {
+  if (
+    opts.requireEvidence &&
+    !evidenceDir &&
+    !e.PROMETHEUS_URL &&
+    !file.evidence?.prometheus_url &&
+    !e.LOKI_URL &&
+    !file.evidence?.loki_url &&
+    !e.TEMPO_URL &&
+    !e.JAEGER_URL &&
+    !kubernetes
+  ) {
     problems.push('env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)');
   }
   problems.push(...evidenceProblems(e));
@@ -302,7 +406,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       ...opt('url', e.REDIS_URL),
       ...opt('sentinel', sentinel),
       ...opt('target', e.REDIS_URL ?? sentinel),
-      prefix: e.REDIS_PREFIX ?? file.redis?.prefix ?? 'scout:' },
+      prefix: e.REDIS_PREFIX ?? file.redis?.prefix ?? 'scout:',
+    },
     anthropic: {
       ...opt('apiKey', e.ANTHROPIC_API_KEY),
       ...opt('baseUrl', e.ANTHROPIC_BASE_URL),
@@ -311,7 +416,9 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       maxRetries: e.ANTHROPIC_MAX_RETRIES ?? 2,
       timeoutMs: e.ANTHROPIC_TIMEOUT_MS ?? 60_000,
     },
-    incidentChannelPattern: new RegExp(e.INCIDENT_CHANNEL_PATTERN ?? file.incident_channel_pattern ?? '^(inc|incident)[-_]'),
+    incidentChannelPattern: new RegExp(
+      e.INCIDENT_CHANNEL_PATTERN ?? file.incident_channel_pattern ?? '^(inc|incident)[-_]',
+    ),
     evidence: evidenceSettings(e, file.evidence, cwd),
     investigation: {
       maxSeconds: e.INVESTIGATION_MAX_SECONDS ?? file.investigation?.max_seconds ?? 360,
@@ -327,14 +434,30 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
       ...opt('pagerdutySecret', e.PAGERDUTY_WEBHOOK_SECRET),
       channelTemplate: e.ALERT_CHANNEL_TEMPLATE ?? file.alerts?.channel_template ?? 'inc-{date}-{alertname}',
       invite: e.ALERT_INVITE ? e.ALERT_INVITE.split(',').map((s) => s.trim()) : [...(file.alerts?.invite ?? [])],
-      privateChannels: e.ALERT_CHANNEL_PRIVATE ? e.ALERT_CHANNEL_PRIVATE === 'true' : (file.alerts?.private_channels ?? false),
+      privateChannels: e.ALERT_CHANNEL_PRIVATE
+        ? e.ALERT_CHANNEL_PRIVATE === 'true'
+        : (file.alerts?.private_channels ?? false),
     },
-    ...opt('kubernetes', kubernetesConfig(e.KUBERNETES_NAMESPACES, e.KUBECONFIG, file.kubernetes, e.KUBERNETES_SERVICE_HOST, e.KUBERNETES_SERVICE_PORT)),
-    ...opt('github', file.github || e.GITHUB_TOKEN ? {
-      ...opt('token', e.GITHUB_TOKEN),
-      apiUrl: e.GITHUB_API_URL ?? file.github?.api_url ?? 'https://api.github.com',
-      repos: { ...(file.github?.repos ?? {}) },
-    } : undefined),
+    ...opt(
+      'kubernetes',
+      kubernetesConfig(
+        e.KUBERNETES_NAMESPACES,
+        e.KUBECONFIG,
+        file.kubernetes,
+        e.KUBERNETES_SERVICE_HOST,
+        e.KUBERNETES_SERVICE_PORT,
+      ),
+    ),
+    ...opt(
+      'github',
+      file.github || e.GITHUB_TOKEN
+        ? {
+            ...opt('token', e.GITHUB_TOKEN),
+            apiUrl: e.GITHUB_API_URL ?? file.github?.api_url ?? 'https://api.github.com',
+            repos: { ...(file.github?.repos ?? {}) },
+          }
+        : undefined,
+    ),
     logLevel: e.LOG_LEVEL ?? file.log_level ?? 'info',
     proxy: {
       ...opt('http', e.HTTP_PROXY ?? e.http_proxy),
@@ -350,15 +473,21 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
 }
 
 function kubernetesConfig(
-  envNamespaces: string | undefined, kubeconfig: string | undefined, file: z.infer<typeof fileSchema>['kubernetes'],
-  host: string | undefined, port: number | undefined,
+  envNamespaces: string | undefined,
+  kubeconfig: string | undefined,
+  file: z.infer<typeof fileSchema>['kubernetes'],
+  host: string | undefined,
+  port: number | undefined,
 ): Config['kubernetes'] {
   const namespaces = envNamespaces ? envNamespaces.split(',').map((s) => s.trim()) : file?.namespaces;
   if (!namespaces) return undefined;
   // In a pod the kubelet sets KUBERNETES_SERVICE_HOST/PORT; KUBECONFIG wins when both are there.
   const inCluster = host ? { host, port: String(port ?? 443) } : undefined;
   return {
-    namespaces, ...opt('kubeconfig', kubeconfig), ...opt('context', file?.context), ...opt('inCluster', inCluster),
+    namespaces,
+    ...opt('kubeconfig', kubeconfig),
+    ...opt('context', file?.context),
+    ...opt('inCluster', inCluster),
     serviceLabel: file?.service_label ?? 'app.kubernetes.io/name',
   };
 }
@@ -371,7 +500,9 @@ function loadManifest<T, K extends string>(
 ): T[] | null {
   const text = read(file);
   if (text == null) {
-    problems.push(`${file}: manifest not found (expected a YAML file; point manifests.scouts or manifests.actions in incident-scout.yaml at it)`);
+    problems.push(
+      `${file}: manifest not found (expected a YAML file; point manifests.scouts or manifests.actions in incident-scout.yaml at it)`,
+    );
     return null;
   }
   const result = parse(text, file);

@@ -4,7 +4,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** The entries of a scenario directory; at least one evidence entry must be present. */
-export const SCENARIO_ENTRIES = ['incident.yaml', 'logs/', 'metrics/', 'changes.jsonl', 'topology.yaml', 'traces/'] as const;
+export const SCENARIO_ENTRIES = [
+  'incident.yaml',
+  'logs/',
+  'metrics/',
+  'changes.jsonl',
+  'topology.yaml',
+  'traces/',
+] as const;
 
 export const SCENARIO_EXPECTED =
   'expected a scenario directory with any of incident.yaml, logs/<service>.log, metrics/*.prom, changes.jsonl, topology.yaml, traces/*.json';

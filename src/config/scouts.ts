@@ -37,7 +37,8 @@ const manifest = z
       .superRefine((list, ctx) => {
         const seen = new Set<string>();
         list.forEach((s, i) => {
-          if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate scout name "${s.name}"` });
+          if (seen.has(s.name))
+            ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate scout name "${s.name}"` });
           seen.add(s.name);
         });
       }),

@@ -94,13 +94,18 @@ export function evidenceProblems(e: Env): string[] {
     const pass = e[`${p}_PASSWORD`];
     if (user && !pass) problems.push(`env ${p}_PASSWORD: required with ${p}_USERNAME (basic auth)`);
     if (pass && !user) problems.push(`env ${p}_USERNAME: required with ${p}_PASSWORD (basic auth)`);
-    if (e[`${p}_TOKEN`] && (user || pass)) problems.push(`env ${p}_TOKEN: set either a bearer token or ${p}_USERNAME/${p}_PASSWORD, not both`);
+    if (e[`${p}_TOKEN`] && (user || pass))
+      problems.push(`env ${p}_TOKEN: set either a bearer token or ${p}_USERNAME/${p}_PASSWORD, not both`);
   }
   return problems;
 }
 
 /** The evidence settings from env and file, env first; `dir` resolved against cwd. */
-export function evidenceSettings(e: Env, file: z.infer<typeof evidenceFileSchema> | undefined, cwd: string): EvidenceSettings {
+export function evidenceSettings(
+  e: Env,
+  file: z.infer<typeof evidenceFileSchema> | undefined,
+  cwd: string,
+): EvidenceSettings {
   const dir = e.EVIDENCE_DIR ?? file?.dir;
   const grafanaUrl = e.GRAFANA_URL ?? file?.grafana_url;
   const basic = (user: string | undefined, password: string | undefined): BasicAuth | undefined =>
@@ -121,10 +126,15 @@ export function evidenceSettings(e: Env, file: z.infer<typeof evidenceFileSchema
     ...opt('jaegerUrl', e.JAEGER_URL),
     ...opt('jaegerToken', e.JAEGER_TOKEN),
     timeoutMs: e.SOURCE_TIMEOUT_MS ?? file?.timeout_ms ?? 15_000,
-    ...opt('grafana', grafanaUrl ? {
-      url: grafanaUrl,
-      ...opt('prometheusUid', e.GRAFANA_PROMETHEUS_UID ?? file?.grafana_prometheus_uid),
-      ...opt('lokiUid', e.GRAFANA_LOKI_UID ?? file?.grafana_loki_uid),
-    } : undefined),
+    ...opt(
+      'grafana',
+      grafanaUrl
+        ? {
+            url: grafanaUrl,
+            ...opt('prometheusUid', e.GRAFANA_PROMETHEUS_UID ?? file?.grafana_prometheus_uid),
+            ...opt('lokiUid', e.GRAFANA_LOKI_UID ?? file?.grafana_loki_uid),
+          }
+        : undefined,
+    ),
   };
 }

@@ -25,7 +25,12 @@ export function savedNames(files: readonly FakeFile[]): Map<string, string> {
  * Prints the channels' transcript to `out`, writes it and the uploaded files into `outDir` (created when
  * missing) or a new temporary folder, and names that folder on the last line. Returns the folder.
  */
-export async function writeDemoOutput(out: NodeJS.WritableStream, fake: SlackFake, channelIds: readonly string[], outDir?: string): Promise<string> {
+export async function writeDemoOutput(
+  out: NodeJS.WritableStream,
+  fake: SlackFake,
+  channelIds: readonly string[],
+  outDir?: string,
+): Promise<string> {
   const files = fake.files().filter((f) => f.completed && f.content);
   const names = savedNames(files);
   const transcript = channelIds.map((id) => renderTranscript(fake.snapshot(id), { savedAs: names })).join('\n');

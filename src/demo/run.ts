@@ -18,7 +18,8 @@ export const DEMO_CHANNEL = 'inc-checkout-latency';
 /** The second incident of the same kind, opened after the first is resolved. */
 export const DEMO_SECOND_CHANNEL = 'inc-checkout-latency-again';
 /** What the incident commander types when the rollback has worked. */
-export const DEMO_RESOLVE_SUMMARY = 'Rolled back the deploy the investigation implicated; latency and errors are back to their baseline.';
+export const DEMO_RESOLVE_SUMMARY =
+  'Rolled back the deploy the investigation implicated; latency and errors are back to their baseline.';
 export const DEMO_USERS = [
   { id: 'U0DEMOLEAD', name: 'dana', realName: 'Dana Lee' },
   { id: 'U0DEMOSRE', name: 'sam', realName: 'Sam Ortiz' },
@@ -31,13 +32,27 @@ const DEMO_VERIFY_AFTER = '20s';
 const DEMO_EXEC_PATH = path.join(PACKAGE_ROOT, 'examples', 'demo', 'bin');
 
 /** The first approval card in the channel: its message, and the Approve button's block and value. */
-function findProposalCard(fake: SlackFake, channelId: string): { ts: string; threadTs?: string; blockId: string; value: string } | null {
+function findProposalCard(
+  fake: SlackFake,
+  channelId: string,
+): { ts: string; threadTs?: string; blockId: string; value: string } | null {
   for (const thread of fake.messages(channelId)) {
     for (const m of [thread, ...thread.replies]) {
       if (m.metadata?.event_type !== 'incident_scout_proposal') continue;
-      for (const block of (m.blocks ?? []) as Array<{ type?: string; block_id?: string; elements?: Array<{ action_id?: string; value?: string }> }>) {
-        const approve = block.type === 'actions' ? block.elements?.find((e) => e.action_id === 'approve_proposal') : undefined;
-        if (approve?.value && block.block_id) return { ts: m.ts, ...(m.threadTs ? { threadTs: m.threadTs } : {}), blockId: block.block_id, value: approve.value };
+      for (const block of (m.blocks ?? []) as Array<{
+        type?: string;
+        block_id?: string;
+        elements?: Array<{ action_id?: string; value?: string }>;
+      }>) {
+        const approve =
+          block.type === 'actions' ? block.elements?.find((e) => e.action_id === 'approve_proposal') : undefined;
+        if (approve?.value && block.block_id)
+          return {
+            ts: m.ts,
+            ...(m.threadTs ? { threadTs: m.threadTs } : {}),
+            blockId: block.block_id,
+            value: approve.value,
+          };
       }
     }
   }
@@ -73,7 +88,11 @@ async function untilQuiet(fake: SlackFake, quietMs: number, timeoutMs: number): 
 }
 
 /** Runs the demo, prints the channel transcript to `out` and saves it with the uploaded files (see ./output); returns the exit code. */
-export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableStream, opts: DemoOptions = {}): Promise<number> {
+export async function runDemo(
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+  opts: DemoOptions = {},
+): Promise<number> {
   const env = opts.env ?? {};
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const slack = await startSlackFake();
@@ -82,10 +101,15 @@ export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableSt
   try {
     config = loadConfig(
       {
-        SLACK_BOT_TOKEN: slack.fake.botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.url,
-        EVIDENCE_DIR: env.EVIDENCE_DIR ?? DEFAULT_SCENARIO, LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+        SLACK_BOT_TOKEN: slack.fake.botToken,
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_API_URL: slack.url,
+        EVIDENCE_DIR: env.EVIDENCE_DIR ?? DEFAULT_SCENARIO,
+        LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
         // Links on the scenario's metrics and templates, for a team that loaded it into Prometheus/Loki behind Grafana.
-        ...Object.fromEntries(['GRAFANA_URL', 'GRAFANA_PROMETHEUS_UID', 'GRAFANA_LOKI_UID'].flatMap((k) => (env[k] ? [[k, env[k]]] : []))),
+        ...Object.fromEntries(
+          ['GRAFANA_URL', 'GRAFANA_PROMETHEUS_UID', 'GRAFANA_LOKI_UID'].flatMap((k) => (env[k] ? [[k, env[k]]] : [])),
+        ),
         // The demo's change identity: a stand-in kubectl that prints what it would do (examples/demo).
         SCOUT_EXEC_PATH: DEMO_EXEC_PATH,
         // The check that the rollback worked reads the recording this long after the action (and waits as long).
@@ -102,18 +126,34 @@ export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableSt
     throw e;
   }
   // Logs go to stderr so stdout is only the transcript.
-  const logger = createLogger({ level: config.logLevel as LogLevel, destination: { write: (s: string) => void err.write(s) } });
-  const runtime = buildRuntime(config, { logger, store: new MemoryStore(), host: '127.0.0.1', warnPlaceholderApprovers: false });
+  const logger = createLogger({
+    level: config.logLevel as LogLevel,
+    destination: { write: (s: string) => void err.write(s) },
+  });
+  const runtime = buildRuntime(config, {
+    logger,
+    store: new MemoryStore(),
+    host: '127.0.0.1',
+    warnPlaceholderApprovers: false,
+  });
   try {
     for (const u of DEMO_USERS) slack.fake.addUser(u);
     slack.fake.addUsergroup({ id: 'S0ONCALL', handle: 'oncall', users: ['U0DEMOLEAD', 'U0DEMOSRE'] });
     const { port } = await runtime.built.start(0);
-    const client = new SlackEventClient({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret, fake: slack.fake });
+    const client = new SlackEventClient({
+      appUrl: `http://127.0.0.1:${port}/slack/events`,
+      signingSecret,
+      fake: slack.fake,
+    });
 
     const { channelId } = await client.openIncidentChannel(DEMO_CHANNEL, 'U0DEMOLEAD');
     // The kickoff, then the investigation's status card: only then is its job queued, so drain waits for it
     // (waiting for the kickoff alone raced the job's start on a busy machine).
-    await slack.fake.waitFor((f) => f.messages(channelId).length > 1, timeoutMs, 'the kickoff and the investigation status card');
+    await slack.fake.waitFor(
+      (f) => f.messages(channelId).length > 1,
+      timeoutMs,
+      'the kickoff and the investigation status card',
+    );
     await runtime.queue.drain(timeoutMs);
     await untilQuiet(slack.fake, 500, timeoutMs);
 
@@ -121,9 +161,21 @@ export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableSt
     const card = findProposalCard(slack.fake, channelId);
     if (card) {
       const click = (user: string) =>
-        client.sendBlockAction({ user, channel: channelId, message_ts: card.ts, ...(card.threadTs ? { thread_ts: card.threadTs } : {}), action_id: 'approve_proposal', block_id: card.blockId, value: card.value });
+        client.sendBlockAction({
+          user,
+          channel: channelId,
+          message_ts: card.ts,
+          ...(card.threadTs ? { thread_ts: card.threadTs } : {}),
+          action_id: 'approve_proposal',
+          block_id: card.blockId,
+          value: card.value,
+        });
       await click('U0DEMOGUEST');
-      await slack.fake.waitFor((f) => f.ephemerals(channelId, 'U0DEMOGUEST').length > 0, 10_000, 'the refusal for a non-approver');
+      await slack.fake.waitFor(
+        (f) => f.ephemerals(channelId, 'U0DEMOGUEST').length > 0,
+        10_000,
+        'the refusal for a non-approver',
+      );
       await click('U0DEMOLEAD');
       await untilQuiet(slack.fake, 500, timeoutMs);
       // The check that the fix worked is a delayed job: wait for it and its reply.
@@ -133,18 +185,30 @@ export async function runDemo(out: NodeJS.WritableStream, err: NodeJS.WritableSt
 
     await client.sendCommand({ text: 'help', user_id: 'U0DEMOSRE', channel_id: channelId });
     await client.sendCommand({ text: 'status', user_id: 'U0DEMOLEAD', channel_id: channelId });
-    await slack.fake.waitFor((f) => f.ephemerals(channelId).length >= 2, 10_000, 'the replies to /triage help and /triage status');
+    await slack.fake.waitFor(
+      (f) => f.ephemerals(channelId).length >= 2,
+      10_000,
+      'the replies to /triage help and /triage status',
+    );
     await untilQuiet(slack.fake, 300, timeoutMs);
 
     // The rollback worked: the incident commander ends the incident. The bot posts the timeline and uploads
     // the postmortem draft into the investigation's thread, and remembers the incident.
     await client.sendCommand({ text: `resolve ${DEMO_RESOLVE_SUMMARY}`, user_id: 'U0DEMOLEAD', channel_id: channelId });
-    await slack.fake.waitFor((f) => f.files().some((x) => x.channel === channelId && x.completed && x.filename.startsWith('postmortem-')), timeoutMs, 'the postmortem draft');
+    await slack.fake.waitFor(
+      (f) => f.files().some((x) => x.channel === channelId && x.completed && x.filename.startsWith('postmortem-')),
+      timeoutMs,
+      'the postmortem draft',
+    );
     await untilQuiet(slack.fake, 300, timeoutMs);
 
     // The same kind of incident again: its synthesis says "Seen before" and names the first channel.
     const second = await client.openIncidentChannel(DEMO_SECOND_CHANNEL, 'U0DEMOSRE');
-    await slack.fake.waitFor((f) => f.messages(second.channelId).length > 1, timeoutMs, 'the second kickoff and status card');
+    await slack.fake.waitFor(
+      (f) => f.messages(second.channelId).length > 1,
+      timeoutMs,
+      'the second kickoff and status card',
+    );
     await runtime.queue.drain(timeoutMs);
     await untilQuiet(slack.fake, 500, timeoutMs);
 

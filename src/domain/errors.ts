@@ -44,7 +44,11 @@ export class ProposalInvalid extends ScoutError {
 
 export class SlackApiError extends ScoutError {
   readonly code = 'slack_api';
-  constructor(readonly method: string, readonly slackError: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly method: string,
+    readonly slackError: string,
+    options?: { cause?: unknown },
+  ) {
     super(`Slack refused ${method}: ${slackError}`, options);
   }
 }

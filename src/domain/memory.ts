@@ -24,7 +24,12 @@ export type FingerprintGroup = (typeof FINGERPRINT_GROUPS)[number];
  * How much each group counts. Services and templates say most about the kind of failure; a change kind
  * is shared by many unrelated incidents; the alert name is a hint (the same alert fires for many causes).
  */
-export const GROUP_WEIGHTS: Readonly<Record<FingerprintGroup, number>> = { services: 0.35, templates: 0.35, changes: 0.15, alert: 0.15 };
+export const GROUP_WEIGHTS: Readonly<Record<FingerprintGroup, number>> = {
+  services: 0.35,
+  templates: 0.35,
+  changes: 0.15,
+  alert: 0.15,
+};
 
 /** What a resolved incident leaves for later ones. */
 export interface PastIncident {
@@ -89,7 +94,11 @@ export function isEmptyFingerprint(fp: Fingerprint): boolean {
 }
 
 /** The past incidents at least `threshold` alike, most alike first (ties: the most recent first), at most `limit`. */
-export function rankPast(current: Fingerprint, past: readonly PastIncident[], opts: { threshold: number; limit: number; excludeIncidentId?: string }): PastMatch[] {
+export function rankPast(
+  current: Fingerprint,
+  past: readonly PastIncident[],
+  opts: { threshold: number; limit: number; excludeIncidentId?: string },
+): PastMatch[] {
   if (isEmptyFingerprint(current)) return [];
   return past
     .filter((p) => p.incidentId !== opts.excludeIncidentId)

@@ -22,7 +22,14 @@ const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 const KEYWORDS = [...new Set(Object.values(RULE_KEYWORDS).flat())].sort((a, b) => b.length - a.length);
 const KEYWORD_SCAN = new RegExp(`(?=(${KEYWORDS.map(escapeRe).join('|')}))`, 'g');
 const KINDS_OF = new Map<string, Set<string>>(
-  KEYWORDS.map((k) => [k, new Set(Object.entries(RULE_KEYWORDS).filter(([, words]) => words.some((w) => k.startsWith(w))).map(([kind]) => kind))]),
+  KEYWORDS.map((k) => [
+    k,
+    new Set(
+      Object.entries(RULE_KEYWORDS)
+        .filter(([, words]) => words.some((w) => k.startsWith(w)))
+        .map(([kind]) => kind),
+    ),
+  ]),
 );
 
 /** The kinds whose keywords occur in the (lower-cased) text. */
@@ -33,7 +40,8 @@ function kindsPresent(lower: string): Set<string> {
 }
 
 /** A value that names a secret instead of holding one (`${FLAGS_API_TOKEN}`, `$DB_PASSWORD`, `%API_KEY%`) or was already removed. */
-const NOT_A_SECRET = /^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_][A-Za-z0-9_]*%|\[REDACTED(?::[a-z0-9_]+)?\]?|\[redacted\]|<redacted>|\*+|x{3,}|null|none|undefined|true|false)$/i;
+const NOT_A_SECRET =
+  /^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_][A-Za-z0-9_]*%|\[REDACTED(?::[a-z0-9_]+)?\]?|\[redacted\]|<redacted>|\*+|x{3,}|null|none|undefined|true|false)$/i;
 /** Zero-width and invisible formatting characters that split a token without showing. */
 const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u2060-\u2064\uFEFF]/g;
 const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
@@ -145,7 +153,8 @@ export function shannonEntropy(s: string): number {
 }
 
 /** Object keys whose string value is a secret whatever it looks like (`{ "password": "x" }` as a parsed object). */
-const SECRET_FIELD = /(?:^|[_.-])(?:password|passwd|passphrase|pwd|secret|client_?secret|api_?key|apikey|access_?key|secret_?key|private_?key|auth_?token|access_?token|refresh_?token|id_?token|session_?token|bot_?token|app_?token|signing_?secret|authorization|cookie|credentials?)$/i;
+const SECRET_FIELD =
+  /(?:^|[_.-])(?:password|passwd|passphrase|pwd|secret|client_?secret|api_?key|apikey|access_?key|secret_?key|private_?key|auth_?token|access_?token|refresh_?token|id_?token|session_?token|bot_?token|app_?token|signing_?secret|authorization|cookie|credentials?)$/i;
 
 /**
  * `value` with redactSecrets applied to every string inside it (plain objects and arrays; other values as they are);

@@ -144,14 +144,7 @@ export interface Synthesis {
 }
 
 export type ProposalStatus =
-  | 'pending'
-  | 'approved'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'rejected'
-  | 'expired'
-  | 'voided';
+  'pending' | 'approved' | 'running' | 'succeeded' | 'failed' | 'rejected' | 'expired' | 'voided';
 
 export type ParamValue = string | number | boolean;
 

@@ -47,10 +47,29 @@ export async function analyze(source: EvidenceSource, opts: AnalyzeOptions = {})
   // Enough history for the scan and a baseline before any onset in it (coarse data needs a longer baseline).
   const fetchFrom = Math.min(start - scanMs, (opts.onset ?? now) - baselineMs) - Math.max(baselineMs, 2 * 3_600_000);
   const series = await source.metrics({ from: fetchFrom, to: now });
-  const iw = await incidentWindow({ source, now, start, baselineMs, scanMs, series, ...(opts.onset !== undefined ? { onset: opts.onset } : {}) });
+  const iw = await incidentWindow({
+    source,
+    now,
+    start,
+    baselineMs,
+    scanMs,
+    series,
+    ...(opts.onset !== undefined ? { onset: opts.onset } : {}),
+  });
   const window = iw.window;
-  if (iw.how === 'change') notes.push({ origin: 'analyze', problem: 'no signal moved; onset = the latest change before the incident start', count: 1 });
-  if (iw.how === 'start') notes.push({ origin: 'analyze', problem: 'no signal moved (no metric change point, no error-log surge); onset = incident start (15 min before now when that is now)', count: 1 });
+  if (iw.how === 'change')
+    notes.push({
+      origin: 'analyze',
+      problem: 'no signal moved; onset = the latest change before the incident start',
+      count: 1,
+    });
+  if (iw.how === 'start')
+    notes.push({
+      origin: 'analyze',
+      problem:
+        'no signal moved (no metric change point, no error-log surge); onset = incident start (15 min before now when that is now)',
+      count: 1,
+    });
   const anomalies = detectAnomalies(series, window);
   const templates = await mineTemplates(source.logs({ from: window.from, to: window.to }), window);
   const changes = await source.changes({ from: window.onset - 2 * 3_600_000, to: now });
@@ -59,7 +78,14 @@ export async function analyze(source: EvidenceSource, opts: AnalyzeOptions = {})
   const spans = source.spans ? await source.spans({ from: window.from, to: window.to }) : [];
   const traces = spans.length ? analyzeTraces(spans, window) : undefined;
   // The same ranking step as the bot's (src/evidence/rank.ts), so both name the same top suspect.
-  const { suspects, redHerrings } = await rankWindow(source, window, { anomalies, templates, changes: changeScores, topology, traces, series });
+  const { suspects, redHerrings } = await rankWindow(source, window, {
+    anomalies,
+    templates,
+    changes: changeScores,
+    topology,
+    traces,
+    series,
+  });
   const onsetIso = safeIso(window.onset, now);
   const body: Omit<TriageReport, 'digest'> = {
     onset: onsetIso,

@@ -8,7 +8,16 @@ import { errorRates } from './analyzers/onset';
 import { HostMentions } from './analyzers/external';
 import { rankServices, type Ranking } from './analyzers/ranking';
 import { traceSignals } from './analyzers/traces';
-import type { AnalysisWindow, ChangeScore, EvidenceSource, MetricSeries, SeriesAnomaly, TemplateStat, Topology, TraceDigest } from './types';
+import type {
+  AnalysisWindow,
+  ChangeScore,
+  EvidenceSource,
+  MetricSeries,
+  SeriesAnomaly,
+  TemplateStat,
+  Topology,
+  TraceDigest,
+} from './types';
 import { namedServices } from './window';
 
 export interface RankParts {
@@ -26,7 +35,9 @@ export async function rankWindow(source: EvidenceSource, window: AnalysisWindow,
   const mentions = new HostMentions();
   await errorRates(source.logs({ from: window.from, to: window.to }), window.from, window.to, mentions);
   const meta = await source.incident();
-  const observed = new Set(parts.series.filter((x) => x.points.some((p) => p[0] >= window.from && p[0] <= window.to)).map((x) => x.service));
+  const observed = new Set(
+    parts.series.filter((x) => x.points.some((p) => p[0] >= window.from && p[0] <= window.to)).map((x) => x.service),
+  );
   const known = new Set<string>([...(parts.topology?.services.map((s) => s.name) ?? []), ...observed]);
   return rankServices({
     anomalies: parts.anomalies,

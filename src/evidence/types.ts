@@ -117,7 +117,14 @@ export interface EvidenceSource {
  * rate, or a histogram quantile over `<family>_bucket`); logs: a service's lines, optionally containing a text.
  */
 export type LinkTarget =
-  | { signal: 'metrics'; service: string; name: string; read: 'raw' | 'rate' | { quantile: number }; from: number; to: number }
+  | {
+      signal: 'metrics';
+      service: string;
+      name: string;
+      read: 'raw' | 'rate' | { quantile: number };
+      from: number;
+      to: number;
+    }
   | { signal: 'logs'; service: string; contains?: string; ignoreCase?: boolean; from: number; to: number };
 
 export type SpanKind = 'server' | 'client' | 'internal' | 'producer' | 'consumer' | 'unspecified';

@@ -32,7 +32,9 @@ export function namedServices(text: string, known: Iterable<string>): string[] {
   const hits = [...new Set(known)]
     .filter((n) => n.length >= 3)
     .sort((a, b) => b.length - a.length)
-    .filter((n) => new RegExp(`(^|[^a-z0-9_-])${n.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^a-z0-9_-]|$)`).test(lower));
+    .filter((n) =>
+      new RegExp(`(^|[^a-z0-9_-])${n.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^a-z0-9_-]|$)`).test(lower),
+    );
   return hits.filter((n) => !hits.some((m) => m !== n && m.toLowerCase().includes(n.toLowerCase())));
 }
 
@@ -50,23 +52,54 @@ export async function incidentWindow(input: IncidentWindowInput): Promise<Incide
   const now = input.now;
   if (input.onset !== undefined && Number.isFinite(input.onset)) {
     const onset = Math.min(input.onset, now);
-    return { window: { from: onset - input.baselineMs, onset, to: Math.max(now, onset + 60_000), onsetLo: onset, onsetHi: onset }, how: 'given', basis: [], hosts: [] };
+    return {
+      window: {
+        from: onset - input.baselineMs,
+        onset,
+        to: Math.max(now, onset + 60_000),
+        onsetLo: onset,
+        onsetHi: onset,
+      },
+      how: 'given',
+      basis: [],
+      hosts: [],
+    };
   }
   const from = Math.min(input.start, now) - scanMs;
   const series = input.series ?? (await input.source.metrics({ from, to: now }));
   // The symptom people reported anchors the cluster: its service's moves count three times.
   const meta = await input.source.incident();
-  const named = new Set(namedServices(`${meta?.title ?? ''}\n${meta?.description ?? ''}`, series.map((x) => x.service)));
-  const candidates = metricOnsetCandidates(series, from, now).map((c) => (named.has(c.service) ? { ...c, strength: 3 * c.strength } : c));
+  const named = new Set(
+    namedServices(
+      `${meta?.title ?? ''}\n${meta?.description ?? ''}`,
+      series.map((x) => x.service),
+    ),
+  );
+  const candidates = metricOnsetCandidates(series, from, now).map((c) =>
+    named.has(c.service) ? { ...c, strength: 3 * c.strength } : c,
+  );
   // Spans date the incident too: where failing spans rise or served latency shifts.
   const spans = input.source.spans ? await input.source.spans({ from, to: now }) : [];
   const extra = [...(input.extra ?? []), ...traceOnsetCandidates(spans, from, now)];
   const r = await resolveOnset(
-    { source: input.source, now, start: input.start, scanMs, extra, metrics: { candidates, stepMs: samplingStep(series) } },
+    {
+      source: input.source,
+      now,
+      start: input.start,
+      scanMs,
+      extra,
+      metrics: { candidates, stepMs: samplingStep(series) },
+    },
     () => input.source.changes({ from, to: now }),
   );
   // A baseline needs enough samples to show the series' own variability: at least 24 scrapes (2 h at 5 min).
   const baselineMs = Math.max(input.baselineMs, 24 * samplingStep(series));
-  const window: AnalysisWindow = { from: r.onset - baselineMs, onset: r.onset, to: Math.max(now, r.onset + 60_000), onsetLo: r.lo, onsetHi: r.hi };
+  const window: AnalysisWindow = {
+    from: r.onset - baselineMs,
+    onset: r.onset,
+    to: Math.max(now, r.onset + 60_000),
+    onsetLo: r.lo,
+    onsetHi: r.hi,
+  };
   return { window, how: r.how, basis: r.basis, hosts: r.hosts };
 }

@@ -59,7 +59,9 @@ export class IncidentMemory {
       DOC_ID,
       (cur) => {
         const others = this.live(readDoc(cur)).filter((p) => p.incidentId !== past.incidentId);
-        const incidents = [...others, past].sort((a, b) => a.resolvedAt.localeCompare(b.resolvedAt)).slice(-this.settings.maxIncidents);
+        const incidents = [...others, past]
+          .sort((a, b) => a.resolvedAt.localeCompare(b.resolvedAt))
+          .slice(-this.settings.maxIncidents);
         return { incidents };
       },
       ttl,

@@ -23,9 +23,22 @@ export interface IncidentAnnouncer {
 /** How the end of an incident is shown: the timeline message and the postmortem file (src/slack/incident-recorder.ts). */
 export interface IncidentRecorder {
   /** Posts the timeline once per `key`; returns the message ts. */
-  postTimeline(req: { channelId: string; threadTs?: string; channelName: string; entries: TimelineEntry[]; summary?: string; key: string }): Promise<string>;
+  postTimeline(req: {
+    channelId: string;
+    threadTs?: string;
+    channelName: string;
+    entries: TimelineEntry[];
+    summary?: string;
+    key: string;
+  }): Promise<string>;
   /** Uploads the postmortem draft (Markdown) as a file. */
-  uploadPostmortem(req: { channelId: string; threadTs?: string; filename: string; markdown: string; channelName: string }): Promise<void>;
+  uploadPostmortem(req: {
+    channelId: string;
+    threadTs?: string;
+    filename: string;
+    markdown: string;
+    channelName: string;
+  }): Promise<void>;
   /** A person's display name, for the record. */
   userName(userId: string): Promise<string>;
 }

@@ -65,14 +65,22 @@ export async function readIncidentRecord(store: Store, incidentId: string): Prom
     const investigation = await investigationDocs.in(store).get(id);
     if (!investigation) continue;
     const findingIds = await findingDocs.in(store).list(`${id}:`);
-    const findings = (await Promise.all(findingIds.map((f) => findingDocs.in(store).get(f)))).filter((f): f is Finding => f !== null);
+    const findings = (await Promise.all(findingIds.map((f) => findingDocs.in(store).get(f)))).filter(
+      (f): f is Finding => f !== null,
+    );
     rounds.push({ investigation, findings, synthesis: await synthesisDocs.in(store).get(id) });
   }
   const proposalIds = await proposalDocs.in(store).list(`${incidentId}:`);
   const proposals = (await Promise.all(proposalIds.map((p) => proposalDocs.in(store).get(p))))
     .filter((p): p is Proposal => p !== null)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  return { incident, rounds, proposals, audit: await store.readAudit(incidentId), resolution: await resolutionDocs.in(store).get(incidentId) };
+  return {
+    incident,
+    rounds,
+    proposals,
+    audit: await store.readAudit(incidentId),
+    resolution: await resolutionDocs.in(store).get(incidentId),
+  };
 }
 
 /** The last round that reached a synthesis, or null. */

@@ -13,7 +13,14 @@ import type { Store } from '../store/port';
 import type { IncidentMemory } from './memory';
 import type { IncidentRecorder } from './port';
 import { postmortemFileName, renderPostmortem } from './postmortem';
-import { latestSynthesis, peopleOf, readIncidentRecord, resolutionDocs, type IncidentRecord, type Resolution } from './record';
+import {
+  latestSynthesis,
+  peopleOf,
+  readIncidentRecord,
+  resolutionDocs,
+  type IncidentRecord,
+  type Resolution,
+} from './record';
 import { buildTimeline, leadingHypothesis } from './timeline';
 
 const SOURCE_NAMES: Record<string, string> = { alertmanager: 'Alertmanager', pagerduty: 'PagerDuty' };
@@ -60,15 +67,25 @@ export class ResolveService {
     if (!incident) throw new NotFoundError('This channel is not an incident, so there is nothing to resolve.');
     const log = this.deps.logger.child({ incidentId: incident.id });
     const by = req.userId ? `slash:${req.userId}` : `alert:${req.alertSource ?? 'alert'}`;
-    const byName = req.userId ? await this.deps.recorder.userName(req.userId).catch(() => req.userId as string) : `the ${SOURCE_NAMES[req.alertSource ?? ''] ?? req.alertSource ?? 'monitoring'} alert`;
+    const byName = req.userId
+      ? await this.deps.recorder.userName(req.userId).catch(() => req.userId as string)
+      : `the ${SOURCE_NAMES[req.alertSource ?? ''] ?? req.alertSource ?? 'monitoring'} alert`;
     const fresh: Resolution = {
-      incidentId: incident.id, channelId: incident.channelId, by, byName, at: iso(this.clock.now()),
+      incidentId: incident.id,
+      channelId: incident.channelId,
+      by,
+      byName,
+      at: iso(this.clock.now()),
       ...(req.summary ? { summary: req.summary } : {}),
     };
     const claimed = await resolutionDocs.in(store).update(incident.id, (cur) => (cur ? undefined : fresh));
     if (claimed.changed) {
       await store.appendAudit({
-        at: fresh.at, kind: 'resolution', incidentId: incident.id, actor: req.userId ?? 'system', ...(req.userId ? { actorName: byName } : {}),
+        at: fresh.at,
+        kind: 'resolution',
+        incidentId: incident.id,
+        actor: req.userId ?? 'system',
+        ...(req.userId ? { actorName: byName } : {}),
         detail: { by, summary: req.summary ?? null },
       });
       log.info({ by }, 'incident resolved');
@@ -92,18 +109,25 @@ export class ResolveService {
     const threadTs = [...record.rounds].reverse().find((r) => r.investigation.threadTs)?.investigation.threadTs;
     const where = { channelId: record.incident.channelId, ...(threadTs ? { threadTs } : {}) };
     const mark = async (patch: Partial<Resolution>): Promise<void> => {
-      resolution = (await resolutionDocs.in(store).update(incidentId, (cur) => (cur ? { ...cur, ...patch } : undefined))).value ?? { ...resolution, ...patch };
+      resolution = (
+        await resolutionDocs.in(store).update(incidentId, (cur) => (cur ? { ...cur, ...patch } : undefined))
+      ).value ?? { ...resolution, ...patch };
     };
     if (!resolution.names) {
       // Names once, stored with the resolution, so the CLI's draft (no Slack there) reads the same.
       const ids = peopleOf(record);
-      const names = Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await recorder.userName(id).catch(() => id)] as const)));
+      const names = Object.fromEntries(
+        await Promise.all(ids.map(async (id) => [id, await recorder.userName(id).catch(() => id)] as const)),
+      );
       await mark({ names });
       record.resolution = resolution;
     }
     if (!resolution.timelineTs) {
       const ts = await recorder.postTimeline({
-        ...where, channelName: record.incident.channelName, entries: buildTimeline(record), key: `resolve:${incidentId}:timeline`,
+        ...where,
+        channelName: record.incident.channelName,
+        entries: buildTimeline(record),
+        key: `resolve:${incidentId}:timeline`,
         ...(resolution.summary ? { summary: resolution.summary } : {}),
       });
       await mark({ timelineTs: ts });
@@ -111,7 +135,12 @@ export class ResolveService {
     if (!resolution.postmortemUploaded) {
       // A crash between the upload and this mark uploads the draft again on the next resolve: files.uploadV2
       // has no idempotency key, and a second copy of a draft is the lesser harm than none.
-      await recorder.uploadPostmortem({ ...where, filename: postmortemFileName(record), markdown: renderPostmortem(record), channelName: record.incident.channelName });
+      await recorder.uploadPostmortem({
+        ...where,
+        filename: postmortemFileName(record),
+        markdown: renderPostmortem(record),
+        channelName: record.incident.channelName,
+      });
       await mark({ postmortemUploaded: true });
     }
     if (!resolution.remembered && this.deps.memory) {
@@ -131,7 +160,16 @@ export function pastIncidentOf(record: IncidentRecord): PastIncident | null {
   if (!latest || !fingerprint || !record.resolution) return null;
   const fixes = record.proposals
     .filter((p) => p.status === 'succeeded')
-    .map((p) => `${p.actionId}${Object.keys(p.params).length ? ` ${Object.entries(p.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')}` : ''}`);
+    .map(
+      (p) =>
+        `${p.actionId}${
+          Object.keys(p.params).length
+            ? ` ${Object.entries(p.params)
+                .map(([k, v]) => `${k}=${String(v)}`)
+                .join(' ')}`
+            : ''
+        }`,
+    );
   return {
     incidentId: record.incident.id,
     channelId: record.incident.channelId,

@@ -107,7 +107,9 @@ export class IncidentService {
         ...(this.deps.sources ? { sources: this.deps.sources } : {}),
       });
       const openedAt = iso(this.clock.now());
-      const marked = await incidentDocs.in(this.deps.store).update(req.channelId, (cur) => (cur && !cur.openedAt ? { ...cur, openedAt } : undefined));
+      const marked = await incidentDocs
+        .in(this.deps.store)
+        .update(req.channelId, (cur) => (cur && !cur.openedAt ? { ...cur, openedAt } : undefined));
       // A resumed opening whose first round already ran does not start another: a person asks for that.
       return { incident: marked.value ?? incident, created: incident.investigations.length === 0 };
     } finally {

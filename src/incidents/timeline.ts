@@ -5,7 +5,19 @@ import { alertNameOfFocus } from '../investigation/fingerprint';
 import type { AuditRecord, Finding, Synthesis } from '../domain/types';
 import type { IncidentRecord } from './record';
 
-export type TimelineKind = 'alert' | 'began' | 'opened' | 'round' | 'finding' | 'synthesis' | 'proposal' | 'decision' | 'refusal' | 'action' | 'verification' | 'resolved';
+export type TimelineKind =
+  | 'alert'
+  | 'began'
+  | 'opened'
+  | 'round'
+  | 'finding'
+  | 'synthesis'
+  | 'proposal'
+  | 'decision'
+  | 'refusal'
+  | 'action'
+  | 'verification'
+  | 'resolved';
 
 /** One moment of the incident; `text` is plain words (views escape it). */
 export interface TimelineEntry {
@@ -18,8 +30,13 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 /** What started a round, in words: `channel_created:U1` -> `the channel's creation (U1)`. */
 const TRIGGERS: Record<string, string> = {
-  channel_created: "the channel's creation", channel_rename: 'a rename of the channel', member_joined: 'an invitation of the bot',
-  slash: '/triage start', alert: 'an alert', deeper: 'Dig deeper', mention: 'a question in the thread',
+  channel_created: "the channel's creation",
+  channel_rename: 'a rename of the channel',
+  member_joined: 'an invitation of the bot',
+  slash: '/triage start',
+  alert: 'an alert',
+  deeper: 'Dig deeper',
+  mention: 'a question in the thread',
 };
 
 function triggerWords(trigger: string | undefined, name: (id: string) => string): string | undefined {
@@ -55,14 +72,23 @@ function executionText(r: AuditRecord, actionOf: Map<string, string>): { kind: T
   if (phase === 'start') return { kind: 'action', text: `${action} (${pid}) started` };
   if (phase === 'run') {
     const secs = typeof d.durationMs === 'number' ? ` in ${(d.durationMs / 1000).toFixed(1)}s` : '';
-    const outcome = d.ok === true ? `succeeded${secs}` : `failed${secs} (${str(d.error) ?? `exit ${String(d.exitCode)}`})`;
+    const outcome =
+      d.ok === true ? `succeeded${secs}` : `failed${secs} (${str(d.error) ?? `exit ${String(d.exitCode)}`})`;
     return { kind: 'action', text: `${action} (${pid}) ${outcome}` };
   }
-  if (phase === 'precondition') return d.ok === true ? null : { kind: 'action', text: `${action} (${pid}): precondition failed` };
+  if (phase === 'precondition')
+    return d.ok === true ? null : { kind: 'action', text: `${action} (${pid}): precondition failed` };
   // Anything after the run (a check that the fix worked) is a verification, whatever its detail holds.
-  const verdict = str(d.verdict) ?? str(d.outcome) ?? str(d.status) ?? (typeof d.recovered === 'boolean' ? (d.recovered ? 'recovered' : 'not recovered') : undefined);
+  const verdict =
+    str(d.verdict) ??
+    str(d.outcome) ??
+    str(d.status) ??
+    (typeof d.recovered === 'boolean' ? (d.recovered ? 'recovered' : 'not recovered') : undefined);
   const summary = str(d.summary) ?? str(d.text);
-  return { kind: 'verification', text: `Verification of ${action} (${pid})${verdict ? `: ${verdict}` : ''}${summary ? ` — ${oneLine(summary, 200)}` : ''}` };
+  return {
+    kind: 'verification',
+    text: `Verification of ${action} (${pid})${verdict ? `: ${verdict}` : ''}${summary ? ` — ${oneLine(summary, 200)}` : ''}`,
+  };
 }
 
 /** The incident's timeline, oldest first. */
@@ -76,12 +102,21 @@ export function buildTimeline(record: IncidentRecord): TimelineEntry[] {
   const alertName = first?.trigger.startsWith('alert') ? alertNameOfFocus(first.focus) : undefined;
   if (first?.trigger.startsWith('alert')) {
     const what = alertName ? `Alert ${alertName} fired` : 'Alert fired';
-    entries.push({ at: incident.startedAt, kind: 'alert', text: `${what}${incident.description ? `: ${oneLine(incident.description, 200)}` : ''}` });
+    entries.push({
+      at: incident.startedAt,
+      kind: 'alert',
+      text: `${what}${incident.description ? `: ${oneLine(incident.description, 200)}` : ''}`,
+    });
   } else {
-    entries.push({ at: incident.startedAt, kind: 'began', text: `Incident began${incident.description ? `: ${oneLine(incident.description, 200)}` : ''}` });
+    entries.push({
+      at: incident.startedAt,
+      kind: 'began',
+      text: `Incident began${incident.description ? `: ${oneLine(incident.description, 200)}` : ''}`,
+    });
   }
   entries.push({
-    at: incident.openedAt ?? incident.createdAt, kind: 'opened',
+    at: incident.openedAt ?? incident.createdAt,
+    kind: 'opened',
     text: `#${incident.channelName} recognised as an incident${incident.openedBy ? ` (opened by ${name(incident.openedBy)})` : ''}; Incident Scout joined and posted the kickoff`,
   });
 
@@ -102,39 +137,68 @@ export function buildTimeline(record: IncidentRecord): TimelineEntry[] {
         if (d.action === 'start') {
           const focus = str(d.focus);
           const onset = inv ? ` (onset in the evidence ${inv.window.onset.slice(11, 16)}Z, incident clock)` : '';
-          entries.push({ at: r.at, kind: 'round', text: `Round ${String(d.round ?? inv?.round ?? '?')} started by ${triggerWords(str(d.trigger), name) ?? who(r)}${focus ? `, focused on "${oneLine(focus, 120)}"` : ''}${onset}` });
+          entries.push({
+            at: r.at,
+            kind: 'round',
+            text: `Round ${String(d.round ?? inv?.round ?? '?')} started by ${triggerWords(str(d.trigger), name) ?? who(r)}${focus ? `, focused on "${oneLine(focus, 120)}"` : ''}${onset}`,
+          });
         } else if (d.action === 'stop') {
           entries.push({ at: r.at, kind: 'round', text: `${who(r)} asked the running round to stop` });
         }
         break;
       }
       case 'finding':
-        entries.push({ at: r.at, kind: 'finding', text: findingText(findings.get(`${r.investigationId ?? ''}:${r.actor}`), r.actor, d) });
+        entries.push({
+          at: r.at,
+          kind: 'finding',
+          text: findingText(findings.get(`${r.investigationId ?? ''}:${r.actor}`), r.actor, d),
+        });
         break;
       case 'synthesis': {
         const s = r.investigationId ? syntheses.get(r.investigationId) : undefined;
         const seen = s?.seenBefore?.[0];
         entries.push({
-          at: r.at, kind: 'synthesis',
+          at: r.at,
+          kind: 'synthesis',
           text: `Synthesis${d.partial === true ? ' (partial)' : ''}: ${s ? leadingHypothesis(s) : 'hypotheses recorded'}${seen ? `; seen before in #${seen.past.channelName}` : ''}`,
         });
         break;
       }
       case 'proposal': {
-        const params = d.params && typeof d.params === 'object' ? Object.entries(d.params as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`).join(' ') : '';
-        entries.push({ at: r.at, kind: 'proposal', text: `${r.actor === 'lead' ? 'The lead' : who(r)} proposed ${str(d.actionId) ?? 'an action'}${params ? ` ${params}` : ''} (${str(d.proposalId) ?? '?'})${str(d.reason) ? `: ${oneLine(str(d.reason) as string, 200)}` : ''}` });
+        const params =
+          d.params && typeof d.params === 'object'
+            ? Object.entries(d.params as Record<string, unknown>)
+                .map(([k, v]) => `${k}=${String(v)}`)
+                .join(' ')
+            : '';
+        entries.push({
+          at: r.at,
+          kind: 'proposal',
+          text: `${r.actor === 'lead' ? 'The lead' : who(r)} proposed ${str(d.actionId) ?? 'an action'}${params ? ` ${params}` : ''} (${str(d.proposalId) ?? '?'})${str(d.reason) ? `: ${oneLine(str(d.reason) as string, 200)}` : ''}`,
+        });
         break;
       }
       case 'decision': {
         const pid = str(d.proposalId) ?? '?';
         const decision = str(d.decision) ?? 'decided';
         const by = r.actor === 'system' ? '' : ` by ${who(r)}`;
-        const progress = typeof d.approvals === 'number' && typeof d.required === 'number' && d.required > 1 ? ` (${d.approvals}/${d.required})` : '';
-        entries.push({ at: r.at, kind: 'decision', text: `${actionOf.get(pid) ?? 'Proposal'} (${pid}) ${decision}${by}${progress}${str(d.reason) ? `: ${oneLine(str(d.reason) as string, 160)}` : ''}` });
+        const progress =
+          typeof d.approvals === 'number' && typeof d.required === 'number' && d.required > 1
+            ? ` (${d.approvals}/${d.required})`
+            : '';
+        entries.push({
+          at: r.at,
+          kind: 'decision',
+          text: `${actionOf.get(pid) ?? 'Proposal'} (${pid}) ${decision}${by}${progress}${str(d.reason) ? `: ${oneLine(str(d.reason) as string, 160)}` : ''}`,
+        });
         break;
       }
       case 'refusal':
-        entries.push({ at: r.at, kind: 'refusal', text: `${r.actor === 'lead' ? 'The lead' : who(r)}: ${str(d.what) ?? 'request'} refused${str(d.reason) ? ` (${oneLine(str(d.reason) as string, 160)})` : ''}` });
+        entries.push({
+          at: r.at,
+          kind: 'refusal',
+          text: `${r.actor === 'lead' ? 'The lead' : who(r)}: ${str(d.what) ?? 'request'} refused${str(d.reason) ? ` (${oneLine(str(d.reason) as string, 160)})` : ''}`,
+        });
         break;
       case 'execution': {
         const e = executionText(r, actionOf);
@@ -148,8 +212,15 @@ export function buildTimeline(record: IncidentRecord): TimelineEntry[] {
   }
   if (record.resolution) {
     const res = record.resolution;
-    entries.push({ at: res.at, kind: 'resolved', text: `Resolved by ${res.byName ?? res.by}${res.summary ? `: ${oneLine(res.summary, 300)}` : ''}` });
+    entries.push({
+      at: res.at,
+      kind: 'resolved',
+      text: `Resolved by ${res.byName ?? res.by}${res.summary ? `: ${oneLine(res.summary, 300)}` : ''}`,
+    });
   }
   // Stable: entries at the same instant keep the trail's order.
-  return entries.map((e, i) => ({ e, i })).sort((a, b) => a.e.at.localeCompare(b.e.at) || a.i - b.i).map(({ e }) => e);
+  return entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.at.localeCompare(b.e.at) || a.i - b.i)
+    .map(({ e }) => e);
 }

@@ -18,25 +18,35 @@ export interface ClaudeLeadOptions {
 }
 
 /** Asks the lead model for ranked hypotheses; throws LlmFault when it cannot (the caller falls back). */
-export async function synthesizeWithClaude(opts: ClaudeLeadOptions): Promise<{ synthesis: Synthesis; input: number; output: number }> {
+export async function synthesizeWithClaude(
+  opts: ClaudeLeadOptions,
+): Promise<{ synthesis: Synthesis; input: number; output: number }> {
   const issued = new Set(opts.findings.flatMap((f) => f.evidence.map((e) => e.id)));
   const findingsText = opts.findings
     .map((f) => {
-      const claims = f.claims.map((c) => `- (${c.status}${c.note ? `: ${c.note}` : ''}) ${c.text} [${c.evidence.join(', ')}]`).join('\n');
-      const ev = f.evidence.slice(0, 20).map((e) => `[${e.id}] ${e.excerpt}`).join('\n');
+      const claims = f.claims
+        .map((c) => `- (${c.status}${c.note ? `: ${c.note}` : ''}) ${c.text} [${c.evidence.join(', ')}]`)
+        .join('\n');
+      const ev = f.evidence
+        .slice(0, 20)
+        .map((e) => `[${e.id}] ${e.excerpt}`)
+        .join('\n');
       return `## Scout ${f.scout} (${f.brain}${f.fallbackReason ? `, fell back: ${f.fallbackReason}` : ''}), confidence ${f.confidence}\n${f.summary}\n${claims}\nEvidence:\n${ev}`;
     })
     .join('\n\n');
   const rankingText = opts.ranking.suspects
     .slice(0, 6)
-    .map((s, i) => `${i + 1}. ${s.service} score ${s.score}: ${s.reason}${s.against.length ? ` (against: ${s.against.join('; ')})` : ''}`)
+    .map(
+      (s, i) =>
+        `${i + 1}. ${s.service} score ${s.score}: ${s.reason}${s.against.length ? ` (against: ${s.against.join('; ')})` : ''}`,
+    )
     .concat(opts.ranking.redHerrings.slice(0, 6).map((r) => `red herring: ${r.what}: ${r.why}`))
     .join('\n');
   const system: Anthropic.TextBlockParam[] = [
     {
       type: 'text',
       text:
-        'You are the lead of an incident investigation. Rank root-cause hypotheses from the scouts\' findings. ' +
+        "You are the lead of an incident investigation. Rank root-cause hypotheses from the scouts' findings. " +
         'Cite only evidence ids that appear in the findings. Prefer verified claims; treat unverified and ' +
         `contradicted ones with care. Name red herrings. ${UNTRUSTED_DATA_RULES}`,
       cache_control: { type: 'ephemeral' },
@@ -68,7 +78,9 @@ export async function synthesizeWithClaude(opts: ClaudeLeadOptions): Promise<{ s
   }
   const t = tokensOf(resp.usage);
   if (resp.stop_reason === 'refusal') throw new LlmFault('the lead model declined (refusal)');
-  const use = resp.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && b.name === 'submit_hypotheses');
+  const use = resp.content.find(
+    (b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && b.name === 'submit_hypotheses',
+  );
   if (!use) throw new LlmFault(`the lead model did not submit hypotheses (${resp.stop_reason ?? 'no reason'})`);
   const parsed = submitHypothesesInput.safeParse(use.input);
   if (!parsed.success) throw new LlmFault('the lead model sent malformed hypotheses');
@@ -81,7 +93,10 @@ export async function synthesizeWithClaude(opts: ClaudeLeadOptions): Promise<{ s
       cause: h.cause,
       confidence: Math.round(h.confidence * 100) / 100,
       evidence: known(h.evidence),
-      against: [...(h.against ?? []).map((a) => (/^E\d+$/.test(a) ? a : `!${a}`)), ...(unknown.length ? [`!cited ${unknown.join(', ')}, never issued`] : [])],
+      against: [
+        ...(h.against ?? []).map((a) => (/^E\d+$/.test(a) ? a : `!${a}`)),
+        ...(unknown.length ? [`!cited ${unknown.join(', ')}, never issued`] : []),
+      ],
       change: h.change ?? null,
     };
   });

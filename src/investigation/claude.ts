@@ -84,7 +84,16 @@ export async function runClaudeScout(opts: ClaudeScoutOptions): Promise<FindingD
         continue;
       case 'max_tokens': {
         const results = uses.map((u) => toolError(u.id, 'output was cut at max_tokens; this call was not run'));
-        messages.push({ role: 'user', content: [...results, { type: 'text', text: 'Your output was cut off. Call report_findings now, concisely (at most 5 short claims).' }] });
+        messages.push({
+          role: 'user',
+          content: [
+            ...results,
+            {
+              type: 'text',
+              text: 'Your output was cut off. Call report_findings now, concisely (at most 5 short claims).',
+            },
+          ],
+        });
         continue;
       }
       case 'tool_use': {
@@ -101,12 +110,20 @@ export async function runClaudeScout(opts: ClaudeScoutOptions): Promise<FindingD
         const answers = await Promise.all(
           uses.map(async (u): Promise<Anthropic.ToolResultBlockParam> => {
             if (u.name === 'report_findings') {
-              return toolError(u.id, `invalid input: ${report && !reportFindingsInput.safeParse(u.input).success ? issues(u.input) : 'ignored'}`);
+              return toolError(
+                u.id,
+                `invalid input: ${report && !reportFindingsInput.safeParse(u.input).success ? issues(u.input) : 'ignored'}`,
+              );
             }
             try {
               const r = await gate.call(u.name, u.input);
               if (r.code === 'invalid_input') invalid++;
-              return { type: 'tool_result', tool_use_id: u.id, content: r.text, ...(r.isError ? { is_error: true } : {}) };
+              return {
+                type: 'tool_result',
+                tool_use_id: u.id,
+                content: r.text,
+                ...(r.isError ? { is_error: true } : {}),
+              };
             } catch (err) {
               if (err instanceof BudgetSpent) {
                 budgetHit = true;
@@ -124,10 +141,17 @@ export async function runClaudeScout(opts: ClaudeScoutOptions): Promise<FindingD
       }
       default: {
         // end_turn / stop_sequence / anything new: the scout must end with report_findings; nudge once.
-        if (nudged) throw new LlmFault(`the model stopped (${resp.stop_reason ?? 'no reason'}) without calling report_findings`);
+        if (nudged)
+          throw new LlmFault(`the model stopped (${resp.stop_reason ?? 'no reason'}) without calling report_findings`);
         nudged = true;
         const results = uses.map((u) => toolError(u.id, 'not run'));
-        messages.push({ role: 'user', content: [...results, { type: 'text', text: 'Please call report_findings now; every claim must cite evidence ids.' }] });
+        messages.push({
+          role: 'user',
+          content: [
+            ...results,
+            { type: 'text', text: 'Please call report_findings now; every claim must cite evidence ids.' },
+          ],
+        });
       }
     }
   }
@@ -142,10 +166,19 @@ function issues(input: unknown): string {
   return r.success ? 'ok' : r.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
 }
 
-function toDraft(input: { summary: string; confidence: number; claims: Array<{ text: string; evidence: string[]; service?: string | undefined }> }): FindingDraft {
+function toDraft(input: {
+  summary: string;
+  confidence: number;
+  claims: Array<{ text: string; evidence: string[]; service?: string | undefined }>;
+}): FindingDraft {
   const claims: DraftClaim[] = input.claims.map((c) => ({
     text: c.text,
-    evidence: c.evidence.map((e) => e.trim().replace(/^\[|\]$/g, '').toUpperCase()),
+    evidence: c.evidence.map((e) =>
+      e
+        .trim()
+        .replace(/^\[|\]$/g, '')
+        .toUpperCase(),
+    ),
     ...(c.service ? { service: c.service } : {}),
   }));
   return { summary: input.summary, confidence: input.confidence, claims };

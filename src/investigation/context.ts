@@ -9,7 +9,17 @@ import { analyzeTraces } from '../evidence/analyzers/traces';
 import { rankWindow } from '../evidence/rank';
 import { backendsServing } from '../evidence/sources/composite';
 import type {
-  AnalysisWindow, ChangeScore, EvidenceSource, LogEvent, MetricSeries, SeriesAnomaly, Signal, TemplateStat, Topology, TraceDigest, TraceStats,
+  AnalysisWindow,
+  ChangeScore,
+  EvidenceSource,
+  LogEvent,
+  MetricSeries,
+  SeriesAnomaly,
+  Signal,
+  TemplateStat,
+  Topology,
+  TraceDigest,
+  TraceStats,
 } from '../evidence/types';
 
 /** How far before the onset a change may be a cause (as the change correlator's default). */
@@ -21,7 +31,10 @@ const SERIES_LEAD_MS = 15 * 60_000;
 export class EvidenceContext {
   private readonly memo = new Map<string, Promise<unknown>>();
 
-  constructor(readonly source: EvidenceSource, readonly window: AnalysisWindow) {}
+  constructor(
+    readonly source: EvidenceSource,
+    readonly window: AnalysisWindow,
+  ) {}
 
   private once<T>(key: string, fn: () => Promise<T>): Promise<T> {
     let p = this.memo.get(key) as Promise<T> | undefined;
@@ -39,12 +52,17 @@ export class EvidenceContext {
    * by `+` when more than one backend serves the signal (their items are merged).
    */
   backend(signal: Signal): Promise<string> {
-    return this.once(`backend:${signal}`, async () => (await backendsServing(this.source, signal)).join('+') || this.source.name);
+    return this.once(
+      `backend:${signal}`,
+      async () => (await backendsServing(this.source, signal)).join('+') || this.source.name,
+    );
   }
 
   /** The window's series, from a little before it: counters then have a rate at the window's first sample, as in analyze. */
   series(): Promise<MetricSeries[]> {
-    return this.once('series', () => this.source.metrics({ from: this.window.from - SERIES_LEAD_MS, to: this.window.to }));
+    return this.once('series', () =>
+      this.source.metrics({ from: this.window.from - SERIES_LEAD_MS, to: this.window.to }),
+    );
   }
 
   /**
@@ -75,7 +93,9 @@ export class EvidenceContext {
   }
 
   traces(): Promise<TraceStats[]> {
-    return this.once('traces', async () => (this.source.traces ? this.source.traces({ from: this.window.onset, to: this.window.to }) : []));
+    return this.once('traces', async () =>
+      this.source.traces ? this.source.traces({ from: this.window.onset, to: this.window.to }) : [],
+    );
   }
 
   /** Where traces say errors start and latency is added over the window; null when the source has no spans. */
@@ -106,7 +126,6 @@ export class EvidenceContext {
     );
   }
 }
-
 
 /** Caches one context per investigation id within this process (a retried job on another replica rebuilds it). */
 export class EvidenceContexts {

@@ -18,20 +18,30 @@ const BASE_CONFIDENCE = 0.3;
 
 /** The tools whose plan a scout granted these tools runs, in plan order. */
 export function plansFor(granted: readonly ToolName[]): Array<Tool & { plan: RegisteredPlan }> {
-  const planned = TOOLS.filter((t): t is Tool & { plan: RegisteredPlan } => t.plan !== undefined && granted.includes(t.name));
+  const planned = TOOLS.filter(
+    (t): t is Tool & { plan: RegisteredPlan } => t.plan !== undefined && granted.includes(t.name),
+  );
   const steps = planned.filter((t) => !t.plan.fallback && (t.plan.when?.(granted) ?? true));
   return steps.length ? steps : planned.filter((t) => t.plan.fallback);
 }
 
 /** A service named in the focus text that the scout may read, to narrow its calls. */
-export function focusService(focus: string | undefined, services: readonly string[], gate: ToolGate): string | undefined {
+export function focusService(
+  focus: string | undefined,
+  services: readonly string[],
+  gate: ToolGate,
+): string | undefined {
   if (!focus) return undefined;
   const words = new Set(focus.toLowerCase().split(/[^a-z0-9_-]+/));
   return services.find((s) => words.has(s.toLowerCase()) && gate.inScope(s));
 }
 
 /** Runs the scout's fixed plan; BudgetSpent and RoundStopped propagate to the runner. */
-export async function runDeterministicScout(gate: ToolGate, ctx: EvidenceContext, focus?: string): Promise<FindingDraft> {
+export async function runDeterministicScout(
+  gate: ToolGate,
+  ctx: EvidenceContext,
+  focus?: string,
+): Promise<FindingDraft> {
   const caps = await ctx.source.capabilities();
   const service = focusService(focus, caps.services, gate);
   const env = { ctx, inScope: (s: string) => gate.inScope(s), signals: caps.signals, ...(service ? { service } : {}) };

@@ -25,16 +25,34 @@ export async function runFollowUp(deps: RoundDeps, job: InvestigationJob): Promi
   const window = analysisWindowOf(inv.window);
   const ctx = deps.contexts.get(inv.id, deps.source, window);
   const status: ScoutStatus = {
-    name: manifest.name, state: 'queued', toolCalls: 0, maxToolCalls: manifest.budget.max_tool_calls, inputTokens: 0, outputTokens: 0, maxOutputTokens: manifest.budget.max_output_tokens,
+    name: manifest.name,
+    state: 'queued',
+    toolCalls: 0,
+    maxToolCalls: manifest.budget.max_tool_calls,
+    inputTokens: 0,
+    outputTokens: 0,
+    maxOutputTokens: manifest.budget.max_output_tokens,
   };
   // The follow-up's status is not the round's card: a board over a private map, never written.
-  const board = new StatusBoard(`${inv.id}:${key}`, new Map([[manifest.name, status]]), { store: deps.store, notifier: deps.notifier, clock: deps.clock, logger: deps.logger, intervalMs: 3_600_000 });
+  const board = new StatusBoard(`${inv.id}:${key}`, new Map([[manifest.name, status]]), {
+    store: deps.store,
+    notifier: deps.notifier,
+    clock: deps.clock,
+    logger: deps.logger,
+    intervalMs: 3_600_000,
+  });
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), manifest.budget.max_seconds * 1000 + 5000);
   timer.unref?.();
   try {
     const finding = await runScout(
-      { store: deps.store, clock: deps.clock, logger: deps.logger, scoutModel: deps.config.anthropic.scoutModel, ...(deps.anthropic ? { anthropic: deps.anthropic } : {}) },
+      {
+        store: deps.store,
+        clock: deps.clock,
+        logger: deps.logger,
+        scoutModel: deps.config.anthropic.scoutModel,
+        ...(deps.anthropic ? { anthropic: deps.anthropic } : {}),
+      },
       { inv, manifest, ctx, board, signal: ac.signal, focus: job.question },
     );
     if (!finding) return;
@@ -45,4 +63,3 @@ export async function runFollowUp(deps: RoundDeps, job: InvestigationJob): Promi
     clearTimeout(timer);
   }
 }
-

@@ -7,8 +7,14 @@ const RULES: Array<{ re: RegExp; tool: string }> = [
   // Traces and spans (not stack traces), and dependencies outside the services: the trace analysis.
   { re: /(?<!stack ?)\b(traces?|tracing|spans?|external|third[- ]party)\b/i, tool: 'traces_analysis' },
   { re: /\b(logs?|errors?|exceptions?|stack ?traces?|warnings?|5\d\d)\b/i, tool: 'logs_patterns' },
-  { re: /\b(latency|latencies|slow|p9\d|cpu|memory|saturation|metrics?|throughput|traffic)\b/i, tool: 'metrics_anomalies' },
-  { re: /\b(deploy(s|ed|ment)?|changes?|changed|release[sd]?|rollouts?|config|flags?|version)\b/i, tool: 'changes_list' },
+  {
+    re: /\b(latency|latencies|slow|p9\d|cpu|memory|saturation|metrics?|throughput|traffic)\b/i,
+    tool: 'metrics_anomalies',
+  },
+  {
+    re: /\b(deploy(s|ed|ment)?|changes?|changed|release[sd]?|rollouts?|config|flags?|version)\b/i,
+    tool: 'changes_list',
+  },
 ];
 
 /**
@@ -17,7 +23,11 @@ const RULES: Array<{ re: RegExp; tool: string }> = [
  * deploy/change/release -> changes (by the tool each is granted); else the scout best suited to the lead's
  * top suspect (the one whose tools gave its strongest evidence), else the first scout.
  */
-export function pickScout(config: Pick<Config, 'scouts'>, question: string, synthesis: Synthesis | null): ScoutManifest | undefined {
+export function pickScout(
+  config: Pick<Config, 'scouts'>,
+  question: string,
+  synthesis: Synthesis | null,
+): ScoutManifest | undefined {
   const scouts = config.scouts;
   const primary = (tool: string): ScoutManifest | undefined =>
     // Prefer the scout whose FIRST tool is it (its specialty), then any scout granted it.

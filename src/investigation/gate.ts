@@ -66,7 +66,10 @@ export class ToolGate {
   readonly issued = new Map<string, Evidence>();
   private readonly tools: ReadonlySet<string>;
 
-  constructor(readonly scout: ScoutManifest, private readonly deps: GateDeps) {
+  constructor(
+    readonly scout: ScoutManifest,
+    private readonly deps: GateDeps,
+  ) {
     this.tools = new Set(scout.tools);
     this.usage = { toolCalls: 0, turns: 0, inputTokens: 0, outputTokens: 0, startedAt: deps.clock.now().getTime() };
   }
@@ -118,8 +121,15 @@ export class ToolGate {
     throwIfStopped(this.deps.signal);
     const wallSpent = this.elapsedSeconds() >= this.scout.budget.max_seconds;
     if (wallSpent || this.usage.toolCalls >= this.scout.budget.max_tool_calls) {
-      const reason = wallSpent ? `wall-clock budget of ${this.scout.budget.max_seconds}s spent` : `tool call budget of ${this.scout.budget.max_tool_calls} spent`;
-      await this.audit('tool_refused', { tool: name, args: safeArgs(rawInput), reason: 'budget_spent', detail: reason });
+      const reason = wallSpent
+        ? `wall-clock budget of ${this.scout.budget.max_seconds}s spent`
+        : `tool call budget of ${this.scout.budget.max_tool_calls} spent`;
+      await this.audit('tool_refused', {
+        tool: name,
+        args: safeArgs(rawInput),
+        reason: 'budget_spent',
+        detail: reason,
+      });
       throw new BudgetSpent(`${this.scout.name}: ${reason}`);
     }
     this.usage.toolCalls++;
@@ -127,36 +137,65 @@ export class ToolGate {
 
     const tool = toolNamed(name);
     if (!tool || !this.tools.has(name)) {
-      return this.refuse(name, rawInput, 'tool_refused', `tool "${clipName(name)}" is not granted to scout ${this.scout.name} (granted: ${this.scout.tools.join(', ')})`);
+      return this.refuse(
+        name,
+        rawInput,
+        'tool_refused',
+        `tool "${clipName(name)}" is not granted to scout ${this.scout.name} (granted: ${this.scout.tools.join(', ')})`,
+      );
     }
     // Scope is per backend (a composite's name is not one): refused only when the scout may read none of them.
     const backends = backendNames(this.deps.ctx.source);
     if (!backends.some((b) => this.sourceInScope(b))) {
-      return this.refuse(name, rawInput, 'scope_denied', `source "${backends.join(', ')}" is outside the scope of scout ${this.scout.name}`);
+      return this.refuse(
+        name,
+        rawInput,
+        'scope_denied',
+        `source "${backends.join(', ')}" is outside the scope of scout ${this.scout.name}`,
+      );
     }
     const parsed = tool.prepare(rawInput);
     if (!parsed.ok) {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
       await this.audit('tool_call', { tool: name, args: safeArgs(rawInput), error: 'invalid_input', problems });
-      return { text: `error: invalid input for ${name}: ${problems}`, isError: true, code: 'invalid_input', evidence: [] };
+      return {
+        text: `error: invalid input for ${name}: ${problems}`,
+        isError: true,
+        code: 'invalid_input',
+        evidence: [],
+      };
     }
     const { input } = parsed;
     const wanted = typeof input['service'] === 'string' ? input['service'] : undefined;
     if (wanted !== undefined && !this.inScope(wanted)) {
-      const err = new ScopeDenied(`service "${wanted}" is outside the scope of scout ${this.scout.name} (allowed: ${this.scout.scope.services.join(', ')})`);
+      const err = new ScopeDenied(
+        `service "${wanted}" is outside the scope of scout ${this.scout.name} (allowed: ${this.scout.scope.services.join(', ')})`,
+      );
       return this.refuse(name, rawInput, 'scope_denied', err.userMessage);
     }
 
     // A stop interrupts a slow read: the scout stops waiting (the read itself finishes in the background).
-    const out = await untilStopped(parsed.run({ ctx: this.deps.ctx, inScope: (s) => this.inScope(s) }), this.deps.signal);
+    const out = await untilStopped(
+      parsed.run({ ctx: this.deps.ctx, inScope: (s) => this.inScope(s) }),
+      this.deps.signal,
+    );
     throwIfStopped(this.deps.signal);
     // Defence in depth: whatever the implementation returned, nothing out of scope passes.
     // An item's source names the backend(s) it was read from; every one of them must be in scope.
-    const items = out.items.filter((i) => (i.service === undefined || this.inScope(i.service)) && i.source.split('+').every((b) => this.sourceInScope(b)));
+    const items = out.items.filter(
+      (i) =>
+        (i.service === undefined || this.inScope(i.service)) && i.source.split('+').every((b) => this.sourceInScope(b)),
+    );
     return this.issue(tool.name, input, out.header, items, out.footer);
   }
 
-  private async issue(tool: ToolName, input: Record<string, unknown>, header: string, items: ToolItem[], footer?: string): Promise<GateResult> {
+  private async issue(
+    tool: ToolName,
+    input: Record<string, unknown>,
+    header: string,
+    items: ToolItem[],
+    footer?: string,
+  ): Promise<GateResult> {
     let redactions = 0;
     const red = (s: string): string => {
       const r = redactSecrets(s);
@@ -164,7 +203,12 @@ export class ToolGate {
       return r.text;
     };
     const head = red(header);
-    const lines = items.map((i) => ({ item: i, line: red(i.excerpt), spark: i.sparkline, link: i.link ? red(i.link) : undefined }));
+    const lines = items.map((i) => ({
+      item: i,
+      line: red(i.excerpt),
+      spark: i.sparkline,
+      link: i.link ? red(i.link) : undefined,
+    }));
     // Keep as many items as fit the budget; ids are issued only for what the model will see.
     let used = head.length + 200;
     let keep = 0;
@@ -211,7 +255,12 @@ export class ToolGate {
     return { text, isError: false, evidence, refs: kept.map((l) => l.item.ref) };
   }
 
-  private async refuse(tool: string, rawInput: unknown, code: 'tool_refused' | 'scope_denied', why: string): Promise<GateResult> {
+  private async refuse(
+    tool: string,
+    rawInput: unknown,
+    code: 'tool_refused' | 'scope_denied',
+    why: string,
+  ): Promise<GateResult> {
     await this.audit('tool_refused', { tool: clipName(tool), args: safeArgs(rawInput), reason: code, detail: why });
     return { text: `error: refused: ${why}`, isError: true, code, evidence: [] };
   }
@@ -219,7 +268,9 @@ export class ToolGate {
   /** Reserves `n` evidence ids atomically in the store (parallel scouts and retried jobs never collide). */
   private async nextIds(n: number): Promise<string[]> {
     if (n === 0) return [];
-    const { value } = await evidenceCounterDocs.in(this.deps.store).update(this.deps.investigationId, (cur) => ({ n: (cur?.n ?? 0) + n }));
+    const { value } = await evidenceCounterDocs
+      .in(this.deps.store)
+      .update(this.deps.investigationId, (cur) => ({ n: (cur?.n ?? 0) + n }));
     const last = value?.n ?? n;
     return Array.from({ length: n }, (_, k) => `E${last - n + 1 + k}`);
   }

@@ -8,7 +8,12 @@ import type { RedHerringReport } from '../evidence/types';
 const MAX_HYPOTHESES = 5;
 
 /** Ranked hypotheses from the ranking; evidence ids come from verified claims and issued evidence. */
-export function synthesizeDeterministic(investigationId: string, ranking: Ranking, findings: readonly Finding[], partial: boolean): Synthesis {
+export function synthesizeDeterministic(
+  investigationId: string,
+  ranking: Ranking,
+  findings: readonly Finding[],
+  partial: boolean,
+): Synthesis {
   const evidence = findings.flatMap((f) => f.evidence);
   const scored = ranking.suspects.filter((s) => s.score > 0);
   // A service whose symptoms a dependency explains is named among the red herrings, not offered as a cause
@@ -53,7 +58,8 @@ function supporting(service: string, findings: readonly Finding[], evidence: rea
   const ids = new Set<string>();
   for (const f of findings) {
     for (const c of f.claims) {
-      if (c.service === service && c.status === 'verified' && !/red herring|^Discounted/i.test(c.text)) c.evidence.forEach((id) => ids.add(id));
+      if (c.service === service && c.status === 'verified' && !/red herring|^Discounted/i.test(c.text))
+        c.evidence.forEach((id) => ids.add(id));
     }
   }
   if (!ids.size) {
@@ -64,15 +70,26 @@ function supporting(service: string, findings: readonly Finding[], evidence: rea
 
 /** Ids that speak against a service: its steady templates (present before the onset). */
 function againstIds(service: string, evidence: readonly Evidence[]): string[] {
-  return evidence.filter((e) => e.service === service && /\[steady\]/.test(e.excerpt)).map((e) => e.id).sort(byId).slice(0, 4);
+  return evidence
+    .filter((e) => e.service === service && /\[steady\]/.test(e.excerpt))
+    .map((e) => e.id)
+    .sort(byId)
+    .slice(0, 4);
 }
 
 function redHerring(r: RedHerringReport, evidence: readonly Evidence[]): RedHerring {
-  const tool = r.kind === 'steady_error' ? 'logs_patterns' : r.kind === 'unrelated_change' ? 'changes_list' : 'metrics_anomalies';
+  const tool =
+    r.kind === 'steady_error' ? 'logs_patterns' : r.kind === 'unrelated_change' ? 'changes_list' : 'metrics_anomalies';
   // A steady template's evidence is the line that quotes it (the report names it as "<service> <template>").
-  const quoted = r.kind === 'steady_error' && r.service ? r.what.slice(r.service.length + 1, r.service.length + 41) : '';
+  const quoted =
+    r.kind === 'steady_error' && r.service ? r.what.slice(r.service.length + 1, r.service.length + 41) : '';
   const ids = evidence
-    .filter((e) => e.service === r.service && e.tool === tool && (r.kind !== 'steady_error' || (/\[steady\]/.test(e.excerpt) && e.excerpt.includes(quoted))))
+    .filter(
+      (e) =>
+        e.service === r.service &&
+        e.tool === tool &&
+        (r.kind !== 'steady_error' || (/\[steady\]/.test(e.excerpt) && e.excerpt.includes(quoted))),
+    )
     .map((e) => e.id)
     .sort(byId)
     .slice(0, 3);

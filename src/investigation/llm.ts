@@ -6,7 +6,10 @@ import { toolFor, toolJsonSchema } from './tools';
 
 /** The model could not be used (after the SDK's own retries); the scout falls back to its deterministic plan. */
 export class LlmFault extends Error {
-  constructor(readonly reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(reason, options);
     this.name = 'LlmFault';
   }
@@ -18,7 +21,8 @@ export function faultReason(err: unknown): string | null {
   if (err instanceof Anthropic.APIConnectionTimeoutError) return 'the Claude API timed out';
   if (err instanceof Anthropic.APIConnectionError) return 'the Claude API could not be reached';
   if (err instanceof Anthropic.RateLimitError) return 'the Claude API rate-limited us (429) after retries';
-  if (err instanceof Anthropic.APIError && err.status === 529) return 'the Claude API was overloaded (529) after retries';
+  if (err instanceof Anthropic.APIError && err.status === 529)
+    return 'the Claude API was overloaded (529) after retries';
   if (err instanceof Anthropic.InternalServerError) return `the Claude API failed (${err.status}) after retries`;
   if (err instanceof Anthropic.APIError) return `the Claude API refused the request (${err.status ?? 'no status'})`;
   return null;
@@ -77,7 +81,13 @@ export const submitHypothesesInput = z
           .strict(),
       )
       .max(5),
-    red_herrings: z.array(z.object({ what: z.string().max(300), why: z.string().max(500), evidence: z.array(z.string().max(16)).max(6) }).strict()).max(6),
+    red_herrings: z
+      .array(
+        z
+          .object({ what: z.string().max(300), why: z.string().max(500), evidence: z.array(z.string().max(16)).max(6) })
+          .strict(),
+      )
+      .max(6),
   })
   .strict();
 
@@ -89,5 +99,8 @@ export const SUBMIT_HYPOTHESES: Anthropic.Tool = toolDef(
 
 /** Input, output tokens of a response (cache reads and writes count as input). */
 export function tokensOf(usage: Anthropic.Usage): { input: number; output: number } {
-  return { input: usage.input_tokens + (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0), output: usage.output_tokens };
+  return {
+    input: usage.input_tokens + (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0),
+    output: usage.output_tokens,
+  };
 }

@@ -23,7 +23,11 @@ export interface Investigations {
   /** The latest investigation of the incident, or null. */
   status(incidentId: string): Promise<Investigation | null>;
   /** A person asked for another round (button or `/triage deeper [focus]`). */
-  deeper(incidentId: string, userId: string, focus?: string): Promise<{ investigation: Investigation; created: boolean }>;
+  deeper(
+    incidentId: string,
+    userId: string,
+    focus?: string,
+  ): Promise<{ investigation: Investigation; created: boolean }>;
   /** An @mention in an investigation thread: one focused scout answers in the thread. */
   followUp(req: { incidentId: string; threadTs: string; question: string; userId: string }): Promise<void>;
 }

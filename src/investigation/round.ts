@@ -89,32 +89,67 @@ export async function runRound(deps: RoundDeps, id: string, jobSignal: AbortSign
   const left = deps.config.investigation.maxSeconds * 1000 - (clock.now().getTime() - Date.parse(inv.createdAt));
   const deadline = setTimeout(() => abort(new RoundStopped('timeout')), Math.max(0, left));
   const poll = setInterval(() => {
-    void investigationDocs.in(store).get(id).then((cur) => {
-      if (cur?.stopRequested) abort(new RoundStopped('stop'));
-    }, () => undefined);
+    void investigationDocs
+      .in(store)
+      .get(id)
+      .then(
+        (cur) => {
+          if (cur?.stopRequested) abort(new RoundStopped('stop'));
+        },
+        () => undefined,
+      );
   }, deps.stopPollMs ?? 250);
   deadline.unref?.();
   poll.unref?.();
   if (inv.stopRequested) abort(new RoundStopped('stop'));
 
   const board = new StatusBoard(id, new Map(inv.scouts.map((s): [string, ScoutStatus] => [s.name, s])), {
-    store, notifier: deps.notifier, clock, logger: log, ...(deps.cardIntervalMs !== undefined ? { intervalMs: deps.cardIntervalMs } : {}),
+    store,
+    notifier: deps.notifier,
+    clock,
+    logger: log,
+    ...(deps.cardIntervalMs !== undefined ? { intervalMs: deps.cardIntervalMs } : {}),
   });
   try {
     const current = inv;
     const findings = await Promise.all(
       deps.config.scouts.map(async (manifest): Promise<Finding | null> => {
         const stored = await findingDocs.in(store).get(findingId(id, manifest.name));
-        const finding = stored ?? (ac.signal.aborted ? null : await runScout(
-          { store, clock, logger: log, scoutModel: deps.config.anthropic.scoutModel, ...(deps.anthropic ? { anthropic: deps.anthropic } : {}) },
-          { inv: current, manifest, ctx, board, signal: ac.signal, ...(current.focus ? { focus: current.focus } : {}) },
-        ));
+        const finding =
+          stored ??
+          (ac.signal.aborted
+            ? null
+            : await runScout(
+                {
+                  store,
+                  clock,
+                  logger: log,
+                  scoutModel: deps.config.anthropic.scoutModel,
+                  ...(deps.anthropic ? { anthropic: deps.anthropic } : {}),
+                },
+                {
+                  inv: current,
+                  manifest,
+                  ctx,
+                  board,
+                  signal: ac.signal,
+                  ...(current.focus ? { focus: current.focus } : {}),
+                },
+              ));
         if (!finding) return null;
         if (!stored) {
           await findingDocs.in(store).put(findingId(id, manifest.name), finding);
           await store.appendAudit({
-            at: clock.now().toISOString(), kind: 'finding', incidentId: current.incidentId, investigationId: id, actor: manifest.name,
-            detail: { claims: finding.claims.map((c) => ({ status: c.status, evidence: c.evidence })), brain: finding.brain, fallbackReason: finding.fallbackReason ?? null },
+            at: clock.now().toISOString(),
+            kind: 'finding',
+            incidentId: current.incidentId,
+            investigationId: id,
+            actor: manifest.name,
+            detail: {
+              claims: finding.claims.map((c) => ({ status: c.status, evidence: c.evidence })),
+              brain: finding.brain,
+              fallbackReason: finding.fallbackReason ?? null,
+            },
           });
         }
         await deps.notifier.postFinding(current, finding);
@@ -159,16 +194,33 @@ async function prepare(deps: RoundDeps, start: Investigation, since: number | un
       wallNow: clock.now().getTime(),
       baselineMinutes: deps.config.investigation.baselineMinutes,
     });
-    const iso = (ms: number | undefined): string | undefined => (ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString() : undefined);
+    const iso = (ms: number | undefined): string | undefined =>
+      ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
     const lo = iso(w.onsetLo);
     const hi = iso(w.onsetHi);
-    const window = { from: new Date(w.from).toISOString(), onset: new Date(w.onset).toISOString(), to: new Date(w.to).toISOString(), ...(lo ? { onsetLo: lo } : {}), ...(hi ? { onsetHi: hi } : {}) };
-    inv = (await investigationDocs.in(store).update(id, (cur) => (cur && cur.state === 'queued' ? { ...cur, window, state: 'running', updatedAt: clock.now().toISOString() } : undefined))).value ?? inv;
+    const window = {
+      from: new Date(w.from).toISOString(),
+      onset: new Date(w.onset).toISOString(),
+      to: new Date(w.to).toISOString(),
+      ...(lo ? { onsetLo: lo } : {}),
+      ...(hi ? { onsetHi: hi } : {}),
+    };
+    inv =
+      (
+        await investigationDocs
+          .in(store)
+          .update(id, (cur) =>
+            cur && cur.state === 'queued'
+              ? { ...cur, window, state: 'running', updatedAt: clock.now().toISOString() }
+              : undefined,
+          )
+      ).value ?? inv;
     deps.metrics?.investigations.inc({ state: 'running' });
   }
   if (!inv.threadTs) {
     const ts = await deps.notifier.postCard(inv);
-    inv = (await investigationDocs.in(store).update(id, (cur) => (cur ? { ...cur, threadTs: ts } : undefined))).value ?? { ...inv, threadTs: ts };
+    inv = (await investigationDocs.in(store).update(id, (cur) => (cur ? { ...cur, threadTs: ts } : undefined)))
+      .value ?? { ...inv, threadTs: ts };
   }
   return inv;
 }
@@ -184,22 +236,39 @@ function failureText(err: unknown): string {
  * Marks the round failed and says so in its thread (posting the card first when the failure came before it),
  * so the channel and `/triage status` show it at once; Slack being down as well is only logged.
  */
-async function failRound(deps: RoundDeps, inv: Investigation, err: unknown, log: Logger, board?: StatusBoard): Promise<void> {
+async function failRound(
+  deps: RoundDeps,
+  inv: Investigation,
+  err: unknown,
+  log: Logger,
+  board?: StatusBoard,
+): Promise<void> {
   const { store, clock } = deps;
   log.error({ err }, 'round failed');
-  const failed = (cur: Investigation): Investigation => ({ ...cur, state: 'failed', finishedAt: clock.now().toISOString(), updatedAt: clock.now().toISOString() });
+  const failed = (cur: Investigation): Investigation => ({
+    ...cur,
+    state: 'failed',
+    finishedAt: clock.now().toISOString(),
+    updatedAt: clock.now().toISOString(),
+  });
   let shown: Investigation = board
     ? ((await board.flush(failed)) ?? failed(inv))
-    : ((await investigationDocs.in(store).update(inv.id, (cur) => (cur && isActive(cur) ? failed(cur) : undefined))).value ?? failed(inv));
+    : ((await investigationDocs.in(store).update(inv.id, (cur) => (cur && isActive(cur) ? failed(cur) : undefined)))
+        .value ?? failed(inv));
   deps.metrics?.investigations.inc({ state: 'failed' });
   try {
     if (!shown.threadTs) {
       const ts = await deps.notifier.postCard(shown);
-      shown = (await investigationDocs.in(store).update(inv.id, (cur) => (cur ? { ...cur, threadTs: ts } : undefined))).value ?? { ...shown, threadTs: ts };
+      shown = (await investigationDocs.in(store).update(inv.id, (cur) => (cur ? { ...cur, threadTs: ts } : undefined)))
+        .value ?? { ...shown, threadTs: ts };
     } else if (!board) {
       await deps.notifier.updateCard(shown);
     }
-    await deps.notifier.postNote(shown, 'failed', `The investigation failed: ${failureText(err)}. \`/triage start\` tries again.`);
+    await deps.notifier.postNote(
+      shown,
+      'failed',
+      `The investigation failed: ${failureText(err)}. \`/triage start\` tries again.`,
+    );
   } catch (postErr) {
     log.warn({ err: postErr }, 'could not show the failure in Slack');
   }
@@ -208,13 +277,24 @@ async function failRound(deps: RoundDeps, inv: Investigation, err: unknown, log:
 /** The synthesis with the links of the evidence its hypotheses and red herrings cite. */
 function withLinks(s: Synthesis, findings: Finding[]): Synthesis {
   const cited = new Set([...s.hypotheses.flatMap((h) => h.evidence), ...s.redHerrings.flatMap((r) => r.evidence)]);
-  const links = Object.fromEntries(findings.flatMap((f) => f.evidence).filter((e) => e.link && cited.has(e.id)).map((e) => [e.id, e.link as string]));
+  const links = Object.fromEntries(
+    findings
+      .flatMap((f) => f.evidence)
+      .filter((e) => e.link && cited.has(e.id))
+      .map((e) => [e.id, e.link as string]),
+  );
   return Object.keys(links).length > 0 ? { ...s, links } : s;
 }
 
 /** Ranks, synthesizes (Claude when it may, else the deterministic lead), stores and posts the synthesis. */
 async function synthesizeAndPost(
-  deps: RoundDeps, inv: Investigation, ctx: EvidenceContext, board: StatusBoard, findings: Finding[], stopped: RoundStopped | null, signal: AbortSignal,
+  deps: RoundDeps,
+  inv: Investigation,
+  ctx: EvidenceContext,
+  board: StatusBoard,
+  findings: Finding[],
+  stopped: RoundStopped | null,
+  signal: AbortSignal,
 ): Promise<void> {
   const { store, clock } = deps;
   if (stopped?.reason === 'shutdown') throw stopped; // the queue retries the job on another worker
@@ -227,11 +307,25 @@ async function synthesizeAndPost(
     if (deps.anthropic && !stopped && findings.length) {
       try {
         const r = await synthesizeWithClaude({
-          client: deps.anthropic, model: deps.config.anthropic.leadModel, investigationId: inv.id, findings, ranking, partial: false, signal,
+          client: deps.anthropic,
+          model: deps.config.anthropic.leadModel,
+          investigationId: inv.id,
+          findings,
+          ranking,
+          partial: false,
+          signal,
           ...(inv.focus ? { focus: inv.focus } : {}),
         });
         synthesis = r.synthesis;
-        board.scouts.set('lead', { name: 'lead', state: 'done', toolCalls: 0, maxToolCalls: 0, inputTokens: r.input, outputTokens: r.output, maxOutputTokens: 2048 });
+        board.scouts.set('lead', {
+          name: 'lead',
+          state: 'done',
+          toolCalls: 0,
+          maxToolCalls: 0,
+          inputTokens: r.input,
+          outputTokens: r.output,
+          maxOutputTokens: 2048,
+        });
       } catch (err) {
         if (!(err instanceof LlmFault)) throw err;
         leadNote = `The lead fell back to the deterministic ranking: ${err.reason}.`;
@@ -240,18 +334,48 @@ async function synthesizeAndPost(
     if (!stopped) synthesis = await withMemory(deps, inv, ctx, ranking, synthesis);
     await synthesisDocs.in(store).put(inv.id, synthesis);
     await store.appendAudit({
-      at: clock.now().toISOString(), kind: 'synthesis', incidentId: inv.incidentId, investigationId: inv.id, actor: 'lead',
-      detail: { partial: synthesis.partial, hypotheses: synthesis.hypotheses.map((h) => ({ rank: h.rank, service: h.service, confidence: h.confidence, evidence: h.evidence })) },
+      at: clock.now().toISOString(),
+      kind: 'synthesis',
+      incidentId: inv.incidentId,
+      investigationId: inv.id,
+      actor: 'lead',
+      detail: {
+        partial: synthesis.partial,
+        hypotheses: synthesis.hypotheses.map((h) => ({
+          rank: h.rank,
+          service: h.service,
+          confidence: h.confidence,
+          evidence: h.evidence,
+        })),
+      },
     });
   }
   if (stopped) {
-    const why = stopped.reason === 'timeout' ? `the investigation's time budget (${deps.config.investigation.maxSeconds}s) was spent` : 'a person asked it to stop';
-    await deps.notifier.postNote(inv, 'stopped', `Stopped early: ${why}. Partial result below (${findings.length} of ${deps.config.scouts.length} scouts reported).`);
+    const why =
+      stopped.reason === 'timeout'
+        ? `the investigation's time budget (${deps.config.investigation.maxSeconds}s) was spent`
+        : 'a person asked it to stop';
+    await deps.notifier.postNote(
+      inv,
+      'stopped',
+      `Stopped early: ${why}. Partial result below (${findings.length} of ${deps.config.scouts.length} scouts reported).`,
+    );
   }
   if (leadNote) await deps.notifier.postNote(inv, 'lead-fallback', leadNote);
-  const state: Investigation['state'] = stopped ? (stopped.reason === 'timeout' ? 'timed_out' : 'stopped') : 'synthesized';
-  const final = (await board.flush((cur) => ({ ...cur, state, finishedAt: clock.now().toISOString() }))) ?? { ...inv, state };
-  await deps.notifier.postSynthesis(final, withLinks(synthesis, findings), findings.flatMap((f) => f.evidence));
+  const state: Investigation['state'] = stopped
+    ? stopped.reason === 'timeout'
+      ? 'timed_out'
+      : 'stopped'
+    : 'synthesized';
+  const final = (await board.flush((cur) => ({ ...cur, state, finishedAt: clock.now().toISOString() }))) ?? {
+    ...inv,
+    state,
+  };
+  await deps.notifier.postSynthesis(
+    final,
+    withLinks(synthesis, findings),
+    findings.flatMap((f) => f.evidence),
+  );
   deps.metrics?.investigations.inc({ state });
   // Proposals follow a complete round only: a partial result is for people to read, not to act on.
   if (deps.onSynthesis && !stopped) {
@@ -267,19 +391,33 @@ async function synthesizeAndPost(
  * The synthesis with this round's fingerprint and the resolved incidents it resembles. The memory is a
  * help, not a step the round depends on: when it cannot be read, the synthesis goes out without it.
  */
-async function withMemory(deps: RoundDeps, inv: Investigation, ctx: EvidenceContext, ranking: Ranking, synthesis: Synthesis): Promise<Synthesis> {
+async function withMemory(
+  deps: RoundDeps,
+  inv: Investigation,
+  ctx: EvidenceContext,
+  ranking: Ranking,
+  synthesis: Synthesis,
+): Promise<Synthesis> {
   const incident = await incidentDocs.in(deps.store).get(inv.incidentId);
   const firstId = incident?.investigations[0];
   const first = firstId && firstId !== inv.id ? await investigationDocs.in(deps.store).get(firstId) : inv;
   const alertName = alertNameOfFocus(first?.focus);
   // The analyses are the ones the ranking already ran (cached in the context): no new reads.
-  const fingerprint = fingerprintOf({ ranking, templates: await ctx.templates(), changes: await ctx.changes(), ...(alertName ? { alertName } : {}) });
+  const fingerprint = fingerprintOf({
+    ranking,
+    templates: await ctx.templates(),
+    changes: await ctx.changes(),
+    ...(alertName ? { alertName } : {}),
+  });
   if (!deps.recall) return { ...synthesis, fingerprint };
   try {
     const seenBefore = await deps.recall(fingerprint, inv.incidentId);
     return { ...synthesis, fingerprint, ...(seenBefore.length > 0 ? { seenBefore } : {}) };
   } catch (err) {
-    deps.logger.warn({ err, investigationId: inv.id }, 'could not consult the memory of past incidents; the synthesis goes out without it');
+    deps.logger.warn(
+      { err, investigationId: inv.id },
+      'could not consult the memory of past incidents; the synthesis goes out without it',
+    );
     return { ...synthesis, fingerprint };
   }
 }
@@ -312,6 +450,14 @@ async function rankingSoFar(ctx: EvidenceContext): Promise<Ranking> {
   // The ranking step itself reads the window's error events: a stopped round waits for it no longer than for
   // the rest, and then ranks what it has without the hosts those events would name.
   const parts = { anomalies, templates, changes, topology };
-  const ranked = await within<Ranking | null>(rankWindow(ctx.source, ctx.window, { ...parts, traces: await within(ctx.traceReport(), 100, null), series: await within(ctx.series(), 100, []) }), READY_MS, null);
+  const ranked = await within<Ranking | null>(
+    rankWindow(ctx.source, ctx.window, {
+      ...parts,
+      traces: await within(ctx.traceReport(), 100, null),
+      series: await within(ctx.series(), 100, []),
+    }),
+    READY_MS,
+    null,
+  );
   return ranked ?? rankServices(parts);
 }

@@ -41,7 +41,12 @@ export async function runScout(deps: ScoutRunDeps, run: ScoutRun): Promise<Findi
   const gates: ToolGate[] = [];
   const newGate = (signal: AbortSignal): ToolGate => {
     const g = new ToolGate(manifest, {
-      store: deps.store, incidentId: inv.incidentId, investigationId: inv.id, ctx: run.ctx, clock: deps.clock, signal,
+      store: deps.store,
+      incidentId: inv.incidentId,
+      investigationId: inv.id,
+      ctx: run.ctx,
+      clock: deps.clock,
+      signal,
       onUsage: () => board.set(manifest.name, usageOf(gates)),
     });
     gates.push(g);
@@ -53,7 +58,11 @@ export async function runScout(deps: ScoutRunDeps, run: ScoutRun): Promise<Findi
   const onRoundAbort = (): void => scoutAc.abort(run.signal.reason);
   if (run.signal.aborted) onRoundAbort();
   run.signal.addEventListener('abort', onRoundAbort, { once: true });
-  const wall = setTimeout(() => scoutAc.abort(new BudgetSpent(`${manifest.name}: wall-clock budget of ${manifest.budget.max_seconds}s spent`)), manifest.budget.max_seconds * 1000);
+  const wall = setTimeout(
+    () =>
+      scoutAc.abort(new BudgetSpent(`${manifest.name}: wall-clock budget of ${manifest.budget.max_seconds}s spent`)),
+    manifest.budget.max_seconds * 1000,
+  );
   wall.unref?.();
   const signal = scoutAc.signal;
   try {
@@ -65,7 +74,12 @@ export async function runScout(deps: ScoutRunDeps, run: ScoutRun): Promise<Findi
 }
 
 async function runScoutInner(
-  deps: ScoutRunDeps, run: ScoutRun, signal: AbortSignal, log: Logger, newGate: (signal: AbortSignal) => ToolGate, gates: ToolGate[],
+  deps: ScoutRunDeps,
+  run: ScoutRun,
+  signal: AbortSignal,
+  log: Logger,
+  newGate: (signal: AbortSignal) => ToolGate,
+  gates: ToolGate[],
 ): Promise<Finding | null> {
   const { inv, manifest, board } = run;
   let draft: FindingDraft;
@@ -77,7 +91,13 @@ async function runScoutInner(
     if (deps.anthropic) {
       brain = 'claude';
       try {
-        draft = await runClaudeScout({ client: deps.anthropic, model: manifest.model ?? deps.scoutModel, gate, brief: briefOf(inv, run.focus), signal });
+        draft = await runClaudeScout({
+          client: deps.anthropic,
+          model: manifest.model ?? deps.scoutModel,
+          gate,
+          brief: briefOf(inv, run.focus),
+          signal,
+        });
       } catch (err) {
         if (!(err instanceof LlmFault)) throw err;
         fallbackReason = err.reason;
@@ -92,7 +112,12 @@ async function runScoutInner(
     }
   } catch (err) {
     if (err instanceof RoundStopped) {
-      board.set(manifest.name, { ...usageOf(gates), state: 'stopped', finishedAt: deps.clock.now().toISOString(), note: err.reason === 'timeout' ? 'time budget spent' : 'stopped' });
+      board.set(manifest.name, {
+        ...usageOf(gates),
+        state: 'stopped',
+        finishedAt: deps.clock.now().toISOString(),
+        note: err.reason === 'timeout' ? 'time budget spent' : 'stopped',
+      });
       return null;
     }
     if (err instanceof BudgetSpent) {
@@ -100,7 +125,12 @@ async function runScoutInner(
       draft = { summary: `Stopped early: ${err.userMessage}.`, claims: [], confidence: 0 };
     } else {
       log.error({ err }, 'scout failed');
-      board.set(manifest.name, { ...usageOf(gates), state: 'failed', finishedAt: deps.clock.now().toISOString(), note: 'failed' });
+      board.set(manifest.name, {
+        ...usageOf(gates),
+        state: 'failed',
+        finishedAt: deps.clock.now().toISOString(),
+        note: 'failed',
+      });
       return null;
     }
   }
@@ -124,17 +154,28 @@ async function runScoutInner(
     brain,
     ...(fallbackReason ? { fallbackReason } : {}),
     // Evidence the claims cite first, so the post shows what matters within Slack's limits.
-    evidence: [...issued.values()].sort((a, b) => Number(cited.has(b.id)) - Number(cited.has(a.id)) || Number(a.id.slice(1)) - Number(b.id.slice(1))),
+    evidence: [...issued.values()].sort(
+      (a, b) => Number(cited.has(b.id)) - Number(cited.has(a.id)) || Number(a.id.slice(1)) - Number(b.id.slice(1)),
+    ),
   };
   const state = budgetNote ? 'budget_spent' : fallbackReason ? 'fallback' : 'done';
   const note = budgetNote ?? (fallbackReason ? `fell back: ${fallbackReason}` : undefined);
-  board.set(manifest.name, { ...usageOf(gates), state, finishedAt: deps.clock.now().toISOString(), ...(note ? { note } : {}) });
+  board.set(manifest.name, {
+    ...usageOf(gates),
+    state,
+    finishedAt: deps.clock.now().toISOString(),
+    ...(note ? { note } : {}),
+  });
   return finding;
 }
 
 function usageOf(gates: readonly ToolGate[]): { toolCalls: number; inputTokens: number; outputTokens: number } {
   return gates.reduce(
-    (s, g) => ({ toolCalls: s.toolCalls + g.usage.toolCalls, inputTokens: s.inputTokens + g.usage.inputTokens, outputTokens: s.outputTokens + g.usage.outputTokens }),
+    (s, g) => ({
+      toolCalls: s.toolCalls + g.usage.toolCalls,
+      inputTokens: s.inputTokens + g.usage.inputTokens,
+      outputTokens: s.outputTokens + g.usage.outputTokens,
+    }),
     { toolCalls: 0, inputTokens: 0, outputTokens: 0 },
   );
 }
@@ -145,7 +186,9 @@ function briefOf(inv: Investigation, focus?: string): string {
     `Incident investigation ${inv.id}, round ${inv.round}.`,
     `Window: baseline from ${inv.window.from}, onset ${inv.window.onset}, now ${inv.window.to}.`,
     // What someone typed in the channel is data like the evidence: between the markers, never instructions.
-    focus ? `A person asked:\n${wrapUntrusted(focus, 'question')}` : 'Find what changed at the onset and what was already there before it.',
+    focus
+      ? `A person asked:\n${wrapUntrusted(focus, 'question')}`
+      : 'Find what changed at the onset and what was already there before it.',
     'Use your tools, then call report_findings.',
   ].join('\n');
 }

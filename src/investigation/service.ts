@@ -58,7 +58,13 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
   const contexts = new EvidenceContexts();
   const { store, config } = deps;
   const roundDeps = {
-    config, store, source: deps.source, notifier: deps.notifier, logger: deps.logger, clock, contexts,
+    config,
+    store,
+    source: deps.source,
+    notifier: deps.notifier,
+    logger: deps.logger,
+    clock,
+    contexts,
     ...(deps.anthropic ? { anthropic: deps.anthropic } : {}),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     ...(deps.onSynthesis ? { onSynthesis: deps.onSynthesis } : {}),
@@ -86,7 +92,11 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
     const since = req.since !== undefined ? await sinceOnSourceClock(req.since, deps.source, now.getTime()) : undefined;
     // Provisional window (cheap: no data read); the job fixes the onset from the metrics.
     const { now: dataNow, start: began } = await incidentClock({
-      incident, ...(since !== undefined ? { since } : {}), source: deps.source, wallNow: now.getTime(), baselineMinutes: config.investigation.baselineMinutes,
+      incident,
+      ...(since !== undefined ? { since } : {}),
+      source: deps.source,
+      wallNow: now.getTime(),
+      baselineMinutes: config.investigation.baselineMinutes,
     });
     const baselineMs = config.investigation.baselineMinutes * 60_000;
     const fresh: Investigation = {
@@ -97,10 +107,20 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
       state: 'queued',
       trigger: req.userId ? `${req.trigger}:${req.userId}` : req.trigger,
       ...(req.focus ? { focus: req.focus } : {}),
-      window: { from: new Date(began - baselineMs).toISOString(), onset: new Date(began).toISOString(), to: new Date(dataNow).toISOString() },
+      window: {
+        from: new Date(began - baselineMs).toISOString(),
+        onset: new Date(began).toISOString(),
+        to: new Date(dataNow).toISOString(),
+      },
       brain: deps.anthropic ? 'claude' : 'deterministic',
       scouts: config.scouts.map((s): ScoutStatus => ({
-        name: s.name, state: 'queued', toolCalls: 0, maxToolCalls: s.budget.max_tool_calls, inputTokens: 0, outputTokens: 0, maxOutputTokens: s.budget.max_output_tokens,
+        name: s.name,
+        state: 'queued',
+        toolCalls: 0,
+        maxToolCalls: s.budget.max_tool_calls,
+        inputTokens: 0,
+        outputTokens: 0,
+        maxOutputTokens: s.budget.max_output_tokens,
       })),
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
@@ -121,11 +141,18 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
     }
     const investigation = made.value ?? fresh;
     // Racers on the same round id may both add: the queue ignores a second job with the same id.
-    await deps.queue.add({ investigationId: id, kind: 'round', ...(since !== undefined ? { since } : {}) }, { jobId: id });
+    await deps.queue.add(
+      { investigationId: id, kind: 'round', ...(since !== undefined ? { since } : {}) },
+      { jobId: id },
+    );
     // Whoever appended the id started the round (the document may have been written by a racer on the same id).
     if (claimed.changed) {
       await store.appendAudit({
-        at: now.toISOString(), kind: 'investigation', incidentId: incident.id, investigationId: id, actor: req.userId ?? 'system',
+        at: now.toISOString(),
+        kind: 'investigation',
+        incidentId: incident.id,
+        investigationId: id,
+        actor: req.userId ?? 'system',
         detail: { action: 'start', trigger: fresh.trigger, round, focus: req.focus ?? null },
       });
       deps.metrics?.investigations.inc({ state: 'queued' });
@@ -139,8 +166,19 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
     async stop(incidentId, userId) {
       const cur = await latest(incidentId);
       if (!cur || !isActive(cur)) return null;
-      const { value } = await investigationDocs.in(store).update(cur.id, (inv) => (inv && isActive(inv) ? { ...inv, stopRequested: true, updatedAt: clock.now().toISOString() } : undefined));
-      await store.appendAudit({ at: clock.now().toISOString(), kind: 'investigation', incidentId, investigationId: cur.id, actor: userId, detail: { action: 'stop' } });
+      const { value } = await investigationDocs
+        .in(store)
+        .update(cur.id, (inv) =>
+          inv && isActive(inv) ? { ...inv, stopRequested: true, updatedAt: clock.now().toISOString() } : undefined,
+        );
+      await store.appendAudit({
+        at: clock.now().toISOString(),
+        kind: 'investigation',
+        incidentId,
+        investigationId: cur.id,
+        actor: userId,
+        detail: { action: 'stop' },
+      });
       return value;
     },
 
@@ -148,7 +186,8 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
 
     async deeper(incidentId, userId, focus) {
       const incident = await incidentDocs.in(store).get(incidentId);
-      if (!incident) throw new NotFoundError('There is no investigation in this channel yet: run `/triage start` first.');
+      if (!incident)
+        throw new NotFoundError('There is no investigation in this channel yet: run `/triage start` first.');
       return start({ incident, trigger: 'deeper', userId, ...(focus ? { focus } : {}) });
     },
 
@@ -164,8 +203,14 @@ export function createInvestigations(deps: InvestigationDeps): InvestigationServ
         }
       }
       if (!target) throw new NotFoundError('That thread is not an investigation thread.');
-      const askId = createHash('sha256').update(`${req.threadTs}\u0000${req.userId}\u0000${req.question}`).digest('hex').slice(0, 16);
-      await deps.queue.add({ investigationId: target.id, kind: 'followup', question: req.question, userId: req.userId, askId }, { jobId: `fu-${target.id}-${askId}` });
+      const askId = createHash('sha256')
+        .update(`${req.threadTs}\u0000${req.userId}\u0000${req.question}`)
+        .digest('hex')
+        .slice(0, 16);
+      await deps.queue.add(
+        { investigationId: target.id, kind: 'followup', question: req.question, userId: req.userId, askId },
+        { jobId: `fu-${target.id}-${askId}` },
+      );
     },
 
     async handleJob(job, ctx) {

@@ -16,7 +16,13 @@ export class StatusBoard {
   constructor(
     private readonly investigationId: string,
     readonly scouts: Map<string, ScoutStatus>,
-    private readonly deps: { store: Store; notifier: InvestigationNotifier; clock: Clock; logger: Logger; intervalMs?: number },
+    private readonly deps: {
+      store: Store;
+      notifier: InvestigationNotifier;
+      clock: Clock;
+      logger: Logger;
+      intervalMs?: number;
+    },
   ) {}
 
   /** Changes one scout's status and schedules a (throttled) write. */

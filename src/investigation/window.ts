@@ -54,12 +54,24 @@ export async function sinceOnSourceClock(since: number, source: EvidenceSource, 
 /** The full window, with the onset from the signals (a person's `since` is the hint where to look). */
 export async function investigationWindow(input: WindowInput): Promise<AnalysisWindow> {
   const { now, start } = await incidentClock(input);
-  const { window } = await incidentWindow({ source: input.source, now, start, baselineMs: input.baselineMinutes * 60_000, scanMs: SCAN_MS });
+  const { window } = await incidentWindow({
+    source: input.source,
+    now,
+    start,
+    baselineMs: input.baselineMinutes * 60_000,
+    scanMs: SCAN_MS,
+  });
   return window;
 }
 
 /** The stored window (ISO text) as the analyzers take it, with the onset's uncertainty when it was stored. */
-export function analysisWindowOf(w: { from: string; onset: string; to: string; onsetLo?: string | undefined; onsetHi?: string | undefined }): AnalysisWindow {
+export function analysisWindowOf(w: {
+  from: string;
+  onset: string;
+  to: string;
+  onsetLo?: string | undefined;
+  onsetHi?: string | undefined;
+}): AnalysisWindow {
   const out: AnalysisWindow = { from: Date.parse(w.from), onset: Date.parse(w.onset), to: Date.parse(w.to) };
   const lo = w.onsetLo !== undefined ? Date.parse(w.onsetLo) : Number.NaN;
   const hi = w.onsetHi !== undefined ? Date.parse(w.onsetHi) : Number.NaN;

@@ -9,7 +9,14 @@ import { StoreUnavailable } from '../store/errors';
 import { createKeys } from '../store/keys';
 import { DrainTimeout } from './errors';
 import type { JobHandler, JobOptions, JobQueue } from './port';
-import { assertJobId, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_RETENTION_MS, MAX_KEPT_JOBS } from './settings';
+import {
+  assertJobId,
+  DEFAULT_ATTEMPTS,
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_RETENTION_MS,
+  MAX_KEPT_JOBS,
+} from './settings';
 
 export interface BullmqQueueOptions {
   name: string;
@@ -83,7 +90,8 @@ export class BullmqQueue<T> implements JobQueue<T> {
 
   process(handler: JobHandler<T>, concurrency: number): void {
     if (this.worker) throw new Error(`queue ${this.options.name} already has a handler`);
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
     const lockDuration = this.options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS;
     const signal = this.controller.signal;
     const logger = this.options.logger?.child({ queue: this.options.name });
@@ -102,7 +110,10 @@ export class BullmqQueue<T> implements JobQueue<T> {
             return;
           } catch (err) {
             if (!(err instanceof StoreUnavailable) || rerun >= MAX_OUTAGE_RERUNS || signal.aborted) throw err;
-            logger?.warn({ jobId: job.id, error: err.message }, 'store unreachable mid-job; running it again once Redis answers');
+            logger?.warn(
+              { jobId: job.id, error: err.message },
+              'store unreachable mid-job; running it again once Redis answers',
+            );
             await this.untilReachable(signal);
             // The store has its own connection, which may come back a little after the queue's.
             await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** rerun).unref());
@@ -121,7 +132,12 @@ export class BullmqQueue<T> implements JobQueue<T> {
     this.worker.on('failed', (job: Job | undefined, err: Error) =>
       logger?.warn({ err, jobId: job?.id, attempt: job?.attemptsStarted }, 'job failed'),
     );
-    this.worker.on('stalled', (jobId: string) => logger?.warn({ jobId }, 'job stalled (its worker stopped renewing the lock); back to the queue unless it stalled too often'));
+    this.worker.on('stalled', (jobId: string) =>
+      logger?.warn(
+        { jobId },
+        'job stalled (its worker stopped renewing the lock); back to the queue unless it stalled too often',
+      ),
+    );
     this.worker.on('error', (err: Error) => this.logError(err, 'job worker error'));
   }
 
@@ -157,7 +173,10 @@ export class BullmqQueue<T> implements JobQueue<T> {
     const deadline = Date.now() + OUTAGE_WAIT_MS;
     while (!signal.aborted && Date.now() < deadline) {
       const pong = await Promise.race([
-        this.options.connection.ping().then(() => true, () => false),
+        this.options.connection.ping().then(
+          () => true,
+          () => false,
+        ),
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), OUTAGE_POLL_MS).unref()),
       ]);
       if (pong) return;

@@ -31,8 +31,21 @@ export function createQueue<T>(options: CreateQueueOptions): JobQueue<T> {
     ...(options.backoffMs !== undefined ? { backoffMs: options.backoffMs } : {}),
   };
   if (options.redisUrl) {
-    const connection = connectRedis(options.redisUrl, options.logger, { purpose: 'queue', connectionName: `${options.prefix}queue:${options.name}` });
-    return new BullmqQueue<T>({ name: options.name, connection, prefix: options.prefix, logger: options.logger, ...tuning });
+    const connection = connectRedis(options.redisUrl, options.logger, {
+      purpose: 'queue',
+      connectionName: `${options.prefix}queue:${options.name}`,
+    });
+    return new BullmqQueue<T>({
+      name: options.name,
+      connection,
+      prefix: options.prefix,
+      logger: options.logger,
+      ...tuning,
+    });
   }
-  return new MemoryQueue<T>({ name: options.name, logger: options.logger, ...(options.backoffMs !== undefined ? { backoffMs: options.backoffMs } : {}) });
+  return new MemoryQueue<T>({
+    name: options.name,
+    logger: options.logger,
+    ...(options.backoffMs !== undefined ? { backoffMs: options.backoffMs } : {}),
+  });
 }

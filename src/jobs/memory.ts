@@ -5,7 +5,15 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../domain/time';
 import { DrainTimeout } from './errors';
 import type { JobHandler, JobOptions, JobQueue } from './port';
-import { assertJobId, backoffDelay, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_RETENTION_MS, MAX_KEPT_JOBS } from './settings';
+import {
+  assertJobId,
+  backoffDelay,
+  DEFAULT_ATTEMPTS,
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_RETENTION_MS,
+  MAX_KEPT_JOBS,
+} from './settings';
 
 export interface MemoryQueueOptions {
   name: string;
@@ -59,7 +67,13 @@ export class MemoryQueue<T> implements JobQueue<T> {
     if (this.jobs.has(opts.jobId)) return false;
     const json = JSON.stringify(data);
     if (json === undefined) throw new TypeError('job data must be JSON-serialisable');
-    const job: MemoryJob = { id: opts.jobId, json, attempts: Math.max(1, opts.attempts ?? this.defaultAttempts), started: 0, state: 'waiting' };
+    const job: MemoryJob = {
+      id: opts.jobId,
+      json,
+      attempts: Math.max(1, opts.attempts ?? this.defaultAttempts),
+      started: 0,
+      state: 'waiting',
+    };
     this.jobs.set(job.id, job);
     this.unfinished += 1;
     if (opts.delayMs !== undefined && opts.delayMs > 0) this.delay(job, opts.delayMs);
@@ -69,7 +83,8 @@ export class MemoryQueue<T> implements JobQueue<T> {
 
   process(handler: JobHandler<T>, concurrency: number): void {
     if (this.handler) throw new Error(`queue ${this.options.name} already has a handler`);
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
     this.handler = handler;
     this.concurrency = concurrency;
     this.pump();
@@ -85,7 +100,9 @@ export class MemoryQueue<T> implements JobQueue<T> {
       };
       const timer = setTimeout(() => {
         this.idleWaiters.delete(done);
-        reject(new DrainTimeout(`queue ${this.options.name} still had ${this.unfinished} job(s) after ${timeoutMs} ms`));
+        reject(
+          new DrainTimeout(`queue ${this.options.name} still had ${this.unfinished} job(s) after ${timeoutMs} ms`),
+        );
       }, timeoutMs);
       this.idleWaiters.add(done);
     });
@@ -139,7 +156,10 @@ export class MemoryQueue<T> implements JobQueue<T> {
       this.settle(job, 'completed');
     } catch (err) {
       const willRetry = job.started < job.attempts && !this.closed;
-      this.options.logger?.warn({ err, jobId: job.id, attempt: job.started, willRetry, queue: this.options.name }, 'job failed');
+      this.options.logger?.warn(
+        { err, jobId: job.id, attempt: job.started, willRetry, queue: this.options.name },
+        'job failed',
+      );
       if (willRetry) this.delay(job, backoffDelay(this.backoffMs, job.started));
       else this.settle(job, 'failed');
     }

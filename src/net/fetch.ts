@@ -28,7 +28,9 @@ async function portableBody(init: RequestInit | undefined): Promise<RequestInit 
 /** The process's outbound fetch, through the configured proxy when there is one. */
 export function createFetch(proxy: Readonly<Config['proxy']>): typeof fetch {
   // EnvHttpProxyAgent falls back to process.env for options left undefined; empty strings mean "none".
-  return fetchVia(new EnvHttpProxyAgent({ httpProxy: proxy.http ?? '', httpsProxy: proxy.https ?? '', noProxy: proxy.noProxy ?? '' }));
+  return fetchVia(
+    new EnvHttpProxyAgent({ httpProxy: proxy.http ?? '', httpsProxy: proxy.https ?? '', noProxy: proxy.noProxy ?? '' }),
+  );
 }
 
 /** Statuses whose Response must have a null body. */
@@ -43,6 +45,10 @@ export function readingWhole(inner: typeof fetch): typeof fetch {
   return async (input, init) => {
     const res = await inner(input, init);
     const body = await res.arrayBuffer();
-    return new Response(NULL_BODY.has(res.status) ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });
+    return new Response(NULL_BODY.has(res.status) ? null : body, {
+      status: res.status,
+      statusText: res.statusText,
+      headers: res.headers,
+    });
   };
 }

@@ -28,7 +28,9 @@ export class Catalog {
   get(id: string): ActionSpec {
     const action = this.byId.get(id);
     if (!action) {
-      throw new ProposalInvalid(`There is no action "${clipText(id, 60)}" in the catalog. Known actions: ${[...this.byId.keys()].join(', ')}.`);
+      throw new ProposalInvalid(
+        `There is no action "${clipText(id, 60)}" in the catalog. Known actions: ${[...this.byId.keys()].join(', ')}.`,
+      );
     }
     return action;
   }
@@ -57,7 +59,8 @@ export class Catalog {
 export function describeParam(name: string, p: ActionParamSpec): string {
   const parts: string[] = [];
   if (p.enum) parts.push(p.enum.join('|'));
-  else if (p.type === 'integer') parts.push(`integer${p.min !== undefined || p.max !== undefined ? ` ${p.min ?? ''}..${p.max ?? ''}` : ''}`);
+  else if (p.type === 'integer')
+    parts.push(`integer${p.min !== undefined || p.max !== undefined ? ` ${p.min ?? ''}..${p.max ?? ''}` : ''}`);
   else if (p.type === 'boolean') parts.push('true|false');
   else parts.push(`text matching ${p.pattern ?? ''}`);
   if (p.default !== undefined) parts.push(`default ${String(p.default)}`);
@@ -160,4 +163,3 @@ function paramList(action: ActionSpec): string {
 function shown(value: unknown): string {
   return clipText(typeof value === 'string' ? JSON.stringify(value) : String(value), 80);
 }
-

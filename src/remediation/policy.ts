@@ -18,14 +18,19 @@ export interface Decider {
 /** Members of each usergroup the action names; null for a group Slack could not list. */
 export type Membership = Readonly<Record<string, readonly string[] | null>>;
 
-export type PolicyCode = 'unconfirmed' | 'bot' | 'unchecked_group' | 'not_approver' | 'not_approver_or_requester' | 'own_request';
+export type PolicyCode =
+  'unconfirmed' | 'bot' | 'unchecked_group' | 'not_approver' | 'not_approver_or_requester' | 'own_request';
 
 export type Verdict = { allowed: true } | { allowed: false; code: PolicyCode; reason: string };
 
 const deny = (code: PolicyCode, reason: string): Verdict => ({ allowed: false, code, reason });
 
 /** Whether the action's approver list names the user, directly or through a group; `unchecked`: groups that could not be listed. */
-export function approverMatch(action: ActionSpec, userId: string, membership: Membership): { named: boolean; unchecked: string[] } {
+export function approverMatch(
+  action: ActionSpec,
+  userId: string,
+  membership: Membership,
+): { named: boolean; unchecked: string[] } {
   if (action.approval.approvers.users.includes(userId)) return { named: true, unchecked: [] };
   const unchecked: string[] = [];
   for (const group of action.approval.approvers.usergroups) {
@@ -41,8 +46,18 @@ export function approverMatch(action: ActionSpec, userId: string, membership: Me
  * them (users or usergroups); the requester may reject, and approve only where the action allows it.
  * `approverNames` is how the approvers read in a refusal.
  */
-export function mayDecide(action: ActionSpec, proposal: Proposal, actor: Decider, membership: Membership, approverNames: readonly string[] = []): Verdict {
-  if (actor.isBot === null) return deny('unconfirmed', 'I could not confirm with Slack who you are, so I cannot accept this decision. Nothing was run; try again in a moment.');
+export function mayDecide(
+  action: ActionSpec,
+  proposal: Proposal,
+  actor: Decider,
+  membership: Membership,
+  approverNames: readonly string[] = [],
+): Verdict {
+  if (actor.isBot === null)
+    return deny(
+      'unconfirmed',
+      'I could not confirm with Slack who you are, so I cannot accept this decision. Nothing was run; try again in a moment.',
+    );
   if (actor.isBot) return deny('bot', 'Bots cannot approve or reject changes.');
   const { named, unchecked } = approverMatch(action, actor.userId, membership);
   const isRequester = proposal.requestedBy === actor.userId;
@@ -51,18 +66,30 @@ export function mayDecide(action: ActionSpec, proposal: Proposal, actor: Decider
     `I could not list the members of ${unchecked.map((g) => `<!subteam^${g}>`).join(', ')} with Slack, so I cannot tell whether you may decide on ${action.id}. Nothing was run; try again in a moment.`;
   if (actor.verb === 'reject') {
     if (named || isRequester) return { allowed: true };
-    return unchecked.length > 0 ? deny('unchecked_group', uncheckedReason()) : deny('not_approver_or_requester', `Only the approvers of ${action.id} or the requester can reject it.`);
+    return unchecked.length > 0
+      ? deny('unchecked_group', uncheckedReason())
+      : deny('not_approver_or_requester', `Only the approvers of ${action.id} or the requester can reject it.`);
   }
-  if (!named) return unchecked.length > 0 ? deny('unchecked_group', uncheckedReason()) : deny('not_approver', `You are not an approver of ${action.id}. It needs: ${approverNames.join(', ')}.`);
-  if (isRequester && !action.approval.allow_requester) return deny('own_request', 'You requested this change; someone else must approve it.');
+  if (!named)
+    return unchecked.length > 0
+      ? deny('unchecked_group', uncheckedReason())
+      : deny('not_approver', `You are not an approver of ${action.id}. It needs: ${approverNames.join(', ')}.`);
+  if (isRequester && !action.approval.allow_requester)
+    return deny('own_request', 'You requested this change; someone else must approve it.');
   return { allowed: true };
 }
 
 /** What to do with a new proposal given the incident's others: go ahead, superseding some pending ones, or not at all. */
-export type Repeat = { kind: 'new'; supersedes: Proposal[] } | { kind: 'already_applied'; by: Proposal } | { kind: 'in_flight'; by: Proposal };
+export type Repeat =
+  | { kind: 'new'; supersedes: Proposal[] }
+  | { kind: 'already_applied'; by: Proposal }
+  | { kind: 'in_flight'; by: Proposal };
 
 /** Same action with the same parameters: the same effect on the same target. */
-export function sameIntent(a: Pick<Proposal, 'actionId' | 'params'>, b: Pick<Proposal, 'actionId' | 'params'>): boolean {
+export function sameIntent(
+  a: Pick<Proposal, 'actionId' | 'params'>,
+  b: Pick<Proposal, 'actionId' | 'params'>,
+): boolean {
   return a.actionId === b.actionId && canonicalJson(a.params) === canonicalJson(b.params);
 }
 

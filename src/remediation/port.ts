@@ -17,13 +17,23 @@ export interface Actor {
  */
 export interface Remediation {
   /** `/triage propose <action-id> key=value ...` */
-  proposeByPerson(req: { incidentId: string; channelId: string; actor: Actor; actionId: string; args: Record<string, string> }): Promise<Proposal>;
+  proposeByPerson(req: {
+    incidentId: string;
+    channelId: string;
+    actor: Actor;
+    actionId: string;
+    args: Record<string, string>;
+  }): Promise<Proposal>;
   /** Approve button: `value` is the button value (proposal id and hash). */
   approve(req: { actor: Actor; value: string; channelId: string }): Promise<Proposal>;
   /** Reject button. */
   reject(req: { actor: Actor; value: string; channelId: string }): Promise<Proposal>;
   /** `/triage audit`: uploads this incident's trail (JSON lines) with a summary in the thread; `inThread` when it went into one. */
-  exportAudit(req: { incidentId: string; channelId: string; actor: Actor }): Promise<{ records: number; inThread?: boolean }>;
+  exportAudit(req: {
+    incidentId: string;
+    channelId: string;
+    actor: Actor;
+  }): Promise<{ records: number; inThread?: boolean }>;
   /** Catalog listing for `/triage actions` and help. */
   catalog(): Array<{ id: string; title: string; risk: string; params: string[] }>;
 }
@@ -45,7 +55,14 @@ export interface RemediationNotifier {
   /** Posts the outcome (execution result, voided, expired) as a reply in the proposal's thread. */
   postOutcome(view: ProposalView): Promise<void>;
   /** Uploads a text file (the audit trail) in a thread or the channel, with a short comment. */
-  uploadText(req: { channelId: string; threadTs?: string; filename: string; content: string; title: string; comment: string }): Promise<void>;
+  uploadText(req: {
+    channelId: string;
+    threadTs?: string;
+    filename: string;
+    content: string;
+    title: string;
+    comment: string;
+  }): Promise<void>;
 }
 
 /** Who people are, as Slack says. */

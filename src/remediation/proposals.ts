@@ -42,13 +42,24 @@ export function proposalKey(incidentId: string, proposalId: string): string {
  * Validates a draft against the catalog and freezes it: typed params, the rendered argv/request,
  * evidence ids, reason, expiry and a sha256 over all of it. Throws ProposalInvalid with the reason.
  */
-export function createProposal(catalog: Catalog, draft: ProposalDraft, now: Date, id: string = newProposalId()): Proposal {
+export function createProposal(
+  catalog: Catalog,
+  draft: ProposalDraft,
+  now: Date,
+  id: string = newProposalId(),
+): Proposal {
   const action = catalog.get(draft.actionId);
   const params = validateParams(action, draft.params);
   const rendered = render(action, params);
   const evidence = [...new Set(draft.evidence)];
   const badEvidence = evidence.filter((e) => !EVIDENCE_ID.test(e));
-  if (badEvidence.length > 0) throw new ProposalInvalid(`Evidence ids look like E12; got ${badEvidence.slice(0, 3).map((e) => JSON.stringify(e.slice(0, 20))).join(', ')}.`);
+  if (badEvidence.length > 0)
+    throw new ProposalInvalid(
+      `Evidence ids look like E12; got ${badEvidence
+        .slice(0, 3)
+        .map((e) => JSON.stringify(e.slice(0, 20)))
+        .join(', ')}.`,
+    );
   const untrustedParams = [...new Set(draft.untrusted)].filter((n) => n in params).sort();
   const createdAt = now.toISOString();
   const expiresAt = new Date(now.getTime() + action.approval.expires_after_minutes * 60_000).toISOString();
@@ -117,7 +128,9 @@ export function approvalsKey(secret: string): Buffer {
 
 /** HMAC over the proposal's identity, hash and approvals: an approval written to the store by anyone else fails it. */
 export function approvalsMac(p: Pick<Proposal, 'id' | 'hash' | 'approvals'>, key: Buffer): string {
-  return createHmac('sha256', key).update(canonicalJson({ id: p.id, hash: p.hash, approvals: p.approvals })).digest('hex');
+  return createHmac('sha256', key)
+    .update(canonicalJson({ id: p.id, hash: p.hash, approvals: p.approvals }))
+    .digest('hex');
 }
 
 /** The proposal with its approvals sealed under `key` (after every change to them). */
@@ -142,9 +155,12 @@ export function integrityProblem(p: Proposal, catalog: Catalog, approvals?: Buff
   try {
     action = catalog.get(p.actionId);
     const params = validateParams(action, p.params);
-    if (canonicalJson(render(action, params)) !== canonicalJson(p.rendered)) return 'the catalog entry changed since it was proposed';
+    if (canonicalJson(render(action, params)) !== canonicalJson(p.rendered))
+      return 'the catalog entry changed since it was proposed';
   } catch (err) {
-    return err instanceof ProposalInvalid ? `the catalog no longer accepts it (${err.userMessage})` : 'the catalog no longer accepts it';
+    return err instanceof ProposalInvalid
+      ? `the catalog no longer accepts it (${err.userMessage})`
+      : 'the catalog no longer accepts it';
   }
   return null;
 }
@@ -154,7 +170,12 @@ export function integrityProblem(p: Proposal, catalog: Catalog, approvals?: Buff
  * follow from the top hypothesis (`from: suspect.service` ...) or have defaults. Values taken from
  * the hypothesis or the change record are untrusted (they come from data and, with Claude, a model).
  */
-export function draftsFromSynthesis(catalog: Catalog, inv: Investigation, synthesis: Synthesis, report: TriageReport | null): ProposalDraft[] {
+export function draftsFromSynthesis(
+  catalog: Catalog,
+  inv: Investigation,
+  synthesis: Synthesis,
+  report: TriageReport | null,
+): ProposalDraft[] {
   const top = topHypothesis(synthesis);
   if (!top?.change) return [];
   const change = findChange(report, top.change);
@@ -237,5 +258,3 @@ function fromSource(from: string, service: string, change: Change, inv: Investig
 function scalar(v: unknown): string | number | undefined {
   return typeof v === 'string' || typeof v === 'number' ? v : undefined;
 }
-
-

@@ -23,7 +23,12 @@ export interface RunDeps {
  * Called only by the caller whose update approved the proposal. The approved → running step is
  * atomic too, so even a second caller reaching here could not execute it twice.
  */
-export async function runApproved(deps: RunDeps, key: string, action: ActionSpec, approved: Proposal): Promise<Proposal> {
+export async function runApproved(
+  deps: RunDeps,
+  key: string,
+  action: ActionSpec,
+  approved: Proposal,
+): Promise<Proposal> {
   const base = {
     incidentId: approved.incidentId,
     actor: 'system',
@@ -32,36 +37,64 @@ export async function runApproved(deps: RunDeps, key: string, action: ActionSpec
   const pre = renderPrecondition(action, approved.params);
   if (pre && action.precondition) {
     const check = await safeRun(deps, pre, action.precondition);
-    await deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'precondition', ...resultDetail(pre, check) } });
+    await deps.audit({
+      ...base,
+      kind: 'execution',
+      detail: { proposalId: approved.id, phase: 'precondition', ...resultDetail(pre, check) },
+    });
     if (!check.ok) {
       const note = `precondition failed: ${check.error ?? `exit ${check.exitCode}`}${check.output ? ` — ${firstLine(check.output)}` : ''}`;
       const { value, changed } = await proposalDocs.in(deps.store).update(key, (cur) => voidIt(cur, note));
       // Settled by the sweep meanwhile: it has told the thread already.
       if (!changed) return value ?? approved;
       const voided = value ?? approved;
-      await deps.audit({ ...base, kind: 'decision', detail: { proposalId: approved.id, decision: 'voided', reason: note } });
+      await deps.audit({
+        ...base,
+        kind: 'decision',
+        detail: { proposalId: approved.id, decision: 'voided', reason: note },
+      });
       await deps.show(voided, 'update');
       await deps.show(voided, 'outcome');
       return voided;
     }
   }
   // The sweep may have settled it meanwhile (settleInterrupted): then it is not `approved` and does not run.
-  const started = await proposalDocs.in(deps.store).update(key, (cur) => startRunning(cur, deps.now(), stepLimits(action)));
+  const started = await proposalDocs
+    .in(deps.store)
+    .update(key, (cur) => startRunning(cur, deps.now(), stepLimits(action)));
   if (!started.changed || !started.value) return started.value ?? approved;
   // What started and when, before it runs: if this process dies mid-run, the trail still says what may have happened.
-  await deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'start', actionId: approved.actionId, ...what(approved.rendered) } });
+  await deps.audit({
+    ...base,
+    kind: 'execution',
+    detail: { proposalId: approved.id, phase: 'start', actionId: approved.actionId, ...what(approved.rendered) },
+  });
   await deps.show(started.value, 'update');
 
   const result = await safeRun(deps, approved.rendered, action.run);
   // The run has happened: its record must survive a store that is away for a moment (a failover).
   await untilStored(deps, 'the run in the audit trail', () =>
-    deps.audit({ ...base, kind: 'execution', detail: { proposalId: approved.id, phase: 'run', actionId: approved.actionId, ...resultDetail(approved.rendered, result) } }),
+    deps.audit({
+      ...base,
+      kind: 'execution',
+      detail: {
+        proposalId: approved.id,
+        phase: 'run',
+        actionId: approved.actionId,
+        ...resultDetail(approved.rendered, result),
+      },
+    }),
   );
   // Safe to retry: recordResult changes only a proposal still `running`, so a write that did land is not redone.
-  const done = await untilStored(deps, 'the result', () => proposalDocs.in(deps.store).update(key, (cur) => recordResult(cur, result)));
+  const done = await untilStored(deps, 'the result', () =>
+    proposalDocs.in(deps.store).update(key, (cur) => recordResult(cur, result)),
+  );
   if (done.changed) confirmResult(deps, key, started.value, result);
   // Unchanged only if it is no longer ours to record; show the result we recorded anyway.
-  const final = done.changed && done.value ? done.value : { ...started.value, status: result.ok ? ('succeeded' as const) : ('failed' as const), result };
+  const final =
+    done.changed && done.value
+      ? done.value
+      : { ...started.value, status: result.ok ? ('succeeded' as const) : ('failed' as const), result };
   await deps.show(final, 'update');
   await deps.show(final, 'outcome');
   return final;
@@ -101,10 +134,18 @@ function confirmResult(deps: RunDeps, key: string, started: Proposal, result: Ex
       await new Promise((resolve) => setTimeout(resolve, at - waited).unref());
       waited = at;
       try {
-        const again = await proposalDocs.in(deps.store).update(key, (cur) =>
-          cur?.status === 'running' && cur.runningSince === started.runningSince ? recordResult(cur, result) : undefined,
-        );
-        if (again.changed) deps.log.warn({ proposalId: started.id }, 'the stored result of a run had been lost (a Redis failover); written again');
+        const again = await proposalDocs
+          .in(deps.store)
+          .update(key, (cur) =>
+            cur?.status === 'running' && cur.runningSince === started.runningSince
+              ? recordResult(cur, result)
+              : undefined,
+          );
+        if (again.changed)
+          deps.log.warn(
+            { proposalId: started.id },
+            'the stored result of a run had been lost (a Redis failover); written again',
+          );
       } catch (err) {
         deps.log.warn({ err, proposalId: started.id }, 'could not read back the stored result of a run');
       }
@@ -117,7 +158,13 @@ async function safeRun(deps: RunDeps, rendered: RenderedAction, spec: ActionSpec
     return await deps.executor.run(rendered, spec);
   } catch (err) {
     deps.log.error({ err }, 'executor threw');
-    return { ok: false, exitCode: null, output: '', durationMs: 0, error: err instanceof Error ? err.message : String(err) };
+    return {
+      ok: false,
+      exitCode: null,
+      output: '',
+      durationMs: 0,
+      error: err instanceof Error ? err.message : String(err),
+    };
   }
 }
 
@@ -126,7 +173,14 @@ function what(rendered: RenderedAction): Record<string, unknown> {
 }
 
 function resultDetail(rendered: RenderedAction, r: ExecutionResult): Record<string, unknown> {
-  return { ...what(rendered), ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, output: r.output.slice(0, 2000), ...(r.error ? { error: r.error } : {}) };
+  return {
+    ...what(rendered),
+    ok: r.ok,
+    exitCode: r.exitCode,
+    durationMs: r.durationMs,
+    output: r.output.slice(0, 2000),
+    ...(r.error ? { error: r.error } : {}),
+  };
 }
 
 function firstLine(s: string): string {

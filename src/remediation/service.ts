@@ -14,8 +14,24 @@ import type { Executor } from './executors';
 import type { Directory, ProposalView, RemediationNotifier } from './port';
 import type { Actor, Remediation } from './port';
 import { mayDecide, repeatOf, type Membership, type Verb } from './policy';
-import { createProposal, draftsFromSynthesis, integrityProblem, newProposalId, proposalKey, sealApprovals, targetProblem, type ProposalDraft } from './proposals';
-import { decide, expireIfDue, settleInterrupted, stepLimits, type DecisionOutcome, type StepLimits } from './transitions';
+import {
+  createProposal,
+  draftsFromSynthesis,
+  integrityProblem,
+  newProposalId,
+  proposalKey,
+  sealApprovals,
+  targetProblem,
+  type ProposalDraft,
+} from './proposals';
+import {
+  decide,
+  expireIfDue,
+  settleInterrupted,
+  stepLimits,
+  type DecisionOutcome,
+  type StepLimits,
+} from './transitions';
 import { latestInvestigation, proposalDocs } from '../store/kinds';
 
 export interface RemediationDeps {
@@ -56,7 +72,8 @@ export interface RemediationService extends Remediation {
 }
 
 const VALUE = /^(P-[a-z0-9]{4,32}):([a-f0-9]{64})$/;
-const UNCONFIRMED_PROPOSAL = 'I could not confirm with Slack who you are, so I cannot accept this proposal; try again in a moment.';
+const UNCONFIRMED_PROPOSAL =
+  'I could not confirm with Slack who you are, so I cannot accept this proposal; try again in a moment.';
 
 /** Builds the remediation service (see RemediationDeps for what it talks to). */
 export function createRemediation(deps: RemediationDeps): RemediationService {
@@ -70,7 +87,9 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
   };
 
   const approverNames = async (action: ActionSpec): Promise<string[]> => {
-    const users = await Promise.all(action.approval.approvers.users.map((u) => deps.directory.userName(u).catch(() => u)));
+    const users = await Promise.all(
+      action.approval.approvers.users.map((u) => deps.directory.userName(u).catch(() => u)),
+    );
     return [...users, ...action.approval.approvers.usergroups.map((g) => `<!subteam^${g}>`)];
   };
 
@@ -106,7 +125,9 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
 
   const refuseDraft = async (draft: ProposalDraft, reason: string, actorName?: string): Promise<void> => {
     await audit({
-      kind: 'refusal', incidentId: draft.incidentId, actor: draft.requestedBy,
+      kind: 'refusal',
+      incidentId: draft.incidentId,
+      actor: draft.requestedBy,
       ...(actorName !== undefined ? { actorName } : {}),
       ...(draft.investigationId !== undefined ? { investigationId: draft.investigationId } : {}),
       detail: { what: 'proposal', actionId: draft.actionId.slice(0, 80), reason },
@@ -121,17 +142,25 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
     const others = (await listProposals(proposal.incidentId)).filter((p) => p.id !== proposal.id);
     const repeat = repeatOf(proposal, others);
     if (repeat.kind !== 'new') {
-      const reason = repeat.kind === 'already_applied'
-        ? `${proposal.actionId} with these parameters already succeeded in this incident (${repeat.by.id}); not proposing it again`
-        : `${proposal.actionId} with these parameters is already ${repeat.by.status} (${repeat.by.id})`;
+      const reason =
+        repeat.kind === 'already_applied'
+          ? `${proposal.actionId} with these parameters already succeeded in this incident (${repeat.by.id}); not proposing it again`
+          : `${proposal.actionId} with these parameters is already ${repeat.by.status} (${repeat.by.id})`;
       throw new ProposalInvalid(reason);
     }
     for (const old of repeat.supersedes) {
-      const { value, changed } = await proposalDocs.in(deps.store).update(proposalKey(old.incidentId, old.id), (cur) =>
-        cur?.status === 'pending' ? { ...cur, status: 'voided', statusNote: `superseded by ${proposal.id} from a newer round` } : undefined);
+      const { value, changed } = await proposalDocs
+        .in(deps.store)
+        .update(proposalKey(old.incidentId, old.id), (cur) =>
+          cur?.status === 'pending'
+            ? { ...cur, status: 'voided', statusNote: `superseded by ${proposal.id} from a newer round` }
+            : undefined,
+        );
       if (!changed || !value) continue;
       await audit({
-        kind: 'decision', incidentId: value.incidentId, actor: 'system',
+        kind: 'decision',
+        incidentId: value.incidentId,
+        actor: 'system',
         ...(value.investigationId !== undefined ? { investigationId: value.investigationId } : {}),
         detail: { proposalId: value.id, decision: 'superseded', by: proposal.id },
       });
@@ -152,19 +181,30 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
     const key = proposalKey(proposal.incidentId, proposal.id);
     await proposalDocs.in(deps.store).put(key, proposal);
     await audit({
-      kind: 'proposal', incidentId: proposal.incidentId, actor: proposal.requestedBy,
+      kind: 'proposal',
+      incidentId: proposal.incidentId,
+      actor: proposal.requestedBy,
       ...(actorName !== undefined ? { actorName } : {}),
       ...(proposal.investigationId !== undefined ? { investigationId: proposal.investigationId } : {}),
       detail: {
-        proposalId: proposal.id, actionId: proposal.actionId, params: proposal.params, untrustedParams: proposal.untrustedParams,
-        rendered: proposal.rendered, evidence: proposal.evidence, reason: proposal.reason, hash: proposal.hash, expiresAt: proposal.expiresAt,
+        proposalId: proposal.id,
+        actionId: proposal.actionId,
+        params: proposal.params,
+        untrustedParams: proposal.untrustedParams,
+        rendered: proposal.rendered,
+        evidence: proposal.evidence,
+        reason: proposal.reason,
+        hash: proposal.hash,
+        expiresAt: proposal.expiresAt,
       },
     });
     try {
       const v = await view(proposal);
       if (v) {
         const ts = await deps.notifier.postCard(v);
-        const saved = await proposalDocs.in(deps.store).update(key, (cur) => (cur && !cur.messageTs ? { ...cur, messageTs: ts } : undefined));
+        const saved = await proposalDocs
+          .in(deps.store)
+          .update(key, (cur) => (cur && !cur.messageTs ? { ...cur, messageTs: ts } : undefined));
         if (saved.value) proposal = saved.value;
       }
     } catch (err) {
@@ -173,9 +213,20 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
     return proposal;
   };
 
-  const refuse = async (p: { incidentId: string; investigationId?: string } | null, channelId: string, actor: Actor, name: string, verb: string, proposalId: string, reason: string): Promise<never> => {
+  const refuse = async (
+    p: { incidentId: string; investigationId?: string } | null,
+    channelId: string,
+    actor: Actor,
+    name: string,
+    verb: string,
+    proposalId: string,
+    reason: string,
+  ): Promise<never> => {
     await audit({
-      kind: 'refusal', incidentId: p?.incidentId ?? channelId, actor: actor.userId, actorName: name,
+      kind: 'refusal',
+      incidentId: p?.incidentId ?? channelId,
+      actor: actor.userId,
+      actorName: name,
       ...(p?.investigationId !== undefined ? { investigationId: p.investigationId } : {}),
       detail: { what: verb, proposalId, reason },
     });
@@ -213,27 +264,59 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
   };
 
   /** This proposal's step limits, from its action in this replica's catalog (see transitions.ts stepLimits). */
-  const limitsOf = (p: Proposal | null): StepLimits => stepLimits(p && catalog.has(p.actionId) ? catalog.get(p.actionId) : undefined);
+  const limitsOf = (p: Proposal | null): StepLimits =>
+    stepLimits(p && catalog.has(p.actionId) ? catalog.get(p.actionId) : undefined);
 
   const decideOn = async (verb: Verb, req: { actor: Actor; value: string; channelId: string }): Promise<Proposal> => {
     const name = await deps.directory.userName(req.actor.userId).catch(() => req.actor.userId);
     const m = VALUE.exec(req.value);
-    if (!m) return refuse(null, req.channelId, req.actor, name, verb, '?', 'This button is not a valid proposal reference; nothing was run.');
+    if (!m)
+      return refuse(
+        null,
+        req.channelId,
+        req.actor,
+        name,
+        verb,
+        '?',
+        'This button is not a valid proposal reference; nothing was run.',
+      );
     const [, id, hash] = m as unknown as [string, string, string];
     const key = proposalKey(req.channelId, id);
     const stored = await proposalDocs.in(deps.store).get(key);
-    if (!stored) return refuse(null, req.channelId, req.actor, name, verb, id, 'That proposal does not exist in this channel.');
-    if (!catalog.has(stored.actionId)) return refuse(stored, req.channelId, req.actor, name, verb, id, `The action ${stored.actionId} is no longer in the catalog.`);
+    if (!stored)
+      return refuse(null, req.channelId, req.actor, name, verb, id, 'That proposal does not exist in this channel.');
+    if (!catalog.has(stored.actionId))
+      return refuse(
+        stored,
+        req.channelId,
+        req.actor,
+        name,
+        verb,
+        id,
+        `The action ${stored.actionId} is no longer in the catalog.`,
+      );
     const action = catalog.get(stored.actionId);
     const decider = { userId: req.actor.userId, verb, isBot: await botStatus(req.actor) };
-    const verdict = mayDecide(action, stored, decider, decider.isBot === false ? await membershipFor(action, decider.userId) : {}, await approverNames(action));
+    const verdict = mayDecide(
+      action,
+      stored,
+      decider,
+      decider.isBot === false ? await membershipFor(action, decider.userId) : {},
+      await approverNames(action),
+    );
     if (!verdict.allowed) return refuse(stored, req.channelId, req.actor, name, verb, id, verdict.reason);
 
     const now = clock.now();
     const approval: Approval = { userId: req.actor.userId, name, at: now.toISOString() };
     let outcome: DecisionOutcome = { kind: 'refused', reason: 'not decided' };
     const { value } = await proposalDocs.in(deps.store).update(key, (cur) => {
-      const step = decide(cur, { verb, approval, hash, now, integrityProblem: cur ? integrityProblem(cur, catalog, deps.approvalsKey) : null });
+      const step = decide(cur, {
+        verb,
+        approval,
+        hash,
+        now,
+        integrityProblem: cur ? integrityProblem(cur, catalog, deps.approvalsKey) : null,
+      });
       outcome = step.outcome;
       return step.next && sealApprovals(step.next, deps.approvalsKey);
     });
@@ -241,26 +324,46 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
     const decided = outcome as DecisionOutcome;
     if (decided.kind === 'refused') {
       if (decided.expired) {
-        await audit({ kind: 'decision', incidentId: current.incidentId, actor: 'system', detail: { proposalId: id, decision: 'expired' } });
+        await audit({
+          kind: 'decision',
+          incidentId: current.incidentId,
+          actor: 'system',
+          detail: { proposalId: id, decision: 'expired' },
+        });
         await show(current, 'update');
       }
       return refuse(current, req.channelId, req.actor, name, verb, id, decided.reason);
     }
     await audit({
-      kind: 'decision', incidentId: current.incidentId, actor: req.actor.userId, actorName: name,
+      kind: 'decision',
+      incidentId: current.incidentId,
+      actor: req.actor.userId,
+      actorName: name,
       ...(current.investigationId !== undefined ? { investigationId: current.investigationId } : {}),
       detail: {
-        proposalId: id, decision: verb === 'reject' ? 'rejected' : 'approved',
-        approvals: current.approvals.length, required: current.requiredApprovals, status: current.status,
+        proposalId: id,
+        decision: verb === 'reject' ? 'rejected' : 'approved',
+        approvals: current.approvals.length,
+        required: current.requiredApprovals,
+        status: current.status,
       },
     });
     await show(current, 'update');
     if (decided.kind !== 'approved') return current;
     // Only the caller whose update moved it to `approved` gets here: at most one execution.
-    const final = await runApproved({ store: deps.store, executor: deps.executor, audit, show, log, now: () => clock.now() }, key, action, current);
+    const final = await runApproved(
+      { store: deps.store, executor: deps.executor, audit, show, log, now: () => clock.now() },
+      key,
+      action,
+      current,
+    );
     if (final.status === 'succeeded' && deps.onSucceeded) {
       // The action ran: a failure to schedule its check is logged, never reported as the action failing.
-      await deps.onSucceeded(final).catch((err: unknown) => log.warn({ err, proposalId: final.id }, 'could not schedule the check that the fix worked'));
+      await deps
+        .onSucceeded(final)
+        .catch((err: unknown) =>
+          log.warn({ err, proposalId: final.id }, 'could not schedule the check that the fix worked'),
+        );
     }
     return final;
   };
@@ -273,14 +376,26 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
       const bot = await botStatus(req.actor);
       if (bot !== false) {
         const reason = bot === null ? UNCONFIRMED_PROPOSAL : 'Bots cannot propose changes.';
-        await audit({ kind: 'refusal', incidentId: req.incidentId, actor: req.actor.userId, actorName: name, detail: { what: 'proposal', actionId: req.actionId.slice(0, 80), reason } });
+        await audit({
+          kind: 'refusal',
+          incidentId: req.incidentId,
+          actor: req.actor.userId,
+          actorName: name,
+          detail: { what: 'proposal', actionId: req.actionId.slice(0, 80), reason },
+        });
         throw new ProposalInvalid(reason);
       }
       const thread = await latestThread(req.incidentId);
       return submit(
         {
-          incidentId: req.incidentId, channelId: req.channelId, actionId: req.actionId, params: req.args, untrusted: [], evidence: [],
-          reason: `Proposed by ${name} with /triage propose.`, requestedBy: req.actor.userId,
+          incidentId: req.incidentId,
+          channelId: req.channelId,
+          actionId: req.actionId,
+          params: req.args,
+          untrusted: [],
+          evidence: [],
+          reason: `Proposed by ${name} with /triage propose.`,
+          requestedBy: req.actor.userId,
           ...(thread.investigationId !== undefined ? { investigationId: thread.investigationId } : {}),
           ...(thread.threadTs !== undefined ? { threadTs: thread.threadTs } : {}),
         },
@@ -297,7 +412,10 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
       const mismatch = targetProblem(synthesis, report);
       if (mismatch) {
         await audit({
-          kind: 'refusal', incidentId: inv.incidentId, investigationId: inv.id, actor: 'lead',
+          kind: 'refusal',
+          incidentId: inv.incidentId,
+          investigationId: inv.id,
+          actor: 'lead',
           detail: { what: 'proposal', reason: `refused: ${mismatch}` },
         });
         return out;
@@ -315,9 +433,15 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
 
     async proposeFromBrain(inv, req) {
       const draft: ProposalDraft = {
-        incidentId: inv.incidentId, channelId: inv.channelId, investigationId: inv.id,
+        incidentId: inv.incidentId,
+        channelId: inv.channelId,
+        investigationId: inv.id,
         actionId: typeof req.actionId === 'string' ? req.actionId : String(req.actionId),
-        params: req.params, untrusted: Object.keys(req.params), evidence: req.evidence, reason: req.reason, requestedBy: 'lead',
+        params: req.params,
+        untrusted: Object.keys(req.params),
+        evidence: req.evidence,
+        reason: req.reason,
+        requestedBy: 'lead',
         ...(inv.threadTs !== undefined ? { threadTs: inv.threadTs } : {}),
       };
       try {
@@ -331,19 +455,34 @@ export function createRemediation(deps: RemediationDeps): RemediationService {
     async sweep(now = clock.now()) {
       let count = 0;
       for (const key of await proposalDocs.in(deps.store).list('')) {
-        const { value, changed } = await proposalDocs.in(deps.store).update(key, (cur) => expireIfDue(cur, now) ?? settleInterrupted(cur, now, limitsOf(cur)));
+        const { value, changed } = await proposalDocs
+          .in(deps.store)
+          .update(key, (cur) => expireIfDue(cur, now) ?? settleInterrupted(cur, now, limitsOf(cur)));
         if (!changed || !value) continue;
         count++;
-        const base = { incidentId: value.incidentId, actor: 'system', ...(value.investigationId !== undefined ? { investigationId: value.investigationId } : {}) };
+        const base = {
+          incidentId: value.incidentId,
+          actor: 'system',
+          ...(value.investigationId !== undefined ? { investigationId: value.investigationId } : {}),
+        };
         if (value.status === 'expired') {
           await audit({ ...base, kind: 'decision', detail: { proposalId: value.id, decision: 'expired' } });
           await show(value, 'update');
           continue;
         }
-        log.warn({ proposalId: value.id, status: value.status }, 'settled a proposal that a stopped process left unfinished');
+        log.warn(
+          { proposalId: value.id, status: value.status },
+          'settled a proposal that a stopped process left unfinished',
+        );
         await audit({
-          ...base, kind: 'decision',
-          detail: { proposalId: value.id, actionId: value.actionId, decision: value.status === 'voided' ? 'voided' : 'interrupted', reason: value.statusNote ?? value.result?.error },
+          ...base,
+          kind: 'decision',
+          detail: {
+            proposalId: value.id,
+            actionId: value.actionId,
+            decision: value.status === 'voided' ? 'voided' : 'interrupted',
+            reason: value.statusNote ?? value.result?.error,
+          },
         });
         await show(value, 'update');
         await show(value, 'outcome');

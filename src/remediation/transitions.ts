@@ -24,35 +24,69 @@ export interface DecisionInput {
  * Applies one approve/reject click to the current stored proposal. Returns the next value to store
  * (or undefined: unchanged) and what happened. Pure, so the store may retry it on a conflict.
  */
-export function decide(current: Proposal | null, input: DecisionInput): { next: Proposal | undefined; outcome: DecisionOutcome } {
-  const refuse = (reason: string): { next: undefined; outcome: DecisionOutcome } => ({ next: undefined, outcome: { kind: 'refused', reason } });
+export function decide(
+  current: Proposal | null,
+  input: DecisionInput,
+): { next: Proposal | undefined; outcome: DecisionOutcome } {
+  const refuse = (reason: string): { next: undefined; outcome: DecisionOutcome } => ({
+    next: undefined,
+    outcome: { kind: 'refused', reason },
+  });
   if (!current) return refuse('That proposal does not exist in this channel.');
-  if (current.status !== 'pending') return refuse(`This proposal is already ${current.status}${current.statusNote ? ` (${current.statusNote})` : ''}.`);
+  if (current.status !== 'pending')
+    return refuse(`This proposal is already ${current.status}${current.statusNote ? ` (${current.statusNote})` : ''}.`);
   if (input.now.getTime() >= Date.parse(current.expiresAt)) {
     const next: Proposal = { ...current, status: 'expired', statusNote: `expired at ${current.expiresAt}` };
-    return { next, outcome: { kind: 'refused', reason: 'This proposal has expired; propose it again if it is still needed.', expired: true } };
+    return {
+      next,
+      outcome: {
+        kind: 'refused',
+        reason: 'This proposal has expired; propose it again if it is still needed.',
+        expired: true,
+      },
+    };
   }
-  if (input.hash !== current.hash) return refuse('This button does not match the proposal as stored (hash mismatch); nothing was run.');
-  if (input.integrityProblem) return refuse(`This proposal cannot be trusted: ${input.integrityProblem}. Nothing was run.`);
+  if (input.hash !== current.hash)
+    return refuse('This button does not match the proposal as stored (hash mismatch); nothing was run.');
+  if (input.integrityProblem)
+    return refuse(`This proposal cannot be trusted: ${input.integrityProblem}. Nothing was run.`);
 
   if (input.verb === 'reject') {
-    return { next: { ...current, status: 'rejected', decidedBy: input.approval, statusNote: `rejected by ${input.approval.name}` }, outcome: { kind: 'rejected' } };
+    return {
+      next: {
+        ...current,
+        status: 'rejected',
+        decidedBy: input.approval,
+        statusNote: `rejected by ${input.approval.name}`,
+      },
+      outcome: { kind: 'rejected' },
+    };
   }
   if (current.approvals.some((a) => a.userId === input.approval.userId)) {
     const left = current.requiredApprovals - current.approvals.length;
-    return refuse(`You have already approved this; it needs ${left} more approval${left === 1 ? '' : 's'} from someone else.`);
+    return refuse(
+      `You have already approved this; it needs ${left} more approval${left === 1 ? '' : 's'} from someone else.`,
+    );
   }
   const approvals = [...current.approvals, input.approval];
   if (approvals.length < current.requiredApprovals) {
     return { next: { ...current, approvals }, outcome: { kind: 'partial', count: approvals.length } };
   }
-  return { next: { ...current, approvals, status: 'approved', decidedBy: input.approval }, outcome: { kind: 'approved' } };
+  return {
+    next: { ...current, approvals, status: 'approved', decidedBy: input.approval },
+    outcome: { kind: 'approved' },
+  };
 }
 
 /** approved → running, only for the caller that approved it (at most one execution); `limits` from its own action spec. */
 export function startRunning(current: Proposal | null, now: Date, limits: StepLimits): Proposal | undefined {
   if (current?.status !== 'approved') return undefined;
-  return { ...current, status: 'running', runningSince: now.toISOString(), settleAfter: new Date(now.getTime() + limits.runningMs).toISOString() };
+  return {
+    ...current,
+    status: 'running',
+    runningSince: now.toISOString(),
+    settleAfter: new Date(now.getTime() + limits.runningMs).toISOString(),
+  };
 }
 
 /** approved → voided when the precondition failed right before execution. */
@@ -67,7 +101,12 @@ export function voidIt(current: Proposal | null, note: string): Proposal | undef
 export function recordResult(current: Proposal | null, result: ExecutionResult): Proposal | undefined {
   if (current?.status === 'running') return { ...current, status: result.ok ? 'succeeded' : 'failed', result };
   if (current?.status === 'failed' && current.result?.interrupted) {
-    return { ...current, status: result.ok ? 'succeeded' : 'failed', result, statusNote: 'its result came after it had been marked interrupted' };
+    return {
+      ...current,
+      status: result.ok ? 'succeeded' : 'failed',
+      result,
+      statusNote: 'its result came after it had been marked interrupted',
+    };
   }
   return undefined;
 }
@@ -93,10 +132,14 @@ const STEP_GRACE_S = 300;
 export function stepLimits(action: Pick<ActionSpec, 'run' | 'precondition'> | undefined): StepLimits {
   const timeoutS = (run: ActionRun): number => run.timeoutSeconds();
   const pre = action ? (action.precondition ? timeoutS(action.precondition) : 0) : 3600;
-  return { approvedMs: (pre + STEP_GRACE_S) * 1000, runningMs: ((action ? timeoutS(action.run) : 3600) + STEP_GRACE_S) * 1000 };
+  return {
+    approvedMs: (pre + STEP_GRACE_S) * 1000,
+    runningMs: ((action ? timeoutS(action.run) : 3600) + STEP_GRACE_S) * 1000,
+  };
 }
 
-const INTERRUPTED_BEFORE_RUN = 'the process handling it stopped after the approval and before it ran; nothing was run. Propose it again if it is still needed';
+const INTERRUPTED_BEFORE_RUN =
+  'the process handling it stopped after the approval and before it ran; nothing was run. Propose it again if it is still needed';
 const INTERRUPTED_RUN =
   'interrupted: the process running it stopped before it reported a result, so it may or may not have taken effect. Check before proposing it again';
 
@@ -121,7 +164,18 @@ export function settleInterrupted(current: Proposal | null, now: Date, limits: S
     const since = Date.parse(current.runningSince ?? current.decidedBy?.at ?? current.createdAt);
     const deadline = current.settleAfter ? Date.parse(current.settleAfter) : since + limits.runningMs;
     if (now.getTime() < deadline) return undefined;
-    return { ...current, status: 'failed', result: { interrupted: true, ok: false, exitCode: null, output: '', durationMs: now.getTime() - since, error: INTERRUPTED_RUN } };
+    return {
+      ...current,
+      status: 'failed',
+      result: {
+        interrupted: true,
+        ok: false,
+        exitCode: null,
+        output: '',
+        durationMs: now.getTime() - since,
+        error: INTERRUPTED_RUN,
+      },
+    };
   }
   return undefined;
 }

@@ -17,7 +17,11 @@ function platformError(err: unknown): string | undefined {
 }
 
 /** AlertChannels over the Web API (creating and inviting) and the Poster (messages, idempotent by key). */
-export function slackAlertChannels(deps: { client: WebClient; poster: Pick<Poster, 'post' | 'usergroupMembers'>; logger: Logger }): AlertChannels {
+export function slackAlertChannels(deps: {
+  client: WebClient;
+  poster: Pick<Poster, 'post' | 'usergroupMembers'>;
+  logger: Logger;
+}): AlertChannels {
   const { client, poster, logger } = deps;
   return {
     async create(name, isPrivate) {
@@ -53,7 +57,13 @@ export function slackAlertChannels(deps: { client: WebClient; poster: Pick<Poste
     usergroupMembers: (groupId) => poster.usergroupMembers(groupId),
     async postAlert({ channelId, notice, threadTs, key }) {
       const view = renderAlert(notice, threadTs !== undefined);
-      return poster.post({ channel: channelId, text: view.text, blocks: view.blocks, key, ...(threadTs ? { threadTs } : {}) });
+      return poster.post({
+        channel: channelId,
+        text: view.text,
+        blocks: view.blocks,
+        key,
+        ...(threadTs ? { threadTs } : {}),
+      });
     },
   };
 }

@@ -39,7 +39,8 @@ export function dedupeKey(body: unknown): string | undefined {
       const user = str(rec(b.user)?.id);
       const actionId = str(action?.action_id);
       const actionTs = str(action?.action_ts);
-      if (actionId && actionTs && user) return `act:${str(container?.message_ts) ?? '-'}:${actionId}:${actionTs}:${user}`;
+      if (actionId && actionTs && user)
+        return `act:${str(container?.message_ts) ?? '-'}:${actionId}:${actionTs}:${user}`;
       const trigger = str(b.trigger_id);
       return trigger ? `act:${trigger}` : undefined;
     }

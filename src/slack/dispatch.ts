@@ -66,13 +66,17 @@ interface BoltArgs {
  * A Bolt listener that acks (commands and clicks; Bolt acks events itself), then queues `handler`
  * behind the repeat check. `handler` receives Bolt's arguments; its answer goes through respond().
  */
-export function afterAck<A extends BoltArgs>(deps: DispatchDeps, handler: (args: A) => Promise<void>): (args: A) => Promise<void> {
+export function afterAck<A extends BoltArgs>(
+  deps: DispatchDeps,
+  handler: (args: A) => Promise<void>,
+): (args: A) => Promise<void> {
   return async (args) => {
     const kind = requestKind(args.body);
     if (typeof args.ack === 'function') {
       await (args.ack as () => Promise<void>)();
       const receivedAt = args.context[RECEIVED_AT];
-      if (typeof receivedAt === 'number') deps.metrics.ackSeconds.observe({ kind }, (performance.now() - receivedAt) / 1000);
+      if (typeof receivedAt === 'number')
+        deps.metrics.ackSeconds.observe({ kind }, (performance.now() - receivedAt) / 1000);
     }
     const retryNum = args.context.retryNum;
     let claimed = false;
@@ -88,10 +92,16 @@ export function afterAck<A extends BoltArgs>(deps: DispatchDeps, handler: (args:
           }
           if (delivery === 'unchecked' && kind !== 'event') {
             deps.logger.warn({ kind }, 'store unreachable: asked the person to try again');
-            if (typeof args.respond === 'function') await (args.respond as Respond)({ response_type: 'ephemeral', replace_original: false, text: STORE_DOWN_REPLY });
+            if (typeof args.respond === 'function')
+              await (args.respond as Respond)({
+                response_type: 'ephemeral',
+                replace_original: false,
+                text: STORE_DOWN_REPLY,
+              });
             return;
           }
-          if (delivery === 'unchecked') deps.logger.warn({ kind }, 'store unreachable: event processed without the repeat check');
+          if (delivery === 'unchecked')
+            deps.logger.warn({ kind }, 'store unreachable: event processed without the repeat check');
           claimed = true;
         }
         await handler(args);

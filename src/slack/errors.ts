@@ -3,7 +3,11 @@
 // user can quote, and shown only as that reference.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { App, ReceiverProcessEventErrorHandlerArgs, SocketModeReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
+import type {
+  App,
+  ReceiverProcessEventErrorHandlerArgs,
+  SocketModeReceiverProcessEventErrorHandlerArgs,
+} from '@slack/bolt';
 import { defaultProcessEventErrorHandler, HTTPModuleFunctions } from '@slack/bolt';
 import { isScoutError } from '../domain/errors';
 import type { Logger } from '../logging';
@@ -22,7 +26,11 @@ export function toUserFacing(err: unknown, logger: Logger, context: Record<strin
   }
   const ref = randomBytes(4).toString('hex');
   logger.error({ ...context, err, ref }, 'unexpected error');
-  return { text: `Something went wrong (ref ${ref}). The team can find the details in the logs.`, code: 'internal', ref };
+  return {
+    text: `Something went wrong (ref ${ref}). The team can find the details in the logs.`,
+    code: 'internal',
+    ref,
+  };
 }
 
 /** Installs the app-wide error handler: whatever escapes a listener is logged once, with a ref. */
@@ -37,7 +45,9 @@ export function installErrorHandler(app: App, logger: Logger): void {
  * `actions` that is not an array) throws a TypeError before any listener runs; that is the sender's
  * fault, so answer 400 instead of Bolt's 500. Everything else keeps Bolt's default handling.
  */
-export function malformedRequestHandler(logger: Logger): (args: ReceiverProcessEventErrorHandlerArgs) => Promise<boolean> {
+export function malformedRequestHandler(
+  logger: Logger,
+): (args: ReceiverProcessEventErrorHandlerArgs) => Promise<boolean> {
   return async (args) => {
     if (args.error instanceof TypeError && !args.response.headersSent) {
       logger.warn({ err: args.error }, 'malformed Slack request refused with 400');
@@ -57,10 +67,15 @@ export function malformedRequestHandler(logger: Logger): (args: ReceiverProcessE
  * bug before that. Any TypeError is acked, so the error is logged whole, stack included, in case it
  * was a bug. Everything else keeps Bolt's default handling.
  */
-export function malformedEnvelopeHandler(logger: Logger): (args: SocketModeReceiverProcessEventErrorHandlerArgs) => Promise<boolean> {
+export function malformedEnvelopeHandler(
+  logger: Logger,
+): (args: SocketModeReceiverProcessEventErrorHandlerArgs) => Promise<boolean> {
   return async (args) => {
     if (args.error instanceof TypeError) {
-      logger.warn({ err: args.error, type: args.event.body?.type }, 'Socket Mode envelope Bolt could not read: acked and dropped');
+      logger.warn(
+        { err: args.error, type: args.event.body?.type },
+        'Socket Mode envelope Bolt could not read: acked and dropped',
+      );
       return true;
     }
     return defaultProcessEventErrorHandler(args);
@@ -76,7 +91,11 @@ const BODY_LIMIT = 4 * 1024 * 1024;
  * request never gets an answer and the rejection is unhandled. Such bodies get a 400 here; every other
  * body is handed to Bolt already buffered (Bolt reuses `rawBody` instead of reading the stream again).
  */
-export function guardUnreadableBodies(receiver: { requestListener: RequestListener }, logger: Logger, endpoints: readonly string[]): void {
+export function guardUnreadableBodies(
+  receiver: { requestListener: RequestListener },
+  logger: Logger,
+  endpoints: readonly string[],
+): void {
   const inner = receiver.requestListener;
   receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
     // Anything but a POST to an events endpoint goes to the receiver as it came, synchronously: for a path
@@ -98,7 +117,10 @@ export function guardUnreadableBodies(receiver: { requestListener: RequestListen
     req.once('end', () => {
       const raw = Buffer.concat(chunks);
       if (size <= BODY_LIMIT && !boltCanRead(req.headers['content-type'], raw)) {
-        logger.warn({ contentType: req.headers['content-type'] }, 'request body is not a JSON object; refused with 400');
+        logger.warn(
+          { contentType: req.headers['content-type'] },
+          'request body is not a JSON object; refused with 400',
+        );
         res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('malformed request\n');
         return;
       }
@@ -129,7 +151,8 @@ export function boltCanRead(contentType: string | undefined, raw: Buffer): boole
   // object or not at all (and Bolt answers the latter itself), so only other bodies need a full parse.
   if (startsWithBrace(contentType, raw)) return true;
   let json: string | null = null;
-  if (contentType?.includes('application/x-www-form-urlencoded')) json = new URLSearchParams(raw.toString('utf8')).get('payload');
+  if (contentType?.includes('application/x-www-form-urlencoded'))
+    json = new URLSearchParams(raw.toString('utf8')).get('payload');
   else if (contentType?.includes('application/json')) json = raw.toString('utf8');
   if (json === null) return true;
   try {

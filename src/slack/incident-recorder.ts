@@ -10,11 +10,24 @@ export function createIncidentRecorder(poster: Pick<Poster, 'post' | 'uploadText
   return {
     postTimeline(req) {
       const v = renderTimeline(req.channelName, req.entries, req.summary);
-      return poster.post({ channel: req.channelId, ...(req.threadTs ? { threadTs: req.threadTs } : {}), text: v.text, blocks: v.blocks, key: req.key });
+      return poster.post({
+        channel: req.channelId,
+        ...(req.threadTs ? { threadTs: req.threadTs } : {}),
+        text: v.text,
+        blocks: v.blocks,
+        key: req.key,
+      });
     },
     async uploadPostmortem(req) {
       const { title, comment } = postmortemUploadText(req.channelName);
-      await poster.uploadText({ channel: req.channelId, ...(req.threadTs ? { threadTs: req.threadTs } : {}), filename: req.filename, content: req.markdown, title, comment });
+      await poster.uploadText({
+        channel: req.channelId,
+        ...(req.threadTs ? { threadTs: req.threadTs } : {}),
+        filename: req.filename,
+        content: req.markdown,
+        title,
+        comment,
+      });
     },
     userName: (userId) => poster.userName(userId),
   };

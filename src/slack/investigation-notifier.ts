@@ -6,7 +6,15 @@ import type { InvestigationNotifier } from '../investigation/port';
 import type { ThreadCharts } from './charts/thread-charts';
 import { sameLabel, type EvidenceLabel, type EvidenceLabels } from './evidence-labels';
 import type { Poster } from './poster';
-import { citedEvidence, hypothesesMetadata, renderFinding, renderNote, renderStatusCard, renderSynthesis, synthesisEvidence } from './views/investigation';
+import {
+  citedEvidence,
+  hypothesesMetadata,
+  renderFinding,
+  renderNote,
+  renderStatusCard,
+  renderSynthesis,
+  synthesisEvidence,
+} from './views/investigation';
 
 /** Posts an investigation's thread through the Poster. */
 export class SlackInvestigationNotifier implements InvestigationNotifier {
@@ -25,7 +33,12 @@ export class SlackInvestigationNotifier implements InvestigationNotifier {
 
   async postCard(inv: Investigation): Promise<string> {
     const v = renderStatusCard(inv, this.clock.now().getTime());
-    return this.poster.post({ channel: inv.channelId, text: v.text, blocks: v.blocks, key: `${inv.id}:r${inv.round}:card` });
+    return this.poster.post({
+      channel: inv.channelId,
+      text: v.text,
+      blocks: v.blocks,
+      key: `${inv.id}:r${inv.round}:card`,
+    });
   }
 
   async updateCard(inv: Investigation): Promise<void> {
@@ -44,14 +57,25 @@ export class SlackInvestigationNotifier implements InvestigationNotifier {
   async postSynthesis(inv: Investigation, synthesis: Synthesis, evidence: readonly Evidence[] = []): Promise<void> {
     const v = renderSynthesis(inv, synthesis, await this.label(inv, synthesisEvidence(synthesis)));
     await this.poster.post({
-      channel: inv.channelId, ...thread(inv), text: v.text, blocks: v.blocks, metadata: hypothesesMetadata(inv, synthesis), key: `${inv.id}:r${inv.round}:synthesis`,
+      channel: inv.channelId,
+      ...thread(inv),
+      text: v.text,
+      blocks: v.blocks,
+      metadata: hypothesesMetadata(inv, synthesis),
+      key: `${inv.id}:r${inv.round}:synthesis`,
     });
     await this.charts?.synthesis(inv, synthesis, evidence);
   }
 
   async postNote(inv: Investigation, key: string, text: string): Promise<void> {
     const v = renderNote(text);
-    await this.poster.post({ channel: inv.channelId, ...thread(inv), text: v.text, blocks: v.blocks, key: `${inv.id}:r${inv.round}:note:${key}` });
+    await this.poster.post({
+      channel: inv.channelId,
+      ...thread(inv),
+      text: v.text,
+      blocks: v.blocks,
+      key: `${inv.id}:r${inv.round}:note:${key}`,
+    });
   }
 }
 

@@ -16,16 +16,24 @@ const POST_KEY = 'scout_post_key';
  * `incident_scout_post` event holding the key.
  */
 export function withKey(args: PostArgs, key: string): PostArgs {
-  return args.metadata ? args : { ...args, metadata: { event_type: 'incident_scout_post', event_payload: { [POST_KEY]: key } } };
+  return args.metadata
+    ? args
+    : { ...args, metadata: { event_type: 'incident_scout_post', event_payload: { [POST_KEY]: key } } };
 }
 
 /** Whether a listed message is the keyed post `args` would make. */
-export function isPostOf(m: { bot_id?: string; metadata?: { event_type?: string; event_payload?: unknown } }, args: PostArgs, key: string): boolean {
+export function isPostOf(
+  m: { bot_id?: string; metadata?: { event_type?: string; event_payload?: unknown } },
+  args: PostArgs,
+  key: string,
+): boolean {
   if (!m.bot_id || !m.metadata) return false;
   const expected = withKey(args, key).metadata as NonNullable<PostArgs['metadata']>;
-  return m.metadata.event_type === expected.event_type && JSON.stringify(m.metadata.event_payload) === JSON.stringify(expected.event_payload);
+  return (
+    m.metadata.event_type === expected.event_type &&
+    JSON.stringify(m.metadata.event_payload) === JSON.stringify(expected.event_payload)
+  );
 }
-
 
 /**
  * What leaves for Slack with every secret-shaped string redacted (text, blocks, metadata, file content).

@@ -3,7 +3,13 @@
 // per-channel ordering, idempotent posts, join-on-not_in_channel and typed, logged errors.
 import { randomUUID } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
-import type { ChatPostMessageArguments, ChatUpdateArguments, FilesUploadV2Arguments, RetryOptions, WebClient } from '@slack/web-api';
+import type {
+  ChatPostMessageArguments,
+  ChatUpdateArguments,
+  FilesUploadV2Arguments,
+  RetryOptions,
+  WebClient,
+} from '@slack/web-api';
 import { SlackApiError } from '../domain/errors';
 import { systemClock, type Clock } from '../domain/time';
 import type { Logger } from '../logging';
@@ -22,7 +28,13 @@ export { slackErrorCode } from './poster-support';
  * backoff. Five attempts within roughly half a minute, instead of the default's thirty minutes,
  * because a finding that arrives half an hour late is worse than a logged failure.
  */
-export const SLACK_RETRY_CONFIG: RetryOptions = { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 8_000, randomize: true };
+export const SLACK_RETRY_CONFIG: RetryOptions = {
+  retries: 4,
+  factor: 2,
+  minTimeout: 500,
+  maxTimeout: 8_000,
+  randomize: true,
+};
 
 export interface PostArgs {
   channel: string;
@@ -94,7 +106,13 @@ export class Poster {
   }
 
   /** Replaces a message's text, blocks and metadata in place. */
-  update(raw: { channel: string; ts: string; text: string; blocks?: KnownBlock[]; metadata?: PostArgs['metadata'] }): Promise<void> {
+  update(raw: {
+    channel: string;
+    ts: string;
+    text: string;
+    blocks?: KnownBlock[];
+    metadata?: PostArgs['metadata'];
+  }): Promise<void> {
     const redacted = redactOutgoing(raw);
     // An edit cannot add messages: what does not fit is trimmed, with a line saying so.
     const [fit] = fitMessage(redacted, { split: false, inThread: true });
@@ -103,7 +121,9 @@ export class Poster {
     return this.queues.run(args.channel, async () => {
       await this.call('chat.update', args.channel, () =>
         this.client.chat.update({
-          channel: args.channel, ts: args.ts, text: args.text,
+          channel: args.channel,
+          ts: args.ts,
+          text: args.text,
           ...(args.blocks ? { blocks: args.blocks } : {}),
           ...(args.metadata ? { metadata: args.metadata } : {}),
         } as ChatUpdateArguments),
@@ -112,7 +132,13 @@ export class Poster {
   }
 
   /** A message only `user` sees. */
-  ephemeral(raw: { channel: string; user: string; text: string; blocks?: KnownBlock[]; threadTs?: string }): Promise<void> {
+  ephemeral(raw: {
+    channel: string;
+    user: string;
+    text: string;
+    blocks?: KnownBlock[];
+    threadTs?: string;
+  }): Promise<void> {
     const redacted = redactOutgoing(raw);
     const [fit] = fitMessage(redacted, { split: false, inThread: true });
     const { blocks: _blocks, ...rest } = redacted;
@@ -120,7 +146,9 @@ export class Poster {
     return this.queues.run(args.channel, async () => {
       await this.call('chat.postEphemeral', args.channel, () =>
         this.client.chat.postEphemeral({
-          channel: args.channel, user: args.user, text: args.text,
+          channel: args.channel,
+          user: args.user,
+          text: args.text,
           ...(args.blocks ? { blocks: args.blocks } : {}),
           ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
         }),
@@ -146,12 +174,22 @@ export class Poster {
   }
 
   /** Uploads text as a file into the channel (or thread) with files.uploadV2. */
-  uploadText(raw: { channel: string; threadTs?: string; filename: string; content: string; title: string; comment?: string }): Promise<void> {
+  uploadText(raw: {
+    channel: string;
+    threadTs?: string;
+    filename: string;
+    content: string;
+    title: string;
+    comment?: string;
+  }): Promise<void> {
     const args = redactOutgoing(raw);
     return this.queues.run(args.channel, async () => {
       await this.call('files.uploadV2', args.channel, () =>
         this.client.files.uploadV2({
-          channel_id: args.channel, content: args.content, filename: args.filename, title: args.title,
+          channel_id: args.channel,
+          content: args.content,
+          filename: args.filename,
+          title: args.title,
           ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
           ...(args.comment ? { initial_comment: args.comment } : {}),
         } as FilesUploadV2Arguments),
@@ -163,7 +201,16 @@ export class Poster {
    * Uploads bytes (a chart PNG) into the channel (or thread) with files.uploadV2; `altText` is what
    * screen readers and notifications say the picture shows.
    */
-  uploadFile(raw: { channel: string; threadTs?: string; filename: string; data: Buffer; title: string; altText?: string; comment?: string; key?: string }): Promise<void> {
+  uploadFile(raw: {
+    channel: string;
+    threadTs?: string;
+    filename: string;
+    data: Buffer;
+    title: string;
+    altText?: string;
+    comment?: string;
+    key?: string;
+  }): Promise<void> {
     const { data, ...meta } = raw;
     const args = redactOutgoing(meta);
     return this.queues.run(args.channel, async () => {
@@ -171,7 +218,10 @@ export class Poster {
       if (args.key && !(await this.store.claim(`upload:${args.key}`, POSTED_TTL_S))) return;
       await this.call('files.uploadV2', args.channel, () =>
         this.client.files.uploadV2({
-          channel_id: args.channel, file: data, filename: args.filename, title: args.title,
+          channel_id: args.channel,
+          file: data,
+          filename: args.filename,
+          title: args.title,
           ...(args.altText ? { alt_text: args.altText } : {}),
           ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
           ...(args.comment ? { initial_comment: args.comment } : {}),
@@ -210,25 +260,46 @@ export class Poster {
   async forgetUsergroup(groupId: string): Promise<void> {
     const now = this.clock.now().getTime();
     this.groupFetches.delete(groupId);
-    await groupDocs.in(this.store).update(groupId, (cur) => ({ users: cur?.users ?? [], fetchedAt: cur?.fetchedAt ?? 0, changedAt: now }), GROUP_TTL_S);
+    await groupDocs
+      .in(this.store)
+      .update(
+        groupId,
+        (cur) => ({ users: cur?.users ?? [], fetchedAt: cur?.fetchedAt ?? 0, changedAt: now }),
+        GROUP_TTL_S,
+      );
   }
 
   private async fetchUsergroup(groupId: string): Promise<string[]> {
     const started = this.clock.now().getTime();
-    const res = await this.call('usergroups.users.list', undefined, () => this.client.usergroups.users.list({ usergroup: groupId }));
+    const res = await this.call('usergroups.users.list', undefined, () =>
+      this.client.usergroups.users.list({ usergroup: groupId }),
+    );
     const users = res.users ?? [];
     // A change reported while the call was out may not be in its answer: then the list is used once, not kept.
-    await groupDocs.in(this.store).update(groupId,
-      (cur) => (cur && cur.changedAt >= started ? undefined : { users, fetchedAt: started, changedAt: cur?.changedAt ?? 0 }),
-      GROUP_TTL_S,
-    );
+    await groupDocs
+      .in(this.store)
+      .update(
+        groupId,
+        (cur) =>
+          cur && cur.changedAt >= started ? undefined : { users, fetchedAt: started, changedAt: cur?.changedAt ?? 0 },
+        GROUP_TTL_S,
+      );
     return users;
   }
 
   /** Channel name and privacy, for events that carry only the id. */
   async channelInfo(channel: string): Promise<{ id: string; name: string; isPrivate: boolean }> {
-    const res = await this.call('conversations.info', channel, () => this.client.conversations.info({ channel }), false);
-    return { id: res.channel?.id ?? channel, name: res.channel?.name ?? '', isPrivate: res.channel?.is_private === true };
+    const res = await this.call(
+      'conversations.info',
+      channel,
+      () => this.client.conversations.info({ channel }),
+      false,
+    );
+    return {
+      id: res.channel?.id ?? channel,
+      name: res.channel?.name ?? '',
+      isPrivate: res.channel?.is_private === true,
+    };
   }
 
   private async user(userId: string): Promise<UserDoc> {
@@ -236,7 +307,10 @@ export class Poster {
     if (cached) return cached;
     const res = await this.call('users.info', undefined, () => this.client.users.info({ user: userId }));
     const u = res.user;
-    const doc: UserDoc = { name: u?.real_name || u?.profile?.real_name || u?.name || userId, isBot: u?.is_bot === true };
+    const doc: UserDoc = {
+      name: u?.real_name || u?.profile?.real_name || u?.name || userId,
+      isBot: u?.is_bot === true,
+    };
     await userDocs.in(this.store).put(userId, doc, USER_TTL_S);
     return doc;
   }
@@ -244,7 +318,8 @@ export class Poster {
   private async postNow(args: PostArgs): Promise<string> {
     const res = await this.call('chat.postMessage', args.channel, () =>
       this.client.chat.postMessage({
-        channel: args.channel, text: args.text,
+        channel: args.channel,
+        text: args.text,
         ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
         ...(args.blocks ? { blocks: args.blocks } : {}),
         ...(args.metadata ? { metadata: args.metadata } : {}),
@@ -261,7 +336,8 @@ export class Poster {
       const owner = randomUUID();
       const now = this.clock.now().getTime();
       let orphan: PostedDoc | null = null;
-      const { value } = await postedDocs.in(this.store).update(key,
+      const { value } = await postedDocs.in(this.store).update(
+        key,
         (cur) => {
           orphan = null;
           if (cur?.state === 'posted') return undefined;
@@ -288,7 +364,10 @@ export class Poster {
           ts = await this.postNow(withKey(args, key));
         } catch (err) {
           // Best effort: when the store is down too, the claim simply goes stale and may be taken over.
-          await postedDocs.in(this.store).put(key, { state: 'failed', channel: args.channel, owner, at: now }, POSTED_TTL_S).catch(() => undefined);
+          await postedDocs
+            .in(this.store)
+            .put(key, { state: 'failed', channel: args.channel, owner, at: now }, POSTED_TTL_S)
+            .catch(() => undefined);
           throw err;
         }
         // The message exists now: it must be recorded, or a retry would post it a second time.
@@ -296,7 +375,8 @@ export class Poster {
         return ts;
       }
       // Another process holds a fresh claim: wait for its ts rather than post a second copy.
-      if (this.clock.now().getTime() > deadline) throw new SlackApiError('chat.postMessage', 'idempotent_post_in_flight');
+      if (this.clock.now().getTime() > deadline)
+        throw new SlackApiError('chat.postMessage', 'idempotent_post_in_flight');
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -310,10 +390,21 @@ export class Poster {
     try {
       const res = args.threadTs
         ? await this.call('conversations.replies', args.channel, () =>
-            this.client.conversations.replies({ channel: args.channel, ts: args.threadTs as string, oldest, include_all_metadata: true, limit: 200 }),
+            this.client.conversations.replies({
+              channel: args.channel,
+              ts: args.threadTs as string,
+              oldest,
+              include_all_metadata: true,
+              limit: 200,
+            }),
           )
         : await this.call('conversations.history', args.channel, () =>
-            this.client.conversations.history({ channel: args.channel, oldest, include_all_metadata: true, limit: 200 }),
+            this.client.conversations.history({
+              channel: args.channel,
+              oldest,
+              include_all_metadata: true,
+              limit: 200,
+            }),
           );
       const mine = (res.messages ?? []).find((m) => isPostOf(m, args, key));
       return mine?.ts ?? null;
@@ -332,7 +423,10 @@ export class Poster {
         return;
       } catch (err) {
         if (Date.now() + delay > deadline) {
-          this.logger.error({ err, key, channel: doc.channel }, 'posted, but could not record it; a retry of this post may duplicate it');
+          this.logger.error(
+            { err, key, channel: doc.channel },
+            'posted, but could not record it; a retry of this post may duplicate it',
+          );
           return;
         }
         await new Promise((r) => setTimeout(r, delay));
@@ -344,7 +438,12 @@ export class Poster {
    * Runs one API call: counts it, joins and retries once on not_in_channel, keeps retrying through a
    * throttling storm or a 5xx burst (TRANSIENT_RETRY_MS in all), turns failures into SlackApiError.
    */
-  private async call<T>(method: string, channel: string | undefined, fn: () => Promise<T>, joinOnNotInChannel = true): Promise<T> {
+  private async call<T>(
+    method: string,
+    channel: string | undefined,
+    fn: () => Promise<T>,
+    joinOnNotInChannel = true,
+  ): Promise<T> {
     const deadline = Date.now() + TRANSIENT_RETRY_MS;
     for (let pause = TRANSIENT_FIRST_PAUSE_MS; ; pause = Math.min(pause * 2, TRANSIENT_MAX_PAUSE_MS)) {
       try {
@@ -352,14 +451,23 @@ export class Poster {
       } catch (err) {
         // The WebClient has already waited out Retry-After and retried a few times; a storm can outlast
         // that. A finding or a kickoff that is dropped is worse than one that is late, so keep going.
-        if (!(err instanceof SlackApiError) || !TRANSIENT.test(err.slackError) || Date.now() + pause > deadline) throw err;
-        this.logger.info({ method, channel, error: err.slackError, pauseMs: pause }, 'slack still throttling or failing; retrying');
+        if (!(err instanceof SlackApiError) || !TRANSIENT.test(err.slackError) || Date.now() + pause > deadline)
+          throw err;
+        this.logger.info(
+          { method, channel, error: err.slackError, pauseMs: pause },
+          'slack still throttling or failing; retrying',
+        );
         await new Promise((r) => setTimeout(r, pause));
       }
     }
   }
 
-  private async callOnce<T>(method: string, channel: string | undefined, fn: () => Promise<T>, joinOnNotInChannel: boolean): Promise<T> {
+  private async callOnce<T>(
+    method: string,
+    channel: string | undefined,
+    fn: () => Promise<T>,
+    joinOnNotInChannel: boolean,
+  ): Promise<T> {
     this.metrics?.slackApiCalls.inc({ method });
     try {
       return await fn();

@@ -12,9 +12,15 @@ export type ProposalPoster = Pick<Poster, 'post' | 'update' | 'uploadText'>;
  * are the demo ids the catalog still names (Config.placeholderApprovers): every card naming one warns.
  * `labels`: the card numbers evidence as its investigation's thread does.
  */
-export function createProposalNotifier(poster: ProposalPoster, placeholderApprovers: readonly string[] = [], labels?: EvidenceLabels): RemediationNotifier {
+export function createProposalNotifier(
+  poster: ProposalPoster,
+  placeholderApprovers: readonly string[] = [],
+  labels?: EvidenceLabels,
+): RemediationNotifier {
   const label = (p: ProposalView['proposal']): Promise<EvidenceLabel> =>
-    labels && p.investigationId ? labels.assign(p.investigationId, [...idsIn(p.reason), ...p.evidence]) : Promise.resolve(sameLabel);
+    labels && p.investigationId
+      ? labels.assign(p.investigationId, [...idsIn(p.reason), ...p.evidence])
+      : Promise.resolve(sameLabel);
   return {
     async postCard(view: ProposalView) {
       const p = view.proposal;
@@ -32,7 +38,13 @@ export function createProposalNotifier(poster: ProposalPoster, placeholderApprov
       const p = view.proposal;
       if (!p.messageTs) return;
       const msg = renderProposalCard(p, view.action, view.approverNames, placeholderApprovers, await label(p));
-      await poster.update({ channel: p.channelId, ts: p.messageTs, text: msg.text, blocks: msg.blocks, metadata: msg.metadata });
+      await poster.update({
+        channel: p.channelId,
+        ts: p.messageTs,
+        text: msg.text,
+        blocks: msg.blocks,
+        metadata: msg.metadata,
+      });
     },
     async postOutcome(view: ProposalView) {
       const p = view.proposal;

@@ -22,7 +22,12 @@ export function rejectFutureTimestamps(
   receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
     const header = req.headers['x-slack-request-timestamp'];
     const ts = typeof header === 'string' ? Number(header) : NaN;
-    if (req.method === 'POST' && Number.isFinite(ts) && ts - nowMs() / 1000 > MAX_FUTURE_SKEW_S && endpoints.includes(pathOf(req.url))) {
+    if (
+      req.method === 'POST' &&
+      Number.isFinite(ts) &&
+      ts - nowMs() / 1000 > MAX_FUTURE_SKEW_S &&
+      endpoints.includes(pathOf(req.url))
+    ) {
       logger.warn({ timestamp: ts }, 'Slack request dated in the future refused with 401');
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' }).end('request timestamp is in the future\n');
       req.resume();

@@ -2,7 +2,13 @@
 // answerUnreadable. Then one listener per kind of request (events, the command, clicks), which acks
 // and queues the thin handler (behind its filter, if any) via afterAck.
 import type {
-  AllMiddlewareArgs, AnyMiddlewareArgs, App, Middleware, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs, SlackEventMiddlewareArgs,
+  AllMiddlewareArgs,
+  AnyMiddlewareArgs,
+  App,
+  Middleware,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+  SlackEventMiddlewareArgs,
 } from '@slack/bolt';
 import { afterAck, countRequests, type DispatchDeps } from './dispatch';
 import { onApprove, onReject } from './listeners/actions/decide';
@@ -56,7 +62,10 @@ export function registerListeners(app: App, deps: ListenerDeps & DispatchDeps & 
   );
 
   const triage = onTriage(deps);
-  app.command('/triage', afterAck(deps, (args: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => triage(args)));
+  app.command(
+    '/triage',
+    afterAck(deps, (args: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => triage(args)),
+  );
 
   const clicks = new Map<string, ReturnType<typeof onApprove>>([
     [ACTION_IDS.approve, onApprove(deps)],

@@ -6,12 +6,21 @@ import type { Store } from '../store/port';
 import type { AppMetrics } from '../metrics';
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {
-  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': contentType,
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
 /** GET /healthz (200/503 JSON) and GET /metrics (Prometheus text) for this app instance. */
-export function operationalRoutes(deps: { store: Store; metrics: AppMetrics; logger: Logger; startedAt: number }): CustomRoute[] {
+export function operationalRoutes(deps: {
+  store: Store;
+  metrics: AppMetrics;
+  logger: Logger;
+  startedAt: number;
+}): CustomRoute[] {
   return [
     {
       path: '/healthz',
@@ -23,7 +32,11 @@ export function operationalRoutes(deps: { store: Store; metrics: AppMetrics; log
             await deps.store.ping();
             store = { kind: deps.store.kind, ok: true };
           } catch (err) {
-            store = { kind: deps.store.kind, ok: false, error: scrubSecrets(err instanceof Error ? err.message : String(err)) };
+            store = {
+              kind: deps.store.kind,
+              ok: false,
+              error: scrubSecrets(err instanceof Error ? err.message : String(err)),
+            };
             deps.logger.warn({ store: store.kind, error: store.error }, 'health check: store unreachable');
           }
           const body = { ok: store.ok, store, uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000) };

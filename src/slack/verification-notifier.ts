@@ -8,17 +8,30 @@ import { renderVerification } from './views/verification';
  * Where a chart of the verified signals would be uploaded next to the reply (before / after, the action
  * marked). Not wired yet: the chart renderer is another module's; pass it here when it exists.
  */
-export type VerificationChart = (ctx: VerificationContext, check: RecoveryCheck, thread: { channel: string; threadTs?: string }) => Promise<void>;
+export type VerificationChart = (
+  ctx: VerificationContext,
+  check: RecoveryCheck,
+  thread: { channel: string; threadTs?: string },
+) => Promise<void>;
 
 /** VerificationNotifier over the Poster. */
-export function createVerificationNotifier(poster: Pick<Poster, 'post'>, chart?: VerificationChart): VerificationNotifier {
+export function createVerificationNotifier(
+  poster: Pick<Poster, 'post'>,
+  chart?: VerificationChart,
+): VerificationNotifier {
   return {
     async postVerification(ctx, check) {
       const p = ctx.proposal;
       const msg = renderVerification(ctx, check);
       const threadTs = p.threadTs ?? p.messageTs;
       const where = { channel: p.channelId, ...(threadTs !== undefined ? { threadTs } : {}) };
-      await poster.post({ ...where, text: msg.text, blocks: msg.blocks, metadata: msg.metadata, key: `verification:${p.incidentId}:${p.id}` });
+      await poster.post({
+        ...where,
+        text: msg.text,
+        blocks: msg.blocks,
+        metadata: msg.metadata,
+        key: `verification:${p.incidentId}:${p.id}`,
+      });
       if (chart && check.signals.length) await chart(ctx, check, where);
     },
   };

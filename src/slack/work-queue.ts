@@ -63,7 +63,13 @@ export class WorkQueue {
       this.opts.onError(new QueueFull(label), label);
       return false;
     }
-    this.waiting.push({ label, work, retryStore: opts.retryWhileStoreDown === true, firstAt: Date.now(), delayMs: this.retryDelayMs });
+    this.waiting.push({
+      label,
+      work,
+      retryStore: opts.retryWhileStoreDown === true,
+      firstAt: Date.now(),
+      delayMs: this.retryDelayMs,
+    });
     this.pump();
     return true;
   }
@@ -102,7 +108,11 @@ export class WorkQueue {
     try {
       await job.work();
     } catch (err) {
-      if (job.retryStore && err instanceof StoreUnavailable && Date.now() - job.firstAt + job.delayMs <= this.storeRetryForMs) {
+      if (
+        job.retryStore &&
+        err instanceof StoreUnavailable &&
+        Date.now() - job.firstAt + job.delayMs <= this.storeRetryForMs
+      ) {
         const timer = setTimeout(() => {
           this.timers.delete(timer);
           this.waiting.push({ ...job, delayMs: Math.min(job.delayMs * 2, 5_000) });

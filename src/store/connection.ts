@@ -29,7 +29,8 @@ export type RedisTarget = string | SentinelTarget;
 
 /** For logs: the URL without credentials, or the sentinel set and master name. */
 export function describeTarget(target: RedisTarget): string {
-  if (typeof target !== 'string') return `sentinel ${target.name} via ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
+  if (typeof target !== 'string')
+    return `sentinel ${target.name} via ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
   try {
     const u = new URL(target);
     u.username = '';
@@ -68,7 +69,10 @@ export function connectRedis(target: RedisTarget, logger?: Logger, options: Conn
     // After a failover the old primary answers READONLY (once demoted) or, with min-replicas-to-write,
     // NOREPLICAS (as soon as its replicas have left it): the command did not run, so reconnect (through
     // Sentinel: to whichever primary it names now) and resend instead of failing.
-    reconnectOnError: (err: Error) => (err.message.startsWith('READONLY') || (typeof target !== 'string' && err.message.startsWith('NOREPLICAS')) ? 2 : false),
+    reconnectOnError: (err: Error) =>
+      err.message.startsWith('READONLY') || (typeof target !== 'string' && err.message.startsWith('NOREPLICAS'))
+        ? 2
+        : false,
     ...(purpose === 'store' ? { commandTimeout: 5_000 } : {}),
     ...(options.connectionName !== undefined ? { connectionName: options.connectionName } : {}),
   };
@@ -130,7 +134,13 @@ function watchConnection(client: Redis, logger: Logger | undefined, purpose: str
  * within `timeoutMs` (the store reconnects on its own; this check only refuses what cannot work).
  */
 export async function isRedisCluster(target: RedisTarget, timeoutMs = 3_000): Promise<boolean | null> {
-  const base = { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: timeoutMs, retryStrategy: () => null };
+  const base = {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: timeoutMs,
+    retryStrategy: () => null,
+  };
   const client =
     typeof target === 'string'
       ? new Redis(target, base)
@@ -163,8 +173,14 @@ export async function isRedisCluster(target: RedisTarget, timeoutMs = 3_000): Pr
  */
 export async function writeFencing(target: SentinelTarget, timeoutMs = 3_000): Promise<number | null> {
   const client = new Redis({
-    lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: timeoutMs, retryStrategy: () => null,
-    sentinels: target.sentinels, name: target.name, sentinelRetryStrategy: () => null,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: timeoutMs,
+    retryStrategy: () => null,
+    sentinels: target.sentinels,
+    name: target.name,
+    sentinelRetryStrategy: () => null,
     ...(target.sentinelPassword !== undefined ? { sentinelPassword: target.sentinelPassword } : {}),
     ...(target.password !== undefined ? { password: target.password } : {}),
   });

@@ -27,7 +27,10 @@ export interface CreateStoreOptions {
 export function createStore(options: CreateStoreOptions): Store {
   createKeys(options.prefix); // a bad prefix fails at start for both adapters
   if (options.redisUrl) {
-    const client = connectRedis(options.redisUrl, options.logger, { purpose: 'store', connectionName: `${options.prefix}store` });
+    const client = connectRedis(options.redisUrl, options.logger, {
+      purpose: 'store',
+      connectionName: `${options.prefix}store`,
+    });
     return new RedisStore(client, { prefix: options.prefix, logger: options.logger });
   }
   options.logger.warn('no REDIS_URL: using the in-process store; state is lost on restart');

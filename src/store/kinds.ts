@@ -2,7 +2,21 @@
 // `defineKind` declaration, here or beside the code that owns it (the Slack poster's caches, alert records).
 // Top-level documents are loose objects: a field a newer version added survives a read by this one.
 import { z } from 'zod';
-import type { Approval, Claim, Evidence, ExecutionResult, Finding, Hypothesis, Incident, Investigation, Proposal, RedHerring, RenderedAction, ScoutStatus, Synthesis } from '../domain/types';
+import type {
+  Approval,
+  Claim,
+  Evidence,
+  ExecutionResult,
+  Finding,
+  Hypothesis,
+  Incident,
+  Investigation,
+  Proposal,
+  RedHerring,
+  RenderedAction,
+  ScoutStatus,
+  Synthesis,
+} from '../domain/types';
 import type { Store } from './port';
 import type { Fingerprint, PastIncident, PastMatch } from '../domain/memory';
 import { defineKind } from './repository';
@@ -66,7 +80,15 @@ const evidence: z.ZodType<Evidence> = z.looseObject({
   timeRange: opt(timeRange),
   excerpt: text,
   sparkline: opt(text),
-  series: opt(z.object({ label: text, service: text, unit: opt(text), points: z.array(z.tuple([z.number(), z.number()])), changeAt: opt(z.number()) })),
+  series: opt(
+    z.object({
+      label: text,
+      service: text,
+      unit: opt(text),
+      points: z.array(z.tuple([z.number(), z.number()])),
+      changeAt: opt(z.number()),
+    }),
+  ),
 });
 
 const claim: z.ZodType<Claim> = z.looseObject({
@@ -103,7 +125,12 @@ const redHerring: z.ZodType<RedHerring> = z.looseObject({ what: text, why: text,
 const weighted = z.record(text, z.number().min(0).max(1));
 
 /** What an investigation saw (src/domain/memory.ts). */
-export const fingerprintSchema: z.ZodType<Fingerprint> = z.object({ services: weighted, templates: weighted, changes: weighted, alert: weighted });
+export const fingerprintSchema: z.ZodType<Fingerprint> = z.object({
+  services: weighted,
+  templates: weighted,
+  changes: weighted,
+  alert: weighted,
+});
 
 /** A resolved incident as the memory of past incidents keeps it. */
 export const pastIncidentSchema: z.ZodType<PastIncident> = z.looseObject({
@@ -193,4 +220,7 @@ export async function latestInvestigation(store: Store, incidentId: string): Pro
   return last ? investigationDocs.in(store).get(last) : null;
 }
 /** The labels an investigation's thread shows for evidence ids (E1, E2 ... in the order shown), by investigation id. */
-export const evidenceLabelDocs = defineKind('evidence-labels', z.object({ next: z.number().int().min(1), map: z.record(z.string(), z.number().int().min(1)) }));
+export const evidenceLabelDocs = defineKind(
+  'evidence-labels',
+  z.object({ next: z.number().int().min(1), map: z.record(z.string(), z.number().int().min(1)) }),
+);

@@ -157,7 +157,8 @@ export class MemoryStore implements Store {
 
   private expiry(ttlSeconds: number | undefined): number | undefined {
     if (ttlSeconds === undefined) return undefined;
-    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`ttl must be a positive number of seconds, got ${ttlSeconds}`);
+    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0)
+      throw new RangeError(`ttl must be a positive number of seconds, got ${ttlSeconds}`);
     // Whole seconds, rounded up, like Redis EX.
     return this.now() + Math.ceil(ttlSeconds) * 1000;
   }

@@ -107,7 +107,9 @@ export class RedisStore implements Store {
         if (next === undefined) return { value: current, changed: false };
         const json = encode(next);
         const args = [raw ?? '', raw == null ? '0' : '1', json, ttl, id];
-        const ok = await this.guard('update', () => this.redis.eval(CAS_SCRIPT, 2, key, this.keys.docIndex(kind), ...args));
+        const ok = await this.guard('update', () =>
+          this.redis.eval(CAS_SCRIPT, 2, key, this.keys.docIndex(kind), ...args),
+        );
         if (ok === 1) return { value: decode(json), changed: true };
         // Another replica wrote in between: back off a little (jittered) and re-read.
         await sleep(Math.random() * Math.min(2 ** attempt, 50));
@@ -130,14 +132,16 @@ export class RedisStore implements Store {
     });
     const live: string[] = [];
     const expired: string[] = [];
-    ids.forEach((id, i) => ((exists?.[i]?.[1] === 1 ? live : expired).push(id)));
+    ids.forEach((id, i) => (exists?.[i]?.[1] === 1 ? live : expired).push(id));
     // Documents with a TTL vanish without telling the index; tidy their entries as we pass.
     if (expired.length > 0) await this.guard('list', () => this.redis.zrem(index, ...expired));
     return live;
   }
 
   async claim(key: string, ttlSeconds: number): Promise<boolean> {
-    const reply = await this.guard('claim', () => this.redis.set(this.keys.claim(key), '1', 'EX', wholeSeconds(ttlSeconds), 'NX'));
+    const reply = await this.guard('claim', () =>
+      this.redis.set(this.keys.claim(key), '1', 'EX', wholeSeconds(ttlSeconds), 'NX'),
+    );
     return reply === 'OK';
   }
 
@@ -152,7 +156,9 @@ export class RedisStore implements Store {
   }
 
   async appendAudit(record: AuditRecord): Promise<string> {
-    const id = await this.guard('appendAudit', () => this.redis.xadd(this.keys.audit(record.incidentId), '*', 'record', encode(record)));
+    const id = await this.guard('appendAudit', () =>
+      this.redis.xadd(this.keys.audit(record.incidentId), '*', 'record', encode(record)),
+    );
     if (id == null) throw new StoreUnavailable('Redis did not accept the audit record.');
     return id;
   }
@@ -202,10 +208,10 @@ export class RedisStore implements Store {
   }
 }
 
-
 /** Redis EX takes whole seconds; round up so a ttl never ends early, and refuse nonsense. */
 export function wholeSeconds(ttlSeconds: number): number {
-  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`ttl must be a positive number of seconds, got ${ttlSeconds}`);
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0)
+    throw new RangeError(`ttl must be a positive number of seconds, got ${ttlSeconds}`);
   return Math.ceil(ttlSeconds);
 }
 

@@ -18,7 +18,11 @@ export interface Repository<T> {
    * Atomic read-modify-write (see Store.update): `fn` sees the current document or null and returns the
    * next one, or undefined to leave it. Retried on conflict, so `fn` must be pure.
    */
-  update(id: string, fn: (current: T | null) => T | undefined, ttlSeconds?: number): Promise<{ value: T | null; changed: boolean }>;
+  update(
+    id: string,
+    fn: (current: T | null) => T | undefined,
+    ttlSeconds?: number,
+  ): Promise<{ value: T | null; changed: boolean }>;
   /** Ids of this kind starting with `idPrefix`. */
   list(idPrefix: string): Promise<string[]>;
 }
@@ -36,7 +40,8 @@ export interface DocKind<T> {
  * them, and `.exactOptional()` for optional fields (the schema's type must be the kind's type).
  */
 export function defineKind<T>(name: string, schema: z.ZodType<T>): DocKind<T> {
-  if (!KIND_NAME.test(name)) throw new Error(`document kind "${name}": expected a lowercase name of letters, digits and '-' (at most 32)`);
+  if (!KIND_NAME.test(name))
+    throw new Error(`document kind "${name}": expected a lowercase name of letters, digits and '-' (at most 32)`);
   if (declared.has(name)) throw new Error(`document kind "${name}" is declared twice`);
   declared.add(name);
   const check = (id: string, value: unknown): T | null => {

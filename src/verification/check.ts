@@ -71,7 +71,8 @@ export function checkRecovery(input: CheckInput): RecoveryCheck {
     };
   });
   const known = checks.filter((c) => c.recovered !== null);
-  const verdict: Verdict = known.length === 0 ? 'no_data' : known.every((c) => c.recovered) ? 'recovered' : 'not_recovered';
+  const verdict: Verdict =
+    known.length === 0 ? 'no_data' : known.every((c) => c.recovered) ? 'recovered' : 'not_recovered';
   return { verdict, signals: checks, actionAt: input.actionAt, readTo: input.readTo };
 }
 

@@ -20,7 +20,11 @@ export interface VerifyJob {
   succeededAt: string;
 }
 
-const jobSchema = z.object({ incidentId: z.string().min(1), proposalId: z.string().min(1), succeededAt: z.iso.datetime() });
+const jobSchema = z.object({
+  incidentId: z.string().min(1),
+  proposalId: z.string().min(1),
+  succeededAt: z.iso.datetime(),
+});
 
 /** What a verification message needs besides the check. */
 export interface VerificationContext {
@@ -92,21 +96,42 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     // A replayed recording keeps its own clock: the action happened as long after the window's "now" as
     // it did after the investigation began, and what the recording holds after that is what is read.
     const replay = sourceNow !== null;
-    const actionAt = replay ? Date.parse(inv.window.to) + Math.max(0, succeeded - Date.parse(inv.createdAt)) : succeeded;
+    const actionAt = replay
+      ? Date.parse(inv.window.to) + Math.max(0, succeeded - Date.parse(inv.createdAt))
+      : succeeded;
     const readTo = actionAt + afterMs;
     const from = Date.parse(inv.window.from);
     const reader = replay && deps.sourceUntil ? deps.sourceUntil(readTo) : deps.source;
     const series = await reader.metrics({ from, to: readTo });
     const service = typeof p.params.service === 'string' ? p.params.service : undefined;
-    const check = checkRecovery({ series, window: { from, onset: Date.parse(inv.window.onset) }, actionAt, readTo, ...(service ? { service } : {}) });
+    const check = checkRecovery({
+      series,
+      window: { from, onset: Date.parse(inv.window.onset) },
+      actionAt,
+      readTo,
+      ...(service ? { service } : {}),
+    });
     // Once per proposal in the trail, even when a retry gets here again.
     if (await deps.store.claim(`verified:${p.incidentId}:${p.id}`, 7 * 24 * 3600)) {
       await audit({
-        kind: 'execution', incidentId: p.incidentId, actor: 'system',
+        kind: 'execution',
+        incidentId: p.incidentId,
+        actor: 'system',
         ...(p.investigationId !== undefined ? { investigationId: p.investigationId } : {}),
         detail: {
-          proposalId: p.id, phase: 'verify', verdict: check.verdict, actionAt: new Date(actionAt).toISOString(), readTo: new Date(readTo).toISOString(),
-          signals: check.signals.map((s) => ({ service: s.service, metric: s.metric, before: s.before, during: s.during, after: s.after, recovered: s.recovered })),
+          proposalId: p.id,
+          phase: 'verify',
+          verdict: check.verdict,
+          actionAt: new Date(actionAt).toISOString(),
+          readTo: new Date(readTo).toISOString(),
+          signals: check.signals.map((s) => ({
+            service: s.service,
+            metric: s.metric,
+            before: s.before,
+            during: s.during,
+            after: s.after,
+            recovered: s.recovered,
+          })),
         },
       });
     }

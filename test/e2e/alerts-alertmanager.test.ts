@@ -1,7 +1,12 @@
 // A real Alertmanager posts to the app: one firing group opens exactly one incident channel, invites
 // the on-call people, posts the alert and the kickoff, and starts a round at the alert's start; a resend
 // opens nothing; `resolved` goes to the same thread. A webhook without the token changes nothing.
-import { alertmanagerBinary, ALERTMANAGER_HINT, startAlertmanager, type RunningAlertmanager } from '../helpers/alertmanager';
+import {
+  alertmanagerBinary,
+  ALERTMANAGER_HINT,
+  startAlertmanager,
+  type RunningAlertmanager,
+} from '../helpers/alertmanager';
 import { ALERT_TOKEN, startAlertApp, type AlertApp } from '../helpers/alert-app';
 
 let bin: string | null = null;
@@ -46,25 +51,36 @@ const alert = {
 const channelName = `inc-${startsAt.toISOString().slice(0, 10)}-higherrorrate`;
 
 describe('alerts from a real Alertmanager', () => {
-  withAlertmanager('opens one incident channel, invites the on-call people and posts the alert with its link', async () => {
-    const { fake } = t.slack;
-    await am.post([alert]);
-    const channel = await fake.waitFor((f) => f.findChannelByName(channelName), 15_000, `channel #${channelName}`);
-    const [first] = await fake.waitFor((f) => (f.messages(channel.id).length >= 2 ? f.messages(channel.id) : null), 10_000, 'alert and kickoff');
-    expect(first?.text).toContain('HighErrorRate');
-    expect(first?.text).toContain('payments 5xx ratio above 5% for 5 minutes');
-    expect(first?.text).toContain(alert.generatorURL);
-    expect(JSON.stringify(first?.blocks)).toContain('service=payments');
-    expect(fake.messages(channel.id)[1]?.text).toContain('an alert fired');
-    expect([...(channel.members ?? [])].sort()).toEqual(['U0ONCALL01', 'U0SRE00001', 'U0SRE00002']);
+  withAlertmanager(
+    'opens one incident channel, invites the on-call people and posts the alert with its link',
+    async () => {
+      const { fake } = t.slack;
+      await am.post([alert]);
+      const channel = await fake.waitFor((f) => f.findChannelByName(channelName), 15_000, `channel #${channelName}`);
+      const [first] = await fake.waitFor(
+        (f) => (f.messages(channel.id).length >= 2 ? f.messages(channel.id) : null),
+        10_000,
+        'alert and kickoff',
+      );
+      expect(first?.text).toContain('HighErrorRate');
+      expect(first?.text).toContain('payments 5xx ratio above 5% for 5 minutes');
+      expect(first?.text).toContain(alert.generatorURL);
+      expect(JSON.stringify(first?.blocks)).toContain('service=payments');
+      expect(fake.messages(channel.id)[1]?.text).toContain('an alert fired');
+      expect([...(channel.members ?? [])].sort()).toEqual(['U0ONCALL01', 'U0SRE00001', 'U0SRE00002']);
 
-    const start = await fake.waitFor(() => t.investigations.starts.find((s) => s.incident.channelId === channel.id), 5000, 'investigation start');
-    expect(start.trigger).toBe('alert');
-    expect(start.since).toBe(startsAt.getTime());
-    expect(start.focus).toContain('service=payments');
-    expect(start.focus).toContain('namespace=prod');
-    expect(start.incident.startedAt).toBe(startsAt.toISOString());
-  });
+      const start = await fake.waitFor(
+        () => t.investigations.starts.find((s) => s.incident.channelId === channel.id),
+        5000,
+        'investigation start',
+      );
+      expect(start.trigger).toBe('alert');
+      expect(start.since).toBe(startsAt.getTime());
+      expect(start.focus).toContain('service=payments');
+      expect(start.focus).toContain('namespace=prod');
+      expect(start.incident.startedAt).toBe(startsAt.toISOString());
+    },
+  );
 
   withAlertmanager('a resend and then resolved go to the first channel, never to a second one', async () => {
     const { fake } = t.slack;
@@ -72,10 +88,21 @@ describe('alerts from a real Alertmanager', () => {
     // The same alert again, and a second one in the same group: more firing alerts, same group key.
     await am.post([alert, { ...alert, labels: { ...alert.labels, instance: 'payments-2' } }]);
     const thread = () => fake.messages(channel.id)[0]?.replies ?? [];
-    await fake.waitFor(() => thread().some((m) => m.text.includes('Still firing (2 alerts)')), 15_000, 'still-firing reply');
+    await fake.waitFor(
+      () => thread().some((m) => m.text.includes('Still firing (2 alerts)')),
+      15_000,
+      'still-firing reply',
+    );
     const ended = new Date().toISOString();
-    await am.post([{ ...alert, endsAt: ended }, { ...alert, labels: { ...alert.labels, instance: 'payments-2' }, endsAt: ended }]);
-    await fake.waitFor(() => thread().some((m) => m.text.startsWith('Resolved: HighErrorRate')), 15_000, 'resolved reply');
+    await am.post([
+      { ...alert, endsAt: ended },
+      { ...alert, labels: { ...alert.labels, instance: 'payments-2' }, endsAt: ended },
+    ]);
+    await fake.waitFor(
+      () => thread().some((m) => m.text.startsWith('Resolved: HighErrorRate')),
+      15_000,
+      'resolved reply',
+    );
 
     expect(fake.calls('conversations.create').filter((c) => c.ok)).toHaveLength(1);
     expect(t.investigations.starts.filter((s) => s.trigger === 'alert')).toHaveLength(1);

@@ -51,8 +51,16 @@ describeWithService(PROMETHEUS_AND_ALERTMANAGER, 'an alert rule firing in a real
   it('opens one incident channel whose kickoff names the alert and investigates its service from when it fired', async () => {
     const { fake } = t.slack;
     const name = (d: Date) => `inc-${d.toISOString().slice(0, 10)}-checkoutlatencyhigh`;
-    const channel = await fake.waitFor((f) => f.findChannelByName(name(new Date(before))) ?? f.findChannelByName(name(new Date())), 60_000, 'the incident channel')
-    const [alertPost, kickoff] = await fake.waitFor((f) => (f.messages(channel.id).length >= 2 ? f.messages(channel.id) : null), 15_000, 'alert and kickoff');
+    const channel = await fake.waitFor(
+      (f) => f.findChannelByName(name(new Date(before))) ?? f.findChannelByName(name(new Date())),
+      60_000,
+      'the incident channel',
+    );
+    const [alertPost, kickoff] = await fake.waitFor(
+      (f) => (f.messages(channel.id).length >= 2 ? f.messages(channel.id) : null),
+      15_000,
+      'alert and kickoff',
+    );
     expect(alertPost?.text).toContain('CheckoutLatencyHigh');
     expect(alertPost?.text).toContain('checkout p99 latency above 2s');
     // Prometheus's own link to the rule's expression.
@@ -61,7 +69,11 @@ describeWithService(PROMETHEUS_AND_ALERTMANAGER, 'an alert rule firing in a real
     expect(kickoff?.text).toContain('an alert fired');
     expect([...(channel.members ?? [])]).toContain('U0ONCALL01');
 
-    const start = await fake.waitFor(() => t.investigations.starts.find((s) => s.incident.channelId === channel.id), 10_000, 'investigation start');
+    const start = await fake.waitFor(
+      () => t.investigations.starts.find((s) => s.incident.channelId === channel.id),
+      10_000,
+      'investigation start',
+    );
     expect(start.trigger).toBe('alert');
     expect(start.focus).toContain('service=checkout');
     // The onset is when Prometheus saw the rule become active, after it started and before the post.

@@ -63,7 +63,9 @@ describe('demo', () => {
     // The rollback is followed by the check that it worked: the recording holds no recovery after it.
     const afterRollback = first.split('deployment.apps/payments rolled back')[1] ?? '';
     expect(afterRollback).toMatch(/\*Not recovered\* 20s after `rollback-deploy`/);
-    expect(afterRollback).toMatch(/payments p99 latency: 213ms before the incident, 2\.5s during, 2\.5s after — still off/);
+    expect(afterRollback).toMatch(
+      /payments p99 latency: 213ms before the incident, 2\.5s during, 2\.5s after — still off/,
+    );
 
     const lines = printed.trimEnd().split('\n');
     expect(lines.at(-1)).toMatch(new RegExp(`written to ${outDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
@@ -71,7 +73,10 @@ describe('demo', () => {
     expect(printed.startsWith(transcript)).toBe(true);
 
     // The investigation thread holds charts: a finding's and the synthesis's, each saved and named in the transcript.
-    const pngs = fs.readdirSync(outDir).filter((f) => f.endsWith('.png')).sort();
+    const pngs = fs
+      .readdirSync(outDir)
+      .filter((f) => f.endsWith('.png'))
+      .sort();
     expect(pngs).toEqual(expect.arrayContaining(['chart-hypothesis-round1.png', 'chart-metrics-round1.png']));
     // The postmortem draft /triage resolve uploaded is saved beside them.
     expect(fs.readdirSync(outDir).filter((f) => /^postmortem-.*\.md$/.test(f))).toHaveLength(1);
@@ -80,7 +85,9 @@ describe('demo', () => {
       expect(width).toBe(720);
       expect(height).toBeGreaterThanOrEqual(250);
       expect(height).toBeLessThanOrEqual(900);
-      expect(transcript).toMatch(new RegExp(`\\[file: [^\\]]+, saved as ${name.replace('.', '\\.')}\\]\\n\\s+│?\\s*\\[image: Line chart, `));
+      expect(transcript).toMatch(
+        new RegExp(`\\[file: [^\\]]+, saved as ${name.replace('.', '\\.')}\\]\\n\\s+│?\\s*\\[image: Line chart, `),
+      );
     }
   });
 
@@ -111,15 +118,24 @@ describe('demo', () => {
   it('names its evidence source in the kickoff and /triage help, and links every metric and template to Grafana when told where', async () => {
     const out = sink();
     const err = sink();
-    const env = { LOG_LEVEL: 'warn', GRAFANA_URL: 'https://grafana.example', GRAFANA_PROMETHEUS_UID: 'prom-uid', GRAFANA_LOKI_UID: 'loki-uid' };
+    const env = {
+      LOG_LEVEL: 'warn',
+      GRAFANA_URL: 'https://grafana.example',
+      GRAFANA_PROMETHEUS_UID: 'prom-uid',
+      GRAFANA_LOKI_UID: 'loki-uid',
+    };
     expect(await runDemo(out.stream, err.stream, { env })).toBe(0);
     const transcript = out.text();
     // Kickoff and help: from the one registration list, as built from the demo's config.
-    expect(transcript).toMatch(/Read-only scouts \([a-z, ]+\) compare the incident with the 60 min before it from files \(checkout-latency\)\./);
+    expect(transcript).toMatch(
+      /Read-only scouts \([a-z, ]+\) compare the incident with the 60 min before it from files \(checkout-latency\)\./,
+    );
     expect(transcript).toContain('Evidence sources: files (checkout-latency).');
     // Every evidence line of a metric or a log template carries a link; changes (fictional in the demo) carry their author.
     const evidence = transcript.split('\n').filter((l) => /`E\d+` /.test(l));
-    const metricOrTemplate = evidence.filter((l) => /\[(errors|latency|traffic|saturation|other)\]|\[(new|surging|steady|gone)\]/.test(l));
+    const metricOrTemplate = evidence.filter((l) =>
+      /\[(errors|latency|traffic|saturation|other)\]|\[(new|surging|steady|gone)\]/.test(l),
+    );
     expect(metricOrTemplate.length).toBeGreaterThan(5);
     for (const l of metricOrTemplate) expect(l).toMatch(/<https:\/\/grafana\.example\/explore\?[^|>]+\|open>/);
     expect(evidence.filter((l) => l.includes('chg-1044'))[0]).toContain('by deploy-bot');

@@ -31,7 +31,12 @@ describe('opening an incident from channel_created', () => {
     const channelId = fake.addChannel({ name: 'inc-checkout-latency' });
     const event = {
       type: 'channel_created',
-      channel: { id: channelId, name: 'inc-checkout-latency', created: Math.floor(Date.now() / 1000), creator: 'U0DEMOLEAD' },
+      channel: {
+        id: channelId,
+        name: 'inc-checkout-latency',
+        created: Math.floor(Date.now() / 1000),
+        creator: 'U0DEMOLEAD',
+      },
       event_ts: fake.nextTs(),
     };
     const before = await duplicatesDropped();
@@ -42,7 +47,8 @@ describe('opening an incident from channel_created', () => {
 
     const kickoff = await fake.waitFor((f) => f.messages(channelId)[0], 5000, 'kickoff message');
     // Both retries must have been seen and dropped before we count what reached Slack.
-    for (let i = 0; i < 200 && (await duplicatesDropped()) < before + 2; i += 1) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && (await duplicatesDropped()) < before + 2; i += 1)
+      await new Promise((r) => setTimeout(r, 10));
     expect(await duplicatesDropped()).toBe(before + 2);
 
     expect(fake.messages(channelId)).toHaveLength(1);
@@ -62,7 +68,8 @@ describe('opening an incident from channel_created', () => {
     const { fake } = t.slack;
     const random = fake.addChannel({ name: 'random-chat' });
     const res = await t.client.sendEvent({
-      type: 'channel_created', channel: { id: random, name: 'random-chat', created: Math.floor(Date.now() / 1000), creator: 'U0DEMOLEAD' },
+      type: 'channel_created',
+      channel: { id: random, name: 'random-chat', created: Math.floor(Date.now() / 1000), creator: 'U0DEMOLEAD' },
       event_ts: fake.nextTs(),
     });
     expect(res.status).toBe(200);
@@ -78,7 +85,11 @@ describe('opening an incident from channel_created', () => {
 
 /** The investigation start for a channel; it follows the kickoff, so wait for it rather than race it. */
 function startOf(channelId: string) {
-  return t.slack.fake.waitFor(() => t.investigations.starts.find((s) => s.incident.channelId === channelId), 5000, `investigation start in ${channelId}`);
+  return t.slack.fake.waitFor(
+    () => t.investigations.starts.find((s) => s.incident.channelId === channelId),
+    5000,
+    `investigation start in ${channelId}`,
+  );
 }
 
 describe('other ways a channel becomes an incident', () => {
@@ -87,7 +98,12 @@ describe('other ways a channel becomes an incident', () => {
     const secret = fake.addChannel({ name: 'inc-payments-secret', isPrivate: true });
     fake.inviteBot(secret);
     const res = await t.client.sendEvent({
-      type: 'member_joined_channel', user: fake.botUserId, channel: secret, channel_type: 'G', team: fake.teamId, inviter: 'U0DEMOLEAD',
+      type: 'member_joined_channel',
+      user: fake.botUserId,
+      channel: secret,
+      channel_type: 'G',
+      team: fake.teamId,
+      inviter: 'U0DEMOLEAD',
       event_ts: fake.nextTs(),
     });
     expect(res.status).toBe(200);
@@ -101,8 +117,16 @@ describe('other ways a channel becomes an incident', () => {
     const { fake } = t.slack;
     const renamed = fake.addChannel({ name: 'checkout-chat' });
     const away = fake.addChannel({ name: 'inc-old' });
-    await t.client.sendEvent({ type: 'channel_rename', channel: { id: away, name: 'old-chat', created: 1 }, event_ts: fake.nextTs() });
-    await t.client.sendEvent({ type: 'channel_rename', channel: { id: renamed, name: 'inc-checkout-500s', created: 1 }, event_ts: fake.nextTs() });
+    await t.client.sendEvent({
+      type: 'channel_rename',
+      channel: { id: away, name: 'old-chat', created: 1 },
+      event_ts: fake.nextTs(),
+    });
+    await t.client.sendEvent({
+      type: 'channel_rename',
+      channel: { id: renamed, name: 'inc-checkout-500s', created: 1 },
+      event_ts: fake.nextTs(),
+    });
     const kickoff = await fake.waitFor((f) => f.messages(renamed)[0], 5000, 'kickoff after rename');
     expect(kickoff.text).toContain('renamed to an incident name');
     expect(fake.messages(away)).toHaveLength(0);
@@ -114,11 +138,22 @@ describe('other ways a channel becomes an incident', () => {
     const channel = fake.findChannelByName('inc-checkout-latency')?.id ?? '';
     const infoCalls = fake.calls('conversations.info').length;
     const starts = t.investigations.starts.length;
-    await t.client.sendEvent({ type: 'member_joined_channel', user: 'U0DEMOGUEST', channel, channel_type: 'C', team: fake.teamId, event_ts: fake.nextTs() });
+    await t.client.sendEvent({
+      type: 'member_joined_channel',
+      user: 'U0DEMOGUEST',
+      channel,
+      channel_type: 'C',
+      team: fake.teamId,
+      event_ts: fake.nextTs(),
+    });
     const { channelId: later } = await t.client.openIncidentChannel('inc-after-join', 'U0DEMOLEAD');
     await fake.waitFor((f) => f.messages(later)[0], 5000, 'kickoff of the later incident');
     // The investigation starts after the kickoff is posted: wait for it rather than race it.
-    await fake.waitFor(() => t.investigations.starts.length > starts || undefined, 5000, 'start of the later investigation');
+    await fake.waitFor(
+      () => t.investigations.starts.length > starts || undefined,
+      5000,
+      'start of the later investigation',
+    );
     expect(fake.calls('conversations.info')).toHaveLength(infoCalls);
     expect(t.investigations.starts).toHaveLength(starts + 1);
     expect(t.investigations.starts.at(-1)?.incident.channelId).toBe(later);
@@ -128,24 +163,58 @@ describe('other ways a channel becomes an incident', () => {
     const { fake } = t.slack;
     const channel = fake.findChannelByName('inc-checkout-latency')?.id ?? '';
     const parent = fake.messages(channel)[0]?.ts ?? '';
-    const ts = fake.postAsUser({ channel, user: 'U0DEMOLEAD', text: `<@${fake.botUserId}> did payments deploy?`, threadTs: parent });
-    await t.client.sendEvent({ type: 'app_mention', channel, user: 'U0DEMOLEAD', text: `<@${fake.botUserId}> did payments deploy?`, ts, thread_ts: parent, event_ts: ts });
-    const asked = await fake.waitFor(() => t.investigations.followUps.find((f) => f.threadTs === parent), 5000, 'follow-up');
-    expect(asked).toEqual({ incidentId: channel, threadTs: parent, question: 'did payments deploy?', userId: 'U0DEMOLEAD' });
+    const ts = fake.postAsUser({
+      channel,
+      user: 'U0DEMOLEAD',
+      text: `<@${fake.botUserId}> did payments deploy?`,
+      threadTs: parent,
+    });
+    await t.client.sendEvent({
+      type: 'app_mention',
+      channel,
+      user: 'U0DEMOLEAD',
+      text: `<@${fake.botUserId}> did payments deploy?`,
+      ts,
+      thread_ts: parent,
+      event_ts: ts,
+    });
+    const asked = await fake.waitFor(
+      () => t.investigations.followUps.find((f) => f.threadTs === parent),
+      5000,
+      'follow-up',
+    );
+    expect(asked).toEqual({
+      incidentId: channel,
+      threadTs: parent,
+      question: 'did payments deploy?',
+      userId: 'U0DEMOLEAD',
+    });
   });
 });
 
 describe('request verification', () => {
   function channelCreatedBody(id: string, name: string): string {
     return JSON.stringify({
-      type: 'event_callback', team_id: t.slack.fake.teamId, api_app_id: 'A0FAKEAPP1', event_id: `Ev${id}`, event_time: 1,
-      event: { type: 'channel_created', channel: { id, name, created: 1, creator: 'U0DEMOLEAD' }, event_ts: '1.000001' },
+      type: 'event_callback',
+      team_id: t.slack.fake.teamId,
+      api_app_id: 'A0FAKEAPP1',
+      event_id: `Ev${id}`,
+      event_time: 1,
+      event: {
+        type: 'channel_created',
+        channel: { id, name, created: 1, creator: 'U0DEMOLEAD' },
+        event_ts: '1.000001',
+      },
     });
   }
 
   it('answers 401 to a bad signature and acts on nothing', async () => {
     const id = t.slack.fake.addChannel({ name: 'inc-forged' });
-    const res = await t.client.raw({ body: channelCreatedBody(id, 'inc-forged'), contentType: 'application/json', signature: 'v0=deadbeef' });
+    const res = await t.client.raw({
+      body: channelCreatedBody(id, 'inc-forged'),
+      contentType: 'application/json',
+      signature: 'v0=deadbeef',
+    });
     expect(res.status).toBe(401);
     expect(joinsOf(id)).toBe(0);
     expect(t.slack.fake.messages(id)).toHaveLength(0);
@@ -155,7 +224,12 @@ describe('request verification', () => {
     const id = t.slack.fake.addChannel({ name: 'inc-replayed' });
     const body = channelCreatedBody(id, 'inc-replayed');
     const old = Math.floor(Date.now() / 1000) - 6 * 60;
-    const res = await t.client.raw({ body, contentType: 'application/json', timestamp: old, signature: signSlackRequest('test-signing-secret-0123456789', old, body) });
+    const res = await t.client.raw({
+      body,
+      contentType: 'application/json',
+      timestamp: old,
+      signature: signSlackRequest('test-signing-secret-0123456789', old, body),
+    });
     expect(res.status).toBe(401);
     expect(joinsOf(id)).toBe(0);
     expect(t.slack.fake.messages(id)).toHaveLength(0);
@@ -165,7 +239,12 @@ describe('request verification', () => {
     const id = t.slack.fake.addChannel({ name: 'inc-from-the-future' });
     const body = channelCreatedBody(id, 'inc-from-the-future');
     const ahead = Math.floor(Date.now() / 1000) + 6 * 60;
-    const res = await t.client.raw({ body, contentType: 'application/json', timestamp: ahead, signature: signSlackRequest(SIGNING_SECRET, ahead, body) });
+    const res = await t.client.raw({
+      body,
+      contentType: 'application/json',
+      timestamp: ahead,
+      signature: signSlackRequest(SIGNING_SECRET, ahead, body),
+    });
     expect(res.status).toBe(401);
     await new Promise((r) => setTimeout(r, 200));
     expect(joinsOf(id)).toBe(0);
@@ -178,7 +257,11 @@ describe('/triage', () => {
     const channel = t.slack.fake.findChannelByName('inc-checkout-latency')?.id ?? '';
     const res = await t.client.sendCommand({ text: 'bogus', user_id: 'U0DEMOGUEST', channel_id: channel });
     expect(res.status).toBe(200);
-    const reply = await t.slack.fake.waitFor((f) => f.ephemerals(channel, 'U0DEMOGUEST').find((e) => e.text.includes('bogus')), 5000, 'usage reply');
+    const reply = await t.slack.fake.waitFor(
+      (f) => f.ephemerals(channel, 'U0DEMOGUEST').find((e) => e.text.includes('bogus')),
+      5000,
+      'usage reply',
+    );
     expect(reply.source).toBe('response_url');
     expect(reply.text).toContain("I don't know `bogus`");
     expect(reply.text).toContain('/triage help');
@@ -189,7 +272,11 @@ describe('/triage', () => {
     const channel = t.slack.fake.findChannelByName('inc-checkout-latency')?.id ?? '';
     const res = await t.client.sendCommand({ text: 'help', user_id: 'U0DEMOLEAD', channel_id: channel });
     expect(res.status).toBe(200);
-    const reply = await t.slack.fake.waitFor((f) => f.ephemerals(channel, 'U0DEMOLEAD').find((e) => e.text.includes('/triage status')), 5000, 'help');
+    const reply = await t.slack.fake.waitFor(
+      (f) => f.ephemerals(channel, 'U0DEMOLEAD').find((e) => e.text.includes('/triage status')),
+      5000,
+      'help',
+    );
     for (const s of SUBCOMMANDS) expect(reply.text).toContain(s.usage);
   });
 
@@ -197,12 +284,25 @@ describe('/triage', () => {
     const channel = t.slack.fake.findChannelByName('inc-checkout-latency')?.id ?? '';
     const kickoff = t.slack.fake.messages(channel)[0];
     const res = await t.client.sendBlockAction({
-      user: 'U0DEMOGUEST', channel, message_ts: kickoff?.ts ?? '', action_id: 'approve_proposal', block_id: 'decide', value: 'P1:h',
+      user: 'U0DEMOGUEST',
+      channel,
+      message_ts: kickoff?.ts ?? '',
+      action_id: 'approve_proposal',
+      block_id: 'decide',
+      value: 'P1:h',
     });
     expect(res.status).toBe(200);
-    const refusal = await t.slack.fake.waitFor((f) => f.ephemerals(channel, 'U0DEMOGUEST').find((e) => e.text.includes('approvers')), 5000, 'refusal');
+    const refusal = await t.slack.fake.waitFor(
+      (f) => f.ephemerals(channel, 'U0DEMOGUEST').find((e) => e.text.includes('approvers')),
+      5000,
+      'refusal',
+    );
     expect(refusal.text).toBe('Only the named approvers can approve this proposal.');
-    expect(t.remediation.decisions.at(-1)).toMatchObject({ kind: 'approve', value: 'P1:h', actor: { userId: 'U0DEMOGUEST' } });
+    expect(t.remediation.decisions.at(-1)).toMatchObject({
+      kind: 'approve',
+      value: 'P1:h',
+      actor: { userId: 'U0DEMOGUEST' },
+    });
   });
 });
 
@@ -212,11 +312,23 @@ describe('button clicks', () => {
     const channel = fake.findChannelByName('inc-checkout-latency')?.id ?? '';
     const kickoff = fake.messages(channel)[0];
     const payload = {
-      type: 'block_actions', api_app_id: 'A0FAKEAPP1', trigger_id: '123.456.abc', team: { id: fake.teamId },
-      user: { id: 'U0DEMOLEAD', name: 'dana' }, channel: { id: channel, name: 'inc-checkout-latency' },
+      type: 'block_actions',
+      api_app_id: 'A0FAKEAPP1',
+      trigger_id: '123.456.abc',
+      team: { id: fake.teamId },
+      user: { id: 'U0DEMOLEAD', name: 'dana' },
+      channel: { id: channel, name: 'inc-checkout-latency' },
       container: { type: 'message', channel_id: channel, message_ts: kickoff?.ts },
       response_url: fake.createResponseUrl({ channel, user: 'U0DEMOLEAD' }),
-      actions: [{ type: 'button', action_id: 'reject_proposal', block_id: 'decide', value: 'P7:h', action_ts: '1764219000.123456' }],
+      actions: [
+        {
+          type: 'button',
+          action_id: 'reject_proposal',
+          block_id: 'decide',
+          value: 'P7:h',
+          action_ts: '1764219000.123456',
+        },
+      ],
     };
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     const before = t.remediation.decisions.length;
@@ -224,7 +336,8 @@ describe('button clicks', () => {
     const a = await t.client.raw({ body, contentType: 'application/x-www-form-urlencoded' });
     const b = await t.client.raw({ body, contentType: 'application/x-www-form-urlencoded' });
     expect([a.status, b.status]).toEqual([200, 200]);
-    for (let i = 0; i < 200 && (await duplicatesDropped()) < dropped + 1; i += 1) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && (await duplicatesDropped()) < dropped + 1; i += 1)
+      await new Promise((r) => setTimeout(r, 10));
     await fake.waitFor(() => t.remediation.decisions.length > before, 5000, 'the decision');
     expect(await duplicatesDropped()).toBe(dropped + 1);
     expect(t.remediation.decisions.slice(before)).toEqual([
@@ -236,8 +349,19 @@ describe('button clicks', () => {
     const { fake } = t.slack;
     const channel = fake.findChannelByName('inc-checkout-latency')?.id ?? '';
     const kickoff = fake.messages(channel)[0];
-    await t.client.sendBlockAction({ user: 'U0DEMOGUEST', channel, message_ts: kickoff?.ts ?? '', action_id: 'approve_proposal', block_id: 'decide', value: '' });
-    const reply = await fake.waitFor((f) => f.ephemerals(channel, 'U0DEMOGUEST').find((e) => e.text.startsWith('I could not read that click')), 5000, 'reply');
+    await t.client.sendBlockAction({
+      user: 'U0DEMOGUEST',
+      channel,
+      message_ts: kickoff?.ts ?? '',
+      action_id: 'approve_proposal',
+      block_id: 'decide',
+      value: '',
+    });
+    const reply = await fake.waitFor(
+      (f) => f.ephemerals(channel, 'U0DEMOGUEST').find((e) => e.text.startsWith('I could not read that click')),
+      5000,
+      'reply',
+    );
     expect(reply.source).toBe('response_url');
   });
 });
@@ -246,13 +370,22 @@ describe('button clicks', () => {
 function postRawPath(path: string, body: string): Promise<number> {
   const ts = Math.floor(Date.now() / 1000);
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${t.origin}/`, {
-      method: 'POST', path,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signSlackRequest(SIGNING_SECRET, ts, body) },
-    }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = httpRequest(
+      `${t.origin}/`,
+      {
+        method: 'POST',
+        path,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': signSlackRequest(SIGNING_SECRET, ts, body),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -266,8 +399,17 @@ describe('operational routes', () => {
   });
 
   it('answers 404 to a POST anywhere but the events endpoint, with or without a body, and stays up', async () => {
-    for (const [path, body] of [['/healthz', 'x=1'], ['/metrics', ''], ['/nowhere', '{"type":"event_callback"}'], ['/slack/events/extra', 'payload=%7B%7D']] as const) {
-      const res = await fetch(`${t.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    for (const [path, body] of [
+      ['/healthz', 'x=1'],
+      ['/metrics', ''],
+      ['/nowhere', '{"type":"event_callback"}'],
+      ['/slack/events/extra', 'payload=%7B%7D'],
+    ] as const) {
+      const res = await fetch(`${t.origin}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
       expect([path, res.status]).toEqual([path, 404]);
     }
     expect((await fetch(`${t.origin}/healthz`)).status).toBe(200);
@@ -307,7 +449,10 @@ describe('health when the store is down', () => {
       store.down = true;
       const down = await fetch(`${other.origin}/healthz`);
       expect(down.status).toBe(503);
-      expect(await down.json()).toMatchObject({ ok: false, store: { kind: 'memory', ok: false, error: 'connect ECONNREFUSED 127.0.0.1:6379' } });
+      expect(await down.json()).toMatchObject({
+        ok: false,
+        store: { kind: 'memory', ok: false, error: 'connect ECONNREFUSED 127.0.0.1:6379' },
+      });
       store.down = false;
       expect((await fetch(`${other.origin}/healthz`)).status).toBe(200);
     } finally {

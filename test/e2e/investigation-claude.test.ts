@@ -8,9 +8,23 @@ import * as path from 'node:path';
 import { DEFAULT_SCENARIO } from '../../src/config';
 import { lastToolResults } from '../support/anthropic-fake';
 import {
-  findingReplies, hypothesesOf, readable, repliesTo, startInvestigationApp, synthesisReplies, waitForSynthesis, type InvestigationApp,
+  findingReplies,
+  hypothesesOf,
+  readable,
+  repliesTo,
+  startInvestigationApp,
+  synthesisReplies,
+  waitForSynthesis,
+  type InvestigationApp,
 } from '../helpers/investigation';
-import { investigationResponder, reportFindings, requestsOf, TURN_USAGE, toolUse, toolUses } from '../helpers/investigation-claude';
+import {
+  investigationResponder,
+  reportFindings,
+  requestsOf,
+  TURN_USAGE,
+  toolUse,
+  toolUses,
+} from '../helpers/investigation-claude';
 
 const apps: InvestigationApp[] = [];
 const dirs: string[] = [];
@@ -58,12 +72,21 @@ describe('citations', () => {
           const text = t.results.map((r) => r.text).join('\n');
           const rising = /\[(E\d+)\] payments \[(?:new|surging)\]/.exec(text)?.[1];
           const steady = /\[(E\d+)\] inventory \[steady\]/.exec(text)?.[1];
-          if (!rising || !steady) throw new Error(`expected a new payments template and a steady inventory one in:\n${text}`);
+          if (!rising || !steady)
+            throw new Error(`expected a new payments template and a steady inventory one in:\n${text}`);
           return reportFindings('Payments errors appeared at the onset.', [
-            { text: 'Payment authorization failures are new since the onset.', evidence: [rising], service: 'payments' },
+            {
+              text: 'Payment authorization failures are new since the onset.',
+              evidence: [rising],
+              service: 'payments',
+            },
             { text: 'The ledger service reported a disk alarm.', evidence: ['E999'] },
             // Blames a template that was just as frequent before the onset: the analyzers contradict it.
-            { text: 'Inventory token refresh errors caused the checkout outage.', evidence: [steady], service: 'inventory' },
+            {
+              text: 'Inventory token refresh errors caused the checkout outage.',
+              evidence: [steady],
+              service: 'inventory',
+            },
           ]);
         },
         // The lead also tries to cite the made-up id: it must not reach the hypotheses.
@@ -71,8 +94,16 @@ describe('citations', () => {
           const text = JSON.stringify(req.body.messages);
           const real = /\[(E\d+)\]/.exec(text)?.[1] ?? 'E1';
           return toolUse('submit_hypotheses', {
-            summary: 'Payments deploy.', red_herrings: [],
-            hypotheses: [{ service: 'payments', cause: 'deploy chg-1044 made authorization slow', confidence: 0.8, evidence: [real, 'E999'] }],
+            summary: 'Payments deploy.',
+            red_herrings: [],
+            hypotheses: [
+              {
+                service: 'payments',
+                cause: 'deploy chg-1044 made authorization slow',
+                confidence: 0.8,
+                evidence: [real, 'E999'],
+              },
+            ],
           });
         },
       }),
@@ -85,7 +116,9 @@ describe('citations', () => {
     expect(lines.find((l) => l.includes('The ledger service reported a disk alarm.'))).toMatch(/unverified/);
     expect(lines.find((l) => l.includes('The ledger service reported a disk alarm.'))).toContain('E999');
     expect(logs).toMatch(/cites E999, which this scout's tool gate never issued/);
-    expect(lines.find((l) => l.includes('Payment authorization failures are new since the onset.'))).toMatch(/:white_check_mark: verified/);
+    expect(lines.find((l) => l.includes('Payment authorization failures are new since the onset.'))).toMatch(
+      /:white_check_mark: verified/,
+    );
     const blame = lines.findIndex((l) => l.includes('Inventory token refresh errors caused the checkout outage.'));
     expect(lines[blame]).toMatch(/:no_entry: contradicted/);
     expect(lines[blame + 1]).toMatch(/was steady: already as frequent before the onset/);
@@ -103,7 +136,9 @@ describe('LLM faults', () => {
     const app = await claudeApp();
     const anthropic = app.anthropic!;
     const overloaded = new Set(['logs', 'metrics']);
-    anthropic.fake.respondWith(investigationResponder({ scout: (t) => (overloaded.has(t.scout) ? { status: 529 } : undefined) }));
+    anthropic.fake.respondWith(
+      investigationResponder({ scout: (t) => (overloaded.has(t.scout) ? { status: 529 } : undefined) }),
+    );
     const { thread } = await investigate(app, 'inc-claude-overloaded');
 
     for (const scout of overloaded) {
@@ -155,7 +190,9 @@ describe('scout scope', () => {
               { name: 'logs_search', input: { query: 'payment' } },
             ]);
           }
-          return reportFindings('Checkout saw failing calls.', [{ text: 'Checkout logged failures at the onset.', evidence: t.issuedIds.slice(0, 2) }]);
+          return reportFindings('Checkout saw failing calls.', [
+            { text: 'Checkout logged failures at the onset.', evidence: t.issuedIds.slice(0, 2) },
+          ]);
         },
       }),
     );
@@ -187,7 +224,10 @@ describe('scout scope', () => {
     const audit = await app.runtime.store.readAudit(channelId);
     const refused = audit.filter((r) => r.kind === 'tool_refused');
     expect(refused).toHaveLength(1);
-    expect(refused[0]).toMatchObject({ actor: 'checkout-logs', detail: { tool: 'logs_patterns', reason: 'scope_denied' } });
+    expect(refused[0]).toMatchObject({
+      actor: 'checkout-logs',
+      detail: { tool: 'logs_patterns', reason: 'scope_denied' },
+    });
     expect(String(refused[0]?.detail.args)).toContain('payments');
     // Only the in-scope search ran.
     const calls = audit.filter((r) => r.kind === 'tool_call' && r.actor === 'checkout-logs');
@@ -202,7 +242,11 @@ describe('/triage status with the Claude brain', () => {
     const { channelId } = await investigate(app, 'inc-claude-status');
     const r = await app.client.sendCommand({ text: 'status', user_id: 'U0ONCALL01', channel_id: channelId });
     expect(r.status).toBe(200);
-    const reply = await app.slack.fake.waitFor(() => repliesTo(app.slack.fake, channelId, 'U0ONCALL01').find((t) => t.includes('Investigation round 1')), 5000, 'status reply');
+    const reply = await app.slack.fake.waitFor(
+      () => repliesTo(app.slack.fake, channelId, 'U0ONCALL01').find((t) => t.includes('Investigation round 1')),
+      5000,
+      'status reply',
+    );
     expect(reply).toMatch(/: \*synthesized\*/);
     expect(reply).toContain(', Claude)');
     for (const scout of app.config.scouts) {
@@ -230,7 +274,12 @@ describe('secrets in evidence', () => {
       'url=postgres://ledger_rw:Hunter2Secret@ledger-db:5432/ledger token=xoxb-1234567890-abcdefghijkl owner=ops.oncall@example.com';
     lines.splice(at + 1, 0, secretLine('900'), secretLine('950'));
     writeFileSync(logFile, lines.join('\n'));
-    const secrets = ['Hunter2Secret', 'xoxb-1234567890-abcdefghijkl', 'ops.oncall@example.com', 'sk-ant-api03-LEAKEDLEAKEDLEAKEDLEAKED'];
+    const secrets = [
+      'Hunter2Secret',
+      'xoxb-1234567890-abcdefghijkl',
+      'ops.oncall@example.com',
+      'sk-ant-api03-LEAKEDLEAKEDLEAKEDLEAKED',
+    ];
 
     const app = await claudeApp({ EVIDENCE_DIR: dir });
     const anthropic = app.anthropic!;
@@ -241,7 +290,11 @@ describe('secrets in evidence', () => {
           if (t.turn === 0) return toolUse('logs_search', { query: 'ledger connect failed', service: 'payments' });
           // A model may echo a secret it should not know; what it writes goes to Slack, so it is redacted too.
           return reportFindings('Payments cannot reach its ledger database.', [
-            { text: 'Ledger connections fail since the onset (key sk-ant-api03-LEAKEDLEAKEDLEAKEDLEAKED seen).', evidence: t.issuedIds.slice(0, 1), service: 'payments' },
+            {
+              text: 'Ledger connections fail since the onset (key sk-ant-api03-LEAKEDLEAKEDLEAKEDLEAKED seen).',
+              evidence: t.issuedIds.slice(0, 1),
+              service: 'payments',
+            },
           ]);
         },
       }),
@@ -255,7 +308,11 @@ describe('secrets in evidence', () => {
     expect(result).toContain('postgres://ledger_rw:[REDACTED:password]@ledger-db');
     expect(result).toContain('[REDACTED:email]');
     const toModel = anthropic.fake.bodiesText();
-    const inSlack = app.slack.fake.messages(channelId).flatMap((m) => [m, ...m.replies]).map((m) => readable(m)).join('\n');
+    const inSlack = app.slack.fake
+      .messages(channelId)
+      .flatMap((m) => [m, ...m.replies])
+      .map((m) => readable(m))
+      .join('\n');
     const audit = JSON.stringify(await app.runtime.store.readAudit(channelId));
     for (const secret of secrets.slice(0, 3)) {
       expect(toModel).not.toContain(secret);

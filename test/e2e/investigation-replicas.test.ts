@@ -4,11 +4,28 @@
 // posting anything twice. Needs `npm run build` (the processes run dist/).
 import { DEFAULT_SCENARIO } from '../../src/config';
 import { startAnthropicFake, type RunningAnthropicFake } from '../support/anthropic-fake';
-import { SlackEventClient, startSlackFake, type FakeThread, type RunningSlackFake, type SlackFake } from '../../src/demo/slack-fake';
+import {
+  SlackEventClient,
+  startSlackFake,
+  type FakeThread,
+  type RunningSlackFake,
+  type SlackFake,
+} from '../../src/demo/slack-fake';
 import { silentLogger } from '../../src/logging';
 import { createStore } from '../../src/store';
 import {
-  ANTHROPIC_KEY, REDIS_URL, SIGNING_SECRET, deletePrefix, eventually, findingReplies, hypothesesOf, investigationThreads, randomPrefix, readable, synthesisReplies, waitForSynthesis,
+  ANTHROPIC_KEY,
+  REDIS_URL,
+  SIGNING_SECRET,
+  deletePrefix,
+  eventually,
+  findingReplies,
+  hypothesesOf,
+  investigationThreads,
+  randomPrefix,
+  readable,
+  synthesisReplies,
+  waitForSynthesis,
 } from '../helpers/investigation';
 import { investigationResponder, scoutOf, toolUse } from '../helpers/investigation-claude';
 import { spawnApp, type AppProcess } from '../helpers/spawn-app';
@@ -35,8 +52,14 @@ afterAll(async () => {
 
 function baseEnv(prefix: string): Record<string, string> {
   return {
-    SLACK_BOT_TOKEN: slack.fake.botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url,
-    EVIDENCE_DIR: DEFAULT_SCENARIO, REDIS_URL, REDIS_PREFIX: prefix, JOBS_LOCK_MS: String(LOCK_MS), LOG_LEVEL: 'info',
+    SLACK_BOT_TOKEN: slack.fake.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.url,
+    EVIDENCE_DIR: DEFAULT_SCENARIO,
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    JOBS_LOCK_MS: String(LOCK_MS),
+    LOG_LEVEL: 'info',
   };
 }
 
@@ -51,7 +74,9 @@ async function deliverToAll(clients: SlackEventClient[], name: string): Promise<
   const { fake } = slack;
   const channelId = fake.addChannel({ name });
   const event = {
-    type: 'channel_created', channel: { id: channelId, name, created: Math.floor(Date.now() / 1000), creator: 'U0ONCALL01' }, event_ts: fake.nextTs(),
+    type: 'channel_created',
+    channel: { id: channelId, name, created: Math.floor(Date.now() / 1000), creator: 'U0ONCALL01' },
+    event_ts: fake.nextTs(),
   };
   const eventId = `Ev${channelId}`;
   const results = await Promise.all(clients.map((c) => c.sendEvent(event, { eventId })));
@@ -67,13 +92,18 @@ function census(fake: SlackFake, channel: string) {
   return {
     kickoffs: top.filter((m) => readable(m).includes('Incident Scout is on it.')).length,
     cards: investigationThreads(fake, channel).length,
-    findings: replies.filter((r) => /^Scout [a-z]/.test(r.text)).map((r) => r.text.split(':')[0]).sort(),
+    findings: replies
+      .filter((r) => /^Scout [a-z]/.test(r.text))
+      .map((r) => r.text.split(':')[0])
+      .sort(),
     syntheses: replies.filter((r) => r.metadata?.event_type === 'incident_scout_hypotheses').length,
     notes: replies.filter((r) => /^(Stopped early|The investigation failed|The lead fell back)/.test(r.text)).length,
     posts: posts.length,
     // Messages made by chat.postMessage; uploads (chart PNGs) make their own file messages, counted apart.
     messages: [...top, ...replies].filter((m) => m.files.length === 0).length,
-    uploads: replies.filter((m) => m.files.length > 0).flatMap((m) => m.files.map((id) => fake.fileIndex.get(id)?.filename ?? id)),
+    uploads: replies
+      .filter((m) => m.files.length > 0)
+      .flatMap((m) => m.files.map((id) => fake.fileIndex.get(id)?.filename ?? id)),
   };
 }
 
@@ -82,7 +112,9 @@ async function settled(fake: SlackFake, channel: string, quietMs = 1500): Promis
   let last = -1;
   let since = Date.now();
   for (;;) {
-    const n = fake.calls('chat.postMessage').filter((c) => c.args.channel === channel).length + fake.calls('chat.update').filter((c) => c.args.channel === channel).length;
+    const n =
+      fake.calls('chat.postMessage').filter((c) => c.args.channel === channel).length +
+      fake.calls('chat.update').filter((c) => c.args.channel === channel).length;
     if (n !== last) {
       last = n;
       since = Date.now();
@@ -92,7 +124,10 @@ async function settled(fake: SlackFake, channel: string, quietMs = 1500): Promis
 }
 
 function jobStarts(proc: AppProcess, jobId: string): number {
-  return proc.output().split('\n').filter((l) => l.includes('"msg":"job started"') && l.includes(`"jobId":"${jobId}"`)).length;
+  return proc
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('"msg":"job started"') && l.includes(`"jobId":"${jobId}"`)).length;
 }
 
 it('runs exactly one investigation with one set of posts when both replicas get the same channel_created', async () => {
@@ -134,29 +169,58 @@ it('finishes on the other replica, without duplicate posts, when the worker runn
   fakes.push(...started);
   for (const f of started) {
     f.fake.respondWith(
-      investigationResponder({ scout: (t) => (!killed && t.turn === 0 && slow.has(t.scout) ? { delayMs: 8_000, then: toolUse(t.tools[0] as string, {}) } : undefined) }),
+      investigationResponder({
+        scout: (t) =>
+          !killed && t.turn === 0 && slow.has(t.scout)
+            ? { delayMs: 8_000, then: toolUse(t.tools[0] as string, {}) }
+            : undefined,
+      }),
     );
   }
-  const env = (i: number) => ({ ...baseEnv(prefix), ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_BASE_URL: started[i]!.url });
+  const env = (i: number) => ({
+    ...baseEnv(prefix),
+    ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+    ANTHROPIC_BASE_URL: started[i]!.url,
+  });
   const replicas = [await replica(env(0)), await replica(env(1))];
-  const channel = await deliverToAll(replicas.map((r) => r.client), 'inc-worker-killed');
+  const channel = await deliverToAll(
+    replicas.map((r) => r.client),
+    'inc-worker-killed',
+  );
   const jobId = `inv-${channel}-1`;
 
   // Find the replica running the job; kill it once the thread has its first finding.
-  const first = await Promise.race(replicas.map((r, i) => r.proc.waitForLog(new RegExp(`"jobId":"${jobId}".*"msg":"job started"|"msg":"job started".*"jobId":"${jobId}"`), 30_000).then(() => i)));
+  const first = await Promise.race(
+    replicas.map((r, i) =>
+      r.proc
+        .waitForLog(
+          new RegExp(`"jobId":"${jobId}".*"msg":"job started"|"msg":"job started".*"jobId":"${jobId}"`),
+          30_000,
+        )
+        .then(() => i),
+    ),
+  );
   const victim = replicas[first]!;
   const survivor = replicas[1 - first]!;
-  await slack.fake.waitFor((f) => {
-    const t = investigationThreads(f, channel)[0];
-    return t && findingReplies(t).length === 1;
-  }, 30_000, 'the first finding');
+  await slack.fake.waitFor(
+    (f) => {
+      const t = investigationThreads(f, channel)[0];
+      return t && findingReplies(t).length === 1;
+    },
+    30_000,
+    'the first finding',
+  );
   expect(findingReplies(investigationThreads(slack.fake, channel)[0]!)[0]?.text).toMatch(/^Scout changes:/);
   // Kill after the victim recorded that post (the Poster's idempotency record). A kill in the instant
   // between Slack accepting a post and that record is a known gap of the Poster (see the report), not
   // what this test is about.
   const observer = createStore({ redisUrl: REDIS_URL, prefix, logger: silentLogger() });
   try {
-    await eventually(async () => (await postedDocs.in(observer).get(`${jobId}:r1:finding:changes`))?.state === 'posted', 10_000, 'the post record');
+    await eventually(
+      async () => (await postedDocs.in(observer).get(`${jobId}:r1:finding:changes`))?.state === 'posted',
+      10_000,
+      'the post record',
+    );
   } finally {
     await observer.close();
   }

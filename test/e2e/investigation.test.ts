@@ -7,7 +7,15 @@ import * as path from 'node:path';
 import { generateScenario } from '../../tools/scenario';
 import type { SlackFake } from '../../src/demo/slack-fake';
 import {
-  evidenceIdsIn, findingReplies, hypothesesOf, investigationThreads, readable, startInvestigationApp, synthesisReplies, waitForSynthesis, type InvestigationApp,
+  evidenceIdsIn,
+  findingReplies,
+  hypothesesOf,
+  investigationThreads,
+  readable,
+  startInvestigationApp,
+  synthesisReplies,
+  waitForSynthesis,
+  type InvestigationApp,
 } from '../helpers/investigation';
 
 const apps: InvestigationApp[] = [];
@@ -55,7 +63,9 @@ describe('an incident channel is investigated end to end (deterministic brain)',
 
     const findings = findingReplies(thread);
     expect(findings.length).toBeGreaterThanOrEqual(3);
-    expect(findings.map((f) => f.text.split(':')[0]).sort()).toEqual(app.config.scouts.map((s) => `Scout ${s.name}`).sort());
+    expect(findings.map((f) => f.text.split(':')[0]).sort()).toEqual(
+      app.config.scouts.map((s) => `Scout ${s.name}`).sort(),
+    );
 
     const syntheses = synthesisReplies(thread);
     expect(syntheses).toHaveLength(1);

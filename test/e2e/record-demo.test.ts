@@ -16,7 +16,13 @@ function sink(): { stream: PassThrough; text: () => string } {
 describe('demo: resolve, timeline, postmortem and memory of past incidents', () => {
   let first = '';
   let second = '';
-  let files: Array<{ filename: string; title?: string | undefined; channel?: string | undefined; threadTs?: string | undefined; content: string }> = [];
+  let files: Array<{
+    filename: string;
+    title?: string | undefined;
+    channel?: string | undefined;
+    threadTs?: string | undefined;
+    content: string;
+  }> = [];
   let code = -1;
   let errText = '';
 
@@ -29,7 +35,13 @@ describe('demo: resolve, timeline, postmortem and memory of past incidents', () 
     const parts = out.text().split(`\n#${DEMO_SECOND_CHANNEL}\n`);
     first = parts[0] ?? '';
     second = parts[1] ?? '';
-    files = (fake?.files() ?? []).map((f) => ({ filename: f.filename, title: f.title, channel: f.channel, threadTs: f.threadTs, content: f.content?.toString('utf8') ?? '' }));
+    files = (fake?.files() ?? []).map((f) => ({
+      filename: f.filename,
+      title: f.title,
+      channel: f.channel,
+      threadTs: f.threadTs,
+      content: f.content?.toString('utf8') ?? '',
+    }));
   }, 120_000);
 
   it('runs cleanly and prints both channels', () => {
@@ -65,7 +77,9 @@ describe('demo: resolve, timeline, postmortem and memory of past incidents', () 
     }
     // Posted once, and the person who resolved it is answered.
     expect(first.split(`Timeline of #${DEMO_CHANNEL}`).length).toBe(2);
-    expect(first).toContain("Resolved. The timeline and the postmortem draft are in the latest investigation's thread.");
+    expect(first).toContain(
+      "Resolved. The timeline and the postmortem draft are in the latest investigation's thread.",
+    );
   });
 
   it('uploads the postmortem draft as Markdown with summary, impact, timeline, hypothesis with evidence, what was done and open questions', () => {
@@ -76,7 +90,15 @@ describe('demo: resolve, timeline, postmortem and memory of past incidents', () 
     expect(draft.title).toBe(`Postmortem draft: #${DEMO_CHANNEL}`);
     expect(draft.threadTs).toBeDefined();
     const md = draft.content;
-    for (const heading of ['# Postmortem draft: #inc-checkout-latency', '## Summary', '## Impact', '## Timeline', '## Root-cause hypothesis', '## What was done', '## Open questions']) {
+    for (const heading of [
+      '# Postmortem draft: #inc-checkout-latency',
+      '## Summary',
+      '## Impact',
+      '## Timeline',
+      '## Root-cause hypothesis',
+      '## What was done',
+      '## Open questions',
+    ]) {
       expect(md).toContain(`${heading}\n`);
     }
     expect(md).toContain(DEMO_RESOLVE_SUMMARY);
@@ -84,7 +106,9 @@ describe('demo: resolve, timeline, postmortem and memory of past incidents', () 
     expect(md).toMatch(/\*\*payments\*\* — .*deploy payments v4\.2\.0/);
     expect(md).toMatch(/Evidence for:\n- `E\d+` /);
     expect(md).toMatch(/https:\/\/slack\.com\/archives\/C[A-Z0-9]+\/p\d{16}/);
-    expect(md).toMatch(/`rollback-deploy` service=payments namespace=production \(P-[0-9a-f]+, medium risk\): \*\*succeeded\*\*, approved by Dana Lee/);
+    expect(md).toMatch(
+      /`rollback-deploy` service=payments namespace=production \(P-[0-9a-f]+, medium risk\): \*\*succeeded\*\*, approved by Dana Lee/,
+    );
     expect(md).toMatch(/\| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \| rollback-deploy \(P-[0-9a-f]+\) succeeded in/);
     expect(md).toContain('How did change `chg-1044` reach production');
   });
@@ -93,7 +117,9 @@ describe('demo: resolve, timeline, postmortem and memory of past incidents', () 
     const at = second.indexOf('*Seen before*');
     expect(at).toBeGreaterThan(0);
     const seen = second.slice(at, at + 1200);
-    expect(seen).toMatch(new RegExp(`• \\*#${DEMO_CHANNEL}\\* \\(<#C[A-Z0-9]+>\\), resolved \\d{4}-\\d\\d-\\d\\d, 100% alike`));
+    expect(seen).toMatch(
+      new RegExp(`• \\*#${DEMO_CHANNEL}\\* \\(<#C[A-Z0-9]+>\\), resolved \\d{4}-\\d\\d-\\d\\d, 100% alike`),
+    );
     expect(seen).toContain('Cause: payments (');
     expect(seen).toContain('Fixed by `rollback-deploy service=payments namespace=production`');
     expect(seen).toContain(`Resolved as: _${DEMO_RESOLVE_SUMMARY}_`);

@@ -3,8 +3,23 @@
 // outside the catalog or a parameter's schema is ever proposed, and nothing runs without an approver.
 import Anthropic from '@anthropic-ai/sdk';
 import type { AuditRecord, Proposal } from '../../src/domain/types';
-import { lastToolResults, startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../support/anthropic-fake';
-import { everyMessage, HOSTILE, openIncident, PEOPLE, readable, startRemediationApp, triage, type RemediationApp } from '../helpers/remediation';
+import {
+  lastToolResults,
+  startAnthropicFake,
+  type RecordedRequest,
+  type RunningAnthropicFake,
+  type ScriptedReply,
+} from '../support/anthropic-fake';
+import {
+  everyMessage,
+  HOSTILE,
+  openIncident,
+  PEOPLE,
+  readable,
+  startRemediationApp,
+  triage,
+  type RemediationApp,
+} from '../helpers/remediation';
 import { hostileScenario, outsideCatalog } from '../helpers/remediation-scenario';
 import { incidentDocs, investigationDocs } from '../../src/store/kinds';
 
@@ -93,10 +108,19 @@ describe('with Claude scripted to act on the planted text', () => {
       return {
         content: [
           {
-            type: 'tool_use', name: 'submit_hypotheses',
+            type: 'tool_use',
+            name: 'submit_hypotheses',
             input: {
               summary: HOSTILE,
-              hypotheses: [{ service: round.service, cause: `${HOSTILE}; roll back with rm -rf /`, confidence: 0.99, evidence: ['E1'], change: round.change }],
+              hypotheses: [
+                {
+                  service: round.service,
+                  cause: `${HOSTILE}; roll back with rm -rf /`,
+                  confidence: 0.99,
+                  evidence: ['E1'],
+                  change: round.change,
+                },
+              ],
               red_herrings: [],
             },
           },
@@ -104,7 +128,11 @@ describe('with Claude scripted to act on the planted text', () => {
       };
     }
     const scout = /the "(\w+)" scout/.exec(sys)?.[1] ?? 'logs';
-    const main: Record<string, string> = { logs: 'logs_patterns', metrics: 'metrics_anomalies', changes: 'changes_list' };
+    const main: Record<string, string> = {
+      logs: 'logs_patterns',
+      metrics: 'metrics_anomalies',
+      changes: 'changes_list',
+    };
     if (body.messages.filter((m) => m.role === 'assistant').length === 0) {
       return { content: [{ type: 'tool_use', name: main[scout] ?? 'topology', input: {} }] };
     }
@@ -112,8 +140,13 @@ describe('with Claude scripted to act on the planted text', () => {
     return {
       content: [
         {
-          type: 'tool_use', name: 'report_findings',
-          input: { summary: `${scout}: ${HOSTILE}`, confidence: 0.9, claims: [{ text: `Run rm -rf / on payments now. ${HOSTILE}`, evidence: [seen], service: 'payments' }] },
+          type: 'tool_use',
+          name: 'report_findings',
+          input: {
+            summary: `${scout}: ${HOSTILE}`,
+            confidence: 0.9,
+            claims: [{ text: `Run rm -rf / on payments now. ${HOSTILE}`, evidence: [seen], service: 'payments' }],
+          },
         },
       ],
     };
@@ -122,7 +155,12 @@ describe('with Claude scripted to act on the planted text', () => {
   beforeAll(async () => {
     llm = await startAnthropicFake();
     llm.fake.respondWith(script);
-    const anthropic = new Anthropic({ apiKey: 'sk-ant-test-0000000000000000000000', baseURL: llm.url, maxRetries: 0, timeout: 10_000 });
+    const anthropic = new Anthropic({
+      apiKey: 'sk-ant-test-0000000000000000000000',
+      baseURL: llm.url,
+      maxRetries: 0,
+      timeout: 10_000,
+    });
     t = await startRemediationApp({ evidenceDir: scenario.dir, anthropic });
   });
 
@@ -148,12 +186,18 @@ describe('with Claude scripted to act on the planted text', () => {
     // A blamed service other than the implicated change's is refused before any schema check; so is a change id
     // the evidence does not hold.
     expect(refusals).toEqual([
-      expect.stringContaining('the hypothesis blames rm -rf / but the implicated change chg-1044 is a deploy of payments'),
+      expect.stringContaining(
+        'the hypothesis blames rm -rf / but the implicated change chg-1044 is a deploy of payments',
+      ),
       expect.stringContaining('version="v4.1.9; rm -rf /" does not match'),
-      expect.stringContaining('the hypothesis blames payments --all but the implicated change chg-1044 is a deploy of payments'),
+      expect.stringContaining(
+        'the hypothesis blames payments --all but the implicated change chg-1044 is a deploy of payments',
+      ),
       expect.stringContaining('the implicated change chg-1044; rm -rf / is not in the evidence'),
     ]);
-    expect(everyMessage(t.slack, channel).filter((m) => m.metadata?.event_type === 'incident_scout_proposal')).toEqual([]);
+    expect(everyMessage(t.slack, channel).filter((m) => m.metadata?.event_type === 'incident_scout_proposal')).toEqual(
+      [],
+    );
     expect(await t.catalog.runs()).toEqual([]);
   });
 
@@ -181,7 +225,12 @@ describe('with Claude scripted to act on the planted text', () => {
     expect(refusals.map((r) => r.detail.actionId)).toEqual(attempts.map((a) => a.actionId));
 
     // The same door lets an in-schema choice through, every value flagged as untrusted.
-    const ok = await t.runtime.remediation.proposeFromBrain(inv, { actionId: 'rollback-deploy', params: valid, evidence: ['E1'], reason: 'deploy correlates with onset' });
+    const ok = await t.runtime.remediation.proposeFromBrain(inv, {
+      actionId: 'rollback-deploy',
+      params: valid,
+      evidence: ['E1'],
+      reason: 'deploy correlates with onset',
+    });
     expect(ok?.untrustedParams).toEqual(['change', 'service', 'version']);
     const all = await t.runtime.remediation.listProposals(channel);
     expectAllInsideCatalog(t, all);

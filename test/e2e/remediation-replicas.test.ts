@@ -6,7 +6,18 @@ import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../s
 import { deletePrefix, REDIS_URL } from '../integration/store/redis-fixture';
 import { SIGNING_SECRET } from '../helpers/app';
 import {
-  addPeople, appEnv, buttonValue, findCard, openIncident, outcomePosts, PEOPLE, proposeOk, RACERS, randomRedisPrefix, until, writeTestCatalog,
+  addPeople,
+  appEnv,
+  buttonValue,
+  findCard,
+  openIncident,
+  outcomePosts,
+  PEOPLE,
+  proposeOk,
+  RACERS,
+  randomRedisPrefix,
+  until,
+  writeTestCatalog,
   type CatalogDir,
 } from '../helpers/remediation';
 import { spawnApp, type AppProcess } from '../helpers/spawn-app';
@@ -27,7 +38,8 @@ beforeAll(async () => {
   // The spawned app logs "serving" at info; that is how spawnApp knows it is up.
   const env = appEnv(slack, catalog, prefix, { LOG_LEVEL: 'info' });
   apps.push(...(await Promise.all([spawnApp(env), spawnApp(env)])));
-  for (const app of apps) clients.push(new SlackEventClient({ appUrl: app.url, signingSecret: SIGNING_SECRET, fake: slack.fake }));
+  for (const app of apps)
+    clients.push(new SlackEventClient({ appUrl: app.url, signingSecret: SIGNING_SECRET, fake: slack.fake }));
 });
 
 afterAll(async () => {
@@ -47,7 +59,14 @@ it('executes exactly once when twenty approvers click at once across two app pro
 
   const results = await Promise.all(
     RACERS.map((user, i) =>
-      (i % 2 === 0 ? a : b).client.sendBlockAction({ user, channel, message_ts: card.ts, action_id: 'approve_proposal', block_id: `proposal_${id}`, value }),
+      (i % 2 === 0 ? a : b).client.sendBlockAction({
+        user,
+        channel,
+        message_ts: card.ts,
+        action_id: 'approve_proposal',
+        block_id: `proposal_${id}`,
+        value,
+      }),
     ),
   );
   expect(results.map((r) => r.status)).toEqual(RACERS.map(() => 200));
@@ -55,7 +74,13 @@ it('executes exactly once when twenty approvers click at once across two app pro
   // Every click is answered: by a run (no ephemeral) or by an ephemeral saying why nothing more happened.
   const refusalsSeen = () => RACERS.flatMap((u) => slack.fake.ephemerals(channel, u));
   // On a timeout the assertions below say what happened instead (how many ran, how many were told).
-  await until(async () => refusalsSeen().length + (await catalog.runs()).length >= RACERS.length && outcomePosts(slack, channel, id).length > 0, 20_000, 'all twenty clicks answered').catch(() => undefined);
+  await until(
+    async () =>
+      refusalsSeen().length + (await catalog.runs()).length >= RACERS.length &&
+      outcomePosts(slack, channel, id).length > 0,
+    20_000,
+    'all twenty clicks answered',
+  ).catch(() => undefined);
   expect(await catalog.runs()).toEqual(['race']);
   const refused = refusalsSeen();
   expect(refused).toHaveLength(RACERS.length - 1);
@@ -75,9 +100,16 @@ it('executes exactly once when twenty approvers click at once across two app pro
   } finally {
     await store.close();
   }
-  expect(records.filter((r) => r.kind === 'decision').map((r) => [r.actor, r.detail.decision])).toEqual([[winner, 'approved']]);
+  expect(records.filter((r) => r.kind === 'decision').map((r) => [r.actor, r.detail.decision])).toEqual([
+    [winner, 'approved'],
+  ]);
   expect(records.filter((r) => r.kind === 'execution' && r.detail.phase === 'run')).toHaveLength(1);
-  expect(records.filter((r) => r.kind === 'refusal').map((r) => r.actor).sort()).toEqual(RACERS.filter((u) => u !== winner).sort());
+  expect(
+    records
+      .filter((r) => r.kind === 'refusal')
+      .map((r) => r.actor)
+      .sort(),
+  ).toEqual(RACERS.filter((u) => u !== winner).sort());
   // Both replicas took part (each logged refusals it answered).
   for (const app of apps) expect(app.output()).toContain('refused with a user-facing error');
 });

@@ -5,7 +5,13 @@
 import { createServer } from 'node:net';
 import type { SlackEventClient as Client } from '../../src/demo/slack-fake';
 import { SlackEventClient } from '../../src/demo/slack-fake';
-import { investigationThreads, readable, startInvestigationApp, waitForSynthesis, type InvestigationApp } from '../helpers/investigation';
+import {
+  investigationThreads,
+  readable,
+  startInvestigationApp,
+  waitForSynthesis,
+  type InvestigationApp,
+} from '../helpers/investigation';
 
 let app: InvestigationApp;
 let socket: Client;
@@ -22,7 +28,9 @@ async function freePort(): Promise<number> {
 beforeAll(async () => {
   healthPort = await freePort();
   // startInvestigationApp starts the Slack fake first; the app token is the fake's default one.
-  app = await startInvestigationApp({ env: { SLACK_APP_TOKEN: 'xapp-1-A0FAKEAPP1-fake-app-token', PORT: String(healthPort) } });
+  app = await startInvestigationApp({
+    env: { SLACK_APP_TOKEN: 'xapp-1-A0FAKEAPP1-fake-app-token', PORT: String(healthPort) },
+  });
   await app.slack.fake.socketMode.waitConnected();
   socket = new SlackEventClient({ appUrl: '', signingSecret: '', fake: app.slack.fake, via: 'socket-mode' });
 });
@@ -43,7 +51,11 @@ describe('Socket Mode', () => {
     const { fake } = app.slack;
     const name = 'inc-socket-checkout';
     const channelId = fake.addChannel({ name });
-    const event = { type: 'channel_created', channel: { id: channelId, name, created: fake.channels.get(channelId)?.created ?? 0, creator: 'U0ONCALL01' }, event_ts: fake.nextTs() };
+    const event = {
+      type: 'channel_created',
+      channel: { id: channelId, name, created: fake.channels.get(channelId)?.created ?? 0, creator: 'U0ONCALL01' },
+      event_ts: fake.nextTs(),
+    };
     // The redelivery carries the same event_id and a retry_attempt, and may arrive before the first is done.
     const [first, again] = await Promise.all([
       socket.sendEvent(event, { eventId: 'Ev0SOCKETDUP1' }),
@@ -67,7 +79,11 @@ describe('Socket Mode', () => {
     const r = await socket.sendCommand({ user_id: 'U0GUEST01', channel_id: channelId, text: 'status' });
     expect(r.status).toBe(200);
     expect(r.ms).toBeLessThan(3_000);
-    const answer = await fake.waitFor(() => fake.ephemeralLog.slice(before).find((e) => e.user === 'U0GUEST01' && e.channel === channelId), 10_000, 'the status answer');
+    const answer = await fake.waitFor(
+      () => fake.ephemeralLog.slice(before).find((e) => e.user === 'U0GUEST01' && e.channel === channelId),
+      10_000,
+      'the status answer',
+    );
     expect(answer.source).toBe('response_url');
     expect(readable(answer)).toMatch(/round 1/i);
   });
@@ -78,25 +94,50 @@ describe('Socket Mode', () => {
     const before = fake.ephemeralLog.length;
     const r = await socket.sendCommand({ user_id: 'U0GUEST02', channel_id: channelId, text: 'frobnicate now' });
     expect(r.status).toBe(200);
-    const usage = await fake.waitFor(() => fake.ephemeralLog.slice(before).find((e) => e.user === 'U0GUEST02'), 10_000, 'the usage reply');
+    const usage = await fake.waitFor(
+      () => fake.ephemeralLog.slice(before).find((e) => e.user === 'U0GUEST02'),
+      10_000,
+      'the usage reply',
+    );
     expect(readable(usage)).toContain('/triage');
     // The kickoff is posted by queued work after the event's ack: wait for it rather than race it.
     const top = await fake.waitFor(() => fake.messages(channelId)[0], 10_000, 'the kickoff');
-    const click = await socket.sendBlockAction({ user: 'U0GUEST02', channel: channelId, message_ts: top.ts, action_id: '', block_id: 'b', value: 'x' });
+    const click = await socket.sendBlockAction({
+      user: 'U0GUEST02',
+      channel: channelId,
+      message_ts: top.ts,
+      action_id: '',
+      block_id: 'b',
+      value: 'x',
+    });
     expect(click.status).toBe(200);
-    await fake.waitFor(() => fake.ephemeralLog.slice(before).filter((e) => e.user === 'U0GUEST02').length >= 2, 10_000, 'the unreadable-click reply');
+    await fake.waitFor(
+      () => fake.ephemeralLog.slice(before).filter((e) => e.user === 'U0GUEST02').length >= 2,
+      10_000,
+      'the unreadable-click reply',
+    );
     expect(fake.socketMode.strayMessages).toEqual([]);
   });
 
   it('acks every malformed command and click, answers where it can, and keeps serving', async () => {
     const { fake } = app.slack;
     const { channelId } = await socket.openIncidentChannel('inc-socket-malformed', 'U0ONCALL01');
-    const clickOf = (mutate: (p: Record<string, unknown>) => void): { payload: Record<string, unknown>; responseUrl: string } => {
+    const clickOf = (
+      mutate: (p: Record<string, unknown>) => void,
+    ): { payload: Record<string, unknown>; responseUrl: string } => {
       const responseUrl = fake.createResponseUrl({ channel: channelId, user: 'U0GUEST04' });
       const payload: Record<string, unknown> = {
-        type: 'block_actions', api_app_id: 'A0FAKEAPP1', trigger_id: '1.2', user: { id: 'U0GUEST04', username: 'gus' }, team: { id: fake.teamId },
-        channel: { id: channelId, name: 'inc-socket-malformed' }, container: { type: 'message', message_ts: '1.000001', channel_id: channelId },
-        response_url: responseUrl, actions: [{ type: 'button', action_id: 'approve_proposal', block_id: 'b1', value: 'P-1:abc', action_ts: fake.nextTs() }],
+        type: 'block_actions',
+        api_app_id: 'A0FAKEAPP1',
+        trigger_id: '1.2',
+        user: { id: 'U0GUEST04', username: 'gus' },
+        team: { id: fake.teamId },
+        channel: { id: channelId, name: 'inc-socket-malformed' },
+        container: { type: 'message', message_ts: '1.000001', channel_id: channelId },
+        response_url: responseUrl,
+        actions: [
+          { type: 'button', action_id: 'approve_proposal', block_id: 'b1', value: 'P-1:abc', action_ts: fake.nextTs() },
+        ],
       };
       mutate(payload);
       return { payload, responseUrl };
@@ -111,8 +152,19 @@ describe('Socket Mode', () => {
       clickOf((p) => void (delete p.channel, delete p.container)),
     ];
     const commands = [
-      { command: '/triage', text: 'status', channel_id: channelId, response_url: fake.createResponseUrl({ channel: channelId, user: 'U0GUEST04' }) },
-      { command: '/triage', text: 42, user_id: 'U0GUEST04', channel_id: channelId, response_url: fake.createResponseUrl({ channel: channelId, user: 'U0GUEST04' }) },
+      {
+        command: '/triage',
+        text: 'status',
+        channel_id: channelId,
+        response_url: fake.createResponseUrl({ channel: channelId, user: 'U0GUEST04' }),
+      },
+      {
+        command: '/triage',
+        text: 42,
+        user_id: 'U0GUEST04',
+        channel_id: channelId,
+        response_url: fake.createResponseUrl({ channel: channelId, user: 'U0GUEST04' }),
+      },
       { command: '/triage', text: 'help', user_id: 'U0GUEST04', channel_id: channelId },
     ];
     const acks = await Promise.all([
@@ -122,7 +174,9 @@ describe('Socket Mode', () => {
     expect(acks.every((a) => a.ms < 3_000)).toBe(true);
     // Where a response_url came with it, whatever answer arrives is a clear one, never an internal error.
     await new Promise((r) => setTimeout(r, 500));
-    const answers = fake.ephemeralLog.filter((e) => e.channel === channelId && e.user === 'U0GUEST04').map((e) => e.text);
+    const answers = fake.ephemeralLog
+      .filter((e) => e.channel === channelId && e.user === 'U0GUEST04')
+      .map((e) => e.text);
     expect(answers.filter((t) => /Something went wrong/.test(t))).toEqual([]);
     const r = await socket.sendCommand({ user_id: 'U0GUEST04', channel_id: channelId, text: 'help' });
     expect(r.status).toBe(200);
@@ -132,7 +186,11 @@ describe('Socket Mode', () => {
     const { fake } = app.slack;
     const opened = fake.calls('apps.connections.open').length;
     fake.socketMode.sendDisconnect();
-    await fake.waitFor(() => fake.calls('apps.connections.open').length > opened && fake.socketMode.connected === 1, 15_000, 'a new connection');
+    await fake.waitFor(
+      () => fake.calls('apps.connections.open').length > opened && fake.socketMode.connected === 1,
+      15_000,
+      'a new connection',
+    );
     const { channelId } = await socket.openIncidentChannel('inc-socket-after-reconnect', 'U0ONCALL01');
     const r = await socket.sendCommand({ user_id: 'U0GUEST03', channel_id: channelId, text: 'help' });
     expect(r.status).toBe(200);

@@ -25,7 +25,12 @@ class OutageStore extends MemoryStore {
     this.check('put');
     return super.put(kind, id, value, ttl);
   }
-  override async update(kind: KindName, id: string, fn: (c: unknown) => unknown, ttl?: number): Promise<{ value: unknown; changed: boolean }> {
+  override async update(
+    kind: KindName,
+    id: string,
+    fn: (c: unknown) => unknown,
+    ttl?: number,
+  ): Promise<{ value: unknown; changed: boolean }> {
     this.check('update');
     return super.update(kind, id, fn, ttl);
   }
@@ -52,7 +57,11 @@ describe('a store outage', () => {
   it('opens the incident of a channel_created acked during the outage once the store is back, once', async () => {
     const { fake } = t.slack;
     const channelId = fake.addChannel({ name: 'inc-during-outage' });
-    const event = { type: 'channel_created', channel: { id: channelId, name: 'inc-during-outage', created: Math.floor(Date.now() / 1000) }, event_ts: fake.nextTs() };
+    const event = {
+      type: 'channel_created',
+      channel: { id: channelId, name: 'inc-during-outage', created: Math.floor(Date.now() / 1000) },
+      event_ts: fake.nextTs(),
+    };
     store.down = true;
     const res = await t.client.sendEvent(event, { eventId: 'Ev0OUTAGE01' });
     expect(res.status).toBe(200);

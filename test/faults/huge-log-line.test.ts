@@ -17,7 +17,10 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'scout-huge-line-'));
   await mkdir(path.join(dir, 'logs'));
-  await writeFile(path.join(dir, 'incident.yaml'), `title: huge line\nchannel: inc-huge\nstarted_at: ${new Date(T0 + 600_000).toISOString()}\n`);
+  await writeFile(
+    path.join(dir, 'incident.yaml'),
+    `title: huge line\nchannel: inc-huge\nstarted_at: ${new Date(T0 + 600_000).toISOString()}\n`,
+  );
   const out = createWriteStream(path.join(dir, 'logs', 'api.log'));
   const write = async (s: string): Promise<void> => {
     if (!out.write(s)) await once(out, 'drain');
@@ -35,13 +38,22 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 it('reads a 40 MB line under a 768 MB heap and reports its truncation', async () => {
-  const child = spawn(process.execPath, ['--max-old-space-size=768', CLI, 'analyze', dir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-old-space-size=768', CLI, 'analyze', dir, '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   expect({ code, stderr: stderr.slice(0, 500) }).toEqual({ code: 0, stderr: '' });
-  const report = JSON.parse(stdout) as { problems: Array<{ origin: string; problem: string; count: number; line?: number }> };
-  expect(report.problems).toContainEqual({ origin: 'logs/api.log', problem: 'line longer than 64 KiB, truncated', count: 1, line: 21 });
+  const report = JSON.parse(stdout) as {
+    problems: Array<{ origin: string; problem: string; count: number; line?: number }>;
+  };
+  expect(report.problems).toContainEqual({
+    origin: 'logs/api.log',
+    problem: 'line longer than 64 KiB, truncated',
+    count: 1,
+    line: 21,
+  });
 }, 120_000);

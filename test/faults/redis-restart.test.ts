@@ -3,8 +3,22 @@
 import { startAnthropicFake, type RunningAnthropicFake } from '../support/anthropic-fake';
 import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/demo/slack-fake';
 import {
-  addPeople, appEnv, approveButton, findingCounts, healthz, isProposal, isSynthesis, allReplies, LEAD, SIGNING_SECRET, SRE,
-  competentModel, conversationOf, startPrivateRedis, waitHealthy, type PrivateRedis,
+  addPeople,
+  appEnv,
+  approveButton,
+  findingCounts,
+  healthz,
+  isProposal,
+  isSynthesis,
+  allReplies,
+  LEAD,
+  SIGNING_SECRET,
+  SRE,
+  competentModel,
+  conversationOf,
+  startPrivateRedis,
+  waitHealthy,
+  type PrivateRedis,
 } from '../helpers/faults';
 import { spawnApp, type AppProcess } from '../helpers/spawn-app';
 
@@ -23,13 +37,19 @@ beforeAll(async () => {
   addPeople(slack.fake);
   // Slow answers keep the round busy for several seconds: long enough to restart Redis under it.
   llm.fake.respondWith(competentModel(1_200));
-  app = await spawnApp(appEnv({
-    slackUrl: slack.url,
-    extra: {
-      REDIS_URL: redis.url, REDIS_PREFIX: 'faults-restart:', ANTHROPIC_API_KEY: 'sk-ant-faults-0000000000000000000000', ANTHROPIC_BASE_URL: llm.url,
-      ANTHROPIC_TIMEOUT_MS: '20000', ANTHROPIC_MAX_RETRIES: '2',
-    },
-  }));
+  app = await spawnApp(
+    appEnv({
+      slackUrl: slack.url,
+      extra: {
+        REDIS_URL: redis.url,
+        REDIS_PREFIX: 'faults-restart:',
+        ANTHROPIC_API_KEY: 'sk-ant-faults-0000000000000000000000',
+        ANTHROPIC_BASE_URL: llm.url,
+        ANTHROPIC_TIMEOUT_MS: '20000',
+        ANTHROPIC_MAX_RETRIES: '2',
+      },
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -51,7 +71,8 @@ it('reconnects after a Redis restart, posts one synthesis, and keeps the pending
 
   // Mid-investigation: a scout has asked the model for its report, which lands while Redis is down
   // (so storing the finding fails); nothing is synthesised yet.
-  const reporting = (): boolean => llm.fake.requests.some((r) => conversationOf(r) !== 'lead' && JSON.stringify(r.body).includes('tool_result'));
+  const reporting = (): boolean =>
+    llm.fake.requests.some((r) => conversationOf(r) !== 'lead' && JSON.stringify(r.body).includes('tool_result'));
   await fake.waitFor(reporting, 15_000, 'a scout asking for its report');
   expect(allReplies(fake, channelId).some(isSynthesis)).toBe(false);
 
@@ -65,10 +86,12 @@ it('reconnects after a Redis restart, posts one synthesis, and keeps the pending
   expect(back).toBe(200);
   expect(app.output()).toMatch(/"msg":"redis reconnected"/);
 
-  await fake.waitFor(() => allReplies(fake, channelId).some(isSynthesis), 60_000, 'the synthesis').catch((e: unknown) => {
-    console.log(app.output());
-    throw e;
-  });
+  await fake
+    .waitFor(() => allReplies(fake, channelId).some(isSynthesis), 60_000, 'the synthesis')
+    .catch((e: unknown) => {
+      console.log(app.output());
+      throw e;
+    });
   // Give a duplicate every chance to show up before counting.
   await new Promise((r) => setTimeout(r, 1_500));
   const replies = allReplies(fake, channelId);
@@ -78,12 +101,21 @@ it('reconnects after a Redis restart, posts one synthesis, and keeps the pending
 
   // The proposal made before the restart is still pending and runs when the approver clicks.
   await client.sendBlockAction({
-    user: LEAD, channel: channelId, message_ts: card.ts, ...(card.threadTs ? { thread_ts: card.threadTs } : {}),
-    action_id: 'approve_proposal', block_id: card.blockId, value: card.value,
+    user: LEAD,
+    channel: channelId,
+    message_ts: card.ts,
+    ...(card.threadTs ? { thread_ts: card.threadTs } : {}),
+    action_id: 'approve_proposal',
+    block_id: card.blockId,
+    value: card.value,
   });
   const outcome = await fake.waitFor(
-    () => allReplies(fake, channelId).concat(fake.messages(channelId)).find((m) => isProposal(m) && m.ts !== card.ts && /restart/i.test(m.text) && /Succeeded/.test(m.text)),
-    20_000, 'the outcome of the approved restart',
+    () =>
+      allReplies(fake, channelId)
+        .concat(fake.messages(channelId))
+        .find((m) => isProposal(m) && m.ts !== card.ts && /restart/i.test(m.text) && /Succeeded/.test(m.text)),
+    20_000,
+    'the outcome of the approved restart',
   );
   expect(outcome.text).toContain('Succeeded');
   expect(fake.ephemerals(channelId, LEAD).filter((e) => /went wrong|could not/i.test(e.text))).toHaveLength(0);

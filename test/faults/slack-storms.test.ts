@@ -5,7 +5,16 @@ import { SlackEventClient, startSlackFake, type FakeMessage, type RunningSlackFa
 import { silentLogger } from '../../src/logging';
 import { buildRuntime, type Runtime } from '../../src/main';
 import { MemoryStore } from '../../src/store/memory';
-import { addPeople, appEnv, findingCounts, findingScout, isProposal, isSynthesis, LEAD, SIGNING_SECRET } from '../helpers/faults';
+import {
+  addPeople,
+  appEnv,
+  findingCounts,
+  findingScout,
+  isProposal,
+  isSynthesis,
+  LEAD,
+  SIGNING_SECRET,
+} from '../helpers/faults';
 
 const STORM = 7;
 const BURST = 7;
@@ -21,7 +30,11 @@ beforeAll(async () => {
   // The production retry policy (no retryConfig override): that is what is under test.
   runtime = buildRuntime(config, { logger: silentLogger(), store: new MemoryStore(), host: '127.0.0.1' });
   const { port } = await runtime.built.start(0);
-  client = new SlackEventClient({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET, fake: slack.fake });
+  client = new SlackEventClient({
+    appUrl: `http://127.0.0.1:${port}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    fake: slack.fake,
+  });
 });
 
 afterAll(async () => {
@@ -34,7 +47,8 @@ async function settled(channel: string): Promise<FakeMessage & { replies: FakeMe
   const { fake } = slack;
   const thread = await fake.waitFor(
     (f) => f.messages(channel).find((m) => m.replies.some(isSynthesis) && m.replies.some(isProposal)),
-    90_000, 'a thread with a synthesis and a proposal',
+    90_000,
+    'a thread with a synthesis and a proposal',
   );
   await runtime.queue.drain(30_000);
   let seen = -1;
@@ -52,7 +66,9 @@ function expectCompleteChannel(channel: string, thread: FakeMessage & { replies:
   expect(top.filter((m) => /Incident Scout is investigating/.test(m.text))).toHaveLength(1);
   expect(top.filter((m) => m.replies.length > 0)).toHaveLength(1);
   expect(findingCounts(fake, channel)).toEqual({ changes: 1, logs: 1, metrics: 1 });
-  const kinds = thread.replies.map((r) => (findingScout(r) ? 'finding' : isSynthesis(r) ? 'synthesis' : isProposal(r) ? 'proposal' : 'other'));
+  const kinds = thread.replies.map((r) =>
+    findingScout(r) ? 'finding' : isSynthesis(r) ? 'synthesis' : isProposal(r) ? 'proposal' : 'other',
+  );
   expect(kinds.filter((k) => k === 'synthesis')).toHaveLength(1);
   expect(kinds.filter((k) => k === 'proposal')).toHaveLength(1);
   // In order: every finding before the synthesis, the proposal after it.

@@ -1,10 +1,25 @@
 // Two replicas on one Redis; the one running the investigation is SIGKILLed after posting some findings.
 // BullMQ hands the job to the other replica once the lock lapses, and the thread ends up with exactly one
 // card, one finding per scout and one synthesis.
-import { startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../support/anthropic-fake';
+import {
+  startAnthropicFake,
+  type RecordedRequest,
+  type RunningAnthropicFake,
+  type ScriptedReply,
+} from '../support/anthropic-fake';
 import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/demo/slack-fake';
 import {
-  addPeople, allReplies, appEnv, competentModel, conversationOf, findingCounts, isSynthesis, LEAD, SIGNING_SECRET, startPrivateRedis, waitHealthy,
+  addPeople,
+  allReplies,
+  appEnv,
+  competentModel,
+  conversationOf,
+  findingCounts,
+  isSynthesis,
+  LEAD,
+  SIGNING_SECRET,
+  startPrivateRedis,
+  waitHealthy,
   type PrivateRedis,
 } from '../helpers/faults';
 import { spawnApp, type AppProcess } from '../helpers/spawn-app';
@@ -22,7 +37,10 @@ beforeAll(async () => {
   const env = appEnv({
     slackUrl: slack.url,
     extra: {
-      REDIS_URL: redis.url, REDIS_PREFIX: 'faults-kill:', ANTHROPIC_API_KEY: 'sk-ant-faults-kill-0000000000000000000', ANTHROPIC_BASE_URL: llm.url,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: 'faults-kill:',
+      ANTHROPIC_API_KEY: 'sk-ant-faults-kill-0000000000000000000',
+      ANTHROPIC_BASE_URL: llm.url,
       // A dead worker's job is taken over after about this long.
       JOBS_LOCK_MS: '2000',
     },

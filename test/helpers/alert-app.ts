@@ -28,8 +28,12 @@ export async function startAlertApp(env: Record<string, string> = {}): Promise<A
   const slack = await startSlackFake();
   const config = loadConfig(
     {
-      SLACK_BOT_TOKEN: slack.fake.botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url,
-      ALERT_WEBHOOK_TOKEN: ALERT_TOKEN, PAGERDUTY_WEBHOOK_SECRET: PD_SECRET, ...env,
+      SLACK_BOT_TOKEN: slack.fake.botToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.url,
+      ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
+      PAGERDUTY_WEBHOOK_SECRET: PD_SECRET,
+      ...env,
     },
     { requireSlack: true },
   );
@@ -41,19 +45,34 @@ export async function startAlertApp(env: Record<string, string> = {}): Promise<A
   const investigations = new RecordingInvestigations();
   const late: { incidents?: BuiltApp['incidents']; resolutions?: BuiltApp['resolutions'] } = {};
   const routes = createAlertRoutes({
-    config, store, investigations, logger, clock: systemClock,
+    config,
+    store,
+    investigations,
+    logger,
+    clock: systemClock,
     channels: slackAlertChannels({ client, poster, logger }),
     incidents: () => late.incidents as BuiltApp['incidents'],
     resolutions: () => late.resolutions as BuiltApp['resolutions'],
   });
   const built = buildApp(config, {
-    logger, store, investigations, remediation: new RecordingRemediation(), poster, routes, retryConfig, receiver: { host: '127.0.0.1' },
+    logger,
+    store,
+    investigations,
+    remediation: new RecordingRemediation(),
+    poster,
+    routes,
+    retryConfig,
+    receiver: { host: '127.0.0.1' },
   });
   late.incidents = built.incidents;
   late.resolutions = built.resolutions;
   const { port } = await built.start(0);
   return {
-    slack, built, store, investigations, origin: `http://127.0.0.1:${port}`,
+    slack,
+    built,
+    store,
+    investigations,
+    origin: `http://127.0.0.1:${port}`,
     async close() {
       await built.stop();
       await slack.close();

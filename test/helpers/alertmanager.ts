@@ -12,7 +12,8 @@ import { freePort } from './spawn-app';
 const run = promisify(execFile);
 const BINARIES = ['prometheus-alertmanager', 'alertmanager'];
 
-export const ALERTMANAGER_HINT = 'alertmanager not found on PATH: install it (Debian: `apt-get install -y prometheus-alertmanager`) to run the alert webhook tests';
+export const ALERTMANAGER_HINT =
+  'alertmanager not found on PATH: install it (Debian: `apt-get install -y prometheus-alertmanager`) to run the alert webhook tests';
 
 /** The Alertmanager binary on PATH, or null. */
 export async function alertmanagerBinary(): Promise<string | null> {
@@ -30,7 +31,15 @@ export async function alertmanagerBinary(): Promise<string | null> {
 export interface RunningAlertmanager {
   url: string;
   /** POSTs alerts to /api/v2/alerts as Prometheus would. */
-  post(alerts: Array<{ labels: Record<string, string>; annotations?: Record<string, string>; startsAt?: string; endsAt?: string; generatorURL?: string }>): Promise<void>;
+  post(
+    alerts: Array<{
+      labels: Record<string, string>;
+      annotations?: Record<string, string>;
+      startsAt?: string;
+      endsAt?: string;
+      generatorURL?: string;
+    }>,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,13 +71,26 @@ export async function startAlertmanager(bin: string, webhookUrl: string, token: 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = await startProcess({
-    name: 'alertmanager', bin, work, readyUrl: `${url}/-/ready`, timeoutMs: 30_000,
-    args: [`--config.file=${config}`, `--storage.path=${path.join(work, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
+    name: 'alertmanager',
+    bin,
+    work,
+    readyUrl: `${url}/-/ready`,
+    timeoutMs: 30_000,
+    args: [
+      `--config.file=${config}`,
+      `--storage.path=${path.join(work, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
   });
   return {
     url,
     async post(alerts) {
-      const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+      const res = await fetch(`${url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(alerts),
+      });
       if (!res.ok) throw new Error(`alertmanager refused the alerts: ${res.status} ${await res.text()}`);
     },
     close: proc.close,

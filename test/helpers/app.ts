@@ -14,12 +14,25 @@ import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../s
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 
 /** A plausible Investigation for a start request (what the real service would return). */
-export function fakeInvestigation(incident: Incident, round: number, trigger: string, state: Investigation['state'] = 'queued'): Investigation {
+export function fakeInvestigation(
+  incident: Incident,
+  round: number,
+  trigger: string,
+  state: Investigation['state'] = 'queued',
+): Investigation {
   const now = new Date().toISOString();
   return {
-    id: `${incident.id}-r${round}`, incidentId: incident.id, channelId: incident.channelId, round, state, trigger,
-    window: { from: incident.startedAt, onset: incident.startedAt, to: now }, brain: 'deterministic', scouts: [],
-    createdAt: now, updatedAt: now,
+    id: `${incident.id}-r${round}`,
+    incidentId: incident.id,
+    channelId: incident.channelId,
+    round,
+    state,
+    trigger,
+    window: { from: incident.startedAt, onset: incident.startedAt, to: now },
+    brain: 'deterministic',
+    scouts: [],
+    createdAt: now,
+    updatedAt: now,
   };
 }
 
@@ -55,13 +68,20 @@ export class RecordingInvestigations implements Investigations {
     return this.latest.get(incidentId) ?? null;
   }
 
-  async deeper(incidentId: string, userId: string, focus?: string): Promise<{ investigation: Investigation; created: boolean }> {
+  async deeper(
+    incidentId: string,
+    userId: string,
+    focus?: string,
+  ): Promise<{ investigation: Investigation; created: boolean }> {
     this.deepers.push({ incidentId, userId, focus });
     const incident = this.incidents.get(incidentId);
     const cur = this.latest.get(incidentId);
     if (cur && (cur.state === 'queued' || cur.state === 'running')) return { investigation: cur, created: false };
     if (!incident) throw new Error(`no incident ${incidentId} in the double`);
-    const inv = { ...fakeInvestigation(incident, (cur?.round ?? 0) + 1, `deeper:${userId}`), ...(focus ? { focus } : {}) };
+    const inv = {
+      ...fakeInvestigation(incident, (cur?.round ?? 0) + 1, `deeper:${userId}`),
+      ...(focus ? { focus } : {}),
+    };
     this.latest.set(incidentId, inv);
     return { investigation: inv, created: true };
   }
@@ -71,11 +91,33 @@ export class RecordingInvestigations implements Investigations {
   }
 }
 
-function proposal(id: string, channelId: string, actionId: string, params: Record<string, string>, requestedBy: string, status: Proposal['status']): Proposal {
+function proposal(
+  id: string,
+  channelId: string,
+  actionId: string,
+  params: Record<string, string>,
+  requestedBy: string,
+  status: Proposal['status'],
+): Proposal {
   const now = new Date().toISOString();
   return {
-    id, incidentId: channelId, channelId, actionId, params, untrustedParams: [], rendered: { kind: 'command', argv: ['true'] }, evidence: [],
-    reason: 'asked by a person', requestedBy, risk: 'low', requiredApprovals: 1, approvals: [], status, hash: 'h', createdAt: now, expiresAt: now,
+    id,
+    incidentId: channelId,
+    channelId,
+    actionId,
+    params,
+    untrustedParams: [],
+    rendered: { kind: 'command', argv: ['true'] },
+    evidence: [],
+    reason: 'asked by a person',
+    requestedBy,
+    risk: 'low',
+    requiredApprovals: 1,
+    approvals: [],
+    status,
+    hash: 'h',
+    createdAt: now,
+    expiresAt: now,
   };
 }
 
@@ -87,20 +129,28 @@ export class RecordingRemediation implements Remediation {
 
   constructor(private readonly approvers: string[] = ['U0DEMOLEAD']) {}
 
-  async proposeByPerson(req: { incidentId: string; channelId: string; actor: Actor; actionId: string; args: Record<string, string> }): Promise<Proposal> {
+  async proposeByPerson(req: {
+    incidentId: string;
+    channelId: string;
+    actor: Actor;
+    actionId: string;
+    args: Record<string, string>;
+  }): Promise<Proposal> {
     this.proposals.push({ actionId: req.actionId, args: req.args, actor: req.actor });
     return proposal(`P${this.proposals.length}`, req.channelId, req.actionId, req.args, req.actor.userId, 'pending');
   }
 
   async approve(req: { actor: Actor; value: string; channelId: string }): Promise<Proposal> {
     this.decisions.push({ kind: 'approve', ...req });
-    if (!this.approvers.includes(req.actor.userId)) throw new ApprovalDenied('Only the named approvers can approve this proposal.');
+    if (!this.approvers.includes(req.actor.userId))
+      throw new ApprovalDenied('Only the named approvers can approve this proposal.');
     return proposal(req.value, req.channelId, 'restart-pods', {}, 'lead', 'approved');
   }
 
   async reject(req: { actor: Actor; value: string; channelId: string }): Promise<Proposal> {
     this.decisions.push({ kind: 'reject', ...req });
-    if (!this.approvers.includes(req.actor.userId)) throw new ApprovalDenied('Only the named approvers can reject this proposal.');
+    if (!this.approvers.includes(req.actor.userId))
+      throw new ApprovalDenied('Only the named approvers can reject this proposal.');
     return proposal(req.value, req.channelId, 'restart-pods', {}, 'lead', 'rejected');
   }
 
@@ -110,7 +160,9 @@ export class RecordingRemediation implements Remediation {
   }
 
   catalog(): Array<{ id: string; title: string; risk: string; params: string[] }> {
-    return [{ id: 'restart-pods', title: 'Restart the pods of a deployment', risk: 'low', params: ['service', 'namespace'] }];
+    return [
+      { id: 'restart-pods', title: 'Restart the pods of a deployment', risk: 'low', params: ['service', 'namespace'] },
+    ];
   }
 }
 
@@ -128,23 +180,46 @@ export interface TestApp {
 }
 
 /** Starts the Slack fake and the real app (in-process store, recording services) on random loopback ports. */
-export async function startTestApp(opts: { store?: Store; logger?: Logger; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { store?: Store; logger?: Logger; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const slack = await startSlackFake();
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: slack.fake.botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, ...opts.env,
-  }, { requireSlack: true });
+  const config = loadConfig(
+    {
+      SLACK_BOT_TOKEN: slack.fake.botToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.url,
+      ...opts.env,
+    },
+    { requireSlack: true },
+  );
   const store = opts.store ?? new MemoryStore();
   const investigations = new RecordingInvestigations();
   const remediation = new RecordingRemediation();
   const built = buildApp(config, {
-    logger: opts.logger ?? silentLogger(), store, investigations, remediation, receiver: { host: '127.0.0.1' },
+    logger: opts.logger ?? silentLogger(),
+    store,
+    investigations,
+    remediation,
+    receiver: { host: '127.0.0.1' },
     retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 50 },
   });
   const { port } = await built.start(0);
   const origin = `http://127.0.0.1:${port}`;
-  const client = new SlackEventClient({ appUrl: `${origin}/slack/events`, signingSecret: SIGNING_SECRET, fake: slack.fake });
+  const client = new SlackEventClient({
+    appUrl: `${origin}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    fake: slack.fake,
+  });
   return {
-    slack, built, config, store, investigations, remediation, client, origin,
+    slack,
+    built,
+    config,
+    store,
+    investigations,
+    remediation,
+    client,
+    origin,
     async close() {
       await built.stop();
       await slack.close();

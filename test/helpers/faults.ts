@@ -50,9 +50,24 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
   const start = async (): Promise<void> => {
-    const proc = spawn('redis-server', [
-      '--port', String(port), '--bind', '127.0.0.1', '--dir', tmp.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '',
-    ], { stdio: 'ignore' });
+    const proc = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        tmp.dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--save',
+        '',
+      ],
+      { stdio: 'ignore' },
+    );
     child = proc;
     exited = new Promise((resolve) => proc.once('exit', () => resolve()));
     for (let i = 0; i < 100; i += 1) {
@@ -73,7 +88,10 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   };
   await start();
   return {
-    port, url: `redis://127.0.0.1:${port}`, shutdown, start,
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    shutdown,
+    start,
     async close() {
       if (child && child.exitCode === null) {
         child.kill('SIGKILL');
@@ -85,10 +103,18 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
 }
 
 /** Env for `spawnApp` against the fakes. */
-export function appEnv(o: { slackUrl: string; evidenceDir?: string; extra?: Record<string, string> }): Record<string, string> {
+export function appEnv(o: {
+  slackUrl: string;
+  evidenceDir?: string;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
-    SLACK_BOT_TOKEN: 'xoxb-fake-bot-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: o.slackUrl,
-    EVIDENCE_DIR: o.evidenceDir ?? DEFAULT_SCENARIO, SCOUT_EXEC_PATH: DEMO_EXEC_PATH, ...o.extra,
+    SLACK_BOT_TOKEN: 'xoxb-fake-bot-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: o.slackUrl,
+    EVIDENCE_DIR: o.evidenceDir ?? DEFAULT_SCENARIO,
+    SCOUT_EXEC_PATH: DEMO_EXEC_PATH,
+    ...o.extra,
   };
 }
 
@@ -156,13 +182,29 @@ export function readable(m: { text: string; blocks?: unknown[] | undefined }): s
 }
 
 /** The Approve button of the first pending proposal card in a channel. */
-export function approveButton(fake: SlackFake, channel: string, actionId?: string): { ts: string; threadTs?: string; blockId: string; value: string } | null {
+export function approveButton(
+  fake: SlackFake,
+  channel: string,
+  actionId?: string,
+): { ts: string; threadTs?: string; blockId: string; value: string } | null {
   for (const thread of fake.messages(channel)) {
     for (const m of [thread, ...thread.replies]) {
-      if (!isProposal(m) || (actionId && !m.text.includes(actionId) && !JSON.stringify(m.metadata).includes(actionId))) continue;
-      for (const block of (m.blocks ?? []) as Array<{ type?: string; block_id?: string; elements?: Array<{ action_id?: string; value?: string }> }>) {
-        const approve = block.type === 'actions' ? block.elements?.find((e) => e.action_id === 'approve_proposal') : undefined;
-        if (approve?.value && block.block_id) return { ts: m.ts, ...(m.threadTs ? { threadTs: m.threadTs } : {}), blockId: block.block_id, value: approve.value };
+      if (!isProposal(m) || (actionId && !m.text.includes(actionId) && !JSON.stringify(m.metadata).includes(actionId)))
+        continue;
+      for (const block of (m.blocks ?? []) as Array<{
+        type?: string;
+        block_id?: string;
+        elements?: Array<{ action_id?: string; value?: string }>;
+      }>) {
+        const approve =
+          block.type === 'actions' ? block.elements?.find((e) => e.action_id === 'approve_proposal') : undefined;
+        if (approve?.value && block.block_id)
+          return {
+            ts: m.ts,
+            ...(m.threadTs ? { threadTs: m.threadTs } : {}),
+            blockId: block.block_id,
+            value: approve.value,
+          };
       }
     }
   }
@@ -171,7 +213,11 @@ export function approveButton(fake: SlackFake, channel: string, actionId?: strin
 
 // ---- a scripted Claude ----
 
-const MAIN_TOOL: Record<string, string> = { logs: 'logs_patterns', metrics: 'metrics_anomalies', changes: 'changes_list' };
+const MAIN_TOOL: Record<string, string> = {
+  logs: 'logs_patterns',
+  metrics: 'metrics_anomalies',
+  changes: 'changes_list',
+};
 
 interface Body {
   system?: Array<{ text: string }>;
@@ -202,19 +248,45 @@ function competentReply(req: RecordedRequest): Exclude<ScriptedReply, { delayMs:
   const usage = { input_tokens: 800, output_tokens: 120 };
   if (who === 'lead') {
     return {
-      content: [{ type: 'tool_use', name: 'submit_hypotheses', input: { summary: 'payments deploy', hypotheses: [{ service: 'payments', cause: 'deploy chg-1044 made db queries slow', confidence: 0.8, evidence: ['E1'] }], red_herrings: [] } }],
+      content: [
+        {
+          type: 'tool_use',
+          name: 'submit_hypotheses',
+          input: {
+            summary: 'payments deploy',
+            hypotheses: [
+              { service: 'payments', cause: 'deploy chg-1044 made db queries slow', confidence: 0.8, evidence: ['E1'] },
+            ],
+            red_herrings: [],
+          },
+        },
+      ],
       usage,
     };
   }
   const turns = (req.body as unknown as Body).messages.filter((m) => m.role === 'assistant').length;
-  if (turns === 0) return { content: [{ type: 'text', text: 'Looking.' }, { type: 'tool_use', name: MAIN_TOOL[who] ?? 'topology', input: {} }], usage };
+  if (turns === 0)
+    return {
+      content: [
+        { type: 'text', text: 'Looking.' },
+        { type: 'tool_use', name: MAIN_TOOL[who] ?? 'topology', input: {} },
+      ],
+      usage,
+    };
   const result = lastToolResults(req)[0]?.text ?? '';
   const seen = /\[(E\d+)\]/.exec(result)?.[1] ?? 'E1';
   return {
-    content: [{
-      type: 'tool_use', name: 'report_findings',
-      input: { summary: `${who} report`, confidence: 0.7, claims: [{ text: `${who}: ${result.slice(0, 400)}`, evidence: [seen] }] },
-    }],
+    content: [
+      {
+        type: 'tool_use',
+        name: 'report_findings',
+        input: {
+          summary: `${who} report`,
+          confidence: 0.7,
+          claims: [{ text: `${who}: ${result.slice(0, 400)}`, evidence: [seen] }],
+        },
+      },
+    ],
     usage,
   };
 }

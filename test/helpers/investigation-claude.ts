@@ -1,7 +1,13 @@
 // Scripting the Anthropic fake for whole investigations: a responder that plays each scout and the lead
 // the way a well-behaved model would (call a tool, then report_findings citing the ids the gate issued),
 // with per-test overrides for the turns a test is about.
-import { lastToolResults, type MessageReply, type RecordedRequest, type Responder, type ScriptedReply } from '../support/anthropic-fake';
+import {
+  lastToolResults,
+  type MessageReply,
+  type RecordedRequest,
+  type Responder,
+  type ScriptedReply,
+} from '../support/anthropic-fake';
 
 /** Fixed usage per scripted reply, so token accounting can be checked exactly. */
 export const TURN_USAGE = { input_tokens: 1200, output_tokens: 150 } as const;
@@ -67,7 +73,11 @@ export function scoutTurn(req: RecordedRequest): ScoutTurn | null {
   if (!scout) return null;
   const msgs = messagesOf(req);
   const brief = textOf(msgs[0]?.content);
-  const userTexts = msgs.filter((m) => m.role === 'user').slice(1).map((m) => textOf(m.content)).join('\n');
+  const userTexts = msgs
+    .filter((m) => m.role === 'user')
+    .slice(1)
+    .map((m) => textOf(m.content))
+    .join('\n');
   return {
     scout,
     turn: msgs.filter((m) => m.role === 'assistant').length,
@@ -85,7 +95,10 @@ export function toolUse(name: string, input: Record<string, unknown>): MessageRe
 }
 
 export function toolUses(calls: Array<{ name: string; input: Record<string, unknown> }>): MessageReply {
-  return { content: calls.map((c) => ({ type: 'tool_use' as const, name: c.name, input: c.input })), usage: TURN_USAGE };
+  return {
+    content: calls.map((c) => ({ type: 'tool_use' as const, name: c.name, input: c.input })),
+    usage: TURN_USAGE,
+  };
 }
 
 export interface ScriptedClaim {
@@ -103,7 +116,10 @@ export function defaultScout(t: ScoutTurn): ScriptedReply {
   const first = t.tools.find((n) => n !== 'report_findings') ?? 'report_findings';
   if (t.turn === 0 && first !== 'report_findings') return toolUse(first, {});
   const ids = t.issuedIds.slice(0, 3);
-  return reportFindings(`The ${t.scout} scout looked at ${first}.`, ids.length ? [{ text: `Signals seen by ${t.scout} at the onset.`, evidence: ids }] : []);
+  return reportFindings(
+    `The ${t.scout} scout looked at ${first}.`,
+    ids.length ? [{ text: `Signals seen by ${t.scout} at the onset.`, evidence: ids }] : [],
+  );
 }
 
 /** The default lead: follows the deterministic ranking in its prompt and cites ids from the findings. */
@@ -112,16 +128,25 @@ export function defaultLead(req: RecordedRequest): ScriptedReply {
   const ranked = [...text.matchAll(/^\d+\. (\S+) score/gm)].map((m) => m[1] as string);
   const ids = idsIn(text.split('Deterministic ranking')[0] ?? '').slice(0, 4);
   const hypotheses = (ranked.length ? ranked : ['unknown']).slice(0, 3).map((service, i) => ({
-    service, cause: `${service} changed at the onset (scripted lead, rank ${i + 1})`, confidence: Math.max(0.1, 0.8 - i * 0.3), evidence: i === 0 ? ids : [],
+    service,
+    cause: `${service} changed at the onset (scripted lead, rank ${i + 1})`,
+    confidence: Math.max(0.1, 0.8 - i * 0.3),
+    evidence: i === 0 ? ids : [],
   }));
-  return toolUse('submit_hypotheses', { summary: `Most likely ${hypotheses[0]?.service}.`, hypotheses, red_herrings: [] });
+  return toolUse('submit_hypotheses', {
+    summary: `Most likely ${hypotheses[0]?.service}.`,
+    hypotheses,
+    red_herrings: [],
+  });
 }
 
 /** A responder for whole investigations; each override may return undefined to keep the default. */
-export function investigationResponder(o: {
-  scout?: (t: ScoutTurn) => ScriptedReply | undefined | Promise<ScriptedReply | undefined>;
-  lead?: (req: RecordedRequest) => ScriptedReply | undefined;
-} = {}): Responder {
+export function investigationResponder(
+  o: {
+    scout?: (t: ScoutTurn) => ScriptedReply | undefined | Promise<ScriptedReply | undefined>;
+    lead?: (req: RecordedRequest) => ScriptedReply | undefined;
+  } = {},
+): Responder {
   return async (req) => {
     const t = scoutTurn(req);
     if (!t) return o.lead?.(req) ?? defaultLead(req);

@@ -4,7 +4,14 @@
 // readers of what a person sees in an investigation thread.
 import { DEFAULT_SCENARIO, loadConfig, type Config } from '../../src/config';
 import { startAnthropicFake, type RunningAnthropicFake } from '../support/anthropic-fake';
-import { SlackEventClient, startSlackFake, type FakeMessage, type FakeThread, type RunningSlackFake, type SlackFake } from '../../src/demo/slack-fake';
+import {
+  SlackEventClient,
+  startSlackFake,
+  type FakeMessage,
+  type FakeThread,
+  type RunningSlackFake,
+  type SlackFake,
+} from '../../src/demo/slack-fake';
 import { silentLogger } from '../../src/logging';
 import { buildRuntime, type Runtime } from '../../src/main';
 import { REDIS_URL, deletePrefix, randomPrefix as fixturePrefix } from '../integration/store/redis-fixture';
@@ -57,12 +64,23 @@ export async function startInvestigationApp(opts: StartOptions = {}): Promise<In
   };
   const config = loadConfig(env, { requireSlack: true });
   const runtime = buildRuntime(config, {
-    logger: silentLogger(), host: '127.0.0.1', retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 50 },
+    logger: silentLogger(),
+    host: '127.0.0.1',
+    retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 50 },
   });
   const { port } = await runtime.built.start(0);
-  const client = new SlackEventClient({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET, fake: slack.fake });
+  const client = new SlackEventClient({
+    appUrl: `http://127.0.0.1:${port}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    fake: slack.fake,
+  });
   return {
-    slack, runtime, config, client, env, ...(anthropic ? { anthropic } : {}),
+    slack,
+    runtime,
+    config,
+    client,
+    env,
+    ...(anthropic ? { anthropic } : {}),
     async close() {
       await runtime.close();
       await slack.close();
@@ -114,7 +132,8 @@ export interface MetaHypothesis {
 /** The synthesis metadata payload, shape-checked (a test failing here means the contract changed). */
 export function hypothesesOf(m: FakeMessage): { investigation_id: string; hypotheses: MetaHypothesis[] } {
   const p = m.metadata?.event_payload;
-  if (!p || typeof p.investigation_id !== 'string' || !Array.isArray(p.hypotheses)) throw new Error(`no hypotheses metadata on ${m.ts}: ${JSON.stringify(m.metadata)}`);
+  if (!p || typeof p.investigation_id !== 'string' || !Array.isArray(p.hypotheses))
+    throw new Error(`no hypotheses metadata on ${m.ts}: ${JSON.stringify(m.metadata)}`);
   return p as { investigation_id: string; hypotheses: MetaHypothesis[] };
 }
 
@@ -141,7 +160,11 @@ export function repliesTo(fake: SlackFake, channel: string, user: string): strin
 }
 
 /** Polls until `fn` returns a value (not undefined/null/false), or fails after `ms`. */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  ms = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();

@@ -16,7 +16,10 @@ const run = promisify(execFile);
  * Builds a TSDB from the files (one promtool run each) and serves it; `close` stops it and removes the data.
  * `webConfig` is Prometheus's --web.config.file content (e.g. basic_auth_users).
  */
-export async function startPrometheusFromOpenMetrics(files: string[], opts: { webConfig?: string } = {}): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startPrometheusFromOpenMetrics(
+  files: string[],
+  opts: { webConfig?: string } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   const work = await mkdtemp(path.join(tmpdir(), 'incident-scout-prom-'));
   const data = path.join(work, 'data');
   for (const [i, f] of files.entries()) {
@@ -34,7 +37,10 @@ export async function startPrometheusFromOpenMetrics(files: string[], opts: { we
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = await startProcess({
-    name: 'prometheus', bin: 'prometheus', work, readyUrl: `${url}/-/ready`,
+    name: 'prometheus',
+    bin: 'prometheus',
+    work,
+    readyUrl: `${url}/-/ready`,
     // 401: up, behind its basic auth.
     readyWhen: (status) => (status >= 200 && status < 300) || (opts.webConfig !== undefined && status === 401),
     args: [
@@ -53,7 +59,10 @@ export async function startPrometheusFromOpenMetrics(files: string[], opts: { we
  * Serves Prometheus evaluating `rules` (a rule file's YAML) every second and sending what fires to the
  * Alertmanager at `alertmanagerUrl`, as a team's Prometheus does; `close` stops it and removes its data.
  */
-export async function startPrometheusWithRules(rules: string, alertmanagerUrl: string): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startPrometheusWithRules(
+  rules: string,
+  alertmanagerUrl: string,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const work = await mkdtemp(path.join(tmpdir(), 'incident-scout-prom-rules-'));
   await writeFile(path.join(work, 'rules.yml'), rules);
   const am = new URL(alertmanagerUrl);
@@ -79,9 +88,15 @@ export async function startPrometheusWithRules(rules: string, alertmanagerUrl: s
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = await startProcess({
-    name: 'prometheus', bin: 'prometheus', work, readyUrl: `${url}/-/ready`,
+    name: 'prometheus',
+    bin: 'prometheus',
+    work,
+    readyUrl: `${url}/-/ready`,
     args: [
-      `--storage.tsdb.path=${path.join(work, 'data')}`, `--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`, `--web.external-url=${url}`,
+      `--storage.tsdb.path=${path.join(work, 'data')}`,
+      `--config.file=${config}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.external-url=${url}`,
       // A first notification sent before Prometheus has its Alertmanager list is dropped; it is sent again
       // after this delay (1 m by default).
       '--rules.alert.resend-delay=1s',

@@ -22,7 +22,11 @@ function freePort() {
 
 function ping(port) {
   try {
-    return execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() === 'PONG';
+    return (
+      execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim() === 'PONG'
+    );
   } catch {
     return false;
   }
@@ -31,7 +35,11 @@ function ping(port) {
 async function setup() {
   if (process.env.REDIS_URL || process.env.SCOUT_TEST_REDIS !== 'start') return;
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   globalThis.__scoutTestRedis = child;
   for (let i = 0; i < 100 && !ping(port); i += 1) await new Promise((r) => setTimeout(r, 50));
   if (!ping(port)) {

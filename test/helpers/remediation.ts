@@ -157,7 +157,9 @@ export async function writeTestCatalog(): Promise<CatalogDir> {
   await writeFile(actions, testCatalogYaml(marker));
   await writeFile(configPath, `manifests:\n  actions: ${JSON.stringify(actions)}\n`);
   return {
-    dir, marker, configPath,
+    dir,
+    marker,
+    configPath,
     async runs() {
       const text = await readFile(marker, 'utf8').catch(() => '');
       return text.split('\n').filter(Boolean);
@@ -183,7 +185,12 @@ export class TestClock implements Clock {
 }
 
 /** The environment of one app: the Slack fake, real Redis, the test catalog, node on the change identity's PATH. */
-export function appEnv(slack: RunningSlackFake, catalog: CatalogDir, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+export function appEnv(
+  slack: RunningSlackFake,
+  catalog: CatalogDir,
+  prefix: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     SLACK_BOT_TOKEN: slack.fake.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -219,24 +226,41 @@ export interface RemediationApp {
 }
 
 /** The real runtime in this process (so the clock can be moved), over HTTP, on real Redis, with the test catalog. */
-export async function startRemediationApp(opts: { env?: Record<string, string>; evidenceDir?: string; anthropic?: Anthropic } = {}): Promise<RemediationApp> {
+export async function startRemediationApp(
+  opts: { env?: Record<string, string>; evidenceDir?: string; anthropic?: Anthropic } = {},
+): Promise<RemediationApp> {
   const slack = await startSlackFake();
   addPeople(slack);
   const catalog = await writeTestCatalog();
   const prefix = randomRedisPrefix();
-  const config = loadConfig(appEnv(slack, catalog, prefix, { ...(opts.evidenceDir ? { EVIDENCE_DIR: opts.evidenceDir } : {}), ...opts.env }), { requireSlack: true });
+  const config = loadConfig(
+    appEnv(slack, catalog, prefix, { ...(opts.evidenceDir ? { EVIDENCE_DIR: opts.evidenceDir } : {}), ...opts.env }),
+    { requireSlack: true },
+  );
   const clock = new TestClock();
   let logged = '';
   const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void (logged += line) } });
   const runtime = buildRuntime(config, {
-    logger, clock, host: '127.0.0.1',
+    logger,
+    clock,
+    host: '127.0.0.1',
     retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 50 },
     ...(opts.anthropic ? { anthropic: opts.anthropic } : {}),
   });
   const { port } = await runtime.built.start(0);
-  const client = new SlackEventClient({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET, fake: slack.fake });
+  const client = new SlackEventClient({
+    appUrl: `http://127.0.0.1:${port}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    fake: slack.fake,
+  });
   return {
-    slack, runtime, config, client, catalog, clock, prefix,
+    slack,
+    runtime,
+    config,
+    client,
+    catalog,
+    clock,
+    prefix,
     logs: () => logged,
     async close() {
       await runtime.close();
@@ -250,7 +274,10 @@ export async function startRemediationApp(opts: { env?: Record<string, string>; 
 /** The proposal's card as the channel shows it now (found by its message metadata). */
 export function findCard(slack: RunningSlackFake, channel: string, proposalId: string): FakeMessage | undefined {
   return everyMessage(slack, channel).find(
-    (m) => m.metadata?.event_type === PROPOSAL_EVENT && m.metadata.event_payload.proposal_id === proposalId && m.blocks?.some(isHeaderOf(proposalId)),
+    (m) =>
+      m.metadata?.event_type === PROPOSAL_EVENT &&
+      m.metadata.event_payload.proposal_id === proposalId &&
+      m.blocks?.some(isHeaderOf(proposalId)),
   );
 }
 
@@ -262,7 +289,10 @@ export function everyMessage(slack: RunningSlackFake, channel: string): FakeMess
 /** The thread replies that report a proposal's outcome (they carry the same metadata, not the card's buttons/header). */
 export function outcomePosts(slack: RunningSlackFake, channel: string, proposalId: string): FakeMessage[] {
   return everyMessage(slack, channel).filter(
-    (m) => m.metadata?.event_type === PROPOSAL_EVENT && m.metadata.event_payload.proposal_id === proposalId && !m.blocks?.some(isHeaderOf(proposalId)),
+    (m) =>
+      m.metadata?.event_type === PROPOSAL_EVENT &&
+      m.metadata.event_payload.proposal_id === proposalId &&
+      !m.blocks?.some(isHeaderOf(proposalId)),
   );
 }
 
@@ -271,7 +301,10 @@ function isHeaderOf(proposalId: string): (b: unknown) => boolean {
 }
 
 /** The value of a button on a card (what Slack sends back when it is clicked). */
-export function buttonValue(card: FakeMessage | undefined, actionId: 'approve_proposal' | 'reject_proposal'): string | undefined {
+export function buttonValue(
+  card: FakeMessage | undefined,
+  actionId: 'approve_proposal' | 'reject_proposal',
+): string | undefined {
   for (const b of card?.blocks ?? []) {
     const elements = (b as { type?: string; elements?: Array<{ action_id?: string; value?: string }> }).elements;
     if ((b as { type?: string }).type !== 'actions' || !elements) continue;
@@ -305,28 +338,50 @@ export async function openIncident(
   const { channelId } = await t.client.openIncidentChannel(name, by);
   try {
     const thread = await t.slack.fake.waitFor(
-      (f) => f.messages(channelId).find((m) => m.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses')),
+      (f) =>
+        f
+          .messages(channelId)
+          .find((m) => m.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses')),
       30_000,
       `round 1 hypotheses in #${name}`,
     );
     return { channel: channelId, threadTs: thread.ts };
   } catch (err) {
-    const seen = everyMessage(t.slack, channelId).map((m) => `  ${m.ts} ${m.text.slice(0, 160)}`).join('\n');
-    throw new Error(`${(err as Error).message}\nchannel:\n${seen}\napp logs:\n${t.logs?.().slice(-4000) ?? '(not captured)'}`, { cause: err });
+    const seen = everyMessage(t.slack, channelId)
+      .map((m) => `  ${m.ts} ${m.text.slice(0, 160)}`)
+      .join('\n');
+    throw new Error(
+      `${(err as Error).message}\nchannel:\n${seen}\napp logs:\n${t.logs?.().slice(-4000) ?? '(not captured)'}`,
+      { cause: err },
+    );
   }
 }
 
 /** Runs `/triage <text>` as a person and returns the ephemeral reply they see. */
-export async function triage(t: Pick<RemediationApp, 'slack' | 'client'>, channel: string, user: string, text: string): Promise<string> {
+export async function triage(
+  t: Pick<RemediationApp, 'slack' | 'client'>,
+  channel: string,
+  user: string,
+  text: string,
+): Promise<string> {
   const before = t.slack.fake.ephemerals(channel, user).length;
   const res = await t.client.sendCommand({ text, user_id: user, channel_id: channel });
   if (res.status !== 200) throw new Error(`/triage ${text}: HTTP ${res.status}`);
-  const reply = await t.slack.fake.waitFor((f) => f.ephemerals(channel, user)[before], 10_000, `reply to /triage ${text}`);
+  const reply = await t.slack.fake.waitFor(
+    (f) => f.ephemerals(channel, user)[before],
+    10_000,
+    `reply to /triage ${text}`,
+  );
   return reply.text;
 }
 
 /** `/triage propose ...` that must succeed: returns the proposal id and its card once posted. */
-export async function proposeOk(t: Pick<RemediationApp, 'slack' | 'client'>, channel: string, user: string, args: string): Promise<{ id: string; card: FakeMessage; reply: string }> {
+export async function proposeOk(
+  t: Pick<RemediationApp, 'slack' | 'client'>,
+  channel: string,
+  user: string,
+  args: string,
+): Promise<{ id: string; card: FakeMessage; reply: string }> {
   const reply = await triage(t, channel, user, `propose ${args}`);
   const id = proposalIdIn(reply);
   if (!id) throw new Error(`no proposal id in the reply to /triage propose ${args}: ${reply}`);
@@ -337,7 +392,14 @@ export async function proposeOk(t: Pick<RemediationApp, 'slack' | 'client'>, cha
 /** Clicks a button on a proposal card as `user`; `value` overrides what the button holds (tampering). */
 export async function click(
   t: Pick<RemediationApp, 'slack' | 'client'>,
-  c: { channel: string; user: string; proposalId: string; action?: 'approve_proposal' | 'reject_proposal'; value?: string; cardChannel?: string },
+  c: {
+    channel: string;
+    user: string;
+    proposalId: string;
+    action?: 'approve_proposal' | 'reject_proposal';
+    value?: string;
+    cardChannel?: string;
+  },
 ): Promise<void> {
   const action = c.action ?? 'approve_proposal';
   // cardChannel: the card is read there but the click is delivered from `channel` (a replay elsewhere).
@@ -345,27 +407,50 @@ export async function click(
   if (!card) throw new Error(`no card for ${c.proposalId}`);
   const value = c.value ?? buttonValue(card, action);
   if (value === undefined) throw new Error(`the card of ${c.proposalId} has no ${action} button: ${readable(card)}`);
-  const res = await t.client.sendBlockAction({ user: c.user, channel: c.channel, message_ts: card.ts, action_id: action, block_id: `proposal_${c.proposalId}`, value });
+  const res = await t.client.sendBlockAction({
+    user: c.user,
+    channel: c.channel,
+    message_ts: card.ts,
+    action_id: action,
+    block_id: `proposal_${c.proposalId}`,
+    value,
+  });
   if (res.status !== 200) throw new Error(`click: HTTP ${res.status}`);
 }
 
 /** Clicks and returns the next ephemeral the clicker sees (a refusal). */
-export async function clickRefused(t: Pick<RemediationApp, 'slack' | 'client'>, c: Parameters<typeof click>[1]): Promise<string> {
+export async function clickRefused(
+  t: Pick<RemediationApp, 'slack' | 'client'>,
+  c: Parameters<typeof click>[1],
+): Promise<string> {
   const before = t.slack.fake.ephemerals(c.channel, c.user).length;
   await click(t, c);
-  return (await t.slack.fake.waitFor((f) => f.ephemerals(c.channel, c.user)[before], 10_000, `ephemeral to ${c.user}`)).text;
+  return (await t.slack.fake.waitFor((f) => f.ephemerals(c.channel, c.user)[before], 10_000, `ephemeral to ${c.user}`))
+    .text;
 }
 
 /** Sets the members of a usergroup; Slack reports it (subteam_members_changed) and the app drops its cached list. */
-export async function setGroupMembers(t: Pick<RemediationApp, 'client' | 'runtime' | 'clock'>, groupId: string, users: string[]): Promise<void> {
+export async function setGroupMembers(
+  t: Pick<RemediationApp, 'client' | 'runtime' | 'clock'>,
+  groupId: string,
+  users: string[],
+): Promise<void> {
   const sentAt = t.clock.now().getTime();
   const res = await t.client.setUsergroupMembers(groupId, users);
   if (res.status !== 200) throw new Error(`subteam_members_changed: HTTP ${res.status}`);
-  await until(async () => ((await groupDocs.in(t.runtime.store).get(groupId))?.changedAt ?? 0) >= sentAt, 10_000, `the app to take in the change of ${groupId}`);
+  await until(
+    async () => ((await groupDocs.in(t.runtime.store).get(groupId))?.changedAt ?? 0) >= sentAt,
+    10_000,
+    `the app to take in the change of ${groupId}`,
+  );
 }
 
 /** Polls an async condition until it returns a truthy value (returned) or rejects after `timeoutMs`. */
-export async function until<T>(check: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -47,7 +47,23 @@ export async function startSentinelSet(name = 'scoutmaster'): Promise<SentinelSe
   const server = (port: number, extra: string[]) => {
     const child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--min-replicas-to-write', '1', '--min-replicas-max-lag', '10', ...extra],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--min-replicas-to-write',
+        '1',
+        '--min-replicas-max-lag',
+        '10',
+        ...extra,
+      ],
       { stdio: 'ignore' },
     );
     children.push(child);
@@ -55,13 +71,21 @@ export async function startSentinelSet(name = 'scoutmaster'): Promise<SentinelSe
   server(p1, []);
   server(p2, ['--replicaof', '127.0.0.1', String(p1)]);
   server(p3, ['--replicaof', '127.0.0.1', String(p1)]);
-  await until('primary and replicas answer', async () => (await Promise.all(ports.map((p) => cli(p, 'ping')))).every((r) => r === 'PONG'));
-  await until('the replicas are in sync', async () => (await Promise.all([p2, p3].map((p) => cli(p, 'info', 'replication')))).every((i) => /master_link_status:up/.test(i)));
+  await until('primary and replicas answer', async () =>
+    (await Promise.all(ports.map((p) => cli(p, 'ping')))).every((r) => r === 'PONG'),
+  );
+  await until('the replicas are in sync', async () =>
+    (await Promise.all([p2, p3].map((p) => cli(p, 'info', 'replication')))).every((i) =>
+      /master_link_status:up/.test(i),
+    ),
+  );
   const conf = path.join(dir, 'sentinel.conf');
   writeFileSync(
     conf,
     [
-      `port ${s1}`, 'bind 127.0.0.1', `dir ${dir}`,
+      `port ${s1}`,
+      'bind 127.0.0.1',
+      `dir ${dir}`,
       `sentinel monitor ${name} 127.0.0.1 ${p1} 1`,
       `sentinel down-after-milliseconds ${name} 1000`,
       `sentinel failover-timeout ${name} 10000`,
@@ -86,17 +110,29 @@ export async function startSentinelSet(name = 'scoutmaster'): Promise<SentinelSe
       await until('a replica is in sync with the primary', async () => {
         const primary = await cli(from, 'info', 'replication');
         const replicas = await Promise.all(others.map((p) => cli(p, 'info', 'replication')));
-        return replicas.some((r) => field(r, 'master_port') === String(from) && field(r, 'master_link_status') === 'up'
-          && Number(field(r, 'slave_repl_offset')) >= Number(field(primary, 'master_repl_offset')));
+        return replicas.some(
+          (r) =>
+            field(r, 'master_port') === String(from) &&
+            field(r, 'master_link_status') === 'up' &&
+            Number(field(r, 'slave_repl_offset')) >= Number(field(primary, 'master_repl_offset')),
+        );
       });
       // Sentinel answers NOGOODSLAVE until it has seen a replica in sync itself (it polls INFO every 10 s).
-      await until('Sentinel accepts the failover', async () => (await cli(s1, 'sentinel', 'failover', name)) === 'OK', 45_000);
+      await until(
+        'Sentinel accepts the failover',
+        async () => (await cli(s1, 'sentinel', 'failover', name)) === 'OK',
+        45_000,
+      );
       await until('Sentinel names a new primary', async () => (await primaryPort()) !== from);
       const to = await primaryPort();
-      await until('the new primary accepts writes', async () => /role:master/.test(await cli(to, 'info', 'replication')));
+      await until('the new primary accepts writes', async () =>
+        /role:master/.test(await cli(to, 'info', 'replication')),
+      );
       await until('the old primary and the other replica follow it', async () => {
         const infos = await Promise.all(ports.filter((p) => p !== to).map((p) => cli(p, 'info', 'replication')));
-        return infos.every((info) => field(info, 'master_port') === String(to) && field(info, 'master_link_status') === 'up');
+        return infos.every(
+          (info) => field(info, 'master_port') === String(to) && field(info, 'master_link_status') === 'up',
+        );
       });
       return { from, to };
     },

@@ -17,11 +17,25 @@ export interface ServiceNeed {
   install: string;
 }
 
-export const PROMETHEUS: ServiceNeed = { name: 'Prometheus', binaries: ['prometheus', 'promtool'], install: 'apt-get install -y prometheus' };
-export const ALERTMANAGER: ServiceNeed = { name: 'Alertmanager', binaries: ['prometheus-alertmanager'], install: 'apt-get install -y prometheus-alertmanager' };
-export const REDIS: ServiceNeed = { name: 'Redis', binaries: ['redis-server', 'redis-cli'], install: 'apt-get install -y redis-server' };
+export const PROMETHEUS: ServiceNeed = {
+  name: 'Prometheus',
+  binaries: ['prometheus', 'promtool'],
+  install: 'apt-get install -y prometheus',
+};
+export const ALERTMANAGER: ServiceNeed = {
+  name: 'Alertmanager',
+  binaries: ['prometheus-alertmanager'],
+  install: 'apt-get install -y prometheus-alertmanager',
+};
+export const REDIS: ServiceNeed = {
+  name: 'Redis',
+  binaries: ['redis-server', 'redis-cli'],
+  install: 'apt-get install -y redis-server',
+};
 export const REDIS_SENTINEL: ServiceNeed = {
-  name: 'Redis Sentinel', binaries: ['redis-server', 'redis-sentinel', 'redis-cli'], install: 'apt-get install -y redis-server redis-sentinel',
+  name: 'Redis Sentinel',
+  binaries: ['redis-server', 'redis-sentinel', 'redis-cli'],
+  install: 'apt-get install -y redis-server redis-sentinel',
 };
 
 /** The absolute path of `bin` on PATH, or undefined. Synchronous so suites can decide at definition time. */
@@ -93,7 +107,12 @@ export interface RunningProcess {
  * is removed on close. Fails with the process's output when it exits or is not ready within `timeoutMs`.
  */
 export async function startProcess(opts: {
-  name: string; bin: string; args: string[]; readyUrl: string; work: string; timeoutMs?: number;
+  name: string;
+  bin: string;
+  args: string[];
+  readyUrl: string;
+  work: string;
+  timeoutMs?: number;
   /** Which status of readyUrl means ready (default: 2xx). */
   readyWhen?: (status: number) => boolean;
 }): Promise<RunningProcess> {

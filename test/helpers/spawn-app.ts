@@ -35,7 +35,8 @@ export async function freePort(): Promise<number> {
 
 /** Starts `incident-scout serve` with exactly `env` (plus PATH) and waits for its "serving" log line. */
 export async function spawnApp(env: Record<string, string>, timeoutMs = 20_000): Promise<AppProcess> {
-  if (!existsSync(path.join(REPO, 'dist', 'cli', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` before this test');
+  if (!existsSync(path.join(REPO, 'dist', 'cli', 'index.js')))
+    throw new Error('dist/ is missing: run `npm run build` before this test');
   const port = Number(env.PORT ?? (await freePort()));
   const child = spawn(process.execPath, [BIN, 'serve'], {
     cwd: REPO,
@@ -62,7 +63,10 @@ export async function spawnApp(env: Record<string, string>, timeoutMs = 20_000):
     const line = out.split('\n').find((l) => re.test(l));
     if (line) return Promise.resolve(line);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no log line matching ${re} within ${ms} ms; output:\n${out.slice(-4000)}`)), ms);
+      const timer = setTimeout(
+        () => reject(new Error(`no log line matching ${re} within ${ms} ms; output:\n${out.slice(-4000)}`)),
+        ms,
+      );
       waiters.push({ re, resolve: (l) => (clearTimeout(timer), resolve(l)) });
       void exited.then((code) => {
         clearTimeout(timer);
@@ -94,8 +98,13 @@ export interface CliRun {
 }
 
 /** Runs `incident-scout <args>` to completion with exactly `env` (plus PATH); kills it after `timeoutMs`. */
-export async function runCli(args: string[], env: Record<string, string> = {}, opts: { timeoutMs?: number; input?: string; cwd?: string } = {}): Promise<CliRun> {
-  if (!existsSync(path.join(REPO, 'dist', 'cli', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` before this test');
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  opts: { timeoutMs?: number; input?: string; cwd?: string } = {},
+): Promise<CliRun> {
+  if (!existsSync(path.join(REPO, 'dist', 'cli', 'index.js')))
+    throw new Error('dist/ is missing: run `npm run build` before this test');
   const started = Date.now();
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? REPO,

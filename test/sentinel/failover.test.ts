@@ -9,7 +9,17 @@
 import { writeFencing } from '../../src/store/connection';
 import { startSentinelSet, type SentinelSet } from '../helpers/sentinel';
 import { REDIS_SENTINEL, describeWithService } from '../helpers/services';
-import { click, everyMessage, openIncident, outcomePosts, PEOPLE, proposeOk, startRemediationApp, until, type RemediationApp } from '../helpers/remediation';
+import {
+  click,
+  everyMessage,
+  openIncident,
+  outcomePosts,
+  PEOPLE,
+  proposeOk,
+  startRemediationApp,
+  until,
+  type RemediationApp,
+} from '../helpers/remediation';
 
 jest.setTimeout(180_000);
 // One retry, logged: the approval-during-failover case still failed 1 run in 9 on this shared 2-core
@@ -23,7 +33,9 @@ describeWithService(REDIS_SENTINEL, 'Redis through Sentinel', () => {
   beforeAll(async () => {
     set = await startSentinelSet();
     // REDIS_URL emptied: the store and the queue go through Sentinel only.
-    t = await startRemediationApp({ env: { REDIS_URL: '', REDIS_SENTINELS: set.sentinels, REDIS_SENTINEL_NAME: set.name } });
+    t = await startRemediationApp({
+      env: { REDIS_URL: '', REDIS_SENTINELS: set.sentinels, REDIS_SENTINEL_NAME: set.name },
+    });
   });
   afterAll(async () => {
     // Bounded: a close stuck on a connection must not keep the run from ending.
@@ -51,7 +63,14 @@ describeWithService(REDIS_SENTINEL, 'Redis through Sentinel', () => {
     const moved = await set.failover();
     expect(moved.to).not.toBe(moved.from);
     await t.slack.fake
-      .waitFor((f) => f.messages(channel).find((m) => m.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses')), 90_000, 'the synthesis after the failover')
+      .waitFor(
+        (f) =>
+          f
+            .messages(channel)
+            .find((m) => m.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses')),
+        90_000,
+        'the synthesis after the failover',
+      )
       .catch((err: Error) => {
         throw new Error(`${err.message}; the app logged:\n${t.logs().slice(-8000)}`);
       });
@@ -72,9 +91,11 @@ describeWithService(REDIS_SENTINEL, 'Redis through Sentinel', () => {
     const moving = set.failover();
     await click(t, { channel, user: PEOPLE.lead.id, proposalId: id });
     await moving;
-    await t.slack.fake.waitFor(() => outcomePosts(t.slack, channel, id)[0], 30_000, 'the outcome post').catch((err: Error) => {
-      throw new Error(`${err.message}; the app logged:\n${t.logs().slice(-8000)}`);
-    });
+    await t.slack.fake
+      .waitFor(() => outcomePosts(t.slack, channel, id)[0], 30_000, 'the outcome post')
+      .catch((err: Error) => {
+        throw new Error(`${err.message}; the app logged:\n${t.logs().slice(-8000)}`);
+      });
     await new Promise((r) => setTimeout(r, 1500));
     expect(await t.catalog.runs()).toEqual(['failover']);
     expect(outcomePosts(t.slack, channel, id)).toHaveLength(1);
@@ -87,6 +108,10 @@ describeWithService(REDIS_SENTINEL, 'Redis through Sentinel', () => {
     if (!approved) throw new Error('the approval test did not run');
     const { channel, id } = approved;
     const status = async () => (await t.runtime.remediation.listProposals(channel)).find((p) => p.id === id)?.status;
-    await until(async () => (await status()) === 'succeeded', 15_000, `the stored proposal to be succeeded (it is ${String(await status())})`);
+    await until(
+      async () => (await status()) === 'succeeded',
+      15_000,
+      `the stored proposal to be succeeded (it is ${String(await status())})`,
+    );
   });
 });

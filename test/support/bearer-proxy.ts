@@ -17,16 +17,22 @@ export async function startBearerProxy(upstream: string, token: string): Promise
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.headers.authorization !== `Bearer ${token}`) {
       state.refused++;
-      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="prometheus"' });
+      res.writeHead(401, {
+        'content-type': 'text/plain; charset=utf-8',
+        'www-authenticate': 'Bearer realm="prometheus"',
+      });
       res.end('Unauthorized\n');
       return;
     }
     const headers = { ...req.headers, host: target.host };
     delete headers.authorization;
-    const up = request({ hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    const up = request(
+      { hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     up.on('error', () => {
       res.writeHead(502, { 'content-type': 'text/plain' });
       res.end('Bad Gateway\n');

@@ -44,7 +44,8 @@ const unquote = (raw: string): string => raw.replace(/\\(.)/g, '$1');
 /** Parses `{selector} <pipeline>`; throws Loki-like text on anything this fake does not know. */
 function parseQuery(q: string): { match: Matcher; lines: LineTest[]; labelTests: Matcher[] } {
   const close = q.indexOf('}');
-  if (!q.trim().startsWith('{') || close < 0) throw new Error('parse error at line 1, col 1: syntax error: unexpected IDENTIFIER');
+  if (!q.trim().startsWith('{') || close < 0)
+    throw new Error('parse error at line 1, col 1: syntax error: unexpected IDENTIFIER');
   const match = parseSelector(q.slice(0, close + 1));
   let rest = q.slice(close + 1).trim();
   const lines: LineTest[] = [];
@@ -57,7 +58,15 @@ function parseQuery(q: string): { match: Matcher; lines: LineTest[]; labelTests:
       const [all, op, raw = ''] = lf;
       const v = unquote(raw);
       const r = op === '|~' || op === '!~' ? re2(v, false) : null;
-      lines.push(op === '|=' ? (l) => l.includes(v) : op === '!=' ? (l) => !l.includes(v) : op === '|~' ? (l) => (r as RegExp).test(l) : (l) => !(r as RegExp).test(l));
+      lines.push(
+        op === '|='
+          ? (l) => l.includes(v)
+          : op === '!='
+            ? (l) => !l.includes(v)
+            : op === '|~'
+              ? (l) => (r as RegExp).test(l)
+              : (l) => !(r as RegExp).test(l),
+      );
       rest = rest.slice(all.length);
       continue;
     }
@@ -72,7 +81,13 @@ function parseQuery(q: string): { match: Matcher; lines: LineTest[]; labelTests:
         const r = op === '=~' || op === '!~' ? re2(v, true) : null;
         alternatives.push((labels) => {
           const have = labels[name] ?? '';
-          return op === '=' ? have === v : op === '!=' ? have !== v : op === '=~' ? (r as RegExp).test(have) : !(r as RegExp).test(have);
+          return op === '='
+            ? have === v
+            : op === '!='
+              ? have !== v
+              : op === '=~'
+                ? (r as RegExp).test(have)
+                : !(r as RegExp).test(have);
         });
         rest = rest.slice(all.length);
         if (!rest.startsWith('or ')) break;
@@ -90,8 +105,14 @@ function parseQuery(q: string): { match: Matcher; lines: LineTest[]; labelTests:
 function parseSelector(q: string): Matcher {
   const m = /^\{(.*)\}$/.exec(q.trim());
   if (!m) throw new Error(`parse error at line 1, col 1: syntax error: unexpected IDENTIFIER`);
-  const parts = (m[1] ?? '').split(/,(?=\s*\w+\s*(?:=~|!=|!~|=)\s*")/).map((p) => p.trim()).filter(Boolean);
-  if (parts.length === 0) throw new Error('parse error : queries require at least one regexp or equality matcher that does not have an empty-compatible value');
+  const parts = (m[1] ?? '')
+    .split(/,(?=\s*\w+\s*(?:=~|!=|!~|=)\s*")/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (parts.length === 0)
+    throw new Error(
+      'parse error : queries require at least one regexp or equality matcher that does not have an empty-compatible value',
+    );
   const tests = parts.map((p) => {
     const pm = /^(\w+)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"$/.exec(p);
     if (!pm) throw new Error(`parse error at line 1, col 2: syntax error: unexpected ${p}`);
@@ -111,7 +132,9 @@ function parseSelector(q: string): Matcher {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json' });
+  res.writeHead(status, {
+    'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+  });
   res.end(text);
 }
 
@@ -148,7 +171,11 @@ function queryRange(streams: FakeStream[], p: URLSearchParams): unknown {
 /** Starts the fake on 127.0.0.1, random port. */
 export async function startFakeLoki(given: FakeStream[], opts: FakeLokiOptions = {}): Promise<FakeLoki> {
   const requests: FakeLoki['requests'] = [];
-  const expectedAuth = opts.token ? `Bearer ${opts.token}` : opts.basic ? `Basic ${Buffer.from(`${opts.basic.username}:${opts.basic.password}`).toString('base64')}` : null;
+  const expectedAuth = opts.token
+    ? `Bearer ${opts.token}`
+    : opts.basic
+      ? `Basic ${Buffer.from(`${opts.basic.username}:${opts.basic.password}`).toString('base64')}`
+      : null;
   const server = createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://loki');
     requests.push({ path: u.pathname, params: u.searchParams, headers: req.headers });
@@ -168,7 +195,9 @@ export async function startFakeLoki(given: FakeStream[], opts: FakeLokiOptions =
       }
       const lv = /^\/loki\/api\/v1\/label\/([^/]+)\/values$/.exec(u.pathname);
       if (lv) {
-        const values = new Set(streams.map((s) => s.labels[decodeURIComponent(lv[1] ?? '')]).filter((v): v is string => !!v));
+        const values = new Set(
+          streams.map((s) => s.labels[decodeURIComponent(lv[1] ?? '')]).filter((v): v is string => !!v),
+        );
         return send(res, 200, { status: 'success', data: [...values].sort() });
       }
       return send(res, 404, '404 page not found\n');

@@ -47,7 +47,12 @@ async function read(source: EvidenceSource, q: TimeQuery): Promise<Items> {
     metrics: metrics.flatMap((s) => s.points.map((p) => p[0])),
     changes: changes.map((c) => c.time),
     traces: spans.map((s) => s.startMs),
-    services: [...logs.map((e) => e.service), ...metrics.map((s) => s.service), ...changes.map((c) => c.service), ...spans.map((s) => s.service)],
+    services: [
+      ...logs.map((e) => e.service),
+      ...metrics.map((s) => s.service),
+      ...changes.map((c) => c.service),
+      ...spans.map((s) => s.service),
+    ],
   };
 }
 
@@ -55,7 +60,11 @@ const count = (i: Items): number => i.logs.length + i.metrics.length + i.changes
 const all = (i: Items): number[] => [...i.logs, ...i.metrics, ...i.changes, ...i.traces];
 
 /** Registers the contract tests for one source; `make` builds a fresh subject per test. */
-export function describeSourceContract(name: string, make: () => Promise<ContractSubject>, opts: ContractOptions): void {
+export function describeSourceContract(
+  name: string,
+  make: () => Promise<ContractSubject>,
+  opts: ContractOptions,
+): void {
   describe(`evidence source contract: ${name}`, () => {
     let subject: ContractSubject;
     beforeEach(async () => {
@@ -115,8 +124,14 @@ export function describeSourceContract(name: string, make: () => Promise<Contrac
     it('fails with a typed, coded error or a named problem when its backend refuses, without the credential', async () => {
       const broken = subject.broken();
       const outcomes = await Promise.all([
-        broken.capabilities().then(() => null, (e: unknown) => e),
-        read(broken, subject.window).then(() => null, (e: unknown) => e),
+        broken.capabilities().then(
+          () => null,
+          (e: unknown) => e,
+        ),
+        read(broken, subject.window).then(
+          () => null,
+          (e: unknown) => e,
+        ),
       ]);
       const errors = outcomes.filter((e) => e !== null);
       for (const e of errors) {
@@ -127,7 +142,10 @@ export function describeSourceContract(name: string, make: () => Promise<Contrac
       // A refusal is reported one way or the other, never swallowed.
       expect(errors.length + problems.length).toBeGreaterThan(0);
       if (subject.secret) {
-        const text = [...errors.map((e) => `${String(e)} ${JSON.stringify(e)} ${(e as ScoutError).userMessage ?? ''}`), JSON.stringify(problems)].join('\n');
+        const text = [
+          ...errors.map((e) => `${String(e)} ${JSON.stringify(e)} ${(e as ScoutError).userMessage ?? ''}`),
+          JSON.stringify(problems),
+        ].join('\n');
         expect(text).not.toContain(subject.secret);
       }
     });

@@ -29,7 +29,8 @@ describe('logging', () => {
       'startup',
     );
     const out = lines.join('');
-    for (const secret of [BOT, 'shh-signing-secret', 'abcdefghijklmnop', 'sk-ant-api03-ZZZZZZZZZZZZZZZZ']) expect(out).not.toContain(secret);
+    for (const secret of [BOT, 'shh-signing-secret', 'abcdefghijklmnop', 'sk-ant-api03-ZZZZZZZZZZZZZZZZ'])
+      expect(out).not.toContain(secret);
     const rec = parsed()[0] as { config: { slack: { apiUrl: string; botToken: string } } };
     expect(rec.config.slack.apiUrl).toBe('https://slack.com/api/');
     expect(rec.config.slack.botToken).toBe('[redacted]');
@@ -47,7 +48,13 @@ describe('logging', () => {
   it('child loggers carry the incident, investigation, scout and Slack user', () => {
     const { logger, parsed } = capture();
     withContext(logger, { incidentId: 'C1', investigationId: 'I1', scout: 'logs', slackUser: 'U1' }).info('hello');
-    expect(parsed()[0]).toMatchObject({ incidentId: 'C1', investigationId: 'I1', scout: 'logs', slackUser: 'U1', msg: 'hello' });
+    expect(parsed()[0]).toMatchObject({
+      incidentId: 'C1',
+      investigationId: 'I1',
+      scout: 'logs',
+      slackUser: 'U1',
+      msg: 'hello',
+    });
   });
 
   it('leaves empty context values out of the bindings', () => {

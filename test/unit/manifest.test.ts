@@ -9,7 +9,11 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const schemaPath = path.join(ROOT, 'test', 'fixtures', 'slack-manifest-schema', 'manifest.schema.1.0.0.json');
 const manifest = parse(fs.readFileSync(path.join(ROOT, 'manifests', 'slack-app.yaml'), 'utf8')) as {
   oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions: { bot_events: string[]; request_url: string }; interactivity: { request_url: string }; socket_mode_enabled: boolean };
+  settings: {
+    event_subscriptions: { bot_events: string[]; request_url: string };
+    interactivity: { request_url: string };
+    socket_mode_enabled: boolean;
+  };
   features: { slash_commands: Array<{ command: string; url: string }> };
 };
 
@@ -44,7 +48,12 @@ describe('manifests/slack-app.yaml', () => {
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
     const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
     // The schema carries a non-standard `regex` keyword; enforce it instead of ignoring it.
-    ajv.addKeyword({ keyword: 'regex', type: 'string', schemaType: 'string', validate: (re: string, data: string) => new RegExp(re).test(data) });
+    ajv.addKeyword({
+      keyword: 'regex',
+      type: 'string',
+      schemaType: 'string',
+      validate: (re: string, data: string) => new RegExp(re).test(data),
+    });
     const validate = ajv.compile(schema);
     const ok = validate(manifest);
     expect(validate.errors ?? []).toEqual([]);

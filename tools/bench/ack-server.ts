@@ -55,7 +55,17 @@ export interface ChildStats {
 
 const childMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), port: z.number().int() }),
-  z.object({ type: z.literal('stats'), maxRssMb: z.number(), rssMb: z.number(), heapUsedMb: z.number(), loopDelayP99Ms: z.number(), loopDelayMaxMs: z.number(), gcMs: z.number(), gcMajorMs: z.number(), cpuMs: z.number() }),
+  z.object({
+    type: z.literal('stats'),
+    maxRssMb: z.number(),
+    rssMb: z.number(),
+    heapUsedMb: z.number(),
+    loopDelayP99Ms: z.number(),
+    loopDelayMaxMs: z.number(),
+    gcMs: z.number(),
+    gcMajorMs: z.number(),
+    cpuMs: z.number(),
+  }),
   z.object({ type: z.literal('failed'), error: z.string() }),
 ]);
 type ChildMessage = z.infer<typeof childMessage>;
@@ -73,7 +83,8 @@ export interface BenchApp {
 /** Forks this file as the app under test and waits until it listens. `execArgv` e.g. ['--cpu-prof']. */
 export async function spawnBenchApp(spec: ChildSpec, opts: { execArgv?: string[] } = {}): Promise<BenchApp> {
   // Under ts-node/ts-jest there is no compiled file to fork: the bench runs from dist/ (npm run bench).
-  if (!__filename.endsWith('.js')) throw new Error('run the compiled bench (npm run bench): the child is dist-tools/tools/bench/ack-server.js');
+  if (!__filename.endsWith('.js'))
+    throw new Error('run the compiled bench (npm run bench): the child is dist-tools/tools/bench/ack-server.js');
   const child = fork(__filename, ['--child', JSON.stringify(spec)], {
     cwd: PACKAGE_ROOT,
     execArgv: opts.execArgv ?? [],
@@ -100,7 +111,8 @@ export async function spawnBenchApp(spec: ChildSpec, opts: { execArgv?: string[]
       child.on('exit', onExit);
     });
   const first = await withTimeout(next(), 30_000, `the ${spec.mode} app did not start`, child);
-  if (first.type !== 'ready') throw new Error(first.type === 'failed' ? first.error : `the ${spec.mode} app did not start`);
+  if (first.type !== 'ready')
+    throw new Error(first.type === 'failed' ? first.error : `the ${spec.mode} app did not start`);
   const stats = async (): Promise<ChildStats> => {
     const answer = next();
     child.send({ type: 'stats' });
@@ -154,26 +166,38 @@ async function runChild(raw: string): Promise<void> {
   const gcObserver = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       gc.ms += e.duration;
-      if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.majorMs += e.duration;
+      if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+        gc.majorMs += e.duration;
     }
   });
   gcObserver.observe({ entryTypes: ['gc'] });
   let stop: () => Promise<void>;
   let port: number;
   if (spec.mode === 'bare') {
-    const bare = await startBareBolt({ signingSecret: spec.signingSecret, botToken: spec.botToken, slackApiUrl: spec.slackApiUrl });
+    const bare = await startBareBolt({
+      signingSecret: spec.signingSecret,
+      botToken: spec.botToken,
+      slackApiUrl: spec.slackApiUrl,
+    });
     port = bare.port;
     stop = bare.stop;
   } else {
     const config = loadConfig(
       {
-        SLACK_BOT_TOKEN: spec.botToken, SLACK_SIGNING_SECRET: spec.signingSecret, SLACK_API_URL: spec.slackApiUrl,
-        EVIDENCE_DIR: DEFAULT_SCENARIO, LOG_LEVEL: spec.logLevel ?? 'info',
+        SLACK_BOT_TOKEN: spec.botToken,
+        SLACK_SIGNING_SECRET: spec.signingSecret,
+        SLACK_API_URL: spec.slackApiUrl,
+        EVIDENCE_DIR: DEFAULT_SCENARIO,
+        LOG_LEVEL: spec.logLevel ?? 'info',
         ...(spec.concurrency !== undefined ? { INVESTIGATION_CONCURRENCY: String(spec.concurrency) } : {}),
       },
       { requireSlack: true },
     );
-    const runtime = buildRuntime(config, { logger: createLogger({ level: config.logLevel }), store: new MemoryStore(), host: '127.0.0.1' });
+    const runtime = buildRuntime(config, {
+      logger: createLogger({ level: config.logLevel }),
+      store: new MemoryStore(),
+      host: '127.0.0.1',
+    });
     port = (await runtime.built.start(0)).port;
     stop = () => runtime.close();
   }

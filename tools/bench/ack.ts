@@ -37,7 +37,11 @@ async function quiet(apps: BenchApp[]): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
     const after = await Promise.all(apps.map((a) => a.stats()));
     const parentMs = (process.cpuUsage(mine).user + process.cpuUsage(mine).system) / 1000;
-    if ((after.every((s, i) => s.cpuMs - (before[i] as ChildStats).cpuMs <= 3) && parentMs <= 5) || performance.now() > deadline) return;
+    if (
+      (after.every((s, i) => s.cpuMs - (before[i] as ChildStats).cpuMs <= 3) && parentMs <= 5) ||
+      performance.now() > deadline
+    )
+      return;
   }
 }
 
@@ -104,14 +108,23 @@ export interface AckOptions {
 
 const WHAT: Record<AckKind, string> = {
   command: '`/triage status` in an incident channel (store read, status reply via response_url)',
-  button: 'Approve click by a non-approver on a pending proposal (dedupe claim, policy check, audit, refusal via response_url)',
+  button:
+    'Approve click by a non-approver on a pending proposal (dedupe claim, policy check, audit, refusal via response_url)',
 };
 
 /** Opens an incident in our app and waits for its synthesis and the approval card. */
-async function prepareIncident(slack: RunningSlackFake, ours: BenchApp, secret: string): Promise<{ channel: string; approve: NonNullable<ReturnType<typeof findButton>> }> {
+async function prepareIncident(
+  slack: RunningSlackFake,
+  ours: BenchApp,
+  secret: string,
+): Promise<{ channel: string; approve: NonNullable<ReturnType<typeof findButton>> }> {
   const client = new SlackEventClient({ appUrl: ours.url, signingSecret: secret, fake: slack.fake });
   const { channelId } = await client.openIncidentChannel(`inc-bench-ack-${randomBytes(3).toString('hex')}`, APPROVER);
-  const approve = await slack.fake.waitFor((f) => findButton(f, channelId, 'approve_proposal'), 60_000, 'the approval card');
+  const approve = await slack.fake.waitFor(
+    (f) => findButton(f, channelId, 'approve_proposal'),
+    60_000,
+    'the approval card',
+  );
   return { channel: channelId, approve };
 }
 
@@ -142,7 +155,14 @@ export async function benchAck(opts: AckOptions = {}): Promise<AckResult> {
 
     const make: Record<AckKind, () => LoadRequest> = {
       command: () => slashCommand(fake, secret, { channel, user: GUEST, text: 'status' }),
-      button: () => buttonClick(fake, secret, { message: approve.message, user: GUEST, actionId: 'approve_proposal', blockId: approve.blockId, value: approve.value }),
+      button: () =>
+        buttonClick(fake, secret, {
+          message: approve.message,
+          user: GUEST,
+          actionId: 'approve_proposal',
+          blockId: approve.blockId,
+          value: approve.value,
+        }),
     };
     const answers = (): number => fake.ephemeralLog.length;
 
@@ -170,11 +190,21 @@ export async function benchAck(opts: AckOptions = {}): Promise<AckResult> {
       const p1 = process.cpuUsage(p0);
       const non200 = Object.entries(r.statuses).reduce((s, [code, c]) => s + (code === '200' ? 0 : c), 0);
       return {
-        app: app.mode, kind,
-        p50: percentile(r.latenciesMs, 50), p99: percentile(r.latenciesMs, 99), max: Math.max(...r.latenciesMs),
-        rps: Math.round((n / r.wallMs) * 1000), non200, ackWallMs: r.wallMs,
-        cpuMsPerRequest: (s1.cpuMs - s0.cpuMs) / n, parentCpuMsPerRequest: (p1.user + p1.system) / 1000 / n, loopDelayMaxMs: sAcks.loopDelayMaxMs, gcMs: sAcks.gcMs, gcMajorMs: sAcks.gcMajorMs,
-        ...(answered !== undefined ? { answered, answeredByLastAck } : {}), ...(answersWallMs !== undefined ? { answersWallMs } : {}),
+        app: app.mode,
+        kind,
+        p50: percentile(r.latenciesMs, 50),
+        p99: percentile(r.latenciesMs, 99),
+        max: Math.max(...r.latenciesMs),
+        rps: Math.round((n / r.wallMs) * 1000),
+        non200,
+        ackWallMs: r.wallMs,
+        cpuMsPerRequest: (s1.cpuMs - s0.cpuMs) / n,
+        parentCpuMsPerRequest: (p1.user + p1.system) / 1000 / n,
+        loopDelayMaxMs: sAcks.loopDelayMaxMs,
+        gcMs: sAcks.gcMs,
+        gcMajorMs: sAcks.gcMajorMs,
+        ...(answered !== undefined ? { answered, answeredByLastAck } : {}),
+        ...(answersWallMs !== undefined ? { answersWallMs } : {}),
       };
     };
 
@@ -191,7 +221,9 @@ export async function benchAck(opts: AckOptions = {}): Promise<AckResult> {
           runs.push(run);
           const key = `${kind}:${app.mode}`;
           pooled.set(key, [...(pooled.get(key) ?? []), ...latencies]);
-          log(`  ack ${kind} ${app.mode} #${round + 1}: p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, ${run.rps} req/s, cpu/req ${run.cpuMsPerRequest.toFixed(2)} ms (parent ${run.parentCpuMsPerRequest.toFixed(2)}), loop max ${run.loopDelayMaxMs} ms, gc ${run.gcMs} ms (major ${run.gcMajorMs})${run.answered !== undefined ? `, answered ${run.answeredByLastAck ?? 0} during the acks, ${run.answered}/${total} by ${Math.round(run.answersWallMs ?? 0)} ms (acks done at ${Math.round(run.ackWallMs)} ms)` : ''}`);
+          log(
+            `  ack ${kind} ${app.mode} #${round + 1}: p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, ${run.rps} req/s, cpu/req ${run.cpuMsPerRequest.toFixed(2)} ms (parent ${run.parentCpuMsPerRequest.toFixed(2)}), loop max ${run.loopDelayMaxMs} ms, gc ${run.gcMs} ms (major ${run.gcMajorMs})${run.answered !== undefined ? `, answered ${run.answeredByLastAck ?? 0} during the acks, ${run.answered}/${total} by ${Math.round(run.answersWallMs ?? 0)} ms (acks done at ${Math.round(run.ackWallMs)} ms)` : ''}`,
+          );
         }
       }
     }
@@ -204,11 +236,25 @@ export async function benchAck(opts: AckOptions = {}): Promise<AckResult> {
       const oursRunP99Median = median(of('ours').map((r) => r.p99));
       const bareRunP99Median = median(of('bare').map((r) => r.p99));
       return {
-        kind, what: WHAT[kind], ours: o, bare: b, p99Ratio: o.p99 / b.p99, p50Ratio: o.p50 / b.p50,
-        oursRunP99Median, bareRunP99Median, runP99Ratio: oursRunP99Median / bareRunP99Median,
+        kind,
+        what: WHAT[kind],
+        ours: o,
+        bare: b,
+        p99Ratio: o.p99 / b.p99,
+        p50Ratio: o.p50 / b.p50,
+        oursRunP99Median,
+        bareRunP99Median,
+        runP99Ratio: oursRunP99Median / bareRunP99Median,
       };
     });
-    return { total, concurrency, repeats, runs, summaries, oursStats: { maxRssMb: oursStats.maxRssMb, heapUsedMb: oursStats.heapUsedMb } };
+    return {
+      total,
+      concurrency,
+      repeats,
+      runs,
+      summaries,
+      oursStats: { maxRssMb: oursStats.maxRssMb, heapUsedMb: oursStats.heapUsedMb },
+    };
   } finally {
     await load?.stop();
     for (const app of apps) await app.stop();

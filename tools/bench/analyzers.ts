@@ -31,8 +31,16 @@ export function syntheticSeries(n: number, points: number, seed = 1): MetricSeri
       }
     }
     const name = kind === 0 ? `queue_depth_${s}` : 'http_requests_total';
-    const labels: Record<string, string> = kind === 0 ? { service } : { service, route: `/r${s}`, status: kind === 2 ? '500' : '200' };
-    out.push({ name, family: name.replace(/_total$/, ''), type: kind === 0 ? 'gauge' : 'counter', service, labels, points: pts });
+    const labels: Record<string, string> =
+      kind === 0 ? { service } : { service, route: `/r${s}`, status: kind === 2 ? '500' : '200' };
+    out.push({
+      name,
+      family: name.replace(/_total$/, ''),
+      type: kind === 0 ? 'gauge' : 'counter',
+      service,
+      labels,
+      points: pts,
+    });
   }
   return out;
 }

@@ -19,7 +19,11 @@ export async function inflatedScenario(lines = BOT_PATH_LINES): Promise<string> 
   generateScenario({ seed: 42, rootCause: 'payments', out: dir });
   const logsDir = path.join(dir, 'logs');
   const files = readdirSync(logsDir).map((f) => path.join(logsDir, f));
-  const texts = files.map((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.length > 0));
+  const texts = files.map((f) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0),
+  );
   const total = texts.reduce((n, t) => n + t.length, 0);
   const times = Math.ceil(lines / total);
   for (const [i, file] of files.entries()) {
@@ -46,16 +50,36 @@ export async function benchBotPath(): Promise<Record<string, string | number>> {
   const slack = await startSlackFake();
   const signingSecret = randomBytes(16).toString('hex');
   const config = loadConfig(
-    { SLACK_BOT_TOKEN: slack.fake.botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.url, EVIDENCE_DIR: dir, LOG_LEVEL: 'silent' },
+    {
+      SLACK_BOT_TOKEN: slack.fake.botToken,
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: slack.url,
+      EVIDENCE_DIR: dir,
+      LOG_LEVEL: 'silent',
+    },
     { requireSlack: true },
   );
   const runtime = buildRuntime(config, { logger: silentLogger(), store: new MemoryStore(), host: '127.0.0.1' });
   try {
     const { port } = await runtime.built.start(0);
-    const client = new SlackEventClient({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret, fake: slack.fake });
+    const client = new SlackEventClient({
+      appUrl: `http://127.0.0.1:${port}/slack/events`,
+      signingSecret,
+      fake: slack.fake,
+    });
     const t0 = performance.now();
-    const { channelId } = await client.openIncidentChannel(`inc-bench-1m-${randomBytes(3).toString('hex')}`, 'U0HUMAN001');
-    await slack.fake.waitFor((f) => f.messages(channelId).some((m) => m.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses')), 300_000, 'the synthesis');
+    const { channelId } = await client.openIncidentChannel(
+      `inc-bench-1m-${randomBytes(3).toString('hex')}`,
+      'U0HUMAN001',
+    );
+    await slack.fake.waitFor(
+      (f) =>
+        f
+          .messages(channelId)
+          .some((m) => m.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses')),
+      300_000,
+      'the synthesis',
+    );
     const secs = (performance.now() - t0) / 1000;
     await runtime.queue.drain(60_000);
     return {

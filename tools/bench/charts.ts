@@ -24,8 +24,17 @@ const pct = (xs: number[], q: number): number => {
 export async function benchCharts(): Promise<Record<string, string | number>> {
   const rng = new Rng(7);
   const window = { from: T0, onset: T0 + Math.floor(POINTS * 0.8) * STEP, to: T0 + (POINTS - 1) * STEP };
-  const all = ['s', '%', 'req/s'].flatMap((unit) => ['checkout', 'payments', 'web'].map((svc, k) => series(rng, `${svc} ${unit} series`, unit, k === 0 ? 8 : 1.2)));
-  const build = () => chartSpec({ title: 'Scout metrics: what moved at the onset', window, series: all, highlight: 'checkout', changes: [{ at: window.onset - 120_000, label: 'deploy checkout' }] });
+  const all = ['s', '%', 'req/s'].flatMap((unit) =>
+    ['checkout', 'payments', 'web'].map((svc, k) => series(rng, `${svc} ${unit} series`, unit, k === 0 ? 8 : 1.2)),
+  );
+  const build = () =>
+    chartSpec({
+      title: 'Scout metrics: what moved at the onset',
+      window,
+      series: all,
+      highlight: 'checkout',
+      changes: [{ at: window.onset - 120_000, label: 'deploy checkout' }],
+    });
   let t = performance.now();
   const first = build();
   if (!first) throw new Error('no chart spec');

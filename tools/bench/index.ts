@@ -100,7 +100,8 @@ async function runStage(name: string): Promise<void> {
 
 function parseArgs(argv: string[]): { profile: boolean; out: string } {
   const outAt = argv.indexOf('--out');
-  const out = outAt >= 0 && argv[outAt + 1] ? path.resolve(argv[outAt + 1] as string) : path.join(PACKAGE_ROOT, 'BENCHMARKS.md');
+  const out =
+    outAt >= 0 && argv[outAt + 1] ? path.resolve(argv[outAt + 1] as string) : path.join(PACKAGE_ROOT, 'BENCHMARKS.md');
   return { profile: argv.includes('--profile'), out };
 }
 
@@ -120,7 +121,12 @@ async function stage<T>(name: string, run: () => Promise<T>): Promise<T | Error>
 /** Runs every benchmark and writes the report; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
-  const results: BenchResults = { command: 'npm run bench', startedAt: new Date(), wallSeconds: 0, machine: machineInfo() };
+  const results: BenchResults = {
+    command: 'npm run bench',
+    startedAt: new Date(),
+    wallSeconds: 0,
+    machine: machineInfo(),
+  };
   const t0 = performance.now();
   const write = (): string => {
     results.wallSeconds = (performance.now() - t0) / 1000;
@@ -137,7 +143,10 @@ export async function main(argv: string[]): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const profileDir = args.profile ? mkdtempSync(path.join(tmpdir(), 'scout-ack-prof-')) : undefined;
   results.ack = await stage('ack latency (ours vs bare Bolt)', async () =>
-    (await import('./ack')).benchAck({ log, ...(profileDir ? { oursExecArgv: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}) }),
+    (await import('./ack')).benchAck({
+      log,
+      ...(profileDir ? { oursExecArgv: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+    }),
   );
   if (profileDir) log(`bench: CPU profile of our app in ${profileDir}`);
   results.storm = await stage('20-incident storm', async () => {
@@ -153,7 +162,15 @@ export async function main(argv: string[]): Promise<number> {
   clearTimeout(watchdog);
   process.stdout.write(write());
   process.stderr.write(`bench: wrote ${args.out}\n`);
-  const failures = [results.ack, results.storm, results.templates, results.analyzers, results.investigation, results.charts, results.botPath].filter((r) => r instanceof Error);
+  const failures = [
+    results.ack,
+    results.storm,
+    results.templates,
+    results.analyzers,
+    results.investigation,
+    results.charts,
+    results.botPath,
+  ].filter((r) => r instanceof Error);
   return failures.length > 0 ? 1 : 0;
 }
 

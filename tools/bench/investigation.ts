@@ -6,7 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import Anthropic from '@anthropic-ai/sdk';
 import { DEFAULT_SCENARIO, loadConfig } from '../../src/config';
-import { lastToolResults, startAnthropicFake, type RecordedRequest, type ScriptedReply } from '../../test/support/anthropic-fake';
+import {
+  lastToolResults,
+  startAnthropicFake,
+  type RecordedRequest,
+  type ScriptedReply,
+} from '../../test/support/anthropic-fake';
 import { SlackEventClient, startSlackFake } from '../../src/demo/slack-fake';
 import { silentLogger } from '../../src/logging';
 import { buildRuntime } from '../../src/main';
@@ -25,16 +30,44 @@ interface Timing {
 
 /** A scripted scout/lead conversation for the Anthropic fake: one tool call, then a cited report. */
 function scripted(req: RecordedRequest): ScriptedReply {
-  const body = req.body as { system?: Array<{ text?: string }>; messages?: Array<{ role?: string }>; tools?: Array<{ name?: string }> };
+  const body = req.body as {
+    system?: Array<{ text?: string }>;
+    messages?: Array<{ role?: string }>;
+    tools?: Array<{ name?: string }>;
+  };
   const sys = body.system?.[0]?.text ?? '';
   if (sys.includes('lead of an incident')) {
-    return { content: [{ type: 'tool_use', name: 'submit_hypotheses', input: { summary: 'payments deploy', hypotheses: [{ service: 'payments', cause: 'deploy v4.2.0', confidence: 0.8, evidence: [] }], red_herrings: [] } }] };
+    return {
+      content: [
+        {
+          type: 'tool_use',
+          name: 'submit_hypotheses',
+          input: {
+            summary: 'payments deploy',
+            hypotheses: [{ service: 'payments', cause: 'deploy v4.2.0', confidence: 0.8, evidence: [] }],
+            red_herrings: [],
+          },
+        },
+      ],
+    };
   }
   const turns = (body.messages ?? []).filter((m) => m.role === 'assistant').length;
   const first = body.tools?.[0]?.name ?? 'topology';
   if (turns === 0) return { content: [{ type: 'tool_use', name: first, input: {} }] };
   const id = /\[(E\d+)\]/.exec(lastToolResults(req)[0]?.text ?? '')?.[1] ?? 'E1';
-  return { content: [{ type: 'tool_use', name: 'report_findings', input: { summary: 'report', confidence: 0.6, claims: [{ text: 'the first item moved at the onset', evidence: [id] }] } }] };
+  return {
+    content: [
+      {
+        type: 'tool_use',
+        name: 'report_findings',
+        input: {
+          summary: 'report',
+          confidence: 0.6,
+          claims: [{ text: 'the first item moved at the onset', evidence: [id] }],
+        },
+      },
+    ],
+  };
 }
 
 async function once(withClaude: boolean): Promise<Timing> {
@@ -43,14 +76,31 @@ async function once(withClaude: boolean): Promise<Timing> {
   llm?.fake.respondWith(scripted);
   const signingSecret = randomBytes(16).toString('hex');
   const config = loadConfig(
-    { SLACK_BOT_TOKEN: slack.fake.botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.url, EVIDENCE_DIR: DEFAULT_SCENARIO, LOG_LEVEL: 'silent' },
+    {
+      SLACK_BOT_TOKEN: slack.fake.botToken,
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: slack.url,
+      EVIDENCE_DIR: DEFAULT_SCENARIO,
+      LOG_LEVEL: 'silent',
+    },
     { requireSlack: true },
   );
-  const anthropic = llm ? new Anthropic({ apiKey: 'sk-ant-bench-000000000000000000000', baseURL: llm.url, maxRetries: 0, timeout: 10_000 }) : undefined;
-  const runtime = buildRuntime(config, { logger: silentLogger(), store: new MemoryStore(), host: '127.0.0.1', ...(anthropic ? { anthropic } : {}) });
+  const anthropic = llm
+    ? new Anthropic({ apiKey: 'sk-ant-bench-000000000000000000000', baseURL: llm.url, maxRetries: 0, timeout: 10_000 })
+    : undefined;
+  const runtime = buildRuntime(config, {
+    logger: silentLogger(),
+    store: new MemoryStore(),
+    host: '127.0.0.1',
+    ...(anthropic ? { anthropic } : {}),
+  });
   try {
     const { port } = await runtime.built.start(0);
-    const client = new SlackEventClient({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret, fake: slack.fake });
+    const client = new SlackEventClient({
+      appUrl: `http://127.0.0.1:${port}/slack/events`,
+      signingSecret,
+      fake: slack.fake,
+    });
     const t0 = performance.now();
     const { channelId } = await client.openIncidentChannel(`inc-bench-${randomBytes(3).toString('hex')}`, 'U0HUMAN001');
     await slack.fake.waitFor((f) => f.messages(channelId).length > 0, 30_000, 'the kickoff');
@@ -58,12 +108,21 @@ async function once(withClaude: boolean): Promise<Timing> {
     const isCard = (t: string): boolean => /Investigation · round/.test(t);
     await slack.fake.waitFor((f) => f.messages(channelId).some((m) => isCard(m.text)), 30_000, 'the status card');
     const cardMs = performance.now() - t0;
-    await slack.fake.waitFor((f) => f.messages(channelId).some((m) => m.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses')), 60_000, 'the synthesis');
+    await slack.fake.waitFor(
+      (f) =>
+        f
+          .messages(channelId)
+          .some((m) => m.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses')),
+      60_000,
+      'the synthesis',
+    );
     const synthesisMs = performance.now() - t0;
     await runtime.queue.drain(60_000);
     const usage = llm?.fake.usageTotals();
     return {
-      kickoffMs, cardMs, synthesisMs,
+      kickoffMs,
+      cardMs,
+      synthesisMs,
       inputTokens: usage ? usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens : 0,
       outputTokens: usage?.output_tokens ?? 0,
       llmRequests: llm?.fake.exchanges.length ?? 0,

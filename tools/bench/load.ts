@@ -27,7 +27,12 @@ export interface LoadResult {
  * machine Node's http client would take a core's worth of CPU at these rates and its own queueing
  * would be part of every latency.
  */
-export async function runLoad(opts: { url: string; total: number; concurrency: number; make: (i: number) => LoadRequest }): Promise<LoadResult> {
+export async function runLoad(opts: {
+  url: string;
+  total: number;
+  concurrency: number;
+  make: (i: number) => LoadRequest;
+}): Promise<LoadResult> {
   const target = new URL(opts.url);
   const port = Number(target.port || 80);
   const wire = Array.from({ length: opts.total }, (_, i) => serialise(target, opts.make(i)));
@@ -37,7 +42,9 @@ export async function runLoad(opts: { url: string; total: number; concurrency: n
   // Every connection is open, accepted and answered once before the clock starts, so what is timed is
   // the app's answer to a request on an established connection, as with a client that keeps its
   // connections (see `prime`).
-  const primed = await Promise.all(Array.from({ length: Math.min(opts.concurrency, opts.total) }, () => prime(target, port)));
+  const primed = await Promise.all(
+    Array.from({ length: Math.min(opts.concurrency, opts.total) }, () => prime(target, port)),
+  );
   const started = performance.now();
   const connection = async (first: Connection | undefined): Promise<void> => {
     let conn = first;
@@ -70,7 +77,12 @@ export async function runLoad(opts: { url: string; total: number; concurrency: n
  */
 async function prime(url: URL, port: number): Promise<Connection | undefined> {
   const conn = await Connection.open(url.hostname, port);
-  const status = await conn.exchange(Buffer.from(`GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: keep-alive\r\n\r\n`, 'latin1'));
+  const status = await conn.exchange(
+    Buffer.from(
+      `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: keep-alive\r\n\r\n`,
+      'latin1',
+    ),
+  );
   if (status !== 0 && !conn.closed) return conn;
   conn.destroy();
   return undefined;
@@ -78,7 +90,9 @@ async function prime(url: URL, port: number): Promise<Connection | undefined> {
 
 function serialise(url: URL, req: LoadRequest): Buffer {
   const body = Buffer.from(req.body, 'utf8');
-  const headers = Object.entries(req.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const headers = Object.entries(req.headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   const head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n${headers}Content-Length: ${body.length}\r\nConnection: keep-alive\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);
 }
@@ -187,7 +201,8 @@ const doneMessage = z.object({
 
 /** Forks this file as a load generator (the compiled bench only: dist-tools/tools/bench/load.js). */
 export async function startLoadGenerator(): Promise<LoadGenerator> {
-  if (!__filename.endsWith('.js')) throw new Error('run the compiled bench (npm run bench): the load generator is dist-tools/tools/bench/load.js');
+  if (!__filename.endsWith('.js'))
+    throw new Error('run the compiled bench (npm run bench): the load generator is dist-tools/tools/bench/load.js');
   const child = fork(__filename, ['--load-generator'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = once(child, 'exit');
   return {
@@ -196,7 +211,12 @@ export async function startLoadGenerator(): Promise<LoadGenerator> {
         const onMessage = (m: unknown): void => {
           child.off('exit', onExit);
           const parsed = doneMessage.safeParse(m);
-          if (parsed.success) resolve({ latenciesMs: parsed.data.latenciesMs, statuses: parsed.data.statuses, wallMs: parsed.data.wallMs });
+          if (parsed.success)
+            resolve({
+              latenciesMs: parsed.data.latenciesMs,
+              statuses: parsed.data.statuses,
+              wallMs: parsed.data.wallMs,
+            });
           else reject(new Error(`unexpected message from the load generator: ${JSON.stringify(m).slice(0, 200)}`));
         };
         const onExit = (code: number | null): void => {

@@ -36,7 +36,14 @@ function timedPost(agent: http.Agent, url: URL, req: LoadRequest): Promise<{ sta
   const t0 = performance.now();
   return new Promise((resolve) => {
     const r = http.request(
-      { agent, method: 'POST', hostname: url.hostname, port: url.port, path: url.pathname, headers: { ...req.headers, 'Content-Length': Buffer.byteLength(req.body) } },
+      {
+        agent,
+        method: 'POST',
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        headers: { ...req.headers, 'Content-Length': Buffer.byteLength(req.body) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
@@ -57,24 +64,37 @@ function synthesized(fake: SlackFake, ids: Set<string>): Set<string> {
 }
 
 /** Runs the storm; `incidents` channels at once, a command every `trickleEveryMs`. */
-export async function benchStorm(opts: { incidents?: number; trickleEveryMs?: number; timeoutMs?: number; log?: (l: string) => void } = {}): Promise<StormResult> {
+export async function benchStorm(
+  opts: { incidents?: number; trickleEveryMs?: number; timeoutMs?: number; log?: (l: string) => void } = {},
+): Promise<StormResult> {
   const n = opts.incidents ?? 20;
   const every = opts.trickleEveryMs ?? 20;
   const timeoutMs = opts.timeoutMs ?? 180_000;
   const slack = await startSlackFake();
   const { fake } = slack;
   const secret = randomBytes(16).toString('hex');
-  const app = await spawnBenchApp({ mode: 'ours', slackApiUrl: slack.url, botToken: fake.botToken, signingSecret: secret });
+  const app = await spawnBenchApp({
+    mode: 'ours',
+    slackApiUrl: slack.url,
+    botToken: fake.botToken,
+    signingSecret: secret,
+  });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   try {
     const url = new URL(app.url);
     const user = 'U0STORM001';
     fake.addUser({ id: user, name: 'sam', realName: 'Sam Storm' });
     const suffix = randomBytes(2).toString('hex');
-    const channels = Array.from({ length: n }, (_, i) => fake.addChannel({ name: `inc-storm-${suffix}-${String(i + 1).padStart(2, '0')}` }));
+    const channels = Array.from({ length: n }, (_, i) =>
+      fake.addChannel({ name: `inc-storm-${suffix}-${String(i + 1).padStart(2, '0')}` }),
+    );
     const ids = new Set(channels);
     const events = channels.map((id) =>
-      signedEvent(fake, secret, { type: 'channel_created', channel: { id, name: fake.channels.get(id)?.name ?? id, created: Math.floor(Date.now() / 1000), creator: user }, event_ts: fake.nextTs() }),
+      signedEvent(fake, secret, {
+        type: 'channel_created',
+        channel: { id, name: fake.channels.get(id)?.name ?? id, created: Math.floor(Date.now() / 1000), creator: user },
+        event_ts: fake.nextTs(),
+      }),
     );
     await app.stats(); // resets the app's event-loop delay histogram: what follows is the storm
 
@@ -116,17 +136,32 @@ export async function benchStorm(opts: { incidents?: number; trickleEveryMs?: nu
     const evMs = ev.map((r) => r.ms);
     const cmdMs = cmds.map((r) => r.ms);
     const syntheses = synthesized(fake, ids).size;
-    opts.log?.(`  storm: ${syntheses}/${n} syntheses in ${Math.round(allSynthesesMs)} ms; ${cmds.length} commands during the storm`);
+    opts.log?.(
+      `  storm: ${syntheses}/${n} syntheses in ${Math.round(allSynthesesMs)} ms; ${cmds.length} commands during the storm`,
+    );
     return {
       incidents: n,
-      eventAcks: { p50: percentile(evMs, 50), p99: percentile(evMs, 99), max: Math.max(...evMs), non200: ev.filter((r) => r.status !== 200).length },
+      eventAcks: {
+        p50: percentile(evMs, 50),
+        p99: percentile(evMs, 99),
+        max: Math.max(...evMs),
+        non200: ev.filter((r) => r.status !== 200).length,
+      },
       commandAcks: {
-        count: cmds.length, p50: percentile(cmdMs, 50), p99: percentile(cmdMs, 99), max: cmdMs.length ? Math.max(...cmdMs) : NaN,
-        non200: cmds.filter((r) => r.status !== 200).length, answered: fake.ephemeralLog.length - answersBefore,
+        count: cmds.length,
+        p50: percentile(cmdMs, 50),
+        p99: percentile(cmdMs, 99),
+        max: cmdMs.length ? Math.max(...cmdMs) : NaN,
+        non200: cmds.filter((r) => r.status !== 200).length,
+        answered: fake.ephemeralLog.length - answersBefore,
       },
       allAcksP99: percentile([...evMs, ...cmdMs], 99),
       trickleEveryMs: every,
-      firstKickoffMs, lastKickoffMs, firstSynthesisMs, allSynthesesMs, syntheses,
+      firstKickoffMs,
+      lastKickoffMs,
+      firstSynthesisMs,
+      allSynthesesMs,
+      syntheses,
       peakRssMb: stats.maxRssMb,
       loopDelayMaxMs: stats.loopDelayMaxMs,
       loopDelayP99Ms: stats.loopDelayP99Ms,

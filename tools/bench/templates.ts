@@ -44,12 +44,20 @@ function genEvent(r: () => number, t: number): string {
   const ip = `10.${n(255)}.${n(255)}.${n(255)}`;
   switch (n(8)) {
     case 0:
-      return JSON.stringify({ time: iso, level: r() < 0.1 ? 'error' : 'info', msg: `order ${n(1e6)} placed`, user: USERS[n(5)], latency_ms: n(900) });
+      return JSON.stringify({
+        time: iso,
+        level: r() < 0.1 ? 'error' : 'info',
+        msg: `order ${n(1e6)} placed`,
+        user: USERS[n(5)],
+        latency_ms: n(900),
+      });
     case 1:
       return `time=${iso} level=warn msg="slow query" table=orders duration=${n(5000)}ms rows=${n(100)}`;
     case 2: {
       const head = `${iso.replace('T', ' ').slice(0, 23)}  ERROR 1 --- [nio-8080-exec-${n(10)}] c.e.checkout.PaymentClient : payment call failed for order ${n(1e6)}`;
-      return r() < 0.5 ? head : `${head}\njava.net.SocketTimeoutException: Read timed out\n\tat java.base/java.net.SocketInputStream.read(SocketInputStream.java:${n(300)})\n\tat com.example.PaymentClient.call(PaymentClient.java:${n(200)})\n\t... ${n(40)} more`;
+      return r() < 0.5
+        ? head
+        : `${head}\njava.net.SocketTimeoutException: Read timed out\n\tat java.base/java.net.SocketInputStream.read(SocketInputStream.java:${n(300)})\n\tat com.example.PaymentClient.call(PaymentClient.java:${n(200)})\n\t... ${n(40)} more`;
     }
     case 3:
       return `${iso.replace('T', ' ').slice(0, 19)},${String(n(1000)).padStart(3, '0')} - worker.jobs - INFO - processed job ${n(1e5)} in ${(r() * 3).toFixed(3)}s`;
@@ -75,7 +83,9 @@ export async function generateLog(lines = 1_000_000): Promise<string> {
   let chunk = '';
   while (written < lines) {
     t += Math.floor(r() * 50);
-    const ev = genEvent(r, t).split('\n').slice(0, lines - written);
+    const ev = genEvent(r, t)
+      .split('\n')
+      .slice(0, lines - written);
     written += ev.length;
     chunk += ev.join('\n') + '\n';
     if (chunk.length > 1 << 20) {
@@ -116,7 +126,11 @@ export async function benchTemplates(opts: { loghubDir?: string } = {}): Promise
     const many: string[] = [];
     for (let k = 0; k < 25; k++) many.push(...lines);
     // Best of three: the machine may be shared, and the first run includes JIT warm-up.
-    result[`loghub_${sys}_lines_per_s`] = Math.max(measure(many).linesPerSec, measure(many).linesPerSec, measure(many).linesPerSec);
+    result[`loghub_${sys}_lines_per_s`] = Math.max(
+      measure(many).linesPerSec,
+      measure(many).linesPerSec,
+      measure(many).linesPerSec,
+    );
   }
   const big = await generateLog();
   const bigLines = readFileSync(big, 'utf8').split('\n');
@@ -125,7 +139,8 @@ export async function benchTemplates(opts: { loghubDir?: string } = {}): Promise
   result['generated_1M_templates'] = m.templates;
   // End to end: the streaming command (read, parse, mine, write JSON per line) in a child process.
   // The child runs this compiled file; under ts-jest/ts-node there is no .js to run.
-  if (!__filename.endsWith('.js')) return { ...result, cli_json_1M: 'run the compiled bench (npm run bench) for the RSS figure' };
+  if (!__filename.endsWith('.js'))
+    return { ...result, cli_json_1M: 'run the compiled bench (npm run bench) for the RSS figure' };
   const child = execFileSync(process.execPath, [__filename, '--child', big], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const parsed: unknown = JSON.parse(child);
   if (parsed && typeof parsed === 'object') Object.assign(result, parsed);
@@ -144,7 +159,9 @@ async function child(file: string): Promise<void> {
   await templatesCommand([file, '--json'], counter);
   const secs = Number(process.hrtime.bigint() - start) / 1e9;
   const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  process.stdout.write(JSON.stringify({ cli_json_1M_lines_per_s: Math.round(lines / secs), cli_json_1M_peak_rss_mb: maxRssMb }));
+  process.stdout.write(
+    JSON.stringify({ cli_json_1M_lines_per_s: Math.round(lines / secs), cli_json_1M_peak_rss_mb: maxRssMb }),
+  );
 }
 
 if (require.main === module) {

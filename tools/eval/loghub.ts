@@ -12,7 +12,13 @@ import { eventIds, groupingAccuracy } from './metrics';
 
 /** Published Drain grouping accuracy with a hand-written format and regexes per system (Zhu et al., ICSE-SEIP 2019, Table II). */
 export const PUBLISHED_DRAIN: Readonly<Record<string, number>> = {
-  HDFS: 0.998, Hadoop: 0.948, Spark: 0.92, Zookeeper: 0.967, BGL: 0.963, OpenSSH: 0.788, Apache: 1.0,
+  HDFS: 0.998,
+  Hadoop: 0.948,
+  Spark: 0.92,
+  Zookeeper: 0.967,
+  BGL: 0.963,
+  OpenSSH: 0.788,
+  Apache: 1.0,
 };
 
 export interface LogSystem {
@@ -58,9 +64,14 @@ const TemplateLine = z.object({ line: z.number(), template_id: z.string().nullab
 
 /** Each line's template id from the product's `templates --json` (null: the line got no template). */
 function minerGroups(cli: string, file: string, n: number, timeoutS: number): Array<string | null> {
-  const res = spawnSync(process.execPath, [cli, 'templates', file, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: timeoutS * 1000 });
+  const res = spawnSync(process.execPath, [cli, 'templates', file, '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    timeout: timeoutS * 1000,
+  });
   if (res.error) throw res.error;
-  if (res.status !== 0) throw new Error(`templates exited ${res.status ?? res.signal}: ${(res.stderr || res.stdout).trim().slice(-300)}`);
+  if (res.status !== 0)
+    throw new Error(`templates exited ${res.status ?? res.signal}: ${(res.stderr || res.stdout).trim().slice(-300)}`);
   const groups: Array<string | null> = new Array<string | null>(n).fill(null);
   for (const l of res.stdout.split('\n')) {
     if (!l) continue;
@@ -75,7 +86,11 @@ export function evaluateSystem(set: string, sys: LogSystem, cli: string, timeout
   const base = { set, system: sys.name };
   try {
     const truth = eventIds(fs.readFileSync(sys.csv, 'utf8'));
-    const lines = fs.readFileSync(sys.log, 'utf8').replace(/^\uFEFF/, '').split('\n').map((l) => l.replace(/\r$/, ''));
+    const lines = fs
+      .readFileSync(sys.log, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''));
     if (lines.length < truth.length) throw new Error(`${lines.length} log lines for ${truth.length} labels`);
     const drain = new DrainReference();
     const drainGroups = lines.slice(0, truth.length).map((l) => drain.add(l));
@@ -89,6 +104,13 @@ export function evaluateSystem(set: string, sys: LogSystem, cli: string, timeout
     }
     return { ...base, lines: truth.length, ga, drainGa, secs: (Date.now() - t0) / 1000, ...(error ? { error } : {}) };
   } catch (err) {
-    return { ...base, lines: 0, ga: null, drainGa: null, secs: (Date.now() - t0) / 1000, error: (err as Error).message };
+    return {
+      ...base,
+      lines: 0,
+      ga: null,
+      drainGa: null,
+      secs: (Date.now() - t0) / 1000,
+      error: (err as Error).message,
+    };
   }
 }

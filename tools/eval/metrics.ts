@@ -25,7 +25,9 @@ export type ScoredScenario = z.infer<typeof ScoredScenario>;
 export const ScoreResults = z.object({ scenarios: z.array(ScoredScenario) });
 
 /** A suspect as `analyze --json` prints it; confidence is optional (older builds lack it). */
-export const Suspect = z.object({ service: z.string().nullable().optional(), confidence: z.number().nullable().optional() }).passthrough();
+export const Suspect = z
+  .object({ service: z.string().nullable().optional(), confidence: z.number().nullable().optional() })
+  .passthrough();
 export const AnalyzeOutput = z.object({ suspects: z.array(Suspect) }).passthrough();
 export type AnalyzeOutput = z.infer<typeof AnalyzeOutput>;
 
@@ -41,7 +43,10 @@ export interface Calibration {
   right: number;
 }
 
-const norm = (s: string | null | undefined): string => String(s ?? '').trim().toLowerCase();
+const norm = (s: string | null | undefined): string =>
+  String(s ?? '')
+    .trim()
+    .toLowerCase();
 
 /** Calibration counts of one scenario: suspects de-duplicated by service (first rank kept), as the scorer does. */
 export function calibrationOf(out: AnalyzeOutput | null, root: string | null | undefined): Calibration {
@@ -132,7 +137,8 @@ export function byFaultClass(rows: Row[]): Array<[string, Aggregate]> {
  * `predicted[i] === null` means the line got no group: it is then a group of its own.
  */
 export function groupingAccuracy(predicted: ReadonlyArray<string | number | null>, truth: readonly string[]): number {
-  if (predicted.length !== truth.length) throw new Error(`grouping accuracy: ${predicted.length} predictions for ${truth.length} labels`);
+  if (predicted.length !== truth.length)
+    throw new Error(`grouping accuracy: ${predicted.length} predictions for ${truth.length} labels`);
   if (!truth.length) return 0;
   const trueSize = new Map<string, number>();
   for (const t of truth) trueSize.set(t, (trueSize.get(t) ?? 0) + 1);
@@ -186,5 +192,8 @@ export function eventIds(csvText: string): string[] {
   const header = rows[0] ?? [];
   const col = header.indexOf('EventId');
   if (col < 0) throw new Error('no EventId column in the structured CSV');
-  return rows.slice(1).filter((r) => r.length > col).map((r) => r[col] as string);
+  return rows
+    .slice(1)
+    .filter((r) => r.length > col)
+    .map((r) => r[col] as string);
 }

@@ -33,7 +33,8 @@ const MAX_SPLITS = 200;
 function parseLabels(s: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*"((?:[^"\\]|\\.)*)"/g;
-  for (let m = re.exec(s); m; m = re.exec(s)) out[m[1] as string] = (m[2] as string).replace(/\\(.)/g, (_x, c: string) => (c === 'n' ? '\n' : c));
+  for (let m = re.exec(s); m; m = re.exec(s))
+    out[m[1] as string] = (m[2] as string).replace(/\\(.)/g, (_x, c: string) => (c === 'n' ? '\n' : c));
   return out;
 }
 
@@ -65,7 +66,12 @@ export function parseExposition(text: string, clockSec: number): Series[] {
     let s = byKey.get(key);
     if (!s) {
       const family = name.replace(COUNTER_SUFFIX, '');
-      s = { service: labels[svcKey] as string, t: [], v: [], counter: counters.has(name) || counters.has(family) || COUNTER_SUFFIX.test(name) };
+      s = {
+        service: labels[svcKey] as string,
+        t: [],
+        v: [],
+        counter: counters.has(name) || counters.has(family) || COUNTER_SUFFIX.test(name),
+      };
       byKey.set(key, s);
     }
     s.t.push(t);
@@ -190,11 +196,17 @@ export function rank(all: Series[]): Ranking {
 /** Reads a scenario directory: incident.yaml's clock and every metrics file up to it. */
 export function rankScenario(dir: string): Ranking {
   const incident: unknown = parseYaml(fs.readFileSync(path.join(dir, 'incident.yaml'), 'utf8'));
-  const startedAt = incident && typeof incident === 'object' ? (incident as Record<string, unknown>).started_at : undefined;
+  const startedAt =
+    incident && typeof incident === 'object' ? (incident as Record<string, unknown>).started_at : undefined;
   const clock = Date.parse(String(startedAt ?? ''));
   const clockSec = Number.isFinite(clock) ? clock / 1000 : Infinity;
   const mdir = path.join(dir, 'metrics');
-  const files = fs.existsSync(mdir) ? fs.readdirSync(mdir).filter((f) => /\.(prom|om|txt|metrics)(\.gz)?$/.test(f)).sort() : [];
+  const files = fs.existsSync(mdir)
+    ? fs
+        .readdirSync(mdir)
+        .filter((f) => /\.(prom|om|txt|metrics)(\.gz)?$/.test(f))
+        .sort()
+    : [];
   const series: Series[] = [];
   for (const f of files) {
     const buf = fs.readFileSync(path.join(mdir, f));

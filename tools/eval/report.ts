@@ -71,11 +71,16 @@ function logTable(logs: LogResult[]): string[] {
     const rows = logs.filter((l) => l.set === set);
     for (const l of rows) {
       const pub = PUBLISHED_DRAIN[l.system];
-      out.push(`| ${set} | ${l.system} | ${l.lines} | ${l.ga === null ? `failed: ${l.error ?? '?'}` : f3(l.ga)} | ${f3(l.drainGa)} | ${pub === undefined ? '–' : f3(pub)} |`);
+      out.push(
+        `| ${set} | ${l.system} | ${l.lines} | ${l.ga === null ? `failed: ${l.error ?? '?'}` : f3(l.ga)} | ${f3(l.drainGa)} | ${pub === undefined ? '–' : f3(pub)} |`,
+      );
     }
-    const avg = (xs: Array<number | null>): number | null => (xs.some((x) => x === null) || !xs.length ? null : (xs as number[]).reduce((a, b) => a + b, 0) / xs.length);
+    const avg = (xs: Array<number | null>): number | null =>
+      xs.some((x) => x === null) || !xs.length ? null : (xs as number[]).reduce((a, b) => a + b, 0) / xs.length;
     const below = rows.filter((l) => l.ga !== null && l.ga < 0.5).length;
-    out.push(`| ${set} | **average** (${below} below 0.50) | | ${f3(avg(rows.map((l) => l.ga)))} | ${f3(avg(rows.map((l) => l.drainGa)))} | |`);
+    out.push(
+      `| ${set} | **average** (${below} below 0.50) | | ${f3(avg(rows.map((l) => l.ga)))} | ${f3(avg(rows.map((l) => l.drainGa)))} | |`,
+    );
   }
   return [...out, ''];
 }
@@ -120,7 +125,13 @@ export function renderReport(r: ReportInput): string {
   );
   if (!r.logs.length) lines.push('Not measured (no labelled log sets given).', '');
   else lines.push(...logTable(r.logs));
-  if (r.logSources.length) lines.push('Where the log sets come from (each set\'s README.md):', '', ...r.logSources.map((l) => `- **${l.set}**: ${l.source}`), '');
+  if (r.logSources.length)
+    lines.push(
+      "Where the log sets come from (each set's README.md):",
+      '',
+      ...r.logSources.map((l) => `- **${l.set}**: ${l.source}`),
+      '',
+    );
   if (r.notMeasured.length) lines.push('## Not measured', '', ...r.notMeasured.map((n) => `- ${n}`), '');
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -68,14 +68,35 @@ function named(spec: string, flag: string): { name: string; path: string } {
 function runPrefixed(prefix: string, cmd: string, args: string[]): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    for (const s of [child.stdout, child.stderr]) createInterface({ input: s }).on('line', (l) => l.trim() && console.log(`[${prefix}] ${l}`));
+    for (const s of [child.stdout, child.stderr])
+      createInterface({ input: s }).on('line', (l) => l.trim() && console.log(`[${prefix}] ${l}`));
     child.on('close', (code) => resolve(code ?? 1));
   });
 }
 
-async function scoreSet(name: string, dir: string, score: string, label: string, cmd: string, outFile: string, saveDir: string | null): Promise<{ rows: Row[]; wall: number }> {
+async function scoreSet(
+  name: string,
+  dir: string,
+  score: string,
+  label: string,
+  cmd: string,
+  outFile: string,
+  saveDir: string | null,
+): Promise<{ rows: Row[]; wall: number }> {
   const t0 = Date.now();
-  const args = [score, '--cmd', cmd, '--dir', dir, '--jobs', String(opt.jobs), '--timeout', String(opt.timeout), '--out', outFile];
+  const args = [
+    score,
+    '--cmd',
+    cmd,
+    '--dir',
+    dir,
+    '--jobs',
+    String(opt.jobs),
+    '--timeout',
+    String(opt.timeout),
+    '--out',
+    outFile,
+  ];
   if (opt.limit) args.push('--limit', opt.limit);
   const code = await runPrefixed(`${name} ${label}`, process.execPath, args);
   if (code !== 0 || !fs.existsSync(outFile)) throw new Error(`score.mjs exited ${code} on ${dir} (${label})`);
@@ -102,7 +123,11 @@ async function scoreSet(name: string, dir: string, score: string, label: string,
 /** The last non-empty line a run wrote to stderr, shortened; '' when none was kept. */
 function readTail(file: string): string {
   try {
-    const lines = fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     return (lines[lines.length - 1] ?? '').slice(0, 200);
   } catch {
     return '';
@@ -114,7 +139,10 @@ const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 function commitOf(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: REPO,
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `${head} (with uncommitted changes)` : head;
   } catch {
     return 'unknown (not a git checkout)';
@@ -126,7 +154,8 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  if (opt.only && opt.only !== 'scenarios' && opt.only !== 'logs') fail(`--only takes scenarios or logs, got "${opt.only}"`);
+  if (opt.only && opt.only !== 'scenarios' && opt.only !== 'logs')
+    fail(`--only takes scenarios or logs, got "${opt.only}"`);
   const wantScenarios = opt.only !== 'logs';
   const wantLogs = opt.only !== 'scenarios';
   const shared = path.resolve(opt.shared ?? path.join(REPO, '../shared/eval'));
@@ -135,7 +164,8 @@ async function main(): Promise<void> {
   const sets = (opt.dir ?? []).map((d) => named(d, 'dir'));
   const converts: Array<{ name: string; script: string; src: string }> = [];
   if (opt['rcd-src']) converts.push({ name: 'rcd', script: 'from-rcd.mjs', src: path.resolve(opt['rcd-src']) });
-  if (opt['petshop-src']) converts.push({ name: 'petshop', script: 'from-petshop.mjs', src: path.resolve(opt['petshop-src']) });
+  if (opt['petshop-src'])
+    converts.push({ name: 'petshop', script: 'from-petshop.mjs', src: path.resolve(opt['petshop-src']) });
   const own = opt.own === undefined ? 0 : Number(opt.own);
   if (!Number.isInteger(own) || own < 0) fail(`--own takes a count of scenarios, got "${opt.own}"`);
   const logSets = (opt.logs ?? []).map((d) => named(d, 'logs'));
@@ -144,12 +174,15 @@ async function main(): Promise<void> {
   else if (opt.loghub) fail(`--loghub ${opt.loghub}: no such directory`);
 
   const missing: string[] = [];
-  if (wantScenarios && !sets.length && !converts.length && !own) missing.push('scenario sets (--dir NAME=PATH, --rcd-src, --petshop-src, --own N)');
+  if (wantScenarios && !sets.length && !converts.length && !own)
+    missing.push('scenario sets (--dir NAME=PATH, --rcd-src, --petshop-src, --own N)');
   if (wantScenarios && !fs.existsSync(score)) missing.push(`the scorer (${score}; --shared PATH)`);
-  if (wantLogs && !logSets.length) missing.push(`labelled log sets (--loghub PATH or --logs NAME=PATH; ${loghub} is absent)`);
+  if (wantLogs && !logSets.length)
+    missing.push(`labelled log sets (--loghub PATH or --logs NAME=PATH; ${loghub} is absent)`);
   if (missing.length) fail(`missing ${missing.join(', ')}; --only scenarios|logs measures one half`);
   const probe = spawnSync(process.execPath, [CLI, 'analyze', '--help'], { encoding: 'utf8' });
-  if (probe.status !== 0) fail(`the CLI does not run (${(probe.stderr || probe.stdout).trim()}): run \`npm run build\` (npm run eval does)`);
+  if (probe.status !== 0)
+    fail(`the CLI does not run (${(probe.stderr || probe.stdout).trim()}): run \`npm run build\` (npm run eval does)`);
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-scout-eval-'));
   const scenarioSets: ScenarioSetResult[] = [];
@@ -159,7 +192,14 @@ async function main(): Promise<void> {
       for (const c of converts) {
         const out = path.join(work, 'converted', c.name);
         console.log(`[convert] ${c.name} from ${c.src}`);
-        const code = await runPrefixed(`convert ${c.name}`, process.execPath, [path.join(shared, c.script), '--src', c.src, '--out', out, '--quiet']);
+        const code = await runPrefixed(`convert ${c.name}`, process.execPath, [
+          path.join(shared, c.script),
+          '--src',
+          c.src,
+          '--out',
+          out,
+          '--quiet',
+        ]);
         if (code !== 0) throw new Error(`${c.script} exited ${code}`);
         sets.push({ name: c.name, path: out });
       }
@@ -170,9 +210,31 @@ async function main(): Promise<void> {
       for (const s of sets) {
         const saveDir = path.join(work, 'outputs', s.name);
         const capture = path.join(__dirname, 'capture.js');
-        const product = await scoreSet(s.name, s.path, score, 'analyze', `${q(process.execPath)} ${q(capture)} ${q(saveDir)} ${q(process.execPath)} ${q(CLI)} analyze`, path.join(work, `${s.name}-analyze.json`), saveDir);
-        const reference = await scoreSet(s.name, s.path, score, 'reference', `${q(process.execPath)} ${q(path.join(__dirname, 'reference-ranker.js'))}`, path.join(work, `${s.name}-reference.json`), null);
-        scenarioSets.push({ name: s.name, path: s.path, product: product.rows, reference: reference.rows, wall: { product: product.wall, reference: reference.wall } });
+        const product = await scoreSet(
+          s.name,
+          s.path,
+          score,
+          'analyze',
+          `${q(process.execPath)} ${q(capture)} ${q(saveDir)} ${q(process.execPath)} ${q(CLI)} analyze`,
+          path.join(work, `${s.name}-analyze.json`),
+          saveDir,
+        );
+        const reference = await scoreSet(
+          s.name,
+          s.path,
+          score,
+          'reference',
+          `${q(process.execPath)} ${q(path.join(__dirname, 'reference-ranker.js'))}`,
+          path.join(work, `${s.name}-reference.json`),
+          null,
+        );
+        scenarioSets.push({
+          name: s.name,
+          path: s.path,
+          product: product.rows,
+          reference: reference.rows,
+          wall: { product: product.wall, reference: reference.wall },
+        });
       }
     }
     if (wantLogs) {
@@ -182,7 +244,9 @@ async function main(): Promise<void> {
         for (const sys of systems) {
           const r = evaluateSystem(set.name, sys, CLI, Number(opt.timeout));
           logs.push(r);
-          console.log(`[logs ${set.name}] ${sys.name.padEnd(12)} GA ${r.ga === null ? 'failed' : r.ga.toFixed(3)}  Drain ${r.drainGa === null ? '-' : r.drainGa.toFixed(3)}  ${r.secs.toFixed(1)}s${r.error ? `  ${r.error}` : ''}`);
+          console.log(
+            `[logs ${set.name}] ${sys.name.padEnd(12)} GA ${r.ga === null ? 'failed' : r.ga.toFixed(3)}  Drain ${r.drainGa === null ? '-' : r.drainGa.toFixed(3)}  ${r.secs.toFixed(1)}s${r.error ? `  ${r.error}` : ''}`,
+          );
         }
       }
     }
@@ -218,7 +282,11 @@ async function main(): Promise<void> {
 function logSourceOf(set: string, dir: string): Array<{ set: string; source: string }> {
   const readme = path.join(dir, 'README.md');
   if (!fs.existsSync(readme)) return [];
-  const paragraphs = fs.readFileSync(readme, 'utf8').split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p && !p.startsWith('#'));
+  const paragraphs = fs
+    .readFileSync(readme, 'utf8')
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p && !p.startsWith('#'));
   const first = paragraphs[0]?.replace(/\s+/g, ' ');
   return first ? [{ set, source: first }] : [];
 }

@@ -4,7 +4,12 @@
 import { argumentError, parseCommand, usageError, type CommandSpec } from '../../src/cli/args';
 import { FAULTS, ROOT_CAUSES, generateScenario, type Fault, type RootCause } from './';
 
-type Options = { seed: { type: 'string' }; 'root-cause': { type: 'string' }; fault: { type: 'string' }; out: { type: 'string' } };
+type Options = {
+  seed: { type: 'string' };
+  'root-cause': { type: 'string' };
+  fault: { type: 'string' };
+  out: { type: 'string' };
+};
 
 const SPEC = {
   program: 'npm run',
@@ -17,7 +22,12 @@ const SPEC = {
   --root-cause NAME   which service's fault causes the incident (default payments)
   --fault KIND        what goes wrong: ${FAULTS.join(', ')} (default deploy)
   --out DIR           where to write it (default examples/scenarios/checkout-latency)`,
-  options: { seed: { type: 'string' }, 'root-cause': { type: 'string' }, fault: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    seed: { type: 'string' },
+    'root-cause': { type: 'string' },
+    fault: { type: 'string' },
+    out: { type: 'string' },
+  },
   positionals: { min: 0, max: 0 },
 } satisfies CommandSpec<Options>;
 
@@ -26,14 +36,18 @@ export function genScenarioMain(args: string[], out: NodeJS.WritableStream, err:
   const parsed = parseCommand(SPEC, args, out, err);
   if (typeof parsed === 'number') return parsed;
   const seed = Number(parsed.values.seed ?? '42');
-  if (!Number.isInteger(seed)) return usageError(SPEC, `--seed ${JSON.stringify(parsed.values.seed)} is not an integer`, err);
+  if (!Number.isInteger(seed))
+    return usageError(SPEC, `--seed ${JSON.stringify(parsed.values.seed)} is not an integer`, err);
   const rootCause = (parsed.values['root-cause'] ?? 'payments') as RootCause;
-  if (!ROOT_CAUSES.includes(rootCause)) return argumentError(SPEC, `--root-cause must be one of ${ROOT_CAUSES.join(', ')}`, err);
+  if (!ROOT_CAUSES.includes(rootCause))
+    return argumentError(SPEC, `--root-cause must be one of ${ROOT_CAUSES.join(', ')}`, err);
   const fault = (parsed.values.fault ?? 'deploy') as Fault;
   if (!FAULTS.includes(fault)) return argumentError(SPEC, `--fault must be one of ${FAULTS.join(', ')}`, err);
   const dir = parsed.values.out ?? 'examples/scenarios/checkout-latency';
   const truth = generateScenario({ seed, rootCause, out: dir, fault });
-  out.write(`wrote ${dir}: root cause ${truth.culprit} (${truth.culpritChange ?? truth.fault}), onset ${new Date(truth.timeline.onset).toISOString()}\n`);
+  out.write(
+    `wrote ${dir}: root cause ${truth.culprit} (${truth.culpritChange ?? truth.fault}), onset ${new Date(truth.timeline.onset).toISOString()}\n`,
+  );
   return 0;
 }
 

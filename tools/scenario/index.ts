@@ -5,7 +5,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { renderLogs } from './logs';
-import { SERVICES, World, externalHost, makeTimeline, type Fault, type RootCause, type ServiceState, type Timeline } from './model';
+import {
+  SERVICES,
+  World,
+  externalHost,
+  makeTimeline,
+  type Fault,
+  type RootCause,
+  type ServiceState,
+  type Timeline,
+} from './model';
 import { renderMetrics } from './openmetrics';
 import { Rng, hash32 } from './prng';
 import { renderTrace } from './traces';
@@ -63,17 +72,62 @@ export function generateScenario(opts: ScenarioOptions): GroundTruth {
   const times: number[] = [];
   for (let t = tl.start; t <= tl.end; t += tl.stepMs) times.push(t);
   const states = new Map<string, ServiceState[]>();
-  for (const s of SERVICES) states.set(s.name, times.map((t) => world.state(s.name, t)));
+  for (const s of SERVICES)
+    states.set(
+      s.name,
+      times.map((t) => world.state(s.name, t)),
+    );
 
   const iso = (t: number): string => new Date(t).toISOString().replace('.000Z', 'Z');
   const culprit = CULPRIT[opts.rootCause];
   const notifAt = tl.onset - 25 * 60_000 + rng.int(-60, 60) * 1000;
   const changes: ChangeLine[] = [
-    { id: 'chg-1041', time: iso(tl.onset - 92 * 60_000), service: 'redis', kind: 'infra', summary: 'redis maxmemory 2gb -> 3gb', author: 'sre-bot' },
-    { id: 'chg-1042', time: iso(tl.onset - 71 * 60_000), service: 'web', kind: 'flag', summary: 'flag new-product-grid 10% -> 25%', author: 'maria' },
-    { id: 'chg-1043', time: iso(notifAt), service: 'notifications', kind: 'deploy', summary: 'notifications v1.8.3 (email template refresh)', author: 'deploy-bot', version: 'v1.8.3' },
-    ...(fault === 'deploy' ? [{ id: 'chg-1044', time: iso(tl.deployAt), service: opts.rootCause, kind: 'deploy', summary: culprit.summary, author: 'deploy-bot', version: culprit.version }] : []),
-    { id: 'chg-1045', time: iso(tl.onset + 4 * 60_000 + 20_000), service: 'api-gateway', kind: 'config', summary: 'api-gateway upstream timeout 3s -> 5s (mitigation attempt)', author: 'oncall' },
+    {
+      id: 'chg-1041',
+      time: iso(tl.onset - 92 * 60_000),
+      service: 'redis',
+      kind: 'infra',
+      summary: 'redis maxmemory 2gb -> 3gb',
+      author: 'sre-bot',
+    },
+    {
+      id: 'chg-1042',
+      time: iso(tl.onset - 71 * 60_000),
+      service: 'web',
+      kind: 'flag',
+      summary: 'flag new-product-grid 10% -> 25%',
+      author: 'maria',
+    },
+    {
+      id: 'chg-1043',
+      time: iso(notifAt),
+      service: 'notifications',
+      kind: 'deploy',
+      summary: 'notifications v1.8.3 (email template refresh)',
+      author: 'deploy-bot',
+      version: 'v1.8.3',
+    },
+    ...(fault === 'deploy'
+      ? [
+          {
+            id: 'chg-1044',
+            time: iso(tl.deployAt),
+            service: opts.rootCause,
+            kind: 'deploy',
+            summary: culprit.summary,
+            author: 'deploy-bot',
+            version: culprit.version,
+          },
+        ]
+      : []),
+    {
+      id: 'chg-1045',
+      time: iso(tl.onset + 4 * 60_000 + 20_000),
+      service: 'api-gateway',
+      kind: 'config',
+      summary: 'api-gateway upstream timeout 3s -> 5s (mitigation attempt)',
+      author: 'oncall',
+    },
   ];
   const dir = opts.out;
   mkdirSync(join(dir, 'logs'), { recursive: true });
@@ -93,8 +147,13 @@ export function generateScenario(opts: ScenarioOptions): GroundTruth {
       description: 'Customers report spinning checkout and 5xx pages. Opened from a web 5xx-rate page.',
     }),
   );
-  for (const s of SERVICES) writeFileSync(join(dir, 'metrics', `${s.name}.prom`), renderMetrics(s.name, times, states.get(s.name) as ServiceState[]));
-  for (const [service, text] of renderLogs(world, times, states, notifAt)) writeFileSync(join(dir, 'logs', `${service}.log`), text);
+  for (const s of SERVICES)
+    writeFileSync(
+      join(dir, 'metrics', `${s.name}.prom`),
+      renderMetrics(s.name, times, states.get(s.name) as ServiceState[]),
+    );
+  for (const [service, text] of renderLogs(world, times, states, notifAt))
+    writeFileSync(join(dir, 'logs', `${service}.log`), text);
   writeFileSync(join(dir, 'traces', 'checkout.json'), JSON.stringify(renderTrace(world, rng), null, 1) + '\n');
   const truth: GroundTruth = {
     rootCause: opts.rootCause,

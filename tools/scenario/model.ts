@@ -15,7 +15,12 @@ export const FAULTS: readonly Fault[] = ['deploy', 'external-outage', 'cert-expi
 
 /** The external dependency of an external fault, picked by seed (never in topology.yaml). */
 export function externalHost(seed: number): string {
-  const hosts = ['api.paygate-eu.example.net', 'auth.idp-corp.example.com', 'rates.fx-feed.example.org', 'geo.shipcalc.example.io'];
+  const hosts = [
+    'api.paygate-eu.example.net',
+    'auth.idp-corp.example.com',
+    'rates.fx-feed.example.org',
+    'geo.shipcalc.example.io',
+  ];
   return hosts[hash32(`${seed}:external`) % hosts.length] as string;
 }
 
@@ -33,12 +38,72 @@ export interface ServiceDef {
 }
 
 export const SERVICES: readonly ServiceDef[] = [
-  { name: 'web', kind: 'edge', calls: ['api-gateway'], rps: 120, p50: 0.06, p99: 0.16, errRatio: 0.001, cpu: 0.35, memMb: 180 },
-  { name: 'api-gateway', kind: 'service', calls: ['checkout'], rps: 110, p50: 0.05, p99: 0.14, errRatio: 0.001, cpu: 0.6, memMb: 420 },
-  { name: 'checkout', kind: 'service', calls: ['payments', 'inventory', 'redis', 'queue'], rps: 40, p50: 0.045, p99: 0.12, errRatio: 0.002, cpu: 0.5, memMb: 610 },
-  { name: 'payments', kind: 'service', calls: ['postgres'], rps: 25, p50: 0.035, p99: 0.118, errRatio: 0.001, cpu: 0.4, memMb: 900 },
-  { name: 'inventory', kind: 'service', calls: ['postgres', 'redis'], rps: 60, p50: 0.012, p99: 0.05, errRatio: 0.002, cpu: 0.3, memMb: 350 },
-  { name: 'notifications', kind: 'service', calls: ['queue'], rps: 8, p50: 0.08, p99: 0.3, errRatio: 0.001, cpu: 0.1, memMb: 200 },
+  {
+    name: 'web',
+    kind: 'edge',
+    calls: ['api-gateway'],
+    rps: 120,
+    p50: 0.06,
+    p99: 0.16,
+    errRatio: 0.001,
+    cpu: 0.35,
+    memMb: 180,
+  },
+  {
+    name: 'api-gateway',
+    kind: 'service',
+    calls: ['checkout'],
+    rps: 110,
+    p50: 0.05,
+    p99: 0.14,
+    errRatio: 0.001,
+    cpu: 0.6,
+    memMb: 420,
+  },
+  {
+    name: 'checkout',
+    kind: 'service',
+    calls: ['payments', 'inventory', 'redis', 'queue'],
+    rps: 40,
+    p50: 0.045,
+    p99: 0.12,
+    errRatio: 0.002,
+    cpu: 0.5,
+    memMb: 610,
+  },
+  {
+    name: 'payments',
+    kind: 'service',
+    calls: ['postgres'],
+    rps: 25,
+    p50: 0.035,
+    p99: 0.118,
+    errRatio: 0.001,
+    cpu: 0.4,
+    memMb: 900,
+  },
+  {
+    name: 'inventory',
+    kind: 'service',
+    calls: ['postgres', 'redis'],
+    rps: 60,
+    p50: 0.012,
+    p99: 0.05,
+    errRatio: 0.002,
+    cpu: 0.3,
+    memMb: 350,
+  },
+  {
+    name: 'notifications',
+    kind: 'service',
+    calls: ['queue'],
+    rps: 8,
+    p50: 0.08,
+    p99: 0.3,
+    errRatio: 0.001,
+    cpu: 0.1,
+    memMb: 200,
+  },
   { name: 'postgres', kind: 'db', calls: [], rps: 0, p50: 0, p99: 0, errRatio: 0, cpu: 1.2, memMb: 4096 },
   { name: 'redis', kind: 'cache', calls: [], rps: 0, p50: 0, p99: 0, errRatio: 0, cpu: 0.2, memMb: 1024 },
   { name: 'queue', kind: 'queue', calls: [], rps: 0, p50: 0, p99: 0, errRatio: 0, cpu: 0.15, memMb: 300 },
@@ -81,7 +146,14 @@ export function makeTimeline(rng: Rng, base: number): Timeline {
   const start = base;
   const deployAt = start + 99 * 60_000 + rng.int(0, 60) * 1000 + 45_000;
   const onset = deployAt + rng.int(20, 40) * 1000;
-  return { start, end: start + 120 * 60_000, stepMs, deployAt, onset, startedAt: onset + 6 * 60_000 + rng.int(0, 50) * 1000 };
+  return {
+    start,
+    end: start + 120 * 60_000,
+    stepMs,
+    deployAt,
+    onset,
+    startedAt: onset + 6 * 60_000 + rng.int(0, 50) * 1000,
+  };
 }
 
 /** Golden signals of one service at one scrape. */
@@ -163,7 +235,8 @@ export class World {
       const added = root.p99 * slow * lv;
       p50 = d.p50 + 0.3 * added;
       p99 = Math.min(3.0, d.p99 + added);
-      errRatio = d.errRatio + (service === 'checkout' || serviceDef(service).calls.includes(this.rootCause) ? 0.22 : 0.3) * lv;
+      errRatio =
+        d.errRatio + (service === 'checkout' || serviceDef(service).calls.includes(this.rootCause) ? 0.22 : 0.3) * lv;
     } else if (service === 'postgres' && touchesDb) {
       connections = 24 + 40 * lv;
       cpu = d.cpu * (1 + 0.5 * lv);

@@ -9,7 +9,9 @@ export const BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5] as const;
 type Labels = Record<string, string>;
 
 function lbl(labels: Labels): string {
-  return `{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
+  return `{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',')}}`;
 }
 
 function num(v: number, digits = 0): string {
@@ -37,14 +39,26 @@ export function renderMetrics(service: string, times: readonly number[], states:
   const sec = (t: number): string => String(Math.round(t / 1000));
   const dt = (i: number): number => (i === 0 ? 0 : (times[i]! - times[i - 1]!) / 1000);
   const fams: Family[] = [];
-  const counterSeries = (fam: Family, sample: string, labels: Labels, inc: (s: ServiceState, i: number) => number, digits = 0): void => {
+  const counterSeries = (
+    fam: Family,
+    sample: string,
+    labels: Labels,
+    inc: (s: ServiceState, i: number) => number,
+    digits = 0,
+  ): void => {
     let acc = 0;
     states.forEach((s, i) => {
       acc += inc(s, i);
       fam.lines.push(`${sample}${lbl(labels)} ${num(acc, digits)} ${sec(times[i]!)}`);
     });
   };
-  const gaugeSeries = (fam: Family, sample: string, labels: Labels, val: (s: ServiceState) => number, digits = 0): void => {
+  const gaugeSeries = (
+    fam: Family,
+    sample: string,
+    labels: Labels,
+    val: (s: ServiceState) => number,
+    digits = 0,
+  ): void => {
     states.forEach((s, i) => fam.lines.push(`${sample}${lbl(labels)} ${num(val(s), digits)} ${sec(times[i]!)}`));
   };
   const svc = { service };
@@ -54,7 +68,13 @@ export function renderMetrics(service: string, times: readonly number[], states:
     const req = new Family(reqName, 'counter', 'Requests served, by status code.');
     const errCodes = d.kind === 'edge' ? ['502', '504'] : service === 'api-gateway' ? ['504'] : ['500'];
     counterSeries(req, `${reqName}_total`, { ...svc, status: '200' }, (s, i) => s.rps * (1 - s.errRatio) * dt(i));
-    for (const code of errCodes) counterSeries(req, `${reqName}_total`, { ...svc, status: code }, (s, i) => (s.rps * s.errRatio * dt(i)) / errCodes.length);
+    for (const code of errCodes)
+      counterSeries(
+        req,
+        `${reqName}_total`,
+        { ...svc, status: code },
+        (s, i) => (s.rps * s.errRatio * dt(i)) / errCodes.length,
+      );
     fams.push(req);
     if (service !== 'web' && service !== 'notifications') {
       const h = new Family('http_request_duration_seconds', 'histogram', 'Request latency.', 'seconds');
@@ -64,10 +84,14 @@ export function renderMetrics(service: string, times: readonly number[], states:
         const n = s.rps * dt(i);
         BUCKETS.forEach((le, b) => {
           accB[b]! += n * latencyCdf(le, s.p50, s.p99);
-          h.lines.push(`http_request_duration_seconds_bucket${lbl({ ...svc, le: String(le) })} ${num(accB[b]!)} ${sec(times[i]!)}`);
+          h.lines.push(
+            `http_request_duration_seconds_bucket${lbl({ ...svc, le: String(le) })} ${num(accB[b]!)} ${sec(times[i]!)}`,
+          );
         });
         accN += n;
-        h.lines.push(`http_request_duration_seconds_bucket${lbl({ ...svc, le: '+Inf' })} ${num(accN)} ${sec(times[i]!)}`);
+        h.lines.push(
+          `http_request_duration_seconds_bucket${lbl({ ...svc, le: '+Inf' })} ${num(accN)} ${sec(times[i]!)}`,
+        );
         h.lines.push(`http_request_duration_seconds_count${lbl(svc)} ${num(accN)} ${sec(times[i]!)}`);
       });
       fams.push(h);
@@ -88,7 +112,9 @@ export function renderMetrics(service: string, times: readonly number[], states:
     });
     fams.push(q);
     const pool = new Family('hikaricp_connections_active', 'gauge', 'Active JDBC connections (pool max 50).');
-    gaugeSeries(pool, 'hikaricp_connections_active', { ...svc, pool: 'HikariPool-1' }, (s) => Math.min(50, s.connections));
+    gaugeSeries(pool, 'hikaricp_connections_active', { ...svc, pool: 'HikariPool-1' }, (s) =>
+      Math.min(50, s.connections),
+    );
     fams.push(pool);
   }
   if (service === 'inventory') {

@@ -17,7 +17,8 @@ export function optStr(args: Args, key: string): string | undefined {
 /** A required string argument; a missing one is Slack's `error`, default `invalid_arguments`. */
 export function reqStr(args: Args, key: string, error = 'invalid_arguments'): string {
   const v = optStr(args, key);
-  if (v === undefined) throw new SlackApiError(error, { response_metadata: { messages: [`[ERROR] missing required field: ${key}`] } });
+  if (v === undefined)
+    throw new SlackApiError(error, { response_metadata: { messages: [`[ERROR] missing required field: ${key}`] } });
   return v;
 }
 
@@ -45,7 +46,10 @@ export function blocksArg(args: Args): unknown[] | undefined {
   if (!Array.isArray(blocks)) throw new SlackApiError('invalid_blocks_format');
   const errors = validateBlocks(blocks);
   if (errors.length > 0) {
-    throw new SlackApiError('invalid_blocks', { errors, response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } });
+    throw new SlackApiError('invalid_blocks', {
+      errors,
+      response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
+    });
   }
   return blocks;
 }

@@ -2,13 +2,45 @@
 import { isRecord } from '../fake-http';
 
 const BLOCK_TYPES = new Set([
-  'section', 'header', 'divider', 'context', 'actions', 'image', 'rich_text', 'input', 'file', 'video', 'markdown', 'table',
+  'section',
+  'header',
+  'divider',
+  'context',
+  'actions',
+  'image',
+  'rich_text',
+  'input',
+  'file',
+  'video',
+  'markdown',
+  'table',
 ]);
 const ELEMENT_TYPES = new Set([
-  'button', 'static_select', 'external_select', 'users_select', 'conversations_select', 'channels_select', 'overflow',
-  'datepicker', 'timepicker', 'datetimepicker', 'checkboxes', 'radio_buttons', 'image', 'multi_static_select',
-  'multi_users_select', 'multi_conversations_select', 'multi_channels_select', 'multi_external_select', 'workflow_button',
-  'plain_text_input', 'email_text_input', 'url_text_input', 'number_input', 'rich_text_input', 'file_input',
+  'button',
+  'static_select',
+  'external_select',
+  'users_select',
+  'conversations_select',
+  'channels_select',
+  'overflow',
+  'datepicker',
+  'timepicker',
+  'datetimepicker',
+  'checkboxes',
+  'radio_buttons',
+  'image',
+  'multi_static_select',
+  'multi_users_select',
+  'multi_conversations_select',
+  'multi_channels_select',
+  'multi_external_select',
+  'workflow_button',
+  'plain_text_input',
+  'email_text_input',
+  'url_text_input',
+  'number_input',
+  'rich_text_input',
+  'file_input',
 ]);
 
 type Errs = string[];
@@ -25,7 +57,8 @@ function maxLen(errs: Errs, value: unknown, max: number, pointer: string): void 
 
 function textObject(errs: Errs, t: unknown, pointer: string, max: number, plainOnly = false): void {
   if (!isRecord(t)) return err(errs, 'must provide an object', pointer);
-  if (t.type !== 'plain_text' && t.type !== 'mrkdwn') return err(errs, 'must be one of plain_text, mrkdwn', `${pointer}/type`);
+  if (t.type !== 'plain_text' && t.type !== 'mrkdwn')
+    return err(errs, 'must be one of plain_text, mrkdwn', `${pointer}/type`);
   if (plainOnly && t.type !== 'plain_text') return err(errs, 'must be plain_text', `${pointer}/type`);
   maxLen(errs, t.text, max, `${pointer}/text`);
 }
@@ -36,19 +69,22 @@ function optionalId(errs: Errs, v: unknown, pointer: string): void {
 
 function element(errs: Errs, el: unknown, pointer: string): void {
   if (!isRecord(el)) return err(errs, 'must provide an object', pointer);
-  if (typeof el.type !== 'string' || !ELEMENT_TYPES.has(el.type)) return err(errs, `unsupported type: ${String(el.type)}`, `${pointer}/type`);
+  if (typeof el.type !== 'string' || !ELEMENT_TYPES.has(el.type))
+    return err(errs, `unsupported type: ${String(el.type)}`, `${pointer}/type`);
   optionalId(errs, el.action_id, `${pointer}/action_id`);
   if (el.type === 'button') {
     textObject(errs, el.text, `${pointer}/text`, 75, true);
     if (el.value !== undefined) maxLen(errs, el.value, 2000, `${pointer}/value`);
     if (el.url !== undefined) maxLen(errs, el.url, 3000, `${pointer}/url`);
-    if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger') err(errs, 'must be one of primary, danger', `${pointer}/style`);
+    if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger')
+      err(errs, 'must be one of primary, danger', `${pointer}/style`);
   }
 }
 
 function block(errs: Errs, b: unknown, pointer: string): void {
   if (!isRecord(b)) return err(errs, 'must provide an object', pointer);
-  if (typeof b.type !== 'string' || !BLOCK_TYPES.has(b.type)) return err(errs, `unsupported type: ${String(b.type)}`, `${pointer}/type`);
+  if (typeof b.type !== 'string' || !BLOCK_TYPES.has(b.type))
+    return err(errs, `unsupported type: ${String(b.type)}`, `${pointer}/type`);
   optionalId(errs, b.block_id, `${pointer}/block_id`);
   switch (b.type) {
     case 'section': {
@@ -73,14 +109,18 @@ function block(errs: Errs, b: unknown, pointer: string): void {
       });
     case 'actions': {
       list(errs, b.elements, 25, `${pointer}/elements`, (e, p) => element(errs, e, p));
-      const ids = Array.isArray(b.elements) ? b.elements.map((e) => (isRecord(e) ? e.action_id : undefined)).filter((x) => x !== undefined) : [];
-      if (new Set(ids).size !== ids.length) err(errs, 'action_id values must be unique within a block', `${pointer}/elements`);
+      const ids = Array.isArray(b.elements)
+        ? b.elements.map((e) => (isRecord(e) ? e.action_id : undefined)).filter((x) => x !== undefined)
+        : [];
+      if (new Set(ids).size !== ids.length)
+        err(errs, 'action_id values must be unique within a block', `${pointer}/elements`);
       return;
     }
     case 'markdown':
       return maxLen(errs, b.text, 12000, `${pointer}/text`);
     case 'image':
-      if (b.image_url === undefined && b.slack_file === undefined) err(errs, 'must provide image_url or slack_file', pointer);
+      if (b.image_url === undefined && b.slack_file === undefined)
+        err(errs, 'must provide image_url or slack_file', pointer);
       return maxLen(errs, b.alt_text, 2000, `${pointer}/alt_text`);
     default:
       return;

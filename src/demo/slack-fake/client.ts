@@ -78,8 +78,11 @@ export class SlackEventClient {
     const res = await this.fetchFn(this.opts.appUrl, {
       method: 'POST',
       headers: {
-        'Content-Type': r.contentType, 'X-Slack-Signature': signature, 'X-Slack-Request-Timestamp': String(timestamp),
-        'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)', ...r.headers,
+        'Content-Type': r.contentType,
+        'X-Slack-Signature': signature,
+        'X-Slack-Request-Timestamp': String(timestamp),
+        'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+        ...r.headers,
       },
       body: r.body,
     });
@@ -105,27 +108,51 @@ export class SlackEventClient {
       if (body.type !== 'event_callback') throw new Error(`Socket Mode carries no ${String(body.type)} requests`);
       const retry = r.headers?.['X-Slack-Retry-Num'];
       const ack = await socketMode.send('events_api', body, {
-        ...(retry !== undefined ? { retryAttempt: Number(retry), retryReason: r.headers?.['X-Slack-Retry-Reason'] ?? 'timeout' } : {}),
+        ...(retry !== undefined
+          ? { retryAttempt: Number(retry), retryReason: r.headers?.['X-Slack-Retry-Reason'] ?? 'timeout' }
+          : {}),
       });
       return { status: 200, body: ack.payload ?? '', ms: ack.ms };
     }
     const form = new URLSearchParams(r.body);
     const payload = form.get('payload');
-    const ack = payload !== null ? await socketMode.send('interactive', JSON.parse(payload)) : await socketMode.send('slash_commands', Object.fromEntries(form));
+    const ack =
+      payload !== null
+        ? await socketMode.send('interactive', JSON.parse(payload))
+        : await socketMode.send('slash_commands', Object.fromEntries(form));
     return { status: 200, body: ack.payload ?? '', ms: ack.ms };
   }
 
   /** Sends an Events API `event_callback`; `retryNum` adds Slack's retry headers. */
-  async sendEvent(event: Record<string, unknown>, o: { eventId?: string; retryNum?: number; retryReason?: string } = {}): Promise<SlackHttpResult> {
+  async sendEvent(
+    event: Record<string, unknown>,
+    o: { eventId?: string; retryNum?: number; retryReason?: string } = {},
+  ): Promise<SlackHttpResult> {
     const { fake } = this.opts;
     const envelope = {
-      token: 'legacy-verification-token', team_id: fake.teamId, api_app_id: this.apiAppId, event,
-      type: 'event_callback', event_id: o.eventId ?? `Ev${randomBytes(6).toString('hex').toUpperCase()}`,
-      event_time: this.nowSec(), event_context: `4-${randomBytes(8).toString('hex')}`, is_ext_shared_channel: false,
-      authorizations: [{ enterprise_id: null, team_id: fake.teamId, user_id: fake.botUserId, is_bot: true, is_enterprise_install: false }],
+      token: 'legacy-verification-token',
+      team_id: fake.teamId,
+      api_app_id: this.apiAppId,
+      event,
+      type: 'event_callback',
+      event_id: o.eventId ?? `Ev${randomBytes(6).toString('hex').toUpperCase()}`,
+      event_time: this.nowSec(),
+      event_context: `4-${randomBytes(8).toString('hex')}`,
+      is_ext_shared_channel: false,
+      authorizations: [
+        {
+          enterprise_id: null,
+          team_id: fake.teamId,
+          user_id: fake.botUserId,
+          is_bot: true,
+          is_enterprise_install: false,
+        },
+      ],
     };
     const headers: Record<string, string> =
-      o.retryNum !== undefined ? { 'X-Slack-Retry-Num': String(o.retryNum), 'X-Slack-Retry-Reason': o.retryReason ?? 'http_timeout' } : {};
+      o.retryNum !== undefined
+        ? { 'X-Slack-Retry-Num': String(o.retryNum), 'X-Slack-Retry-Reason': o.retryReason ?? 'http_timeout' }
+        : {};
     return this.raw({ body: JSON.stringify(envelope), contentType: 'application/json', headers });
   }
 
@@ -139,9 +166,15 @@ export class SlackEventClient {
     const removed = before.filter((u) => !users.includes(u));
     const now = this.nowSec();
     return this.sendEvent({
-      type: 'subteam_members_changed', subteam_id: groupId, team_id: this.opts.fake.teamId,
-      date_previous_update: now - 60, date_update: now,
-      added_users: added, added_users_count: String(added.length), removed_users: removed, removed_users_count: String(removed.length),
+      type: 'subteam_members_changed',
+      subteam_id: groupId,
+      team_id: this.opts.fake.teamId,
+      date_previous_update: now - 60,
+      date_update: now,
+      added_users: added,
+      added_users_count: String(added.length),
+      removed_users: removed,
+      removed_users_count: String(removed.length),
       event_ts: `${now}.000100`,
     });
   }
@@ -153,10 +186,18 @@ export class SlackEventClient {
     const channel = fake.channels.get(c.channel_id);
     const responseUrl = fake.createResponseUrl({ channel: c.channel_id, user: c.user_id });
     const form = new URLSearchParams({
-      token: 'legacy-verification-token', team_id: fake.teamId, team_domain: 'fake-workspace',
-      channel_id: c.channel_id, channel_name: c.channel_name ?? channel?.name ?? 'unknown', user_id: c.user_id,
-      user_name: c.user_name ?? fake.users.get(c.user_id)?.name ?? c.user_id, command: c.command ?? '/triage', text: c.text ?? '',
-      api_app_id: this.apiAppId, is_enterprise_install: 'false', response_url: responseUrl,
+      token: 'legacy-verification-token',
+      team_id: fake.teamId,
+      team_domain: 'fake-workspace',
+      channel_id: c.channel_id,
+      channel_name: c.channel_name ?? channel?.name ?? 'unknown',
+      user_id: c.user_id,
+      user_name: c.user_name ?? fake.users.get(c.user_id)?.name ?? c.user_id,
+      command: c.command ?? '/triage',
+      text: c.text ?? '',
+      api_app_id: this.apiAppId,
+      is_enterprise_install: 'false',
+      response_url: responseUrl,
       trigger_id: c.trigger_id ?? triggerId(),
     });
     const r = await this.raw({ body: form.toString(), contentType: 'application/x-www-form-urlencoded' });
@@ -170,45 +211,92 @@ export class SlackEventClient {
     const msg = fake.message(a.channel, a.message_ts);
     const threadTs = a.thread_ts ?? msg?.threadTs;
     const responseUrl = fake.createResponseUrl({
-      channel: a.channel, user: a.user, messageTs: a.message_ts, ...(threadTs ? { threadTs } : {}),
+      channel: a.channel,
+      user: a.user,
+      messageTs: a.message_ts,
+      ...(threadTs ? { threadTs } : {}),
     });
     const user = fake.users.get(a.user);
     const payload = {
-      type: 'block_actions', token: 'legacy-verification-token', api_app_id: this.apiAppId, trigger_id: triggerId(),
+      type: 'block_actions',
+      token: 'legacy-verification-token',
+      api_app_id: this.apiAppId,
+      trigger_id: triggerId(),
       user: { id: a.user, username: user?.name ?? a.user, name: user?.name ?? a.user, team_id: fake.teamId },
       team: { id: fake.teamId, domain: 'fake-workspace' },
-      container: { type: 'message', message_ts: a.message_ts, channel_id: a.channel, is_ephemeral: false, ...(threadTs ? { thread_ts: threadTs } : {}) },
+      container: {
+        type: 'message',
+        message_ts: a.message_ts,
+        channel_id: a.channel,
+        is_ephemeral: false,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      },
       channel: { id: a.channel, name: fake.channels.get(a.channel)?.name ?? 'unknown' },
       message: msg
-        ? { type: 'message', ts: msg.ts, user: msg.user, text: msg.text, blocks: msg.blocks ?? [], ...(msg.botId ? { bot_id: msg.botId } : {}), ...(msg.threadTs ? { thread_ts: msg.threadTs } : {}), ...(msg.metadata ? { metadata: msg.metadata } : {}) }
+        ? {
+            type: 'message',
+            ts: msg.ts,
+            user: msg.user,
+            text: msg.text,
+            blocks: msg.blocks ?? [],
+            ...(msg.botId ? { bot_id: msg.botId } : {}),
+            ...(msg.threadTs ? { thread_ts: msg.threadTs } : {}),
+            ...(msg.metadata ? { metadata: msg.metadata } : {}),
+          }
         : undefined,
       state: { values: {} },
       response_url: responseUrl,
-      actions: [{ type: 'button', action_id: a.action_id, block_id: a.block_id, value: a.value, action_ts: String(Date.now() / 1000) }],
+      actions: [
+        {
+          type: 'button',
+          action_id: a.action_id,
+          block_id: a.block_id,
+          value: a.value,
+          action_ts: String(Date.now() / 1000),
+        },
+      ],
     };
-    const r = await this.raw({ body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: 'application/x-www-form-urlencoded' });
+    const r = await this.raw({
+      body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      contentType: 'application/x-www-form-urlencoded',
+    });
     return { ...r, responseUrl };
   }
 
   /** Creates a channel in the fake and tells the app with a `channel_created` event. */
-  async openIncidentChannel(name: string, creator = 'U0HUMAN001'): Promise<{ channelId: string; result: SlackHttpResult }> {
+  async openIncidentChannel(
+    name: string,
+    creator = 'U0HUMAN001',
+  ): Promise<{ channelId: string; result: SlackHttpResult }> {
     const { fake } = this.opts;
     const channelId = fake.addChannel({ name });
     const ch = fake.channels.get(channelId);
     const result = await this.sendEvent({
-      type: 'channel_created', channel: { id: channelId, name, created: ch?.created ?? this.nowSec(), creator },
+      type: 'channel_created',
+      channel: { id: channelId, name, created: ch?.created ?? this.nowSec(), creator },
       event_ts: fake.nextTs(),
     });
     return { channelId, result };
   }
 
   /** Stores a human message in the fake and delivers the matching `message` event. */
-  async postUserMessage(m: { channel: string; user: string; text: string; threadTs?: string }): Promise<{ ts: string; result: SlackHttpResult }> {
+  async postUserMessage(m: {
+    channel: string;
+    user: string;
+    text: string;
+    threadTs?: string;
+  }): Promise<{ ts: string; result: SlackHttpResult }> {
     const { fake } = this.opts;
     this.knowUser(m.user);
     const ts = fake.postAsUser(m);
     const result = await this.sendEvent({
-      type: 'message', channel: m.channel, user: m.user, text: m.text, ts, event_ts: ts, channel_type: 'channel',
+      type: 'message',
+      channel: m.channel,
+      user: m.user,
+      text: m.text,
+      ts,
+      event_ts: ts,
+      channel_type: 'channel',
       ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
     });
     return { ts, result };
@@ -221,7 +309,10 @@ export class SlackEventClient {
 
   /** The Events API URL-verification handshake. */
   async sendUrlVerification(challenge: string): Promise<SlackHttpResult> {
-    return this.raw({ body: JSON.stringify({ token: 'legacy-verification-token', challenge, type: 'url_verification' }), contentType: 'application/json' });
+    return this.raw({
+      body: JSON.stringify({ token: 'legacy-verification-token', challenge, type: 'url_verification' }),
+      contentType: 'application/json',
+    });
   }
 }
 

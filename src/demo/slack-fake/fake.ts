@@ -2,8 +2,18 @@
 import { systemClock, type Clock } from '../../domain/time';
 import { SocketModeServer } from './socket-mode';
 import type {
-  ApiCall, ChannelSnapshot, FakeChannel, FakeEphemeral, FakeFile, FakeMessage, FakeReaction, FakeThread, FakeUser, FakeUsergroup,
-  ResponseTarget, SlackFault,
+  ApiCall,
+  ChannelSnapshot,
+  FakeChannel,
+  FakeEphemeral,
+  FakeFile,
+  FakeMessage,
+  FakeReaction,
+  FakeThread,
+  FakeUser,
+  FakeUsergroup,
+  ResponseTarget,
+  SlackFault,
 } from './types';
 
 export interface SlackFakeOptions {
@@ -19,7 +29,10 @@ export interface SlackFakeOptions {
 
 /** Thrown by method implementations; becomes `{ok:false, error, ...extra}` with HTTP 200. */
 export class SlackApiError extends Error {
-  constructor(public readonly code: string, public readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    public readonly code: string,
+    public readonly extra: Record<string, unknown> = {},
+  ) {
     super(code);
   }
 }
@@ -88,8 +101,13 @@ export class SlackFake {
   addChannel(spec: { name: string; isPrivate?: boolean; botIsMember?: boolean }): string {
     const id = this.newId('C');
     this.channels.set(id, {
-      id, name: spec.name, isPrivate: spec.isPrivate ?? false, botIsMember: spec.botIsMember ?? false, isArchived: false,
-      created: Math.floor(this.clock.now().getTime() / 1000), members: [],
+      id,
+      name: spec.name,
+      isPrivate: spec.isPrivate ?? false,
+      botIsMember: spec.botIsMember ?? false,
+      isArchived: false,
+      created: Math.floor(this.clock.now().getTime() / 1000),
+      members: [],
     });
     return id;
   }
@@ -114,7 +132,12 @@ export class SlackFake {
     const ts = this.nextTs();
     const root = m.threadTs ? this.messageIndex.get(`${m.channel}/${m.threadTs}`) : undefined;
     this.messageIndex.set(`${m.channel}/${ts}`, {
-      channel: m.channel, ts, user: m.user, text: m.text, reactions: [], files: [],
+      channel: m.channel,
+      ts,
+      user: m.user,
+      text: m.text,
+      reactions: [],
+      files: [],
       threadTs: root ? (root.threadTs ?? root.ts) : undefined,
     });
     return ts;
@@ -136,7 +159,14 @@ export class SlackFake {
   /** A response_url that records what the app sends to it as Slack would show it. */
   createResponseUrl(t: { channel: string; user: string; messageTs?: string; threadTs?: string }): string {
     const id = this.newId('R');
-    this.responseTargets.set(id, { id, channel: t.channel, user: t.user, messageTs: t.messageTs, threadTs: t.threadTs, uses: 0 });
+    this.responseTargets.set(id, {
+      id,
+      channel: t.channel,
+      user: t.user,
+      messageTs: t.messageTs,
+      threadTs: t.threadTs,
+      uses: 0,
+    });
     return `${this.origin}/response/${id}`;
   }
 
@@ -186,13 +216,20 @@ export class SlackFake {
     const ch = this.channels.get(channel);
     if (!ch) throw new Error(`no channel ${channel}`);
     return {
-      channel: { ...ch }, threads: this.messages(channel), ephemerals: this.ephemerals(channel),
-      users: [...this.users.values()], files: this.files().filter((f) => f.channel === channel),
+      channel: { ...ch },
+      threads: this.messages(channel),
+      ephemerals: this.ephemerals(channel),
+      users: [...this.users.values()],
+      files: this.files().filter((f) => f.channel === channel),
     };
   }
 
   /** Polls until `predicate` returns a truthy value (returned) or rejects after `timeoutMs`. */
-  async waitFor<T>(predicate: (fake: SlackFake) => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  async waitFor<T>(
+    predicate: (fake: SlackFake) => T | undefined | null | false,
+    timeoutMs = 5000,
+    what = 'condition',
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const v = predicate(this);

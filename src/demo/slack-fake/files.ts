@@ -50,10 +50,24 @@ export function filesCompleteUploadExternal(fake: SlackFake, args: Args): Result
   if (ch) {
     const ts = fake.nextTs();
     const msg: FakeMessage = {
-      channel: ch.id, ts, threadTs: root, user: fake.botUserId, botId: fake.botId,
-      text: optStr(args, 'initial_comment') ?? '', reactions: [], files: done.map((f) => f.id),
+      channel: ch.id,
+      ts,
+      threadTs: root,
+      user: fake.botUserId,
+      botId: fake.botId,
+      text: optStr(args, 'initial_comment') ?? '',
+      reactions: [],
+      files: done.map((f) => f.id),
     };
     fake.messageIndex.set(`${ch.id}/${ts}`, msg);
   }
-  return { files: done.map((f) => ({ id: f.id, name: f.filename, title: f.title, size: f.length, channels: f.channel ? [f.channel] : [] })) };
+  return {
+    files: done.map((f) => ({
+      id: f.id,
+      name: f.filename,
+      title: f.title,
+      size: f.length,
+      channels: f.channel ? [f.channel] : [],
+    })),
+  };
 }

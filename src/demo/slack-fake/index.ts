@@ -3,7 +3,15 @@ import { SlackFake, type SlackFakeOptions } from './fake';
 import { serveSlackFake } from './server';
 
 export { SlackFake, SlackApiError, cmpTs, type SlackFakeOptions } from './fake';
-export { SlackEventClient, signSlackRequest, type SlackClientOptions, type SlackHttpResult, type CommandSpec, type BlockActionSpec, type RawRequest } from './client';
+export {
+  SlackEventClient,
+  signSlackRequest,
+  type SlackClientOptions,
+  type SlackHttpResult,
+  type CommandSpec,
+  type BlockActionSpec,
+  type RawRequest,
+} from './client';
 export { renderTranscript, renderBlocks, type TranscriptOptions } from './transcript';
 export { validateBlocks } from './blocks';
 export type * from './types';
@@ -23,7 +31,9 @@ export async function startSlackFake(opts: SlackFakeOptions & { port?: number } 
   const fake = new SlackFake(fakeOpts);
   const listening = await serveSlackFake(fake, port ?? 0);
   return {
-    url: `${listening.origin}/api/`, origin: listening.origin, fake,
+    url: `${listening.origin}/api/`,
+    origin: listening.origin,
+    fake,
     close: async () => {
       // Upgraded (Socket Mode) sockets are the server's no longer: close them first or close() waits on them.
       fake.socketMode.close();

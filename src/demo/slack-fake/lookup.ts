@@ -27,15 +27,28 @@ export function threadRoot(fake: SlackFake, channel: string, threadTs: string | 
 
 export function channelJson(fake: SlackFake, ch: FakeChannel): Record<string, unknown> {
   return {
-    id: ch.id, name: ch.name, is_channel: !ch.isPrivate, is_group: false, is_im: false, is_private: ch.isPrivate,
-    is_member: ch.botIsMember, is_archived: ch.isArchived, created: ch.created, creator: fake.botUserId,
-    topic: { value: '', creator: '', last_set: 0 }, purpose: { value: '', creator: '', last_set: 0 },
+    id: ch.id,
+    name: ch.name,
+    is_channel: !ch.isPrivate,
+    is_group: false,
+    is_im: false,
+    is_private: ch.isPrivate,
+    is_member: ch.botIsMember,
+    is_archived: ch.isArchived,
+    created: ch.created,
+    creator: fake.botUserId,
+    topic: { value: '', creator: '', last_set: 0 },
+    purpose: { value: '', creator: '', last_set: 0 },
   };
 }
 
 export function messageJson(fake: SlackFake, m: FakeMessage): Record<string, unknown> {
   return {
-    type: 'message', ts: m.ts, user: m.user, text: m.text, team: fake.teamId,
+    type: 'message',
+    ts: m.ts,
+    user: m.user,
+    text: m.text,
+    team: fake.teamId,
     ...(m.botId ? { bot_id: m.botId, app_id: 'A0FAKEAPP1' } : {}),
     ...(m.blocks ? { blocks: m.blocks } : {}),
     ...(m.threadTs ? { thread_ts: m.threadTs } : {}),

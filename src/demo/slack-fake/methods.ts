@@ -43,7 +43,8 @@ const replies: Method = (fake, args) => {
 function content(args: Args): { text: string; blocks: unknown[] | undefined } {
   const blocks = blocksArg(args);
   const text = optStr(args, 'text') ?? '';
-  if (text === '' && (!blocks || blocks.length === 0) && optStr(args, 'attachments') === undefined) throw new SlackApiError('no_text');
+  if (text === '' && (!blocks || blocks.length === 0) && optStr(args, 'attachments') === undefined)
+    throw new SlackApiError('no_text');
   if (text.length > 40000) throw new SlackApiError('msg_too_long');
   if (blocks && blocksTextLength(blocks) > MAX_BLOCK_TEXT) throw new SlackApiError('msg_blocks_too_long');
   return { text, blocks };
@@ -57,7 +58,16 @@ const postMessage: Method = (fake, args) => {
   const root = threadRoot(fake, ch.id, optStr(args, 'thread_ts'));
   const ts = fake.nextTs();
   const msg: FakeMessage = {
-    channel: ch.id, ts, threadTs: root, user: fake.botUserId, botId: fake.botId, text, blocks, metadata, reactions: [], files: [],
+    channel: ch.id,
+    ts,
+    threadTs: root,
+    user: fake.botUserId,
+    botId: fake.botId,
+    text,
+    blocks,
+    metadata,
+    reactions: [],
+    files: [],
   };
   fake.messageIndex.set(`${ch.id}/${ts}`, msg);
   return { channel: ch.id, ts, message: messageJson(fake, msg) };
@@ -107,7 +117,10 @@ const join: Method = (fake, args) => {
   if (ch.isArchived) throw new SlackApiError('is_archived');
   const already = ch.botIsMember;
   ch.botIsMember = true;
-  return { channel: channelJson(fake, ch), ...(already ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}) };
+  return {
+    channel: channelJson(fake, ch),
+    ...(already ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}),
+  };
 };
 
 const info: Method = (fake, args) => ({ channel: channelJson(fake, channelArg(fake, args)) });
@@ -128,18 +141,29 @@ const create: Method = (fake, args) => {
 const invite: Method = (fake, args) => {
   const ch = channelArg(fake, args);
   requireMember(ch);
-  const ids = (optStr(args, 'users') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const ids = (optStr(args, 'users') ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   if (ids.length === 0) throw new SlackApiError('no_user');
   if (ids.length > 1000) throw new SlackApiError('too_many_users');
   const errors: Array<{ user: string; ok: false; error: string }> = [];
   const valid: string[] = [];
   for (const user of ids) {
-    const error = user === fake.botUserId ? 'cant_invite_self' : !fake.users.has(user) ? 'user_not_found' : (ch.members ?? []).includes(user) ? 'already_in_channel' : null;
+    const error =
+      user === fake.botUserId
+        ? 'cant_invite_self'
+        : !fake.users.has(user)
+          ? 'user_not_found'
+          : (ch.members ?? []).includes(user)
+            ? 'already_in_channel'
+            : null;
     if (error) errors.push({ user, ok: false, error });
     else valid.push(user);
   }
   const force = optBool(args, 'force') === true;
-  if (errors.length > 0 && (!force || valid.length === 0)) throw new SlackApiError((errors[0] as { error: string }).error, { errors });
+  if (errors.length > 0 && (!force || valid.length === 0))
+    throw new SlackApiError((errors[0] as { error: string }).error, { errors });
   ch.members = [...(ch.members ?? []), ...valid];
   return { channel: channelJson(fake, ch), ...(errors.length > 0 ? { errors } : {}) };
 };
@@ -149,8 +173,15 @@ const usersInfo: Method = (fake, args) => {
   if (!u) throw new SlackApiError('user_not_found');
   return {
     user: {
-      id: u.id, team_id: fake.teamId, name: u.name, real_name: u.realName, deleted: false, is_bot: u.isBot,
-      is_admin: false, tz: 'Etc/UTC', profile: { real_name: u.realName, display_name: u.name },
+      id: u.id,
+      team_id: fake.teamId,
+      name: u.name,
+      real_name: u.realName,
+      deleted: false,
+      is_bot: u.isBot,
+      is_admin: false,
+      tz: 'Etc/UTC',
+      profile: { real_name: u.realName, display_name: u.name },
     },
   };
 };
@@ -176,8 +207,13 @@ const reactionsAdd: Method = (fake, args) => {
 };
 
 const authTest: Method = (fake) => ({
-  url: 'https://fake-workspace.slack.com/', team: 'Fake Workspace', user: fake.botName, team_id: fake.teamId,
-  user_id: fake.botUserId, bot_id: fake.botId, is_enterprise_install: false,
+  url: 'https://fake-workspace.slack.com/',
+  team: 'Fake Workspace',
+  user: fake.botName,
+  team_id: fake.teamId,
+  user_id: fake.botUserId,
+  bot_id: fake.botId,
+  is_enterprise_install: false,
 });
 
 /** Every method the fake implements; anything else is `unknown_method`. */

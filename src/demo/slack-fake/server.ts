@@ -11,7 +11,9 @@ import { METHODS } from './methods';
 /** Starts the HTTP server for a fake; sets `fake.origin`. */
 export async function serveSlackFake(fake: SlackFake, port = 0): Promise<Listening> {
   const listening = await listen((req, res) => route(fake, req, res), port);
-  listening.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => fake.socketMode.upgrade(req, socket, head));
+  listening.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    fake.socketMode.upgrade(req, socket, head),
+  );
   fake.origin = listening.origin;
   return listening;
 }
@@ -31,10 +33,20 @@ function bearer(req: IncomingMessage): string | undefined {
   return h?.startsWith('Bearer ') ? h.slice('Bearer '.length) : undefined;
 }
 
-async function apiCall(fake: SlackFake, method: string, req: IncomingMessage, url: URL, raw: Buffer, res: ServerResponse): Promise<void> {
+async function apiCall(
+  fake: SlackFake,
+  method: string,
+  req: IncomingMessage,
+  url: URL,
+  raw: Buffer,
+  res: ServerResponse,
+): Promise<void> {
   let args: Args;
   try {
-    args = { ...Object.fromEntries(url.searchParams.entries()), ...(await parseBody(req.headers['content-type'], raw)) };
+    args = {
+      ...Object.fromEntries(url.searchParams.entries()),
+      ...(await parseBody(req.headers['content-type'], raw)),
+    };
   } catch {
     return reply(fake, res, method, {}, 200, { ok: false, error: 'invalid_json' });
   }
@@ -42,37 +54,65 @@ async function apiCall(fake: SlackFake, method: string, req: IncomingMessage, ur
   if (fault) {
     if ('error' in fault) return reply(fake, res, method, args, 200, { ok: false, error: fault.error });
     if (fault.status === 429) {
-      return reply(fake, res, method, args, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfter) });
+      return reply(
+        fake,
+        res,
+        method,
+        args,
+        429,
+        { ok: false, error: 'ratelimited' },
+        { 'retry-after': String(fault.retryAfter) },
+      );
     }
-    fake.callLog.push({ method, args, at: fake.clock.now().getTime(), status: fault.status, ok: false, error: 'http_error' });
+    fake.callLog.push({
+      method,
+      args,
+      at: fake.clock.now().getTime(),
+      status: fault.status,
+      ok: false,
+      error: 'http_error',
+    });
     return sendText(res, fault.status, 'upstream connect error');
   }
   const token = bearer(req) ?? optStr(args, 'token');
   if (token === undefined) return reply(fake, res, method, args, 200, { ok: false, error: 'not_authed' });
   // An app-level token opens Socket Mode connections and nothing else; a bot token cannot open them.
   if (token === fake.appToken) {
-    if (method !== 'apps.connections.open') return reply(fake, res, method, args, 200, { ok: false, error: 'not_allowed_token_type' });
+    if (method !== 'apps.connections.open')
+      return reply(fake, res, method, args, 200, { ok: false, error: 'not_allowed_token_type' });
     return reply(fake, res, method, args, 200, { ok: true, url: fake.socketMode.issueUrl(fake.origin) });
   }
   if (!fake.tokens.has(token)) return reply(fake, res, method, args, 200, { ok: false, error: 'invalid_auth' });
-  if (method === 'apps.connections.open') return reply(fake, res, method, args, 200, { ok: false, error: 'not_allowed_token_type' });
+  if (method === 'apps.connections.open')
+    return reply(fake, res, method, args, 200, { ok: false, error: 'not_allowed_token_type' });
   const impl = METHODS[method];
   if (!impl) return reply(fake, res, method, args, 200, { ok: false, error: 'unknown_method', req_method: method });
   try {
     return reply(fake, res, method, args, 200, { ok: true, ...impl(fake, args) });
   } catch (err) {
-    if (err instanceof SlackApiError) return reply(fake, res, method, args, 200, { ok: false, error: err.code, ...err.extra });
+    if (err instanceof SlackApiError)
+      return reply(fake, res, method, args, 200, { ok: false, error: err.code, ...err.extra });
     throw err;
   }
 }
 
 function reply(
-  fake: SlackFake, res: ServerResponse, method: string, args: Args, status: number, body: Record<string, unknown>,
+  fake: SlackFake,
+  res: ServerResponse,
+  method: string,
+  args: Args,
+  status: number,
+  body: Record<string, unknown>,
   headers: Record<string, string> = {},
 ): void {
   const ok = body.ok === true;
   fake.callLog.push({
-    method, args: redactToken(args), at: fake.clock.now().getTime(), status, ok, error: ok ? undefined : String(body.error),
+    method,
+    args: redactToken(args),
+    at: fake.clock.now().getTime(),
+    status,
+    ok,
+    error: ok ? undefined : String(body.error),
   });
   sendJson(res, status, body, headers);
 }
@@ -82,7 +122,13 @@ function redactToken(args: Args): Args {
   return rest;
 }
 
-async function upload(fake: SlackFake, fileId: string, req: IncomingMessage, raw: Buffer, res: ServerResponse): Promise<void> {
+async function upload(
+  fake: SlackFake,
+  fileId: string,
+  req: IncomingMessage,
+  raw: Buffer,
+  res: ServerResponse,
+): Promise<void> {
   let bytes = raw;
   if ((req.headers['content-type'] ?? '').startsWith('multipart/form-data')) {
     // WebClient sends the bytes as the one file part of a multipart form; plain POSTs send them raw.
@@ -95,7 +141,13 @@ async function upload(fake: SlackFake, fileId: string, req: IncomingMessage, raw
 }
 
 /** A response_url: Slack allows five uses; replace/delete act on the message the action came from. */
-async function responseUrl(fake: SlackFake, id: string, req: IncomingMessage, raw: Buffer, res: ServerResponse): Promise<void> {
+async function responseUrl(
+  fake: SlackFake,
+  id: string,
+  req: IncomingMessage,
+  raw: Buffer,
+  res: ServerResponse,
+): Promise<void> {
   const target = fake.responseTargets.get(id);
   if (!target) return sendJson(res, 404, { ok: false, error: 'expired_url' });
   if (target.uses >= 5) return sendJson(res, 404, { ok: false, error: 'used_url' });
@@ -115,7 +167,8 @@ async function responseUrl(fake: SlackFake, id: string, req: IncomingMessage, ra
   }
   const text = optStr(body, 'text') ?? '';
   if (text.length > 40000) return sendJson(res, 400, { ok: false, error: 'msg_too_long' });
-  if (blocks && blocksTextLength(blocks) > MAX_BLOCK_TEXT) return sendJson(res, 400, { ok: false, error: 'msg_blocks_too_long' });
+  if (blocks && blocksTextLength(blocks) > MAX_BLOCK_TEXT)
+    return sendJson(res, 400, { ok: false, error: 'msg_blocks_too_long' });
   const original = target.messageTs ? fake.message(target.channel, target.messageTs) : undefined;
   if (optBool(body, 'delete_original')) {
     if (original) fake.messageIndex.delete(`${original.channel}/${original.ts}`);
@@ -131,10 +184,26 @@ async function responseUrl(fake: SlackFake, id: string, req: IncomingMessage, ra
   const ts = fake.nextTs();
   if (body.response_type === 'in_channel') {
     fake.messageIndex.set(`${target.channel}/${ts}`, {
-      channel: target.channel, ts, threadTs, user: fake.botUserId, botId: fake.botId, text, blocks, reactions: [], files: [],
+      channel: target.channel,
+      ts,
+      threadTs,
+      user: fake.botUserId,
+      botId: fake.botId,
+      text,
+      blocks,
+      reactions: [],
+      files: [],
     });
   } else {
-    fake.ephemeralLog.push({ channel: target.channel, user: target.user, ts, threadTs, text, blocks, source: 'response_url' });
+    fake.ephemeralLog.push({
+      channel: target.channel,
+      user: target.user,
+      ts,
+      threadTs,
+      text,
+      blocks,
+      source: 'response_url',
+    });
   }
   sendJson(res, 200, { ok: true });
 }

@@ -63,13 +63,20 @@ export class SocketModeServer {
    * Sends one envelope to a connected app and resolves with its ack; rejects when none comes within
    * `timeoutMs` (Slack would then retry, or tell the user the app did not respond).
    */
-  async send(type: EnvelopeType, payload: unknown, o: { retryAttempt?: number; retryReason?: string; timeoutMs?: number } = {}): Promise<SocketAck> {
+  async send(
+    type: EnvelopeType,
+    payload: unknown,
+    o: { retryAttempt?: number; retryReason?: string; timeoutMs?: number } = {},
+  ): Promise<SocketAck> {
     // The newest connection: after a `disconnect` the old one may linger until the app closes it.
     const conn = [...this.connections].at(-1);
     if (!conn) throw new Error('no app is connected over Socket Mode');
     const envelopeId = randomBytes(16).toString('hex');
     const envelope = {
-      envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api',
+      envelope_id: envelopeId,
+      type,
+      payload,
+      accepts_response_payload: type !== 'events_api',
       ...(type === 'events_api' ? { retry_attempt: o.retryAttempt ?? 0, retry_reason: o.retryReason ?? '' } : {}),
     };
     const timeoutMs = o.timeoutMs ?? 10_000;
@@ -99,15 +106,30 @@ export class SocketModeServer {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    const accept = createHash('sha1').update(key + GUID).digest('base64');
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    const accept = createHash('sha1')
+      .update(key + GUID)
+      .digest('base64');
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
     const conn: Connection = { socket, buffered: Buffer.alloc(0) };
     this.connections.add(conn);
     socket.on('data', (chunk: Buffer) => this.receive(conn, chunk));
     const drop = (): void => void this.connections.delete(conn);
     socket.on('close', drop);
     socket.on('error', drop);
-    writeFrame(socket, 0x1, Buffer.from(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake', approximate_connection_time: 18060 }, connection_info: { app_id: 'A0FAKEAPP1' } })));
+    writeFrame(
+      socket,
+      0x1,
+      Buffer.from(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: 1,
+          debug_info: { host: 'fake', approximate_connection_time: 18060 },
+          connection_info: { app_id: 'A0FAKEAPP1' },
+        }),
+      ),
+    );
     for (const w of this.waiters.splice(0)) w();
     // Bytes that came in the same packet as the upgrade request are the first frame's.
     if (head.length > 0) this.receive(conn, head);
@@ -115,7 +137,12 @@ export class SocketModeServer {
 
   /** Tells the app to reconnect, as Slack does before it recycles a connection. */
   sendDisconnect(reason = 'refresh_requested'): void {
-    for (const c of this.connections) writeFrame(c.socket, 0x1, Buffer.from(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'fake' } })));
+    for (const c of this.connections)
+      writeFrame(
+        c.socket,
+        0x1,
+        Buffer.from(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'fake' } })),
+      );
   }
 
   /** Closes every connection. */

@@ -23,7 +23,11 @@ function clock(ts: string, timeZone: string): string {
 /** Slack escapes &, < and > in message text; its clients show them unescaped, and so do we. */
 function unescapeSlack(s: string): string {
   // A `<!date^…|fallback>` token reads as its fallback (a client shows it in the reader's time zone).
-  return s.replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 function text(t: unknown): string {
@@ -86,18 +90,28 @@ function body(m: { text: string; blocks?: unknown[] | undefined }): string[] {
   return m.text === '' ? [] : unescapeSlack(m.text).split('\n');
 }
 
-function renderMessage(snapshot: ChannelSnapshot, m: FakeMessage, tz: string, indent: string, savedAs?: ReadonlyMap<string, string>): string[] {
+function renderMessage(
+  snapshot: ChannelSnapshot,
+  m: FakeMessage,
+  tz: string,
+  indent: string,
+  savedAs?: ReadonlyMap<string, string>,
+): string[] {
   const head = `${indent}[${clock(m.ts, tz)}] ${author(snapshot, m.user)}${m.edited ? ' (edited)' : ''}`;
   const lines = body(m).map((l) => `${indent}  ${l}`);
   for (const id of m.files) {
     const f = snapshot.files.find((x) => x.id === id);
     const saved = savedAs?.get(id);
-    lines.push(`${indent}  [file: ${f?.title ?? f?.filename ?? id}${f ? `, ${f.length} bytes` : ''}${saved ? `, saved as ${saved}` : ''}]`);
+    lines.push(
+      `${indent}  [file: ${f?.title ?? f?.filename ?? id}${f ? `, ${f.length} bytes` : ''}${saved ? `, saved as ${saved}` : ''}]`,
+    );
     if (f?.altText) lines.push(`${indent}  [image: ${f.altText}]`);
   }
-  if (m.reactions.length > 0) lines.push(`${indent}  ${m.reactions.map((r) => `:${r.name}: ${r.users.length}`).join('  ')}`);
+  if (m.reactions.length > 0)
+    lines.push(`${indent}  ${m.reactions.map((r) => `:${r.name}: ${r.users.length}`).join('  ')}`);
   // incident_scout_post only carries a post's idempotency key: plumbing, not worth a line.
-  if (m.metadata && m.metadata.event_type !== 'incident_scout_post') lines.push(`${indent}  · metadata: ${m.metadata.event_type}`);
+  if (m.metadata && m.metadata.event_type !== 'incident_scout_post')
+    lines.push(`${indent}  · metadata: ${m.metadata.event_type}`);
   return [head, ...lines];
 }
 
@@ -115,13 +129,27 @@ export function renderTranscript(snapshot: ChannelSnapshot, opts: TranscriptOpti
   const eph = showEphemerals ? snapshot.ephemerals : [];
   const top: Item[] = [];
   for (const t of snapshot.threads) {
-    const replies: Item[] = t.replies.map((r) => ({ ts: r.ts, lines: renderMessage(snapshot, r, tz, REPLY_INDENT, opts.savedAs) }));
-    replies.push(...eph.filter((e) => e.threadTs === t.ts).map((e) => ({ ts: e.ts, lines: renderEphemeral(snapshot, e, tz, REPLY_INDENT) })));
+    const replies: Item[] = t.replies.map((r) => ({
+      ts: r.ts,
+      lines: renderMessage(snapshot, r, tz, REPLY_INDENT, opts.savedAs),
+    }));
+    replies.push(
+      ...eph
+        .filter((e) => e.threadTs === t.ts)
+        .map((e) => ({ ts: e.ts, lines: renderEphemeral(snapshot, e, tz, REPLY_INDENT) })),
+    );
     replies.sort((a, b) => cmpTs(a.ts, b.ts));
-    top.push({ ts: t.ts, lines: [...renderMessage(snapshot, t, tz, '', opts.savedAs), ...replies.flatMap((r) => r.lines)] });
+    top.push({
+      ts: t.ts,
+      lines: [...renderMessage(snapshot, t, tz, '', opts.savedAs), ...replies.flatMap((r) => r.lines)],
+    });
   }
   const roots = new Set(snapshot.threads.map((t) => t.ts));
-  top.push(...eph.filter((e) => !e.threadTs || !roots.has(e.threadTs)).map((e) => ({ ts: e.ts, lines: renderEphemeral(snapshot, e, tz, '') })));
+  top.push(
+    ...eph
+      .filter((e) => !e.threadTs || !roots.has(e.threadTs))
+      .map((e) => ({ ts: e.ts, lines: renderEphemeral(snapshot, e, tz, '') })),
+  );
   top.sort((a, b) => cmpTs(a.ts, b.ts));
   const title = `#${snapshot.channel.name}${snapshot.channel.isPrivate ? ' (private)' : ''}`;
   const header = `${title}\n${'═'.repeat(Math.max(title.length, 20))}`;

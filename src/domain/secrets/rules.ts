@@ -27,7 +27,8 @@ const SEP = String.raw`\s*(?:=>|:=|[:=])\s*`;
 const PROSE = String.raw`(?![a-z]{1,12}(?![A-Za-z0-9_+/=.~-]))`;
 const UNQUOTED = String.raw`[^\s"'\\&,;}\])]+`;
 
-const tok = (kind: string, pattern: string, flags?: string): SecretRule => (flags ? { kind, pattern, flags } : { kind, pattern });
+const tok = (kind: string, pattern: string, flags?: string): SecretRule =>
+  flags ? { kind, pattern, flags } : { kind, pattern };
 /** A token format: not preceded or followed by characters that would make it part of a longer word. */
 const bounded = (kind: string, body: string, flags?: string): SecretRule =>
   tok(kind, String.raw`(?<![A-Za-z0-9_])${body}(?![A-Za-z0-9_])`, flags);
@@ -35,27 +36,54 @@ const bounded = (kind: string, body: string, flags?: string): SecretRule =>
 export const SECRET_RULES: readonly SecretRule[] = [
   // Private keys: PEM blocks (RSA, EC, DSA, OPENSSH, PKCS8, encrypted) and PGP, also with JSON-escaped newlines.
   // A block cut off before its END line (a truncated log) is removed to the end of the text.
-  tok('private_key', String.raw`-----BEGIN[ A-Z0-9_-]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[ A-Z0-9_-]*PRIVATE KEY(?: BLOCK)?-----|$)`),
+  tok(
+    'private_key',
+    String.raw`-----BEGIN[ A-Z0-9_-]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[ A-Z0-9_-]*PRIVATE KEY(?: BLOCK)?-----|$)`,
+  ),
   tok('private_key', String.raw`PuTTY-User-Key-File-\d+:[\s\S]*?Private-MAC:\s*[0-9a-f]+`),
   bounded('age_secret_key', String.raw`AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}`),
   // Webhook URLs carry their secret in the path.
-  tok('slack_webhook', String.raw`(?<pre>https?://hooks\.slack\.com/)(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}`),
-  tok('webhook', String.raw`(?<pre>https?://(?:[a-z0-9-]+\.)?discord(?:app)?\.com/api/webhooks/)\d+/[A-Za-z0-9_-]{20,}`),
+  tok(
+    'slack_webhook',
+    String.raw`(?<pre>https?://hooks\.slack\.com/)(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}`,
+  ),
+  tok(
+    'webhook',
+    String.raw`(?<pre>https?://(?:[a-z0-9-]+\.)?discord(?:app)?\.com/api/webhooks/)\d+/[A-Za-z0-9_-]{20,}`,
+  ),
   tok('webhook', String.raw`(?<pre>https?://[a-z0-9-]+\.webhook\.office\.com/webhookb2/)[^\s"'<>]+`),
   // Credentials in URLs: scheme://user:password@host, also with an empty user and a password containing '@'.
-  tok('password', String.raw`(?<pre>(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]*://[^\s:/@"'<>]*:)(?!\[REDACTED)[^\s/"'<>]+(?<post>@[^\s@/"'<>:]+)`, 'i'),
+  tok(
+    'password',
+    String.raw`(?<pre>(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]*://[^\s:/@"'<>]*:)(?!\[REDACTED)[^\s/"'<>]+(?<post>@[^\s@/"'<>:]+)`,
+    'i',
+  ),
   // HTTP headers and their equivalents.
-  tok('authorization', String.raw`(?<pre>${K0}(?:proxy-)?authorization${Q}${SEP}${Q}(?:(?:Bearer|Basic|Token|Digest|Negotiate|ApiKey|SSWS)\s+)?)[^\s"',]+`, 'i'),
+  tok(
+    'authorization',
+    String.raw`(?<pre>${K0}(?:proxy-)?authorization${Q}${SEP}${Q}(?:(?:Bearer|Basic|Token|Digest|Negotiate|ApiKey|SSWS)\s+)?)[^\s"',]+`,
+    'i',
+  ),
   tok('cookie', String.raw`(?<pre>${K0}(?:set-)?cookie${Q}\s*:\s*${Q})(?!\[REDACTED)[^\r\n"'\\]+`, 'i'),
   tok('bearer', String.raw`(?<pre>\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}`),
   tok('basic_auth', String.raw`(?<pre>\bBasic\s+)[A-Za-z0-9+/]{12,}={0,2}`),
   // Cloud providers.
-  bounded('aws_access_key', String.raw`(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|AKPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}`),
-  tok('aws_secret_key', String.raw`(?<pre>${K0}(?:aws_?)?(?:secret_?access_?key|secret_?key)${Q}${SEP}${Q})[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])`, 'i'),
+  bounded(
+    'aws_access_key',
+    String.raw`(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|AKPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}`,
+  ),
+  tok(
+    'aws_secret_key',
+    String.raw`(?<pre>${K0}(?:aws_?)?(?:secret_?access_?key|secret_?key)${Q}${SEP}${Q})[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])`,
+    'i',
+  ),
   bounded('gcp_api_key', String.raw`AIza[0-9A-Za-z_-]{35}`),
   bounded('gcp_oauth_secret', String.raw`GOCSPX-[A-Za-z0-9_-]{28}`),
   bounded('gcp_access_token', String.raw`ya29\.[0-9A-Za-z_-]{20,}`),
-  tok('azure_client_secret', String.raw`(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`),
+  tok(
+    'azure_client_secret',
+    String.raw`(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`,
+  ),
   tok('azure_sas', String.raw`(?<pre>[?&;]sig=)[A-Za-z0-9%+/=]{20,}`, 'i'),
   bounded('alibaba_key_id', String.raw`LTAI[A-Za-z0-9]{20}`),
   bounded('digitalocean_token', String.raw`(?:dop|doo|dor)_v1_[a-f0-9]{64}`),
@@ -103,7 +131,11 @@ export const SECRET_RULES: readonly SecretRule[] = [
   tok('jwt', String.raw`\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}`),
   // Connection strings: key=value;... pairs (ADO.NET, Azure storage, Service Bus, JDBC) are covered by the key
   // rules below; Azure's AccountKey/SharedAccessKey values are base64 with '=' padding inside the pair.
-  tok('connection_string', String.raw`(?<pre>${K0}(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*)[^;\s"']+`, 'i'),
+  tok(
+    'connection_string',
+    String.raw`(?<pre>${K0}(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*)[^;\s"']+`,
+    'i',
+  ),
   // key = "value" (JSON, YAML, ini, env, logfmt, headers) for any key that names a secret: quoted values whole.
   tok('secret', String.raw`(?<pre>${K0}${PASSWORD_KEY}${Q}${SEP}(?<q>\\?["']))(?!\[REDACTED)(?:(?!\k<q>)[^\n])+`, 'i'),
   tok('secret', String.raw`(?<pre>${K0}${SECRET_KEY}${Q}${SEP}(?<q>\\?["']))(?!\[REDACTED)(?:(?!\k<q>)[^\n])+`, 'i'),
@@ -139,7 +171,21 @@ export const RULE_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   cookie: ['cookie'],
   bearer: ['bearer'],
   basic_auth: ['basic'],
-  aws_access_key: ['a3t', 'akia', 'asia', 'abia', 'acca', 'agpa', 'aida', 'aipa', 'akpa', 'anpa', 'anva', 'aroa', 'apka'],
+  aws_access_key: [
+    'a3t',
+    'akia',
+    'asia',
+    'abia',
+    'acca',
+    'agpa',
+    'aida',
+    'aipa',
+    'akpa',
+    'anpa',
+    'anva',
+    'aroa',
+    'apka',
+  ],
   aws_secret_key: ['secret'],
   gcp_api_key: ['aiza'],
   gcp_oauth_secret: ['gocspx-'],

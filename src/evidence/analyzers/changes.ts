@@ -61,7 +61,7 @@ export function correlateChanges(
     } else {
       const proximity = Math.pow(0.5, Math.max(0, lo - change.time) / halfLife);
       score = proximity * relevance;
-      const inside = change.time >= lo ? ' (within the onset\'s uncertainty)' : '';
+      const inside = change.time >= lo ? " (within the onset's uncertainty)" : '';
       reason = `${what} ${fmtLead(leadSeconds)}${inside}; ${rel}`;
     }
     return { change, leadSeconds, score, serviceAnomalous, dependencyAnomalous, reason };

@@ -43,25 +43,40 @@ export function digestReport(report: Omit<TriageReport, 'digest'>, budgetChars: 
   add(0, 1, `Onset ${report.onset} (baseline from ${report.window.from}, now ${report.window.to})`);
   report.suspects.slice(0, 8).forEach((s, i) => {
     const change = s.change ? ` [change ${s.change}]` : '';
-    add(1, i === 0 ? 0 : 1 + i * 10, `${i + 1}. ${s.service} (score ${s.score.toFixed(2)})${change}: ${s.reason.replace(new RegExp(`^${s.service}: `), '')}`);
+    add(
+      1,
+      i === 0 ? 0 : 1 + i * 10,
+      `${i + 1}. ${s.service} (score ${s.score.toFixed(2)})${change}: ${s.reason.replace(new RegExp(`^${s.service}: `), '')}`,
+    );
     s.evidence.slice(0, 4).forEach((e, j) => add(1, 4 + i * 10 + j, `   + ${e}`));
     s.against.slice(0, 2).forEach((e, j) => add(1, 6 + i * 10 + j, `   - ${e}`));
   });
   report.red_herrings.slice(0, 8).forEach((r, i) => add(2, 3 + i * 4, `- ${r.what}: ${r.why}`));
   if (report.traces) {
     const t = report.traces;
-    const origins = [...t.errorOrigins.filter((o) => o.strength > 0).map(describeErrorOrigin), ...t.latencyOrigins.map(describeLatencyOrigin)];
+    const origins = [
+      ...t.errorOrigins.filter((o) => o.strength > 0).map(describeErrorOrigin),
+      ...t.latencyOrigins.map(describeLatencyOrigin),
+    ];
     origins.slice(0, 4).forEach((o, i) => add(6, 5 + i * 6, `- ${o}`));
     t.edges.slice(0, 4).forEach((e, i) => add(6, 25 + i * 3, `- ${describeEdge(e)}`));
-    if (!origins.length) add(6, 40, `- ${t.spans.incident} spans since onset, ${t.spans.baseline} before: no service stands out${t.notes.length ? ` (${t.notes[0]})` : ''}`);
+    if (!origins.length)
+      add(
+        6,
+        40,
+        `- ${t.spans.incident} spans since onset, ${t.spans.baseline} before: no service stands out${t.notes.length ? ` (${t.notes[0]})` : ''}`,
+      );
   }
   report.anomalies.slice(0, 8).forEach((a, i) => add(3, 20 + i * 3, `${a.sparkline} ${digestAnomaly(a)}`));
   report.templates
     .filter((t) => t.label === 'new' || t.label === 'surging')
     .slice(0, 6)
-    .forEach((t, i) => add(4, 30 + i * 3, `${t.service} [${t.label}] ${t.incidentCount}× ${t.template.replace(/\s+/g, ' ')}`));
+    .forEach((t, i) =>
+      add(4, 30 + i * 3, `${t.service} [${t.label}] ${t.incidentCount}× ${t.template.replace(/\s+/g, ' ')}`),
+    );
   const nProblems = report.problems.reduce((s, p) => s + p.count, 0);
-  if (nProblems) add(5, 100, `${nProblems} unparsed lines in ${new Set(report.problems.map((p) => p.origin)).size} files`);
+  if (nProblems)
+    add(5, 100, `${nProblems} unparsed lines in ${new Set(report.problems.map((p) => p.origin)).size} files`);
 
   const render = (kept: Item[]): string => {
     const lines: string[] = [];

@@ -47,7 +47,15 @@ export const DEFAULT_SIMILARITY = 0.8;
 function routes(word: string): boolean {
   for (let i = 1; i < word.length - 1; i++) {
     const c = word.charCodeAt(i);
-    if (c === 46 /* . */ || c === 47 /* / */ || c === 95 /* _ */ || c === 58 /* : */ || c === 40 /* ( */ || c === 92 /* \ */) return false;
+    if (
+      c === 46 /* . */ ||
+      c === 47 /* / */ ||
+      c === 95 /* _ */ ||
+      c === 58 /* : */ ||
+      c === 40 /* ( */ ||
+      c === 92 /* \ */
+    )
+      return false;
   }
   return true;
 }

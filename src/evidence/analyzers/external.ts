@@ -20,9 +20,12 @@ export interface ExternalMention {
 
 const TLS = /x509|certificat|\bssl|\btls\b|handshake|pkix/i;
 // host.name(.tld)(:port), or a URL's host; the last label has letters and is not a file or code extension.
-const HOST = /\b(?:[a-z][a-z0-9+.-]*:\/\/)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9])(?::\d{2,5})?\b/gi;
-const NOT_HOST = /\.(java|py|js|ts|go|rb|rs|cs|cpp|c|h|kt|scala|php|log|txt|json|yaml|yml|xml|html|conf|cfg|ini|so|dll|exe|jar|class|sh|md|csv|gz|zip|tmp|pid|sock|lock|properties)$/i;
-const HOSTISH_WORD = /^(?:[a-z]+\.){1,}(?:com|net|org|io|dev|cloud|local|internal|svc|cluster|amazonaws|googleapis|azure|app|co|api|ai|example)$/i;
+const HOST =
+  /\b(?:[a-z][a-z0-9+.-]*:\/\/)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9])(?::\d{2,5})?\b/gi;
+const NOT_HOST =
+  /\.(java|py|js|ts|go|rb|rs|cs|cpp|c|h|kt|scala|php|log|txt|json|yaml|yml|xml|html|conf|cfg|ini|so|dll|exe|jar|class|sh|md|csv|gz|zip|tmp|pid|sock|lock|properties)$/i;
+const HOSTISH_WORD =
+  /^(?:[a-z]+\.){1,}(?:com|net|org|io|dev|cloud|local|internal|svc|cluster|amazonaws|googleapis|azure|app|co|api|ai|example)$/i;
 
 /** Host-like names in a text: DNS names and URL hosts (not file names, dotted code identifiers or versions). */
 export function hostsIn(text: string): string[] {
@@ -38,7 +41,11 @@ export function hostsIn(text: string): string[] {
     // port, a URL scheme, a hyphen or digits, or an internet-looking suffix.
     const explicit = /:\d/.test(m[0]) || /:\/\//.test(m[0]) || /[-\d]/.test(host) || HOSTISH_WORD.test(host);
     if (!explicit || labels.some((l) => /^[A-Z]/.test(l))) continue;
-    if (/^(java|javax|org|com|net|io|sun|jdk|android|kotlin|scala|python|node)\.[a-z]+\.[a-z]/i.test(host) && !/:\d|:\/\//.test(m[0])) continue;
+    if (
+      /^(java|javax|org|com|net|io|sun|jdk|android|kotlin|scala|python|node)\.[a-z]+\.[a-z]/i.test(host) &&
+      !/:\d|:\/\//.test(m[0])
+    )
+      continue;
     out.add(host);
   }
   return [...out];
@@ -72,7 +79,10 @@ export class HostMentions {
       const k = `${service}\u0000${host}`;
       const lines = text.split('\n');
       // The line naming the host, and the TLS failure when another line of the event states it.
-      const sample = [lines.find((l) => l.toLowerCase().includes(host)), tls ? lines.find((l) => TLS.test(l)) : undefined]
+      const sample = [
+        lines.find((l) => l.toLowerCase().includes(host)),
+        tls ? lines.find((l) => TLS.test(l)) : undefined,
+      ]
         .filter((l, i, all): l is string => l !== undefined && all.indexOf(l) === i)
         .map((l) => l.slice(0, 300))
         .join('\n');
@@ -90,10 +100,25 @@ export class HostMentions {
 }
 
 /** Rising error templates' text, plus hosts new since `since` in full error events, as pseudo-templates. */
-export function withHostMentions(rising: readonly TemplateStat[], hosts: readonly HostMention[], since: number): TemplateStat[] {
+export function withHostMentions(
+  rising: readonly TemplateStat[],
+  hosts: readonly HostMention[],
+  since: number,
+): TemplateStat[] {
   const extra: TemplateStat[] = hosts
     .filter((h) => h.firstSeen >= since && h.count >= 3)
-    .map((h) => ({ id: `host:${h.service}:${h.host}`, template: h.sample, service: h.service, level: 'error', baselineCount: 0, incidentCount: h.count, ratio: Infinity, firstSeen: h.firstSeen, label: 'new', samples: [h.sample] }));
+    .map((h) => ({
+      id: `host:${h.service}:${h.host}`,
+      template: h.sample,
+      service: h.service,
+      level: 'error',
+      baselineCount: 0,
+      incidentCount: h.count,
+      ratio: Infinity,
+      firstSeen: h.firstSeen,
+      label: 'new',
+      samples: [h.sample],
+    }));
   return [...rising, ...extra];
 }
 
@@ -107,12 +132,21 @@ export function externalMentions(rising: readonly TemplateStat[], known: Readonl
       const service = resolve(host, known);
       if (service === t.service) continue;
       const name = service ?? host;
-      const m = by.get(name) ?? { name, known: service !== null, callers: [], tls: false, count: 0, sample: t.samples[0] ?? t.template };
+      const m = by.get(name) ?? {
+        name,
+        known: service !== null,
+        callers: [],
+        tls: false,
+        count: 0,
+        sample: t.samples[0] ?? t.template,
+      };
       if (!m.callers.includes(t.service)) m.callers.push(t.service);
       m.tls = m.tls || tls;
       m.count += t.incidentCount;
       by.set(name, m);
     }
   }
-  return [...by.values()].sort((a, b) => b.callers.length - a.callers.length || b.count - a.count || a.name.localeCompare(b.name));
+  return [...by.values()].sort(
+    (a, b) => b.callers.length - a.callers.length || b.count - a.count || a.name.localeCompare(b.name),
+  );
 }

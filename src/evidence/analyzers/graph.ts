@@ -27,5 +27,7 @@ export function dependencies(topology: Topology | null, service: string): string
 /** Services that depend on `service`, directly or transitively. */
 export function dependents(topology: Topology | null, service: string): string[] {
   if (!topology) return [];
-  return topology.services.map((s) => s.name).filter((n) => n !== service && dependencies(topology, n).includes(service));
+  return topology.services
+    .map((s) => s.name)
+    .filter((n) => n !== service && dependencies(topology, n).includes(service));
 }

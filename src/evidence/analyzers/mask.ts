@@ -5,7 +5,26 @@
 export const WILDCARD = '<*>';
 
 /** Day and month names as a date inside a message writes them (`at Sat Jun 18 02:08:10 2005`): part of a time, so a value. `May` is left out: it is also a word. */
-const DATE_WORDS = new Set(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun', 'Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
+const DATE_WORDS = new Set([
+  'Mon',
+  'Tue',
+  'Wed',
+  'Thu',
+  'Fri',
+  'Sat',
+  'Sun',
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+]);
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;

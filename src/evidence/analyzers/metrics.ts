@@ -46,7 +46,12 @@ export function anomalyStrength(a: Moving): number {
  * least `minRelative` and an absolute floor by unit and kind (CPU +5 points is noise; an error ratio
  * 0 -> 5 % is a lot; a success rate down 1 point matters).
  */
-export function isMaterial(sig: Pick<Signal, 'kind' | 'unit'>, before: number, after: number, minRelative: number): boolean {
+export function isMaterial(
+  sig: Pick<Signal, 'kind' | 'unit'>,
+  before: number,
+  after: number,
+  minRelative: number,
+): boolean {
   if (!Number.isFinite(before) || !Number.isFinite(after)) return false;
   const delta = Math.abs(after - before);
   const rel = delta / Math.max(Math.abs(before), 1e-9);
@@ -68,11 +73,21 @@ export function isMaterial(sig: Pick<Signal, 'kind' | 'unit'>, before: number, a
 function robustShift(sig: Signal, baseVals: number[], cur: number, baseMedian: number, scale: number): number {
   const full = sig.unit === '%' ? 100 : sig.unit === 'ratio' ? 1 : null;
   if (sig.bad !== 'down' || full === null) return (cur - baseMedian) / scale;
-  const failing = summarize(baseVals.map((v) => full - v), full - cur);
-  return -((full - cur) - failing.median) / failing.scale;
+  const failing = summarize(
+    baseVals.map((v) => full - v),
+    full - cur,
+  );
+  return -(full - cur - failing.median) / failing.scale;
 }
 
-function scoreAgainst(sig: Signal, inRange: Array<[number, number]>, baseVals: number[], incVals: number[], opts: Required<AnomalyOptions>, vsSiblings: boolean): SeriesAnomaly | null {
+function scoreAgainst(
+  sig: Signal,
+  inRange: Array<[number, number]>,
+  baseVals: number[],
+  incVals: number[],
+  opts: Required<AnomalyOptions>,
+  vsSiblings: boolean,
+): SeriesAnomaly | null {
   if (baseVals.length < 4 || incVals.length < 1) return null;
   // The incident window's median, or its later half's when that moved further: with coarse scrapes a fault
   // that shows only in the last samples is not averaged away by the quiet ones before it.
@@ -91,11 +106,20 @@ function scoreAgainst(sig: Signal, inRange: Array<[number, number]>, baseVals: n
   }
   const base = summarize(baseVals, cur);
   const score = robustShift(sig, baseVals, cur, base.median, base.scale);
-  if (!Number.isFinite(score) || Math.abs(score) < opts.minScore || !isMaterial(sig, base.median, cur, opts.minRelative)) return null;
+  if (
+    !Number.isFinite(score) ||
+    Math.abs(score) < opts.minScore ||
+    !isMaterial(sig, base.median, cur, opts.minRelative)
+  )
+    return null;
   const cp = vsSiblings ? null : detectChangePoint(inRange);
   const dir = Math.sign(score);
   // A move too fresh for a change point (fewer samples than a segment needs) is dated where its excursion began.
-  const changeAt = vsSiblings ? (inRange[0]?.[0] ?? null) : cp && Math.abs(cp.score) >= opts.minScore ? cp.at : excursionStart(inRange, base.median, base.scale, dir);
+  const changeAt = vsSiblings
+    ? (inRange[0]?.[0] ?? null)
+    : cp && Math.abs(cp.score) >= opts.minScore
+      ? cp.at
+      : excursionStart(inRange, base.median, base.scale, dir);
   const a: SeriesAnomaly = {
     key: sig.key,
     service: sig.service,
@@ -107,7 +131,10 @@ function scoreAgainst(sig: Signal, inRange: Array<[number, number]>, baseVals: n
     current: cur,
     score,
     direction: score > 0 ? 'up' : score < 0 ? 'down' : 'flat',
-    sparkline: sparkline(inRange.map((p) => p[1]), opts.sparkWidth),
+    sparkline: sparkline(
+      inRange.map((p) => p[1]),
+      opts.sparkWidth,
+    ),
   };
   if (sig.bad !== (sig.kind === 'traffic' || sig.kind === 'other' ? 'both' : 'up')) a.bad = sig.bad;
   if (vsSiblings) a.vsSiblings = true;
@@ -118,7 +145,8 @@ function scoreAgainst(sig: Signal, inRange: Array<[number, number]>, baseVals: n
 /** Median spacing of a series' points (ms; NaN with fewer than two). */
 function stepOf(points: ReadonlyArray<readonly [number, number]>): number {
   const gaps: number[] = [];
-  for (let i = 1; i < points.length; i++) gaps.push((points[i] as readonly [number, number])[0] - (points[i - 1] as readonly [number, number])[0]);
+  for (let i = 1; i < points.length; i++)
+    gaps.push((points[i] as readonly [number, number])[0] - (points[i - 1] as readonly [number, number])[0]);
   return median(gaps.filter((g) => g > 0));
 }
 
@@ -126,7 +154,12 @@ function stepOf(points: ReadonlyArray<readonly [number, number]>): number {
  * Start of the excursion that reaches the last sample: walking back from the end while samples stay beyond
  * three spreads of the baseline in the move's direction. Null when the last sample is not beyond.
  */
-export function excursionStart(points: ReadonlyArray<readonly [number, number]>, baseMedian: number, scale: number, dir: number): number | null {
+export function excursionStart(
+  points: ReadonlyArray<readonly [number, number]>,
+  baseMedian: number,
+  scale: number,
+  dir: number,
+): number | null {
   if (!dir || !Number.isFinite(baseMedian) || !(scale > 0)) return null;
   const beyond = (v: number): boolean => (v - baseMedian) * dir > 3 * scale;
   let i = points.length - 1;
@@ -147,7 +180,11 @@ const siblingKey = (s: Signal): string => `${s.service}|${s.family}|${s.kind}|${
  * A series with too little baseline of its own (a new instance, a canary) is compared with its siblings'
  * baselines, so a new pod is judged rather than skipped.
  */
-export function detectAnomalies(series: MetricSeries[], window: AnalysisWindow, opts?: AnomalyOptions): SeriesAnomaly[] {
+export function detectAnomalies(
+  series: MetricSeries[],
+  window: AnalysisWindow,
+  opts?: AnomalyOptions,
+): SeriesAnomaly[] {
   const o = withDefaults(opts);
   const out: SeriesAnomaly[] = [];
   const sigs = deriveSignals(series);
@@ -159,7 +196,9 @@ export function detectAnomalies(series: MetricSeries[], window: AnalysisWindow, 
     return { sig, inRange, baseVals, incVals };
   });
   const siblingBase = new Map<string, number[]>();
-  for (const x of split) if (x.baseVals.length >= 4) siblingBase.set(siblingKey(x.sig), [...(siblingBase.get(siblingKey(x.sig)) ?? []), ...x.baseVals]);
+  for (const x of split)
+    if (x.baseVals.length >= 4)
+      siblingBase.set(siblingKey(x.sig), [...(siblingBase.get(siblingKey(x.sig)) ?? []), ...x.baseVals]);
   for (const x of split) {
     let a: SeriesAnomaly | null;
     if (x.baseVals.length >= 4) a = scoreAgainst(x.sig, x.inRange, x.baseVals, x.incVals, o, false);
@@ -198,7 +237,8 @@ export function serviceScores(anomalies: readonly SeriesAnomaly[]): ServiceScore
 export function samplingStep(series: readonly MetricSeries[]): number {
   const gaps: number[] = [];
   for (const s of series.slice(0, 50)) {
-    for (let i = 1; i < Math.min(s.points.length, 40); i++) gaps.push((s.points[i] as [number, number])[0] - (s.points[i - 1] as [number, number])[0]);
+    for (let i = 1; i < Math.min(s.points.length, 40); i++)
+      gaps.push((s.points[i] as [number, number])[0] - (s.points[i - 1] as [number, number])[0]);
   }
   const m = median(gaps.filter((g) => g > 0));
   return Number.isFinite(m) ? m : 15_000;
@@ -208,7 +248,12 @@ export function samplingStep(series: readonly MetricSeries[]): number {
  * One onset candidate per signal in [from, to]: its dominant change point, kept when the shift is strong
  * (robust score) and material for its kind. Strength favours moves in the direction that hurts users.
  */
-export function metricOnsetCandidates(series: readonly MetricSeries[], from: number, to: number, opts?: AnomalyOptions): OnsetCandidate[] {
+export function metricOnsetCandidates(
+  series: readonly MetricSeries[],
+  from: number,
+  to: number,
+  opts?: AnomalyOptions,
+): OnsetCandidate[] {
   const o = withDefaults(opts);
   const cands: OnsetCandidate[] = [];
   for (const sig of deriveSignals(series)) {
@@ -224,6 +269,11 @@ export function metricOnsetCandidates(series: readonly MetricSeries[], from: num
 }
 
 /** Estimates when the incident began from the metrics in [from, to] alone (see onset.ts); null when nothing moved. */
-export function estimateOnset(series: MetricSeries[], from: number, to: number, opts?: AnomalyOptions): OnsetEstimate | null {
+export function estimateOnset(
+  series: MetricSeries[],
+  from: number,
+  to: number,
+  opts?: AnomalyOptions,
+): OnsetEstimate | null {
   return clusterOnset(metricOnsetCandidates(series, from, to, opts), { stepMs: samplingStep(series), to });
 }

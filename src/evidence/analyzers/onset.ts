@@ -46,7 +46,9 @@ const finite = (x: number): boolean => Number.isFinite(x);
  * strongest one (so a small drift just before the real move does not date it).
  */
 export function clusterOnset(candidates: readonly OnsetCandidate[], opts: ClusterOptions): OnsetEstimate | null {
-  const cands = candidates.filter((c) => finite(c.at) && finite(c.strength) && c.strength > 0 && c.at <= opts.to).sort((a, b) => a.at - b.at);
+  const cands = candidates
+    .filter((c) => finite(c.at) && finite(c.strength) && c.strength > 0 && c.at <= opts.to)
+    .sort((a, b) => a.at - b.at);
   if (!cands.length) return null;
   const step = finite(opts.stepMs) && opts.stepMs > 0 ? opts.stepMs : 15_000;
   const span = Math.max(5 * 60_000, 3 * step);
@@ -54,7 +56,8 @@ export function clusterOnset(candidates: readonly OnsetCandidate[], opts: Cluste
   for (let i = 0; i < cands.length; i++) {
     const start = (cands[i] as OnsetCandidate).at;
     const members: OnsetCandidate[] = [];
-    for (let j = i; j < cands.length && (cands[j] as OnsetCandidate).at <= start + span; j++) members.push(cands[j] as OnsetCandidate);
+    for (let j = i; j < cands.length && (cands[j] as OnsetCandidate).at <= start + span; j++)
+      members.push(cands[j] as OnsetCandidate);
     const total = members.reduce((s, c) => s + c.strength, 0);
     const services = new Set(members.map((c) => c.service)).size;
     const end = (members[members.length - 1] as OnsetCandidate).at;
@@ -77,11 +80,18 @@ export function clusterOnset(candidates: readonly OnsetCandidate[], opts: Cluste
 /** Whether a log line reads as an error (level first, else wording). */
 export function isErrorLine(e: Pick<LogEvent, 'level' | 'text'>): boolean {
   if (e.level) return /err|fatal|crit|panic|severe|alert|emerg/i.test(e.level);
-  return /\b(error|exception|fail(ed|ure)?|timeout|timed out|refused|panic|traceback|fatal|unavailable|denied)\b/i.test(e.text.slice(0, 300));
+  return /\b(error|exception|fail(ed|ure)?|timeout|timed out|refused|panic|traceback|fatal|unavailable|denied)\b/i.test(
+    e.text.slice(0, 300),
+  );
 }
 
 /** Per-service error-line counts per minute over [from, to] (one streaming pass, constant memory per minute). */
-export async function errorRates(events: AsyncIterable<LogEvent>, from: number, to: number, hosts?: HostMentions): Promise<Map<string, Map<number, number>>> {
+export async function errorRates(
+  events: AsyncIterable<LogEvent>,
+  from: number,
+  to: number,
+  hosts?: HostMentions,
+): Promise<Map<string, Map<number, number>>> {
   const out = new Map<string, Map<number, number>>();
   for await (const e of events) {
     if (!finite(e.ts) || e.ts < from || e.ts > to || !isErrorLine(e)) continue;
@@ -99,13 +109,20 @@ export async function errorRates(events: AsyncIterable<LogEvent>, from: number, 
  * kept when the later rate is at least 1 error a minute more and 3 times the earlier one (means, not
  * medians: errors come in bursts, and a burst followed by quiet minutes is still the incident).
  */
-export function logOnsetCandidates(rates: Map<string, Map<number, number>>, from: number, to: number): OnsetCandidate[] {
+export function logOnsetCandidates(
+  rates: Map<string, Map<number, number>>,
+  from: number,
+  to: number,
+): OnsetCandidate[] {
   const out: OnsetCandidate[] = [];
   const first = Math.floor(from / 60_000) * 60_000;
   for (const [service, byMinute] of rates) {
     const pts: Array<[number, number]> = [];
     for (let t = first; t <= to; t += 60_000) pts.push([t, byMinute.get(t) ?? 0]);
-    const split = bestMeanShift(pts.map((p) => p[1]), 3);
+    const split = bestMeanShift(
+      pts.map((p) => p[1]),
+      3,
+    );
     if (!split) continue;
     const mean = (xs: Array<[number, number]>): number => xs.reduce((s, p) => s + p[1], 0) / Math.max(1, xs.length);
     const before = mean(pts.slice(0, split.index));
@@ -115,7 +132,13 @@ export function logOnsetCandidates(rates: Map<string, Map<number, number>>, from
     // Date it at the first minute of the raised rate, not at the split's statistical midpoint.
     const at = (afterPts.find((p) => p[1] > Math.max(2 * before, before + 1)) ?? afterPts[0])?.[0];
     if (at === undefined) continue;
-    out.push({ key: `log errors{service="${service}"}`, service, at, strength: 0.8 * Math.log10(1 + after / Math.max(before, 0.1)), origin: 'logs' });
+    out.push({
+      key: `log errors{service="${service}"}`,
+      service,
+      at,
+      strength: 0.8 * Math.log10(1 + after / Math.max(before, 0.1)),
+      origin: 'logs',
+    });
   }
   return out;
 }
@@ -161,9 +184,18 @@ export async function resolveOnset(input: OnsetInput, changes: () => Promise<Cha
   const est = clusterOnset(cands, { stepMs: input.metrics?.stepMs ?? 60_000, to: now, hint: start });
   if (est && finite(est.onset)) {
     const onset = Math.min(est.onset, now - 60_000);
-    return { ...est, onset, lo: Math.min(est.lo, onset), hi: Math.max(Math.min(est.hi, now), onset), how: 'signals', hosts };
+    return {
+      ...est,
+      onset,
+      lo: Math.min(est.lo, onset),
+      hi: Math.max(Math.min(est.hi, now), onset),
+      how: 'signals',
+      hosts,
+    };
   }
-  const latest = (await changes()).filter((c) => finite(c.time) && c.time <= now && c.time >= from).sort((a, b) => b.time - a.time)[0];
+  const latest = (await changes())
+    .filter((c) => finite(c.time) && c.time <= now && c.time >= from)
+    .sort((a, b) => b.time - a.time)[0];
   const quiet = start <= now - 60_000 ? start : now - MIN_INCIDENT_MS;
   if (latest && latest.time < now - 60_000) {
     const onset = Math.max(latest.time, from);

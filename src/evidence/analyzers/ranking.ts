@@ -27,7 +27,12 @@ export interface RankInput {
   templates: TemplateStat[];
   changes: ChangeScore[];
   topology: Topology | null;
-  traceSignals?: Array<{ service: string; kind: 'error_origin' | 'latency_origin'; strength: number /*0..1*/; evidence: string }>;
+  traceSignals?: Array<{
+    service: string;
+    kind: 'error_origin' | 'latency_origin';
+    strength: number /*0..1*/;
+    evidence: string;
+  }>;
   /** Hosts named in full error events (multi-line ones too), new since the onset's interval. */
   hostMentions?: HostMention[];
   /** Start of the onset's interval: host mentions first seen before it are old news. */
@@ -50,7 +55,8 @@ const EXPLAINED = 0.3;
 /** Own evidence at or above this (saturation strength, own new errors, trace origin) exempts from "explained". */
 const OWN = 0.5;
 /** Errors that report a failing call rather than a fault of one's own (they travel up like latency). */
-const CLIENT_ERROR = /upstream|downstream|deadline|timed? ?out|refused|unavailable|unreachable|bad gateway|gateway|\b50[234]\b|circuit|retr(y|ies|ying)|call(ing)? [^ ]+ failed|failed (to )?(call|connect|reach)|connection (reset|closed)|no healthy/i;
+const CLIENT_ERROR =
+  /upstream|downstream|deadline|timed? ?out|refused|unavailable|unreachable|bad gateway|gateway|\b50[234]\b|circuit|retr(y|ies|ying)|call(ing)? [^ ]+ failed|failed (to )?(call|connect|reach)|connection (reset|closed)|no healthy/i;
 
 /** Two change times closer than this are "at the same time" (scrape jitter, onset uncertainty). */
 const SAME_TIME_MS = 60_000;
@@ -61,7 +67,6 @@ export function isErrorTemplate(t: Pick<TemplateStat, 'level' | 'template'>): bo
   return /\b(error|exception|fail(ed|ure)?|timeout|timed out|refused|panic|traceback|fatal)\b/i.test(t.template);
 }
 
-
 /** One line for an anomaly: `p99 latency from 118ms to 2.31s (20×), starting 03:02 UTC`. */
 export function describeAnomaly(a: SeriesAnomaly): string {
   const at = a.changeAt != null ? `, starting ${formatMinute(a.changeAt)}` : '';
@@ -70,7 +75,10 @@ export function describeAnomaly(a: SeriesAnomaly): string {
 }
 
 function describeTemplate(t: TemplateStat): string {
-  const rate = t.label === 'new' ? `new, ${t.incidentCount}× since ${formatClock(t.firstSeen)}` : `${t.baselineCount} → ${t.incidentCount}, ×${t.ratio.toFixed(1)}`;
+  const rate =
+    t.label === 'new'
+      ? `new, ${t.incidentCount}× since ${formatClock(t.firstSeen)}`
+      : `${t.baselineCount} → ${t.incidentCount}, ×${t.ratio.toFixed(1)}`;
   return `log "${clipLine(t.template, 90)}" (${rate})`;
 }
 
@@ -111,18 +119,37 @@ export function rankServices(input: RankInput): Ranking {
   const metric = new Map(serviceScores(anomalies).map((s) => [s.service, s]));
   const errorTemplates = templates.filter(isErrorTemplate);
   const rising = errorTemplates.filter((t) => t.label === 'new' || t.label === 'surging');
-  const known = new Set<string>([...(topology?.services.map((s) => s.name) ?? []), ...metric.keys(), ...templates.map((t) => t.service), ...changes.map((c) => c.change.service)]);
-  const mentions = externalMentions(withHostMentions(rising, input.hostMentions ?? [], (input.onsetLo ?? -Infinity) - 5 * 60_000), known);
+  const known = new Set<string>([
+    ...(topology?.services.map((s) => s.name) ?? []),
+    ...metric.keys(),
+    ...templates.map((t) => t.service),
+    ...changes.map((c) => c.change.service),
+  ]);
+  const mentions = externalMentions(
+    withHostMentions(rising, input.hostMentions ?? [], (input.onsetLo ?? -Infinity) - 5 * 60_000),
+    known,
+  );
   const mentioned = new Map(mentions.map((m) => [m.name, m]));
   const textOf = (t: TemplateStat): string => [t.template, ...t.samples.slice(0, 3)].join(' ').toLowerCase();
-  const names = (t: TemplateStat, name: string): boolean => new RegExp(`(^|[^a-z0-9_-])${escapeRe(name.toLowerCase())}([^a-z0-9_-]|$)`).test(textOf(t));
+  const names = (t: TemplateStat, name: string): boolean =>
+    new RegExp(`(^|[^a-z0-9_-])${escapeRe(name.toLowerCase())}([^a-z0-9_-]|$)`).test(textOf(t));
   // A rising error that reports a failing call, or names a dependency or a named external, is not the service's own.
   const naming = new Set(
     rising
-      .filter((t) => CLIENT_ERROR.test(textOf(t)) || dependencies(topology, t.service).some((d) => names(t, d)) || mentions.some((m) => m.callers.includes(t.service)))
+      .filter(
+        (t) =>
+          CLIENT_ERROR.test(textOf(t)) ||
+          dependencies(topology, t.service).some((d) => names(t, d)) ||
+          mentions.some((m) => m.callers.includes(t.service)),
+      )
       .map((t) => t.id),
   );
-  const services = new Set<string>([...metric.keys(), ...rising.map((t) => t.service), ...traceSignals.map((t) => t.service), ...mentions.map((m) => m.name)]);
+  const services = new Set<string>([
+    ...metric.keys(),
+    ...rising.map((t) => t.service),
+    ...traceSignals.map((t) => t.service),
+    ...mentions.map((m) => m.name),
+  ]);
   const accs = new Map<string, Acc>();
   for (const service of services) {
     const m = metric.get(service);
@@ -130,25 +157,71 @@ export function rankServices(input: RankInput): Ranking {
     const ownErrors = errs.filter((t) => t.label === 'new' && !naming.has(t.id));
     const change = changes.find((c) => c.change.service === service && c.score > 0.05);
     const external = mentioned.get(service);
-    const traces = Math.min(1, traceSignals.filter((t) => t.service === service).reduce((s, t) => s + Math.max(0, Math.min(1, t.strength)), 0));
+    const traces = Math.min(
+      1,
+      traceSignals.filter((t) => t.service === service).reduce((s, t) => s + Math.max(0, Math.min(1, t.strength)), 0),
+    );
     const bad = badMoves(m);
     const saturation = Math.max(0, ...bad.filter((a) => a.kind === 'saturation').map((a) => anomalyStrength(a)));
     // Log evidence saturates: three new error templates say about as much as ten.
-    const logScore = Math.min(1.5, errs.reduce((s, t) => s + (t.label === 'new' ? 0.5 : 0.3) * Math.min(1, Math.log10(1 + t.incidentCount)), 0));
+    const logScore = Math.min(
+      1.5,
+      errs.reduce((s, t) => s + (t.label === 'new' ? 0.5 : 0.3) * Math.min(1, Math.log10(1 + t.incidentCount)), 0),
+    );
     // A named dependency also carries half its callers' strongest symptoms: it is offered as their cause.
     const callerSymptoms = external ? Math.max(0, ...external.callers.map((c) => metric.get(c)?.score ?? 0)) : 0;
-    const extScore = external ? Math.min(2, 0.8 * external.callers.length + (external.tls ? 0.7 : 0) + 0.3 * Math.min(1, Math.log10(1 + external.count))) + 0.5 * callerSymptoms : 0;
+    const extScore = external
+      ? Math.min(
+          2,
+          0.8 * external.callers.length + (external.tls ? 0.7 : 0) + 0.3 * Math.min(1, Math.log10(1 + external.count)),
+        ) +
+        0.5 * callerSymptoms
+      : 0;
     const own = saturation + (ownErrors.length ? 0.6 : 0) + traces + extScore;
     const score = (m?.score ?? 0) + logScore + 3 * (change?.score ?? 0) + 1.5 * traces + extScore;
-    const times = [...bad.map((a) => a.changeAt ?? Number.NaN), ...errs.map((t) => t.firstSeen)].filter(Number.isFinite);
-    const kinds = [saturation > 0, bad.some((a) => a.kind !== 'saturation'), errs.length > 0, (change?.score ?? 0) >= 0.1, traces > 0, external !== undefined].filter(Boolean).length;
+    const times = [...bad.map((a) => a.changeAt ?? Number.NaN), ...errs.map((t) => t.firstSeen)].filter(
+      Number.isFinite,
+    );
+    const kinds = [
+      saturation > 0,
+      bad.some((a) => a.kind !== 'saturation'),
+      errs.length > 0,
+      (change?.score ?? 0) >= 0.1,
+      traces > 0,
+      external !== undefined,
+    ].filter(Boolean).length;
     const evidence: string[] = [];
     for (const a of (m?.anomalies ?? []).slice(0, 3)) evidence.push(describeAnomaly(a));
     for (const t of errs.slice(0, 2)) evidence.push(describeTemplate(t));
-    for (const t of traceSignals.filter((x) => x.service === service).slice(0, 2)) evidence.push(`trace: ${t.evidence}`);
-    if (external) evidence.push(`${external.callers.length} caller(s) (${external.callers.join(', ')}) fail talking to it${external.tls ? ' with TLS/certificate errors' : ''}: "${clipLine(external.sample, 90)}"`);
-    if (change) evidence.push(`${change.change.kind} ${change.change.summary} ${formatDuration(change.leadSeconds)} ${change.leadSeconds >= 0 ? 'before' : 'after'} onset`);
-    accs.set(service, { service, metric: m, errors: errs, ownErrors, change, external, traces, own, first: times.length ? Math.min(...times) : Number.NaN, score, kinds, evidence, against: [], explainedBy: [], explainer: undefined, explains: [], unrelated: false });
+    for (const t of traceSignals.filter((x) => x.service === service).slice(0, 2))
+      evidence.push(`trace: ${t.evidence}`);
+    if (external)
+      evidence.push(
+        `${external.callers.length} caller(s) (${external.callers.join(', ')}) fail talking to it${external.tls ? ' with TLS/certificate errors' : ''}: "${clipLine(external.sample, 90)}"`,
+      );
+    if (change)
+      evidence.push(
+        `${change.change.kind} ${change.change.summary} ${formatDuration(change.leadSeconds)} ${change.leadSeconds >= 0 ? 'before' : 'after'} onset`,
+      );
+    accs.set(service, {
+      service,
+      metric: m,
+      errors: errs,
+      ownErrors,
+      change,
+      external,
+      traces,
+      own,
+      first: times.length ? Math.min(...times) : Number.NaN,
+      score,
+      kinds,
+      evidence,
+      against: [],
+      explainedBy: [],
+      explainer: undefined,
+      explains: [],
+      unrelated: false,
+    });
   }
   offSymptomPath(accs, topology, input.symptoms ?? [], new Set(input.observed ?? []));
   notWithSymptom(accs, input.symptoms ?? [], Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
@@ -173,12 +246,19 @@ export function rankServices(input: RankInput): Ranking {
 
 /** Strength of a service's strongest move that can travel up to its callers (latency, errors, saturation). */
 function causeStrength(a: Acc): number {
-  return Math.max(0, ...badMoves(a.metric).filter((x) => x.kind !== 'traffic').map((x) => anomalyStrength(x)));
+  return Math.max(
+    0,
+    ...badMoves(a.metric)
+      .filter((x) => x.kind !== 'traffic')
+      .map((x) => anomalyStrength(x)),
+  );
 }
 
 /** Largest latency increase of a service in seconds (NaN when it has no latency move in seconds). */
 function addedSeconds(a: Acc): number {
-  const d = badMoves(a.metric).filter((x) => x.kind === 'latency' && x.unit === 's').map((x) => x.current - x.baseline);
+  const d = badMoves(a.metric)
+    .filter((x) => x.kind === 'latency' && x.unit === 's')
+    .map((x) => x.current - x.baseline);
   return d.length ? Math.max(...d) : Number.NaN;
 }
 
@@ -214,7 +294,15 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
       // Latency and errors travel up: a callee (direct or further) that moved with a cause-like signal, no later.
       for (const d of dependencies(topology, a.service)) {
         const dep = accs.get(d);
-        if (dep && dep !== a && !dep.unrelated && (causeStrength(dep) >= 0.4 * symptom || dep.own >= OWN) && noLater(dep, a) && addsEnough(dep, a)) by.push(d);
+        if (
+          dep &&
+          dep !== a &&
+          !dep.unrelated &&
+          (causeStrength(dep) >= 0.4 * symptom || dep.own >= OWN) &&
+          noLater(dep, a) &&
+          addsEnough(dep, a)
+        )
+          by.push(d);
       }
       for (const m of mentions) if (m.callers.includes(a.service) && m.name !== a.service) by.push(m.name);
     }
@@ -222,7 +310,13 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
       // Load drops travel down: a caller that is failing sends less traffic to this service.
       for (const c of dependents(topology, a.service)) {
         const caller = accs.get(c);
-        if (caller && !caller.unrelated && badMoves(caller.metric).some((x) => SYMPTOM_UP.has(x.kind) || x.kind === 'saturation') && noLater(caller, a)) by.push(c);
+        if (
+          caller &&
+          !caller.unrelated &&
+          badMoves(caller.metric).some((x) => SYMPTOM_UP.has(x.kind) || x.kind === 'saturation') &&
+          noLater(caller, a)
+        )
+          by.push(c);
       }
     }
     a.explainedBy = [...new Set(by)];
@@ -235,7 +329,9 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
     const by = explainer?.service ?? (a.explainedBy[0] as string);
     a.explainer = by;
     a.score *= EXPLAINED;
-    a.against.push(`downstream of anomalous ${by}: its symptoms are explained by that dependency, and it shows nothing of its own`);
+    a.against.push(
+      `downstream of anomalous ${by}: its symptoms are explained by that dependency, and it shows nothing of its own`,
+    );
     if (explainer) explainer.explains.push(a.service);
   }
   for (const r of list) {
@@ -247,7 +343,9 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
   // Which service moved first is evidence too: the earliest mover among anomalous neighbours.
   for (const a of list) {
     if (!Number.isFinite(a.first) || a.explainedBy.length) continue;
-    const neighbours = [...dependencies(topology, a.service), ...dependents(topology, a.service)].map((s) => accs.get(s)).filter((x): x is Acc => !!x && Number.isFinite(x.first));
+    const neighbours = [...dependencies(topology, a.service), ...dependents(topology, a.service)]
+      .map((s) => accs.get(s))
+      .filter((x): x is Acc => !!x && Number.isFinite(x.first));
     if (neighbours.length && neighbours.every((n) => a.first < n.first - SAME_TIME_MS)) {
       a.score += 0.3;
       a.evidence.push(`moved first: ${formatClock(a.first)}, before its anomalous neighbours`);
@@ -271,7 +369,12 @@ function anomalous(a: Acc | undefined): boolean {
  * unrelated job): they drop below those that do. Services outside the topology, and externals whose
  * callers are on the path, are not judged by it.
  */
-function offSymptomPath(accs: Map<string, Acc>, topology: Topology | null, symptoms: readonly string[], observed: ReadonlySet<string>): void {
+function offSymptomPath(
+  accs: Map<string, Acc>,
+  topology: Topology | null,
+  symptoms: readonly string[],
+  observed: ReadonlySet<string>,
+): void {
   if (!topology) return;
   const inTopology = new Set(topology.services.map((s) => s.name));
   const starts = symptoms.filter((s) => inTopology.has(s) && anomalous(accs.get(s)));
@@ -280,8 +383,13 @@ function offSymptomPath(accs: Map<string, Acc>, topology: Topology | null, sympt
   // A quiet observed service blocks the path; one without metrics (not instrumented) does not. A move that
   // carries a fault up is clearly beyond the baseline's noise (a 3-4 spread wiggle of one statistic is not).
   const carries = (a: Acc | undefined): boolean =>
-    !!a && (a.errors.length > 0 || a.traces > 0 || a.external !== undefined || badMoves(a.metric).some((x) => Math.abs(x.score) >= CARRY_SCORE));
-  const passable = (n: string): boolean => carries(accs.get(n)) || (observed.size > 0 && !observed.has(n) && !accs.has(n));
+    !!a &&
+    (a.errors.length > 0 ||
+      a.traces > 0 ||
+      a.external !== undefined ||
+      badMoves(a.metric).some((x) => Math.abs(x.score) >= CARRY_SCORE));
+  const passable = (n: string): boolean =>
+    carries(accs.get(n)) || (observed.size > 0 && !observed.has(n) && !accs.has(n));
   const onPath = new Set<string>(starts);
   const queue = [...starts];
   while (queue.length) {
@@ -299,7 +407,9 @@ function offSymptomPath(accs: Map<string, Acc>, topology: Topology | null, sympt
     if (a.external && a.external.callers.some((c) => onPath.has(c))) continue;
     a.score *= OFF_PATH;
     a.unrelated = true;
-    a.against.push(`no anomalous call path joins it to the reported symptom (${starts.join(', ')}): its move does not explain it`);
+    a.against.push(
+      `no anomalous call path joins it to the reported symptom (${starts.join(', ')}): its move does not explain it`,
+    );
   }
 }
 
@@ -324,7 +434,9 @@ function notWithSymptom(accs: Map<string, Acc>, symptoms: readonly string[], tol
     if (t == null || !Number.isFinite(t) || t >= at - tol) continue;
     a.score *= BEFORE_SYMPTOM;
     a.unrelated = true;
-    a.against.push(`its strongest move began at ${formatClock(t)}, well before the reported symptom moved (${formatClock(at)})`);
+    a.against.push(
+      `its strongest move began at ${formatClock(t)}, well before the reported symptom moved (${formatClock(at)})`,
+    );
   }
 }
 
@@ -333,14 +445,26 @@ function reasonOf(a: Acc): string {
   if (a.metric) parts.push(describeAnomaly(a.metric.top));
   const t = a.errors[0];
   if (t) parts.push(`${t.label} error "${clipLine(t.template, 60)}"`);
-  if (a.external && !a.metric && !a.errors.length) parts.push(`${a.external.known ? '' : 'external dependency '}named by failing callers ${a.external.callers.join(', ')}${a.external.tls ? ' (TLS/certificate errors)' : ''}`);
+  if (a.external && !a.metric && !a.errors.length)
+    parts.push(
+      `${a.external.known ? '' : 'external dependency '}named by failing callers ${a.external.callers.join(', ')}${a.external.tls ? ' (TLS/certificate errors)' : ''}`,
+    );
   for (const t of a.evidence.filter((e) => e.startsWith('trace: ')).slice(0, 1)) parts.push(t);
-  if (a.change && a.change.score >= 0.1) parts.push(`${a.change.change.kind} ${a.change.change.summary} ${formatDuration(a.change.leadSeconds)} ${a.change.leadSeconds >= 0 ? 'before' : 'after'} onset`);
+  if (a.change && a.change.score >= 0.1)
+    parts.push(
+      `${a.change.change.kind} ${a.change.change.summary} ${formatDuration(a.change.leadSeconds)} ${a.change.leadSeconds >= 0 ? 'before' : 'after'} onset`,
+    );
   if (a.explainer) parts.push(`likely downstream of ${a.explainer}`);
   return `${a.service}: ${parts.join('; ')}`;
 }
 
-function redHerrings(ordered: Acc[], errorTemplates: TemplateStat[], changes: ChangeScore[], metric: Map<string, ServiceScore>, topology: Topology | null): RedHerringReport[] {
+function redHerrings(
+  ordered: Acc[],
+  errorTemplates: TemplateStat[],
+  changes: ChangeScore[],
+  metric: Map<string, ServiceScore>,
+  topology: Topology | null,
+): RedHerringReport[] {
   const out: RedHerringReport[] = [];
   const top = ordered[0];
   const byService = new Map(ordered.map((a) => [a.service, a]));
@@ -356,7 +480,9 @@ function redHerrings(ordered: Acc[], errorTemplates: TemplateStat[], changes: Ch
     });
   }
   // "Steady" means a similar rate before and during: at most twice the baseline rate.
-  const steady = errorTemplates.filter((t) => t.label === 'steady' && t.ratio <= 2).sort((a, b) => b.incidentCount - a.incidentCount);
+  const steady = errorTemplates
+    .filter((t) => t.label === 'steady' && t.ratio <= 2)
+    .sort((a, b) => b.incidentCount - a.incidentCount);
   for (const t of steady.slice(0, 5)) {
     out.push({
       kind: 'steady_error',
@@ -369,7 +495,12 @@ function redHerrings(ordered: Acc[], errorTemplates: TemplateStat[], changes: Ch
     const sameHour = c.leadSeconds <= 3600 && c.leadSeconds >= -3600;
     if (!sameHour || c.change.service === top?.service) continue;
     if (c.leadSeconds < 0) {
-      out.push({ kind: 'unrelated_change', service: c.change.service, what: `${c.change.kind} ${c.change.summary}`, why: `came ${formatDuration(c.leadSeconds)} after onset` });
+      out.push({
+        kind: 'unrelated_change',
+        service: c.change.service,
+        what: `${c.change.kind} ${c.change.summary}`,
+        why: `came ${formatDuration(c.leadSeconds)} after onset`,
+      });
     } else if (!c.serviceAnomalous && !c.dependencyAnomalous) {
       out.push({
         kind: 'unrelated_change',
@@ -377,7 +508,11 @@ function redHerrings(ordered: Acc[], errorTemplates: TemplateStat[], changes: Ch
         what: `${c.change.kind} ${c.change.summary}`,
         why: `${formatDuration(c.leadSeconds)} before onset, but ${c.change.service} shows no anomaly and calls no anomalous service`,
       });
-    } else if (top?.change && c.change.id !== top.change.change.id && (byService.get(c.change.service)?.own ?? 0) < OWN) {
+    } else if (
+      top?.change &&
+      c.change.id !== top.change.change.id &&
+      (byService.get(c.change.service)?.own ?? 0) < OWN
+    ) {
       out.push({
         kind: 'unrelated_change',
         service: c.change.service,

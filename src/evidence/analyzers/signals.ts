@@ -68,7 +68,12 @@ const GOOD_WHEN_HIGH = /success|availab|apdex|uptime|(^|_)up$|healthy|(^|_)ok(_|
 export function classify(name: string, labels: Record<string, string>): Kind {
   const n = name.toLowerCase();
   if (GOOD_WHEN_HIGH.test(n)) return 'errors';
-  if (/cpu|memory|mem_|heap|connections|conn_|activity|pool|queue|depth|backlog|utiliz|saturation|threads|clients|disk|_fds/.test(n)) return 'saturation';
+  if (
+    /cpu|memory|mem_|heap|connections|conn_|activity|pool|queue|depth|backlog|utiliz|saturation|threads|clients|disk|_fds/.test(
+      n,
+    )
+  )
+    return 'saturation';
   const status = STATUS_LABELS.map((l) => labels[l]).find((v) => v !== undefined);
   if (status !== undefined && /^5(\d\d|xx)$/i.test(status)) return 'errors';
   if (/error|fail|exception|timeout|rejected/.test(n)) return 'errors';
@@ -96,7 +101,9 @@ function unitOf(s: MetricSeries): string {
 }
 
 function human(family: string): string {
-  const base = family.replace(/_(total|seconds|bytes|ratio|count)$/g, '').replace(/^(nginx_http_|nginx_|http_|process_)/, '');
+  const base = family
+    .replace(/_(total|seconds|bytes|ratio|count)$/g, '')
+    .replace(/^(nginx_http_|nginx_|http_|process_)/, '');
   if (/request_duration|latency|response_time/.test(base)) return 'latency';
   return base.replace(/_/g, ' ');
 }
@@ -141,7 +148,10 @@ function histogramSignals(group: MetricSeries[], out: Signal[]): void {
   }
   const times = [...byTs.keys()].sort((a, b) => a - b);
   const lk = labelKey(first.labels, ['le', 'service']);
-  for (const [q, tag] of [[0.99, 'p99'], [0.5, 'p50']] as const) {
+  for (const [q, tag] of [
+    [0.99, 'p99'],
+    [0.5, 'p50'],
+  ] as const) {
     const pts: Array<[number, number]> = [];
     for (const t of times) {
       const row = byTs.get(t) as Array<[number, number]>;
@@ -249,7 +259,9 @@ export function deriveSignals(series: readonly MetricSeries[]): Signal[] {
     const baseUnit = unitOf(first);
     const name = human(first.family);
     out.push({
-      key: cls ? `${first.name}:rate{service="${first.service}",status="${cls}"}` : `${first.name}:rate{${labelKey(first.labels, [])}}`,
+      key: cls
+        ? `${first.name}:rate{service="${first.service}",status="${cls}"}`
+        : `${first.name}:rate{${labelKey(first.labels, [])}}`,
       service: first.service,
       family: first.family,
       metric: cls ? `${cls} ${name === 'requests' ? 'rate' : name}` : name === 'cpu' ? 'cpu' : `${name} rate`,

@@ -72,7 +72,12 @@ function sample(text: string): string {
   return text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS - 1) + '…' : text;
 }
 
-function label(baseline: number, incident: number, ratio: number, opts: Required<Pick<MineOptions, 'surgeRatio' | 'minSurgeCount'>>): TemplateLabel {
+function label(
+  baseline: number,
+  incident: number,
+  ratio: number,
+  opts: Required<Pick<MineOptions, 'surgeRatio' | 'minSurgeCount'>>,
+): TemplateLabel {
   if (baseline === 0) return 'new';
   if (incident === 0) return 'gone';
   return ratio >= opts.surgeRatio && incident >= opts.minSurgeCount ? 'surging' : 'steady';

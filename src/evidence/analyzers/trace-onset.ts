@@ -41,13 +41,26 @@ export function traceOnsetCandidates(spans: readonly Span[], from: number, to: n
     }
   }
   // Failing spans are counted like error lines: the same rule, so one failure reads the same in either.
-  const out = logOnsetCandidates(errors, from, to).map((c) => ({ ...c, key: `trace errors{service="${c.service}"}`, origin: 'traces' as const }));
+  const out = logOnsetCandidates(errors, from, to).map((c) => ({
+    ...c,
+    key: `trace errors{service="${c.service}"}`,
+    origin: 'traces' as const,
+  }));
   for (const [service, byMinute] of durations) {
-    const pts: Array<[number, number]> = [...byMinute.entries()].filter(([, d]) => d.length >= MIN_SPANS).map(([t, d]) => [t, median(d)] as [number, number]).sort((a, b) => a[0] - b[0]);
+    const pts: Array<[number, number]> = [...byMinute.entries()]
+      .filter(([, d]) => d.length >= MIN_SPANS)
+      .map(([t, d]) => [t, median(d)] as [number, number])
+      .sort((a, b) => a[0] - b[0]);
     const cp = detectChangePoint(pts);
     if (!cp || !Number.isFinite(cp.score) || cp.score < MIN_SCORE) continue;
     if (cp.after - cp.before < Math.max(MIN_ADDED_MS, MIN_REL * Math.abs(cp.before))) continue;
-    out.push({ key: `trace latency{service="${service}"}`, service, at: cp.at, strength: Math.log10(1 + cp.score), origin: 'traces' });
+    out.push({
+      key: `trace latency{service="${service}"}`,
+      service,
+      at: cp.at,
+      strength: Math.log10(1 + cp.score),
+      origin: 'traces',
+    });
   }
   return out;
 }

@@ -8,7 +8,16 @@
 //   in the traces, the time and errors belong to that external dependency, not to the caller.
 
 import type { TraceSignal } from './ranking';
-import type { AnalysisWindow, PhaseCounts, Span, TraceDigest, TraceEdge, TraceErrorOrigin, TraceLatencyOrigin, TriageReport } from '../types';
+import type {
+  AnalysisWindow,
+  PhaseCounts,
+  Span,
+  TraceDigest,
+  TraceEdge,
+  TraceErrorOrigin,
+  TraceLatencyOrigin,
+  TriageReport,
+} from '../types';
 import { clipText } from '../../domain/text';
 
 type Phase = keyof PhaseCounts;
@@ -79,7 +88,8 @@ class TraceIndex {
     if (!t) {
       const hit = this.services.has(peer)
         ? peer
-        : (this.lower.get(peer.toLowerCase()) ?? (/^[\d.]+$/.test(peer) ? undefined : this.lower.get((peer.split('.')[0] ?? '').toLowerCase())));
+        : (this.lower.get(peer.toLowerCase()) ??
+          (/^[\d.]+$/.test(peer) ? undefined : this.lower.get((peer.split('.')[0] ?? '').toLowerCase())));
       t = hit ? { name: hit, external: false } : { name: peer, external: true };
       this.resolved.set(peer, t);
     }
@@ -134,7 +144,12 @@ interface OriginAcc {
   timeouts: number;
 }
 
-function errorOrigins(spans: readonly Span[], idx: TraceIndex, w: AnalysisWindow, total: PhaseCounts): TraceErrorOrigin[] {
+function errorOrigins(
+  spans: readonly Span[],
+  idx: TraceIndex,
+  w: AnalysisWindow,
+  total: PhaseCounts,
+): TraceErrorOrigin[] {
   const acc = new Map<string, OriginAcc>();
   for (const s of spans) {
     const ph = phaseOf(s, w);
@@ -143,7 +158,10 @@ function errorOrigins(spans: readonly Span[], idx: TraceIndex, w: AnalysisWindow
     let f = s;
     let waited = false;
     for (let depth = 0; s.timeout && depth < 50; depth++) {
-      const dom = idx.kids(f).filter((k) => !k.error && f.durationMs > 0 && overlap(k, f) >= TIMEOUT_COVER * f.durationMs).sort((a, b) => b.durationMs - a.durationMs)[0];
+      const dom = idx
+        .kids(f)
+        .filter((k) => !k.error && f.durationMs > 0 && overlap(k, f) >= TIMEOUT_COVER * f.durationMs)
+        .sort((a, b) => b.durationMs - a.durationMs)[0];
       if (!dom) break;
       f = dom;
       waited = true;
@@ -151,7 +169,13 @@ function errorOrigins(spans: readonly Span[], idx: TraceIndex, w: AnalysisWindow
     const owner = idx.owner(f);
     let a = acc.get(owner.name);
     if (!a) {
-      a = { external: owner.external, spans: { baseline: 0, incident: 0 }, propagatedTo: new Set(), examples: new Map(), timeouts: 0 };
+      a = {
+        external: owner.external,
+        spans: { baseline: 0, incident: 0 },
+        propagatedTo: new Set(),
+        examples: new Map(),
+        timeouts: 0,
+      };
       acc.set(owner.name, a);
     }
     a.spans[ph]++;
@@ -160,7 +184,8 @@ function errorOrigins(spans: readonly Span[], idx: TraceIndex, w: AnalysisWindow
       if (f.name) a.examples.set(f.name, (a.examples.get(f.name) ?? 0) + 1);
       // The failing span itself (when it only waited on another, or called an external) and its failing ancestors.
       let p: Span | undefined = s;
-      for (let depth = 0; p && p.error && depth < 50; depth++, p = idx.parent(p)) if (p.service !== owner.name) a.propagatedTo.add(p.service);
+      for (let depth = 0; p && p.error && depth < 50; depth++, p = idx.parent(p))
+        if (p.service !== owner.name) a.propagatedTo.add(p.service);
     }
   }
   const rows = [...acc.entries()].map(([service, a]) => {
@@ -181,7 +206,9 @@ function errorOrigins(spans: readonly Span[], idx: TraceIndex, w: AnalysisWindow
       examples: topNames(a.examples),
       timeouts: a.timeouts,
     }))
-    .sort((x, y) => y.strength - x.strength || y.spans.incident - x.spans.incident || x.service.localeCompare(y.service))
+    .sort(
+      (x, y) => y.strength - x.strength || y.spans.incident - x.spans.incident || x.service.localeCompare(y.service),
+    )
     .slice(0, MAX_ORIGINS);
 }
 
@@ -230,7 +257,13 @@ function latencyOrigins(spans: readonly Span[], idx: TraceIndex, w: AnalysisWind
   }
   const sumAdded = found.reduce((s, f) => s + f.addedMs, 0);
   return found
-    .map(({ rel, ...f }) => ({ ...f, strength: round((f.addedMs / sumAdded) * Math.min(1, rel) * Math.sqrt(Math.min(1, f.traces.incident / FULL_VOLUME)), 3) }))
+    .map(({ rel, ...f }) => ({
+      ...f,
+      strength: round(
+        (f.addedMs / sumAdded) * Math.min(1, rel) * Math.sqrt(Math.min(1, f.traces.incident / FULL_VOLUME)),
+        3,
+      ),
+    }))
     .sort((x, y) => y.strength - x.strength || y.addedMs - x.addedMs)
     .slice(0, MAX_ORIGINS);
 }
@@ -249,7 +282,14 @@ function edges(spans: readonly Span[], idx: TraceIndex, w: AnalysisWindow, origi
     const key = `${caller}\u0000${callee.name}`;
     let e = acc.get(key);
     if (!e) {
-      e = { caller, callee: callee.name, external: callee.external, calls: { baseline: 0, incident: 0 }, errors: { baseline: 0, incident: 0 }, ms: { baseline: 0, incident: 0 } };
+      e = {
+        caller,
+        callee: callee.name,
+        external: callee.external,
+        calls: { baseline: 0, incident: 0 },
+        errors: { baseline: 0, incident: 0 },
+        ms: { baseline: 0, incident: 0 },
+      };
       acc.set(key, e);
     }
     e.calls[ph]++;
@@ -268,10 +308,20 @@ function edges(spans: readonly Span[], idx: TraceIndex, w: AnalysisWindow, origi
   return [...acc.values()]
     .filter((e) => e.calls.incident > 0)
     .map((e) => {
-      const meanMs = { baseline: round(rate(e.ms.baseline, e.calls.baseline), 1), incident: round(rate(e.ms.incident, e.calls.incident), 1) };
+      const meanMs = {
+        baseline: round(rate(e.ms.baseline, e.calls.baseline), 1),
+        incident: round(rate(e.ms.incident, e.calls.incident), 1),
+      };
       const errDelta = rate(e.errors.incident, e.calls.incident) - rate(e.errors.baseline, e.calls.baseline);
       const slower = e.calls.baseline ? Math.log2(Math.max(meanMs.incident, 0.1) / Math.max(meanMs.baseline, 0.1)) : 0;
-      const edge: TraceEdge = { caller: e.caller, callee: e.callee, external: e.external, calls: e.calls, errors: e.errors, meanMs };
+      const edge: TraceEdge = {
+        caller: e.caller,
+        callee: e.callee,
+        external: e.external,
+        calls: e.calls,
+        errors: e.errors,
+        meanMs,
+      };
       const change = Math.max(errDelta * 5, slower, e.calls.baseline ? 0 : rate(e.errors.incident, e.calls.incident));
       return { edge, change: change > 0 && origins.has(e.callee) ? change + 1 : change };
     })
@@ -293,11 +343,21 @@ export function analyzeTraces(spans: readonly Span[], window: AnalysisWindow): T
   }
   const notes: string[] = [];
   if (!total.incident) notes.push('no spans since the onset');
-  if (!total.baseline) notes.push('no spans before the onset: error origins are not compared with a baseline and latency shifts are not measured');
+  if (!total.baseline)
+    notes.push(
+      'no spans before the onset: error origins are not compared with a baseline and latency shifts are not measured',
+    );
   const errors = errorOrigins(spans, idx, window, total);
   const latency = total.baseline ? latencyOrigins(spans, idx, window) : [];
   const origins = new Set([...errors.filter((o) => o.strength > 0), ...latency].map((o) => o.service));
-  return { spans: total, traces: traces.size, errorOrigins: errors, latencyOrigins: latency, edges: edges(spans, idx, window, origins), notes };
+  return {
+    spans: total,
+    traces: traces.size,
+    errorOrigins: errors,
+    latencyOrigins: latency,
+    edges: edges(spans, idx, window, origins),
+    notes,
+  };
 }
 
 /** The trace findings the ranking weighs: one signal per error or latency origin with some strength. */
@@ -305,8 +365,22 @@ export function traceSignals(report: { traces?: TriageReport['traces'] | undefin
   const t = report.traces;
   if (!t) return [];
   return [
-    ...t.errorOrigins.filter((o) => o.strength > 0).map((o) => ({ service: o.service, kind: 'error_origin' as const, strength: o.strength, evidence: describeErrorOrigin(o) })),
-    ...t.latencyOrigins.filter((o) => o.strength > 0).map((o) => ({ service: o.service, kind: 'latency_origin' as const, strength: o.strength, evidence: describeLatencyOrigin(o) })),
+    ...t.errorOrigins
+      .filter((o) => o.strength > 0)
+      .map((o) => ({
+        service: o.service,
+        kind: 'error_origin' as const,
+        strength: o.strength,
+        evidence: describeErrorOrigin(o),
+      })),
+    ...t.latencyOrigins
+      .filter((o) => o.strength > 0)
+      .map((o) => ({
+        service: o.service,
+        kind: 'latency_origin' as const,
+        strength: o.strength,
+        evidence: describeLatencyOrigin(o),
+      })),
   ];
 }
 

@@ -171,9 +171,18 @@ export class EventAssembler {
     const text = indented ? line.trimStart() : line;
     parsed ??= parseLine(text, this.refTime, this.hint);
     const own = parsed.ts !== null || parsed.standalone === true;
-    if (!own && this.cur && (CONTINUATION.test(text) || (afterIndented && EXCEPTION_LINE.test(text)))) return this.extend(line);
-    if (!own && this.cur && this.joinUnmarked && (this.startShape === null || startShape(text) !== this.startShape)) return this.extend(line);
-    const ev: AssembledEvent = { index: this.nextIndex++, ts: parsed.ts ?? this.lastTs ?? Number.NaN, body: parsed.body, text: line, line: lineNo, lines: 1 };
+    if (!own && this.cur && (CONTINUATION.test(text) || (afterIndented && EXCEPTION_LINE.test(text))))
+      return this.extend(line);
+    if (!own && this.cur && this.joinUnmarked && (this.startShape === null || startShape(text) !== this.startShape))
+      return this.extend(line);
+    const ev: AssembledEvent = {
+      index: this.nextIndex++,
+      ts: parsed.ts ?? this.lastTs ?? Number.NaN,
+      body: parsed.body,
+      text: line,
+      line: lineNo,
+      lines: 1,
+    };
     if (parsed.level) ev.level = parsed.level;
     if (parsed.ts !== null) this.lastTs = parsed.ts;
     else this.untimed++;
@@ -256,7 +265,8 @@ function startShape(line: string): string | null {
   for (let i = 0; i < line.length && i < 32; i++) {
     const c = line.charCodeAt(i);
     if (c === 32 || c === 9) break;
-    const k = c >= 48 && c <= 57 ? '9' : (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127 ? 'a' : line[i] as string;
+    const k =
+      c >= 48 && c <= 57 ? '9' : (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127 ? 'a' : (line[i] as string);
     if (k !== '9' && k !== 'a') punct = true;
     else word = true;
     if (k !== prev || (k !== '9' && k !== 'a')) out += k;

@@ -147,7 +147,8 @@ function findLevel(s: string, start: number): [Level, number] | null {
     if (lvl) return [lvl, e];
     // Only header-looking tokens may precede the level: ids, numbers, upper-case words, `- name -`.
     // (`[thread]` too: logback/log4j put the thread before the level.)
-    if (hasLower(tok) && tok.charCodeAt(0) !== 91 && !(prevTok === '-' && s.startsWith('- ', skipSpaces(s, e)))) return null;
+    if (hasLower(tok) && tok.charCodeAt(0) !== 91 && !(prevTok === '-' && s.startsWith('- ', skipSpaces(s, e))))
+      return null;
     prevTok = tok;
     i = e;
   }
@@ -244,7 +245,8 @@ function parseKlog(s: string, refTime: number): ParsedLine | null {
   const [mo, d, h, mi, sec] = [Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])];
   const refYear = new Date(refTime).getUTCFullYear();
   let ts = Date.UTC(refYear, mo, d, h, mi, sec, Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3)));
-  if (ts > refTime + 86_400_000) ts = Date.UTC(refYear - 1, mo, d, h, mi, sec, Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3)));
+  if (ts > refTime + 86_400_000)
+    ts = Date.UTC(refYear - 1, mo, d, h, mi, sec, Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3)));
   return { ts, level: KLOG_LEVEL[m[1] as string] as Level, body: s.slice(m[0].length) };
 }
 

@@ -38,7 +38,15 @@ export interface LineReaderOptions {
 
 /** Fresh, zeroed statistics for one read. */
 export function newReadStats(): LineReadStats {
-  return { lines: 0, truncatedLines: 0, firstTruncatedLine: 0, binary: false, capped: false, gzip: false, encoding: 'utf-8' };
+  return {
+    lines: 0,
+    truncatedLines: 0,
+    firstTruncatedLine: 0,
+    binary: false,
+    capped: false,
+    gzip: false,
+    encoding: 'utf-8',
+  };
 }
 
 async function isGzip(file: string): Promise<boolean> {
@@ -76,7 +84,11 @@ function looksBinary(b: Buffer): boolean {
  * Lines of a log file in order, in batches (one per chunk read), without their newline.
  * `stats` is filled in as the read goes; it is final when the generator ends.
  */
-export async function* readLogLines(file: string, stats: LineReadStats, opts: LineReaderOptions = {}): AsyncGenerator<string[]> {
+export async function* readLogLines(
+  file: string,
+  stats: LineReadStats,
+  opts: LineReaderOptions = {},
+): AsyncGenerator<string[]> {
   const maxLine = opts.maxLineChars ?? MAX_LINE_CHARS;
   const maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
   stats.gzip = opts.input ? false : await isGzip(file);

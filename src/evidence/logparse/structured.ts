@@ -10,7 +10,20 @@ const LEVEL_KEYS = ['level', 'severity', 'lvl', 'levelname', 'loglevel', 'log.le
 /** `log` is Docker's json-file field for the line itself. */
 const MSG_KEYS = ['msg', 'message', 'event', 'log'];
 /** Fields that describe the emitter, not the event; left out of the body. */
-const META_KEYS = new Set(['service', 'host', 'hostname', 'pid', 'logger', 'caller', 'v', 'name', 'source', 'app', 'thread', 'stream']);
+const META_KEYS = new Set([
+  'service',
+  'host',
+  'hostname',
+  'pid',
+  'logger',
+  'caller',
+  'v',
+  'name',
+  'source',
+  'app',
+  'thread',
+  'stream',
+]);
 
 /** Pino numeric levels (10..60) or level words. */
 function levelOf(v: unknown): Level | null {

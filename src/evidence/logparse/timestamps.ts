@@ -10,7 +10,18 @@ export interface TsMatch {
 }
 
 const MONTHS: Record<string, number> = {
-  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
 };
 
 /** Milliseconds from a fraction string ("123", "485", "675872"). */
@@ -86,7 +97,8 @@ export function matchLeadingTimestamp(line: string, refTime: number): TsMatch | 
     m = REDIS.exec(line);
     if (m) {
       const mo = MONTHS[m[2] as string];
-      if (mo !== undefined) return { ts: utc(n(m[3]), mo, n(m[1]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])), end: m[0].length };
+      if (mo !== undefined)
+        return { ts: utc(n(m[3]), mo, n(m[1]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])), end: m[0].length };
     }
     return null;
   }
@@ -94,7 +106,8 @@ export function matchLeadingTimestamp(line: string, refTime: number): TsMatch | 
     const m = APACHE_ERR.exec(line);
     if (m) {
       const mo = MONTHS[m[1] as string];
-      if (mo !== undefined) return { ts: utc(n(m[7]), mo, n(m[2]), n(m[3]), n(m[4]), n(m[5]), fracMs(m[6])), end: m[0].length };
+      if (mo !== undefined)
+        return { ts: utc(n(m[7]), mo, n(m[2]), n(m[3]), n(m[4]), n(m[5]), fracMs(m[6])), end: m[0].length };
     }
     const iso = matchIso(line, 1);
     if (iso && line.charCodeAt(iso.end) === 93) return { ts: iso.ts, end: iso.end + 1 };
@@ -144,7 +157,8 @@ interface AnchoredMatch {
 const A_ISO = /(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(Z|z|[+-]\d\d:?\d\d(?![\d:]))?/y;
 const A_DOTTED = /(\d{4})-(\d\d)-(\d\d)-(\d\d)\.(\d\d)\.(\d\d)(?:\.(\d{1,9}))?/y;
 /** Compact date-time: `20171223-22:15:29:606`, `20171223T221529.606`. */
-const A_COMPACT = /(\d{4})(\d\d)(\d\d)(?:[-T_ ](\d\d)(\d\d)(\d\d)|[-T_ ](\d{1,2}):(\d{1,2}):(\d{1,2}))(?:[.:,](\d{1,9}))?(?!\d)/y;
+const A_COMPACT =
+  /(\d{4})(\d\d)(\d\d)(?:[-T_ ](\d\d)(\d\d)(\d\d)|[-T_ ](\d{1,2}):(\d{1,2}):(\d{1,2}))(?:[.:,](\d{1,9}))?(?!\d)/y;
 const A_YYMMDD = /(\d\d)(\d\d)(\d\d) (\d\d)(\d\d)(\d\d)(?= )/y;
 const A_SLASH_YY = /(\d\d)\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?/y;
 /** Year-less month-day: `03-17 16:13:38.811`, `10.30 16:49:06`, `06/17 10:01:02`. */
@@ -156,7 +170,8 @@ const A_DMY = /(\d{1,2})[ /-]([A-Z][a-z]{2})[ /-](\d{4})[ :](\d\d):(\d\d):(\d\d)
 const A_DATE = /(\d{4})[-./](\d\d)[-./](\d\d)(?![\d:])/y;
 /** Day and month before the year: `03/04/2024 05:06:07 AM` (month first, as the US writes it, unless
  * the first number is over 12) and `04.03.2024 05:06:07` (dots: day first). */
-const A_DMY_NUM = /(\d{1,2})([/.])(\d{1,2})\2(\d{4})[ T,]+(\d{1,2}):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?: ?([AaPp][Mm])\b)?/y;
+const A_DMY_NUM =
+  /(\d{1,2})([/.])(\d{1,2})\2(\d{4})[ T,]+(\d{1,2}):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?: ?([AaPp][Mm])\b)?/y;
 /** A time of day alone (`05:06:07.123`): dated from the reference day. */
 const A_TIME = /(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?![\d:])/y;
 const A_EPOCH = /(\d{10}|\d{13}|\d{16}|\d{19})(?:\.(\d{1,9}))?(?![\w.:-])/y;
@@ -188,12 +203,20 @@ function digitFormsAt(s: string, at: number, refTime: number): AnchoredMatch | n
   if (m) {
     const mo = n(m[2]) - 1;
     if (validDate(mo, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
-      return { ts: utc(n(m[1]), mo, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])) - zoneMs(m[8]), end: at + m[0].length, kind: 'full' };
+      return {
+        ts: utc(n(m[1]), mo, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])) - zoneMs(m[8]),
+        end: at + m[0].length,
+        kind: 'full',
+      };
     }
   }
   m = exec(A_DOTTED, s, at);
   if (m && validDate(n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
-    return { ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])), end: at + m[0].length, kind: 'full' };
+    return {
+      ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])),
+      end: at + m[0].length,
+      kind: 'full',
+    };
   }
   m = exec(A_COMPACT, s, at);
   if (m) {
@@ -205,19 +228,32 @@ function digitFormsAt(s: string, at: number, refTime: number): AnchoredMatch | n
   for (const re of [A_YYMMDD, A_SLASH_YY]) {
     m = exec(re, s, at);
     if (m && validDate(n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
-      return { ts: utc(2000 + n(m[1]), n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])), end: at + m[0].length, kind: 'full' };
+      return {
+        ts: utc(2000 + n(m[1]), n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])),
+        end: at + m[0].length,
+        kind: 'full',
+      };
     }
   }
   m = exec(A_DMY, s, at);
   if (m) {
     const mo = MONTHS[m[2] as string];
-    if (mo !== undefined) return { ts: utc(n(m[3]), mo, n(m[1]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])), end: at + m[0].length, kind: 'full' };
+    if (mo !== undefined)
+      return {
+        ts: utc(n(m[3]), mo, n(m[1]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])),
+        end: at + m[0].length,
+        kind: 'full',
+      };
   }
   m = exec(A_MD, s, at);
   if (m) {
     const [mo, d, h, mi, sec] = [n(m[1]) - 1, n(m[2]), n(m[3]), n(m[4]), n(m[5])];
     if (validDate(mo, d, h, mi, sec)) {
-      return { ts: utc(yearFor(refTime, mo, d, h, mi, sec), mo, d, h, mi, sec, fracMs(m[6])), end: at + m[0].length, kind: 'yearless' };
+      return {
+        ts: utc(yearFor(refTime, mo, d, h, mi, sec), mo, d, h, mi, sec, fracMs(m[6])),
+        end: at + m[0].length,
+        kind: 'yearless',
+      };
     }
   }
   m = exec(A_DMY_NUM, s, at);
@@ -236,12 +272,14 @@ function digitFormsAt(s: string, at: number, refTime: number): AnchoredMatch | n
   m = exec(A_TIME, s, at);
   if (m) {
     const [h, mi, sec] = [n(m[1]), n(m[2]), n(m[3])];
-    if (validDate(0, 1, h, mi, sec)) return { ts: timeOfRefDay(refTime, h, mi, sec, fracMs(m[4])), end: at + m[0].length, kind: 'time' };
+    if (validDate(0, 1, h, mi, sec))
+      return { ts: timeOfRefDay(refTime, h, mi, sec, fracMs(m[4])), end: at + m[0].length, kind: 'time' };
   }
   const epoch = epochAt(s, at);
   if (epoch) return epoch;
   m = exec(A_DATE, s, at);
-  if (m && validDate(n(m[2]) - 1, n(m[3]))) return { ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), 0, 0, 0, 0), end: at + m[0].length, kind: 'date' };
+  if (m && validDate(n(m[2]) - 1, n(m[3])))
+    return { ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), 0, 0, 0, 0), end: at + m[0].length, kind: 'date' };
   return null;
 }
 
@@ -249,7 +287,12 @@ function wordFormsAt(s: string, at: number, refTime: number): AnchoredMatch | nu
   let m = exec(A_CTIME, s, at);
   if (m) {
     const mo = MONTHS[m[1] as string];
-    if (mo !== undefined) return { ts: utc(n(m[7]), mo, n(m[2]), n(m[3]), n(m[4]), n(m[5]), fracMs(m[6])), end: at + m[0].length, kind: 'full' };
+    if (mo !== undefined)
+      return {
+        ts: utc(n(m[7]), mo, n(m[2]), n(m[3]), n(m[4]), n(m[5]), fracMs(m[6])),
+        end: at + m[0].length,
+        kind: 'full',
+      };
   }
   m = exec(A_SYSLOG, s, at);
   if (m) {
@@ -267,7 +310,8 @@ function timestampAt(s: string, at: number, refTime: number): AnchoredMatch | nu
   const open = s.charCodeAt(at);
   const start = open === 91 || open === 40 ? at + 1 : at;
   const c = s.charCodeAt(start);
-  const m = c >= 48 && c <= 57 ? digitFormsAt(s, start, refTime) : c >= 65 && c <= 90 ? wordFormsAt(s, start, refTime) : null;
+  const m =
+    c >= 48 && c <= 57 ? digitFormsAt(s, start, refTime) : c >= 65 && c <= 90 ? wordFormsAt(s, start, refTime) : null;
   if (!m) return null;
   if (start > at) {
     const close = s.charCodeAt(m.end);
@@ -313,10 +357,20 @@ export interface HeaderHint {
 function anyTimeToken(line: string, refTime: number): number {
   let pos = 0;
   for (let tok = 0; tok < HEADER_TOKENS && pos < line.length; tok++) {
-    while (pos < line.length && (line.charCodeAt(pos) === 32 || line.charCodeAt(pos) === 9 || line.charCodeAt(pos) === 124)) pos++;
+    while (
+      pos < line.length &&
+      (line.charCodeAt(pos) === 32 || line.charCodeAt(pos) === 9 || line.charCodeAt(pos) === 124)
+    )
+      pos++;
     const m = pos < line.length ? timestampAt(line, pos, refTime) : null;
     if (m && m.kind !== 'date') return tok;
-    while (pos < line.length && line.charCodeAt(pos) !== 32 && line.charCodeAt(pos) !== 9 && line.charCodeAt(pos) !== 124) pos++;
+    while (
+      pos < line.length &&
+      line.charCodeAt(pos) !== 32 &&
+      line.charCodeAt(pos) !== 9 &&
+      line.charCodeAt(pos) !== 124
+    )
+      pos++;
   }
   return -1;
 }
@@ -359,7 +413,8 @@ export function findHeaderTimestamp(line: string, refTime: number, hint?: Header
   let sinceLast = 0;
   const limit = Math.min(line.length, HEADER_CHARS);
   for (let tok = 0; tok < HEADER_TOKENS + CHAIN_GAP && pos < limit; tok++) {
-    while (pos < limit && (line.charCodeAt(pos) === 32 || line.charCodeAt(pos) === 9 || line.charCodeAt(pos) === 124)) pos++;
+    while (pos < limit && (line.charCodeAt(pos) === 32 || line.charCodeAt(pos) === 9 || line.charCodeAt(pos) === 124))
+      pos++;
     if (pos >= limit) break;
     let m = timestampAt(line, pos, refTime);
     // After words, a bare number or time of day is the message's (`INFO [exec-1] 1365301360 exceptions`);
@@ -380,7 +435,13 @@ export function findHeaderTimestamp(line: string, refTime: number, hint?: Header
       continue;
     }
     let end = pos;
-    while (end < line.length && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 9 && line.charCodeAt(end) !== 124) end++;
+    while (
+      end < line.length &&
+      line.charCodeAt(end) !== 32 &&
+      line.charCodeAt(end) !== 9 &&
+      line.charCodeAt(end) !== 124
+    )
+      end++;
     if (found) {
       if (++sinceLast > CHAIN_GAP || !headerLike(line.slice(pos, end))) break;
     } else if (tok >= HEADER_TOKENS || (!headerLike(line.slice(pos, end)) && !(hint && tok < hint.token))) {

@@ -4,7 +4,19 @@
 // merged and sorted.
 
 import type {
-  Change, EvidenceSource, IncidentMeta, LinkTarget, LogEvent, MetricSeries, ParseProblem, Signal, SourceCapabilities, Span, TimeQuery, Topology, TraceStats,
+  Change,
+  EvidenceSource,
+  IncidentMeta,
+  LinkTarget,
+  LogEvent,
+  MetricSeries,
+  ParseProblem,
+  Signal,
+  SourceCapabilities,
+  Span,
+  TimeQuery,
+  Topology,
+  TraceStats,
 } from '../types';
 import { mergeByTime } from './merge';
 
@@ -120,7 +132,10 @@ export async function backendsServing(source: EvidenceSource, signal: Signal): P
   if (!(source instanceof CompositeSource)) return [source.name];
   const serving = await Promise.all(
     source.members.map(async (m) => {
-      const signals = await m.capabilities().then((c) => c.signals, () => null);
+      const signals = await m.capabilities().then(
+        (c) => c.signals,
+        () => null,
+      );
       return signals === null || signals.includes(signal);
     }),
   );

@@ -10,7 +10,12 @@ export class EvidenceNotFound extends ScoutError {
 /** Prometheus answered with `status: "error"` or an unusable response. */
 export class PrometheusQueryError extends ScoutError {
   readonly code = 'prometheus_error';
-  constructor(readonly errorType: string, readonly detail: string, readonly query: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly errorType: string,
+    readonly detail: string,
+    readonly query: string,
+    options?: { cause?: unknown },
+  ) {
     super(`Prometheus refused the query (${errorType}): ${detail}`, options);
   }
 }
@@ -18,7 +23,12 @@ export class PrometheusQueryError extends ScoutError {
 /** Loki answered with an error status or an unusable response. */
 export class LokiQueryError extends ScoutError {
   readonly code = 'loki_error';
-  constructor(readonly status: number, readonly detail: string, readonly query: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly query: string,
+    options?: { cause?: unknown },
+  ) {
     super(`Loki refused the query (HTTP ${status}): ${detail}`, options);
   }
 }

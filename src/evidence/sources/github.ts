@@ -5,7 +5,15 @@
 // ESM-only since v20 and this CommonJS build and its tests cannot load it.
 import { z } from 'zod';
 import type {
-  Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, SourceCapabilities, TimeQuery, Topology,
+  Change,
+  EvidenceSource,
+  IncidentMeta,
+  LogEvent,
+  MetricSeries,
+  ParseProblem,
+  SourceCapabilities,
+  TimeQuery,
+  Topology,
 } from '../types';
 import { ProblemLog } from './problems';
 import type { SourceDefinition } from './registry';
@@ -24,15 +32,35 @@ export interface GitHubSourceOptions {
 
 const User = z.object({ login: z.string() }).nullable().optional();
 const DeploymentItem = z.object({
-  id: z.number(), sha: z.string(), ref: z.string().optional(), environment: z.string().optional(), description: z.string().nullable().optional(),
-  created_at: z.string(), creator: User,
+  id: z.number(),
+  sha: z.string(),
+  ref: z.string().optional(),
+  environment: z.string().optional(),
+  description: z.string().nullable().optional(),
+  created_at: z.string(),
+  creator: User,
 });
 const PullItem = z.object({
-  number: z.number(), title: z.string(), html_url: z.string(), merged_at: z.string().nullable().optional(), updated_at: z.string(), user: User,
-  merge_commit_sha: z.string().nullable().optional(), base: z.object({ ref: z.string() }).optional(),
+  number: z.number(),
+  title: z.string(),
+  html_url: z.string(),
+  merged_at: z.string().nullable().optional(),
+  updated_at: z.string(),
+  user: User,
+  merge_commit_sha: z.string().nullable().optional(),
+  base: z.object({ ref: z.string() }).optional(),
 });
-const PullDetail = z.object({ additions: z.number(), deletions: z.number(), changed_files: z.number(), merged_by: User });
-const Compare = z.object({ html_url: z.string().optional(), total_commits: z.number().optional(), files: z.array(z.object({ additions: z.number(), deletions: z.number() })).optional() });
+const PullDetail = z.object({
+  additions: z.number(),
+  deletions: z.number(),
+  changed_files: z.number(),
+  merged_by: User,
+});
+const Compare = z.object({
+  html_url: z.string().optional(),
+  total_commits: z.number().optional(),
+  files: z.array(z.object({ additions: z.number(), deletions: z.number() })).optional(),
+});
 /** How far before the window a deployment may be the base of a diff. */
 const BASE_LOOKBACK_MS = 14 * 24 * 3_600_000;
 const ErrorBody = z.object({ message: z.string().optional() }).passthrough();
@@ -63,14 +91,21 @@ export class GitHubSource implements EvidenceSource {
     this.htmlBase = api.hostname === 'api.github.com' ? 'https://github.com' : `${api.protocol}//${api.host}`;
   }
 
-  private async get(path: string, params: Record<string, string> = {}): Promise<{ json: unknown; next: string | null }> {
+  private async get(
+    path: string,
+    params: Record<string, string> = {},
+  ): Promise<{ json: unknown; next: string | null }> {
     const url = new URL(this.opts.apiUrl.replace(/\/+$/, '') + path);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     return this.getUrl(url.toString());
   }
 
   private async getUrl(url: string): Promise<{ json: unknown; next: string | null }> {
-    const headers: Record<string, string> = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'incident-scout' };
+    const headers: Record<string, string> = {
+      accept: 'application/vnd.github+json',
+      'x-github-api-version': '2022-11-28',
+      'user-agent': 'incident-scout',
+    };
     if (this.opts.token) headers['authorization'] = `Bearer ${this.opts.token}`;
     const res = await this.fetchFn(url, { headers, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15_000) });
     const text = await res.text();
@@ -85,15 +120,23 @@ export class GitHubSource implements EvidenceSource {
       const reset = Number(res.headers.get('x-ratelimit-reset'));
       const retryAfter = res.headers.get('retry-after');
       if (remaining === '0') {
-        const when = Number.isFinite(reset) && reset > 0 ? `, resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC` : '';
+        const when =
+          Number.isFinite(reset) && reset > 0
+            ? `, resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC`
+            : '';
         throw new GitHubRefused(`rate limit reached (HTTP ${res.status}, x-ratelimit-remaining 0${when})`);
       }
-      if (retryAfter || res.status === 429) throw new GitHubRefused(`secondary rate limit (HTTP ${res.status}${retryAfter ? `, retry after ${retryAfter} s` : ''})`);
+      if (retryAfter || res.status === 429)
+        throw new GitHubRefused(
+          `secondary rate limit (HTTP ${res.status}${retryAfter ? `, retry after ${retryAfter} s` : ''})`,
+        );
     }
     if (res.status === 401) throw new GitHubRefused('the token was refused (HTTP 401): check GITHUB_TOKEN');
     if (!res.ok) {
       const msg = ErrorBody.safeParse(json);
-      throw new GitHubRefused(`HTTP ${res.status}: ${(msg.success ? msg.data.message : undefined) ?? text.slice(0, 120)}`);
+      throw new GitHubRefused(
+        `HTTP ${res.status}: ${(msg.success ? msg.data.message : undefined) ?? text.slice(0, 120)}`,
+      );
     }
     const link = res.headers.get('link') ?? '';
     const next = /<([^>]+)>;\s*rel="next"/.exec(link)?.[1] ?? null;
@@ -101,7 +144,12 @@ export class GitHubSource implements EvidenceSource {
   }
 
   /** Items of a list, newest first, until `stop` says an item is older than wanted or pages run out. */
-  private async list<T extends z.ZodType>(schema: T, path: string, params: Record<string, string>, stop: (item: z.infer<T>) => boolean): Promise<Array<z.infer<T>>> {
+  private async list<T extends z.ZodType>(
+    schema: T,
+    path: string,
+    params: Record<string, string>,
+    stop: (item: z.infer<T>) => boolean,
+  ): Promise<Array<z.infer<T>>> {
     const out: Array<z.infer<T>> = [];
     let page = await this.get(path, { ...params, per_page: '100' });
     for (let n = 1; ; n++) {
@@ -119,14 +167,22 @@ export class GitHubSource implements EvidenceSource {
   private async repoChanges(service: string, repo: string, q: TimeQuery): Promise<Change[]> {
     const out: Change[] = [];
     // Read a little before the window too: the previous deployment to the same environment is the base of each one's diff.
-    const listed = await this.list(DeploymentItem, `/repos/${repo}/deployments`, {}, (d) => Date.parse(d.created_at) < q.from - BASE_LOOKBACK_MS);
+    const listed = await this.list(
+      DeploymentItem,
+      `/repos/${repo}/deployments`,
+      {},
+      (d) => Date.parse(d.created_at) < q.from - BASE_LOOKBACK_MS,
+    );
     for (const d of listed) {
       const time = Date.parse(d.created_at);
       if (time > q.to || time < q.from) continue;
       const prev = listed.find((o) => o.environment === d.environment && Date.parse(o.created_at) < time);
       const size = prev ? await this.compare(repo, prev.sha, d.sha) : null;
       out.push({
-        id: `gh:${repo}/deployment/${d.id}`, time, service, kind: 'deploy',
+        id: `gh:${repo}/deployment/${d.id}`,
+        time,
+        service,
+        kind: 'deploy',
         summary: `${repo} deployed ${d.ref ?? d.sha.slice(0, 7)} (${d.sha.slice(0, 7)}) to ${d.environment ?? 'an environment'}${d.description ? `: ${d.description}` : ''}${size ? `, ${sizeText(size.size)}` : ''}`,
         ...(d.creator?.login ? { author: d.creator.login } : {}),
         version: d.sha.slice(0, 7),
@@ -134,14 +190,24 @@ export class GitHubSource implements EvidenceSource {
         ...(size ? { diff: size.size } : {}),
       });
     }
-    const pulls = await this.list(PullItem, `/repos/${repo}/pulls`, { state: 'closed', sort: 'updated', direction: 'desc' }, (p) => Date.parse(p.updated_at) < q.from);
+    const pulls = await this.list(
+      PullItem,
+      `/repos/${repo}/pulls`,
+      { state: 'closed', sort: 'updated', direction: 'desc' },
+      (p) => Date.parse(p.updated_at) < q.from,
+    );
     for (const p of pulls) {
       const merged = p.merged_at ? Date.parse(p.merged_at) : NaN;
       if (!(merged >= q.from && merged <= q.to)) continue;
       const detail = PullDetail.safeParse((await this.get(`/repos/${repo}/pulls/${p.number}`)).json);
-      const size = detail.success ? { additions: detail.data.additions, deletions: detail.data.deletions, files: detail.data.changed_files } : null;
+      const size = detail.success
+        ? { additions: detail.data.additions, deletions: detail.data.deletions, files: detail.data.changed_files }
+        : null;
       out.push({
-        id: `gh:${repo}#${p.number}`, time: merged, service, kind: 'code',
+        id: `gh:${repo}#${p.number}`,
+        time: merged,
+        service,
+        kind: 'code',
         summary: `${repo}#${p.number} merged into ${p.base?.ref ?? 'the default branch'}: ${p.title}${size ? ` (${sizeText(size)})` : ''}`,
         ...(p.user?.login ? { author: p.user.login } : {}),
         ...(p.merge_commit_sha ? { version: p.merge_commit_sha.slice(0, 7) } : {}),
@@ -157,7 +223,11 @@ export class GitHubSource implements EvidenceSource {
     const c = Compare.safeParse((await this.get(`/repos/${repo}/compare/${base}...${head}`)).json);
     if (!c.success || !c.data.files) return null;
     const files = c.data.files;
-    const size = { additions: files.reduce((s, f) => s + f.additions, 0), deletions: files.reduce((s, f) => s + f.deletions, 0), files: files.length };
+    const size = {
+      additions: files.reduce((s, f) => s + f.additions, 0),
+      deletions: files.reduce((s, f) => s + f.deletions, 0),
+      files: files.length,
+    };
     return c.data.html_url ? { size, url: c.data.html_url } : { size };
   }
 
@@ -184,18 +254,20 @@ export class GitHubSource implements EvidenceSource {
   async changes(q: TimeQuery): Promise<Change[]> {
     const wanted = q.services ? new Set(q.services) : null;
     const repos = Object.entries(this.opts.repos).filter(([service]) => !wanted || wanted.has(service));
-    const all = await Promise.all(repos.map(async ([service, repo]) => {
-      try {
-        return await this.repoChanges(service, repo, q);
-      } catch (err) {
-        if (!(err instanceof GitHubRefused)) {
-          this.problemLog.set(`github ${repo}`, `unreachable: ${(err as Error).message}`, 1);
+    const all = await Promise.all(
+      repos.map(async ([service, repo]) => {
+        try {
+          return await this.repoChanges(service, repo, q);
+        } catch (err) {
+          if (!(err instanceof GitHubRefused)) {
+            this.problemLog.set(`github ${repo}`, `unreachable: ${(err as Error).message}`, 1);
+            return [];
+          }
+          this.problemLog.set(`github ${repo}`, err.problem, 1);
           return [];
         }
-        this.problemLog.set(`github ${repo}`, err.problem, 1);
-        return [];
-      }
-    }));
+      }),
+    );
     return all.flat().sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
   }
 

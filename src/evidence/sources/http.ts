@@ -3,7 +3,10 @@
 
 import type { BasicAuth } from '../../config';
 
-export type FetchFn = (input: string, init?: { method?: string; headers?: Record<string, string>; signal?: AbortSignal }) => Promise<{
+export type FetchFn = (
+  input: string,
+  init?: { method?: string; headers?: Record<string, string>; signal?: AbortSignal },
+) => Promise<{
   ok: boolean;
   status: number;
   text(): Promise<string>;
@@ -21,7 +24,12 @@ export interface HttpResult {
  * (a timeout aborts with a `TimeoutError`, body reading included).
  */
 export async function getJson(
-  fetchFn: FetchFn, base: string, path: string, params: Array<[string, string]>, headers?: Record<string, string>, timeoutMs = 15_000,
+  fetchFn: FetchFn,
+  base: string,
+  path: string,
+  params: Array<[string, string]>,
+  headers?: Record<string, string>,
+  timeoutMs = 15_000,
 ): Promise<HttpResult> {
   const qs = new URLSearchParams(params).toString();
   const url = `${base.replace(/\/+$/, '')}${path}${qs ? `?${qs}` : ''}`;
@@ -32,9 +40,15 @@ export async function getJson(
 }
 
 /** `Authorization` for a bearer token or basic auth (never both: config refuses that). */
-export function authHeaders(auth: { token?: string | undefined; basic?: BasicAuth | undefined }): Record<string, string> {
+export function authHeaders(auth: {
+  token?: string | undefined;
+  basic?: BasicAuth | undefined;
+}): Record<string, string> {
   if (auth.token) return { Authorization: `Bearer ${auth.token}` };
-  if (auth.basic) return { Authorization: `Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}` };
+  if (auth.basic)
+    return {
+      Authorization: `Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}`,
+    };
   return {};
 }
 
@@ -69,7 +83,10 @@ function parseOrNull(text: string): unknown {
 
 /** Escapes a value for use inside a PromQL/LogQL regex string literal (`=~"..."`). */
 export function regexAlternation(values: string[]): string {
-  return values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).map((v) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')).join('|');
+  return values
+    .map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .map((v) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"'))
+    .join('|');
 }
 
 /** A URL without user info or query, for messages and descriptions (a URL may carry `user:password@`). */

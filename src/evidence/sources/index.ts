@@ -47,17 +47,25 @@ export interface CreatedSource {
 }
 
 /** Builds the configured sources; throws ConfigError naming the settings when none is configured. */
-export function createSource(config: SourceConfig, deps: SourceDeps, definitions: readonly SourceDefinition[] = SOURCE_DEFINITIONS): CreatedSource {
+export function createSource(
+  config: SourceConfig,
+  deps: SourceDeps,
+  definitions: readonly SourceDefinition[] = SOURCE_DEFINITIONS,
+): CreatedSource {
   const configured = definitions.flatMap((d) => {
     const c = d.configure(config, deps);
     return c ? [{ definition: d, configured: c }] : [];
   });
   if (configured.length === 0) {
     const names = definitions.map((d) => d.settings[0]).filter((s): s is string => !!s);
-    throw new ConfigError([`env EVIDENCE_DIR: no evidence source configured (set ${names.slice(0, -1).join(', ')} or ${names[names.length - 1] ?? ''})`]);
+    throw new ConfigError([
+      `env EVIDENCE_DIR: no evidence source configured (set ${names.slice(0, -1).join(', ')} or ${names[names.length - 1] ?? ''})`,
+    ]);
   }
   // A dedicated backend wins over the fallback for its signal, so series and lines are not doubled.
-  const takenOver = new Set<Signal>(configured.flatMap((c) => (c.definition.fallback ? [] : [...(c.definition.takesOver ?? [])])));
+  const takenOver = new Set<Signal>(
+    configured.flatMap((c) => (c.definition.fallback ? [] : [...(c.definition.takesOver ?? [])])),
+  );
   const sources = configured.map((c) => c.configured.open(c.definition.fallback ? [...takenOver] : []));
   return {
     source: sources.length === 1 ? (sources[0] as EvidenceSource) : new CompositeSource(sources),
@@ -66,6 +74,8 @@ export function createSource(config: SourceConfig, deps: SourceDeps, definitions
 }
 
 /** The kinds for `/triage help` and docs: title, signals and settings of each. */
-export function sourceKinds(definitions: readonly SourceDefinition[] = SOURCE_DEFINITIONS): Array<{ kind: string; title: string; signals: readonly Signal[]; settings: readonly string[] }> {
+export function sourceKinds(
+  definitions: readonly SourceDefinition[] = SOURCE_DEFINITIONS,
+): Array<{ kind: string; title: string; signals: readonly Signal[]; settings: readonly string[] }> {
   return definitions.map((d) => ({ kind: d.kind, title: d.title, signals: d.signals, settings: d.settings }));
 }

@@ -4,12 +4,32 @@
 // Bounded: a cap on traces and spans, a timeout per request, a few requests at a time.
 
 import { z } from 'zod';
-import type { Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, SourceCapabilities, Span, TimeQuery, Topology, TraceStats } from '../types';
+import type {
+  Change,
+  EvidenceSource,
+  IncidentMeta,
+  LogEvent,
+  MetricSeries,
+  ParseProblem,
+  SourceCapabilities,
+  Span,
+  TimeQuery,
+  Topology,
+  TraceStats,
+} from '../types';
 import { parseOtlp, SpanReservoir, traceStats } from './files/traces';
 import { safeUrl, type FetchFn } from './http';
 import { ProblemLog } from './problems';
 import type { SourceDefinition } from './registry';
-import { getTraceJson, hexId, mapBounded, slicesOf, traceLimits, TraceQueryError, type TraceLimits } from './trace-fetch';
+import {
+  getTraceJson,
+  hexId,
+  mapBounded,
+  slicesOf,
+  traceLimits,
+  TraceQueryError,
+  type TraceLimits,
+} from './trace-fetch';
 
 export interface JaegerSourceOptions {
   /** Jaeger's query service, e.g. http://jaeger-query:16686 (JAEGER_URL). */
@@ -48,8 +68,12 @@ interface OtlpAttr {
 }
 
 function attr(tag: TagT): OtlpAttr {
-  if (typeof tag.value === 'number' && Number.isInteger(tag.value)) return { key: tag.key, value: { intValue: String(tag.value) } };
-  return { key: tag.key, value: { stringValue: typeof tag.value === 'string' ? tag.value : JSON.stringify(tag.value) } };
+  if (typeof tag.value === 'number' && Number.isInteger(tag.value))
+    return { key: tag.key, value: { intValue: String(tag.value) } };
+  return {
+    key: tag.key,
+    value: { stringValue: typeof tag.value === 'string' ? tag.value : JSON.stringify(tag.value) },
+  };
 }
 
 function tagValue(tags: readonly TagT[], key: string): unknown {
@@ -80,7 +104,9 @@ export function jaegerToOtlp(raw: unknown): { otlp: unknown; malformed: number }
     const s = sp.data;
     const tags = s.tags ?? [];
     const refs = s.references ?? [];
-    const parent = refs.find((r) => r.refType === 'CHILD_OF' && r.traceID === s.traceID) ?? refs.find((r) => r.traceID === s.traceID);
+    const parent =
+      refs.find((r) => r.refType === 'CHILD_OF' && r.traceID === s.traceID) ??
+      refs.find((r) => r.traceID === s.traceID);
     const kind = tagValue(tags, 'span.kind');
     const status = statusOf(tags);
     const span = {
@@ -100,7 +126,11 @@ export function jaegerToOtlp(raw: unknown): { otlp: unknown; malformed: number }
     byProcess.set(s.processID, list);
   }
   const resourceSpans = [...byProcess.entries()].map(([pid, spans]) => ({
-    resource: { attributes: [{ key: 'service.name', value: { stringValue: trace.data.processes[pid]?.serviceName ?? 'unknown' } }] },
+    resource: {
+      attributes: [
+        { key: 'service.name', value: { stringValue: trace.data.processes[pid]?.serviceName ?? 'unknown' } },
+      ],
+    },
     scopeSpans: [{ spans }],
   }));
   return { otlp: { resourceSpans }, malformed };
@@ -121,7 +151,9 @@ export class JaegerSource implements EvidenceSource {
 
   /** Jaeger answers `{ data, errors }`; errors (even with HTTP 200) fail the query with Jaeger's message. */
   private async data(path: string, params: Array<[string, string]>): Promise<unknown[]> {
-    const env = Envelope.safeParse(await getTraceJson('Jaeger', this.opts.fetch, this.opts.url, path, params, this.headers, this.limits.timeoutMs));
+    const env = Envelope.safeParse(
+      await getTraceJson('Jaeger', this.opts.fetch, this.opts.url, path, params, this.headers, this.limits.timeoutMs),
+    );
     if (!env.success) throw new TraceQueryError('Jaeger', 'expected { data: [...] }', `GET ${path}`);
     const err = env.data.errors?.[0];
     if (err) throw new TraceQueryError('Jaeger', `${err.code ?? ''} ${err.msg ?? 'error'}`.trim(), `GET ${path}`);
@@ -191,11 +223,23 @@ export class JaegerSource implements EvidenceSource {
     const seen = new Set<string>();
     await mapBounded(queries, this.limits.concurrency, async ({ service, from, to }) => {
       // start and end in microseconds; a trace another query already brought is not parsed twice.
-      const params: Array<[string, string]> = [['service', service], ['start', `${Math.floor(from)}000`], ['end', `${Math.ceil(to)}000`], ['limit', String(perQuery)]];
+      const params: Array<[string, string]> = [
+        ['service', service],
+        ['start', `${Math.floor(from)}000`],
+        ['end', `${Math.ceil(to)}000`],
+        ['limit', String(perQuery)],
+      ];
       const traces = await this.data('/api/traces', params);
-      if (traces.length >= perQuery) this.log.add('jaeger', `search returned its limit of ${perQuery} traces for a service in a slice of the window; more traces were not read`);
+      if (traces.length >= perQuery)
+        this.log.add(
+          'jaeger',
+          `search returned its limit of ${perQuery} traces for a service in a slice of the window; more traces were not read`,
+        );
       for (const raw of traces) {
-        const id = typeof raw === 'object' && raw !== null && typeof (raw as { traceID?: unknown }).traceID === 'string' ? hexId((raw as { traceID: string }).traceID) : '';
+        const id =
+          typeof raw === 'object' && raw !== null && typeof (raw as { traceID?: unknown }).traceID === 'string'
+            ? hexId((raw as { traceID: string }).traceID)
+            : '';
         if (id && seen.has(id)) continue;
         if (seen.size >= this.limits.maxTraces) {
           this.log.add('jaeger', `traces over the cap of ${this.limits.maxTraces} were not read`);
@@ -211,7 +255,8 @@ export class JaegerSource implements EvidenceSource {
         parseOtlp(converted.otlp, reservoir);
       }
     });
-    if (reservoir.dropped) this.log.set('jaeger', `spans over the cap of ${this.limits.maxSpans}: whole traces sampled`, reservoir.dropped);
+    if (reservoir.dropped)
+      this.log.set('jaeger', `spans over the cap of ${this.limits.maxSpans}: whole traces sampled`, reservoir.dropped);
     // As the files source does: spans that start in the range, of the services asked for.
     const want = q.services ? new Set(q.services) : null;
     return reservoir.spans.filter((s) => s.startMs >= q.from && s.startMs <= q.to && (!want || want.has(s.service)));
@@ -234,7 +279,13 @@ export const jaegerDefinition: SourceDefinition = {
     if (!url) return null;
     return {
       description: `Jaeger (${safeUrl(url)})`,
-      open: () => new JaegerSource({ url, fetch, limits: { timeoutMs: e.timeoutMs }, ...(e.jaegerToken ? { token: e.jaegerToken } : {}) }),
+      open: () =>
+        new JaegerSource({
+          url,
+          fetch,
+          limits: { timeoutMs: e.timeoutMs },
+          ...(e.jaegerToken ? { token: e.jaegerToken } : {}),
+        }),
     };
   },
 };

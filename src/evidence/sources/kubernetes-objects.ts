@@ -13,7 +13,10 @@ const Meta = z.object({
   creationTimestamp: Time,
   labels: z.record(z.string(), z.string()).nullable().optional(),
   annotations: z.record(z.string(), z.string()).nullable().optional(),
-  ownerReferences: z.array(z.object({ kind: z.string(), name: z.string() })).nullable().optional(),
+  ownerReferences: z
+    .array(z.object({ kind: z.string(), name: z.string() }))
+    .nullable()
+    .optional(),
   managedFields: z.array(ManagedField).nullable().optional(),
 });
 export type Meta = z.infer<typeof Meta>;
@@ -27,7 +30,11 @@ export const KubeEvent = z.object({
   firstTimestamp: Time,
   lastTimestamp: Time,
   eventTime: Time,
-  involvedObject: z.object({ kind: z.string().optional(), name: z.string().optional(), namespace: z.string().optional() }),
+  involvedObject: z.object({
+    kind: z.string().optional(),
+    name: z.string().optional(),
+    namespace: z.string().optional(),
+  }),
 });
 
 const ContainerState = z.object({
@@ -35,41 +42,89 @@ const ContainerState = z.object({
   terminated: z.object({ reason: z.string().optional(), exitCode: z.number().optional(), finishedAt: Time }).optional(),
   running: z.object({ startedAt: Time }).optional(),
 });
-const Condition = z.object({ type: z.string(), status: z.string(), lastTransitionTime: Time, reason: z.string().optional(), message: z.string().optional() });
+const Condition = z.object({
+  type: z.string(),
+  status: z.string(),
+  lastTransitionTime: Time,
+  reason: z.string().optional(),
+  message: z.string().optional(),
+});
 
 export const Pod = z.object({
   metadata: Meta,
   spec: z.object({ nodeName: z.string().optional() }).optional(),
-  status: z.object({
-    phase: z.string().optional(),
-    startTime: Time,
-    conditions: z.array(Condition).nullable().optional(),
-    containerStatuses: z.array(z.object({
-      name: z.string(), ready: z.boolean().optional(), restartCount: z.number().default(0),
-      state: ContainerState.optional(), lastState: ContainerState.optional(),
-    })).nullable().optional(),
-  }).optional(),
+  status: z
+    .object({
+      phase: z.string().optional(),
+      startTime: Time,
+      conditions: z.array(Condition).nullable().optional(),
+      containerStatuses: z
+        .array(
+          z.object({
+            name: z.string(),
+            ready: z.boolean().optional(),
+            restartCount: z.number().default(0),
+            state: ContainerState.optional(),
+            lastState: ContainerState.optional(),
+          }),
+        )
+        .nullable()
+        .optional(),
+    })
+    .optional(),
 });
 
 const EnvRef = z.object({
-  valueFrom: z.object({ configMapKeyRef: z.object({ name: z.string() }).optional(), secretKeyRef: z.object({ name: z.string() }).optional() }).optional(),
+  valueFrom: z
+    .object({
+      configMapKeyRef: z.object({ name: z.string() }).optional(),
+      secretKeyRef: z.object({ name: z.string() }).optional(),
+    })
+    .optional(),
 });
 const PodTemplate = z.object({
-  metadata: z.object({ labels: z.record(z.string(), z.string()).nullable().optional(), annotations: z.record(z.string(), z.string()).nullable().optional() }).optional(),
+  metadata: z
+    .object({
+      labels: z.record(z.string(), z.string()).nullable().optional(),
+      annotations: z.record(z.string(), z.string()).nullable().optional(),
+    })
+    .optional(),
   spec: z.object({
-    containers: z.array(z.object({
-      name: z.string(), image: z.string().optional(),
-      env: z.array(EnvRef).nullable().optional(),
-      envFrom: z.array(z.object({ configMapRef: z.object({ name: z.string() }).optional(), secretRef: z.object({ name: z.string() }).optional() })).nullable().optional(),
-    })),
-    volumes: z.array(z.object({ configMap: z.object({ name: z.string() }).optional(), secret: z.object({ secretName: z.string().optional() }).optional() })).nullable().optional(),
+    containers: z.array(
+      z.object({
+        name: z.string(),
+        image: z.string().optional(),
+        env: z.array(EnvRef).nullable().optional(),
+        envFrom: z
+          .array(
+            z.object({
+              configMapRef: z.object({ name: z.string() }).optional(),
+              secretRef: z.object({ name: z.string() }).optional(),
+            }),
+          )
+          .nullable()
+          .optional(),
+      }),
+    ),
+    volumes: z
+      .array(
+        z.object({
+          configMap: z.object({ name: z.string() }).optional(),
+          secret: z.object({ secretName: z.string().optional() }).optional(),
+        }),
+      )
+      .nullable()
+      .optional(),
   }),
 });
 
 export const ReplicaSet = z.object({ metadata: Meta, spec: z.object({ template: PodTemplate }) });
 export const Deployment = z.object({ metadata: Meta, spec: z.object({ template: PodTemplate }) });
 export const ConfigMap = z.object({ metadata: Meta });
-export const Node = z.object({ metadata: Meta, status: z.object({ conditions: z.array(Condition).nullable().optional() }).optional() });
+export const Node = z.object({
+  metadata: Meta,
+  status: z.object({ conditions: z.array(Condition).nullable().optional() }).optional(),
+});
 
 export type KubeEvent = z.infer<typeof KubeEvent>;
 export type Pod = z.infer<typeof Pod>;
@@ -89,7 +144,14 @@ export function ms(t: string | null | undefined): number | null {
 const SERVICE_LABELS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'service'];
 
 /** The service an object belongs to: a service label, else its owner's name without the pod-template hash. */
-export function serviceOf(meta: { name: string; labels?: Record<string, string> | null | undefined; ownerReferences?: Array<{ kind: string; name: string }> | null | undefined }, serviceLabel: string): string {
+export function serviceOf(
+  meta: {
+    name: string;
+    labels?: Record<string, string> | null | undefined;
+    ownerReferences?: Array<{ kind: string; name: string }> | null | undefined;
+  },
+  serviceLabel: string,
+): string {
   const labels = meta.labels ?? {};
   for (const l of [serviceLabel, ...SERVICE_LABELS]) if (labels[l]) return labels[l] as string;
   const owner = meta.ownerReferences?.[0];
@@ -107,11 +169,27 @@ export function eventToLog(e: KubeEvent, service: string): LogEvent | null {
   const obj = `${(e.involvedObject.kind ?? 'object').toLowerCase()}/${e.involvedObject.name ?? '?'}`;
   const times = e.count && e.count > 1 ? ` (x${e.count})` : '';
   const body = `${e.reason ?? 'Warning'} ${obj}: ${e.message ?? ''}${times}`.trim();
-  return { ts, service, origin: kubectl(e.involvedObject.namespace ?? e.metadata.namespace, `describe ${obj}`), line: 0, text: `Warning ${body}`, level: 'warn', body };
+  return {
+    ts,
+    service,
+    origin: kubectl(e.involvedObject.namespace ?? e.metadata.namespace, `describe ${obj}`),
+    line: 0,
+    text: `Warning ${body}`,
+    level: 'warn',
+    body,
+  };
 }
 
 /** Reasons a container waits that mean it cannot run. */
-const BAD_WAITING = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'CreateContainerError', 'InvalidImageName', 'RunContainerError']);
+const BAD_WAITING = new Set([
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'InvalidImageName',
+  'RunContainerError',
+]);
 
 /** Restarts (with the last termination: OOMKilled, Error), bad waiting reasons and readiness of one pod. */
 export function podToLogs(p: Pod, service: string): LogEvent[] {
@@ -126,11 +204,19 @@ export function podToLogs(p: Pod, service: string): LogEvent[] {
   for (const c of p.status?.containerStatuses ?? []) {
     const term = c.lastState?.terminated;
     if (c.restartCount > 0 && term) {
-      add(ms(term.finishedAt), term.reason === 'OOMKilled' ? 'error' : 'warn',
-        `container ${c.name} of pod/${p.metadata.name} restarted (${c.restartCount} restarts): last exit ${term.reason ?? 'unknown'} code ${term.exitCode ?? '?'}`);
+      add(
+        ms(term.finishedAt),
+        term.reason === 'OOMKilled' ? 'error' : 'warn',
+        `container ${c.name} of pod/${p.metadata.name} restarted (${c.restartCount} restarts): last exit ${term.reason ?? 'unknown'} code ${term.exitCode ?? '?'}`,
+      );
     }
     const waiting = c.state?.waiting?.reason;
-    if (waiting && BAD_WAITING.has(waiting)) add(readyAt, 'error', `container ${c.name} of pod/${p.metadata.name} is in ${waiting}: ${c.state?.waiting?.message ?? ''}`.trim());
+    if (waiting && BAD_WAITING.has(waiting))
+      add(
+        readyAt,
+        'error',
+        `container ${c.name} of pod/${p.metadata.name} is in ${waiting}: ${c.state?.waiting?.message ?? ''}`.trim(),
+      );
   }
   if (ready && ready.status !== 'True' && p.status?.phase !== 'Succeeded') {
     add(readyAt, 'warn', `pod/${p.metadata.name} not ready${ready.reason ? ` (${ready.reason})` : ''}`);
@@ -193,14 +279,21 @@ export function configRefs(t: Template): string[] {
 function diff(before: string[], after: string[]): string[] {
   const b = new Set(before);
   const a = new Set(after);
-  return [...after.filter((x) => !b.has(x)).map((x) => `+${x}`), ...before.filter((x) => !a.has(x)).map((x) => `-${x}`)];
+  return [
+    ...after.filter((x) => !b.has(x)).map((x) => `+${x}`),
+    ...before.filter((x) => !a.has(x)).map((x) => `-${x}`),
+  ];
 }
 
 /**
  * One change per ReplicaSet revision of a Deployment: its creation is the rollout; what changed is the
  * image list and the ConfigMap/Secret references against the previous revision.
  */
-export function rolloutChanges(sets: ReplicaSet[], deployments: Map<string, Deployment>, serviceLabel: string): Change[] {
+export function rolloutChanges(
+  sets: ReplicaSet[],
+  deployments: Map<string, Deployment>,
+  serviceLabel: string,
+): Change[] {
   const byOwner = new Map<string, Array<{ rs: ReplicaSet; revision: number; at: number }>>();
   for (const rs of sets) {
     const owner = rs.metadata.ownerReferences?.find((o) => o.kind === 'Deployment');
@@ -217,21 +310,28 @@ export function rolloutChanges(sets: ReplicaSet[], deployments: Map<string, Depl
     revs.sort((a, b) => a.revision - b.revision);
     revs.forEach((r, i) => {
       const prev = revs[i - 1];
-      const imageDiff = prev ? diff(images(prev.rs.spec.template), images(r.rs.spec.template)) : images(r.rs.spec.template).map((x) => `+${x}`);
+      const imageDiff = prev
+        ? diff(images(prev.rs.spec.template), images(r.rs.spec.template))
+        : images(r.rs.spec.template).map((x) => `+${x}`);
       const refDiff = prev ? diff(configRefs(prev.rs.spec.template), configRefs(r.rs.spec.template)) : [];
-      const what = [
-        imageDiff.length > 0 ? `image ${imageDiff.join(' ')}` : '',
-        refDiff.length > 0 ? `config refs ${refDiff.join(' ')}` : '',
-      ].filter(Boolean).join('; ') || 'pod template changed';
+      const what =
+        [
+          imageDiff.length > 0 ? `image ${imageDiff.join(' ')}` : '',
+          refDiff.length > 0 ? `config refs ${refDiff.join(' ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ') || 'pod template changed';
       const cause = r.rs.metadata.annotations?.['kubernetes.io/change-cause'];
       const author = (deployment ? authorOf(deployment.metadata, r.at) : undefined) ?? authorOf(r.rs.metadata, r.at);
       const image = r.rs.spec.template.spec.containers[0]?.image;
       out.push({
-        id: `k8s:${ns}/deployment/${name}@${r.revision}`, time: r.at,
+        id: `k8s:${ns}/deployment/${name}@${r.revision}`,
+        time: r.at,
         service: serviceOf({ ...(deployment?.metadata ?? r.rs.metadata), name }, serviceLabel),
         kind: imageDiff.length === 0 && refDiff.length > 0 ? 'config' : 'deploy',
         summary: `deployment/${name} revision ${r.revision} rolled out in ${ns}: ${what}${cause ? ` (${cause})` : ''}`,
-        ...(author ? { author } : {}), ...(image ? { version: image.split(':').pop() ?? image } : {}),
+        ...(author ? { author } : {}),
+        ...(image ? { version: image.split(':').pop() ?? image } : {}),
         link: kubectl(ns, `rollout history deployment/${name} --revision=${r.revision}`),
       });
     });
@@ -244,15 +344,23 @@ export function configMapChanges(maps: ConfigMap[], deployments: Deployment[], s
   const out: Change[] = [];
   for (const cm of maps) {
     const ns = cm.metadata.namespace ?? '';
-    const readers = deployments.filter((d) => (d.metadata.namespace ?? '') === ns && configRefs(d.spec.template).includes(`configmap/${cm.metadata.name}`));
+    const readers = deployments.filter(
+      (d) =>
+        (d.metadata.namespace ?? '') === ns && configRefs(d.spec.template).includes(`configmap/${cm.metadata.name}`),
+    );
     if (readers.length === 0) continue;
     const created = ms(cm.metadata.creationTimestamp) ?? 0;
-    const updates = (cm.metadata.managedFields ?? []).filter((f) => f.operation !== undefined && (ms(f.time) ?? 0) > created + 1000);
+    const updates = (cm.metadata.managedFields ?? []).filter(
+      (f) => f.operation !== undefined && (ms(f.time) ?? 0) > created + 1000,
+    );
     for (const u of updates) {
       const at = ms(u.time) as number;
       for (const d of readers) {
         out.push({
-          id: `k8s:${ns}/configmap/${cm.metadata.name}@${at}`, time: at, service: serviceOf(d.metadata, serviceLabel), kind: 'config',
+          id: `k8s:${ns}/configmap/${cm.metadata.name}@${at}`,
+          time: at,
+          service: serviceOf(d.metadata, serviceLabel),
+          kind: 'config',
           summary: `configmap/${cm.metadata.name} in ${ns} updated (read by deployment/${d.metadata.name})`,
           ...(u.manager ? { author: u.manager } : {}),
           link: kubectl(ns, `get configmap/${cm.metadata.name} -o yaml --show-managed-fields`),

@@ -6,13 +6,39 @@
 // problem, not a failure: the other lists still answer.
 import type { z } from 'zod';
 import type {
-  Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, SourceCapabilities, TimeQuery, Topology,
+  Change,
+  EvidenceSource,
+  IncidentMeta,
+  LogEvent,
+  MetricSeries,
+  ParseProblem,
+  SourceCapabilities,
+  TimeQuery,
+  Topology,
 } from '../types';
 import { UsageError } from '../../domain/errors';
-import { inClusterTarget, kubeApi, kubeconfigTarget, KubernetesApiError, KubernetesForbidden, type KubeApi } from './kubernetes-api';
+import {
+  inClusterTarget,
+  kubeApi,
+  kubeconfigTarget,
+  KubernetesApiError,
+  KubernetesForbidden,
+  type KubeApi,
+} from './kubernetes-api';
 import type { SourceDefinition } from './registry';
 import {
-  ConfigMap, Deployment, KubeEvent, Node, Pod, ReplicaSet, configMapChanges, eventToLog, nodeToLogs, podToLogs, rolloutChanges, serviceOf,
+  ConfigMap,
+  Deployment,
+  KubeEvent,
+  Node,
+  Pod,
+  ReplicaSet,
+  configMapChanges,
+  eventToLog,
+  nodeToLogs,
+  podToLogs,
+  rolloutChanges,
+  serviceOf,
 } from './kubernetes-objects';
 import { ProblemLog } from './problems';
 
@@ -50,10 +76,16 @@ export class KubernetesSource implements EvidenceSource {
   }
 
   /** Lists one collection per namespace; a refusal becomes a named problem and an empty list. */
-  private async collect<T extends z.ZodType>(schema: T, group: string, resource: string, opts: { namespaced: boolean; params?: Record<string, string>; metadataOnly?: boolean }): Promise<Array<z.infer<T>>> {
-    const paths = !opts.namespaced || this.opts.namespaces.includes('*')
-      ? [`${group}/${resource}`]
-      : this.opts.namespaces.map((ns) => `${group}/namespaces/${ns}/${resource}`);
+  private async collect<T extends z.ZodType>(
+    schema: T,
+    group: string,
+    resource: string,
+    opts: { namespaced: boolean; params?: Record<string, string>; metadataOnly?: boolean },
+  ): Promise<Array<z.infer<T>>> {
+    const paths =
+      !opts.namespaced || this.opts.namespaces.includes('*')
+        ? [`${group}/${resource}`]
+        : this.opts.namespaces.map((ns) => `${group}/namespaces/${ns}/${resource}`);
     const out: Array<z.infer<T>> = [];
     for (const path of paths) {
       let items: unknown[];
@@ -61,7 +93,11 @@ export class KubernetesSource implements EvidenceSource {
         items = await this.opts.api.list(path, opts.params, { metadataOnly: opts.metadataOnly ?? false });
       } catch (err) {
         if (err instanceof KubernetesForbidden) {
-          this.problemLog.set(`kubernetes ${path}`, `forbidden (HTTP ${err.status}): grant list on ${resource} (manifests/rbac/kubernetes-read.yaml)`, 1);
+          this.problemLog.set(
+            `kubernetes ${path}`,
+            `forbidden (HTTP ${err.status}): grant list on ${resource} (manifests/rbac/kubernetes-read.yaml)`,
+            1,
+          );
           continue;
         }
         if (!(err instanceof KubernetesApiError)) throw err;
@@ -107,7 +143,11 @@ export class KubernetesSource implements EvidenceSource {
     const services = new Set<string>();
     for (const d of s.deployments) services.add(serviceOf(d.metadata, this.serviceLabel));
     for (const p of s.pods) services.add(serviceOf(p.metadata, this.serviceLabel));
-    return { signals: ['logs', 'changes'], services: [...services].sort(), labels: ['namespace', 'pod', 'node', 'reason'] };
+    return {
+      signals: ['logs', 'changes'],
+      services: [...services].sort(),
+      labels: ['namespace', 'pod', 'node', 'reason'],
+    };
   }
 
   async clock(): Promise<number | null> {
@@ -120,20 +160,28 @@ export class KubernetesSource implements EvidenceSource {
 
   async *logs(q: TimeQuery): AsyncGenerator<LogEvent> {
     const s = await this.snapshot();
-    const podService = new Map(s.pods.map((p) => [`${p.metadata.namespace ?? ''}/${p.metadata.name}`, serviceOf(p.metadata, this.serviceLabel)]));
+    const podService = new Map(
+      s.pods.map((p) => [`${p.metadata.namespace ?? ''}/${p.metadata.name}`, serviceOf(p.metadata, this.serviceLabel)]),
+    );
     const all: LogEvent[] = [];
     for (const e of s.events) {
       const ns = e.involvedObject.namespace ?? e.metadata.namespace ?? '';
       const name = e.involvedObject.name ?? '';
       const kind = e.involvedObject.kind ?? '';
-      const service = kind === 'Node' ? `node/${name}` : podService.get(`${ns}/${name}`) ?? serviceOf({ name, ownerReferences: ownerGuess(kind, name) }, this.serviceLabel);
+      const service =
+        kind === 'Node'
+          ? `node/${name}`
+          : (podService.get(`${ns}/${name}`) ??
+            serviceOf({ name, ownerReferences: ownerGuess(kind, name) }, this.serviceLabel));
       const ev = eventToLog(e, service);
       if (ev) all.push(ev);
     }
     for (const p of s.pods) all.push(...podToLogs(p, serviceOf(p.metadata, this.serviceLabel)));
     for (const n of s.nodes) all.push(...nodeToLogs(n));
     const wanted = q.services ? new Set(q.services) : null;
-    yield* all.filter((e) => e.ts >= q.from && e.ts <= q.to && (!wanted || wanted.has(e.service))).sort((a, b) => a.ts - b.ts);
+    yield* all
+      .filter((e) => e.ts >= q.from && e.ts <= q.to && (!wanted || wanted.has(e.service)))
+      .sort((a, b) => a.ts - b.ts);
   }
 
   async metrics(_q: TimeQuery & { stepSeconds?: number }): Promise<MetricSeries[]> {
@@ -143,9 +191,14 @@ export class KubernetesSource implements EvidenceSource {
   async changes(q: TimeQuery): Promise<Change[]> {
     const s = await this.snapshot();
     const deployments = new Map(s.deployments.map((d) => [`${d.metadata.namespace ?? ''}/${d.metadata.name}`, d]));
-    const all = [...rolloutChanges(s.replicaSets, deployments, this.serviceLabel), ...configMapChanges(s.configMaps, s.deployments, this.serviceLabel)];
+    const all = [
+      ...rolloutChanges(s.replicaSets, deployments, this.serviceLabel),
+      ...configMapChanges(s.configMaps, s.deployments, this.serviceLabel),
+    ];
     const wanted = q.services ? new Set(q.services) : null;
-    return all.filter((c) => c.time >= q.from && c.time <= q.to && (!wanted || wanted.has(c.service))).sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
+    return all
+      .filter((c) => c.time >= q.from && c.time <= q.to && (!wanted || wanted.has(c.service)))
+      .sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
   }
 
   async topology(): Promise<Topology | null> {
@@ -173,9 +226,20 @@ export const kubernetesDefinition: SourceDefinition = {
     return {
       description: `Kubernetes (${k.namespaces.join(', ')})`,
       open: () => {
-        const target = k.kubeconfig ? kubeconfigTarget(k.kubeconfig, k.context) : k.inCluster ? inClusterTarget(k.inCluster.host, k.inCluster.port) : null;
-        if (!target) throw new UsageError('Kubernetes namespaces are set but there is no KUBECONFIG and this is not a pod (no KUBERNETES_SERVICE_HOST)');
-        return new KubernetesSource({ api: kubeApi(target), namespaces: [...k.namespaces], serviceLabel: k.serviceLabel });
+        const target = k.kubeconfig
+          ? kubeconfigTarget(k.kubeconfig, k.context)
+          : k.inCluster
+            ? inClusterTarget(k.inCluster.host, k.inCluster.port)
+            : null;
+        if (!target)
+          throw new UsageError(
+            'Kubernetes namespaces are set but there is no KUBECONFIG and this is not a pod (no KUBERNETES_SERVICE_HOST)',
+          );
+        return new KubernetesSource({
+          api: kubeApi(target),
+          namespaces: [...k.namespaces],
+          serviceLabel: k.serviceLabel,
+        });
       },
     };
   },

@@ -28,7 +28,14 @@ export function linkSettings(e: EvidenceSettings): LinkSettings {
 
 const base = (url: string): string => url.replace(/\/+$/, '');
 
-function grafanaExplore(grafanaUrl: string, type: 'prometheus' | 'loki', uid: string, expr: string, from: number, to: number): string {
+function grafanaExplore(
+  grafanaUrl: string,
+  type: 'prometheus' | 'loki',
+  uid: string,
+  expr: string,
+  from: number,
+  to: number,
+): string {
   const pane = {
     datasource: uid,
     queries: [{ refId: 'A', expr, datasource: { type, uid } }],
@@ -44,7 +51,12 @@ function promTime(ms: number): string {
 
 function prometheusGraph(url: string, expr: string, from: number, to: number): string {
   const minutes = Math.max(1, Math.ceil((to - from) / 60_000));
-  const qs = new URLSearchParams({ 'g0.expr': expr, 'g0.tab': '0', 'g0.range_input': `${minutes}m`, 'g0.end_input': promTime(to) });
+  const qs = new URLSearchParams({
+    'g0.expr': expr,
+    'g0.tab': '0',
+    'g0.range_input': `${minutes}m`,
+    'g0.end_input': promTime(to),
+  });
   return `${base(url)}/graph?${qs.toString()}`;
 }
 
@@ -69,7 +81,9 @@ export function promQuery(t: Extract<LinkTarget, { signal: 'metrics' }>, service
 /** The LogQL that shows a log target: the service's stream, filtered to the text when there is one. */
 export function logQuery(t: Extract<LinkTarget, { signal: 'logs' }>, serviceLabel: string): string {
   if (!t.contains) return `{${serviceLabel}=${quoted(t.service)}}`;
-  const filter = t.ignoreCase ? `|~ ${quoted(`(?i)${t.contains.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)}` : `|= ${quoted(t.contains)}`;
+  const filter = t.ignoreCase
+    ? `|~ ${quoted(`(?i)${t.contains.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)}`
+    : `|= ${quoted(t.contains)}`;
   return `{${serviceLabel}=${quoted(t.service)}} ${filter}`;
 }
 
@@ -78,12 +92,14 @@ export function evidenceLink(settings: LinkSettings, target: LinkTarget, service
   const { from, to } = target;
   if (target.signal === 'metrics') {
     const q = promQuery(target, serviceLabel);
-    if (settings.grafanaUrl && settings.grafanaPrometheusUid) return grafanaExplore(settings.grafanaUrl, 'prometheus', settings.grafanaPrometheusUid, q, from, to);
+    if (settings.grafanaUrl && settings.grafanaPrometheusUid)
+      return grafanaExplore(settings.grafanaUrl, 'prometheus', settings.grafanaPrometheusUid, q, from, to);
     if (settings.prometheusUrl) return prometheusGraph(settings.prometheusUrl, q, from, to);
     return undefined;
   }
   const q = logQuery(target, serviceLabel);
-  if (settings.grafanaUrl && settings.grafanaLokiUid) return grafanaExplore(settings.grafanaUrl, 'loki', settings.grafanaLokiUid, q, from, to);
+  if (settings.grafanaUrl && settings.grafanaLokiUid)
+    return grafanaExplore(settings.grafanaUrl, 'loki', settings.grafanaLokiUid, q, from, to);
   if (settings.lokiUrl) {
     const iso = (ms: number): string => new Date(ms).toISOString();
     return `logcli query --addr=${base(settings.lokiUrl)} --from=${iso(from)} --to=${iso(to)} ${shellQuote(q)}`;
@@ -99,14 +115,21 @@ export function evidenceLink(settings: LinkSettings, target: LinkTarget, service
 export function metricTarget(key: string, service: string, from: number, to: number): LinkTarget {
   const m = /^([a-zA-Z_:][a-zA-Z0-9_]*?)(?::(p(\d+)|rate))?\{/.exec(key);
   const name = m?.[1] ?? key.split('{')[0] ?? key;
-  if (m?.[3]) return { signal: 'metrics', service, name: `${name}_bucket`, read: { quantile: Number(m[3]) / 100 }, from, to };
+  if (m?.[3])
+    return { signal: 'metrics', service, name: `${name}_bucket`, read: { quantile: Number(m[3]) / 100 }, from, to };
   return { signal: 'metrics', service, name, read: m?.[2] === 'rate' ? 'rate' : 'raw', from, to };
 }
 
 /** The link target of a log template: the service's lines containing the template's longest literal part. */
 export function templateTarget(service: string, template: string, from: number, to: number): LinkTarget {
-  const literal = template.split('<*>').map((p) => p.trim()).sort((a, b) => b.length - a.length)[0] ?? '';
-  return literal.length >= 4 ? { signal: 'logs', service, contains: literal.slice(0, 120), from, to } : { signal: 'logs', service, from, to };
+  const literal =
+    template
+      .split('<*>')
+      .map((p) => p.trim())
+      .sort((a, b) => b.length - a.length)[0] ?? '';
+  return literal.length >= 4
+    ? { signal: 'logs', service, contains: literal.slice(0, 120), from, to }
+    : { signal: 'logs', service, from, to };
 }
 
 /** Where a person sees a change: its URL (pull request, deployment diff) or the command that shows it (kubectl). */

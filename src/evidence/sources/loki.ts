@@ -9,11 +9,28 @@ import { z } from 'zod';
 import { normalizeLevel, parseLine } from '../logparse';
 import { MAX_LINE_CHARS } from '../logparse/reader';
 import type {
-  Change, EvidenceSource, IncidentMeta, LinkTarget, LogEvent, MetricSeries, ParseProblem, SourceCapabilities, TimeQuery, Topology,
+  Change,
+  EvidenceSource,
+  IncidentMeta,
+  LinkTarget,
+  LogEvent,
+  MetricSeries,
+  ParseProblem,
+  SourceCapabilities,
+  TimeQuery,
+  Topology,
 } from '../types';
 import { LokiQueryError } from './errors';
 import type { BasicAuth } from '../../config';
-import { authHeaders, getJson, regexAlternation, safeUrl, SERVICE_LABELS, transportProblem, type FetchFn } from './http';
+import {
+  authHeaders,
+  getJson,
+  regexAlternation,
+  safeUrl,
+  SERVICE_LABELS,
+  transportProblem,
+  type FetchFn,
+} from './http';
 import { evidenceLink, type LinkSettings } from './links';
 import type { SourceDefinition } from './registry';
 import { mergeByTime } from './merge';
@@ -47,7 +64,9 @@ const Streams = z.object({
   status: z.literal('success'),
   data: z.object({
     resultType: z.literal('streams'),
-    result: z.array(z.object({ stream: z.record(z.string(), z.string()), values: z.array(z.array(z.unknown()).min(2)) })),
+    result: z.array(
+      z.object({ stream: z.record(z.string(), z.string()), values: z.array(z.array(z.unknown()).min(2)) }),
+    ),
   }),
 });
 const Names = z.object({ status: z.literal('success'), data: z.array(z.string()).default([]) });
@@ -115,7 +134,9 @@ export class LokiSource implements EvidenceSource {
     try {
       res = await getJson(this.fetchFn, this.url, path, params, this.headers, this.timeoutMs);
     } catch (err) {
-      throw new LokiQueryError(0, `${safeUrl(this.url)}: ${transportProblem(err, this.timeoutMs)}`, what, { cause: err });
+      throw new LokiQueryError(0, `${safeUrl(this.url)}: ${transportProblem(err, this.timeoutMs)}`, what, {
+        cause: err,
+      });
     }
     // Loki answers errors as plain text bodies with a 4xx/5xx status.
     if (!res.ok) throw new LokiQueryError(res.status, res.text.trim().slice(0, 300) || 'empty response', what);
@@ -164,8 +185,16 @@ export class LokiSource implements EvidenceSource {
     const level = `"${ERRORISH_LEVEL}"`;
     const passes: Pass[] = [
       { pipeline: ` |~ ${line}`, cap: this.maxEntries, what: 'error lines' },
-      { pipeline: ` !~ ${line} | detected_level=~${level} or level=~${level}`, cap: this.maxEntries, what: 'error-level lines' },
-      { pipeline: ` !~ ${line} | detected_level!~${level} | level!~${level}`, cap: this.maxOtherEntries, what: 'other lines' },
+      {
+        pipeline: ` !~ ${line} | detected_level=~${level} or level=~${level}`,
+        cap: this.maxEntries,
+        what: 'error-level lines',
+      },
+      {
+        pipeline: ` !~ ${line} | detected_level!~${level} | level!~${level}`,
+        cap: this.maxOtherEntries,
+        what: 'other lines',
+      },
     ];
     // Caps and truncations are counted per call and set (not added) in problems: tools re-read the same window.
     const truncated = { count: 0 };
@@ -175,7 +204,13 @@ export class LokiSource implements EvidenceSource {
   }
 
   /** One query's entries in [from, to], oldest first, across all pages, up to the pass's cap. */
-  private async *read(query: string, q: TimeQuery, pass: Pass, label: string, truncated: { count: number }): AsyncGenerator<LogEvent> {
+  private async *read(
+    query: string,
+    q: TimeQuery,
+    pass: Pass,
+    label: string,
+    truncated: { count: number },
+  ): AsyncGenerator<LogEvent> {
     const capped = capMessage(pass);
     let start = BigInt(q.from) * NS_PER_MS;
     const end = (BigInt(q.to) + 1n) * NS_PER_MS; // Loki's end is exclusive
@@ -185,11 +220,18 @@ export class LokiSource implements EvidenceSource {
     for (;;) {
       const raw = await this.api(
         '/loki/api/v1/query_range',
-        [['query', query], ['start', start.toString()], ['end', end.toString()], ['limit', String(this.limit)], ['direction', 'forward']],
+        [
+          ['query', query],
+          ['start', start.toString()],
+          ['end', end.toString()],
+          ['limit', String(this.limit)],
+          ['direction', 'forward'],
+        ],
         query,
       );
       const parsed = Streams.safeParse(raw);
-      if (!parsed.success) throw new LokiQueryError(200, `unexpected response shape: ${parsed.error.issues[0]?.message ?? ''}`, query);
+      if (!parsed.success)
+        throw new LokiQueryError(200, `unexpected response shape: ${parsed.error.issues[0]?.message ?? ''}`, query);
       const entries: Entry[] = [];
       for (const s of parsed.data.data.result) {
         const streamKey = JSON.stringify(Object.entries(s.stream).sort());
@@ -198,7 +240,12 @@ export class LokiSource implements EvidenceSource {
           if (typeof ns !== 'string' || typeof line !== 'string' || !/^\d+$/.test(ns)) continue;
           const long = line.length > MAX_LINE_CHARS;
           if (long) this.problemLog.set('loki', TRUNCATED, ++truncated.count);
-          entries.push({ ns: BigInt(ns), line: long ? line.slice(0, MAX_LINE_CHARS) : line, stream: s.stream, streamKey });
+          entries.push({
+            ns: BigInt(ns),
+            line: long ? line.slice(0, MAX_LINE_CHARS) : line,
+            stream: s.stream,
+            streamKey,
+          });
         }
       }
       entries.sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0));
@@ -249,7 +296,11 @@ export class LokiSource implements EvidenceSource {
   /** The Grafana Explore link (or logcli command) of a service's lines, in this server's stream label. */
   link(target: LinkTarget): string | undefined {
     if (target.signal !== 'logs') return undefined;
-    return evidenceLink({ ...this.links, lokiUrl: this.links.lokiUrl ?? this.url }, target, this.knownLabel ?? 'service');
+    return evidenceLink(
+      { ...this.links, lokiUrl: this.links.lokiUrl ?? this.url },
+      target,
+      this.knownLabel ?? 'service',
+    );
   }
 
   async metrics(_q: TimeQuery & { stepSeconds?: number }): Promise<MetricSeries[]> {
@@ -275,19 +326,31 @@ export const lokiDefinition: SourceDefinition = {
   title: 'Loki',
   signals: ['logs'],
   takesOver: ['logs'],
-  settings: ['LOKI_URL', 'LOKI_TOKEN', 'LOKI_USERNAME', 'LOKI_PASSWORD', 'LOKI_TENANT', 'LOKI_SERVICE_LABEL', 'SOURCE_TIMEOUT_MS'],
+  settings: [
+    'LOKI_URL',
+    'LOKI_TOKEN',
+    'LOKI_USERNAME',
+    'LOKI_PASSWORD',
+    'LOKI_TENANT',
+    'LOKI_SERVICE_LABEL',
+    'SOURCE_TIMEOUT_MS',
+  ],
   configure({ evidence: e }, { fetch, links }) {
     const url = e.lokiUrl;
     if (!url) return null;
     return {
       description: `Loki (${safeUrl(url)}${e.lokiTenant ? `, tenant ${e.lokiTenant}` : ''})`,
-      open: () => new LokiSource({
-        url, fetch, links, timeoutMs: e.timeoutMs,
-        ...(e.lokiToken ? { token: e.lokiToken } : {}),
-        ...(e.lokiBasic ? { basic: e.lokiBasic } : {}),
-        ...(e.lokiTenant ? { tenant: e.lokiTenant } : {}),
-        ...(e.lokiServiceLabel ? { serviceLabel: e.lokiServiceLabel } : {}),
-      }),
+      open: () =>
+        new LokiSource({
+          url,
+          fetch,
+          links,
+          timeoutMs: e.timeoutMs,
+          ...(e.lokiToken ? { token: e.lokiToken } : {}),
+          ...(e.lokiBasic ? { basic: e.lokiBasic } : {}),
+          ...(e.lokiTenant ? { tenant: e.lokiTenant } : {}),
+          ...(e.lokiServiceLabel ? { serviceLabel: e.lokiServiceLabel } : {}),
+        }),
     };
   },
 };

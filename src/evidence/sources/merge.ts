@@ -5,7 +5,9 @@ import type { LogEvent } from '../types';
 /** Merges streams that are each sorted by `ts` into one stream sorted by `ts` (stable by input order). */
 export async function* mergeByTime(streams: Array<AsyncIterable<LogEvent>>): AsyncGenerator<LogEvent> {
   const its = streams.map((s) => s[Symbol.asyncIterator]());
-  const heads: Array<LogEvent | null> = await Promise.all(its.map(async (it) => ((await it.next()).value as LogEvent | undefined) ?? null));
+  const heads: Array<LogEvent | null> = await Promise.all(
+    its.map(async (it) => ((await it.next()).value as LogEvent | undefined) ?? null),
+  );
   try {
     for (;;) {
       let best = -1;

@@ -6,10 +6,29 @@
 import { z } from 'zod';
 import type { BasicAuth } from '../../config';
 import type {
-  Change, EvidenceSource, IncidentMeta, LinkTarget, LogEvent, MetricSeries, MetricType, ParseProblem, SourceCapabilities, TimeQuery, Topology,
+  Change,
+  EvidenceSource,
+  IncidentMeta,
+  LinkTarget,
+  LogEvent,
+  MetricSeries,
+  MetricType,
+  ParseProblem,
+  SourceCapabilities,
+  TimeQuery,
+  Topology,
 } from '../types';
 import { PrometheusQueryError } from './errors';
-import { authHeaders, getJson, mapLimit, regexAlternation, safeUrl, SERVICE_LABELS, transportProblem, type FetchFn } from './http';
+import {
+  authHeaders,
+  getJson,
+  mapLimit,
+  regexAlternation,
+  safeUrl,
+  SERVICE_LABELS,
+  transportProblem,
+  type FetchFn,
+} from './http';
 import { evidenceLink, type LinkSettings } from './links';
 import type { SourceDefinition } from './registry';
 
@@ -30,7 +49,6 @@ export interface PrometheusSourceOptions {
   points?: number;
   links?: LinkSettings;
 }
-
 
 const Sample = z.tuple([z.number(), z.string()]);
 const Envelope = z.object({
@@ -55,7 +73,11 @@ function sampleValue(text: string): number {
 const UNIT_SUFFIXES = ['seconds', 'bytes', 'ratio', 'celsius', 'meters', 'volts', 'amperes', 'joules', 'grams'];
 
 /** Family, type and unit from the naming conventions (TSDBs built from files carry no metadata). */
-export function inferShape(name: string, labels: Record<string, string>, allNames: Set<string>): { family: string; type: MetricType; unit?: string } {
+export function inferShape(
+  name: string,
+  labels: Record<string, string>,
+  allNames: Set<string>,
+): { family: string; type: MetricType; unit?: string } {
   let family = name;
   let type: MetricType = 'gauge';
   const base = (suf: string): string => name.slice(0, -suf.length);
@@ -122,11 +144,18 @@ export class PrometheusSource implements EvidenceSource {
       res = await getJson(this.fetchFn, this.url, path, params, this.headers, this.timeoutMs);
     } catch (err) {
       const problem = transportProblem(err, this.timeoutMs);
-      throw new PrometheusQueryError(problem.startsWith('timed out') ? 'timeout' : 'unreachable', `${safeUrl(this.url)}: ${problem}`, what, { cause: err });
+      throw new PrometheusQueryError(
+        problem.startsWith('timed out') ? 'timeout' : 'unreachable',
+        `${safeUrl(this.url)}: ${problem}`,
+        what,
+        { cause: err },
+      );
     }
     const env = Envelope.safeParse(res.json);
-    if (!env.success) throw new PrometheusQueryError(`http_${res.status}`, res.text.slice(0, 200).trim() || 'empty response', what);
-    if (env.data.status === 'error') throw new PrometheusQueryError(env.data.errorType ?? 'error', env.data.error ?? 'unknown error', what);
+    if (!env.success)
+      throw new PrometheusQueryError(`http_${res.status}`, res.text.slice(0, 200).trim() || 'empty response', what);
+    if (env.data.status === 'error')
+      throw new PrometheusQueryError(env.data.errorType ?? 'error', env.data.error ?? 'unknown error', what);
     return env.data.data;
   }
 
@@ -183,7 +212,8 @@ export class PrometheusSource implements EvidenceSource {
     const raw = await this.api('/api/v1/metadata', [['limit_per_metric', '1']], 'metadata').catch(() => null);
     const parsed = Metadata.safeParse(raw);
     const out = new Map<string, string>();
-    if (parsed.success) for (const [name, list] of Object.entries(parsed.data)) if (list[0]) out.set(name, list[0].type);
+    if (parsed.success)
+      for (const [name, list] of Object.entries(parsed.data)) if (list[0]) out.set(name, list[0].type);
     return out;
   }
 
@@ -191,9 +221,16 @@ export class PrometheusSource implements EvidenceSource {
   private plan(name: string, sel: string, types: Map<string, string>, names: Set<string>, rateWindow: string): Plan[] {
     const shape = inferShape(name, name.endsWith('_bucket') ? { le: '' } : {}, names);
     const declared = types.get(shape.family) ?? types.get(name);
-    const type = declared === 'counter' || declared === 'histogram' || declared === 'summary' || declared === 'gauge' ? declared : shape.type;
+    const type =
+      declared === 'counter' || declared === 'histogram' || declared === 'summary' || declared === 'gauge'
+        ? declared
+        : shape.type;
     if (type === 'histogram' && name.endsWith('_bucket')) {
-      return [0.99, 0.5].map((q) => ({ name, query: `histogram_quantile(${q}, rate(${name}${sel}[${rateWindow}]))`, derived: { quantile: q } }));
+      return [0.99, 0.5].map((q) => ({
+        name,
+        query: `histogram_quantile(${q}, rate(${name}${sel}[${rateWindow}]))`,
+        derived: { quantile: q },
+      }));
     }
     if ((type === 'histogram' || type === 'summary') && /_(sum|count)$/.test(name)) return [];
     if (type === 'counter') return [{ name, query: `rate(${name}${sel}[${rateWindow}])`, derived: 'rate' }];
@@ -206,7 +243,17 @@ export class PrometheusSource implements EvidenceSource {
     const sel = this.selector(label, q.services);
     const start = String(q.from / 1000);
     const end = String(q.to / 1000);
-    const names = new Set(await this.names('/api/v1/label/__name__/values', [['match[]', sel], ['start', start], ['end', end]], `names ${sel}`));
+    const names = new Set(
+      await this.names(
+        '/api/v1/label/__name__/values',
+        [
+          ['match[]', sel],
+          ['start', start],
+          ['end', end],
+        ],
+        `names ${sel}`,
+      ),
+    );
     const types = await this.metadata();
     // At least a second between points, to the millisecond (Prometheus takes a fractional step).
     const step = q.stepSeconds ?? Math.max(1, Math.round((q.to - q.from) / this.points) / 1000);
@@ -214,7 +261,16 @@ export class PrometheusSource implements EvidenceSource {
     const rateWindow = `${Math.max(Math.ceil(4 * step), 60)}s`;
     const plans = [...names].sort().flatMap((name) => this.plan(name, sel, types, names, rateWindow));
     const results = await mapLimit(plans, this.concurrency, async (p) => {
-      const data = await this.api('/api/v1/query_range', [['query', p.query], ['start', start], ['end', end], ['step', String(step)]], p.query);
+      const data = await this.api(
+        '/api/v1/query_range',
+        [
+          ['query', p.query],
+          ['start', start],
+          ['end', end],
+          ['step', String(step)],
+        ],
+        p.query,
+      );
       const matrix = Matrix.safeParse(data);
       if (!matrix.success) throw new PrometheusQueryError('bad_data', 'expected a matrix result', p.query);
       return matrix.data.result.flatMap((r): MetricSeries[] => {
@@ -222,10 +278,20 @@ export class PrometheusSource implements EvidenceSource {
         delete labels['__name__'];
         const service = labels[label];
         if (!service) return [];
-        const shape = inferShape(p.name, p.derived && typeof p.derived === 'object' ? { ...labels, le: '' } : labels, names);
+        const shape = inferShape(
+          p.name,
+          p.derived && typeof p.derived === 'object' ? { ...labels, le: '' } : labels,
+          names,
+        );
         const s: MetricSeries = {
-          name: p.name, family: shape.family, type: p.derived === 'rate' ? 'counter' : shape.type, service, labels,
-          points: r.values.map(([t, v]) => [Math.round(t * 1000), sampleValue(v)] as [number, number]).filter(([t]) => t >= q.from && t <= q.to),
+          name: p.name,
+          family: shape.family,
+          type: p.derived === 'rate' ? 'counter' : shape.type,
+          service,
+          labels,
+          points: r.values
+            .map(([t, v]) => [Math.round(t * 1000), sampleValue(v)] as [number, number])
+            .filter(([t]) => t >= q.from && t <= q.to),
         };
         if (shape.unit) s.unit = shape.unit;
         if (p.derived) s.derived = p.derived;
@@ -238,7 +304,11 @@ export class PrometheusSource implements EvidenceSource {
   /** The Grafana Explore or Prometheus graph link of a series, in this server's service label. */
   link(target: LinkTarget): string | undefined {
     if (target.signal !== 'metrics') return undefined;
-    return evidenceLink({ ...this.links, prometheusUrl: this.links.prometheusUrl ?? this.url }, target, this.knownLabel ?? 'service');
+    return evidenceLink(
+      { ...this.links, prometheusUrl: this.links.prometheusUrl ?? this.url },
+      target,
+      this.knownLabel ?? 'service',
+    );
   }
 
   async changes(_q: TimeQuery): Promise<Change[]> {
@@ -260,18 +330,29 @@ export const prometheusDefinition: SourceDefinition = {
   title: 'Prometheus',
   signals: ['metrics'],
   takesOver: ['metrics'],
-  settings: ['PROMETHEUS_URL', 'PROMETHEUS_TOKEN', 'PROMETHEUS_USERNAME', 'PROMETHEUS_PASSWORD', 'PROMETHEUS_SERVICE_LABEL', 'SOURCE_TIMEOUT_MS'],
+  settings: [
+    'PROMETHEUS_URL',
+    'PROMETHEUS_TOKEN',
+    'PROMETHEUS_USERNAME',
+    'PROMETHEUS_PASSWORD',
+    'PROMETHEUS_SERVICE_LABEL',
+    'SOURCE_TIMEOUT_MS',
+  ],
   configure({ evidence: e }, { fetch, links }) {
     const url = e.prometheusUrl;
     if (!url) return null;
     return {
       description: `Prometheus (${safeUrl(url)})`,
-      open: () => new PrometheusSource({
-        url, fetch, links, timeoutMs: e.timeoutMs,
-        ...(e.prometheusToken ? { token: e.prometheusToken } : {}),
-        ...(e.prometheusBasic ? { basic: e.prometheusBasic } : {}),
-        ...(e.prometheusServiceLabel ? { serviceLabel: e.prometheusServiceLabel } : {}),
-      }),
+      open: () =>
+        new PrometheusSource({
+          url,
+          fetch,
+          links,
+          timeoutMs: e.timeoutMs,
+          ...(e.prometheusToken ? { token: e.prometheusToken } : {}),
+          ...(e.prometheusBasic ? { basic: e.prometheusBasic } : {}),
+          ...(e.prometheusServiceLabel ? { serviceLabel: e.prometheusServiceLabel } : {}),
+        }),
     };
   },
 };

@@ -4,12 +4,32 @@
 // Bounded: a cap on traces and spans, a timeout per request, a few requests at a time.
 
 import { z } from 'zod';
-import type { Change, EvidenceSource, IncidentMeta, LogEvent, MetricSeries, ParseProblem, SourceCapabilities, Span, TimeQuery, Topology, TraceStats } from '../types';
+import type {
+  Change,
+  EvidenceSource,
+  IncidentMeta,
+  LogEvent,
+  MetricSeries,
+  ParseProblem,
+  SourceCapabilities,
+  Span,
+  TimeQuery,
+  Topology,
+  TraceStats,
+} from '../types';
 import { parseOtlp, SpanReservoir, traceStats } from './files/traces';
 import { safeUrl, type FetchFn } from './http';
 import { ProblemLog } from './problems';
 import type { SourceDefinition } from './registry';
-import { getTraceJson, hexId, mapBounded, slicesOf, traceLimits, TraceQueryError, type TraceLimits } from './trace-fetch';
+import {
+  getTraceJson,
+  hexId,
+  mapBounded,
+  slicesOf,
+  traceLimits,
+  TraceQueryError,
+  type TraceLimits,
+} from './trace-fetch';
 
 export interface TempoSourceOptions {
   /** Tempo's query frontend, e.g. http://tempo:3200 (TEMPO_URL). */
@@ -24,7 +44,9 @@ const SearchAnswer = z.looseObject({
   traces: z.array(z.looseObject({ traceID: z.string().min(1), startTimeUnixNano: z.string().optional() })).nullish(),
 });
 const TagValues = z.looseObject({ tagValues: z.array(z.string()).nullish() });
-const ResourceSpans = z.array(z.looseObject({ scopeSpans: z.array(z.looseObject({ spans: z.array(z.unknown()).default([]) })).optional() }));
+const ResourceSpans = z.array(
+  z.looseObject({ scopeSpans: z.array(z.looseObject({ spans: z.array(z.unknown()).default([]) })).optional() }),
+);
 /** `/api/traces/<id>` answers `{ batches }`; `/api/v2/traces/<id>` and OTLP itself use `resourceSpans`. */
 const TraceAnswer = z.looseObject({
   batches: ResourceSpans.optional(),
@@ -53,7 +75,8 @@ function withHexIds(batches: z.infer<typeof ResourceSpans>): unknown {
         spans: ss.spans.map((sp) => {
           if (typeof sp !== 'object' || sp === null) return sp;
           const o = sp as Record<string, unknown>;
-          const hex = (k: string): Record<string, unknown> => (typeof o[k] === 'string' && o[k] !== '' ? { [k]: hexId(o[k]) } : {});
+          const hex = (k: string): Record<string, unknown> =>
+            typeof o[k] === 'string' && o[k] !== '' ? { [k]: hexId(o[k]) } : {};
           return { ...o, ...hex('traceId'), ...hex('spanId'), ...hex('parentSpanId') };
         }),
       })),
@@ -133,11 +156,20 @@ export class TempoSource implements EvidenceSource {
     const perSlice = Math.max(1, Math.ceil(this.limits.maxTraces / slices.length));
     const found = await mapBounded(slices, this.limits.concurrency, async ([from, to]) => {
       // Tempo's search takes whole seconds; a trace found in two slices is read once (below).
-      const params: Array<[string, string]> = [['q', query], ['start', String(Math.floor(from / 1000))], ['end', String(Math.ceil(to / 1000))], ['limit', String(perSlice)]];
+      const params: Array<[string, string]> = [
+        ['q', query],
+        ['start', String(Math.floor(from / 1000))],
+        ['end', String(Math.ceil(to / 1000))],
+        ['limit', String(perSlice)],
+      ];
       const answer = SearchAnswer.safeParse(await this.get('/api/search', params));
       if (!answer.success) throw new TraceQueryError('Tempo', 'expected { traces: [...] }', `search ${query}`);
       const traces = answer.data.traces ?? [];
-      if (traces.length >= perSlice) this.log.add('tempo', `search returned its limit of ${perSlice} traces in a slice of the window; more traces were not read`);
+      if (traces.length >= perSlice)
+        this.log.add(
+          'tempo',
+          `search returned its limit of ${perSlice} traces in a slice of the window; more traces were not read`,
+        );
       return traces.map((t) => hexId(t.traceID));
     });
     const ids = [...new Set(found.flat())].slice(0, this.limits.maxTraces);
@@ -155,7 +187,9 @@ export class TempoSource implements EvidenceSource {
         throw err;
       }
       const answer = TraceAnswer.safeParse(raw);
-      const batches = answer.success ? (answer.data.batches ?? answer.data.resourceSpans ?? answer.data.trace?.resourceSpans) : undefined;
+      const batches = answer.success
+        ? (answer.data.batches ?? answer.data.resourceSpans ?? answer.data.trace?.resourceSpans)
+        : undefined;
       if (!batches) {
         this.log.add('tempo', 'trace answer is not OTLP JSON (no batches or resourceSpans)');
         return;
@@ -163,7 +197,8 @@ export class TempoSource implements EvidenceSource {
       parseOtlp(withHexIds(batches), reservoir);
     });
     if (reservoir.malformed) this.log.set('tempo', 'spans without the OTLP span shape', reservoir.malformed);
-    if (reservoir.dropped) this.log.set('tempo', `spans over the cap of ${this.limits.maxSpans}: whole traces sampled`, reservoir.dropped);
+    if (reservoir.dropped)
+      this.log.set('tempo', `spans over the cap of ${this.limits.maxSpans}: whole traces sampled`, reservoir.dropped);
     // As the files source does: spans that start in the range, of the services asked for.
     const want = q.services ? new Set(q.services) : null;
     return reservoir.spans.filter((s) => s.startMs >= q.from && s.startMs <= q.to && (!want || want.has(s.service)));
@@ -186,7 +221,13 @@ export const tempoDefinition: SourceDefinition = {
     if (!url) return null;
     return {
       description: `Tempo (${safeUrl(url)})`,
-      open: () => new TempoSource({ url, fetch, limits: { timeoutMs: e.timeoutMs }, ...(e.tempoToken ? { token: e.tempoToken } : {}) }),
+      open: () =>
+        new TempoSource({
+          url,
+          fetch,
+          limits: { timeoutMs: e.timeoutMs },
+          ...(e.tempoToken ? { token: e.tempoToken } : {}),
+        }),
     };
   },
 };

@@ -7,7 +7,12 @@ import type { FetchFn } from './http';
 /** The trace backend failed or answered with something that is not its API's shape. */
 export class TraceQueryError extends ScoutError {
   readonly code = 'trace_query_error';
-  constructor(readonly backend: 'Tempo' | 'Jaeger', readonly detail: string, readonly what: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly backend: 'Tempo' | 'Jaeger',
+    readonly detail: string,
+    readonly what: string,
+    options?: { cause?: unknown },
+  ) {
     super(`${backend} refused the query (${what}): ${detail}`, options);
   }
 }
@@ -25,20 +30,33 @@ export interface TraceLimits {
   slices: number;
 }
 
-export const DEFAULT_TRACE_LIMITS: TraceLimits = { maxTraces: 300, maxSpans: 50_000, timeoutMs: 10_000, concurrency: 4, slices: 6 };
+export const DEFAULT_TRACE_LIMITS: TraceLimits = {
+  maxTraces: 300,
+  maxSpans: 50_000,
+  timeoutMs: 10_000,
+  concurrency: 4,
+  slices: 6,
+};
 
 /** Checks the limits a caller overrides: positive integers, named in the message when not. */
 export function traceLimits(backend: string, given: Partial<TraceLimits> = {}): TraceLimits {
   const limits = { ...DEFAULT_TRACE_LIMITS, ...given };
   for (const [key, value] of Object.entries(limits)) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${backend} source: ${key} must be a positive integer, got ${String(value)}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new RangeError(`${backend} source: ${key} must be a positive integer, got ${String(value)}`);
   }
   return limits;
 }
 
 /** GET a JSON document with a timeout; throws TraceQueryError on transport errors, timeouts, non-2xx and non-JSON. */
 export async function getTraceJson(
-  backend: 'Tempo' | 'Jaeger', fetchFn: FetchFn, base: string, path: string, params: Array<[string, string]>, headers: Record<string, string>, timeoutMs: number,
+  backend: 'Tempo' | 'Jaeger',
+  fetchFn: FetchFn,
+  base: string,
+  path: string,
+  params: Array<[string, string]>,
+  headers: Record<string, string>,
+  timeoutMs: number,
 ): Promise<unknown> {
   const qs = new URLSearchParams(params).toString();
   const url = `${base.replace(/\/+$/, '')}${path}${qs ? `?${qs}` : ''}`;
@@ -46,16 +64,24 @@ export async function getTraceJson(
   let status: number;
   let text: string;
   try {
-    const res = await fetchFn(url, { method: 'GET', headers: { Accept: 'application/json', ...headers }, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetchFn(url, {
+      method: 'GET',
+      headers: { Accept: 'application/json', ...headers },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     status = res.status;
     text = await res.text();
   } catch (err) {
     // A DOMException (the timeout's) need not be an instance of this realm's Error: read its name.
     const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
-    const reason = name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${timeoutMs} ms` : String((err as { message?: unknown }).message ?? err);
+    const reason =
+      name === 'TimeoutError' || name === 'AbortError'
+        ? `no answer within ${timeoutMs} ms`
+        : String((err as { message?: unknown }).message ?? err);
     throw new TraceQueryError(backend, `${base}: ${reason}`, what, { cause: err });
   }
-  if (status < 200 || status >= 300) throw new TraceQueryError(backend, `HTTP ${status}: ${text.slice(0, 200) || 'empty response'}`, what);
+  if (status < 200 || status >= 300)
+    throw new TraceQueryError(backend, `HTTP ${status}: ${text.slice(0, 200) || 'empty response'}`, what);
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -67,7 +93,10 @@ export async function getTraceJson(
 export function slicesOf(from: number, to: number, n: number): Array<[number, number]> {
   const count = Math.max(1, Math.min(n, Math.floor(to - from)));
   const width = (to - from) / count;
-  return Array.from({ length: count }, (_, i) => [Math.floor(from + i * width), i === count - 1 ? to : Math.floor(from + (i + 1) * width)]);
+  return Array.from({ length: count }, (_, i) => [
+    Math.floor(from + i * width),
+    i === count - 1 ? to : Math.floor(from + (i + 1) * width),
+  ]);
 }
 
 /** Runs `fn` over `items` with at most `limit` at once, results in input order. */

@@ -12,12 +12,15 @@ import { byRef, clip, limit, matchesService, quote, range, service, take } from 
 
 export const changesList = defineTool({
   name: 'changes_list',
-  description: 'Deploys, config and flag changes before/around the onset, scored by how well they explain the anomalies.',
+  description:
+    'Deploys, config and flag changes before/around the onset, scored by how well they explain the anomalies.',
   input: z.object({ service: service.optional(), limit }).strict(),
 
   async run({ ctx, inScope }, input) {
     const src = await ctx.backend('changes');
-    const list = (await ctx.changes()).filter((c) => inScope(c.change.service) && matchesService(input.service, c.change.service));
+    const list = (await ctx.changes()).filter(
+      (c) => inScope(c.change.service) && matchesService(input.service, c.change.service),
+    );
     const { shown, footer } = take(list, input.limit);
     const items: ToolItem[] = shown.map((c) => ({
       source: src,
@@ -26,9 +29,16 @@ export const changesList = defineTool({
       timeRange: range(c.change.time, c.change.time),
       ...(changeLinkOf(c.change) ? { link: changeLinkOf(c.change) as string } : {}),
       // The link goes after the clipped part: a cut URL or command is no use to the person who follows it.
-      excerpt: clip(`${c.change.id} ${c.change.kind} ${c.change.service} "${clip(c.change.summary, 90)}"${changeBy(c.change)} at ${formatClock(c.change.time)}, score ${c.score.toFixed(2)}: ${c.reason}`) + changeLink(c.change),
+      excerpt:
+        clip(
+          `${c.change.id} ${c.change.kind} ${c.change.service} "${clip(c.change.summary, 90)}"${changeBy(c.change)} at ${formatClock(c.change.time)}, score ${c.score.toFixed(2)}: ${c.reason}`,
+        ) + changeLink(c.change),
     }));
-    return { header: `${list.length} changes (onset ${formatClock(ctx.window.onset)})`, items, ...(footer ? { footer } : {}) };
+    return {
+      header: `${list.length} changes (onset ${formatClock(ctx.window.onset)})`,
+      items,
+      ...(footer ? { footer } : {}),
+    };
   },
 
   plan: {
@@ -54,7 +64,12 @@ export const changesList = defineTool({
           service: c.change.service,
         });
       }
-      const summary = best && strong ? `Best-correlated change: ${best.change.kind} ${best.change.service}.` : scored.length ? 'No change correlates with the onset.' : 'No changes in the lookback.';
+      const summary =
+        best && strong
+          ? `Best-correlated change: ${best.change.kind} ${best.change.service}.`
+          : scored.length
+            ? 'No change correlates with the onset.'
+            : 'No changes in the lookback.';
       return { claims, summary, ...(strong ? { confidence: 0.65 } : {}) };
     },
   },

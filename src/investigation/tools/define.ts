@@ -53,7 +53,10 @@ export interface ToolSpec<N extends ToolName, I extends z.ZodObject> {
 export interface RegisteredPlan {
   when?: (granted: readonly ToolName[]) => boolean;
   fallback: boolean;
-  run(env: Omit<PlanEnv<unknown>, 'call'>, call: (name: ToolName, input: unknown) => Promise<GateResult>): Promise<PlanOut>;
+  run(
+    env: Omit<PlanEnv<unknown>, 'call'>,
+    call: (name: ToolName, input: unknown) => Promise<GateResult>,
+  ): Promise<PlanOut>;
 }
 
 /** A registered tool, its input type closed over: callers hand it raw input and it validates. */
@@ -62,7 +65,11 @@ export interface Tool<N extends ToolName = ToolName> {
   readonly description: string;
   readonly input: z.ZodObject;
   /** Validates raw input; on success the parsed input and the call that runs the tool on it. */
-  prepare(raw: unknown): { ok: true; input: Record<string, unknown>; run: (env: ToolEnv) => Promise<ToolOutput> } | { ok: false; error: z.ZodError };
+  prepare(
+    raw: unknown,
+  ):
+    | { ok: true; input: Record<string, unknown>; run: (env: ToolEnv) => Promise<ToolOutput> }
+    | { ok: false; error: z.ZodError };
   readonly plan?: RegisteredPlan;
 }
 

@@ -14,7 +14,16 @@ import { topology } from './topology';
 import { tracesAnalysis } from './traces-analysis';
 import { tracesSummary } from './traces-summary';
 
-const REGISTERED = [changesList, logsPatterns, logsSearch, metricsAnomalies, metricsSeries, tracesAnalysis, tracesSummary, topology] as const;
+const REGISTERED = [
+  changesList,
+  logsPatterns,
+  logsSearch,
+  metricsAnomalies,
+  metricsSeries,
+  tracesAnalysis,
+  tracesSummary,
+  topology,
+] as const;
 
 // Compile-time: every name of the vocabulary has a registered tool.
 type Unregistered = Exclude<ToolName, (typeof REGISTERED)[number]['name']>;
@@ -36,7 +45,10 @@ export function toolNamed(name: string): Tool | undefined {
 /** The tool of a vocabulary name (the compile-time check above makes the throw a developer's mistake). */
 export function toolFor(name: ToolName): Tool {
   const tool = BY_NAME.get(name);
-  if (!tool) throw new Error(`tool "${name}" is named in src/domain/tools.ts but not registered in src/investigation/tools/index.ts`);
+  if (!tool)
+    throw new Error(
+      `tool "${name}" is named in src/domain/tools.ts but not registered in src/investigation/tools/index.ts`,
+    );
   return tool;
 }
 

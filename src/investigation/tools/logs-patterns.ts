@@ -14,11 +14,15 @@ const ERRORISH = /err|fatal|crit|panic|severe|warn|exception|fail|timeout|refuse
 
 export const logsPatterns = defineTool({
   name: 'logs_patterns',
-  description: 'Log templates per service in the window, with baseline vs incident counts and a label: new, surging, steady (already there before the onset), gone.',
+  description:
+    'Log templates per service in the window, with baseline vs incident counts and a label: new, surging, steady (already there before the onset), gone.',
   input: z
     .object({
       service: service.optional(),
-      label: z.enum(['new', 'surging', 'steady', 'gone', 'all']).optional().describe('Template label filter (default: all)'),
+      label: z
+        .enum(['new', 'surging', 'steady', 'gone', 'all'])
+        .optional()
+        .describe('Template label filter (default: all)'),
       errors_only: z.boolean().optional().describe('Only templates that read as errors or warnings'),
       limit,
     })
@@ -42,12 +46,20 @@ export const logsPatterns = defineTool({
       ...linkTo(ctx.source, templateTarget(t.service, t.template, window.from, window.to)),
       excerpt: clip(
         `${t.service} [${t.label}] ${t.level ? `${t.level} ` : ''}"${clip(t.template, 140)}" baseline ${t.baselineCount} → incident ${t.incidentCount}` +
-          (t.label === 'new' ? ` (first ${formatClock(t.firstSeen)})` : Number.isFinite(t.ratio) ? ` (×${t.ratio.toFixed(1)} rate)` : '') +
+          (t.label === 'new'
+            ? ` (first ${formatClock(t.firstSeen)})`
+            : Number.isFinite(t.ratio)
+              ? ` (×${t.ratio.toFixed(1)} rate)`
+              : '') +
           // A real line beside the template, so its `<*>` placeholders read as what they stand for.
           (t.example ? `, e.g. "${clip(t.example.replace(/\s+/g, ' ').trim(), 160)}"` : ''),
       ),
     }));
-    return { header: `${list.length} log templates (onset ${formatClock(window.onset)}, baseline from ${formatClock(window.from)})`, items, ...(footer ? { footer } : {}) };
+    return {
+      header: `${list.length} log templates (onset ${formatClock(window.onset)}, baseline from ${formatClock(window.from)})`,
+      items,
+      ...(footer ? { footer } : {}),
+    };
   },
 
   plan: {
@@ -64,9 +76,17 @@ export const logsPatterns = defineTool({
       for (const [service, list] of services) {
         const top = list.slice(0, 2);
         const desc = top
-          .map((t) => (t.label === 'new' ? `new "${quote(t.template)}" (${t.incidentCount}× since ${formatClock(t.firstSeen)})` : `surging "${quote(t.template)}" (${t.baselineCount} → ${t.incidentCount})`))
+          .map((t) =>
+            t.label === 'new'
+              ? `new "${quote(t.template)}" (${t.incidentCount}× since ${formatClock(t.firstSeen)})`
+              : `surging "${quote(t.template)}" (${t.baselineCount} → ${t.incidentCount})`,
+          )
           .join(' and ');
-        claims.push({ text: `${service} logs errors that began at the incident: ${desc}.`, evidence: top.map((t) => (ev.get(t.id) as Evidence).id), service });
+        claims.push({
+          text: `${service} logs errors that began at the incident: ${desc}.`,
+          evidence: top.map((t) => (ev.get(t.id) as Evidence).id),
+          service,
+        });
       }
       for (const t of steady.slice(0, 2)) {
         claims.push({

@@ -11,7 +11,11 @@ export const logsSearch = defineTool({
   name: 'logs_search',
   description: 'Log lines containing a text, grouped by template, with counts before and after the onset.',
   input: z
-    .object({ query: z.string().min(2).max(200).describe('Case-insensitive text to find in log lines'), service: service.optional(), limit })
+    .object({
+      query: z.string().min(2).max(200).describe('Case-insensitive text to find in log lines'),
+      service: service.optional(),
+      limit,
+    })
     .strict(),
 
   async run({ ctx, inScope }, input) {
@@ -20,7 +24,8 @@ export const logsSearch = defineTool({
     const groups = new Map<string, { service: string; text: string; before: number; after: number; first: number }>();
     let ungrouped = 0;
     for await (const e of ctx.logEvents()) {
-      if (!inScope(e.service) || !matchesService(input.service, e.service) || !e.text.toLowerCase().includes(q)) continue;
+      if (!inScope(e.service) || !matchesService(input.service, e.service) || !e.text.toLowerCase().includes(q))
+        continue;
       const body = (e.body ?? e.text).split('\n')[0] ?? '';
       const key = `${e.service}\u0000${body.replace(/\d+/g, '#').slice(0, 160)}`;
       // Bounded: past MAX_SEARCH_GROUPS distinct lines the rest are counted, not kept.
@@ -37,14 +42,28 @@ export const logsSearch = defineTool({
     const list = [...groups.values()].sort((a, b) => b.after - a.after || b.before - a.before);
     const taken = take(list, input.limit);
     const { shown } = taken;
-    const footer = [taken.footer, ungrouped ? `${ungrouped} more matching lines not grouped` : undefined].filter(Boolean).join('; ') || undefined;
+    const footer =
+      [taken.footer, ungrouped ? `${ungrouped} more matching lines not grouped` : undefined]
+        .filter(Boolean)
+        .join('; ') || undefined;
     const items: ToolItem[] = shown.map((g) => ({
       source: src,
       service: g.service,
       timeRange: range(g.first, ctx.window.to),
-      ...linkTo(ctx.source, { signal: 'logs', service: g.service, contains: input.query, ignoreCase: true, from: ctx.window.from, to: ctx.window.to }),
+      ...linkTo(ctx.source, {
+        signal: 'logs',
+        service: g.service,
+        contains: input.query,
+        ignoreCase: true,
+        from: ctx.window.from,
+        to: ctx.window.to,
+      }),
       excerpt: clip(`${g.service} "${clip(g.text, 150)}" before onset ${g.before}, after ${g.after}`),
     }));
-    return { header: `${list.length} line groups matching "${clip(input.query, 60)}"`, items, ...(footer ? { footer } : {}) };
+    return {
+      header: `${list.length} line groups matching "${clip(input.query, 60)}"`,
+      items,
+      ...(footer ? { footer } : {}),
+    };
   },
 });

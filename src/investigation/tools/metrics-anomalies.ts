@@ -15,20 +15,29 @@ import { byRef, clip, limit, linkTo, matchesService, range, service, take } from
 
 export const metricsAnomalies = defineTool({
   name: 'metrics_anomalies',
-  description: 'Metric series that moved at the incident, strongest first, with change points, robust scores and sparklines.',
+  description:
+    'Metric series that moved at the incident, strongest first, with change points, robust scores and sparklines.',
   input: z
-    .object({ service: service.optional(), kind: z.enum(['latency', 'errors', 'traffic', 'saturation', 'other']).optional(), limit })
+    .object({
+      service: service.optional(),
+      kind: z.enum(['latency', 'errors', 'traffic', 'saturation', 'other']).optional(),
+      limit,
+    })
     .strict(),
 
   async run({ ctx, inScope }, input) {
     const src = await ctx.backend('metrics');
     const list = (await ctx.anomalies())
-      .filter((a) => inScope(a.service) && matchesService(input.service, a.service) && (!input.kind || a.kind === input.kind))
+      .filter(
+        (a) => inScope(a.service) && matchesService(input.service, a.service) && (!input.kind || a.kind === input.kind),
+      )
       .sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
     const { shown, footer } = take(list, input.limit);
     // The points behind each shown anomaly, downsampled, so the thread can chart what was read.
     const services = new Set(shown.map((a) => a.service));
-    const signals = new Map(deriveSignals((await ctx.series()).filter((s) => services.has(s.service))).map((s) => [s.key, s]));
+    const signals = new Map(
+      deriveSignals((await ctx.series()).filter((s) => services.has(s.service))).map((s) => [s.key, s]),
+    );
     const items: ToolItem[] = shown.map((a) => {
       const sig = signals.get(a.key);
       return {
@@ -42,7 +51,11 @@ export const metricsAnomalies = defineTool({
         ...(sig ? { series: signalSeries(sig, ctx.window, a.changeAt) } : {}),
       };
     });
-    return { header: `${list.length} anomalous series (onset ${formatClock(ctx.window.onset)})`, items, ...(footer ? { footer } : {}) };
+    return {
+      header: `${list.length} anomalous series (onset ${formatClock(ctx.window.onset)})`,
+      items,
+      ...(footer ? { footer } : {}),
+    };
   },
 
   plan: {
@@ -62,7 +75,9 @@ export const metricsAnomalies = defineTool({
           service: s.service,
         });
       }
-      const timed = anomalies.filter((a) => a.changeAt != null).sort((a, b) => (a.changeAt as number) - (b.changeAt as number));
+      const timed = anomalies
+        .filter((a) => a.changeAt != null)
+        .sort((a, b) => (a.changeAt as number) - (b.changeAt as number));
       const first = timed[0];
       const nextOther = timed.find((a) => first && a.service !== first.service);
       // "Moved first" only when it really led: a tie at the same change point says nothing about order.
@@ -73,7 +88,14 @@ export const metricsAnomalies = defineTool({
           service: first.service,
         });
       }
-      return { claims, summary: `Strongest anomalies in ${serviceScores(anomalies).slice(0, 3).map((s) => s.service).join(', ')}.`, confidence: 0.6 };
+      return {
+        claims,
+        summary: `Strongest anomalies in ${serviceScores(anomalies)
+          .slice(0, 3)
+          .map((s) => s.service)
+          .join(', ')}.`,
+        confidence: 0.6,
+      };
     },
   },
 });

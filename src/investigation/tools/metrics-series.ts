@@ -12,9 +12,13 @@ import { clip, linkTo, range, service, take } from './shared';
 
 export const metricsSeries = defineTool({
   name: 'metrics_series',
-  description: 'The shape of one service\'s series (optionally one metric): baseline vs incident medians and a sparkline.',
+  description:
+    "The shape of one service's series (optionally one metric): baseline vs incident medians and a sparkline.",
   input: z
-    .object({ service, metric: z.string().min(1).max(120).optional().describe('Metric name, family or human name (e.g. "p99 latency")') })
+    .object({
+      service,
+      metric: z.string().min(1).max(120).optional().describe('Metric name, family or human name (e.g. "p99 latency")'),
+    })
     .strict(),
 
   async run({ ctx, inScope }, input) {
@@ -40,6 +44,10 @@ export const metricsSeries = defineTool({
         series: signalSeries(s, ctx.window, null),
       };
     });
-    return { header: `${sigs.length} series of ${input.service}${input.metric ? ` matching "${clip(input.metric, 40)}"` : ''}`, items, ...(footer ? { footer } : {}) };
+    return {
+      header: `${sigs.length} series of ${input.service}${input.metric ? ` matching "${clip(input.metric, 40)}"` : ''}`,
+      items,
+      ...(footer ? { footer } : {}),
+    };
   },
 });

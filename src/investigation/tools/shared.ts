@@ -13,7 +13,10 @@ const LINE = 220;
 /** One line of item text, cut at a word within `n` characters. */
 export const clip = (s: string, n = LINE): string => clipWords(s.replace(/\s+/g, ' ').trim(), n);
 
-export const range = (from: number, to: number): { from: string; to: string } => ({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });
+export const range = (from: number, to: number): { from: string; to: string } => ({
+  from: new Date(from).toISOString(),
+  to: new Date(to).toISOString(),
+});
 
 /** The first `n` (default 10) of a list, and a footer saying how many were left out. */
 export function take<T>(list: T[], n: number | undefined, def = 10): { shown: T[]; footer?: string } {

@@ -18,23 +18,48 @@ export const tracesAnalysis = defineTool({
   async run({ ctx, inScope }, input) {
     const t = await ctx.traceReport();
     if (!t) return { header: 'no spans in this window', items: [] };
-    const about = (...names: string[]): boolean => names.every(inScope) && (input.service === undefined || names.includes(input.service));
+    const about = (...names: string[]): boolean =>
+      names.every(inScope) && (input.service === undefined || names.includes(input.service));
     const at = range(ctx.window.onset, ctx.window.to);
     const src = ctx.source.name;
     const list: ToolItem[] = [
       ...t.errorOrigins
         .filter((o) => about(o.service))
-        .map((o) => ({ source: src, service: o.service, ref: `error_origin:${o.service}`, timeRange: at, excerpt: clip(`traces: ${describeErrorOrigin({ ...o, propagatedTo: o.propagatedTo.filter(inScope) })}; strength ${o.strength.toFixed(2)}`) })),
+        .map((o) => ({
+          source: src,
+          service: o.service,
+          ref: `error_origin:${o.service}`,
+          timeRange: at,
+          excerpt: clip(
+            `traces: ${describeErrorOrigin({ ...o, propagatedTo: o.propagatedTo.filter(inScope) })}; strength ${o.strength.toFixed(2)}`,
+          ),
+        })),
       ...t.latencyOrigins
         .filter((o) => about(o.service))
-        .map((o) => ({ source: src, service: o.service, ref: `latency_origin:${o.service}`, timeRange: at, excerpt: clip(`traces: ${describeLatencyOrigin(o)}; strength ${o.strength.toFixed(2)}`) })),
+        .map((o) => ({
+          source: src,
+          service: o.service,
+          ref: `latency_origin:${o.service}`,
+          timeRange: at,
+          excerpt: clip(`traces: ${describeLatencyOrigin(o)}; strength ${o.strength.toFixed(2)}`),
+        })),
       ...t.edges
         .filter((e) => about(e.caller, e.callee))
-        .map((e) => ({ source: src, service: e.caller, ref: `edge:${e.caller}>${e.callee}`, timeRange: range(ctx.window.from, ctx.window.to), excerpt: clip(`traces edge ${describeEdge(e)}`) })),
+        .map((e) => ({
+          source: src,
+          service: e.caller,
+          ref: `edge:${e.caller}>${e.callee}`,
+          timeRange: range(ctx.window.from, ctx.window.to),
+          excerpt: clip(`traces edge ${describeEdge(e)}`),
+        })),
     ];
     const { shown, footer } = take(list, input.limit);
     const note = t.notes.length ? ` (${t.notes.join('; ')})` : '';
-    return { header: `${t.spans.incident} spans since onset, ${t.spans.baseline} before, ${t.traces} traces${note}`, items: shown, ...(footer ? { footer } : {}) };
+    return {
+      header: `${t.spans.incident} spans since onset, ${t.spans.baseline} before, ${t.traces} traces${note}`,
+      items: shown,
+      ...(footer ? { footer } : {}),
+    };
   },
 
   plan: {
@@ -64,8 +89,14 @@ export const tracesAnalysis = defineTool({
         });
       }
       const named = [errorOrigin, latencyOrigin].filter((o) => o !== undefined).map((o) => o.service);
-      const summary = named.length ? `Traces point at ${[...new Set(named)].join(' and ')}.` : 'Traces show no service where errors start or latency grew.';
-      return { claims, summary, ...(Math.max(errorOrigin?.strength ?? 0, latencyOrigin?.strength ?? 0) >= 0.5 ? { confidence: 0.6 } : {}) };
+      const summary = named.length
+        ? `Traces point at ${[...new Set(named)].join(' and ')}.`
+        : 'Traces show no service where errors start or latency grew.';
+      return {
+        claims,
+        summary,
+        ...(Math.max(errorOrigin?.strength ?? 0, latencyOrigin?.strength ?? 0) >= 0.5 ? { confidence: 0.6 } : {}),
+      };
     },
   },
 });

@@ -11,7 +11,9 @@ export const tracesSummary = defineTool({
 
   async run({ ctx, inScope }, input) {
     const src = await ctx.backend('traces');
-    const stats = (await ctx.traces()).filter((t) => inScope(t.service) && matchesService(input.service, t.service)).sort((a, b) => b.errorRatio - a.errorRatio);
+    const stats = (await ctx.traces())
+      .filter((t) => inScope(t.service) && matchesService(input.service, t.service))
+      .sort((a, b) => b.errorRatio - a.errorRatio);
     const { shown, footer } = take(stats, 10);
     const items: ToolItem[] = shown.map((t) => ({
       source: src,
@@ -19,9 +21,16 @@ export const tracesSummary = defineTool({
       timeRange: range(ctx.window.onset, ctx.window.to),
       excerpt: clip(
         `${t.service} ${t.spans} spans, ${(t.errorRatio * 100).toFixed(1)}% errors, p50 ${t.p50Ms.toFixed(0)}ms p99 ${t.p99Ms.toFixed(0)}ms; calls ` +
-          t.calls.filter((c) => inScope(c.service)).map((c) => `${c.service} ${c.count} (${c.errors} err)`).join(', '),
+          t.calls
+            .filter((c) => inScope(c.service))
+            .map((c) => `${c.service} ${c.count} (${c.errors} err)`)
+            .join(', '),
       ),
     }));
-    return { header: stats.length ? `${stats.length} services in traces since onset` : 'no traces in this source', items, ...(footer ? { footer } : {}) };
+    return {
+      header: stats.length ? `${stats.length} services in traces since onset` : 'no traces in this source',
+      items,
+      ...(footer ? { footer } : {}),
+    };
   },
 });

@@ -19,16 +19,29 @@ export const command = defineExecutorKind({
   usage: '`command: [argv...]`',
   schema: z
     .object({
-      command: z.array(z.string().min(1)).min(1, 'expected an argv array such as ["kubectl", "rollout", "undo", "deployment/{service}"]'),
+      command: z
+        .array(z.string().min(1))
+        .min(1, 'expected an argv array such as ["kubectl", "rollout", "undo", "deployment/{service}"]'),
       timeout_seconds: z.number().int().min(1).max(3600).default(60),
       max_output_bytes: z.number().int().min(256).max(1_048_576).default(16_384),
     })
     .strict(),
   rendered: z.object({ kind: z.literal('command'), argv: z.array(z.string()) }),
   templates: (spec) => spec.command,
-  check: (spec) => (HAS_PLACEHOLDER.test(spec.command[0] ?? '') ? [{ path: ['command', 0], message: 'the program (argv[0]) must be fixed, not a parameter' }] : []),
+  check: (spec) =>
+    HAS_PLACEHOLDER.test(spec.command[0] ?? '')
+      ? [{ path: ['command', 0], message: 'the program (argv[0]) must be fixed, not a parameter' }]
+      : [],
   render: (spec, fill) => ({ kind: 'command', argv: spec.command.map((el, i) => renderArg(fill, el, i)) }),
-  run: (rendered, spec, env, signal) => runCommand(rendered.argv, childEnv(env.identity), env.workdir, spec.timeout_seconds * 1000, spec.max_output_bytes, signal),
+  run: (rendered, spec, env, signal) =>
+    runCommand(
+      rendered.argv,
+      childEnv(env.identity),
+      env.workdir,
+      spec.timeout_seconds * 1000,
+      spec.max_output_bytes,
+      signal,
+    ),
   describe: (r) => ({ text: r.argv.map(quoteArg).join(' '), detail: { argv: r.argv } }),
   timeout: (spec) => spec.timeout_seconds,
 });
@@ -42,7 +55,11 @@ function renderArg(fill: Fill, template: string, index: number): string {
   if (value.startsWith('-') && !template.startsWith('-')) {
     const name = /^\{([a-zA-Z_][a-zA-Z0-9_]*)\}/.exec(template)?.[1];
     const leadValue = name !== undefined ? String(fill.value(name)) : undefined;
-    const ok = name !== undefined && leadValue !== undefined && leadValue.startsWith('-') && patternAllowsLeadingDash(fill.pattern(name));
+    const ok =
+      name !== undefined &&
+      leadValue !== undefined &&
+      leadValue.startsWith('-') &&
+      patternAllowsLeadingDash(fill.pattern(name));
     if (!ok) {
       throw new ProposalInvalid(
         `${fill.actionId}: ${name ?? 'a parameter'}=${shownValue(leadValue ?? value)} would start a command argument with "-", which could be read as an option. Refused.`,
@@ -75,7 +92,13 @@ function quoteArg(a: string): string {
 export function childEnv(identity: Readonly<Record<string, string>>): Record<string, string> {
   const env: Record<string, string> = { ...identity };
   const p = identity.PATH;
-  env.PATH = p ? p.split(':').filter(Boolean).map((d) => path.resolve(d)).join(':') : SAFE_PATH;
+  env.PATH = p
+    ? p
+        .split(':')
+        .filter(Boolean)
+        .map((d) => path.resolve(d))
+        .join(':')
+    : SAFE_PATH;
   return env;
 }
 
@@ -97,7 +120,14 @@ async function runCommand(
       // capped while the command runs to completion (execFile's maxBuffer would kill it midway).
       // detached: the command leads its own process group, so a timeout stops its children too
       // (a grandchild holding stdout open would otherwise keep us waiting past the timeout).
-      const child = spawn(file, args, { env, cwd, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+      const child = spawn(file, args, {
+        env,
+        cwd,
+        shell: false,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
       const chunks: Buffer[] = [];
       let kept = 0;
       let truncated = false;

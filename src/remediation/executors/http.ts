@@ -36,7 +36,10 @@ export const http = defineExecutorKind({
     .strict(),
   rendered,
   templates: ({ http: h }) => [h.url, ...Object.values(h.headers), JSON.stringify(h.body ?? null)],
-  check: ({ http: h }) => (/[{}]/.test(h.url.split('/')[2] ?? '') ? [{ path: ['http', 'url'], message: 'parameters may not appear in the URL host' }] : []),
+  check: ({ http: h }) =>
+    /[{}]/.test(h.url.split('/')[2] ?? '')
+      ? [{ path: ['http', 'url'], message: 'parameters may not appear in the URL host' }]
+      : [],
   render: ({ http: h }, fill) => ({
     kind: 'http' as const,
     method: h.method,
@@ -60,9 +63,11 @@ function renderUrl(fill: Fill, template: string): string {
   const pathStart = template.indexOf('/', schemeEnd);
   const head = pathStart < 0 ? template : template.slice(0, pathStart);
   const tail = pathStart < 0 ? '' : template.slice(pathStart);
-  if (HAS_PLACEHOLDER.test(head)) throw new ProposalInvalid(`${fill.actionId}: parameters may not appear in the URL host.`);
+  if (HAS_PLACEHOLDER.test(head))
+    throw new ProposalInvalid(`${fill.actionId}: parameters may not appear in the URL host.`);
   const url = head + fill.text(tail, encodeURIComponent);
-  if (new URL(url).origin !== fixed.origin) throw new ProposalInvalid(`${fill.actionId}: the rendered URL left its fixed host.`);
+  if (new URL(url).origin !== fixed.origin)
+    throw new ProposalInvalid(`${fill.actionId}: the rendered URL left its fixed host.`);
   return url;
 }
 
@@ -73,11 +78,18 @@ function renderBody(fill: Fill, node: unknown): unknown {
     return whole ? fill.value(whole[1] as string) : fill.text(node);
   }
   if (Array.isArray(node)) return node.map((n) => renderBody(fill, n));
-  if (node !== null && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, renderBody(fill, v)]));
+  if (node !== null && typeof node === 'object')
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, renderBody(fill, v)]));
   return node;
 }
 
-async function runHttp(r: Rendered, identity: Readonly<Record<string, string>>, fetchFn: typeof fetch, timeoutMs: number, signal: AbortSignal | undefined): Promise<Outcome> {
+async function runHttp(
+  r: Rendered,
+  identity: Readonly<Record<string, string>>,
+  fetchFn: typeof fetch,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<Outcome> {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(r.headers)) {
     const missing: string[] = [];
@@ -86,7 +98,13 @@ async function runHttp(r: Rendered, identity: Readonly<Record<string, string>>, 
       if (value === undefined) missing.push(name);
       return value ?? '';
     });
-    if (missing.length > 0) return { ok: false, exitCode: null, output: '', error: `the change identity has no ${missing.join(', ')} (set SCOUT_EXEC_${missing[0]})` };
+    if (missing.length > 0)
+      return {
+        ok: false,
+        exitCode: null,
+        output: '',
+        error: `the change identity has no ${missing.join(', ')} (set SCOUT_EXEC_${missing[0]})`,
+      };
   }
   const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
   try {
@@ -102,7 +120,10 @@ async function runHttp(r: Rendered, identity: Readonly<Record<string, string>>, 
     return { ok: res.ok, exitCode: null, output, ...(res.ok ? {} : { error: `HTTP ${res.status}` }) };
   } catch (err) {
     const name = err instanceof Error ? err.name : '';
-    const error = name === 'TimeoutError' ? `timed out after ${Math.round(timeoutMs / 1000)}s` : `request failed: ${err instanceof Error ? err.message : String(err)}`;
+    const error =
+      name === 'TimeoutError'
+        ? `timed out after ${Math.round(timeoutMs / 1000)}s`
+        : `request failed: ${err instanceof Error ? err.message : String(err)}`;
     return { ok: false, exitCode: null, output: '', error };
   }
 }

@@ -13,9 +13,12 @@ export { SAFE_PATH, childEnv, patternAllowsLeadingDash } from './command';
 export { trimOutput, type ActionRun, type BlockProblem, type Fill } from './kind';
 
 /** A manifest `run` or `precondition` block: exactly one kind's form, bound to that kind. */
-export const actionRunSchema: z.ZodType<ActionRun> = z.union([EXECUTOR_KINDS[0].manifest, ...EXECUTOR_KINDS.slice(1).map((k) => k.manifest)], {
-  message: `expected ${EXECUTOR_KINDS.map((k) => k.usage).join(' or ')}`,
-});
+export const actionRunSchema: z.ZodType<ActionRun> = z.union(
+  [EXECUTOR_KINDS[0].manifest, ...EXECUTOR_KINDS.slice(1).map((k) => k.manifest)],
+  {
+    message: `expected ${EXECUTOR_KINDS.map((k) => k.usage).join(' or ')}`,
+  },
+);
 
 /** What a frozen action shows a person (approval card) and records in the audit trail. */
 export function describeRendered(rendered: RenderedAction): { text: string; detail: Record<string, unknown> } {
@@ -63,7 +66,10 @@ export function createExecutor(deps: ExecutorDeps): Executor {
 const SECRET_NAME = /TOKEN|SECRET|PASS|KEY|CREDENTIAL|AUTH|COOKIE|SESSION/i;
 
 /** Replaces the values of the change identity's secret-named variables (and whatever `extra` finds) in output. */
-function secretScrubber(identity: Readonly<Record<string, string>>, extra?: (t: string) => string): (t: string) => string {
+function secretScrubber(
+  identity: Readonly<Record<string, string>>,
+  extra?: (t: string) => string,
+): (t: string) => string {
   const secrets = Object.entries(identity)
     .filter(([k, v]) => SECRET_NAME.test(k) && v.length >= 6)
     .map(([, v]) => v)

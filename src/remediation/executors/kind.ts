@@ -76,16 +76,25 @@ export interface ExecutorKind {
 const PLACEHOLDER = /(?<!\$)\{([a-zA-Z_][a-zA-Z0-9_]*)\}/g;
 
 /** Declares one executor kind; register it in ./index.ts. */
-export function defineExecutorKind<Spec, Rendered extends RenderedAction>(k: ExecutorKindSpec<Spec, Rendered>): ExecutorKind {
+export function defineExecutorKind<Spec, Rendered extends RenderedAction>(
+  k: ExecutorKindSpec<Spec, Rendered>,
+): ExecutorKind {
   const bind = (spec: Spec): ActionRun => ({
     kind: k.name,
-    placeholders: () => new Set(k.templates(spec).flatMap((t) => [...t.matchAll(PLACEHOLDER)].map((m) => m[1] as string))),
+    placeholders: () =>
+      new Set(k.templates(spec).flatMap((t) => [...t.matchAll(PLACEHOLDER)].map((m) => m[1] as string))),
     problems: () => k.check(spec),
     timeoutSeconds: () => k.timeout(spec),
     render: (fill) => k.render(spec, fill),
     async run(rendered, env, signal) {
       const own = k.rendered.safeParse(rendered);
-      if (!own.success) return { ok: false, exitCode: null, output: '', error: `the proposal holds an action of kind "${rendered.kind}", but the catalog runs it as "${k.name}"` };
+      if (!own.success)
+        return {
+          ok: false,
+          exitCode: null,
+          output: '',
+          error: `the proposal holds an action of kind "${rendered.kind}", but the catalog runs it as "${k.name}"`,
+        };
       return k.run(own.data, spec, env, signal);
     },
   });

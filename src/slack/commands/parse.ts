@@ -12,7 +12,11 @@ export const SUBCOMMANDS = [
   },
   { name: 'status', usage: '/triage status', summary: 'Show the current investigation: state, scouts, budgets.' },
   { name: 'stop', usage: '/triage stop', summary: 'Stop the running investigation; partial results are posted.' },
-  { name: 'deeper', usage: '/triage deeper [focus]', summary: 'Start another round, optionally focused (a service, a question).' },
+  {
+    name: 'deeper',
+    usage: '/triage deeper [focus]',
+    summary: 'Start another round, optionally focused (a service, a question).',
+  },
   {
     name: 'propose',
     usage: '/triage propose <action-id> key=value ...',
@@ -148,21 +152,27 @@ function parseStart(rest: string[], now: Date): ParseResult {
       continue;
     }
     const [, key = '', value = ''] = eq;
-    if (key.toLowerCase() !== 'since') return fail(`\`start\` has no option \`${clipText(key, 30)}=\`; it accepts since=.`, 'start');
+    if (key.toLowerCase() !== 'since')
+      return fail(`\`start\` has no option \`${clipText(key, 30)}=\`; it accepts since=.`, 'start');
     if (since !== undefined) return fail('since= is given twice.', 'start');
     const parsed = parseSince(value, now);
     if (typeof parsed === 'string') return fail(`${parsed}.`, 'start');
     since = parsed;
   }
   const description = words.join(' ').trim();
-  return { ok: true, command: { name: 'start', ...(description ? { description } : {}), ...(since !== undefined ? { since } : {}) } };
+  return {
+    ok: true,
+    command: { name: 'start', ...(description ? { description } : {}), ...(since !== undefined ? { since } : {}) },
+  };
 }
 
 function parsePropose(rest: string[]): ParseResult {
   const [actionId, ...pairs] = rest;
   if (actionId === undefined) return fail('Which action? Give an action id; `/triage actions` lists them.', 'propose');
-  if (actionId.includes('=')) return fail(`The action id comes first, before key=value pairs (got "${clipText(actionId, 40)}").`, 'propose');
-  if (!ACTION_ID.test(actionId)) return fail(`"${clipText(actionId, 40)}" is not an action id; \`/triage actions\` lists them.`, 'propose');
+  if (actionId.includes('='))
+    return fail(`The action id comes first, before key=value pairs (got "${clipText(actionId, 40)}").`, 'propose');
+  if (!ACTION_ID.test(actionId))
+    return fail(`"${clipText(actionId, 40)}" is not an action id; \`/triage actions\` lists them.`, 'propose');
   const args: Record<string, string> = {};
   for (const pair of pairs) {
     const i = pair.indexOf('=');
@@ -176,4 +186,3 @@ function parsePropose(rest: string[]): ParseResult {
   }
   return { ok: true, command: { name: 'propose', actionId, args } };
 }
-

@@ -17,6 +17,7 @@ export function incidentChannelName(pattern: RegExp): Middleware<AnyMiddlewareAr
 export function botJoined(): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const user = z.object({ user: z.string() }).safeParse(args.payload);
-    if (user.success && args.context.botUserId !== undefined && user.data.user === args.context.botUserId) await args.next();
+    if (user.success && args.context.botUserId !== undefined && user.data.user === args.context.botUserId)
+      await args.next();
   };
 }

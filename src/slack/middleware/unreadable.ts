@@ -44,8 +44,11 @@ export function answerUnreadable(deps: { logger: Logger }): Middleware<AnyMiddle
     if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
     deps.logger.info('unreadable block_actions payload answered');
     if ('respond' in args && typeof args.respond === 'function') {
-      await (args.respond as (m: Record<string, unknown>) => Promise<unknown>)({ response_type: 'ephemeral', replace_original: false, text: UNREADABLE })
-        .catch((err: unknown) => deps.logger.warn({ err }, 'could not answer an unreadable click'));
+      await (args.respond as (m: Record<string, unknown>) => Promise<unknown>)({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: UNREADABLE,
+      }).catch((err: unknown) => deps.logger.warn({ err }, 'could not answer an unreadable click'));
     }
   };
 }

@@ -10,7 +10,9 @@ const MAX_LABELS = 12;
 
 /** `key=value` labels as inline code, alertname first, at most MAX_LABELS. */
 function labelLine(labels: Record<string, string>): string {
-  const entries = Object.entries(labels).sort(([a], [b]) => (a === 'alertname' ? -1 : b === 'alertname' ? 1 : a.localeCompare(b)));
+  const entries = Object.entries(labels).sort(([a], [b]) =>
+    a === 'alertname' ? -1 : b === 'alertname' ? 1 : a.localeCompare(b),
+  );
   const shown = entries.slice(0, MAX_LABELS).map(([k, v]) => `\`${esc(k)}=${esc(clip(v, 80))}\``);
   return shown.join(' ') + (entries.length > MAX_LABELS ? ` (+${entries.length - MAX_LABELS} more)` : '');
 }
@@ -18,11 +20,18 @@ function labelLine(labels: Record<string, string>): string {
 /** First message: what fired, since when, its labels and a link; replies: what changed since. */
 export function renderAlert(n: AlertNotice, followUp: boolean): Reply {
   const icon = n.status === 'resolved' ? ':white_check_mark:' : ':rotating_light:';
-  const state = n.status === 'resolved' ? 'Resolved' : followUp ? `Still firing (${n.firing} alert${n.firing === 1 ? '' : 's'})` : 'Firing';
+  const state =
+    n.status === 'resolved'
+      ? 'Resolved'
+      : followUp
+        ? `Still firing (${n.firing} alert${n.firing === 1 ? '' : 's'})`
+        : 'Firing';
   const since = `<!date^${Math.floor(n.startsAt / 1000)}^{date_short_pretty} {time}|${new Date(n.startsAt).toISOString()}>`;
   const link = n.url && /^https?:\/\//.test(n.url) ? `<${n.url}|Open in ${SOURCE[n.source]}>` : '';
   const head = `${icon} *${state}: ${esc(clip(n.name, 200))}* — ${esc(clip(n.summary, 1500))}`;
-  const blocks: KnownBlock[] = [section(`${head}\nSince ${since} · from ${SOURCE[n.source]}${link ? ` · ${link}` : ''}`)];
+  const blocks: KnownBlock[] = [
+    section(`${head}\nSince ${since} · from ${SOURCE[n.source]}${link ? ` · ${link}` : ''}`),
+  ];
   const labels = labelLine(n.labels);
   if (labels) blocks.push(context([labels]));
   const text = clip(`${state}: ${n.name} — ${n.summary}${n.url ? ` ${n.url}` : ''}`, LIMITS.fallbackText);

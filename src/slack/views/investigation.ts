@@ -15,11 +15,22 @@ export interface View {
 }
 
 const STATE_ICON: Record<ScoutStatus['state'], string> = {
-  queued: ':hourglass:', running: ':mag:', done: ':white_check_mark:', failed: ':x:', stopped: ':octagonal_sign:', budget_spent: ':money_with_wings:', fallback: ':warning:',
+  queued: ':hourglass:',
+  running: ':mag:',
+  done: ':white_check_mark:',
+  failed: ':x:',
+  stopped: ':octagonal_sign:',
+  budget_spent: ':money_with_wings:',
+  fallback: ':warning:',
 };
 
 const INV_STATE: Record<Investigation['state'], string> = {
-  queued: 'queued', running: 'running', synthesized: 'done', stopped: 'stopped', failed: 'failed', timed_out: 'time budget spent',
+  queued: 'queued',
+  running: 'running',
+  synthesized: 'done',
+  stopped: 'stopped',
+  failed: 'failed',
+  timed_out: 'time budget spent',
 };
 
 /** The parent status card: each scout's state, elapsed time, tool calls and tokens against budget. */
@@ -29,7 +40,10 @@ export function renderStatusCard(inv: Investigation, nowMs: number): View {
     const start = s.startedAt ? Date.parse(s.startedAt) : undefined;
     const end = s.finishedAt ? Date.parse(s.finishedAt) : nowMs;
     const time = start !== undefined ? elapsed(end - start) : '–';
-    const tokens = inv.brain === 'claude' ? ` · tokens ${kilo(s.inputTokens)} in / ${kilo(s.outputTokens)} of ${kilo(s.maxOutputTokens)} out` : '';
+    const tokens =
+      inv.brain === 'claude'
+        ? ` · tokens ${kilo(s.inputTokens)} in / ${kilo(s.outputTokens)} of ${kilo(s.maxOutputTokens)} out`
+        : '';
     const tools = s.maxToolCalls ? ` · tools ${s.toolCalls}/${s.maxToolCalls}` : '';
     return `${STATE_ICON[s.state]} *${esc(s.name)}* ${s.state.replace('_', ' ')} · ${time}${tools}${tokens}${s.note ? ` · _${esc(clip(s.note, 120))}_` : ''}`;
   });
@@ -48,10 +62,17 @@ export function renderStatusCard(inv: Investigation, nowMs: number): View {
         (inv.stopRequested && (inv.state === 'running' || inv.state === 'queued') ? ' · stopping…' : ''),
     ]),
   ];
-  return { text: fallbackText(`${title}: ${inv.scouts.map((s) => `${s.name} ${s.state}`).join(', ')}`), blocks: capBlocks(blocks) };
+  return {
+    text: fallbackText(`${title}: ${inv.scouts.map((s) => `${s.name} ${s.state}`).join(', ')}`),
+    blocks: capBlocks(blocks),
+  };
 }
 
-const CLAIM_MARK: Record<Claim['status'], string> = { verified: ':white_check_mark: verified', unverified: ':grey_question: unverified', contradicted: ':no_entry: contradicted' };
+const CLAIM_MARK: Record<Claim['status'], string> = {
+  verified: ':white_check_mark: verified',
+  unverified: ':grey_question: unverified',
+  contradicted: ':no_entry: contradicted',
+};
 
 function claimLine(c: Claim, label: EvidenceLabel): string {
   const ids = c.evidence.length ? ` \`${c.evidence.map(label).join(' ')}\`` : '';
@@ -64,7 +85,8 @@ function claimLine(c: Claim, label: EvidenceLabel): string {
  * a command (kubectl, logcli) as inline code to copy.
  */
 export function linkText(link: string): string {
-  if (/^https?:\/\//.test(link)) return `<${link.replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E')}|open>`;
+  if (/^https?:\/\//.test(link))
+    return `<${link.replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E')}|open>`;
   return `\`${esc(clip(link.replace(/`/g, "'"), 400))}\``;
 }
 
@@ -83,7 +105,12 @@ function citedWithLinks(ids: string[], links: Record<string, string> | undefined
 
 /** The evidence ids a finding shows (cited, or named in its text), in the order they appear. */
 export function citedEvidence(finding: Finding): string[] {
-  return [...new Set([...idsIn(finding.summary), ...finding.claims.slice(0, 20).flatMap((c) => [...idsIn(c.text), ...c.evidence, ...idsIn(c.note ?? '')])])];
+  return [
+    ...new Set([
+      ...idsIn(finding.summary),
+      ...finding.claims.slice(0, 20).flatMap((c) => [...idsIn(c.text), ...c.evidence, ...idsIn(c.note ?? '')]),
+    ]),
+  ];
 }
 
 /**
@@ -101,7 +128,11 @@ export function renderFinding(finding: Finding, label: EvidenceLabel = sameLabel
   if (!finding.claims.length) blocks.push(context(['_No claims._']));
   const byId = new Map(finding.evidence.map((e) => [e.id, e]));
   const cited = new Set(finding.claims.flatMap((c) => c.evidence));
-  const shown = citedEvidence(finding).filter((id) => cited.has(id)).map((id) => byId.get(id)).filter((e): e is NonNullable<typeof e> => e !== undefined).slice(0, 12);
+  const shown = citedEvidence(finding)
+    .filter((id) => cited.has(id))
+    .map((id) => byId.get(id))
+    .filter((e): e is NonNullable<typeof e> => e !== undefined)
+    .slice(0, 12);
   if (shown.length) {
     const lines: string[] = [];
     let used = 0;
@@ -118,11 +149,18 @@ export function renderFinding(finding: Finding, label: EvidenceLabel = sameLabel
   blocks.push(
     context([
       `Confidence ${word} (${confidenceNumber(finding.confidence)}) · ${finding.brain === 'claude' ? 'Claude' : 'deterministic analyzers'}` +
-        (left > 0 ? ` · ${left} uncited evidence item${left === 1 ? '' : 's'} kept in the audit trail (\`/triage audit\`)` : ''),
+        (left > 0
+          ? ` · ${left} uncited evidence item${left === 1 ? '' : 's'} kept in the audit trail (\`/triage audit\`)`
+          : ''),
     ]),
   );
-  const counts = (['verified', 'unverified', 'contradicted'] as const).map((s) => `${finding.claims.filter((c) => c.status === s).length} ${s}`).join(', ');
-  return { text: fallbackText(`Scout ${finding.scout}: ${relabel(finding.summary, label)} (${counts})`), blocks: capBlocks(blocks) };
+  const counts = (['verified', 'unverified', 'contradicted'] as const)
+    .map((s) => `${finding.claims.filter((c) => c.status === s).length} ${s}`)
+    .join(', ');
+  return {
+    text: fallbackText(`Scout ${finding.scout}: ${relabel(finding.summary, label)} (${counts})`),
+    blocks: capBlocks(blocks),
+  };
 }
 
 /** The evidence a synthesis shows, in the order it shows it. */
@@ -130,7 +168,11 @@ export function synthesisEvidence(s: Synthesis): string[] {
   return [
     ...new Set([
       ...idsIn(s.summary),
-      ...s.hypotheses.flatMap((h) => [...idsIn(h.cause), ...h.evidence, ...h.against.flatMap((a) => (a.startsWith('!') ? idsIn(a) : [a]))]),
+      ...s.hypotheses.flatMap((h) => [
+        ...idsIn(h.cause),
+        ...h.evidence,
+        ...h.against.flatMap((a) => (a.startsWith('!') ? idsIn(a) : [a])),
+      ]),
       ...s.redHerrings.flatMap((r) => [...idsIn(`${r.what} ${r.why}`), ...r.evidence]),
     ]),
   ];
@@ -138,7 +180,11 @@ export function synthesisEvidence(s: Synthesis): string[] {
 
 /** The synthesis reply: ranked hypotheses, evidence for and against, red herrings, Dig deeper. */
 export function renderSynthesis(inv: Investigation, s: Synthesis, label: EvidenceLabel = sameLabel): View {
-  const blocks: KnownBlock[] = [header(s.partial ? 'Hypotheses (partial result)' : 'Hypotheses'), section(esc(clip(relabel(s.summary, label), 1500))), ...renderSeenBefore(s.seenBefore)];
+  const blocks: KnownBlock[] = [
+    header(s.partial ? 'Hypotheses (partial result)' : 'Hypotheses'),
+    section(esc(clip(relabel(s.summary, label), 1500))),
+    ...renderSeenBefore(s.seenBefore),
+  ];
   for (const h of s.hypotheses) {
     const against = h.against.map((a) => (a.startsWith('!') ? esc(relabel(a.slice(1), label)) : `\`${label(a)}\``));
     blocks.push(
@@ -151,7 +197,10 @@ export function renderSynthesis(inv: Investigation, s: Synthesis, label: Evidenc
   }
   if (!s.hypotheses.length) blocks.push(section('_No hypothesis: nothing stood out in the window._'));
   if (s.redHerrings.length) {
-    const lines = s.redHerrings.map((r) => `• ${esc(clip(relabel(r.what, label), 200))}: ${esc(clip(relabel(r.why, label), 300))}${r.evidence.length ? ` ${r.evidence.map((e) => `\`${label(e)}\``).join(' ')}` : ''}`);
+    const lines = s.redHerrings.map(
+      (r) =>
+        `• ${esc(clip(relabel(r.what, label), 200))}: ${esc(clip(relabel(r.why, label), 300))}${r.evidence.length ? ` ${r.evidence.map((e) => `\`${label(e)}\``).join(' ')}` : ''}`,
+    );
     blocks.push(section(`*Red herrings*\n${lines.join('\n')}`));
   }
   const numbers = s.hypotheses.map((h) => `${h.rank}. ${esc(h.service)} ${confidenceNumber(h.confidence)}`).join(', ');
@@ -164,17 +213,29 @@ export function renderSynthesis(inv: Investigation, s: Synthesis, label: Evidenc
   ];
   const top = s.hypotheses[0];
   const seen = s.seenBefore?.[0] ? ` Seen before in #${s.seenBefore[0].past.channelName}.` : '';
-  const text = (top ? `Hypotheses: 1. ${top.service} (${confidenceWord(top.confidence)}) ${relabel(top.cause, label)}` : 'Hypotheses: none stood out') + seen;
+  const text =
+    (top
+      ? `Hypotheses: 1. ${top.service} (${confidenceWord(top.confidence)}) ${relabel(top.cause, label)}`
+      : 'Hypotheses: none stood out') + seen;
   return { text: fallbackText(s.partial ? `Partial result. ${text}` : text), blocks: capBlocks(blocks, tail) };
 }
 
 /** Slack message metadata of the synthesis (machine-readable hypotheses). */
-export function hypothesesMetadata(inv: Investigation, s: Synthesis): { event_type: string; event_payload: Record<string, unknown> } {
+export function hypothesesMetadata(
+  inv: Investigation,
+  s: Synthesis,
+): { event_type: string; event_payload: Record<string, unknown> } {
   return {
     event_type: HYPOTHESES_EVENT,
     event_payload: {
       investigation_id: inv.id,
-      hypotheses: s.hypotheses.map((h) => ({ rank: h.rank, service: h.service, cause: clip(h.cause, 300), confidence: h.confidence, evidence: h.evidence })),
+      hypotheses: s.hypotheses.map((h) => ({
+        rank: h.rank,
+        service: h.service,
+        cause: clip(h.cause, 300),
+        confidence: h.confidence,
+        evidence: h.evidence,
+      })),
     },
   };
 }

@@ -40,7 +40,9 @@ export function renderKickoff(s: KickoffState): Reply {
         `Read-only scouts (${scouts}) compare the incident with the ${s.baselineMinutes} min before it${sources}.\n` +
         'Findings arrive in the investigation thread; nothing is changed without a named approver.',
     ),
-    context(['`/triage stop` · `/triage deeper [focus]` · `@Incident Scout <question>` in the thread · `/triage help` for the rest']),
+    context([
+      '`/triage stop` · `/triage deeper [focus]` · `@Incident Scout <question>` in the thread · `/triage help` for the rest',
+    ]),
   ];
   return { text, blocks };
 }

@@ -5,7 +5,14 @@ import type { KnownBlock } from '@slack/types';
 
 /** Slack's limits: blocks per message, characters per text object, elements per context, button sizes, top-level text. */
 export const LIMITS = {
-  blocks: 50, sectionText: 3000, sectionField: 2000, contextElements: 10, contextText: 2000, headerText: 150, buttonText: 75, buttonValue: 2000,
+  blocks: 50,
+  sectionText: 3000,
+  sectionField: 2000,
+  contextElements: 10,
+  contextText: 2000,
+  headerText: 150,
+  buttonText: 75,
+  buttonValue: 2000,
   fallbackText: 40000,
 } as const;
 
@@ -73,7 +80,9 @@ export function header(text: string): KnownBlock {
 export function context(lines: string[]): KnownBlock {
   return {
     type: 'context',
-    elements: lines.slice(0, LIMITS.contextElements).map((t) => ({ type: 'mrkdwn' as const, text: clip(t, LIMITS.contextText) })),
+    elements: lines
+      .slice(0, LIMITS.contextElements)
+      .map((t) => ({ type: 'mrkdwn' as const, text: clip(t, LIMITS.contextText) })),
   };
 }
 
@@ -171,21 +180,38 @@ function fitBlock(b: KnownBlock): KnownBlock[] {
     const parts = b.text.type === 'mrkdwn' ? splitMrkdwn(text, LIMITS.sectionText) : [clip(text, LIMITS.sectionText)];
     const { block_id: id, ...rest } = b;
     // block_id must be unique in a message: only the first part keeps it.
-    return parts.map((p, i) => ({ ...rest, ...(i === 0 && id !== undefined ? { block_id: id } : {}), text: { ...b.text, text: p } }) as KnownBlock);
+    return parts.map(
+      (p, i) =>
+        ({
+          ...rest,
+          ...(i === 0 && id !== undefined ? { block_id: id } : {}),
+          text: { ...b.text, text: p },
+        }) as KnownBlock,
+    );
   }
   if (b.type === 'section') {
-    return [{
-      ...b,
-      ...(b.text ? { text: { ...b.text, text: clip(b.text.text, LIMITS.sectionText) } } : {}),
-      ...(b.fields ? { fields: b.fields.slice(0, 10).map((f) => ({ ...f, text: clip(f.text, LIMITS.sectionField) })) } : {}),
-    }];
+    return [
+      {
+        ...b,
+        ...(b.text ? { text: { ...b.text, text: clip(b.text.text, LIMITS.sectionText) } } : {}),
+        ...(b.fields
+          ? { fields: b.fields.slice(0, 10).map((f) => ({ ...f, text: clip(f.text, LIMITS.sectionField) })) }
+          : {}),
+      },
+    ];
   }
   if (b.type === 'header') return [{ ...b, text: { ...b.text, text: clip(b.text.text, LIMITS.headerText) } }];
   if (b.type === 'context') {
-    return [{
-      ...b,
-      elements: b.elements.slice(0, LIMITS.contextElements).map((e) => ('text' in e && typeof e.text === 'string' ? { ...e, text: clip(e.text, LIMITS.contextText) } : e)),
-    }];
+    return [
+      {
+        ...b,
+        elements: b.elements
+          .slice(0, LIMITS.contextElements)
+          .map((e) =>
+            'text' in e && typeof e.text === 'string' ? { ...e, text: clip(e.text, LIMITS.contextText) } : e,
+          ),
+      },
+    ];
   }
   return [b];
 }
@@ -217,7 +243,9 @@ export function fitMessage(msg: OutgoingMessage, opts: FitOptions): OutgoingMess
   // Buttons stay on the first message: that is where people act and where the app looks for them.
   const actions = blocks.filter((b) => b.type === 'actions');
   const body = blocks.filter((b) => b.type !== 'actions');
-  const pointer = context([opts.split ? (opts.inThread ? POINTER_REPLY : POINTER_TOP) : '_Trimmed to fit Slack’s message limits._']);
+  const pointer = context([
+    opts.split ? (opts.inThread ? POINTER_REPLY : POINTER_TOP) : '_Trimmed to fit Slack’s message limits._',
+  ]);
   const messages: KnownBlock[][] = [];
   let cur: KnownBlock[] = [];
   let used = 0;

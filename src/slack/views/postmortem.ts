@@ -8,7 +8,8 @@ import { clip, esc, section } from './limits';
 export function postmortemUploadText(channelName: string): { title: string; comment: string } {
   return {
     title: `Postmortem draft: #${channelName}`,
-    comment: 'Postmortem draft (Markdown): summary, impact, timeline, root-cause hypothesis with its evidence, what was done, open questions. Edit it before sharing.',
+    comment:
+      'Postmortem draft (Markdown): summary, impact, timeline, root-cause hypothesis with its evidence, what was done, open questions. Edit it before sharing.',
   };
 }
 
@@ -16,7 +17,9 @@ export function postmortemUploadText(channelName: string): { title: string; comm
 export function seenBeforeLines(matches: readonly PastMatch[]): string[] {
   return matches.map((m) => {
     const p = m.past;
-    const fixed = p.fixes.length ? `\n   Fixed by ${p.fixes.map((f) => `\`${esc(clip(f, 120))}\``).join(', ')}` : '\n   No fix was recorded';
+    const fixed = p.fixes.length
+      ? `\n   Fixed by ${p.fixes.map((f) => `\`${esc(clip(f, 120))}\``).join(', ')}`
+      : '\n   No fix was recorded';
     const said = p.summary ? `\n   Resolved as: _${esc(clip(p.summary, 300))}_` : '';
     return `• *#${esc(p.channelName)}* (<#${p.channelId}>), resolved ${p.resolvedAt.slice(0, 10)}, ${Math.round(m.similarity * 100)}% alike\n   Cause: ${p.cause ? esc(clip(p.cause, 300)) : 'not recorded'}${fixed}${said}`;
   });

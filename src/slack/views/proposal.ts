@@ -20,13 +20,21 @@ export interface ProposalMessage {
 const MAX_CODE = 2400;
 
 /** The card: what will run, why, risk, who may approve, expiry, state; buttons only while pending. */
-export function renderProposalCard(p: Proposal, action: ActionSpec, approverNames: string[], placeholderApprovers: readonly string[] = [], label: EvidenceLabel = sameLabel): ProposalMessage {
+export function renderProposalCard(
+  p: Proposal,
+  action: ActionSpec,
+  approverNames: string[],
+  placeholderApprovers: readonly string[] = [],
+  label: EvidenceLabel = sameLabel,
+): ProposalMessage {
   const status = statusLine(p);
   const blocks: KnownBlock[] = [
     section(`*${esc(action.title)}* — proposal \`${p.id}\` (${riskBadge(p.risk)})\n${status}`),
     section(`*What will run* (exactly this, nothing else):\n${codeBlock(showRendered(p.rendered))}`),
   ];
-  const placeholders = [...action.approval.approvers.users, ...action.approval.approvers.usergroups].filter((id) => placeholderApprovers.includes(id));
+  const placeholders = [...action.approval.approvers.users, ...action.approval.approvers.usergroups].filter((id) =>
+    placeholderApprovers.includes(id),
+  );
   if (placeholders.length > 0) {
     blocks.push(
       section(
@@ -41,14 +49,24 @@ export function renderProposalCard(p: Proposal, action: ActionSpec, approverName
       ),
     );
   }
-  const evidence = p.evidence.length > 0 ? `\nEvidence: ${p.evidence.map((e) => `\`${esc(label(e))}\``).join(' ')}` : '';
+  const evidence =
+    p.evidence.length > 0 ? `\nEvidence: ${p.evidence.map((e) => `\`${esc(label(e))}\``).join(' ')}` : '';
   blocks.push(section(`*Why:* ${esc(relabel(p.reason, label))}${evidence}`));
   blocks.push({
     type: 'section',
     fields: [
       { type: 'mrkdwn', text: clip(`*Risk:* ${p.risk}`, 2000) },
       { type: 'mrkdwn', text: clip(`*Blast radius:* ${esc(action.blast_radius)}`, 2000) },
-      { type: 'mrkdwn', text: clip(`*Who may approve* (${p.requiredApprovals} needed): ${approverNames.map(esc).join(', ').replace(/&lt;(!subteam\^S[A-Z0-9]+)&gt;/g, '<$1>')}`, 2000) },
+      {
+        type: 'mrkdwn',
+        text: clip(
+          `*Who may approve* (${p.requiredApprovals} needed): ${approverNames
+            .map(esc)
+            .join(', ')
+            .replace(/&lt;(!subteam\^S[A-Z0-9]+)&gt;/g, '<$1>')}`,
+          2000,
+        ),
+      },
       { type: 'mrkdwn', text: clip(`*Expires:* ${at(p.expiresAt)}`, 2000) },
     ],
   });
@@ -58,13 +76,33 @@ export function renderProposalCard(p: Proposal, action: ActionSpec, approverName
       type: 'actions',
       block_id: `proposal_${p.id}`,
       elements: [
-        { type: 'button', action_id: APPROVE_ACTION_ID, style: 'primary', text: { type: 'plain_text', text: clip('Approve', LIMITS.buttonText) }, value },
-        { type: 'button', action_id: REJECT_ACTION_ID, style: 'danger', text: { type: 'plain_text', text: clip('Reject', LIMITS.buttonText) }, value },
+        {
+          type: 'button',
+          action_id: APPROVE_ACTION_ID,
+          style: 'primary',
+          text: { type: 'plain_text', text: clip('Approve', LIMITS.buttonText) },
+          value,
+        },
+        {
+          type: 'button',
+          action_id: REJECT_ACTION_ID,
+          style: 'danger',
+          text: { type: 'plain_text', text: clip('Reject', LIMITS.buttonText) },
+          value,
+        },
       ],
     });
   }
-  blocks.push(context([`Requested by ${p.requestedBy === 'lead' ? 'the investigation lead' : `<@${p.requestedBy}>`} · hash \`${p.hash.slice(0, 12)}\``]));
-  return { text: clip(`Proposal ${p.id}: ${esc(action.title)} — ${plainStatus(status)}`, LIMITS.fallbackText), blocks, metadata: proposalMetadata(p) };
+  blocks.push(
+    context([
+      `Requested by ${p.requestedBy === 'lead' ? 'the investigation lead' : `<@${p.requestedBy}>`} · hash \`${p.hash.slice(0, 12)}\``,
+    ]),
+  );
+  return {
+    text: clip(`Proposal ${p.id}: ${esc(action.title)} — ${plainStatus(status)}`, LIMITS.fallbackText),
+    blocks,
+    metadata: proposalMetadata(p),
+  };
 }
 
 /** The thread reply with the outcome: exit code, duration, trimmed output; or why it did not run. */
@@ -72,17 +110,29 @@ export function renderProposalOutcome(p: Proposal, action: ActionSpec): Proposal
   const head = `*${esc(action.title)}* (\`${p.id}\`): ${statusLine(p)}`;
   const blocks: KnownBlock[] = [section(head)];
   if (p.result) {
-    const what = p.result.exitCode !== null ? `exit code ${p.result.exitCode}` : p.result.error ?? (p.result.ok ? 'ok' : 'failed');
-    blocks.push(context([p.result.interrupted ? 'outcome unknown' : `${what} · ${(p.result.durationMs / 1000).toFixed(1)}s`]));
+    const what =
+      p.result.exitCode !== null
+        ? `exit code ${p.result.exitCode}`
+        : (p.result.error ?? (p.result.ok ? 'ok' : 'failed'));
+    blocks.push(
+      context([p.result.interrupted ? 'outcome unknown' : `${what} · ${(p.result.durationMs / 1000).toFixed(1)}s`]),
+    );
     if (p.statusNote && (p.status === 'succeeded' || p.status === 'failed')) blocks.push(context([esc(p.statusNote)]));
     if (p.result.output) blocks.push(section(codeBlock(p.result.output)));
   }
-  return { text: clip(`${esc(action.title)} (${p.id}): ${plainStatus(statusLine(p))}`, LIMITS.fallbackText), blocks, metadata: proposalMetadata(p) };
+  return {
+    text: clip(`${esc(action.title)} (${p.id}): ${plainStatus(statusLine(p))}`, LIMITS.fallbackText),
+    blocks,
+    metadata: proposalMetadata(p),
+  };
 }
 
 /** `event_type: incident_scout_proposal` with `{proposal_id, action, params, risk, status}`. */
 export function proposalMetadata(p: Proposal): ProposalMessage['metadata'] {
-  return { event_type: PROPOSAL_EVENT, event_payload: { proposal_id: p.id, action: p.actionId, params: p.params, risk: p.risk, status: p.status } };
+  return {
+    event_type: PROPOSAL_EVENT,
+    event_payload: { proposal_id: p.id, action: p.actionId, params: p.params, risk: p.risk, status: p.status },
+  };
 }
 
 /** One line a person reads to know where the proposal stands. */
@@ -135,7 +185,11 @@ function codeSpan(text: string): string {
 }
 
 function riskBadge(risk: Proposal['risk']): string {
-  return risk === 'high' ? ':red_circle: high risk' : risk === 'medium' ? ':large_orange_circle: medium risk' : ':large_blue_circle: low risk';
+  return risk === 'high'
+    ? ':red_circle: high risk'
+    : risk === 'medium'
+      ? ':large_orange_circle: medium risk'
+      : ':large_blue_circle: low risk';
 }
 
 /** A wall-clock time (proposals live on the real clock, not the incident's): in the reader's zone, UTC as fallback. */

@@ -27,14 +27,20 @@ export function renderStatusReply(inv: Investigation | null, channelName: string
       (s.note ? ` (${esc(s.note)})` : ''),
   );
   const text = [head, ...scouts].join('\n');
-  return { text: clip(text, LIMITS.fallbackText), blocks: [section(head), ...(scouts.length ? [section(scouts.join('\n'))] : [])] };
+  return {
+    text: clip(text, LIMITS.fallbackText),
+    blocks: [section(head), ...(scouts.length ? [section(scouts.join('\n'))] : [])],
+  };
 }
 
 /** `/triage actions`: the remediation catalog. */
 export function renderCatalog(actions: Array<{ id: string; title: string; risk: string; params: string[] }>): Reply {
   if (actions.length === 0) return plain('The remediation catalog is empty: nothing can be proposed.');
   const lines = actions.map(
-    (a) => `• \`${esc(a.id)}\` — ${esc(a.title)} (risk: ${a.risk}; params: ${a.params.length ? a.params.map(esc).join(', ') : 'none'})`,
+    (a) =>
+      `• \`${esc(a.id)}\` — ${esc(a.title)} (risk: ${a.risk}; params: ${a.params.length ? a.params.map(esc).join(', ') : 'none'})`,
   );
-  return plain(`*Remediation catalog* — propose with \`/triage propose <action-id> key=value ...\`:\n${lines.join('\n')}`);
+  return plain(
+    `*Remediation catalog* — propose with \`/triage propose <action-id> key=value ...\`:\n${lines.join('\n')}`,
+  );
 }

@@ -11,8 +11,18 @@ export const TIMELINE_TEXT_BUDGET = 10_000;
 const LINE_MAX = 400;
 
 const ICON: Record<TimelineKind, string> = {
-  alert: ':rotating_light:', began: ':rotating_light:', opened: ':door:', round: ':mag:', finding: ':memo:', synthesis: ':bulb:',
-  proposal: ':wrench:', decision: ':ballot_box_with_check:', refusal: ':no_entry:', action: ':gear:', verification: ':stethoscope:', resolved: ':white_check_mark:',
+  alert: ':rotating_light:',
+  began: ':rotating_light:',
+  opened: ':door:',
+  round: ':mag:',
+  finding: ':memo:',
+  synthesis: ':bulb:',
+  proposal: ':wrench:',
+  decision: ':ballot_box_with_check:',
+  refusal: ':no_entry:',
+  action: ':gear:',
+  verification: ':stethoscope:',
+  resolved: ':white_check_mark:',
 };
 
 /** `03:14:05Z` */
@@ -25,7 +35,8 @@ export function renderTimeline(channelName: string, entries: TimelineEntry[], su
   const blocks: KnownBlock[] = [header(`Timeline of #${channelName}`)];
   if (summary) blocks.push(section(`*Resolved:* ${esc(clip(summary, 1000))}`));
   const lines = entries.map((e) => `\`${clock(e.at)}\` ${ICON[e.kind]} ${esc(clip(e.text, LINE_MAX))}`);
-  let budget = TIMELINE_TEXT_BUDGET - blocks.reduce((n, b) => n + (b.type === 'section' ? (b.text?.text.length ?? 0) : 0), 0);
+  let budget =
+    TIMELINE_TEXT_BUDGET - blocks.reduce((n, b) => n + (b.type === 'section' ? (b.text?.text.length ?? 0) : 0), 0);
   let chunk: string[] = [];
   let used = 0;
   let shown = 0;
@@ -44,7 +55,11 @@ export function renderTimeline(channelName: string, entries: TimelineEntry[], su
   }
   if (chunk.length) blocks.push(section(chunk.join('\n')));
   const more = entries.length - shown;
-  blocks.push(context([`${more > 0 ? `${more} more moments are in the postmortem draft. ` : ''}Times are UTC, as the bot saw them. The postmortem draft follows as a file.`]));
+  blocks.push(
+    context([
+      `${more > 0 ? `${more} more moments are in the postmortem draft. ` : ''}Times are UTC, as the bot saw them. The postmortem draft follows as a file.`,
+    ]),
+  );
   const first = entries[0];
   const last = entries[entries.length - 1];
   const span = first && last ? ` from ${clock(first.at)} to ${clock(last.at)}` : '';

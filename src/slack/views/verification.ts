@@ -43,8 +43,17 @@ export function renderVerification(ctx: VerificationContext, check: RecoveryChec
   const when = ctx.replay
     ? `Read from the recording up to ${incidentTime(check.readTo)} on the incident's clock (action at ${incidentTime(check.actionAt)}).`
     : `Read up to ${slackTime(check.readTo)} (action at ${slackTime(check.actionAt)}).`;
-  blocks.push(context([`${when} A signal counts as back when it has come at least 70% of the way to its level before the incident.`]));
-  const plain = check.verdict === 'recovered' ? 'Recovered' : check.verdict === 'not_recovered' ? 'Not recovered' : 'Cannot tell yet';
+  blocks.push(
+    context([
+      `${when} A signal counts as back when it has come at least 70% of the way to its level before the incident.`,
+    ]),
+  );
+  const plain =
+    check.verdict === 'recovered'
+      ? 'Recovered'
+      : check.verdict === 'not_recovered'
+        ? 'Not recovered'
+        : 'Cannot tell yet';
   return {
     text: fallbackText(`${plain} ${wait} after ${p.actionId} (${p.id})`),
     blocks,

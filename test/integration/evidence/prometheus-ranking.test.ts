@@ -27,7 +27,12 @@ describeWithService(PROMETHEUS, 'analyze over Prometheus', () => {
       expect(Math.abs(Date.parse(overProm.onset) - Date.parse(overFiles.onset))).toBeLessThanOrEqual(60_000);
       expect(ranking(overProm)).toEqual(ranking(overFiles));
       // The same red herrings; their figures differ by the rate window.
-      const herrings = (r: typeof overFiles) => r.red_herrings.map((h) => ({ kind: h.kind, service: h.service, what: h.what.replace(/\d[\d.]*|\(.*\)|from .*$/g, '#') }));
+      const herrings = (r: typeof overFiles) =>
+        r.red_herrings.map((h) => ({
+          kind: h.kind,
+          service: h.service,
+          what: h.what.replace(/\d[\d.]*|\(.*\)|from .*$/g, '#'),
+        }));
       expect(herrings(overProm)).toEqual(herrings(overFiles));
       expect(overFiles.suspects[0]?.service).toBe('payments');
     } finally {

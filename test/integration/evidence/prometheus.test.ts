@@ -35,7 +35,9 @@ async function window(files: string[]): Promise<{ from: number; to: number }> {
   try {
     await mkdir(path.join(dir, 'metrics'));
     for (const f of files) await cp(f, path.join(dir, 'metrics', path.basename(f)));
-    const times = (await openFilesSource(dir).metrics({ from: 0, to: 8.64e15 })).flatMap((s) => s.points.map((p) => p[0]));
+    const times = (await openFilesSource(dir).metrics({ from: 0, to: 8.64e15 })).flatMap((s) =>
+      s.points.map((p) => p[0]),
+    );
     return { from: Math.min(...times), to: Math.max(...times) };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -43,7 +45,9 @@ async function window(files: string[]): Promise<{ from: number; to: number }> {
 }
 
 /** Signal keys of the files source and of Prometheus over the same files, and the query_range requests made. */
-async function compare(promFiles: string[]): Promise<{ files: string[]; prom: string[]; ranges: URLSearchParams[]; q: { from: number; to: number } }> {
+async function compare(
+  promFiles: string[],
+): Promise<{ files: string[]; prom: string[]; ranges: URLSearchParams[]; q: { from: number; to: number } }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'incident-scout-files-'));
   const prom = await startPrometheusFromOpenMetrics(promFiles);
   try {
@@ -52,8 +56,17 @@ async function compare(promFiles: string[]): Promise<{ files: string[]; prom: st
     const q = await window(promFiles);
     const rec = recordingFetch();
     const source = new PrometheusSource({ url: prom.url, fetch: rec.fetch });
-    const keys = (list: ReturnType<typeof deriveSignals>) => list.filter((s) => s.points.length > 0).map((s) => s.key).sort();
-    return { files: keys(deriveSignals(await openFilesSource(dir).metrics(q))), prom: keys(deriveSignals(await source.metrics(q))), ranges: rec.ranges, q };
+    const keys = (list: ReturnType<typeof deriveSignals>) =>
+      list
+        .filter((s) => s.points.length > 0)
+        .map((s) => s.key)
+        .sort();
+    return {
+      files: keys(deriveSignals(await openFilesSource(dir).metrics(q))),
+      prom: keys(deriveSignals(await source.metrics(q))),
+      ranges: rec.ranges,
+      q,
+    };
   } finally {
     await prom.close();
     await rm(dir, { recursive: true, force: true });
@@ -68,7 +81,11 @@ describeWithService(PROMETHEUS, 'Prometheus source against a real Prometheus', (
     expect(r.prom.length).toBeGreaterThan(5);
     const queries = r.ranges.map((p) => p.get('query') ?? '');
     expect(queries).toContainEqual(expect.stringMatching(/^rate\(http_requests_total\{service=~"\.\+"\}\[\d+s\]\)$/));
-    expect(queries).toContainEqual(expect.stringMatching(/^histogram_quantile\(0\.99, rate\(http_request_duration_seconds_bucket\{service=~"\.\+"\}\[\d+s\]\)\)$/));
+    expect(queries).toContainEqual(
+      expect.stringMatching(
+        /^histogram_quantile\(0\.99, rate\(http_request_duration_seconds_bucket\{service=~"\.\+"\}\[\d+s\]\)\)$/,
+      ),
+    );
     expect(queries).toContainEqual('cache_hit_ratio{service=~".+"}');
     for (const p of r.ranges) {
       const points = (Number(p.get('end')) - Number(p.get('start'))) / Number(p.get('step'));
@@ -98,13 +115,23 @@ describeWithService(PROMETHEUS, 'Prometheus source against a real Prometheus', (
   });
 
   it('reads a Prometheus behind its basic auth, and names a refusal without the password', async () => {
-    const prom = await startPrometheusFromOpenMetrics([FIXTURE], { webConfig: `basic_auth_users:\n  scout: ${BCRYPT_CONTRACT_PASS}\n` });
+    const prom = await startPrometheusFromOpenMetrics([FIXTURE], {
+      webConfig: `basic_auth_users:\n  scout: ${BCRYPT_CONTRACT_PASS}\n`,
+    });
     try {
       const q = await window([FIXTURE]);
-      const ok = new PrometheusSource({ url: prom.url, fetch, basic: { username: 'scout', password: 'contract-pass' } });
+      const ok = new PrometheusSource({
+        url: prom.url,
+        fetch,
+        basic: { username: 'scout', password: 'contract-pass' },
+      });
       expect((await ok.capabilities()).services).toEqual(['api', 'db']);
       expect((await ok.metrics({ ...q, services: ['db'] })).length).toBeGreaterThan(0);
-      const wrong = new PrometheusSource({ url: prom.url, fetch, basic: { username: 'scout', password: 'not-the-pass-93kd' } });
+      const wrong = new PrometheusSource({
+        url: prom.url,
+        fetch,
+        basic: { username: 'scout', password: 'not-the-pass-93kd' },
+      });
       const err = await wrong.metrics(q).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PrometheusQueryError);
       expect((err as PrometheusQueryError).errorType).toBe('http_401');
@@ -143,8 +170,16 @@ describeWithService(PROMETHEUS, 'Prometheus source against a real Prometheus', (
       expect((await source.capabilities()).services).toEqual(['worker']);
       const series = await source.metrics({ from: t0 * 1000, to: (t0 + 1800) * 1000, services: ['worker'] });
       expect(series.map((s) => [s.name, s.service])).toEqual([['queue_depth', 'worker']]);
-      expect(source.link({ signal: 'metrics', service: 'worker', name: 'queue_depth', read: 'raw', from: t0 * 1000, to: (t0 + 1800) * 1000 }))
-        .toContain(encodeURIComponent('queue_depth{job="worker"}'));
+      expect(
+        source.link({
+          signal: 'metrics',
+          service: 'worker',
+          name: 'queue_depth',
+          read: 'raw',
+          from: t0 * 1000,
+          to: (t0 + 1800) * 1000,
+        }),
+      ).toContain(encodeURIComponent('queue_depth{job="worker"}'));
     } finally {
       await prom.close();
       await rm(dir, { recursive: true, force: true });

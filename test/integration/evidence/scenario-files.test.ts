@@ -8,7 +8,9 @@ import { openFilesSource } from '../../../src/evidence/sources/files';
 import type { LogEvent } from '../../../src/evidence/types';
 
 const ROOT = path.resolve(__dirname, '../../../examples/scenarios');
-const scenarios = existsSync(ROOT) ? readdirSync(ROOT).filter((d) => existsSync(path.join(ROOT, d, 'incident.yaml'))) : [];
+const scenarios = existsSync(ROOT)
+  ? readdirSync(ROOT).filter((d) => existsSync(path.join(ROOT, d, 'incident.yaml')))
+  : [];
 
 async function collect(it: AsyncIterable<LogEvent>): Promise<LogEvent[]> {
   const out: LogEvent[] = [];
@@ -35,7 +37,14 @@ describe('example scenarios through the files source', () => {
     expect(src.problems()).toEqual([]);
     // every physical line is accounted for by exactly one event
     const logDir = path.join(dir, 'logs');
-    const physical = readdirSync(logDir).reduce((n, f) => n + readFileSync(path.join(logDir, f), 'utf8').split('\n').filter((l) => l.trim()).length, 0);
+    const physical = readdirSync(logDir).reduce(
+      (n, f) =>
+        n +
+        readFileSync(path.join(logDir, f), 'utf8')
+          .split('\n')
+          .filter((l) => l.trim()).length,
+      0,
+    );
     const covered = events.reduce((n, e) => n + e.text.split('\n').filter((l) => l.trim()).length, 0);
     expect(covered).toBe(physical);
     expect(events.filter((e) => e.level === undefined)).toEqual([]);
@@ -44,7 +53,10 @@ describe('example scenarios through the files source', () => {
     const truth = /\*\*Onset:\*\* (\S+?)\s/.exec(readme)?.[1];
     const onset = truth ? Date.parse(truth) : (now as number) - 600_000;
     const stats = await mineTemplates(events, { from: onset - 3_600_000, onset, to: now as number });
-    expect(stats[0]).toMatchObject({ label: expect.stringMatching(/new|surging/), level: expect.stringMatching(/error|fatal/) });
+    expect(stats[0]).toMatchObject({
+      label: expect.stringMatching(/new|surging/),
+      level: expect.stringMatching(/error|fatal/),
+    });
     // a template that errs at the same rate all along is labelled steady (a red herring), not new
     const steadyErrors = stats.filter((t) => t.label === 'steady' && t.level === 'error');
     for (const t of steadyErrors) expect(t.baselineCount).toBeGreaterThan(0);

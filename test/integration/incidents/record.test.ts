@@ -21,8 +21,14 @@ const clockAt = (ms: { now: number }): Clock => ({ now: () => new Date(ms.now) }
 
 function pastIncident(id: string, resolvedAt: number, fingerprint: Fingerprint = FINGERPRINT): PastIncident {
   return {
-    incidentId: id, channelId: id, channelName: `inc-${id}`, startedAt: new Date(resolvedAt - 3600_000).toISOString(), resolvedAt: new Date(resolvedAt).toISOString(),
-    fingerprint, cause: `cause of ${id}`, fixes: ['rollback-deploy service=payments'],
+    incidentId: id,
+    channelId: id,
+    channelName: `inc-${id}`,
+    startedAt: new Date(resolvedAt - 3600_000).toISOString(),
+    resolvedAt: new Date(resolvedAt).toISOString(),
+    fingerprint,
+    cause: `cause of ${id}`,
+    fixes: ['rollback-deploy service=payments'],
   };
 }
 
@@ -32,17 +38,30 @@ interface Fx {
 }
 
 const adapters: Array<[string, () => Fx]> = [
-  ['RedisStore (two replicas)', () => {
-    const prefix = randomPrefix('memory');
-    const logger = pino({ level: 'silent' });
-    const a = new RedisStore(connectRedis(REDIS_URL, logger), { prefix, logger });
-    const b = new RedisStore(connectRedis(REDIS_URL, logger), { prefix, logger });
-    return { stores: [a, b], dispose: async () => { await a.close(); await b.close(); await deletePrefix(prefix); } };
-  }],
-  ['MemoryStore', () => {
-    const s = new MemoryStore();
-    return { stores: [s, s], dispose: async () => s.close() };
-  }],
+  [
+    'RedisStore (two replicas)',
+    () => {
+      const prefix = randomPrefix('memory');
+      const logger = pino({ level: 'silent' });
+      const a = new RedisStore(connectRedis(REDIS_URL, logger), { prefix, logger });
+      const b = new RedisStore(connectRedis(REDIS_URL, logger), { prefix, logger });
+      return {
+        stores: [a, b],
+        dispose: async () => {
+          await a.close();
+          await b.close();
+          await deletePrefix(prefix);
+        },
+      };
+    },
+  ],
+  [
+    'MemoryStore',
+    () => {
+      const s = new MemoryStore();
+      return { stores: [s, s], dispose: async () => s.close() };
+    },
+  ],
 ];
 
 describe.each(adapters)('IncidentMemory on %s', (_name, make) => {
@@ -55,14 +74,21 @@ describe.each(adapters)('IncidentMemory on %s', (_name, make) => {
   afterEach(async () => fx.dispose());
 
   it('recalls a resolved incident another replica remembered, most alike first, never the incident itself', async () => {
-    const [a, b] = fx.stores.map((s) => new IncidentMemory(s, { retentionDays: 30, maxIncidents: 10 }, clockAt(time))) as [IncidentMemory, IncidentMemory];
+    const [a, b] = fx.stores.map(
+      (s) => new IncidentMemory(s, { retentionDays: 30, maxIncidents: 10 }, clockAt(time)),
+    ) as [IncidentMemory, IncidentMemory];
     await Promise.all([
       a.remember(pastIncident('C1', time.now - DAY)),
       b.remember(pastIncident('C2', time.now - 2 * DAY, { ...FINGERPRINT, templates: { T1a2b3c4d: 1 } })),
-      a.remember(pastIncident('C3', time.now - DAY, { services: { search: 1 }, templates: { T0: 1 }, changes: {}, alert: {} })),
+      a.remember(
+        pastIncident('C3', time.now - DAY, { services: { search: 1 }, templates: { T0: 1 }, changes: {}, alert: {} }),
+      ),
     ]);
     const matches = await b.recall(FINGERPRINT, 'C9');
-    expect(matches.map((m) => [m.past.channelName, Math.round(m.similarity * 100)])).toEqual([['inc-C1', 100], ['inc-C2', 86]]);
+    expect(matches.map((m) => [m.past.channelName, Math.round(m.similarity * 100)])).toEqual([
+      ['inc-C1', 100],
+      ['inc-C2', 86],
+    ]);
     expect((await b.recall(FINGERPRINT, 'C1')).map((m) => m.past.incidentId)).toEqual(['C2']);
   });
 
@@ -78,7 +104,13 @@ describe.each(adapters)('IncidentMemory on %s', (_name, make) => {
   it('drops a stored entry it cannot read instead of failing the recall', async () => {
     const memory = new IncidentMemory(fx.stores[0], { retentionDays: 30, maxIncidents: 10 }, clockAt(time));
     const good = pastIncident('good', time.now - DAY);
-    await fx.stores[0].put('memory', 'past-incidents', { incidents: [{ incidentId: 'bad', fingerprint: 'not one' }, good, { ...good, incidentId: 'worse', resolvedAt: 'yesterday' }] });
+    await fx.stores[0].put('memory', 'past-incidents', {
+      incidents: [
+        { incidentId: 'bad', fingerprint: 'not one' },
+        good,
+        { ...good, incidentId: 'worse', resolvedAt: 'yesterday' },
+      ],
+    });
     expect((await memory.recall(FINGERPRINT, 'x')).map((m) => m.past.incidentId)).toEqual(['good']);
     await memory.remember(pastIncident('next', time.now));
     expect((await memory.all()).map((p) => p.incidentId)).toEqual(['good', 'next']);
@@ -108,7 +140,12 @@ class RecordingRecorder implements IncidentRecorder {
     await new Promise((r) => setTimeout(r, 20));
     const ts = `200.${this.timelines.length + 1}`;
     this.keys.set(req.key, ts);
-    this.timelines.push({ channelId: req.channelId, threadTs: req.threadTs, key: req.key, text: req.entries.map((e) => e.text).join('\n') });
+    this.timelines.push({
+      channelId: req.channelId,
+      threadTs: req.threadTs,
+      key: req.key,
+      text: req.entries.map((e) => e.text).join('\n'),
+    });
     return ts;
   }
   async uploadPostmortem(req: Parameters<IncidentRecorder['uploadPostmortem']>[0]): Promise<void> {
@@ -129,13 +166,26 @@ describe('resolve on Redis', () => {
   });
 
   it('raced by two replicas and an alert, posts the timeline once, uploads one draft, audits one resolution, and remembers the incident', async () => {
-    stores = [new RedisStore(connectRedis(REDIS_URL, logger), { prefix, logger }), new RedisStore(connectRedis(REDIS_URL, logger), { prefix, logger })];
+    stores = [
+      new RedisStore(connectRedis(REDIS_URL, logger), { prefix, logger }),
+      new RedisStore(connectRedis(REDIS_URL, logger), { prefix, logger }),
+    ];
     const [s1, s2] = stores as [RedisStore, RedisStore];
     await seedIncident(s1);
     const recorder = new RecordingRecorder();
     const settings = { retentionDays: 30, maxIncidents: 10 };
-    const r1 = new ResolveService({ store: s1, recorder, memory: new IncidentMemory(s1, settings), logger: silentLogger() });
-    const r2 = new ResolveService({ store: s2, recorder, memory: new IncidentMemory(s2, settings), logger: silentLogger() });
+    const r1 = new ResolveService({
+      store: s1,
+      recorder,
+      memory: new IncidentMemory(s1, settings),
+      logger: silentLogger(),
+    });
+    const r2 = new ResolveService({
+      store: s2,
+      recorder,
+      memory: new IncidentMemory(s2, settings),
+      logger: silentLogger(),
+    });
     const outcomes = await Promise.all([
       r1.resolve({ incidentId: 'C0INC', userId: 'U0LEAD', summary: 'rolled back payments' }),
       r2.resolve({ incidentId: 'C0INC', userId: 'U0LEAD', summary: 'rolled back payments' }),
@@ -145,10 +195,20 @@ describe('resolve on Redis', () => {
     // Whoever lost the lease may return before the winner is done; a later resolve finds it all done.
     const again = await r2.resolve({ incidentId: 'C0INC', userId: 'U0LEAD' });
     expect(again.resolved).toBe(false);
-    expect(again.resolution).toMatchObject({ by: 'slash:U0LEAD', byName: 'Dana Lee', summary: 'rolled back payments', postmortemUploaded: true, remembered: true });
+    expect(again.resolution).toMatchObject({
+      by: 'slash:U0LEAD',
+      byName: 'Dana Lee',
+      summary: 'rolled back payments',
+      postmortemUploaded: true,
+      remembered: true,
+    });
 
     expect(recorder.timelines).toHaveLength(1);
-    expect(recorder.timelines[0]).toMatchObject({ channelId: 'C0INC', threadTs: '1764212406.000100', key: 'resolve:C0INC:timeline' });
+    expect(recorder.timelines[0]).toMatchObject({
+      channelId: 'C0INC',
+      threadTs: '1764212406.000100',
+      key: 'resolve:C0INC:timeline',
+    });
     expect(recorder.timelines[0]?.text).toContain('Resolved by Dana Lee: rolled back payments');
     // People are named, once, and the names are kept for the CLI's draft.
     expect(recorder.timelines[0]?.text).toContain('Round 1 started by /triage start (Dana Lee)');
@@ -156,9 +216,25 @@ describe('resolve on Redis', () => {
     expect(recorder.uploads).toHaveLength(1);
     expect(recorder.uploads[0]?.filename).toBe('postmortem-inc-payments-2026-11-27.md');
     const audit = await s1.readAudit('C0INC');
-    expect(audit.filter((r) => r.kind === 'resolution')).toEqual([expect.objectContaining({ actor: 'U0LEAD', actorName: 'Dana Lee', detail: { by: 'slash:U0LEAD', summary: 'rolled back payments' } })]);
+    expect(audit.filter((r) => r.kind === 'resolution')).toEqual([
+      expect.objectContaining({
+        actor: 'U0LEAD',
+        actorName: 'Dana Lee',
+        detail: { by: 'slash:U0LEAD', summary: 'rolled back payments' },
+      }),
+    ]);
     const recalled = await new IncidentMemory(s2, settings).recall(FINGERPRINT, 'C0NEW');
-    expect(recalled).toEqual([expect.objectContaining({ similarity: 1, past: expect.objectContaining({ channelName: 'inc-payments', cause: expect.stringContaining('payments (90%)'), fixes: ['rollback-deploy service=payments namespace=production'], summary: 'rolled back payments' }) })]);
+    expect(recalled).toEqual([
+      expect.objectContaining({
+        similarity: 1,
+        past: expect.objectContaining({
+          channelName: 'inc-payments',
+          cause: expect.stringContaining('payments (90%)'),
+          fixes: ['rollback-deploy service=payments namespace=production'],
+          summary: 'rolled back payments',
+        }),
+      }),
+    ]);
   });
 });
 
@@ -198,7 +274,9 @@ describe('incident-scout postmortem', () => {
     const err = sink();
     expect(await postmortemCommand(['C0NOPE'], out.stream, err.stream, { REDIS_URL, REDIS_PREFIX: prefix })).toBe(1);
     expect(out.text()).toBe('');
-    expect(err.text()).toBe(`incident-scout postmortem: no incident for channel "C0NOPE" in this Redis (prefix ${prefix}); give the channel id (C0123ABCD) or name (#inc-...) of a channel the bot investigated.\n`);
+    expect(err.text()).toBe(
+      `incident-scout postmortem: no incident for channel "C0NOPE" in this Redis (prefix ${prefix}); give the channel id (C0123ABCD) or name (#inc-...) of a channel the bot investigated.\n`,
+    );
   });
 
   it('says there is nothing persistent to read without REDIS_URL and exits 2', async () => {

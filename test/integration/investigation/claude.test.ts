@@ -1,6 +1,12 @@
 // The Claude brain with the real SDK against the project's Anthropic fake: citations checked against the
 // ids the gates issued, and a run of 529s falling back to the deterministic plan, said so in the thread.
-import { lastToolResults, startAnthropicFake, type RecordedRequest, type RunningAnthropicFake, type ScriptedReply } from '../../support/anthropic-fake';
+import {
+  lastToolResults,
+  startAnthropicFake,
+  type RecordedRequest,
+  type RunningAnthropicFake,
+  type ScriptedReply,
+} from '../../support/anthropic-fake';
 import { startSlackFake, type RunningSlackFake } from '../../../src/demo/slack-fake';
 import { fakeAnthropic, makeHarness, readable } from './harness';
 
@@ -27,7 +33,11 @@ interface Body {
   tool_choice?: { name?: string };
 }
 
-const MAIN_TOOL: Record<string, string> = { logs: 'logs_patterns', metrics: 'metrics_anomalies', changes: 'changes_list' };
+const MAIN_TOOL: Record<string, string> = {
+  logs: 'logs_patterns',
+  metrics: 'metrics_anomalies',
+  changes: 'changes_list',
+};
 
 /** A scout conversation: call its main tool, then report one claim on a real id and one on E999. */
 function scriptedScouts(req: RecordedRequest): ScriptedReply {
@@ -36,13 +46,30 @@ function scriptedScouts(req: RecordedRequest): ScriptedReply {
   const usage = { input_tokens: 1200, output_tokens: 150 };
   if (sys.includes('lead of an incident')) {
     return {
-      content: [{ type: 'tool_use', name: 'submit_hypotheses', input: { summary: 'payments deploy', hypotheses: [{ service: 'payments', cause: 'bad deploy', confidence: 0.8, evidence: ['E1'] }], red_herrings: [] } }],
+      content: [
+        {
+          type: 'tool_use',
+          name: 'submit_hypotheses',
+          input: {
+            summary: 'payments deploy',
+            hypotheses: [{ service: 'payments', cause: 'bad deploy', confidence: 0.8, evidence: ['E1'] }],
+            red_herrings: [],
+          },
+        },
+      ],
       usage: { input_tokens: 3000, output_tokens: 300 },
     };
   }
   const scout = /the "(\w+)" scout/.exec(sys)?.[1] ?? 'logs';
   const turns = body.messages.filter((m) => m.role === 'assistant').length;
-  if (turns === 0) return { content: [{ type: 'text', text: 'Looking.' }, { type: 'tool_use', name: MAIN_TOOL[scout] ?? 'topology', input: {} }], usage };
+  if (turns === 0)
+    return {
+      content: [
+        { type: 'text', text: 'Looking.' },
+        { type: 'tool_use', name: MAIN_TOOL[scout] ?? 'topology', input: {} },
+      ],
+      usage,
+    };
   const seen = /\[(E\d+)\]/.exec(lastToolResults(req)[0]?.text ?? '')?.[1] ?? 'E1';
   return {
     content: [
@@ -82,12 +109,20 @@ it('shows a claim citing an evidence id no gate issued as unverified', async () 
   // Tokens are counted into the status card against the budget.
   expect(readable(card)).toMatch(/tokens 2\.4k in \/ 300 of 4\.0k out/);
   // Prompt caching on the system prompt and the last tool; tools from zod schemas.
-  const first = llm.fake.requests[0]!.body as { system: Array<{ cache_control?: unknown }>; tools: Array<{ name: string; cache_control?: unknown; input_schema: { type: string } }> };
+  const first = llm.fake.requests[0]!.body as {
+    system: Array<{ cache_control?: unknown }>;
+    tools: Array<{ name: string; cache_control?: unknown; input_schema: { type: string } }>;
+  };
   expect(first.system[0]!.cache_control).toEqual({ type: 'ephemeral' });
-  expect(first.tools[first.tools.length - 1]).toMatchObject({ name: 'report_findings', cache_control: { type: 'ephemeral' } });
+  expect(first.tools[first.tools.length - 1]).toMatchObject({
+    name: 'report_findings',
+    cache_control: { type: 'ephemeral' },
+  });
   expect(first.tools.every((t) => t.input_schema.type === 'object')).toBe(true);
   const synthesis = card.replies.find((r) => r.metadata?.event_type === 'incident_scout_hypotheses')!;
-  expect((synthesis.metadata!.event_payload as { hypotheses: Array<{ service: string }> }).hypotheses[0]!.service).toBe('payments');
+  expect((synthesis.metadata!.event_payload as { hypotheses: Array<{ service: string }> }).hypotheses[0]!.service).toBe(
+    'payments',
+  );
   await h.queue.close();
 });
 
@@ -103,13 +138,17 @@ it('falls back to the deterministic plan on a run of 529s and says so in the thr
   const findings = card.replies.filter((r) => /^Scout /.test(r.text));
   expect(findings).toHaveLength(3);
   for (const f of findings) {
-    expect(readable(f)).toContain('Fell back to the deterministic plan: the Claude API was overloaded (529) after retries');
+    expect(readable(f)).toContain(
+      'Fell back to the deterministic plan: the Claude API was overloaded (529) after retries',
+    );
     // The finding says which brain wrote it: the deterministic analyzers, not Claude.
     expect(readable(f)).toContain('deterministic analyzers');
   }
   expect(readable(card)).toMatch(/\*logs\* fallback/);
   expect(card.replies.some((r) => /The lead fell back to the deterministic ranking/.test(r.text))).toBe(true);
   const synthesis = card.replies.find((r) => r.metadata?.event_type === 'incident_scout_hypotheses')!;
-  expect((synthesis.metadata!.event_payload as { hypotheses: Array<{ service: string }> }).hypotheses[0]!.service).toBe('payments');
+  expect((synthesis.metadata!.event_payload as { hypotheses: Array<{ service: string }> }).hypotheses[0]!.service).toBe(
+    'payments',
+  );
   await h.queue.close();
 });

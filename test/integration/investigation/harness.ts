@@ -8,7 +8,11 @@ import type { Incident } from '../../../src/domain/types';
 import { openFilesSource } from '../../../src/evidence/sources';
 import type { EvidenceSource } from '../../../src/evidence/types';
 import type { RunningSlackFake } from '../../../src/demo/slack-fake';
-import { createInvestigations, type InvestigationDeps, type InvestigationService } from '../../../src/investigation/service';
+import {
+  createInvestigations,
+  type InvestigationDeps,
+  type InvestigationService,
+} from '../../../src/investigation/service';
 import type { InvestigationJob } from '../../../src/investigation/types';
 import { MemoryQueue } from '../../../src/jobs/memory';
 import { silentLogger } from '../../../src/logging';
@@ -36,17 +40,32 @@ export function fakeAnthropic(url: string): Anthropic {
 
 export function makeHarness(
   slack: RunningSlackFake,
-  opts: { source?: EvidenceSource; anthropic?: Anthropic; channelName?: string; recall?: InvestigationDeps['recall'] } = {},
+  opts: {
+    source?: EvidenceSource;
+    anthropic?: Anthropic;
+    channelName?: string;
+    recall?: InvestigationDeps['recall'];
+  } = {},
 ): Harness {
   const config = scenarioConfig();
   const logger = silentLogger();
   const store = new MemoryStore();
   const queue = new MemoryQueue<InvestigationJob>({ name: 'investigations', logger });
-  const client = new webApi.WebClient(slack.fake.botToken, { slackApiUrl: slack.url, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
+  const client = new webApi.WebClient(slack.fake.botToken, {
+    slackApiUrl: slack.url,
+    retryConfig: { retries: 0 },
+    logLevel: webApi.LogLevel.ERROR,
+  });
   const poster = new Poster({ client, store, logger });
-  const channel = slack.fake.addChannel({ name: opts.channelName ?? `inc-checkout-${Math.random().toString(36).slice(2, 8)}`, botIsMember: true });
+  const channel = slack.fake.addChannel({
+    name: opts.channelName ?? `inc-checkout-${Math.random().toString(36).slice(2, 8)}`,
+    botIsMember: true,
+  });
   const svc = createInvestigations({
-    config, store, queue, logger,
+    config,
+    store,
+    queue,
+    logger,
     source: opts.source ?? openFilesSource(config.evidence.dir as string),
     notifier: new SlackInvestigationNotifier(poster),
     cardIntervalMs: 50,
@@ -56,7 +75,14 @@ export function makeHarness(
   });
   svc.startWorker();
   const now = new Date().toISOString();
-  const incident: Incident = { id: channel, channelId: channel, channelName: 'inc-checkout-latency', startedAt: now, investigations: [], createdAt: now };
+  const incident: Incident = {
+    id: channel,
+    channelId: channel,
+    channelName: 'inc-checkout-latency',
+    startedAt: now,
+    investigations: [],
+    createdAt: now,
+  };
   return { svc, store, queue, config, incident, channel };
 }
 

@@ -18,7 +18,9 @@ afterAll(async () => {
 async function synthesisOf(h: Harness): Promise<{ text: string; doc: Synthesis | null }> {
   const { investigation } = await h.svc.start({ incident: h.incident, trigger: 'channel_created' });
   await h.queue.drain(30_000);
-  const reply = slack.fake.messages(h.channel)[0]?.replies.find((r) => r.metadata?.event_type === 'incident_scout_hypotheses');
+  const reply = slack.fake
+    .messages(h.channel)[0]
+    ?.replies.find((r) => r.metadata?.event_type === 'incident_scout_hypotheses');
   return { text: reply ? readable(reply) : '', doc: await synthesisDocs.in(h.store).get(investigation.id) };
 }
 
@@ -28,19 +30,36 @@ describe('the memory of past incidents in a round', () => {
     await h.queue.close();
   });
 
-  it('names a resolved incident the memory finds alike, with its cause and fix, and asks with this round\'s fingerprint', async () => {
+  it("names a resolved incident the memory finds alike, with its cause and fix, and asks with this round's fingerprint", async () => {
     const asked: Array<{ fingerprint: Fingerprint; incidentId: string }> = [];
     h = makeHarness(slack, {
       recall: async (fingerprint, incidentId): Promise<PastMatch[]> => {
         asked.push({ fingerprint, incidentId });
-        return [{ similarity: 0.92, past: { incidentId: 'C0OLD', channelId: 'C0OLD', channelName: 'inc-payments-slow', startedAt: '2026-10-01T03:00:00.000Z', resolvedAt: '2026-10-01T04:00:00.000Z', fingerprint, cause: 'payments: deploy v4.1.0', fixes: ['rollback-deploy service=payments'] } }];
+        return [
+          {
+            similarity: 0.92,
+            past: {
+              incidentId: 'C0OLD',
+              channelId: 'C0OLD',
+              channelName: 'inc-payments-slow',
+              startedAt: '2026-10-01T03:00:00.000Z',
+              resolvedAt: '2026-10-01T04:00:00.000Z',
+              fingerprint,
+              cause: 'payments: deploy v4.1.0',
+              fixes: ['rollback-deploy service=payments'],
+            },
+          },
+        ];
       },
     });
     const { text, doc } = await synthesisOf(h);
     expect(asked).toHaveLength(1);
     expect(asked[0]?.incidentId).toBe(h.channel);
     // The scenario's culprit leads the services, its deploy the changes.
-    expect(Object.entries(asked[0]?.fingerprint.services ?? {}).sort((a, b) => b[1] - a[1])[0]).toEqual(['payments', 1]);
+    expect(Object.entries(asked[0]?.fingerprint.services ?? {}).sort((a, b) => b[1] - a[1])[0]).toEqual([
+      'payments',
+      1,
+    ]);
     expect(asked[0]?.fingerprint.changes['deploy@payments']).toBeGreaterThan(0.5);
     expect(Object.keys(asked[0]?.fingerprint.templates ?? {}).length).toBeGreaterThan(0);
     expect(text).toContain('*Seen before*');

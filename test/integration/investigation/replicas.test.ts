@@ -39,9 +39,16 @@ function replica(opts: { source?: EvidenceSource; worker?: boolean } = {}): Inve
   const logger = silentLogger();
   const store = createStore({ redisUrl: REDIS_URL, prefix, logger });
   const queue = createQueue<InvestigationJob>({ name: 'investigations', redisUrl: REDIS_URL, prefix, logger });
-  const client = new webApi.WebClient(slack.fake.botToken, { slackApiUrl: slack.url, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
+  const client = new webApi.WebClient(slack.fake.botToken, {
+    slackApiUrl: slack.url,
+    retryConfig: { retries: 0 },
+    logLevel: webApi.LogLevel.ERROR,
+  });
   const svc = createInvestigations({
-    config, store, queue, logger,
+    config,
+    store,
+    queue,
+    logger,
     source: opts.source ?? openFilesSource(config.evidence.dir as string),
     notifier: new SlackInvestigationNotifier(new Poster({ client, store, logger })),
     cardIntervalMs: 50,
@@ -58,13 +65,27 @@ it('runs one investigation with one set of posts when both replicas get the same
   const b = replica();
   const channel = slack.fake.addChannel({ name: 'inc-checkout-replicas', botIsMember: true });
   const now = new Date().toISOString();
-  const incident: Incident = { id: channel, channelId: channel, channelName: 'inc-checkout-replicas', startedAt: now, investigations: [], createdAt: now };
-  const [ra, rb] = await Promise.all([a.start({ incident, trigger: 'channel_created' }), b.start({ incident, trigger: 'channel_created' })]);
+  const incident: Incident = {
+    id: channel,
+    channelId: channel,
+    channelName: 'inc-checkout-replicas',
+    startedAt: now,
+    investigations: [],
+    createdAt: now,
+  };
+  const [ra, rb] = await Promise.all([
+    a.start({ incident, trigger: 'channel_created' }),
+    b.start({ incident, trigger: 'channel_created' }),
+  ]);
   expect([ra.created, rb.created].filter(Boolean)).toHaveLength(1);
   expect(ra.investigation.id).toBe(rb.investigation.id);
 
   // Wait for the synthesis, then for both queues to be idle.
-  await slack.fake.waitFor((f) => f.messages(channel)[0]?.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses'), 60_000, 'the synthesis');
+  await slack.fake.waitFor(
+    (f) => f.messages(channel)[0]?.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses'),
+    60_000,
+    'the synthesis',
+  );
   await Promise.all(replicas.map((r) => r.queue.drain(30_000)));
 
   const threads = slack.fake.messages(channel);
@@ -84,15 +105,30 @@ it('finishes on the other replica without duplicate posts when a worker shuts do
   const b = replica({ worker: false });
   const channel = slack.fake.addChannel({ name: 'inc-checkout-crash', botIsMember: true });
   const now = new Date().toISOString();
-  const incident: Incident = { id: channel, channelId: channel, channelName: 'inc-checkout-crash', startedAt: now, investigations: [], createdAt: now };
+  const incident: Incident = {
+    id: channel,
+    channelId: channel,
+    channelName: 'inc-checkout-crash',
+    startedAt: now,
+    investigations: [],
+    createdAt: now,
+  };
   const { investigation } = await a.start({ incident, trigger: 'channel_created' });
   // Replica A has posted the card and the findings that do not read logs; it is stuck on the logs.
-  await slack.fake.waitFor((f) => (f.messages(channel)[0]?.replies.filter((r) => /^Scout (metrics|changes)/.test(r.text)).length ?? 0) === 2, 30_000, 'two findings');
+  await slack.fake.waitFor(
+    (f) => (f.messages(channel)[0]?.replies.filter((r) => /^Scout (metrics|changes)/.test(r.text)).length ?? 0) === 2,
+    30_000,
+    'two findings',
+  );
   const replicaA = replicas[replicas.length - 2]!;
   await replicaA.queue.close(); // A goes away mid-round (its job is failed back to the queue for a retry)
   held.let();
   b.startWorker();
-  await slack.fake.waitFor((f) => f.messages(channel)[0]?.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses'), 60_000, 'the synthesis');
+  await slack.fake.waitFor(
+    (f) => f.messages(channel)[0]?.replies.some((r) => r.metadata?.event_type === 'incident_scout_hypotheses'),
+    60_000,
+    'the synthesis',
+  );
 
   const threads = slack.fake.messages(channel);
   expect(threads).toHaveLength(1);

@@ -44,7 +44,10 @@ describe('a deterministic round over the checkout-latency scenario', () => {
 
     const synthesis = card.replies.find((r) => r.metadata?.event_type === 'incident_scout_hypotheses')!;
     expect(synthesis).toBeDefined();
-    const payload = synthesis.metadata!.event_payload as { investigation_id: string; hypotheses: Array<{ rank: number; service: string; confidence: number; evidence: string[] }> };
+    const payload = synthesis.metadata!.event_payload as {
+      investigation_id: string;
+      hypotheses: Array<{ rank: number; service: string; confidence: number; evidence: string[] }>;
+    };
     expect(payload.investigation_id).toBe(investigation.id);
     expect(payload.hypotheses[0]).toMatchObject({ rank: 1, service: 'payments' });
     expect(payload.hypotheses[0]!.confidence).toBeGreaterThan(payload.hypotheses[1]!.confidence);
@@ -71,8 +74,13 @@ describe('a deterministic round over the checkout-latency scenario', () => {
     await h.queue.drain(30_000);
     const before = slack.fake.messages(h.channel);
     // A retried job (a crashed worker's) runs the handler again for the same investigation.
-    await investigationDocs.in(h.store).update(a.investigation.id, (cur) => (cur ? { ...cur, state: 'running' } : undefined));
-    await h.svc.handleJob({ investigationId: a.investigation.id }, { id: a.investigation.id, attempt: 2, signal: new AbortController().signal });
+    await investigationDocs
+      .in(h.store)
+      .update(a.investigation.id, (cur) => (cur ? { ...cur, state: 'running' } : undefined));
+    await h.svc.handleJob(
+      { investigationId: a.investigation.id },
+      { id: a.investigation.id, attempt: 2, signal: new AbortController().signal },
+    );
     const after = slack.fake.messages(h.channel);
     expect(after).toHaveLength(1);
     expect(after[0]!.replies.map((r) => r.ts)).toEqual(before[0]!.replies.map((r) => r.ts));
@@ -83,7 +91,12 @@ describe('a deterministic round over the checkout-latency scenario', () => {
     await h.svc.start({ incident: h.incident, trigger: 'channel_created' });
     await h.queue.drain(30_000);
     const card = slack.fake.messages(h.channel)[0]!;
-    await h.svc.followUp({ incidentId: h.channel, threadTs: card.ts, question: 'what errors does payments log?', userId: 'U1' });
+    await h.svc.followUp({
+      incidentId: h.channel,
+      threadTs: card.ts,
+      question: 'what errors does payments log?',
+      userId: 'U1',
+    });
     await h.queue.drain(30_000);
     const replies = slack.fake.replies(h.channel, card.ts);
     const answer = replies[replies.length - 1]!;
@@ -123,7 +136,9 @@ describe('stopping a round', () => {
     const { investigation } = await h.svc.start({ incident: h.incident, trigger: 'slash', userId: 'U0ALICE' });
     // Wait until the scouts that do not read logs have reported.
     for (let i = 0; i < 400; i++) {
-      const done = await Promise.all(['metrics', 'changes'].map((s) => findingDocs.in(h.store).get(`${investigation.id}:${s}`)));
+      const done = await Promise.all(
+        ['metrics', 'changes'].map((s) => findingDocs.in(h.store).get(`${investigation.id}:${s}`)),
+      );
       if (done.every(Boolean)) break;
       await new Promise((r) => setTimeout(r, 25));
     }

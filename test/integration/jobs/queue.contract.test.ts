@@ -73,7 +73,9 @@ function queueContract(kind: 'memory' | 'bullmq'): void {
         seen.push({ n: data.n, id: ctx.id, attempt: ctx.attempt });
       }, 3);
       await q.drain();
-      expect(seen.sort((a, b) => a.n - b.n)).toEqual([0, 1, 2, 3, 4].map((n) => ({ n, id: `inv:C1:${n}`, attempt: 1 })));
+      expect(seen.sort((a, b) => a.n - b.n)).toEqual(
+        [0, 1, 2, 3, 4].map((n) => ({ n, id: `inv:C1:${n}`, attempt: 1 })),
+      );
     });
 
     it('ignores a second add with the same jobId, while waiting and after completion', async () => {
@@ -95,7 +97,9 @@ function queueContract(kind: 'memory' | 'bullmq'): void {
       // In-process queues are per process, so the memory adapter's "replicas" are one queue twice.
       const first = open();
       const replicas = kind === 'memory' ? [first, first] : [first, open()];
-      const accepted = await Promise.all(Array.from({ length: 10 }, (_, i) => replicas[i % 2]?.add({ n: i }, { jobId: 'Ev-race' })));
+      const accepted = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => replicas[i % 2]?.add({ n: i }, { jobId: 'Ev-race' })),
+      );
       expect(accepted.filter((a) => a === true)).toHaveLength(1);
       const seen: number[] = [];
       replicas[0]?.process(async (d) => {
@@ -201,9 +205,17 @@ describe('BullmqQueue when a worker process dies mid-job', () => {
     const keys = createKeys(prefix);
     const marker = keys.scratch('crash-worker-started');
     const redis = new Redis(REDIS_URL);
-    const q = createQueue<Payload>({ name: 'crash', redisUrl: REDIS_URL, prefix, logger: silent, lockDurationMs: 2_000 });
+    const q = createQueue<Payload>({
+      name: 'crash',
+      redisUrl: REDIS_URL,
+      prefix,
+      logger: silent,
+      lockDurationMs: 2_000,
+    });
     const helper = path.join(__dirname, '../../helpers/jobs-worker.js');
-    const child = spawn(process.execPath, [helper, REDIS_URL, keys.bullPrefix(), 'crash', marker, '2000'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [helper, REDIS_URL, keys.bullPrefix(), 'crash', marker, '2000'], {
+      stdio: 'ignore',
+    });
     try {
       expect(await q.add({ n: 9 }, { jobId: 'inv:C9:1' })).toBe(true);
       await until(async () => (await redis.get(marker)) === 'inv:C9:1', 'the child worker to take the job');

@@ -96,18 +96,36 @@ describe.each(['memory', 'redis'] as const)('remediation on the %s store', (kind
   const svc = (i = 0) => r.services[i] as RemediationService;
 
   it('runs the action once when a listed approver approves, and audits who did', async () => {
-    const p = await svc().proposeByPerson({ incidentId: CH, channelId: CH, actor: { userId: 'U0REQ' }, actionId: 'rollback-deploy', args: { service: 'checkout' } });
+    const p = await svc().proposeByPerson({
+      incidentId: CH,
+      channelId: CH,
+      actor: { userId: 'U0REQ' },
+      actionId: 'rollback-deploy',
+      args: { service: 'checkout' },
+    });
     const done = await svc().approve({ actor: { userId: 'U0LEAD' }, value: `${p.id}:${p.hash}`, channelId: CH });
     expect(done.status).toBe('succeeded');
     expect(done.result).toMatchObject({ ok: true, exitCode: 0 });
     expect(await runsLog(r.workdir)).toEqual(['checkout']);
     const trail = await (r.stores[0] as Store).readAudit(CH);
-    expect(trail.map((a) => (a.kind === 'execution' ? `execution:${String(a.detail.phase)}` : a.kind))).toEqual(['proposal', 'decision', 'execution:precondition', 'execution:start', 'execution:run']);
+    expect(trail.map((a) => (a.kind === 'execution' ? `execution:${String(a.detail.phase)}` : a.kind))).toEqual([
+      'proposal',
+      'decision',
+      'execution:precondition',
+      'execution:start',
+      'execution:run',
+    ]);
     expect(trail[1]).toMatchObject({ actor: 'U0LEAD', actorName: 'Dana Lee', detail: { decision: 'approved' } });
   });
 
   it('executes exactly once when twenty Approve clicks race across two replicas', async () => {
-    const p = await svc(0).proposeByPerson({ incidentId: CH, channelId: CH, actor: { userId: 'U0REQ' }, actionId: 'rollback-deploy', args: { service: 'payments' } });
+    const p = await svc(0).proposeByPerson({
+      incidentId: CH,
+      channelId: CH,
+      actor: { userId: 'U0REQ' },
+      actionId: 'rollback-deploy',
+      args: { service: 'payments' },
+    });
     const approvers = ['U0LEAD', 'U0SRE', 'U0ONCALL'];
     const clicks = Array.from({ length: 20 }, (_, i) =>
       svc(i % 2).approve({ actor: { userId: approvers[i % 3] as string }, value: `${p.id}:${p.hash}`, channelId: CH }),
@@ -129,18 +147,40 @@ describe.each(['memory', 'redis'] as const)('remediation on the %s store', (kind
 
   it('never yields an action outside the catalog or a param outside its schema from hostile log text', async () => {
     const inv = { id: 'I-1', incidentId: CH, channelId: CH, brain: 'claude' } as Investigation;
-    const change = (id: string, service: string) => ({ change: { id, time: 0, service, kind: 'deploy', summary: HOSTILE }, leadSeconds: 30, score: 1, serviceAnomalous: true, dependencyAnomalous: false, reason: HOSTILE });
+    const change = (id: string, service: string) => ({
+      change: { id, time: 0, service, kind: 'deploy', summary: HOSTILE },
+      leadSeconds: 30,
+      score: 1,
+      serviceAnomalous: true,
+      dependencyAnomalous: false,
+      reason: HOSTILE,
+    });
     const report = { changes: [change('d-1', HOSTILE), change('d-2', 'checkout')] } as unknown as TriageReport;
     const synth = (service: string, changeId: string): Synthesis => ({
-      investigationId: 'I-1', summary: HOSTILE, partial: false, redHerrings: [],
-      hypotheses: [{ rank: 1, service, cause: HOSTILE, confidence: 0.9, evidence: ['E1', HOSTILE], against: [], change: changeId }],
+      investigationId: 'I-1',
+      summary: HOSTILE,
+      partial: false,
+      redHerrings: [],
+      hypotheses: [
+        { rank: 1, service, cause: HOSTILE, confidence: 0.9, evidence: ['E1', HOSTILE], against: [], change: changeId },
+      ],
     });
     await svc().proposeFromSynthesis(inv, synth(HOSTILE, 'd-1'), report);
     await svc().proposeFromSynthesis(inv, synth('checkout; rm -rf /', 'd-2'), report);
     await svc().proposeFromSynthesis(inv, synth('checkout', 'd-2'), report);
     await svc().proposeFromBrain(inv, { actionId: 'rm -rf /', params: {}, evidence: [], reason: HOSTILE });
-    await svc().proposeFromBrain(inv, { actionId: 'rollback-deploy', params: { service: '--kubeconfig=/etc/x' }, evidence: [], reason: HOSTILE });
-    await svc().proposeFromBrain(inv, { actionId: 'rollback-deploy', params: { service: 'checkout', cmd: 'rm -rf /' }, evidence: [], reason: HOSTILE });
+    await svc().proposeFromBrain(inv, {
+      actionId: 'rollback-deploy',
+      params: { service: '--kubeconfig=/etc/x' },
+      evidence: [],
+      reason: HOSTILE,
+    });
+    await svc().proposeFromBrain(inv, {
+      actionId: 'rollback-deploy',
+      params: { service: 'checkout', cmd: 'rm -rf /' },
+      evidence: [],
+      reason: HOSTILE,
+    });
 
     const catalog = new Catalog(ACTIONS);
     const proposals = await svc(1).listProposals(CH);

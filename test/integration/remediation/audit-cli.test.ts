@@ -33,16 +33,39 @@ it('prints usage for a missing incident id', async () => {
 it('prints the incident trail from Redis, readable or as JSON lines', async () => {
   const logger = pino({ level: 'silent' });
   const store = new RedisStore(connectRedis(REDIS_URL, logger), { prefix, logger });
-  await store.appendAudit({ at: '2026-11-27T03:14:00.000Z', kind: 'decision', incidentId: 'C0INC', actor: 'U0LEAD', actorName: 'Dana Lee', detail: { proposalId: 'P-1', decision: 'approved' } });
-  await store.appendAudit({ at: '2026-11-27T03:14:02.000Z', kind: 'execution', incidentId: 'C0INC', actor: 'system', detail: { proposalId: 'P-1', phase: 'run', actionId: 'rollback-deploy', ok: true, exitCode: 0, durationMs: 1200 } });
+  await store.appendAudit({
+    at: '2026-11-27T03:14:00.000Z',
+    kind: 'decision',
+    incidentId: 'C0INC',
+    actor: 'U0LEAD',
+    actorName: 'Dana Lee',
+    detail: { proposalId: 'P-1', decision: 'approved' },
+  });
+  await store.appendAudit({
+    at: '2026-11-27T03:14:02.000Z',
+    kind: 'execution',
+    incidentId: 'C0INC',
+    actor: 'system',
+    detail: { proposalId: 'P-1', phase: 'run', actionId: 'rollback-deploy', ok: true, exitCode: 0, durationMs: 1200 },
+  });
   await store.close();
 
   const out = sink();
   expect(await auditCommand(['C0INC'], out.stream, sink().stream, { REDIS_URL, REDIS_PREFIX: prefix })).toBe(0);
-  expect(out.text()).toContain('2026-11-27T03:14:00.000Z decision U0LEAD (Dana Lee) proposalId="P-1" decision="approved"');
+  expect(out.text()).toContain(
+    '2026-11-27T03:14:00.000Z decision U0LEAD (Dana Lee) proposalId="P-1" decision="approved"',
+  );
   expect(out.text()).toContain('P-1 rollback-deploy succeeded in 1.2s');
 
   const json = sink();
-  expect(await auditCommand(['C0INC', '--json'], json.stream, sink().stream, { REDIS_URL, REDIS_PREFIX: prefix })).toBe(0);
-  expect(json.text().trim().split('\n').map((l) => JSON.parse(l).kind)).toEqual(['decision', 'execution']);
+  expect(await auditCommand(['C0INC', '--json'], json.stream, sink().stream, { REDIS_URL, REDIS_PREFIX: prefix })).toBe(
+    0,
+  );
+  expect(
+    json
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).kind),
+  ).toEqual(['decision', 'execution']);
 });

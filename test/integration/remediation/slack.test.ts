@@ -36,13 +36,34 @@ beforeEach(async () => {
   const logger = pino({ level: 'silent' });
   const config = loadConfig({ SCOUT_EXEC_PATH: 'examples/demo/bin' });
   store = new MemoryStore();
-  const client = new webApi.WebClient(slack.fake.botToken, { slackApiUrl: slack.url, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
+  const client = new webApi.WebClient(slack.fake.botToken, {
+    slackApiUrl: slack.url,
+    retryConfig: { retries: 0 },
+    logLevel: webApi.LogLevel.ERROR,
+  });
   const poster = new Poster({ client, store, logger });
   threadTs = await poster.post({ channel, text: 'Investigation I-1: status' });
-  await incidentDocs.in(store).put(channel, { id: channel, channelId: channel, channelName: 'inc-checkout-latency', startedAt: '', investigations: ['I-1'], createdAt: '' });
+  await incidentDocs.in(store).put(channel, {
+    id: channel,
+    channelId: channel,
+    channelName: 'inc-checkout-latency',
+    startedAt: '',
+    investigations: ['I-1'],
+    createdAt: '',
+  });
   await investigationDocs.in(store).put('I-1', {
-    id: 'I-1', incidentId: channel, channelId: channel, threadTs, round: 1, state: 'synthesized', trigger: 'slash', brain: 'deterministic', scouts: [],
-    window: { from: '', onset: '', to: '' }, createdAt: '', updatedAt: '',
+    id: 'I-1',
+    incidentId: channel,
+    channelId: channel,
+    threadTs,
+    round: 1,
+    state: 'synthesized',
+    trigger: 'slash',
+    brain: 'deterministic',
+    scouts: [],
+    window: { from: '', onset: '', to: '' },
+    createdAt: '',
+    updatedAt: '',
   });
   svc = createRemediation({
     config,
@@ -56,13 +77,24 @@ beforeEach(async () => {
 });
 
 it('shows a proposal in the thread, refuses a non-approver, and runs the demo kubectl for a named approver', async () => {
-  const p = await svc.proposeByPerson({ incidentId: channel, channelId: channel, actor: { userId: 'U0PAT' }, actionId: 'rollback-deploy', args: { service: 'checkout' } });
+  const p = await svc.proposeByPerson({
+    incidentId: channel,
+    channelId: channel,
+    actor: { userId: 'U0PAT' },
+    actionId: 'rollback-deploy',
+    args: { service: 'checkout' },
+  });
   const card = () => slack.fake.message(channel, p.messageTs as string);
   expect(card()?.threadTs).toBe(threadTs);
   expect(JSON.stringify(card()?.blocks)).toContain('kubectl rollout undo deployment/checkout -n production');
-  expect(card()?.metadata).toMatchObject({ event_type: 'incident_scout_proposal', event_payload: { proposal_id: p.id, status: 'pending' } });
+  expect(card()?.metadata).toMatchObject({
+    event_type: 'incident_scout_proposal',
+    event_payload: { proposal_id: p.id, status: 'pending' },
+  });
 
-  await expect(svc.approve({ actor: { userId: 'U0PAT' }, value: `${p.id}:${p.hash}`, channelId: channel })).rejects.toThrow(ApprovalDenied);
+  await expect(
+    svc.approve({ actor: { userId: 'U0PAT' }, value: `${p.id}:${p.hash}`, channelId: channel }),
+  ).rejects.toThrow(ApprovalDenied);
 
   const done = await svc.approve({ actor: { userId: 'U0DEMOLEAD' }, value: `${p.id}:${p.hash}`, channelId: channel });
   expect(done.status).toBe('succeeded');
@@ -80,7 +112,13 @@ it('shows a proposal in the thread, refuses a non-approver, and runs the demo ku
 });
 
 it('lets a usergroup member approve a two-person high-risk change only with a second approver', async () => {
-  const p = await svc.proposeByPerson({ incidentId: channel, channelId: channel, actor: { userId: 'U0PAT' }, actionId: 'revert-config', args: { service: 'checkout', revision: '41' } });
+  const p = await svc.proposeByPerson({
+    incidentId: channel,
+    channelId: channel,
+    actor: { userId: 'U0PAT' },
+    actionId: 'revert-config',
+    args: { service: 'checkout', revision: '41' },
+  });
   const first = await svc.approve({ actor: { userId: 'U0OLU' }, value: `${p.id}:${p.hash}`, channelId: channel });
   expect(first.status).toBe('pending');
   expect(slack.fake.message(channel, p.messageTs as string)?.text).toContain('1 of 2 approvals: Olu Ade');

@@ -62,7 +62,9 @@ describe('RedisStore across a Redis restart', () => {
       const noticed = Date.now() + 5_000;
       while (client.status === 'ready' && Date.now() < noticed) await sleep(10);
       await expect(store.get('incident', 'C1')).rejects.toBeInstanceOf(StoreUnavailable);
-      await expect(store.put('incident', 'C1', { title: 'during' })).rejects.toThrow(/state store \(Redis\) is unreachable/);
+      await expect(store.put('incident', 'C1', { title: 'during' })).rejects.toThrow(
+        /state store \(Redis\) is unreachable/,
+      );
 
       proxy.up();
       const deadline = Date.now() + 15_000;

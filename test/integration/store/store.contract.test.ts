@@ -75,12 +75,16 @@ function storeContract(name: string, setUp: () => Promise<Fixture>): void {
       expect(results.every((r) => r.changed)).toBe(true);
       expect(await counters.in(store).get('counter')).toEqual({ n: 50 });
       // Every step saw a distinct predecessor: the 50 results are 1..50.
-      expect(results.map((r) => r.value?.n).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect(results.map((r) => r.value?.n).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual(
+        Array.from({ length: 50 }, (_, i) => i + 1),
+      );
     });
 
     it('leaves the value unchanged when the update function returns undefined', async () => {
       await statuses.in(store).put('P1', { status: 'approved' });
-      const result = await statuses.in(store).update('P1', (cur) => (cur?.status === 'pending' ? { status: 'rejected' } : undefined));
+      const result = await statuses
+        .in(store)
+        .update('P1', (cur) => (cur?.status === 'pending' ? { status: 'rejected' } : undefined));
       expect(result).toEqual({ value: { status: 'approved' }, changed: false });
       expect(await statuses.in(store).get('P1')).toEqual({ status: 'approved' });
       const missing = await statuses.in(store).update('P404', () => undefined);
@@ -97,7 +101,9 @@ function storeContract(name: string, setUp: () => Promise<Fixture>): void {
     it('refuses a stored document that does not match its kind, naming the kind, id and field', async () => {
       await store.put('test-counter', 'bad', { n: 'three' });
       await expect(counters.in(store).get('bad')).rejects.toThrow(StoreCorrupt);
-      await expect(counters.in(store).get('bad')).rejects.toThrow(/stored test-counter "bad" is not a valid test-counter \(n: .*number/);
+      await expect(counters.in(store).get('bad')).rejects.toThrow(
+        /stored test-counter "bad" is not a valid test-counter \(n: .*number/,
+      );
       await expect(counters.in(store).update('bad', (cur) => ({ n: (cur?.n ?? 0) + 1 }))).rejects.toThrow(StoreCorrupt);
       expect(await store.get('test-counter', 'bad')).toEqual({ n: 'three' });
     });
@@ -181,7 +187,13 @@ function storeContract(name: string, setUp: () => Promise<Fixture>): void {
       await store.put('incident', 'C1', { who: 'first' });
       await store.claim('k', 60);
       await store.lock('l', 60_000);
-      await store.appendAudit({ at: '2026-01-01T00:00:00.000Z', kind: 'decision', incidentId: 'C1', actor: 'U1', detail: {} });
+      await store.appendAudit({
+        at: '2026-01-01T00:00:00.000Z',
+        kind: 'decision',
+        incidentId: 'C1',
+        actor: 'U1',
+        detail: {},
+      });
       expect(await other.get('incident', 'C1')).toBeNull();
       expect(await other.list('incident', '')).toEqual([]);
       expect(await other.claim('k', 60)).toBe(true);

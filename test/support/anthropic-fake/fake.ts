@@ -4,11 +4,19 @@ import { isRecord } from '../../../src/demo/fake-http';
 import type { ErrorReply, Exchange, MessageReply, RecordedRequest, Responder, ScriptedReply } from './types';
 
 const ERROR_TYPES: Record<number, string> = {
-  400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error',
-  413: 'request_too_large', 429: 'rate_limit_error', 500: 'api_error', 529: 'overloaded_error',
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  529: 'overloaded_error',
 };
 const ERROR_MESSAGES: Record<number, string> = {
-  429: 'Number of request tokens has exceeded your per-minute rate limit', 500: 'Internal server error', 529: 'Overloaded',
+  429: 'Number of request tokens has exceeded your per-minute rate limit',
+  500: 'Internal server error',
+  529: 'Overloaded',
 };
 
 export interface AnthropicFakeOptions {
@@ -81,7 +89,12 @@ export class AnthropicFake {
   }
 
   /** Sum of usage over all successful responses, for token-accounting assertions. */
-  usageTotals(): { input_tokens: number; output_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number } {
+  usageTotals(): {
+    input_tokens: number;
+    output_tokens: number;
+    cache_read_input_tokens: number;
+    cache_creation_input_tokens: number;
+  } {
     const t = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
     for (const e of this.exchanges) {
       const u = e.response.usage;
@@ -93,7 +106,12 @@ export class AnthropicFake {
 }
 
 /** Anthropic's error body. */
-export function errorBody(status: number, type: string | undefined, message: string | undefined, requestId: string): Record<string, unknown> {
+export function errorBody(
+  status: number,
+  type: string | undefined,
+  message: string | undefined,
+  requestId: string,
+): Record<string, unknown> {
   return {
     type: 'error',
     error: { type: type ?? ERROR_TYPES[status] ?? 'api_error', message: message ?? ERROR_MESSAGES[status] ?? 'Error' },
@@ -102,18 +120,36 @@ export function errorBody(status: number, type: string | undefined, message: str
 }
 
 /** Builds the Message object for a reply; throws when the script names a tool the request did not offer. */
-export function messageBody(reply: MessageReply, request: Record<string, unknown>, toolNames: string[]): Record<string, unknown> {
+export function messageBody(
+  reply: MessageReply,
+  request: Record<string, unknown>,
+  toolNames: string[],
+): Record<string, unknown> {
   const content = reply.content.map((b) => {
     if (b.type === 'text') return { type: 'text', text: b.text, citations: null };
-    if (!toolNames.includes(b.name)) throw new Error(`scripted tool_use names '${b.name}', which the request did not offer (tools: ${toolNames.join(', ') || 'none'})`);
-    return { type: 'tool_use', id: b.id ?? anthropicId('toolu_'), name: b.name, input: b.input, caller: { type: 'direct' } };
+    if (!toolNames.includes(b.name))
+      throw new Error(
+        `scripted tool_use names '${b.name}', which the request did not offer (tools: ${toolNames.join(', ') || 'none'})`,
+      );
+    return {
+      type: 'tool_use',
+      id: b.id ?? anthropicId('toolu_'),
+      name: b.name,
+      input: b.input,
+      caller: { type: 'direct' },
+    };
   });
   const stop = reply.stop_reason ?? (content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn');
   const u = reply.usage ?? {};
   const inputEstimate = Math.ceil(JSON.stringify([request.system, request.tools, request.messages]).length / 4);
   return {
-    id: anthropicId('msg_'), type: 'message', role: 'assistant', model: request.model, content,
-    stop_reason: stop, stop_sequence: null,
+    id: anthropicId('msg_'),
+    type: 'message',
+    role: 'assistant',
+    model: request.model,
+    content,
+    stop_reason: stop,
+    stop_sequence: null,
     stop_details: stop === 'refusal' ? { type: 'refusal', category: null, explanation: null } : null,
     container: null,
     usage: {
@@ -121,7 +157,9 @@ export function messageBody(reply: MessageReply, request: Record<string, unknown
       output_tokens: u.output_tokens ?? Math.max(1, Math.ceil(JSON.stringify(content).length / 4)),
       cache_creation_input_tokens: u.cache_creation_input_tokens ?? 0,
       cache_read_input_tokens: u.cache_read_input_tokens ?? 0,
-      cache_creation: null, server_tool_use: null, service_tier: 'standard',
+      cache_creation: null,
+      server_tool_use: null,
+      service_tier: 'standard',
     },
   };
 }
@@ -131,10 +169,20 @@ export function lastToolResults(request: RecordedRequest): { tool_use_id: string
   const msgs = Array.isArray(request.body.messages) ? request.body.messages : [];
   const last = msgs[msgs.length - 1];
   if (!isRecord(last) || !Array.isArray(last.content)) return [];
-  return last.content.filter(isRecord).filter((b) => b.type === 'tool_result').map((b) => ({
-    tool_use_id: String(b.tool_use_id),
-    is_error: b.is_error === true,
-    text: typeof b.content === 'string' ? b.content
-      : Array.isArray(b.content) ? b.content.filter(isRecord).map((c) => (typeof c.text === 'string' ? c.text : '')).join('\n') : '',
-  }));
+  return last.content
+    .filter(isRecord)
+    .filter((b) => b.type === 'tool_result')
+    .map((b) => ({
+      tool_use_id: String(b.tool_use_id),
+      is_error: b.is_error === true,
+      text:
+        typeof b.content === 'string'
+          ? b.content
+          : Array.isArray(b.content)
+            ? b.content
+                .filter(isRecord)
+                .map((c) => (typeof c.text === 'string' ? c.text : ''))
+                .join('\n')
+            : '',
+    }));
 }

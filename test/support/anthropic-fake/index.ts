@@ -14,7 +14,9 @@ export interface RunningAnthropicFake {
 }
 
 /** Starts the Anthropic fake on 127.0.0.1 (random port unless `port` is given). */
-export async function startAnthropicFake(opts: AnthropicFakeOptions & { port?: number } = {}): Promise<RunningAnthropicFake> {
+export async function startAnthropicFake(
+  opts: AnthropicFakeOptions & { port?: number } = {},
+): Promise<RunningAnthropicFake> {
   const { port, ...fakeOpts } = opts;
   const fake = new AnthropicFake(fakeOpts);
   const listening = await serveAnthropicFake(fake, port ?? 0);

@@ -21,7 +21,14 @@ export async function serveAnthropicFake(fake: AnthropicFake, port = 0): Promise
     for (const t of timers) clearTimeout(t);
     timers.clear();
   };
-  return { ...listening, cancelDelays, close: async () => { cancelDelays(); await listening.close(); } };
+  return {
+    ...listening,
+    cancelDelays,
+    close: async () => {
+      cancelDelays();
+      await listening.close();
+    },
+  };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -29,7 +36,12 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-async function handle(fake: AnthropicFake, req: IncomingMessage, res: ServerResponse, sleep: (ms: number) => Promise<void>): Promise<void> {
+async function handle(
+  fake: AnthropicFake,
+  req: IncomingMessage,
+  res: ServerResponse,
+  sleep: (ms: number) => Promise<void>,
+): Promise<void> {
   const requestId = anthropicId('req_');
   const raw = await readBody(req);
   let body: Record<string, unknown> = {};
@@ -50,14 +62,18 @@ async function handle(fake: AnthropicFake, req: IncomingMessage, res: ServerResp
     fake.exchanges.push({ request: recorded, status, response: payload });
     if (!res.destroyed) sendJson(res, status, payload, { 'request-id': requestId, ...headers });
   };
-  const fail = (status: number, type: string, message: string): void => answer(status, errorBody(status, type, message, requestId));
+  const fail = (status: number, type: string, message: string): void =>
+    answer(status, errorBody(status, type, message, requestId));
 
-  if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://fake').pathname !== '/v1/messages') return fail(404, 'not_found_error', 'Not Found');
+  if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://fake').pathname !== '/v1/messages')
+    return fail(404, 'not_found_error', 'Not Found');
   const bearer = header(req, 'authorization')?.replace(/^Bearer /, '');
   const key = header(req, 'x-api-key') ?? bearer;
   if (!key) return fail(401, 'authentication_error', 'x-api-key header is required');
-  if (fake.options.apiKey !== undefined && key !== fake.options.apiKey) return fail(401, 'authentication_error', 'invalid x-api-key');
-  if (!header(req, 'anthropic-version')) return fail(400, 'invalid_request_error', 'anthropic-version: header is required');
+  if (fake.options.apiKey !== undefined && key !== fake.options.apiKey)
+    return fail(401, 'authentication_error', 'invalid x-api-key');
+  if (!header(req, 'anthropic-version'))
+    return fail(400, 'invalid_request_error', 'anthropic-version: header is required');
   if (parseError) return fail(400, 'invalid_request_error', parseError);
 
   let toolNames: string[];
@@ -75,7 +91,8 @@ async function handle(fake: AnthropicFake, req: IncomingMessage, res: ServerResp
     reply = reply.then ?? fake.defaultReply;
   }
   if (isErrorReply(reply)) {
-    const headers: Record<string, string> = reply.retryAfter !== undefined ? { 'retry-after': String(reply.retryAfter) } : {};
+    const headers: Record<string, string> =
+      reply.retryAfter !== undefined ? { 'retry-after': String(reply.retryAfter) } : {};
     return answer(reply.status, errorBody(reply.status, reply.type, reply.message, requestId), headers);
   }
   if ('delayMs' in reply) return fail(500, 'api_error', 'fake script error: nested delay');
@@ -89,7 +106,10 @@ async function handle(fake: AnthropicFake, req: IncomingMessage, res: ServerResp
   }
 }
 
-function pick(req: IncomingMessage, names: readonly ('anthropic-version' | 'anthropic-beta' | 'x-stainless-retry-count')[]): RecordedRequest['headers'] {
+function pick(
+  req: IncomingMessage,
+  names: readonly ('anthropic-version' | 'anthropic-beta' | 'x-stainless-retry-count')[],
+): RecordedRequest['headers'] {
   const out: RecordedRequest['headers'] = {};
   for (const n of names) {
     const v = header(req, n);

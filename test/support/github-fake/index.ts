@@ -4,13 +4,39 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface FakeDeployment { id: number; sha: string; ref: string; environment: string; created_at: string; creator: string; description?: string }
-export interface FakePull { number: number; title: string; user: string; merged_at: string | null; updated_at: string; base: string; additions: number; deletions: number; changed_files: number; merge_commit_sha?: string }
+export interface FakeDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  environment: string;
+  created_at: string;
+  creator: string;
+  description?: string;
+}
+export interface FakePull {
+  number: number;
+  title: string;
+  user: string;
+  merged_at: string | null;
+  updated_at: string;
+  base: string;
+  additions: number;
+  deletions: number;
+  changed_files: number;
+  merge_commit_sha?: string;
+}
 
 export class GitHubFake {
   readonly token = 'ghp_fakeTokenForTests0123456789abcdefABCD';
   origin = 'http://127.0.0.1:0';
-  readonly repos = new Map<string, { deployments: FakeDeployment[]; pulls: FakePull[]; files: Map<string, Array<{ filename: string; additions: number; deletions: number }>> }>();
+  readonly repos = new Map<
+    string,
+    {
+      deployments: FakeDeployment[];
+      pulls: FakePull[];
+      files: Map<string, Array<{ filename: string; additions: number; deletions: number }>>;
+    }
+  >();
   readonly requests: Array<{ path: string; status: number }> = [];
   /** Requests left before the primary rate limit answers; Infinity = never. */
   remaining = Infinity;
@@ -29,7 +55,13 @@ export class GitHubFake {
   }
 
   private user(login: string) {
-    return { login, id: login.length * 1000, type: 'User', html_url: `https://github.com/${login}`, avatar_url: `https://avatars.githubusercontent.com/u/${login.length}` };
+    return {
+      login,
+      id: login.length * 1000,
+      type: 'User',
+      html_url: `https://github.com/${login}`,
+      avatar_url: `https://avatars.githubusercontent.com/u/${login.length}`,
+    };
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -40,26 +72,49 @@ export class GitHubFake {
       const text = JSON.stringify(body);
       const left = this.remaining === Infinity ? 4999 : Math.max(0, this.remaining);
       res.writeHead(status, {
-        'content-type': 'application/json; charset=utf-8', 'x-github-api-version-selected': '2022-11-28',
-        'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': String(left), 'x-ratelimit-reset': String(resetAt),
-        'x-ratelimit-used': String(5000 - left), 'x-ratelimit-resource': 'core', ...extra,
+        'content-type': 'application/json; charset=utf-8',
+        'x-github-api-version-selected': '2022-11-28',
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': String(left),
+        'x-ratelimit-reset': String(resetAt),
+        'x-ratelimit-used': String(5000 - left),
+        'x-ratelimit-resource': 'core',
+        ...extra,
       });
       res.end(text);
     };
     if (req.headers.authorization !== `Bearer ${this.token}`) {
-      return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
+      return send(401, {
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '401',
+      });
     }
     if (this.secondaryLimitNext > 0) {
       this.secondaryLimitNext -= 1;
-      return send(403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits', status: '403' }, { 'retry-after': '60' });
+      return send(
+        403,
+        {
+          message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          documentation_url:
+            'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+          status: '403',
+        },
+        { 'retry-after': '60' },
+      );
     }
     if (this.remaining <= 0) {
-      return send(this.limitStatus, { message: 'API rate limit exceeded for user ID 1000.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: String(this.limitStatus) });
+      return send(this.limitStatus, {
+        message: 'API rate limit exceeded for user ID 1000.',
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+        status: String(this.limitStatus),
+      });
     }
     this.remaining -= 1;
     const m = /^\/repos\/([\w.-]+\/[\w.-]+)\/(deployments|pulls|compare)(?:\/(.+))?$/.exec(url.pathname);
     const repo = m ? this.repos.get(m[1] as string) : undefined;
-    if (!m || !repo) return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' });
+    if (!m || !repo)
+      return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' });
     const name = m[1] as string;
     const html = `https://github.com/${name}`;
     const paged = (all: unknown[]): void => {
@@ -76,18 +131,46 @@ export class GitHubFake {
     };
     if (m[2] === 'deployments' && !m[3]) {
       const list = [...repo.deployments].sort((a, b) => b.created_at.localeCompare(a.created_at));
-      return paged(list.map((d) => ({
-        url: `${this.origin}/repos/${name}/deployments/${d.id}`, id: d.id, node_id: `DE_${d.id}`, sha: d.sha, ref: d.ref, task: 'deploy', payload: {},
-        original_environment: d.environment, environment: d.environment, description: d.description ?? null, creator: this.user(d.creator),
-        created_at: d.created_at, updated_at: d.created_at, statuses_url: `${this.origin}/repos/${name}/deployments/${d.id}/statuses`,
-        repository_url: `${this.origin}/repos/${name}`, transient_environment: false, production_environment: d.environment === 'production',
-      })));
+      return paged(
+        list.map((d) => ({
+          url: `${this.origin}/repos/${name}/deployments/${d.id}`,
+          id: d.id,
+          node_id: `DE_${d.id}`,
+          sha: d.sha,
+          ref: d.ref,
+          task: 'deploy',
+          payload: {},
+          original_environment: d.environment,
+          environment: d.environment,
+          description: d.description ?? null,
+          creator: this.user(d.creator),
+          created_at: d.created_at,
+          updated_at: d.created_at,
+          statuses_url: `${this.origin}/repos/${name}/deployments/${d.id}/statuses`,
+          repository_url: `${this.origin}/repos/${name}`,
+          transient_environment: false,
+          production_environment: d.environment === 'production',
+        })),
+      );
     }
     const pullJson = (p: FakePull) => ({
-      url: `${this.origin}/repos/${name}/pulls/${p.number}`, id: p.number * 7, number: p.number, state: 'closed', locked: false, title: p.title,
-      user: this.user(p.user), body: null, html_url: `${html}/pull/${p.number}`, created_at: p.updated_at, updated_at: p.updated_at,
-      closed_at: p.merged_at ?? p.updated_at, merged_at: p.merged_at, merge_commit_sha: p.merge_commit_sha ?? null,
-      base: { ref: p.base, label: `${name.split('/')[0]}:${p.base}` }, head: { ref: `feature-${p.number}` }, draft: false,
+      url: `${this.origin}/repos/${name}/pulls/${p.number}`,
+      id: p.number * 7,
+      number: p.number,
+      state: 'closed',
+      locked: false,
+      title: p.title,
+      user: this.user(p.user),
+      body: null,
+      html_url: `${html}/pull/${p.number}`,
+      created_at: p.updated_at,
+      updated_at: p.updated_at,
+      closed_at: p.merged_at ?? p.updated_at,
+      merged_at: p.merged_at,
+      merge_commit_sha: p.merge_commit_sha ?? null,
+      base: { ref: p.base, label: `${name.split('/')[0]}:${p.base}` },
+      head: { ref: `feature-${p.number}` },
+      draft: false,
     });
     if (m[2] === 'pulls' && !m[3]) {
       const list = [...repo.pulls].sort((a, b) => b.updated_at.localeCompare(a.updated_at));
@@ -96,11 +179,28 @@ export class GitHubFake {
     if (m[2] === 'pulls' && m[3] && /^\d+$/.test(m[3])) {
       const p = repo.pulls.find((x) => x.number === Number(m[3]));
       if (!p) return send(404, { message: 'Not Found', status: '404' });
-      return send(200, { ...pullJson(p), merged: p.merged_at !== null, merged_by: p.merged_at ? this.user(p.user) : null, additions: p.additions, deletions: p.deletions, changed_files: p.changed_files, commits: 3 });
+      return send(200, {
+        ...pullJson(p),
+        merged: p.merged_at !== null,
+        merged_by: p.merged_at ? this.user(p.user) : null,
+        additions: p.additions,
+        deletions: p.deletions,
+        changed_files: p.changed_files,
+        commits: 3,
+      });
     }
     if (m[2] === 'compare' && m[3]) {
       const files = repo.files.get(m[3]) ?? [];
-      return send(200, { url: `${this.origin}/repos/${name}/compare/${m[3]}`, html_url: `${html}/compare/${m[3]}`, status: 'ahead', ahead_by: 2, behind_by: 0, total_commits: 2, commits: [], files: files.map((f) => ({ ...f, changes: f.additions + f.deletions, status: 'modified' })) });
+      return send(200, {
+        url: `${this.origin}/repos/${name}/compare/${m[3]}`,
+        html_url: `${html}/compare/${m[3]}`,
+        status: 'ahead',
+        ahead_by: 2,
+        behind_by: 0,
+        total_commits: 2,
+        commits: [],
+        files: files.map((f) => ({ ...f, changes: f.additions + f.deletions, status: 'modified' })),
+      });
     }
     return send(404, { message: 'Not Found', status: '404' });
   }

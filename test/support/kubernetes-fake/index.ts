@@ -64,15 +64,24 @@ export class KubernetesFake {
     const m = /^(\/api\/v1|\/apis\/apps\/v1)(?:\/namespaces\/([a-z0-9-]+))?\/([a-z]+)$/.exec(url.pathname);
     const collection = m ? `${m[1]}/${m[3]}` : '';
     const spec = COLLECTIONS[collection];
-    if (!m || !spec || (m[2] && !spec.namespaced)) return failure(404, 'NotFound', 'the server could not find the requested resource');
+    if (!m || !spec || (m[2] && !spec.namespaced))
+      return failure(404, 'NotFound', 'the server could not find the requested resource');
     const ns = m[2];
     if ([...this.forbidden].some((p) => url.pathname.startsWith(p))) {
       const resource = m[3] as string;
-      return failure(403, 'Forbidden', `${resource} is forbidden: User "system:serviceaccount:scout:incident-scout" cannot list resource "${resource}" in API group "${m[1] === '/api/v1' ? '' : 'apps'}"${ns ? ` in the namespace "${ns}"` : ' at the cluster scope'}`);
+      return failure(
+        403,
+        'Forbidden',
+        `${resource} is forbidden: User "system:serviceaccount:scout:incident-scout" cannot list resource "${resource}" in API group "${m[1] === '/api/v1' ? '' : 'apps'}"${ns ? ` in the namespace "${ns}"` : ' at the cluster scope'}`,
+      );
     }
     if (query.continue && this.expireNext > 0) {
       this.expireNext -= 1;
-      return failure(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+      return failure(
+        410,
+        'Expired',
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      );
     }
     let items = (this.objects.get(collection) ?? []).filter((o) => !ns || o.metadata.namespace === ns);
     // Asked for metadata only (as=PartialObjectMetadataList), the API server drops everything else.
@@ -84,27 +93,51 @@ export class KubernetesFake {
     const page = items.slice(offset, offset + limit);
     const next = offset + limit < items.length ? Buffer.from(String(offset + limit)).toString('base64') : undefined;
     send(200, {
-      kind: metadataOnly ? 'PartialObjectMetadataList' : spec.kind, apiVersion: metadataOnly ? 'meta.k8s.io/v1' : spec.apiVersion,
-      metadata: { resourceVersion: String(this.resourceVersion), ...(next ? { continue: next, remainingItemCount: items.length - offset - limit } : {}) },
+      kind: metadataOnly ? 'PartialObjectMetadataList' : spec.kind,
+      apiVersion: metadataOnly ? 'meta.k8s.io/v1' : spec.apiVersion,
+      metadata: {
+        resourceVersion: String(this.resourceVersion),
+        ...(next ? { continue: next, remainingItemCount: items.length - offset - limit } : {}),
+      },
       items: page.map((o) => {
         const metadata = { resourceVersion: String(this.resourceVersion), ...o.metadata };
-        return metadataOnly ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata } : { ...o, metadata };
+        return metadataOnly
+          ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata }
+          : { ...o, metadata };
       }),
     });
   }
 }
 
 /** Starts the fake on 127.0.0.1 (random port); `kubeconfig` is a kubeconfig text pointing at it. */
-export async function startKubernetesFake(): Promise<{ fake: KubernetesFake; url: string; kubeconfig: string; close(): Promise<void> }> {
+export async function startKubernetesFake(): Promise<{
+  fake: KubernetesFake;
+  url: string;
+  kubeconfig: string;
+  close(): Promise<void>;
+}> {
   const fake = new KubernetesFake();
   const server = createServer((req, res) => fake.handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const kubeconfig = [
-    'apiVersion: v1', 'kind: Config', 'current-context: fake',
-    'clusters:', '- name: fake', '  cluster:', `    server: ${url}`,
-    'users:', '- name: scout', '  user:', `    token: ${fake.token}`,
-    'contexts:', '- name: fake', '  context:', '    cluster: fake', '    user: scout', '',
+    'apiVersion: v1',
+    'kind: Config',
+    'current-context: fake',
+    'clusters:',
+    '- name: fake',
+    '  cluster:',
+    `    server: ${url}`,
+    'users:',
+    '- name: scout',
+    '  user:',
+    `    token: ${fake.token}`,
+    'contexts:',
+    '- name: fake',
+    '  context:',
+    '    cluster: fake',
+    '    user: scout',
+    '',
   ].join('\n');
   return { fake, url, kubeconfig, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -31,11 +31,18 @@ function parseTraceql(q: string): string[] | null | 'invalid' {
 
 function otlpSpan(s: FakeSpan): Record<string, unknown> {
   const attributes: Array<Record<string, unknown>> = [];
-  if (s.httpStatus !== undefined) attributes.push({ key: 'http.response.status_code', value: { intValue: String(s.httpStatus) } });
+  if (s.httpStatus !== undefined)
+    attributes.push({ key: 'http.response.status_code', value: { intValue: String(s.httpStatus) } });
   if (s.peer) attributes.push({ key: 'peer.service', value: { stringValue: s.peer } });
   return {
-    traceId: b64(s.traceId), spanId: b64(s.spanId), ...(s.parentSpanId ? { parentSpanId: b64(s.parentSpanId) } : {}),
-    name: s.name, kind: KIND[s.kind], startTimeUnixNano: nanos(s.startMs), endTimeUnixNano: nanos(s.startMs + s.durationMs), attributes,
+    traceId: b64(s.traceId),
+    spanId: b64(s.spanId),
+    ...(s.parentSpanId ? { parentSpanId: b64(s.parentSpanId) } : {}),
+    name: s.name,
+    kind: KIND[s.kind],
+    startTimeUnixNano: nanos(s.startMs),
+    endTimeUnixNano: nanos(s.startMs + s.durationMs),
+    attributes,
     status: s.error ? { code: 'STATUS_CODE_ERROR', ...(s.statusMessage ? { message: s.statusMessage } : {}) } : {},
   };
 }
@@ -56,14 +63,20 @@ export class TempoFake {
     const send = (status: number, body: unknown): void => {
       this.requests.push({ path: url.pathname, params, status });
       const text = typeof body === 'string' ? body : JSON.stringify(body);
-      res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json' });
+      res.writeHead(status, {
+        'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+      });
       res.end(text);
     };
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
-    if (this.token !== undefined && req.headers.authorization !== `Bearer ${this.token}`) return send(401, 'Unauthorized\n');
+    if (this.token !== undefined && req.headers.authorization !== `Bearer ${this.token}`)
+      return send(401, 'Unauthorized\n');
     if (req.method !== 'GET') return send(405, 'method not allowed\n');
     if (url.pathname === '/api/search/tag/service.name/values') {
-      return send(200, { tagValues: [...new Set(this.traces.flatMap((t) => t.spans.map((s) => s.service)))], metrics: {} });
+      return send(200, {
+        tagValues: [...new Set(this.traces.flatMap((t) => t.spans.map((s) => s.service)))],
+        metrics: {},
+      });
     }
     if (url.pathname === '/api/search') return send(...this.search(url.searchParams));
     const byId = /^\/api\/traces\/([0-9a-fA-F]{1,32})$/.exec(url.pathname);
@@ -74,7 +87,12 @@ export class TempoFake {
       const services = [...new Set(trace.spans.map((s) => s.service))];
       const batches = services.map((service) => ({
         resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-        scopeSpans: [{ scope: { name: 'fake-instrumentation' }, spans: trace.spans.filter((s) => s.service === service).map(otlpSpan) }],
+        scopeSpans: [
+          {
+            scope: { name: 'fake-instrumentation' },
+            spans: trace.spans.filter((s) => s.service === service).map(otlpSpan),
+          },
+        ],
       }));
       return send(200, { batches });
     }
@@ -91,7 +109,8 @@ export class TempoFake {
     const end = int('end');
     if (p.has('start') && start === null) return [400, `invalid start: ${p.get('start')}\n`];
     if (p.has('end') && end === null) return [400, `invalid end: ${p.get('end')}\n`];
-    if (start !== null && end !== null && end <= start) return [400, 'invalid start and end: end must be after start\n'];
+    if (start !== null && end !== null && end <= start)
+      return [400, 'invalid start and end: end must be after start\n'];
     const limit = p.has('limit') ? int('limit') : 20;
     if (limit === null || limit < 1) return [400, `invalid limit: ${p.get('limit')}\n`];
     const services = parseTraceql(p.get('q') ?? '{}');
@@ -99,18 +118,31 @@ export class TempoFake {
     const hits = this.traces
       .filter((t) => {
         const t0 = traceStart(t) / 1000;
-        return (start === null || t0 >= start) && (end === null || t0 <= end) && (!services || t.spans.some((s) => services.includes(s.service)));
+        return (
+          (start === null || t0 >= start) &&
+          (end === null || t0 <= end) &&
+          (!services || t.spans.some((s) => services.includes(s.service)))
+        );
       })
       // Tempo returns the most recent traces first.
       .sort((a, b) => traceStart(b) - traceStart(a))
       .slice(0, limit);
-    return [200, {
-      traces: hits.map((t) => {
-        const root = t.spans.find((s) => !s.parentSpanId) ?? (t.spans[0] as FakeSpan);
-        return { traceID: t.traceId, rootServiceName: root.service, rootTraceName: root.name, startTimeUnixNano: nanos(traceStart(t)), durationMs: root.durationMs };
-      }),
-      metrics: { inspectedTraces: this.traces.length, inspectedBytes: '0', completedJobs: 1, totalJobs: 1 },
-    }];
+    return [
+      200,
+      {
+        traces: hits.map((t) => {
+          const root = t.spans.find((s) => !s.parentSpanId) ?? (t.spans[0] as FakeSpan);
+          return {
+            traceID: t.traceId,
+            rootServiceName: root.service,
+            rootTraceName: root.name,
+            startTimeUnixNano: nanos(traceStart(t)),
+            durationMs: root.durationMs,
+          };
+        }),
+        metrics: { inspectedTraces: this.traces.length, inspectedBytes: '0', completedJobs: 1, totalJobs: 1 },
+      },
+    ];
   }
 }
 
@@ -120,10 +152,12 @@ export async function startTempoFake(): Promise<{ fake: TempoFake; url: string; 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    fake, url,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    fake,
+    url,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -9,12 +9,39 @@ import { focusOf } from '../../../src/alerts/types';
 import { ConfigError } from '../../../src/domain/errors';
 
 const grafanaPayload = {
-  receiver: 'scout', status: 'firing', orgId: 1, groupKey: '{}/{}:{alertname="Latency"}', truncatedAlerts: 0, version: '1', title: '[FIRING:2] Latency',
-  state: 'alerting', message: 'ignored', externalURL: 'https://grafana.example/',
-  groupLabels: { alertname: 'Latency' }, commonLabels: { alertname: 'Latency', job: 'api' }, commonAnnotations: {},
+  receiver: 'scout',
+  status: 'firing',
+  orgId: 1,
+  groupKey: '{}/{}:{alertname="Latency"}',
+  truncatedAlerts: 0,
+  version: '1',
+  title: '[FIRING:2] Latency',
+  state: 'alerting',
+  message: 'ignored',
+  externalURL: 'https://grafana.example/',
+  groupLabels: { alertname: 'Latency' },
+  commonLabels: { alertname: 'Latency', job: 'api' },
+  commonAnnotations: {},
   alerts: [
-    { status: 'firing', labels: { alertname: 'Latency', job: 'api', pod: 'api-1' }, annotations: { description: 'p99 above 2s' }, startsAt: '2026-12-07T02:40:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'https://grafana.example/alerting/grafana/x/view', fingerprint: 'f1', panelURL: 'https://grafana.example/d/abc?viewPanel=2', values: { B: 2.4 } },
-    { status: 'firing', labels: { alertname: 'Latency', job: 'api', pod: 'api-2' }, annotations: {}, startsAt: '2026-12-07T02:35:00Z', endsAt: '0001-01-01T00:00:00Z', fingerprint: 'f2' },
+    {
+      status: 'firing',
+      labels: { alertname: 'Latency', job: 'api', pod: 'api-1' },
+      annotations: { description: 'p99 above 2s' },
+      startsAt: '2026-12-07T02:40:00Z',
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: 'https://grafana.example/alerting/grafana/x/view',
+      fingerprint: 'f1',
+      panelURL: 'https://grafana.example/d/abc?viewPanel=2',
+      values: { B: 2.4 },
+    },
+    {
+      status: 'firing',
+      labels: { alertname: 'Latency', job: 'api', pod: 'api-2' },
+      annotations: {},
+      startsAt: '2026-12-07T02:35:00Z',
+      endsAt: '0001-01-01T00:00:00Z',
+      fingerprint: 'f2',
+    },
   ],
 };
 
@@ -31,8 +58,18 @@ describe('Alertmanager and Grafana payloads', () => {
 
   it('gives the same digest to a resend and another to a resolved notice of the same group', () => {
     const a = fromAlertmanager(AlertmanagerPayload.parse(grafanaPayload), 0);
-    const b = fromAlertmanager(AlertmanagerPayload.parse({ ...grafanaPayload, alerts: [...grafanaPayload.alerts].reverse() }), 0);
-    const resolved = fromAlertmanager(AlertmanagerPayload.parse({ ...grafanaPayload, status: 'resolved', alerts: grafanaPayload.alerts.map((x) => ({ ...x, status: 'resolved' })) }), 0);
+    const b = fromAlertmanager(
+      AlertmanagerPayload.parse({ ...grafanaPayload, alerts: [...grafanaPayload.alerts].reverse() }),
+      0,
+    );
+    const resolved = fromAlertmanager(
+      AlertmanagerPayload.parse({
+        ...grafanaPayload,
+        status: 'resolved',
+        alerts: grafanaPayload.alerts.map((x) => ({ ...x, status: 'resolved' })),
+      }),
+      0,
+    );
     expect(a.key).toBe(b.key);
     expect(a.digest).toBe(b.digest);
     expect(resolved.digest).not.toBe(a.digest);
@@ -45,7 +82,12 @@ describe('Alertmanager and Grafana payloads', () => {
 });
 
 describe('channel names', () => {
-  const notice = { name: 'High Error-Rate!', labels: { alertname: 'High Error-Rate!', service: 'Payments.API' }, startsAt: Date.UTC(2026, 11, 7, 3), source: 'alertmanager' as const };
+  const notice = {
+    name: 'High Error-Rate!',
+    labels: { alertname: 'High Error-Rate!', service: 'Payments.API' },
+    startsAt: Date.UTC(2026, 11, 7, 3),
+    source: 'alertmanager' as const,
+  };
 
   it('fills the template and keeps only what Slack allows', () => {
     expect(channelName('inc-{date}-{alertname}', notice)).toBe('inc-2026-12-07-high-error-rate');

@@ -37,14 +37,27 @@ class SlowChannels implements AlertChannels {
   }
 
   async postAlert(req: { channelId: string; notice: AlertNotice; threadTs?: string; key: string }): Promise<string> {
-    this.posts.push({ channelId: req.channelId, threadTs: req.threadTs, status: req.notice.status, firing: req.notice.firing });
+    this.posts.push({
+      channelId: req.channelId,
+      threadTs: req.threadTs,
+      status: req.notice.status,
+      firing: req.notice.firing,
+    });
     return `100.${this.posts.length}`;
   }
 }
 
 const notice = (over: Partial<AlertNotice> = {}): AlertNotice => ({
-  source: 'alertmanager', key: 'am:{}:{alertname="X"}', status: 'firing', name: 'X', summary: 'x fires', labels: { alertname: 'X', job: 'api' },
-  startsAt: Date.UTC(2026, 11, 7, 3), firing: 1, digest: 'd1', ...over,
+  source: 'alertmanager',
+  key: 'am:{}:{alertname="X"}',
+  status: 'firing',
+  name: 'X',
+  summary: 'x fires',
+  labels: { alertname: 'X', job: 'api' },
+  startsAt: Date.UTC(2026, 11, 7, 3),
+  firing: 1,
+  digest: 'd1',
+  ...over,
 });
 
 function setup() {
@@ -56,12 +69,23 @@ function setup() {
   const incidents = {
     async ensure(req: { channelId: string; channelName: string; createdAt?: number }) {
       ensured.push(req.channelId);
-      const incident: Incident = { id: req.channelId, channelId: req.channelId, channelName: req.channelName, startedAt: new Date(req.createdAt ?? 0).toISOString(), investigations: [], createdAt: '' };
+      const incident: Incident = {
+        id: req.channelId,
+        channelId: req.channelId,
+        channelName: req.channelName,
+        startedAt: new Date(req.createdAt ?? 0).toISOString(),
+        investigations: [],
+        createdAt: '',
+      };
       return { incident, created: true };
     },
   };
   const service = new AlertIncidents({
-    store, channels, investigations, incidents, logger: silentLogger(),
+    store,
+    channels,
+    investigations,
+    incidents,
+    logger: silentLogger(),
     settings: { channelTemplate: 'inc-{alertname}', invite: ['U1', 'S1', 'U2'], privateChannels: false },
     resolve: async (req) => void resolves.push(req),
   });
@@ -84,7 +108,11 @@ it('posts a resolved notice that arrived during the opening into the new thread'
   ]);
   expect(channels.invited).toEqual([['U1', 'U2', 'U3']]);
   expect(investigations.starts).toHaveLength(1);
-  expect(investigations.starts[0]).toMatchObject({ trigger: 'alert', since: Date.UTC(2026, 11, 7, 3), focus: 'alert X: job=api' });
+  expect(investigations.starts[0]).toMatchObject({
+    trigger: 'alert',
+    since: Date.UTC(2026, 11, 7, 3),
+    focus: 'alert X: job=api',
+  });
 });
 
 it('does not open anything for a resolved notice of a group it never saw, and ignores unchanged resends', async () => {

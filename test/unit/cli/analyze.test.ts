@@ -5,7 +5,12 @@ import { analyzeCommand } from '../../../src/cli/analyze';
 const EXAMPLE = join(__dirname, '../../../examples/scenarios/checkout-latency');
 
 function sink(): Writable & { text: string } {
-  const w = new Writable({ write(chunk, _enc, cb) { w.text += String(chunk); cb(); } }) as Writable & { text: string };
+  const w = new Writable({
+    write(chunk, _enc, cb) {
+      w.text += String(chunk);
+      cb();
+    },
+  }) as Writable & { text: string };
   w.text = '';
   return w;
 }

@@ -23,7 +23,10 @@ const COMMANDS = ['serve', 'demo', 'analyze', 'templates', 'audit', 'postmortem'
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'scout-cli-'));
-  writeFileSync(path.join(dir, 'app.log'), '2026-11-27T03:00:00Z ERROR charge 17 failed\n2026-11-27T03:00:01Z ERROR charge 18 failed\n');
+  writeFileSync(
+    path.join(dir, 'app.log'),
+    '2026-11-27T03:00:00Z ERROR charge 17 failed\n2026-11-27T03:00:01Z ERROR charge 18 failed\n',
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -39,7 +42,9 @@ describe.each(COMMANDS)('incident-scout %s', (name) => {
   it('names an unknown flag on stderr and exits 2', async () => {
     const t = io();
     expect(await main([name, '--jsn'], {}, t.io)).toBe(2);
-    expect(t.err()).toMatch(new RegExp(`^incident-scout ${name}: unknown option --jsn\\nusage: incident-scout ${name}`));
+    expect(t.err()).toMatch(
+      new RegExp(`^incident-scout ${name}: unknown option --jsn\\nusage: incident-scout ${name}`),
+    );
     expect(t.out()).toBe('');
   });
 });
@@ -62,7 +67,8 @@ describe('incident-scout', () => {
     const t = io();
     expect(await main(['--help'], {}, t.io)).toBe(0);
     const help = t.out();
-    for (const spec of [ANALYZE_SPEC, TEMPLATES_SPEC, AUDIT_SPEC, POSTMORTEM_SPEC]) expect(help).toContain(`incident-scout ${spec.usage}\n`);
+    for (const spec of [ANALYZE_SPEC, TEMPLATES_SPEC, AUDIT_SPEC, POSTMORTEM_SPEC])
+      expect(help).toContain(`incident-scout ${spec.usage}\n`);
   });
 
   it('names an unknown top-level option and exits 2', async () => {
@@ -82,13 +88,17 @@ describe('arguments', () => {
   it('templates says a directory is a directory', async () => {
     const t = io();
     expect(await main(['templates', dir], {}, t.io)).toBe(2);
-    expect(t.err()).toBe(`incident-scout templates: ${dir} is a directory; expected a log file (or - for standard input)\n`);
+    expect(t.err()).toBe(
+      `incident-scout templates: ${dir} is a directory; expected a log file (or - for standard input)\n`,
+    );
   });
 
   it('analyze says a file is not a directory, and a missing directory does not exist', async () => {
     const file = io();
     expect(await main(['analyze', path.join(dir, 'app.log')], {}, file.io)).toBe(2);
-    expect(file.err()).toContain(`${path.join(dir, 'app.log')} is a file, not a directory; expected a scenario directory`);
+    expect(file.err()).toContain(
+      `${path.join(dir, 'app.log')} is a file, not a directory; expected a scenario directory`,
+    );
     const missing = io();
     expect(await main(['analyze', path.join(dir, 'nope')], {}, missing.io)).toBe(2);
     expect(missing.err()).toContain(`${path.join(dir, 'nope')} does not exist`);
@@ -97,7 +107,9 @@ describe('arguments', () => {
   it('analyze refuses a directory that holds no scenario, naming what it looks for', async () => {
     const t = io();
     expect(await main(['analyze', dir], {}, t.io)).toBe(2);
-    expect(t.err()).toContain('is not a scenario directory (it has none of incident.yaml, logs/, metrics/, changes.jsonl, topology.yaml, traces/)');
+    expect(t.err()).toContain(
+      'is not a scenario directory (it has none of incident.yaml, logs/, metrics/, changes.jsonl, topology.yaml, traces/)',
+    );
   });
 
   it('analyze names an option that lacks its value, and a value that is not a time', async () => {

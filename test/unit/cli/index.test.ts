@@ -13,7 +13,8 @@ describe('incident-scout CLI', () => {
     const t = io();
     expect(await main(['help'], {}, t.io)).toBe(0);
     const help = t.out();
-    for (const cmd of ['serve', 'demo', 'analyze', 'templates', 'audit', 'postmortem', 'help', '--version']) expect(help).toContain(`incident-scout ${cmd}`);
+    for (const cmd of ['serve', 'demo', 'analyze', 'templates', 'audit', 'postmortem', 'help', '--version'])
+      expect(help).toContain(`incident-scout ${cmd}`);
     expect(help).toBe(cliHelp());
   });
 

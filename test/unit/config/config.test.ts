@@ -70,14 +70,20 @@ describe('loadConfig', () => {
       expect.stringMatching(/^env EVIDENCE_DIR: no evidence source configured/),
     ]);
     expect(() =>
-      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', PROMETHEUS_URL: 'http://127.0.0.1:9090' }, { requireSlack: true, requireEvidence: true }),
+      loadConfig(
+        { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', PROMETHEUS_URL: 'http://127.0.0.1:9090' },
+        { requireSlack: true, requireEvidence: true },
+      ),
     ).not.toThrow();
   });
 
   it('reads the YAML file named by TRIAGE_CONFIG and lets the environment win', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
     const file = path.join(dir, 'scout.yaml');
-    fs.writeFileSync(file, 'incident_channel_pattern: "^sev[12]-"\nslack:\n  port: 4000\ninvestigation:\n  max_seconds: 120\n');
+    fs.writeFileSync(
+      file,
+      'incident_channel_pattern: "^sev[12]-"\nslack:\n  port: 4000\ninvestigation:\n  max_seconds: 120\n',
+    );
     const c = loadConfig({ TRIAGE_CONFIG: file, PORT: '5000' });
     expect(c.slack.port).toBe(5000);
     expect(c.investigation.maxSeconds).toBe(120);
@@ -117,7 +123,9 @@ describe('loadConfig', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(new RegExp(`^${scouts} scouts\\[0\\]\\.tools\\[0\\]: expected one of logs_patterns`)),
-        expect.stringMatching(new RegExp(`^${scouts} scouts\\[0\\]\\.budget\\.max_tool_calls: expected an integer >= 1`)),
+        expect.stringMatching(
+          new RegExp(`^${scouts} scouts\\[0\\]\\.budget\\.max_tool_calls: expected an integer >= 1`),
+        ),
       ]),
     );
   });
@@ -154,14 +162,23 @@ describe('loadConfig', () => {
   });
 
   it('builds the executor environment only from SCOUT_EXEC_ variables', () => {
-    const c = loadConfig({ SCOUT_EXEC_KUBECONFIG: '/etc/scout/remediator', SLACK_BOT_TOKEN: 'xoxb-secret', HOME: '/root' });
+    const c = loadConfig({
+      SCOUT_EXEC_KUBECONFIG: '/etc/scout/remediator',
+      SLACK_BOT_TOKEN: 'xoxb-secret',
+      HOME: '/root',
+    });
     expect(c.executor.env).toEqual({ KUBECONFIG: '/etc/scout/remediator' });
   });
 });
 
 describe('loadConfig with one bad variable', () => {
   it('still reads the other variables, so it reports only the real problem', () => {
-    const problems = problemsOf(() => loadConfig({ PORT: '0', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', LOKI_URL: 'http://127.0.0.1:3100' }, { requireSlack: true, requireEvidence: true }));
+    const problems = problemsOf(() =>
+      loadConfig(
+        { PORT: '0', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', LOKI_URL: 'http://127.0.0.1:3100' },
+        { requireSlack: true, requireEvidence: true },
+      ),
+    );
     expect(problems).toEqual(['env PORT: expected an integer 1-65535']);
   });
 });

@@ -14,9 +14,20 @@ function problems(env: Record<string, string>): string[] {
 
 describe('Redis configuration', () => {
   it('connects through Sentinel with REDIS_SENTINELS and REDIS_SENTINEL_NAME', () => {
-    const c = loadConfig({ REDIS_SENTINELS: 'sentinel-0:26379, sentinel-1:26380', REDIS_SENTINEL_NAME: 'mymaster', REDIS_SENTINEL_PASSWORD: 'sp', REDIS_PASSWORD: 'rp' });
+    const c = loadConfig({
+      REDIS_SENTINELS: 'sentinel-0:26379, sentinel-1:26380',
+      REDIS_SENTINEL_NAME: 'mymaster',
+      REDIS_SENTINEL_PASSWORD: 'sp',
+      REDIS_PASSWORD: 'rp',
+    });
     expect(c.redis.target).toEqual({
-      sentinels: [{ host: 'sentinel-0', port: 26379 }, { host: 'sentinel-1', port: 26380 }], name: 'mymaster', sentinelPassword: 'sp', password: 'rp',
+      sentinels: [
+        { host: 'sentinel-0', port: 26379 },
+        { host: 'sentinel-1', port: 26380 },
+      ],
+      name: 'mymaster',
+      sentinelPassword: 'sp',
+      password: 'rp',
     });
     expect(c.redis.url).toBeUndefined();
   });

@@ -4,7 +4,10 @@ import * as fs from 'node:fs';
 import { loadConfig } from '../../../src/config';
 import { ConfigError } from '../../../src/domain/errors';
 
-const yaml = (text: string) => (file: string): string | null => (file.endsWith('incident-scout.yaml') ? text : defaultRead(file));
+const yaml =
+  (text: string) =>
+  (file: string): string | null =>
+    file.endsWith('incident-scout.yaml') ? text : defaultRead(file);
 // Manifests come from the package; only incident-scout.yaml is stubbed.
 function defaultRead(file: string): string | null {
   try {
@@ -34,11 +37,18 @@ describe('alert, Kubernetes and GitHub settings', () => {
 
   it('reads the alert settings from the environment', () => {
     const c = loadConfig({
-      ALERT_WEBHOOK_TOKEN: 'a-long-enough-token-123', PAGERDUTY_WEBHOOK_SECRET: 'pd', ALERT_INVITE: 'U0AAA, S0BBB',
-      ALERT_CHANNEL_TEMPLATE: 'incident-{service}', ALERT_CHANNEL_PRIVATE: 'true',
+      ALERT_WEBHOOK_TOKEN: 'a-long-enough-token-123',
+      PAGERDUTY_WEBHOOK_SECRET: 'pd',
+      ALERT_INVITE: 'U0AAA, S0BBB',
+      ALERT_CHANNEL_TEMPLATE: 'incident-{service}',
+      ALERT_CHANNEL_PRIVATE: 'true',
     });
     expect(c.alerts).toEqual({
-      webhookToken: 'a-long-enough-token-123', pagerdutySecret: 'pd', invite: ['U0AAA', 'S0BBB'], channelTemplate: 'incident-{service}', privateChannels: true,
+      webhookToken: 'a-long-enough-token-123',
+      pagerdutySecret: 'pd',
+      invite: ['U0AAA', 'S0BBB'],
+      channelTemplate: 'incident-{service}',
+      privateChannels: true,
     });
   });
 
@@ -51,16 +61,37 @@ describe('alert, Kubernetes and GitHub settings', () => {
   });
 
   it('turns Kubernetes on with namespaces, in-cluster when the kubelet set the service host', () => {
-    const c = loadConfig({ KUBERNETES_NAMESPACES: 'prod, payments', KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' });
-    expect(c.kubernetes).toEqual({ namespaces: ['prod', 'payments'], inCluster: { host: '10.0.0.1', port: '443' }, serviceLabel: 'app.kubernetes.io/name' });
-    expect(problems({ KUBERNETES_NAMESPACES: 'Prod!' })).toEqual(['env KUBERNETES_NAMESPACES: expected * or comma-separated namespace names']);
+    const c = loadConfig({
+      KUBERNETES_NAMESPACES: 'prod, payments',
+      KUBERNETES_SERVICE_HOST: '10.0.0.1',
+      KUBERNETES_SERVICE_PORT: '443',
+    });
+    expect(c.kubernetes).toEqual({
+      namespaces: ['prod', 'payments'],
+      inCluster: { host: '10.0.0.1', port: '443' },
+      serviceLabel: 'app.kubernetes.io/name',
+    });
+    expect(problems({ KUBERNETES_NAMESPACES: 'Prod!' })).toEqual([
+      'env KUBERNETES_NAMESPACES: expected * or comma-separated namespace names',
+    ]);
   });
 
   it('reads GitHub repos and Kubernetes settings from incident-scout.yaml', () => {
-    const read = yaml('github:\n  repos: { payments: acme/payments }\nkubernetes:\n  namespaces: ["*"]\n  context: staging\n  service_label: app\n');
+    const read = yaml(
+      'github:\n  repos: { payments: acme/payments }\nkubernetes:\n  namespaces: ["*"]\n  context: staging\n  service_label: app\n',
+    );
     const c = loadConfig({ GITHUB_TOKEN: 'ghp_x', KUBECONFIG: '/home/me/.kube/config' }, { readFile: read });
-    expect(c.github).toEqual({ token: 'ghp_x', apiUrl: 'https://api.github.com', repos: { payments: 'acme/payments' } });
-    expect(c.kubernetes).toEqual({ namespaces: ['*'], kubeconfig: '/home/me/.kube/config', context: 'staging', serviceLabel: 'app' });
+    expect(c.github).toEqual({
+      token: 'ghp_x',
+      apiUrl: 'https://api.github.com',
+      repos: { payments: 'acme/payments' },
+    });
+    expect(c.kubernetes).toEqual({
+      namespaces: ['*'],
+      kubeconfig: '/home/me/.kube/config',
+      context: 'staging',
+      serviceLabel: 'app',
+    });
     expect(problems({}, yaml('github:\n  repos: { payments: not-a-repo }\n'))[0]).toContain('expected owner/name');
   });
 });

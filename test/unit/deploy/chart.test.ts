@@ -14,13 +14,21 @@ const templates = readdirSync(path.join(CHART, 'templates'));
  * comment above the key (above the first key of a map, the yaml library keeps it on the map), or one
  * above a whole block such as `resources:`.
  */
-function documented(node: Node | null, prefix: string, inherited: boolean, out: Array<{ key: string; ok: boolean }>, firstComment = false): void {
+function documented(
+  node: Node | null,
+  prefix: string,
+  inherited: boolean,
+  out: Array<{ key: string; ok: boolean }>,
+  firstComment = false,
+): void {
   if (!isMap(node)) return;
   node.items.forEach((pair, i) => {
     const key = isScalar(pair.key) ? String(pair.key.value) : '?';
     const full = prefix ? `${prefix}.${key}` : key;
     const value = pair.value as Node | null;
-    const above = Boolean(isScalar(pair.key) && pair.key.commentBefore) || (i === 0 && (firstComment || Boolean(node.commentBefore)));
+    const above =
+      Boolean(isScalar(pair.key) && pair.key.commentBefore) ||
+      (i === 0 && (firstComment || Boolean(node.commentBefore)));
     const comment = above || Boolean(value?.comment);
     if (isMap(value) && value.items.length > 0) documented(value, full, comment || inherited, out);
     else out.push({ key: full, ok: comment || inherited });
@@ -46,16 +54,25 @@ describe('charts/incident-scout', () => {
 
   it('uses only values that values.yaml defines', () => {
     const values = parse(read('values.yaml')) as Record<string, unknown>;
-    const has = (p: string) => p.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), values) !== undefined;
+    const has = (p: string) =>
+      p
+        .split('.')
+        .reduce<unknown>(
+          (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+          values,
+        ) !== undefined;
     const used = new Set<string>();
-    for (const t of templates) for (const m of read(`templates/${t}`).matchAll(/\.Values\.([A-Za-z0-9_.]+)/g)) used.add(m[1] as string);
+    for (const t of templates)
+      for (const m of read(`templates/${t}`).matchAll(/\.Values\.([A-Za-z0-9_.]+)/g)) used.add(m[1] as string);
     expect([...used].filter((p) => !has(p))).toEqual([]);
   });
 
   it.each(templates)('%s balances its {{ }} actions and its if/with/range/define blocks', (t) => {
     const text = read(`templates/${t}`);
     expect(text.split('{{').length).toBe(text.split('}}').length);
-    const actions = [...text.matchAll(/\{\{-?\s*(\/\*[\s\S]*?\*\/|[\s\S]*?)\s*-?\}\}/g)].map((m) => (m[1] as string).trim());
+    const actions = [...text.matchAll(/\{\{-?\s*(\/\*[\s\S]*?\*\/|[\s\S]*?)\s*-?\}\}/g)].map((m) =>
+      (m[1] as string).trim(),
+    );
     let depth = 0;
     for (const a of actions) {
       if (/^(if|with|range|define)\b/.test(a)) depth += 1;
@@ -67,7 +84,13 @@ describe('charts/incident-scout', () => {
 
   it('runs the pod restricted: non-root, read-only root filesystem, no escalation, no capabilities, RuntimeDefault seccomp', () => {
     const d = read('templates/deployment.yaml');
-    for (const line of ['runAsNonRoot: true', 'readOnlyRootFilesystem: true', 'allowPrivilegeEscalation: false', 'drop: ["ALL"]', 'type: RuntimeDefault']) {
+    for (const line of [
+      'runAsNonRoot: true',
+      'readOnlyRootFilesystem: true',
+      'allowPrivilegeEscalation: false',
+      'drop: ["ALL"]',
+      'type: RuntimeDefault',
+    ]) {
       expect(d).toContain(line);
     }
     expect(d).toMatch(/readinessProbe:\s+httpGet:\s+path: \/healthz/);

@@ -47,7 +47,9 @@ describe('Dockerfile', () => {
   });
 
   it('keeps .env, .git and node_modules out of the build context', () => {
-    const ignore = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignore = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['.env', '.git', 'node_modules']) expect(ignore).toContain(entry);
   });
 });

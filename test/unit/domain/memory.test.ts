@@ -1,10 +1,24 @@
 // Likeness of incidents: weighted Jaccard per fingerprint group, averaged over the groups either side has.
-import { emptyFingerprint, rankPast, similarity, weightedJaccard, type Fingerprint, type PastIncident } from '../../../src/domain/memory';
+import {
+  emptyFingerprint,
+  rankPast,
+  similarity,
+  weightedJaccard,
+  type Fingerprint,
+  type PastIncident,
+} from '../../../src/domain/memory';
 
 const fp = (over: Partial<Fingerprint>): Fingerprint => ({ ...emptyFingerprint(), ...over });
 
 const past = (id: string, fingerprint: Fingerprint, resolvedAt = '2026-11-01T00:00:00.000Z'): PastIncident => ({
-  incidentId: id, channelId: id, channelName: `inc-${id}`, startedAt: resolvedAt, resolvedAt, fingerprint, cause: null, fixes: [],
+  incidentId: id,
+  channelId: id,
+  channelName: `inc-${id}`,
+  startedAt: resolvedAt,
+  resolvedAt,
+  fingerprint,
+  cause: null,
+  fixes: [],
 });
 
 describe('weightedJaccard', () => {
@@ -31,14 +45,25 @@ describe('similarity', () => {
 });
 
 describe('rankPast', () => {
-  const current = fp({ services: { payments: 1, postgres: 0.3 }, templates: { T1: 1 }, changes: { 'deploy@payments': 1 } });
+  const current = fp({
+    services: { payments: 1, postgres: 0.3 },
+    templates: { T1: 1 },
+    changes: { 'deploy@payments': 1 },
+  });
 
   it('names the alike incidents, most alike first, newest first on a tie, leaving out the incident itself and the unlike', () => {
     const same = past('same', current, '2026-11-01T00:00:00.000Z');
     const sameNewer = past('newer', current, '2026-11-20T00:00:00.000Z');
-    const near = past('near', fp({ services: { payments: 1 }, templates: { T1: 1 }, changes: { 'deploy@payments': 1 } }));
+    const near = past(
+      'near',
+      fp({ services: { payments: 1 }, templates: { T1: 1 }, changes: { 'deploy@payments': 1 } }),
+    );
     const other = past('other', fp({ services: { search: 1 }, templates: { T9: 1 } }));
-    const ranked = rankPast(current, [same, other, near, sameNewer, past('self', current)], { threshold: 0.5, limit: 3, excludeIncidentId: 'self' });
+    const ranked = rankPast(current, [same, other, near, sameNewer, past('self', current)], {
+      threshold: 0.5,
+      limit: 3,
+      excludeIncidentId: 'self',
+    });
     expect(ranked.map((m) => m.past.incidentId)).toEqual(['newer', 'same', 'near']);
     expect(ranked[0]?.similarity).toBe(1);
     expect(ranked[2]?.similarity).toBeLessThan(1);

@@ -11,25 +11,69 @@ const CASES: Array<[string, string, string]> = [
   ['password = with spaces', 'password = swordfish99', 'swordfish99'],
   ['X-Api-Key header', 'upstream 403 X-Api-Key: 7d9f3c2b1a0e4d5f6a7b8c9d', '7d9f3c2b1a0e4d5f6a7b8c9d'],
   ['X-Auth-Token header', 'X-Auth-Token: tK9dLm2PqR7sVw3x', 'tK9dLm2PqR7sVw3x'],
-  ['Slack refresh xoxe token', 'refreshed xoxe-1-My0xLTI0MjQ5MDQ2NjQtMTIzNDU2Nzg5MA', 'xoxe-1-My0xLTI0MjQ5MDQ2NjQtMTIzNDU2Nzg5MA'],
-  ['Slack webhook URL', 'notify https://hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/a1B2c3D4e5F6g7H8i9J0k1L2 failed', 'a1B2c3D4e5F6g7H8i9J0k1L2'],
+  [
+    'Slack refresh xoxe token',
+    'refreshed xoxe-1-My0xLTI0MjQ5MDQ2NjQtMTIzNDU2Nzg5MA',
+    'xoxe-1-My0xLTI0MjQ5MDQ2NjQtMTIzNDU2Nzg5MA',
+  ],
+  [
+    'Slack webhook URL',
+    'notify https://hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/a1B2c3D4e5F6g7H8i9J0k1L2 failed',
+    'a1B2c3D4e5F6g7H8i9J0k1L2',
+  ],
   ['Cookie header', 'GET / Cookie: session=8fJ2kLq9ZpX4; theme=dark', '8fJ2kLq9ZpX4'],
   ['double percent-encoding', 'GET /cb?q=password%253Dzq8Xv2Lm9', 'zq8Xv2Lm9'],
-  ['Azure storage connection string', 'DefaultEndpointsProtocol=https;AccountName=acmelogs;AccountKey=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFy+/==;EndpointSuffix=core.windows.net', 'Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFy'],
-  ['SendGrid key', 'mail 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 failed', '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'],
-  ['npm token', '//registry.npmjs.org/:_authToken=npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789', 'npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'],
-  ['GCP private_key_id', '{"type":"service_account","private_key_id":"3f1e2d4c5b6a79880716253443526170abcdef12"}', '3f1e2d4c5b6a79880716253443526170abcdef12'],
-  ['GCP private_key with escaped newlines', '{"private_key":"-----BEGIN PRIVATE KEY-----\\nMIIEvgIBADANBgkqhkiG9w0BAQ\\n-----END PRIVATE KEY-----\\n"}', 'MIIEvgIBADANBgkqhkiG9w0BAQ'],
+  [
+    'Azure storage connection string',
+    'DefaultEndpointsProtocol=https;AccountName=acmelogs;AccountKey=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFy+/==;EndpointSuffix=core.windows.net',
+    'Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFy',
+  ],
+  [
+    'SendGrid key',
+    'mail 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 failed',
+    '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',
+  ],
+  [
+    'npm token',
+    '//registry.npmjs.org/:_authToken=npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
+    'npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
+  ],
+  [
+    'GCP private_key_id',
+    '{"type":"service_account","private_key_id":"3f1e2d4c5b6a79880716253443526170abcdef12"}',
+    '3f1e2d4c5b6a79880716253443526170abcdef12',
+  ],
+  [
+    'GCP private_key with escaped newlines',
+    '{"private_key":"-----BEGIN PRIVATE KEY-----\\nMIIEvgIBADANBgkqhkiG9w0BAQ\\n-----END PRIVATE KEY-----\\n"}',
+    'MIIEvgIBADANBgkqhkiG9w0BAQ',
+  ],
   ['full-width AWS key', `key ${FULLWIDTH(AWS)} used`, FULLWIDTH(AWS)],
   ['zero-width split Slack token', 'token xox\u200Bb-123456789012-abcdefABCDEF1234', 'abcdefABCDEF1234'],
-  ['base64 of an AWS key', `blob=${Buffer.from(`aws_access_key_id=${AWS}`).toString('base64')}`, Buffer.from(`aws_access_key_id=${AWS}`).toString('base64')],
+  [
+    'base64 of an AWS key',
+    `blob=${Buffer.from(`aws_access_key_id=${AWS}`).toString('base64')}`,
+    Buffer.from(`aws_access_key_id=${AWS}`).toString('base64'),
+  ],
   ['GitLab token', 'glpat-xY7zAbCdEfGhIjKlMnOp pushed', 'glpat-xY7zAbCdEfGhIjKlMnOp'],
   ['Twilio API key', 'twilio SK0123456789abcdef0123456789abcdef', 'SK0123456789abcdef0123456789abcdef'],
-  ['Stripe webhook secret', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLSDe verify failed', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLSDe'],
+  [
+    'Stripe webhook secret',
+    'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLSDe verify failed',
+    'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLSDe',
+  ],
   ['GCP OAuth client secret', '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', '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'],
   ['Vault token', 'vault login hvs.CAESIJ1a2b3c4d5e6f7g8h9i0jklmnop', 'hvs.CAESIJ1a2b3c4d5e6f7g8h9i0jklmnop'],
-  ['Azure SAS signature', 'https://acme.blob.core.windows.net/c/b?sv=2022&sig=Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr%3D', 'Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr'],
-  ['entropy next to a secret word', 'rotated the signing key to Qm9xT1ZyUWpNd0hLcDlzR2FU now', 'Qm9xT1ZyUWpNd0hLcDlzR2FU'],
+  [
+    'Azure SAS signature',
+    'https://acme.blob.core.windows.net/c/b?sv=2022&sig=Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr%3D',
+    'Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr',
+  ],
+  [
+    'entropy next to a secret word',
+    'rotated the signing key to Qm9xT1ZyUWpNd0hLcDlzR2FU now',
+    'Qm9xT1ZyUWpNd0hLcDlzR2FU',
+  ],
   ['Proxy-Authorization', 'Proxy-Authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l', 'YWxhZGRpbjpvcGVuc2VzYW1l'],
 ];
 
@@ -41,15 +85,23 @@ describe('redactSecrets on the formats the attack run found', () => {
   });
 
   it('keeps the name of a secret an action refers to', () => {
-    expect(redactSecrets('curl -H "Authorization: Bearer ${FLAGS_API_TOKEN}" https://flags').text).toBe('curl -H "Authorization: Bearer ${FLAGS_API_TOKEN}" https://flags');
+    expect(redactSecrets('curl -H "Authorization: Bearer ${FLAGS_API_TOKEN}" https://flags').text).toBe(
+      'curl -H "Authorization: Bearer ${FLAGS_API_TOKEN}" https://flags',
+    );
     expect(redactSecrets('DB_PASSWORD=$DB_PASSWORD').count).toBe(0);
-    const card = { headers: { Authorization: 'Bearer ${FLAGS_API_TOKEN}' }, text: 'PATCH /flags\nAuthorization: Bearer ${FLAGS_API_TOKEN}' };
+    const card = {
+      headers: { Authorization: 'Bearer ${FLAGS_API_TOKEN}' },
+      text: 'PATCH /flags\nAuthorization: Bearer ${FLAGS_API_TOKEN}',
+    };
     expect(redactDeep(card)).toEqual(card);
   });
 
   it('removes a value under a key that names a secret in a parsed object, whatever it looks like', () => {
     expect(redactDeep({ user: 'svc', password: 'x', nested: { api_key: 'short' }, env: '${TOKEN}' })).toEqual({
-      user: 'svc', password: '[REDACTED:secret]', nested: { api_key: '[REDACTED:secret]' }, env: '${TOKEN}',
+      user: 'svc',
+      password: '[REDACTED:secret]',
+      nested: { api_key: '[REDACTED:secret]' },
+      env: '${TOKEN}',
     });
   });
 
@@ -62,7 +114,10 @@ describe('redactSecrets on the formats the attack run found', () => {
     ['a full-width Japanese line', 'エラー：ＤＢ接続に失敗しました'],
     ['a sha256 content hash', 'layer sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 pulled'],
     ['a percent-encoded path', 'GET /search?q=caf%C3%A9%20menu 200'],
-    ['a base64 of ordinary text', `payload=${Buffer.from('{"order":1234,"status":"paid","items":3}').toString('base64')}`],
+    [
+      'a base64 of ordinary text',
+      `payload=${Buffer.from('{"order":1234,"status":"paid","items":3}').toString('base64')}`,
+    ],
     ['a token bucket log line', 'rate limiter tokens=12 refill=5/s'],
   ])('leaves %s untouched', (_name, line) => {
     expect(redactSecrets(line)).toEqual({ text: line, count: 0 });

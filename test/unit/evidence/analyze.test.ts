@@ -29,11 +29,17 @@ describe('analyze on the committed example (payments v4.2.0 exhausts its connect
 
   it('names every red herring and ranks none of them first', () => {
     const rh = report.red_herrings;
-    expect(rh.some((h) => h.kind === 'steady_error' && h.service === 'inventory' && /refresh token|cache miss/.test(h.what))).toBe(true);
+    expect(
+      rh.some((h) => h.kind === 'steady_error' && h.service === 'inventory' && /refresh token|cache miss/.test(h.what)),
+    ).toBe(true);
     expect(rh.some((h) => h.kind === 'unrelated_change' && h.what.includes('notifications v1.8.3'))).toBe(true);
-    expect(rh.some((h) => h.kind === 'unrelated_change' && h.service === 'api-gateway' && h.why.includes('after onset'))).toBe(true);
+    expect(
+      rh.some((h) => h.kind === 'unrelated_change' && h.service === 'api-gateway' && h.why.includes('after onset')),
+    ).toBe(true);
     for (const loud of ['api-gateway', 'checkout', 'web']) {
-      expect(rh.some((h) => h.kind === 'downstream_symptom' && h.service === loud && h.why.includes('payments'))).toBe(true);
+      expect(rh.some((h) => h.kind === 'downstream_symptom' && h.service === loud && h.why.includes('payments'))).toBe(
+        true,
+      );
     }
     expect(['inventory', 'notifications', 'api-gateway', 'checkout', 'web']).not.toContain(report.suspects[0]?.service);
   });
@@ -81,15 +87,20 @@ describe('analyze when an external dependency fails (nothing changed on our side
     ['external-outage', 'inventory', 31],
     ['cert-expiry', 'payments', 58],
   ];
-  it.each(cases)('blames the dependency outside the topology for a %s behind %s (seed %i)', async (fault, rootCause, seed) => {
-    const out = join(dir, `${fault}-${seed}`);
-    const truth = generateScenario({ seed, rootCause, out, fault });
-    const report = await analyze(new FilesSource(out));
-    expect(report.suspects[0]?.service).toBe(truth.culprit);
-    expect(report.suspects[0]?.change).toBeNull();
-    if (fault === 'cert-expiry') expect(report.suspects[0]?.reason).toContain('TLS/certificate');
-    expect(report.suspects.find((s) => s.service === rootCause)?.against.join(' ')).toContain(`downstream of anomalous ${truth.culprit}`);
-  });
+  it.each(cases)(
+    'blames the dependency outside the topology for a %s behind %s (seed %i)',
+    async (fault, rootCause, seed) => {
+      const out = join(dir, `${fault}-${seed}`);
+      const truth = generateScenario({ seed, rootCause, out, fault });
+      const report = await analyze(new FilesSource(out));
+      expect(report.suspects[0]?.service).toBe(truth.culprit);
+      expect(report.suspects[0]?.change).toBeNull();
+      if (fault === 'cert-expiry') expect(report.suspects[0]?.reason).toContain('TLS/certificate');
+      expect(report.suspects.find((s) => s.service === rootCause)?.against.join(' ')).toContain(
+        `downstream of anomalous ${truth.culprit}`,
+      );
+    },
+  );
 });
 
 describe('analyze without metrics', () => {
@@ -108,11 +119,26 @@ describe('analyze without metrics', () => {
     problems: () => [],
   });
   const info = (n: number): LogEvent[] =>
-    Array.from({ length: n }, (_, i) => ({ ts: started - 3_600_000 + i * 60_000, service: 'cart', origin: 'logs/cart.log', line: i + 1, text: `cart updated id=${i}`, level: 'info' }));
+    Array.from({ length: n }, (_, i) => ({
+      ts: started - 3_600_000 + i * 60_000,
+      service: 'cart',
+      origin: 'logs/cart.log',
+      line: i + 1,
+      text: `cart updated id=${i}`,
+      level: 'info',
+    }));
 
   it('dates a logs-only incident from the error-log surge and ranks from the new errors', async () => {
     const events = info(60);
-    for (let i = 0; i < 20; i++) events.push({ ts: started + i * 15_000, service: 'cart', origin: 'logs/cart.log', line: 100 + i, text: `ERROR connection refused to db-${i % 3}`, level: 'error' });
+    for (let i = 0; i < 20; i++)
+      events.push({
+        ts: started + i * 15_000,
+        service: 'cart',
+        origin: 'logs/cart.log',
+        line: 100 + i,
+        text: `ERROR connection refused to db-${i % 3}`,
+        level: 'error',
+      });
     // The channel opened 10 minutes after the errors began: the onset is when they began, not when people noticed.
     const report = await analyze(logsOnly(events, started + 600_000));
     expect(report.onset).toBe('2026-11-27T03:00:00.000Z');
@@ -133,15 +159,50 @@ describe('analyze with traces', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scout-traces-'));
     try {
       const call = (id: string, at: number, fail: boolean): FixtureSpan[] => [
-        { traceId: id, spanId: 's1', service: 'checkout', name: 'POST /checkout', startMs: at, durationMs: 140, error: fail },
-        { traceId: id, spanId: 's2', parent: 's1', service: 'payments', name: 'POST /authorize', startMs: at + 5, durationMs: 120, error: fail },
-        { traceId: id, spanId: 's3', parent: 's2', service: 'payments', name: 'POST', kind: 3, startMs: at + 10, durationMs: 100, error: fail, attrs: { 'peer.service': 'card-processor', 'http.response.status_code': fail ? 503 : 200 } },
+        {
+          traceId: id,
+          spanId: 's1',
+          service: 'checkout',
+          name: 'POST /checkout',
+          startMs: at,
+          durationMs: 140,
+          error: fail,
+        },
+        {
+          traceId: id,
+          spanId: 's2',
+          parent: 's1',
+          service: 'payments',
+          name: 'POST /authorize',
+          startMs: at + 5,
+          durationMs: 120,
+          error: fail,
+        },
+        {
+          traceId: id,
+          spanId: 's3',
+          parent: 's2',
+          service: 'payments',
+          name: 'POST',
+          kind: 3,
+          startMs: at + 10,
+          durationMs: 100,
+          error: fail,
+          attrs: { 'peer.service': 'card-processor', 'http.response.status_code': fail ? 503 : 200 },
+        },
       ];
-      const spans = [...ids('a', 25).flatMap((id, i) => call(id, T0 + i * 60_000, false)), ...ids('b', 25).flatMap((id, i) => call(id, ONSET + i * 60_000, i % 5 !== 0))];
+      const spans = [
+        ...ids('a', 25).flatMap((id, i) => call(id, T0 + i * 60_000, false)),
+        ...ids('b', 25).flatMap((id, i) => call(id, ONSET + i * 60_000, i % 5 !== 0)),
+      ];
       mkdirSync(join(dir, 'traces'));
       writeFileSync(join(dir, 'traces', 'export.json'), JSON.stringify(otlp(spans)));
       const report = await analyze(new FilesSource(dir), { onset: ONSET, now: NOW, baselineMinutes: 30 });
-      expect(report.traces?.errorOrigins[0]).toMatchObject({ service: 'card-processor', external: true, spans: { baseline: 0, incident: 20 } });
+      expect(report.traces?.errorOrigins[0]).toMatchObject({
+        service: 'card-processor',
+        external: true,
+        spans: { baseline: 0, incident: 20 },
+      });
       expect(report.suspects[0]?.service).toBe('card-processor');
       expect(report.digest).toMatch(/Traces:\n- errors start in external card-processor \(20 failing spans/);
       expect(report.digest).toContain('payments → card-processor (external): errors 0/25 → 20/25');

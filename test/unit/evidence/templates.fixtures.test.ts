@@ -31,7 +31,10 @@ function groupingAccuracy(predicted: Array<string | null>, truth: string[]): num
   return correct / truth.length;
 }
 
-const NAMES = readdirSync(DIR).filter((f) => f.endsWith('.log')).map((f) => f.slice(0, -4)).sort();
+const NAMES = readdirSync(DIR)
+  .filter((f) => f.endsWith('.log'))
+  .map((f) => f.slice(0, -4))
+  .sort();
 
 describe('template miner on logs in many formats', () => {
   it('has fixtures to check', () => {

@@ -42,7 +42,14 @@ describe('mineTemplates', () => {
   it('labels new, surging, steady and gone templates per service', async () => {
     const stats = await mineTemplates(events(), window);
     const find = (s: string) => stats.find((x) => x.template.includes(s));
-    expect(find('payment call')).toMatchObject({ label: 'new', service: 'api', level: 'error', baselineCount: 0, incidentCount: 10, ratio: Infinity });
+    expect(find('payment call')).toMatchObject({
+      label: 'new',
+      service: 'api',
+      level: 'error',
+      baselineCount: 0,
+      incidentCount: 10,
+      ratio: Infinity,
+    });
     expect(find('slow query')).toMatchObject({ label: 'surging', service: 'db', baselineCount: 3, incidentCount: 40 });
     expect(find('token refresh')).toMatchObject({ label: 'steady', baselineCount: 60, incidentCount: 10 });
     expect(find('cache warmed')).toMatchObject({ label: 'gone', incidentCount: 0 });
@@ -109,7 +116,9 @@ describe('TemplateMiner', () => {
 
   it('masks ids, addresses, urls, e-mails and key=value values', () => {
     const m = new TemplateMiner();
-    const r = m.add('GET https://x.example/a?b=1 for bob@example.com from 10.1.2.3:80 id=7f3a uuid 9b2f6c1e-2a4b-4c3d-8e9f-0a1b2c3d4e5f /var/log/app');
+    const r = m.add(
+      'GET https://x.example/a?b=1 for bob@example.com from 10.1.2.3:80 id=7f3a uuid 9b2f6c1e-2a4b-4c3d-8e9f-0a1b2c3d4e5f /var/log/app',
+    );
     expect(r.template).toBe('GET <*> for <*> from <*> id=<*> uuid <*> <*>');
   });
 
@@ -128,7 +137,12 @@ describe('TemplateMiner', () => {
     m.add('StatusBar: 18');
     const other = m.add('StatusBar: setLightsOn(true)');
     expect(other.template).toBe('StatusBar: setLightsOn(true)');
-    expect(m.templates().map((t) => t.template).sort()).toEqual(['StatusBar: <*>', 'StatusBar: setLightsOn(true)']);
+    expect(
+      m
+        .templates()
+        .map((t) => t.template)
+        .sort(),
+    ).toEqual(['StatusBar: <*>', 'StatusBar: setLightsOn(true)']);
   });
 
   it('keeps a message apart when a word held for many lines is replaced by another, but generalises a word that varies early', () => {
@@ -144,13 +158,17 @@ describe('TemplateMiner', () => {
   it('reads day and month names inside a message as part of a date', () => {
     const m = new TemplateMiner();
     m.add('connection from 10.0.0.1 at Sat Jun 18 02:08:10 2005');
-    expect(m.add('connection from 10.0.0.2 at Sun Jul 03 11:00:01 2005').template).toBe('connection from <*> at <*> <*> <*> <*> <*>');
+    expect(m.add('connection from 10.0.0.2 at Sun Jul 03 11:00:01 2005').template).toBe(
+      'connection from <*> at <*> <*> <*> <*> <*>',
+    );
     expect(m.templates()).toHaveLength(1);
   });
 
   it('keeps a protocol name ending in a digit as text, and masks ids that end in digits', () => {
     const m = new TemplateMiner();
-    expect(m.add('open through proxy (SOCKS5) at node-12 via worker3').template).toBe('open through proxy (SOCKS5) at <*> via <*>');
+    expect(m.add('open through proxy (SOCKS5) at node-12 via worker3').template).toBe(
+      'open through proxy (SOCKS5) at <*> via <*>',
+    );
   });
 });
 
@@ -183,10 +201,13 @@ describe('templates command', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('prints one JSON object per physical line in order; continuation lines carry their event\'s template', async () => {
+  it("prints one JSON object per physical line in order; continuation lines carry their event's template", async () => {
     const out = new Sink();
     expect(await templatesCommand([file, '--json'], out)).toBe(0);
-    const rows = out.text.trim().split('\n').map((l) => JSON.parse(l) as { line: number; template_id: string | null; template: string | null });
+    const rows = out.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; template_id: string | null; template: string | null });
     expect(rows.map((r) => r.line)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(rows[0]?.template).toBe('orphan before any timestamp');
     expect(rows[1]?.template).toBe('charge <*> failed');

@@ -33,11 +33,17 @@ function setup() {
   const poster = new RecordingPoster();
   const investigations = new RecordingInvestigations();
   const service = new IncidentService({
-    store, announcer: createIncidentAnnouncer(poster), investigations, logger: silentLogger(),
+    store,
+    announcer: createIncidentAnnouncer(poster),
+    investigations,
+    logger: silentLogger(),
     clock: { now: () => new Date('2026-11-27T05:00:00Z') },
     config: {
       incidentChannelPattern: /^(inc|incident)[-_]/,
-      scouts: [{ name: 'logs', purpose: 'Finds surging log templates.' }, { name: 'changes', purpose: 'Lists recent deploys.' }],
+      scouts: [
+        { name: 'logs', purpose: 'Finds surging log templates.' },
+        { name: 'changes', purpose: 'Lists recent deploys.' },
+      ],
       investigation: { baselineMinutes: 60 },
     },
   });
@@ -62,14 +68,25 @@ describe('IncidentService', () => {
 
   it('opens an incident once: one join, one kickoff, one investigation, even when asked twice at once', async () => {
     const { poster, investigations, service } = setup();
-    const req = { channelId: 'C1', channelName: 'inc-db', createdAt: Date.parse('2026-11-27T04:55:00Z'), userId: 'U1', trigger: 'channel_created' as const };
+    const req = {
+      channelId: 'C1',
+      channelName: 'inc-db',
+      createdAt: Date.parse('2026-11-27T04:55:00Z'),
+      userId: 'U1',
+      trigger: 'channel_created' as const,
+    };
     const [a, b] = await Promise.all([service.open(req), service.open({ ...req, trigger: 'member_joined' })]);
     expect([a.created, b.created].sort()).toEqual([false, true]);
     expect(poster.joins).toEqual(['C1']);
     expect(poster.posts).toHaveLength(1);
     expect(poster.posts[0]?.key).toBe('kickoff:C1');
     expect(investigations.starts).toHaveLength(1);
-    expect(investigations.starts[0]?.incident).toMatchObject({ id: 'C1', channelName: 'inc-db', startedAt: '2026-11-27T04:55:00.000Z', openedBy: 'U1' });
+    expect(investigations.starts[0]?.incident).toMatchObject({
+      id: 'C1',
+      channelName: 'inc-db',
+      startedAt: '2026-11-27T04:55:00.000Z',
+      openedBy: 'U1',
+    });
   });
 
   it('does not try to join a private channel it was invited to', async () => {
@@ -81,7 +98,12 @@ describe('IncidentService', () => {
 
   it('ensure makes a channel an incident without starting an investigation', async () => {
     const { investigations, service } = setup();
-    const { incident, created } = await service.ensure({ channelId: 'C9', channelName: 'ops', trigger: 'slash', userId: 'U2' });
+    const { incident, created } = await service.ensure({
+      channelId: 'C9',
+      channelName: 'ops',
+      trigger: 'slash',
+      userId: 'U2',
+    });
     expect(created).toBe(true);
     expect(incident.startedAt).toBe('2026-11-27T05:00:00.000Z');
     expect(investigations.starts).toHaveLength(0);

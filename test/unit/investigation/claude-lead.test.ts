@@ -8,7 +8,12 @@ let client: Anthropic;
 
 beforeAll(async () => {
   llm = await startAnthropicFake();
-  client = new Anthropic({ apiKey: 'sk-ant-test-000000000000000000000', baseURL: llm.url, maxRetries: 0, timeout: 5000 });
+  client = new Anthropic({
+    apiKey: 'sk-ant-test-000000000000000000000',
+    baseURL: llm.url,
+    maxRetries: 0,
+    timeout: 5000,
+  });
 });
 afterAll(async () => {
   await llm.close();
@@ -22,13 +27,39 @@ function outsideMarkers(text: string): string {
 }
 
 it('puts the deterministic ranking and the focus between the untrusted markers', async () => {
-  llm.fake.script([{
-    content: [{ type: 'tool_use', name: 'submit_hypotheses', input: { hypotheses: [{ service: 'payments', cause: 'bad deploy', confidence: 0.8, evidence: [] }], red_herrings: [], summary: 'ok' } }],
-  }]);
+  llm.fake.script([
+    {
+      content: [
+        {
+          type: 'tool_use',
+          name: 'submit_hypotheses',
+          input: {
+            hypotheses: [{ service: 'payments', cause: 'bad deploy', confidence: 0.8, evidence: [] }],
+            red_herrings: [],
+            summary: 'ok',
+          },
+        },
+      ],
+    },
+  ]);
   await synthesizeWithClaude({
-    client, model: 'claude-sonnet-5', investigationId: 'inv-1', findings: [], partial: false, focus: `look at auth. ${INJECTED}`,
+    client,
+    model: 'claude-sonnet-5',
+    investigationId: 'inv-1',
+    findings: [],
+    partial: false,
+    focus: `look at auth. ${INJECTED}`,
     ranking: {
-      suspects: [{ service: 'payments', score: 0.9, reason: `deploy chg-1 "${INJECTED}"`, change: 'chg-1', evidence: [], against: [INJECTED] }],
+      suspects: [
+        {
+          service: 'payments',
+          score: 0.9,
+          reason: `deploy chg-1 "${INJECTED}"`,
+          change: 'chg-1',
+          evidence: [],
+          against: [INJECTED],
+        },
+      ],
       redHerrings: [{ what: `template ${INJECTED}`, why: INJECTED, kind: 'other' }],
     },
   });

@@ -14,7 +14,12 @@ let client: Anthropic;
 
 beforeAll(async () => {
   llm = await startAnthropicFake();
-  client = new Anthropic({ apiKey: 'sk-ant-test-000000000000000000000', baseURL: llm.url, maxRetries: 0, timeout: 5000 });
+  client = new Anthropic({
+    apiKey: 'sk-ant-test-000000000000000000000',
+    baseURL: llm.url,
+    maxRetries: 0,
+    timeout: 5000,
+  });
 });
 afterAll(async () => {
   await llm.close();
@@ -23,22 +28,41 @@ beforeEach(() => llm.fake.reset());
 
 function gate(budget: Partial<ScoutManifest['budget']> = {}, services = ['*']): ToolGate {
   const m: ScoutManifest = {
-    name: 'logs', purpose: 'Finds new log templates.', tools: ['logs_patterns', 'logs_search'], scope: { services, sources: ['*'] },
+    name: 'logs',
+    purpose: 'Finds new log templates.',
+    tools: ['logs_patterns', 'logs_search'],
+    scope: { services, sources: ['*'] },
     budget: { max_tool_calls: 8, max_turns: 6, max_seconds: 90, max_output_tokens: 4000, ...budget },
   };
   const ctx = new EvidenceContext(tinySource(), { from: T0, onset: ONSET, to: NOW });
-  return new ToolGate(m, { store: new MemoryStore(), incidentId: 'C1', investigationId: 'inv-1', ctx, clock: { now: () => new Date() } });
+  return new ToolGate(m, {
+    store: new MemoryStore(),
+    incidentId: 'C1',
+    investigationId: 'inv-1',
+    ctx,
+    clock: { now: () => new Date() },
+  });
 }
 
-const report = (claims: Array<{ text: string; evidence: string[] }> = [{ text: 'payments errors are new', evidence: ['E1'] }]) => ({
-  content: [{ type: 'tool_use' as const, name: 'report_findings', input: { summary: 'done', confidence: 0.7, claims } }],
+const report = (
+  claims: Array<{ text: string; evidence: string[] }> = [{ text: 'payments errors are new', evidence: ['E1'] }],
+) => ({
+  content: [
+    { type: 'tool_use' as const, name: 'report_findings', input: { summary: 'done', confidence: 0.7, claims } },
+  ],
 });
 const run = (g: ToolGate) => runClaudeScout({ client, model: 'claude-haiku-5-5', gate: g, brief: 'Investigate.' });
 
 describe('runClaudeScout', () => {
   it('answers parallel tool calls in one user message and ends with report_findings', async () => {
     llm.fake.script([
-      { content: [{ type: 'tool_use', name: 'logs_patterns', input: { label: 'new' } }, { type: 'tool_use', name: 'logs_search', input: { query: 'authorization' } }], usage: { input_tokens: 500, output_tokens: 40 } },
+      {
+        content: [
+          { type: 'tool_use', name: 'logs_patterns', input: { label: 'new' } },
+          { type: 'tool_use', name: 'logs_search', input: { query: 'authorization' } },
+        ],
+        usage: { input_tokens: 500, output_tokens: 40 },
+      },
       { ...report(), usage: { input_tokens: 900, output_tokens: 60 } },
     ]);
     const g = gate();
@@ -52,7 +76,10 @@ describe('runClaudeScout', () => {
   });
 
   it('returns an out-of-scope call to the model as an error result', async () => {
-    llm.fake.script([{ content: [{ type: 'tool_use', name: 'logs_patterns', input: { service: 'payments' } }] }, report([])]);
+    llm.fake.script([
+      { content: [{ type: 'tool_use', name: 'logs_patterns', input: { service: 'payments' } }] },
+      report([]),
+    ]);
     await run(gate({}, ['checkout']));
     const [r] = lastToolResults(llm.fake.requests[1]!);
     expect(r).toMatchObject({ is_error: true });
@@ -76,7 +103,10 @@ describe('runClaudeScout', () => {
   });
 
   it('nudges once when the model ends its turn without reporting, then gives up', async () => {
-    llm.fake.script([{ content: [{ type: 'text', text: 'I think it is payments.' }], stop_reason: 'end_turn' }, report()]);
+    llm.fake.script([
+      { content: [{ type: 'text', text: 'I think it is payments.' }], stop_reason: 'end_turn' },
+      report(),
+    ]);
     await expect(run(gate())).resolves.toMatchObject({ summary: 'done' });
     llm.fake.reset();
     llm.fake.script([{ content: [{ type: 'text', text: 'a' }] }, { content: [{ type: 'text', text: 'b' }] }]);
@@ -111,8 +141,15 @@ describe('runClaudeScout', () => {
   });
 
   it('turns a client timeout (after the SDK retries) into an LlmFault', async () => {
-    const slow = new Anthropic({ apiKey: 'sk-ant-test-000000000000000000000', baseURL: llm.url, maxRetries: 0, timeout: 150 });
+    const slow = new Anthropic({
+      apiKey: 'sk-ant-test-000000000000000000000',
+      baseURL: llm.url,
+      maxRetries: 0,
+      timeout: 150,
+    });
     llm.fake.script([{ delayMs: 1000, then: report() }]);
-    await expect(runClaudeScout({ client: slow, model: 'claude-haiku-5-5', gate: gate(), brief: 'Investigate.' })).rejects.toMatchObject({ reason: 'the Claude API timed out' });
+    await expect(
+      runClaudeScout({ client: slow, model: 'claude-haiku-5-5', gate: gate(), brief: 'Investigate.' }),
+    ).rejects.toMatchObject({ reason: 'the Claude API timed out' });
   });
 });

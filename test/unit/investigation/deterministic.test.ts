@@ -10,9 +10,27 @@ import { NOW, ONSET, T0, tinySource } from './source';
 
 const budget = { max_tool_calls: 8, max_turns: 6, max_seconds: 90, max_output_tokens: 4000 };
 const SCOUTS: ScoutManifest[] = [
-  { name: 'logs', purpose: 'Finds new log templates.', tools: ['logs_patterns', 'logs_search', 'topology'], scope: { services: ['*'], sources: ['*'] }, budget },
-  { name: 'metrics', purpose: 'Finds metric anomalies.', tools: ['metrics_anomalies', 'metrics_series', 'topology'], scope: { services: ['*'], sources: ['*'] }, budget },
-  { name: 'changes', purpose: 'Scores changes.', tools: ['changes_list', 'metrics_anomalies', 'topology'], scope: { services: ['*'], sources: ['*'] }, budget },
+  {
+    name: 'logs',
+    purpose: 'Finds new log templates.',
+    tools: ['logs_patterns', 'logs_search', 'topology'],
+    scope: { services: ['*'], sources: ['*'] },
+    budget,
+  },
+  {
+    name: 'metrics',
+    purpose: 'Finds metric anomalies.',
+    tools: ['metrics_anomalies', 'metrics_series', 'topology'],
+    scope: { services: ['*'], sources: ['*'] },
+    budget,
+  },
+  {
+    name: 'changes',
+    purpose: 'Scores changes.',
+    tools: ['changes_list', 'metrics_anomalies', 'topology'],
+    scope: { services: ['*'], sources: ['*'] },
+    budget,
+  },
 ];
 
 async function runAll(scouts = SCOUTS) {
@@ -20,10 +38,28 @@ async function runAll(scouts = SCOUTS) {
   const ctx = new EvidenceContext(tinySource(), { from: T0, onset: ONSET, to: NOW });
   const findings: Finding[] = [];
   for (const m of scouts) {
-    const gate = new ToolGate(m, { store, incidentId: 'C1', investigationId: 'inv-1', ctx, clock: { now: () => new Date() } });
+    const gate = new ToolGate(m, {
+      store,
+      incidentId: 'C1',
+      investigationId: 'inv-1',
+      ctx,
+      clock: { now: () => new Date() },
+    });
     const draft = await runDeterministicScout(gate, ctx);
-    const claims = await checkClaims(draft.claims, gate.issued, { onset: ONSET, anomalies: () => ctx.anomalies(), templates: () => ctx.templates() });
-    findings.push({ investigationId: 'inv-1', scout: m.name, summary: draft.summary, claims, confidence: draft.confidence, brain: 'deterministic', evidence: [...gate.issued.values()] });
+    const claims = await checkClaims(draft.claims, gate.issued, {
+      onset: ONSET,
+      anomalies: () => ctx.anomalies(),
+      templates: () => ctx.templates(),
+    });
+    findings.push({
+      investigationId: 'inv-1',
+      scout: m.name,
+      summary: draft.summary,
+      claims,
+      confidence: draft.confidence,
+      brain: 'deterministic',
+      evidence: [...gate.issued.values()],
+    });
   }
   return { ctx, findings };
 }
@@ -63,7 +99,7 @@ describe('deterministic scouts', () => {
     expect(discounted.find((c) => c.service === 'inventory')!.text).toMatch(/after onset/);
   });
 
-  it('every cited id was issued by that scout\'s own gate', async () => {
+  it("every cited id was issued by that scout's own gate", async () => {
     const { findings } = await runAll();
     for (const f of findings) {
       const own = new Set(f.evidence.map((e) => e.id));
@@ -80,7 +116,8 @@ describe('deterministic lead', () => {
     expect(s.hypotheses[0]!.evidence.length).toBeGreaterThan(0);
     const ids = new Set(findings.flatMap((f) => f.evidence.map((e) => e.id)));
     for (const h of s.hypotheses) for (const id of h.evidence) expect(ids.has(id)).toBe(true);
-    for (let i = 1; i < s.hypotheses.length; i++) expect(s.hypotheses[i - 1]!.confidence).toBeGreaterThanOrEqual(s.hypotheses[i]!.confidence);
+    for (let i = 1; i < s.hypotheses.length; i++)
+      expect(s.hypotheses[i - 1]!.confidence).toBeGreaterThanOrEqual(s.hypotheses[i]!.confidence);
     expect(s.redHerrings.map((r) => r.what).join('\n')).toMatch(/inventory/);
     expect(s.summary).toMatch(/^Top suspect: payments \(likely\)/);
     // checkout's latency follows payments (it calls it): named as a red herring, not offered as a cause.
@@ -88,7 +125,9 @@ describe('deterministic lead', () => {
     expect(s.redHerrings.some((r) => /^checkout/.test(r.what) && /downstream symptom/.test(r.why))).toBe(true);
     const steady = s.redHerrings.find((r) => /failed to refresh token/.test(r.what))!;
     const logs = findings.find((f) => f.scout === 'logs')!;
-    expect(steady.evidence.map((id) => logs.evidence.find((e) => e.id === id)?.excerpt)).toEqual([expect.stringMatching(/inventory \[steady\] .*failed to refresh token/)]);
+    expect(steady.evidence.map((id) => logs.evidence.find((e) => e.id === id)?.excerpt)).toEqual([
+      expect.stringMatching(/inventory \[steady\] .*failed to refresh token/),
+    ]);
     expect(s.partial).toBe(false);
   });
 });

@@ -3,10 +3,23 @@ import type { ChangeScore, TemplateStat } from '../../../src/evidence/types';
 import { alertNameOfFocus, fingerprintOf } from '../../../src/investigation/fingerprint';
 
 const template = (id: string, label: TemplateStat['label']): TemplateStat => ({
-  id, template: `t ${id}`, service: 'payments', baselineCount: 0, incidentCount: 5, ratio: Infinity, firstSeen: 0, label, samples: [],
+  id,
+  template: `t ${id}`,
+  service: 'payments',
+  baselineCount: 0,
+  incidentCount: 5,
+  ratio: Infinity,
+  firstSeen: 0,
+  label,
+  samples: [],
 });
 const change = (id: string, kind: string, service: string, score: number): ChangeScore => ({
-  change: { id, time: 0, service, kind, summary: id }, leadSeconds: 30, score, serviceAnomalous: true, dependencyAnomalous: false, reason: '',
+  change: { id, time: 0, service, kind, summary: id },
+  leadSeconds: 30,
+  score,
+  serviceAnomalous: true,
+  dependencyAnomalous: false,
+  reason: '',
 });
 
 describe('fingerprintOf', () => {
@@ -21,7 +34,11 @@ describe('fingerprintOf', () => {
         redHerrings: [],
       },
       templates: [template('T1', 'new'), template('T2', 'surging'), template('T3', 'steady'), template('T4', 'gone')],
-      changes: [change('chg-1', 'deploy', 'payments', 0.9), change('chg-2', 'flag', 'web', 0.1), change('chg-3', 'config', 'api', 0.6)],
+      changes: [
+        change('chg-1', 'deploy', 'payments', 0.9),
+        change('chg-2', 'flag', 'web', 0.1),
+        change('chg-3', 'config', 'api', 0.6),
+      ],
       alertName: ' HighLatency ',
     });
     expect(fp).toEqual({

@@ -12,8 +12,12 @@ const window = { from: T0, onset: ONSET, to: NOW };
 
 function scout(over: Partial<ScoutManifest> = {}): ScoutManifest {
   return {
-    name: 'logs', purpose: 'Finds new log templates since the onset.', tools: ['logs_patterns', 'logs_search'],
-    scope: { services: ['*'], sources: ['*'] }, budget: { max_tool_calls: 8, max_turns: 6, max_seconds: 90, max_output_tokens: 4000 }, ...over,
+    name: 'logs',
+    purpose: 'Finds new log templates since the onset.',
+    tools: ['logs_patterns', 'logs_search'],
+    scope: { services: ['*'], sources: ['*'] },
+    budget: { max_tool_calls: 8, max_turns: 6, max_seconds: 90, max_output_tokens: 4000 },
+    ...over,
   };
 }
 
@@ -23,7 +27,14 @@ function setup(over: Partial<ScoutManifest> = {}, src: TinySourceOptions = {}, c
   const ctx = new EvidenceContext(source, window);
   const clock = { now: () => new Date(clockMs?.now ?? Date.now()) };
   const make = (m: ScoutManifest, signal?: AbortSignal) =>
-    new ToolGate(m, { store, incidentId: 'C1', investigationId: 'inv-C1-1', ctx, clock, ...(signal ? { signal } : {}) });
+    new ToolGate(m, {
+      store,
+      incidentId: 'C1',
+      investigationId: 'inv-C1-1',
+      ctx,
+      clock,
+      ...(signal ? { signal } : {}),
+    });
   return { store, source, ctx, gate: make(scout(over)), make };
 }
 
@@ -35,10 +46,16 @@ describe('ToolGate', () => {
     expect(r.text).toMatch(/refused: service "payments" is outside the scope of scout logs/);
     expect(r.evidence).toEqual([]);
     const audit = await store.readAudit('C1');
-    expect(audit).toEqual([expect.objectContaining({ kind: 'tool_refused', actor: 'logs', detail: expect.objectContaining({ tool: 'logs_patterns', reason: 'scope_denied' }) })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        kind: 'tool_refused',
+        actor: 'logs',
+        detail: expect.objectContaining({ tool: 'logs_patterns', reason: 'scope_denied' }),
+      }),
+    ]);
   });
 
-  it('never returns an out-of-scope service\'s data, even when the call names no service', async () => {
+  it("never returns an out-of-scope service's data, even when the call names no service", async () => {
     const { gate } = setup({ scope: { services: ['checkout', 'inventory'], sources: ['*'] } });
     const r = await gate.call('logs_patterns', {});
     expect(r.isError).toBe(false);
@@ -68,14 +85,29 @@ describe('ToolGate', () => {
     const files = tinySource();
     // A second backend serving only metrics, as Prometheus does beside the files.
     const prometheus: EvidenceSource = {
-      ...tinySource(), name: 'prometheus',
-      capabilities: async () => ({ signals: ['metrics'], services: ['checkout', 'payments', 'inventory'], labels: ['service'] }),
+      ...tinySource(),
+      name: 'prometheus',
+      capabilities: async () => ({
+        signals: ['metrics'],
+        services: ['checkout', 'payments', 'inventory'],
+        labels: ['service'],
+      }),
     };
-    const filesOnly: EvidenceSource = { ...files, capabilities: async () => ({ ...(await files.capabilities()), signals: ['logs', 'changes', 'topology'] }) };
+    const filesOnly: EvidenceSource = {
+      ...files,
+      capabilities: async () => ({ ...(await files.capabilities()), signals: ['logs', 'changes', 'topology'] }),
+    };
     const ctx = new EvidenceContext(new CompositeSource([filesOnly, prometheus]), window);
-    const gate = new ToolGate(scout({ tools: ['logs_patterns', 'metrics_anomalies'], scope: { services: ['*'], sources: ['files'] } }), {
-      store: new MemoryStore(), incidentId: 'C1', investigationId: 'inv-C1-1', ctx, clock: { now: () => new Date() },
-    });
+    const gate = new ToolGate(
+      scout({ tools: ['logs_patterns', 'metrics_anomalies'], scope: { services: ['*'], sources: ['files'] } }),
+      {
+        store: new MemoryStore(),
+        incidentId: 'C1',
+        investigationId: 'inv-C1-1',
+        ctx,
+        clock: { now: () => new Date() },
+      },
+    );
     const logs = await gate.call('logs_patterns', {});
     expect(logs.isError).toBe(false);
     expect(logs.evidence.length).toBeGreaterThan(0);
@@ -92,12 +124,17 @@ describe('ToolGate', () => {
   });
 
   it('stops the scout with BudgetSpent once its tool calls are spent, and audits the stop', async () => {
-    const { gate, store } = setup({ budget: { max_tool_calls: 2, max_turns: 6, max_seconds: 90, max_output_tokens: 4000 } });
+    const { gate, store } = setup({
+      budget: { max_tool_calls: 2, max_turns: 6, max_seconds: 90, max_output_tokens: 4000 },
+    });
     await gate.call('logs_patterns', {});
     await gate.call('logs_patterns', { label: 'new' });
     await expect(gate.call('logs_patterns', {})).rejects.toBeInstanceOf(BudgetSpent);
     expect(gate.spentReason()).toMatch(/tool call budget of 2 spent/);
-    expect((await store.readAudit('C1')).at(-1)).toMatchObject({ kind: 'tool_refused', detail: { reason: 'budget_spent' } });
+    expect((await store.readAudit('C1')).at(-1)).toMatchObject({
+      kind: 'tool_refused',
+      detail: { reason: 'budget_spent' },
+    });
   });
 
   it('reports the wall-clock, turn and token budgets as spent', async () => {
@@ -140,7 +177,9 @@ describe('ToolGate', () => {
 
   it('replaces the nonce when the data contains it', () => {
     const text = wrapUntrusted('the nonce is abc123 here', 't', 'abc123');
-    expect(text).toBe('<<untrusted-data nonce=abc123 tool=t>>\nthe nonce is [nonce] here\n<</untrusted-data nonce=abc123>>');
+    expect(text).toBe(
+      '<<untrusted-data nonce=abc123 tool=t>>\nthe nonce is [nonce] here\n<</untrusted-data nonce=abc123>>',
+    );
   });
 
   it('gives every item an evidence id, unique across scouts calling in parallel, and audits the ids', async () => {
@@ -148,7 +187,9 @@ describe('ToolGate', () => {
     const gates = ['logs', 'metrics', 'changes', 'extra'].map((name) =>
       make(scout({ name, tools: ['logs_patterns', 'metrics_anomalies', 'changes_list'] })),
     );
-    const results = await Promise.all(gates.flatMap((g) => [g.call('logs_patterns', {}), g.call('metrics_anomalies', {}), g.call('changes_list', {})]));
+    const results = await Promise.all(
+      gates.flatMap((g) => [g.call('logs_patterns', {}), g.call('metrics_anomalies', {}), g.call('changes_list', {})]),
+    );
     const ids = results.flatMap((r) => r.evidence.map((e) => e.id));
     expect(ids.length).toBeGreaterThan(12);
     expect(new Set(ids).size).toBe(ids.length);
@@ -156,7 +197,9 @@ describe('ToolGate', () => {
     const max = Math.max(...ids.map((id) => Number(id.slice(1))));
     expect(max).toBe(ids.length);
     for (const r of results) for (const e of r.evidence) expect(r.text).toContain(`[${e.id}]`);
-    const audited = (await store.readAudit('C1')).filter((a) => a.kind === 'tool_call').flatMap((a) => a.detail['evidence'] as string[]);
+    const audited = (await store.readAudit('C1'))
+      .filter((a) => a.kind === 'tool_call')
+      .flatMap((a) => a.detail['evidence'] as string[]);
     expect(audited.sort()).toEqual([...ids].sort());
   });
 
@@ -164,7 +207,9 @@ describe('ToolGate', () => {
     const ac = new AbortController();
     const { make, source } = setup();
     // A backend that never answers.
-    source.logs = () => ({ [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<never>>(() => undefined) }) });
+    source.logs = () => ({
+      [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<never>>(() => undefined) }),
+    });
     const g = make(scout(), ac.signal);
     const pending = g.call('logs_patterns', {});
     ac.abort(new RoundStopped('stop'));
@@ -175,7 +220,11 @@ describe('ToolGate', () => {
     const { make, source } = setup();
     const a = make(scout({ name: 'a' }));
     const b = make(scout({ name: 'b' }));
-    await Promise.all([a.call('logs_patterns', {}), b.call('logs_patterns', { label: 'new' }), a.call('logs_patterns', { errors_only: true })]);
+    await Promise.all([
+      a.call('logs_patterns', {}),
+      b.call('logs_patterns', { label: 'new' }),
+      a.call('logs_patterns', { errors_only: true }),
+    ]);
     expect(source.reads).toBe(1);
     // Events are never held for the investigation (a 1M-line scenario would sit in memory): a search re-reads.
     await a.call('logs_search', { query: 'order' });

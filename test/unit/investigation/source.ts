@@ -1,6 +1,13 @@
 // A small in-test EvidenceSource: three services, one of them (payments) broken at the onset by a deploy,
 // inventory with a steady error, notifications with an unrelated deploy. Times in minutes from T0.
-import type { Change, EvidenceSource, LogEvent, MetricSeries, SourceCapabilities, Topology } from '../../../src/evidence/types';
+import type {
+  Change,
+  EvidenceSource,
+  LogEvent,
+  MetricSeries,
+  SourceCapabilities,
+  Topology,
+} from '../../../src/evidence/types';
 
 export const T0 = Date.parse('2026-11-27T02:00:00Z');
 export const ONSET = T0 + 60 * 60_000;
@@ -26,13 +33,22 @@ export function tinySource(opts: TinySourceOptions = {}): EvidenceSource & { rea
     log('inventory', m, 'ERROR', `failed to refresh token, retrying attempt ${m % 3} of 3`);
     log('checkout', m, 'INFO', `checkout ok for cart ${m}`);
     if (m >= 60) {
-      log('payments', m, 'ERROR', `Payment authorization failed for order ${2000 + m}${m === 70 && opts.plant ? ` ${opts.plant}` : ''}`);
+      log(
+        'payments',
+        m,
+        'ERROR',
+        `Payment authorization failed for order ${2000 + m}${m === 70 && opts.plant ? ` ${opts.plant}` : ''}`,
+      );
       log('payments', m, 'ERROR', `Payment authorization failed for order ${3000 + m}`);
       log('checkout', m, 'WARN', `payments call slow for cart ${m}`);
     }
   }
   const series = (service: string, name: string, f: (m: number) => number): MetricSeries => ({
-    name, family: name, type: 'gauge', service, labels: { service },
+    name,
+    family: name,
+    type: 'gauge',
+    service,
+    labels: { service },
     points: Array.from({ length: 160 }, (_, i) => [T0 + i * 30_000, f(i / 2)] as [number, number]),
   });
   const metrics: MetricSeries[] = [
@@ -42,7 +58,13 @@ export function tinySource(opts: TinySourceOptions = {}): EvidenceSource & { rea
   ];
   const changes: Change[] = [
     { id: 'chg-1', time: ONSET - 40_000, service: 'payments', kind: 'deploy', summary: 'payments v4.2.0' },
-    { id: 'chg-2', time: ONSET - 25 * 60_000, service: 'notifications', kind: 'deploy', summary: 'notifications v1.8.3' },
+    {
+      id: 'chg-2',
+      time: ONSET - 25 * 60_000,
+      service: 'notifications',
+      kind: 'deploy',
+      summary: 'notifications v1.8.3',
+    },
     { id: 'chg-3', time: ONSET + 5 * 60_000, service: 'inventory', kind: 'config', summary: 'inventory pool 10 -> 20' },
   ];
   const topology: Topology = {
@@ -53,7 +75,11 @@ export function tinySource(opts: TinySourceOptions = {}): EvidenceSource & { rea
       { name: 'notifications', kind: 'service', calls: [] },
     ],
   };
-  const caps: SourceCapabilities = { signals: ['logs', 'metrics', 'changes', 'topology'], services: opts.services ?? ['checkout', 'payments', 'inventory', 'notifications'], labels: ['service'] };
+  const caps: SourceCapabilities = {
+    signals: ['logs', 'metrics', 'changes', 'topology'],
+    services: opts.services ?? ['checkout', 'payments', 'inventory', 'notifications'],
+    labels: ['service'],
+  };
   const source = {
     name: 'files',
     reads: 0,

@@ -5,18 +5,42 @@ import { silentLogger } from '../../../src/logging';
 import { MemoryStore } from '../../../src/store/memory';
 import { investigationDocs } from '../../../src/store/kinds';
 
-const status = (name: string): ScoutStatus => ({ name, state: 'queued', toolCalls: 0, maxToolCalls: 8, inputTokens: 0, outputTokens: 0, maxOutputTokens: 4000 });
+const status = (name: string): ScoutStatus => ({
+  name,
+  state: 'queued',
+  toolCalls: 0,
+  maxToolCalls: 8,
+  inputTokens: 0,
+  outputTokens: 0,
+  maxOutputTokens: 4000,
+});
 
 async function setup() {
   const store = new MemoryStore();
   const inv = {
-    id: 'inv-1', incidentId: 'C1', channelId: 'C1', round: 1, state: 'running', trigger: 'x', brain: 'deterministic', threadTs: '1.0',
-    window: { from: '', onset: '', to: '' }, scouts: [status('logs')], createdAt: '', updatedAt: '',
+    id: 'inv-1',
+    incidentId: 'C1',
+    channelId: 'C1',
+    round: 1,
+    state: 'running',
+    trigger: 'x',
+    brain: 'deterministic',
+    threadTs: '1.0',
+    window: { from: '', onset: '', to: '' },
+    scouts: [status('logs')],
+    createdAt: '',
+    updatedAt: '',
   } as Investigation;
   await investigationDocs.in(store).put(inv.id, inv);
   const cards: Investigation[] = [];
   const notifier = { updateCard: async (i: Investigation) => void cards.push(i) } as unknown as InvestigationNotifier;
-  const board = new StatusBoard(inv.id, new Map([['logs', status('logs')]]), { store, notifier, clock: { now: () => new Date() }, logger: silentLogger(), intervalMs: 60_000 });
+  const board = new StatusBoard(inv.id, new Map([['logs', status('logs')]]), {
+    store,
+    notifier,
+    clock: { now: () => new Date() },
+    logger: silentLogger(),
+    intervalMs: 60_000,
+  });
   return { store, board, cards };
 }
 

@@ -11,7 +11,11 @@ import { NOW, ONSET, T0, tinySource } from './source';
 
 const budget = { max_tool_calls: 8, max_turns: 6, max_seconds: 90, max_output_tokens: 4000 };
 const metricsScout = (services: string[]): ScoutManifest => ({
-  name: 'metrics', purpose: 'Finds metric anomalies and trace origins.', tools: ['metrics_anomalies', 'traces_analysis'], scope: { services, sources: ['*'] }, budget,
+  name: 'metrics',
+  purpose: 'Finds metric anomalies and trace origins.',
+  tools: ['metrics_anomalies', 'traces_analysis'],
+  scope: { services, sources: ['*'] },
+  budget,
 });
 
 /** The tiny scenario plus traces: checkout -> payments -> a card processor outside the traces, failing since the onset. */
@@ -29,7 +33,10 @@ function tracedSource(): EvidenceSource {
   const base = tinySource();
   return {
     ...base,
-    capabilities: async () => ({ ...(await base.capabilities()), signals: ['logs', 'metrics', 'changes', 'topology', 'traces'] }),
+    capabilities: async () => ({
+      ...(await base.capabilities()),
+      signals: ['logs', 'metrics', 'changes', 'topology', 'traces'],
+    }),
     spans: async (q) => spans.filter((s) => s.startMs >= q.from && s.startMs <= q.to),
   };
 }
@@ -37,7 +44,11 @@ function tracedSource(): EvidenceSource {
 function gateFor(m: ScoutManifest, source: EvidenceSource) {
   const store = new MemoryStore();
   const ctx = new EvidenceContext(source, { from: T0, onset: ONSET, to: NOW });
-  return { store, ctx, gate: new ToolGate(m, { store, incidentId: 'C1', investigationId: 'inv-1', ctx, clock: { now: () => new Date() } }) };
+  return {
+    store,
+    ctx,
+    gate: new ToolGate(m, { store, incidentId: 'C1', investigationId: 'inv-1', ctx, clock: { now: () => new Date() } }),
+  };
 }
 
 describe('traces_analysis', () => {
@@ -45,7 +56,9 @@ describe('traces_analysis', () => {
     const { gate } = gateFor(metricsScout(['*']), tracedSource());
     const r = await gate.call('traces_analysis', {});
     expect(r.isError).toBe(false);
-    expect(r.text).toMatch(/errors start in payments \(15 failing spans with no failing child since onset, 0 before.*propagated to checkout/);
+    expect(r.text).toMatch(
+      /errors start in payments \(15 failing spans with no failing child since onset, 0 before.*propagated to checkout/,
+    );
     expect(r.text).toMatch(/checkout → payments: errors 0\/20 → 15\/15/);
   });
 
@@ -58,11 +71,18 @@ describe('traces_analysis', () => {
     expect(named).toMatchObject({ isError: true, code: 'scope_denied' });
   });
 
-  it('runs in the metrics scout\'s plan, with claims that cite the evidence it issued', async () => {
-    expect(plansFor(['metrics_anomalies', 'traces_analysis']).map((t) => t.name)).toEqual(['metrics_anomalies', 'traces_analysis']);
+  it("runs in the metrics scout's plan, with claims that cite the evidence it issued", async () => {
+    expect(plansFor(['metrics_anomalies', 'traces_analysis']).map((t) => t.name)).toEqual([
+      'metrics_anomalies',
+      'traces_analysis',
+    ]);
     const { gate, ctx } = gateFor(metricsScout(['*']), tracedSource());
     const draft = await runDeterministicScout(gate, ctx);
-    const claims = await checkClaims(draft.claims, gate.issued, { onset: ONSET, anomalies: () => ctx.anomalies(), templates: () => ctx.templates() });
+    const claims = await checkClaims(draft.claims, gate.issued, {
+      onset: ONSET,
+      anomalies: () => ctx.anomalies(),
+      templates: () => ctx.templates(),
+    });
     const traced = claims.find((c) => c.text.startsWith('Traces:'));
     expect(traced).toMatchObject({ service: 'payments', status: 'verified' });
     expect(traced?.text).toMatch(/errors start in payments .*; its failing callers only propagate them \(checkout\)/);
@@ -77,4 +97,3 @@ describe('traces_analysis', () => {
     expect(tools).not.toContain('traces_analysis');
   });
 });
-

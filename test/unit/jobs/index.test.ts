@@ -3,7 +3,11 @@ import { createQueue } from '../../../src/jobs';
 
 describe('createQueue', () => {
   it('runs jobs in-process when no Redis URL is configured', async () => {
-    const q = createQueue<{ n: number }>({ name: 'investigations', prefix: 'scout:', logger: pino({ level: 'silent' }) });
+    const q = createQueue<{ n: number }>({
+      name: 'investigations',
+      prefix: 'scout:',
+      logger: pino({ level: 'silent' }),
+    });
     expect(q.kind).toBe('memory');
     const seen: number[] = [];
     q.process(async (d) => {
@@ -16,6 +20,8 @@ describe('createQueue', () => {
   });
 
   it('refuses a prefix that would break key scans', () => {
-    expect(() => createQueue({ name: 'q', prefix: 'a b', logger: pino({ level: 'silent' }) })).toThrow(/invalid Redis key prefix/);
+    expect(() => createQueue({ name: 'q', prefix: 'a b', logger: pino({ level: 'silent' }) })).toThrow(
+      /invalid Redis key prefix/,
+    );
   });
 });

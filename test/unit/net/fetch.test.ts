@@ -30,10 +30,19 @@ beforeAll(async () => {
   proxy = http.createServer((req, res) => {
     seenByProxy.push(`${req.method} ${req.url}`);
     const target = new URL(req.url ?? '/');
-    const out = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const out = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: req.method,
+        headers: req.headers,
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     req.pipe(out);
   });
   proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
@@ -85,13 +94,16 @@ describe('outbound proxy', () => {
   });
 
   it('reads the lowercase forms too, the uppercase winning', () => {
-    expect(config({ https_proxy: 'http://p:3128', no_proxy: 'internal' }).proxy).toEqual({ https: 'http://p:3128', noProxy: 'internal' });
+    expect(config({ https_proxy: 'http://p:3128', no_proxy: 'internal' }).proxy).toEqual({
+      https: 'http://p:3128',
+      noProxy: 'internal',
+    });
     expect(config({ HTTP_PROXY: 'http://a:1', http_proxy: 'http://b:2' }).proxy).toEqual({ http: 'http://a:1' });
   });
 });
 
 describe('fetchVia', () => {
-  it('sends a FormData body as multipart, as Node\'s own fetch does (file uploads)', async () => {
+  it("sends a FormData body as multipart, as Node's own fetch does (file uploads)", async () => {
     const seen: Array<{ type: string; body: string }> = [];
     const server = http.createServer((req, res) => {
       let body = '';

@@ -3,10 +3,17 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { actionRunSchema, childEnv, createExecutor, describeRendered, SAFE_PATH } from '../../../src/remediation/executors';
+import {
+  actionRunSchema,
+  childEnv,
+  createExecutor,
+  describeRendered,
+  SAFE_PATH,
+} from '../../../src/remediation/executors';
 
 const NODE = process.execPath;
-const cmd = (timeout = 10, maxBytes = 16_384) => actionRunSchema.parse({ command: ['x'], timeout_seconds: timeout, max_output_bytes: maxBytes });
+const cmd = (timeout = 10, maxBytes = 16_384) =>
+  actionRunSchema.parse({ command: ['x'], timeout_seconds: timeout, max_output_bytes: maxBytes });
 const node = (script: string, ...args: string[]) => ({ kind: 'command' as const, argv: [NODE, '-e', script, ...args] });
 
 describe('command executor', () => {
@@ -27,7 +34,10 @@ describe('command executor', () => {
 
   it('passes each argv element as one argument, unsplit and uninterpreted (no shell)', async () => {
     const exec = createExecutor({ env: {} });
-    const r = await exec.run(node('console.log(JSON.stringify(process.argv.slice(1)))', 'a b c', '$(reboot)', '; rm -rf /', '*'), cmd());
+    const r = await exec.run(
+      node('console.log(JSON.stringify(process.argv.slice(1)))', 'a b c', '$(reboot)', '; rm -rf /', '*'),
+      cmd(),
+    );
     expect(JSON.parse(r.output)).toEqual(['a b c', '$(reboot)', '; rm -rf /', '*']);
   });
 
@@ -39,7 +49,10 @@ describe('command executor', () => {
   });
 
   it('reports a non-zero exit with its code and output', async () => {
-    const r = await createExecutor({ env: {} }).run(node("console.error('Error from server (NotFound)'); process.exit(3)"), cmd());
+    const r = await createExecutor({ env: {} }).run(
+      node("console.error('Error from server (NotFound)'); process.exit(3)"),
+      cmd(),
+    );
     expect(r).toMatchObject({ ok: false, exitCode: 3, output: 'Error from server (NotFound)' });
   });
 
@@ -66,7 +79,10 @@ describe('command executor', () => {
   });
 
   it('says the program is missing from the change identity PATH', async () => {
-    const r = await createExecutor({ env: { PATH: '/nonexistent' } }).run({ kind: 'command', argv: ['kubectl', 'version'] }, cmd());
+    const r = await createExecutor({ env: { PATH: '/nonexistent' } }).run(
+      { kind: 'command', argv: ['kubectl', 'version'] },
+      cmd(),
+    );
     expect(r.ok).toBe(false);
     expect(r.error).toContain('command not found: kubectl');
   });
@@ -92,7 +108,12 @@ describe('http executor', () => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
-        seen.push({ ...(req.method ? { method: req.method } : {}), ...(req.url ? { url: req.url } : {}), ...(req.headers.authorization ? { auth: req.headers.authorization } : {}), body });
+        seen.push({
+          ...(req.method ? { method: req.method } : {}),
+          ...(req.url ? { url: req.url } : {}),
+          ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
+          body,
+        });
         res.statusCode = req.url?.includes('broken') ? 500 : 200;
         res.end(req.url?.includes('broken') ? 'boom' : `{"ok":true,"echo":"${req.headers.authorization ?? ''}"}`);
       });
@@ -103,26 +124,54 @@ describe('http executor', () => {
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
   });
-  const spec = actionRunSchema.parse({ http: { method: 'PATCH', url: 'http://unused', headers: {}, timeout_seconds: 5 } });
+  const spec = actionRunSchema.parse({
+    http: { method: 'PATCH', url: 'http://unused', headers: {}, timeout_seconds: 5 },
+  });
 
   it('resolves ${NAME} headers from the change identity at execution and sends the JSON body', async () => {
     const exec = createExecutor({ env: { FLAGS_TOKEN: 'tok-abcdef-123456' } });
-    const r = await exec.run({ kind: 'http', method: 'PATCH', url: `${base}/api/flags/x`, headers: { Authorization: 'Bearer ${FLAGS_TOKEN}' }, body: { enabled: false } }, spec);
+    const r = await exec.run(
+      {
+        kind: 'http',
+        method: 'PATCH',
+        url: `${base}/api/flags/x`,
+        headers: { Authorization: 'Bearer ${FLAGS_TOKEN}' },
+        body: { enabled: false },
+      },
+      spec,
+    );
     expect(r.ok).toBe(true);
-    expect(seen.at(-1)).toEqual({ method: 'PATCH', url: '/api/flags/x', auth: 'Bearer tok-abcdef-123456', body: '{"enabled":false}' });
+    expect(seen.at(-1)).toEqual({
+      method: 'PATCH',
+      url: '/api/flags/x',
+      auth: 'Bearer tok-abcdef-123456',
+      body: '{"enabled":false}',
+    });
     // the endpoint echoed the token: the recorded output must not carry it
     expect(r.output).not.toContain('tok-abcdef-123456');
   });
 
   it('fails with the HTTP status when the endpoint answers an error', async () => {
-    const r = await createExecutor({ env: {} }).run({ kind: 'http', method: 'PATCH', url: `${base}/broken`, headers: {}, body: null }, spec);
+    const r = await createExecutor({ env: {} }).run(
+      { kind: 'http', method: 'PATCH', url: `${base}/broken`, headers: {}, body: null },
+      spec,
+    );
     expect(r).toMatchObject({ ok: false, error: 'HTTP 500' });
     expect(r.output).toContain('boom');
   });
 
   it('refuses to send when a named secret is missing from the change identity', async () => {
     const before = seen.length;
-    const r = await createExecutor({ env: {} }).run({ kind: 'http', method: 'PATCH', url: `${base}/x`, headers: { Authorization: 'Bearer ${FLAGS_TOKEN}' }, body: null }, spec);
+    const r = await createExecutor({ env: {} }).run(
+      {
+        kind: 'http',
+        method: 'PATCH',
+        url: `${base}/x`,
+        headers: { Authorization: 'Bearer ${FLAGS_TOKEN}' },
+        body: null,
+      },
+      spec,
+    );
     expect(r.error).toContain('SCOUT_EXEC_FLAGS_TOKEN');
     expect(seen.length).toBe(before);
   });
@@ -130,15 +179,26 @@ describe('http executor', () => {
 
 describe('executor kinds', () => {
   it('show a person exactly what will run, in the form of their kind', () => {
-    expect(describeRendered({ kind: 'command', argv: ['kubectl', 'annotate', 'deployment/x', 'note=two words'] }).text).toBe("kubectl annotate deployment/x 'note=two words'");
-    expect(describeRendered({ kind: 'http', method: 'POST', url: 'http://flags/api/x', headers: {}, body: null }).text).toBe('POST http://flags/api/x');
+    expect(
+      describeRendered({ kind: 'command', argv: ['kubectl', 'annotate', 'deployment/x', 'note=two words'] }).text,
+    ).toBe("kubectl annotate deployment/x 'note=two words'");
+    expect(
+      describeRendered({ kind: 'http', method: 'POST', url: 'http://flags/api/x', headers: {}, body: null }).text,
+    ).toBe('POST http://flags/api/x');
     expect(describeRendered({ kind: 'teleport' }).text).toMatch(/unknown kind "teleport"/);
   });
 
   it('refuse to run a frozen action under a manifest block of another kind, and run nothing', async () => {
     const exec = createExecutor({ env: {} });
-    const r = await exec.run({ kind: 'http', method: 'GET', url: 'http://127.0.0.1:9/x', headers: {}, body: null }, cmd());
-    expect(r).toMatchObject({ ok: false, exitCode: null, error: 'the proposal holds an action of kind "http", but the catalog runs it as "command"' });
+    const r = await exec.run(
+      { kind: 'http', method: 'GET', url: 'http://127.0.0.1:9/x', headers: {}, body: null },
+      cmd(),
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      exitCode: null,
+      error: 'the proposal holds an action of kind "http", but the catalog runs it as "command"',
+    });
   });
 
   it('name every kind when a manifest block matches none', () => {

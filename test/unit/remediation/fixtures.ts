@@ -122,15 +122,31 @@ export class RecordingNotifier implements RemediationNotifier {
   async postOutcome(view: ProposalView): Promise<void> {
     this.outcomes.push(renderProposalOutcome(view.proposal, view.action).text);
   }
-  async uploadText(req: { channelId: string; threadTs?: string; filename: string; content: string; title: string; comment: string }): Promise<void> {
-    this.uploads.push({ filename: req.filename, content: req.content, comment: req.comment, ...(req.threadTs ? { threadTs: req.threadTs } : {}) });
+  async uploadText(req: {
+    channelId: string;
+    threadTs?: string;
+    filename: string;
+    content: string;
+    title: string;
+    comment: string;
+  }): Promise<void> {
+    this.uploads.push({
+      filename: req.filename,
+      content: req.content,
+      comment: req.comment,
+      ...(req.threadTs ? { threadTs: req.threadTs } : {}),
+    });
   }
   card(ts: string | undefined): { text: string; hasButtons: boolean; metadataStatus: unknown } | undefined {
     return ts ? this.cards.get(ts) : undefined;
   }
   private record(ts: string, view: ProposalView): void {
     const msg = renderProposalCard(view.proposal, view.action, view.approverNames);
-    this.cards.set(ts, { text: msg.text, hasButtons: msg.blocks.some((b) => b.type === 'actions'), metadataStatus: msg.metadata.event_payload.status });
+    this.cards.set(ts, {
+      text: msg.text,
+      hasButtons: msg.blocks.some((b) => b.type === 'actions'),
+      metadataStatus: msg.metadata.event_payload.status,
+    });
   }
 }
 

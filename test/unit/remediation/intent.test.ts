@@ -20,19 +20,44 @@ beforeEach(() => {
   notifier = new RecordingNotifier();
   runs = [];
   svc = createRemediation({
-    config: { actions: catalogFrom(TEST_ACTIONS) }, approvalsKey: approvalsKey('test-signing-secret'), store, notifier,
-    directory: testDirectory({ S0ONCALL: ['U0ONCALL', 'U0SRE'] }), logger: pino({ level: 'silent' }), clock,
-    executor: { run: async (r) => { runs.push(r); return { ok: true, exitCode: 0, output: 'rolled back', durationMs: 5 }; } },
+    config: { actions: catalogFrom(TEST_ACTIONS) },
+    approvalsKey: approvalsKey('test-signing-secret'),
+    store,
+    notifier,
+    directory: testDirectory({ S0ONCALL: ['U0ONCALL', 'U0SRE'] }),
+    logger: pino({ level: 'silent' }),
+    clock,
+    executor: {
+      run: async (r) => {
+        runs.push(r);
+        return { ok: true, exitCode: 0, output: 'rolled back', durationMs: 5 };
+      },
+    },
   });
 });
 
-const inv = (round: number): Investigation => ({ id: `I-${round}`, incidentId: CH, channelId: CH, threadTs: '1700.1', brain: 'deterministic' }) as Investigation;
-const report = { changes: [{ change: { id: 'chg-1043', time: 0, service: 'notifications', kind: 'deploy', summary: 'v2' }, leadSeconds: 30, score: 1 }] } as unknown as TriageReport;
+const inv = (round: number): Investigation =>
+  ({ id: `I-${round}`, incidentId: CH, channelId: CH, threadTs: '1700.1', brain: 'deterministic' }) as Investigation;
+const report = {
+  changes: [
+    {
+      change: { id: 'chg-1043', time: 0, service: 'notifications', kind: 'deploy', summary: 'v2' },
+      leadSeconds: 30,
+      score: 1,
+    },
+  ],
+} as unknown as TriageReport;
 const synthesis = (service: string): Synthesis => ({
-  investigationId: 'I-1', summary: '', partial: false, redHerrings: [],
-  hypotheses: [{ rank: 1, service, cause: 'bad deploy', confidence: 0.8, evidence: ['E1'], against: [], change: 'chg-1043' }],
+  investigationId: 'I-1',
+  summary: '',
+  partial: false,
+  redHerrings: [],
+  hypotheses: [
+    { rank: 1, service, cause: 'bad deploy', confidence: 0.8, evidence: ['E1'], against: [], change: 'chg-1043' },
+  ],
 });
-const approve = (p: Proposal, userId: string) => svc.approve({ actor: { userId }, value: `${p.id}:${p.hash}`, channelId: CH });
+const approve = (p: Proposal, userId: string) =>
+  svc.approve({ actor: { userId }, value: `${p.id}:${p.hash}`, channelId: CH });
 
 describe('one effect per intent', () => {
   it('supersedes the pending card of an earlier round and edits it to say so', async () => {
@@ -40,7 +65,10 @@ describe('one effect per intent', () => {
     const [second] = await svc.proposeFromSynthesis(inv(2), synthesis('notifications'), report);
     const all = await svc.listProposals(CH);
     // Both were made at the same (fixed) time, so compare by id, not by order.
-    expect(Object.fromEntries(all.map((p) => [p.id, p.status]))).toEqual({ [first?.id as string]: 'voided', [second?.id as string]: 'pending' });
+    expect(Object.fromEntries(all.map((p) => [p.id, p.status]))).toEqual({
+      [first?.id as string]: 'voided',
+      [second?.id as string]: 'pending',
+    });
     expect(notifier.card(first?.messageTs)?.text).toMatch(/superseded by P-/);
     expect(notifier.card(first?.messageTs)?.hasButtons).toBe(false);
     await expect(approve(first as Proposal, 'U0LEAD')).rejects.toThrow(/already voided/);
@@ -62,21 +90,39 @@ describe('model-named targets', () => {
     expect(await svc.proposeFromSynthesis(inv(1), synthesis('auth'), report)).toEqual([]);
     expect(await svc.listProposals(CH)).toEqual([]);
     const refusal = (await store.readAudit(CH)).find((a) => a.kind === 'refusal');
-    expect(refusal?.detail.reason).toBe('refused: the hypothesis blames auth but the implicated change chg-1043 is a deploy of notifications');
+    expect(refusal?.detail.reason).toBe(
+      'refused: the hypothesis blames auth but the implicated change chg-1043 is a deploy of notifications',
+    );
   });
 });
 
 describe('sealed approvals', () => {
   it('does not let one approval injected into the store complete a 2-of-M', async () => {
-    const p = await svc.proposeByPerson({ incidentId: CH, channelId: CH, actor: { userId: 'U0REQ' }, actionId: 'revert-config', args: { service: 'checkout' } });
+    const p = await svc.proposeByPerson({
+      incidentId: CH,
+      channelId: CH,
+      actor: { userId: 'U0REQ' },
+      actionId: 'revert-config',
+      args: { service: 'checkout' },
+    });
     expect(p.requiredApprovals).toBe(2);
-    await proposalDocs.in(store).update(proposalKey(CH, p.id), (cur) => cur ? { ...cur, approvals: [{ userId: 'U0SRE', name: 'Sam Ortiz', at: cur.createdAt }] } : undefined);
+    await proposalDocs
+      .in(store)
+      .update(proposalKey(CH, p.id), (cur) =>
+        cur ? { ...cur, approvals: [{ userId: 'U0SRE', name: 'Sam Ortiz', at: cur.createdAt }] } : undefined,
+      );
     await expect(approve(p, 'U0LEAD')).rejects.toThrow(/approvals was changed outside the app/);
     expect(runs).toEqual([]);
   });
 
   it('completes a 2-of-M from two real clicks', async () => {
-    const p = await svc.proposeByPerson({ incidentId: CH, channelId: CH, actor: { userId: 'U0REQ' }, actionId: 'revert-config', args: { service: 'checkout' } });
+    const p = await svc.proposeByPerson({
+      incidentId: CH,
+      channelId: CH,
+      actor: { userId: 'U0REQ' },
+      actionId: 'revert-config',
+      args: { service: 'checkout' },
+    });
     expect((await approve(p, 'U0SRE')).status).toBe('pending');
     expect((await approve(p, 'U0LEAD')).status).toBe('succeeded');
     expect(runs).toHaveLength(1);
@@ -85,7 +131,13 @@ describe('sealed approvals', () => {
 
 describe('secret names on cards', () => {
   it('shows the name of the secret an action sends, and its proposal survives the store', async () => {
-    const p = await svc.proposeByPerson({ incidentId: CH, channelId: CH, actor: { userId: 'U0REQ' }, actionId: 'flag', args: { flag: 'checkout.v2', enabled: 'false' } });
+    const p = await svc.proposeByPerson({
+      incidentId: CH,
+      channelId: CH,
+      actor: { userId: 'U0REQ' },
+      actionId: 'flag',
+      args: { flag: 'checkout.v2', enabled: 'false' },
+    });
     expect(notifier.card(p.messageTs)?.text ?? '').not.toMatch(/REDACTED/);
     expect(JSON.stringify(await svc.listProposals(CH))).toContain('Bearer ${FLAGS_TOKEN}');
     expect((await approve(p, 'U0LEAD')).status).toBe('succeeded');

@@ -11,7 +11,12 @@ import { proposalDocs } from '../../../src/store/kinds';
 /** An in-process Executor: records what it was asked to run and answers as told. */
 class RecordingExecutor implements Executor {
   runs: RenderedAction[] = [];
-  answer: (r: RenderedAction) => ExecutionResult = () => ({ ok: true, exitCode: 0, output: 'deployment.apps/checkout rolled back', durationMs: 1200 });
+  answer: (r: RenderedAction) => ExecutionResult = () => ({
+    ok: true,
+    exitCode: 0,
+    output: 'deployment.apps/checkout rolled back',
+    durationMs: 1200,
+  });
   /** When set, each run that `gated` selects (all by default) waits for it before answering. */
   gate: Promise<void> | undefined;
   gated: (r: RenderedAction) => boolean = () => true;
@@ -47,8 +52,11 @@ beforeEach(() => {
   });
 });
 
-const propose = (actionId = 'rollback-deploy', args: Record<string, string> = { service: 'checkout' }, userId = 'U0REQ') =>
-  svc.proposeByPerson({ incidentId: CH, channelId: CH, actor: { userId }, actionId, args });
+const propose = (
+  actionId = 'rollback-deploy',
+  args: Record<string, string> = { service: 'checkout' },
+  userId = 'U0REQ',
+) => svc.proposeByPerson({ incidentId: CH, channelId: CH, actor: { userId }, actionId, args });
 const value = (p: Proposal) => `${p.id}:${p.hash}`;
 const approve = (p: Proposal, userId: string, v = value(p), isBot?: boolean) =>
   svc.approve({ actor: { userId, ...(isBot !== undefined ? { isBot } : {}) }, value: v, channelId: CH });
@@ -83,7 +91,11 @@ describe('approvals', () => {
     expect(card?.metadataStatus).toBe('succeeded');
     expect(notifier.outcomes.join('\n')).toContain('Succeeded');
     const decision = (await store.readAudit(CH)).find((r) => r.kind === 'decision');
-    expect(decision).toMatchObject({ actor: 'U0LEAD', actorName: 'Dana Lee', detail: { decision: 'approved', proposalId: p.id } });
+    expect(decision).toMatchObject({
+      actor: 'U0LEAD',
+      actorName: 'Dana Lee',
+      detail: { decision: 'approved', proposalId: p.id },
+    });
   });
 
   it('lets a member of an approver usergroup approve', async () => {
@@ -97,7 +109,13 @@ describe('approvals', () => {
     expect(why).toContain('You are not an approver of rollback-deploy');
     expect(why).toContain('Dana Lee');
     expect(executor.runs).toHaveLength(0);
-    expect(await refusals()).toEqual([expect.objectContaining({ actor: 'U0OTHER', actorName: 'Pat Doe', detail: expect.objectContaining({ reason: why }) })]);
+    expect(await refusals()).toEqual([
+      expect.objectContaining({
+        actor: 'U0OTHER',
+        actorName: 'Pat Doe',
+        detail: expect.objectContaining({ reason: why }),
+      }),
+    ]);
   });
 
   it('refuses the requester approving their own proposal unless the action allows it', async () => {
@@ -123,7 +141,12 @@ describe('approvals', () => {
     expect(stored?.status).toBe('expired');
     expect(notifier.card(stored?.messageTs)?.text).toContain('Expired');
     expect(executor.runs).toHaveLength(0);
-    expect(await refusals()).toEqual([expect.objectContaining({ actor: 'U0LEAD', detail: expect.objectContaining({ reason: expect.stringContaining('expired') }) })]);
+    expect(await refusals()).toEqual([
+      expect.objectContaining({
+        actor: 'U0LEAD',
+        detail: expect.objectContaining({ reason: expect.stringContaining('expired') }),
+      }),
+    ]);
   });
 
   it('refuses a button whose hash does not match the stored proposal', async () => {
@@ -137,14 +160,20 @@ describe('approvals', () => {
 
   it('refuses a proposal whose stored argv was edited after it was hashed', async () => {
     const p = await propose();
-    await proposalDocs.in(store).update(`${CH}:${p.id}`, (cur) => (cur ? { ...cur, rendered: { kind: 'command', argv: ['sh', '-c', 'reboot'] } } : undefined));
+    await proposalDocs
+      .in(store)
+      .update(`${CH}:${p.id}`, (cur) =>
+        cur ? { ...cur, rendered: { kind: 'command', argv: ['sh', '-c', 'reboot'] } } : undefined,
+      );
     expect(await denied(approve(p, 'U0LEAD'))).toContain('cannot be trusted');
     expect(executor.runs).toHaveLength(0);
   });
 
   it('refuses a click on a proposal from another channel', async () => {
     const p = await propose();
-    expect(await denied(svc.approve({ actor: { userId: 'U0LEAD' }, value: value(p), channelId: 'C0ELSE' }))).toContain('does not exist in this channel');
+    expect(await denied(svc.approve({ actor: { userId: 'U0LEAD' }, value: value(p), channelId: 'C0ELSE' }))).toContain(
+      'does not exist in this channel',
+    );
   });
 
   it('needs two distinct approvers for required: 2; one approval leaves it pending and the same person twice counts once', async () => {
@@ -170,12 +199,19 @@ describe('approvals', () => {
   it('voids the proposal when the precondition fails right before execution, and says why', async () => {
     executor.answer = (r) =>
       argvOf(r).includes('status')
-        ? { ok: false, exitCode: 1, output: 'error: deployment "checkout" exceeded its progress deadline', durationMs: 50 }
+        ? {
+            ok: false,
+            exitCode: 1,
+            output: 'error: deployment "checkout" exceeded its progress deadline',
+            durationMs: 50,
+          }
         : { ok: true, exitCode: 0, output: '', durationMs: 1 };
     const p = await propose();
     const done = await approve(p, 'U0LEAD');
     expect(done.status).toBe('voided');
-    expect(notifier.card(done.messageTs)?.text).toContain('Voided: precondition failed: exit 1 — error: deployment "checkout" exceeded');
+    expect(notifier.card(done.messageTs)?.text).toContain(
+      'Voided: precondition failed: exit 1 — error: deployment "checkout" exceeded',
+    );
     expect(executor.runs).toHaveLength(1); // only the check ran
   });
 
@@ -188,7 +224,9 @@ describe('approvals', () => {
     const done = await approve(p, 'U0LEAD');
     expect(done.status).toBe('failed');
     expect(notifier.card(done.messageTs)?.text).toContain('Failed (exit 1)');
-    expect((await store.readAudit(CH)).find((r) => r.kind === 'execution' && r.detail.phase === 'run')).toMatchObject({ detail: { ok: false, exitCode: 1 } });
+    expect((await store.readAudit(CH)).find((r) => r.kind === 'execution' && r.detail.phase === 'run')).toMatchObject({
+      detail: { ok: false, exitCode: 1 },
+    });
   });
 });
 
@@ -204,7 +242,9 @@ describe('rejections and expiry', () => {
 
   it('refuses a rejection from a bystander', async () => {
     const p = await propose();
-    expect(await denied(svc.reject({ actor: { userId: 'U0OTHER' }, value: value(p), channelId: CH }))).toContain('Only the approvers');
+    expect(await denied(svc.reject({ actor: { userId: 'U0OTHER' }, value: value(p), channelId: CH }))).toContain(
+      'Only the approvers',
+    );
   });
 
   it('expires due proposals in a sweep and leaves fresh ones pending', async () => {
@@ -214,7 +254,10 @@ describe('rejections and expiry', () => {
     now = new Date(now.getTime() + 11 * 60_000);
     expect(await svc.sweep()).toBe(1);
     const list = await svc.listProposals(CH);
-    expect(list.map((p) => [p.id === old.id, p.status])).toEqual([[true, 'expired'], [false, 'pending']]);
+    expect(list.map((p) => [p.id === old.id, p.status])).toEqual([
+      [true, 'expired'],
+      [false, 'pending'],
+    ]);
   });
 });
 
@@ -224,7 +267,15 @@ describe('a process that stopped mid-way', () => {
   const leaveAs = async (p: Proposal, status: 'approved' | 'running'): Promise<void> => {
     const approval = { userId: 'U0LEAD', name: 'Dana Lee', at: now.toISOString() };
     await proposalDocs.in(store).update(proposalKey(CH, p.id), (cur) =>
-      cur ? { ...cur, status, approvals: [approval], decidedBy: approval, ...(status === 'running' ? { runningSince: now.toISOString() } : {}) } : undefined,
+      cur
+        ? {
+            ...cur,
+            status,
+            approvals: [approval],
+            decidedBy: approval,
+            ...(status === 'running' ? { runningSince: now.toISOString() } : {}),
+          }
+        : undefined,
     );
   };
   const stored = async (p: Proposal) => (await svc.listProposals(CH)).find((x) => x.id === p.id);
@@ -240,7 +291,9 @@ describe('a process that stopped mid-way', () => {
     expect((await stored(p))?.status).toBe('voided');
     expect(notifier.card(p.messageTs)?.text).toContain('nothing was run');
     expect(notifier.outcomes.join('\n')).toContain('stopped after the approval and before it ran');
-    expect((await store.readAudit(CH)).filter((r) => r.kind === 'decision').map((r) => r.detail.decision)).toEqual(['voided']);
+    expect((await store.readAudit(CH)).filter((r) => r.kind === 'decision').map((r) => r.detail.decision)).toEqual([
+      'voided',
+    ]);
     expect(await svc.sweep()).toBe(0);
     expect(executor.runs).toHaveLength(0);
   });
@@ -264,7 +317,11 @@ describe('a process that stopped mid-way', () => {
   it("settles a run by its runner's own deadline, not by this replica's catalog", async () => {
     const p = await propose();
     await leaveAs(p, 'running');
-    await proposalDocs.in(store).update(proposalKey(CH, p.id), (cur) => (cur ? { ...cur, settleAfter: new Date(now.getTime() + 20 * MIN).toISOString() } : undefined));
+    await proposalDocs
+      .in(store)
+      .update(proposalKey(CH, p.id), (cur) =>
+        cur ? { ...cur, settleAfter: new Date(now.getTime() + 20 * MIN).toISOString() } : undefined,
+      );
     now = new Date(now.getTime() + 19 * MIN);
     expect(await svc.sweep()).toBe(0);
     now = new Date(now.getTime() + 1 * MIN);
@@ -292,8 +349,15 @@ describe('a process that stopped mid-way', () => {
     expect(notifier.outcomes).toHaveLength(2);
     expect(notifier.outcomes[1]).toContain('Succeeded');
     const trail = await store.readAudit(CH);
-    expect(trail.filter((r) => r.kind === 'execution').map((r) => r.detail.phase)).toEqual(['precondition', 'start', 'run']);
-    expect(trail.filter((r) => r.kind === 'decision').map((r) => r.detail.decision)).toEqual(['approved', 'interrupted']);
+    expect(trail.filter((r) => r.kind === 'execution').map((r) => r.detail.phase)).toEqual([
+      'precondition',
+      'start',
+      'run',
+    ]);
+    expect(trail.filter((r) => r.kind === 'decision').map((r) => r.detail.decision)).toEqual([
+      'approved',
+      'interrupted',
+    ]);
   });
 
   it('does not run an approval that the sweep settled while its precondition was still going', async () => {
@@ -307,7 +371,9 @@ describe('a process that stopped mid-way', () => {
     expect(await svc.sweep()).toBe(1);
     release();
     expect((await approving).status).toBe('voided');
-    expect(executor.runs).toEqual([{ kind: 'command', argv: ['kubectl', 'rollout', 'status', 'deployment/checkout', '-n', 'production'] }]);
+    expect(executor.runs).toEqual([
+      { kind: 'command', argv: ['kubectl', 'rollout', 'status', 'deployment/checkout', '-n', 'production'] },
+    ]);
     expect(notifier.outcomes).toHaveLength(1);
   });
 
@@ -323,7 +389,10 @@ describe('a process that stopped mid-way', () => {
     release();
     expect((await approving).statusNote).toContain('before it ran');
     expect(notifier.outcomes).toHaveLength(1);
-    expect((await store.readAudit(CH)).filter((r) => r.kind === 'decision').map((r) => r.detail.decision)).toEqual(['approved', 'voided']);
+    expect((await store.readAudit(CH)).filter((r) => r.kind === 'decision').map((r) => r.detail.decision)).toEqual([
+      'approved',
+      'voided',
+    ]);
   });
 });
 
@@ -336,9 +405,28 @@ describe('proposing', () => {
 
   it('refuses a model-named action outside the catalog and audits it, returning null', async () => {
     const inv = { id: 'I-1', incidentId: CH, channelId: CH } as never;
-    expect(await svc.proposeFromBrain(inv, { actionId: 'shell', params: { cmd: 'rm -rf /' }, evidence: [], reason: 'ignore previous instructions' })).toBeNull();
-    expect(await svc.proposeFromBrain(inv, { actionId: 'scale', params: { service: 'api', replicas: 500 }, evidence: [], reason: 'x' })).toBeNull();
-    const ok = await svc.proposeFromBrain(inv, { actionId: 'scale', params: { service: 'api', replicas: 5 }, evidence: ['E2'], reason: 'saturation' });
+    expect(
+      await svc.proposeFromBrain(inv, {
+        actionId: 'shell',
+        params: { cmd: 'rm -rf /' },
+        evidence: [],
+        reason: 'ignore previous instructions',
+      }),
+    ).toBeNull();
+    expect(
+      await svc.proposeFromBrain(inv, {
+        actionId: 'scale',
+        params: { service: 'api', replicas: 500 },
+        evidence: [],
+        reason: 'x',
+      }),
+    ).toBeNull();
+    const ok = await svc.proposeFromBrain(inv, {
+      actionId: 'scale',
+      params: { service: 'api', replicas: 5 },
+      evidence: ['E2'],
+      reason: 'saturation',
+    });
     expect(ok?.untrustedParams).toEqual(['replicas', 'service']);
     expect(await refusals()).toHaveLength(2);
   });

@@ -6,7 +6,9 @@ const form = (payload: string) => Buffer.from(new URLSearchParams({ payload }).t
 describe('boltCanRead (the guard in front of Bolt)', () => {
   it('passes object payloads, in forms and JSON bodies, whitespace or not', () => {
     expect(boltCanRead(FORM, form('{"type":"block_actions"}'))).toBe(true);
-    expect(boltCanRead(FORM, Buffer.from(`token=x&${new URLSearchParams({ payload: ' {"a":1}' }).toString()}`))).toBe(true);
+    expect(boltCanRead(FORM, Buffer.from(`token=x&${new URLSearchParams({ payload: ' {"a":1}' }).toString()}`))).toBe(
+      true,
+    );
     expect(boltCanRead('application/json', Buffer.from('\n  {"type":"event_callback"}'))).toBe(true);
   });
 

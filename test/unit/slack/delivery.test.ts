@@ -9,7 +9,10 @@ describe('dedupeKey', () => {
 
   it('identifies a click by message, action, action time and user', () => {
     const click = {
-      type: 'block_actions', user: { id: 'U1' }, trigger_id: 't1', container: { message_ts: '1.1' },
+      type: 'block_actions',
+      user: { id: 'U1' },
+      trigger_id: 't1',
+      container: { message_ts: '1.1' },
       actions: [{ action_id: 'approve_proposal', action_ts: '1700000000.1' }],
     };
     expect(dedupeKey(click)).toBe('act:1.1:approve_proposal:1700000000.1:U1');

@@ -20,7 +20,9 @@ beforeAll(async () => {
   metrics = new AppMetrics();
   const logger = createLogger({ level: 'debug', destination: { write: (s: string) => void logLines.push(s) } });
   const client = new WebClient(slack.fake.botToken, {
-    slackApiUrl: slack.url, rejectRateLimitedCalls: false, retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 20 },
+    slackApiUrl: slack.url,
+    rejectRateLimitedCalls: false,
+    retryConfig: { retries: 3, factor: 1, minTimeout: 10, maxTimeout: 20 },
     logger: boltLogger(logger),
   });
   poster = new Poster({ client, store, logger, metrics });
@@ -70,15 +72,27 @@ describe('Poster', () => {
     // What the dead process left: a claim it never completed, and the reply it did make (with its key).
     const direct = new WebClient(slack.fake.botToken, { slackApiUrl: slack.url });
     const made = await direct.chat.postMessage({
-      channel: ch, thread_ts: parent, text: 'finding logs',
+      channel: ch,
+      thread_ts: parent,
+      text: 'finding logs',
       metadata: { event_type: 'incident_scout_post', event_payload: { scout_post_key: 'inv-1:r1:finding:logs' } },
     });
-    await store.put('posted', 'inv-1:r1:finding:logs', { state: 'claimed', channel: ch, owner: 'dead', at: Date.now() - 60_000 });
+    await store.put('posted', 'inv-1:r1:finding:logs', {
+      state: 'claimed',
+      channel: ch,
+      owner: 'dead',
+      at: Date.now() - 60_000,
+    });
     const ts = await poster.post({ channel: ch, threadTs: parent, text: 'finding logs', key: 'inv-1:r1:finding:logs' });
     expect(ts).toBe(made.ts);
     expect(slack.fake.replies(ch, parent).map((m) => m.text)).toEqual(['finding logs']);
     // A stale claim whose post never reached Slack is posted, once.
-    await store.put('posted', 'inv-1:r1:finding:metrics', { state: 'claimed', channel: ch, owner: 'dead', at: Date.now() - 60_000 });
+    await store.put('posted', 'inv-1:r1:finding:metrics', {
+      state: 'claimed',
+      channel: ch,
+      owner: 'dead',
+      at: Date.now() - 60_000,
+    });
     await poster.post({ channel: ch, threadTs: parent, text: 'finding metrics', key: 'inv-1:r1:finding:metrics' });
     await poster.post({ channel: ch, threadTs: parent, text: 'finding metrics', key: 'inv-1:r1:finding:metrics' });
     expect(slack.fake.replies(ch, parent).map((m) => m.text)).toEqual(['finding logs', 'finding metrics']);
@@ -114,7 +128,11 @@ describe('Poster', () => {
     expect(err).toMatchObject({ method: 'chat.postMessage', slackError: 'channel_not_found' });
     const line = logLines.find((l) => l.includes('slack api call failed') && l.includes(ch));
     expect(line).toBeDefined();
-    expect(JSON.parse(line ?? '{}')).toMatchObject({ method: 'chat.postMessage', channel: ch, error: 'channel_not_found' });
+    expect(JSON.parse(line ?? '{}')).toMatchObject({
+      method: 'chat.postMessage',
+      channel: ch,
+      error: 'channel_not_found',
+    });
     expect(logLines.join('\n')).not.toContain(slack.fake.botToken);
     const text = (await metrics.render()).body;
     expect(text).toContain('scout_slack_api_errors_total{method="chat.postMessage",error="channel_not_found"} 1');
@@ -137,7 +155,13 @@ describe('Poster', () => {
     const parent = await poster.post({ channel: ch, text: 'parent' });
     await poster.post({ channel: ch, threadTs: parent, text: 'reply' });
     await poster.ephemeral({ channel: ch, user: 'U0PERSON', text: 'only you' });
-    await poster.uploadText({ channel: ch, threadTs: parent, filename: 'audit.jsonl', content: '{"a":1}\n', title: 'Audit' });
+    await poster.uploadText({
+      channel: ch,
+      threadTs: parent,
+      filename: 'audit.jsonl',
+      content: '{"a":1}\n',
+      title: 'Audit',
+    });
     expect(slack.fake.replies(ch, parent).map((r) => r.text)).toContain('reply');
     expect(slack.fake.ephemerals(ch, 'U0PERSON').map((e) => e.text)).toEqual(['only you']);
     const file = slack.fake.files().find((f) => f.filename === 'audit.jsonl');
@@ -162,7 +186,11 @@ describe('Poster', () => {
   it('asks Slack for a group once a minute, once for concurrent checks, and again after a reported change', async () => {
     slack.fake.addUsergroup({ id: 'S0DBA', handle: 'dba', users: ['U0DANA'] });
     const asked = () => slack.fake.calls('usergroups.users.list').filter((c) => c.args.usergroup === 'S0DBA').length;
-    const checks = await Promise.all([poster.usergroupMembers('S0DBA'), poster.usergroupMembers('S0DBA'), poster.usergroupMembers('S0DBA')]);
+    const checks = await Promise.all([
+      poster.usergroupMembers('S0DBA'),
+      poster.usergroupMembers('S0DBA'),
+      poster.usergroupMembers('S0DBA'),
+    ]);
     expect(checks).toEqual([['U0DANA'], ['U0DANA'], ['U0DANA']]);
     expect(await poster.usergroupMembers('S0DBA')).toEqual(['U0DANA']);
     expect(asked()).toBe(1);
@@ -175,7 +203,9 @@ describe('Poster', () => {
   it('asks a group again after a minute', async () => {
     let now = Date.parse('2026-11-27T03:00:00Z');
     const clocked = new Poster({
-      client: new WebClient(slack.fake.botToken, { slackApiUrl: slack.url }), store: new MemoryStore(), logger: createLogger({ level: 'silent' }),
+      client: new WebClient(slack.fake.botToken, { slackApiUrl: slack.url }),
+      store: new MemoryStore(),
+      logger: createLogger({ level: 'silent' }),
       clock: { now: () => new Date(now) },
     });
     slack.fake.addUsergroup({ id: 'S0NET', handle: 'net', users: ['U0DANA'] });
@@ -189,9 +219,12 @@ describe('Poster', () => {
     expect(asked()).toBe(2);
   });
 
-  it('splits a message past Slack\'s limits into the thread instead of losing it: every part is accepted, the first points to the rest', async () => {
+  it("splits a message past Slack's limits into the thread instead of losing it: every part is accepted, the first points to the rest", async () => {
     const ch = memberChannel('inc-huge');
-    const blocks = Array.from({ length: 14 }, (_, i) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `*part ${i}* ${'&lt;html&gt;'.repeat(240)}` } }));
+    const blocks = Array.from({ length: 14 }, (_, i) => ({
+      type: 'section' as const,
+      text: { type: 'mrkdwn' as const, text: `*part ${i}* ${'&lt;html&gt;'.repeat(240)}` },
+    }));
     const ts = await poster.post({ channel: ch, text: 'huge', blocks, key: 'huge:1' });
     const [top] = slack.fake.messages(ch);
     expect(top?.ts).toBe(ts);
@@ -209,7 +242,10 @@ describe('Poster', () => {
   it('trims an edit that would pass the limits, saying so, instead of failing it', async () => {
     const ch = memberChannel('inc-huge-edit');
     const ts = await poster.post({ channel: ch, text: 'card' });
-    const blocks = Array.from({ length: 60 }, (_, i) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `row ${i}` } }));
+    const blocks = Array.from({ length: 60 }, (_, i) => ({
+      type: 'section' as const,
+      text: { type: 'mrkdwn' as const, text: `row ${i}` },
+    }));
     await poster.update({ channel: ch, ts, text: 'card', blocks });
     const msg = slack.fake.message(ch, ts);
     expect(msg?.blocks?.length).toBeLessThanOrEqual(50);
@@ -220,7 +256,14 @@ describe('Poster', () => {
     const ch = memberChannel('inc-upload-png');
     const ts = await poster.post({ channel: ch, text: 'finding' });
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
-    await poster.uploadFile({ channel: ch, threadTs: ts, filename: 'chart.png', data: png, title: 'Chart', altText: 'what it shows' });
+    await poster.uploadFile({
+      channel: ch,
+      threadTs: ts,
+      filename: 'chart.png',
+      data: png,
+      title: 'Chart',
+      altText: 'what it shows',
+    });
     const [file] = slack.fake.files().filter((f) => f.channel === ch);
     expect(file?.content?.equals(png)).toBe(true);
     expect(file?.altText).toBe('what it shows');

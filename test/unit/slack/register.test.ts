@@ -23,7 +23,11 @@ class FlakyStore extends MemoryStore {
   }
 }
 
-const receiver = { init: () => undefined, start: async () => undefined, stop: async () => undefined } as unknown as Receiver;
+const receiver = {
+  init: () => undefined,
+  start: async () => undefined,
+  stop: async () => undefined,
+} as unknown as Receiver;
 
 let responses: http.Server;
 let responseUrl: string;
@@ -83,19 +87,34 @@ function build() {
       forgetUsergroup: async (id: string) => void calls.push(`forget ${id}`),
       isBot: async () => false,
     },
-    logger: silentLogger(), clock: { now: () => new Date('2026-11-27T05:00:00Z') },
-    store, metrics: new AppMetrics(), pattern: /^inc-/, queue,
+    logger: silentLogger(),
+    clock: { now: () => new Date('2026-11-27T05:00:00Z') },
+    store,
+    metrics: new AppMetrics(),
+    pattern: /^inc-/,
+    queue,
   };
   registerListeners(app, deps as unknown as Parameters<typeof registerListeners>[1]);
   let n = 0;
   const dispatch = async (body: Record<string, unknown>, opts: { idle?: boolean } = {}) => {
-    await app.processEvent({ body, ack: async () => void (acks += 1) } as unknown as Parameters<App['processEvent']>[0]);
+    await app.processEvent({ body, ack: async () => void (acks += 1) } as unknown as Parameters<
+      App['processEvent']
+    >[0]);
     if (opts.idle !== false) await queue.idle();
   };
   const event = (ev: Record<string, unknown>, opts: { id?: string; idle?: boolean } = {}) =>
     dispatch({ type: 'event_callback', team_id: 'T1', event_id: opts.id ?? `Ev${++n}`, event: ev }, opts);
   const click = (action: Record<string, unknown>, type = 'block_actions', ts?: string) =>
-    dispatch({ type, team: { id: 'T1' }, user: { id: 'U1' }, channel: { id: 'C1' }, container: { channel_id: 'C1' }, trigger_id: `t${++n}`, response_url: responseUrl, actions: [{ value: 'P-1:abc', action_ts: ts ?? `${n}.1`, ...action }] });
+    dispatch({
+      type,
+      team: { id: 'T1' },
+      user: { id: 'U1' },
+      channel: { id: 'C1' },
+      container: { channel_id: 'C1' },
+      trigger_id: `t${++n}`,
+      response_url: responseUrl,
+      actions: [{ value: 'P-1:abc', action_ts: ts ?? `${n}.1`, ...action }],
+    });
   return { calls, errors, event, click, store, queue, acks: () => acks };
 }
 
@@ -111,9 +130,21 @@ describe('registerListeners', () => {
     await t.event({ type: 'subteam_updated', subteam: { id: 'S1' } });
     await t.event({ type: 'subteam_members_changed', subteam_id: 'S2' });
     await t.event({ type: 'xsubteam_updated', subteam: { id: 'S3' } });
-    await t.event({ type: 'app_mention', channel: 'C1', user: 'U1', text: '<@UBOT> why is the db slow?', ts: '1.1', thread_ts: '1.0' });
+    await t.event({
+      type: 'app_mention',
+      channel: 'C1',
+      user: 'U1',
+      text: '<@UBOT> why is the db slow?',
+      ts: '1.1',
+      thread_ts: '1.0',
+    });
     expect(t.calls).toEqual([
-      'open C1 channel_created', 'open C3 channel_rename', 'open G2 member_joined', 'forget S1', 'forget S2', 'followUp why is the db slow?',
+      'open C1 channel_created',
+      'open C3 channel_rename',
+      'open G2 member_joined',
+      'forget S1',
+      'forget S2',
+      'followUp why is the db slow?',
     ]);
     expect(t.errors).toEqual([]);
   });

@@ -4,7 +4,15 @@ describe('createKeys', () => {
   it('puts every key family under the default scout: prefix', () => {
     const k = createKeys();
     expect(k.prefix).toBe(DEFAULT_PREFIX);
-    expect([k.doc('proposal', 'C1:p1'), k.docIndex('proposal'), k.claim('event:Ev1'), k.lock('inv:C1'), k.audit('C1'), k.scratch('x'), k.bullPrefix()]).toEqual([
+    expect([
+      k.doc('proposal', 'C1:p1'),
+      k.docIndex('proposal'),
+      k.claim('event:Ev1'),
+      k.lock('inv:C1'),
+      k.audit('C1'),
+      k.scratch('x'),
+      k.bullPrefix(),
+    ]).toEqual([
       'scout:doc:proposal:C1:p1',
       'scout:idx:proposal',
       'scout:claim:event:Ev1',
@@ -24,7 +32,10 @@ describe('createKeys', () => {
     expect(a.bullPrefix().startsWith('staging:')).toBe(true);
   });
 
-  it.each(['', 'scout *', 'a?b:', 'x[1]:', 'has space:'])('rejects the prefix %j, which would break key scans', (prefix) => {
-    expect(() => createKeys(prefix)).toThrow(/invalid Redis key prefix/);
-  });
+  it.each(['', 'scout *', 'a?b:', 'x[1]:', 'has space:'])(
+    'rejects the prefix %j, which would break key scans',
+    (prefix) => {
+      expect(() => createKeys(prefix)).toThrow(/invalid Redis key prefix/);
+    },
+  );
 });

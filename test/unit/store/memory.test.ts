@@ -35,7 +35,13 @@ describe('MemoryStore', () => {
 
   it('gives audit records increasing ids even when the clock stands still', async () => {
     const store = new MemoryStore(manualClock());
-    const record = { at: '2026-03-01T10:00:00.000Z', kind: 'decision' as const, incidentId: 'C1', actor: 'U1', detail: {} };
+    const record = {
+      at: '2026-03-01T10:00:00.000Z',
+      kind: 'decision' as const,
+      incidentId: 'C1',
+      actor: 'U1',
+      detail: {},
+    };
     const ids = [await store.appendAudit(record), await store.appendAudit(record), await store.appendAudit(record)];
     expect(ids).toEqual(['1772359200000-0', '1772359200000-1', '1772359200000-2']);
   });

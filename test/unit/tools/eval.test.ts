@@ -1,7 +1,14 @@
 // The evaluation harness's arithmetic (tools/eval), on data written here: grouping accuracy,
 // calibration, aggregation, the Loghub CSV reader, the reference ranker and the Drain reference.
 
-import { aggregate, byFaultClass, calibrationOf, eventIds, groupingAccuracy, type Row } from '../../../tools/eval/metrics';
+import {
+  aggregate,
+  byFaultClass,
+  calibrationOf,
+  eventIds,
+  groupingAccuracy,
+  type Row,
+} from '../../../tools/eval/metrics';
 import { parseExposition, rank, robustZ, toRate, type Series } from '../../../tools/eval/reference-ranker';
 import { DrainReference } from '../../../tools/eval/drain-reference';
 import { renderReport } from '../../../tools/eval/report';
@@ -57,7 +64,11 @@ describe('calibration and aggregation', () => {
       ],
     };
     expect(calibrationOf(out, 'carts')).toEqual({ withConfidence: 1, shown: 2, right: 1 });
-    expect(calibrationOf({ suspects: [{ service: 'carts' }] }, 'carts')).toEqual({ withConfidence: 0, shown: 0, right: 0 });
+    expect(calibrationOf({ suspects: [{ service: 'carts' }] }, 'carts')).toEqual({
+      withConfidence: 0,
+      shown: 0,
+      right: 0,
+    });
     expect(calibrationOf(null, 'carts')).toEqual({ withConfidence: 0, shown: 0, right: 0 });
   });
 
@@ -78,13 +89,30 @@ describe('calibration and aggregation', () => {
     expect(a.chg).toBeCloseTo(0.5); // of the two scenarios that have a root-cause change
     expect(a.secs).toBeCloseTo(7 / 4);
     expect(a.calibration).toEqual({ withConfidence: 1, shown: 1, right: 1 });
-    expect(byFaultClass(rows).map(([c, x]) => [c, x.n])).toEqual([['cpu', 3], ['mem', 1], ['all', 4]]);
+    expect(byFaultClass(rows).map(([c, x]) => [c, x.n])).toEqual([
+      ['cpu', 3],
+      ['mem', 1],
+      ['all', 4],
+    ]);
   });
 
   it('writes both rankers side by side in the report', () => {
     const md = renderReport({
-      date: 'd', commit: 'c', machine: 'm', command: 'npm run eval', reproduce: [], notMeasured: [],
-      scenarioSets: [{ name: 'set1', path: '/x', product: [row({ rank: 1 }), row({ rank: 2 })], reference: [row({ rank: 2 }), row({ rank: 2 })], wall: { product: 1, reference: 1 } }],
+      date: 'd',
+      commit: 'c',
+      machine: 'm',
+      command: 'npm run eval',
+      reproduce: [],
+      notMeasured: [],
+      scenarioSets: [
+        {
+          name: 'set1',
+          path: '/x',
+          product: [row({ rank: 1 }), row({ rank: 2 })],
+          reference: [row({ rank: 2 }), row({ rank: 2 })],
+          wall: { product: 1, reference: 1 },
+        },
+      ],
       logs: [{ set: 'lh', system: 'HDFS', lines: 10, ga: 0.9, drainGa: 0.8, secs: 1 }],
       logSources: [{ set: 'lh', source: 'Source: https://github.com/logpai/loghub' }],
     });

@@ -15,10 +15,24 @@ function latency(service: string, base: number, bad: number, after: number): Met
     const level = t < ONSET ? base : t <= ACTION ? bad : after;
     points.push([t, level * (1 + ((i % 5) - 2) * 0.01)]);
   }
-  return { name: 'request_latency_p99_seconds', family: 'request_latency_p99_seconds', type: 'gauge', service, labels: { service }, points, unit: 's' };
+  return {
+    name: 'request_latency_p99_seconds',
+    family: 'request_latency_p99_seconds',
+    type: 'gauge',
+    service,
+    labels: { service },
+    points,
+    unit: 's',
+  };
 }
 
-const input = (series: MetricSeries[], readTo = ACTION + 5 * 60_000) => ({ series, window: { from: T0, onset: ONSET }, actionAt: ACTION, readTo, service: 'payments' });
+const input = (series: MetricSeries[], readTo = ACTION + 5 * 60_000) => ({
+  series,
+  window: { from: T0, onset: ONSET },
+  actionAt: ACTION,
+  readTo,
+  service: 'payments',
+});
 
 describe('checkRecovery', () => {
   it('says recovered when every signal that moved came back near its baseline after the action', () => {
@@ -50,7 +64,13 @@ describe('checkRecovery', () => {
 });
 
 describe('renderVerification', () => {
-  const proposal = { id: 'P-0a1b2c3d4e', actionId: 'rollback-deploy', incidentId: 'C1', channelId: 'C1', threadTs: '1.2' } as unknown as Proposal;
+  const proposal = {
+    id: 'P-0a1b2c3d4e',
+    actionId: 'rollback-deploy',
+    incidentId: 'C1',
+    channelId: 'C1',
+    threadTs: '1.2',
+  } as unknown as Proposal;
 
   it('shows the verdict with before, during and after figures, and the incident clock for a recording', () => {
     const check = checkRecovery(input([latency('payments', 0.2, 2.5, 2.4)]));
@@ -59,7 +79,10 @@ describe('renderVerification', () => {
     expect(v.text).toBe('Not recovered 5 min after rollback-deploy (P-0a1b2c3d4e)');
     expect(text).toMatch(/payments latency: 2\d\dms before the incident, 2\.\d+s during, 2\.\d+s after — still off/);
     expect(text).toContain("on the incident's clock (action at 03:10 UTC)");
-    expect(v.metadata).toEqual({ event_type: 'incident_scout_verification', event_payload: { proposal_id: 'P-0a1b2c3d4e', verdict: 'not_recovered' } });
+    expect(v.metadata).toEqual({
+      event_type: 'incident_scout_verification',
+      event_payload: { proposal_id: 'P-0a1b2c3d4e', verdict: 'not_recovered' },
+    });
   });
 
   it('gives live times as Slack date tokens', () => {

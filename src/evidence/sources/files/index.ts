@@ -6,7 +6,19 @@ import { statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type {
-  Change, EvidenceSource, IncidentMeta, LinkTarget, LogEvent, MetricSeries, ParseProblem, Signal, SourceCapabilities, Span, TimeQuery, Topology, TraceStats,
+  Change,
+  EvidenceSource,
+  IncidentMeta,
+  LinkTarget,
+  LogEvent,
+  MetricSeries,
+  ParseProblem,
+  Signal,
+  SourceCapabilities,
+  Span,
+  TimeQuery,
+  Topology,
+  TraceStats,
 } from '../../types';
 import { evidenceLink, type LinkSettings } from '../links';
 import type { SourceDefinition } from '../registry';
@@ -51,7 +63,12 @@ function reportRead(p: ProblemLog, origin: string, st: ReadStats): void {
   p.set(origin, 'binary file, not read as a log', st.binary ? 1 : 0);
   p.set(origin, `line longer than ${MAX_LINE_CHARS / 1024} KiB, truncated`, st.truncatedLines, st.firstTruncatedLine);
   p.set(origin, `file larger than ${MAX_FILE_BYTES / 2 ** 20} MiB, the rest not read`, st.capped ? 1 : 0);
-  p.set(origin, 'no timestamp in the file near these lines: dated at the incident clock', st.undated, st.firstUndatedLine);
+  p.set(
+    origin,
+    'no timestamp in the file near these lines: dated at the incident clock',
+    st.undated,
+    st.firstUndatedLine,
+  );
 }
 
 /** The query cut at the incident's start: a recorded incident is never read past its own clock. */
@@ -79,7 +96,10 @@ export class FilesSource implements EvidenceSource {
    * `exclude` hides signals another configured backend serves (e.g. metrics when Prometheus is set);
    * `links` point at a Prometheus/Grafana/Loki holding the same data (the files are loadable into them).
    */
-  constructor(readonly dir: string, opts: FilesSourceOptions = {}) {
+  constructor(
+    readonly dir: string,
+    opts: FilesSourceOptions = {},
+  ) {
     this.exclude = new Set(opts.exclude ?? []);
     this.maxSpans = opts.maxSpans ?? MAX_SPANS;
     this.links = opts.links ?? {};
@@ -122,7 +142,9 @@ export class FilesSource implements EvidenceSource {
   }
 
   private async readSpans(p: ProblemLog): Promise<Span[] | null> {
-    const files = (await listDir(path.join(this.dir, 'traces'))).filter((x) => x.endsWith('.json') || x.endsWith('.jsonl'));
+    const files = (await listDir(path.join(this.dir, 'traces'))).filter(
+      (x) => x.endsWith('.json') || x.endsWith('.jsonl'),
+    );
     if (!files.length) return null;
     const into = new SpanReservoir(this.maxSpans);
     let readable = false;
@@ -131,7 +153,10 @@ export class FilesSource implements EvidenceSource {
       const origin = `traces/${f}`;
       const size = (await stat(file)).size;
       if (size > MAX_TRACE_FILE_BYTES) {
-        p.add(origin, `trace file of ${Math.round(size / 1048576)} MB skipped (limit ${MAX_TRACE_FILE_BYTES / 1048576} MB)`);
+        p.add(
+          origin,
+          `trace file of ${Math.round(size / 1048576)} MB skipped (limit ${MAX_TRACE_FILE_BYTES / 1048576} MB)`,
+        );
         continue;
       }
       const malformed = into.malformed;
@@ -141,9 +166,15 @@ export class FilesSource implements EvidenceSource {
       } catch (err) {
         p.add(origin, (err as Error).message.split('\n')[0] ?? 'unreadable');
       }
-      if (into.malformed > malformed) p.set(origin, 'span without valid start/end times skipped', into.malformed - malformed);
+      if (into.malformed > malformed)
+        p.set(origin, 'span without valid start/end times skipped', into.malformed - malformed);
     }
-    if (into.dropped) p.set('traces/', `spans over the cap of ${this.maxSpans}: whole traces sampled (1 in ${Math.round(1 / into.sampled)} kept)`, into.dropped);
+    if (into.dropped)
+      p.set(
+        'traces/',
+        `spans over the cap of ${this.maxSpans}: whole traces sampled (1 in ${Math.round(1 / into.sampled)} kept)`,
+        into.dropped,
+      );
     return readable ? into.spans : null;
   }
 
@@ -281,6 +312,9 @@ export const filesDefinition: SourceDefinition = {
     const dir = evidence.dir;
     if (!dir) return null;
     const clock = recordingClock !== undefined ? { clock: recordingClock } : {};
-    return { description: `files (${path.basename(dir)})`, open: (exclude) => openFilesSource(dir, { exclude: [...exclude], links, ...clock }) };
+    return {
+      description: `files (${path.basename(dir)})`,
+      open: (exclude) => openFilesSource(dir, { exclude: [...exclude], links, ...clock }),
+    };
   },
 };

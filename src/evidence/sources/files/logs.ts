@@ -23,7 +23,14 @@ export interface ReadStats extends LineReadStats {
 const LEARN_LINES = 256;
 
 function toEvent(ev: AssembledEvent, ref: LogFileRef): LogEvent {
-  const out: LogEvent = { ts: ev.ts, service: ref.service, origin: ref.origin, line: ev.line, text: ev.text, body: ev.body };
+  const out: LogEvent = {
+    ts: ev.ts,
+    service: ref.service,
+    origin: ref.origin,
+    line: ev.line,
+    text: ev.text,
+    body: ev.body,
+  };
   if (ev.level) out.level = ev.level;
   return out;
 }
@@ -64,7 +71,10 @@ export async function lastTimestamp(file: string, refTime: number): Promise<numb
     const head = Buffer.alloc(Math.min(size, 2));
     await fh.read(head, 0, head.length, 0);
     // gzip or UTF-16: no cheap tail; read it through the decoding reader below.
-    const plain = !(head[0] === 0x1f && head[1] === 0x8b) && !(head[0] === 0xff && head[1] === 0xfe) && !(head[0] === 0xfe && head[1] === 0xff);
+    const plain =
+      !(head[0] === 0x1f && head[1] === 0x8b) &&
+      !(head[0] === 0xff && head[1] === 0xfe) &&
+      !(head[0] === 0xfe && head[1] === 0xff);
     if (plain) {
       text = buf.toString('utf8');
       cut = len < size;

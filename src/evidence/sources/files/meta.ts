@@ -38,7 +38,13 @@ function issues(err: z.ZodError): string {
 }
 
 /** Reads an optional YAML file with a schema; null when absent or invalid (invalid is reported as `what`). */
-async function readYaml<S extends z.ZodType>(file: string, origin: string, problems: ProblemLog, schema: S, what: string): Promise<z.output<S> | null> {
+async function readYaml<S extends z.ZodType>(
+  file: string,
+  origin: string,
+  problems: ProblemLog,
+  schema: S,
+  what: string,
+): Promise<z.output<S> | null> {
   const text = await readOptional(file);
   if (text === null) return null;
   let raw: unknown;
@@ -95,7 +101,11 @@ export async function readChanges(file: string, origin: string, problems: Proble
     const parsed = ChangeSchema.safeParse(raw);
     const time = parsed.success ? parseTimeValue(parsed.data.time) : null;
     if (!parsed.success || time === null) {
-      problems.add(origin, parsed.success ? 'invalid change: time is not a time' : `invalid change: ${issues(parsed.error)}`, i + 1);
+      problems.add(
+        origin,
+        parsed.success ? 'invalid change: time is not a time' : `invalid change: ${issues(parsed.error)}`,
+        i + 1,
+      );
       return;
     }
     const { author, version, ...rest } = parsed.data;

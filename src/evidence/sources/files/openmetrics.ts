@@ -6,8 +6,15 @@ import type { MetricSeries, MetricType } from '../../types';
 import type { ProblemLog } from '../problems';
 
 const TYPES: Record<string, MetricType> = {
-  counter: 'counter', gauge: 'gauge', histogram: 'histogram', gaugehistogram: 'histogram', summary: 'summary',
-  unknown: 'unknown', untyped: 'unknown', info: 'gauge', stateset: 'gauge',
+  counter: 'counter',
+  gauge: 'gauge',
+  histogram: 'histogram',
+  gaugehistogram: 'histogram',
+  summary: 'summary',
+  unknown: 'unknown',
+  untyped: 'unknown',
+  info: 'gauge',
+  stateset: 'gauge',
 };
 const SUFFIXES = ['_total', '_bucket', '_count', '_sum', '_gcount', '_gsum', '_created', '_info'];
 
@@ -67,7 +74,14 @@ function familyOf(name: string, families: Map<string, Family>): [string, Family 
 }
 
 function seriesKey(name: string, labels: Record<string, string>): string {
-  return name + JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+  return (
+    name +
+    JSON.stringify(
+      Object.keys(labels)
+        .sort()
+        .map((k) => [k, labels[k]]),
+    )
+  );
 }
 
 /** Parses one OpenMetrics document; malformed lines are counted in `problems` under `origin`. */

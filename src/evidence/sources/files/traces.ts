@@ -6,7 +6,10 @@ import { z } from 'zod';
 import type { Span, SpanKind, TimeQuery, TraceStats } from '../../types';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
-const AnyValue = z.looseObject({ stringValue: z.string().optional(), intValue: z.union([z.string(), z.number()]).optional() });
+const AnyValue = z.looseObject({
+  stringValue: z.string().optional(),
+  intValue: z.union([z.string(), z.number()]).optional(),
+});
 const Attr = z.looseObject({ key: z.string(), value: AnyValue.optional() });
 const Nanos = z.union([z.string(), z.number()]);
 const SpanJson = z.looseObject({
@@ -94,12 +97,22 @@ function nanosToMs(v: string | number): number {
   return v.length > 6 ? Number(v.slice(0, -6)) + Number(v.slice(-6)) / 1e6 : Number(v) / 1e6;
 }
 
-const KINDS: Record<string, SpanKind> = { '1': 'internal', '2': 'server', '3': 'client', '4': 'producer', '5': 'consumer' };
+const KINDS: Record<string, SpanKind> = {
+  '1': 'internal',
+  '2': 'server',
+  '3': 'client',
+  '4': 'producer',
+  '5': 'consumer',
+};
 
 function spanKind(k: string | number | boolean | undefined): SpanKind {
   if (k === undefined || typeof k === 'boolean') return 'unspecified';
-  const s = String(k).toLowerCase().replace(/^span_kind_/, '');
-  return KINDS[s] ?? (['server', 'client', 'internal', 'producer', 'consumer'].includes(s) ? (s as SpanKind) : 'unspecified');
+  const s = String(k)
+    .toLowerCase()
+    .replace(/^span_kind_/, '');
+  return (
+    KINDS[s] ?? (['server', 'client', 'internal', 'producer', 'consumer'].includes(s) ? (s as SpanKind) : 'unspecified')
+  );
 }
 
 function attrText(attrs: AttrT[], key: string): string | undefined {
@@ -188,7 +201,13 @@ export function parseOtlp(raw: unknown, into: SpanReservoir = new SpanReservoir(
         if (status !== undefined) row.httpStatus = status;
         const peer = peerOf(s.attributes, kind);
         if (peer) row.peer = peer.slice(0, 120);
-        if (row.error && (status === 408 || status === 504 || TIMEOUT.test(`${s.status?.message ?? ''} ${attrText(s.attributes, 'error.type') ?? ''}`))) row.timeout = true;
+        if (
+          row.error &&
+          (status === 408 ||
+            status === 504 ||
+            TIMEOUT.test(`${s.status?.message ?? ''} ${attrText(s.attributes, 'error.type') ?? ''}`))
+        )
+          row.timeout = true;
         into.add(row);
       }
     }
@@ -200,7 +219,11 @@ export function parseOtlp(raw: unknown, into: SpanReservoir = new SpanReservoir(
  * Parses the text of a trace file into the reservoir: one export, or one export per line. Throws when
  * nothing in it is OTLP; `onBadLine` hears of each line that is not (a file of lines may have a torn last line).
  */
-export function parseOtlpText(text: string, into: SpanReservoir, onBadLine: (line: number, message: string) => void): void {
+export function parseOtlpText(
+  text: string,
+  into: SpanReservoir,
+  onBadLine: (line: number, message: string) => void,
+): void {
   let whole: unknown;
   try {
     whole = JSON.parse(text);
@@ -235,7 +258,10 @@ export function traceStats(rows: Span[], q: TimeQuery): TraceStats[] {
   const byId = new Map<string, Span>();
   for (const r of rows) byId.set(`${r.traceId}/${r.spanId}`, r);
   const want = q.services ? new Set(q.services) : null;
-  const acc = new Map<string, { durs: number[]; errors: number; calls: Map<string, { count: number; errors: number }> }>();
+  const acc = new Map<
+    string,
+    { durs: number[]; errors: number; calls: Map<string, { count: number; errors: number }> }
+  >();
   const get = (svc: string) => {
     let a = acc.get(svc);
     if (!a) {
@@ -270,7 +296,9 @@ export function traceStats(rows: Span[], q: TimeQuery): TraceStats[] {
         errorRatio: sorted.length ? a.errors / sorted.length : 0,
         p50Ms: quantile(sorted, 0.5),
         p99Ms: quantile(sorted, 0.99),
-        calls: [...a.calls.entries()].map(([s, c]) => ({ service: s, ...c })).sort((x, y) => x.service.localeCompare(y.service)),
+        calls: [...a.calls.entries()]
+          .map(([s, c]) => ({ service: s, ...c }))
+          .sort((x, y) => x.service.localeCompare(y.service)),
       };
     })
     .sort((x, y) => x.service.localeCompare(y.service));

@@ -4,7 +4,9 @@ import { z } from 'zod';
 const body = z.object({
   user: z.object({ id: z.string().min(1) }),
   channel: z.object({ id: z.string().min(1) }).optional(),
-  container: z.object({ channel_id: z.string().optional(), message_ts: z.string().optional(), thread_ts: z.string().optional() }).optional(),
+  container: z
+    .object({ channel_id: z.string().optional(), message_ts: z.string().optional(), thread_ts: z.string().optional() })
+    .optional(),
   actions: z.array(z.object({ action_id: z.string().min(1), value: z.string().max(2000).optional() })).min(1),
 });
 
@@ -26,7 +28,10 @@ export function readClick(raw: unknown): Click | null {
   const action = b.actions[0];
   if (!channelId || !action) return null;
   return {
-    userId: b.user.id, channelId, actionId: action.action_id, value: action.value ?? '',
+    userId: b.user.id,
+    channelId,
+    actionId: action.action_id,
+    value: action.value ?? '',
     ...(b.container?.message_ts ? { messageTs: b.container.message_ts } : {}),
     ...(b.container?.thread_ts ? { threadTs: b.container.thread_ts } : {}),
   };

@@ -16,7 +16,11 @@ export function onDigDeeper(deps: Pick<ListenerDeps, 'incidents' | 'investigatio
     try {
       const incident = await deps.incidents.find(click.channelId);
       if (!incident) {
-        await respond({ response_type: 'ephemeral', replace_original: false, text: 'This channel is no longer an incident I track.' });
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: 'This channel is no longer an incident I track.',
+        });
         return;
       }
       const { investigation, created } = await deps.investigations.deeper(incident.id, click.userId);
@@ -25,7 +29,11 @@ export function onDigDeeper(deps: Pick<ListenerDeps, 'incidents' | 'investigatio
         : `Round ${investigation.round} is still ${investigation.state}; wait for it or \`/triage stop\` it.`;
       await respond({ response_type: 'ephemeral', replace_original: false, text });
     } catch (err) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: toUserFacing(err, logger, { action: 'dig_deeper' }).text });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: toUserFacing(err, logger, { action: 'dig_deeper' }).text,
+      });
     }
   };
 }

@@ -28,7 +28,8 @@ type Route<K extends SubcommandName> = (ctx: TriageContext, cmd: Extract<TriageC
 
 async function incidentOrExplain(ctx: TriageContext): Promise<Incident> {
   const incident = await ctx.deps.incidents.find(ctx.channelId);
-  if (!incident) throw new NotFoundError('This channel is not an incident yet. Run `/triage start` here to investigate it.');
+  if (!incident)
+    throw new NotFoundError('This channel is not an incident yet. Run `/triage start` here to investigate it.');
   return incident;
 }
 
@@ -37,18 +38,25 @@ export const ROUTES = {
   help: async (ctx) => renderHelp(ctx.deps.sources),
   start: async (ctx, cmd) => {
     const { incident } = await ctx.deps.incidents.ensure({
-      channelId: ctx.channelId, channelName: ctx.channelName, userId: ctx.userId, trigger: 'slash',
+      channelId: ctx.channelId,
+      channelName: ctx.channelName,
+      userId: ctx.userId,
+      trigger: 'slash',
       ...(cmd.since !== undefined ? { createdAt: cmd.since } : {}),
       ...(cmd.description ? { description: cmd.description } : {}),
     });
     const { investigation, created } = await ctx.deps.investigations.start({
-      incident, trigger: 'slash', userId: ctx.userId,
+      incident,
+      trigger: 'slash',
+      userId: ctx.userId,
       ...(cmd.since !== undefined ? { since: cmd.since } : {}),
       ...(cmd.description ? { description: cmd.description } : {}),
     });
     return created
       ? plain(`Started investigation round ${investigation.round}; findings will appear in its thread.`)
-      : plain(`Round ${investigation.round} is already ${investigation.state}. Use \`/triage stop\` first, or \`/triage deeper [focus]\` when it is done.`);
+      : plain(
+          `Round ${investigation.round} is already ${investigation.state}. Use \`/triage stop\` first, or \`/triage deeper [focus]\` when it is done.`,
+        );
   },
   status: async (ctx) => {
     const incident = await incidentOrExplain(ctx);
@@ -71,38 +79,66 @@ export const ROUTES = {
   propose: async (ctx, cmd) => {
     const incident = await incidentOrExplain(ctx);
     const proposal = await ctx.deps.remediation.proposeByPerson({
-      incidentId: incident.id, channelId: ctx.channelId, actionId: cmd.actionId, args: cmd.args, actor: { userId: ctx.userId },
+      incidentId: incident.id,
+      channelId: ctx.channelId,
+      actionId: cmd.actionId,
+      args: cmd.args,
+      actor: { userId: ctx.userId },
     });
-    return plain(`Proposed \`${proposal.actionId}\` (${proposal.id}); it needs ${proposal.requiredApprovals} approval(s) on its card.`);
+    return plain(
+      `Proposed \`${proposal.actionId}\` (${proposal.id}); it needs ${proposal.requiredApprovals} approval(s) on its card.`,
+    );
   },
   actions: async (ctx) => renderCatalog(ctx.deps.remediation.catalog()),
   audit: async (ctx) => {
     const incident = await incidentOrExplain(ctx);
-    const { records, inThread } = await ctx.deps.remediation.exportAudit({ incidentId: incident.id, channelId: ctx.channelId, actor: { userId: ctx.userId } });
-    return plain(`Uploaded the audit trail (${records} records) ${inThread ? "to the latest investigation's thread" : 'to this channel'}.`);
+    const { records, inThread } = await ctx.deps.remediation.exportAudit({
+      incidentId: incident.id,
+      channelId: ctx.channelId,
+      actor: { userId: ctx.userId },
+    });
+    return plain(
+      `Uploaded the audit trail (${records} records) ${inThread ? "to the latest investigation's thread" : 'to this channel'}.`,
+    );
   },
   resolve: async (ctx, cmd) => {
     const incident = await incidentOrExplain(ctx);
     const { resolved, resolution, inThread } = await ctx.deps.resolutions.resolve({
-      incidentId: incident.id, userId: ctx.userId, ...(cmd.summary ? { summary: cmd.summary } : {}),
+      incidentId: incident.id,
+      userId: ctx.userId,
+      ...(cmd.summary ? { summary: cmd.summary } : {}),
     });
-    if (!resolved) return plain(`This incident was already resolved at ${resolution.at.slice(11, 16)} UTC by ${resolution.byName ?? resolution.by}; its timeline and postmortem draft are posted once.`);
-    return plain(`Resolved. The timeline and the postmortem draft are ${inThread ? "in the latest investigation's thread" : 'in this channel'}.`);
+    if (!resolved)
+      return plain(
+        `This incident was already resolved at ${resolution.at.slice(11, 16)} UTC by ${resolution.byName ?? resolution.by}; its timeline and postmortem draft are posted once.`,
+      );
+    return plain(
+      `Resolved. The timeline and the postmortem draft are ${inThread ? "in the latest investigation's thread" : 'in this channel'}.`,
+    );
   },
 } satisfies { [K in SubcommandName]: Route<K> };
 
 function route(ctx: TriageContext, cmd: TriageCommand): Promise<Reply> {
   // The union narrows per case, so each call is checked against its own route's parameter type.
   switch (cmd.name) {
-    case 'help': return ROUTES.help(ctx);
-    case 'start': return ROUTES.start(ctx, cmd);
-    case 'status': return ROUTES.status(ctx);
-    case 'stop': return ROUTES.stop(ctx);
-    case 'deeper': return ROUTES.deeper(ctx, cmd);
-    case 'propose': return ROUTES.propose(ctx, cmd);
-    case 'actions': return ROUTES.actions(ctx);
-    case 'audit': return ROUTES.audit(ctx);
-    case 'resolve': return ROUTES.resolve(ctx, cmd);
+    case 'help':
+      return ROUTES.help(ctx);
+    case 'start':
+      return ROUTES.start(ctx, cmd);
+    case 'status':
+      return ROUTES.status(ctx);
+    case 'stop':
+      return ROUTES.stop(ctx);
+    case 'deeper':
+      return ROUTES.deeper(ctx, cmd);
+    case 'propose':
+      return ROUTES.propose(ctx, cmd);
+    case 'actions':
+      return ROUTES.actions(ctx);
+    case 'audit':
+      return ROUTES.audit(ctx);
+    case 'resolve':
+      return ROUTES.resolve(ctx, cmd);
   }
 }
 
@@ -117,7 +153,9 @@ export function onTriage(deps: ListenerDeps) {
     }
     const ctx: TriageContext = {
       deps: { ...deps, logger: withContext(deps.logger, { incidentId: p.data.channel_id, slackUser: p.data.user_id }) },
-      userId: p.data.user_id, channelId: p.data.channel_id, channelName: p.data.channel_name,
+      userId: p.data.user_id,
+      channelId: p.data.channel_id,
+      channelName: p.data.channel_name,
     };
     const parsed = parseTriage(p.data.text, deps.clock.now());
     if (!parsed.ok) {

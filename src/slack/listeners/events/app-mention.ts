@@ -15,7 +15,10 @@ const event = z.object({
 
 /** Removes `<@U…>` mention tokens and surrounding space from a message. */
 export function stripMentions(text: string): string {
-  return text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Routes a mention in an incident channel to investigations.followUp (threads) or a usage hint. */
@@ -34,7 +37,9 @@ export function onAppMention(deps: Pick<ListenerDeps, 'incidents' | 'investigati
     const question = stripMentions(e.text);
     if (!e.thread_ts || !question) {
       await deps.poster.ephemeral({
-        channel: e.channel, user: e.user, ...(e.thread_ts ? { threadTs: e.thread_ts } : {}),
+        channel: e.channel,
+        user: e.user,
+        ...(e.thread_ts ? { threadTs: e.thread_ts } : {}),
         text: 'Ask me inside an investigation thread: `@Incident Scout <question>`. For commands, try `/triage help`.',
       });
       return;

@@ -3,7 +3,13 @@ import { z } from 'zod';
 import type { ListenerDeps } from '../deps';
 
 const event = z.object({
-  channel: z.object({ id: z.string().min(1), name: z.string().min(1), created: z.number().optional(), creator: z.string().optional(), is_private: z.boolean().optional() }),
+  channel: z.object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    created: z.number().optional(),
+    creator: z.string().optional(),
+    is_private: z.boolean().optional(),
+  }),
 });
 
 /** Opens an incident for a newly created incident channel; the incident starts at the channel's creation. */

@@ -13,6 +13,11 @@ export function onChannelRename(deps: Pick<ListenerDeps, 'incidents' | 'logger' 
       return;
     }
     const ch = parsed.data.channel;
-    await deps.incidents.open({ channelId: ch.id, channelName: ch.name, createdAt: deps.clock.now().getTime(), trigger: 'channel_rename' });
+    await deps.incidents.open({
+      channelId: ch.id,
+      channelName: ch.name,
+      createdAt: deps.clock.now().getTime(),
+      trigger: 'channel_rename',
+    });
   };
 }

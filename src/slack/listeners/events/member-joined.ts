@@ -3,7 +3,11 @@
 import { z } from 'zod';
 import type { ListenerDeps } from '../deps';
 
-const event = z.object({ channel: z.string().min(1), channel_type: z.string().optional(), inviter: z.string().optional() });
+const event = z.object({
+  channel: z.string().min(1),
+  channel_type: z.string().optional(),
+  inviter: z.string().optional(),
+});
 
 /** Opens an incident when the bot is added to a channel whose name matches the pattern. */
 export function onMemberJoined(deps: Pick<ListenerDeps, 'incidents' | 'poster' | 'logger' | 'clock'>) {

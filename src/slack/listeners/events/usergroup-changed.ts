@@ -4,8 +4,12 @@ import { z } from 'zod';
 import type { ListenerDeps } from '../deps';
 
 const event = z.union([
-  z.object({ type: z.literal('subteam_members_changed'), subteam_id: z.string().min(1) }).transform((e) => e.subteam_id),
-  z.object({ type: z.literal('subteam_updated'), subteam: z.object({ id: z.string().min(1) }) }).transform((e) => e.subteam.id),
+  z
+    .object({ type: z.literal('subteam_members_changed'), subteam_id: z.string().min(1) })
+    .transform((e) => e.subteam_id),
+  z
+    .object({ type: z.literal('subteam_updated'), subteam: z.object({ id: z.string().min(1) }) })
+    .transform((e) => e.subteam.id),
 ]);
 
 /** Drops the cached members of the usergroup Slack says has changed. */

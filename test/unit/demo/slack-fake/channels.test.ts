@@ -9,7 +9,11 @@ beforeAll(async () => {
   running = await startSlackFake();
   running.fake.addUser({ id: 'U0DANA0001', name: 'dana' });
   running.fake.addUser({ id: 'U0LEE00001', name: 'lee' });
-  web = new webApi.WebClient(running.fake.botToken, { slackApiUrl: running.url, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
+  web = new webApi.WebClient(running.fake.botToken, {
+    slackApiUrl: running.url,
+    retryConfig: { retries: 0 },
+    logLevel: webApi.LogLevel.ERROR,
+  });
 });
 afterAll(async () => {
   await running.close();
@@ -19,7 +23,8 @@ async function slackError(p: Promise<unknown>): Promise<{ error: string; errors?
   try {
     await p;
   } catch (err) {
-    if (err instanceof webApi.WebAPIPlatformError) return { error: err.data.error, errors: (err.data as { errors?: unknown }).errors };
+    if (err instanceof webApi.WebAPIPlatformError)
+      return { error: err.data.error, errors: (err.data as { errors?: unknown }).errors };
     throw err;
   }
   throw new Error('expected the call to fail');
@@ -33,7 +38,9 @@ describe('conversations.create', () => {
     expect((await slackError(web.conversations.create({ name: 'Inc-Upper' }))).error).toBe('invalid_name_specials');
     expect((await slackError(web.conversations.create({ name: 'inc.dots' }))).error).toBe('invalid_name_specials');
     expect((await slackError(web.conversations.create({ name: '---' }))).error).toBe('invalid_name_punctuation');
-    expect((await slackError(web.conversations.create({ name: `inc-${'x'.repeat(80)}` }))).error).toBe('invalid_name_maxlength');
+    expect((await slackError(web.conversations.create({ name: `inc-${'x'.repeat(80)}` }))).error).toBe(
+      'invalid_name_maxlength',
+    );
   });
 });
 
@@ -42,17 +49,26 @@ describe('conversations.invite', () => {
     const { channel } = await web.conversations.create({ name: 'inc-invite' });
     const id = channel?.id as string;
     await web.conversations.invite({ channel: id, users: 'U0DANA0001' });
-    expect((await slackError(web.conversations.invite({ channel: id, users: 'U0DANA0001' }))).error).toBe('already_in_channel');
+    expect((await slackError(web.conversations.invite({ channel: id, users: 'U0DANA0001' }))).error).toBe(
+      'already_in_channel',
+    );
     const bad = await slackError(web.conversations.invite({ channel: id, users: 'U0LEE00001,U0NOBODY01' }));
-    expect(bad).toEqual({ error: 'user_not_found', errors: [{ user: 'U0NOBODY01', ok: false, error: 'user_not_found' }] });
+    expect(bad).toEqual({
+      error: 'user_not_found',
+      errors: [{ user: 'U0NOBODY01', ok: false, error: 'user_not_found' }],
+    });
     expect(running.fake.channels.get(id)?.members).toEqual(['U0DANA0001']);
     await web.conversations.invite({ channel: id, users: 'U0LEE00001,U0NOBODY01', force: true });
     expect(running.fake.channels.get(id)?.members).toEqual(['U0DANA0001', 'U0LEE00001']);
-    expect((await slackError(web.conversations.invite({ channel: id, users: running.fake.botUserId }))).error).toBe('cant_invite_self');
+    expect((await slackError(web.conversations.invite({ channel: id, users: running.fake.botUserId }))).error).toBe(
+      'cant_invite_self',
+    );
   });
 
   it('needs the bot in the channel', async () => {
     const other = running.fake.addChannel({ name: 'inc-not-member' });
-    expect((await slackError(web.conversations.invite({ channel: other, users: 'U0DANA0001' }))).error).toBe('not_in_channel');
+    expect((await slackError(web.conversations.invite({ channel: other, users: 'U0DANA0001' }))).error).toBe(
+      'not_in_channel',
+    );
   });
 });

@@ -1,12 +1,22 @@
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, verifySlackRequest } from '@slack/bolt';
-import { SlackEventClient, signSlackRequest, startSlackFake, type RunningSlackFake } from '../../../../src/demo/slack-fake';
+import {
+  SlackEventClient,
+  signSlackRequest,
+  startSlackFake,
+  type RunningSlackFake,
+} from '../../../../src/demo/slack-fake';
 
 const signingSecret = 'fake-signing-secret';
 let running: RunningSlackFake;
 let app: App;
 let client: SlackEventClient;
-const seen: { events: string[]; commands: string[]; actions: string[]; retries: (number | undefined)[] } = { events: [], commands: [], actions: [], retries: [] };
+const seen: { events: string[]; commands: string[]; actions: string[]; retries: (number | undefined)[] } = {
+  events: [],
+  commands: [],
+  actions: [],
+  retries: [],
+};
 
 beforeAll(async () => {
   running = await startSlackFake();
@@ -47,8 +57,20 @@ describe('Slack event client against a real Bolt app', () => {
     const body = 'token=x&text=hello';
     const ts = Math.floor(Date.now() / 1000);
     const signature = signSlackRequest(signingSecret, ts, body);
-    expect(() => verifySlackRequest({ signingSecret, body, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts } })).not.toThrow();
-    expect(() => verifySlackRequest({ signingSecret: 'other', body, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts } })).toThrow(/signature mismatch/);
+    expect(() =>
+      verifySlackRequest({
+        signingSecret,
+        body,
+        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts },
+      }),
+    ).not.toThrow();
+    expect(() =>
+      verifySlackRequest({
+        signingSecret: 'other',
+        body,
+        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts },
+      }),
+    ).toThrow(/signature mismatch/);
   });
 
   it('lets Bolt verify its token with auth.test against the fake', async () => {
@@ -57,7 +79,12 @@ describe('Slack event client against a real Bolt app', () => {
 
   it('gets a slash command acked and the ephemeral reply recorded from the response_url', async () => {
     const channel = running.fake.addChannel({ name: 'inc-api-errors' });
-    const res = await client.sendCommand({ command: '/triage', text: 'checkout is slow', user_id: 'U0ALICE001', channel_id: channel });
+    const res = await client.sendCommand({
+      command: '/triage',
+      text: 'checkout is slow',
+      user_id: 'U0ALICE001',
+      channel_id: channel,
+    });
     expect(res.status).toBe(200);
     expect(seen.commands).toContain('checkout is slow');
     const eph = await running.fake.waitFor((f) => f.ephemerals(channel, 'U0ALICE001')[0], 2000, 'ephemeral');
@@ -75,18 +102,44 @@ describe('Slack event client against a real Bolt app', () => {
   it('delivers a button click whose response replaces the original message', async () => {
     const channel = running.fake.addChannel({ name: 'inc-approve', botIsMember: true });
     const posted = await app.client.chat.postMessage({
-      channel, text: 'Restart checkout?',
-      blocks: [{ type: 'actions', block_id: 'p1', elements: [{ type: 'button', action_id: 'approve', value: 'P1', text: { type: 'plain_text', text: 'Approve' } }] }],
+      channel,
+      text: 'Restart checkout?',
+      blocks: [
+        {
+          type: 'actions',
+          block_id: 'p1',
+          elements: [
+            { type: 'button', action_id: 'approve', value: 'P1', text: { type: 'plain_text', text: 'Approve' } },
+          ],
+        },
+      ],
     });
-    const res = await client.sendBlockAction({ user: 'U0ALICE001', channel, message_ts: String(posted.ts), action_id: 'approve', block_id: 'p1', value: 'P1' });
+    const res = await client.sendBlockAction({
+      user: 'U0ALICE001',
+      channel,
+      message_ts: String(posted.ts),
+      action_id: 'approve',
+      block_id: 'p1',
+      value: 'P1',
+    });
     expect(res.status).toBe(200);
-    await running.fake.waitFor((f) => f.message(channel, String(posted.ts))?.text === 'Approved by alice', 2000, 'original replaced');
+    await running.fake.waitFor(
+      (f) => f.message(channel, String(posted.ts))?.text === 'Approved by alice',
+      2000,
+      'original replaced',
+    );
     expect(seen.actions).toEqual(['P1']);
   });
 
   it('marks a redelivered event with Slack retry headers that Bolt exposes as retryNum', async () => {
     const channel = running.fake.addChannel({ name: 'inc-retry', botIsMember: true });
-    const event = { type: 'app_mention', channel, user: 'U0ALICE001', text: '<@U0BOT00001> triage', ts: running.fake.nextTs() };
+    const event = {
+      type: 'app_mention',
+      channel,
+      user: 'U0ALICE001',
+      text: '<@U0BOT00001> triage',
+      ts: running.fake.nextTs(),
+    };
     await client.sendEvent(event, { eventId: 'Ev0RETRY01' });
     await client.sendEvent(event, { eventId: 'Ev0RETRY01', retryNum: 1 });
     await running.fake.waitFor(() => seen.retries.length === 2, 2000, 'both deliveries handled');
@@ -95,9 +148,17 @@ describe('Slack event client against a real Bolt app', () => {
 
   it('is rejected with 401 for a bad signature or a stale timestamp', async () => {
     const body = new URLSearchParams({ command: '/triage', text: 'x' }).toString();
-    const forged = await client.raw({ body, contentType: 'application/x-www-form-urlencoded', signature: 'v0=deadbeef' });
+    const forged = await client.raw({
+      body,
+      contentType: 'application/x-www-form-urlencoded',
+      signature: 'v0=deadbeef',
+    });
     expect(forged.status).toBe(401);
-    const stale = await client.raw({ body, contentType: 'application/x-www-form-urlencoded', timestamp: Math.floor(Date.now() / 1000) - 600 });
+    const stale = await client.raw({
+      body,
+      contentType: 'application/x-www-form-urlencoded',
+      timestamp: Math.floor(Date.now() / 1000) - 600,
+    });
     expect(stale.status).toBe(401);
   });
 

@@ -15,7 +15,11 @@ afterAll(async () => {
 });
 
 async function api(method: string, token: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${slack.url}${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${slack.url}${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
   return (await res.json()) as Record<string, unknown>;
 }
 
@@ -26,7 +30,9 @@ async function upgrade(url: string): Promise<{ socket: Socket; received: () => B
   let buf = Buffer.alloc(0);
   socket.on('data', (c: Buffer) => (buf = Buffer.concat([buf, c])));
   await new Promise((r) => socket.once('connect', r));
-  socket.write(`GET ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+  socket.write(
+    `GET ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
   return { socket, received: () => buf };
 }
 
@@ -40,17 +46,25 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 
 describe('Socket Mode in the Slack fake', () => {
   it('opens connections for the app-level token only, and refuses it for other methods', async () => {
-    expect(await api('apps.connections.open', slack.fake.botToken)).toEqual({ ok: false, error: 'not_allowed_token_type' });
+    expect(await api('apps.connections.open', slack.fake.botToken)).toEqual({
+      ok: false,
+      error: 'not_allowed_token_type',
+    });
     expect(await api('chat.postMessage', slack.fake.appToken)).toEqual({ ok: false, error: 'not_allowed_token_type' });
     const opened = await api('apps.connections.open', slack.fake.appToken);
-    expect(opened).toEqual({ ok: true, url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/socket-mode\/[a-f0-9]+$/) });
+    expect(opened).toEqual({
+      ok: true,
+      url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/socket-mode\/[a-f0-9]+$/),
+    });
   });
 
   it('accepts each URL once, greets with hello, and closes with 1002 on an unmasked frame', async () => {
     const { url } = (await api('apps.connections.open', slack.fake.appToken)) as { url: string };
     const ws = await upgrade(url);
     await until(() => ws.received().includes('"type":"hello"'), 'hello');
-    expect(ws.received().toString('latin1')).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n[\s\S]*Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=\r\n/);
+    expect(ws.received().toString('latin1')).toMatch(
+      /^HTTP\/1\.1 101 Switching Protocols\r\n[\s\S]*Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=\r\n/,
+    );
     const again = await upgrade(url);
     await until(() => again.received().length > 0, 'the answer to a reused URL');
     expect(again.received().toString('latin1')).toMatch(/^HTTP\/1\.1 400 /);
@@ -74,7 +88,14 @@ describe('Socket Mode in the Slack fake', () => {
     await new Promise((r) => socket.once('connect', r));
     const mask = [1, 2, 3, 4];
     const ping = Buffer.from([0x89, 0x80 | 2, ...mask, ...[0x6f, 0x6b].map((b, i) => b ^ (mask[i] as number))]); // ping "ok", masked
-    socket.write(Buffer.concat([Buffer.from(`GET ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`), ping]));
+    socket.write(
+      Buffer.concat([
+        Buffer.from(
+          `GET ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        ),
+        ping,
+      ]),
+    );
     await until(() => buf.includes(Buffer.from([0x8a, 0x02, 0x6f, 0x6b])), 'the pong');
     socket.destroy();
   });
@@ -83,7 +104,9 @@ describe('Socket Mode in the Slack fake', () => {
     const { url } = (await api('apps.connections.open', slack.fake.appToken)) as { url: string };
     const ws = await upgrade(url);
     await slack.fake.socketMode.waitConnected();
-    await expect(slack.fake.socketMode.send('slash_commands', { command: '/triage' }, { timeoutMs: 100 })).rejects.toThrow(/did not ack envelope/);
+    await expect(
+      slack.fake.socketMode.send('slash_commands', { command: '/triage' }, { timeoutMs: 100 }),
+    ).rejects.toThrow(/did not ack envelope/);
     ws.socket.destroy();
   });
 });

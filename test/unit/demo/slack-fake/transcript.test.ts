@@ -1,4 +1,9 @@
-import { renderBlocks, renderTranscript, type ChannelSnapshot, type FakeMessage } from '../../../../src/demo/slack-fake';
+import {
+  renderBlocks,
+  renderTranscript,
+  type ChannelSnapshot,
+  type FakeMessage,
+} from '../../../../src/demo/slack-fake';
 
 // 1764216000 is 2025-11-27T04:00:00Z, so times below read 04:00:SS.
 const BOT = 'U0BOT00001';
@@ -14,12 +19,26 @@ const card = msg('1764216000.000100', {
   metadata: { event_type: 'investigation_status', event_payload: { state: 'running' } },
   blocks: [
     { type: 'header', text: { type: 'plain_text', text: 'Investigation' } },
-    { type: 'section', text: { type: 'mrkdwn', text: '*Status:* running' }, fields: [{ type: 'mrkdwn', text: 'Scouts: 3' }] },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: '*Status:* running' },
+      fields: [{ type: 'mrkdwn', text: 'Scouts: 3' }],
+    },
     { type: 'divider' },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: 'E1' }, { type: 'mrkdwn', text: 'E2' }] },
+    {
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: 'E1' },
+        { type: 'mrkdwn', text: 'E2' },
+      ],
+    },
   ],
 });
-const finding = msg('1764216003.000100', { threadTs: card.ts, text: 'checkout 5xx rose after deploy D42 [E1]', reactions: [{ name: 'eyes', users: [ALICE] }] });
+const finding = msg('1764216003.000100', {
+  threadTs: card.ts,
+  text: 'checkout 5xx rose after deploy D42 [E1]',
+  reactions: [{ name: 'eyes', users: [ALICE] }],
+});
 const proposal = msg('1764216005.000100', {
   threadTs: card.ts,
   text: 'Proposal: roll back D42',
@@ -37,12 +56,28 @@ const proposal = msg('1764216005.000100', {
 const human = msg('1764216001.000100', { user: ALICE, botId: undefined, text: 'anyone on this?' });
 
 const snapshot: ChannelSnapshot = {
-  channel: { id: 'C1', name: 'inc-checkout', isPrivate: false, botIsMember: true, isArchived: false, created: 1764216000 },
+  channel: {
+    id: 'C1',
+    name: 'inc-checkout',
+    isPrivate: false,
+    botIsMember: true,
+    isArchived: false,
+    created: 1764216000,
+  },
   threads: [
     { ...card, replies: [finding, proposal] },
     { ...human, replies: [] },
   ],
-  ephemerals: [{ channel: 'C1', user: ALICE, ts: '1764216004.000100', threadTs: card.ts, text: 'You may approve this.', source: 'chat.postEphemeral' }],
+  ephemerals: [
+    {
+      channel: 'C1',
+      user: ALICE,
+      ts: '1764216004.000100',
+      threadTs: card.ts,
+      text: 'You may approve this.',
+      source: 'chat.postEphemeral',
+    },
+  ],
   users: [
     { id: BOT, name: 'incident-scout', realName: 'Incident Scout', isBot: true },
     { id: ALICE, name: 'alice', realName: 'Alice', isBot: false },
@@ -84,7 +119,9 @@ describe('renderTranscript', () => {
 
   it('puts a later top-level message after the whole thread of an earlier one', () => {
     const lines = text.split('\n');
-    expect(lines.findIndex((l) => l.startsWith('[04:00:01] @alice'))).toBeGreaterThan(lines.findIndex((l) => l.includes('[ Approve ]')));
+    expect(lines.findIndex((l) => l.startsWith('[04:00:01] @alice'))).toBeGreaterThan(
+      lines.findIndex((l) => l.includes('[ Approve ]')),
+    );
   });
 
   it('starts with the channel name', () => {
@@ -112,8 +149,10 @@ describe('renderTranscript', () => {
 
 describe('renderBlocks escaping', () => {
   it('shows Slack-escaped &, < and > as a Slack client does', () => {
-    expect(renderBlocks([{ type: 'section', text: { type: 'mrkdwn', text: 'new "failed for order &lt;*&gt; &amp; retried"' } }])).toEqual([
-      'new "failed for order <*> & retried"',
-    ]);
+    expect(
+      renderBlocks([
+        { type: 'section', text: { type: 'mrkdwn', text: 'new "failed for order &lt;*&gt; &amp; retried"' } },
+      ]),
+    ).toEqual(['new "failed for order <*> & retried"']);
   });
 });

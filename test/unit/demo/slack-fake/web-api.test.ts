@@ -58,7 +58,9 @@ describe('Slack fake with the real WebClient', () => {
 
   it('does not let the bot join a private channel on its own, only be invited', async () => {
     const channel = running.fake.addChannel({ name: 'inc-private', isPrivate: true });
-    expect((await platformError(web.conversations.join({ channel }))).error).toBe('method_not_supported_for_channel_type');
+    expect((await platformError(web.conversations.join({ channel }))).error).toBe(
+      'method_not_supported_for_channel_type',
+    );
     running.fake.inviteBot(channel);
     expect((await web.conversations.join({ channel })).warning).toBe('already_in_channel');
     await web.chat.postMessage({ channel, text: 'invited, so I can post' });
@@ -69,7 +71,9 @@ describe('Slack fake with the real WebClient', () => {
     const channel = running.fake.addChannel({ name: 'inc-thread', botIsMember: true });
     const parent = await web.chat.postMessage({ channel, text: 'status card' });
     await web.chat.postMessage({ channel, text: 'finding 1', thread_ts: String(parent.ts) });
-    expect((await platformError(web.chat.postMessage({ channel, text: 'lost', thread_ts: '1.000001' }))).error).toBe('thread_not_found');
+    expect((await platformError(web.chat.postMessage({ channel, text: 'lost', thread_ts: '1.000001' }))).error).toBe(
+      'thread_not_found',
+    );
     const [top] = running.fake.messages(channel);
     expect(top?.replies.map((r) => r.text)).toEqual(['finding 1']);
   });
@@ -95,7 +99,9 @@ describe('Slack fake with the real WebClient', () => {
   it('requires text or blocks and caps text at 40000 characters', async () => {
     const channel = running.fake.addChannel({ name: 'inc-text', botIsMember: true });
     expect((await platformError(web.chat.postMessage({ channel, text: '' }))).error).toBe('no_text');
-    expect((await platformError(web.chat.postMessage({ channel, text: 'a'.repeat(40001) }))).error).toBe('msg_too_long');
+    expect((await platformError(web.chat.postMessage({ channel, text: 'a'.repeat(40001) }))).error).toBe(
+      'msg_too_long',
+    );
   });
 
   it('honours Retry-After on a 429 and succeeds on the retry', async () => {
@@ -125,8 +131,13 @@ describe('Slack fake with the real WebClient', () => {
     const channel = running.fake.addChannel({ name: 'inc-update', botIsMember: true });
     const posted = await web.chat.postMessage({ channel, text: 'v1' });
     await web.chat.update({ channel, ts: String(posted.ts), text: 'v2' });
-    expect(running.fake.message(channel, String(posted.ts))).toMatchObject({ text: 'v2', edited: { user: running.fake.botUserId } });
-    expect((await platformError(web.chat.update({ channel, ts: '1.000002', text: 'x' }))).error).toBe('message_not_found');
+    expect(running.fake.message(channel, String(posted.ts))).toMatchObject({
+      text: 'v2',
+      edited: { user: running.fake.botUserId },
+    });
+    expect((await platformError(web.chat.update({ channel, ts: '1.000002', text: 'x' }))).error).toBe(
+      'message_not_found',
+    );
     const human = running.fake.postAsUser({ channel, user: 'U0HUMAN001', text: 'mine' });
     expect((await platformError(web.chat.update({ channel, ts: human, text: 'x' }))).error).toBe('cant_update_message');
   });
@@ -135,8 +146,12 @@ describe('Slack fake with the real WebClient', () => {
     const channel = running.fake.addChannel({ name: 'inc-react', botIsMember: true });
     const posted = await web.chat.postMessage({ channel, text: 'look' });
     await web.reactions.add({ channel, timestamp: String(posted.ts), name: 'eyes' });
-    expect((await platformError(web.reactions.add({ channel, timestamp: String(posted.ts), name: 'eyes' }))).error).toBe('already_reacted');
-    expect(running.fake.message(channel, String(posted.ts))?.reactions).toEqual([{ name: 'eyes', users: [running.fake.botUserId] }]);
+    expect(
+      (await platformError(web.reactions.add({ channel, timestamp: String(posted.ts), name: 'eyes' }))).error,
+    ).toBe('already_reacted');
+    expect(running.fake.message(channel, String(posted.ts))?.reactions).toEqual([
+      { name: 'eyes', users: [running.fake.botUserId] },
+    ]);
   });
 
   it('answers users.info and usergroups.users.list, with their not-found errors', async () => {
@@ -157,30 +172,48 @@ describe('Slack fake with the real WebClient', () => {
   });
 
   it('says unknown_method for a method it does not know', async () => {
-    expect((await platformError(web.apiCall('chat.scheduleMessage', { channel: 'C1', text: 'x', post_at: 1 }))).error).toBe('unknown_method');
+    expect(
+      (await platformError(web.apiCall('chat.scheduleMessage', { channel: 'C1', text: 'x', post_at: 1 }))).error,
+    ).toBe('unknown_method');
   });
 
   it('completes the files.uploadV2 flow into a thread with the file bytes', async () => {
     const channel = running.fake.addChannel({ name: 'inc-files', botIsMember: true });
     const parent = await web.chat.postMessage({ channel, text: 'card' });
     await web.filesUploadV2({
-      channel_id: channel, thread_ts: String(parent.ts), filename: 'evidence.txt', title: 'Evidence',
-      content: 'E1 500s from checkout', initial_comment: 'raw evidence attached',
+      channel_id: channel,
+      thread_ts: String(parent.ts),
+      filename: 'evidence.txt',
+      title: 'Evidence',
+      content: 'E1 500s from checkout',
+      initial_comment: 'raw evidence attached',
     });
     const [file] = running.fake.files().filter((f) => f.channel === channel);
     expect(file?.content?.toString('utf8')).toBe('E1 500s from checkout');
     expect(file?.title).toBe('Evidence');
     const reply = running.fake.replies(channel, String(parent.ts))[0];
     expect(reply?.files).toEqual([file?.id]);
-    expect(running.fake.calls().map((c) => c.method).filter((m) => m.startsWith('files.'))).toEqual([
-      'files.getUploadURLExternal', 'files.completeUploadExternal',
-    ]);
+    expect(
+      running.fake
+        .calls()
+        .map((c) => c.method)
+        .filter((m) => m.startsWith('files.')),
+    ).toEqual(['files.getUploadURLExternal', 'files.completeUploadExternal']);
   });
 
   it('refuses blocks holding more than about 13.2k characters in all with msg_blocks_too_long, each block valid on its own', async () => {
     const channel = running.fake.addChannel({ name: 'inc-block-total', botIsMember: true });
-    const section = (n: number) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'x'.repeat(n) } });
-    expect((await platformError(web.chat.postMessage({ channel, text: 'x', blocks: [1, 2, 3, 4, 5].map(() => section(2900)) }))).error).toBe('msg_blocks_too_long');
+    const section = (n: number) => ({
+      type: 'section' as const,
+      text: { type: 'mrkdwn' as const, text: 'x'.repeat(n) },
+    });
+    expect(
+      (
+        await platformError(
+          web.chat.postMessage({ channel, text: 'x', blocks: [1, 2, 3, 4, 5].map(() => section(2900)) }),
+        )
+      ).error,
+    ).toBe('msg_blocks_too_long');
     expect(running.fake.messages(channel)).toHaveLength(0);
     await web.chat.postMessage({ channel, text: 'x', blocks: [1, 2, 3, 4].map(() => section(2900)) });
     expect(running.fake.messages(channel)).toHaveLength(1);
@@ -189,7 +222,13 @@ describe('Slack fake with the real WebClient', () => {
   it('keeps the bytes and alt text of an uploaded PNG and knows it is one', async () => {
     const channel = running.fake.addChannel({ name: 'inc-png', botIsMember: true });
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 7)]);
-    await web.filesUploadV2({ channel_id: channel, file: png, filename: 'chart.png', title: 'Chart', alt_text: 'p99 latency of checkout' });
+    await web.filesUploadV2({
+      channel_id: channel,
+      file: png,
+      filename: 'chart.png',
+      title: 'Chart',
+      alt_text: 'p99 latency of checkout',
+    });
     const [file] = running.fake.files().filter((f) => f.channel === channel);
     expect(file?.content?.equals(png)).toBe(true);
     expect(file?.mimetype).toBe('image/png');

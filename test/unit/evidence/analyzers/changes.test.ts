@@ -12,13 +12,35 @@ const topology: Topology = {
   ],
 };
 const anomaly = (service: string): SeriesAnomaly => ({
-  key: `x{service="${service}"}`, service, metric: 'p99 latency', family: 'x', kind: 'latency', changeAt: ONSET, baseline: 0.1, current: 2, score: 50, direction: 'up', sparkline: '',
+  key: `x{service="${service}"}`,
+  service,
+  metric: 'p99 latency',
+  family: 'x',
+  kind: 'latency',
+  changeAt: ONSET,
+  baseline: 0.1,
+  current: 2,
+  score: 50,
+  direction: 'up',
+  sparkline: '',
 });
-const change = (id: string, service: string, minutesBefore: number): Change => ({ id, service, kind: 'deploy', summary: `${service} ${id}`, time: ONSET - minutesBefore * 60_000 });
+const change = (id: string, service: string, minutesBefore: number): Change => ({
+  id,
+  service,
+  kind: 'deploy',
+  summary: `${service} ${id}`,
+  time: ONSET - minutesBefore * 60_000,
+});
 
 describe('correlateChanges', () => {
   const scored = correlateChanges(
-    [change('late', 'payments', -3), change('far', 'payments', 150), change('unrelated', 'notifications', 1), change('culprit', 'payments', 0.5), change('caller', 'checkout', 0.5)],
+    [
+      change('late', 'payments', -3),
+      change('far', 'payments', 150),
+      change('unrelated', 'notifications', 1),
+      change('culprit', 'payments', 0.5),
+      change('caller', 'checkout', 0.5),
+    ],
     [anomaly('payments')],
     topology,
     window,
@@ -26,7 +48,11 @@ describe('correlateChanges', () => {
   const byId = (id: string) => scored.find((c) => c.change.id === id);
 
   it('scores a change inside the onset interval as if right before it', () => {
-    const [c] = correlateChanges([change('inside', 'payments', -1)], [anomaly('payments')], topology, { ...window, onsetLo: ONSET - 60_000, onsetHi: ONSET + 90_000 });
+    const [c] = correlateChanges([change('inside', 'payments', -1)], [anomaly('payments')], topology, {
+      ...window,
+      onsetLo: ONSET - 60_000,
+      onsetHi: ONSET + 90_000,
+    });
     expect(c?.score).toBe(1);
     expect(c?.reason).toContain("within the onset's uncertainty");
   });
@@ -56,7 +82,12 @@ describe('correlateChanges', () => {
   });
 
   it('halves the proximity every ten minutes', () => {
-    const [near, far] = correlateChanges([change('a', 'payments', 0), change('b', 'payments', 10)], [anomaly('payments')], topology, window);
+    const [near, far] = correlateChanges(
+      [change('a', 'payments', 0), change('b', 'payments', 10)],
+      [anomaly('payments')],
+      topology,
+      window,
+    );
     expect(far?.score).toBeCloseTo((near?.score ?? 0) / 2, 6);
   });
 });

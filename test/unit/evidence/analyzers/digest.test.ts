@@ -5,14 +5,26 @@ import type { SeriesAnomaly, TriageReport } from '../../../../src/evidence/types
 
 const AT = Date.parse('2026-11-27T03:02:10Z');
 const a: SeriesAnomaly = {
-  key: 'k', service: 'checkout', metric: 'p99 latency', family: 'http_request_duration_seconds', kind: 'latency', unit: 's',
-  changeAt: AT, baseline: 0.118, current: 2.31, score: 19.2, direction: 'up', sparkline: '▁▁█',
+  key: 'k',
+  service: 'checkout',
+  metric: 'p99 latency',
+  family: 'http_request_duration_seconds',
+  kind: 'latency',
+  unit: 's',
+  changeAt: AT,
+  baseline: 0.118,
+  current: 2.31,
+  score: 19.2,
+  direction: 'up',
+  sparkline: '▁▁█',
 };
 
 describe('digestAnomaly', () => {
   it('reads like a sentence with units, the factor, the time and the nearest change', () => {
     const change = { id: 'c1', time: AT - 15_000, service: 'checkout', kind: 'deploy', summary: 'checkout v2.3.1' };
-    expect(digestAnomaly(a, change)).toBe('checkout p99 latency from 118ms to 2.31s (20×), starting 03:02:10 UTC, 15s after deploy checkout v2.3.1');
+    expect(digestAnomaly(a, change)).toBe(
+      'checkout p99 latency from 118ms to 2.31s (20×), starting 03:02:10 UTC, 15s after deploy checkout v2.3.1',
+    );
     expect(digestAnomaly({ ...a, changeAt: null })).toBe('checkout p99 latency from 118ms to 2.31s (20×)');
   });
 });
@@ -36,7 +48,12 @@ describe('sparkline', () => {
 
   it('downsamples to the width by averaging', () => {
     expect(downsample([1, 3, 5, 7], 2)).toEqual([2, 6]);
-    expect(sparkline(Array.from({ length: 1000 }, (_, i) => (i < 900 ? 1 : 10)), 10)).toBe('▁▁▁▁▁▁▁▁▁█');
+    expect(
+      sparkline(
+        Array.from({ length: 1000 }, (_, i) => (i < 900 ? 1 : 10)),
+        10,
+      ),
+    ).toBe('▁▁▁▁▁▁▁▁▁█');
   });
 
   it('shows gaps as spaces and a flat series as a floor', () => {
@@ -47,15 +64,29 @@ describe('sparkline', () => {
 
 describe('digestReport', () => {
   const suspect = (service: string, i: number) => ({
-    service, score: 9 - i, reason: `${service}: p99 latency went up a lot during the incident window`, change: i === 0 ? 'chg-1044' : null,
-    evidence: [`${service} evidence line one with several words`, `${service} evidence line two`], against: [],
+    service,
+    score: 9 - i,
+    reason: `${service}: p99 latency went up a lot during the incident window`,
+    change: i === 0 ? 'chg-1044' : null,
+    evidence: [`${service} evidence line one with several words`, `${service} evidence line two`],
+    against: [],
   });
   const report: Omit<TriageReport, 'digest'> = {
     onset: '2026-11-27T03:02:10.000Z',
     window: { from: '2026-11-27T02:02:10.000Z', onset: '2026-11-27T03:02:10.000Z', to: '2026-11-27T03:09:00.000Z' },
     suspects: ['payments', 'postgres', 'checkout', 'api', 'web'].map(suspect),
-    red_herrings: [{ kind: 'steady_error', service: 'inventory', what: 'inventory failed to refresh token', why: 'already frequent before onset' }],
-    templates: [], anomalies: [{ ...a, service: 'payments' }], changes: [], problems: [],
+    red_herrings: [
+      {
+        kind: 'steady_error',
+        service: 'inventory',
+        what: 'inventory failed to refresh token',
+        why: 'already frequent before onset',
+      },
+    ],
+    templates: [],
+    anomalies: [{ ...a, service: 'payments' }],
+    changes: [],
+    problems: [],
   };
 
   it('fits every budget and keeps the top suspect longest', () => {

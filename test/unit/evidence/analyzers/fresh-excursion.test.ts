@@ -33,7 +33,13 @@ describe('a move in the newest coarse samples', () => {
   });
 
   it('starts where the samples beyond three spreads begin, and not at all when the last one is normal', () => {
-    const pts: Array<[number, number]> = [[1, 1], [2, 1], [3, 5], [4, 6], [5, 7]];
+    const pts: Array<[number, number]> = [
+      [1, 1],
+      [2, 1],
+      [3, 5],
+      [4, 6],
+      [5, 7],
+    ];
     expect(excursionStart(pts, 1, 0.5, 1)).toBe(3);
     expect(excursionStart([...pts, [6, 1]], 1, 0.5, 1)).toBeNull();
   });

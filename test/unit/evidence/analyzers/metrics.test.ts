@@ -9,7 +9,14 @@ const ONSET = T0 + 240 * S; // one hour of baseline
 const wiggle = (i: number): number => Math.sin(i * 1.7) * 0.5 + Math.sin(i * 0.37) * 0.5;
 
 function gauge(service: string, name: string, f: (i: number) => number, n = 300): MetricSeries {
-  return { name, family: name, type: 'gauge', service, labels: { service }, points: Array.from({ length: n }, (_, i) => [T0 + i * S, f(i)] as [number, number]) };
+  return {
+    name,
+    family: name,
+    type: 'gauge',
+    service,
+    labels: { service },
+    points: Array.from({ length: n }, (_, i) => [T0 + i * S, f(i)] as [number, number]),
+  };
 }
 
 const window: AnalysisWindow = { from: T0, onset: ONSET, to: T0 + 299 * S };
@@ -34,7 +41,9 @@ describe('detectAnomalies', () => {
   });
 
   it('handles gaps and NaN samples', () => {
-    const s = gauge('inventory', 'queue_depth', (i) => (i % 7 === 0 ? Number.NaN : i < 240 ? 10 + wiggle(i) : 80 + wiggle(i)));
+    const s = gauge('inventory', 'queue_depth', (i) =>
+      i % 7 === 0 ? Number.NaN : i < 240 ? 10 + wiggle(i) : 80 + wiggle(i),
+    );
     s.points = s.points.filter((_, i) => i < 100 || i > 130); // a 7-minute scrape gap in the baseline
     const [a] = detectAnomalies([s], window);
     expect(a?.kind).toBe('saturation');
@@ -50,7 +59,10 @@ describe('detectAnomalies', () => {
       service: 'checkout',
       labels: { service: 'checkout', status: '200' },
       // 10 req/s throughout; the process restarts at i = 260 and counts from 0 again
-      points: Array.from({ length: 300 }, (_, i) => [T0 + i * S, i < 260 ? 150 * i : 150 * (i - 260)] as [number, number]),
+      points: Array.from(
+        { length: 300 },
+        (_, i) => [T0 + i * S, i < 260 ? 150 * i : 150 * (i - 260)] as [number, number],
+      ),
     };
     expect(detectAnomalies([counter], window)).toEqual([]);
   });

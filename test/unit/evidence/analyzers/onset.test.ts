@@ -6,7 +6,14 @@ import type { MetricSeries } from '../../../../src/evidence/types';
 const S = 15_000;
 const T0 = Date.parse('2026-11-27T01:00:00Z');
 const wiggle = (i: number): number => Math.sin(i * 1.7) * 0.5 + Math.sin(i * 0.37) * 0.5;
-const gauge = (service: string, name: string, f: (i: number) => number, n = 480, labels: Record<string, string> = {}, start = 0): MetricSeries => ({
+const gauge = (
+  service: string,
+  name: string,
+  f: (i: number) => number,
+  n = 480,
+  labels: Record<string, string> = {},
+  start = 0,
+): MetricSeries => ({
   name,
   family: name,
   type: 'gauge',
@@ -14,20 +21,37 @@ const gauge = (service: string, name: string, f: (i: number) => number, n = 480,
   labels: { service, ...labels },
   points: Array.from({ length: n - start }, (_, k) => [T0 + (k + start) * S, f(k + start)] as [number, number]),
 });
-const cand = (key: string, service: string, at: number, strength: number): OnsetCandidate => ({ key, service, at, strength, origin: 'metrics' });
+const cand = (key: string, service: string, at: number, strength: number): OnsetCandidate => ({
+  key,
+  service,
+  at,
+  strength,
+  origin: 'metrics',
+});
 
 describe('the onset', () => {
   it('is the start of the main anomaly cluster, not an early wiggle an hour before', () => {
     const early = T0 + 10 * 60_000;
     const main = T0 + 100 * 60_000;
-    const est = clusterOnset([cand('cpu', 'web', early, 0.6), cand('lat', 'api', main, 2), cand('err', 'api', main + 30_000, 2.5), cand('lat2', 'db', main + 15_000, 1.8)], { stepMs: S, to: main + 600_000 });
+    const est = clusterOnset(
+      [
+        cand('cpu', 'web', early, 0.6),
+        cand('lat', 'api', main, 2),
+        cand('err', 'api', main + 30_000, 2.5),
+        cand('lat2', 'db', main + 15_000, 1.8),
+      ],
+      { stepMs: S, to: main + 600_000 },
+    );
     expect(est?.onset).toBe(main);
     expect(est?.lo).toBeLessThan(main);
     expect(est?.hi).toBeGreaterThanOrEqual(main);
   });
 
   it('survives candidates that straddle a gap or carry invalid times', () => {
-    const est = clusterOnset([cand('a', 'x', Number.NaN, 1), cand('b', 'y', Infinity, 2), cand('c', 'z', T0, 1)], { stepMs: Number.NaN, to: T0 + 3_600_000 });
+    const est = clusterOnset([cand('a', 'x', Number.NaN, 1), cand('b', 'y', Infinity, 2), cand('c', 'z', T0, 1)], {
+      stepMs: Number.NaN,
+      to: T0 + 3_600_000,
+    });
     expect(est?.onset).toBe(T0);
     expect(clusterOnset([], { stepMs: S, to: T0 })).toBeNull();
   });
@@ -45,7 +69,11 @@ describe('signal semantics', () => {
     expect(polarity('availability_percent', classify('availability_percent', {}))).toBe('down');
     expect(polarity('http_request_duration_seconds', 'latency')).toBe('up');
     const onset = T0 + 400 * S;
-    const [a] = detectAnomalies([gauge('api', 'success_ratio', (i) => (i < 400 ? 0.999 : 0.9) + 0.0002 * wiggle(i))], { from: T0, onset, to: T0 + 479 * S });
+    const [a] = detectAnomalies([gauge('api', 'success_ratio', (i) => (i < 400 ? 0.999 : 0.9) + 0.0002 * wiggle(i))], {
+      from: T0,
+      onset,
+      to: T0 + 479 * S,
+    });
     expect(a).toMatchObject({ kind: 'errors', direction: 'down', bad: 'down' });
   });
 
@@ -59,7 +87,14 @@ describe('signal semantics', () => {
   it('compares a new instance with no history against its siblings instead of skipping it', () => {
     const onset = T0 + 400 * S;
     const old = gauge('cart', 'request_latency_seconds', (i) => 0.1 + 0.005 * wiggle(i), 480, { pod: 'cart-1' });
-    const canary = gauge('cart', 'request_latency_seconds', (i) => 0.9 + 0.005 * wiggle(i), 480, { pod: 'cart-canary' }, 405);
+    const canary = gauge(
+      'cart',
+      'request_latency_seconds',
+      (i) => 0.9 + 0.005 * wiggle(i),
+      480,
+      { pod: 'cart-canary' },
+      405,
+    );
     const found = detectAnomalies([old, canary], { from: T0, onset, to: T0 + 479 * S });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ service: 'cart', vsSiblings: true, direction: 'up' });

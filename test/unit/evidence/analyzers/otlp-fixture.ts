@@ -42,7 +42,10 @@ export function otlp(spans: readonly FixtureSpan[]): unknown {
             startTimeUnixNano: nanos(s.startMs),
             endTimeUnixNano: nanos(s.startMs + s.durationMs),
             status: s.error ? { code: 2, ...(s.message ? { message: s.message } : {}) } : { code: 0 },
-            attributes: Object.entries(s.attrs ?? {}).map(([key, v]) => ({ key, value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v } })),
+            attributes: Object.entries(s.attrs ?? {}).map(([key, v]) => ({
+              key,
+              value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v },
+            })),
           })),
         },
       ],
@@ -69,7 +72,17 @@ export function chain(traceId: string, startMs: number, hops: readonly Hop[]): F
     const spanId = `${traceId.slice(0, 8)}${String(i).padStart(8, '0')}`;
     const innerDur = i + 1 < hops.length ? build(i + 1, start + hop.selfMs, spanId) : 0;
     const dur = innerDur + (i + 1 < hops.length ? 2 * hop.selfMs : hop.selfMs);
-    out.push({ traceId, spanId, ...(parent ? { parent } : {}), service: hop.service, name: `${hop.service} handler`, startMs: start, durationMs: dur, ...(hop.error ? { error: true } : {}), ...(hop.message ? { message: hop.message } : {}) });
+    out.push({
+      traceId,
+      spanId,
+      ...(parent ? { parent } : {}),
+      service: hop.service,
+      name: `${hop.service} handler`,
+      startMs: start,
+      durationMs: dur,
+      ...(hop.error ? { error: true } : {}),
+      ...(hop.message ? { message: hop.message } : {}),
+    });
     return dur;
   };
   build(0, startMs, undefined);

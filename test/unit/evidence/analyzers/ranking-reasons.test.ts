@@ -15,18 +15,53 @@ const topology: Topology = {
   ],
 };
 
-function anomaly(service: string, kind: SeriesAnomaly['kind'], score: number, extra: Partial<SeriesAnomaly> = {}): SeriesAnomaly {
-  const metric = kind === 'saturation' ? 'cpu' : kind === 'errors' ? '5xx rate' : kind === 'traffic' ? 'requests' : 'p99 latency';
-  return { key: `${metric}{service="${service}"}`, service, metric, family: metric, kind, changeAt: ONSET, baseline: 1, current: 2, score, direction: score >= 0 ? 'up' : 'down', sparkline: '', ...extra };
+function anomaly(
+  service: string,
+  kind: SeriesAnomaly['kind'],
+  score: number,
+  extra: Partial<SeriesAnomaly> = {},
+): SeriesAnomaly {
+  const metric =
+    kind === 'saturation' ? 'cpu' : kind === 'errors' ? '5xx rate' : kind === 'traffic' ? 'requests' : 'p99 latency';
+  return {
+    key: `${metric}{service="${service}"}`,
+    service,
+    metric,
+    family: metric,
+    kind,
+    changeAt: ONSET,
+    baseline: 1,
+    current: 2,
+    score,
+    direction: score >= 0 ? 'up' : 'down',
+    sparkline: '',
+    ...extra,
+  };
 }
 
 function newError(service: string, text: string, samples = [text]): TemplateStat {
-  return { id: `${service}:${text}`, template: text, service, level: 'error', baselineCount: 0, incidentCount: 40, ratio: Infinity, firstSeen: ONSET + 5000, label: 'new', samples };
+  return {
+    id: `${service}:${text}`,
+    template: text,
+    service,
+    level: 'error',
+    baselineCount: 0,
+    incidentCount: 40,
+    ratio: Infinity,
+    firstSeen: ONSET + 5000,
+    label: 'new',
+    samples,
+  };
 }
 
 describe('rankServices reasons along the call graph', () => {
   it('never demotes a service with its own saturation because something it calls also moved', () => {
-    const anomalies = [anomaly('carts', 'saturation', 60), anomaly('carts', 'latency', 20), anomaly('carts-db', 'latency', 8), anomaly('front', 'latency', 30)];
+    const anomalies = [
+      anomaly('carts', 'saturation', 60),
+      anomaly('carts', 'latency', 20),
+      anomaly('carts-db', 'latency', 8),
+      anomaly('front', 'latency', 30),
+    ];
     const { suspects, redHerrings } = rankServices({ anomalies, templates: [], changes: [], topology });
     expect(suspects[0]?.service).toBe('carts');
     expect(suspects[0]?.against).toEqual([]);
@@ -37,7 +72,9 @@ describe('rankServices reasons along the call graph', () => {
     const anomalies = [anomaly('orders', 'errors', 400), anomaly('payment', 'traffic', -30)];
     const { suspects, redHerrings } = rankServices({ anomalies, templates: [], changes: [], topology });
     expect(suspects[0]?.service).toBe('orders');
-    expect(redHerrings.find((h) => h.service === 'payment')?.why).toContain('orders calls payment: less load reaches it');
+    expect(redHerrings.find((h) => h.service === 'payment')?.why).toContain(
+      'orders calls payment: less load reaches it',
+    );
   });
 
   it('does not let a weak wiggle in a dependency explain a caller’s large move', () => {
@@ -47,36 +84,74 @@ describe('rankServices reasons along the call graph', () => {
 
   it('names an external dependency outside the topology that callers’ errors point at, with TLS failures', () => {
     const anomalies = [anomaly('orders', 'errors', 200), anomaly('front', 'errors', 150)];
-    const templates = [newError('orders', 'POST https://api.paygate-eu.example.net/v1/charge failed: x509: certificate has expired')];
+    const templates = [
+      newError('orders', 'POST https://api.paygate-eu.example.net/v1/charge failed: x509: certificate has expired'),
+    ];
     const { suspects } = rankServices({ anomalies, templates, changes: [], topology });
     expect(suspects[0]?.service).toBe('api.paygate-eu.example.net');
     expect(suspects[0]?.reason).toContain('TLS/certificate');
-    expect(suspects.find((s) => s.service === 'orders')?.against.join(' ')).toContain('downstream of anomalous api.paygate-eu.example.net');
+    expect(suspects.find((s) => s.service === 'orders')?.against.join(' ')).toContain(
+      'downstream of anomalous api.paygate-eu.example.net',
+    );
   });
 
   it('among concurrent deploys, picks the one whose service’s own signals moved and labels the other', () => {
-    const anomalies = [anomaly('payment', 'errors', 300), anomaly('orders', 'errors', 250), anomaly('front', 'errors', 200)];
+    const anomalies = [
+      anomaly('payment', 'errors', 300),
+      anomaly('orders', 'errors', 250),
+      anomaly('front', 'errors', 200),
+    ];
     const templates = [newError('payment', 'NullPointerException in ChargeHandler.apply')];
-    const deploy = (id: string, service: string, s: number): Change => ({ id, service, kind: 'deploy', summary: `${service} ${id}`, time: ONSET - s * 1000 });
-    const changes = correlateChanges([deploy('d-orders', 'orders', 20), deploy('d-payment', 'payment', 40)], anomalies, topology, window);
+    const deploy = (id: string, service: string, s: number): Change => ({
+      id,
+      service,
+      kind: 'deploy',
+      summary: `${service} ${id}`,
+      time: ONSET - s * 1000,
+    });
+    const changes = correlateChanges(
+      [deploy('d-orders', 'orders', 20), deploy('d-payment', 'payment', 40)],
+      anomalies,
+      topology,
+      window,
+    );
     const { suspects, redHerrings } = rankServices({ anomalies, templates, changes, topology });
     expect(suspects[0]).toMatchObject({ service: 'payment', change: 'd-payment' });
-    expect(redHerrings.find((h) => h.kind === 'unrelated_change' && h.service === 'orders')?.why).toContain("own signals did not move");
+    expect(redHerrings.find((h) => h.kind === 'unrelated_change' && h.service === 'orders')?.why).toContain(
+      'own signals did not move',
+    );
   });
 
   it('takes trace signals as the service’s own evidence', () => {
     const anomalies = [anomaly('front', 'latency', 40), anomaly('orders', 'latency', 35)];
-    const traceSignals = [{ service: 'payment', kind: 'latency_origin' as const, strength: 0.9, evidence: 'self time 12ms → 480ms in POST /charge' }];
+    const traceSignals = [
+      {
+        service: 'payment',
+        kind: 'latency_origin' as const,
+        strength: 0.9,
+        evidence: 'self time 12ms → 480ms in POST /charge',
+      },
+    ];
     const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, traceSignals });
     expect(suspects[0]?.service).toBe('payment');
     expect(suspects[0]?.evidence.join('\n')).toContain('trace: self time');
   });
 
   it('gives a clear, multiply supported leader a high confidence and a close call a low one', () => {
-    const clear = rankServices({ anomalies: [anomaly('carts', 'saturation', 500), anomaly('carts', 'latency', 80), anomaly('front', 'latency', 5)], templates: [newError('carts', 'OutOfMemoryError')], changes: [], topology });
+    const clear = rankServices({
+      anomalies: [anomaly('carts', 'saturation', 500), anomaly('carts', 'latency', 80), anomaly('front', 'latency', 5)],
+      templates: [newError('carts', 'OutOfMemoryError')],
+      changes: [],
+      topology,
+    });
     expect(clear.suspects[0]?.confidence).toBeGreaterThanOrEqual(0.7);
     expect(clear.suspects[0]?.likelihood).toBe('likely');
-    const close = rankServices({ anomalies: [anomaly('carts', 'saturation', 20), anomaly('payment', 'saturation', 19)], templates: [], changes: [], topology });
+    const close = rankServices({
+      anomalies: [anomaly('carts', 'saturation', 20), anomaly('payment', 'saturation', 19)],
+      templates: [],
+      changes: [],
+      topology,
+    });
     expect(close.suspects[0]?.confidence).toBeLessThan(0.5);
     expect(close.suspects[0]?.likelihood).not.toBe('likely');
   });

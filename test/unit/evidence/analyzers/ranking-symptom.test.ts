@@ -17,8 +17,27 @@ const topology: Topology = {
 };
 const observed = topology.services.map((s) => s.name);
 
-function latency(service: string, score: number, changeAt: number | null, baseline = 0.05, current = 0.5): SeriesAnomaly {
-  return { key: `latency{service="${service}"}`, service, metric: 'p99 latency', family: 'latency', kind: 'latency', unit: 's', changeAt, baseline, current, score, direction: 'up', sparkline: '▁▁█' };
+function latency(
+  service: string,
+  score: number,
+  changeAt: number | null,
+  baseline = 0.05,
+  current = 0.5,
+): SeriesAnomaly {
+  return {
+    key: `latency{service="${service}"}`,
+    service,
+    metric: 'p99 latency',
+    family: 'latency',
+    kind: 'latency',
+    unit: 's',
+    changeAt,
+    baseline,
+    current,
+    score,
+    direction: 'up',
+    sparkline: '▁▁█',
+  };
 }
 
 describe('rankServices with the reported symptom', () => {
@@ -26,28 +45,83 @@ describe('rankServices with the reported symptom', () => {
     const anomalies = [latency('site', 8, T), latency('search', 60, T), latency('worker', 300, T)];
     const without = rankServices({ anomalies, templates: [], changes: [], topology, observed });
     expect(without.suspects[0]?.service).toBe('worker');
-    const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed, symptoms: ['site'], stepMs: STEP });
+    const { suspects } = rankServices({
+      anomalies,
+      templates: [],
+      changes: [],
+      topology,
+      observed,
+      symptoms: ['site'],
+      stepMs: STEP,
+    });
     expect(suspects[0]?.service).toBe('search');
-    expect(suspects.find((s) => s.service === 'worker')?.against.join(' ')).toContain('no anomalous call path joins it to the reported symptom (site)');
+    expect(suspects.find((s) => s.service === 'worker')?.against.join(' ')).toContain(
+      'no anomalous call path joins it to the reported symptom (site)',
+    );
   });
 
   it('demotes a service whose strongest move began well before the symptom moved, and lets it explain nothing', () => {
     // jobs moved 10 minutes before site and is on its path; search moved with site.
-    const anomalies = [latency('site', 8, T), latency('jobs', 40, T), latency('worker', 300, T - 2 * STEP), latency('search', 60, T)];
-    const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed, symptoms: ['site'], stepMs: STEP });
+    const anomalies = [
+      latency('site', 8, T),
+      latency('jobs', 40, T),
+      latency('worker', 300, T - 2 * STEP),
+      latency('search', 60, T),
+    ];
+    const { suspects } = rankServices({
+      anomalies,
+      templates: [],
+      changes: [],
+      topology,
+      observed,
+      symptoms: ['site'],
+      stepMs: STEP,
+    });
     expect(suspects[0]?.service).not.toBe('worker');
-    expect(suspects.find((s) => s.service === 'worker')?.against.join(' ')).toMatch(/strongest move began at 03:10:00 UTC, well before the reported symptom moved \(03:20:00 UTC\)/);
-    expect(suspects.find((s) => s.service === 'jobs')?.against.join(' ') ?? '').not.toContain('downstream of anomalous worker');
+    expect(suspects.find((s) => s.service === 'worker')?.against.join(' ')).toMatch(
+      /strongest move began at 03:10:00 UTC, well before the reported symptom moved \(03:20:00 UTC\)/,
+    );
+    expect(suspects.find((s) => s.service === 'jobs')?.against.join(' ') ?? '').not.toContain(
+      'downstream of anomalous worker',
+    );
   });
 
   it('does not let a callee that added 45 ms explain a caller that added 210 ms', () => {
-    const anomalies = [latency('site', 8, T, 0.1, 0.3), latency('payments', 21, T, 0.2, 0.41), latency('db', 30, T, 0.014, 0.059)];
-    const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed, symptoms: ['site'], stepMs: STEP });
+    const anomalies = [
+      latency('site', 8, T, 0.1, 0.3),
+      latency('payments', 21, T, 0.2, 0.41),
+      latency('db', 30, T, 0.014, 0.059),
+    ];
+    const { suspects } = rankServices({
+      anomalies,
+      templates: [],
+      changes: [],
+      topology,
+      observed,
+      symptoms: ['site'],
+      stepMs: STEP,
+    });
     expect(suspects[0]?.service).toBe('payments');
-    expect(suspects.find((s) => s.service === 'payments')?.against.join(' ') ?? '').not.toContain('downstream of anomalous db');
+    expect(suspects.find((s) => s.service === 'payments')?.against.join(' ') ?? '').not.toContain(
+      'downstream of anomalous db',
+    );
     // With a callee that added as much, the caller is its symptom as before.
-    const slowDb = [latency('site', 8, T, 0.1, 0.3), latency('payments', 21, T, 0.2, 0.41), latency('db', 30, T, 0.014, 0.214)];
-    expect(rankServices({ anomalies: slowDb, templates: [], changes: [], topology, observed, symptoms: ['site'], stepMs: STEP }).suspects[0]?.service).toBe('db');
+    const slowDb = [
+      latency('site', 8, T, 0.1, 0.3),
+      latency('payments', 21, T, 0.2, 0.41),
+      latency('db', 30, T, 0.014, 0.214),
+    ];
+    expect(
+      rankServices({
+        anomalies: slowDb,
+        templates: [],
+        changes: [],
+        topology,
+        observed,
+        symptoms: ['site'],
+        stepMs: STEP,
+      }).suspects[0]?.service,
+    ).toBe('db');
   });
 
   it('without a named symptom, ranks as before', () => {

@@ -16,26 +16,74 @@ const topology: Topology = {
   ],
 };
 
-function anomaly(service: string, kind: SeriesAnomaly['kind'], score: number, metric = kind === 'errors' ? '5xx rate' : 'p99 latency'): SeriesAnomaly {
-  return { key: `${metric}{service="${service}"}`, service, metric, family: metric, kind, unit: kind === 'latency' ? 's' : 'req/s', changeAt: ONSET, baseline: 0.1, current: 2, score, direction: 'up', sparkline: '▁▁█' };
+function anomaly(
+  service: string,
+  kind: SeriesAnomaly['kind'],
+  score: number,
+  metric = kind === 'errors' ? '5xx rate' : 'p99 latency',
+): SeriesAnomaly {
+  return {
+    key: `${metric}{service="${service}"}`,
+    service,
+    metric,
+    family: metric,
+    kind,
+    unit: kind === 'latency' ? 's' : 'req/s',
+    changeAt: ONSET,
+    baseline: 0.1,
+    current: 2,
+    score,
+    direction: 'up',
+    sparkline: '▁▁█',
+  };
 }
 
-function template(service: string, label: TemplateStat['label'], text: string, baselineCount: number, incidentCount: number, level = 'error'): TemplateStat {
-  return { id: `${service}-${text.length}`, template: text, service, level, baselineCount, incidentCount, ratio: baselineCount ? (incidentCount / 10) / (baselineCount / 60) : Infinity, firstSeen: ONSET + 5000, label, samples: [text] };
+function template(
+  service: string,
+  label: TemplateStat['label'],
+  text: string,
+  baselineCount: number,
+  incidentCount: number,
+  level = 'error',
+): TemplateStat {
+  return {
+    id: `${service}-${text.length}`,
+    template: text,
+    service,
+    level,
+    baselineCount,
+    incidentCount,
+    ratio: baselineCount ? incidentCount / 10 / (baselineCount / 60) : Infinity,
+    firstSeen: ONSET + 5000,
+    label,
+    samples: [text],
+  };
 }
 
-const deploy = (id: string, service: string, secondsBefore: number): Change => ({ id, service, kind: 'deploy', summary: `${service} ${id}`, time: ONSET - secondsBefore * 1000 });
+const deploy = (id: string, service: string, secondsBefore: number): Change => ({
+  id,
+  service,
+  kind: 'deploy',
+  summary: `${service} ${id}`,
+  time: ONSET - secondsBefore * 1000,
+});
 
 describe('rankServices', () => {
   it('blames the deepest anomalous dependency, even when callers are louder', () => {
-    const anomalies = [anomaly('api', 'errors', 5000), anomaly('checkout', 'errors', 3000), anomaly('payments', 'latency', 40)];
+    const anomalies = [
+      anomaly('api', 'errors', 5000),
+      anomaly('checkout', 'errors', 3000),
+      anomaly('payments', 'latency', 40),
+    ];
     const { suspects, redHerrings } = rankServices({ anomalies, templates: [], changes: [], topology });
     expect(suspects[0]?.service).toBe('payments');
     const api = suspects.find((s) => s.service === 'api');
     expect(api?.against.join(' ')).toContain('downstream of anomalous payments');
     const downstream = redHerrings.filter((h) => h.kind === 'downstream_symptom').map((h) => h.service);
     expect(downstream).toEqual(expect.arrayContaining(['api', 'checkout']));
-    expect(redHerrings.find((h) => h.service === 'api')?.why).toMatch(/^downstream symptom: api's 5xx rate follows payments's p99 latency/);
+    expect(redHerrings.find((h) => h.service === 'api')?.why).toMatch(
+      /^downstream symptom: api's 5xx rate follows payments's p99 latency/,
+    );
   });
 
   it('keeps a caller on top when it has its own new error and a deploy right before onset', () => {
@@ -66,7 +114,12 @@ describe('rankServices', () => {
 
   it('discounts an unrelated deploy in the same hour and names it', () => {
     const anomalies = [anomaly('payments', 'latency', 40)];
-    const changes = correlateChanges([deploy('chg-1', 'notifications', 25 * 60), deploy('chg-2', 'payments', 25)], anomalies, topology, window);
+    const changes = correlateChanges(
+      [deploy('chg-1', 'notifications', 25 * 60), deploy('chg-2', 'payments', 25)],
+      anomalies,
+      topology,
+      window,
+    );
     const { suspects, redHerrings } = rankServices({ anomalies, templates: [], changes, topology });
     expect(suspects[0]).toMatchObject({ service: 'payments', change: 'chg-2' });
     expect(suspects.some((s) => s.service === 'notifications')).toBe(false);
@@ -78,12 +131,19 @@ describe('rankServices', () => {
   it('names a change that came after the onset as a red herring', () => {
     const anomalies = [anomaly('payments', 'latency', 40)];
     const changes = correlateChanges([deploy('chg-3', 'api', -240)], anomalies, topology, window);
-    const h = rankServices({ anomalies, templates: [], changes, topology }).redHerrings.find((x) => x.kind === 'unrelated_change');
+    const h = rankServices({ anomalies, templates: [], changes, topology }).redHerrings.find(
+      (x) => x.kind === 'unrelated_change',
+    );
     expect(h?.why).toBe('came 4 min after onset');
   });
 
   it('counts new error templates as evidence for a service with no metric anomaly', () => {
-    const { suspects } = rankServices({ anomalies: [], templates: [template('payments', 'new', 'PSQLException: timeout', 0, 30)], changes: [], topology: null });
+    const { suspects } = rankServices({
+      anomalies: [],
+      templates: [template('payments', 'new', 'PSQLException: timeout', 0, 30)],
+      changes: [],
+      topology: null,
+    });
     expect(suspects[0]?.service).toBe('payments');
     expect(suspects[0]?.reason).toContain('new error');
   });
@@ -92,7 +152,14 @@ describe('rankServices', () => {
 describe('rankServices with trace signals from the traces analyzer', () => {
   it('names an external dependency that only the traces point at', () => {
     const anomalies = [anomaly('checkout', 'errors', 40), anomaly('payments', 'errors', 30)];
-    const traceSignals = [{ service: 'api.stripe.com', kind: 'error_origin' as const, strength: 0.9, evidence: 'errors start in external api.stripe.com (30 failing spans)' }];
+    const traceSignals = [
+      {
+        service: 'api.stripe.com',
+        kind: 'error_origin' as const,
+        strength: 0.9,
+        evidence: 'errors start in external api.stripe.com (30 failing spans)',
+      },
+    ];
     const without = rankServices({ anomalies, templates: [], changes: [], topology });
     expect(without.suspects.map((s) => s.service)).not.toContain('api.stripe.com');
     const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, traceSignals });
@@ -102,7 +169,9 @@ describe('rankServices with trace signals from the traces analyzer', () => {
 
   it('does not call a traced error origin a downstream symptom of an anomalous dependency', () => {
     const anomalies = [anomaly('payments', 'errors', 60), anomaly('postgres', 'saturation', 80, 'connections')];
-    const traceSignals = [{ service: 'payments', kind: 'error_origin' as const, strength: 0.8, evidence: 'errors start in payments' }];
+    const traceSignals = [
+      { service: 'payments', kind: 'error_origin' as const, strength: 0.8, evidence: 'errors start in payments' },
+    ];
     const { suspects, redHerrings } = rankServices({ anomalies, templates: [], changes: [], topology, traceSignals });
     const payments = suspects.find((s) => s.service === 'payments');
     expect(payments?.evidence).toContain('trace: errors start in payments');

@@ -43,6 +43,12 @@ describe('change points', () => {
   });
 
   it('returns null for series too short to split', () => {
-    expect(detectChangePoint([[0, 1], [1, 2], [2, 3]])).toBeNull();
+    expect(
+      detectChangePoint([
+        [0, 1],
+        [1, 2],
+        [2, 3],
+      ]),
+    ).toBeNull();
   });
 });

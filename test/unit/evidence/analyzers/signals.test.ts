@@ -3,40 +3,85 @@ import type { MetricSeries } from '../../../../src/evidence/types';
 
 const S = 15_000;
 
-function series(name: string, type: MetricSeries['type'], labels: Record<string, string>, values: number[], family = name): MetricSeries {
+function series(
+  name: string,
+  type: MetricSeries['type'],
+  labels: Record<string, string>,
+  values: number[],
+  family = name,
+): MetricSeries {
   return { name, family, type, service: labels.service ?? 'svc', labels, points: values.map((v, i) => [i * S, v]) };
 }
 
 describe('counter rates', () => {
   it('turns a counter into per-second rates', () => {
-    expect(counterRate([[0, 0], [15_000, 30], [30_000, 60]])).toEqual([[15_000, 2], [30_000, 2]]);
+    expect(
+      counterRate([
+        [0, 0],
+        [15_000, 30],
+        [30_000, 60],
+      ]),
+    ).toEqual([
+      [15_000, 2],
+      [30_000, 2],
+    ]);
   });
 
   it('treats a drop as a reset, not a negative rate', () => {
     // 90 -> 15 after a restart: 15 new requests in 15 s
-    expect(counterRate([[0, 60], [15_000, 90], [30_000, 15]])).toEqual([[15_000, 2], [30_000, 1]]);
+    expect(
+      counterRate([
+        [0, 60],
+        [15_000, 90],
+        [30_000, 15],
+      ]),
+    ).toEqual([
+      [15_000, 2],
+      [30_000, 1],
+    ]);
   });
 
   it('skips NaN points and spans gaps with the elapsed time', () => {
-    expect(counterRate([[0, 0], [15_000, Number.NaN], [30_000, 60]])).toEqual([[30_000, 2]]);
+    expect(
+      counterRate([
+        [0, 0],
+        [15_000, Number.NaN],
+        [30_000, 60],
+      ]),
+    ).toEqual([[30_000, 2]]);
   });
 });
 
 describe('histogram_quantile', () => {
   it('interpolates inside the bucket holding the rank, like Prometheus', () => {
     // 100 observations: 50 <= 0.1, 90 <= 0.5, 100 <= 1
-    const b: Array<[number, number]> = [[0.1, 50], [0.5, 90], [1, 100], [Infinity, 100]];
+    const b: Array<[number, number]> = [
+      [0.1, 50],
+      [0.5, 90],
+      [1, 100],
+      [Infinity, 100],
+    ];
     expect(histogramQuantile(0.5, b)).toBeCloseTo(0.1, 9);
     // rank 99 falls in (0.5, 1]: 9 of its 10 -> 0.5 + 0.5 * 0.9
     expect(histogramQuantile(0.99, b)).toBeCloseTo(0.95, 9);
   });
 
   it('returns the highest finite bound when the rank lands in +Inf', () => {
-    expect(histogramQuantile(0.99, [[1, 10], [Infinity, 100]])).toBe(1);
+    expect(
+      histogramQuantile(0.99, [
+        [1, 10],
+        [Infinity, 100],
+      ]),
+    ).toBe(1);
   });
 
   it('is NaN when there were no observations', () => {
-    expect(histogramQuantile(0.99, [[1, 0], [Infinity, 0]])).toBeNaN();
+    expect(
+      histogramQuantile(0.99, [
+        [1, 0],
+        [Infinity, 0],
+      ]),
+    ).toBeNaN();
   });
 });
 
@@ -76,7 +121,10 @@ describe('deriveSignals', () => {
     ]);
     const err = sigs.find((s) => s.kind === 'errors');
     expect(err?.metric).toBe('5xx rate');
-    expect(err?.points).toEqual([[15_000, 2], [30_000, 2]]);
+    expect(err?.points).toEqual([
+      [15_000, 2],
+      [30_000, 2],
+    ]);
     expect(sigs.find((s) => s.kind === 'traffic')?.points[0]?.[1]).toBe(10);
   });
 

@@ -12,8 +12,28 @@ function spans(fail: boolean): Span[] {
   for (let t = T0, i = 0; t < NOW; t += 10_000, i++) {
     const bad = t >= ONSET;
     const pay = bad ? 900 + (i % 7) * 10 : 40 + (i % 7) * 3;
-    out.push({ traceId: `t${i}`, spanId: 'a', parentSpanId: '', service: 'checkout', name: 'POST /checkout', kind: 'server', startMs: t, durationMs: pay + 20, error: fail && bad });
-    out.push({ traceId: `t${i}`, spanId: 'b', parentSpanId: 'a', service: 'payments', name: 'POST /authorize', kind: 'server', startMs: t + 5, durationMs: pay, error: fail && bad });
+    out.push({
+      traceId: `t${i}`,
+      spanId: 'a',
+      parentSpanId: '',
+      service: 'checkout',
+      name: 'POST /checkout',
+      kind: 'server',
+      startMs: t,
+      durationMs: pay + 20,
+      error: fail && bad,
+    });
+    out.push({
+      traceId: `t${i}`,
+      spanId: 'b',
+      parentSpanId: 'a',
+      service: 'payments',
+      name: 'POST /authorize',
+      kind: 'server',
+      startMs: t + 5,
+      durationMs: pay,
+      error: fail && bad,
+    });
   }
   return out;
 }

@@ -38,7 +38,7 @@ describe('EventAssembler', () => {
         'Traceback (most recent call last):',
         '  File "/app/worker.py", line 10, in run',
         '    do()',
-        'KeyError: \'order_id\'',
+        "KeyError: 'order_id'",
       ].join('\n'),
     );
     expect(events).toHaveLength(1);
@@ -63,14 +63,23 @@ describe('EventAssembler', () => {
 
   it('joins a Go panic and its goroutine dump', () => {
     const { events } = assemble(
-      ['{"time":"2026-11-27T03:02:10Z","level":"info","msg":"serving"}', 'panic: runtime error: index out of range [3] with length 3', '', 'goroutine 1 [running]:', 'main.main()', '\t/app/main.go:12 +0x1d'].join('\n'),
+      [
+        '{"time":"2026-11-27T03:02:10Z","level":"info","msg":"serving"}',
+        'panic: runtime error: index out of range [3] with length 3',
+        '',
+        'goroutine 1 [running]:',
+        'main.main()',
+        '\t/app/main.go:12 +0x1d',
+      ].join('\n'),
     );
     expect(events).toHaveLength(1);
     expect(events[0]?.text).toContain('goroutine 1 [running]:');
   });
 
   it('maps every physical line to an event: a line before any time takes the next time', () => {
-    const { events, perLine, asm } = assemble(['orphan line', '2026-11-27T03:02:10Z INFO a', '  detail', '2026-11-27T03:02:11Z INFO b'].join('\n'));
+    const { events, perLine, asm } = assemble(
+      ['orphan line', '2026-11-27T03:02:10Z INFO a', '  detail', '2026-11-27T03:02:11Z INFO b'].join('\n'),
+    );
     expect(perLine).toEqual([0, 1, 1, 2]);
     expect(events.map((e) => [e.body, e.ts])).toEqual([
       ['orphan line', Date.UTC(2026, 10, 27, 3, 2, 10)],
@@ -82,7 +91,9 @@ describe('EventAssembler', () => {
   });
 
   it('keeps an unindented line without a time as its own event with the time before it, not as a continuation', () => {
-    const { events } = assemble(['2026-11-27T03:02:10Z INFO a', 'plain line from a print', '2026-11-27T03:02:12Z INFO b'].join('\n'));
+    const { events } = assemble(
+      ['2026-11-27T03:02:10Z INFO a', 'plain line from a print', '2026-11-27T03:02:12Z INFO b'].join('\n'),
+    );
     expect(events.map((e) => [e.body, e.ts, e.lines])).toEqual([
       ['a', Date.UTC(2026, 10, 27, 3, 2, 10), 1],
       ['plain line from a print', Date.UTC(2026, 10, 27, 3, 2, 10), 1],
@@ -121,7 +132,10 @@ describe('EventAssembler', () => {
     const lines = ['2026-11-27T03:02:10Z INFO a', 'user account 1700000000 was created'];
     asm.learn(lines);
     const events = [...lines.flatMap((l, i) => asm.push(l, i + 1)), ...asm.flush()];
-    expect(events[1]).toMatchObject({ ts: Date.UTC(2026, 10, 27, 3, 2, 10), body: 'user account 1700000000 was created' });
+    expect(events[1]).toMatchObject({
+      ts: Date.UTC(2026, 10, 27, 3, 2, 10),
+      body: 'user account 1700000000 was created',
+    });
   });
 
   it('gives a JSON line without a time field the time of the event before it', () => {
@@ -150,11 +164,21 @@ describe('EventAssembler', () => {
   });
 
   it('does not join the lines of a file indented throughout without any time into one event', () => {
-    const lines = ['   connected to 10.0.0.1', '   connected to 10.0.0.2', '   disconnected', '   connected to 10.0.0.3'];
+    const lines = [
+      '   connected to 10.0.0.1',
+      '   connected to 10.0.0.2',
+      '   disconnected',
+      '   connected to 10.0.0.3',
+    ];
     const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27) });
     asm.learn(lines);
     const events = [...lines.flatMap((l, i) => asm.push(l, i + 1)), ...asm.flush()];
-    expect(events.map((e) => e.body)).toEqual(['connected to 10.0.0.1', 'connected to 10.0.0.2', 'disconnected', 'connected to 10.0.0.3']);
+    expect(events.map((e) => e.body)).toEqual([
+      'connected to 10.0.0.1',
+      'connected to 10.0.0.2',
+      'disconnected',
+      'connected to 10.0.0.3',
+    ]);
   });
 
   it('joins a table or command output under the timed line that printed it, where the file shows such runs', () => {
@@ -168,7 +192,14 @@ describe('EventAssembler', () => {
     const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27, 4) });
     asm.learn(lines);
     const perLine: number[] = [];
-    const events = [...lines.flatMap((l, i) => { const out = asm.push(l, i + 1); perLine.push(asm.currentIndex); return out; }), ...asm.flush()];
+    const events = [
+      ...lines.flatMap((l, i) => {
+        const out = asm.push(l, i + 1);
+        perLine.push(asm.currentIndex);
+        return out;
+      }),
+      ...asm.flush(),
+    ];
     expect(events).toHaveLength(12);
     expect(events[1]).toMatchObject({ body: 'USER       PID %CPU COMMAND', lines: 3 });
     expect(perLine.slice(0, 4)).toEqual([0, 1, 1, 1]);
@@ -204,8 +235,14 @@ describe('EventAssembler', () => {
   });
 
   it('reads a coloured console line as the plain one', () => {
-    const { events } = assemble('\x1b[2m2026-11-27T03:02:10.123Z\x1b[0m \x1b[31mERROR\x1b[0m 1 --- [main] \x1b[36mc.e.Pay\x1b[0m : charge failed');
-    expect(events[0]).toMatchObject({ ts: Date.UTC(2026, 10, 27, 3, 2, 10, 123), level: 'error', body: 'charge failed' });
+    const { events } = assemble(
+      '\x1b[2m2026-11-27T03:02:10.123Z\x1b[0m \x1b[31mERROR\x1b[0m 1 --- [main] \x1b[36mc.e.Pay\x1b[0m : charge failed',
+    );
+    expect(events[0]).toMatchObject({
+      ts: Date.UTC(2026, 10, 27, 3, 2, 10, 123),
+      level: 'error',
+      body: 'charge failed',
+    });
     expect(events[0]?.text).not.toContain('\x1b');
   });
 });

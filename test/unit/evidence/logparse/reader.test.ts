@@ -2,7 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { newReadStats, readLogLines, type LineReadStats, type LineReaderOptions } from '../../../../src/evidence/logparse/reader';
+import {
+  newReadStats,
+  readLogLines,
+  type LineReadStats,
+  type LineReaderOptions,
+} from '../../../../src/evidence/logparse/reader';
 import { openFilesSource } from '../../../../src/evidence/sources/files';
 import type { LogEvent } from '../../../../src/evidence/types';
 
@@ -12,7 +17,11 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function read(name: string, bytes: Buffer, opts: LineReaderOptions = {}): Promise<{ lines: string[]; stats: LineReadStats }> {
+async function read(
+  name: string,
+  bytes: Buffer,
+  opts: LineReaderOptions = {},
+): Promise<{ lines: string[]; stats: LineReadStats }> {
   const file = path.join(dir, name);
   await writeFile(file, bytes);
   const stats = newReadStats();
@@ -57,7 +66,9 @@ describe('log line reader', () => {
 
   it('truncates a line over the cap, counts it, and keeps the lines after it', async () => {
     const long = 'y'.repeat(300_000);
-    const { lines, stats } = await read('long.log', Buffer.from(`first\n2026-11-27 03:02:12 WARN ${long}\nlast\r\n`), { maxLineChars: 1000 });
+    const { lines, stats } = await read('long.log', Buffer.from(`first\n2026-11-27 03:02:12 WARN ${long}\nlast\r\n`), {
+      maxLineChars: 1000,
+    });
     expect(lines.map((l) => l.length)).toEqual([5, 1000, 5]);
     expect(lines[2]).toBe('last\r');
     expect(stats).toMatchObject({ lines: 3, truncatedLines: 1, firstTruncatedLine: 2 });
@@ -83,13 +94,20 @@ describe('files source over unusual log files', () => {
       await writeFile(path.join(scen, 'incident.yaml'), 'title: t\nchannel: inc-t\nstarted_at: 2026-11-27T03:05:00Z\n');
       await mkdir(path.join(scen, 'logs'));
       await writeFile(path.join(scen, 'logs', 'api.log.gz'), gzipSync(Buffer.from(TEXT)));
-      await writeFile(path.join(scen, 'logs', 'win.log'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TEXT, 'utf16le')]));
+      await writeFile(
+        path.join(scen, 'logs', 'win.log'),
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TEXT, 'utf16le')]),
+      );
       await writeFile(path.join(scen, 'logs', 'blob.log'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3]));
       await writeFile(path.join(scen, 'logs', 'big.log'), `2026-11-27 03:02:13 INFO ${'z'.repeat(70_000)}\n`);
       const src = openFilesSource(scen);
       const events: LogEvent[] = [];
-      for await (const e of src.logs({ from: Date.UTC(2026, 10, 27, 3), to: Date.UTC(2026, 10, 27, 4) })) events.push(e);
-      expect(events.filter((e) => e.service === 'api').map((e) => e.body)).toEqual(['café ready', 'naïve “quote” failed']);
+      for await (const e of src.logs({ from: Date.UTC(2026, 10, 27, 3), to: Date.UTC(2026, 10, 27, 4) }))
+        events.push(e);
+      expect(events.filter((e) => e.service === 'api').map((e) => e.body)).toEqual([
+        'café ready',
+        'naïve “quote” failed',
+      ]);
       expect(events.filter((e) => e.service === 'win').map((e) => e.level)).toEqual(['info', 'error']);
       expect(events.find((e) => e.service === 'big')?.text.length).toBe(65_536);
       expect(src.problems()).toEqual(

@@ -15,7 +15,10 @@ function recordingFetch(seen: Seen[]): typeof fetch {
   return async (input, init) => {
     const url = String(input);
     seen.push({ url, headers: { ...((init?.headers ?? {}) as Record<string, string>) } });
-    return new Response(JSON.stringify({ status: 'success', data: [] }), { status: 200, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ status: 'success', data: [] }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
   };
 }
 
@@ -28,9 +31,13 @@ describe('credentials of the HTTP evidence backends', () => {
 
   it('sends PROMETHEUS_TOKEN, LOKI_TOKEN and the Loki tenant on every request', async () => {
     const config = loadConfig({
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret',
-      PROMETHEUS_URL: 'http://prometheus.test:9090', PROMETHEUS_TOKEN: 'prom-token-1',
-      LOKI_URL: 'http://loki.test:3100', LOKI_TOKEN: 'loki-token-2', LOKI_TENANT: 'team-a',
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'secret',
+      PROMETHEUS_URL: 'http://prometheus.test:9090',
+      PROMETHEUS_TOKEN: 'prom-token-1',
+      LOKI_URL: 'http://loki.test:3100',
+      LOKI_TOKEN: 'loki-token-2',
+      LOKI_TENANT: 'team-a',
     });
     const seen: Seen[] = [];
     runtime = buildRuntime(config, { logger: silentLogger(), store: new MemoryStore(), fetch: recordingFetch(seen) });
@@ -40,11 +47,16 @@ describe('credentials of the HTTP evidence backends', () => {
     expect(prometheus.length).toBeGreaterThan(0);
     expect(loki.length).toBeGreaterThan(0);
     for (const s of prometheus) expect(s.headers).toMatchObject({ Authorization: 'Bearer prom-token-1' });
-    for (const s of loki) expect(s.headers).toMatchObject({ Authorization: 'Bearer loki-token-2', 'X-Scope-OrgID': 'team-a' });
+    for (const s of loki)
+      expect(s.headers).toMatchObject({ Authorization: 'Bearer loki-token-2', 'X-Scope-OrgID': 'team-a' });
   });
 
   it('sends no Authorization header when no token is configured', async () => {
-    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', PROMETHEUS_URL: 'http://prometheus.test:9090' });
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'secret',
+      PROMETHEUS_URL: 'http://prometheus.test:9090',
+    });
     const seen: Seen[] = [];
     runtime = buildRuntime(config, { logger: silentLogger(), store: new MemoryStore(), fetch: recordingFetch(seen) });
     await runtime.source.capabilities();

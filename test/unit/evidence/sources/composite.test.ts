@@ -1,7 +1,13 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CompositeSource, EvidenceNotFound, FilesSource, LokiSource, openFilesSource } from '../../../../src/evidence/sources';
+import {
+  CompositeSource,
+  EvidenceNotFound,
+  FilesSource,
+  LokiSource,
+  openFilesSource,
+} from '../../../../src/evidence/sources';
 import { ConfigError } from '../../../../src/domain/errors';
 import { buildSource as build } from '../../../support/source-config';
 import type { LogEvent } from '../../../../src/evidence/types';
@@ -23,10 +29,25 @@ describe('composite source', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'scout-comp-'));
     await mkdir(path.join(dir, 'logs'));
     await writeFile(path.join(dir, 'incident.yaml'), `started_at: ${new Date(T0 + 60_000).toISOString()}\n`);
-    await writeFile(path.join(dir, 'logs', 'api.log'), `${new Date(T0 + 1000).toISOString()} INFO from files\n${new Date(T0 + 3000).toISOString()} INFO files again\n`);
-    await writeFile(path.join(dir, 'changes.jsonl'), JSON.stringify({ id: 'c1', time: new Date(T0).toISOString(), service: 'api', kind: 'deploy', summary: 'v2' }) + '\n');
+    await writeFile(
+      path.join(dir, 'logs', 'api.log'),
+      `${new Date(T0 + 1000).toISOString()} INFO from files\n${new Date(T0 + 3000).toISOString()} INFO files again\n`,
+    );
+    await writeFile(
+      path.join(dir, 'changes.jsonl'),
+      JSON.stringify({ id: 'c1', time: new Date(T0).toISOString(), service: 'api', kind: 'deploy', summary: 'v2' }) +
+        '\n',
+    );
     await writeFile(path.join(dir, 'topology.yaml'), 'services:\n  - name: api\n    calls: [db]\n');
-    loki = await startFakeLoki([{ labels: { service: 'db' }, entries: [[ns(T0 + 2000), 'LOG: from loki'], [ns(T0 + 4000), 'LOG: loki again']] }]);
+    loki = await startFakeLoki([
+      {
+        labels: { service: 'db' },
+        entries: [
+          [ns(T0 + 2000), 'LOG: from loki'],
+          [ns(T0 + 4000), 'LOG: loki again'],
+        ],
+      },
+    ]);
   });
   afterAll(async () => {
     await loki.close();
@@ -68,7 +89,9 @@ describe('composite source', () => {
 
   it('refuses no backend at all, and a missing evidence directory by name', () => {
     expect(() => build({})).toThrow(ConfigError);
-    expect(() => build({})).toThrow(/no evidence source configured \(set EVIDENCE_DIR, PROMETHEUS_URL, LOKI_URL, TEMPO_URL, JAEGER_URL, KUBERNETES_NAMESPACES or github.repos\)/);
+    expect(() => build({})).toThrow(
+      /no evidence source configured \(set EVIDENCE_DIR, PROMETHEUS_URL, LOKI_URL, TEMPO_URL, JAEGER_URL, KUBERNETES_NAMESPACES or github.repos\)/,
+    );
     expect(() => build({ dir: path.join(dir, 'gone') })).toThrow(EvidenceNotFound);
   });
 });

@@ -49,11 +49,17 @@ const PROM = [
 
 const JAVA = [
   'starting (no timestamp yet)',
-  `${iso(T0 + 1000).replace('T', ' ').slice(0, 23)}  INFO 1 --- [main] c.e.Api : started`,
-  `${iso(T0 + 5000).replace('T', ' ').slice(0, 23)} ERROR 1 --- [exec-1] c.e.Api : request failed`,
+  `${iso(T0 + 1000)
+    .replace('T', ' ')
+    .slice(0, 23)}  INFO 1 --- [main] c.e.Api : started`,
+  `${iso(T0 + 5000)
+    .replace('T', ' ')
+    .slice(0, 23)} ERROR 1 --- [exec-1] c.e.Api : request failed`,
   'java.lang.RuntimeException: boom',
   '\tat c.e.Api.handle(Api.java:10)',
-  `${iso(T0 + 9000).replace('T', ' ').slice(0, 23)}  INFO 1 --- [exec-2] c.e.Api : request ok`,
+  `${iso(T0 + 9000)
+    .replace('T', ' ')
+    .slice(0, 23)}  INFO 1 --- [exec-2] c.e.Api : request ok`,
 ].join('\n');
 
 const WORKER = [
@@ -65,16 +71,43 @@ const OTLP = {
   resourceSpans: [
     {
       resource: { attributes: [{ key: 'service.name', value: { stringValue: 'api' } }] },
-      scopeSpans: [{ spans: [
-        { traceId: 't1', spanId: 'a', startTimeUnixNano: String(BigInt(T0) * 1_000_000n), endTimeUnixNano: String(BigInt(T0 + 300) * 1_000_000n), status: { code: 2 } },
-        { traceId: 't2', spanId: 'c', startTimeUnixNano: String(BigInt(T0) * 1_000_000n), endTimeUnixNano: String(BigInt(T0 + 100) * 1_000_000n), status: {} },
-      ] }],
+      scopeSpans: [
+        {
+          spans: [
+            {
+              traceId: 't1',
+              spanId: 'a',
+              startTimeUnixNano: String(BigInt(T0) * 1_000_000n),
+              endTimeUnixNano: String(BigInt(T0 + 300) * 1_000_000n),
+              status: { code: 2 },
+            },
+            {
+              traceId: 't2',
+              spanId: 'c',
+              startTimeUnixNano: String(BigInt(T0) * 1_000_000n),
+              endTimeUnixNano: String(BigInt(T0 + 100) * 1_000_000n),
+              status: {},
+            },
+          ],
+        },
+      ],
     },
     {
       resource: { attributes: [{ key: 'service.name', value: { stringValue: 'db' } }] },
-      scopeSpans: [{ spans: [
-        { traceId: 't1', spanId: 'b', parentSpanId: 'a', startTimeUnixNano: String(BigInt(T0 + 10) * 1_000_000n), endTimeUnixNano: String(BigInt(T0 + 290) * 1_000_000n), status: { code: 'STATUS_CODE_ERROR' } },
-      ] }],
+      scopeSpans: [
+        {
+          spans: [
+            {
+              traceId: 't1',
+              spanId: 'b',
+              parentSpanId: 'a',
+              startTimeUnixNano: String(BigInt(T0 + 10) * 1_000_000n),
+              endTimeUnixNano: String(BigInt(T0 + 290) * 1_000_000n),
+              status: { code: 'STATUS_CODE_ERROR' },
+            },
+          ],
+        },
+      ],
     },
   ],
 };
@@ -88,7 +121,15 @@ describe('files source', () => {
       'logs/worker.jsonl': WORKER,
       'metrics/app.prom': PROM,
       'changes.jsonl': [
-        JSON.stringify({ id: 'c1', time: iso(T0 + 3000), service: 'api', kind: 'deploy', summary: 'api v2', version: 'v2', ticket: 'OPS-1' }),
+        JSON.stringify({
+          id: 'c1',
+          time: iso(T0 + 3000),
+          service: 'api',
+          kind: 'deploy',
+          summary: 'api v2',
+          version: 'v2',
+          ticket: 'OPS-1',
+        }),
         '{not json',
         JSON.stringify({ id: 'c2', time: iso(T0 - 3_600_000), service: 'db', kind: 'config', summary: 'old' }),
         JSON.stringify({ id: 'c3', service: 'db', kind: 'config', summary: 'no time' }),
@@ -149,7 +190,12 @@ describe('files source', () => {
   it('gives a line without a timestamp the time of its neighbour, as an event of its own', async () => {
     const src = openFilesSource(dir);
     const events = await collect(src.logs({ from: T0, to: T0 + 60_000 }));
-    expect(events[0]).toMatchObject({ origin: 'logs/api.log', line: 1, ts: T0 + 1000, body: 'starting (no timestamp yet)' });
+    expect(events[0]).toMatchObject({
+      origin: 'logs/api.log',
+      line: 1,
+      ts: T0 + 1000,
+      body: 'starting (no timestamp yet)',
+    });
     expect(src.problems().filter((p) => p.origin === 'logs/api.log')).toEqual([]);
   });
 
@@ -158,21 +204,39 @@ describe('files source', () => {
     const by = (name: string, label?: [string, string]) =>
       series.find((s) => s.name === name && (!label || s.labels[label[0]] === label[1]));
     expect(by('http_requests_total', ['status', '200'])).toMatchObject({
-      family: 'http_requests', type: 'counter', service: 'api', points: [[T0, 10], [T0 + 15_000, 25]],
+      family: 'http_requests',
+      type: 'counter',
+      service: 'api',
+      points: [
+        [T0, 10],
+        [T0 + 15_000, 25],
+      ],
     });
     expect(by('http_requests_total', ['status', '500'])?.points).toEqual([[T0 + 15_000, 1]]);
-    expect(by('latency_seconds_bucket', ['le', '+Inf'])).toMatchObject({ family: 'latency_seconds', type: 'histogram', unit: 'seconds' });
+    expect(by('latency_seconds_bucket', ['le', '+Inf'])).toMatchObject({
+      family: 'latency_seconds',
+      type: 'histogram',
+      unit: 'seconds',
+    });
     expect(by('latency_seconds_count')).toMatchObject({ family: 'latency_seconds', type: 'histogram' });
     expect(by('db_seconds')?.points[0]?.[1]).toBeNaN();
     expect(by('db_seconds_sum')).toMatchObject({ type: 'summary', points: [[T0, Infinity]] });
-    expect(by('mem_bytes')).toMatchObject({ type: 'gauge', labels: { service: 'db', pool: 'a "x"' }, points: [[T0 + 30_000, 2500]] });
+    expect(by('mem_bytes')).toMatchObject({
+      type: 'gauge',
+      labels: { service: 'db', pool: 'a "x"' },
+      points: [[T0 + 30_000, 2500]],
+    });
   });
 
   it('counts malformed metric lines and series without a service label', async () => {
     const src = openFilesSource(dir);
     await src.metrics({ from: T0, to: T0 + 1 });
     const problems = src.problems().filter((p) => p.origin === 'metrics/app.prom');
-    expect(problems.map((p) => p.problem).sort()).toEqual(['malformed sample value', 'sample without a timestamp', 'series without a service label']);
+    expect(problems.map((p) => p.problem).sort()).toEqual([
+      'malformed sample value',
+      'sample without a timestamp',
+      'series without a service label',
+    ]);
   });
 
   it('filters metrics by service and time range', async () => {
@@ -186,20 +250,38 @@ describe('files source', () => {
   it('reads changes in range with their extra fields, reporting bad lines', async () => {
     const src = openFilesSource(dir);
     const changes = await src.changes({ from: T0, to: T0 + 60_000 });
-    expect(changes).toEqual([{ id: 'c1', time: T0 + 3000, service: 'api', kind: 'deploy', summary: 'api v2', version: 'v2', ticket: 'OPS-1' }]);
-    expect(src.problems().filter((p) => p.origin === 'changes.jsonl').map((p) => p.line)).toEqual([2, 4]);
+    expect(changes).toEqual([
+      { id: 'c1', time: T0 + 3000, service: 'api', kind: 'deploy', summary: 'api v2', version: 'v2', ticket: 'OPS-1' },
+    ]);
+    expect(
+      src
+        .problems()
+        .filter((p) => p.origin === 'changes.jsonl')
+        .map((p) => p.line),
+    ).toEqual([2, 4]);
   });
 
   it('reads the topology', async () => {
     expect(await openFilesSource(dir).topology()).toEqual({
-      services: [{ name: 'api', kind: 'service', calls: ['db'] }, { name: 'db', kind: 'db', calls: [] }],
+      services: [
+        { name: 'api', kind: 'service', calls: ['db'] },
+        { name: 'db', kind: 'db', calls: [] },
+      ],
     });
   });
 
   it('summarises traces per service with error ratio, latency and call edges', async () => {
     const stats = await openFilesSource(dir).traces({ from: T0 - 1, to: T0 + 60_000 });
     expect(stats).toEqual([
-      { service: 'api', spans: 2, errors: 1, errorRatio: 0.5, p50Ms: 100, p99Ms: 300, calls: [{ service: 'db', count: 1, errors: 1 }] },
+      {
+        service: 'api',
+        spans: 2,
+        errors: 1,
+        errorRatio: 0.5,
+        p50Ms: 100,
+        p99Ms: 300,
+        calls: [{ service: 'db', count: 1, errors: 1 }],
+      },
       { service: 'db', spans: 1, errors: 1, errorRatio: 1, p50Ms: 280, p99Ms: 280, calls: [] },
     ]);
   });
@@ -211,30 +293,52 @@ describe('files source', () => {
       expect(await src.topology()).toBeNull();
       expect(await src.incident()).toBeNull();
       expect(await src.changes({ from: 0, to: Date.now() })).toEqual([]);
-      expect(src.problems().map((p) => p.origin).sort()).toEqual(['incident.yaml', 'topology.yaml']);
+      expect(
+        src
+          .problems()
+          .map((p) => p.origin)
+          .sort(),
+      ).toEqual(['incident.yaml', 'topology.yaml']);
     } finally {
       await rm(d, { recursive: true, force: true });
     }
   });
 
   it('reports a trace file that is not OTLP/JSON and keeps the others', async () => {
-    const d = await scenario({ 'traces/good.json': JSON.stringify(OTLP), 'traces/bad.json': '{"spans": 3}', 'traces/broken.json': '{' });
+    const d = await scenario({
+      'traces/good.json': JSON.stringify(OTLP),
+      'traces/bad.json': '{"spans": 3}',
+      'traces/broken.json': '{',
+    });
     try {
       const src = openFilesSource(d);
       expect((await src.traces({ from: T0 - 1, to: T0 + 60_000 })).map((t) => t.service)).toEqual(['api', 'db']);
-      expect(src.problems().map((p) => p.origin).sort()).toEqual(['traces/bad.json', 'traces/broken.json']);
+      expect(
+        src
+          .problems()
+          .map((p) => p.origin)
+          .sort(),
+      ).toEqual(['traces/bad.json', 'traces/broken.json']);
     } finally {
       await rm(d, { recursive: true, force: true });
     }
   });
 
   it('returns spans in the range from a file of one export per line, naming a torn line', async () => {
-    const lines = [JSON.stringify({ resourceSpans: [OTLP.resourceSpans[0]] }), JSON.stringify({ resourceSpans: [OTLP.resourceSpans[1]] }), '{"resourceSp'];
+    const lines = [
+      JSON.stringify({ resourceSpans: [OTLP.resourceSpans[0]] }),
+      JSON.stringify({ resourceSpans: [OTLP.resourceSpans[1]] }),
+      '{"resourceSp',
+    ];
     const d = await scenario({ 'traces/collector.json': lines.join('\n') });
     try {
       const src = openFilesSource(d);
       const spans = await src.spans({ from: T0 - 1, to: T0 + 60_000 });
-      expect(spans.map((s) => [s.service, s.spanId, s.parentSpanId, s.error])).toEqual([['api', 'a', '', true], ['api', 'c', '', false], ['db', 'b', 'a', true]]);
+      expect(spans.map((s) => [s.service, s.spanId, s.parentSpanId, s.error])).toEqual([
+        ['api', 'a', '', true],
+        ['api', 'c', '', false],
+        ['db', 'b', 'a', true],
+      ]);
       expect(await src.spans({ from: T0 + 1, to: T0 + 60_000 })).toEqual([expect.objectContaining({ spanId: 'b' })]);
       expect(src.problems()).toEqual([expect.objectContaining({ origin: 'traces/collector.json', line: 3 })]);
       // With nothing but traces, the clock is the last span's end.
@@ -252,16 +356,24 @@ describe('files source', () => {
       expect(spans.length).toBeLessThanOrEqual(2);
       // t1 has two spans (a, b), t2 one (c): a trace is kept whole or not at all.
       expect([['a', 'b'], ['c'], []]).toContainEqual(spans.map((s) => s.spanId).sort());
-      expect(src.problems()).toEqual([{ origin: 'traces/', problem: expect.stringMatching(/^spans over the cap of 2: whole traces sampled \(1 in \d+ kept\)$/), count: 3 - spans.length }]);
+      expect(src.problems()).toEqual([
+        {
+          origin: 'traces/',
+          problem: expect.stringMatching(/^spans over the cap of 2: whole traces sampled \(1 in \d+ kept\)$/),
+          count: 3 - spans.length,
+        },
+      ]);
     } finally {
       await rm(d, { recursive: true, force: true });
     }
   });
 
-  it('loads the example scenario\'s trace', async () => {
+  it("loads the example scenario's trace", async () => {
     const src = openFilesSource(path.join(__dirname, '../../../../examples/scenarios/checkout-latency'));
     const spans = await src.spans({ from: 0, to: Date.UTC(2100, 0, 1) });
-    expect(new Set(spans.map((s) => s.service))).toEqual(new Set(['web', 'api-gateway', 'checkout', 'inventory', 'payments']));
+    expect(new Set(spans.map((s) => s.service))).toEqual(
+      new Set(['web', 'api-gateway', 'checkout', 'inventory', 'payments']),
+    );
     expect(spans.find((s) => s.service === 'payments')).toMatchObject({ error: true, timeout: true, httpStatus: 504 });
     expect(src.problems().filter((p) => p.origin.startsWith('traces/'))).toEqual([]);
   });

@@ -13,16 +13,63 @@ beforeEach(async () => {
   gh = await startGitHubFake();
   const payments = gh.fake.repo('acme/payments');
   payments.deployments.push(
-    { id: 901, sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', ref: 'v4.2.0', environment: 'production', created_at: at(-3), creator: 'dana', description: 'release 4.2.0' },
-    { id: 880, sha: '0f0e0d0c0b0a09080706050403020100ffeeddcc', ref: 'v4.1.9', environment: 'production', created_at: at(-3000), creator: 'lee' },
+    {
+      id: 901,
+      sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+      ref: 'v4.2.0',
+      environment: 'production',
+      created_at: at(-3),
+      creator: 'dana',
+      description: 'release 4.2.0',
+    },
+    {
+      id: 880,
+      sha: '0f0e0d0c0b0a09080706050403020100ffeeddcc',
+      ref: 'v4.1.9',
+      environment: 'production',
+      created_at: at(-3000),
+      creator: 'lee',
+    },
   );
   payments.files.set('0f0e0d0c0b0a09080706050403020100ffeeddcc...a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', [
-    { filename: 'src/pool.go', additions: 40, deletions: 12 }, { filename: 'config/prod.yaml', additions: 2, deletions: 2 },
+    { filename: 'src/pool.go', additions: 40, deletions: 12 },
+    { filename: 'config/prod.yaml', additions: 2, deletions: 2 },
   ]);
   payments.pulls.push(
-    { number: 311, title: 'Lower the DB pool to 4', user: 'sam', merged_at: at(-20), updated_at: at(-20), base: 'main', additions: 3, deletions: 3, changed_files: 1, merge_commit_sha: 'ccc111222333' },
-    { number: 312, title: 'Closed without merge', user: 'kim', merged_at: null, updated_at: at(-10), base: 'main', additions: 1, deletions: 0, changed_files: 1 },
-    { number: 200, title: 'Old change', user: 'kim', merged_at: at(-5000), updated_at: at(-5000), base: 'main', additions: 9, deletions: 9, changed_files: 2 },
+    {
+      number: 311,
+      title: 'Lower the DB pool to 4',
+      user: 'sam',
+      merged_at: at(-20),
+      updated_at: at(-20),
+      base: 'main',
+      additions: 3,
+      deletions: 3,
+      changed_files: 1,
+      merge_commit_sha: 'ccc111222333',
+    },
+    {
+      number: 312,
+      title: 'Closed without merge',
+      user: 'kim',
+      merged_at: null,
+      updated_at: at(-10),
+      base: 'main',
+      additions: 1,
+      deletions: 0,
+      changed_files: 1,
+    },
+    {
+      number: 200,
+      title: 'Old change',
+      user: 'kim',
+      merged_at: at(-5000),
+      updated_at: at(-5000),
+      base: 'main',
+      additions: 9,
+      deletions: 9,
+      changed_files: 2,
+    },
   );
   gh.fake.repo('acme/checkout');
 });
@@ -31,19 +78,30 @@ afterEach(async () => {
   await gh.close();
 });
 
-const source = (repos: Record<string, string> = { payments: 'acme/payments', checkout: 'acme/checkout' }, token = gh.fake.token) =>
-  new GitHubSource({ apiUrl: gh.url, token, repos });
+const source = (
+  repos: Record<string, string> = { payments: 'acme/payments', checkout: 'acme/checkout' },
+  token = gh.fake.token,
+) => new GitHubSource({ apiUrl: gh.url, token, repos });
 
 describe('GitHub source', () => {
   it('lists the deployment and the merged pull request in the window with author, link and diff size', async () => {
     const changes = await source().changes(window);
     expect(changes).toEqual([
       expect.objectContaining({
-        id: 'gh:acme/payments#311', service: 'payments', kind: 'code', author: 'sam', url: 'https://github.com/acme/payments/pull/311',
-        summary: 'acme/payments#311 merged into main: Lower the DB pool to 4 (+3/-3 in 1 file)', diff: { additions: 3, deletions: 3, files: 1 },
+        id: 'gh:acme/payments#311',
+        service: 'payments',
+        kind: 'code',
+        author: 'sam',
+        url: 'https://github.com/acme/payments/pull/311',
+        summary: 'acme/payments#311 merged into main: Lower the DB pool to 4 (+3/-3 in 1 file)',
+        diff: { additions: 3, deletions: 3, files: 1 },
       }),
       expect.objectContaining({
-        id: 'gh:acme/payments/deployment/901', service: 'payments', kind: 'deploy', author: 'dana', version: 'a1b2c3d',
+        id: 'gh:acme/payments/deployment/901',
+        service: 'payments',
+        kind: 'deploy',
+        author: 'dana',
+        version: 'a1b2c3d',
         url: 'https://github.com/acme/payments/compare/0f0e0d0c0b0a09080706050403020100ffeeddcc...a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
         summary: 'acme/payments deployed v4.2.0 (a1b2c3d) to production: release 4.2.0, +42/-14 in 2 files',
         diff: { additions: 42, deletions: 14, files: 2 },
@@ -59,15 +117,21 @@ describe('GitHub source', () => {
     expect(gh.fake.requests.filter((r) => r.path === '/repos/acme/payments/pulls').length).toBeGreaterThan(1);
   });
 
-  it.each([403, 429] as const)('names a spent rate limit (HTTP %i, x-ratelimit-remaining 0) instead of failing', async (status) => {
-    gh.fake.limitStatus = status;
-    const checkoutOnly = source({ checkout: 'acme/checkout' });
-    gh.fake.remaining = 0;
-    await expect(checkoutOnly.changes(window)).resolves.toEqual([]);
-    expect(checkoutOnly.problems()).toEqual([
-      expect.objectContaining({ origin: 'github acme/checkout', problem: `rate limit reached (HTTP ${status}, x-ratelimit-remaining 0, resets at 04:00 UTC)` }),
-    ]);
-  });
+  it.each([403, 429] as const)(
+    'names a spent rate limit (HTTP %i, x-ratelimit-remaining 0) instead of failing',
+    async (status) => {
+      gh.fake.limitStatus = status;
+      const checkoutOnly = source({ checkout: 'acme/checkout' });
+      gh.fake.remaining = 0;
+      await expect(checkoutOnly.changes(window)).resolves.toEqual([]);
+      expect(checkoutOnly.problems()).toEqual([
+        expect.objectContaining({
+          origin: 'github acme/checkout',
+          problem: `rate limit reached (HTTP ${status}, x-ratelimit-remaining 0, resets at 04:00 UTC)`,
+        }),
+      ]);
+    },
+  );
 
   it('names a secondary rate limit, a wrong token and an unknown repository', async () => {
     gh.fake.secondaryLimitNext = 1;

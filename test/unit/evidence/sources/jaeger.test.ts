@@ -20,7 +20,8 @@ afterEach(async () => {
   await jaeger.close();
 });
 
-const source = (extra: Partial<ConstructorParameters<typeof JaegerSource>[0]> = {}) => new JaegerSource({ url: jaeger.url, fetch, ...extra });
+const source = (extra: Partial<ConstructorParameters<typeof JaegerSource>[0]> = {}) =>
+  new JaegerSource({ url: jaeger.url, fetch, ...extra });
 
 describe('Jaeger source', () => {
   it('gives the trace analyzer the spans to find payments as where the errors start', async () => {
@@ -36,8 +37,20 @@ describe('Jaeger source', () => {
     const trace = jaeger.fake.traces.find((t) => (t.spans[0]?.startMs ?? 0) >= ONSET);
     const server = trace?.spans[4];
     const payments = spans.find((s) => s.traceId === trace?.traceId && s.spanId === server?.spanId);
-    expect(payments).toMatchObject({ service: 'payments', parentSpanId: trace?.spans[3]?.spanId, kind: 'server', error: true, httpStatus: 503, startMs: server?.startMs, durationMs: server?.durationMs });
-    expect(spans.find((s) => s.traceId === trace?.traceId && s.name === 'POST card-gateway')).toMatchObject({ kind: 'client', peer: 'card-gateway', error: false });
+    expect(payments).toMatchObject({
+      service: 'payments',
+      parentSpanId: trace?.spans[3]?.spanId,
+      kind: 'server',
+      error: true,
+      httpStatus: 503,
+      startMs: server?.startMs,
+      durationMs: server?.durationMs,
+    });
+    expect(spans.find((s) => s.traceId === trace?.traceId && s.name === 'POST card-gateway')).toMatchObject({
+      kind: 'client',
+      peer: 'card-gateway',
+      error: false,
+    });
   });
 
   it('reads each trace once although every service it crosses finds it', async () => {
@@ -52,8 +65,16 @@ describe('Jaeger source', () => {
     await source().spans({ from: window.from, to: window.to, services: ['payments'] });
     const searches = jaeger.fake.requests.filter((r) => r.path === '/api/traces');
     expect(searches.length).toBeGreaterThan(0);
-    expect(searches.every((r) => r.status === 200 && r.params['service'] === 'payments' && /^\d{16}$/.test(r.params['start'] ?? ''))).toBe(true);
-    expect(await source().capabilities()).toEqual({ signals: ['traces'], services: ['checkout', 'frontend', 'payments'], labels: [] });
+    expect(
+      searches.every(
+        (r) => r.status === 200 && r.params['service'] === 'payments' && /^\d{16}$/.test(r.params['start'] ?? ''),
+      ),
+    ).toBe(true);
+    expect(await source().capabilities()).toEqual({
+      signals: ['traces'],
+      services: ['checkout', 'frontend', 'payments'],
+      labels: [],
+    });
   });
 
   it('reads at most maxTraces traces and says that it stopped', async () => {
@@ -61,13 +82,22 @@ describe('Jaeger source', () => {
     const spans = await s.spans({ from: window.from, to: window.to });
     expect(new Set(spans.map((sp) => sp.traceId)).size).toBeLessThanOrEqual(10);
     expect(spans.some((sp) => sp.startMs < ONSET) && spans.some((sp) => sp.startMs >= ONSET)).toBe(true);
-    expect(s.problems().map((p) => p.problem).join('\n')).toMatch(/returned its limit of 2 traces/);
+    expect(
+      s
+        .problems()
+        .map((p) => p.problem)
+        .join('\n'),
+    ).toMatch(/returned its limit of 2 traces/);
   });
 
   it("sends the bearer token, and names Jaeger's own error message when it refuses a query", async () => {
     jaeger.fake.token = 'jaeger-proxy-token';
-    await expect(source({ token: 'jaeger-proxy-token' }).capabilities()).resolves.toMatchObject({ signals: ['traces'] });
-    await expect(source({ token: 'nope' }).capabilities()).rejects.toThrow('Jaeger refused the query (GET /api/services): HTTP 401: Unauthorized');
+    await expect(source({ token: 'jaeger-proxy-token' }).capabilities()).resolves.toMatchObject({
+      signals: ['traces'],
+    });
+    await expect(source({ token: 'nope' }).capabilities()).rejects.toThrow(
+      'Jaeger refused the query (GET /api/services): HTTP 401: Unauthorized',
+    );
     jaeger.fake.token = undefined;
     // A search without its required parameter: Jaeger's envelope carries the reason.
     const res = await fetch(`${jaeger.url}/api/traces?start=1`);
@@ -76,13 +106,21 @@ describe('Jaeger source', () => {
 
   it('gives up on a request after its timeout, naming the URL', async () => {
     jaeger.fake.delayMs = 1_000;
-    const failed = source({ limits: { timeoutMs: 100 } }).spans({ from: window.from, to: window.to, services: ['payments'] });
+    const failed = source({ limits: { timeoutMs: 100 } }).spans({
+      from: window.from,
+      to: window.to,
+      services: ['payments'],
+    });
     await expect(failed).rejects.toBeInstanceOf(TraceQueryError);
     await expect(failed).rejects.toThrow(`${jaeger.url}: no answer within 100 ms`);
   });
 
   it('turns a span without the Jaeger shape into a counted problem, not a crash', () => {
-    const converted = jaegerToOtlp({ traceID: 'ab', processes: { p1: { serviceName: 'x' } }, spans: [{ traceID: 'ab' }] });
+    const converted = jaegerToOtlp({
+      traceID: 'ab',
+      processes: { p1: { serviceName: 'x' } },
+      spans: [{ traceID: 'ab' }],
+    });
     expect(converted?.malformed).toBe(1);
     expect(jaegerToOtlp({ data: [] })).toBeNull();
   });

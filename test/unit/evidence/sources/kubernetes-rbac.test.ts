@@ -7,10 +7,16 @@ import type { KubeApi } from '../../../../src/evidence/sources/kubernetes-api';
 
 const file = path.resolve(__dirname, '..', '..', '..', '..', 'manifests', 'rbac', 'kubernetes-read.yaml');
 
-interface Rule { apiGroups: string[]; resources: string[]; verbs: string[] }
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
 
 it('grants get/list on every collection the source lists, no write verb and no secrets', async () => {
-  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJSON() as { kind: string; rules?: Rule[] });
+  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map(
+    (d) => d.toJSON() as { kind: string; rules?: Rule[] },
+  );
   const rules = docs.find((d) => d.kind === 'ClusterRole')?.rules ?? [];
   const granted = new Set(rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}`))));
   expect(rules.flatMap((r) => r.verbs).every((v) => v === 'get' || v === 'list')).toBe(true);

@@ -16,12 +16,19 @@ describe('LokiSource', () => {
   let loki: FakeLoki;
   beforeAll(async () => {
     const api: Array<[string, string]> = [];
-    for (let i = 0; i < 25; i++) api.push([ns(T0 + i * 1000), `{"time":"${new Date(T0 + i * 1000).toISOString()}","level":"${i % 5 === 0 ? 'error' : 'info'}","msg":"request ${i} done"}`]);
+    for (let i = 0; i < 25; i++)
+      api.push([
+        ns(T0 + i * 1000),
+        `{"time":"${new Date(T0 + i * 1000).toISOString()}","level":"${i % 5 === 0 ? 'error' : 'info'}","msg":"request ${i} done"}`,
+      ]);
     // two entries sharing one timestamp right at a page boundary must both arrive once
     api.push([ns(T0 + 24_000), '{"level":"warn","msg":"same instant"}']);
     loki = await startFakeLoki([
       { labels: { service: 'api', env: 'prod' }, entries: api },
-      { labels: { service: 'db', env: 'prod' }, entries: [[ns(T0 + 500), '2026-11-27 03:00:00.500 UTC [42] ERROR:  deadlock detected']] },
+      {
+        labels: { service: 'db', env: 'prod' },
+        entries: [[ns(T0 + 500), '2026-11-27 03:00:00.500 UTC [42] ERROR:  deadlock detected']],
+      },
       { labels: { service: 'web', env: 'prod', level: 'warning' }, entries: [[ns(T0 + 700), 'slow page']] },
     ]);
   });
@@ -38,17 +45,27 @@ describe('LokiSource', () => {
     const pages = loki.requests.slice(before).filter((r) => r.path === '/loki/api/v1/query_range');
     expect(pages.length).toBeGreaterThanOrEqual(3);
     // Error-ish lines first, then the rest: disjoint queries on the same selector.
-    expect(pages.map((p) => p.params.get('query'))).toEqual(expect.arrayContaining([
-      '{service=~"api|db"} |~ "(?i)error|fail|exception|panic|fatal|timeout"',
-      '{service=~"api|db"} !~ "(?i)error|fail|exception|panic|fatal|timeout" | detected_level!~"(?i)(err|error|fatal|crit|critical|panic|emerg|alert|warn|warning)" | level!~"(?i)(err|error|fatal|crit|critical|panic|emerg|alert|warn|warning)"',
-    ]));
+    expect(pages.map((p) => p.params.get('query'))).toEqual(
+      expect.arrayContaining([
+        '{service=~"api|db"} |~ "(?i)error|fail|exception|panic|fatal|timeout"',
+        '{service=~"api|db"} !~ "(?i)error|fail|exception|panic|fatal|timeout" | detected_level!~"(?i)(err|error|fatal|crit|critical|panic|emerg|alert|warn|warning)" | level!~"(?i)(err|error|fatal|crit|critical|panic|emerg|alert|warn|warning)"',
+      ]),
+    );
     expect(pages[0]?.params.get('direction')).toBe('forward');
     expect(pages[0]?.params.get('start')).toBe(ns(T0));
   });
 
   it('pages through entries that share the timestamp at a page boundary', async () => {
     const small = await startFakeLoki([
-      { labels: { service: 'q' }, entries: [[ns(T0 + 1), 'a'], [ns(T0 + 2), 'b'], [ns(T0 + 2), 'c'], [ns(T0 + 3), 'd']] },
+      {
+        labels: { service: 'q' },
+        entries: [
+          [ns(T0 + 1), 'a'],
+          [ns(T0 + 2), 'b'],
+          [ns(T0 + 2), 'c'],
+          [ns(T0 + 3), 'd'],
+        ],
+      },
     ]);
     try {
       const events = await collect(new LokiSource({ url: small.url, fetch, limit: 2 }).logs({ from: T0, to: T0 + 10 }));
@@ -60,7 +77,15 @@ describe('LokiSource', () => {
 
   it('truncates a line over 64 KiB and caps the ordinary lines of one query, both named in problems, errors kept', async () => {
     const big = await startFakeLoki([
-      { labels: { service: 'q' }, entries: [[ns(T0 + 1), `2026-11-27 03:00:00.001 ERROR dump ${'x'.repeat(200_000)}`], [ns(T0 + 2), 'b'], [ns(T0 + 3), 'c'], [ns(T0 + 4), 'd']] },
+      {
+        labels: { service: 'q' },
+        entries: [
+          [ns(T0 + 1), `2026-11-27 03:00:00.001 ERROR dump ${'x'.repeat(200_000)}`],
+          [ns(T0 + 2), 'b'],
+          [ns(T0 + 3), 'c'],
+          [ns(T0 + 4), 'd'],
+        ],
+      },
     ]);
     try {
       const src = new LokiSource({ url: big.url, fetch, limit: 2, maxOtherEntries: 2 });

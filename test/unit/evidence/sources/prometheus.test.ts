@@ -3,7 +3,9 @@ import { PrometheusQueryError } from '../../../../src/evidence/sources/errors';
 import type { FetchFn } from '../../../../src/evidence/sources/http';
 
 /** A fetch that answers like Prometheus' HTTP API from a routing function (documented response shapes). */
-function fakeFetch(route: (path: string, params: URLSearchParams) => { status: number; body: unknown }): FetchFn & { calls: string[] } {
+function fakeFetch(
+  route: (path: string, params: URLSearchParams) => { status: number; body: unknown },
+): FetchFn & { calls: string[] } {
   const calls: string[] = [];
   const fn = async (input: string) => {
     const u = new URL(input);
@@ -19,32 +21,83 @@ const T0 = Date.UTC(2026, 10, 27, 3, 0, 0);
 describe('PrometheusSource', () => {
   it('asks query_range for rates of counters and the rest as it is, for the services asked, with NaN and +Inf values', async () => {
     const f = fakeFetch((p, q) => {
-      if (p === '/api/v1/label/__name__/values') return { status: 200, body: { status: 'success', data: ['req_total', 'up_ratio'] } };
+      if (p === '/api/v1/label/__name__/values')
+        return { status: 200, body: { status: 'success', data: ['req_total', 'up_ratio'] } };
       if (p === '/api/v1/metadata') return { status: 200, body: { status: 'success', data: {} } };
       const query = q.get('query') ?? '';
       const name = query.startsWith('rate(') ? 'req_total' : query.split('{')[0];
-      const values = name === 'up_ratio' ? [[T0 / 1000, 'NaN'], [T0 / 1000 + 15, '+Inf']] : [[T0 / 1000, '3']];
-      return { status: 200, body: { status: 'success', data: { resultType: 'matrix', result: [{ metric: { ...(name === 'up_ratio' ? { __name__: name } : {}), service: 'api', ...(name === 'req_total' ? { code: '500' } : {}) }, values }] } } };
+      const values =
+        name === 'up_ratio'
+          ? [
+              [T0 / 1000, 'NaN'],
+              [T0 / 1000 + 15, '+Inf'],
+            ]
+          : [[T0 / 1000, '3']];
+      return {
+        status: 200,
+        body: {
+          status: 'success',
+          data: {
+            resultType: 'matrix',
+            result: [
+              {
+                metric: {
+                  ...(name === 'up_ratio' ? { __name__: name } : {}),
+                  service: 'api',
+                  ...(name === 'req_total' ? { code: '500' } : {}),
+                },
+                values,
+              },
+            ],
+          },
+        },
+      };
     });
     const src = new PrometheusSource({ url: 'http://prom:9090/', fetch: f, serviceLabel: 'service' });
     const series = await src.metrics({ from: T0 - 60_000, to: T0 + 60_000, services: ['api', 'a.b'] });
     expect(series).toEqual([
-      { name: 'req_total', family: 'req', type: 'counter', derived: 'rate', service: 'api', labels: { service: 'api', code: '500' }, points: [[T0, 3]] },
-      { name: 'up_ratio', family: 'up_ratio', type: 'gauge', unit: 'ratio', service: 'api', labels: { service: 'api' }, points: [[T0, NaN], [T0 + 15_000, Infinity]] },
+      {
+        name: 'req_total',
+        family: 'req',
+        type: 'counter',
+        derived: 'rate',
+        service: 'api',
+        labels: { service: 'api', code: '500' },
+        points: [[T0, 3]],
+      },
+      {
+        name: 'up_ratio',
+        family: 'up_ratio',
+        type: 'gauge',
+        unit: 'ratio',
+        service: 'api',
+        labels: { service: 'api' },
+        points: [
+          [T0, NaN],
+          [T0 + 15_000, Infinity],
+        ],
+      },
     ]);
     const calls = f.calls.map((c) => decodeURIComponent(c.replace(/\+/g, ' ')));
     expect(calls[0]).toContain('match[]={service=~"api|a\\\\.b"}');
-    expect(calls).toContainEqual(expect.stringMatching(/^\/api\/v1\/query_range\?query=rate\(req_total\{service=~"api\|a\\\\\.b"\}\[60s\]\)/));
+    expect(calls).toContainEqual(
+      expect.stringMatching(/^\/api\/v1\/query_range\?query=rate\(req_total\{service=~"api\|a\\\\\.b"\}\[60s\]\)/),
+    );
   });
 
   it('uses query_range with the given step', async () => {
     const f = fakeFetch((p) =>
       p === '/api/v1/label/__name__/values'
         ? { status: 200, body: { status: 'success', data: ['mem_bytes'] } }
-        : p === '/api/v1/metadata' ? { status: 200, body: { status: 'success', data: {} } }
-        : { status: 200, body: { status: 'success', data: { resultType: 'matrix', result: [] } } },
+        : p === '/api/v1/metadata'
+          ? { status: 200, body: { status: 'success', data: {} } }
+          : { status: 200, body: { status: 'success', data: { resultType: 'matrix', result: [] } } },
     );
-    await new PrometheusSource({ url: 'http://prom', fetch: f, serviceLabel: 'service' }).metrics({ from: T0, to: T0 + 60_000, stepSeconds: 15 });
+    await new PrometheusSource({ url: 'http://prom', fetch: f, serviceLabel: 'service' }).metrics({
+      from: T0,
+      to: T0 + 60_000,
+      stepSeconds: 15,
+    });
     expect(f.calls[2]).toMatch(/^\/api\/v1\/query_range\?.*step=15/);
   });
 
@@ -54,41 +107,66 @@ describe('PrometheusSource', () => {
     const names = Array.from({ length: 12 }, (_, i) => `g${i}_bytes`);
     const f: FetchFn = async (input, init) => {
       const u = new URL(input);
-      if (u.pathname === '/api/v1/label/__name__/values') return { ok: true, status: 200, text: async () => JSON.stringify({ status: 'success', data: names }) };
-      if (u.pathname === '/api/v1/metadata') return { ok: true, status: 200, text: async () => JSON.stringify({ status: 'success', data: {} }) };
+      if (u.pathname === '/api/v1/label/__name__/values')
+        return { ok: true, status: 200, text: async () => JSON.stringify({ status: 'success', data: names }) };
+      if (u.pathname === '/api/v1/metadata')
+        return { ok: true, status: 200, text: async () => JSON.stringify({ status: 'success', data: {} }) };
       inFlight++;
       most = Math.max(most, inFlight);
       await new Promise((r) => setTimeout(r, 20));
       inFlight--;
       if (u.searchParams.get('query')?.startsWith('g11_')) {
         // This one hangs until the caller's timeout aborts it.
-        await new Promise((_r, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)));
+        await new Promise((_r, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)),
+        );
       }
-      return { ok: true, status: 200, text: async () => JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }) };
+      return {
+        ok: true,
+        status: 200,
+        text: async () => JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }),
+      };
     };
-    const err = await new PrometheusSource({ url: 'http://prom', fetch: f, serviceLabel: 'service', timeoutMs: 200 }).metrics({ from: T0, to: T0 + 600_000 }).catch((e: unknown) => e);
+    const err = await new PrometheusSource({ url: 'http://prom', fetch: f, serviceLabel: 'service', timeoutMs: 200 })
+      .metrics({ from: T0, to: T0 + 600_000 })
+      .catch((e: unknown) => e);
     expect(most).toBe(4);
     expect(err).toBeInstanceOf(PrometheusQueryError);
     expect(err).toMatchObject({ errorType: 'timeout', userMessage: expect.stringContaining('timed out after 200 ms') });
   });
 
   it('turns an error envelope into a typed error with errorType and message', async () => {
-    const f = fakeFetch(() => ({ status: 400, body: { status: 'error', errorType: 'bad_data', error: 'invalid parameter "start"' } }));
-    const err = await new PrometheusSource({ url: 'http://prom', fetch: f }).metrics({ from: 0, to: 1 }).catch((e: unknown) => e);
+    const f = fakeFetch(() => ({
+      status: 400,
+      body: { status: 'error', errorType: 'bad_data', error: 'invalid parameter "start"' },
+    }));
+    const err = await new PrometheusSource({ url: 'http://prom', fetch: f })
+      .metrics({ from: 0, to: 1 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PrometheusQueryError);
-    expect(err).toMatchObject({ errorType: 'bad_data', userMessage: 'Prometheus refused the query (bad_data): invalid parameter "start"' });
+    expect(err).toMatchObject({
+      errorType: 'bad_data',
+      userMessage: 'Prometheus refused the query (bad_data): invalid parameter "start"',
+    });
   });
 
   it('reports a non-JSON answer (a proxy page) by HTTP status', async () => {
     const f = fakeFetch(() => ({ status: 502, body: '<html>Bad Gateway</html>' }));
-    await expect(new PrometheusSource({ url: 'http://prom', fetch: f }).capabilities()).rejects.toMatchObject({ errorType: 'http_502' });
+    await expect(new PrometheusSource({ url: 'http://prom', fetch: f }).capabilities()).rejects.toMatchObject({
+      errorType: 'http_502',
+    });
   });
 
   it('has no logs, changes, topology or clock', async () => {
     const src = new PrometheusSource({ url: 'http://prom', fetch: fakeFetch(() => ({ status: 500, body: '' })) });
     const logs: unknown[] = [];
     for await (const e of src.logs({ from: 0, to: 1 })) logs.push(e);
-    expect([logs, await src.changes({ from: 0, to: 1 }), await src.topology(), await src.clock()]).toEqual([[], [], null, null]);
+    expect([logs, await src.changes({ from: 0, to: 1 }), await src.topology(), await src.clock()]).toEqual([
+      [],
+      [],
+      null,
+      null,
+    ]);
   });
 });
 

@@ -16,7 +16,8 @@ describe('parseTriage', () => {
 
   it('reads start with a description and a relative since', () => {
     expect(parse('start checkout is slow since=15m')).toEqual({
-      ok: true, command: { name: 'start', description: 'checkout is slow', since: NOW.getTime() - 15 * 60_000 },
+      ok: true,
+      command: { name: 'start', description: 'checkout is slow', since: NOW.getTime() - 15 * 60_000 },
     });
   });
 
@@ -45,12 +46,20 @@ describe('parseTriage', () => {
 
   it('reads deeper with and without a focus', () => {
     expect(parse('deeper')).toEqual({ ok: true, command: { name: 'deeper' } });
-    expect(parse('deeper payments db pool')).toEqual({ ok: true, command: { name: 'deeper', focus: 'payments db pool' } });
+    expect(parse('deeper payments db pool')).toEqual({
+      ok: true,
+      command: { name: 'deeper', focus: 'payments db pool' },
+    });
   });
 
   it('reads propose with key=value pairs, quoted values included', () => {
     expect(parse('propose scale-deployment service=checkout replicas=6 note="two words"')).toEqual({
-      ok: true, command: { name: 'propose', actionId: 'scale-deployment', args: { service: 'checkout', replicas: '6', note: 'two words' } },
+      ok: true,
+      command: {
+        name: 'propose',
+        actionId: 'scale-deployment',
+        args: { service: 'checkout', replicas: '6', note: 'two words' },
+      },
     });
   });
 
@@ -78,12 +87,16 @@ describe('parseTriage', () => {
 
   it('reads resolve with and without a summary', () => {
     expect(parse('resolve')).toEqual({ ok: true, command: { name: 'resolve' } });
-    expect(parse('resolve rolled back "payments v4.2.0"')).toEqual({ ok: true, command: { name: 'resolve', summary: 'rolled back payments v4.2.0' } });
+    expect(parse('resolve rolled back "payments v4.2.0"')).toEqual({
+      ok: true,
+      command: { name: 'resolve', summary: 'rolled back payments v4.2.0' },
+    });
   });
 
   it('parses every subcommand named in the table', () => {
     const sample: Record<string, string> = { propose: 'propose restart-pods service=checkout' };
-    for (const s of SUBCOMMANDS) expect(parse(sample[s.name] ?? s.name)).toMatchObject({ ok: true, command: { name: s.name } });
+    for (const s of SUBCOMMANDS)
+      expect(parse(sample[s.name] ?? s.name)).toMatchObject({ ok: true, command: { name: s.name } });
   });
 });
 

@@ -34,8 +34,16 @@ function setup() {
   const logger = silentLogger();
   const clock = { now: () => NOW };
   const incidents = new IncidentService({
-    store, announcer: createIncidentAnnouncer(poster), investigations, logger, clock,
-    config: { incidentChannelPattern: /^inc-/, scouts: [{ name: 'logs', purpose: 'Finds log templates.' }], investigation: { baselineMinutes: 60 } },
+    store,
+    announcer: createIncidentAnnouncer(poster),
+    investigations,
+    logger,
+    clock,
+    config: {
+      incidentChannelPattern: /^inc-/,
+      scouts: [{ name: 'logs', purpose: 'Finds log templates.' }],
+      investigation: { baselineMinutes: 60 },
+    },
   });
   const memory = new IncidentMemory(store, { retentionDays: 30, maxIncidents: 10 }, clock);
   const resolutions = new ResolveService({ store, recorder: createIncidentRecorder(poster), memory, logger, clock });
@@ -66,7 +74,12 @@ describe('/triage listener', () => {
     const reply = await s.run('start checkout errors since=30m');
     expect(reply.text).toBe('Started investigation round 1; findings will appear in its thread.');
     expect(s.posts.map((p) => p.key)).toEqual(['kickoff:C1']);
-    expect(s.investigations.starts[0]).toMatchObject({ trigger: 'slash', userId: 'U1', since: NOW.getTime() - 30 * 60_000, description: 'checkout errors' });
+    expect(s.investigations.starts[0]).toMatchObject({
+      trigger: 'slash',
+      userId: 'U1',
+      since: NOW.getTime() - 30 * 60_000,
+      description: 'checkout errors',
+    });
     expect((await s.incidents.find('C1'))?.startedAt).toBe('2026-11-27T04:30:00.000Z');
   });
 
@@ -81,7 +94,9 @@ describe('/triage listener', () => {
   it('status, stop and deeper outside an incident explain how to begin', async () => {
     const s = setup();
     for (const cmd of ['status', 'stop', 'deeper', 'audit', 'propose restart-pods service=api']) {
-      expect((await s.run(cmd)).text).toBe('This channel is not an incident yet. Run `/triage start` here to investigate it.');
+      expect((await s.run(cmd)).text).toBe(
+        'This channel is not an incident yet. Run `/triage start` here to investigate it.',
+      );
     }
     expect(s.investigations.stops).toHaveLength(0);
     expect(s.remediation.proposals).toHaveLength(0);
@@ -96,8 +111,14 @@ describe('/triage listener', () => {
     expect((await s.run('deeper the db pool')).text).toBe('Started round 2 focused on "the db pool".');
     expect(s.investigations.deepers.at(-1)).toEqual({ incidentId: 'C1', userId: 'U1', focus: 'the db pool' });
     expect((await s.run('propose restart-pods service=api')).text).toContain('Proposed `restart-pods`');
-    expect(s.remediation.proposals.at(-1)).toMatchObject({ actionId: 'restart-pods', args: { service: 'api' }, actor: { userId: 'U1' } });
-    expect((await s.run('actions')).text).toContain('`restart-pods` — Restart the pods of a deployment (risk: low; params: service, namespace)');
+    expect(s.remediation.proposals.at(-1)).toMatchObject({
+      actionId: 'restart-pods',
+      args: { service: 'api' },
+      actor: { userId: 'U1' },
+    });
+    expect((await s.run('actions')).text).toContain(
+      '`restart-pods` — Restart the pods of a deployment (risk: low; params: service, namespace)',
+    );
     expect((await s.run('audit')).text).toContain('Uploaded the audit trail (0 records)');
   });
 

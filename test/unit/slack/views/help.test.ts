@@ -7,7 +7,8 @@ describe('help', () => {
   it('lists exactly the subcommands the router handles', () => {
     expect(Object.keys(ROUTES).sort()).toEqual(SUBCOMMANDS.map((s) => s.name).sort());
     expect(helpLines()).toHaveLength(Object.keys(ROUTES).length);
-    for (const name of Object.keys(ROUTES)) expect(helpLines().some((l) => l.startsWith(`\`/triage ${name}`))).toBe(true);
+    for (const name of Object.keys(ROUTES))
+      expect(helpLines().some((l) => l.startsWith(`\`/triage ${name}`))).toBe(true);
   });
 
   it('fits one section and tells how to ask and approve', () => {
@@ -15,7 +16,8 @@ describe('help', () => {
     expect(blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
     expect(JSON.stringify(blocks)).toContain('@Incident Scout <question>');
     expect(text).toContain('/triage propose <action-id> key=value');
-    for (const b of blocks) if (b.type === 'section') expect(b.text?.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+    for (const b of blocks)
+      if (b.type === 'section') expect(b.text?.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
   });
 
   it('shows the problem and the usage of the subcommand that was wrong', () => {

@@ -1,18 +1,53 @@
 import type { KnownBlock } from '@slack/types';
 import type { Finding, Investigation, Synthesis } from '../../../../src/domain/types';
-import { hypothesesMetadata, renderFinding, renderNote, renderStatusCard, renderSynthesis, synthesisEvidence } from '../../../../src/slack/views/investigation';
+import {
+  hypothesesMetadata,
+  renderFinding,
+  renderNote,
+  renderStatusCard,
+  renderSynthesis,
+  synthesisEvidence,
+} from '../../../../src/slack/views/investigation';
 
 const NOW = Date.parse('2026-11-27T03:10:00Z');
 
 function inv(over: Partial<Investigation> = {}): Investigation {
   return {
-    id: 'inv-C1-1', incidentId: 'C1', channelId: 'C1', round: 1, state: 'running', trigger: 'channel_created',
-    window: { from: '2026-11-27T02:02:00Z', onset: '2026-11-27T03:02:00Z', to: '2026-11-27T03:08:00Z' }, brain: 'claude',
+    id: 'inv-C1-1',
+    incidentId: 'C1',
+    channelId: 'C1',
+    round: 1,
+    state: 'running',
+    trigger: 'channel_created',
+    window: { from: '2026-11-27T02:02:00Z', onset: '2026-11-27T03:02:00Z', to: '2026-11-27T03:08:00Z' },
+    brain: 'claude',
     scouts: [
-      { name: 'logs', state: 'running', startedAt: '2026-11-27T03:09:30Z', toolCalls: 3, maxToolCalls: 8, inputTokens: 2400, outputTokens: 300, maxOutputTokens: 4000 },
-      { name: 'metrics', state: 'fallback', startedAt: '2026-11-27T03:09:00Z', finishedAt: '2026-11-27T03:09:20Z', toolCalls: 1, maxToolCalls: 8, inputTokens: 0, outputTokens: 0, maxOutputTokens: 4000, note: 'fell back: overloaded' },
+      {
+        name: 'logs',
+        state: 'running',
+        startedAt: '2026-11-27T03:09:30Z',
+        toolCalls: 3,
+        maxToolCalls: 8,
+        inputTokens: 2400,
+        outputTokens: 300,
+        maxOutputTokens: 4000,
+      },
+      {
+        name: 'metrics',
+        state: 'fallback',
+        startedAt: '2026-11-27T03:09:00Z',
+        finishedAt: '2026-11-27T03:09:20Z',
+        toolCalls: 1,
+        maxToolCalls: 8,
+        inputTokens: 0,
+        outputTokens: 0,
+        maxOutputTokens: 4000,
+        note: 'fell back: overloaded',
+      },
     ],
-    createdAt: '2026-11-27T03:09:00Z', updatedAt: '2026-11-27T03:09:00Z', ...over,
+    createdAt: '2026-11-27T03:09:00Z',
+    updatedAt: '2026-11-27T03:09:00Z',
+    ...over,
   };
 }
 
@@ -24,7 +59,8 @@ function expectWithinSlackLimits(blocks: KnownBlock[]): void {
     if (b.type === 'header') expect(b.text.text.length).toBeLessThanOrEqual(150);
     if (b.type === 'context') {
       expect(b.elements.length).toBeLessThanOrEqual(10);
-      for (const e of b.elements) if ('text' in e && typeof e.text === 'string') expect(e.text.length).toBeLessThanOrEqual(2000);
+      for (const e of b.elements)
+        if ('text' in e && typeof e.text === 'string') expect(e.text.length).toBeLessThanOrEqual(2000);
     }
     if (b.type === 'actions') {
       for (const e of b.elements) {
@@ -40,15 +76,44 @@ const huge = 'x'.repeat(10_000);
 
 function finding(over: Partial<Finding> = {}): Finding {
   return {
-    investigationId: 'inv-C1-1', scout: 'logs', summary: 'New errors in payments.', confidence: 0.6, brain: 'claude',
+    investigationId: 'inv-C1-1',
+    scout: 'logs',
+    summary: 'New errors in payments.',
+    confidence: 0.6,
+    brain: 'claude',
     claims: [
       { text: 'payments logs a new authorization error', evidence: ['E3'], service: 'payments', status: 'verified' },
-      { text: 'payments is the root cause', evidence: ['E999'], status: 'unverified', note: "cites E999, which this scout's tool gate never issued" },
-      { text: 'inventory token errors caused it', evidence: ['E4'], status: 'contradicted', note: 'the log template it blames (E4) was steady' },
+      {
+        text: 'payments is the root cause',
+        evidence: ['E999'],
+        status: 'unverified',
+        note: "cites E999, which this scout's tool gate never issued",
+      },
+      {
+        text: 'inventory token errors caused it',
+        evidence: ['E4'],
+        status: 'contradicted',
+        note: 'the log template it blames (E4) was steady',
+      },
     ],
     evidence: [
-      { id: 'E3', scout: 'logs', tool: 'logs_patterns', source: 'files', service: 'payments', excerpt: 'payments [new] "Payment authorization failed" <!channel> baseline 0 → 32', sparkline: '▁▁▁▁▇█' },
-      { id: 'E4', scout: 'logs', tool: 'logs_patterns', source: 'files', service: 'inventory', excerpt: 'inventory [steady] "failed to refresh token"' },
+      {
+        id: 'E3',
+        scout: 'logs',
+        tool: 'logs_patterns',
+        source: 'files',
+        service: 'payments',
+        excerpt: 'payments [new] "Payment authorization failed" <!channel> baseline 0 → 32',
+        sparkline: '▁▁▁▁▇█',
+      },
+      {
+        id: 'E4',
+        scout: 'logs',
+        tool: 'logs_patterns',
+        source: 'files',
+        service: 'inventory',
+        excerpt: 'inventory [steady] "failed to refresh token"',
+      },
     ],
     ...over,
   };
@@ -69,7 +134,10 @@ describe('renderStatusCard', () => {
   });
 
   it('hides tokens with the deterministic brain and the stop hint once done', () => {
-    const text = JSON.stringify(renderStatusCard(inv({ brain: 'deterministic', state: 'synthesized', finishedAt: '2026-11-27T03:09:40Z' }), NOW).blocks);
+    const text = JSON.stringify(
+      renderStatusCard(inv({ brain: 'deterministic', state: 'synthesized', finishedAt: '2026-11-27T03:09:40Z' }), NOW)
+        .blocks,
+    );
     expect(text).not.toContain('tokens');
     expect(text).not.toContain('/triage stop');
     expect(text).toContain('40s elapsed');
@@ -95,7 +163,13 @@ describe('renderFinding', () => {
   });
 
   it('numbers cited evidence in the order shown, leaves uncited evidence out, and gives confidence in words', () => {
-    const uncited = { id: 'E7', scout: 'logs', tool: 'logs_patterns', source: 'files', excerpt: 'web [steady] "GET /health"' };
+    const uncited = {
+      id: 'E7',
+      scout: 'logs',
+      tool: 'logs_patterns',
+      source: 'files',
+      excerpt: 'web [steady] "GET /health"',
+    };
     const f = finding({ evidence: [uncited, ...finding().evidence] });
     const labels: Record<string, string> = { E3: 'E1', E999: 'E2', E4: 'E3' };
     const text = JSON.stringify(renderFinding(f, (id) => labels[id] ?? id).blocks);
@@ -115,13 +189,28 @@ describe('renderFinding', () => {
   });
 
   it('says when the scout fell back to the deterministic plan', () => {
-    const text = JSON.stringify(renderFinding(finding({ brain: 'deterministic', fallbackReason: 'the Claude API was overloaded (529) after retries' })).blocks);
+    const text = JSON.stringify(
+      renderFinding(
+        finding({ brain: 'deterministic', fallbackReason: 'the Claude API was overloaded (529) after retries' }),
+      ).blocks,
+    );
     expect(text).toContain('Fell back to the deterministic plan: the Claude API was overloaded (529) after retries.');
   });
 
   it('stays within limits with huge and many claims and evidence', () => {
-    const claims = Array.from({ length: 60 }, (_, i) => ({ text: huge, evidence: [`E${i}`], status: 'verified' as const, note: huge }));
-    const evidence = Array.from({ length: 60 }, (_, i) => ({ id: `E${i}`, scout: 'logs', tool: 'logs_patterns', source: 'files', excerpt: huge }));
+    const claims = Array.from({ length: 60 }, (_, i) => ({
+      text: huge,
+      evidence: [`E${i}`],
+      status: 'verified' as const,
+      note: huge,
+    }));
+    const evidence = Array.from({ length: 60 }, (_, i) => ({
+      id: `E${i}`,
+      scout: 'logs',
+      tool: 'logs_patterns',
+      source: 'files',
+      excerpt: huge,
+    }));
     expectWithinSlackLimits(renderFinding(finding({ summary: huge, claims, evidence })).blocks);
   });
 });
@@ -132,8 +221,24 @@ describe('renderSynthesis', () => {
     summary: 'Top suspect: payments (possible).',
     partial: false,
     hypotheses: [
-      { rank: 1, service: 'payments', cause: 'deploy v4.2.0 29s before onset', confidence: 0.64, evidence: ['E4', 'E9'], against: ['!depends on anomalous postgres'], change: 'chg-1044' },
-      { rank: 2, service: 'postgres', cause: 'connections up', confidence: 0.09, evidence: ['E18'], against: ['E20'], change: null },
+      {
+        rank: 1,
+        service: 'payments',
+        cause: 'deploy v4.2.0 29s before onset',
+        confidence: 0.64,
+        evidence: ['E4', 'E9'],
+        against: ['!depends on anomalous postgres'],
+        change: 'chg-1044',
+      },
+      {
+        rank: 2,
+        service: 'postgres',
+        cause: 'connections up',
+        confidence: 0.09,
+        evidence: ['E18'],
+        against: ['E20'],
+        change: null,
+      },
     ],
     redHerrings: [{ what: 'inventory token refresh errors', why: 'already frequent before onset', evidence: ['E19'] }],
   };
@@ -152,7 +257,9 @@ describe('renderSynthesis', () => {
     expect(text).toContain('*Red herrings*');
     expect(text).toContain('inventory token refresh errors: already frequent before onset `E19`');
     const actions = v.blocks.find((b) => b.type === 'actions');
-    expect(actions).toMatchObject({ elements: [{ type: 'button', action_id: 'dig_deeper', value: 'inv-C1-1', text: { text: 'Dig deeper' } }] });
+    expect(actions).toMatchObject({
+      elements: [{ type: 'button', action_id: 'dig_deeper', value: 'inv-C1-1', text: { text: 'Dig deeper' } }],
+    });
     expectWithinSlackLimits(v.blocks);
   });
 
@@ -172,7 +279,10 @@ describe('renderSynthesis', () => {
   });
 
   it('keeps the Dig deeper button within 50 blocks however many hypotheses', () => {
-    const many = { ...synthesis, hypotheses: Array.from({ length: 80 }, (_, i) => ({ ...synthesis.hypotheses[0]!, rank: i + 1, cause: huge })) };
+    const many = {
+      ...synthesis,
+      hypotheses: Array.from({ length: 80 }, (_, i) => ({ ...synthesis.hypotheses[0]!, rank: i + 1, cause: huge })),
+    };
     const v = renderSynthesis(inv(), many);
     expectWithinSlackLimits(v.blocks);
     expect(v.blocks[v.blocks.length - 1]).toMatchObject({ type: 'actions' });
@@ -184,7 +294,13 @@ describe('renderSynthesis', () => {
       event_payload: {
         investigation_id: 'inv-C1-1',
         hypotheses: [
-          { rank: 1, service: 'payments', cause: 'deploy v4.2.0 29s before onset', confidence: 0.64, evidence: ['E4', 'E9'] },
+          {
+            rank: 1,
+            service: 'payments',
+            cause: 'deploy v4.2.0 29s before onset',
+            confidence: 0.64,
+            evidence: ['E4', 'E9'],
+          },
           { rank: 2, service: 'postgres', cause: 'connections up', confidence: 0.09, evidence: ['E18'] },
         ],
       },
@@ -203,11 +319,14 @@ describe('renderNote', () => {
 describe('untrusted markup in the top-level text', () => {
   const markup = 'errors spiked <!channel> after <http://evil.example|the deploy>';
 
-  it('escapes a ping and a disguised link from evidence or the model in every view\'s text, not only its blocks', () => {
+  it("escapes a ping and a disguised link from evidence or the model in every view's text, not only its blocks", () => {
     const texts = [
       renderFinding(finding({ summary: markup })).text,
       renderSynthesis(inv(), {
-        investigationId: 'inv-C1-1', summary: markup, partial: false, redHerrings: [],
+        investigationId: 'inv-C1-1',
+        summary: markup,
+        partial: false,
+        redHerrings: [],
         hypotheses: [{ rank: 1, service: 'checkout', cause: markup, confidence: 0.8, evidence: ['E1'], against: [] }],
       }).text,
       renderNote(markup).text,

@@ -44,7 +44,10 @@ describe('clip', () => {
 
 describe('splitMrkdwn', () => {
   it('splits at line breaks, each part within the limit, and reopens a code fence across a cut', () => {
-    const kubectl = ['NAME READY STATUS IP NODE NOMINATED', ...Array.from({ length: 400 }, (_, i) => `pod-${i} 1/1 Running <none> <none> <none>`)].join('\n');
+    const kubectl = [
+      'NAME READY STATUS IP NODE NOMINATED',
+      ...Array.from({ length: 400 }, (_, i) => `pod-${i} 1/1 Running <none> <none> <none>`),
+    ].join('\n');
     const parts = splitMrkdwn(`\`\`\`${escClip(kubectl, 100_000)}\`\`\``, 3000);
     expect(parts.length).toBeGreaterThan(3);
     for (const p of parts) {
@@ -63,8 +66,15 @@ describe('fitMessage', () => {
   });
 
   it('splits a message past the block-text total into messages Slack accepts, with a pointer and the buttons on the first', () => {
-    const big: KnownBlock[] = Array.from({ length: 12 }, (_, i) => section(`*Claim ${i}* ${escClip('<html>'.repeat(600), 2990)}`));
-    const actions: KnownBlock = { type: 'actions', elements: [{ type: 'button', action_id: 'dig_deeper', text: { type: 'plain_text', text: 'Dig deeper' }, value: 'inv1' }] };
+    const big: KnownBlock[] = Array.from({ length: 12 }, (_, i) =>
+      section(`*Claim ${i}* ${escClip('<html>'.repeat(600), 2990)}`),
+    );
+    const actions: KnownBlock = {
+      type: 'actions',
+      elements: [
+        { type: 'button', action_id: 'dig_deeper', text: { type: 'plain_text', text: 'Dig deeper' }, value: 'inv1' },
+      ],
+    };
     const out = fitMessage({ text: 'Hypotheses', blocks: [...big, actions] }, { split: true, inThread: false });
     expect(out.length).toBeGreaterThan(2);
     for (const m of out) expect(slackWouldRefuse(m)).toEqual([]);
@@ -72,12 +82,18 @@ describe('fitMessage', () => {
     expect(first.at(-1)).toEqual(actions);
     expect(JSON.stringify(first)).toContain('Continued in the thread');
     // Every claim is delivered once, in order.
-    const all = out.flatMap((m) => m.blocks ?? []).map((b) => JSON.stringify(b).match(/Claim (\d+)/)?.[1]).filter(Boolean);
+    const all = out
+      .flatMap((m) => m.blocks ?? [])
+      .map((b) => JSON.stringify(b).match(/Claim (\d+)/)?.[1])
+      .filter(Boolean);
     expect(all).toEqual(Array.from({ length: 12 }, (_, i) => String(i)));
   });
 
   it('splits an over-long section into sections instead of losing its end', () => {
-    const long: KnownBlock = { type: 'section', text: { type: 'mrkdwn', text: Array.from({ length: 300 }, (_, i) => `line ${i}`).join('\n') } };
+    const long: KnownBlock = {
+      type: 'section',
+      text: { type: 'mrkdwn', text: Array.from({ length: 300 }, (_, i) => `line ${i}`).join('\n') },
+    };
     (long as { text: { text: string } }).text.text += `\n${'y'.repeat(4000)}`;
     const out = fitMessage({ text: 't', blocks: [long] }, { split: true, inThread: true });
     for (const m of out) expect(slackWouldRefuse(m)).toEqual([]);
@@ -109,16 +125,46 @@ describe('views at the model schema maxima (src/investigation/llm.ts), every cha
 
   it('a finding and a synthesis become messages Slack accepts, nothing of the claims lost', () => {
     const finding: Finding = {
-      investigationId: 'inv1', scout: 'metrics', brain: 'claude', confidence: 0.5, summary: nasty(1000),
-      claims: Array.from({ length: 10 }, (_, i) => ({ text: `claim${i} ${nasty(594)}`, evidence: ids, service: 'x'.repeat(80), status: 'unverified' as const, note: nasty(400) })),
-      evidence: ids.map((id) => ({ id, scout: 'metrics', tool: 'logs_search', source: 'files', excerpt: nasty(220), sparkline: '▁▂▃▄▅▆▇█'.repeat(3) })),
+      investigationId: 'inv1',
+      scout: 'metrics',
+      brain: 'claude',
+      confidence: 0.5,
+      summary: nasty(1000),
+      claims: Array.from({ length: 10 }, (_, i) => ({
+        text: `claim${i} ${nasty(594)}`,
+        evidence: ids,
+        service: 'x'.repeat(80),
+        status: 'unverified' as const,
+        note: nasty(400),
+      })),
+      evidence: ids.map((id) => ({
+        id,
+        scout: 'metrics',
+        tool: 'logs_search',
+        source: 'files',
+        excerpt: nasty(220),
+        sparkline: '▁▂▃▄▅▆▇█'.repeat(3),
+      })),
     };
     const synthesis: Synthesis = {
-      investigationId: 'inv1', partial: false, summary: nasty(1000),
-      hypotheses: Array.from({ length: 5 }, (_, i) => ({ rank: i + 1, service: 's'.repeat(80), cause: `cause${i} ${nasty(490)}`, confidence: 0.5, evidence: ids, against: Array.from({ length: 8 }, () => `!${nasty(300)}`), change: 'c'.repeat(120) })),
+      investigationId: 'inv1',
+      partial: false,
+      summary: nasty(1000),
+      hypotheses: Array.from({ length: 5 }, (_, i) => ({
+        rank: i + 1,
+        service: 's'.repeat(80),
+        cause: `cause${i} ${nasty(490)}`,
+        confidence: 0.5,
+        evidence: ids,
+        against: Array.from({ length: 8 }, () => `!${nasty(300)}`),
+        change: 'c'.repeat(120),
+      })),
       redHerrings: Array.from({ length: 6 }, () => ({ what: nasty(300), why: nasty(500), evidence: ids.slice(0, 6) })),
     };
-    for (const [view, marks] of [[renderFinding(finding), 10], [renderSynthesis(inv, synthesis), 5]] as const) {
+    for (const [view, marks] of [
+      [renderFinding(finding), 10],
+      [renderSynthesis(inv, synthesis), 5],
+    ] as const) {
       const out = fitMessage(view, { split: true, inThread: true });
       for (const m of out) expect(slackWouldRefuse(m)).toEqual([]);
       const all = JSON.stringify(out);

@@ -46,15 +46,20 @@ afterAll(async () => {
 const request = (i: number) => ({ headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `n=${i}` });
 
 describe('runLoad', () => {
-  it.each(['/empty', '/chunked', '/close', '/missing'])('sends every request to %s once and times each answer', async (path) => {
-    seen.length = 0;
-    const r = await runLoad({ url: `${base}${path}`, total: 40, concurrency: 8, make: request });
-    expect(r.latenciesMs).toHaveLength(40);
-    expect(r.latenciesMs.every((ms) => ms >= 0 && ms < 10_000)).toBe(true);
-    const status = { '/empty': '200', '/chunked': '200', '/close': '201', '/missing': '404' }[path] as string;
-    expect(r.statuses).toEqual({ [status]: 40 });
-    expect(seen.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `${path} application/x-www-form-urlencoded n=${i}`).sort());
-  });
+  it.each(['/empty', '/chunked', '/close', '/missing'])(
+    'sends every request to %s once and times each answer',
+    async (path) => {
+      seen.length = 0;
+      const r = await runLoad({ url: `${base}${path}`, total: 40, concurrency: 8, make: request });
+      expect(r.latenciesMs).toHaveLength(40);
+      expect(r.latenciesMs.every((ms) => ms >= 0 && ms < 10_000)).toBe(true);
+      const status = { '/empty': '200', '/chunked': '200', '/close': '201', '/missing': '404' }[path] as string;
+      expect(r.statuses).toEqual({ [status]: 40 });
+      expect(seen.sort()).toEqual(
+        Array.from({ length: 40 }, (_, i) => `${path} application/x-www-form-urlencoded n=${i}`).sort(),
+      );
+    },
+  );
 
   it('opens every connection with one untimed GET before the first timed request', async () => {
     seen.length = 0;

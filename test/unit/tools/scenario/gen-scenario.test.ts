@@ -9,11 +9,18 @@ import { generateScenario } from '../../../../tools/scenario';
 const EXAMPLE = join(__dirname, '../../../../examples/scenarios/checkout-latency');
 
 function files(dir: string, prefix = ''): string[] {
-  return readdirSync(dir).sort().flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f), `${prefix}${f}/`) : [`${prefix}${f}`]));
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f), `${prefix}${f}/`) : [`${prefix}${f}`]));
 }
 
 function sink(): Writable & { text: string } {
-  const w = new Writable({ write(chunk, _enc, cb) { w.text += String(chunk); cb(); } }) as Writable & { text: string };
+  const w = new Writable({
+    write(chunk, _enc, cb) {
+      w.text += String(chunk);
+      cb();
+    },
+  }) as Writable & { text: string };
   w.text = '';
   return w;
 }
@@ -60,13 +67,16 @@ describe('generateScenario', () => {
     const out = join(dir, 'again');
     generateScenario({ seed: 42, rootCause: 'payments', out });
     expect(files(out)).toEqual(files(EXAMPLE));
-    for (const f of files(EXAMPLE)) expect(readFileSync(join(out, f), 'utf8')).toBe(readFileSync(join(EXAMPLE, f), 'utf8'));
+    for (const f of files(EXAMPLE))
+      expect(readFileSync(join(out, f), 'utf8')).toBe(readFileSync(join(EXAMPLE, f), 'utf8'));
   });
 
   it('writes a different scenario for another seed', () => {
     const out = join(dir, 'seed-7');
     generateScenario({ seed: 7, rootCause: 'payments', out });
-    expect(readFileSync(join(out, 'metrics/payments.prom'), 'utf8')).not.toBe(readFileSync(join(EXAMPLE, 'metrics/payments.prom'), 'utf8'));
+    expect(readFileSync(join(out, 'metrics/payments.prom'), 'utf8')).not.toBe(
+      readFileSync(join(EXAMPLE, 'metrics/payments.prom'), 'utf8'),
+    );
   });
 
   it('keeps the example small', () => {
@@ -82,7 +92,9 @@ describe('generateScenario', () => {
 
   it('writes each service log in its own real format', () => {
     const log = (s: string): string => readFileSync(join(EXAMPLE, 'logs', `${s}.log`), 'utf8');
-    expect(log('web').split('\n')[0]).toMatch(/^\d+\.\d+\.\d+\.\d+ - - \[\d\d\/Nov\/2026:\d\d:\d\d:\d\d \+0000\] "(GET|POST) \S+ HTTP\/1\.1" \d{3} /);
+    expect(log('web').split('\n')[0]).toMatch(
+      /^\d+\.\d+\.\d+\.\d+ - - \[\d\d\/Nov\/2026:\d\d:\d\d:\d\d \+0000\] "(GET|POST) \S+ HTTP\/1\.1" \d{3} /,
+    );
     expect(() => JSON.parse(log('api-gateway').split('\n')[0] as string)).not.toThrow();
     expect(log('checkout').split('\n')[0]).toMatch(/^ts=\S+ level=info msg="/);
     expect(log('payments')).toMatch(/\n\tat org\.postgresql\.core\.v3\.QueryExecutorImpl/);
@@ -94,7 +106,10 @@ describe('generateScenario', () => {
 
   it('opens the channel after the onset, and records the culprit and the unrelated deploy as changes', () => {
     const inc = parse(readFileSync(join(EXAMPLE, 'incident.yaml'), 'utf8')) as { started_at: string; channel: string };
-    const changes = readFileSync(join(EXAMPLE, 'changes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; time: string; service: string });
+    const changes = readFileSync(join(EXAMPLE, 'changes.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; time: string; service: string });
     const culprit = changes.find((c) => c.service === 'payments');
     expect(inc.channel).toBe('inc-checkout-latency');
     expect(Date.parse(inc.started_at)).toBeGreaterThan(Date.parse(culprit?.time ?? ''));
