@@ -126,6 +126,8 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     logger,
     lockDurationMs: config.jobs.lockMs,
   });
+  // Charts of the series behind findings, the synthesis and the check after a fix.
+  const charts = new ThreadCharts({ poster, logger });
   const verifier = createVerifier({
     store,
     source,
@@ -133,7 +135,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     sourceUntil: (to) =>
       createSource({ ...config, evidence }, { fetch: fetchFn, links: linkSettings(evidence), recordingClock: to })
         .source,
-    notifier: createVerificationNotifier(poster),
+    notifier: createVerificationNotifier(poster, (ctx, check, where) => charts.verification(ctx, check, where)),
     logger,
     clock,
     afterMs: config.verification.afterMs,
@@ -174,7 +176,7 @@ export function buildRuntime(config: Readonly<Config>, opts: RuntimeOptions): Ru
     clock,
     metrics,
     recall: (fingerprint, incidentId) => memory.recall(fingerprint, incidentId),
-    notifier: new SlackInvestigationNotifier(poster, clock, new ThreadCharts({ poster, logger }), labels),
+    notifier: new SlackInvestigationNotifier(poster, clock, charts, labels),
     ...(anthropic ? { anthropic } : {}),
     onSynthesis: async (inv, synthesis, report) => {
       await remediation.proposeFromSynthesis(inv, synthesis, report);

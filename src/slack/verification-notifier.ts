@@ -4,10 +4,7 @@ import type { VerificationContext, VerificationNotifier } from '../verification/
 import type { Poster } from './poster';
 import { renderVerification } from './views/verification';
 
-/**
- * Where a chart of the verified signals would be uploaded next to the reply (before / after, the action
- * marked). Not wired yet: the chart renderer is another module's; pass it here when it exists.
- */
+/** Uploads a chart of the verified signals next to the reply (baseline, incident, the action marked). */
 export type VerificationChart = (
   ctx: VerificationContext,
   check: RecoveryCheck,

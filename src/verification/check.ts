@@ -4,6 +4,7 @@
 import { anomalyStrength, detectAnomalies, isBadMove } from '../evidence/analyzers/metrics';
 import { median } from '../evidence/analyzers/robust';
 import { deriveSignals } from '../evidence/analyzers/signals';
+import { signalSeries, type ChartSeries } from '../evidence/charts/spec';
 import type { MetricSeries, SeriesAnomaly } from '../evidence/types';
 
 export type Verdict = 'recovered' | 'not_recovered' | 'no_data';
@@ -19,6 +20,8 @@ export interface SignalCheck {
   /** Median after the action; null when the source holds no point after it. */
   after: number | null;
   recovered: boolean | null;
+  /** Its points from the window's start to the end of what was read, downsampled: what a chart draws. */
+  series?: ChartSeries;
 }
 
 export interface RecoveryCheck {
@@ -27,6 +30,8 @@ export interface RecoveryCheck {
   /** Incident-clock times (epoch ms) of the action and of the end of what was read. */
   actionAt: number;
   readTo: number;
+  /** The investigation window's start and onset (epoch ms): the baseline the signals are judged against. */
+  window: { from: number; onset: number };
 }
 
 export interface CheckInput {
@@ -57,7 +62,8 @@ export function checkRecovery(input: CheckInput): RecoveryCheck {
   const chosen = pick(moved, input.service, max);
   const signals = new Map(deriveSignals(input.series).map((s) => [s.key, s]));
   const checks: SignalCheck[] = chosen.map((a) => {
-    const pts = signals.get(a.key)?.points ?? [];
+    const sig = signals.get(a.key);
+    const pts = sig?.points ?? [];
     const after = pts.filter((p) => p[0] > input.actionAt && p[0] <= input.readTo).map((p) => p[1]);
     const level = after.length ? median(after) : null;
     return {
@@ -68,12 +74,13 @@ export function checkRecovery(input: CheckInput): RecoveryCheck {
       during: a.current,
       after: level,
       recovered: level === null ? null : isBack(a.baseline, a.current, level),
+      ...(sig ? { series: signalSeries(sig, { from, to: input.readTo }, a.changeAt) } : {}),
     };
   });
   const known = checks.filter((c) => c.recovered !== null);
   const verdict: Verdict =
     known.length === 0 ? 'no_data' : known.every((c) => c.recovered) ? 'recovered' : 'not_recovered';
-  return { verdict, signals: checks, actionAt: input.actionAt, readTo: input.readTo };
+  return { verdict, signals: checks, actionAt: input.actionAt, readTo: input.readTo, window: { from, onset } };
 }
 
 /** Whether `after` came back from `during` towards `before` by at least BACK_SHARE of the move. */

@@ -78,6 +78,8 @@ describe('demo', () => {
       .filter((f) => f.endsWith('.png'))
       .sort();
     expect(pngs).toEqual(expect.arrayContaining(['chart-hypothesis-round1.png', 'chart-metrics-round1.png']));
+    // The check after the rollback brings its chart into the proposal's thread.
+    expect(pngs.filter((f) => /^chart-verification-P-[0-9a-f]+\.png$/.test(f))).toHaveLength(1);
     // The postmortem draft /triage resolve uploaded is saved beside them.
     expect(fs.readdirSync(outDir).filter((f) => /^postmortem-.*\.md$/.test(f))).toHaveLength(1);
     for (const name of pngs) {

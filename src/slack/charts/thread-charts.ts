@@ -5,6 +5,8 @@ import type { Evidence, EvidenceSeries, Finding, Investigation, Synthesis } from
 import { redactDeep } from '../../domain/redact';
 import { chartSpec, describeChart, type ChartSpec } from '../../evidence/charts/spec';
 import type { Logger } from '../../logging';
+import type { RecoveryCheck } from '../../verification/check';
+import type { VerificationContext } from '../../verification/service';
 import type { Poster } from '../poster';
 import { renderChartPng } from './png';
 
@@ -53,18 +55,37 @@ export class ThreadCharts {
     if (spec) await this.upload(inv, spec, `${inv.id}:r${inv.round}:synthesis`, `chart-hypothesis-round${inv.round}.png`);
   }
 
-  private async upload(inv: Investigation, spec: ChartSpec, key: string, filename: string): Promise<void> {
+  /** After a fix: the signals it was judged on, from the baseline through the action to what was read. */
+  async verification(ctx: VerificationContext, check: RecoveryCheck, where: { channel: string; threadTs?: string }): Promise<void> {
+    const p = ctx.proposal;
+    const series = check.signals.flatMap((s) => (s.series ? [s.series] : []));
+    const verdict = check.verdict === 'recovered' ? 'recovered' : check.verdict === 'not_recovered' ? 'not recovered' : 'cannot tell yet';
+    const spec = chartSpec({
+      title: `After ${p.actionId}: ${verdict}`,
+      window: { ...check.window, to: check.readTo },
+      series,
+      ...(check.signals[0] ? { highlight: check.signals[0].service } : {}),
+      changes: [{ at: check.actionAt, label: p.actionId.slice(0, 32) }],
+    });
+    if (spec) await this.post(where, spec, `verification:${p.incidentId}:${p.id}`, `chart-verification-${p.id}.png`, { proposalId: p.id });
+  }
+
+  private upload(inv: Investigation, spec: ChartSpec, key: string, filename: string): Promise<void> {
+    return this.post({ channel: inv.channelId, ...(inv.threadTs ? { threadTs: inv.threadTs } : {}) }, spec, key, filename, { investigationId: inv.id });
+  }
+
+  private async post(where: { channel: string; threadTs?: string }, spec: ChartSpec, key: string, filename: string, logFields: Record<string, string>): Promise<void> {
     try {
       // Labels become pixels, past the poster's redaction: redact the spec itself first.
       const safe = redactDeep(spec);
       const data = this.render(safe);
       const alt = describeChart(safe);
       await this.deps.poster.uploadFile({
-        channel: inv.channelId, ...(inv.threadTs ? { threadTs: inv.threadTs } : {}), filename, data, title: safe.title,
+        ...where, filename, data, title: safe.title,
         altText: alt.length > ALT_TEXT_MAX ? `${alt.slice(0, ALT_TEXT_MAX - 1)}…` : alt, key: `${key}:chart`,
       });
     } catch (err) {
-      this.deps.logger.warn({ err, investigationId: inv.id, chart: filename }, 'could not post a chart; the message stands without it');
+      this.deps.logger.warn({ err, ...logFields, chart: filename }, 'could not post a chart; the message stands without it');
     }
   }
 }

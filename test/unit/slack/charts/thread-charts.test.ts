@@ -98,3 +98,43 @@ describe('ThreadCharts', () => {
     expect(renderChartPng(spec).equals(renderChartPng({ ...spec, title: 'A much longer title in the shipped font' }))).toBe(false);
   });
 });
+
+describe('ThreadCharts after a fix', () => {
+  it("uploads the verified signals into the proposal's thread, the action marked and the verdict in the title", async () => {
+    const { charts, uploads } = setup();
+    const proposal = { id: 'P-1', incidentId: 'C1', actionId: 'rollback-deploy', channelId: 'C1' } as Parameters<ThreadCharts['verification']>[0]['proposal'];
+    const actionAt = T0 + 66 * MIN;
+    const series = { label: 'checkout p99 latency', service: 'checkout', unit: 's', points: points(0.05, 0.75) };
+    await charts.verification(
+      { proposal, afterMs: 5 * MIN, replay: true },
+      {
+        verdict: 'not_recovered',
+        signals: [{ service: 'checkout', metric: 'p99 latency', unit: 's', before: 0.05, during: 0.75, after: 0.75, recovered: false, series }],
+        actionAt,
+        readTo: actionAt + 5 * MIN,
+        window: { from: T0, onset: T0 + 60 * MIN },
+      },
+      { channel: 'C1', threadTs: '1.000200' },
+    );
+    expect(uploads).toHaveLength(1);
+    const [u] = uploads as [Upload];
+    expect(u.threadTs).toBe('1.000200');
+    expect(u.filename).toBe('chart-verification-P-1.png');
+    expect(u.key).toBe('verification:C1:P-1:chart');
+    expect(u.title).toBe('After rollback-deploy: not recovered');
+    expect(pngSize(u.data).width).toBe(720);
+    expect(u.altText).toContain('checkout p99 latency');
+    expect(u.altText).toContain('rollback-deploy');
+  });
+
+  it('uploads nothing when no judged signal carries points', async () => {
+    const { charts, uploads } = setup();
+    const proposal = { id: 'P-2', incidentId: 'C1', actionId: 'restart', channelId: 'C1' } as Parameters<ThreadCharts['verification']>[0]['proposal'];
+    await charts.verification(
+      { proposal, afterMs: MIN, replay: false },
+      { verdict: 'no_data', signals: [], actionAt: T0, readTo: T0 + MIN, window: { from: T0 - 60 * MIN, onset: T0 - 5 * MIN } },
+      { channel: 'C1' },
+    );
+    expect(uploads).toHaveLength(0);
+  });
+});
