@@ -25,16 +25,22 @@ const ICON: Record<TimelineKind, string> = {
   resolved: ':white_check_mark:',
 };
 
-/** `03:14:05Z` */
+/** `03:14:05 UTC`: the fallback, and the plain-text summary. */
 function clock(at: string): string {
-  return `${at.slice(11, 19)}Z`;
+  return `${at.slice(11, 19)} UTC`;
+}
+
+/** A wall-clock time as Slack shows it in the reader's own time zone, `03:14:05 UTC` where it cannot. */
+function readerClock(at: string): string {
+  const ms = Date.parse(at);
+  return Number.isFinite(ms) ? `<!date^${Math.floor(ms / 1000)}^{time_secs}|${clock(at)}>` : clock(at);
 }
 
 /** The timeline as a message: header, the person's summary, the moments, and where the postmortem draft is. */
 export function renderTimeline(channelName: string, entries: TimelineEntry[], summary?: string): View {
   const blocks: KnownBlock[] = [header(`Timeline of #${channelName}`)];
   if (summary) blocks.push(section(`*Resolved:* ${esc(clip(summary, 1000))}`));
-  const lines = entries.map((e) => `\`${clock(e.at)}\` ${ICON[e.kind]} ${esc(clip(e.text, LINE_MAX))}`);
+  const lines = entries.map((e) => `${readerClock(e.at)} ${ICON[e.kind]} ${esc(clip(e.text, LINE_MAX))}`);
   let budget =
     TIMELINE_TEXT_BUDGET - blocks.reduce((n, b) => n + (b.type === 'section' ? (b.text?.text.length ?? 0) : 0), 0);
   let chunk: string[] = [];
@@ -57,7 +63,7 @@ export function renderTimeline(channelName: string, entries: TimelineEntry[], su
   const more = entries.length - shown;
   blocks.push(
     context([
-      `${more > 0 ? `${more} more moments are in the postmortem draft. ` : ''}Times are UTC, as the bot saw them. The postmortem draft follows as a file.`,
+      `${more > 0 ? `${more} more moments are in the postmortem draft. ` : ''}Times are in your time zone, as the bot saw them. The postmortem draft follows as a file.`,
     ]),
   );
   const first = entries[0];

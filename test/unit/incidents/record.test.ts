@@ -133,6 +133,8 @@ describe('renderTimeline', () => {
     expect(json).toMatch(/\d+ more moments are in the postmortem draft/);
     expect(json).not.toContain('<b>');
     expect(json).toContain('&lt;b&gt;&amp;');
+    // Wall-clock times in the reader's time zone, UTC where Slack cannot format them.
+    expect(json).toContain(`<!date^${Date.parse('2026-11-27T03:00:00.000Z') / 1000}^{time_secs}|03:00:00 UTC>`);
   });
 });
 
