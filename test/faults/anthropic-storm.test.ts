@@ -102,7 +102,8 @@ it('falls back to the deterministic plan for every scout and the lead, says why 
   expect(said('changes')).toContain(
     'Fell back to the deterministic plan: the Claude API was overloaded (529) after retries',
   );
-  for (const f of findings) expect(readable(f)).toMatch(/\*Scout [a-z]+\* · deterministic ·/);
+  // Each finding says which brain wrote it: the deterministic analyzers, not Claude.
+  for (const f of findings) expect(readable(f)).toContain('deterministic analyzers');
   expect(
     replies.filter((r) => /The lead fell back to the deterministic ranking: the Claude API timed out/.test(r.text)),
   ).toHaveLength(1);

@@ -67,8 +67,18 @@ function expectCompleteChannel(channel: string, thread: FakeMessage & { replies:
   expect(top.filter((m) => m.replies.length > 0)).toHaveLength(1);
   expect(findingCounts(fake, channel)).toEqual({ changes: 1, logs: 1, metrics: 1 });
   const kinds = thread.replies.map((r) =>
-    findingScout(r) ? 'finding' : isSynthesis(r) ? 'synthesis' : isProposal(r) ? 'proposal' : 'other',
+    findingScout(r)
+      ? 'finding'
+      : isSynthesis(r)
+        ? 'synthesis'
+        : isProposal(r)
+          ? 'proposal'
+          : r.files.length > 0
+            ? 'chart'
+            : 'other',
   );
+  // The charts: one after the metrics finding, one after the synthesis, each uploaded once.
+  expect(kinds.filter((k) => k === 'chart')).toHaveLength(2);
   expect(kinds.filter((k) => k === 'synthesis')).toHaveLength(1);
   expect(kinds.filter((k) => k === 'proposal')).toHaveLength(1);
   // In order: every finding before the synthesis, the proposal after it.
