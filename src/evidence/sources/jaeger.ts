@@ -4,20 +4,8 @@
 // Bounded: a cap on traces and spans, a timeout per request, a few requests at a time.
 
 import { z } from 'zod';
-import type {
-  Change,
-  EvidenceSource,
-  IncidentMeta,
-  LogEvent,
-  MetricSeries,
-  ParseProblem,
-  SourceCapabilities,
-  Span,
-  TimeQuery,
-  Topology,
-  TraceStats,
-} from '../types';
-import { parseOtlp, SpanReservoir, traceStats } from './files/traces';
+import type { EvidenceSource, ParseProblem, SourceCapabilities, Span, TimeQuery } from '../types';
+import { parseOtlp, SpanReservoir } from './files/traces';
 import { safeUrl, type FetchFn } from './http';
 import { ProblemLog } from './problems';
 import type { SourceDefinition } from './registry';
@@ -28,6 +16,7 @@ import {
   slicesOf,
   traceLimits,
   TraceQueryError,
+  TracesOnlySource,
   type TraceLimits,
 } from './trace-fetch';
 
@@ -137,14 +126,14 @@ export function jaegerToOtlp(raw: unknown): { otlp: unknown; malformed: number }
 }
 
 /** Traces from Jaeger; metrics, logs and changes are not its business. */
-export class JaegerSource implements EvidenceSource {
+export class JaegerSource extends TracesOnlySource implements EvidenceSource {
   readonly name = 'jaeger';
   private readonly limits: TraceLimits;
   private readonly headers: Record<string, string>;
   private readonly log = new ProblemLog();
-  private last: { key: string; spans: Promise<Span[]> } | undefined;
 
   constructor(private readonly opts: JaegerSourceOptions) {
+    super();
     this.limits = traceLimits('Jaeger', opts.limits);
     this.headers = opts.token ? { Authorization: `Bearer ${opts.token}` } : {};
   }
@@ -170,50 +159,7 @@ export class JaegerSource implements EvidenceSource {
     return { signals: ['traces'], services: await this.serviceNames(), labels: [] };
   }
 
-  async clock(): Promise<number | null> {
-    return null;
-  }
-
-  async incident(): Promise<IncidentMeta | null> {
-    return null;
-  }
-
-  async *logs(_q: TimeQuery): AsyncGenerator<LogEvent> {
-    // Jaeger holds no logs.
-  }
-
-  async metrics(_q: TimeQuery): Promise<MetricSeries[]> {
-    return [];
-  }
-
-  async changes(_q: TimeQuery): Promise<Change[]> {
-    return [];
-  }
-
-  async topology(): Promise<Topology | null> {
-    return null;
-  }
-
-  async traces(q: TimeQuery): Promise<TraceStats[]> {
-    return traceStats(await this.spans(q), q);
-  }
-
-  /** The spans of up to maxTraces traces starting in the range, spread over its slices and services. */
-  spans(q: TimeQuery): Promise<Span[]> {
-    if (q.services && q.services.length === 0) return Promise.resolve([]);
-    // The analyzers may ask for spans and for their statistics over one window: read it once.
-    const key = JSON.stringify([q.from, q.to, q.services ?? null]);
-    if (this.last?.key !== key) {
-      const spans = this.read(q);
-      this.last = { key, spans };
-      spans.catch(() => {
-        if (this.last?.spans === spans) this.last = undefined;
-      });
-    }
-    return this.last.spans;
-  }
-
-  private async read(q: TimeQuery): Promise<Span[]> {
+  protected override async read(q: TimeQuery): Promise<Span[]> {
     // Jaeger's search needs a service: the ones asked for, else every service it knows.
     const services = q.services ?? (await this.serviceNames());
     const slices = slicesOf(q.from, q.to, this.limits.slices);

@@ -2,6 +2,8 @@
 // window cut into slices so the baseline and the incident both get traces, and the error they raise.
 
 import { ScoutError } from '../../domain/errors';
+import type { Change, IncidentMeta, LogEvent, MetricSeries, Span, TimeQuery, Topology, TraceStats } from '../types';
+import { traceStats } from './files/traces';
 import type { FetchFn } from './http';
 
 /** The trace backend failed or answered with something that is not its API's shape. */
@@ -118,4 +120,57 @@ export function hexId(id: string): string {
   if (/^[0-9a-f]+$/i.test(id)) return id.toLowerCase();
   const bytes = Buffer.from(id, 'base64');
   return bytes.length === 8 || bytes.length === 16 ? bytes.toString('hex') : id;
+}
+
+/**
+ * What a traces-only backend (Tempo, Jaeger) answers: no logs, metrics, changes, topology or clock of its
+ * own; its spans read once per window (the analyzers ask for spans and their statistics over one window).
+ */
+export abstract class TracesOnlySource {
+  private last: { key: string; spans: Promise<Span[]> } | undefined;
+
+  /** The spans of the traces starting in the range, bounded by the backend's limits. */
+  protected abstract read(q: TimeQuery): Promise<Span[]>;
+
+  async clock(): Promise<number | null> {
+    return null;
+  }
+
+  async incident(): Promise<IncidentMeta | null> {
+    return null;
+  }
+
+  async *logs(_q: TimeQuery): AsyncGenerator<LogEvent> {
+    // A trace backend holds no logs.
+  }
+
+  async metrics(_q: TimeQuery): Promise<MetricSeries[]> {
+    return [];
+  }
+
+  async changes(_q: TimeQuery): Promise<Change[]> {
+    return [];
+  }
+
+  async topology(): Promise<Topology | null> {
+    return null;
+  }
+
+  async traces(q: TimeQuery): Promise<TraceStats[]> {
+    return traceStats(await this.spans(q), q);
+  }
+
+  /** The spans of the range (see `read`), one read per window. */
+  spans(q: TimeQuery): Promise<Span[]> {
+    if (q.services && q.services.length === 0) return Promise.resolve([]);
+    const key = JSON.stringify([q.from, q.to, q.services ?? null]);
+    if (this.last?.key !== key) {
+      const spans = this.read(q);
+      this.last = { key, spans };
+      spans.catch(() => {
+        if (this.last?.spans === spans) this.last = undefined;
+      });
+    }
+    return this.last.spans;
+  }
 }
