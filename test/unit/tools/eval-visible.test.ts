@@ -62,6 +62,7 @@ describe('AC@1 split by visibility', () => {
     cls: 'c',
     ok: true,
     secs: 1,
+    rank,
     ac: [1, 2, 3, 4, 5].map((k) => (rank !== null && rank <= k ? 1 : 0)),
     rh1: 0,
     root: 'api',
