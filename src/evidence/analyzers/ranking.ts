@@ -14,7 +14,7 @@ import { dependencies, dependents } from './graph';
 import { anomalyStrength, serviceScores } from './metrics';
 import { redHerrings } from './red-herrings';
 import { badMoves, describeAnomaly, OWN, type Acc } from './suspect';
-import { notWithSymptom, offSymptomPath } from './symptom';
+import { notWithSymptom, offSymptomPath, unreachableFromSymptom } from './symptom';
 import { clipLine } from '../../domain/text';
 
 export { describeAnomaly } from './suspect';
@@ -191,8 +191,10 @@ export function rankServices(input: RankInput): Ranking {
       unrelated: false,
     });
   }
+  unreachableFromSymptom(accs, topology, input.symptoms ?? []);
   offSymptomPath(accs, topology, input.symptoms ?? [], new Set(input.observed ?? []));
   notWithSymptom(accs, input.symptoms ?? [], Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
+  seenThroughOneCaller(accs, topology, Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
   explain(accs, topology, mentions);
   const ordered = [...accs.values()].sort((x, y) => y.score - x.score || x.service.localeCompare(y.service));
   const conf = confidences(ordered.map((a) => ({ score: a.score, kinds: a.kinds })));
@@ -239,6 +241,37 @@ function addsEnough(dep: Acc, caller: Acc): boolean {
   const theirs = addedSeconds(dep);
   if (!Number.isFinite(mine) || !Number.isFinite(theirs) || mine <= 0) return true;
   return theirs >= 0.5 * mine;
+}
+
+/** Factor for an external dependency whose only evidence is the timings of one caller that moved too. */
+const ONE_CALLER = 0.5;
+
+/**
+ * An external dependency (topology kind `external`: not ours, not instrumented on its side) is seen only
+ * through its callers' client timings and error counts. When just one of its callers moved, at the same time,
+ * a slow dependency and a slow caller (its threads, pools or CPU stretch every outbound call) look the same,
+ * and a slow dependency would have slowed its other callers too: it does not explain that caller and ranks
+ * below it. Several callers moving together point at the dependency (their common factor), and so does
+ * evidence of its own (callers' errors naming it, traces); neither is judged here.
+ */
+function seenThroughOneCaller(accs: Map<string, Acc>, topology: Topology | null, tol: number): void {
+  for (const node of topology?.services ?? []) {
+    const a = accs.get(node.name);
+    if (node.kind !== 'external' || !a || a.unrelated || a.external || a.errors.length || a.traces > 0) continue;
+    if (!badMoves(a.metric).length) continue;
+    const moved = (topology?.services ?? [])
+      .filter((s) => s.calls.includes(node.name))
+      .map((s) => accs.get(s.name))
+      .filter((c): c is Acc => !!c && badMoves(c.metric).some((x) => x.kind !== 'traffic'));
+    const caller = moved.length === 1 ? moved[0] : undefined;
+    if (!caller) continue;
+    if (Number.isFinite(a.first) && Number.isFinite(caller.first) && Math.abs(a.first - caller.first) > tol) continue;
+    a.score *= ONE_CALLER;
+    a.unrelated = true;
+    a.against.push(
+      `seen only through ${caller.service}'s calls, and ${caller.service} moved too: a slow caller and a slow dependency look the same here`,
+    );
+  }
 }
 
 /** Whether `cause` moved no later than `effect` (unknown times do not contradict). */

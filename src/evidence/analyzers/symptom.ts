@@ -3,6 +3,7 @@
 
 import type { Topology } from '../types';
 import { formatClock } from './format';
+import { dependencies } from './graph';
 import { anomalyStrength } from './metrics';
 import { badMoves, OWN, type Acc } from './suspect';
 
@@ -13,6 +14,35 @@ const CARRY_SCORE = 5;
 
 function anomalous(a: Acc | undefined): boolean {
   return !!a && (badMoves(a.metric).length > 0 || a.errors.length > 0 || a.traces > 0 || a.external !== undefined);
+}
+
+/**
+ * A cause reaches the reported symptom only through calls the symptom's service waits for (the topology the
+ * ranking gets has fire-and-forget calls removed already). A service in the topology that the reported
+ * service does not call, directly or through others, cannot have caused what people see, whatever it shows:
+ * it drops below those that can. Judged whether or not the symptom has moved yet (an alert can fire before
+ * the next scrape shows it); services outside the topology and externals named by callers it reaches are
+ * not judged.
+ */
+export function unreachableFromSymptom(
+  accs: Map<string, Acc>,
+  topology: Topology | null,
+  symptoms: readonly string[],
+): void {
+  if (!topology) return;
+  const inTopology = new Set(topology.services.map((s) => s.name));
+  const starts = symptoms.filter((s) => inTopology.has(s));
+  if (!starts.length) return;
+  const reach = new Set<string>([...starts, ...starts.flatMap((s) => dependencies(topology, s))]);
+  for (const a of accs.values()) {
+    if (reach.has(a.service) || !inTopology.has(a.service)) continue;
+    if (a.external && a.external.callers.some((c) => reach.has(c))) continue;
+    a.score *= OFF_PATH;
+    a.unrelated = true;
+    a.against.push(
+      `the reported symptom (${starts.join(', ')}) does not wait on it, directly or through others: it cannot have caused it`,
+    );
+  }
 }
 
 /**
@@ -56,7 +86,7 @@ export function offSymptomPath(
   const reached = [...accs.values()].filter((a) => onPath.has(a.service) && anomalous(a));
   if (reached.length <= starts.length) return; // nothing below the symptom moved: the rule says nothing
   for (const a of accs.values()) {
-    if (onPath.has(a.service) || !inTopology.has(a.service)) continue;
+    if (a.unrelated || onPath.has(a.service) || !inTopology.has(a.service)) continue;
     if (a.external && a.external.callers.some((c) => onPath.has(c))) continue;
     a.score *= OFF_PATH;
     a.unrelated = true;
