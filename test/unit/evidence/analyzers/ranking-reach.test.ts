@@ -4,27 +4,8 @@
 import { asyncCalls, withoutCalls } from '../../../../src/evidence/analyzers/graph';
 import { latencyProfiles } from '../../../../src/evidence/analyzers/metrics';
 import { rankServices } from '../../../../src/evidence/analyzers/ranking';
-import type { MetricSeries, SeriesAnomaly, Topology } from '../../../../src/evidence/types';
-
-const STEP = 300_000;
-const T = Date.parse('2026-11-27T03:20:00Z');
-
-function latency(service: string, score: number, baseline = 0.05, current = 0.5): SeriesAnomaly {
-  return {
-    key: `latency{service="${service}"}`,
-    service,
-    metric: 'p99 latency',
-    family: 'latency',
-    kind: 'latency',
-    unit: 's',
-    changeAt: T,
-    baseline,
-    current,
-    score,
-    direction: 'up',
-    sparkline: '▁▁█',
-  };
-}
+import type { MetricSeries, Topology } from '../../../../src/evidence/types';
+import { latency, STEP, T } from './anomaly-fixture';
 
 /** A latency gauge in seconds for `service`, flat at `value` over [T - 2 h, T). */
 function gauge(service: string, statistic: string, value: number): MetricSeries {
@@ -67,7 +48,12 @@ describe('fire-and-forget calls', () => {
 
   it('ranks a slower job the reported service does not wait on below a service it does', () => {
     const pruned = withoutCalls(topology, asyncCalls(topology, latencyProfiles(series, T - 3 * 3_600_000, T)));
-    const anomalies = [latency('shop', 6), latency('cart', 20), latency('workflow', 100), latency('pricing', 200)];
+    const anomalies = [
+      latency('shop', 6, T, T),
+      latency('cart', 20, T, T),
+      latency('workflow', 100, T, T),
+      latency('pricing', 200, T, T),
+    ];
     const input = { anomalies, templates: [], changes: [], observed: ['shop', 'workflow', 'pricing', 'cart'] };
     const before = rankServices({ ...input, topology, symptoms: ['shop'], stepMs: STEP });
     expect(before.suspects[0]?.service).toBe('pricing');
@@ -91,7 +77,7 @@ describe('an external seen through its callers', () => {
   const observed = topology.services.map((s) => s.name);
 
   it('ranks its one caller that moved at the same time above it, and does not call the caller downstream', () => {
-    const anomalies = [latency('billing', 30, 0.2, 0.45), latency('card-api', 60, 0.1, 0.35)];
+    const anomalies = [latency('billing', 30, T, 0.2, 0.45), latency('card-api', 60, T, 0.1, 0.35)];
     const { suspects, redHerrings } = rankServices({ anomalies, templates: [], changes: [], topology, observed });
     expect(suspects.map((s) => s.service)).toEqual(['billing', 'card-api']);
     expect(suspects[1]?.against.join(' ')).toContain("seen only through billing's calls, and billing moved too");
@@ -100,9 +86,9 @@ describe('an external seen through its callers', () => {
 
   it('still leads when two callers moved with it (their common factor)', () => {
     const anomalies = [
-      latency('billing', 30, 0.2, 0.45),
-      latency('search', 30, 0.2, 0.45),
-      latency('card-api', 60, 0.1, 0.35),
+      latency('billing', 30, T, 0.2, 0.45),
+      latency('search', 30, T, 0.2, 0.45),
+      latency('card-api', 60, T, 0.1, 0.35),
     ];
     const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed });
     expect(suspects[0]?.service).toBe('card-api');
