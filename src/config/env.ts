@@ -24,6 +24,8 @@ export const regex = z.string().refine((s) => {
 
 export const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' });
 const redisUrl = z.url({ protocol: /^rediss?$/, message: 'expected a redis:// or rediss:// URL' });
+// undici's proxy agent takes the proxy's own URL (scheme included) and throws on anything else at the first request.
+const proxyUrl = z.url({ protocol: /^https?$/, message: 'expected the http(s) URL of the proxy (http://proxy:3128)' });
 export const nonEmpty = z.string().min(1, 'expected a non-empty value');
 
 export const envSchema = z.object({
@@ -77,10 +79,10 @@ export const envSchema = z.object({
     )
     .optional(),
   TRIAGE_CONFIG: nonEmpty.optional(),
-  HTTP_PROXY: nonEmpty.optional(),
-  http_proxy: nonEmpty.optional(),
-  HTTPS_PROXY: nonEmpty.optional(),
-  https_proxy: nonEmpty.optional(),
+  HTTP_PROXY: proxyUrl.optional(),
+  http_proxy: proxyUrl.optional(),
+  HTTPS_PROXY: proxyUrl.optional(),
+  https_proxy: proxyUrl.optional(),
   NO_PROXY: nonEmpty.optional(),
   no_proxy: nonEmpty.optional(),
   ALERT_WEBHOOK_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),

@@ -171,6 +171,16 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig names a bad value instead of failing later', () => {
+  it('refuses a proxy setting that is not a URL, naming the variable', () => {
+    expect(problemsOf(() => loadConfig({ HTTPS_PROXY: 'proxy.corp:3128', http_proxy: 'x' }))).toEqual([
+      'env http_proxy: expected the http(s) URL of the proxy (http://proxy:3128)',
+      'env HTTPS_PROXY: expected the http(s) URL of the proxy (http://proxy:3128)',
+    ]);
+    expect(loadConfig({ HTTPS_PROXY: 'http://proxy.corp:3128' }).proxy.https).toBe('http://proxy.corp:3128');
+  });
+});
+
 describe('loadConfig with one bad variable', () => {
   it('still reads the other variables, so it reports only the real problem', () => {
     const problems = problemsOf(() =>
