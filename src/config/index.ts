@@ -47,19 +47,15 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
   for (const [name, schema] of Object.entries(envSchema.shape)) {
     const parsed = schema.safeParse(emptyToUndef(env[name]));
     if (parsed.success) Object.assign(e, parsed.data === undefined ? {} : { [name]: parsed.data });
-    else
-      problems.push(
-        ...formatIssues(`env ${name}`, parsed.error)
-          .slice(0, 1)
-          .map((line) => line.replace(' (root):', ':')),
-      );
+    else problems.push(...formatIssues(`env ${name}`, parsed.error).slice(0, 1));
   }
 
   let file: z.infer<typeof fileSchema> = {};
   const explicit = e.TRIAGE_CONFIG;
   const configPath = explicit ? path.resolve(cwd, explicit) : path.resolve(cwd, 'incident-scout.yaml');
   const configText = read(configPath);
-  if (configText == null && explicit) problems.push(`env TRIAGE_CONFIG: file ${configPath} not found`);
+  if (configText == null && explicit)
+    problems.push(`env TRIAGE_CONFIG: ${configPath} ${whyUnreadable(configPath)}; expected a YAML config file`);
   if (configText != null) {
     const r = parseYamlWith(fileSchema, configText, configPath);
     if ('problems' in r) problems.push(...r.problems);
@@ -255,7 +251,7 @@ function loadManifest<T, K extends string>(
   const text = read(file);
   if (text == null) {
     problems.push(
-      `${file}: manifest not found (expected a YAML file; point manifests.scouts or manifests.actions in incident-scout.yaml at it)`,
+      `${file}: manifest ${whyUnreadable(file)} (expected a YAML file; point manifests.scouts or manifests.actions in incident-scout.yaml at it)`,
     );
     return null;
   }
@@ -265,6 +261,15 @@ function loadManifest<T, K extends string>(
     return null;
   }
   return Object.values(result)[0] as T[];
+}
+
+/** Why a file could not be read, in words: not found, a directory, or permission denied. */
+function whyUnreadable(file: string): string {
+  try {
+    return fs.statSync(file).isDirectory() ? 'is a directory' : 'cannot be read (permission denied)';
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EACCES' ? 'cannot be read (permission denied)' : 'not found';
+  }
 }
 
 function defaultRead(file: string): string | null {
