@@ -11,6 +11,7 @@ import { AnalyzeOutput, ScoreResults, calibrationOf, type Row } from './metrics'
 import { generateOwnSet } from './own';
 import { evaluateSystem, findSystems, type LogResult } from './loghub';
 import { renderReport, type ScenarioSetResult } from './report';
+import { visibilityOfSet } from './visible';
 
 /** The checkout: the nearest directory above this file with a package.json (works from tools/ and dist-tools/). */
 function findRepo(from: string): string {
@@ -242,11 +243,16 @@ async function main(): Promise<void> {
           null,
         );
         const source = readmeSource(s.path);
+        const visible = await visibilityOfSet(
+          s.path,
+          product.rows.map((r) => r.name),
+        );
+        const judge = (rows: Row[]): Row[] => rows.map((r) => ({ ...r, visible: visible.get(r.name) ?? null }));
         scenarioSets.push({
           name: s.name,
           path: s.path,
-          product: product.rows,
-          reference: reference.rows,
+          product: judge(product.rows),
+          reference: judge(reference.rows),
           wall: { product: product.wall, reference: reference.wall },
           ...(source ? { source } : {}),
         });

@@ -106,4 +106,18 @@ describe('charts/incident-scout', () => {
     for (const v of verbs) expect(v).toBe('"get", "list", "watch"');
     for (const r of ['pods', 'events', 'nodes', 'deployments', 'replicasets']) expect(rbac).toContain(`"${r}"`);
   });
+
+  it('grants every resource the Kubernetes source lists (as manifests/rbac/kubernetes-read.yaml does)', () => {
+    const resources = (text: string) =>
+      new Set([...text.matchAll(/resources: \[(.*)\]/g)].flatMap((m) => (m[1] as string).split(/,\s*/)));
+    const needed = resources(readFileSync(path.resolve(CHART, '../../manifests/rbac/kubernetes-read.yaml'), 'utf8'));
+    const granted = resources(read('templates/rbac.yaml'));
+    expect([...needed].filter((r) => !granted.has(r))).toEqual([]);
+  });
+
+  it('turns the Kubernetes source on from kubernetes.namespaces', () => {
+    expect(read('templates/deployment.yaml')).toMatch(
+      /- name: KUBERNETES_NAMESPACES\s+value: \{\{ join "," \.Values\.kubernetes\.namespaces \| quote \}\}/,
+    );
+  });
 });

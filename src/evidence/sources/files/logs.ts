@@ -78,7 +78,8 @@ export async function lastTimestamp(file: string, refTime: number): Promise<numb
       !(head[0] === 0xff && head[1] === 0xfe) &&
       !(head[0] === 0xfe && head[1] === 0xff);
     if (plain) {
-      text = buf.toString('utf8');
+      // A whole file read from its start may begin with a UTF-8 BOM, which would hide its first line's time.
+      text = buf.toString('utf8').replace(/^\uFEFF/, '');
       cut = len < size;
     }
   } finally {
