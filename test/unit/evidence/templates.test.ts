@@ -90,6 +90,15 @@ describe('mineTemplates', () => {
     expect(stats[0]?.samples[0]?.length).toBeLessThanOrEqual(300);
   });
 
+  it('measures baseline rates over the time the logs cover, not the whole window', async () => {
+    // Logs shipped only since 2 minutes before the onset, at the same pace before and after it.
+    const lines: LogEvent[] = [];
+    for (let s = -120; s < 120; s += 10) lines.push(ev('api', ONSET + s * 1000, `order ${s} not found`, 'warn'));
+    const [stat] = await mineTemplates(lines, { ...window, to: ONSET + 2 * MIN });
+    expect(stat).toMatchObject({ baselineCount: 12, incidentCount: 12, label: 'steady' });
+    expect(stat?.ratio).toBeCloseTo(1, 5);
+  });
+
   it('gives the same ids for the same input on every run', async () => {
     const a = await mineTemplates(events(), window);
     const b = await mineTemplates(events(), window);
