@@ -39,6 +39,8 @@ export interface ChangePoint {
   after: number;
   /** Robust score of the after-segment against the before-segment. */
   score: number;
+  /** The before-segment's spread (the unit of `score`). */
+  scale: number;
 }
 
 /**
@@ -65,5 +67,49 @@ export function detectChangePoint(points: ReadonlyArray<readonly [number, number
   while (k > 1 && beyond(values[k - 1] as number)) k--;
   const point = points[k];
   if (!point) return null;
-  return { index: k, at: point[0], before: base.median, after, score: (after - base.median) / base.scale };
+  return {
+    index: k,
+    at: point[0],
+    before: base.median,
+    after,
+    score: (after - base.median) / base.scale,
+    scale: base.scale,
+  };
+}
+
+/**
+ * The excursion still under way at the end of the series: null when the series came back (its last two
+ * points within 3 spreads of the baseline, or the last one when only one follows the change), else the
+ * change re-dated to the start of the excursion that reaches the end (one in-range point inside it is
+ * tolerated) and re-measured over it. An earlier move that already recovered cannot date an incident that is happening now.
+ */
+export function activeExcursion(points: ReadonlyArray<readonly [number, number]>, cp: ChangePoint): ChangePoint | null {
+  const dir = Math.sign(cp.after - cp.before);
+  const out = (i: number): boolean => dir !== 0 && ((points[i]?.[1] ?? cp.before) - cp.before) * dir > 3 * cp.scale;
+  const last = points.length - 1;
+  if (last < cp.index || (!out(last) && (last === cp.index || !out(last - 1)))) return null;
+  let k = out(last) ? last : last - 1;
+  while (k > cp.index && (out(k - 1) || (k - 2 >= cp.index && out(k - 2)))) k -= out(k - 1) ? 1 : 2;
+  const point = points[k];
+  if (!point) return null;
+  // Its size is what it is now, not what the earlier segment was.
+  const after = median(points.slice(k).map((p) => p[1]));
+  return { ...cp, index: k, at: point[0], after, score: (after - cp.before) / cp.scale };
+}
+
+/**
+ * The change point of the move still under way at the end of the series (see activeExcursion): when the
+ * dominant change is an earlier episode that came back, the search goes on after it (a few times at most).
+ */
+export function activeChangePoint(points: ReadonlyArray<readonly [number, number]>, minSeg = 4): ChangePoint | null {
+  let offset = 0;
+  for (let round = 0; round < 3; round++) {
+    const rest = points.slice(offset);
+    const cp = detectChangePoint(rest, minSeg);
+    if (!cp) return null;
+    const active = activeExcursion(rest, cp);
+    if (active) return { ...active, index: active.index + offset };
+    offset += Math.max(cp.index, 1);
+  }
+  return null;
 }

@@ -2,7 +2,7 @@
 // whether the move is material for its kind of signal, and which services they belong to.
 
 import type { AnalysisWindow, MetricSeries, SeriesAnomaly } from '../types';
-import { detectChangePoint } from './changepoint';
+import { activeChangePoint, detectChangePoint } from './changepoint';
 import { clusterOnset, type OnsetCandidate, type OnsetEstimate } from './onset';
 import { median, summarize } from './robust';
 import type { LatencyProfile } from './graph';
@@ -259,7 +259,8 @@ export function metricOnsetCandidates(
   const cands: OnsetCandidate[] = [];
   for (const sig of deriveSignals(series)) {
     const pts = sig.points.filter((p) => p[0] >= from && p[0] <= to);
-    const cp = detectChangePoint(pts);
+    // A move that already came back before the clock is an earlier episode, not this incident.
+    const cp = activeChangePoint(pts);
     if (!cp || !Number.isFinite(cp.at) || !Number.isFinite(cp.score) || Math.abs(cp.score) < o.minScore + 1) continue;
     if (!isMaterial(sig, cp.before, cp.after, o.minRelative)) continue;
     const direction = cp.score > 0 ? 'up' : 'down';

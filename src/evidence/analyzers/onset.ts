@@ -129,8 +129,19 @@ export function logOnsetCandidates(
     const afterPts = pts.slice(split.index);
     const after = mean(afterPts);
     if (after - before < 1 || after < 3 * Math.max(before, 0.1)) continue;
-    // Date it at the first minute of the raised rate, not at the split's statistical midpoint.
-    const at = (afterPts.find((p) => p[1] > Math.max(2 * before, before + 1)) ?? afterPts[0])?.[0];
+    // Date it at the first minute of the raised rate of the burst still going at the clock (quiet spells of up
+    // to two minutes inside it allowed); none of the last three minutes raised: it is over, not this incident.
+    const raised = (p: [number, number] | undefined): boolean => !!p && p[1] > Math.max(2 * before, before + 1);
+    let k = afterPts.length - 1;
+    while (k >= 0 && k >= afterPts.length - 3 && !raised(afterPts[k])) k--;
+    if (k < 0 || !raised(afterPts[k])) continue;
+    for (let gap = 0; k > 0 && gap < 3;) {
+      if (raised(afterPts[k - 1 - gap])) {
+        k -= 1 + gap;
+        gap = 0;
+      } else gap++;
+    }
+    const at = afterPts[k]?.[0];
     if (at === undefined) continue;
     out.push({
       key: `log errors{service="${service}"}`,

@@ -3,7 +3,7 @@
 // served latency shifts materially, says when it changed.
 
 import type { Span } from '../types';
-import { detectChangePoint } from './changepoint';
+import { activeChangePoint } from './changepoint';
 import { logOnsetCandidates, type OnsetCandidate } from './onset';
 import { median } from './robust';
 
@@ -51,7 +51,7 @@ export function traceOnsetCandidates(spans: readonly Span[], from: number, to: n
       .filter(([, d]) => d.length >= MIN_SPANS)
       .map(([t, d]) => [t, median(d)] as [number, number])
       .sort((a, b) => a[0] - b[0]);
-    const cp = detectChangePoint(pts);
+    const cp = activeChangePoint(pts);
     if (!cp || !Number.isFinite(cp.score) || cp.score < MIN_SCORE) continue;
     if (cp.after - cp.before < Math.max(MIN_ADDED_MS, MIN_REL * Math.abs(cp.before))) continue;
     out.push({

@@ -1,5 +1,5 @@
 import { detectAnomalies, estimateOnset, isMaterial } from '../../../../src/evidence/analyzers/metrics';
-import { clusterOnset, type OnsetCandidate } from '../../../../src/evidence/analyzers/onset';
+import { clusterOnset, logOnsetCandidates, type OnsetCandidate } from '../../../../src/evidence/analyzers/onset';
 import { classify, polarity } from '../../../../src/evidence/analyzers/signals';
 import type { MetricSeries } from '../../../../src/evidence/types';
 
@@ -60,6 +60,29 @@ describe('the onset', () => {
     const drift = gauge('web', 'cpu_usage_percent', (i) => (i < 200 ? 14 : 17) + 0.2 * wiggle(i));
     const errors = gauge('api', 'error_ratio', (i) => (i < 400 ? 0.001 : 0.05) + 0.0005 * wiggle(i));
     expect(estimateOnset([drift, errors], T0, T0 + 479 * S)?.onset).toBe(T0 + 400 * S);
+  });
+
+  it('is not anchored by an earlier episode that recovered before the clock', () => {
+    // An error ratio that spiked and came back 40 minutes ago, then rose again 5 minutes ago.
+    const errors = gauge(
+      'api',
+      'error_ratio',
+      (i) => (i >= 200 && i < 240 ? 0.2 : i >= 460 ? 0.05 : 0.001) + 0.0005 * wiggle(i),
+    );
+    expect(estimateOnset([errors], T0, T0 + 479 * S)?.onset).toBe(T0 + 460 * S);
+    // The same spike, over and nothing since: nothing is moving now.
+    const over = gauge('api', 'error_ratio', (i) => (i >= 200 && i < 240 ? 0.2 : 0.001) + 0.0005 * wiggle(i));
+    expect(estimateOnset([over], T0, T0 + 479 * S)).toBeNull();
+  });
+
+  it('drops an error-log burst that ended before the clock and dates one still going', () => {
+    const M = 60_000;
+    const rates = new Map([
+      ['old', new Map(Array.from({ length: 10 }, (_, k) => [T0 + (20 + k) * M, 30] as [number, number]))],
+      ['now', new Map(Array.from({ length: 6 }, (_, k) => [T0 + (54 + k) * M, 30] as [number, number]))],
+    ]);
+    const cands = logOnsetCandidates(rates, T0, T0 + 59 * M);
+    expect(cands.map((c) => [c.service, c.at])).toEqual([['now', T0 + 54 * M]]);
   });
 });
 
