@@ -174,7 +174,8 @@ export interface AnalysisWindow {
   onsetHi?: number;
 }
 
-export type TemplateLabel = 'new' | 'surging' | 'steady' | 'gone';
+/** `unknown`: seen only in the incident while the logs cover no baseline, so whether it is new cannot be told. */
+export type TemplateLabel = 'new' | 'surging' | 'steady' | 'gone' | 'unknown';
 
 export interface TemplateStat {
   id: string;

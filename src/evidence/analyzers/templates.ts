@@ -77,8 +77,9 @@ function label(
   incident: number,
   ratio: number,
   opts: Required<Pick<MineOptions, 'surgeRatio' | 'minSurgeCount'>>,
+  hasBaseline: boolean,
 ): TemplateLabel {
-  if (baseline === 0) return 'new';
+  if (baseline === 0) return hasBaseline ? 'new' : 'unknown';
   if (incident === 0) return 'gone';
   return ratio >= opts.surgeRatio && incident >= opts.minSurgeCount ? 'surging' : 'steady';
 }
@@ -87,7 +88,7 @@ function sortKey(s: TemplateStat): number {
   const hot = s.label === 'new' || s.label === 'surging';
   if (hot && levelRank(s.level) >= levelRank('error')) return 0;
   if (hot) return 1;
-  return s.label === 'steady' ? 2 : 3;
+  return s.label === 'steady' || s.label === 'unknown' ? 2 : 3;
 }
 
 /** Mines templates per service over [from, to] and labels each against the baseline [from, onset). */
@@ -153,7 +154,7 @@ export async function mineTemplates(
         incidentCount: acc.incident,
         ratio,
         firstSeen: acc.firstSeen,
-        label: label(acc.baseline, acc.incident, ratio, rules),
+        label: label(acc.baseline, acc.incident, ratio, rules, covered < window.onset),
         samples: [...acc.samples, ...acc.baselineSamples].slice(0, 3),
       };
       if (acc.level !== undefined) stat.level = acc.level;

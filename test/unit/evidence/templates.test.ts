@@ -99,6 +99,20 @@ describe('mineTemplates', () => {
     expect(stat?.ratio).toBeCloseTo(1, 5);
   });
 
+  it('calls a template neither new nor steady when the logs cover no baseline at all', async () => {
+    // Logs shipped only since a minute after the onset: nothing says whether these lines are usual.
+    const lines = [
+      ev('api', ONSET + MIN, 'GET /orders 200', 'info'),
+      ev('api', ONSET + 2 * MIN, 'GET /orders 200', 'info'),
+      ev('api', ONSET + 3 * MIN, 'order 7 not found', 'error'),
+    ];
+    const stats = await mineTemplates(lines, window);
+    expect(stats.map((t) => t.label)).toEqual(['unknown', 'unknown']);
+    // One line before the onset is a baseline: then a template that appears only after it is new.
+    const covered = await mineTemplates([ev('api', ONSET - MIN, 'GET /orders 200', 'info'), ...lines], window);
+    expect(covered.find((t) => t.template.startsWith('order'))?.label).toBe('new');
+  });
+
   it('gives the same ids for the same input on every run', async () => {
     const a = await mineTemplates(events(), window);
     const b = await mineTemplates(events(), window);
