@@ -220,10 +220,22 @@ export interface ServiceScore {
   anomalies: SeriesAnomaly[];
 }
 
-/** Aggregates anomalies per service, strongest service first. */
+/**
+ * Latency a service measures on its outgoing calls (client-side series, or one naming the peer it calls):
+ * the time it waits on a callee or the network to it, which says more about the callee than about itself.
+ */
+export function isOutgoingLatency(a: Pick<SeriesAnomaly, 'kind' | 'family' | 'key'>): boolean {
+  if (a.kind !== 'latency') return false;
+  return (
+    /(^|_)(client|outgoing|outbound|egress)(_|$)/i.test(a.family) ||
+    /[{,](peer|peer_service|destination_service|destination_workload|upstream_cluster|dst_service)="/i.test(a.key)
+  );
+}
+
+/** Aggregates anomalies per service, strongest service first; outgoing-call latency is not counted as its own. */
 export function serviceScores(anomalies: readonly SeriesAnomaly[]): ServiceScore[] {
   const by = new Map<string, SeriesAnomaly[]>();
-  for (const a of anomalies) by.set(a.service, [...(by.get(a.service) ?? []), a]);
+  for (const a of anomalies) if (!isOutgoingLatency(a)) by.set(a.service, [...(by.get(a.service) ?? []), a]);
   const out: ServiceScore[] = [];
   for (const [service, list] of by) {
     const sorted = [...list].sort((x, y) => anomalyStrength(y) - anomalyStrength(x));

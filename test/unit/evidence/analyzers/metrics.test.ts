@@ -77,6 +77,20 @@ describe('detectAnomalies', () => {
     );
     expect(serviceScores(an).map((s) => s.service)).toEqual(['payments', 'checkout']);
   });
+
+  it('does not count the latency a caller measures on its outgoing calls as its own', () => {
+    // The frontend waits far longer on its calls (client side); the cart's own served latency rises less.
+    const an = detectAnomalies(
+      [
+        gauge('frontend', 'client_request_duration_seconds', (i) => (i < 240 ? 0.01 : 2) + 0.001 * wiggle(i)),
+        gauge('frontend', 'rpc_latency_seconds', (i) => 0.05 + 0.005 * wiggle(i)),
+        gauge('cart', 'server_request_duration_seconds', (i) => (i < 240 ? 0.01 : 0.05) + 0.001 * wiggle(i)),
+      ],
+      window,
+    );
+    expect(an.map((a) => a.service)).toContain('frontend');
+    expect(serviceScores(an).map((s) => s.service)).toEqual(['cart']);
+  });
 });
 
 describe('estimateOnset', () => {
