@@ -141,6 +141,17 @@ describe('failures', () => {
     expect(t.out()).toBe('');
   });
 
+  it.each(['audit', 'postmortem'])(
+    '%s names the Redis it cannot reach, without its password, in one line',
+    async (name) => {
+      const t = io();
+      expect(await main([name, 'C0NONE'], { REDIS_URL: 'redis://:hunter2@127.0.0.1:1' }, t.io)).toBe(1);
+      expect(t.err()).toBe(
+        `incident-scout ${name}: cannot reach Redis at redis://127.0.0.1:1 (check REDIS_URL and that Redis is up)\n`,
+      );
+    },
+  );
+
   it('reports an error nobody foresaw in one line, without a stack trace, and exits 1', async () => {
     const err = new PassThrough();
     const broken = new Writable({
