@@ -121,6 +121,22 @@ describe('arguments', () => {
     expect(bad.err()).toMatch(/^incident-scout analyze: --onset "yesterday" is not an ISO time/);
   });
 
+  it.each(['analyze', 'templates', 'audit', 'postmortem'])('%s says an empty argument is empty', async (name) => {
+    const t = io();
+    expect(await main([name, ''], {}, t.io)).toBe(2);
+    expect(t.err()).toMatch(
+      new RegExp(`^incident-scout ${name}: empty argument \\(is a shell variable unset\\?\\)\\n`),
+    );
+  });
+
+  it('analyze says a scenario cannot come from standard input', async () => {
+    const t = io();
+    expect(await main(['analyze', '-'], {}, t.io)).toBe(2);
+    expect(t.err()).toMatch(
+      /^incident-scout analyze: a scenario is a directory; it cannot be read from standard input \(-\)\n/,
+    );
+  });
+
   it('refuses a second positional argument by name', async () => {
     const t = io();
     expect(await main(['audit', 'C1', 'C2'], {}, t.io)).toBe(2);
@@ -140,6 +156,17 @@ describe('failures', () => {
     );
     expect(t.out()).toBe('');
   });
+
+  it.each(['audit', 'postmortem'])(
+    '%s names the Redis it cannot reach, without its password, in one line',
+    async (name) => {
+      const t = io();
+      expect(await main([name, 'C0NONE'], { REDIS_URL: 'redis://:hunter2@127.0.0.1:1' }, t.io)).toBe(1);
+      expect(t.err()).toBe(
+        `incident-scout ${name}: cannot reach Redis at redis://127.0.0.1:1 (check REDIS_URL and that Redis is up)\n`,
+      );
+    },
+  );
 
   it('reports an error nobody foresaw in one line, without a stack trace, and exits 1', async () => {
     const err = new PassThrough();
