@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { main, version } from '../../../src/cli';
 import { ANALYZE_SPEC } from '../../../src/cli/analyze';
 import { AUDIT_SPEC } from '../../../src/cli/audit';
@@ -12,7 +13,7 @@ import { POSTMORTEM_SPEC } from '../../../src/cli/postmortem';
 import { TEMPLATES_SPEC } from '../../../src/cli/templates';
 import { genScenarioMain } from '../../../tools/scenario/cli';
 
-function io(stdin = '') {
+function io(stdin: string | Buffer = '') {
   const out = new PassThrough();
   const err = new PassThrough();
   const read = (s: PassThrough) => () => (s.read() as Buffer | null)?.toString('utf8') ?? '';
@@ -83,6 +84,15 @@ describe('arguments', () => {
     const t = io('2026-11-27T03:00:00Z ERROR charge 17 failed\n2026-11-27T03:00:01Z ERROR charge 18 failed\n');
     expect(await main(['templates', '-'], {}, t.io)).toBe(0);
     expect(t.out()).toMatch(/^\s+2\s+T[0-9a-f]{8}\s+charge <\*> failed$/m);
+  });
+
+  it('templates reads gzip from standard input like a .gz file', async () => {
+    const t = io(
+      gzipSync('2026-11-27T03:00:00Z ERROR charge 17 failed\n2026-11-27T03:00:01Z ERROR charge 18 failed\n'),
+    );
+    expect(await main(['templates', '-'], {}, t.io)).toBe(0);
+    expect(t.out()).toMatch(/^\s+2\s+T[0-9a-f]{8}\s+charge <\*> failed$/m);
+    expect(t.err()).toBe('');
   });
 
   it('templates says a directory is a directory', async () => {
