@@ -10,6 +10,8 @@ export interface ScenarioSetResult {
   reference: Row[];
   /** Wall seconds of the product's pass and the reference's pass. */
   wall: { product: number; reference: number };
+  /** Where the set comes from: the first paragraph of its README.md, when it has one. */
+  source?: string;
 }
 
 export interface ReportInput {
@@ -41,6 +43,7 @@ function scenarioTable(set: ScenarioSetResult): string[] {
   const out = [
     `### ${set.name} (${set.product.length} scenarios; wall ${set.wall.product.toFixed(0)} s analyze, ${set.wall.reference.toFixed(0)} s reference)`,
     '',
+    ...(set.source ? [`Source: ${set.source}`, ''] : []),
     'Each cell: `analyze / reference ranker`.',
     '',
     `| fault class | n | AC@1 | AC@3 | Avg@5 | RH@1 | CHG | onset error, min (median) | right of shown ≥ ${CALIBRATION_THRESHOLD.toFixed(2)} | crashes | s per run |`,
