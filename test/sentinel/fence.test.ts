@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { connectRedis } from '../../src/store/connection';
+import { StoreUnavailable } from '../../src/store/errors';
 import { WriteFence } from '../../src/store/fence';
 import { RedisStore } from '../../src/store/redis';
 import { REDIS, describeWithService } from '../helpers/services';
@@ -94,5 +95,16 @@ describeWithService(REDIS, 'the write fence on a primary and its replica', () =>
     // A primary that really lost its replica is written to again once the window has passed.
     await expect(claimed).resolves.toBe(true);
     expect(Date.now() - left).toBeGreaterThanOrEqual(WINDOW_MS / 2);
+  });
+
+  it('reports a write the primary refuses for want of replicas as the store being unavailable', async () => {
+    // More replicas than it has: a transaction (put) refused with NOREPLICAS ends in EXECABORT, which
+    // is what a failover looks like, not a broken caller.
+    await cli(primary, 'config', 'set', 'min-replicas-to-write', '2');
+    try {
+      await expect(store.put('test', 'refused', { a: 1 })).rejects.toBeInstanceOf(StoreUnavailable);
+    } finally {
+      await cli(primary, 'config', 'set', 'min-replicas-to-write', '0');
+    }
   });
 });
