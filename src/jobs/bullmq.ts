@@ -87,7 +87,8 @@ export class BullmqQueue<T> implements JobQueue<T> {
         ...(opts.attempts !== undefined ? { attempts: Math.max(1, opts.attempts) } : {}),
         ...(opts.delayMs !== undefined && opts.delayMs > 0 ? { delay: opts.delayMs } : {}),
       });
-    await (this.options.fence ? this.options.fence.write('add', add) : add());
+    // Repeatable: BullMQ ignores a second add of the same jobId, so making it again after a failover is safe.
+    await (this.options.fence ? this.options.fence.write('add', add, { repeatable: true }) : add());
     const stored = await this.queue.getJob(opts.jobId);
     // Gone already means it was ours and finished and was removed (only when retention is ~0).
     return stored === undefined || stored.name === marker;

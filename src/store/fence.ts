@@ -29,6 +29,8 @@ interface Sample {
 const DEFAULT_WINDOW_MS = 10_000;
 const DEFAULT_SAMPLE_MS = 250;
 const DEFAULT_WAIT_MS = 500;
+/** How many times a repeatable write is made again after the connection moved under it. */
+const MAX_REPEATS = 3;
 
 /** Confirms a client's writes with WAIT against the replicas its primary had within the window. */
 export class WriteFence {
@@ -67,10 +69,24 @@ export class WriteFence {
    * Runs `write` and resolves once every replica the primary had within the window acknowledges it.
    * While a replica is missing (it left within the window) writes wait: in a failover the connection
    * soon moves to the new primary; a replica that died stops counting when the window has passed.
-   * Throws StoreUnavailable only for a write whose connection moved before it was confirmed: a
-   * failover may have discarded it, so the caller must not count on it.
+   * When the connection moves before the write is confirmed, a failover may have discarded it: a
+   * `repeatable` write (the same effect whether it landed once or twice: a put, a compare-and-set) is
+   * made again on the new primary; any other throws StoreUnavailable, and the caller must not count on it.
    */
-  async write<R>(op: string, write: () => Promise<R>): Promise<R> {
+  async write<R>(op: string, write: () => Promise<R>, opts: { repeatable?: boolean } = {}): Promise<R> {
+    for (let attempt = 1; ; attempt++) {
+      const confirmed = await this.once(write);
+      if (confirmed.ok) return confirmed.result;
+      const expected = confirmed.expected;
+      if (!opts.repeatable || attempt >= MAX_REPEATS || !(await this.untilReady()))
+        throw new StoreUnavailable(
+          `The state store (Redis) failed over before ${expected} replica(s) confirmed a write (${op}); it may be lost.`,
+        );
+    }
+  }
+
+  /** One write and its confirmation; not ok when the connection moved before the replicas confirmed it. */
+  private async once<R>(write: () => Promise<R>): Promise<{ ok: true; result: R } | { ok: false; expected: number }> {
     await this.untilSettled();
     const result = await write();
     // The connection the reply came on: WAIT must run on the same one to speak for this write.
@@ -79,12 +95,22 @@ export class WriteFence {
     const deadline = this.now() + this.windowMs + this.waitMs;
     for (;;) {
       const expected = this.replicasNow(where)?.expected ?? 0;
-      if (expected === 0) return result;
+      if (expected === 0) return { ok: true, result };
       const acked = await this.client.wait(expected, this.waitMs);
-      if (this.epoch !== epoch) throw this.unconfirmed(op, expected);
-      if (acked >= expected || this.now() > deadline) return result;
+      if (this.epoch !== epoch) return { ok: false, expected };
+      if (acked >= expected || this.now() > deadline) return { ok: true, result };
       await sleep(this.sampleMs);
     }
+  }
+
+  /** Resolves true once the client is connected again (within the window), false if it is not. */
+  private async untilReady(): Promise<boolean> {
+    const deadline = this.now() + this.windowMs;
+    while (this.client.status !== 'ready') {
+      if (this.now() > deadline || this.client.status === 'end') return false;
+      await sleep(this.sampleMs);
+    }
+    return true;
   }
 
   /** Waits (at most the window) while the current primary has fewer replicas than it had within it. */
@@ -95,12 +121,6 @@ export class WriteFence {
       if (!replicas || replicas.latest >= replicas.expected || this.now() > deadline) return;
       await sleep(this.sampleMs);
     }
-  }
-
-  private unconfirmed(op: string, expected: number): StoreUnavailable {
-    return new StoreUnavailable(
-      `The state store (Redis) failed over before ${expected} replica(s) confirmed a write (${op}); it may be lost.`,
-    );
   }
 
   /** The replicas of the primary at `where`: the latest count and the most within the window. */

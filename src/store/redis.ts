@@ -87,7 +87,7 @@ export class RedisStore implements Store {
   async put(kind: KindName, id: string, value: unknown, ttlSeconds?: number): Promise<void> {
     const key = this.keys.doc(kind, id);
     const json = encode(value);
-    await this.guardWrite('put', async () => {
+    await this.guardWrite('put', { repeatable: true }, async () => {
       const tx = this.redis.multi();
       if (ttlSeconds !== undefined) tx.set(key, json, 'EX', wholeSeconds(ttlSeconds));
       else tx.set(key, json);
@@ -112,7 +112,8 @@ export class RedisStore implements Store {
         if (next === undefined) return { value: current, changed: false };
         const json = encode(next);
         const args = [raw ?? '', raw == null ? '0' : '1', json, ttl, id];
-        const ok = await this.guardWrite('update', () =>
+        // Repeatable: made again after a failover, it either lands or finds its own value and re-reads.
+        const ok = await this.guardWrite('update', { repeatable: true }, () =>
           this.redis.eval(CAS_SCRIPT, 2, key, this.keys.docIndex(kind), ...args),
         );
         if (ok === 1) return { value: decode(json), changed: true };
@@ -144,7 +145,7 @@ export class RedisStore implements Store {
   }
 
   async claim(key: string, ttlSeconds: number): Promise<boolean> {
-    const reply = await this.guardWrite('claim', () =>
+    const reply = await this.guardWrite('claim', {}, () =>
       this.redis.set(this.keys.claim(key), '1', 'EX', wholeSeconds(ttlSeconds), 'NX'),
     );
     return reply === 'OK';
@@ -153,7 +154,7 @@ export class RedisStore implements Store {
   async lock(name: string, ttlMs: number): Promise<(() => Promise<void>) | null> {
     const key = this.keys.lock(name);
     const token = randomUUID();
-    const reply = await this.guardWrite('lock', () =>
+    const reply = await this.guardWrite('lock', {}, () =>
       this.redis.set(key, token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'),
     );
     if (reply !== 'OK') return null;
@@ -163,7 +164,7 @@ export class RedisStore implements Store {
   }
 
   async appendAudit(record: AuditRecord): Promise<string> {
-    const id = await this.guardWrite('appendAudit', () =>
+    const id = await this.guardWrite('appendAudit', {}, () =>
       this.redis.xadd(this.keys.audit(record.incidentId), '*', 'record', encode(record)),
     );
     if (id == null) throw new StoreUnavailable('Redis did not accept the audit record.');
@@ -214,10 +215,10 @@ export class RedisStore implements Store {
     }
   }
 
-  /** guard() for a write: through the fence, when there is one. */
-  private guardWrite<R>(op: string, call: () => Promise<R>): Promise<R> {
+  /** guard() for a write: through the fence, when there is one; `repeatable` as WriteFence.write takes it. */
+  private guardWrite<R>(op: string, opts: { repeatable?: boolean }, call: () => Promise<R>): Promise<R> {
     const fence = this.fence;
-    return this.guard(op, fence ? () => fence.write(op, call) : call);
+    return this.guard(op, fence ? () => fence.write(op, call, opts) : call);
   }
 }
 
