@@ -3,7 +3,8 @@
 // own words name, which services have metrics at all) and ranks. Both paths call it with the same window
 // and the same analyses, so the bot's top suspect is the one `analyze` prints.
 
-import { samplingStep } from './analyzers/metrics';
+import { asyncCalls, withoutCalls } from './analyzers/graph';
+import { latencyProfiles, samplingStep } from './analyzers/metrics';
 import { errorRates } from './analyzers/onset';
 import { HostMentions } from './analyzers/external';
 import { rankServices, type Ranking } from './analyzers/ranking';
@@ -39,11 +40,13 @@ export async function rankWindow(source: EvidenceSource, window: AnalysisWindow,
     parts.series.filter((x) => x.points.some((p) => p[0] >= window.from && p[0] <= window.to)).map((x) => x.service),
   );
   const known = new Set<string>([...(parts.topology?.services.map((s) => s.name) ?? []), ...observed]);
+  // Fire-and-forget calls carry no symptoms up: the ranking reasons over the calls callers wait for.
+  const latency = latencyProfiles(parts.series, window.from, window.onset);
   return rankServices({
     anomalies: parts.anomalies,
     templates: parts.templates,
     changes: parts.changes,
-    topology: parts.topology,
+    topology: withoutCalls(parts.topology, asyncCalls(parts.topology, latency)),
     traceSignals: traceSignals({ traces: parts.traces ?? undefined }),
     hostMentions: mentions.list(),
     onsetLo: window.onsetLo ?? window.onset,

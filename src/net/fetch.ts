@@ -1,7 +1,7 @@
 // The fetch every outbound HTTP client uses (Slack's WebClient and respond(), Anthropic, Prometheus,
 // Loki): undici's fetch over its EnvHttpProxyAgent, so HTTP_PROXY / HTTPS_PROXY / NO_PROXY from the
 // config are honoured the way curl and most tools honour them. Without a proxy configured it is a
-// plain keep-alive agent. The proxy settings come from Config (nothing here reads process.env).
+// plain keep-alive agent. The proxy settings come from Config (nothing here reads the environment).
 import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { Config } from '../config';
 
@@ -27,7 +27,7 @@ async function portableBody(init: RequestInit | undefined): Promise<RequestInit 
 
 /** The process's outbound fetch, through the configured proxy when there is one. */
 export function createFetch(proxy: Readonly<Config['proxy']>): typeof fetch {
-  // EnvHttpProxyAgent falls back to process.env for options left undefined; empty strings mean "none".
+  // EnvHttpProxyAgent falls back to the environment for options left undefined; empty strings mean "none".
   return fetchVia(
     new EnvHttpProxyAgent({ httpProxy: proxy.http ?? '', httpsProxy: proxy.https ?? '', noProxy: proxy.noProxy ?? '' }),
   );

@@ -76,6 +76,8 @@ export function addCalibration(a: Calibration, b: Calibration): Calibration {
 /** A scored scenario with its calibration counts attached. */
 export interface Row extends ScoredScenario {
   calibration: Calibration;
+  /** Whether the root's own series moved before the clock (tools/eval/visible.ts); null or absent: not judged. */
+  visible?: boolean | null;
 }
 
 export interface Aggregate {
@@ -117,6 +119,29 @@ export function aggregate(rows: Row[]): Aggregate {
     crashes: rows.filter((r) => !r.ok).length,
     calibration: rows.reduce((c, r) => addCalibration(c, r.calibration), { withConfidence: 0, shown: 0, right: 0 }),
     secs: mean((r) => r.secs),
+  };
+}
+
+export interface VisibilitySummary {
+  /** Scenarios judged (those with a truth to judge by). */
+  judged: number;
+  /** Of those, how many show the root's own move before the clock. */
+  visible: number;
+  /** AC@1 among the visible ones, and among the rest (null when there are none). */
+  ac1Visible: number | null;
+  ac1Hidden: number | null;
+}
+
+/** How much of a set's AC@1 gap is the data: AC@1 split by whether the root had visibly moved by the clock. */
+export function visibilitySummary(rows: readonly Row[]): VisibilitySummary {
+  const judged = rows.filter((r) => typeof r.visible === 'boolean');
+  const ac1 = (xs: Row[]): number | null => (xs.length ? xs.reduce((s, r) => s + (r.ac[0] ?? 0), 0) / xs.length : null);
+  const vis = judged.filter((r) => r.visible);
+  return {
+    judged: judged.length,
+    visible: vis.length,
+    ac1Visible: ac1(vis),
+    ac1Hidden: ac1(judged.filter((r) => !r.visible)),
   };
 }
 

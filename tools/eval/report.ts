@@ -1,6 +1,6 @@
 // EVALUATION.md from the harness's results: pure formatting, no I/O.
 
-import { byFaultClass, CALIBRATION_THRESHOLD, type Aggregate, type Row } from './metrics';
+import { byFaultClass, CALIBRATION_THRESHOLD, visibilitySummary, type Aggregate, type Row } from './metrics';
 import { PUBLISHED_DRAIN, type LogResult } from './loghub';
 
 export interface ScenarioSetResult {
@@ -10,6 +10,8 @@ export interface ScenarioSetResult {
   reference: Row[];
   /** Wall seconds of the product's pass and the reference's pass. */
   wall: { product: number; reference: number };
+  /** Where the set comes from: the first paragraph of its README.md, when it has one. */
+  source?: string;
 }
 
 export interface ReportInput {
@@ -41,6 +43,7 @@ function scenarioTable(set: ScenarioSetResult): string[] {
   const out = [
     `### ${set.name} (${set.product.length} scenarios; wall ${set.wall.product.toFixed(0)} s analyze, ${set.wall.reference.toFixed(0)} s reference)`,
     '',
+    ...(set.source ? [`Source: ${set.source}`, ''] : []),
     'Each cell: `analyze / reference ranker`.',
     '',
     `| fault class | n | AC@1 | AC@3 | Avg@5 | RH@1 | CHG | onset error, min (median) | right of shown ≥ ${CALIBRATION_THRESHOLD.toFixed(2)} | crashes | s per run |`,
@@ -53,12 +56,26 @@ function scenarioTable(set: ScenarioSetResult): string[] {
       `| ${cls === 'all' ? '**all**' : cls} | ${a.n} | ${cell((x) => f3(x.ac1))} | ${cell((x) => f3(x.ac3))} | ${cell((x) => f3(x.avg5))} | ${cell((x) => f3(x.rh1))} | ${cell((x) => f3(x.chg))} | ${cell((x) => f1(x.onsetErrMin))} | ${calibrationCell(a)} | ${cell((x) => String(x.crashes))} | ${cell((x) => x.secs.toFixed(2))} |`,
     );
   }
+  out.push(...visibilityLines(set));
   const fails = set.product.filter((r) => !r.ok);
   if (fails.length) {
     out.push('', 'Crashes of analyze:', '');
     for (const f of fails) out.push(`- ${f.name}: ${f.error ?? 'failed'}`);
   }
   return [...out, ''];
+}
+
+/** The set's ceiling: in how many scenarios the root had visibly moved by the clock, and AC@1 on each side. */
+export function visibilityLines(set: ScenarioSetResult): string[] {
+  const p = visibilitySummary(set.product);
+  if (!p.judged) return [];
+  const r = visibilitySummary(set.reference);
+  const ac = (a: number | null, b: number | null): string => pair(f3(a), f3(b));
+  return [
+    '',
+    `Root visible before the clock: **${p.visible} of ${p.judged}**; AC@1 among those ${ac(p.ac1Visible, r.ac1Visible)}, ` +
+      `among the other ${p.judged - p.visible} ${ac(p.ac1Hidden, r.ac1Hidden)} (analyze / reference).`,
+  ];
 }
 
 function logTable(logs: LogResult[]): string[] {
@@ -108,6 +125,12 @@ export function renderReport(r: ReportInput): string {
     'how many are the root cause. The reference ranker (tools/eval/reference-ranker.ts) is a robust z-score per metric',
     'series (median/MAD before a common onset vs after), services ranked by their max |z|; it reads no logs, traces,',
     'changes or topology.',
+    '',
+    '"Root visible before the clock": with the true onset (truth.json, read by the harness only), the product\'s own anomaly',
+    "detector (robust score ≥ 3 against the baseline's spread, material for its kind of signal, in the direction that hurts",
+    "users) finds a move in at least one of the root service's own series, on data up to the clock (baseline ≥ 1 h and",
+    '≥ 24 samples before the onset). Where it does not, no ranker reading only the past can be expected to name the root;',
+    'the split shows how much of a gap is the data rather than the ranker (tools/eval/visible.ts).',
     '',
     '## Root-cause ranking',
     '',

@@ -11,6 +11,7 @@ import { AnalyzeOutput, ScoreResults, calibrationOf, type Row } from './metrics'
 import { generateOwnSet } from './own';
 import { evaluateSystem, findSystems, type LogResult } from './loghub';
 import { renderReport, type ScenarioSetResult } from './report';
+import { visibilityOfSet } from './visible';
 
 /** The checkout: the nearest directory above this file with a package.json (works from tools/ and dist-tools/). */
 function findRepo(from: string): string {
@@ -22,7 +23,7 @@ function findRepo(from: string): string {
 const REPO = findRepo(__dirname);
 const CLI = path.join(REPO, 'bin/incident-scout.js');
 const USAGE =
-  'usage: npm run eval -- [--dir NAME=PATH]... [--rcd-src SNAPSHOT] [--petshop-src SNAPSHOT] [--own N] [--loghub PATH] [--logs NAME=PATH]... ' +
+  'usage: npm run eval -- [--dir NAME=PATH]... [--rcd-src SNAPSHOT] [--petshop-src SNAPSHOT] [--nezha-src SNAPSHOT] [--own N] [--loghub PATH] [--logs NAME=PATH]... ' +
   '[--shared PATH] [--only scenarios|logs] [--jobs N] [--timeout S] [--limit N] [--out FILE]';
 
 function fail(message: string): never {
@@ -39,6 +40,7 @@ function parseOptions() {
         logs: { type: 'string', multiple: true, default: [] },
         'rcd-src': { type: 'string' },
         'petshop-src': { type: 'string' },
+        'nezha-src': { type: 'string' },
         own: { type: 'string' },
         loghub: { type: 'string' },
         shared: { type: 'string' },
@@ -162,10 +164,22 @@ async function main(): Promise<void> {
   const score = path.join(shared, 'score.mjs');
 
   const sets = (opt.dir ?? []).map((d) => named(d, 'dir'));
+  // Converters: the development sets' in ../shared/eval, the others' in tools/eval/converters.
   const converts: Array<{ name: string; script: string; src: string }> = [];
-  if (opt['rcd-src']) converts.push({ name: 'rcd', script: 'from-rcd.mjs', src: path.resolve(opt['rcd-src']) });
+  if (opt['rcd-src'])
+    converts.push({ name: 'rcd', script: path.join(shared, 'from-rcd.mjs'), src: path.resolve(opt['rcd-src']) });
   if (opt['petshop-src'])
-    converts.push({ name: 'petshop', script: 'from-petshop.mjs', src: path.resolve(opt['petshop-src']) });
+    converts.push({
+      name: 'petshop',
+      script: path.join(shared, 'from-petshop.mjs'),
+      src: path.resolve(opt['petshop-src']),
+    });
+  if (opt['nezha-src'])
+    converts.push({
+      name: 'nezha',
+      script: path.join(REPO, 'tools/eval/converters/from-nezha.mjs'),
+      src: path.resolve(opt['nezha-src']),
+    });
   const own = opt.own === undefined ? 0 : Number(opt.own);
   if (!Number.isInteger(own) || own < 0) fail(`--own takes a count of scenarios, got "${opt.own}"`);
   const logSets = (opt.logs ?? []).map((d) => named(d, 'logs'));
@@ -175,7 +189,7 @@ async function main(): Promise<void> {
 
   const missing: string[] = [];
   if (wantScenarios && !sets.length && !converts.length && !own)
-    missing.push('scenario sets (--dir NAME=PATH, --rcd-src, --petshop-src, --own N)');
+    missing.push('scenario sets (--dir NAME=PATH, --rcd-src, --petshop-src, --nezha-src, --own N)');
   if (wantScenarios && !fs.existsSync(score)) missing.push(`the scorer (${score}; --shared PATH)`);
   if (wantLogs && !logSets.length)
     missing.push(`labelled log sets (--loghub PATH or --logs NAME=PATH; ${loghub} is absent)`);
@@ -193,14 +207,14 @@ async function main(): Promise<void> {
         const out = path.join(work, 'converted', c.name);
         console.log(`[convert] ${c.name} from ${c.src}`);
         const code = await runPrefixed(`convert ${c.name}`, process.execPath, [
-          path.join(shared, c.script),
+          c.script,
           '--src',
           c.src,
           '--out',
           out,
           '--quiet',
         ]);
-        if (code !== 0) throw new Error(`${c.script} exited ${code}`);
+        if (code !== 0) throw new Error(`${path.basename(c.script)} exited ${code}`);
         sets.push({ name: c.name, path: out });
       }
       if (own) {
@@ -228,12 +242,19 @@ async function main(): Promise<void> {
           path.join(work, `${s.name}-reference.json`),
           null,
         );
+        const source = readmeSource(s.path);
+        const visible = await visibilityOfSet(
+          s.path,
+          product.rows.map((r) => r.name),
+        );
+        const judge = (rows: Row[]): Row[] => rows.map((r) => ({ ...r, visible: visible.get(r.name) ?? null }));
         scenarioSets.push({
           name: s.name,
           path: s.path,
-          product: product.rows,
-          reference: reference.rows,
+          product: judge(product.rows),
+          reference: judge(reference.rows),
           wall: { product: product.wall, reference: reference.wall },
+          ...(source ? { source } : {}),
         });
       }
     }
@@ -265,10 +286,17 @@ async function main(): Promise<void> {
       'npm run eval -- --dir rcd=<converted rcd> --dir petshop=<converted petshop> --own 12 --logs loghub-extra=<labelled dirs>',
       '# or convert from the snapshots on the way:',
       'npm run eval -- --rcd-src <azamikram/rcd snapshot> --petshop-src <amazon-science/petshop-root-cause-analysis snapshot> --own 12',
+      '# the third set, not a development set (tools/eval/converters/from-nezha.mjs):',
+      'npm run eval -- --nezha-src <IntelligentDDS/Nezha snapshot> --only scenarios',
     ],
     scenarioSets,
     logs,
-    logSources: wantLogs ? logSets.flatMap((set) => logSourceOf(set.name, set.path)) : [],
+    logSources: wantLogs
+      ? logSets.flatMap((set) => {
+          const source = readmeSource(set.path);
+          return source ? [{ set: set.name, source }] : [];
+        })
+      : [],
     notMeasured: [
       ...(wantScenarios ? [] : ['root-cause ranking (--only logs)']),
       ...(wantLogs ? [] : ['log template grouping (--only scenarios)']),
@@ -278,17 +306,16 @@ async function main(): Promise<void> {
   console.log(`wrote ${opt.out}`);
 }
 
-/** A log set's provenance: the first paragraph after the title of its README.md, on one line. */
-function logSourceOf(set: string, dir: string): Array<{ set: string; source: string }> {
+/** A set's provenance: the first paragraph after the title of its README.md, on one line. */
+function readmeSource(dir: string): string | undefined {
   const readme = path.join(dir, 'README.md');
-  if (!fs.existsSync(readme)) return [];
+  if (!fs.existsSync(readme)) return undefined;
   const paragraphs = fs
     .readFileSync(readme, 'utf8')
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter((p) => p && !p.startsWith('#'));
-  const first = paragraphs[0]?.replace(/\s+/g, ' ');
-  return first ? [{ set, source: first }] : [];
+  return paragraphs[0]?.replace(/\s+/g, ' ') || undefined;
 }
 
 main().catch((err: unknown) => {

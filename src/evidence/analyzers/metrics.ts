@@ -5,6 +5,7 @@ import type { AnalysisWindow, MetricSeries, SeriesAnomaly } from '../types';
 import { detectChangePoint } from './changepoint';
 import { clusterOnset, type OnsetCandidate, type OnsetEstimate } from './onset';
 import { median, summarize } from './robust';
+import type { LatencyProfile } from './graph';
 import { deriveSignals, type Polarity, type Signal } from './signals';
 import { sparkline } from './sparkline';
 
@@ -276,4 +277,27 @@ export function estimateOnset(
   opts?: AnomalyOptions,
 ): OnsetEstimate | null {
   return clusterOnset(metricOnsetCandidates(series, from, to, opts), { stepMs: samplingStep(series), to });
+}
+
+/**
+ * Each service's usual latency over [from, to): the median of every latency signal in seconds, the lowest
+ * as its typical latency and the highest as its tail (services without latency in seconds are absent).
+ */
+export function latencyProfiles(
+  series: readonly MetricSeries[],
+  from: number,
+  to: number,
+): Map<string, LatencyProfile> {
+  const out = new Map<string, LatencyProfile>();
+  for (const sig of deriveSignals([...series])) {
+    if (sig.kind !== 'latency' || sig.unit !== 's') continue;
+    const m = median(sig.points.filter((p) => p[0] >= from && p[0] < to).map((p) => p[1]));
+    if (!Number.isFinite(m)) continue;
+    const prev = out.get(sig.service);
+    out.set(
+      sig.service,
+      prev ? { typical: Math.min(prev.typical, m), tail: Math.max(prev.tail, m) } : { typical: m, tail: m },
+    );
+  }
+  return out;
 }

@@ -9,10 +9,15 @@
 import type { ChangeScore, RedHerringReport, SeriesAnomaly, Suspect, TemplateStat, Topology } from '../types';
 import { confidences, likelihood } from './confidence';
 import { externalMentions, withHostMentions, type ExternalMention, type HostMention } from './external';
-import { formatClock, formatDuration, formatEffect, formatMinute } from './format';
+import { formatClock, formatDuration } from './format';
 import { dependencies, dependents } from './graph';
-import { anomalyStrength, isBadMove, serviceScores, type ServiceScore } from './metrics';
+import { anomalyStrength, serviceScores } from './metrics';
+import { redHerrings } from './red-herrings';
+import { badMoves, describeAnomaly, OWN, type Acc } from './suspect';
+import { notWithSymptom, offSymptomPath, unreachableFromSymptom } from './symptom';
 import { clipLine } from '../../domain/text';
+
+export { describeAnomaly } from './suspect';
 
 /** Own-service evidence from traces (the traces analyzer fills it): where errors or latency originate. */
 export interface TraceSignal {
@@ -52,8 +57,6 @@ export interface Ranking {
 
 /** Factor applied to a service whose symptoms an anomalous neighbour explains and that has nothing of its own. */
 const EXPLAINED = 0.3;
-/** Own evidence at or above this (saturation strength, own new errors, trace origin) exempts from "explained". */
-const OWN = 0.5;
 /** Errors that report a failing call rather than a fault of one's own (they travel up like latency). */
 const CLIENT_ERROR =
   /upstream|downstream|deadline|timed? ?out|refused|unavailable|unreachable|bad gateway|gateway|\b50[234]\b|circuit|retr(y|ies|ying)|call(ing)? [^ ]+ failed|failed (to )?(call|connect|reach)|connection (reset|closed)|no healthy/i;
@@ -67,13 +70,6 @@ export function isErrorTemplate(t: Pick<TemplateStat, 'level' | 'template'>): bo
   return /\b(error|exception|fail(ed|ure)?|timeout|timed out|refused|panic|traceback|fatal)\b/i.test(t.template);
 }
 
-/** One line for an anomaly: `p99 latency from 118ms to 2.31s (20×), starting 03:02 UTC`. */
-export function describeAnomaly(a: SeriesAnomaly): string {
-  const at = a.changeAt != null ? `, starting ${formatMinute(a.changeAt)}` : '';
-  const sib = a.vsSiblings ? ' vs its siblings (new instance)' : '';
-  return `${a.metric} ${formatEffect(a.baseline, a.current, a.unit)}${sib}${at}`;
-}
-
 function describeTemplate(t: TemplateStat): string {
   const rate =
     t.label === 'new'
@@ -82,35 +78,7 @@ function describeTemplate(t: TemplateStat): string {
   return `log "${clipLine(t.template, 90)}" (${rate})`;
 }
 
-interface Acc {
-  service: string;
-  metric: ServiceScore | undefined;
-  errors: TemplateStat[];
-  /** Own new errors that do not name another dependency. */
-  ownErrors: TemplateStat[];
-  change: ChangeScore | undefined;
-  external: ExternalMention | undefined;
-  traces: number;
-  /** Strength of the evidence that is the service's own (not a symptom that travels along calls). */
-  own: number;
-  /** Earliest bad move (ms), NaN when unknown. */
-  first: number;
-  score: number;
-  kinds: number;
-  evidence: string[];
-  against: string[];
-  explainedBy: string[];
-  explainer: string | undefined;
-  explains: string[];
-  /** Set by the symptom rules: its move does not explain the reported symptom, so it explains no one else's. */
-  unrelated: boolean;
-}
-
 const SYMPTOM_UP = new Set<SeriesAnomaly['kind']>(['latency', 'errors']);
-
-function badMoves(m: ServiceScore | undefined): SeriesAnomaly[] {
-  return (m?.anomalies ?? []).filter((a) => isBadMove(a));
-}
 
 /** Ranks suspect services and names the red herrings (see file comment for the rules). */
 export function rankServices(input: RankInput): Ranking {
@@ -223,8 +191,10 @@ export function rankServices(input: RankInput): Ranking {
       unrelated: false,
     });
   }
+  unreachableFromSymptom(accs, topology, input.symptoms ?? []);
   offSymptomPath(accs, topology, input.symptoms ?? [], new Set(input.observed ?? []));
   notWithSymptom(accs, input.symptoms ?? [], Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
+  seenThroughOneCaller(accs, topology, Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
   explain(accs, topology, mentions);
   const ordered = [...accs.values()].sort((x, y) => y.score - x.score || x.service.localeCompare(y.service));
   const conf = confidences(ordered.map((a) => ({ score: a.score, kinds: a.kinds })));
@@ -271,6 +241,37 @@ function addsEnough(dep: Acc, caller: Acc): boolean {
   const theirs = addedSeconds(dep);
   if (!Number.isFinite(mine) || !Number.isFinite(theirs) || mine <= 0) return true;
   return theirs >= 0.5 * mine;
+}
+
+/** Factor for an external dependency whose only evidence is the timings of one caller that moved too. */
+const ONE_CALLER = 0.5;
+
+/**
+ * An external dependency (topology kind `external`: not ours, not instrumented on its side) is seen only
+ * through its callers' client timings and error counts. When just one of its callers moved, at the same time,
+ * a slow dependency and a slow caller (its threads, pools or CPU stretch every outbound call) look the same,
+ * and a slow dependency would have slowed its other callers too: it does not explain that caller and ranks
+ * below it. Several callers moving together point at the dependency (their common factor), and so does
+ * evidence of its own (callers' errors naming it, traces); neither is judged here.
+ */
+function seenThroughOneCaller(accs: Map<string, Acc>, topology: Topology | null, tol: number): void {
+  for (const node of topology?.services ?? []) {
+    const a = accs.get(node.name);
+    if (node.kind !== 'external' || !a || a.unrelated || a.external || a.errors.length || a.traces > 0) continue;
+    if (!badMoves(a.metric).length) continue;
+    const moved = (topology?.services ?? [])
+      .filter((s) => s.calls.includes(node.name))
+      .map((s) => accs.get(s.name))
+      .filter((c): c is Acc => !!c && badMoves(c.metric).some((x) => x.kind !== 'traffic'));
+    const caller = moved.length === 1 ? moved[0] : undefined;
+    if (!caller) continue;
+    if (Number.isFinite(a.first) && Number.isFinite(caller.first) && Math.abs(a.first - caller.first) > tol) continue;
+    a.score *= ONE_CALLER;
+    a.unrelated = true;
+    a.against.push(
+      `seen only through ${caller.service}'s calls, and ${caller.service} moved too: a slow caller and a slow dependency look the same here`,
+    );
+  }
 }
 
 /** Whether `cause` moved no later than `effect` (unknown times do not contradict). */
@@ -353,93 +354,6 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
   }
 }
 
-/** Factor for a service whose move cannot reach the reported symptom: no anomalous call path joins them. */
-const OFF_PATH = 0.4;
-/** Robust score of a move that can carry a fault up a call path (beyond the detector's own floor of 3). */
-const CARRY_SCORE = 5;
-
-function anomalous(a: Acc | undefined): boolean {
-  return !!a && (badMoves(a.metric).length > 0 || a.errors.length > 0 || a.traces > 0 || a.external !== undefined);
-}
-
-/**
- * A fault reaches the symptom people reported by travelling up the callers, so every service between the
- * cause and the symptom shows it too. When the reported service moved and the topology places it, services
- * that no chain of anomalous callees joins to it moved for another reason (another day's level, an
- * unrelated job): they drop below those that do. Services outside the topology, and externals whose
- * callers are on the path, are not judged by it.
- */
-function offSymptomPath(
-  accs: Map<string, Acc>,
-  topology: Topology | null,
-  symptoms: readonly string[],
-  observed: ReadonlySet<string>,
-): void {
-  if (!topology) return;
-  const inTopology = new Set(topology.services.map((s) => s.name));
-  const starts = symptoms.filter((s) => inTopology.has(s) && anomalous(accs.get(s)));
-  if (!starts.length) return;
-  const calls = new Map(topology.services.map((s) => [s.name, s.calls]));
-  // A quiet observed service blocks the path; one without metrics (not instrumented) does not. A move that
-  // carries a fault up is clearly beyond the baseline's noise (a 3-4 spread wiggle of one statistic is not).
-  const carries = (a: Acc | undefined): boolean =>
-    !!a &&
-    (a.errors.length > 0 ||
-      a.traces > 0 ||
-      a.external !== undefined ||
-      badMoves(a.metric).some((x) => Math.abs(x.score) >= CARRY_SCORE));
-  const passable = (n: string): boolean =>
-    carries(accs.get(n)) || (observed.size > 0 && !observed.has(n) && !accs.has(n));
-  const onPath = new Set<string>(starts);
-  const queue = [...starts];
-  while (queue.length) {
-    const s = queue.shift() as string;
-    for (const c of calls.get(s) ?? []) {
-      if (onPath.has(c) || !passable(c)) continue;
-      onPath.add(c);
-      queue.push(c);
-    }
-  }
-  const reached = [...accs.values()].filter((a) => onPath.has(a.service) && anomalous(a));
-  if (reached.length <= starts.length) return; // nothing below the symptom moved: the rule says nothing
-  for (const a of accs.values()) {
-    if (onPath.has(a.service) || !inTopology.has(a.service)) continue;
-    if (a.external && a.external.callers.some((c) => onPath.has(c))) continue;
-    a.score *= OFF_PATH;
-    a.unrelated = true;
-    a.against.push(
-      `no anomalous call path joins it to the reported symptom (${starts.join(', ')}): its move does not explain it`,
-    );
-  }
-}
-
-/** Factor for a service that moved well before the reported symptom and not when the symptom moved. */
-const BEFORE_SYMPTOM = 0.5;
-
-/**
- * The reported symptom dates the incident: its first bad move. A cause moves with it or shortly before; a
- * service whose every bad move began more than `tol` before the symptom moved, with none when it moved,
- * was already in that state while the symptom was healthy (another day's level, a drift, an old fault) and
- * did not start this incident. Services with undated moves or with their own evidence are not judged.
- */
-function notWithSymptom(accs: Map<string, Acc>, symptoms: readonly string[], tol: number): void {
-  const starts = symptoms.map((s) => accs.get(s)).filter((a): a is Acc => !!a && Number.isFinite(a.first));
-  if (!starts.length) return;
-  const at = Math.min(...starts.map((a) => a.first));
-  for (const a of accs.values()) {
-    if (starts.includes(a) || a.own >= OWN || (a.change?.score ?? 0) >= 0.1) continue;
-    // Its strongest move dates it (a weak wiggle of another statistic does not).
-    const top = badMoves(a.metric).sort((x, y) => anomalyStrength(y) - anomalyStrength(x))[0];
-    const t = top?.changeAt;
-    if (t == null || !Number.isFinite(t) || t >= at - tol) continue;
-    a.score *= BEFORE_SYMPTOM;
-    a.unrelated = true;
-    a.against.push(
-      `its strongest move began at ${formatClock(t)}, well before the reported symptom moved (${formatClock(at)})`,
-    );
-  }
-}
-
 function reasonOf(a: Acc): string {
   const parts: string[] = [];
   if (a.metric) parts.push(describeAnomaly(a.metric.top));
@@ -456,72 +370,6 @@ function reasonOf(a: Acc): string {
     );
   if (a.explainer) parts.push(`likely downstream of ${a.explainer}`);
   return `${a.service}: ${parts.join('; ')}`;
-}
-
-function redHerrings(
-  ordered: Acc[],
-  errorTemplates: TemplateStat[],
-  changes: ChangeScore[],
-  metric: Map<string, ServiceScore>,
-  topology: Topology | null,
-): RedHerringReport[] {
-  const out: RedHerringReport[] = [];
-  const top = ordered[0];
-  const byService = new Map(ordered.map((a) => [a.service, a]));
-  for (const a of ordered) {
-    if (!a.explainedBy.length || !a.metric) continue;
-    const by = a.explainer ?? a.explainedBy[0] ?? '';
-    const cause = metric.get(by)?.top;
-    out.push({
-      kind: 'downstream_symptom',
-      service: a.service,
-      what: `${a.service} ${describeAnomaly(a.metric.top)}`,
-      why: `downstream symptom: ${a.service}'s ${a.metric.top.metric} follows ${by}'s ${cause ? cause.metric : 'anomaly'} (${dependencies(topology, a.service).includes(by) ? `${a.service} depends on ${by}` : dependents(topology, a.service).includes(by) ? `${by} calls ${a.service}: less load reaches it` : `${a.service}'s errors name ${by}`})`,
-    });
-  }
-  // "Steady" means a similar rate before and during: at most twice the baseline rate.
-  const steady = errorTemplates
-    .filter((t) => t.label === 'steady' && t.ratio <= 2)
-    .sort((a, b) => b.incidentCount - a.incidentCount);
-  for (const t of steady.slice(0, 5)) {
-    out.push({
-      kind: 'steady_error',
-      service: t.service,
-      what: `${t.service} ${clipLine(t.template, 90)}`,
-      why: `already frequent before onset: ${t.baselineCount} in the baseline vs ${t.incidentCount} during (×${t.ratio.toFixed(1)} rate)`,
-    });
-  }
-  for (const c of changes) {
-    const sameHour = c.leadSeconds <= 3600 && c.leadSeconds >= -3600;
-    if (!sameHour || c.change.service === top?.service) continue;
-    if (c.leadSeconds < 0) {
-      out.push({
-        kind: 'unrelated_change',
-        service: c.change.service,
-        what: `${c.change.kind} ${c.change.summary}`,
-        why: `came ${formatDuration(c.leadSeconds)} after onset`,
-      });
-    } else if (!c.serviceAnomalous && !c.dependencyAnomalous) {
-      out.push({
-        kind: 'unrelated_change',
-        service: c.change.service,
-        what: `${c.change.kind} ${c.change.summary}`,
-        why: `${formatDuration(c.leadSeconds)} before onset, but ${c.change.service} shows no anomaly and calls no anomalous service`,
-      });
-    } else if (
-      top?.change &&
-      c.change.id !== top.change.change.id &&
-      (byService.get(c.change.service)?.own ?? 0) < OWN
-    ) {
-      out.push({
-        kind: 'unrelated_change',
-        service: c.change.service,
-        what: `${c.change.kind} ${c.change.summary}`,
-        why: `concurrent with ${top.change.change.kind} ${top.change.change.summary}, but ${c.change.service}'s own signals did not move (only symptoms)`,
-      });
-    }
-  }
-  return out;
 }
 
 function escapeRe(s: string): string {

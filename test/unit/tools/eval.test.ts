@@ -111,6 +111,7 @@ describe('calibration and aggregation', () => {
           product: [row({ rank: 1 }), row({ rank: 2 })],
           reference: [row({ rank: 2 }), row({ rank: 2 })],
           wall: { product: 1, reference: 1 },
+          source: 'Nezha (FSE23): injected faults in two microservice systems.',
         },
       ],
       logs: [{ set: 'lh', system: 'HDFS', lines: 10, ga: 0.9, drainGa: 0.8, secs: 1 }],
@@ -119,6 +120,7 @@ describe('calibration and aggregation', () => {
     expect(md).toContain('| cpu | 2 | 0.500 / 0.000 | 1.000 / 1.000 | 0.900 / 0.800 | 0.000 / 0.000 | – / – |');
     expect(md).toContain('| lh | HDFS | 10 | 0.900 | 0.800 | 0.998 |');
     expect(md).toContain('- **lh**: Source: https://github.com/logpai/loghub');
+    expect(md).toContain('Source: Nezha (FSE23): injected faults in two microservice systems.');
   });
 });
 

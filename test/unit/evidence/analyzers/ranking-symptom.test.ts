@@ -1,8 +1,7 @@
 import { rankServices } from '../../../../src/evidence/analyzers/ranking';
-import type { SeriesAnomaly, Topology } from '../../../../src/evidence/types';
+import type { Topology } from '../../../../src/evidence/types';
+import { latency, STEP, T } from './anomaly-fixture';
 
-const STEP = 300_000;
-const T = Date.parse('2026-11-27T03:20:00Z');
 // site -> search -> index; site -> jobs (asynchronous) -> worker; site -> payments -> db
 const topology: Topology = {
   services: [
@@ -16,29 +15,6 @@ const topology: Topology = {
   ],
 };
 const observed = topology.services.map((s) => s.name);
-
-function latency(
-  service: string,
-  score: number,
-  changeAt: number | null,
-  baseline = 0.05,
-  current = 0.5,
-): SeriesAnomaly {
-  return {
-    key: `latency{service="${service}"}`,
-    service,
-    metric: 'p99 latency',
-    family: 'latency',
-    kind: 'latency',
-    unit: 's',
-    changeAt,
-    baseline,
-    current,
-    score,
-    direction: 'up',
-    sparkline: '▁▁█',
-  };
-}
 
 describe('rankServices with the reported symptom', () => {
   it('puts a louder service that no anomalous call path joins to the symptom below one that does', () => {

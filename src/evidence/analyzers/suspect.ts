@@ -1,0 +1,45 @@
+// A suspect service while the ranking reasons about it (ranking.ts builds it; the symptom and red-herring
+// rules read and adjust it), and the words for its metric moves.
+
+import type { ChangeScore, SeriesAnomaly, TemplateStat } from '../types';
+import type { ExternalMention } from './external';
+import { formatEffect, formatMinute } from './format';
+import { isBadMove, type ServiceScore } from './metrics';
+
+/** Own evidence at or above this (saturation strength, own new errors, trace origin) exempts from "explained". */
+export const OWN = 0.5;
+
+/** One line for an anomaly: `p99 latency from 118ms to 2.31s (20×), starting 03:02 UTC`. */
+export function describeAnomaly(a: SeriesAnomaly): string {
+  const at = a.changeAt != null ? `, starting ${formatMinute(a.changeAt)}` : '';
+  const sib = a.vsSiblings ? ' vs its siblings (new instance)' : '';
+  return `${a.metric} ${formatEffect(a.baseline, a.current, a.unit)}${sib}${at}`;
+}
+
+export interface Acc {
+  service: string;
+  metric: ServiceScore | undefined;
+  errors: TemplateStat[];
+  /** Own new errors that do not name another dependency. */
+  ownErrors: TemplateStat[];
+  change: ChangeScore | undefined;
+  external: ExternalMention | undefined;
+  traces: number;
+  /** Strength of the evidence that is the service's own (not a symptom that travels along calls). */
+  own: number;
+  /** Earliest bad move (ms), NaN when unknown. */
+  first: number;
+  score: number;
+  kinds: number;
+  evidence: string[];
+  against: string[];
+  explainedBy: string[];
+  explainer: string | undefined;
+  explains: string[];
+  /** Set by the symptom rules: its move does not explain the reported symptom, so it explains no one else's. */
+  unrelated: boolean;
+}
+
+export function badMoves(m: ServiceScore | undefined): SeriesAnomaly[] {
+  return (m?.anomalies ?? []).filter((a) => isBadMove(a));
+}

@@ -1,0 +1,97 @@
+// The ranking's reach rules: fire-and-forget calls carry no symptoms, a service the reported one does not wait
+// on cannot have caused it, and an external seen through one caller that moved too does not outrank that caller.
+
+import { asyncCalls, withoutCalls } from '../../../../src/evidence/analyzers/graph';
+import { latencyProfiles } from '../../../../src/evidence/analyzers/metrics';
+import { rankServices } from '../../../../src/evidence/analyzers/ranking';
+import type { MetricSeries, Topology } from '../../../../src/evidence/types';
+import { latency, STEP, T } from './anomaly-fixture';
+
+/** A latency gauge in seconds for `service`, flat at `value` over [T - 2 h, T). */
+function gauge(service: string, statistic: string, value: number): MetricSeries {
+  const points: Array<[number, number]> = [];
+  for (let t = T - 2 * 3_600_000; t < T; t += STEP) points.push([t, value]);
+  return {
+    name: 'request_latency_seconds',
+    family: 'request_latency_seconds',
+    labels: { service, statistic },
+    type: 'gauge',
+    service,
+    points,
+  };
+}
+
+describe('fire-and-forget calls', () => {
+  // shop answers in 80-300 ms but calls a workflow that takes 2-4 s: it cannot be waiting for it.
+  const topology: Topology = {
+    services: [
+      { name: 'shop', kind: 'service', calls: ['workflow', 'cart'] },
+      { name: 'workflow', kind: 'service', calls: ['pricing'] },
+      { name: 'pricing', kind: 'service', calls: [] },
+      { name: 'cart', kind: 'service', calls: [] },
+    ],
+  };
+  const series = [
+    gauge('shop', '0.5', 0.08),
+    gauge('shop', '0.99', 0.3),
+    gauge('workflow', '0.5', 2),
+    gauge('workflow', '0.99', 4),
+    gauge('cart', '0.5', 0.02),
+    gauge('cart', '0.99', 0.1),
+  ];
+
+  it('finds a call whose caller answers faster than the callee typically does', () => {
+    const profiles = latencyProfiles(series, T - 3 * 3_600_000, T);
+    expect(profiles.get('shop')).toEqual({ typical: 0.08, tail: 0.3 });
+    expect(asyncCalls(topology, profiles)).toEqual([['shop', 'workflow']]);
+  });
+
+  it('ranks a slower job the reported service does not wait on below a service it does', () => {
+    const pruned = withoutCalls(topology, asyncCalls(topology, latencyProfiles(series, T - 3 * 3_600_000, T)));
+    const anomalies = [
+      latency('shop', 6, T, T),
+      latency('cart', 20, T, T),
+      latency('workflow', 100, T, T),
+      latency('pricing', 200, T, T),
+    ];
+    const input = { anomalies, templates: [], changes: [], observed: ['shop', 'workflow', 'pricing', 'cart'] };
+    const before = rankServices({ ...input, topology, symptoms: ['shop'], stepMs: STEP });
+    expect(before.suspects[0]?.service).toBe('pricing');
+    const { suspects } = rankServices({ ...input, topology: pruned, symptoms: ['shop'], stepMs: STEP });
+    expect(suspects[0]?.service).toBe('cart');
+    expect(suspects.find((s) => s.service === 'pricing')?.against.join(' ')).toContain(
+      'the reported symptom (shop) does not wait on it, directly or through others',
+    );
+  });
+});
+
+describe('an external seen through its callers', () => {
+  const topology: Topology = {
+    services: [
+      { name: 'web', kind: 'service', calls: ['billing', 'search'] },
+      { name: 'billing', kind: 'service', calls: ['card-api'] },
+      { name: 'search', kind: 'service', calls: ['card-api'] },
+      { name: 'card-api', kind: 'external', calls: [] },
+    ],
+  };
+  const observed = topology.services.map((s) => s.name);
+
+  it('ranks its one caller that moved at the same time above it, and does not call the caller downstream', () => {
+    const anomalies = [latency('billing', 30, T, 0.2, 0.45), latency('card-api', 60, T, 0.1, 0.35)];
+    const { suspects, redHerrings } = rankServices({ anomalies, templates: [], changes: [], topology, observed });
+    expect(suspects.map((s) => s.service)).toEqual(['billing', 'card-api']);
+    expect(suspects[1]?.against.join(' ')).toContain("seen only through billing's calls, and billing moved too");
+    expect(redHerrings.filter((r) => r.kind === 'downstream_symptom')).toEqual([]);
+  });
+
+  it('still leads when two callers moved with it (their common factor)', () => {
+    const anomalies = [
+      latency('billing', 30, T, 0.2, 0.45),
+      latency('search', 30, T, 0.2, 0.45),
+      latency('card-api', 60, T, 0.1, 0.35),
+    ];
+    const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed });
+    expect(suspects[0]?.service).toBe('card-api');
+    expect(suspects[0]?.against).toEqual([]);
+  });
+});
