@@ -13,6 +13,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY bin ./bin
 COPY scripts ./scripts
+COPY assets ./assets
 COPY manifests ./manifests
 COPY examples ./examples
 COPY README.md LICENSE ./

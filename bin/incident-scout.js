@@ -15,8 +15,9 @@ cli.main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
+  // main() reports every failure itself; this is the last resort, still one line.
   (err) => {
-    process.stderr.write(`incident-scout: ${err && err.stack ? err.stack : String(err)}\n`);
+    process.stderr.write(`incident-scout: unexpected error: ${err && err.message ? err.message : String(err)}\n`);
     process.exitCode = 1;
   },
 );

@@ -19,10 +19,16 @@ test -z "$(ls node_modules | grep -E '^(typescript|jest|eslint|ts-jest)$' || tru
 # Without Redis there is nothing persistent to read: a usage-class error (exit 2), not a crash.
 rc=0; env -u REDIS_URL -u REDIS_SENTINELS "$bin" postmortem C0NONE 2>"$work/pm.err" || rc=$?
 test "$rc" = 2 && grep -q 'REDIS_URL is not set' "$work/pm.err" || { echo "postmortem without REDIS_URL: exit $rc" >&2; exit 1; }
+# The offline commands on the bundled example, as a user tries them first.
+example=node_modules/incident-scout/examples/scenarios/checkout-latency
+"$bin" analyze "$example" | grep -q '^Onset ' || { echo "analyze printed no report" >&2; exit 1; }
+"$bin" analyze --json "$example" | node -e 'JSON.parse(require("fs").readFileSync(0, "utf8"))' || { echo "analyze --json is not JSON" >&2; exit 1; }
+"$bin" templates "$example/logs/payments.log" | grep -q ' templates, ' || { echo "templates printed no summary" >&2; exit 1; }
+"$bin" templates - <"$example/logs/payments.log" | grep -q ' templates, ' || { echo "templates - did not read stdin" >&2; exit 1; }
 "$bin" demo >"$work/demo.txt"
 grep -q 'Incident Scout is on it' "$work/demo.txt" || { echo "the demo did not post its status card" >&2; exit 1; }
 # Charts render from the installed package alone: resvg's prebuilt binary and the font in assets/.
 grep -q 'saved as chart-.*\.png' "$work/demo.txt" || { echo "the demo posted no chart" >&2; exit 1; }
 grep -q 'Timeline of #inc-checkout-latency' "$work/demo.txt" || { echo "the demo did not post the timeline" >&2; exit 1; }
 grep -q 'Seen before' "$work/demo.txt" || { echo "the demo's second incident did not say Seen before" >&2; exit 1; }
-echo "package ok: $(du -h "$work"/incident-scout-*.tgz | cut -f1) tarball, --version/--help/postmortem/demo work with --omit=dev"
+echo "package ok: $(du -h "$work"/incident-scout-*.tgz | cut -f1) tarball, --version/--help/analyze/templates/postmortem/demo work with --omit=dev"

@@ -7,6 +7,7 @@ import { loadConfig, PACKAGE_ROOT, processEnv, type Config } from '../config';
 import { ConfigError } from '../domain/errors';
 import { EXIT_USAGE, parseCommand, usageError, type CommandSpec, type OptionSpecs } from './args';
 import { describeStartupError } from './startup-errors';
+import { fsReason } from './input';
 
 export interface CliIo {
   out: NodeJS.WritableStream;
@@ -84,6 +85,9 @@ const COMMANDS: Record<string, Command> = {
             io.err,
           );
         }
+        // Made before the demo runs, so a folder that cannot be created is said at once, not after the demo.
+        const made = outDir === undefined ? null : makeFolder(outDir);
+        if (made) return usageError(demoSpec, `--out ${made}; expected a folder (existing or to be created)`, io.err);
         return await runDemo(io.out, io.err, { env, ...(outDir !== undefined ? { outDir } : {}) });
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
@@ -115,6 +119,16 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** Creates `dir` (and its parents); null when it exists or was made, else why it cannot be. */
+function makeFolder(dir: string): string | null {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    return null;
+  } catch (e) {
+    return `${JSON.stringify(dir)} cannot be created (${fsReason(e)})`;
+  }
+}
+
 /** The spec of a command whose module is loaded on use; only the usage line is needed for the overview. */
 function lazySpec(name: string, usage: string): CommandSpec<OptionSpecs> {
   return { name, usage, description: '', options: {}, positionals: { min: 0, max: 0 } };
@@ -141,12 +155,31 @@ export function version(): string {
   return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
 }
 
-/** Runs one CLI command; unknown commands and options print the problem and help to stderr and return 2. */
+/**
+ * Runs one CLI command and returns its exit code; unknown commands and options print the problem and help
+ * to stderr and return 2. Every expected failure has its own message in the commands; anything else (a bug,
+ * an I/O error nobody foresaw) is one line and exit 1, its stack only with LOG_LEVEL=debug or trace.
+ */
 export async function main(
   argv: string[],
   env: Record<string, string | undefined> = processEnv(),
   io: CliIo = { out: process.stdout, err: process.stderr, in: process.stdin },
 ): Promise<number> {
+  try {
+    return await dispatch(argv, env, io);
+  } catch (e) {
+    const command = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? ` ${argv[0]}` : '';
+    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    const debug = env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace';
+    io.err.write(
+      `incident-scout${command}: unexpected error: ${message}${debug ? '' : ' (LOG_LEVEL=debug shows where)'}\n`,
+    );
+    if (debug && e instanceof Error && e.stack) io.err.write(`${e.stack}\n`);
+    return 1;
+  }
+}
+
+async function dispatch(argv: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined) {
     io.err.write(cliHelp());
@@ -166,7 +199,7 @@ export async function main(
       io.out.write(cliHelp());
       return 0;
     }
-    return main([topic, '--help'], env, io);
+    return dispatch([topic, '--help'], env, io);
   }
   if (name.startsWith('-')) {
     io.err.write(`incident-scout: unknown option ${name}\n\n${cliHelp()}`);

@@ -23,11 +23,22 @@ export async function openInput(file: string, stdin: NodeJS.ReadableStream): Pro
   return { stream };
 }
 
-/** `no such file: x`, `permission denied: x`, else the system's message. */
+/** `no such file: x`, `permission denied: x`, else the path and why it cannot be used. */
 export function describeFsError(file: string, e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return `no such file: ${file}`;
   if (code === 'EACCES' || code === 'EPERM') return `permission denied: ${file}`;
-  if (code === 'EISDIR') return `${file} is a directory`;
-  return `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`;
+  return `${file}: ${fsReason(e)}`;
+}
+
+/** Why a file system call failed, in words: `is a directory`, `a part of the path is a file`, ... */
+export function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a part of the path is a file, not a folder';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  return e instanceof Error ? e.message : String(e);
 }

@@ -8,8 +8,24 @@ import { parse as parseYaml } from 'yaml';
 export function formatIssues(where: string, error: z.ZodError, fieldNames?: (path: PropertyKey[]) => string): string[] {
   return error.issues.map((issue) => {
     const field = fieldNames ? fieldNames(issue.path) : dotted(issue.path);
-    return `${where} ${field || '(root)'}: ${issue.message}`;
+    return `${where}${field ? ` ${field}` : ''}: ${plainMessage(issue)}`;
   });
+}
+
+/** zod's generic wording in plain words: a missing field says "missing", an unknown key is named. */
+function plainMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  const missing = /^Invalid input: expected (\w+), received undefined$/.exec(issue.message);
+  if (missing) return `missing (expected ${article(missing[1] as string)})`;
+  const wrong = /^Invalid input: expected (\w+), received (\w+)$/.exec(issue.message);
+  if (wrong) return `expected ${article(wrong[1] as string)}, got ${article(wrong[2] as string)}`;
+  return issue.message;
+}
+
+function article(type: string): string {
+  const word = type === 'array' ? 'list' : type === 'object' ? 'mapping' : type;
+  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
 }
 
 export function dotted(path: readonly PropertyKey[]): string {

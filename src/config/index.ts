@@ -1,18 +1,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError } from '../domain/errors';
 import { parseDuration } from '../domain/time';
 import { formatIssues, parseYamlWith } from './format';
-import { parseScouts, type ScoutManifest } from './scouts';
-import { parseActions, placeholderApprovers, type ActionSpec } from './actions';
+import { parseScouts } from './scouts';
+import { parseActions, placeholderApprovers } from './actions';
 import { SCENARIO_EXPECTED, scenarioProblem } from './scenario';
-import { evidenceFileSchema, evidenceProblems, evidenceSettings, SOURCE_ENV, type EvidenceSettings } from './sources';
+import { evidenceProblems, evidenceSettings } from './sources';
+import { envSchema } from './env';
+import { fileSchema } from './file';
+import type { Config, ConfigOptions, SentinelSettings } from './types';
 
 export type { ScoutManifest, ScoutBudget } from './scouts';
 export type { ActionSpec, ActionParamSpec, ActionRun } from './actions';
 export { DEMO_APPROVER_IDS } from './actions';
 export type { BasicAuth, EvidenceSettings } from './sources';
+export type { Config, ConfigOptions, SentinelSettings } from './types';
 
 /** Where the project's own files live (manifests/, examples/): the nearest folder above this module with a
  * package.json, so it holds whether run from src/, dist/ or dist-tools/src/. */
@@ -25,256 +29,6 @@ function findPackageRoot(from: string): string {
   return path.resolve(from, '..', '..');
 }
 export const DEFAULT_SCENARIO = path.join(PACKAGE_ROOT, 'examples', 'scenarios', 'checkout-latency');
-
-export interface Config {
-  slack: {
-    botToken?: string;
-    signingSecret?: string;
-    appToken?: string; // Socket Mode when set
-    apiUrl: string;
-    port: number;
-  };
-  /**
-   * `target` is what the store and queue connect to: REDIS_URL, or the Sentinel set of REDIS_SENTINELS
-   * and REDIS_SENTINEL_NAME; unset means in-process state.
-   */
-  redis: { url?: string; sentinel?: SentinelSettings; target?: string | SentinelSettings; prefix: string };
-  anthropic: {
-    apiKey?: string;
-    baseUrl?: string;
-    leadModel: string;
-    scoutModel: string;
-    maxRetries: number;
-    timeoutMs: number;
-  };
-  incidentChannelPattern: RegExp;
-  evidence: EvidenceSettings;
-  investigation: { maxSeconds: number; baselineMinutes: number; concurrency: number };
-  /** Memory of past incidents: how long a resolved incident is remembered, and how many at most. */
-  memory: { retentionDays: number; maxIncidents: number };
-  /** Job queue tuning: how long a worker's job lock lives without renewal (a dead worker's job is retried after it). */
-  jobs: { lockMs: number };
-  /** VERIFY_AFTER: how long after a succeeded action its signals are read again; null = off. */
-  verification: { afterMs: number | null };
-  /** The change identity: what executors run with. Nothing else of the bot's environment reaches them. */
-  executor: { env: Record<string, string>; workdir?: string };
-  /** Alert webhooks (src/alerts): each receiver is served only when its secret is set. */
-  alerts: {
-    webhookToken?: string;
-    pagerdutySecret?: string;
-    channelTemplate: string;
-    invite: string[];
-    privateChannels: boolean;
-  };
-  /** Kubernetes source: on when namespaces are given; KUBECONFIG, else the in-cluster service account. */
-  kubernetes?: {
-    namespaces: string[];
-    kubeconfig?: string;
-    context?: string;
-    serviceLabel: string;
-    inCluster?: { host: string; port: string };
-  };
-  /** GitHub source: deployments and merged pull requests of the repos mapped to services. */
-  github?: { token?: string; apiUrl: string; repos: Record<string, string> };
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Outbound HTTP proxy (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, or their lowercase forms) for Slack, Anthropic, Prometheus, Loki. */
-  proxy: { http?: string; https?: string; noProxy?: string };
-  scouts: ScoutManifest[];
-  actions: ActionSpec[];
-  /**
-   * The demo's placeholder approver ids (U0DEMOLEAD, S0ONCALL) the catalog still names; non-empty means
-   * nobody real can approve. `serve` warns at start; the proposal card may say so.
-   */
-  placeholderApprovers: string[];
-  files: { config?: string; scouts: string; actions: string };
-}
-
-/** Redis through Sentinel (the same shape as the store's SentinelTarget). */
-export interface SentinelSettings {
-  sentinels: Array<{ host: string; port: number }>;
-  name: string;
-  sentinelPassword?: string;
-  password?: string;
-}
-
-export interface ConfigOptions {
-  /** `serve` needs Slack credentials; `demo` and offline commands do not. */
-  requireSlack?: boolean;
-  /** `serve` needs an evidence source (EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL); the demo brings its own. */
-  requireEvidence?: boolean;
-  cwd?: string;
-  readFile?: (file: string) => string | null;
-}
-
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-const intIn = (min: number, max: number) =>
-  z.coerce
-    .number({ message: `expected an integer ${min}-${max}` })
-    .int(`expected an integer ${min}-${max}`)
-    .min(min, `expected an integer ${min}-${max}`)
-    .max(max, `expected an integer ${min}-${max}`);
-
-const regex = z.string().refine((s) => {
-  try {
-    new RegExp(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected a valid regular expression');
-
-const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' });
-const redisUrl = z.url({ protocol: /^rediss?$/, message: 'expected a redis:// or rediss:// URL' });
-const nonEmpty = z.string().min(1, 'expected a non-empty value');
-
-const envSchema = z.object({
-  SLACK_BOT_TOKEN: z
-    .string()
-    .regex(/^xoxb-/, 'expected a bot token starting with xoxb-')
-    .optional(),
-  SLACK_SIGNING_SECRET: nonEmpty.optional(),
-  SLACK_APP_TOKEN: z
-    .string()
-    .regex(/^xapp-/, 'expected an app-level token starting with xapp-')
-    .optional(),
-  SLACK_API_URL: httpUrl.optional(),
-  PORT: intIn(1, 65535).optional(),
-  REDIS_URL: redisUrl.optional(),
-  REDIS_SENTINELS: z
-    .string()
-    .regex(
-      /^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/,
-      'expected a comma-separated list of host:port (sentinel1:26379,sentinel2:26379)',
-    )
-    .optional(),
-  REDIS_SENTINEL_NAME: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected the master name the sentinels monitor (letters, digits, . _ -)')
-    .optional(),
-  REDIS_SENTINEL_PASSWORD: nonEmpty.optional(),
-  REDIS_PASSWORD: nonEmpty.optional(),
-  REDIS_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9:_-]{1,40}$/, 'expected 1-40 letters, digits, :, _ or -')
-    .optional(),
-  ANTHROPIC_API_KEY: nonEmpty.optional(),
-  ANTHROPIC_BASE_URL: httpUrl.optional(),
-  ANTHROPIC_LEAD_MODEL: nonEmpty.optional(),
-  ANTHROPIC_SCOUT_MODEL: nonEmpty.optional(),
-  ANTHROPIC_TIMEOUT_MS: intIn(100, 600_000).optional(),
-  ANTHROPIC_MAX_RETRIES: intIn(0, 10).optional(),
-  INCIDENT_CHANNEL_PATTERN: regex.optional(),
-  ...SOURCE_ENV,
-  INVESTIGATION_MAX_SECONDS: intIn(10, 3600).optional(),
-  INVESTIGATION_CONCURRENCY: intIn(1, 64).optional(),
-  JOBS_LOCK_MS: intIn(1000, 600_000).optional(),
-  MEMORY_RETENTION_DAYS: intIn(1, 3650).optional(),
-  MEMORY_MAX_INCIDENTS: intIn(1, 10_000).optional(),
-  VERIFY_AFTER: z
-    .string()
-    .refine(
-      (v) => v === 'off' || ((parseDuration(v) ?? -1) >= 1_000 && (parseDuration(v) ?? 0) <= 86_400_000),
-      'expected a duration from 1s to 24h (30s, 5m, 1h) or off',
-    )
-    .optional(),
-  TRIAGE_CONFIG: nonEmpty.optional(),
-  HTTP_PROXY: nonEmpty.optional(),
-  http_proxy: nonEmpty.optional(),
-  HTTPS_PROXY: nonEmpty.optional(),
-  https_proxy: nonEmpty.optional(),
-  NO_PROXY: nonEmpty.optional(),
-  no_proxy: nonEmpty.optional(),
-  ALERT_WEBHOOK_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
-  PAGERDUTY_WEBHOOK_SECRET: nonEmpty.optional(),
-  ALERT_CHANNEL_TEMPLATE: z
-    .string()
-    .regex(/^[A-Za-z0-9_{}-]{1,80}$/, 'expected letters, digits, -, _ and {placeholders}')
-    .optional(),
-  ALERT_INVITE: z
-    .string()
-    .regex(
-      /^\s*[USW][A-Z0-9]+(\s*,\s*[USW][A-Z0-9]+)*\s*$/,
-      'expected comma-separated Slack user (U…, W…) or usergroup (S…) ids',
-    )
-    .optional(),
-  ALERT_CHANNEL_PRIVATE: z.enum(['true', 'false'], { message: 'expected true or false' }).optional(),
-  KUBERNETES_NAMESPACES: z
-    .string()
-    .regex(/^\s*(\*|[a-z0-9-]+(\s*,\s*[a-z0-9-]+)*)\s*$/, 'expected * or comma-separated namespace names')
-    .optional(),
-  KUBECONFIG: nonEmpty.optional(),
-  KUBERNETES_SERVICE_HOST: nonEmpty.optional(),
-  KUBERNETES_SERVICE_PORT: intIn(1, 65535).optional(),
-  GITHUB_TOKEN: nonEmpty.optional(),
-  GITHUB_API_URL: httpUrl.optional(),
-  LOG_LEVEL: z.enum(LEVELS, { message: `expected one of ${LEVELS.join(', ')}` }).optional(),
-});
-
-/** incident-scout.yaml: non-secret settings. Environment variables win over it. */
-const fileSchema = z
-  .object({
-    incident_channel_pattern: regex.optional(),
-    slack: z
-      .object({ api_url: httpUrl.optional(), port: intIn(1, 65535).optional() })
-      .strict()
-      .optional(),
-    redis: z
-      .object({
-        prefix: z
-          .string()
-          .regex(/^[A-Za-z0-9:_-]{1,40}$/)
-          .optional(),
-      })
-      .strict()
-      .optional(),
-    models: z.object({ lead: nonEmpty.optional(), scout: nonEmpty.optional() }).strict().optional(),
-    evidence: evidenceFileSchema.optional(),
-    investigation: z
-      .object({
-        max_seconds: intIn(10, 3600).optional(),
-        baseline_minutes: intIn(5, 24 * 60).optional(),
-        concurrency: intIn(1, 64).optional(),
-      })
-      .strict()
-      .optional(),
-    manifests: z.object({ scouts: nonEmpty.optional(), actions: nonEmpty.optional() }).strict().optional(),
-    executor: z
-      .object({
-        env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an env var name'), z.string()).optional(),
-        workdir: nonEmpty.optional(),
-      })
-      .strict()
-      .optional(),
-    log_level: z.enum(LEVELS).optional(),
-    alerts: z
-      .object({
-        channel_template: z
-          .string()
-          .regex(/^[A-Za-z0-9_{}-]{1,80}$/)
-          .optional(),
-        invite: z.array(z.string().regex(/^[USW][A-Z0-9]+$/)).optional(),
-        private_channels: z.boolean().optional(),
-      })
-      .strict()
-      .optional(),
-    kubernetes: z
-      .object({
-        namespaces: z.array(z.string().regex(/^(\*|[a-z0-9-]+)$/)).min(1),
-        context: nonEmpty.optional(),
-        service_label: nonEmpty.optional(),
-      })
-      .strict()
-      .optional(),
-    github: z
-      .object({
-        api_url: httpUrl.optional(),
-        repos: z.record(nonEmpty, z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name')),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
 
 /** Variables with this prefix form the executor's environment (prefix stripped): the change identity. */
 export const EXECUTOR_ENV_PREFIX = 'SCOUT_EXEC_';
@@ -293,19 +47,15 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
   for (const [name, schema] of Object.entries(envSchema.shape)) {
     const parsed = schema.safeParse(emptyToUndef(env[name]));
     if (parsed.success) Object.assign(e, parsed.data === undefined ? {} : { [name]: parsed.data });
-    else
-      problems.push(
-        ...formatIssues(`env ${name}`, parsed.error)
-          .slice(0, 1)
-          .map((line) => line.replace(' (root):', ':')),
-      );
+    else problems.push(...formatIssues(`env ${name}`, parsed.error).slice(0, 1));
   }
 
   let file: z.infer<typeof fileSchema> = {};
   const explicit = e.TRIAGE_CONFIG;
   const configPath = explicit ? path.resolve(cwd, explicit) : path.resolve(cwd, 'incident-scout.yaml');
   const configText = read(configPath);
-  if (configText == null && explicit) problems.push(`env TRIAGE_CONFIG: file ${configPath} not found`);
+  if (configText == null && explicit)
+    problems.push(`env TRIAGE_CONFIG: ${configPath} ${whyUnreadable(configPath)}; expected a YAML config file`);
   if (configText != null) {
     const r = parseYamlWith(fileSchema, configText, configPath);
     if ('problems' in r) problems.push(...r.problems);
@@ -501,7 +251,7 @@ function loadManifest<T, K extends string>(
   const text = read(file);
   if (text == null) {
     problems.push(
-      `${file}: manifest not found (expected a YAML file; point manifests.scouts or manifests.actions in incident-scout.yaml at it)`,
+      `${file}: manifest ${whyUnreadable(file)} (expected a YAML file; point manifests.scouts or manifests.actions in incident-scout.yaml at it)`,
     );
     return null;
   }
@@ -511,6 +261,15 @@ function loadManifest<T, K extends string>(
     return null;
   }
   return Object.values(result)[0] as T[];
+}
+
+/** Why a file could not be read, in words: not found, a directory, or permission denied. */
+function whyUnreadable(file: string): string {
+  try {
+    return fs.statSync(file).isDirectory() ? 'is a directory' : 'cannot be read (permission denied)';
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EACCES' ? 'cannot be read (permission denied)' : 'not found';
+  }
 }
 
 function defaultRead(file: string): string | null {

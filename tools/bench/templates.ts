@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { EventAssembler } from '../../src/evidence/logparse';
 import { TemplateMiner } from '../../src/evidence/analyzers/templates';
+import { blockBody } from '../../src/evidence/analyzers/line-templates';
 import { templatesCommand } from '../../src/cli/templates';
 
 /** The Loghub-2k directory: `../shared/datasets/loghub-2k` beside the repo, found from src/ or dist/. */
@@ -104,9 +105,9 @@ function measure(lines: string[]): { linesPerSec: number; templates: number } {
   const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27) });
   const miner = new TemplateMiner();
   for (let i = 0; i < lines.length; i++) {
-    for (const ev of asm.push(lines[i] as string, i + 1)) miner.addCluster(ev.body);
+    for (const ev of asm.push(lines[i] as string, i + 1)) miner.addCluster(blockBody(ev));
   }
-  for (const ev of asm.flush()) miner.addCluster(ev.body);
+  for (const ev of asm.flush()) miner.addCluster(blockBody(ev));
   const secs = Number(process.hrtime.bigint() - start) / 1e9;
   return { linesPerSec: Math.round(lines.length / secs), templates: miner.templates().length };
 }

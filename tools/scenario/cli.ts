@@ -2,6 +2,7 @@
 // writes a deterministic example scenario (default examples/scenarios/checkout-latency).
 
 import { argumentError, parseCommand, usageError, type CommandSpec } from '../../src/cli/args';
+import { fsReason } from '../../src/cli/input';
 import { FAULTS, ROOT_CAUSES, generateScenario, type Fault, type RootCause } from './';
 
 type Options = {
@@ -44,7 +45,12 @@ export function genScenarioMain(args: string[], out: NodeJS.WritableStream, err:
   const fault = (parsed.values.fault ?? 'deploy') as Fault;
   if (!FAULTS.includes(fault)) return argumentError(SPEC, `--fault must be one of ${FAULTS.join(', ')}`, err);
   const dir = parsed.values.out ?? 'examples/scenarios/checkout-latency';
-  const truth = generateScenario({ seed, rootCause, out: dir, fault });
+  let truth: ReturnType<typeof generateScenario>;
+  try {
+    truth = generateScenario({ seed, rootCause, out: dir, fault });
+  } catch (e) {
+    return argumentError(SPEC, `cannot write ${dir}: ${fsReason(e)}`, err);
+  }
   out.write(
     `wrote ${dir}: root cause ${truth.culprit} (${truth.culpritChange ?? truth.fault}), onset ${new Date(truth.timeline.onset).toISOString()}\n`,
   );

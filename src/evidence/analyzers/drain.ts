@@ -175,10 +175,10 @@ export class Drain {
     let dropUnit = false;
     while (i < n && len < this.maxTokens) {
       let c = body.charCodeAt(i);
-      while (i < n && (c === 32 || c === 9)) c = body.charCodeAt(++i);
+      while (i < n && (c === 32 || c === 9 || c === 10)) c = body.charCodeAt(++i);
       if (i >= n) break;
       const start = i;
-      while (i < n && c !== 32 && c !== 9) c = body.charCodeAt(++i);
+      while (i < n && c !== 32 && c !== 9 && c !== 10) c = body.charCodeAt(++i);
       const raw = body.slice(start, i);
       // A unit after a number is part of that value, not a token of its own: `5 ms` is one
       // parameter token shown as `<*> ms`, and matches `0 bytes`, `1.2 KB` or `00:01` as any parameter does.

@@ -35,6 +35,29 @@ export interface LineTemplaterOptions extends TemplateMinerOptions {
   refTime?: number;
 }
 
+/**
+ * What an event is mined as: its first line's body and, for a multi-line event, the first non-blank
+ * line under it. That line says what kind of block follows (a table's column header, the exception a
+ * stack trace is of, a command's first line of output): the same first line with another block under
+ * it is another event, and a single line is another event than the same line heading a block. Later
+ * lines are left out so that a table with more rows, or a longer dump, stays the same template.
+ */
+export function blockBody(ev: AssembledEvent): string {
+  if (ev.lines < 2) return ev.body;
+  let from = ev.text.indexOf('\n');
+  while (from >= 0) {
+    const to = ev.text.indexOf('\n', from + 1);
+    const line = ev.text.slice(from + 1, to < 0 ? undefined : to);
+    if (!isBlank(line)) return `${ev.body}\n${line}`;
+    from = to;
+  }
+  return ev.body;
+}
+
+function isBlank(s: string): boolean {
+  return s.trim().length === 0;
+}
+
 /** Streaming per-line templating of one log file: `push` every line, `finish`, then read per line. */
 export class LineTemplater {
   readonly assembler: EventAssembler;
@@ -51,7 +74,7 @@ export class LineTemplater {
   }
 
   private take(events: readonly AssembledEvent[]): void {
-    for (const ev of events) this.eventCluster.set(ev.index, this.miner.addCluster(ev.body));
+    for (const ev of events) this.eventCluster.set(ev.index, this.miner.addCluster(blockBody(ev)));
   }
 
   /** Adds the next physical line (without its newline). */

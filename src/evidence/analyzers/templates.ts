@@ -97,8 +97,10 @@ export async function mineTemplates(
   opts: MineOptions = {},
 ): Promise<TemplateStat[]> {
   const miners = new Map<string, { miner: TemplateMiner; accs: Map<number, Acc> }>();
+  let covered = Infinity; // the earliest event: logs kept or shipped since then, whatever the window asks
   for await (const ev of events) {
     if (ev.ts < window.from || ev.ts > window.to) continue;
+    if (ev.ts < covered) covered = ev.ts;
     let m = miners.get(ev.service);
     if (!m) {
       m = { miner: new TemplateMiner(opts), accs: new Map() };
@@ -119,7 +121,9 @@ export async function mineTemplates(
     if (bucket.length < 3) bucket.push(sample(ev.text));
   }
   const rules = { surgeRatio: opts.surgeRatio ?? 3, minSurgeCount: opts.minSurgeCount ?? 3 };
-  const baseMin = Math.max((window.onset - window.from) / 60_000, 1e-9);
+  // Baseline rates over the time the logs cover: logs that begin a minute before the onset are not an hour of silence.
+  const baseFrom = covered < window.onset ? covered : window.from;
+  const baseMin = Math.max((window.onset - baseFrom) / 60_000, 1e-9);
   const incMin = Math.max((window.to - window.onset) / 60_000, 1 / 60);
   const out: TemplateStat[] = [];
   for (const [service, { miner, accs }] of miners) {

@@ -62,6 +62,8 @@ export class EventAssembler {
   private startShape: string | null = null;
   /** Learnt: a line that is neither timed nor of the start shape continues the open event. */
   private joinUnmarked = false;
+  /** Learnt: the start shape alone marks where events start; a time elsewhere is content (a table's date column). */
+  private shapeStarts = false;
   /** Index of the event the last pushed line belongs to; -1 for a blank line before any event. */
   currentIndex = -1;
   /** Events without a time of their own (they took a neighbour's). */
@@ -128,13 +130,27 @@ export class EventAssembler {
     let topCount = 0;
     for (const [sh, n] of shapes) if (n > topCount) [top, topCount] = [sh, n];
     this.startShape = top !== null && topCount >= 5 && topCount * 5 >= lines.length ? top : null;
+    // Where most lines of the start shape carry no time (the header has none) and fewer other lines
+    // do, a time elsewhere is content (a `date` printed by a command, a table's date column): the
+    // start shape alone then marks where events start, and such a line continues the event.
+    let shaped = 0;
+    let shapedTimed = 0;
+    let timedOffShape = 0;
+    for (const l of lines) {
+      if (this.startShape !== null && startShape(l.line) === this.startShape) {
+        shaped++;
+        if (l.own) shapedTimed++;
+      } else if (l.own) timedOffShape++;
+    }
+    const shapeOnly = shaped > 0 && shapedTimed * 2 <= shaped && timedOffShape <= shaped;
     let marked = 0;
     let runs = 0;
     let runLines = 0;
     let inRun = false;
     let afterMarked = false;
     for (const l of lines) {
-      if (l.own || (this.startShape !== null && startShape(l.line) === this.startShape)) {
+      const onShape = this.startShape !== null && startShape(l.line) === this.startShape;
+      if (onShape || (l.own && !shapeOnly)) {
         marked++;
         afterMarked = true;
         inRun = false;
@@ -146,6 +162,7 @@ export class EventAssembler {
       runLines++;
     }
     this.joinUnmarked = lines.length >= 20 && marked * 5 >= lines.length && runs >= 2 && runLines >= 2 * runs;
+    this.shapeStarts = this.joinUnmarked && shapeOnly;
   }
 
   /** Feeds one physical line; returns the events it completed (usually none or the one before it). */
@@ -173,7 +190,12 @@ export class EventAssembler {
     const own = parsed.ts !== null || parsed.standalone === true;
     if (!own && this.cur && (CONTINUATION.test(text) || (afterIndented && EXCEPTION_LINE.test(text))))
       return this.extend(line);
-    if (!own && this.cur && this.joinUnmarked && (this.startShape === null || startShape(text) !== this.startShape))
+    if (
+      this.cur &&
+      (!own || this.shapeStarts) &&
+      this.joinUnmarked &&
+      (this.startShape === null || startShape(text) !== this.startShape)
+    )
       return this.extend(line);
     const ev: AssembledEvent = {
       index: this.nextIndex++,
@@ -253,9 +275,9 @@ function stripAnsi(line: string): string {
 }
 
 /**
- * The shape of a line's first token when it looks like a header field (digits as 9, letters as a,
- * punctuation kept: `[2][main]` -> `[9][a]`); null for a plain word or number, or bare punctuation
- * (`#`, `---`), which say nothing.
+ * The shape of a line's first token when it looks like a header field (a run of letters and digits
+ * as w, punctuation kept: `[2][main]` and `[2][7899933]` -> `[w][w]`, a thread name or a thread id in
+ * the same slot); null for a plain word or number, or bare punctuation (`#`, `---`), which say nothing.
  */
 function startShape(line: string): string | null {
   let out = '';
@@ -266,10 +288,10 @@ function startShape(line: string): string | null {
     const c = line.charCodeAt(i);
     if (c === 32 || c === 9) break;
     const k =
-      c >= 48 && c <= 57 ? '9' : (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127 ? 'a' : (line[i] as string);
-    if (k !== '9' && k !== 'a') punct = true;
+      (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127 ? 'w' : (line[i] as string);
+    if (k !== 'w') punct = true;
     else word = true;
-    if (k !== prev || (k !== '9' && k !== 'a')) out += k;
+    if (k !== prev || k !== 'w') out += k;
     prev = k;
   }
   return punct && word ? out : null;

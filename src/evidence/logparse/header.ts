@@ -65,6 +65,23 @@ function isLoggerName(tok: string): boolean {
   return (tok.includes('.') || tok.includes('$')) && LOGGER_CHARS.test(tok);
 }
 
+/**
+ * A bare class name as log4j's `%c{1}` prints the logger (`JobSubmitter`, `AHSProxy`): one camel-case
+ * word. An exception's or error's name is the message, not the logger, and is kept.
+ */
+const CLASS_NAME = /^[A-Z][A-Za-z0-9$]*[a-z][A-Za-z0-9$]*$/;
+const THROWABLE = /(?:Exception|Error|Throwable|Warning|Failure|Fault)$/;
+
+function isClassName(tok: string): boolean {
+  return CLASS_NAME.test(tok) && hasUpperAfterFirst(tok) && !THROWABLE.test(tok);
+}
+
+function dots(tok: string): number {
+  let n = 0;
+  for (let i = 0; i < tok.length; i++) if (tok.charCodeAt(i) === 46) n++;
+  return n;
+}
+
 /** After header-looking tokens (a program, ids), a ` - ` within the first three tokens ends the header: `chrome.exe *64 - msg`. */
 function dashHeader(s: string, i: number): number {
   let j = skipSpaces(s, i);
@@ -82,6 +99,7 @@ function dashHeader(s: string, i: number): number {
 /** Strips decorations that follow a level: pid `---`, `[thread]`, `logger:` / `logger :` / `logger [ctx]`, `-` separators. */
 function stripDecorations(s: string, start: number): number {
   let loggerDone = false;
+  let afterThread = false;
   let i = dashHeader(s, start);
   for (let round = 0; round < 6; round++) {
     i = skipSpaces(s, i);
@@ -90,6 +108,7 @@ function stripDecorations(s: string, start: number): number {
       const e = bracketEnd(s, i);
       if (e < 0) return i;
       i = e;
+      afterThread = true;
       continue;
     }
     const e = tokenEnd(s, i);
@@ -103,7 +122,7 @@ function stripDecorations(s: string, start: number): number {
       continue;
     }
     if (!loggerDone && tok.length > 1) {
-      if (tok.charCodeAt(tok.length - 1) === 58 && isLoggerName(tok.slice(0, -1))) {
+      if (tok.charCodeAt(tok.length - 1) === 58 && (isLoggerName(tok.slice(0, -1)) || isClassName(tok.slice(0, -1)))) {
         loggerDone = true;
         i = e;
         continue;
@@ -118,6 +137,13 @@ function stripDecorations(s: string, start: number): number {
       }
       // `logger [request ids] msg` (OpenStack, many Python services): the bracket is the next round's.
       if (isLoggerName(tok) && sep === 91 && bracketEnd(s, next) > 0) {
+        loggerDone = true;
+        i = e;
+        continue;
+      }
+      // `LEVEL [thread] a.b.Class.method msg` (Tomcat, java.util.logging one-line): a qualified name
+      // of three or more parts right after the thread is the logger, not the message.
+      if (afterThread && isLoggerName(tok) && dots(tok) >= 2 && next < s.length) {
         loggerDone = true;
         i = e;
         continue;

@@ -416,7 +416,7 @@ export function findHeaderTimestamp(line: string, refTime: number, hint?: Header
     while (pos < limit && (line.charCodeAt(pos) === 32 || line.charCodeAt(pos) === 9 || line.charCodeAt(pos) === 124))
       pos++;
     if (pos >= limit) break;
-    let m = timestampAt(line, pos, refTime);
+    let m = timestampAt(line, pos, refTime) ?? (tok === 0 ? afterFileName(line, pos, refTime) : null);
     // After words, a bare number or time of day is the message's (`INFO [exec-1] 1365301360 exceptions`);
     // only a dated form continues the header there (BGL: epoch, date, node, date-time).
     if (m && found && sinceLast > 0 && (m.kind === 'epoch' || m.kind === 'time')) m = null;
@@ -450,6 +450,26 @@ export function findHeaderTimestamp(line: string, refTime: number, hint?: Header
     pos = end;
   }
   return found && found.kind !== 'date' ? found : null;
+}
+
+/**
+ * A time glued to a file name by a colon, as `grep -H` and `tail` over several files print it
+ * (`system.log:Mar  5 09:58:18 host app: msg`): the time after the first colon of the first token,
+ * when what precedes it has a `.` or `/` like a file name.
+ */
+function afterFileName(line: string, pos: number, refTime: number): ReturnType<typeof timestampAt> {
+  let colon = -1;
+  let fileLike = false;
+  for (let i = pos; i < line.length && i < pos + 120; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 32 || c === 9) return null;
+    if (c === 58 /* : */) {
+      colon = i;
+      break;
+    }
+    if (c === 46 /* . */ || c === 47 /* / */) fileLike = true;
+  }
+  return fileLike && colon > pos && colon + 1 < line.length ? timestampAt(line, colon + 1, refTime) : null;
 }
 
 /** Parses a time field value: ISO text, epoch seconds or epoch ms (number or numeric string). */

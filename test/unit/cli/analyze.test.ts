@@ -1,19 +1,10 @@
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { analyzeCommand } from '../../../src/cli/analyze';
+import { textSink } from '../../helpers/text-sink';
 
 const EXAMPLE = join(__dirname, '../../../examples/scenarios/checkout-latency');
 
-function sink(): Writable & { text: string } {
-  const w = new Writable({
-    write(chunk, _enc, cb) {
-      w.text += String(chunk);
-      cb();
-    },
-  }) as Writable & { text: string };
-  w.text = '';
-  return w;
-}
+const sink = textSink;
 
 describe('incident-scout analyze', () => {
   it('prints one JSON object with the onset, ranked suspects and red herrings', async () => {

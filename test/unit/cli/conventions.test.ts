@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { main, version } from '../../../src/cli';
 import { ANALYZE_SPEC } from '../../../src/cli/analyze';
 import { AUDIT_SPEC } from '../../../src/cli/audit';
@@ -121,6 +121,22 @@ describe('arguments', () => {
     expect(bad.err()).toMatch(/^incident-scout analyze: --onset "yesterday" is not an ISO time/);
   });
 
+  it.each(['analyze', 'templates', 'audit', 'postmortem'])('%s says an empty argument is empty', async (name) => {
+    const t = io();
+    expect(await main([name, ''], {}, t.io)).toBe(2);
+    expect(t.err()).toMatch(
+      new RegExp(`^incident-scout ${name}: empty argument \\(is a shell variable unset\\?\\)\\n`),
+    );
+  });
+
+  it('analyze says a scenario cannot come from standard input', async () => {
+    const t = io();
+    expect(await main(['analyze', '-'], {}, t.io)).toBe(2);
+    expect(t.err()).toMatch(
+      /^incident-scout analyze: a scenario is a directory; it cannot be read from standard input \(-\)\n/,
+    );
+  });
+
   it('refuses a second positional argument by name', async () => {
     const t = io();
     expect(await main(['audit', 'C1', 'C2'], {}, t.io)).toBe(2);
@@ -128,7 +144,54 @@ describe('arguments', () => {
   });
 });
 
+describe('failures', () => {
+  it('demo refuses an --out folder that cannot be created before running anything', async () => {
+    const t = io();
+    const inside = path.join(dir, 'app.log', 'out');
+    expect(await main(['demo', '--out', inside], {}, t.io)).toBe(2);
+    expect(t.err()).toMatch(
+      new RegExp(
+        `^incident-scout demo: --out ${JSON.stringify(inside)} cannot be created \\(a part of the path is a file, not a folder\\); expected a folder`,
+      ),
+    );
+    expect(t.out()).toBe('');
+  });
+
+  it.each(['audit', 'postmortem'])(
+    '%s names the Redis it cannot reach, without its password, in one line',
+    async (name) => {
+      const t = io();
+      expect(await main([name, 'C0NONE'], { REDIS_URL: 'redis://:hunter2@127.0.0.1:1' }, t.io)).toBe(1);
+      expect(t.err()).toBe(
+        `incident-scout ${name}: cannot reach Redis at redis://127.0.0.1:1 (check REDIS_URL and that Redis is up)\n`,
+      );
+    },
+  );
+
+  it('reports an error nobody foresaw in one line, without a stack trace, and exits 1', async () => {
+    const err = new PassThrough();
+    const broken = new Writable({
+      write: () => {
+        throw Object.assign(new Error('write EIO'), { code: 'EIO' });
+      },
+    });
+    expect(await main(['--version'], {}, { out: broken, err })).toBe(1);
+    const text = String(err.read());
+    expect(text).toBe('incident-scout: unexpected error: write EIO (LOG_LEVEL=debug shows where)\n');
+  });
+});
+
 describe('npm run scenario', () => {
+  it('says in one line why it cannot write --out, without a stack trace', () => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    const inside = path.join(dir, 'app.log', 'scenario');
+    expect(genScenarioMain(['--out', inside], out, err)).toBe(2);
+    expect(String(err.read())).toBe(
+      `npm run scenario: cannot write ${inside}: a part of the path is a file, not a folder\n`,
+    );
+  });
+
   it('prints its usage for --help and exits 0', () => {
     const out = new PassThrough();
     const err = new PassThrough();

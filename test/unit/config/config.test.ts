@@ -99,15 +99,36 @@ describe('loadConfig', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringContaining(`${file} investigation.max_seconds: expected an integer 10-3600`),
-        expect.stringContaining(`${file} (root): Unrecognized key`),
+        `${file}: unknown key "bogus"`,
       ]),
     );
   });
 
-  it('says when TRIAGE_CONFIG points at a missing file', () => {
+  it('says when TRIAGE_CONFIG points at a missing file, or at a directory', () => {
     expect(problemsOf(() => loadConfig({ TRIAGE_CONFIG: '/nonexistent/x.yaml' }))).toEqual([
-      'env TRIAGE_CONFIG: file /nonexistent/x.yaml not found',
+      'env TRIAGE_CONFIG: /nonexistent/x.yaml not found; expected a YAML config file',
     ]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    expect(problemsOf(() => loadConfig({ TRIAGE_CONFIG: dir }))).toEqual([
+      `env TRIAGE_CONFIG: ${dir} is a directory; expected a YAML config file`,
+    ]);
+  });
+
+  it('names a manifest that is a directory, and a field it lacks, in plain words', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    const scouts = path.join(dir, 'scouts.yaml');
+    fs.writeFileSync(scouts, 'scouts:\n  - name: logs\n');
+    fs.mkdirSync(path.join(dir, 'actions.yaml'));
+    const cfg = path.join(dir, 'c.yaml');
+    fs.writeFileSync(cfg, `manifests:\n  scouts: ${scouts}\n  actions: ${path.join(dir, 'actions.yaml')}\n`);
+    const problems = problemsOf(() => loadConfig({ TRIAGE_CONFIG: cfg }));
+    expect(problems).toContain(`${scouts} scouts[0].purpose: missing (expected a string)`);
+    expect(problems).toContain(`${scouts} scouts[0].tools: missing (expected a list)`);
+    expect(problems).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^${path.join(dir, 'actions.yaml')}: manifest is a directory \\(expected a YAML file`),
+      ),
+    );
   });
 
   it('rejects a scouts manifest entry with its path and problem', () => {
@@ -168,6 +189,16 @@ describe('loadConfig', () => {
       HOME: '/root',
     });
     expect(c.executor.env).toEqual({ KUBECONFIG: '/etc/scout/remediator' });
+  });
+});
+
+describe('loadConfig names a bad value instead of failing later', () => {
+  it('refuses a proxy setting that is not a URL, naming the variable', () => {
+    expect(problemsOf(() => loadConfig({ HTTPS_PROXY: 'proxy.corp:3128', http_proxy: 'x' }))).toEqual([
+      'env http_proxy: expected the http(s) URL of the proxy (http://proxy:3128)',
+      'env HTTPS_PROXY: expected the http(s) URL of the proxy (http://proxy:3128)',
+    ]);
+    expect(loadConfig({ HTTPS_PROXY: 'http://proxy.corp:3128' }).proxy.https).toBe('http://proxy.corp:3128');
   });
 });
 

@@ -52,6 +52,15 @@ describe('charts/incident-scout', () => {
     expect(leaves.filter((l) => !l.ok).map((l) => l.key)).toEqual([]);
   });
 
+  it('documents every value in the README with its default', () => {
+    const doc = parseDocument(read('values.yaml'));
+    const leaves: Array<{ key: string; ok: boolean }> = [];
+    documented(doc.contents as Node, '', false, leaves, Boolean(doc.commentBefore));
+    const readme = readFileSync(path.resolve(CHART, '../../README.md'), 'utf8');
+    const rows = new Set([...readme.matchAll(/^\| `([A-Za-z0-9_.]+)` \| `/gm)].map((m) => m[1]));
+    expect(leaves.map((l) => l.key).filter((k) => !rows.has(k))).toEqual([]);
+  });
+
   it('uses only values that values.yaml defines', () => {
     const values = parse(read('values.yaml')) as Record<string, unknown>;
     const has = (p: string) =>
@@ -105,5 +114,19 @@ describe('charts/incident-scout', () => {
     expect(verbs.length).toBeGreaterThan(0);
     for (const v of verbs) expect(v).toBe('"get", "list", "watch"');
     for (const r of ['pods', 'events', 'nodes', 'deployments', 'replicasets']) expect(rbac).toContain(`"${r}"`);
+  });
+
+  it('grants every resource the Kubernetes source lists (as manifests/rbac/kubernetes-read.yaml does)', () => {
+    const resources = (text: string) =>
+      new Set([...text.matchAll(/resources: \[(.*)\]/g)].flatMap((m) => (m[1] as string).split(/,\s*/)));
+    const needed = resources(readFileSync(path.resolve(CHART, '../../manifests/rbac/kubernetes-read.yaml'), 'utf8'));
+    const granted = resources(read('templates/rbac.yaml'));
+    expect([...needed].filter((r) => !granted.has(r))).toEqual([]);
+  });
+
+  it('turns the Kubernetes source on from kubernetes.namespaces', () => {
+    expect(read('templates/deployment.yaml')).toMatch(
+      /- name: KUBERNETES_NAMESPACES\s+value: \{\{ join "," \.Values\.kubernetes\.namespaces \| quote \}\}/,
+    );
   });
 });

@@ -27,6 +27,18 @@ describe('Dockerfile', () => {
     expect(runtime.some((l) => /npm ci .*--omit=dev/.test(l))).toBe(true);
   });
 
+  it('copies every path the package ships into the build stage, so the packed image has them all', () => {
+    // A path missing here is silently absent from the image (the fonts in assets/: no charts).
+    const files = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files;
+    const build = lines.slice(
+      0,
+      lines.findIndex((l, i) => i > 0 && l.startsWith('FROM ')),
+    );
+    const copied = build.filter((l) => l.startsWith('COPY ')).flatMap((l) => l.split(/\s+/).slice(1, -1));
+    const missing = files.map((f) => f.replace(/\/$/, '')).filter((f) => !copied.includes(f) && f !== 'dist');
+    expect(missing).toEqual([]);
+  });
+
   it('runs as a non-root user', () => {
     const users = instr('USER');
     expect(users.length).toBeGreaterThan(0);

@@ -90,6 +90,15 @@ describe('mineTemplates', () => {
     expect(stats[0]?.samples[0]?.length).toBeLessThanOrEqual(300);
   });
 
+  it('measures baseline rates over the time the logs cover, not the whole window', async () => {
+    // Logs shipped only since 2 minutes before the onset, at the same pace before and after it.
+    const lines: LogEvent[] = [];
+    for (let s = -120; s < 120; s += 10) lines.push(ev('api', ONSET + s * 1000, `order ${s} not found`, 'warn'));
+    const [stat] = await mineTemplates(lines, { ...window, to: ONSET + 2 * MIN });
+    expect(stat).toMatchObject({ baselineCount: 12, incidentCount: 12, label: 'steady' });
+    expect(stat?.ratio).toBeCloseTo(1, 5);
+  });
+
   it('gives the same ids for the same input on every run', async () => {
     const a = await mineTemplates(events(), window);
     const b = await mineTemplates(events(), window);
@@ -195,6 +204,8 @@ describe('templates command', () => {
         '  File "pay.py", line 3, in charge',
         'ValueError: bad amount',
         '2026-11-27 03:00:01,001 ERROR app.Pay: charge 18 failed',
+        'Traceback (most recent call last):',
+        'ValueError: bad currency',
         '2026-11-27 03:00:02,001 INFO app.Pay: served 4 requests',
       ].join('\n') + '\n',
     );
@@ -208,19 +219,20 @@ describe('templates command', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { line: number; template_id: string | null; template: string | null });
-    expect(rows.map((r) => r.line)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(rows.map((r) => r.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(rows[0]?.template).toBe('orphan before any timestamp');
-    expect(rows[1]?.template).toBe('charge <*> failed');
-    expect(new Set(rows.slice(1, 6).map((r) => r.template_id)).size).toBe(1);
-    expect(rows[6]?.template).toBe('served <*> requests');
-    expect(rows[6]?.template_id).not.toBe(rows[1]?.template_id);
+    // A multi-line event is mined as its first line and the first line under it.
+    expect(rows[1]?.template).toBe('charge <*> failed Traceback (most recent call last):');
+    expect(new Set(rows.slice(1, 8).map((r) => r.template_id)).size).toBe(1);
+    expect(rows[8]?.template).toBe('served <*> requests');
+    expect(rows[8]?.template_id).not.toBe(rows[1]?.template_id);
   });
 
   it('prints a table of templates with counts', async () => {
     const out = new Sink();
     expect(await templatesCommand([file], out)).toBe(0);
-    expect(out.text).toMatch(/^\s+2\s+T[0-9a-f]{8}\s+charge <\*> failed$/m);
-    expect(out.text).toMatch(/3 templates, 7 lines, 1 events without a timestamp of their own/);
+    expect(out.text).toMatch(/^\s+2\s+T[0-9a-f]{8}\s+charge <\*> failed Traceback \(most recent call last\):$/m);
+    expect(out.text).toMatch(/3 templates, 9 lines, 1 events without a timestamp of their own/);
   });
 
   it('explains usage on stderr and exits 2 without a file', async () => {

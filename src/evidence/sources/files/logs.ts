@@ -1,11 +1,12 @@
 // Streaming read of one log file into LogEvents: a bounded line reader (decoding, gzip, 64 KiB
-// per line, a per-file cap), so a large log or a huge line is never held in memory; multi-line
-// events are assembled on the way.
+// per line, a per-file cap), so a large log or a huge line is never held in memory; container
+// runtime envelopes are unwrapped and multi-line events assembled on the way.
 
 import { open } from 'node:fs/promises';
 import { EventAssembler, parseLine, type AssembledEvent } from '../../logparse';
 import { newReadStats, readLogLines, type LineReadStats } from '../../logparse/reader';
 import type { LogEvent } from '../../types';
+import { unwrapContainerLine } from './envelope';
 
 export interface LogFileRef {
   file: string;
@@ -47,7 +48,8 @@ export async function* readLogFile(
   const stats = newReadStats();
   let lineNo = 0;
   let first = true;
-  for await (const batch of readLogLines(ref.file, stats)) {
+  for await (const raw of readLogLines(ref.file, stats)) {
+    const batch = raw.map(unwrapContainerLine);
     if (first) asm.learn(batch.length > LEARN_LINES ? batch.slice(0, LEARN_LINES) : batch);
     first = false;
     for (const line of batch) {
@@ -76,14 +78,16 @@ export async function lastTimestamp(file: string, refTime: number): Promise<numb
       !(head[0] === 0xff && head[1] === 0xfe) &&
       !(head[0] === 0xfe && head[1] === 0xff);
     if (plain) {
-      text = buf.toString('utf8');
+      // A whole file read from its start may begin with a UTF-8 BOM, which would hide its first line's time.
+      text = buf.toString('utf8').replace(/^\uFEFF/, '');
       cut = len < size;
     }
   } finally {
     await fh.close();
   }
   let best: number | null = null;
-  const see = (l: string): void => {
+  const see = (raw: string): void => {
+    const l = unwrapContainerLine(raw);
     const ts = l ? parseLine(l.length > 4096 ? l.slice(0, 4096) : l, refTime).ts : null;
     if (ts !== null && (best === null || ts > best)) best = ts;
   };

@@ -221,6 +221,37 @@ describe('EventAssembler', () => {
     expect(events[1]).toMatchObject({ lines: 1 });
   });
 
+  it('reads a thread name and a thread id in the same header slot (`[4][worker]`, `[4][80412]`) as one start shape', () => {
+    const lines: string[] = [];
+    for (let k = 0; k < 8; k++) {
+      lines.push(`[4][${k % 2 ? 'worker' : 80412 + k}] show queues`);
+      lines.push(`orders   depth 3`);
+      lines.push(`refunds   depth ${k}`);
+    }
+    const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27, 4) });
+    asm.learn(lines);
+    const events = [...lines.flatMap((l, i) => asm.push(l, i + 1)), ...asm.flush()];
+    expect(events.map((e) => e.lines)).toEqual([3, 3, 3, 3, 3, 3, 3, 3]);
+  });
+
+  it('keeps a dated line of command output inside its event where events start with an untimed header', () => {
+    const lines: string[] = [];
+    for (let k = 0; k < 6; k++) {
+      lines.push(`[4][main] show uptime ${k}`);
+      lines.push(`2026-11-2${k} 08:15:00`);
+      lines.push('up 3 days');
+      lines.push(`[4][main] list backups`);
+      lines.push(`nightly    2026-11-2${k} 01:00:00    12 GB`);
+      lines.push(`weekly     2026-11-1${k} 02:00:00    40 GB`);
+    }
+    const asm = new EventAssembler({ refTime: Date.UTC(2026, 10, 27, 4) });
+    asm.learn(lines);
+    const events = [...lines.flatMap((l, i) => asm.push(l, i + 1)), ...asm.flush()];
+    expect(events).toHaveLength(12);
+    expect(events[0]).toMatchObject({ body: '[4][main] show uptime 0', lines: 3 });
+    expect(events[1]).toMatchObject({ body: '[4][main] list backups', lines: 3 });
+  });
+
   it('keeps a stray unmarked line in a timed file as its own event even after learning', () => {
     const lines: string[] = [];
     for (let k = 0; k < 30; k++) {

@@ -241,4 +241,29 @@ describe('parseLine', () => {
     expect(parseLine('Traceback (most recent call last):', REF).ts).toBeNull();
     expect(parseLine('goroutine 1 [running]:', REF).ts).toBeNull();
   });
+
+  it('reads a syslog line prefixed with the file it came from (`grep -H`), host and tag stripped', () => {
+    const p = parseLine('/var/log/messages:Nov 27 03:02:10 edge-1 nginx[88]: upstream timed out', REF);
+    expect(p.ts).toBe(at('2026-11-27T03:02:10.000Z'));
+    expect(p.body).toBe('upstream timed out');
+    expect(parseLine('10.0.0.1:8080 GET /health 200', REF).ts).toBeNull();
+  });
+
+  it('strips a qualified logger after the thread in a java.util.logging one-line header (Tomcat)', () => {
+    const p = parseLine(
+      '27-Nov-2026 03:02:10.123 WARNING [exec-4] com.acme.pay.Gateway.charge card declined 4 times',
+      REF,
+    );
+    expect(p).toMatchObject({ ts: at('2026-11-27T03:02:10.123Z'), level: 'warn', body: 'card declined 4 times' });
+  });
+
+  it('strips a bare camel-case logger (`%c{1}:`) after the level but keeps an exception name', () => {
+    expect(parseLine('2026-11-27 03:02:10,123 INFO OrderRouter: routed 12 orders', REF).body).toBe('routed 12 orders');
+    expect(parseLine('2026-11-27 03:02:10,123 INFO Router: routed 12 orders', REF).body).toBe(
+      'Router: routed 12 orders',
+    );
+    expect(parseLine('2026-11-27 03:02:10,123 WARN SocketTimeoutException: read timed out', REF).body).toBe(
+      'SocketTimeoutException: read timed out',
+    );
+  });
 });

@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { parse } from 'yaml';
 import { genScenarioMain } from '../../../../tools/scenario/cli';
 import { generateScenario } from '../../../../tools/scenario';
+import { textSink } from '../../../helpers/text-sink';
 
 const EXAMPLE = join(__dirname, '../../../../examples/scenarios/checkout-latency');
 
@@ -14,16 +14,7 @@ function files(dir: string, prefix = ''): string[] {
     .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f), `${prefix}${f}/`) : [`${prefix}${f}`]));
 }
 
-function sink(): Writable & { text: string } {
-  const w = new Writable({
-    write(chunk, _enc, cb) {
-      w.text += String(chunk);
-      cb();
-    },
-  }) as Writable & { text: string };
-  w.text = '';
-  return w;
-}
+const sink = textSink;
 
 /** The checks promtool's OpenMetrics backfill relies on; returns the problems found. */
 function openMetricsProblems(text: string): string[] {

@@ -1,0 +1,68 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { openFilesSource } from '../../../../src/evidence/sources/files';
+import { unwrapContainerLine } from '../../../../src/evidence/sources/files/envelope';
+import type { LogEvent } from '../../../../src/evidence/types';
+
+const T0 = Date.UTC(2026, 10, 27, 3, 0, 0);
+const iso = (ms: number): string => new Date(ms).toISOString();
+const docker = (log: string, ms: number): string => JSON.stringify({ log, stream: 'stdout', time: iso(ms) });
+
+async function eventsOf(files: Record<string, string>): Promise<LogEvent[]> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'scout-envelope-'));
+  try {
+    for (const [rel, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+      await writeFile(path.join(dir, rel), text);
+    }
+    const out: LogEvent[] = [];
+    for await (const e of openFilesSource(dir).logs({ from: T0 - 60_000, to: T0 + 60_000 })) out.push(e);
+    return out;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe('container runtime envelopes in log files', () => {
+  it("reads the application's own level and text inside Docker's json-file lines, dated by the runtime", async () => {
+    // The application writes a time of day in another zone (11:00 for 03:00 UTC): the runtime's time wins.
+    const log = [
+      docker('11:00:01.000 INFO  c.e.OrderController#12 order created\n', T0 + 1000),
+      docker('11:00:02.000 ERROR c.e.OrderController#40 payment call failed\n', T0 + 2000),
+      docker('\tat com.example.Pay.call(Pay.java:7)\n', T0 + 2001),
+      docker('11:00:03.000 INFO  c.e.OrderController#12 order created\n', T0 + 3000),
+    ].join('\n');
+    const events = await eventsOf({ 'logs/orders.log': log });
+    expect(events.map((e) => [e.ts, e.level])).toEqual([
+      [T0 + 1000, 'info'],
+      [T0 + 2000, 'error'],
+      [T0 + 3000, 'info'],
+    ]);
+    expect(events[1]?.body).toContain('payment call failed');
+    expect(events[1]?.text).toContain('at com.example.Pay.call(Pay.java:7)');
+  });
+
+  it("parses an application's JSON inside the envelope as JSON, keeping its own time", async () => {
+    const inner = (msg: string, severity: string, ms?: number): string =>
+      JSON.stringify({ message: msg, severity, ...(ms === undefined ? {} : { timestamp: iso(ms) }) }) + '\n';
+    const log = [
+      docker(inner('cart loaded', 'info', T0 + 500), T0 + 900),
+      docker(inner('redis timeout', 'error'), T0 + 1500),
+    ].join('\n');
+    const events = await eventsOf({ 'logs/cart.log': log });
+    expect(events.map((e) => [e.ts, e.level, e.body])).toEqual([
+      [T0 + 500, 'info', 'cart loaded'],
+      [T0 + 1500, 'error', 'redis timeout'],
+    ]);
+  });
+
+  it('unwraps the CRI text form and leaves other lines as they are', () => {
+    expect(unwrapContainerLine(`${iso(T0)} stderr F panic: nil map`)).toBe(`${iso(T0)} panic: nil map`);
+    // An application's JSON that happens to have a `log` field is not an envelope.
+    const app = JSON.stringify({ log: 'x', time: iso(T0), level: 'warn' });
+    expect(unwrapContainerLine(app)).toBe(app);
+    expect(unwrapContainerLine('{"log": "torn')).toBe('{"log": "torn');
+    expect(unwrapContainerLine('plain line')).toBe('plain line');
+  });
+});
