@@ -135,6 +135,8 @@ export async function analyzeCommand(
       );
   }
   const dir = parsed.positionals[0] as string;
+  if (dir === '-')
+    return usageError(ANALYZE_SPEC, 'a scenario is a directory; it cannot be read from standard input (-)', err);
   const problem = scenarioProblem(dir);
   if (problem) return argumentError(ANALYZE_SPEC, `${problem}; ${SCENARIO_EXPECTED}`, err);
   try {

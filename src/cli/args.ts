@@ -57,6 +57,8 @@ export function parseCommand<O extends OptionSpecs>(
   } catch (e) {
     return usageError(spec, describeParseError(e), err);
   }
+  // An empty argument (an unset shell variable: `analyze "$DIR"`) names nothing; say so rather than "no such file: ".
+  if (parsed.positionals.includes('')) return usageError(spec, 'empty argument (is a shell variable unset?)', err);
   const n = parsed.positionals.length;
   if (n < spec.positionals.min) return usageError(spec, n === 0 ? 'missing argument' : 'too few arguments', err);
   if (n > spec.positionals.max) {

@@ -1,11 +1,7 @@
 // `incident-scout audit <incident-channel-id> [--json]`: prints an incident's audit trail from Redis.
-import pino from 'pino';
-import { loadConfig } from '../config';
-import { ConfigError } from '../domain/errors';
 import type { AuditRecord } from '../domain/types';
-import { RedisStore, connectRedis } from '../store';
-import type { RedisTarget } from '../store/connection';
 import { parseCommand, type CommandSpec } from './args';
+import { withBotStore } from './store';
 import { auditJsonLines, auditSummary } from '../remediation/audit-export';
 
 export const AUDIT_SPEC = {
@@ -34,40 +30,16 @@ export async function auditCommand(
   if (typeof parsed === 'number') return parsed;
   const json = parsed.values.json === true;
   const incident = parsed.positionals[0] as string;
-  let redisUrl: RedisTarget | undefined;
-  let prefix: string;
-  try {
-    const config = loadConfig(env);
-    redisUrl = config.redis.target;
-    prefix = config.redis.prefix;
-  } catch (e) {
-    err.write(e instanceof ConfigError ? `${e.problems.join('\n')}\n` : `${String(e)}\n`);
-    return 2;
-  }
-  if (!redisUrl) {
-    err.write(
-      "REDIS_URL is not set (nor REDIS_SENTINELS): without Redis the audit trail lives only inside the running bot and there is nothing persistent to read.\nUse /triage audit in the incident channel, or set REDIS_URL to the bot's Redis.\n",
-    );
-    return 2;
-  }
-  const logger = pino({ level: 'silent' });
-  const store = new RedisStore(
-    connectRedis(redisUrl, logger, { purpose: 'store', connectionName: `${prefix}audit-cli` }),
-    { prefix, logger },
-  );
-  try {
+  return withBotStore(AUDIT_STORE, env, err, async (store) => {
     const records = await store.readAudit(incident);
     if (json) out.write(auditJsonLines(records));
     else
       out.write(`${records.map(formatRecord).join('\n')}${records.length > 0 ? '\n\n' : ''}${auditSummary(records)}\n`);
     return 0;
-  } catch (e) {
-    err.write(`could not read the audit trail: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
-  } finally {
-    await store.close();
-  }
+  });
 }
+
+const AUDIT_STORE = { name: 'audit', what: 'the audit trail', inSlack: '/triage audit' };
 
 /** `2026-11-27T03:14:00.000Z decision U0DEMOLEAD (Dana Lee) proposal=P-1a2b decision=approved` */
 export function formatRecord(r: AuditRecord): string {

@@ -1,15 +1,12 @@
 // `incident-scout postmortem <channel>`: prints an incident's postmortem draft (Markdown) from the bot's
 // Redis, the same text `/triage resolve` uploads. The channel is its id (C0123ABCD) or its name (#inc-x).
-import pino from 'pino';
-import { loadConfig } from '../config';
-import { ConfigError } from '../domain/errors';
 import type { Incident } from '../domain/types';
 import { renderPostmortem } from '../incidents/postmortem';
 import { readIncidentRecord } from '../incidents/record';
-import { RedisStore, connectRedis, type Store } from '../store';
+import type { Store } from '../store';
 import { incidentDocs } from '../store/kinds';
-import type { RedisTarget } from '../store/connection';
 import { parseCommand, type CommandSpec } from './args';
+import { withBotStore } from './store';
 
 export const POSTMORTEM_SPEC = {
   name: 'postmortem',
@@ -45,28 +42,7 @@ export async function postmortemCommand(
   const parsed = parseCommand(POSTMORTEM_SPEC, args, out, err);
   if (typeof parsed === 'number') return parsed;
   const channel = parsed.positionals[0] as string;
-  let redisUrl: RedisTarget | undefined;
-  let prefix: string;
-  try {
-    const config = loadConfig(env);
-    redisUrl = config.redis.target;
-    prefix = config.redis.prefix;
-  } catch (e) {
-    err.write(e instanceof ConfigError ? `${e.problems.join('\n')}\n` : `${String(e)}\n`);
-    return 2;
-  }
-  if (!redisUrl) {
-    err.write(
-      "REDIS_URL is not set (nor REDIS_SENTINELS): without Redis an incident's record lives only inside the running bot and there is nothing persistent to read.\nUse /triage resolve in the incident channel, or set REDIS_URL to the bot's Redis.\n",
-    );
-    return 2;
-  }
-  const logger = pino({ level: 'silent' });
-  const store = new RedisStore(
-    connectRedis(redisUrl, logger, { purpose: 'store', connectionName: `${prefix}postmortem-cli` }),
-    { prefix, logger },
-  );
-  try {
+  return withBotStore(POSTMORTEM_STORE, env, err, async (store, prefix) => {
     const incident = await findIncident(store, channel);
     const record = incident ? await readIncidentRecord(store, incident.id) : null;
     if (!record) {
@@ -77,12 +53,7 @@ export async function postmortemCommand(
     }
     out.write(renderPostmortem(record));
     return 0;
-  } catch (e) {
-    err.write(
-      `incident-scout postmortem: could not read the incident from Redis: ${e instanceof Error ? e.message : String(e)}\n`,
-    );
-    return 1;
-  } finally {
-    await store.close();
-  }
+  });
 }
+
+const POSTMORTEM_STORE = { name: 'postmortem', what: "an incident's record", inSlack: '/triage resolve' };

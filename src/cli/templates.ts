@@ -72,7 +72,7 @@ export async function templatesCommand(
   }
   const notes = [
     stats.truncatedLines
-      ? `${stats.truncatedLines} lines longer than ${MAX_LINE_CHARS / 1024} KiB truncated (first: line ${stats.firstTruncatedLine})`
+      ? `${stats.truncatedLines} line${stats.truncatedLines === 1 ? '' : 's'} longer than ${MAX_LINE_CHARS / 1024} KiB truncated (first: line ${stats.firstTruncatedLine})`
       : '',
     stats.capped ? 'file cut at the size cap' : '',
   ].filter(Boolean);

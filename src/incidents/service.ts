@@ -44,6 +44,10 @@ export interface IncidentServiceDeps {
 
 export interface Opened {
   incident: Incident;
+  /**
+   * True when the caller should start the first round: this call opened the incident, or found it
+   * opened without one (the store failed between the kickoff and the start, and this is the retry).
+   */
   created: boolean;
   /** The first investigation, when this call created the incident and started it. */
   investigation?: Investigation;
@@ -85,7 +89,8 @@ export class IncidentService {
     const log = this.deps.logger.child({ incidentId: incident.id });
     if (incident.openedAt) {
       log.debug({ trigger: req.trigger }, 'channel is already an incident');
-      return { incident, created: false };
+      // Starting is race-free (one round per number), so a retry and a second event may both ask.
+      return { incident, created: incident.investigations.length === 0 };
     }
     // One opener at a time (Slack retries, a second replica, channel_created then member_joined).
     // An opening that failed half-way (Slack or Redis down) leaves no openedAt, so the next event or
@@ -94,7 +99,7 @@ export class IncidentService {
     if (!release) return { incident, created: false };
     try {
       incident = (await this.find(req.channelId)) ?? incident;
-      if (incident.openedAt) return { incident, created: false };
+      if (incident.openedAt) return { incident, created: incident.investigations.length === 0 };
       log.info({ trigger: req.trigger, channelName: req.channelName }, 'incident opened');
       if (!req.isPrivate) await this.deps.announcer.join(req.channelId);
       await this.deps.announcer.kickoff({

@@ -62,7 +62,12 @@ export async function runRound(deps: RoundDeps, id: string, jobSignal: AbortSign
   const { store, clock } = deps;
   const log = deps.logger.child({ investigationId: id });
   let inv = await investigationDocs.in(store).get(id);
-  if (!inv || !isActive(inv)) return;
+  if (!inv) {
+    // Nothing to run, and nobody would hear of it otherwise: say so.
+    log.warn('investigation job for an investigation the store does not have; nothing to run');
+    return;
+  }
+  if (!isActive(inv)) return;
 
   // Setup reads the sources (the window estimation) and posts the card: a failure there (a Prometheus
   // answering 401) must reach the thread and `/triage status` like any other, not leave it "queued".
@@ -112,7 +117,9 @@ export async function runRound(deps: RoundDeps, id: string, jobSignal: AbortSign
   });
   try {
     const current = inv;
-    const findings = await Promise.all(
+    // Settled, not Promise.all: when one scout fails (the store away), the others must not go on
+    // posting in the background while the job runs the round again.
+    const settled = await Promise.allSettled(
       deps.config.scouts.map(async (manifest): Promise<Finding | null> => {
         const stored = await findingDocs.in(store).get(findingId(id, manifest.name));
         const finding =
@@ -156,7 +163,9 @@ export async function runRound(deps: RoundDeps, id: string, jobSignal: AbortSign
         return finding;
       }),
     );
-    const done = findings.filter((f): f is Finding => f !== null);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const done = settled.flatMap((r) => (r.status === 'fulfilled' && r.value !== null ? [r.value] : []));
     const stopped = ac.signal.aborted ? (ac.signal.reason as RoundStopped) : null;
     await synthesizeAndPost(deps, current, ctx, board, done, stopped, ac.signal);
   } catch (err) {

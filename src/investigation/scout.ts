@@ -8,6 +8,7 @@ import type { Clock } from '../domain/time';
 import type { Finding, Investigation } from '../domain/types';
 import type { Logger } from '../logging';
 import type { Store } from '../store/port';
+import { StoreUnavailable } from '../store/errors';
 import { checkClaims } from './citations';
 import { runClaudeScout } from './claude';
 import type { EvidenceContext } from './context';
@@ -120,6 +121,8 @@ async function runScoutInner(
       });
       return null;
     }
+    // The store failing (Redis restarting or failing over) is not the scout's fault: the round is run again.
+    if (err instanceof StoreUnavailable) throw err;
     if (err instanceof BudgetSpent) {
       budgetNote = err.userMessage;
       draft = { summary: `Stopped early: ${err.userMessage}.`, claims: [], confidence: 0 };

@@ -6,6 +6,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { StoreUnavailable } from '../store/errors';
+import type { WriteFence } from '../store/fence';
 import { createKeys } from '../store/keys';
 import { DrainTimeout } from './errors';
 import type { JobHandler, JobOptions, JobQueue } from './port';
@@ -22,6 +23,8 @@ export interface BullmqQueueOptions {
   name: string;
   /** From connectRedis(url, logger, { purpose: 'queue' }); BullMQ needs `maxRetriesPerRequest: null`. `close` quits it. */
   connection: Redis;
+  /** Confirms `add` on the replicas (Sentinel), so a failover cannot discard a job that was accepted. */
+  fence?: WriteFence;
   /** Store key prefix; BullMQ keys go under `keys.bullPrefix()`. */
   prefix: string;
   logger?: Logger;
@@ -78,11 +81,14 @@ export class BullmqQueue<T> implements JobQueue<T> {
     // BullMQ silently ignores a duplicate jobId and does not say so; a fresh job name per add tells
     // us afterwards whether the stored job is ours.
     const marker = randomUUID();
-    await this.queue.add(marker, data, {
-      jobId: opts.jobId,
-      ...(opts.attempts !== undefined ? { attempts: Math.max(1, opts.attempts) } : {}),
-      ...(opts.delayMs !== undefined && opts.delayMs > 0 ? { delay: opts.delayMs } : {}),
-    });
+    const add = () =>
+      this.queue.add(marker, data, {
+        jobId: opts.jobId,
+        ...(opts.attempts !== undefined ? { attempts: Math.max(1, opts.attempts) } : {}),
+        ...(opts.delayMs !== undefined && opts.delayMs > 0 ? { delay: opts.delayMs } : {}),
+      });
+    // Repeatable: BullMQ ignores a second add of the same jobId, so making it again after a failover is safe.
+    await (this.options.fence ? this.options.fence.write('add', add, { repeatable: true }) : add());
     const stored = await this.queue.getJob(opts.jobId);
     // Gone already means it was ours and finished and was removed (only when retention is ~0).
     return stored === undefined || stored.name === marker;

@@ -1,6 +1,7 @@
 // Picks the JobQueue adapter: BullMQ when a Redis URL is configured, else the in-process runner.
 import type { Logger } from 'pino';
 import { connectRedis, type RedisTarget } from '../store/connection';
+import { WriteFence } from '../store/fence';
 import { createKeys } from '../store/keys';
 import { BullmqQueue } from './bullmq';
 import { MemoryQueue } from './memory';
@@ -38,6 +39,8 @@ export function createQueue<T>(options: CreateQueueOptions): JobQueue<T> {
     return new BullmqQueue<T>({
       name: options.name,
       connection,
+      // Through Sentinel, an added job is confirmed on the replicas (see WriteFence).
+      ...(typeof options.redisUrl === 'string' ? {} : { fence: new WriteFence(connection) }),
       prefix: options.prefix,
       logger: options.logger,
       ...tuning,

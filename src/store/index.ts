@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/time';
 import { connectRedis, type RedisTarget } from './connection';
+import { WriteFence } from './fence';
 import { createKeys } from './keys';
 import { MemoryStore } from './memory';
 import { RedisStore } from './redis';
@@ -13,6 +14,7 @@ export { createKeys, DEFAULT_PREFIX, type Keys } from './keys';
 export { MemoryStore } from './memory';
 export { RedisStore, connectRedis } from './redis';
 export { StoreConflict, StoreCorrupt, StoreUnavailable } from './errors';
+export { WriteFence } from './fence';
 
 export interface CreateStoreOptions {
   /** A redis:// URL or a Sentinel set; unset means in-process. */
@@ -31,7 +33,9 @@ export function createStore(options: CreateStoreOptions): Store {
       purpose: 'store',
       connectionName: `${options.prefix}store`,
     });
-    return new RedisStore(client, { prefix: options.prefix, logger: options.logger });
+    // Through Sentinel a failover can discard acknowledged writes: confirm each on the replicas.
+    const fence = typeof options.redisUrl === 'string' ? undefined : new WriteFence(client);
+    return new RedisStore(client, { prefix: options.prefix, logger: options.logger, ...(fence ? { fence } : {}) });
   }
   options.logger.warn('no REDIS_URL: using the in-process store; state is lost on restart');
   return new MemoryStore(options.clock);

@@ -11,6 +11,7 @@ import { createKeys, type Keys } from './keys';
 import { KeyedMutex } from './mutex';
 import type { KindName, Store } from './port';
 import { decode, encode } from './json';
+import type { WriteFence } from './fence';
 
 export { connectRedis, reconnectDelay, type ConnectOptions } from './connection';
 
@@ -45,6 +46,8 @@ export interface RedisStoreOptions {
   logger?: Logger;
   /** Compare-and-set attempts before `update` gives up with StoreConflict. */
   maxUpdateAttempts?: number;
+  /** Through Sentinel: confirms each write on the replicas, so a failover cannot discard it unnoticed. */
+  fence?: WriteFence;
 }
 
 /** Store backed by Redis; construct with a client from `connectRedis`. `close` quits that client. */
@@ -53,6 +56,7 @@ export class RedisStore implements Store {
   readonly keys: Keys;
   private readonly logger: Logger | undefined;
   private readonly maxUpdateAttempts: number;
+  private readonly fence: WriteFence | undefined;
   private readonly mutex = new KeyedMutex();
   /** Set once the connection first became ready; from then on a lost connection means fail fast. */
   private everReady: boolean;
@@ -64,6 +68,7 @@ export class RedisStore implements Store {
     this.keys = createKeys(options.prefix);
     this.logger = options.logger;
     this.maxUpdateAttempts = options.maxUpdateAttempts ?? 25;
+    this.fence = options.fence;
     this.everReady = redis.status === 'ready';
     redis.on('ready', () => {
       this.everReady = true;
@@ -82,7 +87,7 @@ export class RedisStore implements Store {
   async put(kind: KindName, id: string, value: unknown, ttlSeconds?: number): Promise<void> {
     const key = this.keys.doc(kind, id);
     const json = encode(value);
-    await this.guard('put', async () => {
+    await this.guardWrite('put', { repeatable: true }, async () => {
       const tx = this.redis.multi();
       if (ttlSeconds !== undefined) tx.set(key, json, 'EX', wholeSeconds(ttlSeconds));
       else tx.set(key, json);
@@ -107,7 +112,8 @@ export class RedisStore implements Store {
         if (next === undefined) return { value: current, changed: false };
         const json = encode(next);
         const args = [raw ?? '', raw == null ? '0' : '1', json, ttl, id];
-        const ok = await this.guard('update', () =>
+        // Repeatable: made again after a failover, it either lands or finds its own value and re-reads.
+        const ok = await this.guardWrite('update', { repeatable: true }, () =>
           this.redis.eval(CAS_SCRIPT, 2, key, this.keys.docIndex(kind), ...args),
         );
         if (ok === 1) return { value: decode(json), changed: true };
@@ -139,7 +145,7 @@ export class RedisStore implements Store {
   }
 
   async claim(key: string, ttlSeconds: number): Promise<boolean> {
-    const reply = await this.guard('claim', () =>
+    const reply = await this.guardWrite('claim', {}, () =>
       this.redis.set(this.keys.claim(key), '1', 'EX', wholeSeconds(ttlSeconds), 'NX'),
     );
     return reply === 'OK';
@@ -148,7 +154,9 @@ export class RedisStore implements Store {
   async lock(name: string, ttlMs: number): Promise<(() => Promise<void>) | null> {
     const key = this.keys.lock(name);
     const token = randomUUID();
-    const reply = await this.guard('lock', () => this.redis.set(key, token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'));
+    const reply = await this.guardWrite('lock', {}, () =>
+      this.redis.set(key, token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'),
+    );
     if (reply !== 'OK') return null;
     return async () => {
       await this.guard('unlock', () => this.redis.eval(RELEASE_SCRIPT, 1, key, token));
@@ -156,7 +164,7 @@ export class RedisStore implements Store {
   }
 
   async appendAudit(record: AuditRecord): Promise<string> {
-    const id = await this.guard('appendAudit', () =>
+    const id = await this.guardWrite('appendAudit', {}, () =>
       this.redis.xadd(this.keys.audit(record.incidentId), '*', 'record', encode(record)),
     );
     if (id == null) throw new StoreUnavailable('Redis did not accept the audit record.');
@@ -201,11 +209,34 @@ export class RedisStore implements Store {
     try {
       return await call();
     } catch (err) {
-      if (isScoutError(err) || err instanceof ReplyError) throw err;
+      if (isScoutError(err) || (err instanceof ReplyError && !isFailoverReply(err as Error))) throw err;
       const reason = err instanceof Error ? err.message : String(err);
       throw new StoreUnavailable(`The state store (Redis) is unreachable (${op}: ${reason}).`, { cause: err });
     }
   }
+
+  /** guard() for a write: through the fence, when there is one; `repeatable` as WriteFence.write takes it. */
+  private guardWrite<R>(op: string, opts: { repeatable?: boolean }, call: () => Promise<R>): Promise<R> {
+    const fence = this.fence;
+    return this.guard(op, fence ? () => fence.write(op, call, opts) : call);
+  }
+}
+
+/**
+ * A refusal that means "not here, not now" during a failover: a demoted primary (READONLY), one whose
+ * replicas have left (NOREPLICAS), a replica without its primary (MASTERDOWN), one still loading, or a
+ * transaction aborted because one of its commands got one of those. The command did not run; the
+ * caller retries once the store answers again, as for a lost connection.
+ */
+function isFailoverReply(err: Error): boolean {
+  const refusal = /^(READONLY|NOREPLICAS|MASTERDOWN|LOADING)\b/;
+  if (refusal.test(err.message)) return true;
+  const previous = (err as Error & { previousErrors?: unknown }).previousErrors;
+  return (
+    err.message.startsWith('EXECABORT') &&
+    Array.isArray(previous) &&
+    previous.some((e) => e instanceof Error && refusal.test(e.message))
+  );
 }
 
 /** Redis EX takes whole seconds; round up so a ttl never ends early, and refuse nonsense. */

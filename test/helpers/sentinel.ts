@@ -68,36 +68,63 @@ export async function startSentinelSet(name = 'scoutmaster'): Promise<SentinelSe
     );
     children.push(child);
   };
-  server(p1, []);
-  server(p2, ['--replicaof', '127.0.0.1', String(p1)]);
-  server(p3, ['--replicaof', '127.0.0.1', String(p1)]);
-  await until('primary and replicas answer', async () =>
-    (await Promise.all(ports.map((p) => cli(p, 'ping')))).every((r) => r === 'PONG'),
-  );
-  await until('the replicas are in sync', async () =>
-    (await Promise.all([p2, p3].map((p) => cli(p, 'info', 'replication')))).every((i) =>
-      /master_link_status:up/.test(i),
-    ),
-  );
-  const conf = path.join(dir, 'sentinel.conf');
-  writeFileSync(
-    conf,
-    [
-      `port ${s1}`,
-      'bind 127.0.0.1',
-      `dir ${dir}`,
-      `sentinel monitor ${name} 127.0.0.1 ${p1} 1`,
-      `sentinel down-after-milliseconds ${name} 1000`,
-      `sentinel failover-timeout ${name} 10000`,
-      `sentinel parallel-syncs ${name} 1`,
-    ].join('\n') + '\n',
-  );
-  children.push(spawn('redis-sentinel', [conf], { stdio: 'ignore' }));
+  const stop = async () => {
+    for (const child of [...children].reverse()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
   const primaryPort = async () => Number((await cli(s1, 'sentinel', 'get-master-addr-by-name', name)).split('\n')[1]);
-  await until('Sentinel knows the primary and its replicas', async () => {
-    const replicas = await cli(s1, 'sentinel', 'replicas', name);
-    return (await primaryPort()) === p1 && replicas.includes(String(p2)) && replicas.includes(String(p3));
-  });
+  try {
+    await startServers();
+  } catch (err) {
+    // Nothing of a set that did not come up may outlive it: a leftover server keeps jest from exiting.
+    await stop();
+    throw err;
+  }
+
+  async function startServers(): Promise<void> {
+    server(p1, []);
+    server(p2, ['--replicaof', '127.0.0.1', String(p1)]);
+    server(p3, ['--replicaof', '127.0.0.1', String(p1)]);
+    await until('primary and replicas answer', async () =>
+      (await Promise.all(ports.map((p) => cli(p, 'ping')))).every((r) => r === 'PONG'),
+    );
+    await until('the replicas are in sync', async () =>
+      (await Promise.all([p2, p3].map((p) => cli(p, 'info', 'replication')))).every((i) =>
+        /master_link_status:up/.test(i),
+      ),
+    );
+    const conf = path.join(dir, 'sentinel.conf');
+    writeFileSync(
+      conf,
+      [
+        `port ${s1}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
+        `sentinel monitor ${name} 127.0.0.1 ${p1} 1`,
+        `sentinel down-after-milliseconds ${name} 1000`,
+        `sentinel failover-timeout ${name} 10000`,
+        `sentinel parallel-syncs ${name} 1`,
+      ].join('\n') + '\n',
+    );
+    children.push(spawn('redis-sentinel', [conf], { stdio: 'ignore' }));
+    // On a loaded machine Sentinel may already have failed over (a PING slower than down-after-milliseconds):
+    // any primary of the three will do, as long as Sentinel lists the other two as its replicas.
+    await until(
+      'Sentinel knows the primary and its replicas',
+      async () => {
+        const primary = await primaryPort();
+        const replicas = await cli(s1, 'sentinel', 'replicas', name);
+        return ports.includes(primary) && ports.every((p) => p === primary || replicas.includes(String(p)));
+      },
+      60_000,
+    );
+  }
+
   return {
     name,
     sentinels: `127.0.0.1:${s1}`,
@@ -136,14 +163,6 @@ export async function startSentinelSet(name = 'scoutmaster'): Promise<SentinelSe
       });
       return { from, to };
     },
-    async close() {
-      for (const child of children.reverse()) {
-        if (child.exitCode !== null) continue;
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGKILL');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: stop,
   };
 }

@@ -67,13 +67,19 @@ export function isMaterial(
   return rel >= minRelative;
 }
 
+/** The full scale of a good-when-high ratio (100 for %, 1 for a ratio), scored on its failing share; else null. */
+function failingScale(sig: Signal): number | null {
+  if (sig.bad !== 'down') return null;
+  return sig.unit === '%' ? 100 : sig.unit === 'ratio' ? 1 : null;
+}
+
 /**
  * Robust score of `cur` against the baseline. A good-when-high ratio (success rate, availability) is scored
  * on its complement (the failing share), so 99.9 % -> 90 % is a tenfold failure, not a 10 % dip.
  */
 function robustShift(sig: Signal, baseVals: number[], cur: number, baseMedian: number, scale: number): number {
-  const full = sig.unit === '%' ? 100 : sig.unit === 'ratio' ? 1 : null;
-  if (sig.bad !== 'down' || full === null) return (cur - baseMedian) / scale;
+  const full = failingScale(sig);
+  if (full === null) return (cur - baseMedian) / scale;
   const failing = summarize(
     baseVals.map((v) => full - v),
     full - cur,
@@ -101,7 +107,7 @@ function scoreAgainst(
   const tail = inRange.slice(inRange.length - incVals.length);
   if (!vsSiblings && stepOf(inRange) >= 60_000) {
     const last = tail[tail.length - 1]?.[1] ?? Number.NaN;
-    const from = excursionStart(tail, base0.median, base0.scale, Math.sign(last - base0.median));
+    const from = signalExcursion(sig, tail, baseVals, whole, Math.sign(last - base0.median));
     const exc = from === null ? Number.NaN : median(tail.filter((p) => p[0] >= from).map((p) => p[1]));
     if (Number.isFinite(exc) && Math.abs(exc - base0.median) > Math.abs(cur - base0.median)) cur = exc;
   }
@@ -120,7 +126,7 @@ function scoreAgainst(
     ? (inRange[0]?.[0] ?? null)
     : cp && Math.abs(cp.score) >= opts.minScore
       ? cp.at
-      : excursionStart(inRange, base.median, base.scale, dir);
+      : signalExcursion(sig, inRange, baseVals, cur, dir);
   const a: SeriesAnomaly = {
     key: sig.key,
     service: sig.service,
@@ -167,6 +173,30 @@ export function excursionStart(
   if (i < 0 || !beyond((points[i] as readonly [number, number])[1])) return null;
   while (i > 0 && beyond((points[i - 1] as readonly [number, number])[1])) i--;
   return (points[i] as readonly [number, number])[0];
+}
+
+/**
+ * excursionStart against the baseline's own spread (floored by 1 % of `reference`); a good-when-high ratio is judged on its failing share, so
+ * 100 % -> 98.5 % is beyond a baseline that never failed (not a 1.5 % dip inside a 5 % floor).
+ */
+function signalExcursion(
+  sig: Signal,
+  points: ReadonlyArray<readonly [number, number]>,
+  baseVals: readonly number[],
+  reference: number,
+  dir: number,
+): number | null {
+  const full = failingScale(sig);
+  if (full === null) {
+    const ref = summarize(baseVals, reference);
+    return excursionStart(points, ref.median, ref.scale, dir);
+  }
+  const flipped = points.map(([t, v]): [number, number] => [t, full - v]);
+  const ref = summarize(
+    baseVals.map((v) => full - v),
+    full - reference,
+  );
+  return excursionStart(flipped, ref.median, ref.scale, -dir);
 }
 
 function withDefaults(o: AnomalyOptions | undefined): Required<AnomalyOptions> {

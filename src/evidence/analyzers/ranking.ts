@@ -274,6 +274,11 @@ function seenThroughOneCaller(accs: Map<string, Acc>, topology: Topology | null,
   }
 }
 
+/** Bonus for a service that added most of its own latency increase (its moved callees added far less). */
+const SELF_ADDED = 0.3;
+
+const ms = (seconds: number): string => `${Math.round(seconds * 1000)} ms`;
+
 /** Whether `cause` moved no later than `effect` (unknown times do not contradict). */
 function noLater(cause: Acc, effect: Acc): boolean {
   if (!Number.isFinite(cause.first) || !Number.isFinite(effect.first)) return true;
@@ -283,6 +288,8 @@ function noLater(cause: Acc, effect: Acc): boolean {
 /** Marks downstream symptoms (up the callers, down the callees, and callers of a named external). */
 function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: ExternalMention[]): void {
   const list = [...accs.values()];
+  // Callers whose moved callees added too little to explain them: the time is spent in the caller itself.
+  const selfAdded = new Map<Acc, Acc[]>();
   for (const a of list) {
     if (a.own >= OWN) continue;
     const bad = badMoves(a.metric);
@@ -300,10 +307,11 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
           dep !== a &&
           !dep.unrelated &&
           (causeStrength(dep) >= 0.4 * symptom || dep.own >= OWN) &&
-          noLater(dep, a) &&
-          addsEnough(dep, a)
-        )
-          by.push(d);
+          noLater(dep, a)
+        ) {
+          if (addsEnough(dep, a)) by.push(d);
+          else selfAdded.set(a, [...(selfAdded.get(a) ?? []), dep]);
+        }
       }
       for (const m of mentions) if (m.callers.includes(a.service) && m.name !== a.service) by.push(m.name);
     }
@@ -340,6 +348,14 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
     r.score += Math.min(1, 0.3 * r.explains.length);
     r.evidence.push(`explains symptoms in ${r.explains.join(', ')}`);
     r.kinds += 1;
+  }
+  for (const [a, deps] of selfAdded) {
+    if (a.explainedBy.length) continue;
+    const most = deps.sort((x, y) => addedSeconds(y) - addedSeconds(x))[0] as Acc;
+    a.score += SELF_ADDED;
+    a.evidence.push(
+      `added most of its latency itself: +${ms(addedSeconds(a))}, while ${most.service}, which it calls, rose only +${ms(addedSeconds(most))}`,
+    );
   }
   // Which service moved first is evidence too: the earliest mover among anomalous neighbours.
   for (const a of list) {

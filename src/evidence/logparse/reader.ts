@@ -32,7 +32,7 @@ export interface LineReadStats {
 export interface LineReaderOptions {
   maxLineChars?: number;
   maxFileBytes?: number;
-  /** Read this stream (standard input for `templates -`) instead of opening `file`; not gunzipped. */
+  /** Read this stream (standard input for `templates -`) instead of opening `file`; gunzipped when it starts like gzip. */
   input?: NodeJS.ReadableStream;
 }
 
@@ -58,6 +58,24 @@ async function isGzip(file: string): Promise<boolean> {
   } finally {
     await fh.close();
   }
+}
+
+/** A stream whose first chunk is looked at (gzip magic) and then given back in front of the rest. */
+async function sniffStream(input: NodeJS.ReadableStream): Promise<{ raw: Readable; gzip: boolean }> {
+  const it = Readable.from(input)[Symbol.asyncIterator]();
+  const first = await it.next();
+  const head: Buffer | null = first.done ? null : Buffer.from(first.value as Buffer | string);
+  const gzip = head !== null && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => it };
+  return {
+    raw: Readable.from(
+      (async function* () {
+        if (head) yield head;
+        yield* rest;
+      })(),
+    ),
+    gzip,
+  };
 }
 
 /** Encoding from a byte-order mark, and how many bytes the mark takes. */
@@ -91,8 +109,11 @@ export async function* readLogLines(
 ): AsyncGenerator<string[]> {
   const maxLine = opts.maxLineChars ?? MAX_LINE_CHARS;
   const maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
-  stats.gzip = opts.input ? false : await isGzip(file);
-  const raw = opts.input ? Readable.from(opts.input) : createReadStream(file, { highWaterMark: 1 << 16 });
+  const opened = opts.input
+    ? await sniffStream(opts.input)
+    : { gzip: await isGzip(file), raw: createReadStream(file, { highWaterMark: 1 << 16 }) };
+  const raw: Readable = opened.raw;
+  stats.gzip = opened.gzip;
   const input: Readable = stats.gzip ? raw.pipe(createGunzip()) : raw;
   if (stats.gzip) raw.on('error', (err: Error) => input.destroy(err));
   let decoder: TextDecoder | null = null;

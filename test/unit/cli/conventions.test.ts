@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { main, version } from '../../../src/cli';
 import { ANALYZE_SPEC } from '../../../src/cli/analyze';
 import { AUDIT_SPEC } from '../../../src/cli/audit';
@@ -12,7 +13,7 @@ import { POSTMORTEM_SPEC } from '../../../src/cli/postmortem';
 import { TEMPLATES_SPEC } from '../../../src/cli/templates';
 import { genScenarioMain } from '../../../tools/scenario/cli';
 
-function io(stdin = '') {
+function io(stdin: string | Buffer = '') {
   const out = new PassThrough();
   const err = new PassThrough();
   const read = (s: PassThrough) => () => (s.read() as Buffer | null)?.toString('utf8') ?? '';
@@ -85,6 +86,15 @@ describe('arguments', () => {
     expect(t.out()).toMatch(/^\s+2\s+T[0-9a-f]{8}\s+charge <\*> failed$/m);
   });
 
+  it('templates reads gzip from standard input like a .gz file', async () => {
+    const t = io(
+      gzipSync('2026-11-27T03:00:00Z ERROR charge 17 failed\n2026-11-27T03:00:01Z ERROR charge 18 failed\n'),
+    );
+    expect(await main(['templates', '-'], {}, t.io)).toBe(0);
+    expect(t.out()).toMatch(/^\s+2\s+T[0-9a-f]{8}\s+charge <\*> failed$/m);
+    expect(t.err()).toBe('');
+  });
+
   it('templates says a directory is a directory', async () => {
     const t = io();
     expect(await main(['templates', dir], {}, t.io)).toBe(2);
@@ -121,6 +131,22 @@ describe('arguments', () => {
     expect(bad.err()).toMatch(/^incident-scout analyze: --onset "yesterday" is not an ISO time/);
   });
 
+  it.each(['analyze', 'templates', 'audit', 'postmortem'])('%s says an empty argument is empty', async (name) => {
+    const t = io();
+    expect(await main([name, ''], {}, t.io)).toBe(2);
+    expect(t.err()).toMatch(
+      new RegExp(`^incident-scout ${name}: empty argument \\(is a shell variable unset\\?\\)\\n`),
+    );
+  });
+
+  it('analyze says a scenario cannot come from standard input', async () => {
+    const t = io();
+    expect(await main(['analyze', '-'], {}, t.io)).toBe(2);
+    expect(t.err()).toMatch(
+      /^incident-scout analyze: a scenario is a directory; it cannot be read from standard input \(-\)\n/,
+    );
+  });
+
   it('refuses a second positional argument by name', async () => {
     const t = io();
     expect(await main(['audit', 'C1', 'C2'], {}, t.io)).toBe(2);
@@ -140,6 +166,17 @@ describe('failures', () => {
     );
     expect(t.out()).toBe('');
   });
+
+  it.each(['audit', 'postmortem'])(
+    '%s names the Redis it cannot reach, without its password, in one line',
+    async (name) => {
+      const t = io();
+      expect(await main([name, 'C0NONE'], { REDIS_URL: 'redis://:hunter2@127.0.0.1:1' }, t.io)).toBe(1);
+      expect(t.err()).toBe(
+        `incident-scout ${name}: cannot reach Redis at redis://127.0.0.1:1 (check REDIS_URL and that Redis is up)\n`,
+      );
+    },
+  );
 
   it('reports an error nobody foresaw in one line, without a stack trace, and exits 1', async () => {
     const err = new PassThrough();

@@ -52,6 +52,15 @@ describe('charts/incident-scout', () => {
     expect(leaves.filter((l) => !l.ok).map((l) => l.key)).toEqual([]);
   });
 
+  it('documents every value in the README with its default', () => {
+    const doc = parseDocument(read('values.yaml'));
+    const leaves: Array<{ key: string; ok: boolean }> = [];
+    documented(doc.contents as Node, '', false, leaves, Boolean(doc.commentBefore));
+    const readme = readFileSync(path.resolve(CHART, '../../README.md'), 'utf8');
+    const rows = new Set([...readme.matchAll(/^\| `([A-Za-z0-9_.]+)` \| `/gm)].map((m) => m[1]));
+    expect(leaves.map((l) => l.key).filter((k) => !rows.has(k))).toEqual([]);
+  });
+
   it('uses only values that values.yaml defines', () => {
     const values = parse(read('values.yaml')) as Record<string, unknown>;
     const has = (p: string) =>

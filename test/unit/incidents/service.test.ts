@@ -2,8 +2,34 @@ import { IncidentService } from '../../../src/incidents/service';
 import { createIncidentAnnouncer } from '../../../src/slack/incident-announcer';
 import { silentLogger } from '../../../src/logging';
 import type { PostArgs } from '../../../src/slack/poster';
+import type { StartRequest } from '../../../src/investigation/port';
+import { StoreUnavailable } from '../../../src/store/errors';
+import { incidentDocs } from '../../../src/store/kinds';
 import { MemoryStore } from '../../../src/store/memory';
 import { RecordingInvestigations } from '../../helpers/app';
+
+/** Claims each round it starts in the incident's document, as the real service does; can fail like Redis. */
+class ClaimingInvestigations extends RecordingInvestigations {
+  /** Fail this many starts, as a store failing over does. */
+  failStarts = 0;
+  constructor(private readonly store: MemoryStore) {
+    super();
+  }
+  override async start(req: StartRequest): ReturnType<RecordingInvestigations['start']> {
+    if (this.failStarts > 0) {
+      this.failStarts -= 1;
+      throw new StoreUnavailable('The state store (Redis) is failing over.');
+    }
+    const started = await super.start(req);
+    const id = started.investigation.id;
+    await incidentDocs
+      .in(this.store)
+      .update(req.incident.id, (cur) =>
+        cur && !cur.investigations.includes(id) ? { ...cur, investigations: [...cur.investigations, id] } : undefined,
+      );
+    return started;
+  }
+}
 
 class RecordingPoster {
   readonly joins: string[] = [];
@@ -31,7 +57,7 @@ class RecordingPoster {
 function setup() {
   const store = new MemoryStore();
   const poster = new RecordingPoster();
-  const investigations = new RecordingInvestigations();
+  const investigations = new ClaimingInvestigations(store);
   const service = new IncidentService({
     store,
     announcer: createIncidentAnnouncer(poster),
@@ -63,6 +89,18 @@ describe('IncidentService', () => {
     expect(poster.posts.map((p) => p.key)).toEqual(['kickoff:C9']);
     expect(investigations.starts).toHaveLength(1);
     expect((await service.open(req)).created).toBe(false);
+    expect(investigations.starts).toHaveLength(1);
+  });
+
+  it('starts the first round on the next event when the start failed after the kickoff', async () => {
+    const { poster, investigations, service } = setup();
+    const req = { channelId: 'C8', channelName: 'inc-db', trigger: 'channel_created' as const };
+    investigations.failStarts = 1;
+    await expect(service.open(req)).rejects.toBeInstanceOf(StoreUnavailable);
+    // Slack's retry (or the work queue's, once the store answers) finishes the opening: one kickoff, one round.
+    expect((await service.open(req)).investigation?.round).toBe(1);
+    expect((await service.open({ ...req, trigger: 'member_joined' })).investigation).toBeUndefined();
+    expect(poster.posts.map((p) => p.key)).toEqual(['kickoff:C8']);
     expect(investigations.starts).toHaveLength(1);
   });
 

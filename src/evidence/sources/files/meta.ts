@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { formatIssues } from '../../../config/format';
 import { parseTimeValue } from '../../logparse';
 import type { Change, IncidentMeta, Topology } from '../../types';
 import type { ProblemLog } from '../problems';
@@ -33,8 +34,11 @@ const IncidentSchema = z.object({
   description: z.string().optional(),
 });
 
+/** The schema's complaints in plain words (`services: missing (expected a list)`), as config errors say them. */
 function issues(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  return formatIssues('', err)
+    .map((line) => line.trim().replace(/^:\s*/, '(whole file): '))
+    .join('; ');
 }
 
 /** Reads an optional YAML file with a schema; null when absent or invalid (invalid is reported as `what`). */

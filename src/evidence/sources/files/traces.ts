@@ -224,13 +224,17 @@ export function parseOtlpText(
   into: SpanReservoir,
   onBadLine: (line: number, message: string) => void,
 ): void {
+  if (!text.trim()) throw new Error('empty file; expected an OTLP/JSON trace export');
   let whole: unknown;
   try {
     whole = JSON.parse(text);
   } catch (err) {
     const lines = text.split('\n');
     const first = lines.find((l) => l.trim() !== '')?.trim() ?? '';
-    if (!first.startsWith('{') || lines.filter((l) => l.trim()).length < 2) throw err;
+    if (!first.startsWith('{') || lines.filter((l) => l.trim()).length < 2)
+      throw new Error(`not valid JSON (${(err as Error).message}); expected an OTLP/JSON trace export`, {
+        cause: err,
+      });
     let good = 0;
     lines.forEach((line, i) => {
       if (!line.trim()) return;

@@ -43,4 +43,19 @@ describe('a move in the newest coarse samples', () => {
     expect(excursionStart(pts, 1, 0.5, 1)).toBe(3);
     expect(excursionStart([...pts, [6, 1]], 1, 0.5, 1)).toBeNull();
   });
+
+  it('counts a success rate falling in the newest sample, judged on its failing share', () => {
+    // 100 % for two hours, the last sample at 98.5 %: 1.5 % of requests failing where none did.
+    const availability: MetricSeries = {
+      ...gauge('orders', (i) => (i === 29 ? 98.5 : 100), 30),
+      name: 'availability_percent',
+      family: 'availability_percent',
+    };
+    const window: AnalysisWindow = { from: T0, onset: T0 + 15 * STEP, to: T0 + 29 * STEP };
+    const [a] = detectAnomalies([availability], window);
+    expect(a?.service).toBe('orders');
+    expect(a?.direction).toBe('down');
+    expect(a?.current).toBeCloseTo(98.5, 5);
+    expect(a?.changeAt).toBe(T0 + 29 * STEP);
+  });
 });

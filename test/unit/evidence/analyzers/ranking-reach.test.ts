@@ -95,3 +95,21 @@ describe('an external seen through its callers', () => {
     expect(suspects[0]?.against).toEqual([]);
   });
 });
+
+describe('latency a service added itself', () => {
+  it('credits the caller whose moved callee rose far less than it did', () => {
+    const topology: Topology = {
+      services: [
+        { name: 'orders', kind: 'service', calls: ['orders-db'] },
+        { name: 'orders-db', kind: 'db', calls: [] },
+      ],
+    };
+    // orders +300 ms on its own; its database +30 ms, a tighter series with the larger robust score.
+    const anomalies = [latency('orders', 20, T, 0.2, 0.5), latency('orders-db', 40, T, 0.01, 0.04)];
+    const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed: ['orders'] });
+    expect(suspects[0]?.service).toBe('orders');
+    expect(suspects[0]?.evidence).toContain(
+      'added most of its latency itself: +300 ms, while orders-db, which it calls, rose only +30 ms',
+    );
+  });
+});

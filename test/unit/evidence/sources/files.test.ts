@@ -299,6 +299,9 @@ describe('files source', () => {
           .map((p) => p.origin)
           .sort(),
       ).toEqual(['incident.yaml', 'topology.yaml']);
+      expect(src.problems().find((p) => p.origin === 'topology.yaml')?.problem).toBe(
+        'invalid topology: services: expected a list, got a string',
+      );
     } finally {
       await rm(d, { recursive: true, force: true });
     }
@@ -309,16 +312,16 @@ describe('files source', () => {
       'traces/good.json': JSON.stringify(OTLP),
       'traces/bad.json': '{"spans": 3}',
       'traces/broken.json': '{',
+      'traces/empty.json': '',
     });
     try {
       const src = openFilesSource(d);
       expect((await src.traces({ from: T0 - 1, to: T0 + 60_000 })).map((t) => t.service)).toEqual(['api', 'db']);
-      expect(
-        src
-          .problems()
-          .map((p) => p.origin)
-          .sort(),
-      ).toEqual(['traces/bad.json', 'traces/broken.json']);
+      const said = Object.fromEntries(src.problems().map((p) => [p.origin, p.problem]));
+      expect(Object.keys(said).sort()).toEqual(['traces/bad.json', 'traces/broken.json', 'traces/empty.json']);
+      // Plain words that say what was expected, not the JSON parser's bare complaint.
+      expect(said['traces/empty.json']).toBe('empty file; expected an OTLP/JSON trace export');
+      expect(said['traces/broken.json']).toMatch(/^not valid JSON \(.+\); expected an OTLP\/JSON trace export$/);
     } finally {
       await rm(d, { recursive: true, force: true });
     }
