@@ -302,12 +302,14 @@ export function metricOnsetCandidates(
   for (const sig of deriveSignals(series)) {
     const pts = sig.points.filter((p) => p[0] >= from && p[0] <= to);
     // A move that already came back before the clock is an earlier episode, not this incident.
-    const cp = activeChangePoint(pts);
+    const active = activeChangePoint(pts);
+    const cp = active ?? detectChangePoint(pts);
     if (!cp || !Number.isFinite(cp.at) || !Number.isFinite(cp.score) || Math.abs(cp.score) < o.minScore + 1) continue;
     if (!isMaterial(sig, cp.before, cp.after, o.minRelative)) continue;
     const direction = cp.score > 0 ? 'up' : 'down';
     const strength = anomalyStrength({ kind: sig.kind, direction, score: cp.score, bad: sig.bad });
-    cands.push({ key: sig.key, service: sig.service, at: cp.at, strength, origin: 'metrics' });
+    const recovered = active ? {} : { recovered: true };
+    cands.push({ key: sig.key, service: sig.service, at: cp.at, strength, origin: 'metrics', ...recovered });
   }
   return cands;
 }

@@ -17,6 +17,8 @@ export interface OnsetCandidate {
   /** Comparable strength (~1 for a clear move, 2-3 for a severe one). */
   strength: number;
   origin: 'metrics' | 'logs' | 'traces' | 'changes';
+  /** The move came back before the clock: it dates the incident only when nothing is still moving. */
+  recovered?: boolean;
 }
 
 export interface OnsetEstimate {
@@ -46,9 +48,10 @@ const finite = (x: number): boolean => Number.isFinite(x);
  * strongest one (so a small drift just before the real move does not date it).
  */
 export function clusterOnset(candidates: readonly OnsetCandidate[], opts: ClusterOptions): OnsetEstimate | null {
-  const cands = candidates
-    .filter((c) => finite(c.at) && finite(c.strength) && c.strength > 0 && c.at <= opts.to)
-    .sort((a, b) => a.at - b.at);
+  const valid = candidates.filter((c) => finite(c.at) && finite(c.strength) && c.strength > 0 && c.at <= opts.to);
+  const cands = (valid.some((c) => !c.recovered) ? valid.filter((c) => !c.recovered) : valid).sort(
+    (a, b) => a.at - b.at,
+  );
   if (!cands.length) return null;
   const step = finite(opts.stepMs) && opts.stepMs > 0 ? opts.stepMs : 15_000;
   const span = Math.max(5 * 60_000, 3 * step);
@@ -134,8 +137,9 @@ export function logOnsetCandidates(
     const raised = (p: [number, number] | undefined): boolean => !!p && p[1] > Math.max(2 * before, before + 1);
     let k = afterPts.length - 1;
     while (k >= 0 && k >= afterPts.length - 3 && !raised(afterPts[k])) k--;
-    if (k < 0 || !raised(afterPts[k])) continue;
-    for (let gap = 0; k > 0 && gap < 3;) {
+    const recovered = k < 0 || !raised(afterPts[k]);
+    if (recovered) k = afterPts.findIndex(raised);
+    for (let gap = 0; !recovered && k > 0 && gap < 3;) {
       if (raised(afterPts[k - 1 - gap])) {
         k -= 1 + gap;
         gap = 0;
@@ -149,6 +153,7 @@ export function logOnsetCandidates(
       at,
       strength: 0.8 * Math.log10(1 + after / Math.max(before, 0.1)),
       origin: 'logs',
+      ...(recovered ? { recovered } : {}),
     });
   }
   return out;

@@ -70,19 +70,24 @@ describe('the onset', () => {
       (i) => (i >= 200 && i < 240 ? 0.2 : i >= 460 ? 0.05 : 0.001) + 0.0005 * wiggle(i),
     );
     expect(estimateOnset([errors], T0, T0 + 479 * S)?.onset).toBe(T0 + 460 * S);
-    // The same spike, over and nothing since: nothing is moving now.
-    const over = gauge('api', 'error_ratio', (i) => (i >= 200 && i < 240 ? 0.2 : 0.001) + 0.0005 * wiggle(i));
-    expect(estimateOnset([over], T0, T0 + 479 * S)).toBeNull();
+    // A stronger spike on another series, over for 40 minutes, does not outweigh what is still moving.
+    const over = gauge('db', 'error_ratio', (i) => (i >= 200 && i < 240 ? 0.5 : 0.001) + 0.0005 * wiggle(i));
+    const now = gauge('api', 'error_ratio', (i) => (i >= 460 ? 0.05 : 0.001) + 0.0005 * wiggle(i));
+    expect(estimateOnset([over, now], T0, T0 + 479 * S)?.onset).toBe(T0 + 460 * S);
   });
 
-  it('drops an error-log burst that ended before the clock and dates one still going', () => {
+  it('sets aside an error-log burst that ended before the clock and dates one still going', () => {
     const M = 60_000;
     const rates = new Map([
-      ['old', new Map(Array.from({ length: 10 }, (_, k) => [T0 + (20 + k) * M, 30] as [number, number]))],
+      ['old', new Map(Array.from({ length: 30 }, (_, k) => [T0 + (20 + k) * M, 30] as [number, number]))],
       ['now', new Map(Array.from({ length: 6 }, (_, k) => [T0 + (54 + k) * M, 30] as [number, number]))],
     ]);
     const cands = logOnsetCandidates(rates, T0, T0 + 59 * M);
-    expect(cands.map((c) => [c.service, c.at])).toEqual([['now', T0 + 54 * M]]);
+    expect(cands.map((c) => [c.service, c.at, c.recovered ?? false])).toEqual([
+      ['old', T0 + 20 * M, true],
+      ['now', T0 + 54 * M, false],
+    ]);
+    expect(clusterOnset(cands, { stepMs: M, to: T0 + 59 * M })?.onset).toBe(T0 + 54 * M);
   });
 });
 
