@@ -15,21 +15,16 @@ const topology: Topology = {
   ],
 };
 const observed = topology.services.map((s) => s.name);
+/** The ranking when people report that `site` is what they see. */
+const rankWithSymptom = (anomalies: Parameters<typeof rankServices>[0]['anomalies']) =>
+  rankServices({ anomalies, templates: [], changes: [], topology, observed, symptoms: ['site'], stepMs: STEP });
 
 describe('rankServices with the reported symptom', () => {
   it('puts a louder service that no anomalous call path joins to the symptom below one that does', () => {
     const anomalies = [latency('site', 8, T), latency('search', 60, T), latency('worker', 300, T)];
     const without = rankServices({ anomalies, templates: [], changes: [], topology, observed });
     expect(without.suspects[0]?.service).toBe('worker');
-    const { suspects } = rankServices({
-      anomalies,
-      templates: [],
-      changes: [],
-      topology,
-      observed,
-      symptoms: ['site'],
-      stepMs: STEP,
-    });
+    const { suspects } = rankWithSymptom(anomalies);
     expect(suspects[0]?.service).toBe('search');
     expect(suspects.find((s) => s.service === 'worker')?.against.join(' ')).toContain(
       'no anomalous call path joins it to the reported symptom (site)',
@@ -44,15 +39,7 @@ describe('rankServices with the reported symptom', () => {
       latency('worker', 300, T - 2 * STEP),
       latency('search', 60, T),
     ];
-    const { suspects } = rankServices({
-      anomalies,
-      templates: [],
-      changes: [],
-      topology,
-      observed,
-      symptoms: ['site'],
-      stepMs: STEP,
-    });
+    const { suspects } = rankWithSymptom(anomalies);
     expect(suspects[0]?.service).not.toBe('worker');
     expect(suspects.find((s) => s.service === 'worker')?.against.join(' ')).toMatch(
       /strongest move began at 03:10:00 UTC, well before the reported symptom moved \(03:20:00 UTC\)/,
@@ -68,15 +55,7 @@ describe('rankServices with the reported symptom', () => {
       latency('payments', 21, T, 0.2, 0.41),
       latency('db', 30, T, 0.014, 0.059),
     ];
-    const { suspects } = rankServices({
-      anomalies,
-      templates: [],
-      changes: [],
-      topology,
-      observed,
-      symptoms: ['site'],
-      stepMs: STEP,
-    });
+    const { suspects } = rankWithSymptom(anomalies);
     expect(suspects[0]?.service).toBe('payments');
     expect(suspects.find((s) => s.service === 'payments')?.against.join(' ') ?? '').not.toContain(
       'downstream of anomalous db',
