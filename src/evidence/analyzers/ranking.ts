@@ -22,7 +22,7 @@ export { describeAnomaly } from './suspect';
 /** Own-service evidence from traces (the traces analyzer fills it): where errors or latency originate. */
 export interface TraceSignal {
   service: string;
-  kind: 'error_origin' | 'latency_origin';
+  kind: 'error_origin' | 'latency_origin' | 'call_gap';
   strength: number /*0..1*/;
   evidence: string;
 }
@@ -32,12 +32,7 @@ export interface RankInput {
   templates: TemplateStat[];
   changes: ChangeScore[];
   topology: Topology | null;
-  traceSignals?: Array<{
-    service: string;
-    kind: 'error_origin' | 'latency_origin';
-    strength: number /*0..1*/;
-    evidence: string;
-  }>;
+  traceSignals?: TraceSignal[];
   /** Hosts named in full error events (multi-line ones too), new since the onset's interval. */
   hostMentions?: HostMention[];
   /** Start of the onset's interval: host mentions first seen before it are old news. */
@@ -54,6 +49,12 @@ export interface Ranking {
   suspects: Suspect[];
   redHerrings: RedHerringReport[];
 }
+
+/**
+ * Extra weight of time lost on the way to a service, measured on both sides of the same calls: it is a latency
+ * move of that service as its callers feel it, so at full strength it weighs like a strong metric latency move.
+ */
+const GAP_WEIGHT = 1;
 
 /** Factor applied to a service whose symptoms an anomalous neighbour explains and that has nothing of its own. */
 const EXPLAINED = 0.3;
@@ -125,10 +126,12 @@ export function rankServices(input: RankInput): Ranking {
     const ownErrors = errs.filter((t) => t.label === 'new' && !naming.has(t.id));
     const change = changes.find((c) => c.change.service === service && c.score > 0.05);
     const external = mentioned.get(service);
+    const mine = traceSignals.filter((t) => t.service === service);
     const traces = Math.min(
       1,
-      traceSignals.filter((t) => t.service === service).reduce((s, t) => s + Math.max(0, Math.min(1, t.strength)), 0),
+      mine.reduce((s, t) => s + Math.max(0, Math.min(1, t.strength)), 0),
     );
+    const gap = Math.max(0, ...mine.filter((t) => t.kind === 'call_gap').map((t) => Math.min(1, t.strength)));
     const bad = badMoves(m);
     const saturation = Math.max(0, ...bad.filter((a) => a.kind === 'saturation').map((a) => anomalyStrength(a)));
     // Log evidence saturates: three new error templates say about as much as ten.
@@ -146,7 +149,7 @@ export function rankServices(input: RankInput): Ranking {
         0.5 * callerSymptoms
       : 0;
     const own = saturation + (ownErrors.length ? 0.6 : 0) + traces + extScore;
-    const score = (m?.score ?? 0) + logScore + 3 * (change?.score ?? 0) + 1.5 * traces + extScore;
+    const score = (m?.score ?? 0) + logScore + 3 * (change?.score ?? 0) + 1.5 * traces + GAP_WEIGHT * gap + extScore;
     const times = [...bad.map((a) => a.changeAt ?? Number.NaN), ...errs.map((t) => t.firstSeen)].filter(
       Number.isFinite,
     );

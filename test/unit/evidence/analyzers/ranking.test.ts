@@ -179,3 +179,24 @@ describe('rankServices with trace signals from the traces analyzer', () => {
     expect(redHerrings.map((h) => h.service)).not.toContain('payments');
   });
 });
+
+describe('rankServices with time lost on the way to a service', () => {
+  it('weighs a large gap on calls to a service like a strong latency move of it, and makes its callers its symptoms', () => {
+    // notifications' latency moved on its own; checkout waits on payments, whose calls lose 240 ms on the way.
+    const anomalies = [anomaly('notifications', 'latency', 150), anomaly('checkout', 'latency', 30)];
+    const traceSignals = [
+      {
+        service: 'payments',
+        kind: 'call_gap' as const,
+        strength: 1,
+        evidence: 'calls to payments take 243ms at checkout but 2.5ms inside payments',
+      },
+    ];
+    const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, traceSignals });
+    expect(suspects.map((s) => s.service)).toEqual(['payments', 'notifications', 'checkout']);
+    expect(suspects[0]?.evidence).toContain(
+      'trace: calls to payments take 243ms at checkout but 2.5ms inside payments',
+    );
+    expect(suspects[2]?.against.join(' ')).toMatch(/downstream of anomalous payments/);
+  });
+});
