@@ -7,13 +7,14 @@
 // outside the topology that callers' errors name (hosts, TLS failures) become suspects of their own.
 
 import type { ChangeScore, RedHerringReport, SeriesAnomaly, Suspect, TemplateStat, Topology } from '../types';
+import { sameFaultSeenTwice } from './client-view';
 import { confidences, likelihood } from './confidence';
 import { externalMentions, withHostMentions, type ExternalMention, type HostMention } from './external';
 import { formatClock, formatDuration } from './format';
 import { dependencies, dependents } from './graph';
 import { anomalyStrength, serviceScores } from './metrics';
 import { redHerrings } from './red-herrings';
-import { badMoves, describeAnomaly, OWN, type Acc } from './suspect';
+import { addedSeconds, badMoves, describeAnomaly, OWN, type Acc } from './suspect';
 import { notWithSymptom, offSymptomPath, unreachableFromSymptom } from './symptom';
 import { clipLine } from '../../domain/text';
 
@@ -194,6 +195,7 @@ export function rankServices(input: RankInput): Ranking {
   unreachableFromSymptom(accs, topology, input.symptoms ?? []);
   offSymptomPath(accs, topology, input.symptoms ?? [], new Set(input.observed ?? []));
   notWithSymptom(accs, input.symptoms ?? [], Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
+  sameFaultSeenTwice(accs, topology, Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
   seenThroughOneCaller(accs, topology, Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
   explain(accs, topology, mentions);
   const ordered = [...accs.values()].sort((x, y) => y.score - x.score || x.service.localeCompare(y.service));
@@ -224,14 +226,6 @@ function causeStrength(a: Acc): number {
   );
 }
 
-/** Largest latency increase of a service in seconds (NaN when it has no latency move in seconds). */
-function addedSeconds(a: Acc): number {
-  const d = badMoves(a.metric)
-    .filter((x) => x.kind === 'latency' && x.unit === 's')
-    .map((x) => x.current - x.baseline);
-  return d.length ? Math.max(...d) : Number.NaN;
-}
-
 /**
  * Latency a callee adds reaches its caller, but no more than it added: a callee 45 ms slower does not explain
  * a caller 210 ms slower, which then added most of it itself. Without latency in seconds on both, no veto.
@@ -257,7 +251,8 @@ const ONE_CALLER = 0.5;
 function seenThroughOneCaller(accs: Map<string, Acc>, topology: Topology | null, tol: number): void {
   for (const node of topology?.services ?? []) {
     const a = accs.get(node.name);
-    if (node.kind !== 'external' || !a || a.unrelated || a.external || a.errors.length || a.traces > 0) continue;
+    if (node.kind !== 'external' || !a || a.unrelated || a.explainer || a.external || a.errors.length || a.traces > 0)
+      continue;
     if (!badMoves(a.metric).length) continue;
     const moved = (topology?.services ?? [])
       .filter((s) => s.calls.includes(node.name))
@@ -334,7 +329,9 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
     if (!a.explainedBy.length) continue;
     const candidates = a.explainedBy.map((s) => accs.get(s)).filter((x): x is Acc => x !== undefined);
     const roots = candidates.filter((c) => !c.explainedBy.length);
-    const explainer = (roots.length ? roots : candidates).sort((x, y) => y.score - x.score)[0];
+    const first = (roots.length ? roots : candidates).sort((x, y) => y.score - x.score)[0];
+    // An endpoint that is a service seen from outside (sameFaultSeenTwice) passes the explanation on to it.
+    const explainer = (first?.explainer !== undefined ? accs.get(first.explainer) : undefined) ?? first;
     const by = explainer?.service ?? (a.explainedBy[0] as string);
     a.explainer = by;
     a.score *= EXPLAINED;

@@ -113,3 +113,44 @@ describe('latency a service added itself', () => {
     );
   });
 });
+
+describe('a load balancer in front of a service', () => {
+  // web calls search directly and through its load balancer (an external endpoint it only times); lists calls
+  // search through the load balancer as well.
+  const topology: Topology = {
+    services: [
+      { name: 'web', kind: 'service', calls: ['search', 'search-lb', 'lists'] },
+      { name: 'lists', kind: 'service', calls: ['search-lb'] },
+      { name: 'search', kind: 'service', calls: [] },
+      { name: 'search-lb', kind: 'external', calls: [] },
+    ],
+  };
+  const observed = topology.services.map((s) => s.name);
+
+  it('names the service whose own series show the move the endpoint shows from outside', () => {
+    const anomalies = [latency('search-lb', 80, T, 0.03, 0.5), latency('search', 40, T, 0.04, 0.49)];
+    const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed, stepMs: STEP });
+    expect(suspects.map((s) => s.service)).toEqual(['search', 'search-lb']);
+    expect(suspects[1]?.against.join(' ')).toContain(
+      'search, which the same callers call, slowed by as much at the same time',
+    );
+  });
+
+  it('calls a caller of the endpoint downstream of the service behind it', () => {
+    const anomalies = [
+      latency('search-lb', 80, T, 0.03, 0.5),
+      latency('search', 40, T, 0.04, 0.49),
+      latency('lists', 90, T, 0.05, 0.55),
+    ];
+    const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed, stepMs: STEP });
+    expect(suspects[0]?.service).toBe('search');
+    expect(suspects.find((s) => s.service === 'lists')?.reason).toContain('likely downstream of search');
+  });
+
+  it('keeps the endpoint first when the service behind it added far less', () => {
+    const anomalies = [latency('search-lb', 80, T, 0.03, 0.5), latency('search', 40, T, 0.04, 0.2)];
+    const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed, stepMs: STEP });
+    expect(suspects[0]?.service).toBe('search-lb');
+    expect(suspects[0]?.against).toEqual([]);
+  });
+});

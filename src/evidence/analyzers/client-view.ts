@@ -1,0 +1,49 @@
+// Rules about an external endpoint (topology kind `external`: a load balancer, a proxy, a managed API) that
+// is seen only through its callers' client timings: what those timings can and cannot say about it.
+
+import type { Topology } from '../types';
+import { formatClock } from './format';
+import { addedSeconds, badMoves, type Acc } from './suspect';
+
+/** Factor for an endpoint whose move an instrumented service behind the same callers shows from inside. */
+const SEEN_TWICE = 0.3;
+
+/**
+ * A load balancer or proxy in front of a service appears twice: as the endpoint its callers time, and as the
+ * service's own (server-side) series. When an external endpoint with nothing of its own (no errors naming it,
+ * no traces) slowed down at the same time as an instrumented service called by one of the same callers, and
+ * that service added at least half as much latency, the two are one fault seen twice: the endpoint's timings
+ * include the service behind it, and the service's own series locate it. The reverse cannot hold, as the
+ * service does not call the endpoint. The endpoint drops below the service and counts as explained by it.
+ */
+export function sameFaultSeenTwice(accs: Map<string, Acc>, topology: Topology | null, tol: number): void {
+  const nodes = topology?.services ?? [];
+  const kind = new Map(nodes.map((s) => [s.name, s.kind]));
+  for (const node of nodes) {
+    const a = accs.get(node.name);
+    if (node.kind !== 'external' || !a || a.unrelated || a.external || a.errors.length || a.traces > 0) continue;
+    const bad = badMoves(a.metric).filter((x) => x.kind !== 'traffic');
+    const added = addedSeconds(a);
+    if (!bad.length || !bad.every((x) => x.kind === 'latency') || !(added > 0) || !Number.isFinite(a.first)) continue;
+    const callers = nodes.filter((s) => s.calls.includes(node.name));
+    const behind = [...new Set(callers.flatMap((c) => c.calls))]
+      .filter((n) => n !== node.name && kind.get(n) !== 'external')
+      .filter((n) => !nodes.find((s) => s.name === n)?.calls.includes(node.name))
+      .map((n) => accs.get(n))
+      .filter(
+        (s): s is Acc =>
+          !!s &&
+          !s.unrelated &&
+          Number.isFinite(s.first) &&
+          Math.abs(s.first - a.first) <= tol &&
+          addedSeconds(s) >= 0.5 * added,
+      )
+      .sort((x, y) => y.score - x.score)[0];
+    if (!behind) continue;
+    a.score *= SEEN_TWICE;
+    a.explainer = behind.service;
+    a.against.push(
+      `${behind.service}, which the same callers call, slowed by as much at the same time (${formatClock(behind.first)}): the same fault seen from outside, ${behind.service}'s own series locate it`,
+    );
+  }
+}
