@@ -1,7 +1,7 @@
 // Rules about an external endpoint (topology kind `external`: a load balancer, a proxy, a managed API) that
 // is seen only through its callers' client timings: what those timings can and cannot say about it.
 
-import type { Topology } from '../types';
+import type { SeriesAnomaly, Topology } from '../types';
 import { formatClock } from './format';
 import { addedSeconds, badMoves, type Acc } from './suspect';
 
@@ -44,6 +44,45 @@ export function sameFaultSeenTwice(accs: Map<string, Acc>, topology: Topology | 
     a.explainer = behind.service;
     a.against.push(
       `${behind.service}, which the same callers call, slowed by as much at the same time (${formatClock(behind.first)}): the same fault seen from outside, ${behind.service}'s own series locate it`,
+    );
+  }
+}
+
+/** Factor for an endpoint whose failed calls its callers absorbed. */
+const ABSORBED = 0.5;
+
+/** Share of calls failing that a success-rate or error-ratio move reached (NaN for other units or kinds). */
+function failingShare(x: SeriesAnomaly): number {
+  const full = x.unit === '%' ? 100 : x.unit === 'ratio' ? 1 : Number.NaN;
+  if (x.kind !== 'errors') return Number.NaN;
+  return (x.bad === 'down' ? full - x.current : x.current) / full;
+}
+
+/**
+ * An external endpoint's failures are known only from its callers' calls to it. When most of those calls
+ * fail and yet every caller keeps its own success rate (each reports one, and none moved), the callers
+ * absorbed the failures (a retry, a fallback, a call whose answer they do not need): they are not what users
+ * see. The endpoint drops below services whose failures reach someone. Endpoints that errors in logs or
+ * traces name are not judged.
+ */
+export function absorbedFailures(
+  accs: Map<string, Acc>,
+  topology: Topology | null,
+  withErrorSignals: ReadonlySet<string>,
+): void {
+  const nodes = topology?.services ?? [];
+  for (const node of nodes) {
+    const a = accs.get(node.name);
+    if (node.kind !== 'external' || !a || a.unrelated || a.external || a.errors.length || a.traces > 0) continue;
+    const worst = Math.max(...badMoves(a.metric).map(failingShare).filter(Number.isFinite));
+    if (!(worst >= 0.5)) continue;
+    const callers = nodes.filter((s) => s.calls.includes(node.name)).map((s) => s.name);
+    if (!callers.length || !callers.every((c) => withErrorSignals.has(c))) continue;
+    if (callers.some((c) => badMoves(accs.get(c)?.metric).some((x) => x.kind === 'errors'))) continue;
+    a.score *= ABSORBED;
+    a.unrelated = true;
+    a.against.push(
+      `${Math.round(worst * 100)}% of the calls to it fail, yet ${callers.join(', ')} kept ${callers.length > 1 ? 'their' : 'its'} own success rate: the callers absorb these failures, users do not see them`,
     );
   }
 }

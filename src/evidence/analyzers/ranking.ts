@@ -7,7 +7,7 @@
 // outside the topology that callers' errors name (hosts, TLS failures) become suspects of their own.
 
 import type { ChangeScore, RedHerringReport, SeriesAnomaly, Suspect, TemplateStat, Topology } from '../types';
-import { sameFaultSeenTwice } from './client-view';
+import { absorbedFailures, sameFaultSeenTwice } from './client-view';
 import { confidences, likelihood } from './confidence';
 import { externalMentions, withHostMentions, type ExternalMention, type HostMention } from './external';
 import { formatClock, formatDuration } from './format';
@@ -47,6 +47,8 @@ export interface RankInput {
   symptoms?: string[];
   /** Services that have metrics at all: a call path may pass through an unobserved service, not an observed quiet one. */
   observed?: string[];
+  /** Services with a success-rate or error series in the window: whether a caller's own success rate held is known. */
+  errorSignals?: string[];
   /** Sampling step of the metrics (ms): moves within 1.5 steps of each other are "at the same time". */
   stepMs?: number;
 }
@@ -195,6 +197,7 @@ export function rankServices(input: RankInput): Ranking {
   unreachableFromSymptom(accs, topology, input.symptoms ?? []);
   offSymptomPath(accs, topology, input.symptoms ?? [], new Set(input.observed ?? []));
   notWithSymptom(accs, input.symptoms ?? [], Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
+  absorbedFailures(accs, topology, new Set(input.errorSignals ?? []));
   sameFaultSeenTwice(accs, topology, Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
   seenThroughOneCaller(accs, topology, Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
   explain(accs, topology, mentions);

@@ -4,7 +4,7 @@
 import { asyncCalls, withoutCalls } from '../../../../src/evidence/analyzers/graph';
 import { latencyProfiles } from '../../../../src/evidence/analyzers/metrics';
 import { rankServices } from '../../../../src/evidence/analyzers/ranking';
-import type { MetricSeries, Topology } from '../../../../src/evidence/types';
+import type { MetricSeries, SeriesAnomaly, Topology } from '../../../../src/evidence/types';
 import { latency, STEP, T } from './anomaly-fixture';
 
 /** A latency gauge in seconds for `service`, flat at `value` over [T - 2 h, T). */
@@ -152,5 +152,56 @@ describe('a load balancer in front of a service', () => {
     const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed, stepMs: STEP });
     expect(suspects[0]?.service).toBe('search-lb');
     expect(suspects[0]?.against).toEqual([]);
+  });
+});
+
+describe('an endpoint whose failed calls its callers absorb', () => {
+  const topology: Topology = {
+    services: [
+      { name: 'web', kind: 'service', calls: ['payments', 'flags-api'] },
+      { name: 'payments', kind: 'service', calls: [] },
+      { name: 'flags-api', kind: 'external', calls: [] },
+    ],
+  };
+  const observed = topology.services.map((s) => s.name);
+  const availability = (service: string, current: number): SeriesAnomaly => ({
+    ...latency(service, -100, T, 100, current),
+    key: `availability_percent{service="${service}"}`,
+    metric: 'availability percent',
+    family: 'availability_percent',
+    kind: 'errors',
+    unit: '%',
+    bad: 'down',
+    direction: 'down',
+  });
+  const calls = (service: string, current: number): SeriesAnomaly => ({
+    ...latency(service, -17, T, 15, current),
+    key: `requests{service="${service}"}`,
+    metric: 'requests',
+    family: 'requests',
+    kind: 'traffic',
+    direction: 'down',
+  });
+  const failing = [availability('flags-api', 0), calls('flags-api', 2), availability('payments', 98.7)];
+
+  it('ranks a service failing its callers above an endpoint whose every failed call its caller absorbed', () => {
+    const input = { templates: [], changes: [], topology, observed, errorSignals: observed };
+    const { suspects } = rankServices({ ...input, anomalies: failing });
+    expect(suspects[0]?.service).toBe('payments');
+    expect(suspects[1]?.against.join(' ')).toContain(
+      '100% of the calls to it fail, yet web kept its own success rate: the callers absorb these failures',
+    );
+  });
+
+  it('is not judged so when its caller is failing too, or when nothing says whether the caller is', () => {
+    const failingWeb = [...failing, availability('web', 97)];
+    const input = { templates: [], changes: [], topology, observed };
+    for (const ranking of [
+      rankServices({ ...input, anomalies: failingWeb, errorSignals: observed }),
+      rankServices({ ...input, anomalies: failing }),
+    ]) {
+      const endpoint = ranking.suspects.find((s) => s.service === 'flags-api');
+      expect(endpoint?.against.join(' ')).not.toContain('absorb');
+    }
   });
 });
