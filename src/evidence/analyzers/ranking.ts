@@ -297,6 +297,12 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
     // A dependency explains these symptoms only with a move of comparable weight (noise does not explain +90 IQR).
     const symptom = Math.max(0, ...bad.map((x) => anomalyStrength(x)));
     if (symptomsUp || (!bad.length && a.errors.length)) {
+      // Calls made one after another add up: what the slowed direct callees added together reaches the caller.
+      const direct = new Set(topology?.services.find((s) => s.name === a.service)?.calls ?? []);
+      const together = [...direct]
+        .map((d) => accs.get(d))
+        .filter((d): d is Acc => !!d && d !== a && !d.unrelated && noLater(d, a))
+        .reduce((sum, d) => sum + Math.max(0, addedSeconds(d) || 0), 0);
       // Latency and errors travel up: a callee (direct or further) that moved with a cause-like signal, no later.
       for (const d of dependencies(topology, a.service)) {
         const dep = accs.get(d);
@@ -307,7 +313,7 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
           (causeStrength(dep) >= 0.4 * symptom || dep.own >= OWN) &&
           noLater(dep, a)
         ) {
-          if (addsEnough(dep, a)) by.push(d);
+          if (addsEnough(dep, a) || (direct.has(d) && together >= 0.5 * addedSeconds(a))) by.push(d);
           else selfAdded.set(a, [...(selfAdded.get(a) ?? []), dep]);
         }
       }

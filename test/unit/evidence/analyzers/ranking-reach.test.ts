@@ -1,5 +1,7 @@
 // The ranking's reach rules: fire-and-forget calls carry no symptoms, a service the reported one does not wait
-// on cannot have caused it, and an external seen through one caller that moved too does not outrank that caller.
+// on cannot have caused it, an external seen through one caller that moved too does not outrank that caller, a
+// load balancer is the service behind it seen from outside, failed calls a caller absorbs are not what users see,
+// and latency added by callees called one after another adds up.
 
 import { asyncCalls, withoutCalls } from '../../../../src/evidence/analyzers/graph';
 import { latencyProfiles } from '../../../../src/evidence/analyzers/metrics';
@@ -111,6 +113,27 @@ describe('latency a service added itself', () => {
     expect(suspects[0]?.evidence).toContain(
       'added most of its latency itself: +300 ms, while orders-db, which it calls, rose only +30 ms',
     );
+  });
+
+  it('adds up what callees it calls one after another added: together they explain the caller', () => {
+    const topology: Topology = {
+      services: [
+        { name: 'orders', kind: 'service', calls: ['stock', 'prices'] },
+        { name: 'stock', kind: 'service', calls: [] },
+        { name: 'prices', kind: 'service', calls: [] },
+      ],
+    };
+    // orders +500 ms; stock +200 ms and prices +200 ms: neither alone half of it, together most of it.
+    const anomalies = [
+      latency('orders', 60, T, 0.1, 0.6),
+      latency('stock', 30, T, 0.05, 0.25),
+      latency('prices', 25, T, 0.05, 0.25),
+    ];
+    const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed: ['orders'] });
+    expect(suspects[0]?.service).toBe('stock');
+    const orders = suspects.find((s) => s.service === 'orders');
+    expect(orders?.reason).toContain('likely downstream of stock');
+    expect(orders?.evidence.join(' ')).not.toContain('added most of its latency itself');
   });
 });
 
