@@ -3,6 +3,7 @@
 
 import type { SeriesAnomaly, Topology } from '../types';
 import { formatClock } from './format';
+import { dependencies } from './graph';
 import { addedSeconds, badMoves, type Acc } from './suspect';
 
 /** Factor for an endpoint whose move an instrumented service behind the same callers shows from inside. */
@@ -14,7 +15,8 @@ const SEEN_TWICE = 0.3;
  * no traces) slowed down at the same time as an instrumented service called by one of the same callers, and
  * that service added at least half as much latency, the two are one fault seen twice: the endpoint's timings
  * include the service behind it, and the service's own series locate it. The reverse cannot hold, as the
- * service does not call the endpoint. The endpoint drops below the service and counts as explained by it.
+ * service does not call the endpoint, directly or through others. The endpoint drops below the service and
+ * counts as explained by it.
  */
 export function sameFaultSeenTwice(accs: Map<string, Acc>, topology: Topology | null, tol: number): void {
   const nodes = topology?.services ?? [];
@@ -28,7 +30,7 @@ export function sameFaultSeenTwice(accs: Map<string, Acc>, topology: Topology | 
     const callers = nodes.filter((s) => s.calls.includes(node.name));
     const behind = [...new Set(callers.flatMap((c) => c.calls))]
       .filter((n) => n !== node.name && kind.get(n) !== 'external')
-      .filter((n) => !nodes.find((s) => s.name === n)?.calls.includes(node.name))
+      .filter((n) => !dependencies(topology, n).includes(node.name))
       .map((n) => accs.get(n))
       .filter(
         (s): s is Acc =>
