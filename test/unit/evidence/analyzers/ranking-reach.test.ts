@@ -115,6 +115,21 @@ describe('latency a service added itself', () => {
     );
   });
 
+  it('dates a caller by its strongest move, not by a weak wiggle of another statistic before it', () => {
+    const topology: Topology = {
+      services: [
+        { name: 'orders', kind: 'service', calls: ['stock'] },
+        { name: 'stock', kind: 'service', calls: [] },
+      ],
+    };
+    // orders' p90 crept up 10 minutes early; its p99, the strong move, came with stock's.
+    const early = { ...latency('orders', 4, T - 2 * STEP, 0.2, 0.3), key: 'latency{service="orders",q="0.9"}' };
+    const anomalies = [early, latency('orders', 60, T, 0.3, 1), latency('stock', 50, T, 0.1, 0.9)];
+    const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed: ['orders'] });
+    expect(suspects[0]?.service).toBe('stock');
+    expect(suspects.find((s) => s.service === 'orders')?.reason).toContain('likely downstream of stock');
+  });
+
   it('adds up what callees it calls one after another added: together they explain the caller', () => {
     const topology: Topology = {
       services: [
