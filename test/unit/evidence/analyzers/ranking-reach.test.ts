@@ -202,24 +202,19 @@ describe('an endpoint whose failed calls its callers absorb', () => {
     ],
   };
   const observed = topology.services.map((s) => s.name);
-  const availability = (service: string, current: number): SeriesAnomaly => ({
-    ...latency(service, -100, T, 100, current),
-    key: `availability_percent{service="${service}"}`,
-    metric: 'availability percent',
-    family: 'availability_percent',
-    kind: 'errors',
-    unit: '%',
-    bad: 'down',
-    direction: 'down',
+  // A move down from `baseline` to `current` of one service's `family` series.
+  const down = (service: string, family: string, baseline: number, current: number, more: Partial<SeriesAnomaly>) => ({
+    ...latency(service, -100, T, baseline, current),
+    key: `${family}{service="${service}"}`,
+    metric: family,
+    family,
+    direction: 'down' as const,
+    ...more,
   });
-  const calls = (service: string, current: number): SeriesAnomaly => ({
-    ...latency(service, -17, T, 15, current),
-    key: `requests{service="${service}"}`,
-    metric: 'requests',
-    family: 'requests',
-    kind: 'traffic',
-    direction: 'down',
-  });
+  const availability = (service: string, current: number): SeriesAnomaly =>
+    down(service, 'availability_percent', 100, current, { kind: 'errors', unit: '%', bad: 'down' });
+  const calls = (service: string, current: number): SeriesAnomaly =>
+    down(service, 'requests', 15, current, { kind: 'traffic', unit: 'requests', score: -17 });
   const failing = [availability('flags-api', 0), calls('flags-api', 2), availability('payments', 98.7)];
 
   it('ranks a service failing its callers above an endpoint whose every failed call its caller absorbed', () => {
