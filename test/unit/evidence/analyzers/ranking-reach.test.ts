@@ -170,7 +170,7 @@ describe('a load balancer in front of a service', () => {
     const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed, stepMs: STEP });
     expect(suspects.map((s) => s.service)).toEqual(['search', 'search-lb']);
     expect(suspects[1]?.against.join(' ')).toContain(
-      'search, which the same callers call, slowed by as much at the same time',
+      'search, which the same callers call, slowed at the same time by at least half as much',
     );
   });
 
