@@ -18,9 +18,11 @@ import { MemoryStore } from '../store';
 export const DEMO_CHANNEL = 'inc-checkout-latency';
 /** The second incident of the same kind, opened after the first is resolved. */
 export const DEMO_SECOND_CHANNEL = 'inc-checkout-latency-again';
-/** What the incident commander types when the rollback has worked. */
-export const DEMO_RESOLVE_SUMMARY =
-  'Rolled back the deploy the investigation implicated; latency and errors are back to their baseline.';
+/**
+ * What the incident commander types to resolve. It claims no recovery: the recording holds none, so the
+ * bot's check after the rollback says "Not recovered", and a summary saying otherwise would contradict it.
+ */
+export const DEMO_RESOLVE_SUMMARY = 'Rolled back the payments deploy the investigation implicated.';
 export const DEMO_USERS = [
   { id: 'U0DEMOLEAD', name: 'dana', realName: 'Dana Lee' },
   { id: 'U0DEMOSRE', name: 'sam', realName: 'Sam Ortiz' },
