@@ -111,7 +111,9 @@ function tracesJson(t: TraceDigest): Record<string, unknown> {
       calls: e.calls,
       errors: e.errors,
       mean_ms: e.meanMs,
+      ...(e.sides ? { sides: e.sides } : {}),
     })),
+    gaps: t.gaps,
     notes: t.notes,
   };
 }

@@ -292,6 +292,36 @@ export interface TraceEdge {
   calls: PhaseCounts;
   errors: PhaseCounts;
   meanMs: PhaseCounts;
+  /** The same calls from both sides since the onset, when the caller's span of each call is known. */
+  sides?: CallSides;
+}
+
+/**
+ * Calls on one edge seen from both sides (medians): the caller's span of each call, the callee's span under it,
+ * and the gap between them, which is time spent on the way (network, the callee's ingress, or the caller's own
+ * client side) rather than in either handler.
+ */
+export interface CallSides {
+  calls: number;
+  callerMs: number;
+  calleeMs: number;
+  gapMs: number;
+  /** The gap this edge usually has: its own before the onset, else the other edges' (lower quartile); absent with nothing to compare. */
+  usualGapMs?: number;
+  usual?: 'baseline' | 'other edges';
+}
+
+/**
+ * Time lost between callers and a callee, credited to one side: to the callee (the network to it or its
+ * ingress) when the callee's callers see it and the caller's other calls do not, else to the caller whose
+ * calls to several services all lose it (its own CPU, threads or pools stretch every call it makes).
+ */
+export interface TraceGap {
+  service: string;
+  side: 'callee' | 'caller';
+  /** The edges that lose the time, most calls first. */
+  edges: Array<{ caller: string; callee: string } & CallSides>;
+  strength: number;
 }
 
 /** The compact trace analysis in a report: where errors start, where time is added, what changed per edge. */
@@ -300,6 +330,8 @@ export interface TraceDigest {
   traces: number;
   errorOrigins: TraceErrorOrigin[];
   latencyOrigins: TraceLatencyOrigin[];
+  /** Time lost on the way between callers and callees, and whose it is. */
+  gaps: TraceGap[];
   /** The edges that changed most (error rate or latency), at most a dozen. */
   edges: TraceEdge[];
   /** What limited the analysis, in plain words (e.g. no spans before the onset). */

@@ -109,7 +109,9 @@ export class EvidenceContext {
   /** Services where traces say errors start or latency is added (for the citation check). */
   async traceOrigins(): Promise<string[]> {
     const t = await this.traceReport();
-    return t ? [...t.errorOrigins.filter((o) => o.strength > 0), ...t.latencyOrigins].map((o) => o.service) : [];
+    return t
+      ? [...t.errorOrigins.filter((o) => o.strength > 0), ...t.latencyOrigins, ...t.gaps].map((o) => o.service)
+      : [];
   }
 
   /** The service ranking over everything the source sees (the lead's check, not a scout's view): analyze's own step. */

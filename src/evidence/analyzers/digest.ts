@@ -2,7 +2,7 @@
 
 import type { Change, SeriesAnomaly, TriageReport } from '../types';
 import { formatClock, formatDuration, formatEffect } from './format';
-import { describeEdge, describeErrorOrigin, describeLatencyOrigin } from './traces';
+import { describeEdge, describeErrorOrigin, describeGap, describeLatencyOrigin } from './traces';
 import { clipWords } from '../../domain/text';
 
 /** `checkout p99 latency from 118ms to 2.31s (20×), starting 03:02:10 UTC, 15s after deploy checkout v2.3.1`. */
@@ -59,6 +59,7 @@ export function digestReport(report: Omit<TriageReport, 'digest'>, budgetChars: 
     const origins = [
       ...t.errorOrigins.filter((o) => o.strength > 0).map(describeErrorOrigin),
       ...t.latencyOrigins.map(describeLatencyOrigin),
+      ...t.gaps.filter((g) => g.strength > 0).map(describeGap),
     ];
     origins.slice(0, 4).forEach((o, i) => add(6, 5 + i * 6, `- ${o}`));
     t.edges.slice(0, 4).forEach((e, i) => add(6, 25 + i * 3, `- ${describeEdge(e)}`));

@@ -3,7 +3,8 @@
 //   fail with it only propagate. A caller that timed out while a child was still running blames the child.
 // - latency origins: per service self-time (duration minus the union of its children's time) per trace; the
 //   service whose own time grew is where latency is added, not the callers that wait on it.
-// - per edge (caller -> callee): calls, error rate and mean latency in each phase.
+// - per edge (caller -> callee): calls, error rate and mean latency in each phase, and since the onset the
+//   same calls from both sides (trace-gaps.ts): time lost on the way is the callee's unless its caller is slow.
 // - a leaf client span names where it went (peer.service, server.address, ...): when that is not a service
 //   in the traces, the time and errors belong to that external dependency, not to the caller.
 
@@ -15,12 +16,13 @@ import type {
   TraceDigest,
   TraceEdge,
   TraceErrorOrigin,
+  TraceGap,
   TraceLatencyOrigin,
   TriageReport,
 } from '../types';
+import { callGaps, calleeSpans, describeGap as describeGapWith, edgeKey, type CallGaps } from './trace-gaps';
+import { phaseOf, TraceIndex, type Phase, type Target } from './trace-index';
 import { clipText } from '../../domain/text';
-
-type Phase = keyof PhaseCounts;
 
 /** A child covering this share of a timed-out parent's time is what the parent was waiting on. */
 const TIMEOUT_COVER = 0.8;
@@ -34,83 +36,6 @@ const MIN_ADDED_REL = 0.2;
 const MIN_Z = 3;
 /** Traces needed in each phase to compare self-times. */
 const MIN_TRACES = 3;
-
-const NONE: readonly Span[] = [];
-
-interface Target {
-  name: string;
-  external: boolean;
-}
-
-/** Spans of many traces linked to parent and children (by object, so lookups build no string keys). */
-class TraceIndex {
-  private readonly parentOf = new Map<Span, Span>();
-  private readonly kidsOf = new Map<Span, Span[]>();
-  private readonly services = new Set<string>();
-  private readonly lower = new Map<string, string>();
-  private readonly resolved = new Map<string, Target>();
-
-  constructor(spans: readonly Span[]) {
-    const byTrace = new Map<string, Map<string, Span>>();
-    for (const s of spans) {
-      let t = byTrace.get(s.traceId);
-      if (!t) {
-        t = new Map();
-        byTrace.set(s.traceId, t);
-      }
-      t.set(s.spanId, s);
-      if (!this.services.has(s.service)) {
-        this.services.add(s.service);
-        this.lower.set(s.service.toLowerCase(), s.service);
-      }
-    }
-    for (const s of spans) {
-      const p = s.parentSpanId ? byTrace.get(s.traceId)?.get(s.parentSpanId) : undefined;
-      if (!p || p === s) continue;
-      this.parentOf.set(s, p);
-      const list = this.kidsOf.get(p);
-      if (list) list.push(s);
-      else this.kidsOf.set(p, [s]);
-    }
-  }
-
-  kids(s: Span): readonly Span[] {
-    return this.kidsOf.get(s) ?? NONE;
-  }
-
-  parent(s: Span): Span | undefined {
-    return this.parentOf.get(s);
-  }
-
-  /** The service a destination names: exact, case-insensitive, or its first DNS label (`payments.prod.svc`). */
-  private resolve(peer: string): Target {
-    let t = this.resolved.get(peer);
-    if (!t) {
-      const hit = this.services.has(peer)
-        ? peer
-        : (this.lower.get(peer.toLowerCase()) ??
-          (/^[\d.]+$/.test(peer) ? undefined : this.lower.get((peer.split('.')[0] ?? '').toLowerCase())));
-      t = hit ? { name: hit, external: false } : { name: peer, external: true };
-      this.resolved.set(peer, t);
-    }
-    return t;
-  }
-
-  /** Where a leaf span's time and errors belong: the destination it called, else its own service. */
-  owner(s: Span): Target {
-    if (s.peer && this.kids(s).length === 0) {
-      const t = this.resolve(s.peer);
-      if (t.name !== s.service) return t;
-    }
-    return { name: s.service, external: false };
-  }
-}
-
-function phaseOf(s: Span, w: AnalysisWindow): Phase | null {
-  if (s.startMs >= w.onset && s.startMs <= w.to) return 'incident';
-  if (s.startMs >= w.from && s.startMs < w.onset) return 'baseline';
-  return null;
-}
 
 function overlap(a: Span, b: Span): number {
   return Math.max(0, Math.min(a.startMs + a.durationMs, b.startMs + b.durationMs) - Math.max(a.startMs, b.startMs));
@@ -218,12 +143,20 @@ interface SelfAcc {
   examples: Map<string, number>;
 }
 
-function latencyOrigins(spans: readonly Span[], idx: TraceIndex, w: AnalysisWindow): TraceLatencyOrigin[] {
+function latencyOrigins(
+  spans: readonly Span[],
+  idx: TraceIndex,
+  w: AnalysisWindow,
+  credited: CallGaps['credited'],
+): TraceLatencyOrigin[] {
   const acc = new Map<string, SelfAcc>();
   for (const s of spans) {
     const ph = phaseOf(s, w);
     if (!ph) continue;
-    const owner = idx.owner(s);
+    // A call span's own time is the gap to its callee: whoever the gap is credited to owns it.
+    const callee = calleeSpans(s, idx)?.[0]?.service;
+    const gapOwner = callee === undefined ? undefined : credited.get(edgeKey(s.service, callee));
+    const owner = gapOwner ? { name: gapOwner, external: false } : idx.owner(s);
     let a = acc.get(owner.name);
     if (!a) {
       a = { external: owner.external, perTrace: { baseline: new Map(), incident: new Map() }, examples: new Map() };
@@ -276,7 +209,13 @@ interface EdgeAcc {
 }
 
 /** Edges that changed most first; an edge into an origin outranks one that only carries its errors back up. */
-function edges(spans: readonly Span[], idx: TraceIndex, w: AnalysisWindow, origins: ReadonlySet<string>): TraceEdge[] {
+function edges(
+  spans: readonly Span[],
+  idx: TraceIndex,
+  w: AnalysisWindow,
+  origins: ReadonlySet<string>,
+  gaps: CallGaps,
+): TraceEdge[] {
   const acc = new Map<string, EdgeAcc & { caller: string; callee: string }>();
   const add = (caller: string, callee: Target, s: Span, ph: Phase): void => {
     const key = `${caller}\u0000${callee.name}`;
@@ -314,6 +253,8 @@ function edges(spans: readonly Span[], idx: TraceIndex, w: AnalysisWindow, origi
       };
       const errDelta = rate(e.errors.incident, e.calls.incident) - rate(e.errors.baseline, e.calls.baseline);
       const slower = e.calls.baseline ? Math.log2(Math.max(meanMs.incident, 0.1) / Math.max(meanMs.baseline, 0.1)) : 0;
+      const key = edgeKey(e.caller, e.callee);
+      const sides = gaps.sides.get(key);
       const edge: TraceEdge = {
         caller: e.caller,
         callee: e.callee,
@@ -321,8 +262,15 @@ function edges(spans: readonly Span[], idx: TraceIndex, w: AnalysisWindow, origi
         calls: e.calls,
         errors: e.errors,
         meanMs,
+        ...(sides ? { sides } : {}),
       };
-      const change = Math.max(errDelta * 5, slower, e.calls.baseline ? 0 : rate(e.errors.incident, e.calls.incident));
+      const lost = sides && gaps.credited.has(key) ? Math.log2(sides.gapMs / Math.max(sides.usualGapMs ?? 1, 1)) : 0;
+      const change = Math.max(
+        errDelta * 5,
+        slower,
+        lost,
+        e.calls.baseline ? 0 : rate(e.errors.incident, e.calls.incident),
+      );
       return { edge, change: change > 0 && origins.has(e.callee) ? change + 1 : change };
     })
     .sort((x, y) => y.change - x.change || y.edge.calls.incident - x.edge.calls.incident)
@@ -348,14 +296,16 @@ export function analyzeTraces(spans: readonly Span[], window: AnalysisWindow): T
       'no spans before the onset: error origins are not compared with a baseline and latency shifts are not measured',
     );
   const errors = errorOrigins(spans, idx, window, total);
-  const latency = total.baseline ? latencyOrigins(spans, idx, window) : [];
-  const origins = new Set([...errors.filter((o) => o.strength > 0), ...latency].map((o) => o.service));
+  const gaps = callGaps(spans, idx, window);
+  const latency = total.baseline ? latencyOrigins(spans, idx, window, gaps.credited) : [];
+  const origins = new Set([...errors.filter((o) => o.strength > 0), ...latency, ...gaps.gaps].map((o) => o.service));
   return {
     spans: total,
     traces: traces.size,
     errorOrigins: errors,
     latencyOrigins: latency,
-    edges: edges(spans, idx, window, origins),
+    gaps: gaps.gaps,
+    edges: edges(spans, idx, window, origins, gaps),
     notes,
   };
 }
@@ -381,6 +331,9 @@ export function traceSignals(report: { traces?: TriageReport['traces'] | undefin
         strength: o.strength,
         evidence: describeLatencyOrigin(o),
       })),
+    ...t.gaps
+      .filter((g) => g.strength > 0)
+      .map((g) => ({ service: g.service, kind: 'call_gap' as const, strength: g.strength, evidence: describeGap(g) })),
   ];
 }
 
@@ -401,11 +354,19 @@ export function describeLatencyOrigin(o: TraceLatencyOrigin): string {
   return `${what} adds latency: own time ${ms(o.baselineMs)} → ${ms(o.incidentMs)} per trace (+${ms(o.addedMs)}) over ${o.traces.incident} traces since onset${eg}`;
 }
 
-/** `checkout → payments: errors 0/120 → 30/118, mean 40ms → 2.9s`. */
+/** Time lost on the way between callers and a callee, and whose it is (see trace-gaps.ts). */
+export function describeGap(g: TraceGap): string {
+  return describeGapWith(g, ms);
+}
+
+/** `checkout → payments: errors 0/120 → 30/118, mean 40ms → 2.9s; median 250ms at checkout vs 2ms inside payments`. */
 export function describeEdge(e: TraceEdge): string {
   const base = e.calls.baseline ? `${e.errors.baseline}/${e.calls.baseline} → ` : '';
   const lat = e.calls.baseline ? `${ms(e.meanMs.baseline)} → ${ms(e.meanMs.incident)}` : ms(e.meanMs.incident);
-  return `${e.caller} → ${e.callee}${e.external ? ' (external)' : ''}: errors ${base}${e.errors.incident}/${e.calls.incident}, mean ${lat}`;
+  const sides = e.sides
+    ? `; median ${ms(e.sides.callerMs)} at ${e.caller} vs ${ms(e.sides.calleeMs)} inside ${e.callee}`
+    : '';
+  return `${e.caller} → ${e.callee}${e.external ? ' (external)' : ''}: errors ${base}${e.errors.incident}/${e.calls.incident}, mean ${lat}${sides}`;
 }
 
 function ms(v: number): string {

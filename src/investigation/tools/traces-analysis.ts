@@ -2,7 +2,7 @@
 // deterministic plan names the service traces point at (and costs no call when the source has no spans).
 import { z } from 'zod';
 import type { Evidence } from '../../domain/types';
-import { describeEdge, describeErrorOrigin, describeLatencyOrigin } from '../../evidence/analyzers/traces';
+import { describeEdge, describeErrorOrigin, describeGap, describeLatencyOrigin } from '../../evidence/analyzers/traces';
 import type { DraftClaim } from '../citations';
 import type { ToolItem } from '../types';
 import { defineTool } from './define';
@@ -12,7 +12,8 @@ export const tracesAnalysis = defineTool({
   name: 'traces_analysis',
   description:
     'Traces before vs since the onset: where errors start (failing spans whose children succeed; callers that only propagate are named), ' +
-    'where latency is added (own time per trace), caller→callee edges whose error rate or latency changed, and external dependencies named by client spans.',
+    "where latency is added (own time per trace), time lost on the way between caller and callee (the caller's span of a call vs the callee's), " +
+    'caller→callee edges whose error rate or latency changed, and external dependencies named by client spans.',
   input: z.object({ service: service.optional().describe('Only findings that involve this service'), limit }).strict(),
 
   async run({ ctx, inScope }, input) {
@@ -43,6 +44,20 @@ export const tracesAnalysis = defineTool({
           timeRange: at,
           excerpt: clip(`traces: ${describeLatencyOrigin(o)}; strength ${o.strength.toFixed(2)}`),
         })),
+      // A gap names its callers too: only the edges whose both ends are in scope are shown.
+      ...t.gaps.flatMap((g) => {
+        const edges = g.edges.filter((e) => about(e.caller, e.callee));
+        if (g.strength <= 0 || !edges.length || !inScope(g.service)) return [];
+        return [
+          {
+            source: src,
+            service: g.service,
+            ref: `call_gap:${g.service}`,
+            timeRange: at,
+            excerpt: clip(`traces: ${describeGap({ ...g, edges })}; strength ${g.strength.toFixed(2)}`),
+          },
+        ];
+      }),
       ...t.edges
         .filter((e) => about(e.caller, e.callee))
         .map((e) => ({
@@ -88,14 +103,24 @@ export const tracesAnalysis = defineTool({
           service: latencyOrigin.service,
         });
       }
-      const named = [errorOrigin, latencyOrigin].filter((o) => o !== undefined).map((o) => o.service);
+      const gap = t.gaps.find((g) => g.strength > 0 && ev.has(`call_gap:${g.service}`));
+      if (gap) {
+        claims.push({
+          text: `Traces: ${describeGap(gap)}.`,
+          evidence: [(ev.get(`call_gap:${gap.service}`) as Evidence).id],
+          service: gap.service,
+        });
+      }
+      const named = [errorOrigin, latencyOrigin, gap].filter((o) => o !== undefined).map((o) => o.service);
       const summary = named.length
         ? `Traces point at ${[...new Set(named)].join(' and ')}.`
         : 'Traces show no service where errors start or latency grew.';
       return {
         claims,
         summary,
-        ...(Math.max(errorOrigin?.strength ?? 0, latencyOrigin?.strength ?? 0) >= 0.5 ? { confidence: 0.6 } : {}),
+        ...(Math.max(errorOrigin?.strength ?? 0, latencyOrigin?.strength ?? 0, gap?.strength ?? 0) >= 0.5
+          ? { confidence: 0.6 }
+          : {}),
       };
     },
   },

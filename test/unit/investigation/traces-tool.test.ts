@@ -6,7 +6,7 @@ import { ToolGate } from '../../../src/investigation/gate';
 import { parseOtlp } from '../../../src/evidence/sources/files/traces';
 import type { EvidenceSource, Span } from '../../../src/evidence/types';
 import { MemoryStore } from '../../../src/store/memory';
-import { chain, ids, otlp, type Hop } from '../evidence/analyzers/otlp-fixture';
+import { chain, ids, otlp, requests, type Hop } from '../evidence/analyzers/otlp-fixture';
 import { NOW, ONSET, T0, tinySource } from './source';
 
 const budget = { max_tool_calls: 8, max_turns: 6, max_seconds: 90, max_output_tokens: 4000 };
@@ -24,12 +24,18 @@ function tracedSource(): EvidenceSource {
     { service: 'checkout', selfMs: 5, error: fail },
     { service: 'payments', selfMs: 8, error: fail },
   ];
-  const spans: Span[] = parseOtlp(
-    otlp([
-      ...ids('a', 20).flatMap((id, i) => chain(id, T0 + i * 120_000, hops(false))),
-      ...ids('b', 15).flatMap((id, i) => chain(id, ONSET + i * 60_000, hops(true))),
-    ]),
+  return withSpans(
+    parseOtlp(
+      otlp([
+        ...ids('a', 20).flatMap((id, i) => chain(id, T0 + i * 120_000, hops(false))),
+        ...ids('b', 15).flatMap((id, i) => chain(id, ONSET + i * 60_000, hops(true))),
+      ]),
+    ),
   );
+}
+
+/** The tiny scenario with these spans. */
+function withSpans(spans: Span[]): EvidenceSource {
   const base = tinySource();
   return {
     ...base,
@@ -87,6 +93,31 @@ describe('traces_analysis', () => {
     expect(traced).toMatchObject({ service: 'payments', status: 'verified' });
     expect(traced?.text).toMatch(/errors start in payments .*; its failing callers only propagate them \(checkout\)/);
     expect(draft.summary).toMatch(/Traces point at payments/);
+  });
+
+  it('says when calls lose their time on the way to a callee, and only to a scout that may see both ends', async () => {
+    // Since the onset checkout's calls to payments lose 240 ms between its client span and payments' server span.
+    const source = withSpans(
+      parseOtlp(
+        otlp(
+          requests('g', 20, ONSET + 60_000, 'checkout', [
+            { callee: 'payments', insideMs: 2.5, lostMs: 240 },
+            { callee: 'inventory', insideMs: 5, lostMs: 3 },
+            { callee: 'notifications', insideMs: 1, lostMs: 3 },
+          ]),
+        ),
+      ),
+    );
+    const all = await gateFor(metricsScout(['*']), source).gate.call('traces_analysis', {});
+    expect(all.text).toContain(
+      'calls to payments take 243ms at checkout but 2.5ms inside payments (median of 20 calls): 240ms is lost on the way to payments',
+    );
+    expect(all.text).toContain(
+      'checkout → payments: errors 0/20, mean 2.5ms; median 243ms at checkout vs 2.5ms inside payments',
+    );
+    const scoped = await gateFor(metricsScout(['payments', 'inventory']), source).gate.call('traces_analysis', {});
+    expect(scoped.isError).toBe(false);
+    expect(scoped.text).not.toMatch(/checkout|lost on the way/);
   });
 
   it('costs no tool call when the source has no traces', async () => {

@@ -93,3 +93,70 @@ export function chain(traceId: string, startMs: number, hops: readonly Hop[]): F
 export function ids(prefix: string, n: number): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(32 - prefix.length, '0')}`);
 }
+
+export interface Call {
+  callee: string;
+  /** Time the callee's handler takes. */
+  insideMs: number;
+  /** Time the call spends on the way, half before the callee's span starts and half after it ends. */
+  lostMs: number;
+}
+
+/**
+ * One request served by `caller`, which calls each callee in turn: the caller's server span, its client span
+ * per call and the callee's server span under that. `kinds: false` exports every span without a kind.
+ */
+export function request(id: string, at: number, caller: string, calls: readonly Call[], kinds: boolean): FixtureSpan[] {
+  const sid = (n: number): string => `${id.slice(-8)}${String(n).padStart(8, '0')}`;
+  const kind = (k: number): number => (kinds ? k : 0);
+  const out: FixtureSpan[] = [];
+  let t = at + 1;
+  calls.forEach((c, i) => {
+    const callMs = c.insideMs + c.lostMs;
+    out.push(
+      {
+        traceId: id,
+        spanId: sid(2 * i + 1),
+        parent: sid(0),
+        service: caller,
+        name: `call ${c.callee}`,
+        kind: kind(3),
+        startMs: t,
+        durationMs: callMs,
+      },
+      {
+        traceId: id,
+        spanId: sid(2 * i + 2),
+        parent: sid(2 * i + 1),
+        service: c.callee,
+        name: `${c.callee} handler`,
+        kind: kind(2),
+        startMs: t + c.lostMs / 2,
+        durationMs: c.insideMs,
+      },
+    );
+    t += callMs;
+  });
+  out.push({
+    traceId: id,
+    spanId: sid(0),
+    service: caller,
+    name: `${caller} handler`,
+    kind: kind(2),
+    startMs: at,
+    durationMs: t + 1 - at,
+  });
+  return out;
+}
+
+/** `n` requests a second apart from `from`. */
+export function requests(
+  prefix: string,
+  n: number,
+  from: number,
+  caller: string,
+  calls: readonly Call[],
+  kinds = true,
+) {
+  return ids(prefix, n).flatMap((id, i) => request(id, from + i * 1000, caller, calls, kinds));
+}

@@ -1,0 +1,83 @@
+// Spans of many traces linked to parent and children, and which phase of the window a span falls in: the
+// shared ground of the trace analyzers (traces.ts, trace-gaps.ts).
+
+import type { AnalysisWindow, PhaseCounts, Span } from '../types';
+
+export type Phase = keyof PhaseCounts;
+
+const NONE: readonly Span[] = [];
+
+export interface Target {
+  name: string;
+  external: boolean;
+}
+
+/** Spans of many traces linked to parent and children (by object, so lookups build no string keys). */
+export class TraceIndex {
+  private readonly parentOf = new Map<Span, Span>();
+  private readonly kidsOf = new Map<Span, Span[]>();
+  private readonly services = new Set<string>();
+  private readonly lower = new Map<string, string>();
+  private readonly resolved = new Map<string, Target>();
+
+  constructor(spans: readonly Span[]) {
+    const byTrace = new Map<string, Map<string, Span>>();
+    for (const s of spans) {
+      let t = byTrace.get(s.traceId);
+      if (!t) {
+        t = new Map();
+        byTrace.set(s.traceId, t);
+      }
+      t.set(s.spanId, s);
+      if (!this.services.has(s.service)) {
+        this.services.add(s.service);
+        this.lower.set(s.service.toLowerCase(), s.service);
+      }
+    }
+    for (const s of spans) {
+      const p = s.parentSpanId ? byTrace.get(s.traceId)?.get(s.parentSpanId) : undefined;
+      if (!p || p === s) continue;
+      this.parentOf.set(s, p);
+      const list = this.kidsOf.get(p);
+      if (list) list.push(s);
+      else this.kidsOf.set(p, [s]);
+    }
+  }
+
+  kids(s: Span): readonly Span[] {
+    return this.kidsOf.get(s) ?? NONE;
+  }
+
+  parent(s: Span): Span | undefined {
+    return this.parentOf.get(s);
+  }
+
+  /** The service a destination names: exact, case-insensitive, or its first DNS label (`payments.prod.svc`). */
+  private resolve(peer: string): Target {
+    let t = this.resolved.get(peer);
+    if (!t) {
+      const hit = this.services.has(peer)
+        ? peer
+        : (this.lower.get(peer.toLowerCase()) ??
+          (/^[\d.]+$/.test(peer) ? undefined : this.lower.get((peer.split('.')[0] ?? '').toLowerCase())));
+      t = hit ? { name: hit, external: false } : { name: peer, external: true };
+      this.resolved.set(peer, t);
+    }
+    return t;
+  }
+
+  /** Where a leaf span's time and errors belong: the destination it called, else its own service. */
+  owner(s: Span): Target {
+    if (s.peer && this.kids(s).length === 0) {
+      const t = this.resolve(s.peer);
+      if (t.name !== s.service) return t;
+    }
+    return { name: s.service, external: false };
+  }
+}
+
+export function phaseOf(s: Span, w: AnalysisWindow): Phase | null {
+  if (s.startMs >= w.onset && s.startMs <= w.to) return 'incident';
+  if (s.startMs >= w.from && s.startMs < w.onset) return 'baseline';
+  return null;
+}
