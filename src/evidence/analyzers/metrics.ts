@@ -302,8 +302,9 @@ export function metricOnsetCandidates(
   for (const sig of deriveSignals(series)) {
     const pts = sig.points.filter((p) => p[0] >= from && p[0] <= to);
     // A move that already came back before the clock is an earlier episode, not this incident.
-    const active = activeChangePoint(pts);
-    const cp = active ?? detectChangePoint(pts);
+    const dominant = detectChangePoint(pts);
+    const active = dominant && activeChangePoint(pts, dominant);
+    const cp = active ?? dominant;
     if (!cp || !Number.isFinite(cp.at) || !Number.isFinite(cp.score) || Math.abs(cp.score) < o.minScore + 1) continue;
     if (!isMaterial(sig, cp.before, cp.after, o.minRelative)) continue;
     const direction = cp.score > 0 ? 'up' : 'down';
@@ -334,7 +335,7 @@ export function latencyProfiles(
   to: number,
 ): Map<string, LatencyProfile> {
   const out = new Map<string, LatencyProfile>();
-  for (const sig of deriveSignals([...series])) {
+  for (const sig of deriveSignals(series)) {
     if (sig.kind !== 'latency' || sig.unit !== 's') continue;
     const m = median(sig.points.filter((p) => p[0] >= from && p[0] < to).map((p) => p[1]));
     if (!Number.isFinite(m)) continue;
