@@ -13,7 +13,7 @@ import { median, quantileSorted, sortedFinite } from './robust';
 import { phaseOf, type TraceIndex } from './trace-index';
 
 /** Calls an edge needs in a phase before its gap is compared. */
-const MIN_CALLS = 5;
+const MIN_CALLS = 3;
 /** A material gap: at least this many ms, this many times the usual gap, and this share of the caller's view. */
 const GAP_FLOOR_MS = 20;
 const GAP_RATIO = 5;
