@@ -31,13 +31,14 @@ export interface IncidentRecorder {
     summary?: string;
     key: string;
   }): Promise<string>;
-  /** Uploads the postmortem draft (Markdown) as a file. */
+  /** Uploads the postmortem draft (Markdown) as a file, once per `key`. */
   uploadPostmortem(req: {
     channelId: string;
     threadTs?: string;
     filename: string;
     markdown: string;
     channelName: string;
+    key: string;
   }): Promise<void>;
   /** A person's display name, for the record. */
   userName(userId: string): Promise<string>;

@@ -2,8 +2,8 @@
 // timeline in the latest investigation's thread, uploads the postmortem draft and remembers the incident
 // for later ones ("Seen before"). Idempotent: the resolution document is created by one atomic step
 // (the first caller wins and is the one audited), one process at a time (a lease) carries out the steps
-// it does not yet record as done, and the timeline post is keyed, so a retried or repeated resolve, a
-// second replica or an alert resolving after a person did posts nothing twice.
+// it does not yet record as done, and the timeline post and the draft's upload are keyed, so a retried or
+// repeated resolve, a second replica or an alert resolving after a person did posts nothing twice.
 import { NotFoundError } from '../domain/errors';
 import type { PastIncident } from '../domain/memory';
 import { iso, systemClock, type Clock } from '../domain/time';
@@ -133,10 +133,10 @@ export class ResolveService {
       await mark({ timelineTs: ts });
     }
     if (!resolution.postmortemUploaded) {
-      // A crash between the upload and this mark uploads the draft again on the next resolve: files.uploadV2
-      // has no idempotency key, and a second copy of a draft is the lesser harm than none.
+      // Keyed like the timeline: a crash between the upload and this mark does not upload the draft twice.
       await recorder.uploadPostmortem({
         ...where,
+        key: `resolve:${incidentId}:postmortem`,
         filename: postmortemFileName(record),
         markdown: renderPostmortem(record),
         channelName: record.incident.channelName,

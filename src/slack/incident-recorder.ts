@@ -1,5 +1,5 @@
-// The end of an incident in Slack: the timeline message (keyed, so it is posted once) and the postmortem
-// draft as a Markdown file, both in the latest investigation's thread, through the Poster (which redacts).
+// The end of an incident in Slack: the timeline message and the postmortem draft as a Markdown file (both
+// keyed, so each is made once), both in the latest investigation's thread, through the Poster (which redacts).
 import type { IncidentRecorder } from '../incidents/port';
 import type { Poster } from './poster';
 import { postmortemUploadText } from './views/postmortem';
@@ -27,6 +27,7 @@ export function createIncidentRecorder(poster: Pick<Poster, 'post' | 'uploadText
         content: req.markdown,
         title,
         comment,
+        key: req.key,
       });
     },
     userName: (userId) => poster.userName(userId),

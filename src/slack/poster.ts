@@ -1,7 +1,6 @@
 // The one way the app talks to Slack's Web API. Rate limits and 5xx bursts are retried by the
 // WebClient itself (see SLACK_RETRY_CONFIG); this class adds what the client cannot know:
 // per-channel ordering, idempotent posts, join-on-not_in_channel and typed, logged errors.
-import { randomUUID } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import type {
   ChatPostMessageArguments,
@@ -15,7 +14,8 @@ import { systemClock, type Clock } from '../domain/time';
 import type { Logger } from '../logging';
 import type { Store } from '../store/port';
 import type { AppMetrics } from '../metrics';
-import { groupDocs, postedDocs, userDocs, type PostedDoc, type UserDoc } from './poster-docs';
+import { groupDocs, userDocs, type UserDoc } from './poster-docs';
+import { makeOnce, type OnceDeps } from './poster-once';
 import { fitted, isPostOf, redactOutgoing, slackErrorCode, withKey } from './poster-support';
 import { SerialQueues } from './serial-queues';
 import { fitMessage } from './views/limits';
@@ -46,7 +46,30 @@ export interface PostArgs {
   key?: string;
 }
 
-const POSTED_TTL_S = 14 * 24 * 3600;
+/** An upload: `key` makes it at most once, as for posts. */
+export interface UploadArgs {
+  channel: string;
+  threadTs?: string;
+  filename: string;
+  title: string;
+  altText?: string;
+  comment?: string;
+  key?: string;
+}
+
+/** What the Poster reads of a listed message when it looks for its own post or file. */
+interface ListedFile {
+  id?: string;
+  name?: string;
+  title?: string;
+}
+type ListedMessage = {
+  ts?: string;
+  bot_id?: string;
+  metadata?: { event_type?: string; event_payload?: unknown };
+  files?: ListedFile[];
+};
+
 const USER_TTL_S = 24 * 3600;
 /**
  * How long a usergroup's member list is trusted. usergroups.users.list is a Tier 2 method (about 20
@@ -55,16 +78,12 @@ const USER_TTL_S = 24 * 3600;
  */
 const GROUP_FRESH_MS = 60_000;
 const GROUP_TTL_S = 24 * 3600;
-/** A claim older than this without a ts belongs to a process that died mid-post; it may be taken over. */
-const CLAIM_STALE_MS = 30_000;
 /** Worth another try: throttling, HTTP 5xx, transport failures. Not internal_error: Slack may have acted already. */
 const TRANSIENT = /^(ratelimited|request_failed|http_5\d\d)$/;
 /** How long one call may keep retrying transient failures in all, and the pauses between tries. */
 const TRANSIENT_RETRY_MS = 120_000;
 const TRANSIENT_FIRST_PAUSE_MS = 1_000;
 const TRANSIENT_MAX_PAUSE_MS = 8_000;
-/** How long a made post keeps trying to record its ts while the store is unreachable. */
-const RECORD_WAIT_MS = 60_000;
 
 // The SDK's argument types are unions keyed on which optional fields are present, which
 // conditional spreads cannot satisfy under exactOptionalPropertyTypes; the objects below are
@@ -173,60 +192,46 @@ export class Poster {
     });
   }
 
-  /** Uploads text as a file into the channel (or thread) with files.uploadV2. */
-  uploadText(raw: {
-    channel: string;
-    threadTs?: string;
-    filename: string;
-    content: string;
-    title: string;
-    comment?: string;
-  }): Promise<void> {
-    const args = redactOutgoing(raw);
-    return this.queues.run(args.channel, async () => {
-      await this.call('files.uploadV2', args.channel, () =>
-        this.client.files.uploadV2({
-          channel_id: args.channel,
-          content: args.content,
-          filename: args.filename,
-          title: args.title,
-          ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
-          ...(args.comment ? { initial_comment: args.comment } : {}),
-        } as FilesUploadV2Arguments),
-      );
-    });
+  /** Uploads text as a file into the channel (or thread); with `key`, at most once per key. */
+  uploadText(raw: UploadArgs & { content: string }): Promise<void> {
+    return this.upload(raw);
   }
 
   /**
-   * Uploads bytes (a chart PNG) into the channel (or thread) with files.uploadV2; `altText` is what
-   * screen readers and notifications say the picture shows.
+   * Uploads bytes (a chart PNG) into the channel (or thread); `altText` is what screen readers and
+   * notifications say the picture shows. With `key`, at most once per key.
    */
-  uploadFile(raw: {
-    channel: string;
-    threadTs?: string;
-    filename: string;
-    data: Buffer;
-    title: string;
-    altText?: string;
-    comment?: string;
-    key?: string;
-  }): Promise<void> {
+  uploadFile(raw: UploadArgs & { data: Buffer }): Promise<void> {
     const { data, ...meta } = raw;
-    const args = redactOutgoing(meta);
-    return this.queues.run(args.channel, async () => {
-      // With a key, at most once: a retried job does not upload the same chart twice (a crash mid-upload loses it).
-      if (args.key && !(await this.store.claim(`upload:${args.key}`, POSTED_TTL_S))) return;
-      await this.call('files.uploadV2', args.channel, () =>
+    return this.upload(meta, data);
+  }
+
+  /** files.uploadV2 of `content` or `file`; with a key, claimed, made and recorded like a keyed post. */
+  private upload(raw: UploadArgs & { content?: string }, file?: Buffer): Promise<void> {
+    const args = redactOutgoing(raw);
+    const uploadNow = async (): Promise<string> => {
+      const res = await this.call('files.uploadV2', args.channel, () =>
         this.client.files.uploadV2({
           channel_id: args.channel,
-          file: data,
           filename: args.filename,
           title: args.title,
+          ...(file ? { file } : { content: args.content ?? '' }),
           ...(args.altText ? { alt_text: args.altText } : {}),
           ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
           ...(args.comment ? { initial_comment: args.comment } : {}),
         } as FilesUploadV2Arguments),
       );
+      // uploadV2 answers with each files.completeUploadExternal response.
+      const done = res as { files?: Array<{ files?: Array<{ id?: string }> }> };
+      return done.files?.[0]?.files?.[0]?.id ?? '';
+    };
+    return this.queues.run(args.channel, async () => {
+      if (!args.key) {
+        await uploadNow();
+        return;
+      }
+      const once = { key: `upload:${args.key}`, channel: args.channel, method: 'files.uploadV2' };
+      await makeOnce(this.onceDeps(), once, { find: (since) => this.findUploaded(args, since), make: uploadNow });
     });
   }
 
@@ -329,108 +334,59 @@ export class Poster {
     return res.ts;
   }
 
-  /** Claim the key, post, record the ts; whoever finds a recorded ts returns it instead of posting. */
-  private async postOnce(args: PostArgs, key: string): Promise<string> {
-    const deadline = this.clock.now().getTime() + CLAIM_STALE_MS;
-    for (;;) {
-      const owner = randomUUID();
-      const now = this.clock.now().getTime();
-      let orphan: PostedDoc | null = null;
-      const { value } = await postedDocs.in(this.store).update(
-        key,
-        (cur) => {
-          orphan = null;
-          if (cur?.state === 'posted') return undefined;
-          if (cur?.state === 'claimed' && now - cur.at < CLAIM_STALE_MS) return undefined;
-          if (cur?.state === 'claimed') orphan = cur;
-          return { state: 'claimed', channel: args.channel, owner, at: now };
-        },
-        POSTED_TTL_S,
-      );
-      if (value?.state === 'posted' && value.ts) {
-        this.logger.debug({ key, channel: args.channel }, 'post already made for this key; returning its ts');
-        return value.ts;
-      }
-      if (value?.owner === owner) {
-        // The previous owner died between posting and recording: the message may already be there.
-        const found = orphan ? await this.findPosted(args, key, (orphan as PostedDoc).at) : null;
-        if (found) {
-          this.logger.info({ key, channel: args.channel }, 'found the post of a process that died before recording it');
-          await this.recordPosted(key, { state: 'posted', channel: args.channel, owner, at: now, ts: found });
-          return found;
-        }
-        let ts: string;
-        try {
-          ts = await this.postNow(withKey(args, key));
-        } catch (err) {
-          // Best effort: when the store is down too, the claim simply goes stale and may be taken over.
-          await postedDocs
-            .in(this.store)
-            .put(key, { state: 'failed', channel: args.channel, owner, at: now }, POSTED_TTL_S)
-            .catch(() => undefined);
-          throw err;
-        }
-        // The message exists now: it must be recorded, or a retry would post it a second time.
-        await this.recordPosted(key, { state: 'posted', channel: args.channel, owner, at: now, ts });
-        return ts;
-      }
-      // Another process holds a fresh claim: wait for its ts rather than post a second copy.
-      if (this.clock.now().getTime() > deadline)
-        throw new SlackApiError('chat.postMessage', 'idempotent_post_in_flight');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  private onceDeps(): OnceDeps {
+    return { store: this.store, logger: this.logger, clock: this.clock };
+  }
+
+  private postOnce(args: PostArgs, key: string): Promise<string> {
+    return makeOnce(
+      this.onceDeps(),
+      { key, channel: args.channel, method: 'chat.postMessage' },
+      {
+        find: (since) => this.findPosted(args, key, since),
+        make: () => this.postNow(withKey(args, key)),
+      },
+    );
+  }
+
+  /** Our keyed message in the channel (or thread) posted since `sinceMs`, by the key in its metadata. */
+  private async findPosted(args: PostArgs, key: string, sinceMs: number): Promise<string | null> {
+    const listed = await this.listSince(args, sinceMs, key);
+    return listed.find((m) => isPostOf(m, args, key))?.ts ?? null;
   }
 
   /**
-   * Looks in the channel (or thread) for our message carrying `key` in its metadata, posted since
-   * `sinceMs`. Reads only with channels:history / groups:history; a failed look-up means "not found".
+   * Our file in the channel (or thread) shared since `sinceMs`, by its name and title (a file carries no
+   * metadata; the callers' names are stable per key: the chart of a scout's round, the incident's draft).
+   * A file whose upload was never completed was never shared, so it is not found and is uploaded again.
    */
-  private async findPosted(args: PostArgs, key: string, sinceMs: number): Promise<string | null> {
-    const oldest = String(Math.floor(sinceMs / 1000) - 1);
-    try {
-      const res = args.threadTs
-        ? await this.call('conversations.replies', args.channel, () =>
-            this.client.conversations.replies({
-              channel: args.channel,
-              ts: args.threadTs as string,
-              oldest,
-              include_all_metadata: true,
-              limit: 200,
-            }),
-          )
-        : await this.call('conversations.history', args.channel, () =>
-            this.client.conversations.history({
-              channel: args.channel,
-              oldest,
-              include_all_metadata: true,
-              limit: 200,
-            }),
-          );
-      const mine = (res.messages ?? []).find((m) => isPostOf(m, args, key));
-      return mine?.ts ?? null;
-    } catch (err) {
-      this.logger.warn({ err, key, channel: args.channel }, 'could not look for an earlier post; posting');
-      return null;
-    }
+  private async findUploaded(args: UploadArgs, sinceMs: number): Promise<string | null> {
+    const listed = await this.listSince(args, sinceMs, args.key ?? '');
+    const ours = (f: ListedFile): boolean => f.name === args.filename && f.title === args.title;
+    return listed.flatMap((m) => (m.bot_id ? (m.files ?? []) : [])).find(ours)?.id ?? null;
   }
 
-  /** Stores the ts of a made post, retrying through a store outage (up to RECORD_WAIT_MS) rather than forgetting it. */
-  private async recordPosted(key: string, doc: PostedDoc): Promise<void> {
-    const deadline = Date.now() + RECORD_WAIT_MS;
-    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
-      try {
-        await postedDocs.in(this.store).put(key, doc, POSTED_TTL_S);
-        return;
-      } catch (err) {
-        if (Date.now() + delay > deadline) {
-          this.logger.error(
-            { err, key, channel: doc.channel },
-            'posted, but could not record it; a retry of this post may duplicate it',
-          );
-          return;
-        }
-        await new Promise((r) => setTimeout(r, delay));
-      }
+  /**
+   * The messages of a channel (or thread) since `sinceMs`, to find what a dead process made. Reads only with
+   * channels:history / groups:history; a failed look-up lists nothing (so the post or upload is made).
+   */
+  private async listSince(
+    where: { channel: string; threadTs?: string },
+    sinceMs: number,
+    key: string,
+  ): Promise<ListedMessage[]> {
+    const oldest = String(Math.floor(sinceMs / 1000) - 1);
+    const page = { channel: where.channel, oldest, include_all_metadata: true, limit: 200 };
+    try {
+      const res = where.threadTs
+        ? await this.call('conversations.replies', where.channel, () =>
+            this.client.conversations.replies({ ...page, ts: where.threadTs as string }),
+          )
+        : await this.call('conversations.history', where.channel, () => this.client.conversations.history(page));
+      return (res.messages ?? []) as ListedMessage[];
+    } catch (err) {
+      this.logger.warn({ err, key, channel: where.channel }, 'could not look for an earlier post; posting');
+      return [];
     }
   }
 

@@ -54,5 +54,20 @@ export function messageJson(fake: SlackFake, m: FakeMessage): Record<string, unk
     ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
     ...(m.metadata ? { metadata: m.metadata } : {}),
     ...(m.edited ? { edited: m.edited } : {}),
+    ...(m.files.length ? { upload: true, files: m.files.map((id) => fileJson(fake, id)) } : {}),
+  };
+}
+
+/** A shared file as a listed message carries it: Slack's file object, trimmed to the fields the fake knows. */
+function fileJson(fake: SlackFake, id: string): Record<string, unknown> {
+  const f = fake.fileIndex.get(id);
+  return {
+    id,
+    name: f?.filename,
+    title: f?.title,
+    mimetype: f?.mimetype,
+    size: f?.length,
+    user: fake.botUserId,
+    ...(f?.altText !== undefined ? { alt_txt: f.altText } : {}),
   };
 }

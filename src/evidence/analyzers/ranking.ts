@@ -16,6 +16,7 @@ import { redHerrings } from './red-herrings';
 import { badMoves, describeAnomaly, OWN, type Acc } from './suspect';
 import { notWithSymptom, offSymptomPath, unreachableFromSymptom } from './symptom';
 import { clipLine } from '../../domain/text';
+import { levelRank } from '../logparse';
 
 export { describeAnomaly } from './suspect';
 
@@ -58,9 +59,13 @@ const GAP_WEIGHT = 1;
 
 /** Factor applied to a service whose symptoms an anomalous neighbour explains and that has nothing of its own. */
 const EXPLAINED = 0.3;
-/** Errors that report a failing call rather than a fault of one's own (they travel up like latency). */
+/**
+ * Errors that report a failing call rather than a fault of one's own (they travel up like latency): a
+ * callee's error status received (an HTTP client's server-error exception, "500 Internal Server Error"),
+ * no instance of it to call, timeouts, refusals.
+ */
 const CLIENT_ERROR =
-  /upstream|downstream|deadline|timed? ?out|refused|unavailable|unreachable|bad gateway|gateway|\b50[234]\b|circuit|retr(y|ies|ying)|call(ing)? [^ ]+ failed|failed (to )?(call|connect|reach)|connection (reset|closed)|no healthy/i;
+  /upstream|downstream|deadline|timed? ?out|refused|unavailable|unreachable|bad gateway|gateway|\b50[234]\b|internal server error|server ?error ?exception|no instances? available|circuit|retr(y|ies|ying)|call(ing)? [^ ]+ failed|failed (to )?(call|connect|reach)|connection (reset|closed)|no healthy/i;
 
 /** Two change times closer than this are "at the same time" (scrape jitter, onset uncertainty). */
 const SAME_TIME_MS = 60_000;
@@ -148,8 +153,10 @@ export function rankServices(input: RankInput): Ranking {
         ) +
         0.5 * callerSymptoms
       : 0;
+    const failing = failureScore(ownErrors);
     const own = saturation + (ownErrors.length ? 0.6 : 0) + traces + extScore;
-    const score = (m?.score ?? 0) + logScore + 3 * (change?.score ?? 0) + 1.5 * traces + GAP_WEIGHT * gap + extScore;
+    const score =
+      (m?.score ?? 0) + logScore + failing + 3 * (change?.score ?? 0) + 1.5 * traces + GAP_WEIGHT * gap + extScore;
     const times = [...bad.map((a) => a.changeAt ?? Number.NaN), ...errs.map((t) => t.firstSeen)].filter(
       Number.isFinite,
     );
@@ -215,6 +222,20 @@ export function rankServices(input: RankInput): Ranking {
     };
   });
   return { suspects, redHerrings: redHerrings(ordered, errorTemplates, changes, metric, topology) };
+}
+
+/** Weight of a service's own new failure report (see failureScore): as much as a strong metric move. */
+const OWN_FAILURE = 1.5;
+
+/**
+ * A service that reports a failure of its own that it never reported before (a new template at error level
+ * or above that blames no callee) says where the fault is; metrics only say where it hurts, and a
+ * coarse latency quantile moves for many reasons. Warnings are not failures. Ten lines are as telling
+ * as a hundred.
+ */
+function failureScore(ownErrors: readonly TemplateStat[]): number {
+  const failures = ownErrors.filter((t) => (t.level ? levelRank(t.level) >= levelRank('error') : true));
+  return OWN_FAILURE * Math.max(0, ...failures.map((t) => Math.min(1, Math.log10(1 + t.incidentCount))));
 }
 
 /** Strength of a service's strongest move that can travel up to its callers (latency, errors, saturation). */

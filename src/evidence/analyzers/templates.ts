@@ -72,14 +72,29 @@ function sample(text: string): string {
   return text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS - 1) + '…' : text;
 }
 
+/** Lines a template's own later rate must have predicted before its first line for that silence to count (P(0) ≈ 5 %). */
+const EXPECTED_BEFORE = 3;
+
+/**
+ * Without a baseline before the onset, the logs' own early stretch is one: a template whose later rate
+ * would have put at least EXPECTED_BEFORE lines between its service's first line and its own first line,
+ * yet none came, began while the logs were running. One that appears soon after its service's logs begin
+ * (or too rarely for its absence to mean anything) cannot be judged.
+ */
+function startedInLogs(firstSeen: number, incident: number, serviceFrom: number, to: number): boolean {
+  const after = Math.max(to - firstSeen, 1_000);
+  return (incident * (firstSeen - serviceFrom)) / after >= EXPECTED_BEFORE;
+}
+
 function label(
   baseline: number,
   incident: number,
   ratio: number,
   opts: Required<Pick<MineOptions, 'surgeRatio' | 'minSurgeCount'>>,
   hasBaseline: boolean,
+  startedLater: boolean,
 ): TemplateLabel {
-  if (baseline === 0) return hasBaseline ? 'new' : 'unknown';
+  if (baseline === 0) return hasBaseline || startedLater ? 'new' : 'unknown';
   if (incident === 0) return 'gone';
   return ratio >= opts.surgeRatio && incident >= opts.minSurgeCount ? 'surging' : 'steady';
 }
@@ -97,16 +112,17 @@ export async function mineTemplates(
   window: AnalysisWindow,
   opts: MineOptions = {},
 ): Promise<TemplateStat[]> {
-  const miners = new Map<string, { miner: TemplateMiner; accs: Map<number, Acc> }>();
+  const miners = new Map<string, { miner: TemplateMiner; accs: Map<number, Acc>; from: number }>();
   let covered = Infinity; // the earliest event: logs kept or shipped since then, whatever the window asks
   for await (const ev of events) {
     if (ev.ts < window.from || ev.ts > window.to) continue;
     if (ev.ts < covered) covered = ev.ts;
     let m = miners.get(ev.service);
     if (!m) {
-      m = { miner: new TemplateMiner(opts), accs: new Map() };
+      m = { miner: new TemplateMiner(opts), accs: new Map(), from: ev.ts };
       miners.set(ev.service, m);
     }
+    if (ev.ts < m.from) m.from = ev.ts;
     const cluster = m.miner.addCluster(bodyOf(ev));
     let acc = m.accs.get(cluster);
     if (!acc) {
@@ -127,7 +143,7 @@ export async function mineTemplates(
   const baseMin = Math.max((window.onset - baseFrom) / 60_000, 1e-9);
   const incMin = Math.max((window.to - window.onset) / 60_000, 1 / 60);
   const out: TemplateStat[] = [];
-  for (const [service, { miner, accs }] of miners) {
+  for (const [service, { miner, accs, from }] of miners) {
     // Two clusters may end with the same text: report them as one template.
     const byText = new Map<string, Acc>();
     for (const [cluster, acc] of accs) {
@@ -154,7 +170,14 @@ export async function mineTemplates(
         incidentCount: acc.incident,
         ratio,
         firstSeen: acc.firstSeen,
-        label: label(acc.baseline, acc.incident, ratio, rules, covered < window.onset),
+        label: label(
+          acc.baseline,
+          acc.incident,
+          ratio,
+          rules,
+          covered < window.onset,
+          startedInLogs(acc.firstSeen, acc.incident, from, window.to),
+        ),
         samples: [...acc.samples, ...acc.baselineSamples].slice(0, 3),
       };
       if (acc.level !== undefined) stat.level = acc.level;

@@ -113,6 +113,21 @@ describe('mineTemplates', () => {
     expect(covered.find((t) => t.template.startsWith('order'))?.label).toBe('new');
   });
 
+  it('judges novelty against the early logs when they begin after the onset', async () => {
+    // Logs shipped only since a minute after the onset: api serves steadily for four minutes, then starts
+    // logging an error every 10 s; a warning shows up within seconds of the first line, too soon to tell.
+    const lines: LogEvent[] = [];
+    for (let s = 60; s < 600; s += 5) lines.push(ev('api', ONSET + s * 1000, `GET /orders/${s} 200`, 'info'));
+    for (let s = 300; s < 600; s += 10)
+      lines.push(ev('api', ONSET + s * 1000, `order ${s} total mismatch, refusing to confirm`, 'error'));
+    for (let s = 65; s < 600; s += 60) lines.push(ev('api', ONSET + s * 1000, `cart ${s} is empty`, 'warn'));
+    const stats = await mineTemplates(lines, window);
+    const find = (text: string) => stats.find((t) => t.template.includes(text));
+    expect(find('total mismatch')).toMatchObject({ label: 'new', baselineCount: 0, incidentCount: 30 });
+    expect(find('is empty')?.label).toBe('unknown');
+    expect(find('GET')?.label).toBe('unknown');
+  });
+
   it('gives the same ids for the same input on every run', async () => {
     const a = await mineTemplates(events(), window);
     const b = await mineTemplates(events(), window);

@@ -269,4 +269,87 @@ describe('Poster', () => {
     expect(file?.altText).toBe('what it shows');
     expect(slack.fake.replies(ch, ts)[0]?.files).toEqual([file?.id]);
   });
+
+  describe('keyed uploads, as a retried job makes them', () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32, 2)]);
+    const chart = (channel: string, threadTs: string, key: string) => ({
+      channel,
+      threadTs,
+      filename: 'chart-metrics-round1.png',
+      data: png,
+      title: 'Scout metrics: what moved at the onset',
+      key,
+    });
+    /** What a process that died after its claim leaves in the store. */
+    const staleClaim = (channel: string, key: string) =>
+      store.put('posted', `upload:${key}`, { state: 'claimed', channel, owner: 'dead', at: Date.now() - 60_000 });
+    const sharedIn = (channel: string, ts: string) =>
+      slack.fake.replies(channel, ts).flatMap((m) => m.files.map((id) => slack.fake.files().find((f) => f.id === id)));
+
+    it('uploads each chart once however often it is asked', async () => {
+      const ch = memberChannel('inc-upload-once');
+      const parent = await poster.post({ channel: ch, text: 'status card' });
+      await Promise.all([poster.uploadFile(chart(ch, parent, 'once')), poster.uploadFile(chart(ch, parent, 'once'))]);
+      await poster.uploadFile(chart(ch, parent, 'once'));
+      expect(sharedIn(ch, parent).map((f) => f?.filename)).toEqual(['chart-metrics-round1.png']);
+    });
+
+    it('finds the chart of a process that died before recording it, instead of uploading it twice', async () => {
+      const ch = memberChannel('inc-upload-crash-after');
+      const parent = await poster.post({ channel: ch, text: 'status card' });
+      const { key: _key, ...made } = chart(ch, parent, 'died-after');
+      const direct = new WebClient(slack.fake.botToken, { slackApiUrl: slack.url });
+      await direct.files.uploadV2({
+        channel_id: ch,
+        thread_ts: parent,
+        file: made.data,
+        filename: made.filename,
+        title: made.title,
+      });
+      await staleClaim(ch, 'died-after');
+      await poster.uploadFile(chart(ch, parent, 'died-after'));
+      expect(sharedIn(ch, parent)).toHaveLength(1);
+      // The same name in another round's key is another chart: only what the dead process made is taken.
+      await poster.uploadFile({ ...chart(ch, parent, 'round2'), filename: 'chart-metrics-round2.png' });
+      expect(sharedIn(ch, parent).map((f) => f?.filename)).toEqual([
+        'chart-metrics-round1.png',
+        'chart-metrics-round2.png',
+      ]);
+    });
+
+    it('uploads again a chart that a crash left uploaded but never completed, or whose completion failed', async () => {
+      const ch = memberChannel('inc-upload-crash-mid');
+      const parent = await poster.post({ channel: ch, text: 'status card' });
+      // The dead process got its upload URL and sent the bytes, but never called files.completeUploadExternal.
+      const direct = new WebClient(slack.fake.botToken, { slackApiUrl: slack.url });
+      const url = await direct.files.getUploadURLExternal({ filename: 'chart-metrics-round1.png', length: png.length });
+      await fetch(url.upload_url as string, { method: 'POST', body: png });
+      await staleClaim(ch, 'died-mid');
+      await poster.uploadFile(chart(ch, parent, 'died-mid'));
+      expect(sharedIn(ch, parent)).toHaveLength(1);
+
+      const other = memberChannel('inc-upload-failed');
+      const root = await poster.post({ channel: other, text: 'status card' });
+      slack.fake.failNext('files.completeUploadExternal', { error: 'internal_error' });
+      await expect(poster.uploadFile(chart(other, root, 'failed'))).rejects.toBeInstanceOf(SlackApiError);
+      await poster.uploadFile(chart(other, root, 'failed'));
+      expect(sharedIn(other, root)).toHaveLength(1);
+    });
+
+    it('uploads a keyed text file once', async () => {
+      const ch = memberChannel('inc-upload-text');
+      const parent = await poster.post({ channel: ch, text: 'timeline' });
+      const draft = {
+        channel: ch,
+        threadTs: parent,
+        filename: 'postmortem.md',
+        content: '# Draft\n',
+        title: 'Postmortem draft',
+        key: 'pm',
+      };
+      await poster.uploadText(draft);
+      await poster.uploadText(draft);
+      expect(sharedIn(ch, parent).map((f) => f?.content?.toString('utf8'))).toEqual(['# Draft\n']);
+    });
+  });
 });

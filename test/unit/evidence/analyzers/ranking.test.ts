@@ -137,6 +137,37 @@ describe('rankServices', () => {
     expect(h?.why).toBe('came 4 min after onset');
   });
 
+  it("ranks a service's own new failure above a latency move in a service it calls", () => {
+    // checkout logs an error it never logged before and that blames no callee; notifications, which it
+    // calls, only shows a latency quantile that jumped (a move a noisy p99 makes for many reasons).
+    const anomalies = [anomaly('notifications', 'latency', 30)];
+    const failure = template('checkout', 'new', 'order total mismatch, refusing to confirm order <*>', 0, 8);
+    const { suspects } = rankServices({ anomalies, templates: [failure], changes: [], topology });
+    expect(suspects.map((s) => s.service)).toEqual(['checkout', 'notifications']);
+    expect(suspects[0]?.reason).toContain('new error "order total mismatch');
+  });
+
+  it("takes an error status a callee returned for the callee's failure, not the caller's", () => {
+    const anomalies = [anomaly('payments', 'latency', 30)];
+    const received = template(
+      'checkout',
+      'new',
+      'Request processing failed; nested exception is HttpServerErrorException$InternalServerError: 500 Internal Server Error',
+      0,
+      20,
+    );
+    const { suspects } = rankServices({ anomalies, templates: [received], changes: [], topology });
+    expect(suspects[0]?.service).toBe('payments');
+    expect(suspects.find((s) => s.service === 'checkout')?.reason).toContain('likely downstream of payments');
+  });
+
+  it('does not count a new warning as a failure of its own', () => {
+    const anomalies = [anomaly('notifications', 'latency', 30)];
+    const warning = template('checkout', 'new', 'cart <*> is empty', 0, 8, 'warn');
+    const { suspects } = rankServices({ anomalies, templates: [warning], changes: [], topology });
+    expect(suspects[0]?.service).toBe('notifications');
+  });
+
   it('counts new error templates as evidence for a service with no metric anomaly', () => {
     const { suspects } = rankServices({
       anomalies: [],
