@@ -5,7 +5,7 @@ import { iso } from '../domain/time';
 import { analyze } from '../evidence/analyze';
 import { describeAnomaly } from '../evidence/analyzers/ranking';
 import { openFilesSource } from '../evidence/sources/files';
-import type { TraceDigest, TriageReport } from '../evidence/types';
+import type { CallSides, TraceDigest, TriageReport } from '../evidence/types';
 import { SCENARIO_EXPECTED, scenarioProblem } from '../config/scenario';
 import { argumentError, parseCommand, usageError, type CommandSpec } from './args';
 
@@ -80,6 +80,16 @@ export function reportJson(r: TriageReport): Record<string, unknown> {
   };
 }
 
+function sidesJson(s: CallSides): Record<string, unknown> {
+  return {
+    calls: s.calls,
+    caller_ms: s.callerMs,
+    callee_ms: s.calleeMs,
+    gap_ms: s.gapMs,
+    ...(s.usualGapMs !== undefined ? { usual_gap_ms: s.usualGapMs, usual: s.usual } : {}),
+  };
+}
+
 function tracesJson(t: TraceDigest): Record<string, unknown> {
   return {
     spans: t.spans,
@@ -111,9 +121,14 @@ function tracesJson(t: TraceDigest): Record<string, unknown> {
       calls: e.calls,
       errors: e.errors,
       mean_ms: e.meanMs,
-      ...(e.sides ? { sides: e.sides } : {}),
+      ...(e.sides ? { sides: sidesJson(e.sides) } : {}),
     })),
-    gaps: t.gaps,
+    gaps: t.gaps.map((g) => ({
+      service: g.service,
+      side: g.side,
+      strength: g.strength,
+      edges: g.edges.map((e) => ({ caller: e.caller, callee: e.callee, ...sidesJson(e) })),
+    })),
     notes: t.notes,
   };
 }

@@ -322,6 +322,8 @@ export interface TraceGap {
   /** The edges that lose the time, most calls first. */
   edges: Array<{ caller: string; callee: string } & CallSides>;
   strength: number;
+  /** log10(1 + gap / usual gap), scaled by volume like the strength: how large the move is, unbounded. */
+  magnitude: number;
 }
 
 /** The compact trace analysis in a report: where errors start, where time is added, what changed per edge. */

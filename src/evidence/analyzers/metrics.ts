@@ -250,22 +250,60 @@ export interface ServiceScore {
   anomalies: SeriesAnomaly[];
 }
 
+/** The label naming the peer a series' calls go to (Istio's destination_service, OTel's peer.service, ...). */
+const PEER_LABEL =
+  /[{,](?:peer|peer_service|destination_service|destination_workload|upstream_cluster|dst_service)="([^"]*)"/i;
+
 /**
- * Latency a service measures on its outgoing calls (client-side series, or one naming the peer it calls):
- * the time it waits on a callee or the network to it, which says more about the callee than about itself.
+ * Latency a service measures on its outgoing calls (client-side series, or one naming another service as the
+ * peer it calls): the time it waits on a callee or the network to it, which says more about the callee than
+ * about itself. A series naming the service itself as the destination is its own view of calls it serves.
  */
-export function isOutgoingLatency(a: Pick<SeriesAnomaly, 'kind' | 'family' | 'key'>): boolean {
+export function isOutgoingLatency(a: Pick<SeriesAnomaly, 'kind' | 'family' | 'key' | 'service'>): boolean {
   if (a.kind !== 'latency') return false;
-  return (
-    /(^|_)(client|outgoing|outbound|egress)(_|$)/i.test(a.family) ||
-    /[{,](peer|peer_service|destination_service|destination_workload|upstream_cluster|dst_service)="/i.test(a.key)
-  );
+  const peer = PEER_LABEL.exec(a.key)?.[1];
+  return /(^|_)(client|outgoing|outbound|egress)(_|$)/i.test(a.family) || (peer !== undefined && peer !== a.service);
 }
 
-/** Aggregates anomalies per service, strongest service first; outgoing-call latency is not counted as its own. */
+/** Strength (robust score about 10) a caller's latency on calls to a peer needs to count as anyone's. */
+const ON_THE_WAY_MIN = 1;
+
+/**
+ * Whose move a caller's latency on calls to a named peer is. A caller whose calls to several peers all slowed is
+ * slow itself (its CPU, threads or pools stretch every call): its own. Otherwise, when the peer's own latency did
+ * not move, the time is lost on the way to the peer (the network to it or its ingress): the peer's, as its
+ * callers feel it. Else (the peer slowed itself, or no peer is named) no one's: the peer's own move says it.
+ */
+function onTheWay(anomalies: readonly SeriesAnomaly[]): (a: SeriesAnomaly) => SeriesAnomaly | null {
+  // One caller's view is one series (often a p50 of a few calls a minute): it must move far beyond its noise.
+  const peerOf = (a: SeriesAnomaly): string | undefined =>
+    isOutgoingLatency(a) && isBadMove(a) && anomalyStrength(a) >= ON_THE_WAY_MIN
+      ? PEER_LABEL.exec(a.key)?.[1]
+      : undefined;
+  const peers = new Map<string, Set<string>>();
+  const slowedItself = new Set<string>();
+  for (const a of anomalies) {
+    const peer = peerOf(a);
+    if (peer) peers.set(a.service, (peers.get(a.service) ?? new Set()).add(peer));
+    else if (a.kind === 'latency' && !isOutgoingLatency(a) && isBadMove(a)) slowedItself.add(a.service);
+  }
+  return (a) => {
+    const peer = peerOf(a);
+    if (!peer) return null;
+    if ((peers.get(a.service)?.size ?? 0) >= 2) return a;
+    if (slowedItself.has(peer)) return null;
+    return { ...a, service: peer, metric: `${a.metric} of ${a.service}'s calls to it` };
+  };
+}
+
+/** Aggregates anomalies per service, strongest service first; outgoing-call latency counts as `onTheWay` says. */
 export function serviceScores(anomalies: readonly SeriesAnomaly[]): ServiceScore[] {
   const by = new Map<string, SeriesAnomaly[]>();
-  for (const a of anomalies) if (!isOutgoingLatency(a)) by.set(a.service, [...(by.get(a.service) ?? []), a]);
+  const credit = onTheWay(anomalies);
+  for (const x of anomalies) {
+    const a = isOutgoingLatency(x) ? credit(x) : x;
+    if (a) by.set(a.service, [...(by.get(a.service) ?? []), a]);
+  }
   const out: ServiceScore[] = [];
   for (const [service, list] of by) {
     const sorted = [...list].sort((x, y) => anomalyStrength(y) - anomalyStrength(x));

@@ -26,6 +26,8 @@ export interface TraceSignal {
   service: string;
   kind: 'error_origin' | 'latency_origin' | 'call_gap';
   strength: number /*0..1*/;
+  /** How large the move is, on the scale of a metric anomaly's strength (call gaps). */
+  magnitude?: number;
   evidence: string;
 }
 
@@ -55,10 +57,11 @@ export interface Ranking {
 }
 
 /**
- * Extra weight of time lost on the way to a service, measured on both sides of the same calls: it is a latency
- * move of that service as its callers feel it, so at full strength it weighs like a strong metric latency move.
+ * Extra weight per unit of magnitude of time lost on the way to a service, measured on both sides of the same
+ * calls: it is a latency move of that service as its callers feel it, so it grows with its size as a metric
+ * move does (a 50× gap adds about 1, on top of the trace weight).
  */
-const GAP_WEIGHT = 1;
+const GAP_WEIGHT = 0.6;
 
 /** Factor applied to a service whose symptoms an anomalous neighbour explains and that has nothing of its own. */
 const EXPLAINED = 0.3;
@@ -139,7 +142,7 @@ export function rankServices(input: RankInput): Ranking {
       1,
       mine.reduce((s, t) => s + Math.max(0, Math.min(1, t.strength)), 0),
     );
-    const gap = Math.max(0, ...mine.filter((t) => t.kind === 'call_gap').map((t) => Math.min(1, t.strength)));
+    const gap = Math.max(0, ...mine.filter((t) => t.kind === 'call_gap').map((t) => t.magnitude ?? t.strength));
     const bad = badMoves(m);
     const saturation = Math.max(0, ...bad.filter((a) => a.kind === 'saturation').map((a) => anomalyStrength(a)));
     // Log evidence saturates: three new error templates say about as much as ten.

@@ -13,7 +13,7 @@ import { median, quantileSorted, sortedFinite } from './robust';
 import { phaseOf, type TraceIndex } from './trace-index';
 
 /** Calls an edge needs in a phase before its gap is compared. */
-const MIN_CALLS = 5;
+const MIN_CALLS = 3;
 /** A material gap: at least this many ms, this many times the usual gap, and this share of the caller's view. */
 const GAP_FLOOR_MS = 20;
 const GAP_RATIO = 5;
@@ -138,9 +138,12 @@ export function callGaps(spans: readonly Span[], idx: TraceIndex, w: AnalysisWin
       const edges = g.edges.sort((x, y) => y.calls - x.calls);
       const ratio = Math.max(...edges.map((e) => e.gapMs / Math.max(e.usualGapMs ?? 1, 1)));
       const calls = edges.reduce((s, e) => s + e.calls, 0);
-      const strength =
-        Math.min(1, Math.log(ratio) / Math.log(STRONG_RATIO)) * Math.sqrt(Math.min(1, calls / FULL_VOLUME));
-      return { service: g.service, side: g.side, edges, strength: Math.round(strength * 1000) / 1000 };
+      const volume = Math.sqrt(Math.min(1, calls / FULL_VOLUME));
+      const strength = Math.min(1, Math.log(ratio) / Math.log(STRONG_RATIO)) * volume;
+      // Sized as a metric move is (log10(1 + shift)): a 350× gap says more than a 50× one.
+      const magnitude = Math.log10(1 + ratio) * volume;
+      const r3 = (v: number): number => Math.round(v * 1000) / 1000;
+      return { service: g.service, side: g.side, edges, strength: r3(strength), magnitude: r3(magnitude) };
     })
     .sort((x, y) => y.strength - x.strength || x.service.localeCompare(y.service));
   return { sides, credited, gaps };

@@ -333,7 +333,13 @@ export function traceSignals(report: { traces?: TriageReport['traces'] | undefin
       })),
     ...t.gaps
       .filter((g) => g.strength > 0)
-      .map((g) => ({ service: g.service, kind: 'call_gap' as const, strength: g.strength, evidence: describeGap(g) })),
+      .map((g) => ({
+        service: g.service,
+        kind: 'call_gap' as const,
+        strength: g.strength,
+        magnitude: g.magnitude,
+        evidence: describeGap(g),
+      })),
   ];
 }
 

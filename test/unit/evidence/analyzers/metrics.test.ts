@@ -93,6 +93,56 @@ describe('detectAnomalies', () => {
   });
 });
 
+describe('serviceScores: latency on the way to a peer', () => {
+  /** An Istio-style edge series: `reporter` source is the caller's view, destination the callee's own. */
+  function edge(caller: string, callee: string, reporter: 'source' | 'destination', f: (i: number) => number) {
+    const service = reporter === 'source' ? caller : callee;
+    const labels = { service, source_service: caller, destination_service: callee, reporter };
+    return { ...gauge(service, 'edge_request_duration_seconds', f), labels };
+  }
+  const flat = (ms: number) => (i: number) => ms / 1000 + 0.0002 * wiggle(i);
+  const jump = (from: number, to: number) => (i: number) => (i < 240 ? from : to) / 1000 + 0.0002 * wiggle(i);
+
+  it("credits a caller's slower calls to a peer to that peer when the peer's own view did not move", () => {
+    const an = detectAnomalies(
+      [
+        edge('checkout', 'email', 'source', jump(3, 750)),
+        edge('checkout', 'email', 'destination', flat(3)),
+        edge('checkout', 'payments', 'source', flat(4)),
+      ],
+      window,
+    );
+    const scores = serviceScores(an);
+    expect(scores.map((s) => s.service)).toEqual(['email']);
+    expect(scores[0]?.top.metric).toMatch(/ of checkout's calls to it$/);
+  });
+
+  it("keeps it as the caller's own when its calls to several peers all slowed", () => {
+    const an = detectAnomalies(
+      [
+        edge('web', 'cart', 'source', jump(3, 250)),
+        edge('web', 'catalog', 'source', jump(5, 250)),
+        edge('web', 'cart', 'destination', flat(2)),
+        edge('web', 'catalog', 'destination', flat(4)),
+      ],
+      window,
+    );
+    expect(serviceScores(an).map((s) => s.service)).toEqual(['web']);
+  });
+
+  it("counts a peer's own view of the calls it serves as its own latency, and the callers' view not again", () => {
+    const an = detectAnomalies(
+      [edge('checkout', 'email', 'source', jump(3, 750)), edge('checkout', 'email', 'destination', jump(2, 740))],
+      window,
+    );
+    const [email, ...rest] = serviceScores(an);
+    expect(rest).toEqual([]);
+    expect(email?.service).toBe('email');
+    expect(email?.anomalies).toHaveLength(1);
+    expect(email?.top.key).toMatch(/reporter="destination"/);
+  });
+});
+
 describe('estimateOnset', () => {
   it('takes the earliest credible change among the strongest shifts, not an early drift', () => {
     const series = [

@@ -212,7 +212,7 @@ describe('rankServices with trace signals from the traces analyzer', () => {
 });
 
 describe('rankServices with time lost on the way to a service', () => {
-  it('weighs a large gap on calls to a service like a strong latency move of it, and makes its callers its symptoms', () => {
+  it('weighs a large gap on calls to a service like a latency move of its size, and makes its callers its symptoms', () => {
     // notifications' latency moved on its own; checkout waits on payments, whose calls lose 240 ms on the way.
     const anomalies = [anomaly('notifications', 'latency', 150), anomaly('checkout', 'latency', 30)];
     const traceSignals = [
@@ -220,6 +220,8 @@ describe('rankServices with time lost on the way to a service', () => {
         service: 'payments',
         kind: 'call_gap' as const,
         strength: 1,
+        // A gap 100 times the usual one: log10(1 + 100).
+        magnitude: 2,
         evidence: 'calls to payments take 243ms at checkout but 2.5ms inside payments',
       },
     ];

@@ -27,6 +27,8 @@ describe('analyzeTraces: time lost between caller and callee', () => {
     const report = analyzeTraces(spans, WINDOW);
     expect(report.gaps).toHaveLength(1);
     expect(report.gaps[0]).toMatchObject({ service: 'cart', side: 'callee', strength: expect.any(Number) });
+    // 240 ms against the usual 3 ms, sized as a metric move is: log10(1 + 80).
+    expect(report.gaps[0]?.magnitude).toBeCloseTo(1.91, 2);
     expect(report.gaps[0]?.edges.map((e) => `${e.caller}>${e.callee}`)).toEqual(['web>cart', 'checkout>cart']);
     const edge = report.edges.find((e) => e.caller === 'web' && e.callee === 'cart');
     expect(edge?.sides).toEqual({
