@@ -8,6 +8,7 @@ import { latencyProfiles, samplingStep } from './analyzers/metrics';
 import { errorRates } from './analyzers/onset';
 import { HostMentions } from './analyzers/external';
 import { rankServices, type Ranking } from './analyzers/ranking';
+import { deriveSignals } from './analyzers/signals';
 import { traceSignals } from './analyzers/traces';
 import type {
   AnalysisWindow,
@@ -39,6 +40,11 @@ export async function rankWindow(source: EvidenceSource, window: AnalysisWindow,
   const observed = new Set(
     parts.series.filter((x) => x.points.some((p) => p[0] >= window.from && p[0] <= window.to)).map((x) => x.service),
   );
+  const errorSignals = new Set(
+    deriveSignals(parts.series)
+      .filter((x) => x.kind === 'errors' && x.points.some((p) => p[0] >= window.from && p[0] <= window.to))
+      .map((x) => x.service),
+  );
   const known = new Set<string>([...(parts.topology?.services.map((s) => s.name) ?? []), ...observed]);
   // Fire-and-forget calls carry no symptoms up: the ranking reasons over the calls callers wait for.
   const latency = latencyProfiles(parts.series, window.from, window.onset);
@@ -52,6 +58,7 @@ export async function rankWindow(source: EvidenceSource, window: AnalysisWindow,
     onsetLo: window.onsetLo ?? window.onset,
     symptoms: namedServices(`${meta?.title ?? ''}\n${meta?.description ?? ''}`, known),
     observed: [...observed],
+    errorSignals: [...errorSignals],
     stepMs: samplingStep(parts.series),
   });
 }

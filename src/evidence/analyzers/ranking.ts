@@ -7,13 +7,14 @@
 // outside the topology that callers' errors name (hosts, TLS failures) become suspects of their own.
 
 import type { ChangeScore, RedHerringReport, SeriesAnomaly, Suspect, TemplateStat, Topology } from '../types';
+import { absorbedFailures, sameFaultSeenTwice } from './client-view';
 import { confidences, likelihood } from './confidence';
 import { externalMentions, withHostMentions, type ExternalMention, type HostMention } from './external';
 import { formatClock, formatDuration } from './format';
 import { dependencies, dependents } from './graph';
 import { anomalyStrength, serviceScores } from './metrics';
 import { redHerrings } from './red-herrings';
-import { badMoves, describeAnomaly, OWN, type Acc } from './suspect';
+import { addedSeconds, badMoves, describeAnomaly, OWN, type Acc } from './suspect';
 import { notWithSymptom, offSymptomPath, unreachableFromSymptom } from './symptom';
 import { clipLine } from '../../domain/text';
 import { levelRank } from '../logparse';
@@ -42,6 +43,8 @@ export interface RankInput {
   symptoms?: string[];
   /** Services that have metrics at all: a call path may pass through an unobserved service, not an observed quiet one. */
   observed?: string[];
+  /** Services with a success-rate or error series in the window: whether a caller's own success rate held is known. */
+  errorSignals?: string[];
   /** Sampling step of the metrics (ms): moves within 1.5 steps of each other are "at the same time". */
   stepMs?: number;
 }
@@ -204,6 +207,8 @@ export function rankServices(input: RankInput): Ranking {
   unreachableFromSymptom(accs, topology, input.symptoms ?? []);
   offSymptomPath(accs, topology, input.symptoms ?? [], new Set(input.observed ?? []));
   notWithSymptom(accs, input.symptoms ?? [], Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
+  absorbedFailures(accs, topology, new Set(input.errorSignals ?? []));
+  sameFaultSeenTwice(accs, topology, Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
   seenThroughOneCaller(accs, topology, Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
   explain(accs, topology, mentions);
   const ordered = [...accs.values()].sort((x, y) => y.score - x.score || x.service.localeCompare(y.service));
@@ -248,14 +253,6 @@ function causeStrength(a: Acc): number {
   );
 }
 
-/** Largest latency increase of a service in seconds (NaN when it has no latency move in seconds). */
-function addedSeconds(a: Acc): number {
-  const d = badMoves(a.metric)
-    .filter((x) => x.kind === 'latency' && x.unit === 's')
-    .map((x) => x.current - x.baseline);
-  return d.length ? Math.max(...d) : Number.NaN;
-}
-
 /**
  * Latency a callee adds reaches its caller, but no more than it added: a callee 45 ms slower does not explain
  * a caller 210 ms slower, which then added most of it itself. Without latency in seconds on both, no veto.
@@ -281,7 +278,8 @@ const ONE_CALLER = 0.5;
 function seenThroughOneCaller(accs: Map<string, Acc>, topology: Topology | null, tol: number): void {
   for (const node of topology?.services ?? []) {
     const a = accs.get(node.name);
-    if (node.kind !== 'external' || !a || a.unrelated || a.external || a.errors.length || a.traces > 0) continue;
+    if (node.kind !== 'external' || !a || a.unrelated || a.explainer || a.external || a.errors.length || a.traces > 0)
+      continue;
     if (!badMoves(a.metric).length) continue;
     const moved = (topology?.services ?? [])
       .filter((s) => s.calls.includes(node.name))
@@ -303,10 +301,15 @@ const SELF_ADDED = 0.3;
 
 const ms = (seconds: number): string => `${Math.round(seconds * 1000)} ms`;
 
-/** Whether `cause` moved no later than `effect` (unknown times do not contradict). */
+/**
+ * Whether `cause` moved no later than `effect` did (unknown times do not contradict). The effect is dated by its
+ * strongest move: a weak wiggle of another statistic before it is not when the effect began.
+ */
 function noLater(cause: Acc, effect: Acc): boolean {
-  if (!Number.isFinite(cause.first) || !Number.isFinite(effect.first)) return true;
-  return cause.first <= effect.first + SAME_TIME_MS;
+  const top = badMoves(effect.metric).sort((x, y) => anomalyStrength(y) - anomalyStrength(x))[0];
+  const at = top?.changeAt ?? effect.first;
+  if (!Number.isFinite(cause.first) || !Number.isFinite(at)) return true;
+  return cause.first <= at + SAME_TIME_MS;
 }
 
 /** Marks downstream symptoms (up the callers, down the callees, and callers of a named external). */
@@ -323,6 +326,12 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
     // A dependency explains these symptoms only with a move of comparable weight (noise does not explain +90 IQR).
     const symptom = Math.max(0, ...bad.map((x) => anomalyStrength(x)));
     if (symptomsUp || (!bad.length && a.errors.length)) {
+      // Calls made one after another add up: what the slowed direct callees added together reaches the caller.
+      const direct = new Set(topology?.services.find((s) => s.name === a.service)?.calls ?? []);
+      const together = [...direct]
+        .map((d) => accs.get(d))
+        .filter((d): d is Acc => !!d && d !== a && !d.unrelated && noLater(d, a))
+        .reduce((sum, d) => sum + Math.max(0, addedSeconds(d) || 0), 0);
       // Latency and errors travel up: a callee (direct or further) that moved with a cause-like signal, no later.
       for (const d of dependencies(topology, a.service)) {
         const dep = accs.get(d);
@@ -333,7 +342,7 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
           (causeStrength(dep) >= 0.4 * symptom || dep.own >= OWN) &&
           noLater(dep, a)
         ) {
-          if (addsEnough(dep, a)) by.push(d);
+          if (addsEnough(dep, a) || (direct.has(d) && together >= 0.5 * addedSeconds(a))) by.push(d);
           else selfAdded.set(a, [...(selfAdded.get(a) ?? []), dep]);
         }
       }
@@ -358,7 +367,9 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
     if (!a.explainedBy.length) continue;
     const candidates = a.explainedBy.map((s) => accs.get(s)).filter((x): x is Acc => x !== undefined);
     const roots = candidates.filter((c) => !c.explainedBy.length);
-    const explainer = (roots.length ? roots : candidates).sort((x, y) => y.score - x.score)[0];
+    const first = (roots.length ? roots : candidates).sort((x, y) => y.score - x.score)[0];
+    // An endpoint that is a service seen from outside (sameFaultSeenTwice) passes the explanation on to it.
+    const explainer = (first?.explainer !== undefined ? accs.get(first.explainer) : undefined) ?? first;
     const by = explainer?.service ?? (a.explainedBy[0] as string);
     a.explainer = by;
     a.score *= EXPLAINED;

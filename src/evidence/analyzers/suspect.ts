@@ -43,3 +43,11 @@ export interface Acc {
 export function badMoves(m: ServiceScore | undefined): SeriesAnomaly[] {
   return (m?.anomalies ?? []).filter((a) => isBadMove(a));
 }
+
+/** Largest latency increase of a service in seconds (NaN when it has no latency move in seconds). */
+export function addedSeconds(a: Acc): number {
+  const d = badMoves(a.metric)
+    .filter((x) => x.kind === 'latency' && x.unit === 's')
+    .map((x) => x.current - x.baseline);
+  return d.length ? Math.max(...d) : Number.NaN;
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../../src/evidence/analyze';
 import { FilesSource } from '../../../src/evidence/sources/files';
-import type { EvidenceSource, LogEvent, TriageReport } from '../../../src/evidence/types';
+import type { EvidenceSource, LogEvent, MetricSeries, TriageReport } from '../../../src/evidence/types';
 import { generateScenario, type Fault, type GroundTruth, type RootCause } from '../../../tools/scenario';
 import { ids, NOW, ONSET, otlp, T0, type FixtureSpan } from './analyzers/otlp-fixture';
 
@@ -209,5 +209,50 @@ describe('analyze with traces', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('analyze when an endpoint fails every call and its caller does not notice', () => {
+  // web's availability holds while every call it makes to the flags endpoint fails; payments, which web also
+  // calls, starts failing a few of its requests at the same time.
+  const now = Date.parse('2026-11-27T03:20:00Z');
+  const onset = now - 15 * 60_000;
+  const gauge = (service: string, name: string, before: number, after: number): MetricSeries => {
+    const points: Array<[number, number]> = [];
+    for (let t = now - 3 * 3_600_000; t <= now; t += 300_000) points.push([t, t < onset ? before : after]);
+    return { name, family: name, type: 'gauge', service, labels: { service }, points };
+  };
+  const series = [
+    gauge('web', 'availability_percent', 99.9, 99.9),
+    gauge('web', 'request_latency_seconds', 0.09, 0.09),
+    gauge('payments', 'availability_percent', 100, 98.7),
+    gauge('payments', 'request_latency_seconds', 0.03, 0.03),
+    gauge('flags-api', 'availability_percent', 100, 0),
+    gauge('flags-api', 'requests', 15, 2),
+  ];
+  const source: EvidenceSource = {
+    name: 'memory',
+    capabilities: async () => ({ signals: ['metrics'], services: ['web', 'payments', 'flags-api'], labels: [] }),
+    clock: async () => now,
+    incident: async () => ({ startedAt: now, title: 'web availability SLO violation' }),
+    logs: async function* () {},
+    metrics: async () => series,
+    changes: async () => [],
+    topology: async () => ({
+      services: [
+        { name: 'web', kind: 'service', calls: ['payments', 'flags-api'] },
+        { name: 'payments', kind: 'service', calls: [] },
+        { name: 'flags-api', kind: 'external', calls: [] },
+      ],
+    }),
+    problems: () => [],
+  };
+
+  it('ranks the service whose failures reach web above the endpoint whose failures web absorbs', async () => {
+    const report = await analyze(source);
+    expect(report.suspects[0]?.service).toBe('payments');
+    expect(report.suspects.find((s) => s.service === 'flags-api')?.against.join(' ')).toContain(
+      'yet web kept its own success rate',
+    );
   });
 });
