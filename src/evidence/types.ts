@@ -174,7 +174,10 @@ export interface AnalysisWindow {
   onsetHi?: number;
 }
 
-/** `unknown`: seen only in the incident while the logs cover no baseline, so whether it is new cannot be told. */
+/**
+ * `unknown`: seen only in the incident while the logs cover no baseline, and too soon after its service's
+ * logs begin (or too rarely) for its absence before to mean anything: whether it is new cannot be told.
+ */
 export type TemplateLabel = 'new' | 'surging' | 'steady' | 'gone' | 'unknown';
 
 export interface TemplateStat {

@@ -232,8 +232,8 @@ export function rankServices(input: RankInput): Ranking {
   return { suspects, redHerrings: redHerrings(ordered, errorTemplates, changes, metric, topology) };
 }
 
-/** Weight of a service's own new failure report (see failureScore): as much as a strong metric move. */
-const OWN_FAILURE = 1.5;
+/** Weight of a service's own new failure report (see failureScore): as much as the strongest metric move (robust score 100). */
+const OWN_FAILURE = 2;
 
 /**
  * A service that reports a failure of its own that it never reported before (a new template at error level
