@@ -45,7 +45,7 @@ export function sameFaultSeenTwice(accs: Map<string, Acc>, topology: Topology | 
     a.score *= SEEN_TWICE;
     a.explainer = behind.service;
     a.against.push(
-      `${behind.service}, which the same callers call, slowed by as much at the same time (${formatClock(behind.first)}): the same fault seen from outside, ${behind.service}'s own series locate it`,
+      `${behind.service}, which the same callers call, slowed at the same time by at least half as much (${formatClock(behind.first)}): the same fault seen from outside, ${behind.service}'s own series locate it`,
     );
   }
 }

@@ -301,10 +301,15 @@ const SELF_ADDED = 0.3;
 
 const ms = (seconds: number): string => `${Math.round(seconds * 1000)} ms`;
 
-/** Whether `cause` moved no later than `effect` (unknown times do not contradict). */
+/**
+ * Whether `cause` moved no later than `effect` did (unknown times do not contradict). The effect is dated by its
+ * strongest move: a weak wiggle of another statistic before it is not when the effect began.
+ */
 function noLater(cause: Acc, effect: Acc): boolean {
-  if (!Number.isFinite(cause.first) || !Number.isFinite(effect.first)) return true;
-  return cause.first <= effect.first + SAME_TIME_MS;
+  const top = badMoves(effect.metric).sort((x, y) => anomalyStrength(y) - anomalyStrength(x))[0];
+  const at = top?.changeAt ?? effect.first;
+  if (!Number.isFinite(cause.first) || !Number.isFinite(at)) return true;
+  return cause.first <= at + SAME_TIME_MS;
 }
 
 /** Marks downstream symptoms (up the callers, down the callees, and callers of a named external). */

@@ -115,6 +115,21 @@ describe('latency a service added itself', () => {
     );
   });
 
+  it('dates a caller by its strongest move, not by a weak wiggle of another statistic before it', () => {
+    const topology: Topology = {
+      services: [
+        { name: 'orders', kind: 'service', calls: ['stock'] },
+        { name: 'stock', kind: 'service', calls: [] },
+      ],
+    };
+    // orders' p90 crept up 10 minutes early; its p99, the strong move, came with stock's.
+    const early = { ...latency('orders', 4, T - 2 * STEP, 0.2, 0.3), key: 'latency{service="orders",q="0.9"}' };
+    const anomalies = [early, latency('orders', 60, T, 0.3, 1), latency('stock', 50, T, 0.1, 0.9)];
+    const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed: ['orders'] });
+    expect(suspects[0]?.service).toBe('stock');
+    expect(suspects.find((s) => s.service === 'orders')?.reason).toContain('likely downstream of stock');
+  });
+
   it('adds up what callees it calls one after another added: together they explain the caller', () => {
     const topology: Topology = {
       services: [
@@ -155,7 +170,7 @@ describe('a load balancer in front of a service', () => {
     const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology, observed, stepMs: STEP });
     expect(suspects.map((s) => s.service)).toEqual(['search', 'search-lb']);
     expect(suspects[1]?.against.join(' ')).toContain(
-      'search, which the same callers call, slowed by as much at the same time',
+      'search, which the same callers call, slowed at the same time by at least half as much',
     );
   });
 
@@ -187,24 +202,19 @@ describe('an endpoint whose failed calls its callers absorb', () => {
     ],
   };
   const observed = topology.services.map((s) => s.name);
-  const availability = (service: string, current: number): SeriesAnomaly => ({
-    ...latency(service, -100, T, 100, current),
-    key: `availability_percent{service="${service}"}`,
-    metric: 'availability percent',
-    family: 'availability_percent',
-    kind: 'errors',
-    unit: '%',
-    bad: 'down',
-    direction: 'down',
+  // A move down from `baseline` to `current` of one service's `family` series.
+  const down = (service: string, family: string, baseline: number, current: number, more: Partial<SeriesAnomaly>) => ({
+    ...latency(service, -100, T, baseline, current),
+    key: `${family}{service="${service}"}`,
+    metric: family,
+    family,
+    direction: 'down' as const,
+    ...more,
   });
-  const calls = (service: string, current: number): SeriesAnomaly => ({
-    ...latency(service, -17, T, 15, current),
-    key: `requests{service="${service}"}`,
-    metric: 'requests',
-    family: 'requests',
-    kind: 'traffic',
-    direction: 'down',
-  });
+  const availability = (service: string, current: number): SeriesAnomaly =>
+    down(service, 'availability_percent', 100, current, { kind: 'errors', unit: '%', bad: 'down' });
+  const calls = (service: string, current: number): SeriesAnomaly =>
+    down(service, 'requests', 15, current, { kind: 'traffic', unit: 'requests', score: -17 });
   const failing = [availability('flags-api', 0), calls('flags-api', 2), availability('payments', 98.7)];
 
   it('ranks a service failing its callers above an endpoint whose every failed call its caller absorbed', () => {
