@@ -20,8 +20,9 @@ export interface ExternalMention {
 
 const TLS = /x509|certificat|\bssl|\btls\b|handshake|pkix/i;
 // host.name(.tld)(:port), or a URL's host; the last label has letters and is not a file or code extension.
+// Labels are at most 63 characters (RFC 1035), which also bounds the regex's backtracking on long tokens.
 const HOST =
-  /\b(?:[a-z][a-z0-9+.-]*:\/\/)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9])(?::\d{2,5})?\b/gi;
+  /\b(?:[a-z][a-z0-9+.-]*:\/\/)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9])(?::\d{2,5})?\b/gi;
 const NOT_HOST =
   /\.(java|py|js|ts|go|rb|rs|cs|cpp|c|h|kt|scala|php|log|txt|json|yaml|yml|xml|html|conf|cfg|ini|so|dll|exe|jar|class|sh|md|csv|gz|zip|tmp|pid|sock|lock|properties)$/i;
 const HOSTISH_WORD =
@@ -30,6 +31,7 @@ const HOSTISH_WORD =
 /** Host-like names in a text: DNS names and URL hosts (not file names, dotted code identifiers or versions). */
 export function hostsIn(text: string): string[] {
   const out = new Set<string>();
+  if (!text.includes('.')) return []; // every host name has a dot; most log lines are spared the regex
   for (const m of text.matchAll(HOST)) {
     const host = (m[1] as string).toLowerCase();
     // A name cut off at the end of a clipped sample is not a name.
