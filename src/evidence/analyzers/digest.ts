@@ -45,12 +45,17 @@ export function digestReport(report: Omit<TriageReport, 'digest'>, budgetChars: 
   add(0, 1, `Onset ${report.onset} (baseline from ${report.window.from}, now ${report.window.to})`);
   report.suspects.slice(0, 8).forEach((s, i) => {
     const change = s.change ? ` [change ${s.change}]` : '';
-    add(
-      1,
-      i === 0 ? 0 : 1 + i * 10,
-      `${i + 1}. ${s.service} (score ${s.score.toFixed(2)})${change}: ${s.reason.replace(new RegExp(`^${s.service}: `), '')}`,
-    );
-    s.evidence.slice(0, 4).forEach((e, j) => add(1, 4 + i * 10 + j, `   + ${e}`));
+    const sure =
+      s.confidence !== undefined
+        ? `${s.likelihood ? `${s.likelihood}, ` : ''}${Math.round(s.confidence * 100)} %; `
+        : '';
+    const reason = s.reason.replace(new RegExp(`^${s.service}: `), '');
+    add(1, i === 0 ? 0 : 1 + i * 10, `${i + 1}. ${s.service} (${sure}score ${s.score.toFixed(2)})${change}: ${reason}`);
+    // Evidence the headline already says is not repeated: the digest is read by a tired person and by the model.
+    s.evidence
+      .filter((e) => !reason.includes(e))
+      .slice(0, 4)
+      .forEach((e, j) => add(1, 4 + i * 10 + j, `   + ${e}`));
     s.against.slice(0, 2).forEach((e, j) => add(1, 6 + i * 10 + j, `   - ${e}`));
   });
   report.red_herrings.slice(0, 8).forEach((r, i) => add(2, 3 + i * 4, `- ${r.what}: ${r.why}`));
