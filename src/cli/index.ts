@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import { loadConfig, PACKAGE_ROOT, processEnv, type Config } from '../config';
 import { ConfigError } from '../domain/errors';
 import { EXIT_USAGE, parseCommand, usageError, type CommandSpec, type OptionSpecs } from './args';
-import { describeStartupError } from './startup-errors';
 import { fsReason } from './input';
 
 export interface CliIo {
@@ -60,6 +59,8 @@ const COMMANDS: Record<string, Command> = {
         const { serve } = await import('../main');
         return await serve(config);
       } catch (e) {
+        // Loaded here, not at the top: it brings in Bolt, which no other command needs (~150 ms of start-up).
+        const { describeStartupError } = await import('./startup-errors');
         const failure = describeStartupError(e, config ?? { slack: { apiUrl: 'https://slack.com/api/', port: 3000 } });
         if (!failure) throw e;
         for (const line of failure.lines) io.err.write(`${line}\n`);

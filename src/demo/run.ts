@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { DEFAULT_SCENARIO, PACKAGE_ROOT, loadConfig } from '../config';
 import { ConfigError } from '../domain/errors';
+import { approveButton } from './cards';
 import { writeDemoOutput } from './output';
 import { SlackEventClient, startSlackFake, type SlackFake } from './slack-fake';
 import { createLogger, type LogLevel } from '../logging';
@@ -17,9 +18,11 @@ import { MemoryStore } from '../store';
 export const DEMO_CHANNEL = 'inc-checkout-latency';
 /** The second incident of the same kind, opened after the first is resolved. */
 export const DEMO_SECOND_CHANNEL = 'inc-checkout-latency-again';
-/** What the incident commander types when the rollback has worked. */
-export const DEMO_RESOLVE_SUMMARY =
-  'Rolled back the deploy the investigation implicated; latency and errors are back to their baseline.';
+/**
+ * What the incident commander types to resolve. It claims no recovery: the recording holds none, so the
+ * bot's check after the rollback says "Not recovered", and a summary saying otherwise would contradict it.
+ */
+export const DEMO_RESOLVE_SUMMARY = 'Rolled back the payments deploy the investigation implicated.';
 export const DEMO_USERS = [
   { id: 'U0DEMOLEAD', name: 'dana', realName: 'Dana Lee' },
   { id: 'U0DEMOSRE', name: 'sam', realName: 'Sam Ortiz' },
@@ -30,34 +33,6 @@ export const DEMO_USERS = [
 const DEMO_VERIFY_AFTER = '20s';
 
 const DEMO_EXEC_PATH = path.join(PACKAGE_ROOT, 'examples', 'demo', 'bin');
-
-/** The first approval card in the channel: its message, and the Approve button's block and value. */
-function findProposalCard(
-  fake: SlackFake,
-  channelId: string,
-): { ts: string; threadTs?: string; blockId: string; value: string } | null {
-  for (const thread of fake.messages(channelId)) {
-    for (const m of [thread, ...thread.replies]) {
-      if (m.metadata?.event_type !== 'incident_scout_proposal') continue;
-      for (const block of (m.blocks ?? []) as Array<{
-        type?: string;
-        block_id?: string;
-        elements?: Array<{ action_id?: string; value?: string }>;
-      }>) {
-        const approve =
-          block.type === 'actions' ? block.elements?.find((e) => e.action_id === 'approve_proposal') : undefined;
-        if (approve?.value && block.block_id)
-          return {
-            ts: m.ts,
-            ...(m.threadTs ? { threadTs: m.threadTs } : {}),
-            blockId: block.block_id,
-            value: approve.value,
-          };
-      }
-    }
-  }
-  return null;
-}
 
 export interface DemoOptions {
   /** The process environment: EVIDENCE_DIR, LOG_LEVEL and VERIFY_AFTER are honoured; Slack and Redis settings are not. */
@@ -158,7 +133,7 @@ export async function runDemo(
     await untilQuiet(slack.fake, 500, timeoutMs);
 
     // The approval card: a bystander's click is refused, the incident commander's runs the action.
-    const card = findProposalCard(slack.fake, channelId);
+    const card = approveButton(slack.fake, channelId);
     if (card) {
       const click = (user: string) =>
         client.sendBlockAction({

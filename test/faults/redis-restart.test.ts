@@ -1,11 +1,11 @@
 // Redis restarts (persistence on) while an investigation runs: the app reconnects, the investigation
 // still ends in exactly one synthesis, and a proposal made before the restart can be approved after it.
 import { startAnthropicFake, type RunningAnthropicFake } from '../support/anthropic-fake';
+import { approveButton } from '../../src/demo/cards';
 import { SlackEventClient, startSlackFake, type RunningSlackFake } from '../../src/demo/slack-fake';
 import {
   addPeople,
   appEnv,
-  approveButton,
   findingCounts,
   healthz,
   isProposal,

@@ -181,36 +181,6 @@ export function readable(m: { text: string; blocks?: unknown[] | undefined }): s
   return `${m.text}\n${JSON.stringify(m.blocks ?? [])}`;
 }
 
-/** The Approve button of the first pending proposal card in a channel. */
-export function approveButton(
-  fake: SlackFake,
-  channel: string,
-  actionId?: string,
-): { ts: string; threadTs?: string; blockId: string; value: string } | null {
-  for (const thread of fake.messages(channel)) {
-    for (const m of [thread, ...thread.replies]) {
-      if (!isProposal(m) || (actionId && !m.text.includes(actionId) && !JSON.stringify(m.metadata).includes(actionId)))
-        continue;
-      for (const block of (m.blocks ?? []) as Array<{
-        type?: string;
-        block_id?: string;
-        elements?: Array<{ action_id?: string; value?: string }>;
-      }>) {
-        const approve =
-          block.type === 'actions' ? block.elements?.find((e) => e.action_id === 'approve_proposal') : undefined;
-        if (approve?.value && block.block_id)
-          return {
-            ts: m.ts,
-            ...(m.threadTs ? { threadTs: m.threadTs } : {}),
-            blockId: block.block_id,
-            value: approve.value,
-          };
-      }
-    }
-  }
-  return null;
-}
-
 // ---- a scripted Claude ----
 
 const MAIN_TOOL: Record<string, string> = {

@@ -100,12 +100,16 @@ export function activeExcursion(points: ReadonlyArray<readonly [number, number]>
 /**
  * The change point of the move still under way at the end of the series (see activeExcursion): when the
  * dominant change is an earlier episode that came back, the search goes on after it (a few times at most).
+ * `dominant`: detectChangePoint(points) when the caller has it already.
  */
-export function activeChangePoint(points: ReadonlyArray<readonly [number, number]>, minSeg = 4): ChangePoint | null {
+export function activeChangePoint(
+  points: ReadonlyArray<readonly [number, number]>,
+  dominant?: ChangePoint | null,
+): ChangePoint | null {
   let offset = 0;
   for (let round = 0; round < 3; round++) {
-    const rest = points.slice(offset);
-    const cp = detectChangePoint(rest, minSeg);
+    const rest = offset === 0 ? points : points.slice(offset);
+    const cp = round === 0 && dominant !== undefined ? dominant : detectChangePoint(rest);
     if (!cp) return null;
     const active = activeExcursion(rest, cp);
     if (active) return { ...active, index: active.index + offset };

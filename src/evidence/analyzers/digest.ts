@@ -27,7 +27,9 @@ interface Item {
   text: string;
 }
 
-const SECTIONS = ['', 'Suspects', 'Red herrings', 'Anomalies', 'New or surging logs', 'Parse problems', 'Traces'];
+const SECTIONS = ['', 'Suspects', 'Red herrings', 'Anomalies', 'New or surging logs', 'Problems', 'Traces'];
+/** Problems listed one per line; the rest are counted. */
+const MAX_PROBLEMS = 5;
 
 /**
  * Renders a report within `budgetChars`: sections in reading order, but when space runs out the
@@ -75,9 +77,13 @@ export function digestReport(report: Omit<TriageReport, 'digest'>, budgetChars: 
     .forEach((t, i) =>
       add(4, 30 + i * 3, `${t.service} [${t.label}] ${t.incidentCount}× ${t.template.replace(/\s+/g, ' ')}`),
     );
-  const nProblems = report.problems.reduce((s, p) => s + p.count, 0);
-  if (nProblems)
-    add(5, 100, `${nProblems} unparsed lines in ${new Set(report.problems.map((p) => p.origin)).size} files`);
+  // Where and what, not a total: whoever fixes the data needs the file, the line and the reason.
+  const problems = [...report.problems].sort((a, b) => b.count - a.count);
+  problems.slice(0, MAX_PROBLEMS).forEach((p, i) => {
+    const where = `${p.origin}${p.line !== undefined ? ` line ${p.line}` : ''}`;
+    add(5, 100 + i, `- ${where}: ${clipWords(p.problem, 200)}${p.count > 1 ? ` (${p.count}×)` : ''}`);
+  });
+  if (problems.length > MAX_PROBLEMS) add(5, 100 + MAX_PROBLEMS, `- and ${problems.length - MAX_PROBLEMS} more`);
 
   const render = (kept: Item[]): string => {
     const lines: string[] = [];

@@ -318,13 +318,14 @@ export function metricOnsetCandidates(
   const cands: OnsetCandidate[] = [];
   for (const sig of deriveSignals(series)) {
     const pts = sig.points.filter((p) => p[0] >= from && p[0] <= to);
-    // A move that already came back before the clock is an earlier episode, not this incident.
     // Too few samples for the usual segments (monitoring began minutes ago): a move of the last two samples
     // counts when at least SHORT_BASE precede it, under a stricter bar.
     const short = pts.length < 2 * FULL_BASE;
     const bar = short ? shortBar(o) : o;
-    const active = activeChangePoint(pts, short ? 2 : FULL_BASE);
-    const cp = active ?? detectChangePoint(pts, short ? 2 : FULL_BASE);
+    const dominant = detectChangePoint(pts, short ? 2 : FULL_BASE);
+    // A move that already came back before the clock is an earlier episode, not this incident.
+    const active = dominant && activeChangePoint(pts, dominant);
+    const cp = active ?? dominant;
     if (!cp || !Number.isFinite(cp.at) || !Number.isFinite(cp.score) || Math.abs(cp.score) < bar.minScore + 1) continue;
     if (short && cp.index < SHORT_BASE) continue;
     if (!isMaterial(sig, cp.before, cp.after, bar.minRelative)) continue;
@@ -356,7 +357,7 @@ export function latencyProfiles(
   to: number,
 ): Map<string, LatencyProfile> {
   const out = new Map<string, LatencyProfile>();
-  for (const sig of deriveSignals([...series])) {
+  for (const sig of deriveSignals(series)) {
     if (sig.kind !== 'latency' || sig.unit !== 's') continue;
     const m = median(sig.points.filter((p) => p[0] >= from && p[0] < to).map((p) => p[1]));
     if (!Number.isFinite(m)) continue;

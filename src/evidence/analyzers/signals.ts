@@ -188,8 +188,24 @@ function quantileSignal(s: MetricSeries, q: number): Signal {
   };
 }
 
+/**
+ * Signals already derived from a list of series. One analysis derives the same list several times (the onset
+ * scan, the anomalies, the latency profiles), and deriving is the costly part (rates, histogram quantiles);
+ * series lists are not changed once fetched, so the list itself is the key.
+ */
+const derivedOf = new WeakMap<readonly MetricSeries[], readonly Signal[]>();
+
 /** Derives the analysable signals from raw series (see file comment); series a backend derived pass through. */
 export function deriveSignals(series: readonly MetricSeries[]): Signal[] {
+  let signals = derivedOf.get(series);
+  if (!signals) {
+    signals = derive(series);
+    derivedOf.set(series, signals);
+  }
+  return [...signals];
+}
+
+function derive(series: readonly MetricSeries[]): Signal[] {
   const out: Signal[] = [];
   const histos = new Map<string, MetricSeries[]>();
   const counters = new Map<string, MetricSeries[]>();

@@ -56,6 +56,18 @@ function parseLabels(s: string, i: number): [Record<string, string>, number] | n
   }
 }
 
+/** Index just past the `}` closing the label set that opens at i (quotes and escapes respected), or -1. */
+function labelsEnd(s: string, i: number): number {
+  let quoted = false;
+  for (let j = i + 1; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (quoted && c === 92 /* \\ */) j++;
+    else if (c === 34 /* " */) quoted = !quoted;
+    else if (c === 125 /* } */ && !quoted) return j + 1;
+  }
+  return -1;
+}
+
 function familyOf(name: string, families: Map<string, Family>): [string, Family | undefined] {
   const own = families.get(name);
   if (own) {
@@ -88,6 +100,8 @@ function seriesKey(name: string, labels: Record<string, string>): string {
 export function parseOpenMetrics(text: string, origin: string, problems: ProblemLog): MetricSeries[] {
   const families = new Map<string, Family>();
   const series = new Map<string, MetricSeries>();
+  /** The series of a sample's text up to its value (name and labels as written). */
+  const byText = new Map<string, MetricSeries>();
   const lines = text.split('\n');
   for (let ln = 0; ln < lines.length; ln++) {
     const line = (lines[ln] as string).trimEnd();
@@ -108,10 +122,13 @@ export function parseOpenMetrics(text: string, origin: string, problems: Problem
       continue;
     }
     const name = line.slice(0, nameEnd);
-    let labels: Record<string, string> = {};
-    let i = nameEnd;
-    if (line[i] === '{') {
-      const parsed = parseLabels(line, i);
+    // A series repeats its name and labels on every sample: those seen before are not parsed again.
+    const end = line[nameEnd] === '{' ? labelsEnd(line, nameEnd) : nameEnd;
+    let known = end > 0 ? byText.get(line.slice(0, end)) : undefined;
+    let labels: Record<string, string> = known?.labels ?? {};
+    let i = end;
+    if (!known && line[nameEnd] === '{') {
+      const parsed = parseLabels(line, nameEnd);
       if (!parsed) {
         problems.add(origin, 'malformed labels', ln + 1);
         continue;
@@ -140,15 +157,18 @@ export function parseOpenMetrics(text: string, origin: string, problems: Problem
       problems.add(origin, 'series without a service label', ln + 1);
       continue;
     }
-    const key = seriesKey(name, labels);
-    let s = series.get(key);
-    if (!s) {
-      const [family, fam] = familyOf(name, families);
-      s = { name, family, type: fam?.type ?? 'unknown', service, labels, points: [] };
-      if (fam?.unit) s.unit = fam.unit;
-      series.set(key, s);
+    if (!known) {
+      const key = seriesKey(name, labels);
+      known = series.get(key);
+      if (!known) {
+        const [family, fam] = familyOf(name, families);
+        known = { name, family, type: fam?.type ?? 'unknown', service, labels, points: [] };
+        if (fam?.unit) known.unit = fam.unit;
+        series.set(key, known);
+      }
+      byText.set(line.slice(0, i), known);
     }
-    s.points.push([ts, value]);
+    known.points.push([ts, value]);
   }
   const out = [...series.values()];
   for (const s of out) s.points.sort((a, b) => a[0] - b[0]);

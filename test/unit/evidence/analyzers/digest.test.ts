@@ -101,6 +101,27 @@ describe('digestReport', () => {
     expect(mid).not.toContain('5. web');
   });
 
+  it('says which file and line a problem is in and what it is, the most frequent first', () => {
+    const text = digestReport(
+      {
+        ...report,
+        problems: [
+          { origin: 'incident.yaml', problem: 'invalid YAML: unexpected end of flow sequence', count: 1 },
+          { origin: 'metrics/db.prom', problem: 'malformed sample value', count: 12, line: 40 },
+          ...['a', 'b', 'c', 'd', 'e'].map((s) => ({ origin: `logs/${s}.log`, problem: 'no timestamp', count: 1 })),
+        ],
+      },
+      100_000,
+    );
+    const section = text.slice(text.indexOf('Problems:'));
+    expect(section.split('\n').slice(0, 3)).toEqual([
+      'Problems:',
+      '- metrics/db.prom line 40: malformed sample value (12×)',
+      '- incident.yaml: invalid YAML: unexpected end of flow sequence',
+    ]);
+    expect(section).toContain('- and 2 more');
+  });
+
   it('never cuts mid-word', () => {
     const text = digestReport(report, 60);
     expect(text.length).toBeLessThanOrEqual(60);

@@ -239,6 +239,24 @@ describe('files source', () => {
     ]);
   });
 
+  it('keeps one series per name and label set however its samples write the labels', async () => {
+    const at = (k: number): number => S0 + 15 * k;
+    const text = [
+      '# TYPE queue_depth gauge',
+      `queue_depth{service="q",name="a}b \\"c\\""} 1 ${at(0)}`,
+      `queue_depth{name="a}b \\"c\\"",service="q"} 2 ${at(1)}`,
+      `queue_depth{service="q",name="a}b \\"c\\""} 3 ${at(2)}`,
+      `queue_depth{service="q",name="a}b"} 9 ${at(1)}`,
+      `queue_depth{service="q",name="a}b \\"c\\""} 4 ${at(3)}`,
+    ].join('\n');
+    const src = openFilesSource(await scenario({ 'metrics/q.prom': text }));
+    const series = await src.metrics({ from: T0, to: T0 + 60_000 });
+    expect(series.map((s) => [s.labels['name'], s.points.map((p) => p[1])])).toEqual([
+      ['a}b "c"', [1, 2, 3, 4]],
+      ['a}b', [9]],
+    ]);
+  });
+
   it('filters metrics by service and time range', async () => {
     const series = await openFilesSource(dir).metrics({ from: T0 + 10_000, to: T0 + 20_000, services: ['api'] });
     expect(series.map((s) => [s.name, s.labels['status'], s.points.length])).toEqual([
