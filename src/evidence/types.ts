@@ -214,6 +214,8 @@ export interface SeriesAnomaly {
   bad?: 'up' | 'down' | 'both';
   /** No baseline of its own (a new instance): compared with its siblings in the same service. */
   vsSiblings?: boolean;
+  /** Judged against only this many baseline samples (monitoring that began minutes ago), under a stricter bar. */
+  shortBaseline?: number;
   sparkline: string;
 }
 

@@ -95,7 +95,7 @@ function scoreAgainst(
   opts: Required<AnomalyOptions>,
   vsSiblings: boolean,
 ): SeriesAnomaly | null {
-  if (baseVals.length < 4 || incVals.length < 1) return null;
+  if (baseVals.length < SHORT_BASE || incVals.length < 1) return null;
   // The incident window's median, or its later half's when that moved further: with coarse scrapes a fault
   // that shows only in the last samples is not averaged away by the quiet ones before it.
   const whole = median(incVals);
@@ -203,6 +203,20 @@ function withDefaults(o: AnomalyOptions | undefined): Required<AnomalyOptions> {
   return { minScore: o?.minScore ?? 3, minRelative: o?.minRelative ?? 0.2, sparkWidth: o?.sparkWidth ?? 24 };
 }
 
+/** Samples a baseline needs for the usual bar; monitoring that began minutes ago has fewer. */
+const FULL_BASE = 4;
+/** The fewest samples judged at all: three show a level and some of its wobble. */
+const SHORT_BASE = 3;
+
+/**
+ * The bar for a series with only a few samples of history: a spread from three points is a guess, so the
+ * move must be twice as many spreads and twice as large relative to its level (CPU 26 % -> 80 % passes; a
+ * wobble does not).
+ */
+function shortBar(o: Required<AnomalyOptions>): Required<AnomalyOptions> {
+  return { ...o, minScore: 2 * o.minScore, minRelative: 2 * o.minRelative };
+}
+
 /** Siblings: the same family and kind in the same service (other instances, pods, label sets). */
 const siblingKey = (s: Signal): string => `${s.service}|${s.family}|${s.kind}|${s.metric}`;
 
@@ -228,14 +242,17 @@ export function detectAnomalies(
   });
   const siblingBase = new Map<string, number[]>();
   for (const x of split)
-    if (x.baseVals.length >= 4)
+    if (x.baseVals.length >= FULL_BASE)
       siblingBase.set(siblingKey(x.sig), [...(siblingBase.get(siblingKey(x.sig)) ?? []), ...x.baseVals]);
   for (const x of split) {
     let a: SeriesAnomaly | null;
-    if (x.baseVals.length >= 4) a = scoreAgainst(x.sig, x.inRange, x.baseVals, x.incVals, o, false);
+    const sib = siblingBase.get(siblingKey(x.sig));
+    if (x.baseVals.length >= FULL_BASE) a = scoreAgainst(x.sig, x.inRange, x.baseVals, x.incVals, o, false);
+    else if (sib) a = x.incVals.length >= 2 ? scoreAgainst(x.sig, x.inRange, sib, x.incVals, o, true) : null;
     else {
-      const sib = siblingBase.get(siblingKey(x.sig));
-      a = sib && x.incVals.length >= 2 ? scoreAgainst(x.sig, x.inRange, sib, x.incVals, o, true) : null;
+      // Nothing has a longer history (monitoring began minutes ago): judge the little there is, strictly.
+      a = scoreAgainst(x.sig, x.inRange, x.baseVals, x.incVals, shortBar(o), false);
+      if (a) a.shortBaseline = x.baseVals.length;
     }
     if (a && a.direction !== 'flat') out.push(a);
   }
@@ -339,12 +356,17 @@ export function metricOnsetCandidates(
   const cands: OnsetCandidate[] = [];
   for (const sig of deriveSignals(series)) {
     const pts = sig.points.filter((p) => p[0] >= from && p[0] <= to);
+    // Too few samples for the usual segments (monitoring began minutes ago): a move of the last two samples
+    // counts when at least SHORT_BASE precede it, under a stricter bar.
+    const short = pts.length < 2 * FULL_BASE;
+    const bar = short ? shortBar(o) : o;
+    const dominant = detectChangePoint(pts, short ? 2 : FULL_BASE);
     // A move that already came back before the clock is an earlier episode, not this incident.
-    const dominant = detectChangePoint(pts);
     const active = dominant && activeChangePoint(pts, dominant);
     const cp = active ?? dominant;
-    if (!cp || !Number.isFinite(cp.at) || !Number.isFinite(cp.score) || Math.abs(cp.score) < o.minScore + 1) continue;
-    if (!isMaterial(sig, cp.before, cp.after, o.minRelative)) continue;
+    if (!cp || !Number.isFinite(cp.at) || !Number.isFinite(cp.score) || Math.abs(cp.score) < bar.minScore + 1) continue;
+    if (short && cp.index < SHORT_BASE) continue;
+    if (!isMaterial(sig, cp.before, cp.after, bar.minRelative)) continue;
     const direction = cp.score > 0 ? 'up' : 'down';
     const strength = anomalyStrength({ kind: sig.kind, direction, score: cp.score, bad: sig.bad });
     const recovered = active ? {} : { recovered: true };

@@ -217,7 +217,8 @@ export function rankServices(input: RankInput): Ranking {
   const ordered = [...accs.values()].sort((x, y) => y.score - x.score || x.service.localeCompare(y.service));
   const conf = confidences(ordered.map((a) => ({ score: a.score, kinds: a.kinds })));
   const suspects: Suspect[] = ordered.map((a, i) => {
-    const c = conf[i] ?? 0;
+    // A move measured against a few minutes of history may be the service's normal swing: at most "possible".
+    const c = Math.min(conf[i] ?? 0, a.metric?.top.shortBaseline ? SHORT_HISTORY_CONFIDENCE : 1);
     return {
       service: a.service,
       score: Math.round(a.score * 1000) / 1000,
@@ -231,6 +232,9 @@ export function rankServices(input: RankInput): Ranking {
   });
   return { suspects, redHerrings: redHerrings(ordered, errorTemplates, changes, metric, topology) };
 }
+
+/** Highest confidence for a suspect whose strongest move was judged against only a few samples of history. */
+const SHORT_HISTORY_CONFIDENCE = 0.6;
 
 /** Weight of a service's own new failure report (see failureScore): as much as the strongest metric move (robust score 100). */
 const OWN_FAILURE = 2;

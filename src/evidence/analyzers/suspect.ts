@@ -13,7 +13,8 @@ export const OWN = 0.5;
 export function describeAnomaly(a: SeriesAnomaly): string {
   const at = a.changeAt != null ? `, starting ${formatMinute(a.changeAt)}` : '';
   const sib = a.vsSiblings ? ' vs its siblings (new instance)' : '';
-  return `${a.metric} ${formatEffect(a.baseline, a.current, a.unit)}${sib}${at}`;
+  const short = a.shortBaseline ? ` (only ${a.shortBaseline} samples of history before it)` : '';
+  return `${a.metric} ${formatEffect(a.baseline, a.current, a.unit)}${sib}${short}${at}`;
 }
 
 export interface Acc {
