@@ -5,6 +5,7 @@
 
 import { correlateChanges } from './analyzers/changes';
 import { digestReport } from './analyzers/digest';
+import { formatClock } from './analyzers/format';
 import { detectAnomalies } from './analyzers/metrics';
 import { mineTemplates } from './analyzers/templates';
 import { analyzeTraces } from './analyzers/traces';
@@ -78,7 +79,7 @@ export async function analyze(source: EvidenceSource, opts: AnalyzeOptions = {})
   const spans = source.spans ? await source.spans({ from: window.from, to: window.to }) : [];
   const traces = spans.length ? analyzeTraces(spans, window) : undefined;
   // The same ranking step as the bot's (src/evidence/rank.ts), so both name the same top suspect.
-  const { suspects, redHerrings } = await rankWindow(source, window, {
+  const { suspects, redHerrings, quietPath } = await rankWindow(source, window, {
     anomalies,
     templates,
     changes: changeScores,
@@ -86,6 +87,12 @@ export async function analyze(source: EvidenceSource, opts: AnalyzeOptions = {})
     traces,
     series,
   });
+  if (quietPath?.length)
+    notes.push({
+      origin: 'analyze',
+      problem: `nothing ${quietPath.join(', ')} waits on has moved by ${formatClock(now)}: the suspects moved elsewhere and cannot explain it; look again after the next samples`,
+      count: 1,
+    });
   const onsetIso = safeIso(window.onset, now);
   const body: Omit<TriageReport, 'digest'> = {
     onset: onsetIso,

@@ -54,6 +54,11 @@ export interface RankInput {
 export interface Ranking {
   suspects: Suspect[];
   redHerrings: RedHerringReport[];
+  /**
+   * The reported symptom's services when nothing on their path has moved: the top suspect is one the symptom
+   * does not wait on, so the list names what moved elsewhere, not a cause.
+   */
+  quietPath?: string[];
 }
 
 /**
@@ -218,7 +223,12 @@ export function rankServices(input: RankInput): Ranking {
   const conf = confidences(ordered.map((a) => ({ score: a.score, kinds: a.kinds })));
   const suspects: Suspect[] = ordered.map((a, i) => {
     // A move measured against a few minutes of history may be the service's normal swing: at most "possible".
-    const c = Math.min(conf[i] ?? 0, a.metric?.top.shortBaseline ? SHORT_HISTORY_CONFIDENCE : 1);
+    // One the ranking finds cannot explain the symptom is listed because it moved, not because it is a cause.
+    const c = Math.min(
+      conf[i] ?? 0,
+      a.metric?.top.shortBaseline ? SHORT_HISTORY_CONFIDENCE : 1,
+      a.unrelated ? UNRELATED_CONFIDENCE : 1,
+    );
     return {
       service: a.service,
       score: Math.round(a.score * 1000) / 1000,
@@ -230,11 +240,18 @@ export function rankServices(input: RankInput): Ranking {
       likelihood: likelihood(c),
     };
   });
-  return { suspects, redHerrings: redHerrings(ordered, errorTemplates, changes, metric, topology) };
+  const ranking: Ranking = { suspects, redHerrings: redHerrings(ordered, errorTemplates, changes, metric, topology) };
+  if (ordered[0]?.offPath) {
+    const inTopology = new Set(topology?.services.map((s) => s.name));
+    ranking.quietPath = (input.symptoms ?? []).filter((s) => inTopology.has(s));
+  }
+  return ranking;
 }
 
 /** Highest confidence for a suspect whose strongest move was judged against only a few samples of history. */
 const SHORT_HISTORY_CONFIDENCE = 0.6;
+/** Highest confidence for a suspect the ranking itself finds cannot explain the symptom (off its path, absorbed). */
+const UNRELATED_CONFIDENCE = 0.25;
 
 /** Weight of a service's own new failure report (see failureScore): as much as the strongest metric move (robust score 100). */
 const OWN_FAILURE = 2;

@@ -39,6 +39,8 @@ export interface Acc {
   explains: string[];
   /** Set by the symptom rules: its move does not explain the reported symptom, so it explains no one else's. */
   unrelated: boolean;
+  /** The reported symptom does not wait on it, or no chain of moved callees joins it to the symptom. */
+  offPath?: boolean;
 }
 
 export function badMoves(m: ServiceScore | undefined): SeriesAnomaly[] {

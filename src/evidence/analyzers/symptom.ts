@@ -39,6 +39,7 @@ export function unreachableFromSymptom(
     if (a.external && a.external.callers.some((c) => reach.has(c))) continue;
     a.score *= OFF_PATH;
     a.unrelated = true;
+    a.offPath = true;
     a.against.push(
       `the reported symptom (${starts.join(', ')}) does not wait on it, directly or through others: it cannot have caused it`,
     );
@@ -90,6 +91,7 @@ export function offSymptomPath(
     if (a.external && a.external.callers.some((c) => onPath.has(c))) continue;
     a.score *= OFF_PATH;
     a.unrelated = true;
+    a.offPath = true;
     a.against.push(
       `no anomalous call path joins it to the reported symptom (${starts.join(', ')}): its move does not explain it`,
     );
