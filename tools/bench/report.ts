@@ -185,8 +185,8 @@ function summaryRows(r: BenchResults): Row[] {
   if (b && !(b instanceof Error)) {
     const rss = asNumber(b, 'bot_path.peak_rss_mb');
     rows.push({
-      figure: 'Bot path on a 1M-line scenario, peak RSS',
-      value: `${num(rss)} MB`,
+      figure: 'Bot path on a 1M-line scenario, peak RSS (median of 3 processes)',
+      value: `${num(rss)} MB (highest ${num(asNumber(b, 'bot_path.peak_rss_mb_max') || rss)} MB)`,
       target: '≤ 300 MB',
       ok: Number.isFinite(rss) ? rss <= 300 : undefined,
     });
@@ -317,7 +317,7 @@ export function renderReport(r: BenchResults, notes = ''): string {
     figuresSection(
       'Bot path on a 1M-line scenario (`tools/bench/botpath.ts`)',
       r.botPath,
-      "The example scenario with each log line repeated in place up to 1,000,000 lines, investigated through the whole app (signed `channel_created` to the synthesis, deterministic brain, Slack fake) in a process of its own: seconds to the synthesis and the process's peak RSS.",
+      "The example scenario with each log line repeated in place up to 1,000,000 lines, investigated through the whole app (signed `channel_created` to the synthesis, deterministic brain, Slack fake) in a process of its own: seconds to the synthesis and the process's peak RSS, medians of three such processes (`_max`: the highest).",
     ),
     figuresSection(
       'Investigation (`tools/bench/investigation.ts`)',
