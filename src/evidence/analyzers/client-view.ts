@@ -88,3 +88,35 @@ export function absorbedFailures(
     );
   }
 }
+
+/** Factor for an external dependency whose only evidence is the timings of one caller that moved too. */
+const ONE_CALLER = 0.5;
+
+/**
+ * An external dependency (topology kind `external`: not ours, not instrumented on its side) is seen only
+ * through its callers' client timings and error counts. When just one of its callers moved, at the same time,
+ * a slow dependency and a slow caller (its threads, pools or CPU stretch every outbound call) look the same,
+ * and a slow dependency would have slowed its other callers too: it does not explain that caller and ranks
+ * below it. Several callers moving together point at the dependency (their common factor), and so does
+ * evidence of its own (callers' errors naming it, traces); neither is judged here.
+ */
+export function seenThroughOneCaller(accs: Map<string, Acc>, topology: Topology | null, tol: number): void {
+  for (const node of topology?.services ?? []) {
+    const a = accs.get(node.name);
+    if (node.kind !== 'external' || !a || a.unrelated || a.explainer || a.external || a.errors.length || a.traces > 0)
+      continue;
+    if (!badMoves(a.metric).length) continue;
+    const moved = (topology?.services ?? [])
+      .filter((s) => s.calls.includes(node.name))
+      .map((s) => accs.get(s.name))
+      .filter((c): c is Acc => !!c && badMoves(c.metric).some((x) => x.kind !== 'traffic'));
+    const caller = moved.length === 1 ? moved[0] : undefined;
+    if (!caller) continue;
+    if (Number.isFinite(a.first) && Number.isFinite(caller.first) && Math.abs(a.first - caller.first) > tol) continue;
+    a.score *= ONE_CALLER;
+    a.unrelated = true;
+    a.against.push(
+      `seen only through ${caller.service}'s calls, and ${caller.service} moved too: a slow caller and a slow dependency look the same here`,
+    );
+  }
+}

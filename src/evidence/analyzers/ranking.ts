@@ -7,7 +7,7 @@
 // outside the topology that callers' errors name (hosts, TLS failures) become suspects of their own.
 
 import type { ChangeScore, RedHerringReport, SeriesAnomaly, Suspect, TemplateStat, Topology } from '../types';
-import { absorbedFailures, sameFaultSeenTwice } from './client-view';
+import { absorbedFailures, sameFaultSeenTwice, seenThroughOneCaller } from './client-view';
 import { confidences, likelihood } from './confidence';
 import { externalMentions, withHostMentions, type ExternalMention, type HostMention } from './external';
 import { formatClock, formatDuration } from './format';
@@ -15,9 +15,9 @@ import { dependencies, dependents } from './graph';
 import { anomalyStrength, serviceScores } from './metrics';
 import { redHerrings } from './red-herrings';
 import { addedSeconds, badMoves, describeAnomaly, OWN, type Acc } from './suspect';
+import { CLIENT_ERROR, describeTemplate, failureScore, isErrorTemplate } from './own-errors';
 import { notWithSymptom, offSymptomPath, unreachableFromSymptom } from './symptom';
 import { clipLine } from '../../domain/text';
-import { levelRank } from '../logparse';
 
 export { describeAnomaly } from './suspect';
 
@@ -70,30 +70,8 @@ const GAP_WEIGHT = 0.6;
 
 /** Factor applied to a service whose symptoms an anomalous neighbour explains and that has nothing of its own. */
 const EXPLAINED = 0.3;
-/**
- * Errors that report a failing call rather than a fault of one's own (they travel up like latency): a
- * callee's error status received (an HTTP client's server-error exception, "500 Internal Server Error"),
- * no instance of it to call, timeouts, refusals.
- */
-const CLIENT_ERROR =
-  /upstream|downstream|deadline|timed? ?out|refused|unavailable|unreachable|bad gateway|gateway|\b50[234]\b|internal server error|server ?error ?exception|no instances? available|circuit|retr(y|ies|ying)|call(ing)? [^ ]+ failed|failed (to )?(call|connect|reach)|connection (reset|closed)|no healthy/i;
-
 /** Two change times closer than this are "at the same time" (scrape jitter, onset uncertainty). */
 const SAME_TIME_MS = 60_000;
-
-/** Whether a template reads as an error (by level, else by wording). */
-export function isErrorTemplate(t: Pick<TemplateStat, 'level' | 'template'>): boolean {
-  if (t.level) return /err|fatal|crit|panic|severe|alert|emerg|warn/i.test(t.level);
-  return /\b(error|exception|fail(ed|ure)?|timeout|timed out|refused|panic|traceback|fatal)\b/i.test(t.template);
-}
-
-function describeTemplate(t: TemplateStat): string {
-  const rate =
-    t.label === 'new'
-      ? `new, ${t.incidentCount}× since ${formatClock(t.firstSeen)}`
-      : `${t.baselineCount} → ${t.incidentCount}, ×${t.ratio.toFixed(1)}`;
-  return `log "${clipLine(t.template, 90)}" (${rate})`;
-}
 
 const SYMPTOM_UP = new Set<SeriesAnomaly['kind']>(['latency', 'errors']);
 
@@ -253,20 +231,6 @@ const SHORT_HISTORY_CONFIDENCE = 0.6;
 /** Highest confidence for a suspect the ranking itself finds cannot explain the symptom (off its path, absorbed). */
 const UNRELATED_CONFIDENCE = 0.25;
 
-/** Weight of a service's own new failure report (see failureScore): as much as the strongest metric move (robust score 100). */
-const OWN_FAILURE = 2;
-
-/**
- * A service that reports a failure of its own that it never reported before (a new template at error level
- * or above that blames no callee) says where the fault is; metrics only say where it hurts, and a
- * coarse latency quantile moves for many reasons. Warnings are not failures. Ten lines are as telling
- * as a hundred.
- */
-function failureScore(ownErrors: readonly TemplateStat[]): number {
-  const failures = ownErrors.filter((t) => (t.level ? levelRank(t.level) >= levelRank('error') : true));
-  return OWN_FAILURE * Math.max(0, ...failures.map((t) => Math.min(1, Math.log10(1 + t.incidentCount))));
-}
-
 /** Strength of a service's strongest move that can travel up to its callers (latency, errors, saturation). */
 function causeStrength(a: Acc): number {
   return Math.max(
@@ -286,38 +250,6 @@ function addsEnough(dep: Acc, caller: Acc): boolean {
   const theirs = addedSeconds(dep);
   if (!Number.isFinite(mine) || !Number.isFinite(theirs) || mine <= 0) return true;
   return theirs >= 0.5 * mine;
-}
-
-/** Factor for an external dependency whose only evidence is the timings of one caller that moved too. */
-const ONE_CALLER = 0.5;
-
-/**
- * An external dependency (topology kind `external`: not ours, not instrumented on its side) is seen only
- * through its callers' client timings and error counts. When just one of its callers moved, at the same time,
- * a slow dependency and a slow caller (its threads, pools or CPU stretch every outbound call) look the same,
- * and a slow dependency would have slowed its other callers too: it does not explain that caller and ranks
- * below it. Several callers moving together point at the dependency (their common factor), and so does
- * evidence of its own (callers' errors naming it, traces); neither is judged here.
- */
-function seenThroughOneCaller(accs: Map<string, Acc>, topology: Topology | null, tol: number): void {
-  for (const node of topology?.services ?? []) {
-    const a = accs.get(node.name);
-    if (node.kind !== 'external' || !a || a.unrelated || a.explainer || a.external || a.errors.length || a.traces > 0)
-      continue;
-    if (!badMoves(a.metric).length) continue;
-    const moved = (topology?.services ?? [])
-      .filter((s) => s.calls.includes(node.name))
-      .map((s) => accs.get(s.name))
-      .filter((c): c is Acc => !!c && badMoves(c.metric).some((x) => x.kind !== 'traffic'));
-    const caller = moved.length === 1 ? moved[0] : undefined;
-    if (!caller) continue;
-    if (Number.isFinite(a.first) && Number.isFinite(caller.first) && Math.abs(a.first - caller.first) > tol) continue;
-    a.score *= ONE_CALLER;
-    a.unrelated = true;
-    a.against.push(
-      `seen only through ${caller.service}'s calls, and ${caller.service} moved too: a slow caller and a slow dependency look the same here`,
-    );
-  }
 }
 
 /** Bonus for a service that added most of its own latency increase (its moved callees added far less). */

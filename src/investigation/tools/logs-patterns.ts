@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Evidence } from '../../domain/types';
 import { formatClock } from '../../evidence/analyzers/format';
-import { isErrorTemplate } from '../../evidence/analyzers/ranking';
+import { isErrorTemplate } from '../../evidence/analyzers/own-errors';
 import type { DraftClaim } from '../citations';
 import type { ToolItem } from '../types';
 import { defineTool } from './define';
