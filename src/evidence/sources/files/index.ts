@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type {
   Change,
   EvidenceSource,
@@ -41,22 +42,56 @@ interface Loaded {
   refTime: number;
 }
 
-async function listDir(dir: string): Promise<string[]> {
+/** Files under `dir` as paths relative to it (`a.log`, `checkout/pod-1.log`), sorted; none when it is missing. */
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  let entries;
   try {
-    return (await readdir(dir)).sort();
+    entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
+  const out: string[] = [];
+  for (const e of entries) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isFile()) out.push(rel);
+    else if (e.isDirectory() && !e.name.startsWith('.')) out.push(...(await listFiles(dir, rel)));
+  }
+  return out.sort();
+}
+
+/**
+ * What each folder of a scenario reads; any other file there is named in the problems, never silently
+ * dropped. Rotated logs (`app.log.1`) and gzip (`.gz`) are read like the rest.
+ */
+const LOG_FILE = /\.(?:log|jsonl|txt|out|err)(?:\.\d+)?(?:\.gz)?$/;
+const METRICS_FILE = /\.(?:prom|om|openmetrics|txt)(?:\.gz)?$/;
+const TRACE_FILE = /\.jsonl?(?:\.gz)?$/;
+
+/** Lists one folder of the scenario, reporting the files it holds that are not of its kind. */
+async function filesOf(dir: string, folder: string, kind: RegExp, expected: string, p: ProblemLog): Promise<string[]> {
+  const all = await listFiles(path.join(dir, folder));
+  for (const f of all.filter((x) => !kind.test(x) && !path.basename(x).startsWith('.')))
+    p.add(`${folder}/${f}`, `not read: expected ${expected}`);
+  return all.filter((x) => kind.test(x));
+}
+
+/** A log's service: the folder under logs/ it sits in (`logs/checkout/pod-1.log`), else its name (`logs/checkout.log`). */
+function logService(rel: string): string {
+  const slash = rel.indexOf('/');
+  return slash > 0 ? rel.slice(0, slash) : rel.replace(LOG_FILE, '');
+}
+
+/** A small file's text, gunzipped when its name says so. */
+async function readText(file: string): Promise<string> {
+  const raw = await readFile(file);
+  return (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
 }
 
 /** Spans kept in memory at most (about 0.5 KB each with the index the analyzer builds); the rest are counted in problems(). */
 const MAX_SPANS = 200_000;
 /** A trace file larger than this is skipped with a problem rather than parsed whole. */
 const MAX_TRACE_FILE_BYTES = 256 * 1024 * 1024;
-
-/** Log files: `<service>.log`, `.jsonl` or `.txt`, optionally gzipped. */
-const LOG_FILE = /\.(?:log|jsonl|txt)(?:\.gz)?$/;
 
 /** Puts what the bounded log reader saw into the problems (set, not added: logs are re-read per query). */
 function reportRead(p: ProblemLog, origin: string, st: ReadStats): void {
@@ -119,13 +154,15 @@ export class FilesSource implements EvidenceSource {
   private async loadAll(): Promise<Loaded> {
     const p = this.problemLog;
     const incident = await readIncident(path.join(this.dir, 'incident.yaml'), 'incident.yaml', p);
-    const logs = (await listDir(path.join(this.dir, 'logs')))
-      .filter((f) => LOG_FILE.test(f))
-      .map((f) => ({ file: path.join(this.dir, 'logs', f), origin: `logs/${f}`, service: f.replace(LOG_FILE, '') }));
+    const logs = (
+      await filesOf(this.dir, 'logs', LOG_FILE, '.log, .jsonl, .txt, .out or .err (optionally .gz)', p)
+    ).map((f) => ({ file: path.join(this.dir, 'logs', f), origin: `logs/${f}`, service: logService(f) }));
     const metrics: MetricSeries[] = [];
-    for (const f of (await listDir(path.join(this.dir, 'metrics'))).filter((x) => x.endsWith('.prom'))) {
-      const text = await readFile(path.join(this.dir, 'metrics', f), 'utf8');
-      metrics.push(...parseOpenMetrics(text, `metrics/${f}`, p));
+    for (const f of await filesOf(this.dir, 'metrics', METRICS_FILE, 'OpenMetrics text: .prom (optionally .gz)', p)) {
+      const text = await readText(path.join(this.dir, 'metrics', f));
+      const series = parseOpenMetrics(text, `metrics/${f}`, p);
+      if (!series.length) p.add(`metrics/${f}`, 'no samples in the file');
+      metrics.push(...series);
     }
     const changes = await readChanges(path.join(this.dir, 'changes.jsonl'), 'changes.jsonl', p);
     const topology = await readTopology(path.join(this.dir, 'topology.yaml'), 'topology.yaml', p);
@@ -142,9 +179,7 @@ export class FilesSource implements EvidenceSource {
   }
 
   private async readSpans(p: ProblemLog): Promise<Span[] | null> {
-    const files = (await listDir(path.join(this.dir, 'traces'))).filter(
-      (x) => x.endsWith('.json') || x.endsWith('.jsonl'),
-    );
+    const files = await filesOf(this.dir, 'traces', TRACE_FILE, 'OTLP/JSON: .json or .jsonl (optionally .gz)', p);
     if (!files.length) return null;
     const into = new SpanReservoir(this.maxSpans);
     let readable = false;
@@ -161,7 +196,7 @@ export class FilesSource implements EvidenceSource {
       }
       const malformed = into.malformed;
       try {
-        parseOtlpText(await readFile(file, 'utf8'), into, (line, msg) => p.add(origin, msg, line));
+        parseOtlpText(await readText(file), into, (line, msg) => p.add(origin, msg, line));
         readable = true;
       } catch (err) {
         p.add(origin, (err as Error).message.split('\n')[0] ?? 'unreadable');

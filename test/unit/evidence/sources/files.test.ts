@@ -1,6 +1,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { openFilesSource } from '../../../../src/evidence/sources/files';
 import { EvidenceNotFound } from '../../../../src/evidence/sources/errors';
 import type { LogEvent } from '../../../../src/evidence/types';
@@ -319,6 +320,40 @@ describe('files source', () => {
       ).toEqual(['incident.yaml', 'topology.yaml']);
       expect(src.problems().find((p) => p.origin === 'topology.yaml')?.problem).toBe(
         'invalid topology: services: expected a list, got a string',
+      );
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+
+  it('reads logs in per-service folders, rotated and gzipped files, and names the files it does not read', async () => {
+    const line = (ms: number, msg: string): string => `${iso(ms)} ERROR ${msg}\n`;
+    const d = await scenario({
+      'logs/checkout/checkout-7d9f-a1.log': line(T0 + 1000, 'pod a failed'),
+      'logs/checkout/checkout-7d9f-b2.log.1': line(T0 + 2000, 'pod b failed'),
+      'logs/web.out': line(T0 + 3000, 'web failed'),
+      'logs/README.md': 'notes\n',
+      'metrics/notes.md': 'about the metrics\n',
+      'metrics/empty.prom': '# EOF\n',
+    });
+    await writeFile(path.join(d, 'metrics', 'api.prom.gz'), gzipSync(PROM));
+    try {
+      const src = openFilesSource(d);
+      const events = await collect(src.logs({ from: T0, to: T0 + 60_000 }));
+      expect(events.map((e) => [e.service, e.text])).toEqual([
+        ['checkout', expect.stringContaining('pod a failed')],
+        ['checkout', expect.stringContaining('pod b failed')],
+        ['web', expect.stringContaining('web failed')],
+      ]);
+      const metrics = await src.metrics({ from: T0, to: T0 + 60_000 });
+      expect(metrics.map((m) => m.service)).toContain('api');
+      const problems = src.problems().map((p) => `${p.origin}: ${p.problem}`);
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          'logs/README.md: not read: expected .log, .jsonl, .txt, .out or .err (optionally .gz)',
+          'metrics/notes.md: not read: expected OpenMetrics text: .prom (optionally .gz)',
+          'metrics/empty.prom: no samples in the file',
+        ]),
       );
     } finally {
       await rm(d, { recursive: true, force: true });
