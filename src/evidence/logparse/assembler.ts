@@ -182,22 +182,25 @@ export class EventAssembler {
       this.partial.count++;
       return NONE;
     }
-    const held = this.endPartial(env);
+    const p = this.partial;
+    if (env && p) {
+      // The record that ends the held line: one line, from the first partial record's line on.
+      this.partial = null;
+      env.text = p.env.text + env.text;
+      env.ts = p.env.ts ?? env.ts;
+      return this.pushEnvelope(env, p.line, raw, p.count);
+    }
+    const held = this.endPartial();
     if (!env) return held.concat(this.pushLine(raw, lineNo, null, raw));
     return held.concat(this.pushEnvelope(env, lineNo, raw, 0));
   }
 
-  /** The partial records held, as one line: completed by `env` when it is a record, else on their own. */
-  private endPartial(env: Envelope | null): AssembledEvent[] {
+  /** Partial records held when the input ends or a line that is not a record follows: a line of their own. */
+  private endPartial(): AssembledEvent[] {
     const p = this.partial;
     if (!p) return [];
     this.partial = null;
-    if (env) {
-      env.text = p.env.text + env.text;
-      env.ts = p.env.ts ?? env.ts;
-      return [];
-    }
-    return [...this.pushEnvelope(p.env, p.line, p.env.text, p.count - 1)];
+    return this.pushEnvelope(p.env, p.line, p.env.text, p.count - 1);
   }
 
   /** Feeds the text inside an envelope, line by line; the physical line belongs to the event its first line is in. */
@@ -243,8 +246,11 @@ export class EventAssembler {
     if (!own && this.cur && (CONTINUATION.test(text) || (afterIndented && EXCEPTION_LINE.test(text))))
       return this.extend(line);
     if (env?.weak && !own) return this.pushLine(whole, lineNo, null, whole);
+    // A record a runtime dated on its own is a line the application wrote by itself: only the explicit
+    // continuation shapes above join it to the one before, not the learnt run of unmarked lines.
     if (
       this.cur &&
+      env === null &&
       (!own || this.shapeStarts) &&
       this.joinUnmarked &&
       (this.startShape === null || startShape(text) !== this.startShape)
@@ -274,7 +280,7 @@ export class EventAssembler {
 
   /** Returns the events still open at the end of input. */
   flush(): readonly AssembledEvent[] {
-    const held = this.endPartial(null);
+    const held = this.endPartial();
     const done = this.close();
     this.cur = null;
     if (this.pending.length) return held.concat(this.release(null, done));
