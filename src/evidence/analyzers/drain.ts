@@ -68,6 +68,32 @@ function routes(word: string): boolean {
  */
 const SETTLED = 50;
 
+/**
+ * End of a `key="quoted value"` token that starts at `start` and whose first space-free part ends at `end`:
+ * a logfmt value in quotes is one value however many words it has (`msg="order created"` is `msg=<*>`),
+ * so the token runs to the closing quote. `end` itself when the token is not one, or the quote never closes.
+ */
+function quotedValueEnd(body: string, start: number, end: number): number {
+  const eq = body.indexOf('="', start);
+  if (eq <= start || eq + 2 > end) return end;
+  for (let k = start; k < eq; k++) {
+    const c = body.charCodeAt(k);
+    if (c === 34 || c === 39) return end; // a quote in the key: not a key
+  }
+  // Closed within the first part (`a="b"`, `a="b",`): nothing to extend.
+  for (let k = eq + 2; k < end; k++) if (body.charCodeAt(k) === 34 && body.charCodeAt(k - 1) !== 92) return end;
+  for (let k = end; k < body.length; k++) {
+    const c = body.charCodeAt(k);
+    if (c === 10) return end;
+    if (c === 34 && body.charCodeAt(k - 1) !== 92) {
+      let j = k + 1;
+      while (j < body.length && body.charCodeAt(j) !== 32 && body.charCodeAt(j) !== 9 && body.charCodeAt(j) !== 10) j++;
+      return j;
+    }
+  }
+  return end;
+}
+
 /** The core miner: `add` returns the integer cluster id the line joined (ids are 0-based, dense). */
 export class Drain {
   private readonly sim: number;
@@ -179,6 +205,7 @@ export class Drain {
       if (i >= n) break;
       const start = i;
       while (i < n && c !== 32 && c !== 9 && c !== 10) c = body.charCodeAt(++i);
+      i = quotedValueEnd(body, start, i);
       const raw = body.slice(start, i);
       // A unit after a number is part of that value, not a token of its own: `5 ms` is one
       // parameter token shown as `<*> ms`, and matches `0 bytes`, `1.2 KB` or `00:01` as any parameter does.

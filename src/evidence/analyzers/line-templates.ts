@@ -64,6 +64,8 @@ export class LineTemplater {
   readonly miner: TemplateMiner;
   private readonly lineEvent = new IntList();
   private readonly eventCluster = new IntList();
+  /** Physical lines pushed; the last ones may be partial records whose event is known once their line ends. */
+  private pushed = 0;
   /** The first lines, held until the assembler has learnt the file's header shape from them. */
   private sample: string[] | null = [];
 
@@ -91,6 +93,7 @@ export class LineTemplater {
   finish(): void {
     if (this.sample) this.replay();
     this.take(this.assembler.flush());
+    this.record();
   }
 
   private replay(): void {
@@ -101,8 +104,13 @@ export class LineTemplater {
   }
 
   private add(line: string): void {
-    this.take(this.assembler.push(line, this.lineEvent.length + 1));
-    this.lineEvent.push(this.assembler.currentIndex);
+    this.take(this.assembler.push(line, ++this.pushed));
+    if (!this.assembler.holding) this.record();
+  }
+
+  /** The event of the line just pushed, and of the partial records before it that its line ended. */
+  private record(): void {
+    while (this.lineEvent.length < this.pushed) this.lineEvent.push(this.assembler.currentIndex);
   }
 
   get lines(): number {

@@ -4,6 +4,7 @@
 // any other line is an event of its own and takes its neighbour's time, so every line of any text
 // log belongs to an event and gets a template.
 
+import { unwrapEnvelope, type Envelope } from './envelope';
 import type { ParsedLine } from './header';
 import { parseLine } from './line';
 import type { Level } from './levels';
@@ -64,6 +65,8 @@ export class EventAssembler {
   private joinUnmarked = false;
   /** Learnt: the start shape alone marks where events start; a time elsewhere is content (a table's date column). */
   private shapeStarts = false;
+  /** Partial records (CRI `P`, split Docker lines) waiting for the record that ends their line. */
+  private partial: { env: Envelope; line: number; count: number } | null = null;
   /** Index of the event the last pushed line belongs to; -1 for a blank line before any event. */
   currentIndex = -1;
   /** Events without a time of their own (they took a neighbour's). */
@@ -91,7 +94,7 @@ export class EventAssembler {
     let indentedTimed = 0;
     let timed = 0;
     const untimed: string[] = [];
-    for (const colored of sample) {
+    for (const colored of innerLines(sample, this.refTime)) {
       const raw = stripAnsi(colored);
       if (isBlank(raw)) continue;
       const c = raw.charCodeAt(0);
@@ -165,8 +168,60 @@ export class EventAssembler {
     this.shapeStarts = this.joinUnmarked && shapeOnly;
   }
 
+  /** True while the last pushed line was a partial record: its event is known once a later record ends the line. */
+  get holding(): boolean {
+    return this.partial !== null;
+  }
+
   /** Feeds one physical line; returns the events it completed (usually none or the one before it). */
   push(raw: string, lineNo: number): readonly AssembledEvent[] {
+    const env = unwrapEnvelope(raw);
+    if (env?.partial) {
+      if (this.partial) this.partial.env.text += env.text;
+      else this.partial = { env, line: lineNo, count: 0 };
+      this.partial.count++;
+      return NONE;
+    }
+    const p = this.partial;
+    if (env && p) {
+      // The record that ends the held line: one line, from the first partial record's line on.
+      this.partial = null;
+      env.text = p.env.text + env.text;
+      env.ts = p.env.ts ?? env.ts;
+      return this.pushEnvelope(env, p.line, raw, p.count);
+    }
+    const held = this.endPartial();
+    if (!env) return held.concat(this.pushLine(raw, lineNo, null, raw));
+    return held.concat(this.pushEnvelope(env, lineNo, raw, 0));
+  }
+
+  /** Partial records held when the input ends or a line that is not a record follows: a line of their own. */
+  private endPartial(): AssembledEvent[] {
+    const p = this.partial;
+    if (!p) return [];
+    this.partial = null;
+    return this.pushEnvelope(p.env, p.line, p.env.text, p.count - 1);
+  }
+
+  /** Feeds the text inside an envelope, line by line; the physical line belongs to the event its first line is in. */
+  private pushEnvelope(env: Envelope, lineNo: number, raw: string, extraLines: number): AssembledEvent[] {
+    const out: AssembledEvent[] = [];
+    let first = -2;
+    for (const l of env.text.split('\n')) {
+      out.push(...this.pushLine(l, lineNo, env, raw));
+      if (first === -2) first = this.currentIndex;
+    }
+    if (this.cur) this.cur.lines += extraLines;
+    this.currentIndex = first;
+    return out;
+  }
+
+  /**
+   * One line as the application wrote it. `env` is the envelope it came in (its time dates the event; a
+   * text header's own time may lack the date or zone); `whole` is the physical line, read instead when a
+   * weak envelope turns out to be the application's own header.
+   */
+  private pushLine(raw: string, lineNo: number, env: Envelope | null, whole: string): readonly AssembledEvent[] {
     const line = stripAnsi(raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw);
     if (line.length === 0 || isBlank(line)) {
       this.currentIndex = this.cur ? this.cur.index : -1;
@@ -190,37 +245,46 @@ export class EventAssembler {
     const own = parsed.ts !== null || parsed.standalone === true;
     if (!own && this.cur && (CONTINUATION.test(text) || (afterIndented && EXCEPTION_LINE.test(text))))
       return this.extend(line);
+    if (env?.weak && !own) return this.pushLine(whole, lineNo, null, whole);
+    // A record a runtime dated on its own is a line the application wrote by itself: only the explicit
+    // continuation shapes above join it to the one before, not the learnt run of unmarked lines.
     if (
       this.cur &&
+      env === null &&
       (!own || this.shapeStarts) &&
       this.joinUnmarked &&
       (this.startShape === null || startShape(text) !== this.startShape)
     )
       return this.extend(line);
+    // A structured record's own time is exact; a text header's may lack the date or zone, so the envelope's wins.
+    const ts =
+      env !== null && env.ts !== null && !(parsed.standalone === true && parsed.ts !== null) ? env.ts : parsed.ts;
     const ev: AssembledEvent = {
       index: this.nextIndex++,
-      ts: parsed.ts ?? this.lastTs ?? Number.NaN,
+      ts: ts ?? this.lastTs ?? Number.NaN,
       body: parsed.body,
       text: line,
       line: lineNo,
       lines: 1,
     };
-    if (parsed.level) ev.level = parsed.level;
-    if (parsed.ts !== null) this.lastTs = parsed.ts;
+    const level = parsed.level ?? env?.level;
+    if (level) ev.level = level;
+    if (ts !== null) this.lastTs = ts;
     else this.untimed++;
     const done = this.close();
     this.cur = ev;
     this.currentIndex = ev.index;
-    if (parsed.ts !== null && this.pending.length) return this.release(parsed.ts, done);
+    if (ts !== null && this.pending.length) return this.release(ts, done);
     return done ? [done] : NONE;
   }
 
   /** Returns the events still open at the end of input. */
   flush(): readonly AssembledEvent[] {
+    const held = this.endPartial();
     const done = this.close();
     this.cur = null;
-    if (this.pending.length) return this.release(null, done);
-    return done ? [done] : NONE;
+    if (this.pending.length) return held.concat(this.release(null, done));
+    return done ? held.concat(done) : held;
   }
 
   private extend(line: string): readonly AssembledEvent[] {
@@ -264,6 +328,33 @@ export class EventAssembler {
     this.undated++;
     if (this.firstUndatedLine === 0) this.firstUndatedLine = ev.line;
   }
+}
+
+/**
+ * The lines an application wrote, for learning a file's shape: envelopes unwrapped, partial records joined,
+ * and a weak envelope's prefix kept where the text after it is not a line of its own.
+ */
+function innerLines(sample: readonly string[], refTime: number): string[] {
+  const out: string[] = [];
+  let partial = '';
+  for (const raw of sample) {
+    const env = unwrapEnvelope(raw);
+    if (!env) {
+      out.push(raw);
+      continue;
+    }
+    if (env.partial) {
+      partial += env.text;
+      continue;
+    }
+    const text = partial + env.text;
+    partial = '';
+    if (env.weak && !/^\s/.test(text) && !CONTINUATION.test(text) && parseLine(text, refTime).ts === null)
+      out.push(raw);
+    else out.push(...text.split('\n'));
+  }
+  if (partial) out.push(partial);
+  return out;
 }
 
 /** Terminal colour and cursor sequences (`ESC[32m`): a coloured console log reads as the plain one. */

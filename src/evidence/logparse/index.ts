@@ -6,3 +6,4 @@ export { parseLine } from './line';
 export { normalizeLevel, levelRank, type Level } from './levels';
 export { EventAssembler, type AssembledEvent, type AssemblerOptions } from './assembler';
 export { parseTimeValue } from './timestamps';
+export { unwrapEnvelope, type Envelope } from './envelope';

@@ -8,10 +8,10 @@ import { parseJsonLine, parseLogfmtLine } from './structured';
 export function parseLine(line: string, refTime: number, hint?: HeaderHint): ParsedLine {
   const c = line.charCodeAt(0);
   if (c === 123 /* { */) {
-    const json = parseJsonLine(line);
+    const json = parseJsonLine(line, refTime);
     if (json) return json;
   } else if (c >= 97 && c <= 122 && line.indexOf('=') > 0) {
-    const lf = parseLogfmtLine(line);
+    const lf = parseLogfmtLine(line, refTime);
     if (lf) return lf;
   }
   return parsePlainLine(line, refTime, hint);

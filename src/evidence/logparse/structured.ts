@@ -1,7 +1,7 @@
 // Structured lines: JSON objects and logfmt pairs. The message body is the message field
 // followed by the other scalar fields as `key=value`, so the template miner sees their shape.
 
-import type { ParsedLine } from './header';
+import { parsePlainLine, type ParsedLine } from './header';
 import { normalizeLevel, type Level } from './levels';
 import { parseTimeValue } from './timestamps';
 
@@ -38,8 +38,12 @@ function levelOf(v: unknown): Level | null {
   return typeof v === 'string' ? normalizeLevel(v, true) : null;
 }
 
+/** The first of `keys` that holds a scalar (ECS's `log` is an object of fields, not the message). */
 function pick(fields: Map<string, unknown>, keys: string[]): [string, unknown] | null {
-  for (const k of keys) if (fields.has(k)) return [k, fields.get(k)];
+  for (const k of keys) {
+    const v = fields.get(k);
+    if (v !== undefined && v !== null && typeof v !== 'object') return [k, v];
+  }
   return null;
 }
 
@@ -49,19 +53,50 @@ function scalarText(v: unknown): string | null {
   return null;
 }
 
-function fromFields(fields: Map<string, unknown>): ParsedLine {
-  const time = pick(fields, TIME_KEYS);
-  const lvl = pick(fields, LEVEL_KEYS);
-  const msg = pick(fields, MSG_KEYS);
-  const ts = time ? parseTimeValue(time[1]) : null;
-  const level = lvl ? levelOf(lvl[1]) : null;
-  const parts: string[] = [];
+/**
+ * The message as the template miner sees it: its first line, read as a text line (a message that is a
+ * whole application line keeps only its body), and for a multi-line message (an exception and its
+ * frames) the next non-blank line, which says what kind of block follows.
+ */
+function messageBody(text: string, refTime: number): { body: string; ts: number | null; level?: Level } {
+  const lines = text.trimEnd().split('\n');
+  const first = parsePlainLine((lines[0] ?? '').trimEnd(), refTime);
+  const next = lines.slice(1).find((l) => l.trim().length > 0);
+  const body = next === undefined ? first.body : `${first.body}\n${next.trim()}`;
+  return first.level ? { body, ts: first.ts, level: first.level } : { body, ts: first.ts };
+}
+
+/** Nested objects' fields under dotted names (ECS `{"log":{"level":"error"}}` as `log.level`), two levels deep. */
+function flatten(
+  obj: Record<string, unknown>,
+  prefix = '',
+  depth = 0,
+  out = new Map<string, unknown>(),
+): Map<string, unknown> {
+  for (const [k, v] of Object.entries(obj)) {
+    if (v && typeof v === 'object' && !Array.isArray(v) && depth < 2)
+      flatten(v as Record<string, unknown>, `${prefix}${k}.`, depth + 1, out);
+    else if (depth > 0) out.set(prefix + k, v);
+  }
+  return out;
+}
+
+function fromFields(fields: Map<string, unknown>, refTime: number, nested?: Map<string, unknown>): ParsedLine {
+  const time = pick(fields, TIME_KEYS) ?? (nested ? pick(nested, TIME_KEYS) : null);
+  const lvl = pick(fields, LEVEL_KEYS) ?? (nested ? pick(nested, LEVEL_KEYS) : null);
+  const msg = pick(fields, MSG_KEYS) ?? (nested ? pick(nested, MSG_KEYS) : null);
   const msgText = msg ? scalarText(msg[1]) : null;
-  if (msgText !== null) parts.push(msgText.trimEnd()); // Docker keeps the line's own newline
+  const inner = msgText === null ? null : messageBody(msgText, refTime);
+  const ts = (time ? parseTimeValue(time[1]) : null) ?? inner?.ts ?? null;
+  const level = (lvl ? levelOf(lvl[1]) : null) ?? inner?.level;
+  const parts: string[] = [];
+  if (inner) parts.push(inner.body);
   for (const [k, v] of fields) {
     if (k === time?.[0] || k === lvl?.[0] || k === msg?.[0] || META_KEYS.has(k)) continue;
     const text = scalarText(v);
-    if (text !== null) parts.push(`${k}=${text}`);
+    // A multi-line value is a dump (a stack trace), not a value of the message; a value with spaces is quoted, one value.
+    if (text === null || text.includes('\n')) continue;
+    parts.push(text.includes(' ') ? `${k}=${JSON.stringify(text)}` : `${k}=${text}`);
   }
   const out: ParsedLine = { ts, body: parts.join(' '), standalone: true };
   if (level) out.level = level;
@@ -69,7 +104,7 @@ function fromFields(fields: Map<string, unknown>): ParsedLine {
 }
 
 /** Parses a JSON-object line; null when it is not one. */
-export function parseJsonLine(s: string): ParsedLine | null {
+export function parseJsonLine(s: string, refTime: number): ParsedLine | null {
   let obj: unknown;
   try {
     obj = JSON.parse(s);
@@ -77,7 +112,8 @@ export function parseJsonLine(s: string): ParsedLine | null {
     return null;
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return null;
-  return fromFields(new Map(Object.entries(obj as Record<string, unknown>)));
+  const rec = obj as Record<string, unknown>;
+  return fromFields(new Map(Object.entries(rec)), refTime, flatten(rec));
 }
 
 const LOGFMT_START = /^[A-Za-z_@][\w.@-]*=/;
@@ -126,10 +162,10 @@ export function splitLogfmt(s: string): Map<string, string> | null {
 }
 
 /** Parses a logfmt line; null when it is not logfmt. */
-export function parseLogfmtLine(s: string): ParsedLine | null {
+export function parseLogfmtLine(s: string, refTime: number): ParsedLine | null {
   const pairs = splitLogfmt(s);
   if (!pairs) return null;
   const fields = new Map<string, unknown>(pairs);
   if (!pick(fields, TIME_KEYS) && !pick(fields, LEVEL_KEYS) && !pick(fields, MSG_KEYS)) return null;
-  return fromFields(fields);
+  return fromFields(fields, refTime);
 }

@@ -3,10 +3,9 @@
 // runtime envelopes are unwrapped and multi-line events assembled on the way.
 
 import { open } from 'node:fs/promises';
-import { EventAssembler, parseLine, type AssembledEvent } from '../../logparse';
+import { EventAssembler, parseLine, unwrapEnvelope, type AssembledEvent } from '../../logparse';
 import { newReadStats, readLogLines, type LineReadStats } from '../../logparse/reader';
 import type { LogEvent } from '../../types';
-import { unwrapContainerLine } from './envelope';
 
 export interface LogFileRef {
   file: string;
@@ -48,8 +47,7 @@ export async function* readLogFile(
   const stats = newReadStats();
   let lineNo = 0;
   let first = true;
-  for await (const raw of readLogLines(ref.file, stats)) {
-    const batch = raw.map(unwrapContainerLine);
+  for await (const batch of readLogLines(ref.file, stats)) {
     if (first) asm.learn(batch.length > LEARN_LINES ? batch.slice(0, LEARN_LINES) : batch);
     first = false;
     for (const line of batch) {
@@ -87,8 +85,9 @@ export async function lastTimestamp(file: string, refTime: number): Promise<numb
   }
   let best: number | null = null;
   const see = (raw: string): void => {
-    const l = unwrapContainerLine(raw);
-    const ts = l ? parseLine(l.length > 4096 ? l.slice(0, 4096) : l, refTime).ts : null;
+    // A runtime's envelope (Docker, CRI) dates the line; otherwise its own header does.
+    const env = unwrapEnvelope(raw);
+    const ts = env?.ts ?? (raw ? parseLine(raw.length > 4096 ? raw.slice(0, 4096) : raw, refTime).ts : null);
     if (ts !== null && (best === null || ts > best)) best = ts;
   };
   if (text !== null) {

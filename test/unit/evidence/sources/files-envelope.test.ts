@@ -2,7 +2,6 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { openFilesSource } from '../../../../src/evidence/sources/files';
-import { unwrapContainerLine } from '../../../../src/evidence/sources/files/envelope';
 import type { LogEvent } from '../../../../src/evidence/types';
 
 const T0 = Date.UTC(2026, 10, 27, 3, 0, 0);
@@ -57,12 +56,18 @@ describe('container runtime envelopes in log files', () => {
     ]);
   });
 
-  it('unwraps the CRI text form and leaves other lines as they are', () => {
-    expect(unwrapContainerLine(`${iso(T0)} stderr F panic: nil map`)).toBe(`${iso(T0)} panic: nil map`);
-    // An application's JSON that happens to have a `log` field is not an envelope.
-    const app = JSON.stringify({ log: 'x', time: iso(T0), level: 'warn' });
-    expect(unwrapContainerLine(app)).toBe(app);
-    expect(unwrapContainerLine('{"log": "torn')).toBe('{"log": "torn');
-    expect(unwrapContainerLine('plain line')).toBe('plain line');
+  it('reads CRI records, joining a partial record with the one that ends its line', async () => {
+    const log = [
+      `${iso(T0 + 1000)} stdout F 11:00:01.000 INFO  [main] c.e.Cart - cart loaded`,
+      `${iso(T0 + 2000)} stderr P 11:00:02.000 ERROR [main] c.e.Cart - redis `,
+      `${iso(T0 + 2000)} stderr F timeout after 3 retries`,
+      `${iso(T0 + 3000)} stdout F 11:00:03.000 INFO  [main] c.e.Cart - cart saved`,
+    ].join('\n');
+    const events = await eventsOf({ 'logs/cart.log': log });
+    expect(events.map((e) => [e.ts, e.level, e.body])).toEqual([
+      [T0 + 1000, 'info', 'cart loaded'],
+      [T0 + 2000, 'error', 'redis timeout after 3 retries'],
+      [T0 + 3000, 'info', 'cart saved'],
+    ]);
   });
 });

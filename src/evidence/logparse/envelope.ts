@@ -1,0 +1,103 @@
+// Envelopes that collectors and runtimes wrap around the line an application wrote: Docker's json-file
+// record, the CRI text form (with its partial `P` records), the `kubectl logs --timestamps` prefix,
+// journald's JSON export and a Google Cloud Logging entry. Unwrapped, the inner text is read like any
+// line (its own header, level and continuation rules); the envelope gives its time and, where it has
+// one, a severity.
+
+import { normalizeLevel, type Level } from './levels';
+import { parseTimeValue } from './timestamps';
+
+export interface Envelope {
+  /** The text inside, without the newline the runtime kept; it may hold several lines (journald). */
+  text: string;
+  /** The runtime's or collector's time, or null when the record has none. */
+  ts: number | null;
+  /** The collector's severity (journald PRIORITY, Cloud Logging severity), when it records one. */
+  level?: Level;
+  /** The record holds only the start of a line; the next record continues it (CRI `P`, Docker's 16 KiB splits). */
+  partial: boolean;
+  /**
+   * The envelope is only a time prefix (`kubectl logs --timestamps`), which an application may also write
+   * as its own header: the line is taken as unwrapped only when the text after it reads as a line of its own.
+   */
+  weak: boolean;
+}
+
+const RFC3339 = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)';
+const CRI = new RegExp(`^(${RFC3339}) (?:stdout|stderr) ([FP]) ?(.*)$`);
+const PREFIX = new RegExp(`^(${RFC3339}) (.*)$`);
+const DOCKER_KEYS = new Set(['log', 'stream', 'time', 'attrs']);
+
+/** Syslog severities 0..7, as journald's PRIORITY holds them. */
+const PRIORITY: readonly Level[] = ['fatal', 'fatal', 'fatal', 'error', 'warn', 'info', 'info', 'debug'];
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function withoutNewline(s: string): string {
+  return s.endsWith('\r\n') ? s.slice(0, -2) : s.endsWith('\n') ? s.slice(0, -1) : s;
+}
+
+function envelope(text: string, ts: number | null, partial = false, level?: Level | null): Envelope {
+  const out: Envelope = { text, ts, partial, weak: false };
+  if (level) out.level = level;
+  return out;
+}
+
+/** journald writes a message that is not valid UTF-8 as an array of bytes. */
+function journalText(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.every((b) => typeof b === 'number')) return Buffer.from(v as number[]).toString('utf8');
+  return null;
+}
+
+function fromJson(rec: Record<string, unknown>): Envelope | null {
+  // Docker json-file: only its own keys; a line without its newline was split and continues in the next record.
+  if (typeof rec.log === 'string' && typeof rec.time === 'string') {
+    if (!Object.keys(rec).every((k) => DOCKER_KEYS.has(k))) return null; // an application's JSON with a `log` field
+    return envelope(withoutNewline(rec.log), parseTimeValue(rec.time), !rec.log.endsWith('\n'));
+  }
+  // journald export: MESSAGE, with the time in microseconds since the epoch.
+  const message = journalText(rec.MESSAGE);
+  if (message !== null && ('__REALTIME_TIMESTAMP' in rec || '_SOURCE_REALTIME_TIMESTAMP' in rec)) {
+    const us = Number(rec._SOURCE_REALTIME_TIMESTAMP ?? rec.__REALTIME_TIMESTAMP);
+    const prio = Number(rec.PRIORITY);
+    const level = Number.isInteger(prio) && prio >= 0 && prio <= 7 ? PRIORITY[prio] : null;
+    return envelope(withoutNewline(message), Number.isFinite(us) ? Math.floor(us / 1000) : null, false, level);
+  }
+  // Cloud Logging entry: the text, or the application's JSON record, with the entry's time and severity.
+  const payload =
+    typeof rec.textPayload === 'string'
+      ? rec.textPayload
+      : rec.jsonPayload && typeof rec.jsonPayload === 'object'
+        ? JSON.stringify(rec.jsonPayload)
+        : null;
+  if (payload !== null && ('timestamp' in rec || 'receiveTimestamp' in rec)) {
+    const level = typeof rec.severity === 'string' ? normalizeLevel(rec.severity) : null;
+    return envelope(withoutNewline(payload), parseTimeValue(rec.timestamp ?? rec.receiveTimestamp), false, level);
+  }
+  return null;
+}
+
+/** The envelope around a physical line, or null when the line is not in one. */
+export function unwrapEnvelope(line: string): Envelope | null {
+  const c = line.charCodeAt(0);
+  if (c === 123 /* { */) {
+    // Only lines naming an envelope's field are parsed here; other JSON is the application's own record.
+    if (!line.includes('"log"') && !line.includes('"MESSAGE"') && !line.includes('Payload"')) return null;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch {
+      return null;
+    }
+    return obj && typeof obj === 'object' && !Array.isArray(obj) ? fromJson(obj as Record<string, unknown>) : null;
+  }
+  if (!isDigit(c) || line.charCodeAt(10) !== 84 /* T */) return null;
+  const cri = CRI.exec(line);
+  if (cri) return envelope(cri[3] as string, parseTimeValue(cri[1]), cri[2] === 'P');
+  const pre = PREFIX.exec(line);
+  if (!pre) return null;
+  return { text: pre[2] as string, ts: parseTimeValue(pre[1]), partial: false, weak: true };
+}
