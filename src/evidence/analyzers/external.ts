@@ -124,13 +124,31 @@ export function withHostMentions(
   return [...rising, ...extra];
 }
 
-/** Dependencies named by rising error templates of `known` services, strongest first. */
+// A name lookup that failed: the resolver answered badly or not at all (Go, glibc, Node, Java, DNS rcodes).
+const LOOKUP_FAILED =
+  /\blookup \S+ on \S+: (?:server misbehaving|no such host|i\/o timeout)|\bEAI_AGAIN\b|\bENOTFOUND\b|UnknownHostException|temporary failure in name resolution|\bSERVFAIL\b/i;
+// A service that is the estate's resolver says so in its name (coredns, kube-dns, dnsmasq, node-local-dns).
+const RESOLVER = /(?:^|[^a-z])(?:core|kube-?)?dns(?:masq)?(?:$|[^a-z])|^coredns|^unbound$/i;
+
+/** The estate's DNS service among the known services, if it has one. */
+function resolverOf(known: ReadonlySet<string>): string | null {
+  return [...known].find((n) => RESOLVER.test(n)) ?? null;
+}
+
+/**
+ * Dependencies named by rising error templates of `known` services, strongest first. A failed name lookup
+ * says nothing about the host looked up: it is the resolver's failure, so it names the estate's DNS service
+ * when there is one; and the names in a DNS service's own errors are queries it failed, not its callees.
+ */
 export function externalMentions(rising: readonly TemplateStat[], known: ReadonlySet<string>): ExternalMention[] {
   const by = new Map<string, ExternalMention>();
+  const resolver = resolverOf(known);
   for (const t of rising) {
     const text = [t.template, ...t.samples.slice(0, 3)].join('\n');
     const tls = TLS.test(text);
-    for (const host of hostsIn(text)) {
+    if (resolver && t.service === resolver) continue;
+    const lookup = resolver !== null && LOOKUP_FAILED.test(text);
+    for (const host of lookup ? [resolver] : hostsIn(text)) {
       const service = resolve(host, known);
       if (service === t.service) continue;
       const name = service ?? host;

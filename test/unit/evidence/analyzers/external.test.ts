@@ -1,4 +1,5 @@
-import { hostsIn } from '../../../../src/evidence/analyzers/external';
+import { externalMentions, hostsIn } from '../../../../src/evidence/analyzers/external';
+import type { TemplateStat } from '../../../../src/evidence/types';
 
 describe('hostsIn: the host names an error line gives', () => {
   it('reads a URL host and a host:port, not the scheme, path or port', () => {
@@ -17,5 +18,48 @@ describe('hostsIn: the host names an error line gives', () => {
     expect(hostsIn(`connect ${'y'.repeat(63)}.svc.cluster.local refused`)).toEqual([
       `${'y'.repeat(63)}.svc.cluster.local`,
     ]);
+  });
+});
+
+describe('externalMentions: what failing callers blame', () => {
+  const tpl = (service: string, line: string): TemplateStat => ({
+    id: `${service}:${line.slice(0, 12)}`,
+    template: line,
+    service,
+    level: 'error',
+    baselineCount: 0,
+    incidentCount: 40,
+    ratio: Infinity,
+    firstSeen: 0,
+    label: 'new',
+    samples: [line],
+  });
+  const lookups = [
+    tpl('web', 'dial tcp: lookup cart.prod.svc.cluster.local on 10.96.0.10:53: server misbehaving'),
+    tpl('orders', 'getaddrinfo EAI_AGAIN ledger.prod.svc.cluster.local'),
+    tpl(
+      'kube-dns',
+      'plugin/errors: 2 cart.prod.svc.cluster.local. A: read udp 10.0.0.5:4000->10.0.0.2:53: i/o timeout',
+    ),
+  ];
+
+  it('blames the estate’s DNS service, not the hosts looked up, for failed name lookups', () => {
+    const known = new Set(['web', 'orders', 'cart', 'ledger', 'kube-dns']);
+    expect(externalMentions(lookups, known).map((m) => [m.name, m.callers])).toEqual([['kube-dns', ['web', 'orders']]]);
+  });
+
+  it('still names the host when the estate has no DNS service', () => {
+    const known = new Set(['web', 'orders', 'cart', 'ledger']);
+    expect(
+      externalMentions(lookups.slice(0, 2), known)
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(['cart', 'ledger']);
+  });
+
+  it('names the callee of an ordinary failed call', () => {
+    const known = new Set(['web', 'cart', 'kube-dns']);
+    const failed = [tpl('web', 'upstream returned 503 for POST http://cart.prod.svc:8080/v1/cart')];
+    expect(externalMentions(failed, known).map((m) => m.name)).toEqual(['cart']);
   });
 });

@@ -240,6 +240,19 @@ describe('files source', () => {
     ]);
   });
 
+  it('names a series without a service label by its job or app label', async () => {
+    const text = [
+      '# TYPE cpu_percent gauge',
+      `cpu_percent{job="billing"} 12 ${S0}`,
+      `cpu_percent{app="ledger",pod="ledger-7f"} 30 ${S0}`,
+      `cpu_percent{pod="orphan"} 5 ${S0}`,
+    ].join('\n');
+    const src = openFilesSource(await scenario({ 'metrics/m.prom': text }));
+    const series = await src.metrics({ from: T0, to: T0 + 60_000 });
+    expect(series.map((s) => s.service).sort()).toEqual(['billing', 'ledger']);
+    expect(src.problems().map((p) => p.problem)).toContain('series without a service label');
+  });
+
   it('keeps one series per name and label set however its samples write the labels', async () => {
     const at = (k: number): number => S0 + 15 * k;
     const text = [
