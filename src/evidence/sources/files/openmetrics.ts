@@ -4,6 +4,7 @@
 
 import type { MetricSeries, MetricType } from '../../types';
 import type { ProblemLog } from '../problems';
+import { serviceOfSeries } from './series-service';
 
 const TYPES: Record<string, MetricType> = {
   counter: 'counter',
@@ -152,7 +153,7 @@ export function parseOpenMetrics(text: string, origin: string, problems: Problem
     }
     const ts = tsNum > 1e11 ? Math.round(tsNum) : Math.round(tsNum * 1000);
     if (name.endsWith('_created')) continue; // creation times are metadata, not a signal
-    const service = labels['service'];
+    const service = known?.service ?? serviceOfSeries(labels);
     if (!service) {
       problems.add(origin, 'series without a service label', ln + 1);
       continue;
