@@ -2,6 +2,7 @@
 // histogram buckets into p50/p99, summaries into their quantiles, gauges as they are.
 
 import type { MetricSeries, SeriesAnomaly } from '../types';
+import { containerLimits, shareOfLimit } from './limits';
 
 export type Kind = SeriesAnomaly['kind'];
 
@@ -20,7 +21,16 @@ export interface Signal {
 
 export type Polarity = 'up' | 'down' | 'both';
 
-const STATUS_LABELS = ['status', 'code', 'status_code', 'http_status'];
+/** Labels holding an HTTP status: Prometheus clients, OTel (`http.response.status_code`, older `http.status_code`), Istio. */
+const STATUS_LABELS = [
+  'status',
+  'code',
+  'status_code',
+  'http_status',
+  'http_status_code',
+  'http_response_status_code',
+  'response_code',
+];
 
 function finitePoints(points: ReadonlyArray<[number, number]>): Array<[number, number]> {
   return points.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
@@ -75,11 +85,16 @@ export function classify(name: string, labels: Record<string, string>): Kind {
   )
     return 'saturation';
   const status = STATUS_LABELS.map((l) => labels[l]).find((v) => v !== undefined);
-  if (status !== undefined && /^5(\d\d|xx)$/i.test(status)) return 'errors';
+  if (status !== undefined && isErrorStatus(status)) return 'errors';
   if (/error|fail|exception|timeout|rejected/.test(n)) return 'errors';
   if (/duration|latency|response_time|_seconds/.test(n)) return 'latency';
   if (/requests|_total|rps|throughput|messages|ops|commands/.test(n)) return 'traffic';
   return 'other';
+}
+
+/** A status that is the server's failure: 5xx, or a named error status (OTel span metrics' `STATUS_CODE_ERROR`). */
+function isErrorStatus(status: string): boolean {
+  return /^5(\d\d|xx)$/i.test(status) || /error|fail/i.test(status);
 }
 
 /** Which direction of a series of this name and kind hurts users (traffic: either). */
@@ -89,11 +104,21 @@ export function polarity(name: string, kind: Kind): Polarity {
   return 'up';
 }
 
-const UNIT_ALIASES: Record<string, string> = { seconds: 's', second: 's', byte: 'bytes', ratio: 'ratio', percent: '%' };
+const UNIT_ALIASES: Record<string, string> = {
+  seconds: 's',
+  second: 's',
+  milliseconds: 'ms',
+  millisecond: 'ms',
+  byte: 'bytes',
+  ratio: 'ratio',
+  percent: '%',
+};
 
 function unitOf(s: MetricSeries): string {
   if (s.unit) return UNIT_ALIASES[s.unit] ?? s.unit;
   if (/_seconds(_total)?$|_seconds_(bucket|sum|count)$/.test(s.name) || /_seconds$/.test(s.family)) return 's';
+  if (/_milliseconds(_total)?$|_milliseconds_(bucket|sum|count)$/.test(s.name) || /_milliseconds$/.test(s.family))
+    return 'ms';
   if (/_bytes/.test(s.name)) return 'bytes';
   if (/_ratio$/.test(s.name)) return 'ratio';
   if (/_percent$/.test(s.name)) return '%';
@@ -102,7 +127,7 @@ function unitOf(s: MetricSeries): string {
 
 function human(family: string): string {
   const base = family
-    .replace(/_(total|seconds|bytes|ratio|count)$/g, '')
+    .replace(/_(total|seconds|milliseconds|bytes|ratio|count)$/g, '')
     .replace(/^(nginx_http_|nginx_|http_|process_)/, '');
   if (/request_duration|latency|response_time/.test(base)) return 'latency';
   return base.replace(/_/g, ' ');
@@ -210,6 +235,7 @@ function derive(series: readonly MetricSeries[]): Signal[] {
   const histos = new Map<string, MetricSeries[]>();
   const counters = new Map<string, MetricSeries[]>();
   const summaries = new Map<string, MetricSeries[]>();
+  const sumCounts = new Map<string, MetricSeries[]>();
   const add = (m: Map<string, MetricSeries[]>, k: string, s: MetricSeries): void => {
     const list = m.get(k);
     if (list) list.push(s);
@@ -226,8 +252,11 @@ function derive(series: readonly MetricSeries[]): Signal[] {
       add(histos, k, s);
       continue;
     }
-    // _sum/_count of histograms and summaries duplicate what the buckets and quantiles say.
-    if ((s.type === 'histogram' || s.type === 'summary') && /_(sum|count)$/.test(s.name)) continue;
+    // _sum/_count of histograms and summaries: together their mean (what CloudWatch-style alarms watch).
+    if ((s.type === 'histogram' || s.type === 'summary') && /_(sum|count)$/.test(s.name)) {
+      add(sumCounts, `${s.service}|${s.family}|${labelKey(s.labels, [])}`, s);
+      continue;
+    }
     if (s.labels.quantile !== undefined) {
       const k = `${s.service}|${s.family}|${labelKey(s.labels, ['quantile'])}`;
       add(summaries, k, s);
@@ -268,12 +297,19 @@ function derive(series: readonly MetricSeries[]): Signal[] {
       points: finitePoints(s.points),
     });
   }
+  for (const group of sumCounts.values()) meanSignal(group, out);
+  /** Per service and counter name: the rate of each status class (for the error ratio). */
+  const byStatus = new Map<string, Array<{ cls: string; points: Array<[number, number]> }>>();
   for (const group of counters.values()) {
     const first = group[0] as MetricSeries;
     const cls = statusClass(first.labels);
     const kind = classify(first.name, cls ? { status: cls } : first.labels);
     const baseUnit = unitOf(first);
     const name = human(first.family);
+    const perSec = baseUnit === 'ms' ? 1000 : 1;
+    const points = sumByTime(
+      group.map((s) => (s.derived === 'rate' ? finitePoints(s.points) : counterRate(s.points))),
+    ).map(([t, v]): [number, number] => [t, v / perSec]);
     out.push({
       key: cls
         ? `${first.name}:rate{service="${first.service}",status="${cls}"}`
@@ -282,10 +318,96 @@ function derive(series: readonly MetricSeries[]): Signal[] {
       family: first.family,
       metric: cls ? `${cls} ${name === 'requests' ? 'rate' : name}` : name === 'cpu' ? 'cpu' : `${name} rate`,
       kind,
-      unit: baseUnit === 's' ? 'cores' : /request/.test(first.name) ? 'req/s' : '/s',
+      unit: baseUnit === 's' || baseUnit === 'ms' ? 'cores' : /request/.test(first.name) ? 'req/s' : '/s',
       bad: polarity(first.name, kind),
-      points: sumByTime(group.map((s) => (s.derived === 'rate' ? finitePoints(s.points) : counterRate(s.points)))),
+      points,
     });
+    if (cls) {
+      const k = `${first.service}|${first.name}|${first.family}`;
+      byStatus.set(k, [...(byStatus.get(k) ?? []), { cls, points }]);
+    }
   }
+  for (const [k, classes] of byStatus) errorRatioSignal(k, classes, out);
+  limitShares(series, out);
+  // Latency in milliseconds is read in seconds, as everywhere else.
+  for (const sig of out)
+    if (sig.unit === 'ms') {
+      sig.unit = 's';
+      sig.points = sig.points.map(([t, v]): [number, number] => [t, v / 1000]);
+    }
   return out;
+}
+
+/** CPU and memory as percent of the container's limit, where the limit is exported (limits.ts). */
+function limitShares(series: readonly MetricSeries[], out: Signal[]): void {
+  if (!series.some((s) => /^(container_spec_|kube_pod_container_resource_limits)/.test(s.name))) return;
+  const limits = containerLimits(series);
+  const bySeries = new Map(series.map((s) => [`${s.name}{${labelKey(s.labels, [])}}`, s]));
+  for (const sig of [...out]) {
+    const raw = bySeries.get(sig.key.replace(':rate{', '{'));
+    if (!raw || sig.kind !== 'saturation') continue;
+    const cpu = sig.unit === 'cores' && /cpu/.test(raw.name);
+    const mem = sig.unit === 'bytes' && /memory/.test(raw.name) && !/limit|request/.test(raw.name);
+    const points = cpu
+      ? shareOfLimit(sig.points, raw, limits.cpu)
+      : mem
+        ? shareOfLimit(sig.points, raw, limits.memory)
+        : [];
+    if (!points.length) continue;
+    const what = cpu ? 'cpu' : 'memory';
+    out.push({ ...sig, key: `${sig.key}:of_limit`, metric: `${what} of its limit`, unit: '%', points });
+  }
+}
+
+/** Mean of a histogram or summary over each scrape interval: the rate of its `_sum` over the rate of its `_count`. */
+function meanSignal(group: readonly MetricSeries[], out: Signal[]): void {
+  const sum = group.find((s) => s.name.endsWith('_sum'));
+  const count = group.find((s) => s.name.endsWith('_count'));
+  if (!sum || !count) return;
+  const n = new Map(count.derived === 'rate' ? finitePoints(count.points) : counterRate(count.points));
+  const pts: Array<[number, number]> = [];
+  for (const [t, v] of sum.derived === 'rate' ? finitePoints(sum.points) : counterRate(sum.points)) {
+    const c = n.get(t);
+    if (c !== undefined && c > 0) pts.push([t, v / c]);
+  }
+  const kind = classify(sum.family, sum.labels);
+  const lk = labelKey(sum.labels, ['service']);
+  out.push({
+    key: `${sum.family}:mean{service="${sum.service}"${lk ? `,${lk}` : ''}}`,
+    service: sum.service,
+    family: sum.family,
+    metric: `mean ${human(sum.family)}`,
+    kind,
+    unit: unitOf(sum),
+    bad: polarity(sum.family, kind),
+    points: pts,
+  });
+}
+
+/**
+ * Share of a service's requests that failed, from a counter split by status (`http_requests_total{code}`): the
+ * failing classes' rate over all classes' rate. A failing class not exported yet at a time had none then
+ * (Prometheus clients create a status's series at its first request).
+ */
+function errorRatioSignal(
+  key: string,
+  classes: ReadonlyArray<{ cls: string; points: Array<[number, number]> }>,
+  out: Signal[],
+): void {
+  const failing = classes.filter((c) => isErrorStatus(c.cls));
+  if (!failing.length) return;
+  const [service, name, family] = key.split('|') as [string, string, string];
+  const bad = new Map(sumByTime(failing.map((c) => c.points)));
+  const pts: Array<[number, number]> = [];
+  for (const [t, all] of sumByTime(classes.map((c) => c.points))) if (all > 0) pts.push([t, (bad.get(t) ?? 0) / all]);
+  out.push({
+    key: `${name}:error_ratio{service="${service}"}`,
+    service,
+    family,
+    metric: `error ratio of ${human(family)}`,
+    kind: 'errors',
+    unit: 'ratio',
+    bad: 'up',
+    points: pts,
+  });
 }

@@ -1,11 +1,11 @@
 // OpenMetrics text with timestamps -> MetricSeries. Counters, gauges, histograms, summaries;
 // `# TYPE`, `# UNIT`, `# HELP`, `# EOF`. Timestamps in seconds (OpenMetrics); values that are
-// obviously epoch milliseconds are accepted too. The service label is `service`, else `service_name`,
-// `job` or `app`.
+// obviously epoch milliseconds are accepted too. The service is named by the series' labels
+// (series-service.ts: `service`, `service_name`, `app`, an Istio workload, a pod name, then `job`).
 
 import type { MetricSeries, MetricType } from '../../types';
 import type { ProblemLog } from '../problems';
-import { SERVICE_LABELS } from '../http';
+import { serviceOfSeries } from './series-service';
 
 const TYPES: Record<string, MetricType> = {
   counter: 'counter',
@@ -154,8 +154,7 @@ export function parseOpenMetrics(text: string, origin: string, problems: Problem
     }
     const ts = tsNum > 1e11 ? Math.round(tsNum) : Math.round(tsNum * 1000);
     if (name.endsWith('_created')) continue; // creation times are metadata, not a signal
-    // The service is named by the first conventional label the series carries, as the Prometheus source reads it.
-    const service = SERVICE_LABELS.map((l) => labels[l]).find((v) => v);
+    const service = known?.service ?? serviceOfSeries(labels);
     if (!service) {
       problems.add(origin, 'series without a service label', ln + 1);
       continue;
