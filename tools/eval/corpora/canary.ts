@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
+import { Rng } from '../../scenario/prng';
 
 interface Truth {
   root_cause_service: string;
@@ -29,16 +30,10 @@ export interface Deploy {
   summary: string;
 }
 
-/** A small seeded generator (mulberry32) keyed by the set's seed and the scenario's name. */
+/** The scenario generator's seeded PRNG, keyed by the set's seed and the scenario's name. */
 export function rng(seed: number, name: string): () => number {
-  let a = (createHash('sha256').update(`${seed}:${name}`).digest().readUInt32LE(0) ^ seed) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng((createHash('sha256').update(`${seed}:${name}`).digest().readUInt32LE(0) ^ seed) >>> 0);
+  return () => r.next();
 }
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
