@@ -4,6 +4,7 @@
 // signal, with its uncertainty); the baseline is the `baselineMinutes` before it.
 
 import { correlateChanges } from './analyzers/changes';
+import { isErrorTemplate } from './analyzers/own-errors';
 import { digestReport } from './analyzers/digest';
 import { formatClock } from './analyzers/format';
 import { detectAnomalies } from './analyzers/metrics';
@@ -75,7 +76,9 @@ export async function analyze(source: EvidenceSource, opts: AnalyzeOptions = {})
   const templates = await mineTemplates(source.logs({ from: window.from, to: window.to }), window);
   const changes = await source.changes({ from: window.onset - 2 * 3_600_000, to: now });
   const topology = await source.topology();
-  const changeScores = correlateChanges(changes, anomalies, topology, window);
+  // A service whose error logs are new or surging moved too: a change to it is relevant.
+  const moved = templates.filter((t) => isErrorTemplate(t) && (t.label === 'new' || t.label === 'surging'));
+  const changeScores = correlateChanges(changes, anomalies, topology, window, { moved: moved.map((t) => t.service) });
   const spans = source.spans ? await source.spans({ from: window.from, to: window.to }) : [];
   const traces = spans.length ? analyzeTraces(spans, window) : undefined;
   // The same ranking step as the bot's (src/evidence/rank.ts), so both name the same top suspect.

@@ -3,6 +3,7 @@
 import type { AnalysisWindow, Change, ChangeScore, SeriesAnomaly, Topology } from '../types';
 import { formatDuration } from './format';
 import { dependencies } from './graph';
+import { serviceScores } from './metrics';
 
 export interface CorrelateOptions {
   /** How far before the onset a change may be a cause (default 2 h). */
@@ -11,7 +12,12 @@ export interface CorrelateOptions {
   halfLifeMs?: number;
   /** Tolerance for an onset estimated a scrape late (default 0): changes up to this long after onset still count. */
   graceMs?: number;
+  /** Services whose other signals moved (new or surging error logs, traces): they count as anomalous too. */
+  moved?: Iterable<string>;
 }
+
+/** Relevance of a change to a service that shows no anomaly and calls none. */
+export const QUIET_RELEVANCE = 0.1;
 
 function fmtLead(seconds: number): string {
   return `${formatDuration(seconds)} ${seconds >= 0 ? 'before' : 'after'} onset`;
@@ -35,7 +41,13 @@ export function correlateChanges(
   const grace = opts?.graceMs ?? 0;
   const lo = Math.min(window.onsetLo ?? window.onset, window.onset);
   const hi = Math.max(window.onsetHi ?? window.onset, window.onset) + grace;
-  const anomalous = new Set(anomalies.map((a) => a.service));
+  // A service moved when its own series did, when its callers' view of it did (their latency on calls to it
+  // is credited to it), or when its logs or traces did.
+  const anomalous = new Set([
+    ...anomalies.map((a) => a.service),
+    ...serviceScores(anomalies).map((s) => s.service),
+    ...(opts?.moved ?? []),
+  ]);
   const out: ChangeScore[] = changes.map((change) => {
     const leadMs = window.onset - change.time;
     const leadSeconds = Number.isFinite(leadMs) ? leadMs / 1000 : 0;
@@ -43,7 +55,7 @@ export function correlateChanges(
     const anomalousDeps = dependencies(topology, change.service).filter((d) => anomalous.has(d));
     const dependencyAnomalous = anomalousDeps.length > 0;
     const what = `${change.kind} ${change.service}`;
-    const relevance = serviceAnomalous ? 1 : dependencyAnomalous ? 0.5 : 0.1;
+    const relevance = serviceAnomalous ? 1 : dependencyAnomalous ? 0.5 : QUIET_RELEVANCE;
     const rel = serviceAnomalous
       ? `${change.service} is anomalous`
       : dependencyAnomalous
@@ -67,4 +79,19 @@ export function correlateChanges(
     return { change, leadSeconds, score, serviceAnomalous, dependencyAnomalous, reason };
   });
   return out.sort((a, b) => b.score - a.score || b.change.time - a.change.time);
+}
+
+/**
+ * Among concurrent changes, the one whose service's own signals moved: when a service's moves are explained
+ * by another suspect that has a change of its own, the explained service's change weighs only as much as a
+ * change to a quiet service. (Without a rival change, a deploy to the explained service is kept: it may be
+ * why the explanation is wrong.) Returns how much of `weight × score` to take back from its ranking score.
+ */
+export function symptomChangeDiscount(
+  change: ChangeScore | undefined,
+  explainerChange: ChangeScore | undefined,
+  weight: number,
+): number {
+  if (!change || !explainerChange || explainerChange.score < 0.1 || !change.serviceAnomalous) return 0;
+  return weight * change.score * (1 - QUIET_RELEVANCE);
 }

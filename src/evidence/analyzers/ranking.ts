@@ -14,6 +14,7 @@ import { formatClock, formatDuration } from './format';
 import { dependencies, dependents } from './graph';
 import { anomalyStrength, serviceScores } from './metrics';
 import { redHerrings } from './red-herrings';
+import { symptomChangeDiscount } from './changes';
 import { addedSeconds, badMoves, describeAnomaly, OWN, type Acc } from './suspect';
 import { CLIENT_ERROR, describeTemplate, failureScore, isErrorTemplate } from './own-errors';
 import { notWithSymptom, offSymptomPath, unreachableFromSymptom } from './symptom';
@@ -197,6 +198,8 @@ export function rankServices(input: RankInput): Ranking {
   sameFaultSeenTwice(accs, topology, Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
   seenThroughOneCaller(accs, topology, Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
   explain(accs, topology, mentions);
+  for (const a of accs.values())
+    a.score -= symptomChangeDiscount(a.change, a.explainer ? accs.get(a.explainer)?.change : undefined, 3 * EXPLAINED);
   const ordered = [...accs.values()].sort((x, y) => y.score - x.score || x.service.localeCompare(y.service));
   const conf = confidences(ordered.map((a) => ({ score: a.score, kinds: a.kinds })));
   const suspects: Suspect[] = ordered.map((a, i) => {

@@ -59,16 +59,21 @@ export function redHerrings(
         what: `${c.change.kind} ${c.change.summary}`,
         why: `${formatDuration(c.leadSeconds)} before onset, but ${c.change.service} shows no anomaly and calls no anomalous service`,
       });
-    } else if (
-      top?.change &&
-      c.change.id !== top.change.change.id &&
-      (byService.get(c.change.service)?.own ?? 0) < OWN
-    ) {
+    } else {
+      // A concurrent change whose service shows only symptoms (nothing of its own, or moves another suspect
+      // explains) is not the cause, whether or not the top suspect has a change of its own.
+      const acc = byService.get(c.change.service);
+      const symptomOnly = (acc?.own ?? 0) < OWN && (top?.change !== undefined || (acc?.explainedBy.length ?? 0) > 0);
+      if (!symptomOnly || c.change.id === top?.change?.change.id) continue;
+      const beside = top?.change
+        ? `concurrent with ${top.change.change.kind} ${top.change.change.summary}`
+        : `concurrent with the incident`;
+      const only = acc?.explainer ? `only symptoms of ${acc.explainer}` : 'only symptoms';
       out.push({
         kind: 'unrelated_change',
         service: c.change.service,
         what: `${c.change.kind} ${c.change.summary}`,
-        why: `concurrent with ${top.change.change.kind} ${top.change.change.summary}, but ${c.change.service}'s own signals did not move (only symptoms)`,
+        why: `${beside}, but ${c.change.service}'s own signals did not move (${only})`,
       });
     }
   }

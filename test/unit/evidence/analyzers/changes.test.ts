@@ -1,4 +1,4 @@
-import { correlateChanges } from '../../../../src/evidence/analyzers/changes';
+import { correlateChanges, symptomChangeDiscount } from '../../../../src/evidence/analyzers/changes';
 import type { Change, SeriesAnomaly, Topology } from '../../../../src/evidence/types';
 
 const ONSET = Date.parse('2026-11-27T03:02:10Z');
@@ -89,5 +89,40 @@ describe('correlateChanges', () => {
       window,
     );
     expect(far?.score).toBeCloseTo((near?.score ?? 0) / 2, 6);
+  });
+
+  it('counts a service as moved when its callers feel it (their latency on calls to it) or its logs moved', () => {
+    const edge: SeriesAnomaly = {
+      ...anomaly('checkout'),
+      key: 'rpc_client_latency{service="checkout",peer="payments"}',
+      family: 'rpc_client_latency',
+    };
+    const [viaCallers] = correlateChanges([change('d', 'payments', 2)], [edge], topology, window);
+    expect(viaCallers?.serviceAnomalous).toBe(true);
+    expect(viaCallers?.reason).toContain('payments is anomalous');
+    const [viaLogs] = correlateChanges([change('d', 'notifications', 2)], [], topology, window, {
+      moved: ['notifications'],
+    });
+    expect(viaLogs?.serviceAnomalous).toBe(true);
+    const [quiet] = correlateChanges([change('d', 'notifications', 2)], [], topology, window);
+    expect(quiet?.serviceAnomalous).toBe(false);
+  });
+});
+
+describe('symptomChangeDiscount', () => {
+  const [c, rival] = correlateChanges(
+    [change('d', 'checkout', 1), change('r', 'payments', 5)],
+    [anomaly('checkout'), anomaly('payments')],
+    topology,
+    window,
+  );
+
+  it('takes back most of the weight of a change to a service whose moves a rival changed service explains', () => {
+    expect(symptomChangeDiscount(c, rival, 3)).toBeCloseTo(3 * (c?.score ?? 0) * 0.9, 6);
+  });
+
+  it('keeps the change when the explaining service has no change of its own, or there is no change', () => {
+    expect(symptomChangeDiscount(c, undefined, 3)).toBe(0);
+    expect(symptomChangeDiscount(undefined, rival, 3)).toBe(0);
   });
 });

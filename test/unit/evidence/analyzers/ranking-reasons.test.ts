@@ -122,6 +122,32 @@ describe('rankServices reasons along the call graph', () => {
     );
   });
 
+  it('does not let a deploy to a caller that only shows symptoms outrank the callee that moved itself', () => {
+    const anomalies = [
+      anomaly('payment', 'saturation', 40),
+      anomaly('orders', 'latency', 100),
+      anomaly('front', 'latency', 100),
+    ];
+    const deploy = (id: string, service: string, s: number): Change => ({
+      id,
+      service,
+      kind: 'deploy',
+      summary: `${service} ${id}`,
+      time: ONSET - s * 1000,
+    });
+    const changes = correlateChanges(
+      [deploy('d-front', 'front', 10), deploy('d-payment', 'payment', 480)],
+      anomalies,
+      topology,
+      window,
+    );
+    const { suspects, redHerrings } = rankServices({ anomalies, templates: [], changes, topology });
+    expect(suspects[0]).toMatchObject({ service: 'payment', change: 'd-payment' });
+    expect(redHerrings.find((h) => h.kind === 'unrelated_change' && h.service === 'front')?.why).toMatch(
+      /own signals did not move \(only symptoms of (orders|payment)\)/,
+    );
+  });
+
   it('takes trace signals as the service’s own evidence', () => {
     const anomalies = [anomaly('front', 'latency', 40), anomaly('orders', 'latency', 35)];
     const traceSignals = [
