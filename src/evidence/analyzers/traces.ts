@@ -23,6 +23,8 @@ import type {
 import { callGaps, calleeSpans, describeGap as describeGapWith, edgeKey, type CallGaps } from './trace-gaps';
 import { phaseOf, TraceIndex, type Phase, type Target } from './trace-index';
 import { clipText } from '../../domain/text';
+import { formatClock } from './format';
+import { traceSplit } from './trace-split';
 
 /** A child covering this share of a timed-out parent's time is what the parent was waiting on. */
 const TIMEOUT_COVER = 0.8;
@@ -278,9 +280,8 @@ function edges(
     .map((x) => x.edge);
 }
 
-/** Analyzes spans over a window (see the file comment); spans outside [from, to] are ignored. */
-export function analyzeTraces(spans: readonly Span[], window: AnalysisWindow): TraceDigest {
-  const idx = new TraceIndex(spans);
+/** Spans per phase, and how many traces they belong to. */
+function phaseTotals(spans: readonly Span[], window: AnalysisWindow): { total: PhaseCounts; traces: number } {
   const total: PhaseCounts = { baseline: 0, incident: 0 };
   const traces = new Set<string>();
   for (const s of spans) {
@@ -289,19 +290,50 @@ export function analyzeTraces(spans: readonly Span[], window: AnalysisWindow): T
     total[ph]++;
     traces.add(s.traceId);
   }
+  return { total, traces: traces.size };
+}
+
+/**
+ * The window the spans are compared over: the incident's, or when every span falls after its onset (tracing
+ * keeps only the last minutes), the spans' own early part against their late part, split where they change most.
+ */
+function traceWindow(spans: readonly Span[], window: AnalysisWindow): { window: AnalysisWindow; note?: string } {
+  const inside = spans.filter((s) => phaseOf(s, window) === 'incident');
+  const at = inside.length ? traceSplit(inside) : null;
+  if (at === null) return { window };
+  const first = Math.min(...inside.map((s) => s.startMs));
+  return {
+    window: { from: first, onset: at, to: window.to },
+    note: `spans begin at ${formatClock(first)}, after the onset: their part before ${formatClock(at)} (where they change most) is compared with the rest`,
+  };
+}
+
+/** Analyzes spans over a window (see the file comment); spans outside [from, to] are ignored. */
+export function analyzeTraces(spans: readonly Span[], incident: AnalysisWindow): TraceDigest {
+  const idx = new TraceIndex(spans);
+  let window = incident;
+  let { total, traces } = phaseTotals(spans, window);
   const notes: string[] = [];
+  if (!total.baseline && total.incident) {
+    const own = traceWindow(spans, window);
+    window = own.window;
+    if (own.note) notes.push(own.note);
+    ({ total, traces } = phaseTotals(spans, window));
+  }
   if (!total.incident) notes.push('no spans since the onset');
   if (!total.baseline)
     notes.push(
       'no spans before the onset: error origins are not compared with a baseline and latency shifts are not measured',
     );
   const errors = errorOrigins(spans, idx, window, total);
-  const gaps = callGaps(spans, idx, window);
+  // Gaps keep the incident's window: without spans before its onset they are judged against the other edges,
+  // which does not hang on where the spans' own split falls.
+  const gaps = callGaps(spans, idx, incident);
   const latency = total.baseline ? latencyOrigins(spans, idx, window, gaps.credited) : [];
   const origins = new Set([...errors.filter((o) => o.strength > 0), ...latency, ...gaps.gaps].map((o) => o.service));
   return {
     spans: total,
-    traces: traces.size,
+    traces,
     errorOrigins: errors,
     latencyOrigins: latency,
     gaps: gaps.gaps,
