@@ -4,7 +4,9 @@
 // the system's behaviour changes most: per operation (service and span name), how long it takes
 // (the operation whose durations shift most decides; a mix of requests that drifts moves them little).
 
-import type { Span } from '../types';
+import type { AnalysisWindow, PhaseCounts, Span } from '../types';
+import { formatClock } from './format';
+import { phaseOf } from './trace-index';
 
 /** Candidate splits: every 1/STEPS of the traces' time range, keeping at least MIN_SIDE of it on each side. */
 const STEPS = 20;
@@ -113,4 +115,32 @@ function traceFirstStarts(spans: readonly Span[]): Map<string, number> {
     if (t === undefined || s.startMs < t) m.set(s.traceId, s.startMs);
   }
   return m;
+}
+
+/** Spans per phase, and how many traces they belong to. */
+export function phaseTotals(spans: readonly Span[], window: AnalysisWindow): { total: PhaseCounts; traces: number } {
+  const total: PhaseCounts = { baseline: 0, incident: 0 };
+  const traces = new Set<string>();
+  for (const s of spans) {
+    const ph = phaseOf(s, window);
+    if (!ph) continue;
+    total[ph]++;
+    traces.add(s.traceId);
+  }
+  return { total, traces: traces.size };
+}
+
+/**
+ * The window the spans are compared over: the incident's, or when every span falls after its onset (tracing
+ * keeps only the last minutes), the spans' own early part against their late part, split where they change most.
+ */
+export function traceWindow(spans: readonly Span[], window: AnalysisWindow): { window: AnalysisWindow; note?: string } {
+  const inside = spans.filter((s) => phaseOf(s, window) === 'incident');
+  const at = inside.length ? traceSplit(inside) : null;
+  if (at === null) return { window };
+  const first = Math.min(...inside.map((s) => s.startMs));
+  return {
+    window: { from: first, onset: at, to: window.to },
+    note: `spans begin at ${formatClock(first)}, after the onset: their part before ${formatClock(at)} (where they change most) is compared with the rest`,
+  };
 }

@@ -23,8 +23,7 @@ import type {
 import { callGaps, calleeSpans, describeGap as describeGapWith, edgeKey, type CallGaps } from './trace-gaps';
 import { phaseOf, TraceIndex, type Phase, type Target } from './trace-index';
 import { clipText } from '../../domain/text';
-import { formatClock } from './format';
-import { traceSplit } from './trace-split';
+import { phaseTotals, traceWindow } from './trace-split';
 
 /** A child covering this share of a timed-out parent's time is what the parent was waiting on. */
 const TIMEOUT_COVER = 0.8;
@@ -278,34 +277,6 @@ function edges(
     .sort((x, y) => y.change - x.change || y.edge.calls.incident - x.edge.calls.incident)
     .slice(0, MAX_EDGES)
     .map((x) => x.edge);
-}
-
-/** Spans per phase, and how many traces they belong to. */
-function phaseTotals(spans: readonly Span[], window: AnalysisWindow): { total: PhaseCounts; traces: number } {
-  const total: PhaseCounts = { baseline: 0, incident: 0 };
-  const traces = new Set<string>();
-  for (const s of spans) {
-    const ph = phaseOf(s, window);
-    if (!ph) continue;
-    total[ph]++;
-    traces.add(s.traceId);
-  }
-  return { total, traces: traces.size };
-}
-
-/**
- * The window the spans are compared over: the incident's, or when every span falls after its onset (tracing
- * keeps only the last minutes), the spans' own early part against their late part, split where they change most.
- */
-function traceWindow(spans: readonly Span[], window: AnalysisWindow): { window: AnalysisWindow; note?: string } {
-  const inside = spans.filter((s) => phaseOf(s, window) === 'incident');
-  const at = inside.length ? traceSplit(inside) : null;
-  if (at === null) return { window };
-  const first = Math.min(...inside.map((s) => s.startMs));
-  return {
-    window: { from: first, onset: at, to: window.to },
-    note: `spans begin at ${formatClock(first)}, after the onset: their part before ${formatClock(at)} (where they change most) is compared with the rest`,
-  };
 }
 
 /** Analyzes spans over a window (see the file comment); spans outside [from, to] are ignored. */
