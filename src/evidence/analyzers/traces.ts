@@ -23,6 +23,7 @@ import type {
 import { callGaps, calleeSpans, describeGap as describeGapWith, edgeKey, type CallGaps } from './trace-gaps';
 import { phaseOf, TraceIndex, type Phase, type Target } from './trace-index';
 import { clipText } from '../../domain/text';
+import { phaseTotals, traceWindow } from './trace-split';
 
 /** A child covering this share of a timed-out parent's time is what the parent was waiting on. */
 const TIMEOUT_COVER = 0.8;
@@ -279,29 +280,31 @@ function edges(
 }
 
 /** Analyzes spans over a window (see the file comment); spans outside [from, to] are ignored. */
-export function analyzeTraces(spans: readonly Span[], window: AnalysisWindow): TraceDigest {
+export function analyzeTraces(spans: readonly Span[], incident: AnalysisWindow): TraceDigest {
   const idx = new TraceIndex(spans);
-  const total: PhaseCounts = { baseline: 0, incident: 0 };
-  const traces = new Set<string>();
-  for (const s of spans) {
-    const ph = phaseOf(s, window);
-    if (!ph) continue;
-    total[ph]++;
-    traces.add(s.traceId);
-  }
+  let window = incident;
+  let { total, traces } = phaseTotals(spans, window);
   const notes: string[] = [];
+  if (!total.baseline && total.incident) {
+    const own = traceWindow(spans, window);
+    window = own.window;
+    if (own.note) notes.push(own.note);
+    ({ total, traces } = phaseTotals(spans, window));
+  }
   if (!total.incident) notes.push('no spans since the onset');
   if (!total.baseline)
     notes.push(
       'no spans before the onset: error origins are not compared with a baseline and latency shifts are not measured',
     );
   const errors = errorOrigins(spans, idx, window, total);
-  const gaps = callGaps(spans, idx, window);
+  // Gaps keep the incident's window: without spans before its onset they are judged against the other edges,
+  // which does not hang on where the spans' own split falls.
+  const gaps = callGaps(spans, idx, incident);
   const latency = total.baseline ? latencyOrigins(spans, idx, window, gaps.credited) : [];
   const origins = new Set([...errors.filter((o) => o.strength > 0), ...latency, ...gaps.gaps].map((o) => o.service));
   return {
     spans: total,
-    traces: traces.size,
+    traces,
     errorOrigins: errors,
     latencyOrigins: latency,
     gaps: gaps.gaps,

@@ -135,6 +135,23 @@ describe('analyzeTraces: where latency is added', () => {
     expect(report.notes.join(' ')).toMatch(/no spans before the onset/);
   });
 
+  it('compares the early spans with the late ones when every span falls after the onset', () => {
+    // Tracing kept only the last minutes: 25 traces a minute apart, all after the onset; orders slows from the 13th.
+    const spans = spansOf(
+      many('b6', 25, ONSET + 60_000, (i) => [
+        ok('web', 4 + (i % 3)),
+        ok('orders', i >= 12 ? 160 + (i % 4) : 10 + (i % 4)),
+      ]),
+    );
+    expect(spans.length).toBe(50);
+    const report = analyzeTraces(spans, WINDOW);
+    expect(report.latencyOrigins.map((o) => o.service)).toEqual(['orders']);
+    expect(report.notes.join(' ')).toMatch(
+      /spans begin at .* after the onset: their part before .* is compared with the rest/,
+    );
+    expect(report.notes.join(' ')).not.toMatch(/no spans before the onset/);
+  });
+
   it("counts overlapping children once in a span's own time", () => {
     const span = (start: number, dur: number): Span => ({
       traceId: 't',
