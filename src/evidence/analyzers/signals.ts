@@ -397,6 +397,12 @@ function errorRatioSignal(
   const failing = classes.filter((c) => isErrorStatus(c.cls));
   if (!failing.length) return;
   const [service, name, family] = key.split('|') as [string, string, string];
+  // One signal per fact: the ratio replaces the failing classes' own rates (a 5xx rate that rises with traffic
+  // alone is not a failure); the other classes' rates stay as traffic.
+  for (const c of failing) {
+    const i = out.findIndex((x) => x.key === `${name}:rate{service="${service}",status="${c.cls}"}`);
+    if (i >= 0) out.splice(i, 1);
+  }
   const bad = new Map(sumByTime(failing.map((c) => c.points)));
   const pts: Array<[number, number]> = [];
   for (const [t, all] of sumByTime(classes.map((c) => c.points))) if (all > 0) pts.push([t, (bad.get(t) ?? 0) / all]);

@@ -113,17 +113,17 @@ describe('deriveSignals', () => {
     expect(sigs[0]?.points[0]?.[1]).toBe(9);
   });
 
-  it('sums 5xx counters of a service into one error rate', () => {
+  it('turns 5xx counters of a service into one error ratio, keeping the rest as traffic', () => {
     const sigs = deriveSignals([
       series('http_requests_total', 'counter', { service: 'a', status: '500' }, [0, 15, 30], 'http_requests'),
       series('http_requests_total', 'counter', { service: 'a', status: '503' }, [0, 15, 30], 'http_requests'),
       series('http_requests_total', 'counter', { service: 'a', status: '200' }, [0, 150, 300], 'http_requests'),
     ]);
-    const err = sigs.find((s) => s.kind === 'errors');
-    expect(err?.metric).toBe('5xx rate');
-    expect(err?.points).toEqual([
-      [15_000, 2],
-      [30_000, 2],
+    const errs = sigs.filter((s) => s.kind === 'errors');
+    expect(errs.map((s) => s.metric)).toEqual(['error ratio of requests']);
+    expect(errs[0]?.points).toEqual([
+      [15_000, 2 / 12],
+      [30_000, 2 / 12],
     ]);
     expect(sigs.find((s) => s.kind === 'traffic')?.points[0]?.[1]).toBe(10);
   });

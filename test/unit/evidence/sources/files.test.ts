@@ -245,7 +245,7 @@ describe('files source', () => {
       '# TYPE cpu_percent gauge',
       `cpu_percent{job="billing"} 12 ${S0}`,
       `cpu_percent{app="ledger",pod="ledger-7f"} 30 ${S0}`,
-      `cpu_percent{pod="orphan"} 5 ${S0}`,
+      `cpu_percent{instance="10.0.0.7:9100"} 5 ${S0}`,
     ].join('\n');
     const src = openFilesSource(await scenario({ 'metrics/m.prom': text }));
     const series = await src.metrics({ from: T0, to: T0 + 60_000 });
