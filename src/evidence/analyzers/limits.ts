@@ -4,6 +4,8 @@
 // saturation under a 50m limit, and only the share says which.
 
 import type { MetricSeries } from '../types';
+import { labelKey } from './series-math';
+import type { Signal } from './signals';
 
 /** What identifies one container across exporters. */
 function containerKey(s: MetricSeries): string | null {
@@ -79,4 +81,25 @@ export function shareOfLimit(
     if (Number.isFinite(l) && l > 0) out.push([t, (100 * v) / l]);
   }
   return out;
+}
+
+/** Adds CPU and memory as percent of the container's limit to `out`, where the limit is exported. */
+export function limitShares(series: readonly MetricSeries[], out: Signal[]): void {
+  if (!series.some((s) => /^(container_spec_|kube_pod_container_resource_limits)/.test(s.name))) return;
+  const limits = containerLimits(series);
+  const bySeries = new Map(series.map((s) => [`${s.name}{${labelKey(s.labels, [])}}`, s]));
+  for (const sig of [...out]) {
+    const raw = bySeries.get(sig.key.replace(':rate{', '{'));
+    if (!raw || sig.kind !== 'saturation') continue;
+    const cpu = sig.unit === 'cores' && /cpu/.test(raw.name);
+    const mem = sig.unit === 'bytes' && /memory/.test(raw.name) && !/limit|request/.test(raw.name);
+    const points = cpu
+      ? shareOfLimit(sig.points, raw, limits.cpu)
+      : mem
+        ? shareOfLimit(sig.points, raw, limits.memory)
+        : [];
+    if (!points.length) continue;
+    const what = cpu ? 'cpu' : 'memory';
+    out.push({ ...sig, key: `${sig.key}:of_limit`, metric: `${what} of its limit`, unit: '%', points });
+  }
 }

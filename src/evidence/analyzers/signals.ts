@@ -2,7 +2,8 @@
 // histogram buckets into p50/p99, summaries into their quantiles, gauges as they are.
 
 import type { MetricSeries, SeriesAnomaly } from '../types';
-import { containerLimits, shareOfLimit } from './limits';
+import { limitShares } from './limits';
+import { counterRate, finitePoints, histogramQuantile, labelKey, sumByTime } from './series-math';
 
 export type Kind = SeriesAnomaly['kind'];
 
@@ -31,45 +32,6 @@ const STATUS_LABELS = [
   'http_response_status_code',
   'response_code',
 ];
-
-function finitePoints(points: ReadonlyArray<[number, number]>): Array<[number, number]> {
-  return points.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
-}
-
-/** Per-second rate of a counter; a drop is a reset, so the new value is the increase since it. */
-export function counterRate(points: ReadonlyArray<[number, number]>): Array<[number, number]> {
-  const pts = finitePoints(points);
-  const out: Array<[number, number]> = [];
-  for (let i = 1; i < pts.length; i++) {
-    const [t0, v0] = pts[i - 1] as [number, number];
-    const [t1, v1] = pts[i] as [number, number];
-    const dt = (t1 - t0) / 1000;
-    if (dt <= 0) continue;
-    const inc = v1 >= v0 ? v1 - v0 : v1;
-    out.push([t1, inc / dt]);
-  }
-  return out;
-}
-
-/** Prometheus histogram_quantile over cumulative bucket counts ([le, count], any order). */
-export function histogramQuantile(q: number, buckets: ReadonlyArray<readonly [number, number]>): number {
-  const b = [...buckets].sort((x, y) => x[0] - y[0]);
-  const last = b[b.length - 1];
-  if (!last || last[0] !== Infinity) return Number.NaN;
-  const total = last[1];
-  if (!(total > 0)) return Number.NaN;
-  const rank = q * total;
-  let i = b.findIndex((x) => x[1] >= rank);
-  if (i < 0) i = b.length - 1;
-  const cur = b[i] as readonly [number, number];
-  if (cur[0] === Infinity) return b.length > 1 ? (b[b.length - 2] as readonly [number, number])[0] : Number.NaN;
-  const prev = i > 0 ? (b[i - 1] as readonly [number, number]) : null;
-  const start = prev ? prev[0] : Math.min(0, cur[0]);
-  const below = prev ? prev[1] : 0;
-  const inBucket = cur[1] - below;
-  if (inBucket <= 0) return cur[0];
-  return start + (cur[0] - start) * ((rank - below) / inBucket);
-}
 
 /** Series whose healthy state is high: a success rate, availability, an up/healthy flag, an apdex. */
 const GOOD_WHEN_HIGH = /success|availab|apdex|uptime|(^|_)up$|healthy|(^|_)ok(_|$)|hit_ratio|hit_rate/;
@@ -131,21 +93,6 @@ function human(family: string): string {
     .replace(/^(nginx_http_|nginx_|http_|process_)/, '');
   if (/request_duration|latency|response_time/.test(base)) return 'latency';
   return base.replace(/_/g, ' ');
-}
-
-function labelKey(labels: Record<string, string>, omit: readonly string[]): string {
-  return Object.keys(labels)
-    .filter((k) => !omit.includes(k))
-    .sort()
-    .map((k) => `${k}="${labels[k]}"`)
-    .join(',');
-}
-
-/** Sums aligned series point-wise by timestamp. */
-function sumByTime(list: ReadonlyArray<ReadonlyArray<[number, number]>>): Array<[number, number]> {
-  const acc = new Map<number, number>();
-  for (const pts of list) for (const [t, v] of pts) acc.set(t, (acc.get(t) ?? 0) + v);
-  return [...acc.entries()].sort((a, b) => a[0] - b[0]);
 }
 
 function statusClass(labels: Record<string, string>): string | null {
@@ -336,27 +283,6 @@ function derive(series: readonly MetricSeries[]): Signal[] {
       sig.points = sig.points.map(([t, v]): [number, number] => [t, v / 1000]);
     }
   return out;
-}
-
-/** CPU and memory as percent of the container's limit, where the limit is exported (limits.ts). */
-function limitShares(series: readonly MetricSeries[], out: Signal[]): void {
-  if (!series.some((s) => /^(container_spec_|kube_pod_container_resource_limits)/.test(s.name))) return;
-  const limits = containerLimits(series);
-  const bySeries = new Map(series.map((s) => [`${s.name}{${labelKey(s.labels, [])}}`, s]));
-  for (const sig of [...out]) {
-    const raw = bySeries.get(sig.key.replace(':rate{', '{'));
-    if (!raw || sig.kind !== 'saturation') continue;
-    const cpu = sig.unit === 'cores' && /cpu/.test(raw.name);
-    const mem = sig.unit === 'bytes' && /memory/.test(raw.name) && !/limit|request/.test(raw.name);
-    const points = cpu
-      ? shareOfLimit(sig.points, raw, limits.cpu)
-      : mem
-        ? shareOfLimit(sig.points, raw, limits.memory)
-        : [];
-    if (!points.length) continue;
-    const what = cpu ? 'cpu' : 'memory';
-    out.push({ ...sig, key: `${sig.key}:of_limit`, metric: `${what} of its limit`, unit: '%', points });
-  }
 }
 
 /** Mean of a histogram or summary over each scrape interval: the rate of its `_sum` over the rate of its `_count`. */

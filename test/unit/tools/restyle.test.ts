@@ -1,4 +1,4 @@
-import { histogramQuantile } from '../../../src/evidence/analyzers/signals';
+import { histogramQuantile } from '../../../src/evidence/analyzers/series-math';
 import { opaqueNames, renamer } from '../../../tools/eval/corpora/restyle';
 import { podName, toCounter } from '../../../tools/eval/corpora/restyle-metrics';
 import { BOUNDS, quantileCdf } from '../../../tools/eval/corpora/restyle-otel';

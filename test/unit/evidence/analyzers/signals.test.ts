@@ -1,4 +1,5 @@
-import { classify, counterRate, deriveSignals, histogramQuantile } from '../../../../src/evidence/analyzers/signals';
+import { classify, deriveSignals } from '../../../../src/evidence/analyzers/signals';
+import { counterRate, histogramQuantile } from '../../../../src/evidence/analyzers/series-math';
 import type { MetricSeries } from '../../../../src/evidence/types';
 
 const S = 15_000;
