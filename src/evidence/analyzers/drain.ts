@@ -74,8 +74,14 @@ const SETTLED = 50;
  * so the token runs to the closing quote. `end` itself when the token is not one, or the quote never closes.
  */
 function quotedValueEnd(body: string, start: number, end: number): number {
-  const eq = body.indexOf('="', start);
-  if (eq <= start || eq + 2 > end) return end;
+  // Looked for inside this token only: a search to the end of the line per token is quadratic on long lines.
+  let eq = -1;
+  for (let k = start + 1; k + 1 < end; k++)
+    if (body.charCodeAt(k) === 61 && body.charCodeAt(k + 1) === 34) {
+      eq = k;
+      break;
+    }
+  if (eq < 0) return end;
   for (let k = start; k < eq; k++) {
     const c = body.charCodeAt(k);
     if (c === 34 || c === 39) return end; // a quote in the key: not a key
