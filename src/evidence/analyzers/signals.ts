@@ -183,6 +183,8 @@ function derive(series: readonly MetricSeries[]): Signal[] {
   const counters = new Map<string, MetricSeries[]>();
   const summaries = new Map<string, MetricSeries[]>();
   const sumCounts = new Map<string, MetricSeries[]>();
+  /** Families whose distribution is already read from buckets or quantiles: their mean would say it twice. */
+  const shaped = new Set<string>();
   const add = (m: Map<string, MetricSeries[]>, k: string, s: MetricSeries): void => {
     const list = m.get(k);
     if (list) list.push(s);
@@ -190,6 +192,7 @@ function derive(series: readonly MetricSeries[]): Signal[] {
   };
   for (const s of series) {
     if (s.derived && typeof s.derived === 'object') {
+      shaped.add(`${s.service}|${s.family}`);
       out.push(quantileSignal(s, s.derived.quantile));
       continue;
     }
@@ -197,6 +200,7 @@ function derive(series: readonly MetricSeries[]): Signal[] {
     if (isBucket) {
       const k = `${s.service}|${s.family}|${labelKey(s.labels, ['le'])}`;
       add(histos, k, s);
+      shaped.add(`${s.service}|${s.family}`);
       continue;
     }
     // _sum/_count of histograms and summaries: together their mean (what CloudWatch-style alarms watch).
@@ -207,6 +211,7 @@ function derive(series: readonly MetricSeries[]): Signal[] {
     if (s.labels.quantile !== undefined) {
       const k = `${s.service}|${s.family}|${labelKey(s.labels, ['quantile'])}`;
       add(summaries, k, s);
+      shaped.add(`${s.service}|${s.family}`);
       continue;
     }
     const isCounter = s.type === 'counter' || (s.type === 'unknown' && s.name.endsWith('_total'));
@@ -244,7 +249,9 @@ function derive(series: readonly MetricSeries[]): Signal[] {
       points: finitePoints(s.points),
     });
   }
-  for (const group of sumCounts.values()) meanSignal(group, out);
+  // The mean where nothing else gives the distribution (a summary without quantiles, CloudWatch-style sums).
+  for (const group of sumCounts.values())
+    if (group[0] && !shaped.has(`${group[0].service}|${group[0].family}`)) meanSignal(group, out);
   /** Per service and counter name: the rate of each status class (for the error ratio). */
   const byStatus = new Map<string, Array<{ cls: string; points: Array<[number, number]> }>>();
   for (const group of counters.values()) {

@@ -59,6 +59,15 @@ describe('signals in other exporters conventions', () => {
     expect(mean?.points.map((p) => Number(p[1].toFixed(9)))).toEqual([0.1, 0.1, 0.3]);
   });
 
+  it('gives no mean where buckets or quantiles already give the distribution', () => {
+    const sigs = deriveSignals([
+      series('rpc_duration_seconds', 'summary', { quantile: '0.99' }, [0.2, 0.2, 0.9]),
+      series('rpc_duration_seconds_sum', 'summary', {}, [0, 2, 4, 10]),
+      series('rpc_duration_seconds_count', 'summary', {}, [0, 20, 40, 60]),
+    ]);
+    expect(sigs.map((s) => s.metric)).toEqual(['p99 rpc duration']);
+  });
+
   it('reads a histogram in milliseconds in seconds', () => {
     const cum = (per: number): number[] => [0, per, 2 * per];
     const fam = 'istio_request_duration_milliseconds';
