@@ -70,34 +70,44 @@ export function quoted(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** The PromQL that shows a metric target as the analyzers read it, with `serviceLabel` naming the service. */
-export function promQuery(t: Extract<LinkTarget, { signal: 'metrics' }>, serviceLabel: string): string {
-  const sel = `{${serviceLabel}=${quoted(t.service)}}`;
+/** The matcher selecting a service by the label that holds its name (`service="cart"`). */
+export function labelEquals(label: string): (service: string) => string {
+  return (service) => `${label}=${quoted(service)}`;
+}
+
+/** The PromQL that shows a metric target as the analyzers read it, `matcher` selecting the service. */
+export function promQuery(t: Extract<LinkTarget, { signal: 'metrics' }>, matcher: (service: string) => string): string {
+  const sel = `{${matcher(t.service)}}`;
   if (t.read === 'raw') return `${t.name}${sel}`;
   if (t.read === 'rate') return `sum without (instance) (rate(${t.name}${sel}[5m]))`;
   return `histogram_quantile(${t.read.quantile}, sum by (le) (rate(${t.name}${sel}[5m])))`;
 }
 
 /** The LogQL that shows a log target: the service's stream, filtered to the text when there is one. */
-export function logQuery(t: Extract<LinkTarget, { signal: 'logs' }>, serviceLabel: string): string {
-  if (!t.contains) return `{${serviceLabel}=${quoted(t.service)}}`;
+export function logQuery(t: Extract<LinkTarget, { signal: 'logs' }>, matcher: (service: string) => string): string {
+  const stream = `{${matcher(t.service)}}`;
+  if (!t.contains) return stream;
   const filter = t.ignoreCase
     ? `|~ ${quoted(`(?i)${t.contains.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)}`
     : `|= ${quoted(t.contains)}`;
-  return `{${serviceLabel}=${quoted(t.service)}} ${filter}`;
+  return `${stream} ${filter}`;
 }
 
-/** The link for a target, or undefined when nothing configured shows it. */
-export function evidenceLink(settings: LinkSettings, target: LinkTarget, serviceLabel = 'service'): string | undefined {
+/** The link for a target, `matcher` selecting its service; undefined when nothing configured shows it. */
+export function evidenceLink(
+  settings: LinkSettings,
+  target: LinkTarget,
+  matcher: (service: string) => string = labelEquals('service'),
+): string | undefined {
   const { from, to } = target;
   if (target.signal === 'metrics') {
-    const q = promQuery(target, serviceLabel);
+    const q = promQuery(target, matcher);
     if (settings.grafanaUrl && settings.grafanaPrometheusUid)
       return grafanaExplore(settings.grafanaUrl, 'prometheus', settings.grafanaPrometheusUid, q, from, to);
     if (settings.prometheusUrl) return prometheusGraph(settings.prometheusUrl, q, from, to);
     return undefined;
   }
-  const q = logQuery(target, serviceLabel);
+  const q = logQuery(target, matcher);
   if (settings.grafanaUrl && settings.grafanaLokiUid)
     return grafanaExplore(settings.grafanaUrl, 'loki', settings.grafanaLokiUid, q, from, to);
   if (settings.lokiUrl) {

@@ -31,7 +31,7 @@ import {
   transportProblem,
   type FetchFn,
 } from './http';
-import { evidenceLink, type LinkSettings } from './links';
+import { evidenceLink, labelEquals, type LinkSettings } from './links';
 import type { SourceDefinition } from './registry';
 import { mergeByTime } from './merge';
 import { ProblemLog } from './problems';
@@ -299,7 +299,7 @@ export class LokiSource implements EvidenceSource {
     return evidenceLink(
       { ...this.links, lokiUrl: this.links.lokiUrl ?? this.url },
       target,
-      this.knownLabel ?? 'service',
+      labelEquals(this.knownLabel ?? 'service'),
     );
   }
 

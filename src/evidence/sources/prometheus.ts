@@ -2,6 +2,7 @@
 // from the window (about 500 points per series), counters as server-side rate() and histograms as
 // server-side histogram_quantile() (p99 and p50), everything else as it is; the kind comes from
 // /api/v1/metadata, else from the name's suffix. Requests have a timeout and run a few at a time.
+// Services are named as the files source names them (series-service.ts), unless a label is configured.
 
 import { z } from 'zod';
 import type { BasicAuth } from '../../config';
@@ -19,23 +20,22 @@ import type {
   Topology,
 } from '../types';
 import { PrometheusQueryError } from './errors';
-import {
-  authHeaders,
-  getJson,
-  mapLimit,
-  regexAlternation,
-  safeUrl,
-  SERVICE_LABELS,
-  transportProblem,
-  type FetchFn,
-} from './http';
-import { evidenceLink, type LinkSettings } from './links';
+import { authHeaders, getJson, mapLimit, regexAlternation, safeUrl, transportProblem, type FetchFn } from './http';
+import { evidenceLink, labelEquals, type LinkSettings } from './links';
 import type { SourceDefinition } from './registry';
+import {
+  NAMING_LABELS,
+  namedBySelectors,
+  namingOf,
+  serviceMatcher,
+  serviceOfLabel,
+  type Naming,
+} from './series-service';
 
 export interface PrometheusSourceOptions {
   url: string;
   fetch: FetchFn;
-  /** Label that names the service on every series; unset = the first of SERVICE_LABELS that has values. */
+  /** The one label that names the service (PROMETHEUS_SERVICE_LABEL); unset = named as the files source names them. */
   serviceLabel?: string;
   /** Bearer token sent as `Authorization` (PROMETHEUS_TOKEN). */
   token?: string;
@@ -120,8 +120,9 @@ export class PrometheusSource implements EvidenceSource {
   private readonly concurrency: number;
   private readonly points: number;
   private readonly links: LinkSettings;
-  private label: Promise<string> | null = null;
-  private knownLabel: string | undefined;
+  private readonly serviceLabel: string | undefined;
+  /** The label that named each service in the last metrics() answer, for links. */
+  private readonly namedBy = new Map<string, string>();
 
   constructor(opts: PrometheusSourceOptions) {
     this.url = opts.url;
@@ -132,10 +133,7 @@ export class PrometheusSource implements EvidenceSource {
     this.concurrency = opts.concurrency ?? 4;
     this.points = opts.points ?? 500;
     this.links = opts.links ?? {};
-    if (opts.serviceLabel) {
-      this.knownLabel = opts.serviceLabel;
-      this.label = Promise.resolve(opts.serviceLabel);
-    }
+    this.serviceLabel = opts.serviceLabel || undefined;
   }
 
   private async api(path: string, params: Array<[string, string]>, what: string): Promise<unknown> {
@@ -166,33 +164,53 @@ export class PrometheusSource implements EvidenceSource {
     return list.data;
   }
 
-  private values(label: string): Promise<string[]> {
-    return this.names(`/api/v1/label/${encodeURIComponent(label)}/values`, [], `${label} values`);
+  /** A label's values on the series any of `selectors` (texts inside `{}`) selects; on all series when none. */
+  private values(label: string, selectors: string[]): Promise<string[]> {
+    return this.names(
+      `/api/v1/label/${encodeURIComponent(label)}/values`,
+      selectors.map((s) => ['match[]', `{${s}}`]),
+      `${label} values`,
+    );
   }
 
-  /** The service label: configured, else the first conventional one with values (`service` when none has). */
-  private serviceLabel(): Promise<string> {
-    this.label ??= (async () => {
-      for (const l of SERVICE_LABELS) {
-        if ((await this.values(l)).length > 0) return (this.knownLabel = l);
-      }
-      return (this.knownLabel = 'service');
-    })().catch((err: unknown) => {
-      this.label = null; // a failed probe is retried on the next call
-      throw err;
-    });
-    return this.label;
+  /** The naming labels this server has, in namingOf's order. */
+  private async namingLabels(): Promise<{ labels: string[]; present: Set<string> }> {
+    const present = new Set(await this.names('/api/v1/labels', [], 'labels'));
+    return { labels: NAMING_LABELS.filter((l) => present.has(l)), present };
   }
 
-  private selector(label: string, services: string[] | undefined): string {
-    return services ? `{${label}=~"${regexAlternation(services)}"}` : `{${label}=~".+"}`;
+  /**
+   * Matchers (each the text inside `{}`) whose union holds the series of `services` (every named series
+   * when undefined): the configured label, else one per naming label the server has, so a series named
+   * only by its pod or job is found too. PromQL has no OR inside a selector, so queries join one vector
+   * selector per matcher with `or` (which drops the duplicates of a series two matchers find): still one
+   * query per metric, at most one selector per naming label. They may find more than asked (a `job`
+   * matching where `service` names another service); metrics() keeps the series named as asked.
+   */
+  private async matchers(services: string[] | undefined): Promise<string[]> {
+    const re = services ? regexAlternation(services) : '.+';
+    if (this.serviceLabel) return [`${this.serviceLabel}=~"${re}"`];
+    return (await this.namingLabels()).labels.map((l) => serviceMatcher(l, re));
+  }
+
+  /** The service and naming label of a returned series. */
+  private naming(labels: Record<string, string>): Naming | undefined {
+    if (!this.serviceLabel) return namingOf(labels);
+    const service = labels[this.serviceLabel];
+    return service ? { service, label: this.serviceLabel } : undefined;
   }
 
   async capabilities(): Promise<SourceCapabilities> {
-    const label = await this.serviceLabel();
-    const labels = (await this.names('/api/v1/labels', [], 'labels')).filter((l) => l !== '__name__');
-    const services = await this.values(label);
-    return { signals: ['metrics'], services: services.sort(), labels: labels.sort() };
+    const { labels: naming, present } = await this.namingLabels();
+    const labels = [...present].filter((l) => l !== '__name__');
+    // Each naming label's values on the series it names (the labels read before it empty), a pod as its workload.
+    const lists = this.serviceLabel
+      ? [await this.values(this.serviceLabel, [])]
+      : await mapLimit(naming, this.concurrency, async (l) => {
+          const list = await this.values(l, namedBySelectors(l, present));
+          return list.map((v) => serviceOfLabel(l, v));
+        });
+    return { signals: ['metrics'], services: [...new Set(lists.flat())].sort(), labels: labels.sort() };
   }
 
   async clock(): Promise<number | null> {
@@ -218,40 +236,43 @@ export class PrometheusSource implements EvidenceSource {
   }
 
   /** What to ask for one metric name: a rate, two quantiles, nothing (a histogram's _sum/_count) or the series itself. */
-  private plan(name: string, sel: string, types: Map<string, string>, names: Set<string>, rateWindow: string): Plan[] {
+  private plan(
+    name: string,
+    sels: string[],
+    types: Map<string, string>,
+    names: Set<string>,
+    rateWindow: string,
+  ): Plan[] {
     const shape = inferShape(name, name.endsWith('_bucket') ? { le: '' } : {}, names);
     const declared = types.get(shape.family) ?? types.get(name);
     const type =
       declared === 'counter' || declared === 'histogram' || declared === 'summary' || declared === 'gauge'
         ? declared
         : shape.type;
-    if (type === 'histogram' && name.endsWith('_bucket')) {
-      return [0.99, 0.5].map((q) => ({
-        name,
-        query: `histogram_quantile(${q}, rate(${name}${sel}[${rateWindow}]))`,
-        derived: { quantile: q },
-      }));
-    }
+    const union = (f: (selector: string) => string): string => sels.map((s) => f(`${name}${s}`)).join(' or ');
+    const rates = union((v) => `rate(${v}[${rateWindow}])`);
+    if (type === 'histogram' && name.endsWith('_bucket'))
+      return [0.99, 0.5].map((q) => ({ name, query: `histogram_quantile(${q}, ${rates})`, derived: { quantile: q } }));
     if ((type === 'histogram' || type === 'summary') && /_(sum|count)$/.test(name)) return [];
-    if (type === 'counter') return [{ name, query: `rate(${name}${sel}[${rateWindow}])`, derived: 'rate' }];
-    return [{ name, query: `${name}${sel}` }];
+    if (type === 'counter') return [{ name, query: rates, derived: 'rate' }];
+    return [{ name, query: union((v) => v) }];
   }
 
   async metrics(q: TimeQuery & { stepSeconds?: number }): Promise<MetricSeries[]> {
     if (q.services && q.services.length === 0) return [];
-    const label = await this.serviceLabel();
-    const sel = this.selector(label, q.services);
+    const matchers = await this.matchers(q.services);
+    if (matchers.length === 0) return []; // no label here names a service
+    const selectors = matchers.map((m) => `{${m}}`);
+    // Every series of a metric when no service is asked: those no label names are dropped below.
+    const sels = q.services || this.serviceLabel ? selectors : [''];
+    const want = q.services ? new Set(q.services) : null;
     const start = String(q.from / 1000);
     const end = String(q.to / 1000);
     const names = new Set(
       await this.names(
         '/api/v1/label/__name__/values',
-        [
-          ['match[]', sel],
-          ['start', start],
-          ['end', end],
-        ],
-        `names ${sel}`,
+        [...selectors.map((s): [string, string] => ['match[]', s]), ['start', start], ['end', end]],
+        `names ${selectors.join(' ')}`,
       ),
     );
     const types = await this.metadata();
@@ -259,7 +280,7 @@ export class PrometheusSource implements EvidenceSource {
     const step = q.stepSeconds ?? Math.max(1, Math.round((q.to - q.from) / this.points) / 1000);
     // rate() needs a few samples per window whatever the scrape interval; one minute covers a 15 s scrape.
     const rateWindow = `${Math.max(Math.ceil(4 * step), 60)}s`;
-    const plans = [...names].sort().flatMap((name) => this.plan(name, sel, types, names, rateWindow));
+    const plans = [...names].sort().flatMap((name) => this.plan(name, sels, types, names, rateWindow));
     const results = await mapLimit(plans, this.concurrency, async (p) => {
       const data = await this.api(
         '/api/v1/query_range',
@@ -276,8 +297,10 @@ export class PrometheusSource implements EvidenceSource {
       return matrix.data.result.flatMap((r): MetricSeries[] => {
         const labels: Record<string, string> = { ...r.metric };
         delete labels['__name__'];
-        const service = labels[label];
-        if (!service) return [];
+        const naming = this.naming(labels);
+        if (!naming || (want && !want.has(naming.service))) return [];
+        const { service } = naming;
+        if (!this.namedBy.has(service)) this.namedBy.set(service, naming.label);
         const shape = inferShape(
           p.name,
           p.derived && typeof p.derived === 'object' ? { ...labels, le: '' } : labels,
@@ -301,13 +324,16 @@ export class PrometheusSource implements EvidenceSource {
     return results.flat();
   }
 
-  /** The Grafana Explore or Prometheus graph link of a series, in this server's service label. */
+  /** The Grafana Explore or Prometheus graph link of a series, selected by the label that named its service. */
   link(target: LinkTarget): string | undefined {
     if (target.signal !== 'metrics') return undefined;
+    const label = this.namedBy.get(target.service) ?? 'service';
     return evidenceLink(
       { ...this.links, prometheusUrl: this.links.prometheusUrl ?? this.url },
       target,
-      this.knownLabel ?? 'service',
+      this.serviceLabel
+        ? labelEquals(this.serviceLabel)
+        : (service) => serviceMatcher(label, regexAlternation([service])),
     );
   }
 

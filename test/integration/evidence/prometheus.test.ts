@@ -1,7 +1,8 @@
 // The Prometheus source against a real Prometheus built from OpenMetrics files: queried as it is run
 // (query_range with a step from the window, server-side rate() and histogram_quantile()), giving the
 // analyzers the same signals as the files source over the same files; behind basic auth (Prometheus's
-// own web config) and behind a bearer-token gateway; with the service under another label.
+// own web config) and behind a bearer-token gateway; with the service under another label, and named
+// as the files name it where series carry only a pod (cAdvisor), OTel's `service_name` or a job.
 
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -80,13 +81,12 @@ describeWithService(PROMETHEUS, 'Prometheus source against a real Prometheus', (
     expect(r.prom).toEqual(r.files);
     expect(r.prom.length).toBeGreaterThan(5);
     const queries = r.ranges.map((p) => p.get('query') ?? '');
-    expect(queries).toContainEqual(expect.stringMatching(/^rate\(http_requests_total\{service=~"\.\+"\}\[\d+s\]\)$/));
+    // Nothing asked by service: every series of a metric, named afterwards.
+    expect(queries).toContainEqual(expect.stringMatching(/^rate\(http_requests_total\[\d+s\]\)$/));
     expect(queries).toContainEqual(
-      expect.stringMatching(
-        /^histogram_quantile\(0\.99, rate\(http_request_duration_seconds_bucket\{service=~"\.\+"\}\[\d+s\]\)\)$/,
-      ),
+      expect.stringMatching(/^histogram_quantile\(0\.99, rate\(http_request_duration_seconds_bucket\[\d+s\]\)\)$/),
     );
-    expect(queries).toContainEqual('cache_hit_ratio{service=~".+"}');
+    expect(queries).toContainEqual('cache_hit_ratio');
     for (const p of r.ranges) {
       const points = (Number(p.get('end')) - Number(p.get('start'))) / Number(p.get('step'));
       expect(points).toBeGreaterThanOrEqual(300);
@@ -155,6 +155,77 @@ describeWithService(PROMETHEUS, 'Prometheus source against a real Prometheus', (
     } finally {
       await gateway.close();
       await prom.close();
+    }
+  });
+
+  it('names services as the files do where series carry only a pod, OTel’s service_name or a job', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'incident-scout-naming-'));
+    const t0 = 1_795_747_800;
+    const series: Array<[string, string]> = [
+      // Application metrics under `service`.
+      ['http_requests_total', 'service="cart",code="200",job="kubernetes-pods",pod="cart-7c9f8d6b5d-x2k4q"'],
+      ['http_requests_total', 'service="web",code="200",job="kubernetes-pods",pod="web-6b8d9c7f5b-q7w2z"'],
+      // cAdvisor: only the pod (a Deployment's and a StatefulSet's) and the kubelet's job.
+      [
+        'container_memory_working_set_bytes',
+        'namespace="prod",pod="cart-7c9f8d6b5d-x2k4q",container="main",job="kubelet"',
+      ],
+      ['container_memory_working_set_bytes', 'namespace="prod",pod="orders-db-0",container="postgres",job="kubelet"'],
+      // OTel's Prometheus exporter: service_name, and a job alone.
+      ['queue_depth', 'service_name="worker",job="otel-collector"'],
+      ['jobs_processed_total', 'job="billing"'],
+      // Istio: each end's view, on the reporting pod.
+      [
+        'istio_requests_total',
+        'reporter="destination",source_workload="web",destination_workload="cart",pod="cart-7c9f8d6b5d-x2k4q",job="envoy"',
+      ],
+      [
+        'istio_requests_total',
+        'reporter="source",source_workload="web",destination_workload="cart",pod="web-6b8d9c7f5b-q7w2z",job="envoy"',
+      ],
+    ];
+    const lines = ['# TYPE http_requests counter', '# TYPE jobs_processed counter', '# TYPE istio_requests counter'];
+    lines.push('# TYPE container_memory_working_set_bytes gauge', '# TYPE queue_depth gauge');
+    for (let s = 0; s <= 1800; s += 15)
+      series.forEach(([name, labels], i) => lines.push(`${name}{${labels}} ${s * (i + 1)} ${t0 + s}`));
+    await mkdir(path.join(dir, 'metrics'));
+    const file = path.join(dir, 'metrics', 'naming.prom');
+    await writeFile(file, `${lines.join('\n')}\n# EOF\n`);
+    const prom = await startPrometheusFromOpenMetrics([file]);
+    try {
+      const files = openFilesSource(dir);
+      const rec = recordingFetch();
+      const source = new PrometheusSource({ url: prom.url, fetch: rec.fetch });
+      const services = ['billing', 'cart', 'orders-db', 'web', 'worker'];
+      expect((await files.capabilities()).services).toEqual(services);
+      expect((await source.capabilities()).services).toEqual(services);
+      const q = { from: t0 * 1000, to: (t0 + 1800) * 1000 };
+      const signals = async (src: typeof files | PrometheusSource, asked?: string[]) =>
+        deriveSignals(await src.metrics(asked ? { ...q, services: asked } : q))
+          .filter((s) => s.points.length > 0)
+          .map((s) => `${s.service} ${s.key}`)
+          .sort();
+      const all = await signals(source);
+      expect(all).toEqual(await signals(files));
+      expect(new Set(all.map((k) => k.split(' ')[0]))).toEqual(new Set(services));
+      // Asked for some services, each is found by whichever label names it, and only it.
+      for (const asked of [['cart'], ['orders-db', 'worker'], ['billing', 'web']]) {
+        rec.ranges.length = 0;
+        const some = await signals(source, asked);
+        expect(some).toEqual(await signals(files, asked));
+        expect(new Set(some.map((k) => k.split(' ')[0]))).toEqual(new Set(asked));
+        // One query per metric name, its selectors joined by `or`.
+        const queries = rec.ranges.map((p) => p.get('query') ?? '');
+        expect(new Set(queries).size).toBe(queries.length);
+        expect(queries.length).toBeLessThanOrEqual(5);
+      }
+      // The link selects the service by the label that named it: a pod, with or without its suffix.
+      const dbMemory = { signal: 'metrics', service: 'orders-db', name: 'container_memory_working_set_bytes' } as const;
+      const link = new URL(source.link({ ...dbMemory, read: 'raw', ...q }) ?? '');
+      expect(link.searchParams.get('g0.expr')).toBe('container_memory_working_set_bytes{pod=~"(?:orders-db)(?:-.+)?"}');
+    } finally {
+      await prom.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

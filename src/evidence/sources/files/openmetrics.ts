@@ -5,7 +5,7 @@
 
 import type { MetricSeries, MetricType } from '../../types';
 import type { ProblemLog } from '../problems';
-import { serviceOfSeries } from './series-service';
+import { serviceOfSeries } from '../series-service';
 
 const TYPES: Record<string, MetricType> = {
   counter: 'counter',

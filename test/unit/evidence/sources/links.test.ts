@@ -1,6 +1,12 @@
 // Links on evidence: what a person opens to see a metric, a log query or a change, built from the
 // settings alone (Grafana Explore with datasource uids, else the Prometheus graph page or a logcli command).
-import { evidenceLink, metricTarget, templateTarget, changeLink } from '../../../../src/evidence/sources/links';
+import {
+  evidenceLink,
+  labelEquals,
+  metricTarget,
+  templateTarget,
+  changeLink,
+} from '../../../../src/evidence/sources/links';
 import type { LinkTarget } from '../../../../src/evidence/types';
 
 const FROM = Date.parse('2026-11-27T02:08:43Z');
@@ -69,7 +75,7 @@ describe('evidenceLink', () => {
       from: FROM,
       to: TO,
     };
-    const url = new URL(evidenceLink({ prometheusUrl: 'http://prom:9090/' }, rate, 'job') ?? '');
+    const url = new URL(evidenceLink({ prometheusUrl: 'http://prom:9090/' }, rate, labelEquals('job')) ?? '');
     expect(url.origin + url.pathname).toBe('http://prom:9090/graph');
     expect(url.searchParams.get('g0.expr')).toBe('sum without (instance) (rate(http_requests_total{job="web"}[5m]))');
     expect(url.searchParams.get('g0.range_input')).toBe('60m');
@@ -82,7 +88,7 @@ describe('evidenceLink', () => {
       explorePane(evidenceLink({ grafanaUrl: 'https://grafana.example', grafanaLokiUid: 'loki-uid' }, t) ?? '')
         .queries[0]?.expr,
     ).toBe('{service="payments"} |= "Payment authorization failed for order"');
-    expect(evidenceLink({ lokiUrl: 'http://loki:3100' }, t, 'service_name')).toBe(
+    expect(evidenceLink({ lokiUrl: 'http://loki:3100' }, t, labelEquals('service_name'))).toBe(
       `logcli query --addr=http://loki:3100 --from=2026-11-27T02:08:43.000Z --to=2026-11-27T03:08:43.000Z '{service_name="payments"} |= "Payment authorization failed for order"'`,
     );
   });

@@ -85,6 +85,37 @@ describe('PrometheusSource', () => {
     );
   });
 
+  it('finds the services asked by every naming label the server has, one query per metric joined by or', async () => {
+    const f = fakeFetch((p) => {
+      if (p === '/api/v1/labels')
+        return { status: 200, body: { status: 'success', data: ['__name__', 'container', 'job', 'pod', 'service'] } };
+      if (p === '/api/v1/label/__name__/values')
+        return { status: 200, body: { status: 'success', data: ['cpu_seconds_total'] } };
+      if (p === '/api/v1/metadata') return { status: 200, body: { status: 'success', data: {} } };
+      const series = (metric: Record<string, string>) => ({ metric, values: [[T0 / 1000, '1']] });
+      // What each matcher finds: cart's pod, a job named cart on a series that `service` names web.
+      const result = [
+        series({ pod: 'cart-7c9f8d6b5d-x2k4q', container: 'main', job: 'kubelet' }),
+        series({ service: 'web', job: 'cart' }),
+      ];
+      return { status: 200, body: { status: 'success', data: { resultType: 'matrix', result } } };
+    });
+    const src = new PrometheusSource({ url: 'http://prom', fetch: f });
+    const series = await src.metrics({ from: T0 - 60_000, to: T0 + 60_000, services: ['cart'] });
+    expect(series.map((s) => [s.service, s.labels])).toEqual([
+      ['cart', { pod: 'cart-7c9f8d6b5d-x2k4q', container: 'main', job: 'kubelet' }],
+    ]);
+    const calls = f.calls.map((c) => decodeURIComponent(c.replace(/\+/g, ' ')));
+    expect(calls.filter((c) => c.startsWith('/api/v1/label/__name__/values'))).toEqual([
+      expect.stringContaining('match[]={service="cart"}&match[]={pod=~"(?:cart)(?:-.+)?"}&match[]={job="cart"}&start='),
+    ]);
+    expect(calls.filter((c) => c.startsWith('/api/v1/query_range'))).toEqual([
+      expect.stringContaining(
+        'query=rate(cpu_seconds_total{service="cart"}[60s]) or rate(cpu_seconds_total{pod=~"(?:cart)(?:-.+)?"}[60s]) or rate(cpu_seconds_total{job="cart"}[60s])&',
+      ),
+    ]);
+  });
+
   it('uses query_range with the given step', async () => {
     const f = fakeFetch((p) =>
       p === '/api/v1/label/__name__/values'

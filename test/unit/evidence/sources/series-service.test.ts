@@ -1,6 +1,11 @@
-import { serviceOfSeries, workloadOfPod } from '../../../../../src/evidence/sources/files/series-service';
-import { parseOpenMetrics } from '../../../../../src/evidence/sources/files/openmetrics';
-import { ProblemLog } from '../../../../../src/evidence/sources/problems';
+import {
+  namedBySelectors,
+  serviceMatcher,
+  serviceOfSeries,
+  workloadOfPod,
+} from '../../../../src/evidence/sources/series-service';
+import { parseOpenMetrics } from '../../../../src/evidence/sources/files/openmetrics';
+import { ProblemLog } from '../../../../src/evidence/sources/problems';
 
 describe('the service a metric series belongs to', () => {
   it('reads a service label in the names exporters use', () => {
@@ -43,5 +48,26 @@ describe('the service a metric series belongs to', () => {
     const series = parseOpenMetrics(text, 'metrics/k.prom', problems);
     expect(series.map((s) => [s.service, s.points.length])).toEqual([['cart', 2]]);
     expect(problems.list().map((p) => p.problem)).toEqual(['series without a service label']);
+  });
+
+  it('finds a service in PromQL by any label that names it, a pod with or without its generated suffix', () => {
+    expect(serviceMatcher('service', 'cart')).toBe('service="cart"');
+    expect(serviceMatcher('job', 'cart|a\\\\.b')).toBe('job=~"cart|a\\\\.b"');
+    expect(serviceMatcher('pod', 'cart')).toBe('pod=~"(?:cart)(?:-.+)?"');
+    expect(serviceMatcher('pod', '.+')).toBe('pod=~".+"');
+    expect(serviceMatcher('destination_workload', 'cart')).toBe('reporter="destination",destination_workload="cart"');
+  });
+
+  it('selects the series a label names: the labels read before it empty', () => {
+    const present = new Set(['service', 'app', 'pod', 'job', 'instance']);
+    expect(namedBySelectors('service', present)).toEqual(['service!=""']);
+    expect(namedBySelectors('app', present)).toEqual(['app!="",service=""']);
+    expect(namedBySelectors('job', present)).toEqual(['job!="",service="",app="",pod=""']);
+    // An Istio series is its reporter's, not its pod's.
+    expect(namedBySelectors('pod', new Set(['pod', 'reporter', 'destination_workload']))).toEqual([
+      'pod!="",reporter!~"destination|source"',
+      'pod!="",reporter="destination",destination_workload=""',
+      'pod!="",reporter="source",source_workload=""',
+    ]);
   });
 });
