@@ -121,7 +121,7 @@ export class PrometheusSource implements EvidenceSource {
   private readonly points: number;
   private readonly links: LinkSettings;
   private readonly serviceLabel: string | undefined;
-  /** The label that named each service in the last metrics() answer, for links. */
+  /** The label that named a service on a metric (`name service`) in metrics() answers, for links. */
   private readonly namedBy = new Map<string, string>();
 
   constructor(opts: PrometheusSourceOptions) {
@@ -300,7 +300,7 @@ export class PrometheusSource implements EvidenceSource {
         const naming = this.naming(labels);
         if (!naming || (want && !want.has(naming.service))) return [];
         const { service } = naming;
-        if (!this.namedBy.has(service)) this.namedBy.set(service, naming.label);
+        this.namedBy.set(`${p.name} ${service}`, naming.label);
         const shape = inferShape(
           p.name,
           p.derived && typeof p.derived === 'object' ? { ...labels, le: '' } : labels,
@@ -327,7 +327,8 @@ export class PrometheusSource implements EvidenceSource {
   /** The Grafana Explore or Prometheus graph link of a series, selected by the label that named its service. */
   link(target: LinkTarget): string | undefined {
     if (target.signal !== 'metrics') return undefined;
-    const label = this.namedBy.get(target.service) ?? 'service';
+    // The same service may be `service` on its own metrics and a pod on cAdvisor's.
+    const label = this.namedBy.get(`${target.name} ${target.service}`) ?? 'service';
     return evidenceLink(
       { ...this.links, prometheusUrl: this.links.prometheusUrl ?? this.url },
       target,

@@ -219,10 +219,18 @@ describeWithService(PROMETHEUS, 'Prometheus source against a real Prometheus', (
         expect(new Set(queries).size).toBe(queries.length);
         expect(queries.length).toBeLessThanOrEqual(5);
       }
-      // The link selects the service by the label that named it: a pod, with or without its suffix.
-      const dbMemory = { signal: 'metrics', service: 'orders-db', name: 'container_memory_working_set_bytes' } as const;
-      const link = new URL(source.link({ ...dbMemory, read: 'raw', ...q }) ?? '');
-      expect(link.searchParams.get('g0.expr')).toBe('container_memory_working_set_bytes{pod=~"(?:orders-db)(?:-.+)?"}');
+      // A link selects the service by the label that named it on that metric: cart is `service` on its
+      // own metrics and a pod on cAdvisor's.
+      const expr = (name: string, read: 'raw' | 'rate') =>
+        new URL(source.link({ signal: 'metrics', service: 'cart', name, read, ...q }) ?? '').searchParams.get(
+          'g0.expr',
+        );
+      expect(expr('container_memory_working_set_bytes', 'raw')).toBe(
+        'container_memory_working_set_bytes{pod=~"(?:cart)(?:-.+)?"}',
+      );
+      expect(expr('http_requests_total', 'rate')).toBe(
+        'sum without (instance) (rate(http_requests_total{service="cart"}[5m]))',
+      );
     } finally {
       await prom.close();
       await rm(dir, { recursive: true, force: true });
