@@ -148,7 +148,9 @@ export function rankServices(input: RankInput): Ranking {
         0.5 * callerSymptoms
       : 0;
     const failing = failureScore(ownErrors);
-    const own = saturation + (ownErrors.length ? 0.6 : 0) + traces + extScore;
+    // Callers failing to reach a known service say it is slow or failing, which may come from below it; only a
+    // host outside the topology (nothing else to go on) or a certificate of its own makes that evidence its own.
+    const own = saturation + (ownErrors.length ? 0.6 : 0) + traces + (external?.known && !external.tls ? 0 : extScore);
     const score =
       (m?.score ?? 0) + logScore + failing + 3 * (change?.score ?? 0) + 1.5 * traces + GAP_WEIGHT * gap + extScore;
     const times = [...bad.map((a) => a.changeAt ?? Number.NaN), ...errs.map((t) => t.firstSeen)].filter(
