@@ -1,15 +1,16 @@
 // Queue backlogs. A queue's depth is what its producers put in minus what its consumers take out, so a
 // growing backlog (messages ready, consumer lag, visible messages) says that the rates no longer match, not
 // why: the queue only shows the symptom. Its neighbours in the topology are its producers and consumers
-// (they publish to it or pull from it; a push broker calls its subscribers). One
-// that drains less (its throughput falls) or fails (slower, erroring, saturated) no later than the backlog
-// began is the cause; one whose traffic surges floods it (load). A broker that holds a deep queue works
-// harder afterwards (pages messages to disk, more CPU): what moved on it after the backlog began follows it.
+// (they publish to it or pull from it; a push broker calls its subscribers). One that drains less, no later
+// than the backlog began, is the cause: its throughput falls, or it fails with evidence of its own
+// (saturation, its own new errors), not merely slower, as a caller waiting on a service that queues work is
+// too. A caller whose traffic surges floods it (load). A broker that holds a deep queue works harder
+// afterwards (pages messages to disk, more CPU): what moved on it after the backlog began follows it.
 
 import type { SeriesAnomaly } from '../types';
 import { anomalyStrength } from './metrics';
 import { isBacklogName } from './signals';
-import { badMoves, type Acc } from './suspect';
+import { badMoves, OWN, type Acc } from './suspect';
 
 /** A move of a queue's depth or lag (a backlog growing), by the series' name. */
 export function isBacklog(a: Pick<SeriesAnomaly, 'kind' | 'family' | 'key'>): boolean {
@@ -79,11 +80,11 @@ export function backlogCauses(
       const c = other === undefined ? undefined : accs.get(other);
       if (!c || c === q || causes.includes(c.service)) continue;
       const moves = badMoves(c.metric).filter((x) => x.changeAt == null || x.changeAt <= since + tol);
-      const failing =
-        moves.some((x) => (x.kind === 'traffic' ? x.direction === 'down' : !isBacklog(x))) ||
-        (c.ownErrors.length > 0 && c.first <= since + tol);
-      const flooding = moves.some((x) => x.kind === 'traffic' && x.direction === 'up');
-      if (failing || flooding) causes.push(c.service);
+      // Slower or erroring alone does not count: a caller waiting on a service that queues work shows that too.
+      const drainsLess =
+        moves.some((x) => x.kind === 'traffic' && x.direction === 'down') || (c.own >= OWN && c.first <= since + tol);
+      const floods = other === caller && moves.some((x) => x.kind === 'traffic' && x.direction === 'up');
+      if (drainsLess || floods) causes.push(c.service);
     }
     if (causes.length) out.set(q.service, causes);
   }

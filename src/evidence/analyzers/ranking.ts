@@ -304,7 +304,8 @@ function explain(
   for (const a of list) {
     if (a.own >= OWN) continue;
     const bad = badMoves(a.metric);
-    const symptomsUp = bad.length > 0 && bad.every((x) => SYMPTOM_UP.has(x.kind) || x.kind === 'traffic');
+    const symptomsUp =
+      bad.length > 0 && bad.every((x) => SYMPTOM_UP.has(x.kind) || x.kind === 'traffic' || isBacklog(x));
     const onlyLoadDrop = bad.length > 0 && bad.every((x) => x.kind === 'traffic' && x.direction === 'down');
     const by: string[] = [];
     // A dependency explains these symptoms only with a move of comparable weight (noise does not explain +90 IQR).

@@ -109,6 +109,32 @@ describe('rankServices with a queue backlog', () => {
   });
 });
 
+describe('rankServices with a service that queues its own work', () => {
+  it('blames the service whose work queue grew and that slowed, not the caller waiting on it', () => {
+    const topo: Topology = {
+      services: [
+        { name: 'front', kind: 'edge', calls: ['app'] },
+        { name: 'app', kind: 'service', calls: [] },
+      ],
+    };
+    const { suspects } = rankServices({
+      anomalies: [
+        move('app', 'executor_queue_size', 'saturation', 80, 2, 900),
+        latency('app', 60, T, 0.05, 0.9),
+        latency('front', 40, T, 0.1, 1),
+      ],
+      templates: [],
+      changes: [],
+      topology: topo,
+      observed: ['front', 'app'],
+      symptoms: ['front'],
+      stepMs: STEP,
+    });
+    expect(suspects[0]?.service).toBe('app');
+    expect(suspects.find((s) => s.service === 'front')?.reason).toContain('likely downstream of app');
+  });
+});
+
 describe('classify for queues', () => {
   it('reads a queue depth or consumer lag as saturation, whatever the exporter calls it', () => {
     for (const name of [
