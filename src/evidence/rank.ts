@@ -48,11 +48,13 @@ export async function rankWindow(source: EvidenceSource, window: AnalysisWindow,
   const known = new Set<string>([...(parts.topology?.services.map((s) => s.name) ?? []), ...observed]);
   // Fire-and-forget calls carry no symptoms up: the ranking reasons over the calls callers wait for.
   const latency = latencyProfiles(parts.series, window.from, window.onset);
+  const async = asyncCalls(parts.topology, latency);
   return rankServices({
     anomalies: parts.anomalies,
     templates: parts.templates,
     changes: parts.changes,
-    topology: withoutCalls(parts.topology, asyncCalls(parts.topology, latency)),
+    topology: withoutCalls(parts.topology, async),
+    asyncCalls: async,
     traceSignals: traceSignals({ traces: parts.traces ?? undefined }),
     hostMentions: mentions.list(),
     onsetLo: window.onsetLo ?? window.onset,

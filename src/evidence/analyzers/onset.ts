@@ -107,6 +107,9 @@ export async function errorRates(
   return out;
 }
 
+/** Longest run of quiet minutes inside one burst of errors (see logOnsetCandidates). */
+const QUIET_INSIDE_BURST = 5;
+
 /**
  * One candidate per service whose error-log rate shifted up: the mean-shift split of its per-minute counts,
  * kept when the later rate is at least 1 error a minute more and 3 times the earlier one (means, not
@@ -132,14 +135,16 @@ export function logOnsetCandidates(
     const afterPts = pts.slice(split.index);
     const after = mean(afterPts);
     if (after - before < 1 || after < 3 * Math.max(before, 0.1)) continue;
-    // Date it at the first minute of the raised rate of the burst still going at the clock (quiet spells of up
-    // to two minutes inside it allowed); none of the last three minutes raised: it is over, not this incident.
+    // Date it at the first minute of the raised rate of the burst still going at the clock; none of the last
+    // three minutes raised: it is over, not this incident. Quiet spells of up to five minutes inside it belong
+    // to it: a crash-looping container fails, waits out its restart back-off (Kubernetes caps it at 5 min)
+    // and fails again, so its first crash, not its latest, starts the incident.
     const raised = (p: [number, number] | undefined): boolean => !!p && p[1] > Math.max(2 * before, before + 1);
     let k = afterPts.length - 1;
     while (k >= 0 && k >= afterPts.length - 3 && !raised(afterPts[k])) k--;
     const recovered = k < 0 || !raised(afterPts[k]);
     if (recovered) k = afterPts.findIndex(raised);
-    for (let gap = 0; !recovered && k > 0 && gap < 3;) {
+    for (let gap = 0; !recovered && k > 0 && gap < QUIET_INSIDE_BURST;) {
       if (raised(afterPts[k - 1 - gap])) {
         k -= 1 + gap;
         gap = 0;

@@ -7,6 +7,7 @@
 // outside the topology that callers' errors name (hosts, TLS failures) become suspects of their own.
 
 import type { ChangeScore, RedHerringReport, SeriesAnomaly, Suspect, TemplateStat, Topology } from '../types';
+import { backlogAlone, backlogCauses, isBacklog, onlyBacklog, ownSaturation } from './backlog';
 import { absorbedFailures, sameFaultSeenTwice, seenThroughOneCaller } from './client-view';
 import { confidences, likelihood } from './confidence';
 import { externalMentions, withHostMentions, type ExternalMention, type HostMention } from './external';
@@ -15,7 +16,7 @@ import { dependencies, dependents } from './graph';
 import { anomalyStrength, serviceScores } from './metrics';
 import { redHerrings } from './red-herrings';
 import { symptomChangeDiscount } from './changes';
-import { addedSeconds, badMoves, describeAnomaly, OWN, type Acc } from './suspect';
+import { addedSeconds, badMoves, describeAnomaly, OWN, reasonOf, type Acc } from './suspect';
 import { CLIENT_ERROR, describeTemplate, failureScore, isErrorTemplate } from './own-errors';
 import { notWithSymptom, offSymptomPath, unreachableFromSymptom } from './symptom';
 import { clipLine } from '../../domain/text';
@@ -50,6 +51,8 @@ export interface RankInput {
   errorSignals?: string[];
   /** Sampling step of the metrics (ms): moves within 1.5 steps of each other are "at the same time". */
   stepMs?: number;
+  /** Calls cut from `topology` as fire-and-forget (caller, callee): publishing to a queue, consuming from it. */
+  asyncCalls?: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface Ranking {
@@ -80,6 +83,7 @@ const SYMPTOM_UP = new Set<SeriesAnomaly['kind']>(['latency', 'errors']);
 export function rankServices(input: RankInput): Ranking {
   const { anomalies, templates, changes, topology } = input;
   const traceSignals = input.traceSignals ?? [];
+  const tol = Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0));
   const metric = new Map(serviceScores(anomalies).map((s) => [s.service, s]));
   const errorTemplates = templates.filter(isErrorTemplate);
   const rising = errorTemplates.filter((t) => t.label === 'new' || t.label === 'surging');
@@ -128,7 +132,7 @@ export function rankServices(input: RankInput): Ranking {
     );
     const gap = Math.max(0, ...mine.filter((t) => t.kind === 'call_gap').map((t) => t.magnitude ?? t.strength));
     const bad = badMoves(m);
-    const saturation = Math.max(0, ...bad.filter((a) => a.kind === 'saturation').map((a) => anomalyStrength(a)));
+    const saturation = ownSaturation(bad, tol);
     // Log evidence saturates: three new error templates say about as much as ten.
     const logScore = Math.min(
       1.5,
@@ -144,7 +148,9 @@ export function rankServices(input: RankInput): Ranking {
         0.5 * callerSymptoms
       : 0;
     const failing = failureScore(ownErrors);
-    const own = saturation + (ownErrors.length ? 0.6 : 0) + traces + extScore;
+    // Callers failing to reach a known service say it is slow or failing, which may come from below it; only a
+    // host outside the topology (nothing else to go on) or a certificate of its own makes that evidence its own.
+    const own = saturation + (ownErrors.length ? 0.6 : 0) + traces + (external?.known && !external.tls ? 0 : extScore);
     const score =
       (m?.score ?? 0) + logScore + failing + 3 * (change?.score ?? 0) + 1.5 * traces + GAP_WEIGHT * gap + extScore;
     const times = [...bad.map((a) => a.changeAt ?? Number.NaN), ...errs.map((t) => t.firstSeen)].filter(
@@ -152,7 +158,7 @@ export function rankServices(input: RankInput): Ranking {
     );
     const kinds = [
       saturation > 0,
-      bad.some((a) => a.kind !== 'saturation'),
+      bad.some((a) => a.kind !== 'saturation' || isBacklog(a)),
       errs.length > 0,
       (change?.score ?? 0) >= 0.1,
       traces > 0,
@@ -191,13 +197,23 @@ export function rankServices(input: RankInput): Ranking {
       unrelated: false,
     });
   }
-  unreachableFromSymptom(accs, topology, input.symptoms ?? []);
-  offSymptomPath(accs, topology, input.symptoms ?? [], new Set(input.observed ?? []));
-  notWithSymptom(accs, input.symptoms ?? [], Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
+  const backlogs = backlogCauses(
+    accs,
+    [
+      ...(topology?.services.flatMap((s) => s.calls.map((c) => [s.name, c] as const)) ?? []),
+      ...(input.asyncCalls ?? []),
+    ],
+    tol,
+  );
+  // A reported backlog waits on what fills and drains the queue: its producers and consumers.
+  const symptoms = [...new Set((input.symptoms ?? []).flatMap((s) => [s, ...(backlogs.get(s) ?? [])]))];
+  unreachableFromSymptom(accs, topology, symptoms);
+  offSymptomPath(accs, topology, symptoms, new Set(input.observed ?? []));
+  notWithSymptom(accs, symptoms, tol);
   absorbedFailures(accs, topology, new Set(input.errorSignals ?? []));
-  sameFaultSeenTwice(accs, topology, Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
-  seenThroughOneCaller(accs, topology, Math.max(SAME_TIME_MS, 1.5 * (input.stepMs ?? 0)));
-  explain(accs, topology, mentions);
+  sameFaultSeenTwice(accs, topology, tol);
+  seenThroughOneCaller(accs, topology, tol);
+  explain(accs, topology, mentions, backlogs, tol);
   for (const a of accs.values())
     a.score -= symptomChangeDiscount(a.change, a.explainer ? accs.get(a.explainer)?.change : undefined, 3 * EXPLAINED);
   const ordered = [...accs.values()].sort((x, y) => y.score - x.score || x.service.localeCompare(y.service));
@@ -209,6 +225,7 @@ export function rankServices(input: RankInput): Ranking {
       conf[i] ?? 0,
       a.metric?.top.shortBaseline ? SHORT_HISTORY_CONFIDENCE : 1,
       a.unrelated ? UNRELATED_CONFIDENCE : 1,
+      backlogAlone(a) ? SYMPTOM_CONFIDENCE : 1,
     );
     return {
       service: a.service,
@@ -231,6 +248,8 @@ export function rankServices(input: RankInput): Ranking {
 
 /** Highest confidence for a suspect whose strongest move was judged against only a few samples of history. */
 const SHORT_HISTORY_CONFIDENCE = 0.6;
+/** Highest confidence for a suspect shown only by a backlog: work piles up there, which says nothing of why. */
+const SYMPTOM_CONFIDENCE = 0.6;
 /** Highest confidence for a suspect the ranking itself finds cannot explain the symptom (off its path, absorbed). */
 const UNRELATED_CONFIDENCE = 0.25;
 
@@ -239,7 +258,7 @@ function causeStrength(a: Acc): number {
   return Math.max(
     0,
     ...badMoves(a.metric)
-      .filter((x) => x.kind !== 'traffic')
+      .filter((x) => x.kind !== 'traffic' && !isBacklog(x))
       .map((x) => anomalyStrength(x)),
   );
 }
@@ -272,14 +291,21 @@ function noLater(cause: Acc, effect: Acc): boolean {
 }
 
 /** Marks downstream symptoms (up the callers, down the callees, and callers of a named external). */
-function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: ExternalMention[]): void {
+function explain(
+  accs: Map<string, Acc>,
+  topology: Topology | null,
+  mentions: ExternalMention[],
+  backlogs: ReadonlyMap<string, string[]>,
+  tol: number,
+): void {
   const list = [...accs.values()];
   // Callers whose moved callees added too little to explain them: the time is spent in the caller itself.
   const selfAdded = new Map<Acc, Acc[]>();
   for (const a of list) {
     if (a.own >= OWN) continue;
     const bad = badMoves(a.metric);
-    const symptomsUp = bad.length > 0 && bad.every((x) => SYMPTOM_UP.has(x.kind) || x.kind === 'traffic');
+    const symptomsUp =
+      bad.length > 0 && bad.every((x) => SYMPTOM_UP.has(x.kind) || x.kind === 'traffic' || isBacklog(x));
     const onlyLoadDrop = bad.length > 0 && bad.every((x) => x.kind === 'traffic' && x.direction === 'down');
     const by: string[] = [];
     // A dependency explains these symptoms only with a move of comparable weight (noise does not explain +90 IQR).
@@ -298,6 +324,7 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
           dep &&
           dep !== a &&
           !dep.unrelated &&
+          !backlogs.get(d)?.includes(a.service) &&
           (causeStrength(dep) >= 0.4 * symptom || dep.own >= OWN) &&
           noLater(dep, a)
         ) {
@@ -307,6 +334,8 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
       }
       for (const m of mentions) if (m.callers.includes(a.service) && m.name !== a.service) by.push(m.name);
     }
+    // A backlog is explained by the callers that drain less or flood the queue (backlog.ts).
+    if (onlyBacklog(a, tol)) by.push(...(backlogs.get(a.service) ?? []).filter((c) => !accs.get(c)?.unrelated));
     if (onlyLoadDrop) {
       // Load drops travel down: a caller that is failing sends less traffic to this service.
       for (const c of dependents(topology, a.service)) {
@@ -314,7 +343,8 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
         if (
           caller &&
           !caller.unrelated &&
-          badMoves(caller.metric).some((x) => SYMPTOM_UP.has(x.kind) || x.kind === 'saturation') &&
+          !backlogs.get(c)?.includes(a.service) &&
+          badMoves(caller.metric).some((x) => SYMPTOM_UP.has(x.kind) || (x.kind === 'saturation' && !isBacklog(x))) &&
           noLater(caller, a)
         )
           by.push(c);
@@ -362,24 +392,6 @@ function explain(accs: Map<string, Acc>, topology: Topology | null, mentions: Ex
       a.evidence.push(`moved first: ${formatClock(a.first)}, before its anomalous neighbours`);
     }
   }
-}
-
-function reasonOf(a: Acc): string {
-  const parts: string[] = [];
-  if (a.metric) parts.push(describeAnomaly(a.metric.top));
-  const t = a.errors[0];
-  if (t) parts.push(`${t.label} error "${clipLine(t.template, 60)}"`);
-  if (a.external && !a.metric && !a.errors.length)
-    parts.push(
-      `${a.external.known ? '' : 'external dependency '}named by failing callers ${a.external.callers.join(', ')}${a.external.tls ? ' (TLS/certificate errors)' : ''}`,
-    );
-  for (const t of a.evidence.filter((e) => e.startsWith('trace: ')).slice(0, 1)) parts.push(t);
-  if (a.change && a.change.score >= 0.1)
-    parts.push(
-      `${a.change.change.kind} ${a.change.change.summary} ${formatDuration(a.change.leadSeconds)} ${a.change.leadSeconds >= 0 ? 'before' : 'after'} onset`,
-    );
-  if (a.explainer) parts.push(`likely downstream of ${a.explainer}`);
-  return `${a.service}: ${parts.join('; ')}`;
 }
 
 function escapeRe(s: string): string {

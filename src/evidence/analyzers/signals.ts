@@ -36,10 +36,24 @@ const STATUS_LABELS = [
 /** Series whose healthy state is high: a success rate, availability, an up/healthy flag, an apdex. */
 const GOOD_WHEN_HIGH = /success|availab|apdex|uptime|(^|_)up$|healthy|(^|_)ok(_|$)|hit_ratio|hit_rate/;
 
-/** Classifies a series by name and labels: good-when-high ratios, saturation (cpu_seconds is not latency), errors, latency, traffic. */
+/**
+ * A queue's depth or lag: messages ready, unacked or visible (RabbitMQ, SQS), a consumer group's lag (Kafka),
+ * a queue's length. Not a connection pool's wait queue nor an event loop's lag: those are the service's own.
+ */
+const BACKLOG =
+  /queue_(depth|size|length|messages)|messages_(ready|unacked|unacknowledged|pending|waiting|visible|in_queue)|pending_messages|approximate_?number_?of_?messages|consumer_?group_lag|consumer_lag|records_lag|offset_lag|backlog/;
+
+/** Whether a series' name says it is a queue's depth or lag (see BACKLOG). */
+export function isBacklogName(name: string): boolean {
+  const n = name.toLowerCase();
+  return BACKLOG.test(n) && !/pool|event_?loop/.test(n);
+}
+
+/** Classifies a series by name and labels: good-when-high ratios, saturation (cpu_seconds is not latency; a backlog), errors, latency, traffic. */
 export function classify(name: string, labels: Record<string, string>): Kind {
   const n = name.toLowerCase();
   if (GOOD_WHEN_HIGH.test(n)) return 'errors';
+  if (isBacklogName(n)) return 'saturation';
   if (
     /cpu|memory|mem_|heap|connections|conn_|activity|pool|queue|depth|backlog|utiliz|saturation|threads|clients|disk|_fds/.test(
       n,

@@ -1,9 +1,10 @@
 // A suspect service while the ranking reasons about it (ranking.ts builds it; the symptom and red-herring
-// rules read and adjust it), and the words for its metric moves.
+// rules read and adjust it), and the words for its metric moves and for the suspect.
 
 import type { ChangeScore, SeriesAnomaly, TemplateStat } from '../types';
 import type { ExternalMention } from './external';
-import { formatEffect, formatMinute } from './format';
+import { formatDuration, formatEffect, formatMinute } from './format';
+import { clipLine } from '../../domain/text';
 import { isBadMove, type ServiceScore } from './metrics';
 
 /** Own evidence at or above this (saturation strength, own new errors, trace origin) exempts from "explained". */
@@ -53,4 +54,23 @@ export function addedSeconds(a: Acc): number {
     .filter((x) => x.kind === 'latency' && x.unit === 's')
     .map((x) => x.current - x.baseline);
   return d.length ? Math.max(...d) : Number.NaN;
+}
+
+/** The one line that says why a suspect is ranked: its top move, first error, trace, change, and explainer. */
+export function reasonOf(a: Acc): string {
+  const parts: string[] = [];
+  if (a.metric) parts.push(describeAnomaly(a.metric.top));
+  const t = a.errors[0];
+  if (t) parts.push(`${t.label} error "${clipLine(t.template, 60)}"`);
+  if (a.external && !a.metric && !a.errors.length)
+    parts.push(
+      `${a.external.known ? '' : 'external dependency '}named by failing callers ${a.external.callers.join(', ')}${a.external.tls ? ' (TLS/certificate errors)' : ''}`,
+    );
+  for (const t of a.evidence.filter((e) => e.startsWith('trace: ')).slice(0, 1)) parts.push(t);
+  if (a.change && a.change.score >= 0.1)
+    parts.push(
+      `${a.change.change.kind} ${a.change.change.summary} ${formatDuration(a.change.leadSeconds)} ${a.change.leadSeconds >= 0 ? 'before' : 'after'} onset`,
+    );
+  if (a.explainer) parts.push(`likely downstream of ${a.explainer}`);
+  return `${a.service}: ${parts.join('; ')}`;
 }

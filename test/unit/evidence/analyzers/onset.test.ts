@@ -89,6 +89,15 @@ describe('the onset', () => {
     ]);
     expect(clusterOnset(cands, { stepMs: M, to: T0 + 59 * M })?.onset).toBe(T0 + 54 * M);
   });
+
+  it('dates a crash loop at its first crash, not the latest one after a restart back-off', () => {
+    const M = 60_000;
+    // A container dies out of memory at minute 45, waits out a 4-minute back-off, dies again at 50 and 55.
+    const crashes = new Map([45, 50, 55].map((m) => [T0 + m * M, 4] as [number, number]));
+    const [c] = logOnsetCandidates(new Map([['api', crashes]]), T0, T0 + 56 * M);
+    expect(c).toMatchObject({ service: 'api', at: T0 + 45 * M });
+    expect(c?.recovered).toBeUndefined();
+  });
 });
 
 describe('signal semantics', () => {

@@ -95,6 +95,22 @@ describe('rankServices reasons along the call graph', () => {
     );
   });
 
+  it('follows a slow service that callers time out on down to the slower callee it waits for', () => {
+    // front times out calling orders (named in its errors); orders waits on payment, which logs its own slowness.
+    const anomalies = [
+      anomaly('front', 'latency', 80),
+      anomaly('orders', 'latency', 120),
+      anomaly('payment', 'latency', 60),
+    ];
+    const templates = [
+      newError('front', 'call to orders failed: Post "http://orders.prod.svc/v1/place" context deadline exceeded'),
+      newError('payment', 'slow request: POST /v1/charge took 2900ms'),
+    ];
+    const { suspects } = rankServices({ anomalies, templates, changes: [], topology });
+    expect(suspects[0]?.service).toBe('payment');
+    expect(suspects.find((s) => s.service === 'orders')?.reason).toContain('likely downstream of payment');
+  });
+
   it('among concurrent deploys, picks the one whose service’s own signals moved and labels the other', () => {
     const anomalies = [
       anomaly('payment', 'errors', 300),
