@@ -203,13 +203,19 @@ export class EventAssembler {
     return this.pushEnvelope(p.env, p.line, p.env.text, p.count - 1);
   }
 
-  /** Feeds the text inside an envelope, line by line; the physical line belongs to the event its first line is in. */
+  /**
+   * Feeds the text inside an envelope, line by line; the physical line belongs to the event its first line is in.
+   * One record is one message (journald MESSAGE, textPayload): its untimed later lines continue its event, so a
+   * PEM block or a stack trace in it stays one event, redacted whole.
+   */
   private pushEnvelope(env: Envelope, lineNo: number, raw: string, extraLines: number): AssembledEvent[] {
     const out: AssembledEvent[] = [];
     let first = -2;
+    let opened = false;
     for (const l of env.text.split('\n')) {
-      out.push(...this.pushLine(l, lineNo, env, raw));
+      out.push(...this.pushLine(l, lineNo, env, raw, opened));
       if (first === -2) first = this.currentIndex;
+      opened ||= !isBlank(l);
     }
     if (this.cur) this.cur.lines += extraLines;
     this.currentIndex = first;
@@ -219,9 +225,15 @@ export class EventAssembler {
   /**
    * One line as the application wrote it. `env` is the envelope it came in (its time dates the event; a
    * text header's own time may lack the date or zone); `whole` is the physical line, read instead when a
-   * weak envelope turns out to be the application's own header.
+   * weak envelope turns out to be the application's own header; `inRecord`: a later line of the same record.
    */
-  private pushLine(raw: string, lineNo: number, env: Envelope | null, whole: string): readonly AssembledEvent[] {
+  private pushLine(
+    raw: string,
+    lineNo: number,
+    env: Envelope | null,
+    whole: string,
+    inRecord = false,
+  ): readonly AssembledEvent[] {
     const line = stripAnsi(raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw);
     if (line.length === 0 || isBlank(line)) {
       this.currentIndex = this.cur ? this.cur.index : -1;
@@ -243,7 +255,7 @@ export class EventAssembler {
     const text = indented ? line.trimStart() : line;
     parsed ??= parseLine(text, this.refTime, this.hint);
     const own = parsed.ts !== null || parsed.standalone === true;
-    if (!own && this.cur && (CONTINUATION.test(text) || (afterIndented && EXCEPTION_LINE.test(text))))
+    if (!own && this.cur && (inRecord || CONTINUATION.test(text) || (afterIndented && EXCEPTION_LINE.test(text))))
       return this.extend(line);
     if (env?.weak && !own) return this.pushLine(whole, lineNo, null, whole);
     // A record a runtime dated on its own is a line the application wrote by itself: only the explicit

@@ -70,4 +70,19 @@ describe('container runtime envelopes in log files', () => {
       [T0 + 3000, 'info', 'cart saved'],
     ]);
   });
+
+  it('keeps a multi-line journald message one event, so a private key in it is not split into lines of its own', async () => {
+    const journal = (message: string, ms: number): string =>
+      JSON.stringify({ MESSAGE: message, PRIORITY: '3', __REALTIME_TIMESTAMP: String(ms * 1000) });
+    const key = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIEpAIBAAKCAQEAx0wHmK3yL1nE0ne', '-----END RSA PRIVATE KEY-----'];
+    const log = [
+      journal(['tls setup failed, key was:', ...key].join('\n'), T0 + 1000),
+      journal('tls setup retried', T0 + 2000),
+    ].join('\n');
+    const events = await eventsOf({ 'logs/edge.log': log });
+    expect(events.map((e) => [e.ts, e.level, e.text.split('\n').length])).toEqual([
+      [T0 + 1000, 'error', 4],
+      [T0 + 2000, 'error', 1],
+    ]);
+  });
 });
