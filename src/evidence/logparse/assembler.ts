@@ -4,9 +4,10 @@
 // any other line is an event of its own and takes its neighbour's time, so every line of any text
 // log belongs to an event and gets a template.
 
-import { unwrapEnvelope, type Envelope } from './envelope';
+import { joinPartial, unwrapEnvelope, type Envelope } from './envelope';
 import type { ParsedLine } from './header';
 import { parseLine } from './line';
+import { MAX_LINE_CHARS } from './reader';
 import type { Level } from './levels';
 import { learnHeaderHint, type HeaderHint } from './timestamps';
 
@@ -66,7 +67,10 @@ export class EventAssembler {
   /** Learnt: the start shape alone marks where events start; a time elsewhere is content (a table's date column). */
   private shapeStarts = false;
   /** Partial records (CRI `P`, split Docker lines) waiting for the record that ends their line. */
-  private partial: { env: Envelope; line: number; count: number } | null = null;
+  private partial: { env: Envelope; line: number; count: number; cut: boolean } | null = null;
+  /** Lines joined from partial records that passed MAX_LINE_CHARS and were cut there; the first one's line. */
+  truncatedLines = 0;
+  firstTruncatedLine = 0;
   /** Index of the event the last pushed line belongs to; -1 for a blank line before any event. */
   currentIndex = -1;
   /** Events without a time of their own (they took a neighbour's). */
@@ -177,8 +181,8 @@ export class EventAssembler {
   push(raw: string, lineNo: number): readonly AssembledEvent[] {
     const env = unwrapEnvelope(raw);
     if (env?.partial) {
-      if (this.partial) this.partial.env.text += env.text;
-      else this.partial = { env, line: lineNo, count: 0 };
+      if (this.partial) this.partial.env.text = this.joined(this.partial, env.text);
+      else this.partial = { env, line: lineNo, count: 0, cut: false };
       this.partial.count++;
       return NONE;
     }
@@ -186,13 +190,23 @@ export class EventAssembler {
     if (env && p) {
       // The record that ends the held line: one line, from the first partial record's line on.
       this.partial = null;
-      env.text = p.env.text + env.text;
+      env.text = this.joined(p, env.text);
       env.ts = p.env.ts ?? env.ts;
       return this.pushEnvelope(env, p.line, raw, p.count);
     }
     const held = this.endPartial();
     if (!env) return held.concat(this.pushLine(raw, lineNo, null, raw));
     return held.concat(this.pushEnvelope(env, lineNo, raw, 0));
+  }
+
+  private joined(p: { env: Envelope; line: number; cut: boolean }, more: string): string {
+    const { text, cut } = joinPartial(p.env.text, more, MAX_LINE_CHARS);
+    if (cut && !p.cut) {
+      p.cut = true;
+      this.truncatedLines++;
+      if (this.firstTruncatedLine === 0) this.firstTruncatedLine = p.line;
+    }
+    return text;
   }
 
   /** Partial records held when the input ends or a line that is not a record follows: a line of their own. */
@@ -356,10 +370,10 @@ function innerLines(sample: readonly string[], refTime: number): string[] {
       continue;
     }
     if (env.partial) {
-      partial += env.text;
+      partial = joinPartial(partial, env.text, MAX_LINE_CHARS).text;
       continue;
     }
-    const text = partial + env.text;
+    const text = joinPartial(partial, env.text, MAX_LINE_CHARS).text;
     partial = '';
     if (env.weak && !/^\s/.test(text) && !CONTINUATION.test(text) && parseLine(text, refTime).ts === null)
       out.push(raw);
