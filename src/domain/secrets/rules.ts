@@ -14,10 +14,12 @@ export interface SecretRule {
   minEntropy?: number;
 }
 
+// A key's prefix (`spring.datasource.`, `MY_APP_`) is bounded: unbounded, every `.`, `_` or `-` of a long run
+// (a base64url blob, `a_a_a_…`) started a scan to the run's end, and one 64 KiB line took a minute to redact.
 /** Key names that say "the value is a password": any value after them is removed. */
-const PASSWORD_KEY = String.raw`(?:[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|pwd)|(?:[A-Za-z0-9_.-]*[_.-])?pass)`;
+const PASSWORD_KEY = String.raw`(?:[A-Za-z0-9_.-]{0,64}?(?:password|passwd|passphrase|pwd)|(?:[A-Za-z0-9_.-]{0,64}[_.-])?pass)`;
 /** Key names that say "the value is a credential". */
-const SECRET_KEY = String.raw`[A-Za-z0-9_.-]*?(?:secret|token|api[_-]?key|apikey|access[_-]?key(?:[_-]?id)?|secret[_-]?key|private[_-]?key(?:[_-]?id)?|auth[_-]?key|account[_-]?key|shared[_-]?access[_-]?key|encryption[_-]?key|signing[_-]?key|master[_-]?key|credentials?|session[_-]?(?:id|key|token)?|sessid|cookie[_-]?secret|client[_-]?secret|webhook[_-]?url)`;
+const SECRET_KEY = String.raw`[A-Za-z0-9_.-]{0,64}?(?:secret|token|api[_-]?key|apikey|access[_-]?key(?:[_-]?id)?|secret[_-]?key|private[_-]?key(?:[_-]?id)?|auth[_-]?key|account[_-]?key|shared[_-]?access[_-]?key|encryption[_-]?key|signing[_-]?key|master[_-]?key|credentials?|session[_-]?(?:id|key|token)?|sessid|cookie[_-]?secret|client[_-]?secret|webhook[_-]?url)`;
 /** Start of a key: not inside a longer word. */
 const K0 = String.raw`(?<![A-Za-z0-9])`;
 /**
@@ -177,8 +179,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
     flags: 'i',
     minEntropy: 3.5,
   },
-  // Personal data: e-mail addresses.
-  tok('email', String.raw`\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b`),
+  // Personal data: e-mail addresses. The parts are bounded as RFC 5321 bounds them (local part 64, label 63) and
+  // a local part starts where its run starts, so a long run of `a.a.a…` is not rescanned from each dot.
+  tok(
+    'email',
+    String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,63}\b`,
+  ),
 ];
 
 /**
