@@ -1,6 +1,7 @@
 // `incident-scout analyze <scenario-dir> [--json]`: the offline triage report, for people and scripts.
 
 import { isScoutError } from '../domain/errors';
+import { redactDeep, redactSecrets } from '../domain/redact';
 import { iso } from '../domain/time';
 import { analyze } from '../evidence/analyze';
 import { describeAnomaly } from '../evidence/analyzers/ranking';
@@ -159,7 +160,13 @@ export async function analyzeCommand(
   try {
     const source = openFilesSource(dir);
     const report = await analyze(source, onset === undefined ? {} : { onset });
-    out.write(parsed.values.json === true ? `${JSON.stringify(reportJson(report), null, 2)}\n` : `${report.digest}\n`);
+    // Standard output leaves the process like a Slack message does: metric labels, change summaries and
+    // log excerpts in the report are redacted here, as the poster redacts them for Slack.
+    out.write(
+      parsed.values.json === true
+        ? `${JSON.stringify(redactDeep(reportJson(report)), null, 2)}\n`
+        : `${redactSecrets(report.digest).text}\n`,
+    );
     return 0;
   } catch (e) {
     err.write(

@@ -6,6 +6,7 @@
 // template (see the assembler); only blank lines before any event get null.
 
 import { once } from 'node:events';
+import { redactSecrets } from '../domain/redact';
 import { argumentError, parseCommand, type CommandSpec } from './args';
 import { openInput } from './input';
 import { LineTemplater } from '../evidence/analyzers/line-templates';
@@ -41,6 +42,13 @@ class Output {
     }
   }
 }
+
+/**
+ * A template as printed: a value that was the same on every line (a key logged with each request) is constant
+ * text to the miner, so the printed template is redacted like anything else that leaves the process. Its id
+ * stays that of the mined text, the id `analyze` reports.
+ */
+const shown = (template: string): string => redactSecrets(template).text;
 
 /** Runs the `templates` command; returns the process exit code. Usage and read errors go to `errStream`. */
 export async function templatesCommand(
@@ -81,7 +89,8 @@ export async function templatesCommand(
     const rows = lines.miner.templates();
     await out.write(`${'COUNT'.padStart(8)}  ${'ID'.padEnd(9)}  TEMPLATE\n`);
     for (const t of rows) {
-      const text = t.template.length > 160 ? t.template.slice(0, 159) + '…' : t.template;
+      const whole = shown(t.template);
+      const text = whole.length > 160 ? whole.slice(0, 159) + '…' : whole;
       await out.write(`${String(t.count).padStart(8)}  ${t.id.padEnd(9)}  ${text}\n`);
     }
     await out.write(
@@ -95,7 +104,7 @@ export async function templatesCommand(
     let s = resolved.get(cluster);
     if (s === undefined) {
       const template = lines.templateOf(cluster);
-      s = `"template_id":${JSON.stringify(templateId(template))},"template":${JSON.stringify(template)}}\n`;
+      s = `"template_id":${JSON.stringify(templateId(template))},"template":${JSON.stringify(shown(template))}}\n`;
       resolved.set(cluster, s);
     }
     return s;

@@ -191,6 +191,7 @@ export interface TemplateStat {
   ratio: number;
   firstSeen: number;
   label: TemplateLabel;
+  /** Up to three events of the template (incident first), secrets redacted, each clipped to 300 characters. */
   samples: string[];
   /** One real line of the template (an event's first line, from the incident when it occurs there), secrets redacted: shown beside the template. */
   example?: string;

@@ -14,14 +14,19 @@ export interface SecretRule {
   minEntropy?: number;
 }
 
+// A key's prefix (`spring.datasource.`, `MY_APP_`) is bounded: unbounded, every `.`, `_` or `-` of a long run
+// (a base64url blob, `a_a_a_…`) started a scan to the run's end, and one 64 KiB line took a minute to redact.
 /** Key names that say "the value is a password": any value after them is removed. */
-const PASSWORD_KEY = String.raw`(?:[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|pwd)|(?:[A-Za-z0-9_.-]*[_.-])?pass)`;
+const PASSWORD_KEY = String.raw`(?:[A-Za-z0-9_.-]{0,64}?(?:password|passwd|passphrase|pwd)|(?:[A-Za-z0-9_.-]{0,64}[_.-])?pass)`;
 /** Key names that say "the value is a credential". */
-const SECRET_KEY = String.raw`[A-Za-z0-9_.-]*?(?:secret|token|api[_-]?key|apikey|access[_-]?key(?:[_-]?id)?|secret[_-]?key|private[_-]?key(?:[_-]?id)?|auth[_-]?key|account[_-]?key|shared[_-]?access[_-]?key|encryption[_-]?key|signing[_-]?key|master[_-]?key|credentials?|session[_-]?(?:id|key|token)?|sessid|cookie[_-]?secret|client[_-]?secret|webhook[_-]?url)`;
+const SECRET_KEY = String.raw`[A-Za-z0-9_.-]{0,64}?(?:secret|token|api[_-]?key|apikey|access[_-]?key(?:[_-]?id)?|secret[_-]?key|private[_-]?key(?:[_-]?id)?|auth[_-]?key|account[_-]?key|shared[_-]?access[_-]?key|encryption[_-]?key|signing[_-]?key|master[_-]?key|credentials?|session[_-]?(?:id|key|token)?|sessid|cookie[_-]?secret|client[_-]?secret|webhook[_-]?url)`;
 /** Start of a key: not inside a longer word. */
 const K0 = String.raw`(?<![A-Za-z0-9])`;
-/** Optional quote after a key, also JSON-escaped (a JSON document logged inside a JSON string). */
-const Q = String.raw`(?:\\?["'])?`;
+/**
+ * Optional quote after a key, also JSON-escaped (a JSON document logged inside a JSON string), as `\"` or as
+ * `\u0022` (.NET's System.Text.Json writes every quote so).
+ */
+const Q = String.raw`(?:\\?["']|\\u0022)?`;
 const SEP = String.raw`\s*(?:=>|:=|[:=])\s*`;
 /** A value that a prose word would be ("token: expired"): left alone after a non-password key and a colon. */
 const PROSE = String.raw`(?![a-z]{1,12}(?![A-Za-z0-9_+/=.~-]))`;
@@ -58,10 +63,24 @@ export const SECRET_RULES: readonly SecretRule[] = [
     String.raw`(?<pre>(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]*://[^\s:/@"'<>]*:)(?!\[REDACTED)[^\s/"'<>]+(?<post>@[^\s@/"'<>:]+)`,
     'i',
   ),
-  // HTTP headers and their equivalents.
+  // Command lines as logged: `curl -u user:password`, `--password hunter2` (a long option and its value).
+  tok('password', String.raw`(?<pre>(?<![\w-])(?:-u|--user)\s+["']?[^\s:"'-][^\s:"']*:)(?!\[REDACTED)[^\s"']+`),
+  tok(
+    'secret',
+    String.raw`(?<pre>(?<![\w-])--(?:[a-z0-9]+-)*(?:password|passwd|passphrase|token|secret|api-?key)\s+["']?)(?!\[REDACTED|-)[^\s"']+`,
+    'i',
+  ),
+  // Signed URLs (S3, GCS, CloudFront): the signature, or a session token, grants access until it expires.
+  tok(
+    'signed_url',
+    String.raw`(?<pre>[?&;](?:X-Amz-Signature|X-Amz-Security-Token|X-Goog-Signature|Signature)=)[^&\s"'#]+`,
+    'i',
+  ),
+  // HTTP headers and their equivalents; a header's values may be a list (Go's http.Header printed with %v,
+  // `map[Authorization:[Basic …]]`, or a JSON array).
   tok(
     'authorization',
-    String.raw`(?<pre>${K0}(?:proxy-)?authorization${Q}${SEP}${Q}(?:(?:Bearer|Basic|Token|Digest|Negotiate|ApiKey|SSWS)\s+)?)[^\s"',]+`,
+    String.raw`(?<pre>${K0}(?:proxy-)?authorization${Q}${SEP}(?:\[\s*)?${Q}(?:(?:Bearer|Basic|Token|Digest|Negotiate|ApiKey|SSWS)\s+)?)[^\s"',\]]+`,
     'i',
   ),
   tok('cookie', String.raw`(?<pre>${K0}(?:set-)?cookie${Q}\s*:\s*${Q})(?!\[REDACTED)[^\r\n"'\\]+`, 'i'),
@@ -137,8 +156,16 @@ export const SECRET_RULES: readonly SecretRule[] = [
     'i',
   ),
   // key = "value" (JSON, YAML, ini, env, logfmt, headers) for any key that names a secret: quoted values whole.
-  tok('secret', String.raw`(?<pre>${K0}${PASSWORD_KEY}${Q}${SEP}(?<q>\\?["']))(?!\[REDACTED)(?:(?!\k<q>)[^\n])+`, 'i'),
-  tok('secret', String.raw`(?<pre>${K0}${SECRET_KEY}${Q}${SEP}(?<q>\\?["']))(?!\[REDACTED)(?:(?!\k<q>)[^\n])+`, 'i'),
+  tok(
+    'secret',
+    String.raw`(?<pre>${K0}${PASSWORD_KEY}${Q}${SEP}(?<q>\\?["']|\\u0022))(?!\[REDACTED)(?:(?!\k<q>)[^\n])+`,
+    'i',
+  ),
+  tok(
+    'secret',
+    String.raw`(?<pre>${K0}${SECRET_KEY}${Q}${SEP}(?<q>\\?["']|\\u0022))(?!\[REDACTED)(?:(?!\k<q>)[^\n])+`,
+    'i',
+  ),
   // Unquoted values up to the next separator: after a password key any value, after other keys not a prose word.
   tok('secret', String.raw`(?<pre>${K0}${PASSWORD_KEY}${Q}${SEP})(?!\[REDACTED|["'])${UNQUOTED}`, 'i'),
   tok('secret', String.raw`(?<pre>${K0}${SECRET_KEY}${Q}\s*(?:=>|:=|=)\s*)(?!\[REDACTED|["'])${UNQUOTED}`, 'i'),
@@ -152,8 +179,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
     flags: 'i',
     minEntropy: 3.5,
   },
-  // Personal data: e-mail addresses.
-  tok('email', String.raw`\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b`),
+  // Personal data: e-mail addresses. The parts are bounded as RFC 5321 bounds them (local part 64, label 63) and
+  // a local part starts where its run starts, so a long run of `a.a.a…` is not rescanned from each dot.
+  tok(
+    'email',
+    String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,63}\b`,
+  ),
 ];
 
 /**
@@ -166,7 +197,8 @@ export const RULE_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   age_secret_key: ['age-secret-key'],
   slack_webhook: ['hooks.slack.com'],
   webhook: ['discord', 'webhook.office.com'],
-  password: ['://'],
+  password: ['://', '-u ', '--user'],
+  signed_url: ['signature=', 'security-token='],
   authorization: ['authorization'],
   cookie: ['cookie'],
   bearer: ['bearer'],

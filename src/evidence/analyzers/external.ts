@@ -2,6 +2,7 @@
 // a URL), and TLS / certificate failures. A name that is a known service (or whose first label is one) is
 // that service, not an external dependency.
 
+import { redactSecrets } from '../../domain/redact';
 import type { TemplateStat } from '../types';
 
 export interface ExternalMention {
@@ -73,7 +74,11 @@ export interface HostMention {
 /** Collects the hosts error events name, per service (a streaming pass feeds it one event at a time). */
 export class HostMentions {
   private readonly by = new Map<string, HostMention>();
-  add(service: string, ts: number, text: string): void {
+  add(service: string, ts: number, raw: string): void {
+    if (!hostsIn(raw).length) return;
+    // Hosts and the sample come from the redacted event: a dotted token (a JWT) is not read as a host and
+    // lower-cased into a service name the redactor no longer recognises, and a URL's password is not quoted.
+    const text = redactSecrets(raw).text;
     const hosts = hostsIn(text);
     if (!hosts.length) return;
     const tls = TLS.test(text);

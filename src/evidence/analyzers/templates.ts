@@ -68,7 +68,9 @@ interface Acc {
 
 const SAMPLE_CHARS = 300;
 
-function sample(text: string): string {
+/** An event's text for a template's samples: redacted before it is clipped, so no secret is cut past recognition. */
+function sample(raw: string): string {
+  const text = redactSecrets(raw).text;
   return text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS - 1) + '…' : text;
 }
 
@@ -196,10 +198,10 @@ export async function mineTemplates(
   );
 }
 
-/** The first physical line of a sample, secrets redacted (the samples themselves are redacted where they leave the process). */
+/** The first physical line of a (redacted) sample. */
 function exampleLine(sample: string): string {
   const nl = sample.indexOf('\n');
-  return redactSecrets(nl < 0 ? sample : sample.slice(0, nl)).text;
+  return nl < 0 ? sample : sample.slice(0, nl);
 }
 
 /**

@@ -4,9 +4,10 @@
 // any other line is an event of its own and takes its neighbour's time, so every line of any text
 // log belongs to an event and gets a template.
 
-import { unwrapEnvelope, type Envelope } from './envelope';
+import { joinPartial, unwrapEnvelope, type Envelope } from './envelope';
 import type { ParsedLine } from './header';
 import { parseLine } from './line';
+import { MAX_LINE_CHARS } from './reader';
 import type { Level } from './levels';
 import { learnHeaderHint, type HeaderHint } from './timestamps';
 
@@ -66,7 +67,10 @@ export class EventAssembler {
   /** Learnt: the start shape alone marks where events start; a time elsewhere is content (a table's date column). */
   private shapeStarts = false;
   /** Partial records (CRI `P`, split Docker lines) waiting for the record that ends their line. */
-  private partial: { env: Envelope; line: number; count: number } | null = null;
+  private partial: { env: Envelope; line: number; count: number; cut: boolean } | null = null;
+  /** Lines joined from partial records that passed MAX_LINE_CHARS and were cut there; the first one's line. */
+  truncatedLines = 0;
+  firstTruncatedLine = 0;
   /** Index of the event the last pushed line belongs to; -1 for a blank line before any event. */
   currentIndex = -1;
   /** Events without a time of their own (they took a neighbour's). */
@@ -177,8 +181,8 @@ export class EventAssembler {
   push(raw: string, lineNo: number): readonly AssembledEvent[] {
     const env = unwrapEnvelope(raw);
     if (env?.partial) {
-      if (this.partial) this.partial.env.text += env.text;
-      else this.partial = { env, line: lineNo, count: 0 };
+      if (this.partial) this.partial.env.text = this.joined(this.partial, env.text);
+      else this.partial = { env, line: lineNo, count: 0, cut: false };
       this.partial.count++;
       return NONE;
     }
@@ -186,13 +190,23 @@ export class EventAssembler {
     if (env && p) {
       // The record that ends the held line: one line, from the first partial record's line on.
       this.partial = null;
-      env.text = p.env.text + env.text;
+      env.text = this.joined(p, env.text);
       env.ts = p.env.ts ?? env.ts;
       return this.pushEnvelope(env, p.line, raw, p.count);
     }
     const held = this.endPartial();
     if (!env) return held.concat(this.pushLine(raw, lineNo, null, raw));
     return held.concat(this.pushEnvelope(env, lineNo, raw, 0));
+  }
+
+  private joined(p: { env: Envelope; line: number; cut: boolean }, more: string): string {
+    const { text, cut } = joinPartial(p.env.text, more, MAX_LINE_CHARS);
+    if (cut && !p.cut) {
+      p.cut = true;
+      this.truncatedLines++;
+      if (this.firstTruncatedLine === 0) this.firstTruncatedLine = p.line;
+    }
+    return text;
   }
 
   /** Partial records held when the input ends or a line that is not a record follows: a line of their own. */
@@ -203,13 +217,19 @@ export class EventAssembler {
     return this.pushEnvelope(p.env, p.line, p.env.text, p.count - 1);
   }
 
-  /** Feeds the text inside an envelope, line by line; the physical line belongs to the event its first line is in. */
+  /**
+   * Feeds the text inside an envelope, line by line; the physical line belongs to the event its first line is in.
+   * One record is one message (journald MESSAGE, textPayload): its untimed later lines continue its event, so a
+   * PEM block or a stack trace in it stays one event, redacted whole.
+   */
   private pushEnvelope(env: Envelope, lineNo: number, raw: string, extraLines: number): AssembledEvent[] {
     const out: AssembledEvent[] = [];
     let first = -2;
+    let opened = false;
     for (const l of env.text.split('\n')) {
-      out.push(...this.pushLine(l, lineNo, env, raw));
+      out.push(...this.pushLine(l, lineNo, env, raw, opened));
       if (first === -2) first = this.currentIndex;
+      opened ||= !isBlank(l);
     }
     if (this.cur) this.cur.lines += extraLines;
     this.currentIndex = first;
@@ -219,9 +239,15 @@ export class EventAssembler {
   /**
    * One line as the application wrote it. `env` is the envelope it came in (its time dates the event; a
    * text header's own time may lack the date or zone); `whole` is the physical line, read instead when a
-   * weak envelope turns out to be the application's own header.
+   * weak envelope turns out to be the application's own header; `inRecord`: a later line of the same record.
    */
-  private pushLine(raw: string, lineNo: number, env: Envelope | null, whole: string): readonly AssembledEvent[] {
+  private pushLine(
+    raw: string,
+    lineNo: number,
+    env: Envelope | null,
+    whole: string,
+    inRecord = false,
+  ): readonly AssembledEvent[] {
     const line = stripAnsi(raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw);
     if (line.length === 0 || isBlank(line)) {
       this.currentIndex = this.cur ? this.cur.index : -1;
@@ -243,7 +269,7 @@ export class EventAssembler {
     const text = indented ? line.trimStart() : line;
     parsed ??= parseLine(text, this.refTime, this.hint);
     const own = parsed.ts !== null || parsed.standalone === true;
-    if (!own && this.cur && (CONTINUATION.test(text) || (afterIndented && EXCEPTION_LINE.test(text))))
+    if (!own && this.cur && (inRecord || CONTINUATION.test(text) || (afterIndented && EXCEPTION_LINE.test(text))))
       return this.extend(line);
     if (env?.weak && !own) return this.pushLine(whole, lineNo, null, whole);
     // A record a runtime dated on its own is a line the application wrote by itself: only the explicit
@@ -344,10 +370,10 @@ function innerLines(sample: readonly string[], refTime: number): string[] {
       continue;
     }
     if (env.partial) {
-      partial += env.text;
+      partial = joinPartial(partial, env.text, MAX_LINE_CHARS).text;
       continue;
     }
-    const text = partial + env.text;
+    const text = joinPartial(partial, env.text, MAX_LINE_CHARS).text;
     partial = '';
     if (env.weak && !/^\s/.test(text) && !CONTINUATION.test(text) && parseLine(text, refTime).ts === null)
       out.push(raw);

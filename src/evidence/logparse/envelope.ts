@@ -27,6 +27,11 @@ const RFC3339 = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\
 const CRI = new RegExp(`^(${RFC3339}) (?:stdout|stderr) ([FP]) ?(.*)$`);
 const PREFIX = new RegExp(`^(${RFC3339}) (.*)$`);
 const DOCKER_KEYS = new Set(['log', 'stream', 'time', 'attrs']);
+/**
+ * Docker splits a line only when it fills its 16 KiB copy buffer; a shorter record without a newline is a whole
+ * line whose newline is missing (the stream's last write, or a converter that trims it), not half of the next.
+ */
+const DOCKER_SPLIT_BYTES = 16 * 1024;
 
 /** Syslog severities 0..7, as journald's PRIORITY holds them. */
 const PRIORITY: readonly Level[] = ['fatal', 'fatal', 'fatal', 'error', 'warn', 'info', 'info', 'debug'];
@@ -53,10 +58,11 @@ function journalText(v: unknown): string | null {
 }
 
 function fromJson(rec: Record<string, unknown>): Envelope | null {
-  // Docker json-file: only its own keys; a line without its newline was split and continues in the next record.
+  // Docker json-file: only its own keys; a full buffer without its newline was split and continues in the next record.
   if (typeof rec.log === 'string' && typeof rec.time === 'string') {
     if (!Object.keys(rec).every((k) => DOCKER_KEYS.has(k))) return null; // an application's JSON with a `log` field
-    return envelope(withoutNewline(rec.log), parseTimeValue(rec.time), !rec.log.endsWith('\n'));
+    const split = !rec.log.endsWith('\n') && Buffer.byteLength(rec.log) >= DOCKER_SPLIT_BYTES;
+    return envelope(withoutNewline(rec.log), parseTimeValue(rec.time), split);
   }
   // journald export: MESSAGE, with the time in microseconds since the epoch.
   const message = journalText(rec.MESSAGE);
@@ -100,4 +106,13 @@ export function unwrapEnvelope(line: string): Envelope | null {
   const pre = PREFIX.exec(line);
   if (!pre) return null;
   return { text: pre[2] as string, ts: parseTimeValue(pre[1]), partial: false, weak: true };
+}
+
+/**
+ * `held` with the next partial record's text appended, kept to its first `max` characters as the reader keeps
+ * of any long line: a file of partial records that never end (a garbled or hostile log) costs no more than one.
+ */
+export function joinPartial(held: string, more: string, max: number): { text: string; cut: boolean } {
+  if (held.length + more.length <= max) return { text: held + more, cut: false };
+  return { text: held + more.slice(0, Math.max(0, max - held.length)), cut: true };
 }

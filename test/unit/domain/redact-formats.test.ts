@@ -75,6 +75,25 @@ const CASES: Array<[string, string, string]> = [
     'Qm9xT1ZyUWpNd0hLcDlzR2FU',
   ],
   ['Proxy-Authorization', 'Proxy-Authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l', 'YWxhZGRpbjpvcGVuc2VzYW1l'],
+  [
+    "Go's http.Header printed with %v",
+    'request headers map[Accept:[*/*] Authorization:[Basic YWRtaW46aHVudGVyMg==] User-Agent:[Go-http-client/1.1]]',
+    'YWRtaW46aHVudGVyMg',
+  ],
+  ['a header list in JSON', '{"headers":{"Authorization":["Bearer tK9dLm2PqR7sVw3x"]}}', 'tK9dLm2PqR7sVw3x'],
+  [
+    'a JSON document in a JSON string, quotes escaped as \\u0022',
+    '{"msg":"config {\\u0022password\\u0022:\\u0022P4ssW0rd\\u0022}"}',
+    'P4ssW0rd',
+  ],
+  ['curl -u user:password', "exec curl -u 'deploy:s3cr3tValue' https://registry", 's3cr3tValue'],
+  ['a --password option and its value', 'exec pg_dump --password Hunter2xyz --host db', 'Hunter2xyz'],
+  [
+    'an S3 presigned URL',
+    'GET https://b.s3.amazonaws.com/k?X-Amz-Security-Token=IQoJb3JpZ2luX2VjEPr&X-Amz-Signature=5d672d79c15b1316 403',
+    'IQoJb3JpZ2luX2VjEPr',
+  ],
+  ['a GCS signed URL', 'GET https://storage.googleapis.com/b/o?Expires=1&Signature=abc%2Bdef9Xq 403', 'abc%2Bdef9Xq'],
 ];
 
 describe('redactSecrets on the formats the attack run found', () => {
@@ -119,7 +138,25 @@ describe('redactSecrets on the formats the attack run found', () => {
       `payload=${Buffer.from('{"order":1234,"status":"paid","items":3}').toString('base64')}`,
     ],
     ['a token bucket log line', 'rate limiter tokens=12 refill=5/s'],
+    ['a user option naming only the user', 'kubectl --user admin get pods; curl -u admin https://x'],
+    ['an option naming a file that holds a token', 'vault login --token-file /etc/vault/token'],
   ])('leaves %s untouched', (_name, line) => {
     expect(redactSecrets(line)).toEqual({ text: line, count: 0 });
+  });
+});
+
+describe('redactSecrets on a hostile 64 KiB line', () => {
+  // Each took 10 to 90 seconds when a key name's prefix or an e-mail's local part was rescanned from every
+  // `.`, `_` or `-` of a long run; a log line is at most 64 KiB, so this bounds what one line can cost.
+  it.each([
+    ['a run of dotted words before an e-mail sign', `${'a.'.repeat(32_768)}@`, null],
+    ['a dotted domain without a top-level name', `a@${'1.'.repeat(32_768)}`, null],
+    ['a run of underscored words before a secret key', `${'a_'.repeat(32_768)}secret=hunter2xyz`, 'hunter2xyz'],
+    ['a run of dashed words before a password key', `${'a-'.repeat(32_768)}pass: hunter2xyz`, 'hunter2xyz'],
+  ])('redacts %s within two seconds', (_name, line, secret) => {
+    const started = Date.now();
+    const { text } = redactSecrets(line);
+    expect(Date.now() - started).toBeLessThan(2000);
+    if (secret !== null) expect(text).not.toContain(secret);
   });
 });

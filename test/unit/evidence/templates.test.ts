@@ -90,6 +90,13 @@ describe('mineTemplates', () => {
     expect(stats[0]?.samples[0]?.length).toBeLessThanOrEqual(300);
   });
 
+  it('redacts a sample before truncating it, so no piece of a secret at the cut is kept', async () => {
+    const line = `upload failed ${'x'.repeat(275)} key AKIAZ7QWERTY12345678`;
+    const stats = await mineTemplates([ev('api', ONSET, line, 'error')], window);
+    expect(stats[0]?.samples[0]).toMatch(/^upload failed x+ key \[REDA…$/);
+    expect(stats[0]?.samples[0]).not.toContain('AKIA');
+  });
+
   it('measures baseline rates over the time the logs cover, not the whole window', async () => {
     // Logs shipped only since 2 minutes before the onset, at the same pace before and after it.
     const lines: LogEvent[] = [];
@@ -262,6 +269,19 @@ describe('templates command', () => {
     expect(await templatesCommand([file], out)).toBe(0);
     expect(out.text).toMatch(/^\s+2\s+T[0-9a-f]{8}\s+charge <\*> failed Traceback \(most recent call last\):$/m);
     expect(out.text).toMatch(/3 templates, 9 lines, 1 events without a timestamp of their own/);
+  });
+
+  it('prints a value logged the same on every line, which the miner keeps as constant text, redacted', async () => {
+    const keyed = path.join(dir, 'keyed.log');
+    const line = (n: number): string =>
+      `2026-11-27 03:00:0${n},001 WARN app.Pay: X-Api-Key: QWERTYUIOPASDFGHJKLzxcvbnm`;
+    await writeFile(keyed, [line(1), line(2), line(3)].join('\n') + '\n');
+    for (const args of [[keyed], [keyed, '--json']]) {
+      const out = new Sink();
+      expect(await templatesCommand(args, out)).toBe(0);
+      expect(out.text).toContain('X-Api-Key: [REDACTED:secret]');
+      expect(out.text).not.toContain('QWERTYUIOP');
+    }
   });
 
   it('explains usage on stderr and exits 2 without a file', async () => {

@@ -55,7 +55,15 @@ export async function* readLogFile(
     }
   }
   for (const ev of asm.flush()) if (ev.ts >= from && ev.ts <= to) yield toEvent(ev, ref);
-  done({ ...stats, undated: asm.undated, firstUndatedLine: asm.firstUndatedLine });
+  // A line joined from partial records is cut at the reader's line cap: reported with the reader's long lines.
+  const firstTruncatedLine = Math.min(...[stats.firstTruncatedLine, asm.firstTruncatedLine].filter((n) => n > 0));
+  done({
+    ...stats,
+    truncatedLines: stats.truncatedLines + asm.truncatedLines,
+    firstTruncatedLine: Number.isFinite(firstTruncatedLine) ? firstTruncatedLine : 0,
+    undated: asm.undated,
+    firstUndatedLine: asm.firstUndatedLine,
+  });
 }
 
 /** Latest timestamp of a log file (for the clock): the last 64 KiB of a plain file, else a full read; null when none. */

@@ -1,4 +1,4 @@
-import { externalMentions, hostsIn } from '../../../../src/evidence/analyzers/external';
+import { externalMentions, HostMentions, hostsIn } from '../../../../src/evidence/analyzers/external';
 import type { TemplateStat } from '../../../../src/evidence/types';
 
 describe('hostsIn: the host names an error line gives', () => {
@@ -61,5 +61,17 @@ describe('externalMentions: what failing callers blame', () => {
     const known = new Set(['web', 'cart', 'kube-dns']);
     const failed = [tpl('web', 'upstream returned 503 for POST http://cart.prod.svc:8080/v1/cart')];
     expect(externalMentions(failed, known).map((m) => m.name)).toEqual(['cart']);
+  });
+});
+
+describe('HostMentions: hosts named in error events', () => {
+  it('names the host a failing URL points at, never a dotted token or the password in it', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyMTIzNDUifQ.Zk3p9QmXvB2aL8sT0wYr';
+    const mentions = new HostMentions();
+    mentions.add('orders', 1000, `upstream rejected Authorization: Bearer ${jwt} code=401`);
+    mentions.add('orders', 2000, 'connect postgres://app:PgS3cretXy9@db.internal:5432/shop failed: timeout');
+    const list = mentions.list();
+    expect(list.map((m) => m.host)).toEqual(['db.internal']);
+    expect(list[0]?.sample).toBe('connect postgres://app:[REDACTED:password]@db.internal:5432/shop failed: timeout');
   });
 });

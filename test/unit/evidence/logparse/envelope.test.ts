@@ -26,8 +26,13 @@ describe('unwrapEnvelope', () => {
       partial: false,
       weak: false,
     });
-    // A record without the newline is the start of a line the runtime split.
-    expect(unwrapEnvelope(docker('first half of a long line', T0))?.partial).toBe(true);
+    // A full 16 KiB buffer without the newline is the start of a line the runtime split; a shorter record
+    // without one is a whole line that lost its newline (a converter trimmed it), not joined to the next.
+    expect(unwrapEnvelope(docker('x'.repeat(16_384), T0))?.partial).toBe(true);
+    expect(unwrapEnvelope(docker('12:00:01 ERROR boom', T0))).toMatchObject({
+      text: '12:00:01 ERROR boom',
+      partial: false,
+    });
   });
 
   it("leaves an application's own JSON alone, even one with a `log` field", () => {
