@@ -136,6 +136,7 @@ export function matchLeadingTimestamp(line: string, refTime: number): TsMatch | 
 
 /** Common Log Format `[27/Nov/2026:03:02:10 +0000]` anywhere in the line (nginx/Apache access logs). */
 export function matchClf(line: string): (TsMatch & { start: number }) | null {
+  if (line.indexOf('[') < 0) return null;
   const m = CLF.exec(line);
   if (!m) return null;
   const mo = MONTHS[m[2] as string];
@@ -198,35 +199,64 @@ function epochAt(s: string, at: number): AnchoredMatch | null {
   return ms >= EPOCH_MIN && ms <= EPOCH_MAX ? { ts: ms, end: at + m[0].length, kind: 'epoch' } : null;
 }
 
+/** Length of the run of ASCII digits starting at `at`. */
+function digitRun(s: string, at: number): number {
+  let i = at;
+  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  return i - at;
+}
+
+/**
+ * The digit-led forms, most precise first. Each form is tried only when the run of digits at `at`
+ * and the character after it can begin it (`2024-` for ISO, ten digits for an epoch): a header token
+ * is tested against a dozen forms, and most of them fail on their first characters anyway.
+ */
 function digitFormsAt(s: string, at: number, refTime: number): AnchoredMatch | null {
-  let m = exec(A_ISO, s, at);
-  if (m) {
-    const mo = n(m[2]) - 1;
-    if (validDate(mo, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
+  const run = digitRun(s, at);
+  const next = s.charCodeAt(at + run);
+  const dash = next === 45; /* - */
+  const slash = next === 47; /* / */
+  const dot = next === 46; /* . */
+  let m: RegExpExecArray | null;
+  if (run === 4 && (dash || slash)) {
+    m = exec(A_ISO, s, at);
+    if (m) {
+      const mo = n(m[2]) - 1;
+      if (validDate(mo, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
+        return {
+          ts: utc(n(m[1]), mo, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])) - zoneMs(m[8]),
+          end: at + m[0].length,
+          kind: 'full',
+        };
+      }
+    }
+  }
+  if (run === 4 && dash) {
+    m = exec(A_DOTTED, s, at);
+    if (m && validDate(n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
       return {
-        ts: utc(n(m[1]), mo, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])) - zoneMs(m[8]),
+        ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])),
         end: at + m[0].length,
         kind: 'full',
       };
     }
   }
-  m = exec(A_DOTTED, s, at);
-  if (m && validDate(n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
-    return {
-      ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])),
-      end: at + m[0].length,
-      kind: 'full',
-    };
-  }
-  m = exec(A_COMPACT, s, at);
-  if (m) {
-    const [h, mi, sec] = m[4] ? [n(m[4]), n(m[5]), n(m[6])] : [n(m[7]), n(m[8]), n(m[9])];
-    if (validDate(n(m[2]) - 1, n(m[3]), h, mi, sec)) {
-      return { ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), h, mi, sec, fracMs(m[10])), end: at + m[0].length, kind: 'full' };
+  if (run === 8) {
+    m = exec(A_COMPACT, s, at);
+    if (m) {
+      const [h, mi, sec] = m[4] ? [n(m[4]), n(m[5]), n(m[6])] : [n(m[7]), n(m[8]), n(m[9])];
+      if (validDate(n(m[2]) - 1, n(m[3]), h, mi, sec)) {
+        return {
+          ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), h, mi, sec, fracMs(m[10])),
+          end: at + m[0].length,
+          kind: 'full',
+        };
+      }
     }
   }
-  for (const re of [A_YYMMDD, A_SLASH_YY]) {
-    m = exec(re, s, at);
+  const yy = run === 6 && next === 32 ? A_YYMMDD : run === 2 && slash ? A_SLASH_YY : null;
+  if (yy) {
+    m = exec(yy, s, at);
     if (m && validDate(n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
       return {
         ts: utc(2000 + n(m[1]), n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])),
@@ -235,55 +265,74 @@ function digitFormsAt(s: string, at: number, refTime: number): AnchoredMatch | n
       };
     }
   }
-  m = exec(A_DMY, s, at);
-  if (m) {
-    const mo = MONTHS[m[2] as string];
-    if (mo !== undefined)
-      return {
-        ts: utc(n(m[3]), mo, n(m[1]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])),
-        end: at + m[0].length,
-        kind: 'full',
-      };
-  }
-  m = exec(A_MD, s, at);
-  if (m) {
-    const [mo, d, h, mi, sec] = [n(m[1]) - 1, n(m[2]), n(m[3]), n(m[4]), n(m[5])];
-    if (validDate(mo, d, h, mi, sec)) {
-      return {
-        ts: utc(yearFor(refTime, mo, d, h, mi, sec), mo, d, h, mi, sec, fracMs(m[6])),
-        end: at + m[0].length,
-        kind: 'yearless',
-      };
+  if (run <= 2) {
+    if (next === 32 || slash || dash) {
+      m = exec(A_DMY, s, at);
+      if (m) {
+        const mo = MONTHS[m[2] as string];
+        if (mo !== undefined)
+          return {
+            ts: utc(n(m[3]), mo, n(m[1]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])),
+            end: at + m[0].length,
+            kind: 'full',
+          };
+      }
+    }
+    if (run === 2 && (dash || dot || slash)) {
+      m = exec(A_MD, s, at);
+      if (m) {
+        const [mo, d, h, mi, sec] = [n(m[1]) - 1, n(m[2]), n(m[3]), n(m[4]), n(m[5])];
+        if (validDate(mo, d, h, mi, sec)) {
+          return {
+            ts: utc(yearFor(refTime, mo, d, h, mi, sec), mo, d, h, mi, sec, fracMs(m[6])),
+            end: at + m[0].length,
+            kind: 'yearless',
+          };
+        }
+      }
+    }
+    if (slash || dot) {
+      m = exec(A_DMY_NUM, s, at);
+      if (m) {
+        const [a, b] = [n(m[1]), n(m[3])];
+        const dayFirst = m[2] === '.' || a > 12;
+        const [mo, d] = dayFirst ? [b - 1, a] : [a - 1, b];
+        let h = n(m[5]);
+        const ampm = m[9]?.toLowerCase();
+        if (ampm === 'pm' && h < 12) h += 12;
+        else if (ampm === 'am' && h === 12) h = 0;
+        if (validDate(mo, d, h, n(m[6]), n(m[7]))) {
+          return { ts: utc(n(m[4]), mo, d, h, n(m[6]), n(m[7]), fracMs(m[8])), end: at + m[0].length, kind: 'full' };
+        }
+      }
+    }
+    if (run === 2 && next === 58 /* : */) {
+      m = exec(A_TIME, s, at);
+      if (m) {
+        const [h, mi, sec] = [n(m[1]), n(m[2]), n(m[3])];
+        if (validDate(0, 1, h, mi, sec))
+          return { ts: timeOfRefDay(refTime, h, mi, sec, fracMs(m[4])), end: at + m[0].length, kind: 'time' };
+      }
     }
   }
-  m = exec(A_DMY_NUM, s, at);
-  if (m) {
-    const [a, b] = [n(m[1]), n(m[3])];
-    const dayFirst = m[2] === '.' || a > 12;
-    const [mo, d] = dayFirst ? [b - 1, a] : [a - 1, b];
-    let h = n(m[5]);
-    const ampm = m[9]?.toLowerCase();
-    if (ampm === 'pm' && h < 12) h += 12;
-    else if (ampm === 'am' && h === 12) h = 0;
-    if (validDate(mo, d, h, n(m[6]), n(m[7]))) {
-      return { ts: utc(n(m[4]), mo, d, h, n(m[6]), n(m[7]), fracMs(m[8])), end: at + m[0].length, kind: 'full' };
-    }
+  if (run === 10 || run === 13 || run === 16 || run === 19) {
+    const epoch = epochAt(s, at);
+    if (epoch) return epoch;
   }
-  m = exec(A_TIME, s, at);
-  if (m) {
-    const [h, mi, sec] = [n(m[1]), n(m[2]), n(m[3])];
-    if (validDate(0, 1, h, mi, sec))
-      return { ts: timeOfRefDay(refTime, h, mi, sec, fracMs(m[4])), end: at + m[0].length, kind: 'time' };
+  if (run === 4 && (dash || dot || slash)) {
+    m = exec(A_DATE, s, at);
+    if (m && validDate(n(m[2]) - 1, n(m[3])))
+      return { ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), 0, 0, 0, 0), end: at + m[0].length, kind: 'date' };
   }
-  const epoch = epochAt(s, at);
-  if (epoch) return epoch;
-  m = exec(A_DATE, s, at);
-  if (m && validDate(n(m[2]) - 1, n(m[3])))
-    return { ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), 0, 0, 0, 0), end: at + m[0].length, kind: 'date' };
   return null;
 }
 
+/** The month-name forms: both begin with a capitalised three-letter name and a space or comma (`Jun 9`, `Thu,`). */
 function wordFormsAt(s: string, at: number, refTime: number): AnchoredMatch | null {
+  const c1 = s.charCodeAt(at + 1);
+  const c2 = s.charCodeAt(at + 2);
+  const c3 = s.charCodeAt(at + 3);
+  if (!(c1 >= 97 && c1 <= 122 && c2 >= 97 && c2 <= 122 && (c3 === 32 || c3 === 44))) return null;
   let m = exec(A_CTIME, s, at);
   if (m) {
     const mo = MONTHS[m[1] as string];
@@ -320,10 +369,10 @@ function timestampAt(s: string, at: number, refTime: number): AnchoredMatch | nu
   return m;
 }
 
-/** A token that may stand before the time in a header: ids, numbers, hosts, file names, `-`; not a prose word. */
-export function headerLike(tok: string): boolean {
+/** A token (`tok`, or its part [from, to)) that may stand before the time in a header: ids, numbers, hosts, file names, `-`; not a prose word. */
+export function headerLike(tok: string, from = 0, to = tok.length): boolean {
   let lower = false;
-  for (let i = 0; i < tok.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = tok.charCodeAt(i);
     if (c >= 97 && c <= 122) lower = true;
     else if (!((c >= 65 && c <= 90) || c > 127)) return true; // a digit or punctuation: an id, not a word
@@ -443,8 +492,8 @@ export function findHeaderTimestamp(line: string, refTime: number, hint?: Header
     )
       end++;
     if (found) {
-      if (++sinceLast > CHAIN_GAP || !headerLike(line.slice(pos, end))) break;
-    } else if (tok >= HEADER_TOKENS || (!headerLike(line.slice(pos, end)) && !(hint && tok < hint.token))) {
+      if (++sinceLast > CHAIN_GAP || !headerLike(line, pos, end)) break;
+    } else if (tok >= HEADER_TOKENS || (!headerLike(line, pos, end) && !(hint && tok < hint.token))) {
       return null;
     }
     pos = end;
