@@ -156,7 +156,6 @@ interface AnchoredMatch {
 
 // Anchored (sticky) forms tried at each header token start. Each is one general shape, not a system.
 const A_ISO = /(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(Z|z|[+-]\d\d:?\d\d(?![\d:]))?/y;
-const A_DOTTED = /(\d{4})-(\d\d)-(\d\d)-(\d\d)\.(\d\d)\.(\d\d)(?:\.(\d{1,9}))?/y;
 /** Compact date-time: `20171223-22:15:29:606`, `20171223T221529.606`. */
 const A_COMPACT =
   /(\d{4})(\d\d)(\d\d)(?:[-T_ ](\d\d)(\d\d)(\d\d)|[-T_ ](\d{1,2}):(\d{1,2}):(\d{1,2}))(?:[.:,](\d{1,9}))?(?!\d)/y;
@@ -168,14 +167,12 @@ const A_SYSLOG = /([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))
 /** `Thu Jun 09 06:07:04 2005` (ctime) and `27 Nov 2026 03:02:10`. */
 const A_CTIME = /(?:[A-Z][a-z]{2},? )?([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? (\d{4})/y;
 const A_DMY = /(\d{1,2})[ /-]([A-Z][a-z]{2})[ /-](\d{4})[ :](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6}))?/y;
-const A_DATE = /(\d{4})[-./](\d\d)[-./](\d\d)(?![\d:])/y;
 /** Day and month before the year: `03/04/2024 05:06:07 AM` (month first, as the US writes it, unless
  * the first number is over 12) and `04.03.2024 05:06:07` (dots: day first). */
 const A_DMY_NUM =
   /(\d{1,2})([/.])(\d{1,2})\2(\d{4})[ T,]+(\d{1,2}):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?: ?([AaPp][Mm])\b)?/y;
 /** A time of day alone (`05:06:07.123`): dated from the reference day. */
 const A_TIME = /(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?![\d:])/y;
-const A_EPOCH = /(\d{10}|\d{13}|\d{16}|\d{19})(?:\.(\d{1,9}))?(?![\w.:-])/y;
 
 /** Plausible epoch range for bare numbers: 2000-01-01 .. 2100-01-01 (in ms). */
 const EPOCH_MIN = 946_684_800_000;
@@ -190,19 +187,92 @@ function validDate(mo: number, d: number, h = 0, mi = 0, s = 0): boolean {
   return mo >= 0 && mo < 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && s < 61;
 }
 
-function epochAt(s: string, at: number): AnchoredMatch | null {
-  const m = exec(A_EPOCH, s, at);
-  if (!m) return null;
-  const digits = m[1] as string;
-  const scale = digits.length === 10 ? 1000 : digits.length === 13 ? 1 : digits.length === 16 ? 1e-3 : 1e-6;
-  const ms = Math.floor(Number(digits) * scale + (digits.length === 10 ? fracMs(m[2]) : 0));
-  return ms >= EPOCH_MIN && ms <= EPOCH_MAX ? { ts: ms, end: at + m[0].length, kind: 'epoch' } : null;
+// The three forms below are the commonest in headers, so they are read by position rather than by a
+// regex: `2024-03-17` (a date), `2005-06-03-15.42.50.675872` (a dotted date-time), an epoch number.
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function twoDigits(s: string, i: number): boolean {
+  return isDigit(s.charCodeAt(i)) && isDigit(s.charCodeAt(i + 1));
+}
+
+/** Value of the ASCII digits in s[from, to) (the caller has seen that they are digits). */
+function num(s: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) v = v * 10 + s.charCodeAt(i) - 48;
+  return v;
+}
+
+/** Separator of a date's parts: `-`, `.` or `/`. */
+function dateSep(c: number): boolean {
+  return c === 45 || c === 46 || c === 47;
+}
+
+/** A word character or a joining `.`, `:`, `-`: a number glued to one is not a time of its own. */
+function joined(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 58 || c === 45;
+}
+
+/**
+ * An epoch number at `at` whose run of digits is `run` long (10, 13, 16 or 19 digits: s, ms, µs,
+ * ns), with an optional fraction of 1-9 digits, not glued to a word, `.`, `:` or `-`.
+ */
+function epochAt(s: string, at: number, run: number): AnchoredMatch | null {
+  let end = at + run;
+  let frac: string | undefined;
+  if (s.charCodeAt(end) === 46) {
+    const f = digitRun(s, end + 1);
+    if (f < 1 || f > 9) return null;
+    frac = s.slice(end + 1, end + 1 + f);
+    end += 1 + f;
+  }
+  if (joined(s.charCodeAt(end))) return null;
+  const digits = s.slice(at, at + run);
+  const scale = run === 10 ? 1000 : run === 13 ? 1 : run === 16 ? 1e-3 : 1e-6;
+  const ms = Math.floor(Number(digits) * scale + (run === 10 ? fracMs(frac) : 0));
+  return ms >= EPOCH_MIN && ms <= EPOCH_MAX ? { ts: ms, end, kind: 'epoch' } : null;
+}
+
+/** `2005-06-03-15.42.50[.675872]` at `at` (four digits and a `-` seen): a valid date-time, or null. */
+function dottedAt(s: string, at: number): AnchoredMatch | null {
+  for (let i = at + 5; i < at + 19; i += 3) if (!twoDigits(s, i)) return null;
+  const seps = s.charCodeAt(at + 7) === 45 && s.charCodeAt(at + 10) === 45;
+  if (!seps || s.charCodeAt(at + 13) !== 46 || s.charCodeAt(at + 16) !== 46) return null;
+  const [mo, d, h, mi, sec] = [
+    num(s, at + 5, at + 7) - 1,
+    num(s, at + 8, at + 10),
+    num(s, at + 11, at + 13),
+    num(s, at + 14, at + 16),
+    num(s, at + 17, at + 19),
+  ];
+  if (!validDate(mo, d, h, mi, sec)) return null;
+  let end = at + 19;
+  let frac: string | undefined;
+  if (s.charCodeAt(end) === 46) {
+    const f = Math.min(digitRun(s, end + 1), 9);
+    if (f > 0) {
+      frac = s.slice(end + 1, end + 1 + f);
+      end += 1 + f;
+    }
+  }
+  return { ts: utc(num(s, at, at + 4), mo, d, h, mi, sec, fracMs(frac)), end, kind: 'full' };
+}
+
+/** `2024-03-17`, `2024.03.17`, `2024/03/17` at `at` (four digits and a separator seen), not followed by a digit or `:`. */
+function dateAt(s: string, at: number): AnchoredMatch | null {
+  if (!twoDigits(s, at + 5) || !dateSep(s.charCodeAt(at + 7)) || !twoDigits(s, at + 8)) return null;
+  const after = s.charCodeAt(at + 10);
+  if (isDigit(after) || after === 58) return null;
+  const [mo, d] = [num(s, at + 5, at + 7) - 1, num(s, at + 8, at + 10)];
+  return validDate(mo, d) ? { ts: utc(num(s, at, at + 4), mo, d, 0, 0, 0, 0), end: at + 10, kind: 'date' } : null;
 }
 
 /** Length of the run of ASCII digits starting at `at`. */
 function digitRun(s: string, at: number): number {
   let i = at;
-  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  while (i < s.length && isDigit(s.charCodeAt(i))) i++;
   return i - at;
 }
 
@@ -218,7 +288,9 @@ function digitFormsAt(s: string, at: number, refTime: number): AnchoredMatch | n
   const slash = next === 47; /* / */
   const dot = next === 46; /* . */
   let m: RegExpExecArray | null;
-  if (run === 4 && (dash || slash)) {
+  // ISO: `2024-03-17T` or `2024/03/17 ` (the character after the date is a `T` or a space).
+  const c10 = s.charCodeAt(at + 10);
+  if (run === 4 && (dash || slash) && (c10 === 84 || c10 === 32)) {
     m = exec(A_ISO, s, at);
     if (m) {
       const mo = n(m[2]) - 1;
@@ -232,14 +304,8 @@ function digitFormsAt(s: string, at: number, refTime: number): AnchoredMatch | n
     }
   }
   if (run === 4 && dash) {
-    m = exec(A_DOTTED, s, at);
-    if (m && validDate(n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
-      return {
-        ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])),
-        end: at + m[0].length,
-        kind: 'full',
-      };
-    }
+    const dotted = dottedAt(s, at);
+    if (dotted) return dotted;
   }
   if (run === 8) {
     m = exec(A_COMPACT, s, at);
@@ -316,14 +382,10 @@ function digitFormsAt(s: string, at: number, refTime: number): AnchoredMatch | n
     }
   }
   if (run === 10 || run === 13 || run === 16 || run === 19) {
-    const epoch = epochAt(s, at);
+    const epoch = epochAt(s, at, run);
     if (epoch) return epoch;
   }
-  if (run === 4 && (dash || dot || slash)) {
-    m = exec(A_DATE, s, at);
-    if (m && validDate(n(m[2]) - 1, n(m[3])))
-      return { ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), 0, 0, 0, 0), end: at + m[0].length, kind: 'date' };
-  }
+  if (run === 4 && (dash || dot || slash)) return dateAt(s, at);
   return null;
 }
 
