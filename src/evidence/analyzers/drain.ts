@@ -29,9 +29,27 @@ interface Node {
 
 /** Token id of the bare wildcard. Ids below it are parameters that keep a unit (`<*> ms`); above it, constant words. */
 const WILD = 0;
-const NUMBER = /^[-+<>~]?\d+(?:[.,]\d+)?$/;
 const PAREN_NUMBER = /^\(\d+(?:[.,]\d+)?$/;
 const UNIT = /^(?:[KMGTP]i?B|bytes|ms|us|µs|ns|secs?|seconds?|mins?|minutes?|hours?|%)[,;.)]?$/i;
+
+function digitsFrom(t: string, i: number): number {
+  while (i < t.length && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
+  return i;
+}
+
+/** A plain number, signed or compared (`-3`, `>5`, `~2`), with one decimal point or comma: `1.5`, `2,5`. */
+function isNumber(t: string): boolean {
+  const c = t.charCodeAt(0);
+  const from = c === 45 || c === 43 || c === 60 || c === 62 || c === 126 ? 1 : 0; // - + < > ~
+  let i = digitsFrom(t, from);
+  if (i === from) return false;
+  if (i === t.length) return true;
+  const sep = t.charCodeAt(i);
+  if (sep !== 46 && sep !== 44) return false;
+  const frac = i + 1;
+  i = digitsFrom(t, frac);
+  return i > frac && i === t.length;
+}
 
 /** Share of equal tokens (a template's parameter position matches any value) to join a cluster. Chosen
  * on Loghub-2k's seven public systems and a tuning subset of other systems, never on the held-out ones:
@@ -210,8 +228,12 @@ export class Drain {
       while (i < n && (c === 32 || c === 9 || c === 10)) c = body.charCodeAt(++i);
       if (i >= n) break;
       const start = i;
-      while (i < n && c !== 32 && c !== 9 && c !== 10) c = body.charCodeAt(++i);
-      i = quotedValueEnd(body, start, i);
+      let eq = false;
+      while (i < n && c !== 32 && c !== 9 && c !== 10) {
+        if (c === 61) eq = true;
+        c = body.charCodeAt(++i);
+      }
+      if (eq) i = quotedValueEnd(body, start, i);
       const raw = body.slice(start, i);
       // A unit after a number is part of that value, not a token of its own: `5 ms` is one
       // parameter token shown as `<*> ms`, and matches `0 bytes`, `1.2 KB` or `00:01` as any parameter does.
@@ -231,7 +253,7 @@ export class Drain {
       }
       afterUnit = false;
       const word = maskToken(raw);
-      prevNumber = word === WILDCARD && NUMBER.test(raw);
+      prevNumber = word === WILDCARD && isNumber(raw);
       let id = this.intern.get(word);
       if (id === undefined) {
         id = this.words.length;

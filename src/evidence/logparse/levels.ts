@@ -40,6 +40,10 @@ const LEVELS: Record<string, Level> = {
   V: 'trace',
 };
 
+/** Per ASCII code: does some level word start with this (upper-case) letter? Rules most words out before the table lookup. */
+const LEADS: boolean[] = [];
+for (const word of Object.keys(LEVELS)) LEADS[word.charCodeAt(0)] = true;
+
 const RANK: Record<Level, number> = { fatal: 5, error: 4, warn: 3, info: 2, debug: 1, trace: 0 };
 
 /** Normalises a level word (any case, e.g. `WARNING`, `err`, `Severe`); null when it is not one. Single letters only when `allowLetter`. */
@@ -51,7 +55,7 @@ export function normalizeLevel(word: string, allowLetter = false): Level | null 
 
 /** Level of an upper-case bare header word (`INFO`, `WARN`): case-sensitive so prose words are not taken. */
 export function headerLevel(word: string): Level | null {
-  if (word.length < 3 || word.length > 11) return null;
+  if (word.length < 3 || word.length > 11 || LEADS[word.charCodeAt(0)] !== true) return null;
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i);
     if (c < 65 || c > 90) return null;

@@ -1,5 +1,8 @@
 // Timestamp recognisers for the common log header styles. Each returns the epoch ms and the
 // index just past the timestamp text, so the header stripper can continue from there.
+// The forms a header may carry at any token are in time-forms.ts.
+
+import { fracMs, MONTHS, n, timestampAt, utc, yearFor, zoneMs, type TsKind } from './time-forms';
 
 export interface TsMatch {
   ts: number;
@@ -7,54 +10,6 @@ export interface TsMatch {
   end: number;
   /** True when the style carries no year and the reference year was assumed. */
   yearless?: boolean;
-}
-
-const MONTHS: Record<string, number> = {
-  Jan: 0,
-  Feb: 1,
-  Mar: 2,
-  Apr: 3,
-  May: 4,
-  Jun: 5,
-  Jul: 6,
-  Aug: 7,
-  Sep: 8,
-  Oct: 9,
-  Nov: 10,
-  Dec: 11,
-};
-
-/** Milliseconds from a fraction string ("123", "485", "675872"). */
-function fracMs(frac: string | undefined): number {
-  if (!frac) return 0;
-  return Math.floor(Number((frac + '000').slice(0, 3)));
-}
-
-/** Offset in ms of `Z`, `+0100`, `-05:00`; 0 when absent (we read zone-less times as UTC). */
-function zoneMs(zone: string | undefined): number {
-  if (!zone || zone === 'Z' || zone === 'z') return 0;
-  const sign = zone[0] === '-' ? -1 : 1;
-  const digits = zone.slice(1).replace(':', '');
-  const h = Number(digits.slice(0, 2));
-  const m = Number(digits.slice(2, 4) || '0');
-  return sign * (h * 60 + m) * 60_000;
-}
-
-function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
-  return Date.UTC(y, mo, d, h, mi, s, ms);
-}
-
-/** Year for a year-less date: the reference year, or the year before when that lands >1 day after the reference. */
-function yearFor(refTime: number, mo: number, d: number, h: number, mi: number, s: number): number {
-  const refYear = new Date(refTime).getUTCFullYear();
-  return utc(refYear, mo, d, h, mi, s, 0) > refTime + 86_400_000 ? refYear - 1 : refYear;
-}
-
-/** A time of day on the reference day, or the day before when that would be over an hour after the reference. */
-function timeOfRefDay(refTime: number, h: number, mi: number, s: number, ms: number): number {
-  const ref = new Date(refTime);
-  const ts = utc(ref.getUTCFullYear(), ref.getUTCMonth(), ref.getUTCDate(), h, mi, s, ms);
-  return ts > refTime + 3_600_000 ? ts - 86_400_000 : ts;
 }
 
 const ISO = /^(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(Z|z|[+-]\d\d:?\d\d(?![\d:]))?/;
@@ -66,10 +21,6 @@ const APACHE_ERR = /^\[(?:[A-Z][a-z]{2}) ([A-Z][a-z]{2}) (\d\d) (\d\d):(\d\d):(\
 const CLF = /\[(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? ([+-]\d{4})\]/;
 const REDIS = /^\d+:[XCSM] (\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?/;
 const RFC5424 = /^<\d{1,3}>\d{1,2} (\S+) /;
-
-function n(s: string | undefined): number {
-  return Number(s);
-}
 
 /** ISO 8601 / `YYYY-MM-DD HH:MM:SS[,.]fff` (Java, Python, Go, PostgreSQL, Hadoop, Zookeeper). */
 export function matchIso(text: string, offset = 0): TsMatch | null {
@@ -136,6 +87,7 @@ export function matchLeadingTimestamp(line: string, refTime: number): TsMatch | 
 
 /** Common Log Format `[27/Nov/2026:03:02:10 +0000]` anywhere in the line (nginx/Apache access logs). */
 export function matchClf(line: string): (TsMatch & { start: number }) | null {
+  if (line.indexOf('[') < 0) return null;
   const m = CLF.exec(line);
   if (!m) return null;
   const mo = MONTHS[m[2] as string];
@@ -144,186 +96,10 @@ export function matchClf(line: string): (TsMatch & { start: number }) | null {
   return { ts, start: m.index, end: m.index + m[0].length };
 }
 
-/** Kind of a timestamp found by `findHeaderTimestamp`: how the header after it is read. */
-export type TsKind = 'full' | 'epoch' | 'yearless' | 'syslog' | 'date' | 'time';
-
-interface AnchoredMatch {
-  ts: number;
-  end: number;
-  kind: TsKind;
-}
-
-// Anchored (sticky) forms tried at each header token start. Each is one general shape, not a system.
-const A_ISO = /(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(Z|z|[+-]\d\d:?\d\d(?![\d:]))?/y;
-const A_DOTTED = /(\d{4})-(\d\d)-(\d\d)-(\d\d)\.(\d\d)\.(\d\d)(?:\.(\d{1,9}))?/y;
-/** Compact date-time: `20171223-22:15:29:606`, `20171223T221529.606`. */
-const A_COMPACT =
-  /(\d{4})(\d\d)(\d\d)(?:[-T_ ](\d\d)(\d\d)(\d\d)|[-T_ ](\d{1,2}):(\d{1,2}):(\d{1,2}))(?:[.:,](\d{1,9}))?(?!\d)/y;
-const A_YYMMDD = /(\d\d)(\d\d)(\d\d) (\d\d)(\d\d)(\d\d)(?= )/y;
-const A_SLASH_YY = /(\d\d)\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?/y;
-/** Year-less month-day: `03-17 16:13:38.811`, `10.30 16:49:06`, `06/17 10:01:02`. */
-const A_MD = /(\d\d)[-./](\d\d)[ T](\d\d):(\d\d):(\d\d)(?:[.,:](\d{1,9}))?(?![\d:])/y;
-const A_SYSLOG = /([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(?: (\d{4})(?= ))?/y;
-/** `Thu Jun 09 06:07:04 2005` (ctime) and `27 Nov 2026 03:02:10`. */
-const A_CTIME = /(?:[A-Z][a-z]{2},? )?([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? (\d{4})/y;
-const A_DMY = /(\d{1,2})[ /-]([A-Z][a-z]{2})[ /-](\d{4})[ :](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6}))?/y;
-const A_DATE = /(\d{4})[-./](\d\d)[-./](\d\d)(?![\d:])/y;
-/** Day and month before the year: `03/04/2024 05:06:07 AM` (month first, as the US writes it, unless
- * the first number is over 12) and `04.03.2024 05:06:07` (dots: day first). */
-const A_DMY_NUM =
-  /(\d{1,2})([/.])(\d{1,2})\2(\d{4})[ T,]+(\d{1,2}):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?: ?([AaPp][Mm])\b)?/y;
-/** A time of day alone (`05:06:07.123`): dated from the reference day. */
-const A_TIME = /(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(?![\d:])/y;
-const A_EPOCH = /(\d{10}|\d{13}|\d{16}|\d{19})(?:\.(\d{1,9}))?(?![\w.:-])/y;
-
-/** Plausible epoch range for bare numbers: 2000-01-01 .. 2100-01-01 (in ms). */
-const EPOCH_MIN = 946_684_800_000;
-const EPOCH_MAX = 4_102_444_800_000;
-
-function exec(re: RegExp, s: string, at: number): RegExpExecArray | null {
-  re.lastIndex = at;
-  return re.exec(s);
-}
-
-function validDate(mo: number, d: number, h = 0, mi = 0, s = 0): boolean {
-  return mo >= 0 && mo < 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && s < 61;
-}
-
-function epochAt(s: string, at: number): AnchoredMatch | null {
-  const m = exec(A_EPOCH, s, at);
-  if (!m) return null;
-  const digits = m[1] as string;
-  const scale = digits.length === 10 ? 1000 : digits.length === 13 ? 1 : digits.length === 16 ? 1e-3 : 1e-6;
-  const ms = Math.floor(Number(digits) * scale + (digits.length === 10 ? fracMs(m[2]) : 0));
-  return ms >= EPOCH_MIN && ms <= EPOCH_MAX ? { ts: ms, end: at + m[0].length, kind: 'epoch' } : null;
-}
-
-function digitFormsAt(s: string, at: number, refTime: number): AnchoredMatch | null {
-  let m = exec(A_ISO, s, at);
-  if (m) {
-    const mo = n(m[2]) - 1;
-    if (validDate(mo, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
-      return {
-        ts: utc(n(m[1]), mo, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])) - zoneMs(m[8]),
-        end: at + m[0].length,
-        kind: 'full',
-      };
-    }
-  }
-  m = exec(A_DOTTED, s, at);
-  if (m && validDate(n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
-    return {
-      ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])),
-      end: at + m[0].length,
-      kind: 'full',
-    };
-  }
-  m = exec(A_COMPACT, s, at);
-  if (m) {
-    const [h, mi, sec] = m[4] ? [n(m[4]), n(m[5]), n(m[6])] : [n(m[7]), n(m[8]), n(m[9])];
-    if (validDate(n(m[2]) - 1, n(m[3]), h, mi, sec)) {
-      return { ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), h, mi, sec, fracMs(m[10])), end: at + m[0].length, kind: 'full' };
-    }
-  }
-  for (const re of [A_YYMMDD, A_SLASH_YY]) {
-    m = exec(re, s, at);
-    if (m && validDate(n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]))) {
-      return {
-        ts: utc(2000 + n(m[1]), n(m[2]) - 1, n(m[3]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])),
-        end: at + m[0].length,
-        kind: 'full',
-      };
-    }
-  }
-  m = exec(A_DMY, s, at);
-  if (m) {
-    const mo = MONTHS[m[2] as string];
-    if (mo !== undefined)
-      return {
-        ts: utc(n(m[3]), mo, n(m[1]), n(m[4]), n(m[5]), n(m[6]), fracMs(m[7])),
-        end: at + m[0].length,
-        kind: 'full',
-      };
-  }
-  m = exec(A_MD, s, at);
-  if (m) {
-    const [mo, d, h, mi, sec] = [n(m[1]) - 1, n(m[2]), n(m[3]), n(m[4]), n(m[5])];
-    if (validDate(mo, d, h, mi, sec)) {
-      return {
-        ts: utc(yearFor(refTime, mo, d, h, mi, sec), mo, d, h, mi, sec, fracMs(m[6])),
-        end: at + m[0].length,
-        kind: 'yearless',
-      };
-    }
-  }
-  m = exec(A_DMY_NUM, s, at);
-  if (m) {
-    const [a, b] = [n(m[1]), n(m[3])];
-    const dayFirst = m[2] === '.' || a > 12;
-    const [mo, d] = dayFirst ? [b - 1, a] : [a - 1, b];
-    let h = n(m[5]);
-    const ampm = m[9]?.toLowerCase();
-    if (ampm === 'pm' && h < 12) h += 12;
-    else if (ampm === 'am' && h === 12) h = 0;
-    if (validDate(mo, d, h, n(m[6]), n(m[7]))) {
-      return { ts: utc(n(m[4]), mo, d, h, n(m[6]), n(m[7]), fracMs(m[8])), end: at + m[0].length, kind: 'full' };
-    }
-  }
-  m = exec(A_TIME, s, at);
-  if (m) {
-    const [h, mi, sec] = [n(m[1]), n(m[2]), n(m[3])];
-    if (validDate(0, 1, h, mi, sec))
-      return { ts: timeOfRefDay(refTime, h, mi, sec, fracMs(m[4])), end: at + m[0].length, kind: 'time' };
-  }
-  const epoch = epochAt(s, at);
-  if (epoch) return epoch;
-  m = exec(A_DATE, s, at);
-  if (m && validDate(n(m[2]) - 1, n(m[3])))
-    return { ts: utc(n(m[1]), n(m[2]) - 1, n(m[3]), 0, 0, 0, 0), end: at + m[0].length, kind: 'date' };
-  return null;
-}
-
-function wordFormsAt(s: string, at: number, refTime: number): AnchoredMatch | null {
-  let m = exec(A_CTIME, s, at);
-  if (m) {
-    const mo = MONTHS[m[1] as string];
-    if (mo !== undefined)
-      return {
-        ts: utc(n(m[7]), mo, n(m[2]), n(m[3]), n(m[4]), n(m[5]), fracMs(m[6])),
-        end: at + m[0].length,
-        kind: 'full',
-      };
-  }
-  m = exec(A_SYSLOG, s, at);
-  if (m) {
-    const mo = MONTHS[m[1] as string];
-    if (mo === undefined) return null;
-    const [d, h, mi, sec] = [n(m[2]), n(m[3]), n(m[4]), n(m[5])];
-    const year = m[7] ? n(m[7]) : yearFor(refTime, mo, d, h, mi, sec);
-    return { ts: utc(year, mo, d, h, mi, sec, fracMs(m[6])), end: at + m[0].length, kind: m[7] ? 'full' : 'syslog' };
-  }
-  return null;
-}
-
-/** One timestamp starting at `at` (an optional `[` or `(` before it, its closing bracket after it). */
-function timestampAt(s: string, at: number, refTime: number): AnchoredMatch | null {
-  const open = s.charCodeAt(at);
-  const start = open === 91 || open === 40 ? at + 1 : at;
-  const c = s.charCodeAt(start);
-  const m =
-    c >= 48 && c <= 57 ? digitFormsAt(s, start, refTime) : c >= 65 && c <= 90 ? wordFormsAt(s, start, refTime) : null;
-  if (!m) return null;
-  if (start > at) {
-    const close = s.charCodeAt(m.end);
-    if (close === 93 || close === 41) m.end++;
-  }
-  return m;
-}
-
-/** A token that may stand before the time in a header: ids, numbers, hosts, file names, `-`; not a prose word. */
-export function headerLike(tok: string): boolean {
+/** A token (`tok`, or its part [from, to)) that may stand before the time in a header: ids, numbers, hosts, file names, `-`; not a prose word. */
+export function headerLike(tok: string, from = 0, to = tok.length): boolean {
   let lower = false;
-  for (let i = 0; i < tok.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = tok.charCodeAt(i);
     if (c >= 97 && c <= 122) lower = true;
     else if (!((c >= 65 && c <= 90) || c > 127)) return true; // a digit or punctuation: an id, not a word
@@ -443,8 +219,8 @@ export function findHeaderTimestamp(line: string, refTime: number, hint?: Header
     )
       end++;
     if (found) {
-      if (++sinceLast > CHAIN_GAP || !headerLike(line.slice(pos, end))) break;
-    } else if (tok >= HEADER_TOKENS || (!headerLike(line.slice(pos, end)) && !(hint && tok < hint.token))) {
+      if (++sinceLast > CHAIN_GAP || !headerLike(line, pos, end)) break;
+    } else if (tok >= HEADER_TOKENS || (!headerLike(line, pos, end) && !(hint && tok < hint.token))) {
       return null;
     }
     pos = end;

@@ -226,6 +226,29 @@ describe('parseLine', () => {
     expect(p.body).toBe('1365301360 alignment exceptions');
   });
 
+  it('reads an epoch (seconds with a fraction, or ms) and a dotted date-time as the header time', () => {
+    expect(parseLine('1117838570.123 INFO job done', REF)).toEqual({
+      ts: at('2005-06-03T22:42:50.123Z'),
+      level: 'info',
+      body: 'job done',
+    });
+    expect(parseLine('1117838570123 WARN job slow', REF).ts).toBe(at('2005-06-03T22:42:50.123Z'));
+    expect(parseLine('2005-06-03-15.42.50.675 ERROR disk full', REF)).toEqual({
+      ts: at('2005-06-03T15:42:50.675Z'),
+      level: 'error',
+      body: 'disk full',
+    });
+  });
+
+  it('does not take a number glued to more digits or a colon, or an impossible date, for a time', () => {
+    for (const line of [
+      '1117838570:5 INFO job done',
+      '1117838570.1234567890 INFO job done',
+      '2005-13-03-15.42.50 ERROR disk full',
+    ])
+      expect(parseLine(line, REF)).toEqual({ ts: null, body: line });
+  });
+
   it('takes a year-less December date to the year before a November reference', () => {
     expect(parseLine('Dec 31 23:59:59 h app: x', REF).ts).toBe(at('2025-12-31T23:59:59Z'));
   });
