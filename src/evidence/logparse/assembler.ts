@@ -10,6 +10,7 @@ import { parseLine } from './line';
 import { MAX_LINE_CHARS } from './reader';
 import type { Level } from './levels';
 import { learnHeaderHint, type HeaderHint } from './timestamps';
+import { CONTINUATION, EXCEPTION_LINE, isBlank, startShape, stripAnsi } from './line-shapes';
 
 export interface AssembledEvent {
   /** Sequential index of the event in its input (0-based). */
@@ -32,13 +33,6 @@ export interface AssemblerOptions {
   /** Cap on the joined raw text of one event (later lines still count, their text is dropped). */
   maxEventChars?: number;
 }
-
-/** Lines that continue the event before them when they carry no time of their own. */
-const CONTINUATION =
-  /^(?:at |Caused by:|Suppressed:|\.\.\. ?\d+ (?:more|common frames omitted)|Traceback \(|During handling of the above|The above exception|goroutine \d+ \[|panic: |created by |\[signal |[\w$.]*(?:Exception|Error|Throwable|Fault)\b(?::|$)|[\w$]+(?:\.[\w$*()]+)+\(.*\)$|[}\])](?:[,;)\]}]*)$)/;
-
-/** A traceback's last line after its indented frames: an exception type, then `: message` or nothing. */
-const EXCEPTION_LINE = /^[A-Za-z_][\w.$]*(?::(?:\s|$)|$)/;
 
 /** Events whose time is not known yet (untimed lines before the first timed one) wait at most this many. */
 const MAX_PENDING = 10_000;
@@ -381,43 +375,4 @@ function innerLines(sample: readonly string[], refTime: number): string[] {
   }
   if (partial) out.push(partial);
   return out;
-}
-
-/** Terminal colour and cursor sequences (`ESC[32m`): a coloured console log reads as the plain one. */
-// eslint-disable-next-line no-control-regex -- the escape character is what is being matched
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
-
-function stripAnsi(line: string): string {
-  return line.indexOf('\x1b') < 0 ? line : line.replace(ANSI, '');
-}
-
-/**
- * The shape of a line's first token when it looks like a header field (a run of letters and digits
- * as w, punctuation kept: `[2][main]` and `[2][7899933]` -> `[w][w]`, a thread name or a thread id in
- * the same slot); null for a plain word or number, or bare punctuation (`#`, `---`), which say nothing.
- */
-function startShape(line: string): string | null {
-  let out = '';
-  let punct = false;
-  let word = false;
-  let prev = '';
-  for (let i = 0; i < line.length && i < 32; i++) {
-    const c = line.charCodeAt(i);
-    if (c === 32 || c === 9) break;
-    const k =
-      (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127 ? 'w' : (line[i] as string);
-    if (k !== 'w') punct = true;
-    else word = true;
-    if (k !== prev || k !== 'w') out += k;
-    prev = k;
-  }
-  return punct && word ? out : null;
-}
-
-function isBlank(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c !== 32 && c !== 9) return false;
-  }
-  return true;
 }
