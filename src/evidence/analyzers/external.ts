@@ -1,9 +1,10 @@
 // External dependencies outside the topology: hosts that callers' error logs name (a DNS name, host:port,
-// a URL), and TLS / certificate failures. A name that is a known service (or whose first label is one) is
+// a URL), and TLS / certificate failures. A name that is a known service (see hosts.ts) is
 // that service, not an external dependency.
 
 import { redactSecrets } from '../../domain/redact';
 import type { TemplateStat } from '../types';
+import { serviceOfHost } from './hosts';
 
 export interface ExternalMention {
   /** The dependency as named (host, or the known service it resolves to). */
@@ -52,13 +53,6 @@ export function hostsIn(text: string): string[] {
     out.add(host);
   }
   return [...out];
-}
-
-/** Resolves a host to a known service: exact name, or its first DNS label (payments.prod.svc -> payments). */
-function resolve(host: string, known: ReadonlySet<string>): string | null {
-  if (known.has(host)) return host;
-  const first = host.split('.')[0] ?? '';
-  return known.has(first) ? first : null;
 }
 
 /** A host named in a service's error events (full multi-line text), first seen at `firstSeen`. */
@@ -154,7 +148,7 @@ export function externalMentions(rising: readonly TemplateStat[], known: Readonl
     if (resolver && t.service === resolver) continue;
     const lookup = resolver !== null && LOOKUP_FAILED.test(text);
     for (const host of lookup ? [resolver] : hostsIn(text)) {
-      const service = resolve(host, known);
+      const service = serviceOfHost(host, (n) => (known.has(n) ? n : undefined)) ?? null;
       if (service === t.service) continue;
       const name = service ?? host;
       const m = by.get(name) ?? {

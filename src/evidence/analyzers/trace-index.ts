@@ -2,6 +2,7 @@
 // shared ground of the trace analyzers (traces.ts, trace-gaps.ts).
 
 import type { AnalysisWindow, PhaseCounts, Span } from '../types';
+import { serviceOfHost } from './hosts';
 
 export type Phase = keyof PhaseCounts;
 
@@ -52,14 +53,11 @@ export class TraceIndex {
     return this.parentOf.get(s);
   }
 
-  /** The service a destination names: exact, case-insensitive, or its first DNS label (`payments.prod.svc`). */
+  /** The service a destination names: exact, case-insensitive, or as serviceOfHost reads a host name. */
   private resolve(peer: string): Target {
     let t = this.resolved.get(peer);
     if (!t) {
-      const hit = this.services.has(peer)
-        ? peer
-        : (this.lower.get(peer.toLowerCase()) ??
-          (/^[\d.]+$/.test(peer) ? undefined : this.lower.get((peer.split('.')[0] ?? '').toLowerCase())));
+      const hit = serviceOfHost(peer, (n) => (this.services.has(n) ? n : this.lower.get(n.toLowerCase())));
       t = hit ? { name: hit, external: false } : { name: peer, external: true };
       this.resolved.set(peer, t);
     }

@@ -62,6 +62,22 @@ describe('externalMentions: what failing callers blame', () => {
     const failed = [tpl('web', 'upstream returned 503 for POST http://cart.prod.svc:8080/v1/cart')];
     expect(externalMentions(failed, known).map((m) => m.name)).toEqual(['cart']);
   });
+
+  it("names a company's host on the internet, not our service that shares its first label", () => {
+    const known = new Set(['web', 'api', 'auth']);
+    const failed = [
+      tpl('web', 'POST https://api.stripe.com/v1/charges failed: connection reset'),
+      tpl(
+        'web',
+        'Post "https://auth.idprovider.com/v2/token": tls: failed to verify certificate: x509: certificate has expired',
+      ),
+    ];
+    expect(
+      externalMentions(failed, known)
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(['api.stripe.com', 'auth.idprovider.com']);
+  });
 });
 
 describe('HostMentions: hosts named in error events', () => {
