@@ -217,6 +217,8 @@ export interface SeriesAnomaly {
   vsSiblings?: boolean;
   /** Judged against only this many baseline samples (monitoring that began minutes ago), under a stricter bar. */
   shortBaseline?: number;
+  /** Times the baseline went as far the same way (separate excursions): a recurring spike, not news. */
+  recurring?: number;
   sparkline: string;
 }
 

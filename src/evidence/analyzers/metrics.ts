@@ -19,7 +19,10 @@ export interface AnomalyOptions {
   sparkWidth?: number;
 }
 
-type Moving = Pick<SeriesAnomaly, 'kind' | 'direction' | 'score'> & { bad?: Polarity | undefined };
+type Moving = Pick<SeriesAnomaly, 'kind' | 'direction' | 'score'> & {
+  bad?: Polarity | undefined;
+  recurring?: number | undefined;
+};
 
 /** Whether a move in `direction` hurts users for a series whose bad direction is `bad` (default: up, traffic either). */
 export function isBadMove(a: Pick<Moving, 'kind' | 'direction' | 'bad'>): boolean {
@@ -37,9 +40,48 @@ export function kindWeight(kind: SeriesAnomaly['kind'], direction: SeriesAnomaly
   return 1;
 }
 
-/** Comparable strength of an anomaly: weight x log10(1 + |score|) (score 10 -> ~1, 1000 -> ~3). */
+/** A move the baseline made this often already (separate excursions as far) is its habit, not this incident's. */
+const RECURRING = 2;
+/** What a recurring move keeps of its strength: still evidence, far from a new one. */
+const RECURRING_WEIGHT = 0.3;
+
+/**
+ * Comparable strength of an anomaly: weight x log10(1 + |score|) (score 10 -> ~1, 1000 -> ~3); a move the
+ * baseline already made RECURRING times (a periodic GC or batch spike) keeps RECURRING_WEIGHT of it.
+ */
 export function anomalyStrength(a: Moving): number {
-  return kindWeight(a.kind, a.direction, a.bad) * Math.log10(1 + Math.abs(a.score));
+  const habit = (a.recurring ?? 0) >= RECURRING ? RECURRING_WEIGHT : 1;
+  return habit * kindWeight(a.kind, a.direction, a.bad) * Math.log10(1 + Math.abs(a.score));
+}
+
+/**
+ * Separate excursions of the baseline like the current one: as far from its median towards `cur` (at least
+ * `share` of the way, same direction) and at least half as long as the excursion the incident window ends
+ * in (`incVals`), so brief spikes before do not make a sustained move now a habit. Runs count once.
+ */
+export function excursionsLike(
+  baseVals: readonly number[],
+  incVals: readonly number[],
+  median: number,
+  cur: number,
+  share = 0.6,
+): number {
+  const reach = (cur - median) * share;
+  if (!(Math.abs(reach) > 0)) return 0;
+  const beyond = (v: number): boolean => (reach > 0 ? v - median >= reach : v - median <= reach);
+  let now = 0;
+  for (let i = incVals.length - 1; i >= 0 && beyond(incVals[i] as number); i--) now++;
+  const need = Math.max(1, Math.ceil(now / 2));
+  let runs = 0;
+  let len = 0;
+  for (const v of [...baseVals, Number.NaN]) {
+    if (beyond(v)) len++;
+    else {
+      if (len >= need) runs++;
+      len = 0;
+    }
+  }
+  return runs;
 }
 
 /**
@@ -145,6 +187,10 @@ function scoreAgainst(
   };
   if (sig.bad !== (sig.kind === 'traffic' || sig.kind === 'other' ? 'both' : 'up')) a.bad = sig.bad;
   if (vsSiblings) a.vsSiblings = true;
+  else {
+    const seen = excursionsLike(baseVals, incVals, base.median, cur);
+    if (seen >= RECURRING) a.recurring = seen;
+  }
   if (sig.unit) a.unit = sig.unit;
   return a;
 }

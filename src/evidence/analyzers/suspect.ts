@@ -15,7 +15,8 @@ export function describeAnomaly(a: SeriesAnomaly): string {
   const at = a.changeAt != null ? `, starting ${formatMinute(a.changeAt)}` : '';
   const sib = a.vsSiblings ? ' vs its siblings (new instance)' : '';
   const short = a.shortBaseline ? ` (only ${a.shortBaseline} samples of history before it)` : '';
-  return `${a.metric} ${formatEffect(a.baseline, a.current, a.unit)}${sib}${short}${at}`;
+  const habit = a.recurring ? ` (it did so ${a.recurring} times before the incident too)` : '';
+  return `${a.metric} ${formatEffect(a.baseline, a.current, a.unit)}${sib}${short}${habit}${at}`;
 }
 
 export interface Acc {

@@ -1,4 +1,10 @@
-import { detectAnomalies, estimateOnset, serviceScores } from '../../../../src/evidence/analyzers/metrics';
+import {
+  anomalyStrength,
+  detectAnomalies,
+  estimateOnset,
+  serviceScores,
+} from '../../../../src/evidence/analyzers/metrics';
+import { describeAnomaly } from '../../../../src/evidence/analyzers/suspect';
 import type { AnalysisWindow, MetricSeries } from '../../../../src/evidence/types';
 
 const S = 15_000;
@@ -34,6 +40,27 @@ describe('detectAnomalies', () => {
     expect(a?.current).toBeCloseTo(2, 1);
     expect(a?.score).toBeGreaterThan(10);
     expect(a?.sparkline.endsWith('█')).toBe(true);
+  });
+
+  it('labels a spike the baseline made before as a habit and weighs it below a new move of the same size', () => {
+    // A GC pause every 15 minutes: one-minute spikes to 1.2 s over a 0.2 s level, the latest one at the onset.
+    const spikes = (i: number): number => (i % 60 >= 56 || i >= 240 ? 1.2 : 0.2) + 0.01 * wiggle(i);
+    const minute: AnalysisWindow = { from: T0, onset: ONSET, to: ONSET + 3 * S };
+    const [old] = detectAnomalies([gauge('profile', 'gc_latency_seconds', spikes)], minute);
+    const fresh = gauge('billing', 'db_latency_seconds', (i) => (i >= 240 ? 1.2 : 0.2) + 0.01 * wiggle(i));
+    const [news] = detectAnomalies([fresh], minute);
+    expect(old?.recurring).toBe(4);
+    expect(news?.recurring).toBeUndefined();
+    expect(describeAnomaly(old!)).toContain('(it did so 4 times before the incident too)');
+    expect(anomalyStrength(old!)).toBeLessThan(anomalyStrength(news!) / 2);
+    expect(serviceScores([old!, news!]).map((x) => x.service)).toEqual(['billing', 'profile']);
+  });
+
+  it('does not call a move a habit when it lasts longer than the spikes before it', () => {
+    const spikes = (i: number): number => (i % 60 >= 56 || i >= 240 ? 1.2 : 0.2) + 0.01 * wiggle(i);
+    const [a] = detectAnomalies([gauge('profile', 'gc_latency_seconds', spikes)], window);
+    expect(a?.current).toBeCloseTo(1.2, 1);
+    expect(a?.recurring).toBeUndefined();
   });
 
   it('ignores a series that only wiggles', () => {
