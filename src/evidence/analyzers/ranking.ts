@@ -197,14 +197,8 @@ export function rankServices(input: RankInput): Ranking {
       unrelated: false,
     });
   }
-  const backlogs = backlogCauses(
-    accs,
-    [
-      ...(topology?.services.flatMap((s) => s.calls.map((c) => [s.name, c] as const)) ?? []),
-      ...(input.asyncCalls ?? []),
-    ],
-    tol,
-  );
+  const edges = topology?.services.flatMap((s) => s.calls.map((c) => [s.name, c] as const)) ?? [];
+  const backlogs = backlogCauses(accs, [...edges, ...(input.asyncCalls ?? [])], tol);
   // A reported backlog waits on what fills and drains the queue: its producers and consumers.
   const symptoms = [...new Set((input.symptoms ?? []).flatMap((s) => [s, ...(backlogs.get(s) ?? [])]))];
   unreachableFromSymptom(accs, topology, symptoms);
@@ -218,6 +212,7 @@ export function rankServices(input: RankInput): Ranking {
     a.score -= symptomChangeDiscount(a.change, a.explainer ? accs.get(a.explainer)?.change : undefined, 3 * EXPLAINED);
   const ordered = [...accs.values()].sort((x, y) => y.score - x.score || x.service.localeCompare(y.service));
   const conf = confidences(ordered.map((a) => ({ score: a.score, kinds: a.kinds })));
+  let above = 1; // a suspect listed below another is never shown as more likely than it
   const suspects: Suspect[] = ordered.map((a, i) => {
     // A move measured against a few minutes of history may be the service's normal swing: at most "possible".
     // One the ranking finds cannot explain the symptom is listed because it moved, not because it is a cause.
@@ -226,7 +221,9 @@ export function rankServices(input: RankInput): Ranking {
       a.metric?.top.shortBaseline ? SHORT_HISTORY_CONFIDENCE : 1,
       a.unrelated ? UNRELATED_CONFIDENCE : 1,
       backlogAlone(a) ? SYMPTOM_CONFIDENCE : 1,
+      above,
     );
+    above = c;
     return {
       service: a.service,
       score: Math.round(a.score * 1000) / 1000,

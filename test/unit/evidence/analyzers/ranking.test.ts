@@ -232,4 +232,14 @@ describe('rankServices with time lost on the way to a service', () => {
     );
     expect(suspects[2]?.against.join(' ')).toMatch(/downstream of anomalous payments/);
   });
+
+  it('never shows a suspect listed lower as more likely than one above it', () => {
+    // search: one strong move alone; cart: a weaker move that its own new errors back up (more kinds agree).
+    const anomalies = [anomaly('search', 'latency', 1e5), anomaly('cart', 'latency', 300)];
+    const templates = [template('cart', 'new', 'cart store write failed: <*>', 0, 80)];
+    const { suspects } = rankServices({ anomalies, templates, changes: [], topology: null });
+    expect(suspects.map((s) => s.service)).toEqual(['search', 'cart']);
+    const shown = suspects.map((s) => s.confidence);
+    expect(shown[1]).toBeLessThanOrEqual(shown[0] as number);
+  });
 });
