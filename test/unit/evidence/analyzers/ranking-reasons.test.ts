@@ -39,6 +39,11 @@ function anomaly(
   };
 }
 
+/** A deploy to `service`, `s` seconds before the onset. */
+function deploy(id: string, service: string, s: number): Change {
+  return { id, service, kind: 'deploy', summary: `${service} ${id}`, time: ONSET - s * 1000 };
+}
+
 function newError(service: string, text: string, samples = [text]): TemplateStat {
   return {
     id: `${service}:${text}`,
@@ -118,13 +123,6 @@ describe('rankServices reasons along the call graph', () => {
       anomaly('front', 'errors', 200),
     ];
     const templates = [newError('payment', 'NullPointerException in ChargeHandler.apply')];
-    const deploy = (id: string, service: string, s: number): Change => ({
-      id,
-      service,
-      kind: 'deploy',
-      summary: `${service} ${id}`,
-      time: ONSET - s * 1000,
-    });
     const changes = correlateChanges(
       [deploy('d-orders', 'orders', 20), deploy('d-payment', 'payment', 40)],
       anomalies,
@@ -144,13 +142,6 @@ describe('rankServices reasons along the call graph', () => {
       anomaly('orders', 'latency', 100),
       anomaly('front', 'latency', 100),
     ];
-    const deploy = (id: string, service: string, s: number): Change => ({
-      id,
-      service,
-      kind: 'deploy',
-      summary: `${service} ${id}`,
-      time: ONSET - s * 1000,
-    });
     const changes = correlateChanges(
       [deploy('d-front', 'front', 10), deploy('d-payment', 'payment', 480)],
       anomalies,
