@@ -1,11 +1,12 @@
-// Small HTTP helpers shared by the Prometheus and Loki adapters: GET with query parameters through an
-// injected fetch with a per-request timeout, JSON body parsed as unknown; auth headers; bounded fan-out.
+// Small HTTP helpers shared by the Prometheus and Loki adapters: GET with query parameters (or POST with
+// them as a form body) through an injected fetch with a per-request timeout, JSON body parsed as unknown;
+// auth headers; bounded fan-out.
 
 import type { BasicAuth } from '../../config';
 
 export type FetchFn = (
   input: string,
-  init?: { method?: string; headers?: Record<string, string>; signal?: AbortSignal },
+  init?: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal },
 ) => Promise<{
   ok: boolean;
   status: number;
@@ -20,8 +21,9 @@ export interface HttpResult {
 }
 
 /**
- * GETs `base + path` with repeated query parameters; never throws on HTTP status, only on transport
- * (a timeout aborts with a `TimeoutError`, body reading included).
+ * GETs `base + path` with repeated query parameters, or POSTs them as an `application/x-www-form-urlencoded`
+ * body (Prometheus's answer to queries too long for a URL, which proxies cut at a few KiB); never throws on
+ * HTTP status, only on transport (a timeout aborts with a `TimeoutError`, body reading included).
  */
 export async function getJson(
   fetchFn: FetchFn,
@@ -30,11 +32,20 @@ export async function getJson(
   params: Array<[string, string]>,
   headers?: Record<string, string>,
   timeoutMs = 15_000,
+  method: 'GET' | 'POST' = 'GET',
 ): Promise<HttpResult> {
   const qs = new URLSearchParams(params).toString();
-  const url = `${base.replace(/\/+$/, '')}${path}${qs ? `?${qs}` : ''}`;
+  const post = method === 'POST';
+  const url = `${base.replace(/\/+$/, '')}${path}${qs && !post ? `?${qs}` : ''}`;
   const signal = AbortSignal.timeout(timeoutMs);
-  const res = await fetchFn(url, headers ? { method: 'GET', headers, signal } : { method: 'GET', signal });
+  const res = await fetchFn(
+    url,
+    post
+      ? { method, headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body: qs, signal }
+      : headers
+        ? { method, headers, signal }
+        : { method, signal },
+  );
   const text = await res.text();
   return { status: res.status, ok: res.ok, text, json: parseOrNull(text) };
 }

@@ -48,7 +48,12 @@ export interface PrometheusSourceOptions {
   /** Points per series aimed at when no step is given (default 500). */
   points?: number;
   links?: LinkSettings;
+  /** The clock for how long the server's label names are kept (default Date.now). */
+  now?: () => number;
 }
+
+/** How long one /api/v1/labels answer serves (see namingLabels). */
+const LABELS_TTL_MS = 5 * 60_000;
 
 const Sample = z.tuple([z.number(), z.string()]);
 const Envelope = z.object({
@@ -123,6 +128,8 @@ export class PrometheusSource implements EvidenceSource {
   private readonly serviceLabel: string | undefined;
   /** The label that named a service on a metric (`name service`) in metrics() answers, for links. */
   private readonly namedBy = new Map<string, string>();
+  private labelNames: { answer: Promise<{ labels: string[]; present: Set<string> }>; at: number } | undefined;
+  private readonly now: () => number;
 
   constructor(opts: PrometheusSourceOptions) {
     this.url = opts.url;
@@ -134,12 +141,18 @@ export class PrometheusSource implements EvidenceSource {
     this.points = opts.points ?? 500;
     this.links = opts.links ?? {};
     this.serviceLabel = opts.serviceLabel || undefined;
+    this.now = opts.now ?? Date.now;
   }
 
-  private async api(path: string, params: Array<[string, string]>, what: string): Promise<unknown> {
+  private async api(
+    path: string,
+    params: Array<[string, string]>,
+    what: string,
+    method: 'GET' | 'POST' = 'GET',
+  ): Promise<unknown> {
     let res;
     try {
-      res = await getJson(this.fetchFn, this.url, path, params, this.headers, this.timeoutMs);
+      res = await getJson(this.fetchFn, this.url, path, params, this.headers, this.timeoutMs, method);
     } catch (err) {
       const problem = transportProblem(err, this.timeoutMs);
       throw new PrometheusQueryError(
@@ -173,10 +186,25 @@ export class PrometheusSource implements EvidenceSource {
     );
   }
 
-  /** The naming labels this server has, in namingOf's order. */
-  private async namingLabels(): Promise<{ labels: string[]; present: Set<string> }> {
-    const present = new Set(await this.names('/api/v1/labels', [], 'labels'));
-    return { labels: NAMING_LABELS.filter((l) => present.has(l)), present };
+  /**
+   * The naming labels this server has, in namingOf's order. Every metrics() call needs them and a server's
+   * label names rarely change, so one answer serves LABELS_TTL_MS (the bot's source lives as long as the
+   * process; a new exporter's label is seen within minutes); a failure is not kept.
+   */
+  private namingLabels(): Promise<{ labels: string[]; present: Set<string> }> {
+    if (this.labelNames && this.now() - this.labelNames.at < LABELS_TTL_MS) return this.labelNames.answer;
+    const answer = this.names('/api/v1/labels', [], 'labels').then(
+      (names) => {
+        const present = new Set(names);
+        return { labels: NAMING_LABELS.filter((l) => present.has(l)), present };
+      },
+      (err: unknown) => {
+        this.labelNames = undefined;
+        throw err;
+      },
+    );
+    this.labelNames = { answer, at: this.now() };
+    return answer;
   }
 
   /**
@@ -291,6 +319,8 @@ export class PrometheusSource implements EvidenceSource {
           ['step', String(step)],
         ],
         p.query,
+        // A query for many services joins a selector per naming label: POST keeps it out of the URL.
+        'POST',
       );
       const matrix = Matrix.safeParse(data);
       if (!matrix.success) throw new PrometheusQueryError('bad_data', 'expected a matrix result', p.query);

@@ -2,15 +2,20 @@ import { PrometheusSource, inferShape } from '../../../../src/evidence/sources/p
 import { PrometheusQueryError } from '../../../../src/evidence/sources/errors';
 import type { FetchFn } from '../../../../src/evidence/sources/http';
 
-/** A fetch that answers like Prometheus' HTTP API from a routing function (documented response shapes). */
+/**
+ * A fetch that answers like Prometheus' HTTP API from a routing function (documented response shapes); the
+ * parameters are the URL's or, for a POST, the form body's (Prometheus takes both, and only that content type).
+ */
 function fakeFetch(
   route: (path: string, params: URLSearchParams) => { status: number; body: unknown },
 ): FetchFn & { calls: string[] } {
   const calls: string[] = [];
-  const fn = async (input: string) => {
+  const fn: FetchFn = async (input, init) => {
     const u = new URL(input);
-    calls.push(`${u.pathname}?${u.searchParams.toString()}`);
-    const { status, body } = route(u.pathname, u.searchParams);
+    const form = init?.method === 'POST' && init.headers?.['Content-Type'] === 'application/x-www-form-urlencoded';
+    const params = form ? new URLSearchParams(init.body) : u.searchParams;
+    calls.push(`${u.pathname}?${params.toString()}`);
+    const { status, body } = route(u.pathname, params);
     return { ok: status < 300, status, text: async () => (typeof body === 'string' ? body : JSON.stringify(body)) };
   };
   return Object.assign(fn, { calls });
@@ -146,7 +151,7 @@ describe('PrometheusSource', () => {
       most = Math.max(most, inFlight);
       await new Promise((r) => setTimeout(r, 20));
       inFlight--;
-      if (u.searchParams.get('query')?.startsWith('g11_')) {
+      if (new URLSearchParams(init?.body).get('query')?.startsWith('g11_')) {
         // This one hangs until the caller's timeout aborts it.
         await new Promise((_r, reject) =>
           init?.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)),
@@ -164,6 +169,31 @@ describe('PrometheusSource', () => {
     expect(most).toBe(4);
     expect(err).toBeInstanceOf(PrometheusQueryError);
     expect(err).toMatchObject({ errorType: 'timeout', userMessage: expect.stringContaining('timed out after 200 ms') });
+  });
+
+  it('asks the server for its label names once in five minutes, and again after a failure', async () => {
+    let now = T0;
+    let fail = false;
+    const f = fakeFetch((p) => {
+      if (p === '/api/v1/labels')
+        return fail
+          ? { status: 503, body: 'unavailable' }
+          : { status: 200, body: { status: 'success', data: ['__name__', 'job', 'service'] } };
+      return { status: 200, body: { status: 'success', data: ['api'] } };
+    });
+    const src = new PrometheusSource({ url: 'http://prom', fetch: f, now: () => now });
+    const asked = () => f.calls.filter((c) => c.startsWith('/api/v1/labels?')).length;
+    await src.capabilities();
+    await src.capabilities();
+    now += 4 * 60_000;
+    expect((await src.capabilities()).services).toEqual(['api']);
+    expect(asked()).toBe(1);
+    now += 2 * 60_000;
+    fail = true;
+    await expect(src.capabilities()).rejects.toBeInstanceOf(PrometheusQueryError);
+    fail = false;
+    expect((await src.capabilities()).services).toEqual(['api']);
+    expect(asked()).toBe(3);
   });
 
   it('turns an error envelope into a typed error with errorType and message', async () => {
