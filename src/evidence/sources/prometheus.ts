@@ -52,6 +52,8 @@ export interface PrometheusSourceOptions {
   now?: () => number;
 }
 
+/** Selector text a GET may carry: URLs past 8 KiB are refused by common proxies (nginx, ALB), so stay well under. */
+const URL_SELECTORS_MAX = 4096;
 /** How long one /api/v1/labels answer serves (see namingLabels). */
 const LABELS_TTL_MS = 5 * 60_000;
 
@@ -296,11 +298,15 @@ export class PrometheusSource implements EvidenceSource {
     const want = q.services ? new Set(q.services) : null;
     const start = String(q.from / 1000);
     const end = String(q.to / 1000);
+    // The metric names those series have. This endpoint is GET only: past URL_SELECTORS_MAX the names of every
+    // named series are asked instead (a few more queries, each answering nothing for a service not asked).
+    const nameSelectors =
+      selectors.join('').length > URL_SELECTORS_MAX ? (await this.matchers(undefined)).map((m) => `{${m}}`) : selectors;
     const names = new Set(
       await this.names(
         '/api/v1/label/__name__/values',
-        [...selectors.map((s): [string, string] => ['match[]', s]), ['start', start], ['end', end]],
-        `names ${selectors.join(' ')}`,
+        [...nameSelectors.map((s): [string, string] => ['match[]', s]), ['start', start], ['end', end]],
+        `metric names`,
       ),
     );
     const types = await this.metadata();

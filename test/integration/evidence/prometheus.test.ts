@@ -20,18 +20,20 @@ const SCENARIO = path.resolve(__dirname, '../../../examples/scenarios/checkout-l
 /** bcrypt (cost 10) of 'contract-pass', as Prometheus's web config wants it. */
 const BCRYPT_CONTRACT_PASS = '$2b$10$abcdefghijklmnopqrstuuykl88PHhDSWy1942MzxxNMoWSrz1gae';
 
-/** The global fetch, recording each query_range's parameters (from the URL or a form body) and every path asked. */
-function recordingFetch(): { fetch: typeof fetch; ranges: URLSearchParams[]; paths: string[] } {
+/** The global fetch, recording each query_range's parameters (from the URL or a form body), every path and URL asked. */
+function recordingFetch(): { fetch: typeof fetch; ranges: URLSearchParams[]; paths: string[]; urls: string[] } {
   const ranges: URLSearchParams[] = [];
   const paths: string[] = [];
+  const urls: string[] = [];
   const f: typeof fetch = (input, init) => {
     const u = new URL(String(input));
+    urls.push(String(input));
     paths.push(`${init?.method ?? 'GET'} ${u.pathname}`);
     if (u.pathname === '/api/v1/query_range')
       ranges.push(typeof init?.body === 'string' ? new URLSearchParams(init.body) : u.searchParams);
     return fetch(input, init);
   };
-  return { fetch: f, ranges, paths };
+  return { fetch: f, ranges, paths, urls };
 }
 
 async function window(files: string[]): Promise<{ from: number; to: number }> {
@@ -223,12 +225,13 @@ describeWithService(PROMETHEUS, 'Prometheus source against a real Prometheus', (
         expect(queries.length).toBeLessThanOrEqual(5);
       }
       // Asked for a hundred services (a wide incident), the queries are too long for a URL behind most proxies:
-      // they go as form posts, which Prometheus answers like the short ones.
+      // they go as form posts, which Prometheus answers like the short ones, and no URL passes 8 KiB.
       rec.ranges.length = 0;
       const many = [...Array.from({ length: 100 }, (_, i) => `checkout-shard-${i}-of-a-long-service-name`), 'cart'];
       expect(await signals(source, many)).toEqual(await signals(files, ['cart']));
       expect(Math.max(...rec.ranges.map((p) => p.toString().length))).toBeGreaterThan(8192);
       expect(rec.paths.filter((p) => p.endsWith('/api/v1/query_range')).every((p) => p.startsWith('POST'))).toBe(true);
+      expect(Math.max(...rec.urls.map((u) => u.length))).toBeLessThan(8192);
       // The server's label names were asked once for all of the above.
       expect(rec.paths.filter((p) => p.endsWith('/api/v1/labels'))).toHaveLength(1);
       // A link selects the service by the label that named it on that metric: cart is `service` on its
