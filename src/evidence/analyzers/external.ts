@@ -4,7 +4,7 @@
 
 import { redactSecrets } from '../../domain/redact';
 import type { TemplateStat } from '../types';
-import { serviceOfHost } from './hosts';
+import { hostReader } from './hosts';
 
 export interface ExternalMention {
   /** The dependency as named (host, or the known service it resolves to). */
@@ -142,13 +142,15 @@ function resolverOf(known: ReadonlySet<string>): string | null {
 export function externalMentions(rising: readonly TemplateStat[], known: ReadonlySet<string>): ExternalMention[] {
   const by = new Map<string, ExternalMention>();
   const resolver = resolverOf(known);
-  for (const t of rising) {
-    const text = [t.template, ...t.samples.slice(0, 3)].join('\n');
+  const texts = rising.map((t) => [t.template, ...t.samples.slice(0, 3)].join('\n'));
+  const serviceOf = hostReader(texts.flatMap(hostsIn), (n) => (known.has(n) ? n : undefined));
+  for (const [i, t] of rising.entries()) {
+    const text = texts[i] as string;
     const tls = TLS.test(text);
     if (resolver && t.service === resolver) continue;
     const lookup = resolver !== null && LOOKUP_FAILED.test(text);
     for (const host of lookup ? [resolver] : hostsIn(text)) {
-      const service = serviceOfHost(host, (n) => (known.has(n) ? n : undefined)) ?? null;
+      const service = serviceOf(host) ?? null;
       if (service === t.service) continue;
       const name = service ?? host;
       const m = by.get(name) ?? {

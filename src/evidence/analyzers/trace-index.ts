@@ -2,7 +2,7 @@
 // shared ground of the trace analyzers (traces.ts, trace-gaps.ts).
 
 import type { AnalysisWindow, PhaseCounts, Span } from '../types';
-import { serviceOfHost } from './hosts';
+import { hostReader } from './hosts';
 
 export type Phase = keyof PhaseCounts;
 
@@ -20,6 +20,8 @@ export class TraceIndex {
   private readonly services = new Set<string>();
   private readonly lower = new Map<string, string>();
   private readonly resolved = new Map<string, Target>();
+  /** serviceOf a destination (hostReader over every peer the spans name); built when the services are known. */
+  private readonly serviceOf: (host: string) => string | undefined;
 
   constructor(spans: readonly Span[]) {
     const byTrace = new Map<string, Map<string, Span>>();
@@ -35,6 +37,9 @@ export class TraceIndex {
         this.lower.set(s.service.toLowerCase(), s.service);
       }
     }
+    const peers = new Set<string>();
+    for (const s of spans) if (s.peer) peers.add(s.peer);
+    this.serviceOf = hostReader(peers, (n) => (this.services.has(n) ? n : this.lower.get(n.toLowerCase())));
     for (const s of spans) {
       const p = s.parentSpanId ? byTrace.get(s.traceId)?.get(s.parentSpanId) : undefined;
       if (!p || p === s) continue;
@@ -53,11 +58,11 @@ export class TraceIndex {
     return this.parentOf.get(s);
   }
 
-  /** The service a destination names: exact, case-insensitive, or as serviceOfHost reads a host name. */
+  /** The service a destination names: exact, case-insensitive, or as hostReader reads a host name. */
   private resolve(peer: string): Target {
     let t = this.resolved.get(peer);
     if (!t) {
-      const hit = serviceOfHost(peer, (n) => (this.services.has(n) ? n : this.lower.get(n.toLowerCase())));
+      const hit = this.serviceOf(peer);
       t = hit ? { name: hit, external: false } : { name: peer, external: true };
       this.resolved.set(peer, t);
     }

@@ -78,6 +78,22 @@ describe('externalMentions: what failing callers blame', () => {
         .sort(),
     ).toEqual(['api.stripe.com', 'auth.idprovider.com']);
   });
+
+  it('names our services when our own internet domain carries several of them', () => {
+    const known = new Set(['web', 'cart', 'ledger']);
+    const failed = [
+      tpl('web', 'upstream returned 503 for POST https://cart.prod.acme.io/v1/cart'),
+      tpl('web', 'GET https://ledger.prod.acme.io/balance timed out after 5000ms'),
+    ];
+    expect(
+      externalMentions(failed, known)
+        .map((m) => [m.name, m.known])
+        .sort(),
+    ).toEqual([
+      ['cart', true],
+      ['ledger', true],
+    ]);
+  });
 });
 
 describe('HostMentions: hosts named in error events', () => {
