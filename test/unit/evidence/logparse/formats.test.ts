@@ -3,16 +3,21 @@
 // first and last event's time (zones honoured), how many of each severity, and one template as printed.
 
 import { readFileSync, readdirSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { blockBody } from '../../../../src/evidence/analyzers/line-templates';
 import { TemplateMiner } from '../../../../src/evidence/analyzers/templates';
 import { EventAssembler, type AssembledEvent, type Level } from '../../../../src/evidence/logparse';
+import { openFilesSource } from '../../../../src/evidence/sources/files';
+import type { LogEvent } from '../../../../src/evidence/types';
 
 const DIR = path.resolve(__dirname, '../../../fixtures/logs/formats');
 /** The incident clock: year-less and time-only headers are dated from it. */
 const REF = Date.UTC(2026, 10, 27, 4);
 
 type Levels = Partial<Record<Level | 'none', number>>;
+type LevelKey = keyof Levels;
 
 /** [file, events, first event's time, last event's time, events per level, a template the reader sees] */
 const CASES: Array<[string, number, string, string, Levels, string]> = [
@@ -262,12 +267,12 @@ const CASES: Array<[string, number, string, string, Levels, string]> = [
     { info: 3, warn: 1, error: 2, fatal: 1 },
     'payment gateway slow: <*> ms',
   ],
-  // Event Viewer's CSV: level first, a US date with AM/PM, and a quoted message over several lines.
+  // Event Viewer's CSV: level first, a US date with AM/PM (12 AM is midnight), a quoted message over several lines.
   [
     'windows-events.csv',
     7,
-    '2026-11-27T03:02:04.000Z',
-    '2026-11-27T15:04:10.000Z',
+    '2026-11-27T00:04:10.000Z',
+    '2026-11-27T03:03:06.000Z',
     { none: 1, info: 2, warn: 1, error: 2, fatal: 1 },
     'Service Control Manager <*> None The Shop Checkout service entered the running state.',
   ],
@@ -321,10 +326,45 @@ describe('log formats read with zero configuration', () => {
     expect(events).toHaveLength(count);
     expect(new Date(events[0]?.ts ?? 0).toISOString()).toBe(first);
     expect(new Date(events[events.length - 1]?.ts ?? 0).toISOString()).toBe(last);
-    const seen: Levels = {};
-    for (const ev of events) seen[ev.level ?? 'none'] = (seen[ev.level ?? 'none'] ?? 0) + 1;
-    expect(seen).toEqual(levels);
+    expect(levelCounts(events)).toEqual(levels);
     expect(templates).toContain(template);
+  });
+});
+
+/** Events per level, `none` for an event without one. */
+function levelCounts(events: ReadonlyArray<{ level?: string | undefined }>): Levels {
+  const seen: Levels = {};
+  for (const ev of events) {
+    const key = (ev.level ?? 'none') as LevelKey;
+    seen[key] = (seen[key] ?? 0) + 1;
+  }
+  return seen;
+}
+
+describe('the same files in a scenario, as analyze reads them', () => {
+  let dir: string;
+  /** One service per fixture: `postgresql.csv` is service `postgresql-csv`. */
+  const service = (file: string): string => file.replace(/\./g, '-');
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'scout-formats-'));
+    await mkdir(path.join(dir, 'logs'));
+    await writeFile(
+      path.join(dir, 'incident.yaml'),
+      `title: formats\nchannel: inc-formats\nstarted_at: ${new Date(REF).toISOString()}\n`,
+    );
+    for (const [file] of CASES) await copyFile(path.join(DIR, file), path.join(dir, 'logs', `${service(file)}.log`));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('gives every service the events, times and severities of its file', async () => {
+    const events: LogEvent[] = [];
+    for await (const ev of openFilesSource(dir).logs({ from: REF - 86_400_000, to: REF + 86_400_000 })) events.push(ev);
+    const seen = CASES.map(([file]) => {
+      const mine = events.filter((e) => e.service === service(file));
+      const at = (ev: LogEvent | undefined): string => new Date(ev?.ts ?? 0).toISOString();
+      return [file, mine.length, at(mine[0]), at(mine[mine.length - 1]), levelCounts(mine)];
+    });
+    expect(seen).toEqual(CASES.map((c) => c.slice(0, 5)));
   });
 });
 
@@ -350,6 +390,6 @@ describe('multi-line events in these formats', () => {
     // An event counts the lines of its message: a traceback in a textPayload, a panic in a MESSAGE.
     expect(lines('gcp-logging.jsonl')).toEqual([1, 1, 1, 6, 1, 1, 1]);
     expect(lines('journalctl.json')).toEqual([1, 1, 1, 1, 1, 5, 1]);
-    expect(lines('windows-events.csv')).toEqual([1, 1, 1, 5, 1, 1, 1]);
+    expect(lines('windows-events.csv')).toEqual([1, 1, 1, 1, 5, 1, 1]);
   });
 });
