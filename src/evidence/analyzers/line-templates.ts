@@ -4,6 +4,7 @@
 // template of the line that began their event.
 
 import { EventAssembler, type AssembledEvent } from '../logparse';
+import { blockLine } from '../logparse/line-shapes';
 import { TemplateMiner, templateId, type TemplateMinerOptions } from './templates';
 
 /** Growable Int32 list: a million lines cost 4 MB, not a million boxed numbers. */
@@ -36,26 +37,16 @@ export interface LineTemplaterOptions extends TemplateMinerOptions {
 }
 
 /**
- * What an event is mined as: its first line's body and, for a multi-line event, the first non-blank
- * line under it. That line says what kind of block follows (a table's column header, the exception a
- * stack trace is of, a command's first line of output): the same first line with another block under
- * it is another event, and a single line is another event than the same line heading a block. Later
- * lines are left out so that a table with more rows, or a longer dump, stays the same template.
+ * What an event is mined as: its first line's body and, for a multi-line event, the line under it that
+ * says what kind of block follows (see blockLine: a table's column header, the exception a stack trace
+ * or a Python traceback is of, a command's first line of output): the same first line with another
+ * block under it is another event, and a single line is another event than the same line heading a
+ * block. Other lines are left out so that a table with more rows, or a longer dump, stays the same template.
  */
 export function blockBody(ev: AssembledEvent): string {
   if (ev.lines < 2) return ev.body;
-  let from = ev.text.indexOf('\n');
-  while (from >= 0) {
-    const to = ev.text.indexOf('\n', from + 1);
-    const line = ev.text.slice(from + 1, to < 0 ? undefined : to);
-    if (!isBlank(line)) return `${ev.body}\n${line}`;
-    from = to;
-  }
-  return ev.body;
-}
-
-function isBlank(s: string): boolean {
-  return s.trim().length === 0;
+  const under = blockLine(ev.text.split('\n'));
+  return under === undefined ? ev.body : `${ev.body}\n${under}`;
 }
 
 /** Streaming per-line templating of one log file: `push` every line, `finish`, then read per line. */

@@ -6,6 +6,7 @@
 
 import { joinPartial, unwrapEnvelope, type Envelope } from './envelope';
 import type { ParsedLine } from './header';
+import { quoteOpen } from './csv';
 import { parseLine } from './line';
 import { MAX_LINE_CHARS } from './reader';
 import type { Level } from './levels';
@@ -60,6 +61,8 @@ export class EventAssembler {
   private joinUnmarked = false;
   /** Learnt: the start shape alone marks where events start; a time elsewhere is content (a table's date column). */
   private shapeStarts = false;
+  /** The open event is a CSV row inside a quoted field: the lines up to the closing quote continue it. */
+  private inQuote = false;
   /** Partial records (CRI `P`, split Docker lines) waiting for the record that ends their line. */
   private partial: { env: Envelope; line: number; count: number; cut: boolean } | null = null;
   /** Lines joined from partial records that passed MAX_LINE_CHARS and were cut there; the first one's line. */
@@ -247,6 +250,10 @@ export class EventAssembler {
       this.currentIndex = this.cur ? this.cur.index : -1;
       return NONE;
     }
+    if (this.inQuote && this.cur) {
+      this.inQuote = quoteOpen(line, true);
+      return this.extend(line);
+    }
     const c = line.charCodeAt(0);
     const indented = c === 32 || c === 9;
     // An indented line continues the open event (skipping the parse) unless the file taught otherwise.
@@ -263,7 +270,16 @@ export class EventAssembler {
     const text = indented ? line.trimStart() : line;
     parsed ??= parseLine(text, this.refTime, this.hint);
     const own = parsed.ts !== null || parsed.standalone === true;
-    if (!own && this.cur && (inRecord || CONTINUATION.test(text) || (afterIndented && EXCEPTION_LINE.test(text))))
+    // A record that holds several lines is one whole message (a journald MESSAGE, a textPayload with a
+    // traceback): its first line starts an event even when it reads like a continuation (`panic: `,
+    // `Traceback (`). A one-line record (Docker, CRI) may be one line of a stack trace and joins as any line.
+    const opensRecord = env !== null && !inRecord && env.text.includes('\n');
+    if (
+      !own &&
+      this.cur &&
+      !opensRecord &&
+      (inRecord || CONTINUATION.test(text) || (afterIndented && !parsed.level && EXCEPTION_LINE.test(text)))
+    )
       return this.extend(line);
     if (env?.weak && !own) return this.pushLine(whole, lineNo, null, whole);
     // A record a runtime dated on its own is a line the application wrote by itself: only the explicit
@@ -293,6 +309,7 @@ export class EventAssembler {
     else this.untimed++;
     const done = this.close();
     this.cur = ev;
+    this.inQuote = parsed.quoteOpen === true;
     this.currentIndex = ev.index;
     if (ts !== null && this.pending.length) return this.release(ts, done);
     return done ? [done] : NONE;

@@ -4,7 +4,7 @@
 // line (its own header, level and continuation rules); the envelope gives its time and, where it has
 // one, a severity.
 
-import { normalizeLevel, type Level } from './levels';
+import { normalizeLevel, syslogLevel, type Level } from './levels';
 import { parseTimeValue } from './timestamps';
 
 export interface Envelope {
@@ -32,9 +32,6 @@ const DOCKER_KEYS = new Set(['log', 'stream', 'time', 'attrs']);
  * line whose newline is missing (the stream's last write, or a converter that trims it), not half of the next.
  */
 const DOCKER_SPLIT_BYTES = 16 * 1024;
-
-/** Syslog severities 0..7, as journald's PRIORITY holds them. */
-const PRIORITY: readonly Level[] = ['fatal', 'fatal', 'fatal', 'error', 'warn', 'info', 'info', 'debug'];
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -68,8 +65,7 @@ function fromJson(rec: Record<string, unknown>): Envelope | null {
   const message = journalText(rec.MESSAGE);
   if (message !== null && ('__REALTIME_TIMESTAMP' in rec || '_SOURCE_REALTIME_TIMESTAMP' in rec)) {
     const us = Number(rec._SOURCE_REALTIME_TIMESTAMP ?? rec.__REALTIME_TIMESTAMP);
-    const prio = Number(rec.PRIORITY);
-    const level = Number.isInteger(prio) && prio >= 0 && prio <= 7 ? PRIORITY[prio] : null;
+    const level = rec.PRIORITY === undefined ? null : syslogLevel(Number(rec.PRIORITY));
     return envelope(withoutNewline(message), Number.isFinite(us) ? Math.floor(us / 1000) : null, false, level);
   }
   // Cloud Logging entry: the text, or the application's JSON record, with the entry's time and severity.

@@ -2,7 +2,10 @@
 // (host, pid, thread, logger) so that only the message body is left for template mining.
 // One generic procedure for every style; no per-file settings.
 
-import { headerLevel, normalizeLevel, redisLevel, type Level } from './levels';
+import { clfStatus, httpStatus, outcomeLevel, outcomeWord } from './access';
+import { csvFields } from './csv';
+import { headerLevel, normalizeLevel, redisLevel, syslogLevel, type Level } from './levels';
+import { timestampAt } from './time-forms';
 import { findHeaderTimestamp, headerLike, matchClf, matchLeadingTimestamp, type HeaderHint } from './timestamps';
 
 export interface ParsedLine {
@@ -12,6 +15,8 @@ export interface ParsedLine {
   body: string;
   /** True when the line starts an event even without a timestamp (a JSON or logfmt record). */
   standalone?: boolean;
+  /** True when a CSV row ends inside a quoted field: the lines after it continue that field (a multi-line message). */
+  quoteOpen?: boolean;
 }
 
 const LEVEL_WINDOW = 9;
@@ -54,7 +59,11 @@ function bracketEnd(s: string, i: number): number {
 function tokenLevel(tok: string): Level | null {
   const first = tok.charCodeAt(0);
   const last = tok.charCodeAt(tok.length - 1);
-  if ((first === 91 && last === 93) || (first === 60 && last === 62)) return normalizeLevel(tok.slice(1, -1));
+  if ((first === 91 && last === 93) || (first === 60 && last === 62)) {
+    // `[error]`, and Apache's `[module:level]` (`[proxy:error]`)
+    const inner = tok.slice(1, -1);
+    return normalizeLevel(inner) ?? normalizeLevel(inner.slice(inner.lastIndexOf(':') + 1));
+  }
   if (last === 58) return headerLevel(tok.slice(0, -1));
   return headerLevel(tok);
 }
@@ -113,7 +122,7 @@ function stripDecorations(s: string, start: number): number {
     }
     const e = tokenEnd(s, i);
     const tok = s.slice(i, e);
-    if (tok === '-' || tok === '---' || tok === '|' || tok === ':') {
+    if (tok === '-' || tok === '--' || tok === '---' || tok === '|' || tok === ':') {
       i = e;
       continue;
     }
@@ -169,7 +178,11 @@ function findLevel(s: string, start: number): [Level, number] | null {
       e = tokenEnd(s, i);
     }
     const tok = s.slice(i, e);
-    const lvl = tokenLevel(tok) ?? letterLevel(s, tok, e) ?? (columnWord(s, prevTok, e) ? titleLevel(tok) : null);
+    const lvl =
+      tokenLevel(tok) ??
+      letterLevel(s, tok, e) ??
+      (columnWord(s, prevTok, e) ? titleLevel(tok) : null) ??
+      (k === 0 ? colonLevel(tok) : null);
     if (lvl) return [lvl, e];
     // Only header-looking tokens may precede the level: ids, numbers, upper-case words, `- name -`.
     // (`[thread]` too: logback/log4j put the thread before the level.)
@@ -212,6 +225,11 @@ function columnWord(s: string, prevTok: string, e: number): boolean {
   return prevTok === ',' || prevTok === '|' || (isSpace(s.charCodeAt(e)) && isSpace(s.charCodeAt(e + 1)));
 }
 
+/** A level word in any case before a colon (`info:`, `fail:` in .NET's console log), right after the time. */
+function colonLevel(tok: string): Level | null {
+  return tok.length > 3 && tok.charCodeAt(tok.length - 1) === 58 ? normalizeLevel(tok.slice(0, -1)) : null;
+}
+
 /** A one-letter level (`D`, `W`) counts only right before a `tag:` token, as Android and klog-like headers write it. */
 function letterLevel(s: string, tok: string, e: number): Level | null {
   if (tok.length !== 1) return null;
@@ -245,19 +263,17 @@ function rfc5424Body(s: string, i: number): number {
   return i;
 }
 
-/** HTTP status of an access-log line: the number right after the quoted request, or 0. */
-function accessStatus(s: string, afterTs: number): number {
-  const q = s.indexOf('" ', afterTs + 2);
-  if (q < 0) return 0;
-  const code = Number(s.slice(q + 2, q + 5));
-  return Number.isInteger(code) && code >= 100 && code < 600 ? code : 0;
-}
-
-const OUTCOME = ['unknown', 'informational', 'success', 'redirect', 'client-error', 'server-error'];
-
-/** The parsed line: its time, level and the body from position `i` on. */
+/**
+ * The parsed line: its time, level and the body from position `i` on. An access line (an HTTP status
+ * after its request) gets its status class as the body's first word, and its level when it has none.
+ */
 function parsedLine(ts: number, level: Level | null, s: string, i: number): ParsedLine {
-  const body = s.slice(skipSpaces(s, i));
+  let body = s.slice(skipSpaces(s, i));
+  const status = httpStatus(body);
+  if (status > 0) {
+    body = `${outcomeWord(status)} ${body}`;
+    level ??= outcomeLevel(status);
+  }
   return level ? { ts, level, body } : { ts, body };
 }
 
@@ -285,8 +301,16 @@ export function parsePlainLine(s: string, refTime: number, hint?: HeaderHint): P
   }
   const lead = matchLeadingTimestamp(s, refTime);
   if (lead) {
+    // `time,field,...` is a CSV row (PostgreSQL's csvlog); `time, Info ...` is a header with a comma after its time.
+    if (s.charCodeAt(lead.end) === 44 /* , */ && !isSpace(s.charCodeAt(lead.end + 1)))
+      return csvRow(lead.ts, null, csvFields(s, lead.end + 1));
     const c = s.charCodeAt(0);
-    if (c === 60) return parsedLine(lead.ts, null, s, rfc5424Body(s, lead.end));
+    if (c === 60) {
+      // `<PRI>1 ` RFC 5424, else `<PRI>Mmm dd` RFC 3164; the priority's low three bits are the severity.
+      const level = syslogLevel(Number(s.slice(1, s.indexOf('>'))) % 8);
+      const v1 = s.charCodeAt(s.indexOf('>') + 1) === 49;
+      return parsedLine(lead.ts, level, s, v1 ? rfc5424Body(s, lead.end) : syslogBody(s, lead.end));
+    }
     if (c >= 48 && c <= 57 && /^\d+:[XCSM] /.test(s)) {
       const mark = s.charAt(skipSpaces(s, lead.end));
       return parsedLine(lead.ts, redisLevel(mark), s, skipSpaces(s, lead.end) + 1);
@@ -306,11 +330,12 @@ export function parsePlainLine(s: string, refTime: number, hint?: HeaderHint): P
   if (clf) {
     // The status code is masked like any number, so its class leads the body as a word:
     // 5xx and 2xx requests then mine as different templates.
-    const status = accessStatus(s, clf.end);
-    const cls = Math.floor(status / 100);
-    const body = `${OUTCOME[cls] ?? 'unknown'} ${(s.slice(0, clf.start) + s.slice(skipSpaces(s, clf.end))).trim()}`;
-    return { ts: clf.ts, level: cls === 5 ? 'error' : cls === 4 ? 'warn' : 'info', body };
+    const status = clfStatus(s, clf.end);
+    const body = `${outcomeWord(status)} ${(s.slice(0, clf.start) + s.slice(skipSpaces(s, clf.end))).trim()}`;
+    return { ts: clf.ts, level: outcomeLevel(status), body };
   }
+  const row = levelFirstRow(s, refTime);
+  if (row) return row;
   const hdr = findHeaderTimestamp(s, refTime, hint);
   if (hdr) {
     if (hdr.lastKind === 'syslog') return parsedLine(hdr.ts, null, s, syslogBody(s, hdr.end));
@@ -319,5 +344,44 @@ export function parsePlainLine(s: string, refTime: number, hint?: HeaderHint): P
     if (found) return parsedLine(hdr.ts, found[0], s, stripDecorations(s, found[1]));
     return parsedLine(hdr.ts, null, s, stripDecorations(s, i));
   }
-  return { ts: null, body: s };
+  return untimedLine(s);
+}
+
+/**
+ * A CSV row whose time was read: its level is the first field that is an upper-case level word (`ERROR`
+ * in PostgreSQL's csvlog) unless known, and its text the non-empty fields after the level, quotes removed.
+ */
+function csvRow(ts: number, level: Level | null, row: ReturnType<typeof csvFields>): ParsedLine {
+  let at = -1;
+  for (let k = 0; level === null && k < row.fields.length; k++) {
+    level = headerLevel(row.fields[k] as string);
+    if (level) at = k;
+  }
+  const body = row.fields
+    .slice(at + 1)
+    .filter((f) => f.length > 0)
+    .join(' ');
+  const out: ParsedLine = level ? { ts, level, body } : { ts, body };
+  if (row.open) out.quoteOpen = true;
+  return out;
+}
+
+/** A CSV row that starts with its level and then its time (`Error,11/27/2026 3:02:06 AM,...`, an Event Viewer export). */
+function levelFirstRow(s: string, refTime: number): ParsedLine | null {
+  const comma = s.indexOf(',');
+  if (comma < 4 || comma > 12) return null;
+  const level = normalizeLevel(s.slice(0, comma));
+  if (!level) return null;
+  const m = timestampAt(s, comma + 1, refTime);
+  if (!m || m.kind !== 'full' || s.charCodeAt(m.end) !== 44) return null;
+  return csvRow(m.ts, level, csvFields(s, m.end + 1));
+}
+
+/**
+ * A line without a time of its own: its level when it starts with a level word and a colon (`ERROR: ...`,
+ * .NET's `fail: Category[0]`), read as a column, not prose. The body is the whole line, as before.
+ */
+function untimedLine(s: string): ParsedLine {
+  const level = colonLevel(s.slice(0, tokenEnd(s, 0)));
+  return level ? { ts: null, level, body: s } : { ts: null, body: s };
 }

@@ -1,4 +1,5 @@
-// Level words as services write them, normalised to one small vocabulary.
+// Level words as services write them, normalised to one small vocabulary (`fail`, `dbug` and `trce`
+// are .NET's console logger's).
 
 export type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
@@ -7,10 +8,12 @@ const LEVELS: Record<string, Level> = {
   CRITICAL: 'fatal',
   CRIT: 'fatal',
   PANIC: 'fatal',
+  DPANIC: 'error',
   EMERG: 'fatal',
   ALERT: 'fatal',
   F: 'fatal',
   ERROR: 'error',
+  FAIL: 'error',
   ERR: 'error',
   SEVERE: 'error',
   FAILURE: 'error',
@@ -20,6 +23,7 @@ const LEVELS: Record<string, Level> = {
   W: 'warn',
   INFO: 'info',
   NOTICE: 'info',
+  NOTE: 'info',
   LOG: 'info',
   STATEMENT: 'info',
   DETAIL: 'info',
@@ -28,11 +32,13 @@ const LEVELS: Record<string, Level> = {
   I: 'info',
   INFORMATION: 'info',
   DEBUG: 'debug',
+  DBUG: 'debug',
   DEBUG1: 'debug',
   DEBUG2: 'debug',
   D: 'debug',
   FINE: 'debug',
   TRACE: 'trace',
+  TRCE: 'trace',
   FINER: 'trace',
   FINEST: 'trace',
   T: 'trace',
@@ -68,7 +74,15 @@ export function levelRank(level: string | undefined): number {
   return level === undefined ? -1 : (RANK[level as Level] ?? -1);
 }
 
-/** Level of a syslog-style numeric severity or Redis log marker. */
+/** Syslog severities 0..7 (emerg .. debug), as a `<PRI>` and journald's PRIORITY carry them. */
+const SYSLOG_SEVERITY: readonly Level[] = ['fatal', 'fatal', 'fatal', 'error', 'warn', 'info', 'info', 'debug'];
+
+/** Level of a syslog severity number (0..7), or null when it is not one. */
+export function syslogLevel(severity: number): Level | null {
+  return Number.isInteger(severity) ? (SYSLOG_SEVERITY[severity] ?? null) : null;
+}
+
+/** Level of a Redis log marker. */
 export function redisLevel(mark: string): Level {
   return mark === '#' ? 'warn' : mark === '.' ? 'debug' : 'info';
 }

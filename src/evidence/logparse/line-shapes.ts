@@ -1,12 +1,47 @@
 // The shapes of a log line the assembler reads before its time: whether an untimed line continues the
 // event before it (a stack frame, a traceback), the shape of its first token, colour codes to strip.
 
-/** Lines that continue the event before them when they carry no time of their own. */
+/**
+ * Lines that continue the event before them when they carry no time of their own: Java, Python and Go
+ * frames and markers, closing brackets, and a Go function as zap and panics print it (`net/http.(*conn).serve`).
+ */
 export const CONTINUATION =
-  /^(?:at |Caused by:|Suppressed:|\.\.\. ?\d+ (?:more|common frames omitted)|Traceback \(|During handling of the above|The above exception|goroutine \d+ \[|panic: |created by |\[signal |[\w$.]*(?:Exception|Error|Throwable|Fault)\b(?::|$)|[\w$]+(?:\.[\w$*()]+)+\(.*\)$|[}\])](?:[,;)\]}]*)$)/;
+  /^(?:at |(?:[\w.-]+\/)+[\w.-]+\.[\w.()*]+$|[\w-]+\.\(\*?\w+\)\.\w+|Caused by:|Suppressed:|\.\.\. ?\d+ (?:more|common frames omitted)|Traceback \(|During handling of the above|The above exception|goroutine \d+ \[|panic: |created by |\[signal |[\w$.]*(?:Exception|Error|Throwable|Fault)\b(?::|$)|[\w$]+(?:\.[\w$*()]+)+\(.*\)$|[}\])](?:[,;)\]}]*)$)/;
 
 /** A traceback's last line after its indented frames: an exception type, then `: message` or nothing. */
 export const EXCEPTION_LINE = /^[A-Za-z_][\w.$]*(?::(?:\s|$)|$)/;
+
+/** The markers inside a Python traceback that are not its exception line. */
+const TRACEBACK_MARKER = /^(?:Traceback \(|During handling of the above|The above exception)/;
+
+/**
+ * The line under a multi-line event's first line that says what kind of block it is: the first non-blank
+ * one (a Java exception, a table's column header), except in a Python traceback, whose exception comes
+ * last (`ValueError: bad amount`), after the frames: there it is the last unindented line of the block, the
+ * exception finally raised when several are chained. `lines` are all the event's lines, its first included.
+ */
+export function blockLine(lines: readonly string[]): string | undefined {
+  const rest = lines.slice(1);
+  const next = rest.find((l) => !isBlank(l));
+  if (next === undefined) return undefined;
+  const traceback = isTraceback(lines[0] ?? '') || isTraceback(next);
+  return (traceback ? tracebackException(rest) : undefined) ?? next.trim();
+}
+
+function isTraceback(line: string): boolean {
+  return line.trimStart().startsWith('Traceback (');
+}
+
+/** The exception line of a traceback: its last non-blank line that is neither indented nor a marker. */
+export function tracebackException(lines: readonly string[]): string | undefined {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i] as string;
+    const c = l.charCodeAt(0);
+    if (isBlank(l) || c === 32 || c === 9 || TRACEBACK_MARKER.test(l)) continue;
+    return l.trimEnd();
+  }
+  return undefined;
+}
 
 /** Terminal colour and cursor sequences (`ESC[32m`): a coloured console log reads as the plain one. */
 // eslint-disable-next-line no-control-regex -- the escape character is what is being matched

@@ -3,12 +3,14 @@
 
 import { parsePlainLine, type ParsedLine } from './header';
 import { normalizeLevel, type Level } from './levels';
+import { blockLine } from './line-shapes';
 import { parseTimeValue } from './timestamps';
 
-const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 'asctime', 't', 'datetime'];
-const LEVEL_KEYS = ['level', 'severity', 'lvl', 'levelname', 'loglevel', 'log.level'];
+// `@t`, `@l`, `@m` and `@mt` are Serilog's compact JSON (CLEF): its message template is the message.
+const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp', 'asctime', 't', 'datetime', '@t'];
+const LEVEL_KEYS = ['level', 'severity', 'lvl', 'levelname', 'loglevel', 'log.level', '@l'];
 /** `log` is Docker's json-file field for the line itself. */
-const MSG_KEYS = ['msg', 'message', 'event', 'log'];
+const MSG_KEYS = ['msg', 'message', 'event', 'log', '@mt', '@m'];
 /** Fields that describe the emitter, not the event; left out of the body. */
 const META_KEYS = new Set([
   'service',
@@ -35,7 +37,8 @@ function levelOf(v: unknown): Level | null {
     if (v >= 20) return 'debug';
     return 'trace';
   }
-  return typeof v === 'string' ? normalizeLevel(v, true) : null;
+  // slog writes levels between the named ones as an offset: `DEBUG-2`, `INFO+2`.
+  return typeof v === 'string' ? normalizeLevel(v.replace(/[+-]\d+$/, ''), true) : null;
 }
 
 /** The first of `keys` that holds a scalar (ECS's `log` is an object of fields, not the message). */
@@ -56,13 +59,13 @@ function scalarText(v: unknown): string | null {
 /**
  * The message as the template miner sees it: its first line, read as a text line (a message that is a
  * whole application line keeps only its body), and for a multi-line message (an exception and its
- * frames) the next non-blank line, which says what kind of block follows.
+ * frames) the line that says what kind of block follows (see blockLine).
  */
 function messageBody(text: string, refTime: number): { body: string; ts: number | null; level?: Level } {
   const lines = text.trimEnd().split('\n');
   const first = parsePlainLine((lines[0] ?? '').trimEnd(), refTime);
-  const next = lines.slice(1).find((l) => l.trim().length > 0);
-  const body = next === undefined ? first.body : `${first.body}\n${next.trim()}`;
+  const next = blockLine(lines);
+  const body = next === undefined ? first.body : `${first.body}\n${next}`;
   return first.level ? { body, ts: first.ts, level: first.level } : { body, ts: first.ts };
 }
 
@@ -88,7 +91,8 @@ function fromFields(fields: Map<string, unknown>, refTime: number, nested?: Map<
   const msgText = msg ? scalarText(msg[1]) : null;
   const inner = msgText === null ? null : messageBody(msgText, refTime);
   const ts = (time ? parseTimeValue(time[1]) : null) ?? inner?.ts ?? null;
-  const level = (lvl ? levelOf(lvl[1]) : null) ?? inner?.level;
+  // CLEF leaves `@l` out for Information.
+  const level = (lvl ? levelOf(lvl[1]) : null) ?? inner?.level ?? (fields.has('@mt') ? 'info' : undefined);
   const parts: string[] = [];
   if (inner) parts.push(inner.body);
   for (const [k, v] of fields) {

@@ -22,9 +22,45 @@ export function fracMs(frac: string | undefined): number {
   return Math.floor(Number((frac + '000').slice(0, 3)));
 }
 
-/** Offset in ms of `Z`, `+0100`, `-05:00`; 0 when absent (we read zone-less times as UTC). */
+/**
+ * Zone abbreviations a header may write after the time (PostgreSQL's `%m`: `04:01:58.004 CET`), in hours
+ * east of UTC; only those that name one offset (`CST` and `IST` each name several, and are left unread).
+ */
+const ZONE_NAMES: Record<string, number> = {
+  UTC: 0,
+  GMT: 0,
+  WET: 0,
+  WEST: 1,
+  BST: 1,
+  CET: 1,
+  CEST: 2,
+  EET: 2,
+  EEST: 3,
+  MSK: 3,
+  HKT: 8,
+  SGT: 8,
+  JST: 9,
+  KST: 9,
+  AEST: 10,
+  AEDT: 11,
+  NZST: 12,
+  NZDT: 13,
+  EST: -5,
+  EDT: -4,
+  MST: -7,
+  MDT: -6,
+  PST: -8,
+  PDT: -7,
+};
+
+/** ` CET`: a space and one of ZONE_NAMES, as a regex source for the end of a date-time. */
+export const ZONE_NAME = ` (?:${Object.keys(ZONE_NAMES).join('|')})(?![\\w:])`;
+
+/** Offset in ms of `Z`, `+0100`, `-05:00`, ` CET`; 0 when absent (we read zone-less times as UTC). */
 export function zoneMs(zone: string | undefined): number {
   if (!zone || zone === 'Z' || zone === 'z') return 0;
+  const named = ZONE_NAMES[zone.trimStart()];
+  if (named !== undefined) return named * 3_600_000;
   const sign = zone[0] === '-' ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
   const h = Number(digits.slice(0, 2));
@@ -63,7 +99,10 @@ export interface AnchoredMatch {
 }
 
 // Anchored (sticky) forms tried at each header token start. Each is one general shape, not a system.
-const A_ISO = /(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(Z|z|[+-]\d\d:?\d\d(?![\d:]))?/y;
+const A_ISO = new RegExp(
+  `(\\d{4})[-/](\\d\\d)[-/](\\d\\d)[T ](\\d\\d):(\\d\\d):(\\d\\d)(?:[.,](\\d{1,9}))?(Z|z|[+-]\\d\\d:?\\d\\d(?![\\d:])|${ZONE_NAME})?`,
+  'y',
+);
 /** Compact date-time: `20171223-22:15:29:606`, `20171223T221529.606`. */
 const A_COMPACT =
   /(\d{4})(\d\d)(\d\d)(?:[-T_ ](\d\d)(\d\d)(\d\d)|[-T_ ](\d{1,2}):(\d{1,2}):(\d{1,2}))(?:[.:,](\d{1,9}))?(?!\d)/y;

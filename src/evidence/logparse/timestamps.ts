@@ -2,7 +2,7 @@
 // index just past the timestamp text, so the header stripper can continue from there.
 // The forms a header may carry at any token are in time-forms.ts.
 
-import { fracMs, MONTHS, n, timestampAt, utc, yearFor, zoneMs, type TsKind } from './time-forms';
+import { fracMs, MONTHS, n, timestampAt, utc, yearFor, ZONE_NAME, zoneMs, type TsKind } from './time-forms';
 
 export interface TsMatch {
   ts: number;
@@ -12,7 +12,9 @@ export interface TsMatch {
   yearless?: boolean;
 }
 
-const ISO = /^(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(Z|z|[+-]\d\d:?\d\d(?![\d:]))?/;
+const ISO = new RegExp(
+  `^(\\d{4})[-/](\\d\\d)[-/](\\d\\d)[T ](\\d\\d):(\\d\\d):(\\d\\d)(?:[.,](\\d{1,9}))?(Z|z|[+-]\\d\\d:?\\d\\d(?![\\d:])|${ZONE_NAME})?`,
+);
 const BGL_TIME = /^(\d{4})-(\d\d)-(\d\d)-(\d\d)\.(\d\d)\.(\d\d)\.(\d{1,9})/;
 const HDFS_TIME = /^(\d\d)(\d\d)(\d\d) (\d\d)(\d\d)(\d\d)(?= )/;
 const SLASH_YY = /^(\d\d)\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)/;
@@ -21,6 +23,7 @@ const APACHE_ERR = /^\[(?:[A-Z][a-z]{2}) ([A-Z][a-z]{2}) (\d\d) (\d\d):(\d\d):(\
 const CLF = /\[(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))? ([+-]\d{4})\]/;
 const REDIS = /^\d+:[XCSM] (\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?/;
 const RFC5424 = /^<\d{1,3}>\d{1,2} (\S+) /;
+const RFC3164_PRI = /^<\d{1,3}>(?=[A-Z])/;
 
 /** ISO 8601 / `YYYY-MM-DD HH:MM:SS[,.]fff` (Java, Python, Go, PostgreSQL, Hadoop, Zookeeper). */
 export function matchIso(text: string, offset = 0): TsMatch | null {
@@ -70,19 +73,22 @@ export function matchLeadingTimestamp(line: string, refTime: number): TsMatch | 
       const iso = matchIso(m[1] as string);
       if (iso) return { ts: iso.ts, end: m[0].length - 1 };
     }
-    return null;
+    const pri = RFC3164_PRI.exec(line);
+    return pri ? syslogTime(line.slice(pri[0].length), refTime, pri[0].length) : null;
   }
-  if (c >= 65 && c <= 90) {
-    const m = SYSLOG.exec(line);
-    if (m) {
-      const mo = MONTHS[m[1] as string];
-      if (mo === undefined) return null;
-      const [d, h, mi, s] = [n(m[2]), n(m[3]), n(m[4]), n(m[5])];
-      const year = m[7] ? n(m[7]) : yearFor(refTime, mo, d, h, mi, s);
-      return { ts: utc(year, mo, d, h, mi, s, fracMs(m[6])), end: m[0].length, yearless: !m[7] };
-    }
-  }
+  if (c >= 65 && c <= 90) return syslogTime(line, refTime, 0);
   return null;
+}
+
+/** `Mmm dd hh:mm:ss[.ffffff][ yyyy]` at the start of `text`, which starts at `offset` in its line. */
+function syslogTime(text: string, refTime: number, offset: number): TsMatch | null {
+  const m = SYSLOG.exec(text);
+  if (!m) return null;
+  const mo = MONTHS[m[1] as string];
+  if (mo === undefined) return null;
+  const [d, h, mi, s] = [n(m[2]), n(m[3]), n(m[4]), n(m[5])];
+  const year = m[7] ? n(m[7]) : yearFor(refTime, mo, d, h, mi, s);
+  return { ts: utc(year, mo, d, h, mi, s, fracMs(m[6])), end: offset + m[0].length, yearless: !m[7] };
 }
 
 /** Common Log Format `[27/Nov/2026:03:02:10 +0000]` anywhere in the line (nginx/Apache access logs). */
@@ -108,6 +114,7 @@ export function headerLike(tok: string, from = 0, to = tok.length): boolean {
 }
 
 const HEADER_TOKENS = 7;
+const DAY_MS = 86_400_000;
 const HEADER_CHARS = 200;
 /** Tokens allowed between two parts of one header's time (BGL: epoch, date, node, date-time). */
 const CHAIN_GAP = 2;
@@ -198,7 +205,13 @@ export function findHeaderTimestamp(line: string, refTime: number, hint?: Header
     if (m && found && sinceLast > 0 && (m.kind === 'epoch' || m.kind === 'time')) m = null;
     if (m) {
       if (!found) found = { ts: m.ts, start: pos, end: m.end, kind: m.kind, lastKind: m.kind };
-      else {
+      else if (found.kind === 'date' && m.kind === 'time' && sinceLast === 0) {
+        // A date, then its time in the next field (`2026-11-27<TAB>03:02:04`, W3C logs such as CloudFront's).
+        found.ts += (((m.ts - found.ts) % DAY_MS) + DAY_MS) % DAY_MS;
+        found.kind = 'full';
+        found.lastKind = m.kind;
+        found.end = m.end;
+      } else {
         found.lastKind = m.kind;
         if (RANK[m.kind] > RANK[found.kind]) {
           found.ts = m.ts;
@@ -220,12 +233,28 @@ export function findHeaderTimestamp(line: string, refTime: number, hint?: Header
       end++;
     if (found) {
       if (++sinceLast > CHAIN_GAP || !headerLike(line, pos, end)) break;
-    } else if (tok >= HEADER_TOKENS || (!headerLike(line, pos, end) && !(hint && tok < hint.token))) {
+    } else if (
+      tok >= HEADER_TOKENS ||
+      (!headerLike(line, pos, end) && !(hint && tok < hint.token) && !(tok === 0 && typeBeforeTime(line, end, refTime)))
+    ) {
       return null;
     }
     pos = end;
   }
   return found && found.kind !== 'date' ? found : null;
+}
+
+/**
+ * A short lower-case word that leads a header whose full date-time follows it (`https 2026-11-27T03:02:04.1Z`,
+ * the request type of an AWS load balancer's log): a type field, read without learning the file first.
+ */
+function typeBeforeTime(line: string, wordEnd: number, refTime: number): boolean {
+  if (wordEnd > 6 || line.charCodeAt(wordEnd) !== 32) return false;
+  for (let i = 0; i < wordEnd; i++) {
+    const c = line.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return false;
+  }
+  return timestampAt(line, wordEnd + 1, refTime)?.kind === 'full';
 }
 
 /**

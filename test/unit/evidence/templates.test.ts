@@ -257,8 +257,8 @@ describe('templates command', () => {
       .map((l) => JSON.parse(l) as { line: number; template_id: string | null; template: string | null });
     expect(rows.map((r) => r.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(rows[0]?.template).toBe('orphan before any timestamp');
-    // A multi-line event is mined as its first line and the first line under it.
-    expect(rows[1]?.template).toBe('charge <*> failed Traceback (most recent call last):');
+    // A multi-line event is mined as its first line and the line that names the block: a traceback's exception.
+    expect(rows[1]?.template).toBe('charge <*> failed ValueError: bad <*>');
     expect(new Set(rows.slice(1, 8).map((r) => r.template_id)).size).toBe(1);
     expect(rows[8]?.template).toBe('served <*> requests');
     expect(rows[8]?.template_id).not.toBe(rows[1]?.template_id);
@@ -267,7 +267,7 @@ describe('templates command', () => {
   it('prints a table of templates with counts', async () => {
     const out = new Sink();
     expect(await templatesCommand([file], out)).toBe(0);
-    expect(out.text).toMatch(/^\s+2\s+T[0-9a-f]{8}\s+charge <\*> failed Traceback \(most recent call last\):$/m);
+    expect(out.text).toMatch(/^\s+2\s+T[0-9a-f]{8}\s+charge <\*> failed ValueError: bad <\*>$/m);
     expect(out.text).toMatch(/3 templates, 9 lines, 1 events without a timestamp of their own/);
   });
 

@@ -51,7 +51,7 @@ describe('parseLine', () => {
       'RFC5424',
       '<165>1 2026-11-27T03:02:10.003Z mymachine evntslog 8710 ID47 [exampleSDID@32473 iut="3"] An application event',
       '2026-11-27T03:02:10.003Z',
-      undefined,
+      'info', // <165>: facility 20, severity 5 (notice)
       'An application event',
     ],
     [
