@@ -1,12 +1,12 @@
 // `incident-scout audit <incident-channel-id> [--json]`: prints an incident's audit trail from Redis.
 import type { AuditRecord } from '../domain/types';
 import { parseCommand, type CommandSpec } from './args';
-import { withBotStore } from './store';
+import { findIncident, noIncident, withBotStore } from './store';
 import { auditJsonLines, auditSummary } from '../remediation/audit-export';
 
 export const AUDIT_SPEC = {
   name: 'audit',
-  usage: 'audit <incident-channel-id> [--json]',
+  usage: 'audit <incident-channel-id | #channel-name> [--json]',
   description: `Print an incident's audit trail (tool calls, proposals, decisions, executions) from the bot's
 Redis: REDIS_URL, or REDIS_SENTINELS with REDIS_SENTINEL_NAME, and REDIS_PREFIX as the bot uses them.
 
@@ -17,7 +17,8 @@ Redis: REDIS_URL, or REDIS_SENTINELS with REDIS_SENTINEL_NAME, and REDIS_PREFIX 
 
 /**
  * Reads the trail from the store at REDIS_URL and prints it (one line per record, or JSON lines
- * with --json). Exit 0 on success, 2 on usage or when there is no persistent store to read.
+ * with --json). Exit 0 on success, 1 when Redis has no such incident or cannot be read, 2 on usage or when
+ * there is no persistent store to read.
  * `env` is the process environment (passed in by src/cli.ts; nothing below src/config reads it).
  */
 export async function auditCommand(
@@ -29,9 +30,14 @@ export async function auditCommand(
   const parsed = parseCommand(AUDIT_SPEC, args, out, err);
   if (typeof parsed === 'number') return parsed;
   const json = parsed.values.json === true;
-  const incident = parsed.positionals[0] as string;
-  return withBotStore(AUDIT_STORE, env, err, async (store) => {
-    const records = await store.readAudit(incident);
+  const channel = parsed.positionals[0] as string;
+  return withBotStore(AUDIT_STORE, env, err, async (store, prefix) => {
+    const incident = await findIncident(store, channel);
+    const records = await store.readAudit(incident?.id ?? channel);
+    if (records.length === 0 && !incident) {
+      err.write(noIncident('audit', channel, prefix));
+      return 1;
+    }
     if (json) out.write(auditJsonLines(records));
     else
       out.write(`${records.map(formatRecord).join('\n')}${records.length > 0 ? '\n\n' : ''}${auditSummary(records)}\n`);

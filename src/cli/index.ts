@@ -109,7 +109,7 @@ const COMMANDS: Record<string, Command> = {
       (await import('./templates')).templatesCommand(args, io.out, io.err, io.in ?? process.stdin),
   },
   audit: {
-    spec: lazySpec('audit', 'audit <incident-channel-id> [--json]'),
+    spec: lazySpec('audit', 'audit <incident-channel-id | #channel-name> [--json]'),
     summary: "Print an incident's audit trail from Redis (REDIS_URL or REDIS_SENTINELS).",
     run: async (args, env, io) => (await import('./audit')).auditCommand(args, io.out, io.err, env),
   },

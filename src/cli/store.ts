@@ -3,8 +3,10 @@
 import pino from 'pino';
 import { loadConfig } from '../config';
 import { ConfigError } from '../domain/errors';
+import type { Incident } from '../domain/types';
 import { RedisStore, connectRedis, type Store } from '../store';
 import { describeTarget } from '../store/connection';
+import { incidentDocs } from '../store/kinds';
 import { StoreUnavailable } from '../store/errors';
 import { EXIT_USAGE } from './args';
 
@@ -62,4 +64,22 @@ export async function withBotStore(
   } finally {
     await store.close();
   }
+}
+
+/** The incident of a channel id, else of a channel name (with or without `#`); null when there is none. */
+export async function findIncident(store: Store, channel: string): Promise<Incident | null> {
+  const incidents = incidentDocs.in(store);
+  const byId = await incidents.get(channel);
+  if (byId) return byId;
+  const name = channel.replace(/^#/, '');
+  for (const id of await incidents.list('')) {
+    const incident = await incidents.get(id);
+    if (incident?.channelName === name) return incident;
+  }
+  return null;
+}
+
+/** The line for a channel the bot has no incident for: a typo must not read as an empty record. */
+export function noIncident(command: string, channel: string, prefix: string): string {
+  return `incident-scout ${command}: no incident for channel ${JSON.stringify(channel)} in this Redis (prefix ${prefix}); give the channel id (C0123ABCD) or name (#inc-...) of a channel the bot investigated.\n`;
 }

@@ -18,6 +18,9 @@ function plainMessage(issue: z.core.$ZodIssue): string {
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
   const missing = /^Invalid input: expected (\w+), received undefined$/.exec(issue.message);
   if (missing) return `missing (expected ${article(missing[1] as string)})`;
+  // zod's `Invalid option: expected one of "low"|"medium"` reads as code; the env variables say it in words.
+  if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid option'))
+    return `expected one of ${issue.values.map(String).join(', ')}`;
   const wrong = /^Invalid input: expected (\w+), received (\w+)$/.exec(issue.message);
   if (wrong) return `expected ${article(wrong[1] as string)}, got ${article(wrong[2] as string)}`;
   return issue.message;
@@ -47,7 +50,9 @@ export function parseYamlWith<S extends z.ZodType>(
   try {
     raw = parseYaml(text);
   } catch (err) {
-    return { problems: [`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`] };
+    // The yaml library's first line ends with a colon that introduced the excerpt left behind.
+    const reason = ((err as Error).message.split('\n')[0] ?? '').replace(/:$/, '');
+    return { problems: [`${file}: not valid YAML (${reason})`] };
   }
   const parsed = schema.safeParse(raw ?? {});
   return parsed.success ? { data: parsed.data } : { problems: formatIssues(file, parsed.error) };

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../domain/errors';
+import { kubeconfigTarget } from '../evidence/sources/kubernetes-api';
 import { parseDuration } from '../domain/time';
 import { formatIssues, parseYamlWith } from './format';
 import { parseScouts } from './scouts';
@@ -129,6 +130,10 @@ export function loadConfig(env: Record<string, string | undefined>, opts: Config
     problems.push('env EVIDENCE_DIR: no evidence source configured (set EVIDENCE_DIR, PROMETHEUS_URL or LOKI_URL)');
   }
   problems.push(...evidenceProblems(e));
+  if (opts.requireEvidence && kubernetes) {
+    const problem = kubernetesProblem(e.KUBECONFIG, file.kubernetes?.context, Boolean(e.KUBERNETES_SERVICE_HOST), read);
+    if (problem) problems.push(`env KUBECONFIG: ${problem}`);
+  }
   if (evidenceDir) {
     const problem = scenarioProblem(path.resolve(cwd, evidenceDir));
     const where = e.EVIDENCE_DIR ? 'env EVIDENCE_DIR' : `${configPath} evidence.dir`;
@@ -261,6 +266,37 @@ function loadManifest<T, K extends string>(
     return null;
   }
   return Object.values(result)[0] as T[];
+}
+
+/**
+ * Why the Kubernetes source `serve` opens could not use its credentials, or null: checked at start so a missing or
+ * malformed kubeconfig is named with its variable, not reported as an unexpected error once the source opens.
+ */
+function kubernetesProblem(
+  kubeconfig: string | undefined,
+  context: string | undefined,
+  inPod: boolean,
+  read: (file: string) => string | null,
+): string | null {
+  const expected = 'expected a kubeconfig with a token or client certificate';
+  if (!kubeconfig) {
+    if (inPod) return null;
+    return `required with KUBERNETES_NAMESPACES outside a pod (no KUBERNETES_SERVICE_HOST); ${expected}`;
+  }
+  const readOrThrow = (file: string): Buffer => {
+    const text = read(file);
+    if (text == null) throw new Error(`${file} ${whyUnreadable(file)}`);
+    return Buffer.from(text, 'utf8');
+  };
+  try {
+    kubeconfigTarget(kubeconfig, context, readOrThrow);
+    return null;
+  } catch (err) {
+    // The source's own error starts "Kubernetes API <file> failed (unreachable): "; the reason is what follows.
+    const reason = ((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '').replace(/:$/, '');
+    const detail = reason.replace(/^Kubernetes API .* failed \(unreachable\): /, '');
+    return `${detail.startsWith(kubeconfig) ? detail : `${kubeconfig}: ${detail}`}; ${expected}`;
+  }
 }
 
 /** Why a file could not be read, in words: not found, a directory, or permission denied. */

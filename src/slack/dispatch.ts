@@ -15,8 +15,9 @@ import type { Logger } from '../logging';
 import type { AppMetrics } from '../metrics';
 import { StoreUnavailable } from '../store/errors';
 import type { Store } from '../store/port';
-import type { Respond } from './listeners/deps';
+import type { Respond, RespondMessage } from './listeners/deps';
 import { dedupeKey, DEDUPE_TTL_S, requestKind } from './delivery';
+import { redactOutgoing } from './poster-support';
 import type { WorkQueue } from './work-queue';
 
 /** The ephemeral answer to a command or click that arrives while the store is unreachable. */
@@ -63,14 +64,26 @@ interface BoltArgs {
 }
 
 /**
+ * Bolt's arguments with `respond` passing the one redaction step, as the poster does: an ephemeral answer
+ * quotes what the person typed (`/triage deeper look at xoxb-…`) and goes through Slack like any post.
+ */
+function withRedactedRespond<A extends BoltArgs>(args: A): A {
+  const respond = args.respond;
+  if (typeof respond !== 'function') return args;
+  const redacted: Respond = (m: RespondMessage) => (respond as Respond)(redactOutgoing(m));
+  return { ...args, respond: redacted };
+}
+
+/**
  * A Bolt listener that acks (commands and clicks; Bolt acks events itself), then queues `handler`
- * behind the repeat check. `handler` receives Bolt's arguments; its answer goes through respond().
+ * behind the repeat check. `handler` receives Bolt's arguments; its answer goes through respond(), redacted.
  */
 export function afterAck<A extends BoltArgs>(
   deps: DispatchDeps,
   handler: (args: A) => Promise<void>,
 ): (args: A) => Promise<void> {
-  return async (args) => {
+  return async (bolt) => {
+    const args = withRedactedRespond(bolt);
     const kind = requestKind(args.body);
     if (typeof args.ack === 'function') {
       await (args.ack as () => Promise<void>)();

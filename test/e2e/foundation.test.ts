@@ -268,6 +268,20 @@ describe('/triage', () => {
     expect(t.slack.fake.messages(channel).filter((m) => m.text.includes('bogus'))).toHaveLength(0);
   });
 
+  it('redacts a token the person typed before quoting it back in the ephemeral reply', async () => {
+    const channel = t.slack.fake.findChannelByName('inc-checkout-latency')?.id ?? '';
+    const token = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx';
+    await t.client.sendCommand({ text: token, user_id: 'U0DEMOGUEST', channel_id: channel });
+    const reply = await t.slack.fake.waitFor(
+      (f) => f.ephemerals(channel, 'U0DEMOGUEST').find((e) => e.text.includes("I don't know `[REDACTED")),
+      5000,
+      'usage reply',
+    );
+    // The reply clips a long word after the redaction mark ("…"); what matters is that none of the token is left.
+    expect(reply.text).toContain("I don't know `[REDACTED:slack_token]");
+    expect(JSON.stringify(t.slack.fake.ephemerals(channel, 'U0DEMOGUEST'))).not.toContain('xoxb-123456789012');
+  });
+
   it('acks /triage help with 200 and lists every subcommand to the person who asked', async () => {
     const channel = t.slack.fake.findChannelByName('inc-checkout-latency')?.id ?? '';
     const res = await t.client.sendCommand({ text: 'help', user_id: 'U0DEMOLEAD', channel_id: channel });

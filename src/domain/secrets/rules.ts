@@ -181,9 +181,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   // Personal data: e-mail addresses. The parts are bounded as RFC 5321 bounds them (local part 64, label 63) and
   // a local part starts where its run starts, so a long run of `a.a.a…` is not rescanned from each dot.
+  // An address ends where its host name ends: not before more of the host (`.com`, `-west-2`), and not glued to
+  // an identifier by `_` (a topology's `adoptions@db.rds.amazonaws.com_Database::SQL` names a service, and
+  // cutting it at `amazonaws` left `[REDACTED:email].com_…`); a closing `_` (mrkdwn italics) still ends one.
   tok(
     'email',
-    String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,63}\b`,
+    String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,63}(?![A-Za-z0-9]|[.-]{1,63}[A-Za-z0-9]|_[A-Za-z0-9])`,
   ),
 ];
 

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import pino from 'pino';
 import { auditCommand } from '../../../src/cli/audit';
 import { connectRedis } from '../../../src/store/connection';
+import { incidentDocs } from '../../../src/store/kinds';
 import { RedisStore } from '../../../src/store/redis';
 import { deletePrefix, randomPrefix, REDIS_URL } from '../store/redis-fixture';
 
@@ -68,4 +69,38 @@ it('prints the incident trail from Redis, readable or as JSON lines', async () =
       .split('\n')
       .map((l) => JSON.parse(l).kind),
   ).toEqual(['decision', 'execution']);
+});
+
+it('finds the trail by channel name, and says so when Redis has no such incident instead of printing an empty trail', async () => {
+  const logger = pino({ level: 'silent' });
+  const store = new RedisStore(connectRedis(REDIS_URL, logger), { prefix, logger });
+  await incidentDocs.in(store).put('C0NAMED', {
+    id: 'C0NAMED',
+    channelId: 'C0NAMED',
+    channelName: 'inc-named',
+    startedAt: '2026-11-27T03:00:00.000Z',
+    investigations: [],
+    createdAt: '2026-11-27T03:00:00.000Z',
+  });
+  await store.appendAudit({
+    at: '2026-11-27T03:15:00.000Z',
+    kind: 'resolution',
+    incidentId: 'C0NAMED',
+    actor: 'U0LEAD',
+    detail: { summary: 'rolled back' },
+  });
+  await store.close();
+  const env = { REDIS_URL, REDIS_PREFIX: prefix };
+
+  const out = sink();
+  expect(await auditCommand(['#inc-named'], out.stream, sink().stream, env)).toBe(0);
+  expect(out.text()).toContain('2026-11-27T03:15:00.000Z resolution U0LEAD');
+
+  const typo = sink();
+  const err = sink();
+  expect(await auditCommand(['C0TYPO'], typo.stream, err.stream, env)).toBe(1);
+  expect(typo.text()).toBe('');
+  expect(err.text()).toBe(
+    `incident-scout audit: no incident for channel "C0TYPO" in this Redis (prefix ${prefix}); give the channel id (C0123ABCD) or name (#inc-...) of a channel the bot investigated.\n`,
+  );
 });

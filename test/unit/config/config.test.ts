@@ -104,6 +104,19 @@ describe('loadConfig', () => {
     );
   });
 
+  it('lists the allowed values of a choice and quotes a YAML syntax error in plain words', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    const file = path.join(dir, 'scout.yaml');
+    fs.writeFileSync(file, 'log_level: loud\n');
+    expect(problemsOf(() => loadConfig({ TRIAGE_CONFIG: file }))).toEqual([
+      `${file} log_level: expected one of fatal, error, warn, info, debug, trace, silent`,
+    ]);
+    fs.writeFileSync(file, ': : :\n');
+    expect(problemsOf(() => loadConfig({ TRIAGE_CONFIG: file }))).toEqual([
+      `${file}: not valid YAML (Nested mappings are not allowed in compact mappings at line 1, column 3)`,
+    ]);
+  });
+
   it('says when TRIAGE_CONFIG points at a missing file, or at a directory', () => {
     expect(problemsOf(() => loadConfig({ TRIAGE_CONFIG: '/nonexistent/x.yaml' }))).toEqual([
       'env TRIAGE_CONFIG: /nonexistent/x.yaml not found; expected a YAML config file',

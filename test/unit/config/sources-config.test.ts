@@ -76,6 +76,35 @@ describe('alert, Kubernetes and GitHub settings', () => {
     ]);
   });
 
+  it('refuses to serve a Kubernetes source without usable credentials, naming KUBECONFIG', () => {
+    const kubeconfig = [
+      'apiVersion: v1',
+      'current-context: prod',
+      'contexts: [{ name: prod, context: { cluster: c, user: u } }]',
+      'clusters: [{ name: c, cluster: { server: "https://k8s.example:6443" } }]',
+      'users: [{ name: u, user: { token: abc } }]',
+    ].join('\n');
+    const files = (f: string): string | null => (f === '/home/me/.kube/config' ? kubeconfig : defaultRead(f));
+    const serve = (env: Record<string, string>): string[] => {
+      try {
+        loadConfig({ KUBERNETES_NAMESPACES: 'prod', ...env }, { requireEvidence: true, readFile: files });
+      } catch (err) {
+        if (err instanceof ConfigError) return err.problems;
+        throw err;
+      }
+      return [];
+    };
+    const expected = 'expected a kubeconfig with a token or client certificate';
+    expect(serve({ KUBECONFIG: '/home/me/.kube/config' })).toEqual([]);
+    expect(serve({ KUBERNETES_SERVICE_HOST: '10.0.0.1' })).toEqual([]);
+    expect(serve({ KUBECONFIG: '/nonexistent/kubeconfig' })).toEqual([
+      `env KUBECONFIG: /nonexistent/kubeconfig not found; ${expected}`,
+    ]);
+    expect(serve({})).toEqual([
+      `env KUBECONFIG: required with KUBERNETES_NAMESPACES outside a pod (no KUBERNETES_SERVICE_HOST); ${expected}`,
+    ]);
+  });
+
   it('reads GitHub repos and Kubernetes settings from incident-scout.yaml', () => {
     const read = yaml(
       'github:\n  repos: { payments: acme/payments }\nkubernetes:\n  namespaces: ["*"]\n  context: staging\n  service_label: app\n',

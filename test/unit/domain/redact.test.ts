@@ -166,6 +166,17 @@ describe('redactSecrets', () => {
     expect(redactSecrets('postgres://app:pw123@db:5432/x').text).toBe('postgres://app:[REDACTED:password]@db:5432/x');
   });
 
+  it('keeps a service named by a user@host identifier whole, and still removes addresses that end where they should', () => {
+    const service = 'adoptions@services-database.us-west-2.rds.amazonaws.com_Database::SQL';
+    expect(redactSecrets(`suspect ${service}: latency p99 up 8x`).text).toBe(`suspect ${service}: latency p99 up 8x`);
+    expect(redactSecrets('mail bob@example.com.').text).toBe('mail [REDACTED:email].');
+    expect(redactSecrets('to=<bob@example.com>, cc="ann@mail.example.org"').text).toBe(
+      'to=<[REDACTED:email]>, cc="[REDACTED:email]"',
+    );
+    expect(redactSecrets('sent to _bob@example.com_ at 03:14').text).toBe('sent to [REDACTED:email]_ at 03:14');
+    expect(redactSecrets('user=bob@example.com-->').text).toBe('user=[REDACTED:email]-->');
+  });
+
   it('redacts a private key block as one piece, keeping the lines around it', () => {
     const { text, count } = redactSecrets(
       'before\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE\nAAAA\n-----END OPENSSH PRIVATE KEY-----\nafter',
