@@ -167,8 +167,10 @@ export class BullmqQueue<T> implements JobQueue<T> {
 
   private async shutDown(): Promise<void> {
     this.controller.abort();
-    // Worker.close waits for active handlers, which the signal asked to wind down.
-    await this.worker?.close();
+    // Worker.close waits for active handlers, which the signal asked to wind down. With Redis unreachable
+    // it would wait for its fetch loop, which waits for a connection that never comes (SIGTERM hung until
+    // SIGKILL): nothing can be handed back to Redis then, so it closes without waiting.
+    await this.worker?.close(this.options.connection.status !== 'ready');
     await this.queue.close();
     if (this.options.connection.status === 'ready') await this.options.connection.quit();
     else this.options.connection.disconnect();

@@ -237,3 +237,22 @@ describe('BullmqQueue when a worker process dies mid-job', () => {
     }
   });
 });
+
+describe('BullmqQueue while Redis is unreachable', () => {
+  it('closes with a worker attached instead of waiting for Redis to come back (SIGTERM must stop serve)', async () => {
+    // Port 1 refuses at once: this is the outage, and close() must not wait for it to end (jest's timeout fails it).
+    const q = createQueue<Payload>({
+      name: 'outage',
+      redisUrl: 'redis://127.0.0.1:1',
+      prefix: randomPrefix('outage'),
+      logger: silent,
+    });
+    let ran = 0;
+    q.process(async () => {
+      ran += 1;
+    }, 2);
+    await sleep(300);
+    await q.close();
+    expect(ran).toBe(0);
+  });
+});
