@@ -238,8 +238,15 @@ export function parseOtlpText(
     let good = 0;
     lines.forEach((line, i) => {
       if (!line.trim()) return;
+      let raw: unknown;
       try {
-        parseOtlp(JSON.parse(line), into);
+        raw = JSON.parse(line);
+      } catch (e) {
+        onBadLine(i + 1, `not JSON (${(e as Error).message}); expected one OTLP/JSON export per line`);
+        return;
+      }
+      try {
+        parseOtlp(raw, into);
         good++;
       } catch (e) {
         onBadLine(i + 1, (e as Error).message.split('\n')[0] ?? 'unreadable');
