@@ -5,6 +5,7 @@
 // Fed line by line (a file is never held whole) into typed arrays (16 bytes a sample), so 20,000 series
 // of a day at one-minute steps fit in memory; points are made for the range a query asks only.
 
+import { MAX_DATE_MS } from '../../../domain/time';
 import type { MetricSeries, MetricType } from '../../types';
 import type { ProblemLog } from '../problems';
 import { serviceOfSeries } from '../series-service';
@@ -239,8 +240,9 @@ export class OpenMetricsParser {
     if (t0 === t1 || line.charCodeAt(t0) === 35 /* # */)
       return this.problems.add(this.origin, 'sample without a timestamp (expected `name{labels} value time`)', ln);
     const tsNum = Number(line.slice(t0, t1));
-    if (!Number.isFinite(tsNum)) return this.problems.add(this.origin, 'malformed timestamp', ln);
     const ts = tsNum > 1e11 ? Math.round(tsNum) : Math.round(tsNum * 1000);
+    if (!(Math.abs(ts) < MAX_DATE_MS))
+      return this.problems.add(this.origin, 'malformed timestamp (expected epoch seconds or milliseconds)', ln);
     if (!known) {
       known = this.seriesOf(line.slice(0, nameEnd), labels, ln);
       if (!known) return;

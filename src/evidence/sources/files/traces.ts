@@ -3,6 +3,7 @@
 // A file is one export, or one export per line (the OpenTelemetry Collector's file exporter writes JSON lines).
 
 import { z } from 'zod';
+import { MAX_DATE_MS } from '../../../domain/time';
 import type { Span, SpanKind, TimeQuery, TraceStats } from '../../types';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -180,7 +181,8 @@ export function parseOtlp(raw: unknown, into: SpanReservoir = new SpanReservoir(
         if (!into.admits(s.traceId)) continue;
         const start = nanosToMs(s.startTimeUnixNano);
         const end = nanosToMs(s.endTimeUnixNano);
-        if (!Number.isFinite(start) || !Number.isFinite(end)) {
+        // Times a Date cannot hold (a unit mistaken by 1e9) would move the clock to nowhere.
+        if (!(Math.abs(start) < MAX_DATE_MS) || !(Math.abs(end) < MAX_DATE_MS)) {
           into.malformed++;
           continue;
         }

@@ -87,6 +87,36 @@ describe('files source on awkward metrics', () => {
   });
 });
 
+describe('files source on times no clock can hold', () => {
+  it('names a metric time or a span time past any date instead of moving the clock there', async () => {
+    const span = {
+      traceId: 'a1',
+      spanId: 'b1',
+      name: 'call',
+      startTimeUnixNano: '99999999999999999999999',
+      endTimeUnixNano: '99999999999999999999999',
+    };
+    const src = openFilesSource(
+      await scenario({
+        'metrics/m.prom': `q{service="api"} 1 ${S0}\nq{service="api"} 2 1e20\n`,
+        'traces/t.json': JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }),
+      }),
+    );
+    expect(await src.clock()).toBe(T0);
+    expect(src.problems()).toEqual(
+      expect.arrayContaining([
+        {
+          origin: 'metrics/m.prom',
+          problem: 'malformed timestamp (expected epoch seconds or milliseconds)',
+          count: 1,
+          line: 2,
+        },
+        { origin: 'traces/t.json', problem: 'span without valid start/end times skipped', count: 1 },
+      ]),
+    );
+  });
+});
+
 describe('files source on the file system', () => {
   it('follows a symbolic link to a log, names a dangling one and reads a looping folder once', async () => {
     const dir = await scenario({
