@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { loadConfig, PACKAGE_ROOT, processEnv, type Config } from '../config';
 import { ConfigError } from '../domain/errors';
 import { EXIT_USAGE, parseCommand, usageError, type CommandSpec, type OptionSpecs } from './args';
-import { fsReason } from './input';
+import { fsReason } from '../domain/errors';
 
 export interface CliIo {
   out: NodeJS.WritableStream;

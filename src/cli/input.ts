@@ -2,6 +2,7 @@
 // directory and an unreadable file each get their own message.
 import { createReadStream, statSync } from 'node:fs';
 import { once } from 'node:events';
+import { fsReason } from '../domain/errors';
 
 export type Opened = { stream: NodeJS.ReadableStream } | { problem: string };
 
@@ -29,16 +30,4 @@ export function describeFsError(file: string, e: unknown): string {
   if (code === 'ENOENT') return `no such file: ${file}`;
   if (code === 'EACCES' || code === 'EPERM') return `permission denied: ${file}`;
   return `${file}: ${fsReason(e)}`;
-}
-
-/** Why a file system call failed, in words: `is a directory`, `a part of the path is a file`, ... */
-export function fsReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or folder';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EROFS') return 'read-only file system';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a part of the path is a file, not a folder';
-  if (code === 'ENOSPC') return 'no space left on the device';
-  return e instanceof Error ? e.message : String(e);
 }

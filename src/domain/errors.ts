@@ -56,3 +56,16 @@ export class SlackApiError extends ScoutError {
 export function isScoutError(err: unknown): err is ScoutError {
   return err instanceof ScoutError;
 }
+
+/** Why a file system call failed, in words: `is a directory`, `a part of the path is a file`, ... */
+export function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a part of the path is a file, not a folder';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'ELOOP') return 'a symbolic link loop';
+  return e instanceof Error ? e.message : String(e);
+}

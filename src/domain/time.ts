@@ -23,3 +23,6 @@ export function parseDuration(text: string): number | null {
 export function iso(d: Date | number): string {
   return new Date(d).toISOString();
 }
+
+/** The largest epoch ms a JavaScript Date holds (about the year 275,760): a time past it is a unit mistake. */
+export const MAX_DATE_MS = 8.64e15;

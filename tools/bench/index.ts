@@ -69,6 +69,7 @@ const ISOLATED: Record<string, () => Promise<Figures>> = {
   investigation: async () => (await import('./investigation')).benchInvestigation(),
   charts: async () => (await import('./charts')).benchCharts(),
   botpath: async () => (await import('./botpath')).benchBotPath(),
+  large: async () => (await import('./large-scenario')).benchLargeScenario(),
 };
 
 /** Runs one ISOLATED benchmark in a fork of this file and returns its figures. */
@@ -182,6 +183,7 @@ export async function main(argv: string[]): Promise<number> {
     for (let i = 0; i < BOT_PATH_RUNS; i++) runs.push(await isolated('botpath', 400_000));
     return medianFigures(runs);
   });
+  results.large = await stage('analyze on a large scenario', () => isolated('large', 180_000));
   clearTimeout(watchdog);
   process.stdout.write(write());
   process.stderr.write(`bench: wrote ${args.out}\n`);
@@ -193,6 +195,7 @@ export async function main(argv: string[]): Promise<number> {
     results.investigation,
     results.charts,
     results.botPath,
+    results.large,
   ].filter((r) => r instanceof Error);
   return failures.length > 0 ? 1 : 0;
 }

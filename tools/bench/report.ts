@@ -18,6 +18,7 @@ export interface BenchResults {
   investigation?: Figures | Error;
   charts?: Figures | Error;
   botPath?: Figures | Error;
+  large?: Figures | Error;
 }
 
 export interface MachineInfo {
@@ -191,6 +192,21 @@ function summaryRows(r: BenchResults): Row[] {
       ok: Number.isFinite(rss) ? rss <= 300 : undefined,
     });
   }
+  // A quarter of the largest scenario we plan for, which must finish under 120 s and ~1 GB.
+  const LARGE_TARGET_S = 30;
+  const LARGE_TARGET_RSS_MB = 700;
+  const l = r.large;
+  if (l && !(l instanceof Error)) {
+    const secs = asNumber(l, 'large.analyze_s');
+    const rss = asNumber(l, 'large.peak_rss_mb');
+    rows.push({
+      figure: '`analyze` on 5,000 series × 1,440 points, 250k spans, 250k log lines',
+      value: `${num(secs)} s, ${num(rss)} MB peak RSS`,
+      target: `< ${LARGE_TARGET_S} s, < ${LARGE_TARGET_RSS_MB} MB`,
+      ok:
+        Number.isFinite(secs) && Number.isFinite(rss) ? secs < LARGE_TARGET_S && rss < LARGE_TARGET_RSS_MB : undefined,
+    });
+  } else if (l) rows.push({ figure: '`analyze` on a large scenario', value: 'failed', target: '—', ok: false });
   return rows;
 }
 
@@ -318,6 +334,11 @@ export function renderReport(r: BenchResults, notes = ''): string {
       'Bot path on a 1M-line scenario (`tools/bench/botpath.ts`)',
       r.botPath,
       "The example scenario with each log line repeated in place up to 1,000,000 lines, investigated through the whole app (signed `channel_created` to the synthesis, deterministic brain, Slack fake) in a process of its own: seconds to the synthesis and the process's peak RSS, medians of three such processes (`_max`: the highest).",
+    ),
+    figuresSection(
+      '`analyze` on a large scenario (`tools/bench/large-scenario.ts`)',
+      r.large,
+      'tools/scenario/stress.ts writes 200 services (svc-042 fails at the onset): 5,000 metric series × 1,440 one-minute points (550 MB of OpenMetrics), 250,000 spans in JSON lines over 8 files, 250,000 log lines over 100 files; analyzed once as `analyze --json` does, in a process of its own (seconds and its peak RSS). Unseen scenario sets allow 120 s per scenario; the largest we plan for is four times this one.',
     ),
     figuresSection(
       'Investigation (`tools/bench/investigation.ts`)',

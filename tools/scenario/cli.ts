@@ -2,7 +2,7 @@
 // writes a deterministic example scenario (default examples/scenarios/checkout-latency).
 
 import { argumentError, parseCommand, usageError, type CommandSpec } from '../../src/cli/args';
-import { fsReason } from '../../src/cli/input';
+import { fsReason } from '../../src/domain/errors';
 import { FAULTS, ROOT_CAUSES, generateScenario, type Fault, type RootCause } from './';
 
 type Options = {

@@ -277,9 +277,13 @@ function afterFileName(line: string, pos: number, refTime: number): ReturnType<t
   return fileLike && colon > pos && colon + 1 < line.length ? timestampAt(line, colon + 1, refTime) : null;
 }
 
-/** Parses a time field value: ISO text, epoch seconds or epoch ms (number or numeric string). */
+/** Parses a time field value: ISO text, epoch seconds, ms, µs or ns (number or numeric string, told by size). */
 export function parseTimeValue(v: unknown): number | null {
-  if (typeof v === 'number' && Number.isFinite(v)) return v > 1e11 ? Math.floor(v) : Math.floor(v * 1000);
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    if (v > 1e17) return Math.floor(v / 1e6);
+    if (v > 1e14) return Math.floor(v / 1e3);
+    return v > 1e11 ? Math.floor(v) : Math.floor(v * 1000);
+  }
   if (typeof v !== 'string' || v.length === 0) return null;
   if (/^\d+(\.\d+)?$/.test(v)) return parseTimeValue(Number(v));
   const iso = matchIso(v);

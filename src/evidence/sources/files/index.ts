@@ -3,7 +3,7 @@
 // once. A malformed line or file is counted in problems(), never fatal.
 
 import { statSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type {
@@ -26,38 +26,22 @@ import type { SourceDefinition } from '../registry';
 import { EvidenceNotFound } from '../errors';
 import { mergeByTime } from '../merge';
 import { ProblemLog } from '../problems';
-import { MAX_FILE_BYTES, MAX_LINE_CHARS } from '../../logparse/reader';
+import { MAX_FILE_BYTES, MAX_LINE_CHARS, newReadStats, readLogLines } from '../../logparse/reader';
+import { fsReason } from '../../../domain/errors';
+import { filesOf } from './listing';
 import { lastTimestamp, readLogFile, type LogFileRef, type ReadStats } from './logs';
 import { readChanges, readIncident, readTopology } from './meta';
-import { parseOpenMetrics } from './openmetrics';
+import { OpenMetricsParser, pointsIn, type StoredSeries } from './openmetrics';
 import { parseOtlpText, SpanReservoir, traceStats } from './traces';
 
 interface Loaded {
   incident: IncidentMeta | null;
   logs: LogFileRef[];
-  metrics: MetricSeries[];
+  metrics: StoredSeries[];
   changes: Change[];
   topology: Topology | null;
   spans: Span[] | null;
   refTime: number;
-}
-
-/** Files under `dir` as paths relative to it (`a.log`, `checkout/pod-1.log`), sorted; none when it is missing. */
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const out: string[] = [];
-  for (const e of entries) {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isFile()) out.push(rel);
-    else if (e.isDirectory() && !e.name.startsWith('.')) out.push(...(await listFiles(dir, rel)));
-  }
-  return out.sort();
 }
 
 /**
@@ -67,14 +51,6 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
 const LOG_FILE = /\.(?:log|jsonl|txt|out|err)(?:\.\d+)?(?:\.gz)?$/;
 const METRICS_FILE = /\.(?:prom|om|openmetrics|txt)(?:\.gz)?$/;
 const TRACE_FILE = /\.jsonl?(?:\.gz)?$/;
-
-/** Lists one folder of the scenario, reporting the files it holds that are not of its kind. */
-async function filesOf(dir: string, folder: string, kind: RegExp, expected: string, p: ProblemLog): Promise<string[]> {
-  const all = await listFiles(path.join(dir, folder));
-  for (const f of all.filter((x) => !kind.test(x) && !path.basename(x).startsWith('.')))
-    p.add(`${folder}/${f}`, `not read: expected ${expected}`);
-  return all.filter((x) => kind.test(x));
-}
 
 /** A log's service: the folder under logs/ it sits in (`logs/checkout/pod-1.log`), else its name (`logs/checkout.log`). */
 function logService(rel: string): string {
@@ -88,6 +64,9 @@ async function readText(file: string): Promise<string> {
   return (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
 }
 
+/** Most bytes read from one metrics file (decoded): a day of 20,000 one-minute series is about 2 GB. */
+const MAX_METRICS_BYTES = 8 * 2 ** 30;
+
 /** Spans kept in memory at most (about 0.5 KB each with the index the analyzer builds); the rest are counted in problems(). */
 const MAX_SPANS = 200_000;
 /** A trace file larger than this is skipped with a problem rather than parsed whole. */
@@ -98,6 +77,7 @@ function reportRead(p: ProblemLog, origin: string, st: ReadStats): void {
   p.set(origin, 'binary file, not read as a log', st.binary ? 1 : 0);
   p.set(origin, `line longer than ${MAX_LINE_CHARS / 1024} KiB, truncated`, st.truncatedLines, st.firstTruncatedLine);
   p.set(origin, `file larger than ${MAX_FILE_BYTES / 2 ** 20} MiB, the rest not read`, st.capped ? 1 : 0);
+  p.set(origin, `not read after line ${st.lines}: ${st.failed ?? ''}`, st.failed === undefined ? 0 : 1);
   p.set(
     origin,
     'no timestamp in the file near these lines: dated at the incident clock',
@@ -157,25 +137,45 @@ export class FilesSource implements EvidenceSource {
     const logs = (
       await filesOf(this.dir, 'logs', LOG_FILE, '.log, .jsonl, .txt, .out or .err (optionally .gz)', p)
     ).map((f) => ({ file: path.join(this.dir, 'logs', f), origin: `logs/${f}`, service: logService(f) }));
-    const metrics: MetricSeries[] = [];
-    for (const f of await filesOf(this.dir, 'metrics', METRICS_FILE, 'OpenMetrics text: .prom (optionally .gz)', p)) {
-      const text = await readText(path.join(this.dir, 'metrics', f));
-      const series = parseOpenMetrics(text, `metrics/${f}`, p);
-      if (!series.length) p.add(`metrics/${f}`, 'no samples in the file');
-      metrics.push(...series);
-    }
+    const metrics = this.exclude.has('metrics') ? [] : await this.readMetrics(p);
     const changes = await readChanges(path.join(this.dir, 'changes.jsonl'), 'changes.jsonl', p);
     const topology = await readTopology(path.join(this.dir, 'topology.yaml'), 'topology.yaml', p);
     const spans = this.exclude.has('traces') ? null : await this.readSpans(p);
     return {
       incident,
       logs: this.exclude.has('logs') ? [] : logs,
-      metrics: this.exclude.has('metrics') ? [] : metrics,
+      metrics,
       changes: this.exclude.has('changes') ? [] : changes,
       topology: this.exclude.has('topology') ? null : topology,
       spans,
       refTime: incident?.startedAt ?? Date.now(),
     };
+  }
+
+  /** Streams every metrics file through one parser (a series split over files is one series). */
+  private async readMetrics(p: ProblemLog): Promise<StoredSeries[]> {
+    const files = await filesOf(this.dir, 'metrics', METRICS_FILE, 'OpenMetrics text: .prom (optionally .gz)', p);
+    const parser = new OpenMetricsParser(p);
+    for (const f of files) {
+      const origin = `metrics/${f}`;
+      const before = parser.samples;
+      const stats = newReadStats();
+      parser.begin(origin);
+      let ln = 0;
+      try {
+        const lines = readLogLines(path.join(this.dir, 'metrics', f), stats, { maxFileBytes: MAX_METRICS_BYTES });
+        for await (const batch of lines) for (const line of batch) parser.push(line, ++ln);
+      } catch (err) {
+        p.add(origin, `not read after line ${ln}: ${fsReason(err)}`);
+        continue;
+      }
+      if (stats.binary) p.add(origin, 'binary file, not read: expected OpenMetrics text');
+      else if (parser.samples === before) p.add(origin, 'no samples in the file');
+      if (stats.capped) p.add(origin, `file larger than ${MAX_METRICS_BYTES / 2 ** 30} GiB, the rest not read`);
+      if (stats.truncatedLines)
+        p.add(origin, `line longer than ${MAX_LINE_CHARS / 1024} KiB, truncated`, stats.firstTruncatedLine);
+    }
+    return parser.finish();
   }
 
   private async readSpans(p: ProblemLog): Promise<Span[] | null> {
@@ -218,9 +218,9 @@ export class FilesSource implements EvidenceSource {
     const services = new Set<string>();
     const labels = new Set<string>();
     d.logs.forEach((l) => services.add(l.service));
-    for (const s of d.metrics) {
-      services.add(s.service);
-      Object.keys(s.labels).forEach((k) => labels.add(k));
+    for (const { meta } of d.metrics) {
+      services.add(meta.service);
+      Object.keys(meta.labels).forEach((k) => labels.add(k));
     }
     d.changes.forEach((c) => services.add(c.service));
     d.topology?.services.forEach((s) => services.add(s.name));
@@ -242,13 +242,16 @@ export class FilesSource implements EvidenceSource {
     const see = (t: number | null | undefined): void => {
       if (t !== null && t !== undefined && Number.isFinite(t) && (last === null || t > last)) last = t;
     };
-    for (const s of d.metrics) see(s.points[s.points.length - 1]?.[0]);
+    for (const s of d.metrics) see(s.ts[s.ts.length - 1]);
     d.changes.forEach((c) => see(c.time));
     // A traces-only scenario still has a clock: the last span's end.
     for (const sp of d.spans ?? []) see(sp.startMs + sp.durationMs);
     for (const l of d.logs) {
-      const mtime = (await stat(l.file)).mtimeMs;
-      see(await lastTimestamp(l.file, mtime));
+      try {
+        see(await lastTimestamp(l.file, (await stat(l.file)).mtimeMs));
+      } catch {
+        // An unreadable log dates nothing; the read in logs() reports it.
+      }
     }
     return last;
   }
@@ -278,9 +281,9 @@ export class FilesSource implements EvidenceSource {
     const want = q.services ? new Set(q.services) : null;
     const out: MetricSeries[] = [];
     for (const s of d.metrics) {
-      if (want && !want.has(s.service)) continue;
-      const points = s.points.filter((p) => inRange(p[0], q));
-      if (points.length) out.push({ ...s, labels: { ...s.labels }, points });
+      if (want && !want.has(s.meta.service)) continue;
+      const points = pointsIn(s, q.from, q.to);
+      if (points.length) out.push({ ...s.meta, labels: { ...s.meta.labels }, points });
     }
     return out;
   }

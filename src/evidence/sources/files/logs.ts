@@ -6,6 +6,7 @@ import { open } from 'node:fs/promises';
 import { EventAssembler, parseLine, unwrapEnvelope, type AssembledEvent } from '../../logparse';
 import { newReadStats, readLogLines, type LineReadStats } from '../../logparse/reader';
 import type { LogEvent } from '../../types';
+import { fsReason } from '../../../domain/errors';
 
 export interface LogFileRef {
   file: string;
@@ -17,6 +18,8 @@ export interface ReadStats extends LineReadStats {
   /** Events dated at the incident clock because the file carries no time near them. */
   undated: number;
   firstUndatedLine: number;
+  /** Why the read stopped early (`permission denied`), when it did. */
+  failed?: string;
 }
 
 /** Lines of a file's first chunk that teach the assembler its header shape. */
@@ -47,12 +50,18 @@ export async function* readLogFile(
   const stats = newReadStats();
   let lineNo = 0;
   let first = true;
-  for await (const batch of readLogLines(ref.file, stats)) {
-    if (first) asm.learn(batch.length > LEARN_LINES ? batch.slice(0, LEARN_LINES) : batch);
-    first = false;
-    for (const line of batch) {
-      for (const ev of asm.push(line, ++lineNo)) if (ev.ts >= from && ev.ts <= to) yield toEvent(ev, ref);
+  let failed: string | undefined;
+  try {
+    for await (const batch of readLogLines(ref.file, stats)) {
+      if (first) asm.learn(batch.length > LEARN_LINES ? batch.slice(0, LEARN_LINES) : batch);
+      first = false;
+      for (const line of batch) {
+        for (const ev of asm.push(line, ++lineNo)) if (ev.ts >= from && ev.ts <= to) yield toEvent(ev, ref);
+      }
     }
+  } catch (err) {
+    // An unreadable file (or one that vanished) costs its own events, not the whole analysis.
+    failed = fsReason(err);
   }
   for (const ev of asm.flush()) if (ev.ts >= from && ev.ts <= to) yield toEvent(ev, ref);
   // A line joined from partial records is cut at the reader's line cap: reported with the reader's long lines.
@@ -63,6 +72,7 @@ export async function* readLogFile(
     firstTruncatedLine: Number.isFinite(firstTruncatedLine) ? firstTruncatedLine : 0,
     undated: asm.undated,
     firstUndatedLine: asm.firstUndatedLine,
+    ...(failed !== undefined ? { failed } : {}),
   });
 }
 

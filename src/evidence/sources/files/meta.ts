@@ -5,34 +5,43 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatIssues } from '../../../config/format';
+import { fsReason } from '../../../domain/errors';
 import { parseTimeValue } from '../../logparse';
 import type { Change, IncidentMeta, Topology } from '../../types';
 import type { ProblemLog } from '../problems';
 
-async function readOptional(file: string): Promise<string | null> {
+/** A file's text without a byte-order mark; null when absent, or unreadable (reported). */
+async function readOptional(file: string, origin: string, problems: ProblemLog): Promise<string | null> {
   try {
-    return await readFile(file, 'utf8');
+    return (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') problems.add(origin, `not read: ${fsReason(err)}`);
+    return null;
   }
 }
-
-const isoText = z.union([z.string(), z.date()]).transform((v, ctx) => {
-  const ms = v instanceof Date ? v.getTime() : parseTimeValue(v);
-  if (ms === null || Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 time' });
-    return z.NEVER;
-  }
-  return ms;
-});
 
 const IncidentSchema = z.object({
   title: z.string().optional(),
   channel: z.string().optional(),
-  started_at: isoText.optional(),
+  started_at: z.union([z.string(), z.number(), z.date()]).optional(),
   description: z.string().optional(),
 });
+
+/**
+ * started_at as epoch ms, or why it cannot be the incident's clock. A date without a time of day says
+ * which day, not when: the clock then comes from the data, as when started_at is absent.
+ */
+function startedAt(v: string | number | Date): number | string {
+  const ms = v instanceof Date ? v.getTime() : parseTimeValue(v);
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\d$/.test(v.trim()))
+    return `started_at ${v} is a date without a time of day: the incident clock is the last time in the data`;
+  if (ms === null || Number.isNaN(ms))
+    return `started_at ${JSON.stringify(v)} is not a time (expected ISO 8601 such as 2026-11-27T03:14:00Z, or epoch seconds): the incident clock is the last time in the data`;
+  return ms;
+}
+
+/** An ISO time without a zone (`2026-11-27 03:14:00`) is read as UTC, like log times without one. */
+const ZONELESS = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?$/;
 
 /** The schema's complaints in plain words (`services: missing (expected a list)`), as config errors say them. */
 function issues(err: z.ZodError): string {
@@ -49,7 +58,7 @@ async function readYaml<S extends z.ZodType>(
   schema: S,
   what: string,
 ): Promise<z.output<S> | null> {
-  const text = await readOptional(file);
+  const text = await readOptional(file, origin, problems);
   if (text === null) return null;
   let raw: unknown;
   try {
@@ -73,7 +82,13 @@ export async function readIncident(file: string, origin: string, problems: Probl
   const meta: IncidentMeta = {};
   if (d.title !== undefined) meta.title = d.title;
   if (d.channel !== undefined) meta.channel = d.channel;
-  if (d.started_at !== undefined) meta.startedAt = d.started_at;
+  if (d.started_at !== undefined) {
+    const at = startedAt(d.started_at);
+    if (typeof at === 'string') problems.add(origin, at);
+    else meta.startedAt = at;
+    if (typeof d.started_at === 'string' && ZONELESS.test(d.started_at.trim()))
+      problems.add(origin, `started_at ${d.started_at} has no time zone: read as UTC`);
+  }
   if (d.description !== undefined) meta.description = d.description;
   return meta;
 }
@@ -90,7 +105,7 @@ const ChangeSchema = z.looseObject({
 
 /** Reads changes.jsonl, sorted by time; malformed lines are reported and skipped. */
 export async function readChanges(file: string, origin: string, problems: ProblemLog): Promise<Change[]> {
-  const text = await readOptional(file);
+  const text = await readOptional(file, origin, problems);
   if (text === null) return [];
   const out: Change[] = [];
   text.split('\n').forEach((line, i) => {

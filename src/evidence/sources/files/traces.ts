@@ -3,6 +3,7 @@
 // A file is one export, or one export per line (the OpenTelemetry Collector's file exporter writes JSON lines).
 
 import { z } from 'zod';
+import { MAX_DATE_MS } from '../../../domain/time';
 import type { Span, SpanKind, TimeQuery, TraceStats } from '../../types';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -180,7 +181,8 @@ export function parseOtlp(raw: unknown, into: SpanReservoir = new SpanReservoir(
         if (!into.admits(s.traceId)) continue;
         const start = nanosToMs(s.startTimeUnixNano);
         const end = nanosToMs(s.endTimeUnixNano);
-        if (!Number.isFinite(start) || !Number.isFinite(end)) {
+        // Times a Date cannot hold (a unit mistaken by 1e9) would move the clock to nowhere.
+        if (!(Math.abs(start) < MAX_DATE_MS) || !(Math.abs(end) < MAX_DATE_MS)) {
           into.malformed++;
           continue;
         }
@@ -238,8 +240,15 @@ export function parseOtlpText(
     let good = 0;
     lines.forEach((line, i) => {
       if (!line.trim()) return;
+      let raw: unknown;
       try {
-        parseOtlp(JSON.parse(line), into);
+        raw = JSON.parse(line);
+      } catch (e) {
+        onBadLine(i + 1, `not JSON (${(e as Error).message}); expected one OTLP/JSON export per line`);
+        return;
+      }
+      try {
+        parseOtlp(raw, into);
         good++;
       } catch (e) {
         onBadLine(i + 1, (e as Error).message.split('\n')[0] ?? 'unreadable');

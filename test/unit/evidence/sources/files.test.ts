@@ -235,7 +235,7 @@ describe('files source', () => {
     const problems = src.problems().filter((p) => p.origin === 'metrics/app.prom');
     expect(problems.map((p) => p.problem).sort()).toEqual([
       'malformed sample value',
-      'sample without a timestamp',
+      'sample without a timestamp (expected `name{labels} value time`)',
       'series without a service label',
     ]);
   });
@@ -323,7 +323,7 @@ describe('files source', () => {
     try {
       const src = openFilesSource(d);
       expect(await src.topology()).toBeNull();
-      expect(await src.incident()).toBeNull();
+      expect(await src.incident()).toEqual({});
       expect(await src.changes({ from: 0, to: Date.now() })).toEqual([]);
       expect(
         src
