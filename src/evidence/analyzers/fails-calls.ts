@@ -1,10 +1,11 @@
 // Whether a service's failures can come from waiting on a callee, and whether a callee can make its callers
-// fail rather than only slow them: errors travel up a call only as errors, saturation, or timeouts.
+// fail rather than only slow them: errors travel up a call only as errors, saturation, or timeouts. And whether
+// such a callee failing beside a suspect leaves it in doubt (its shown confidence is capped).
 
-import type { SeriesAnomaly } from '../types';
+import type { SeriesAnomaly, Topology } from '../types';
 import { isBacklog } from './backlog';
 import type { TraceSignal } from './ranking';
-import type { Acc } from './suspect';
+import { badMoves, type Acc } from './suspect';
 
 /** Added latency (s) at which callers start to time out: below it a slower callee only makes its callers slower. */
 const TIMEOUT_SCALE_S = 1;
@@ -34,3 +35,31 @@ export function failsWithoutWaiting(a: Acc, bad: readonly SeriesAnomaly[]): bool
 }
 
 const TIMEOUT_WORDS = /deadline|timed? ?out/i;
+
+/**
+ * A service, not saturated itself, one of whose direct callees began at the same time as it to move in a way that
+ * can fail its calls (kept as a suspect of its own, not explained away): which of the two came first the data
+ * cannot say. A saturated service has a cause of its own in hand.
+ */
+export function failingCalleeAlongside(
+  a: Acc,
+  accs: ReadonlyMap<string, Acc>,
+  topology: Topology | null,
+  tol: number,
+): boolean {
+  if (!Number.isFinite(a.first) || badMoves(a.metric).some((x) => x.kind === 'saturation' && !isBacklog(x)))
+    return false;
+  const calls = topology?.services.find((s) => s.name === a.service)?.calls ?? [];
+  return calls.some((c) => {
+    const d = accs.get(c);
+    return (
+      d !== undefined &&
+      d !== a &&
+      !d.unrelated &&
+      !d.explainedBy.length &&
+      d.failsCalls &&
+      badMoves(d.metric).some((x) => x.kind !== 'traffic' && !isBacklog(x)) &&
+      Math.abs(d.first - a.first) <= tol
+    );
+  });
+}

@@ -10,7 +10,7 @@ import type { ChangeScore, RedHerringReport, SeriesAnomaly, Suspect, TemplateSta
 import { backlogAlone, backlogCauses, isBacklog, onlyBacklog, ownSaturation } from './backlog';
 import { absorbedFailures, sameFaultSeenTwice, seenThroughOneCaller } from './client-view';
 import { confidences, likelihood } from './confidence';
-import { canFailCalls, failsWithoutWaiting } from './fails-calls';
+import { canFailCalls, failingCalleeAlongside, failsWithoutWaiting } from './fails-calls';
 import { externalMentions, withHostMentions, type ExternalMention, type HostMention } from './external';
 import { formatClock, formatDuration } from './format';
 import { dependencies, dependents } from './graph';
@@ -226,6 +226,7 @@ export function rankServices(input: RankInput): Ranking {
       a.metric?.top.shortBaseline ? SHORT_HISTORY_CONFIDENCE : 1,
       a.unrelated ? UNRELATED_CONFIDENCE : 1,
       backlogAlone(a) ? SYMPTOM_CONFIDENCE : 1,
+      failingCalleeAlongside(a, accs, topology, tol) ? SYMPTOM_CONFIDENCE : 1,
       above,
     );
     above = c;
@@ -250,7 +251,10 @@ export function rankServices(input: RankInput): Ranking {
 
 /** Highest confidence for a suspect whose strongest move was judged against only a few samples of history. */
 const SHORT_HISTORY_CONFIDENCE = 0.6;
-/** Highest confidence for a suspect shown only by a backlog: work piles up there, which says nothing of why. */
+/**
+ * Highest confidence for a suspect shown only by a backlog (work piles up there, which says nothing of why), or
+ * beside a callee that began to fail or saturate at the same time (it may be that callee's symptom).
+ */
 const SYMPTOM_CONFIDENCE = 0.6;
 /** Highest confidence for a suspect the ranking itself finds cannot explain the symptom (off its path, absorbed). */
 const UNRELATED_CONFIDENCE = 0.25;

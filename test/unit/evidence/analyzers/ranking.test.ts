@@ -100,6 +100,17 @@ describe('rankServices', () => {
     expect(ranked.suspects.find((x) => x.service === 'checkout')?.reason).toContain('likely downstream of payments');
   });
 
+  it('calls a suspect at most possible when a callee of it began to saturate at the same moment', () => {
+    const anomalies = [anomaly('checkout', 'errors', 3000), { ...anomaly('payments', 'saturation', 20), unit: '%' }];
+    const templates = [template('checkout', 'new', 'panic recovered err=<*>', 0, 400)];
+    const changes = correlateChanges([deploy('chg-9', 'checkout', 30)], anomalies, topology, window);
+    const alone = rankServices({ anomalies: anomalies.slice(0, 1), templates, changes, topology }).suspects[0];
+    expect(alone).toMatchObject({ service: 'checkout', likelihood: 'likely' });
+    const beside = rankServices({ anomalies, templates, changes, topology }).suspects[0];
+    expect(beside?.service).toBe('checkout');
+    expect(beside?.likelihood).toBe('possible');
+  });
+
   it('keeps a caller on top when it has its own new error and a deploy right before onset', () => {
     const anomalies = [anomaly('checkout', 'errors', 300), anomaly('payments', 'latency', 40)];
     const templates = [template('checkout', 'new', 'panic recovered err=<*>', 0, 40)];
