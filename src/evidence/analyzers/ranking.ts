@@ -10,6 +10,7 @@ import type { ChangeScore, RedHerringReport, SeriesAnomaly, Suspect, TemplateSta
 import { backlogAlone, backlogCauses, isBacklog, onlyBacklog, ownSaturation } from './backlog';
 import { absorbedFailures, sameFaultSeenTwice, seenThroughOneCaller } from './client-view';
 import { confidences, likelihood } from './confidence';
+import { canFailCalls, failingCalleeAlongside, failsWithoutWaiting } from './fails-calls';
 import { externalMentions, withHostMentions, type ExternalMention, type HostMention } from './external';
 import { formatClock, formatDuration } from './format';
 import { dependencies, dependents } from './graph';
@@ -30,6 +31,8 @@ export interface TraceSignal {
   strength: number /*0..1*/;
   /** How large the move is, on the scale of a metric anomaly's strength (call gaps). */
   magnitude?: number;
+  /** Time added per call or trace (latency origins, call gaps): whether callers can time out on it. */
+  addedMs?: number;
   evidence: string;
 }
 
@@ -164,6 +167,7 @@ export function rankServices(input: RankInput): Ranking {
       traces > 0,
       external !== undefined,
     ].filter(Boolean).length;
+    const failsCalls = canFailCalls(bad, errs.length > 0 || external !== undefined, mine);
     const evidence: string[] = [];
     for (const a of (m?.anomalies ?? []).slice(0, 3)) evidence.push(describeAnomaly(a));
     for (const t of errs.slice(0, 2)) evidence.push(describeTemplate(t));
@@ -185,6 +189,7 @@ export function rankServices(input: RankInput): Ranking {
       change,
       external,
       traces,
+      failsCalls,
       own,
       first: times.length ? Math.min(...times) : Number.NaN,
       score,
@@ -221,6 +226,7 @@ export function rankServices(input: RankInput): Ranking {
       a.metric?.top.shortBaseline ? SHORT_HISTORY_CONFIDENCE : 1,
       a.unrelated ? UNRELATED_CONFIDENCE : 1,
       backlogAlone(a) ? SYMPTOM_CONFIDENCE : 1,
+      failingCalleeAlongside(a, accs, topology, tol) ? SYMPTOM_CONFIDENCE : 1,
       above,
     );
     above = c;
@@ -245,7 +251,10 @@ export function rankServices(input: RankInput): Ranking {
 
 /** Highest confidence for a suspect whose strongest move was judged against only a few samples of history. */
 const SHORT_HISTORY_CONFIDENCE = 0.6;
-/** Highest confidence for a suspect shown only by a backlog: work piles up there, which says nothing of why. */
+/**
+ * Highest confidence for a suspect shown only by a backlog (work piles up there, which says nothing of why), or
+ * beside a callee that began to fail or saturate at the same time (it may be that callee's symptom).
+ */
 const SYMPTOM_CONFIDENCE = 0.6;
 /** Highest confidence for a suspect the ranking itself finds cannot explain the symptom (off its path, absorbed). */
 const UNRELATED_CONFIDENCE = 0.25;
@@ -307,6 +316,7 @@ function explain(
     const by: string[] = [];
     // A dependency explains these symptoms only with a move of comparable weight (noise does not explain +90 IQR).
     const symptom = Math.max(0, ...bad.map((x) => anomalyStrength(x)));
+    const failingOnly = failsWithoutWaiting(a, bad);
     if (symptomsUp || (!bad.length && a.errors.length)) {
       // Calls made one after another add up: what the slowed direct callees added together reaches the caller.
       const direct = new Set(topology?.services.find((s) => s.name === a.service)?.calls ?? []);
@@ -323,6 +333,7 @@ function explain(
           !dep.unrelated &&
           !backlogs.get(d)?.includes(a.service) &&
           (causeStrength(dep) >= 0.4 * symptom || dep.own >= OWN) &&
+          (!failingOnly || dep.failsCalls) &&
           noLater(dep, a)
         ) {
           if (addsEnough(dep, a) || (direct.has(d) && together >= 0.5 * addedSeconds(a))) by.push(d);

@@ -96,6 +96,7 @@ function unitOf(s: MetricSeries): string {
   if (/_milliseconds(_total)?$|_milliseconds_(bucket|sum|count)$/.test(s.name) || /_milliseconds$/.test(s.family))
     return 'ms';
   if (/_bytes/.test(s.name)) return 'bytes';
+  if (/_millicores$/.test(s.name)) return 'millicores';
   if (/_ratio$/.test(s.name)) return 'ratio';
   if (/_percent$/.test(s.name)) return '%';
   return '';
@@ -103,7 +104,7 @@ function unitOf(s: MetricSeries): string {
 
 function human(family: string): string {
   const base = family
-    .replace(/_(total|seconds|milliseconds|bytes|ratio|count)$/g, '')
+    .replace(/_(total|seconds|milliseconds|millicores|bytes|ratio|count)$/g, '')
     .replace(/^(nginx_http_|nginx_|http_|process_)/, '');
   if (/request_duration|latency|response_time/.test(base)) return 'latency';
   return base.replace(/_/g, ' ');
@@ -297,10 +298,11 @@ function derive(series: readonly MetricSeries[]): Signal[] {
   }
   for (const [k, classes] of byStatus) errorRatioSignal(k, classes, out);
   limitShares(series, out);
-  // Latency in milliseconds is read in seconds, as everywhere else.
+  // Latency in milliseconds is read in seconds and CPU in millicores in cores, as everywhere else (so the
+  // floors of isMaterial apply: a pod idling at 0.05 millicores that now uses 0.1 is not saturated).
   for (const sig of out)
-    if (sig.unit === 'ms') {
-      sig.unit = 's';
+    if (sig.unit === 'ms' || sig.unit === 'millicores') {
+      sig.unit = sig.unit === 'ms' ? 's' : 'cores';
       sig.points = sig.points.map(([t, v]): [number, number] => [t, v / 1000]);
     }
   return out;

@@ -28,6 +28,8 @@ export interface Acc {
   change: ChangeScore | undefined;
   external: ExternalMention | undefined;
   traces: number;
+  /** Whether it can make its callers' calls fail, not only slow them (ranking.ts canFailCalls). */
+  failsCalls: boolean;
   /** Strength of the evidence that is the service's own (not a symptom that travels along calls). */
   own: number;
   /** Earliest bad move (ms), NaN when unknown. */

@@ -332,6 +332,7 @@ export function traceSignals(report: { traces?: TriageReport['traces'] | undefin
         service: o.service,
         kind: 'latency_origin' as const,
         strength: o.strength,
+        addedMs: o.addedMs,
         evidence: describeLatencyOrigin(o),
       })),
     ...t.gaps
@@ -341,6 +342,7 @@ export function traceSignals(report: { traces?: TriageReport['traces'] | undefin
         kind: 'call_gap' as const,
         strength: g.strength,
         magnitude: g.magnitude,
+        addedMs: Math.max(0, ...g.edges.map((e) => e.gapMs - (e.usualGapMs ?? 0))),
         evidence: describeGap(g),
       })),
   ];

@@ -63,6 +63,19 @@ describe('detectAnomalies', () => {
     expect(a?.recurring).toBeUndefined();
   });
 
+  it('reads CPU in millicores as cores: a pod idling at 0.05 millicores that now uses 0.13 is not saturated', () => {
+    const idle = gauge(
+      'payments',
+      'container_cpu_usage_millicores',
+      (i) => (i < 240 ? 0.05 : 0.13) + 0.002 * wiggle(i),
+    );
+    expect(detectAnomalies([idle], window)).toEqual([]);
+    const busy = gauge('payments', 'container_cpu_usage_millicores', (i) => (i < 240 ? 50 : 900) + 2 * wiggle(i));
+    const [a] = detectAnomalies([busy], window);
+    expect(a?.unit).toBe('cores');
+    expect(describeAnomaly(a!)).toMatch(/^container cpu usage from 0\.05\d* cores to 0\.9\d* cores/);
+  });
+
   it('ignores a series that only wiggles', () => {
     expect(detectAnomalies([gauge('web', 'cpu_usage', (i) => 0.5 + 0.02 * wiggle(i))], window)).toEqual([]);
   });

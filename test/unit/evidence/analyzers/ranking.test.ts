@@ -86,6 +86,31 @@ describe('rankServices', () => {
     );
   });
 
+  it("does not put a caller's failures on a callee that only got milliseconds slower", () => {
+    // checkout fails a third of its requests without getting slower; payments takes 11 ms more per call.
+    const failing = { ...anomaly('checkout', 'errors', 300), baseline: 0, current: 0.3 };
+    const slower = { ...anomaly('payments', 'latency', 40), baseline: 0.0045, current: 0.0154 };
+    const { suspects } = rankServices({ anomalies: [failing, slower], templates: [], changes: [], topology });
+    expect(suspects[0]?.service).toBe('checkout');
+    expect(suspects[0]?.reason).not.toContain('downstream');
+    // Slow enough for callers to time out, the same callee explains them.
+    const timingOut = { ...slower, current: 2.5 };
+    const ranked = rankServices({ anomalies: [failing, timingOut], templates: [], changes: [], topology });
+    expect(ranked.suspects[0]?.service).toBe('payments');
+    expect(ranked.suspects.find((x) => x.service === 'checkout')?.reason).toContain('likely downstream of payments');
+  });
+
+  it('calls a suspect at most possible when a callee of it began to saturate at the same moment', () => {
+    const anomalies = [anomaly('checkout', 'errors', 3000), { ...anomaly('payments', 'saturation', 20), unit: '%' }];
+    const templates = [template('checkout', 'new', 'panic recovered err=<*>', 0, 400)];
+    const changes = correlateChanges([deploy('chg-9', 'checkout', 30)], anomalies, topology, window);
+    const alone = rankServices({ anomalies: anomalies.slice(0, 1), templates, changes, topology }).suspects[0];
+    expect(alone).toMatchObject({ service: 'checkout', likelihood: 'likely' });
+    const beside = rankServices({ anomalies, templates, changes, topology }).suspects[0];
+    expect(beside?.service).toBe('checkout');
+    expect(beside?.likelihood).toBe('possible');
+  });
+
   it('keeps a caller on top when it has its own new error and a deploy right before onset', () => {
     const anomalies = [anomaly('checkout', 'errors', 300), anomaly('payments', 'latency', 40)];
     const templates = [template('checkout', 'new', 'panic recovered err=<*>', 0, 40)];

@@ -124,6 +124,7 @@ describe('analyzeTraces: where latency is added', () => {
         service: 'orders',
         kind: 'latency_origin',
         strength: orders?.strength,
+        addedMs: orders?.addedMs,
         evidence: expect.stringMatching(/^orders adds latency: own time 23ms → 323ms per trace/),
       },
     ]);
