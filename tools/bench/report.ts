@@ -133,6 +133,13 @@ function summaryRows(r: BenchResults): Row[] {
       target: '< 300 MB',
       ok: Number.isFinite(rss) ? rss < 300 : undefined,
     });
+    const redact = asNumber(t, 'redact_hostile_64KiB_line_worst_ms');
+    rows.push({
+      figure: 'Redaction of a hostile 64 KiB line, worst of four',
+      value: `${num(redact)} ms`,
+      target: '< 500 ms',
+      ok: Number.isFinite(redact) ? redact < 500 : undefined,
+    });
   }
   const a = r.analyzers;
   if (a && !(a instanceof Error)) {

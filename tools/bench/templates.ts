@@ -12,6 +12,7 @@ import { EventAssembler } from '../../src/evidence/logparse';
 import { TemplateMiner } from '../../src/evidence/analyzers/templates';
 import { blockBody } from '../../src/evidence/analyzers/line-templates';
 import { templatesCommand } from '../../src/cli/templates';
+import { redactSecrets } from '../../src/domain/redact';
 
 /** The Loghub-2k directory: `../shared/datasets/loghub-2k` beside the repo, found from src/ or dist/. */
 function loghubDir(): string {
@@ -133,6 +134,23 @@ export async function benchTemplates(opts: { loghubDir?: string } = {}): Promise
       measure(many).linesPerSec,
     );
   }
+  // Redaction of a hostile 64 KiB line (the longest a log line can be): each of these took 10 to 90 s when a
+  // key name's prefix or an e-mail's local part was rescanned from every `.`, `_` or `-` of a long run.
+  const hostile = [
+    `${'a.'.repeat(32_768)}@`,
+    `a@${'1.'.repeat(32_768)}`,
+    `${'a_'.repeat(32_768)}secret=hunter2xyz`,
+    `${'a-'.repeat(32_768)}pass: hunter2xyz`,
+  ];
+  result['redact_hostile_64KiB_line_worst_ms'] = Math.round(
+    Math.max(
+      ...hostile.map((line) => {
+        const t = performance.now();
+        redactSecrets(line);
+        return performance.now() - t;
+      }),
+    ),
+  );
   const big = await generateLog();
   const bigLines = readFileSync(big, 'utf8').split('\n');
   const m = measure(bigLines);

@@ -147,16 +147,16 @@ describe('redactSecrets on the formats the attack run found', () => {
 
 describe('redactSecrets on a hostile 64 KiB line', () => {
   // Each took 10 to 90 seconds when a key name's prefix or an e-mail's local part was rescanned from every
-  // `.`, `_` or `-` of a long run; a log line is at most 64 KiB, so this bounds what one line can cost.
+  // `.`, `_` or `-` of a long run (jest's timeout catches that); how fast they are is measured by
+  // `npm run bench` (redaction of a hostile 64 KiB line, target < 500 ms), not asserted here.
   it.each([
     ['a run of dotted words before an e-mail sign', `${'a.'.repeat(32_768)}@`, null],
     ['a dotted domain without a top-level name', `a@${'1.'.repeat(32_768)}`, null],
     ['a run of underscored words before a secret key', `${'a_'.repeat(32_768)}secret=hunter2xyz`, 'hunter2xyz'],
     ['a run of dashed words before a password key', `${'a-'.repeat(32_768)}pass: hunter2xyz`, 'hunter2xyz'],
-  ])('redacts %s within two seconds', (_name, line, secret) => {
-    const started = Date.now();
+  ])('redacts %s', (_name, line, secret) => {
     const { text } = redactSecrets(line);
-    expect(Date.now() - started).toBeLessThan(2000);
     if (secret !== null) expect(text).not.toContain(secret);
+    else expect(text).toBe(line);
   });
 });
