@@ -22,7 +22,8 @@ const SPEC = {
   --seed N            the random seed (default 42)
   --root-cause NAME   which service's fault causes the incident (default payments)
   --fault KIND        what goes wrong: ${FAULTS.join(', ')} (default deploy)
-  --out DIR           where to write it (default examples/scenarios/checkout-latency)`,
+  --out DIR           where to write it; without it, only the bundled example (no other option) is
+                      rewritten in examples/scenarios/checkout-latency`,
   options: {
     seed: { type: 'string' },
     'root-cause': { type: 'string' },
@@ -44,6 +45,15 @@ export function genScenarioMain(args: string[], out: NodeJS.WritableStream, err:
     return argumentError(SPEC, `--root-cause must be one of ${ROOT_CAUSES.join(', ')}`, err);
   const fault = (parsed.values.fault ?? 'deploy') as Fault;
   if (!FAULTS.includes(fault)) return argumentError(SPEC, `--fault must be one of ${FAULTS.join(', ')}`, err);
+  // The bundled example is the default scenario: any other must say where it goes, or `--seed 7` alone would
+  // replace the example the README, the demo and the tests tell their story from.
+  const custom = ['seed', 'root-cause', 'fault'].filter((o) => parsed.values[o as keyof Options] !== undefined);
+  if (parsed.values.out === undefined && custom.length > 0)
+    return usageError(
+      SPEC,
+      `--out DIR is required with --${custom.join(', --')} (without options it rewrites the bundled example)`,
+      err,
+    );
   const dir = parsed.values.out ?? 'examples/scenarios/checkout-latency';
   let truth: ReturnType<typeof generateScenario>;
   try {

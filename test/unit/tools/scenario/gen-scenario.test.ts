@@ -117,6 +117,14 @@ describe('gen-scenario CLI', () => {
     expect(err.text).toContain('--root-cause must be one of payments, inventory, checkout');
   });
 
+  it('refuses a scenario other than the bundled example without --out, so the example is never replaced', () => {
+    const err = sink();
+    const before = readFileSync(join(EXAMPLE, 'incident.yaml'), 'utf8');
+    expect(genScenarioMain(['--seed', '7'], sink(), err)).toBe(2);
+    expect(err.text).toContain('--out DIR is required with --seed');
+    expect(readFileSync(join(EXAMPLE, 'incident.yaml'), 'utf8')).toBe(before);
+  });
+
   it('writes to --out and says what it wrote', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scout-gen-cli-'));
     try {
