@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { EventAssembler } from '../../src/evidence/logparse';
 import { TemplateMiner } from '../../src/evidence/analyzers/templates';
-import { blockBody } from '../../src/evidence/analyzers/line-templates';
+import { blockBody } from '../../src/evidence/analyzers/templates';
 import { templatesCommand } from '../../src/cli/templates';
 import { redactSecrets } from '../../src/domain/redact';
 

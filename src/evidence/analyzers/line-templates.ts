@@ -4,8 +4,7 @@
 // template of the line that began their event.
 
 import { EventAssembler, type AssembledEvent } from '../logparse';
-import { blockLine } from '../logparse/line-shapes';
-import { TemplateMiner, templateId, type TemplateMinerOptions } from './templates';
+import { TemplateMiner, blockBody, templateId, type TemplateMinerOptions } from './templates';
 
 /** Growable Int32 list: a million lines cost 4 MB, not a million boxed numbers. */
 class IntList {
@@ -34,19 +33,6 @@ const LEARN_LINES = 256;
 export interface LineTemplaterOptions extends TemplateMinerOptions {
   /** The incident clock: dates year-less timestamps (default: now; grouping does not depend on it). */
   refTime?: number;
-}
-
-/**
- * What an event is mined as: its first line's body and, for a multi-line event, the line under it that
- * says what kind of block follows (see blockLine: a table's column header, the exception a stack trace
- * or a Python traceback is of, a command's first line of output): the same first line with another
- * block under it is another event, and a single line is another event than the same line heading a
- * block. Other lines are left out so that a table with more rows, or a longer dump, stays the same template.
- */
-export function blockBody(ev: AssembledEvent): string {
-  if (ev.lines < 2) return ev.body;
-  const under = blockLine(ev.text.split('\n'));
-  return under === undefined ? ev.body : `${ev.body}\n${under}`;
 }
 
 /** Streaming per-line templating of one log file: `push` every line, `finish`, then read per line. */

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { redactSecrets } from '../../domain/redact';
 import { levelRank, parseLine } from '../logparse';
+import { blockLine } from '../logparse/line-shapes';
 import type { AnalysisWindow, LogEvent, TemplateLabel, TemplateStat } from '../types';
 import { Drain, type DrainOptions } from './drain';
 
@@ -205,12 +206,27 @@ function exampleLine(sample: string): string {
 }
 
 /**
- * The body to mine: LogEvent carries raw text, so the header is stripped here with the same
- * parser the sources use (first line only; continuation lines are the stack, not the shape).
+ * What an event is mined as: its first line's body and, for a multi-line event, the line under it that
+ * says what kind of block follows (see blockLine: a table's column header, the exception a stack trace
+ * or a Python traceback is of, a command's first line of output): the same first line with another
+ * block under it is another event, and a single line is another event than the same line heading a
+ * block. Other lines are left out so that a table with more rows, or a longer dump, stays the same template.
+ */
+export function blockBody(ev: { body: string; text: string }): string {
+  if (ev.text.indexOf('\n') < 0) return ev.body;
+  const under = blockLine(ev.text.split('\n'));
+  return under === undefined ? ev.body : `${ev.body}\n${under}`;
+}
+
+/**
+ * The body to mine: the first line's, with the header stripped (a LogEvent without one is parsed by the
+ * parser the sources use). The lines under it are the stack, not the shape: the same failure logged with
+ * and without a stack is one template here, so it is not "gone" in the baseline and "new" in the incident.
+ * A Python traceback's first line says nothing of its own, so it is mined as blockBody reads it, with the
+ * exception it ends with ("Traceback (most recent call last): ValueError: bad amount"), as `templates` does.
  */
 function bodyOf(ev: LogEvent): string {
-  if (ev.body !== undefined) return ev.body;
   const nl = ev.text.indexOf('\n');
-  const first = nl < 0 ? ev.text : ev.text.slice(0, nl);
-  return parseLine(first, ev.ts).body;
+  const body = ev.body ?? parseLine(nl < 0 ? ev.text : ev.text.slice(0, nl), ev.ts).body;
+  return nl >= 0 && body.startsWith('Traceback (') ? blockBody({ body, text: ev.text }) : body;
 }

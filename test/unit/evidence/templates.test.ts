@@ -84,6 +84,23 @@ describe('mineTemplates', () => {
     expect(stats[0]?.example).not.toContain('auth.check');
   });
 
+  it('names an uncaught Python traceback by the exception it ends with, one template per exception', async () => {
+    const tb = (exception: string): string =>
+      ['Traceback (most recent call last):', '  File "app.py", line 12, in reserve', '    raise', exception].join('\n');
+    const stats = await mineTemplates(
+      [
+        ev('inventory', ONSET + MIN, tb('ValueError: quantity -3 is negative'), 'error'),
+        ev('inventory', ONSET + 2 * MIN, tb('ValueError: quantity -7 is negative'), 'error'),
+        ev('inventory', ONSET + 3 * MIN, tb('KeyError: sku-991'), 'error'),
+      ],
+      window,
+    );
+    expect(stats.map((s) => [s.template, s.incidentCount])).toEqual([
+      ['Traceback (most recent call last): ValueError: quantity <*> is negative', 2],
+      ['Traceback (most recent call last): KeyError: <*>', 1],
+    ]);
+  });
+
   it('truncates long samples', async () => {
     const long = 'x'.repeat(1000);
     const stats = await mineTemplates([ev('api', ONSET, `failure ${long}`, 'error')], window);

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { blockBody } from '../../../../src/evidence/analyzers/line-templates';
+import { blockBody } from '../../../../src/evidence/analyzers/templates';
 import { TemplateMiner } from '../../../../src/evidence/analyzers/templates';
 import { EventAssembler, type AssembledEvent, type Level } from '../../../../src/evidence/logparse';
 import { openFilesSource } from '../../../../src/evidence/sources/files';
