@@ -79,6 +79,12 @@ const GAP_WEIGHT = 0.6;
 const EXPLAINED = 0.3;
 /** Two change times closer than this are "at the same time" (scrape jitter, onset uncertainty). */
 const SAME_TIME_MS = 60_000;
+/**
+ * A fault reaches a service's callers and callees within seconds, so a service that moved minutes before
+ * every anomalous neighbour did not start their trouble: it is an earlier, separate move (noise before the
+ * incident), and "moved first" does not count it.
+ */
+const MAX_LEAD_MS = 3 * 60_000;
 
 const SYMPTOM_UP = new Set<SeriesAnomaly['kind']>(['latency', 'errors']);
 
@@ -395,7 +401,8 @@ function explain(
     const neighbours = [...dependencies(topology, a.service), ...dependents(topology, a.service)]
       .map((s) => accs.get(s))
       .filter((x): x is Acc => !!x && Number.isFinite(x.first));
-    if (neighbours.length && neighbours.every((n) => a.first < n.first - SAME_TIME_MS)) {
+    const lead = Math.min(...neighbours.map((n) => n.first)) - a.first;
+    if (neighbours.length && lead > SAME_TIME_MS && lead <= MAX_LEAD_MS) {
       a.score += 0.3;
       a.evidence.push(`moved first: ${formatClock(a.first)}, before its anomalous neighbours`);
     }

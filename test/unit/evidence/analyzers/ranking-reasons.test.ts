@@ -87,6 +87,22 @@ describe('rankServices reasons along the call graph', () => {
     expect(rankServices({ anomalies, templates: [], changes: [], topology }).suspects[0]?.service).toBe('carts');
   });
 
+  it('credits "moved first" to a service its neighbours followed within minutes, not to an earlier separate move', () => {
+    const movedFirst = (leadMin: number): string[] => {
+      const anomalies = [
+        anomaly('carts', 'latency', 20, { changeAt: ONSET - leadMin * 60_000 }),
+        anomaly('carts-db', 'latency', 20),
+        anomaly('front', 'latency', 20),
+      ];
+      const { suspects } = rankServices({ anomalies, templates: [], changes: [], topology });
+      return suspects.flatMap((s) => s.evidence.filter((e) => e.startsWith('moved first')).map(() => s.service));
+    };
+    // Two minutes ahead of both its caller and its callee: it started their trouble.
+    expect(movedFirst(2)).toEqual(['carts']);
+    // Five minutes ahead: a fault reaches neighbours within seconds, so this was noise before the incident.
+    expect(movedFirst(5)).toEqual([]);
+  });
+
   it('names an external dependency outside the topology that callers’ errors point at, with TLS failures', () => {
     const anomalies = [anomaly('orders', 'errors', 200), anomaly('front', 'errors', 150)];
     const templates = [
