@@ -53,8 +53,15 @@ const CASES: Array<[string, number, string, string, Levels, string]> = [
     { info: 4, warn: 1, error: 1 },
     'payment call failed component=<*>',
   ],
-  // W3C extended format: the date and the time are two tab-separated fields; `#` directives have no time.
-  ['cloudfront.log', 7, '2026-11-27T03:02:04.000Z', '2026-11-27T03:02:10.000Z', { none: 7 }, '#Version: <*>'],
+  // W3C extended format: `#Fields:` names the columns (the status is `sc-status`); `#` directives have no time.
+  [
+    'cloudfront.log',
+    7,
+    '2026-11-27T03:02:04.000Z',
+    '2026-11-27T03:02:10.000Z',
+    { none: 2, info: 3, error: 2 },
+    'server-error <*> <*> <*> POST <*> <*> <*> - <*> - - Error <*> shop.example.com https <*> <*> - <*> <*> Error <*> - - <*> <*> OriginConnectError text/html <*> - -',
+  ],
   [
     'elasticsearch.json',
     6,
