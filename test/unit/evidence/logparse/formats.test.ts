@@ -117,7 +117,7 @@ const CASES: Array<[string, number, string, string, Levels, string]> = [
     '2026-11-27T03:02:04.000Z',
     '2026-11-27T03:02:10.000Z',
     { none: 11 },
-    "<*> <*> shop-checkout.service: Failed with result 'oom-kill'.",
+    "shop-checkout.service: Failed with result 'oom-kill'.",
   ],
   // A Go panic in one journald record is one event; `panic:` reads as fatal over the record's PRIORITY 3.
   [
@@ -145,12 +145,13 @@ const CASES: Array<[string, number, string, string, Levels, string]> = [
     'error building controller context: failed to wait for apiserver being healthy: timed out waiting for the condition',
   ],
   // Ages (`12m`) are relative to when the command ran, which the output does not say: every row is undated.
+  // The TYPE column is the level: Warning, and Normal as info.
   [
     'kubectl-events.txt',
     10,
     '2026-11-27T04:00:00.000Z',
     '2026-11-27T04:00:00.000Z',
-    { none: 10 },
+    { none: 1, info: 5, warn: 4 },
     '<*> Warning OOMKilling <*> Memory cgroup out of memory: Killed process <*> (checkout)',
   ],
   [
