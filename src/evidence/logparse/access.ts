@@ -43,3 +43,41 @@ export function outcomeLevel(status: number): Level {
   const cls = Math.floor(status / 100);
   return cls === 5 ? 'error' : cls === 4 ? 'warn' : 'info';
 }
+
+/** The columns a W3C extended log's `#Fields:` directive names (CloudFront, IIS), 0-based, -1 when absent. */
+export interface W3cColumns {
+  status: number;
+  date: number;
+  time: number;
+}
+
+/** The columns of a `#Fields:` directive (`date time ... sc-status ...`); null for any other line. */
+export function w3cColumns(line: string): W3cColumns | null {
+  if (!line.startsWith('#Fields:')) return null;
+  const names = line.slice(8).trim().split(/\s+/);
+  return {
+    status: names.findIndex((n) => n === 'sc-status' || n === 'status'),
+    date: names.indexOf('date'),
+    time: names.indexOf('time'),
+  };
+}
+
+/**
+ * A W3C data line read by its columns (fields split by tabs, else spaces): the time from `date` and `time`
+ * when the header did not give one (W3C times are UTC), and the status's class and level as an access line's.
+ */
+export function withColumns<T extends { ts: number | null; body: string; level?: Level }>(
+  parsed: T,
+  line: string,
+  cols: W3cColumns,
+): T {
+  const fields = line.split(line.includes('\t') ? '\t' : ' ');
+  let out = parsed;
+  if (out.ts === null && cols.date >= 0 && cols.time >= 0) {
+    const ts = Date.parse(`${fields[cols.date] ?? ''}T${fields[cols.time] ?? ''}Z`);
+    if (Number.isFinite(ts)) out = { ...out, ts };
+  }
+  const status = cols.status >= 0 ? Number(fields[cols.status]) : 0;
+  if (!Number.isInteger(status) || status < 100 || status > 599) return out;
+  return { ...out, body: `${outcomeWord(status)} ${out.body}`, level: out.level ?? outcomeLevel(status) };
+}

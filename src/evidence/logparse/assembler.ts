@@ -4,6 +4,7 @@
 // any other line is an event of its own and takes its neighbour's time, so every line of any text
 // log belongs to an event and gets a template.
 
+import { w3cColumns, withColumns, type W3cColumns } from './access';
 import { joinPartial, unwrapEnvelope, type Envelope } from './envelope';
 import type { ParsedLine } from './header';
 import { quoteOpen } from './csv';
@@ -61,6 +62,8 @@ export class EventAssembler {
   private joinUnmarked = false;
   /** Learnt: the start shape alone marks where events start; a time elsewhere is content (a table's date column). */
   private shapeStarts = false;
+  /** Learnt from a W3C `#Fields:` directive: the columns of the time and the HTTP status. */
+  private w3c: W3cColumns | null = null;
   /** The open event is a CSV row inside a quoted field: the lines up to the closing quote continue it. */
   private inQuote = false;
   /** Partial records (CRI `P`, split Docker lines) waiting for the record that ends their line. */
@@ -269,6 +272,8 @@ export class EventAssembler {
     this.afterIndented = false;
     const text = indented ? line.trimStart() : line;
     parsed ??= parseLine(text, this.refTime, this.hint);
+    if (text.charCodeAt(0) === 35) this.w3c = w3cColumns(text) ?? this.w3c;
+    else if (this.w3c) parsed = withColumns(parsed, text, this.w3c);
     const own = parsed.ts !== null || parsed.standalone === true;
     // A record that holds several lines is one whole message (a journald MESSAGE, a textPayload with a
     // traceback): its first line starts an event even when it reads like a continuation (`panic: `,

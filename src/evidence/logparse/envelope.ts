@@ -4,7 +4,8 @@
 // line (its own header, level and continuation rules); the envelope gives its time and, where it has
 // one, a severity.
 
-import { normalizeLevel, syslogLevel, type Level } from './levels';
+import { outcomeLevel, outcomeWord } from './access';
+import { levelRank, normalizeLevel, syslogLevel, type Level } from './levels';
 import { parseTimeValue } from './timestamps';
 
 export interface Envelope {
@@ -69,17 +70,37 @@ function fromJson(rec: Record<string, unknown>): Envelope | null {
     return envelope(withoutNewline(message), Number.isFinite(us) ? Math.floor(us / 1000) : null, false, level);
   }
   // Cloud Logging entry: the text, or the application's JSON record, with the entry's time and severity.
+  const status = requestStatus(rec.httpRequest);
   const payload =
     typeof rec.textPayload === 'string'
       ? rec.textPayload
       : rec.jsonPayload && typeof rec.jsonPayload === 'object'
-        ? JSON.stringify(rec.jsonPayload)
-        : null;
+        ? JSON.stringify(status > 0 ? served(rec.jsonPayload as Record<string, unknown>, status) : rec.jsonPayload)
+        : status > 0
+          ? JSON.stringify(served({}, status)) // a request entry with no payload (Cloud Run's request log)
+          : null;
   if (payload !== null && ('timestamp' in rec || 'receiveTimestamp' in rec)) {
-    const level = typeof rec.severity === 'string' ? normalizeLevel(rec.severity) : null;
+    let level = typeof rec.severity === 'string' ? normalizeLevel(rec.severity) : null;
+    // A request entry (a load balancer's) is as bad as its status, whatever severity the collector gave it.
+    if (status > 0 && levelRank(outcomeLevel(status)) > levelRank(level ?? undefined)) level = outcomeLevel(status);
     return envelope(withoutNewline(payload), parseTimeValue(rec.timestamp ?? rec.receiveTimestamp), false, level);
   }
   return null;
+}
+
+/** The HTTP status of a LogEntry's `httpRequest`, or 0. */
+function requestStatus(req: unknown): number {
+  const status = req && typeof req === 'object' ? Number((req as Record<string, unknown>).status) : 0;
+  return Number.isInteger(status) && status >= 100 && status < 600 ? status : 0;
+}
+
+/**
+ * A request entry's payload as the access line it stands for: without a message of its own, its message is
+ * the status class and the status (`server-error 502`), so 5xx and 2xx requests mine as different templates.
+ */
+function served(payload: Record<string, unknown>, status: number): Record<string, unknown> {
+  if (typeof payload.message === 'string' || typeof payload.msg === 'string') return { ...payload, status };
+  return { message: `${outcomeWord(status)} ${status}`, ...payload };
 }
 
 /** The envelope around a physical line, or null when the line is not in one. */
@@ -87,7 +108,13 @@ export function unwrapEnvelope(line: string): Envelope | null {
   const c = line.charCodeAt(0);
   if (c === 123 /* { */) {
     // Only lines naming an envelope's field are parsed here; other JSON is the application's own record.
-    if (!line.includes('"log"') && !line.includes('"MESSAGE"') && !line.includes('Payload"')) return null;
+    if (
+      !line.includes('"log"') &&
+      !line.includes('"MESSAGE"') &&
+      !line.includes('Payload"') &&
+      !line.includes('"httpRequest"')
+    )
+      return null;
     let obj: unknown;
     try {
       obj = JSON.parse(line);

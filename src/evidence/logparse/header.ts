@@ -4,7 +4,7 @@
 
 import { clfStatus, httpStatus, outcomeLevel, outcomeWord } from './access';
 import { csvFields } from './csv';
-import { headerLevel, normalizeLevel, redisLevel, syslogLevel, type Level } from './levels';
+import { headerLevel, levelRank, normalizeLevel, redisLevel, syslogLevel, type Level } from './levels';
 import { timestampAt } from './time-forms';
 import { findHeaderTimestamp, headerLike, matchClf, matchLeadingTimestamp, type HeaderHint } from './timestamps';
 
@@ -247,6 +247,26 @@ function syslogBody(s: string, i: number): number {
   return hostEnd;
 }
 
+const HOSTNAME = /^[a-z0-9][a-z0-9.-]*$/i;
+const PID_TAG = /^[\w.@/-]+\[\d+\]:$/;
+const BARE_TAG = /^[a-z][\w.@/-]*:$/;
+
+/**
+ * End of a syslog `host tag[pid]:` right after the time, or 0. A tag without a pid (`kernel:`) counts only
+ * after a host that reads as one (a digit, `-` or `.` in it), so prose such as `Something failed: x` is kept.
+ */
+function hostTagEnd(s: string, i: number): number {
+  const hostStart = skipSpaces(s, i);
+  const hostEnd = tokenEnd(s, hostStart);
+  const host = s.slice(hostStart, hostEnd);
+  if (!HOSTNAME.test(host) || tokenLevel(host) !== null) return 0;
+  const tagStart = skipSpaces(s, hostEnd);
+  const tagEnd = tokenEnd(s, tagStart);
+  const tag = s.slice(tagStart, tagEnd);
+  if (PID_TAG.test(tag)) return tagEnd;
+  return BARE_TAG.test(tag) && /[\d.-]/.test(host) ? tagEnd : 0;
+}
+
 function rfc5424Body(s: string, i: number): number {
   // after the timestamp: HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG
   for (let k = 0; k < 4; k++) i = tokenEnd(s, skipSpaces(s, i));
@@ -270,11 +290,23 @@ function rfc5424Body(s: string, i: number): number {
 function parsedLine(ts: number, level: Level | null, s: string, i: number): ParsedLine {
   let body = s.slice(skipSpaces(s, i));
   const status = httpStatus(body);
-  if (status > 0) {
-    body = `${outcomeWord(status)} ${body}`;
-    level ??= outcomeLevel(status);
+  if (status > 0) body = `${outcomeWord(status)} ${body}`;
+  if (level === null) {
+    // Without a header level, the worse of a `level=`/`at=` pair (Heroku's router: `at=error code=H12`) and the status.
+    const keyed = keyLevel(body);
+    const served = status > 0 ? outcomeLevel(status) : null;
+    level = levelRank(served ?? undefined) > levelRank(keyed ?? undefined) ? served : keyed;
   }
   return level ? { ts, level, body } : { ts, body };
+}
+
+/** `level=warn`, `at=error` among a text body's first pairs; `at=` is a level only when its value is a level word. */
+const LEVEL_PAIR = /(?:^| )(?:level|lvl|severity|at)=([A-Za-z]{3,11})(?= |$)/;
+
+function keyLevel(body: string): Level | null {
+  if (body.indexOf('=') < 0) return null;
+  const m = LEVEL_PAIR.exec(body.length > 200 ? body.slice(0, 200) : body);
+  return m ? normalizeLevel(m[1] as string) : null;
 }
 
 const KLOG = /^([IWEF])(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{1,6}) +\d+ [^ \]]+\] /;
@@ -321,6 +353,13 @@ export function parsePlainLine(s: string, refTime: number, hint?: HeaderHint): P
       const e = tokenEnd(s, skipSpaces(s, i));
       const lvl = tokenLevel(s.slice(skipSpaces(s, i), e));
       return lvl ? parsedLine(lead.ts, lvl, s, e) : parsedLine(lead.ts, null, s, i);
+    }
+    const tagged = hostTagEnd(s, i);
+    if (tagged > 0) {
+      // `host unit[pid]: msg` after an ISO time (journalctl -o short-iso, rsyslog's ISO templates).
+      const e = tokenEnd(s, skipSpaces(s, tagged));
+      const lvl = tokenLevel(s.slice(skipSpaces(s, tagged), e));
+      return lvl ? parsedLine(lead.ts, lvl, s, e) : parsedLine(lead.ts, null, s, tagged);
     }
     const found = findLevel(s, i);
     if (found) return parsedLine(lead.ts, found[0], s, stripDecorations(s, found[1]));
@@ -382,6 +421,27 @@ function levelFirstRow(s: string, refTime: number): ParsedLine | null {
  * .NET's `fail: Category[0]`), read as a column, not prose. The body is the whole line, as before.
  */
 function untimedLine(s: string): ParsedLine {
-  const level = colonLevel(s.slice(0, tokenEnd(s, 0)));
+  const level = colonLevel(s.slice(0, tokenEnd(s, 0))) ?? tableLevel(s);
   return level ? { ts: null, level, body: s } : { ts: null, body: s };
+}
+
+/**
+ * The level of a table row (`kubectl get events`: `3m10s   Warning   BackOff ...`): a title-case level word
+ * among the first cells, padded by two spaces on each side as a column is. `Normal` is the other value of a
+ * Kubernetes event's TYPE column and reads as info there.
+ */
+function tableLevel(s: string): Level | null {
+  if (s.indexOf('   ') < 0) return null;
+  let i = 0;
+  for (let k = 0; k < 6 && i < s.length; k++) {
+    const start = skipSpaces(s, i);
+    const e = tokenEnd(s, start);
+    if (start >= 2 && isSpace(s.charCodeAt(start - 2)) && isSpace(s.charCodeAt(e)) && isSpace(s.charCodeAt(e + 1))) {
+      const tok = s.slice(start, e);
+      const lvl = tok === 'Normal' ? 'info' : titleLevel(tok);
+      if (lvl) return lvl;
+    }
+    i = e;
+  }
+  return null;
 }

@@ -69,6 +69,27 @@ describe('unwrapEnvelope', () => {
     expect(unwrapEnvelope(JSON.stringify(json))?.text).toBe('{"message":"cart loaded"}');
   });
 
+  it("reads a Cloud Logging request entry by its httpRequest.status: a 5xx is an error over the entry's severity", () => {
+    const request = { requestMethod: 'POST', status: 503, latency: '2.1s' };
+    const run = { httpRequest: request, timestamp: iso(T0), severity: 'WARNING' };
+    expect(unwrapEnvelope(JSON.stringify(run))).toMatchObject({
+      text: '{"message":"server-error 503"}',
+      level: 'error',
+    });
+    const ok = { httpRequest: { ...request, status: 200 }, timestamp: iso(T0), severity: 'INFO' };
+    expect(unwrapEnvelope(JSON.stringify(ok))).toMatchObject({ text: '{"message":"success 200"}', level: 'info' });
+    const app = {
+      jsonPayload: { message: 'slow' },
+      httpRequest: { status: 404 },
+      timestamp: iso(T0),
+      severity: 'ERROR',
+    };
+    expect(unwrapEnvelope(JSON.stringify(app))).toMatchObject({
+      text: '{"message":"slow","status":404}',
+      level: 'error',
+    });
+  });
+
   it('marks the kubectl --timestamps prefix as weak: an application may write the same header', () => {
     expect(unwrapEnvelope(`${iso(T0)} INFO started`)).toMatchObject({ text: 'INFO started', weak: true });
   });

@@ -53,8 +53,15 @@ const CASES: Array<[string, number, string, string, Levels, string]> = [
     { info: 4, warn: 1, error: 1 },
     'payment call failed component=<*>',
   ],
-  // W3C extended format: the date and the time are two tab-separated fields; `#` directives have no time.
-  ['cloudfront.log', 7, '2026-11-27T03:02:04.000Z', '2026-11-27T03:02:10.000Z', { none: 7 }, '#Version: <*>'],
+  // W3C extended format: `#Fields:` names the columns (the status is `sc-status`); `#` directives have no time.
+  [
+    'cloudfront.log',
+    7,
+    '2026-11-27T03:02:04.000Z',
+    '2026-11-27T03:02:10.000Z',
+    { none: 2, info: 3, error: 2 },
+    'server-error <*> <*> <*> POST <*> <*> <*> - <*> - - Error <*> shop.example.com https <*> <*> - <*> <*> Error <*> - - <*> <*> OriginConnectError text/html <*> - -',
+  ],
   [
     'elasticsearch.json',
     6,
@@ -76,7 +83,8 @@ const CASES: Array<[string, number, string, string, Levels, string]> = [
     7,
     '2026-11-27T03:02:04.101Z',
     '2026-11-27T03:02:10.712Z',
-    { info: 3, warn: 3, error: 1 },
+    // The load balancer's 502 (`httpRequest.status`) is an error whatever severity the entry carries.
+    { info: 3, warn: 2, error: 2 },
     'Traceback (most recent call last): httpx.ConnectError: [Errno <*> Connection refused',
   ],
   [
@@ -109,7 +117,7 @@ const CASES: Array<[string, number, string, string, Levels, string]> = [
     '2026-11-27T03:02:04.000Z',
     '2026-11-27T03:02:10.000Z',
     { none: 11 },
-    "<*> <*> shop-checkout.service: Failed with result 'oom-kill'.",
+    "shop-checkout.service: Failed with result 'oom-kill'.",
   ],
   // A Go panic in one journald record is one event; `panic:` reads as fatal over the record's PRIORITY 3.
   [
@@ -137,12 +145,13 @@ const CASES: Array<[string, number, string, string, Levels, string]> = [
     'error building controller context: failed to wait for apiserver being healthy: timed out waiting for the condition',
   ],
   // Ages (`12m`) are relative to when the command ran, which the output does not say: every row is undated.
+  // The TYPE column is the level: Warning, and Normal as info.
   [
     'kubectl-events.txt',
     10,
     '2026-11-27T04:00:00.000Z',
     '2026-11-27T04:00:00.000Z',
-    { none: 10 },
+    { none: 1, info: 5, warn: 4 },
     '<*> Warning OOMKilling <*> Memory cgroup out of memory: Killed process <*> (checkout)',
   ],
   [

@@ -272,6 +272,38 @@ describe('parseLine', () => {
     expect(parseLine('10.0.0.1:8080 GET /health 200', REF).ts).toBeNull();
   });
 
+  it('strips the host and `unit[pid]:` after an ISO time (journalctl -o short-iso) but keeps prose and a level', () => {
+    expect(parseLine('2026-11-27T04:02:06.120345+01:00 node-1 systemd[1]: Stopped shop.service', REF)).toMatchObject({
+      ts: at('2026-11-27T03:02:06.120Z'),
+      body: 'Stopped shop.service',
+    });
+    expect(parseLine('2026-11-27T03:02:06Z db-2 kernel: Out of memory', REF).body).toBe('Out of memory');
+    expect(parseLine('2026-11-27T03:02:06Z db-2 app[7]: ERROR pool exhausted', REF)).toMatchObject({
+      level: 'error',
+      body: 'pool exhausted',
+    });
+    expect(parseLine('2026-11-27 03:02:06 Checkout failed: card declined', REF).body).toBe(
+      'Checkout failed: card declined',
+    );
+    expect(parseLine('2026-11-27 03:02:06 WARN app[7]: slow', REF).level).toBe('warn');
+  });
+
+  it('reads a `level=` or `at=` pair in a text body as its level, and a 5xx status over an `at=info`', () => {
+    const router = '2026-11-27T03:02:05.210000+00:00 heroku[router]: at=error code=H12 desc="Request timeout"';
+    expect(parseLine(router, REF).level).toBe('error');
+    expect(parseLine('2026-11-27T03:02:05Z heroku[router]: at=info method=GET status=503', REF).level).toBe('error');
+    expect(parseLine('2026-11-27T03:02:05Z web-1 app[3]: level=warn msg=slow', REF).level).toBe('warn');
+    expect(parseLine('2026-11-27T03:02:05Z worker: job at=pay.go:12 done', REF).level).toBeUndefined();
+  });
+
+  it('reads the TYPE column of a `kubectl get events` row as its level, not a word in its message', () => {
+    expect(parseLine('2m1s        Warning   OOMKilling   node/node-1   Memory cgroup out of memory', REF).level).toBe(
+      'warn',
+    );
+    expect(parseLine('90s         Normal    Created      pod/web-1     Created container web', REF).level).toBe('info');
+    expect(parseLine('the cache reported Warning for key 12', REF).level).toBeUndefined();
+  });
+
   it('strips a qualified logger after the thread in a java.util.logging one-line header (Tomcat)', () => {
     const p = parseLine(
       '27-Nov-2026 03:02:10.123 WARNING [exec-4] com.acme.pay.Gateway.charge card declined 4 times',
