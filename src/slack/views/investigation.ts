@@ -1,6 +1,7 @@
 // Pure views of an investigation thread: the status card (parent), a finding reply, the synthesis reply.
 import type { KnownBlock } from '@slack/types';
 import type { Claim, Finding, Investigation, ScoutStatus, Synthesis } from '../../domain/types';
+import { triggerWords } from '../../incidents/timeline';
 import { renderSeenBefore } from './postmortem';
 import { idsIn, relabel, sameLabel, type EvidenceLabel } from '../evidence-labels';
 import { button, capBlocks, clip, context, elapsed, esc, fallbackText, header, kilo, LIMITS, section } from './limits';
@@ -57,7 +58,7 @@ export function renderStatusCard(inv: Investigation, nowMs: number): View {
     ),
     section(lines.join('\n') || '_no scouts configured_'),
     context([
-      `${elapsed(end - Date.parse(inv.createdAt))} elapsed · started by ${esc(inv.trigger)} · ${inv.brain === 'claude' ? 'Claude' : 'deterministic analyzers'}` +
+      `${elapsed(end - Date.parse(inv.createdAt))} elapsed · started by ${triggerWords(esc(inv.trigger), (id) => `<@${id}>`) ?? 'unknown'} · ${inv.brain === 'claude' ? 'Claude' : 'deterministic analyzers'}` +
         (inv.state === 'running' || inv.state === 'queued' ? ' · `/triage stop` to stop' : '') +
         (inv.stopRequested && (inv.state === 'running' || inv.state === 'queued') ? ' · stopping…' : ''),
     ]),

@@ -143,6 +143,13 @@ describe('renderStatusCard', () => {
     expect(text).toContain('40s elapsed');
   });
 
+  it('says in words who started the round, mentioning the person, never the raw trigger', () => {
+    const byPerson = JSON.stringify(renderStatusCard(inv({ trigger: 'slash:U0ONCALL01' }), NOW).blocks);
+    expect(byPerson).toContain('started by /triage start (<@U0ONCALL01>)');
+    expect(byPerson).not.toContain('slash:');
+    expect(JSON.stringify(renderStatusCard(inv({ trigger: 'alert' }), NOW).blocks)).toContain('started by an alert');
+  });
+
   it('stays within limits with a huge focus and many scouts', () => {
     const scouts = Array.from({ length: 80 }, (_, i) => ({ ...inv().scouts[0]!, name: `s${i}`, note: huge }));
     expectWithinSlackLimits(renderStatusCard(inv({ focus: huge, scouts }), NOW).blocks);
