@@ -27,7 +27,9 @@ export function renderAlert(n: AlertNotice, followUp: boolean): Reply {
         ? `Still firing (${n.firing} alert${n.firing === 1 ? '' : 's'})`
         : 'Firing';
   const since = `<!date^${Math.floor(n.startsAt / 1000)}^{date_short_pretty} {time}|${new Date(n.startsAt).toISOString()}>`;
-  const link = n.url && /^https?:\/\//.test(n.url) ? `<${n.url}|Open in ${SOURCE[n.source]}>` : '';
+  // The link may be a Prometheus graph, a Grafana panel or the incident page: named by its host, not the sender.
+  const host = n.url && /^https?:\/\//.test(n.url) ? URL.parse(n.url)?.host : undefined;
+  const link = n.url && host ? `<${n.url}|Open on ${esc(host)}>` : '';
   const head = `${icon} *${state}: ${esc(clip(n.name, 200))}* — ${esc(clip(n.summary, 1500))}`;
   const blocks: KnownBlock[] = [
     section(`${head}\nSince ${since} · from ${SOURCE[n.source]}${link ? ` · ${link}` : ''}`),
