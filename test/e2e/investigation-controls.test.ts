@@ -205,7 +205,7 @@ describe('steering an investigation from Slack', () => {
   it('`/triage status` reports the latest round: state, focus, scouts, tool calls and tokens against budget', async () => {
     const reply = await command('status');
     expect(reply).toContain('*Investigation round 3*');
-    expect(reply).toContain(': *synthesized*');
+    expect(reply).toContain(': *done*');
     expect(reply).toContain('focus "payments"');
     for (const s of app.config.scouts) {
       expect(reply).toMatch(

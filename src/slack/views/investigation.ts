@@ -25,7 +25,8 @@ const STATE_ICON: Record<ScoutStatus['state'], string> = {
   fallback: ':warning:',
 };
 
-const INV_STATE: Record<Investigation['state'], string> = {
+/** A round's state in the words the card and `/triage status` use. */
+export const INV_STATE: Record<Investigation['state'], string> = {
   queued: 'queued',
   running: 'running',
   synthesized: 'done',
@@ -33,6 +34,11 @@ const INV_STATE: Record<Investigation['state'], string> = {
   failed: 'failed',
   timed_out: 'time budget spent',
 };
+
+/** Who or what started a round, in words, mentioning the person: `slash:U1` -> `/triage start (<@U1>)`. */
+export function startedBy(trigger: string): string {
+  return triggerWords(esc(trigger), (id) => `<@${id}>`) ?? 'unknown';
+}
 
 /** The parent status card: each scout's state, elapsed time, tool calls and tokens against budget. */
 export function renderStatusCard(inv: Investigation, nowMs: number): View {
@@ -58,7 +64,7 @@ export function renderStatusCard(inv: Investigation, nowMs: number): View {
     ),
     section(lines.join('\n') || '_no scouts configured_'),
     context([
-      `${elapsed(end - Date.parse(inv.createdAt))} elapsed · started by ${triggerWords(esc(inv.trigger), (id) => `<@${id}>`) ?? 'unknown'} · ${inv.brain === 'claude' ? 'Claude' : 'deterministic analyzers'}` +
+      `${elapsed(end - Date.parse(inv.createdAt))} elapsed · started by ${startedBy(inv.trigger)} · ${inv.brain === 'claude' ? 'Claude' : 'deterministic analyzers'}` +
         (inv.state === 'running' || inv.state === 'queued' ? ' · `/triage stop` to stop' : '') +
         (inv.stopRequested && (inv.state === 'running' || inv.state === 'queued') ? ' · stopping…' : ''),
     ]),

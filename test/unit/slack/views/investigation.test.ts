@@ -8,6 +8,7 @@ import {
   renderSynthesis,
   synthesisEvidence,
 } from '../../../../src/slack/views/investigation';
+import { renderStatusReply } from '../../../../src/slack/views/replies';
 
 const NOW = Date.parse('2026-11-27T03:10:00Z');
 
@@ -148,6 +149,16 @@ describe('renderStatusCard', () => {
     expect(byPerson).toContain('started by /triage start (<@U0ONCALL01>)');
     expect(byPerson).not.toContain('slash:');
     expect(JSON.stringify(renderStatusCard(inv({ trigger: 'alert' }), NOW).blocks)).toContain('started by an alert');
+  });
+
+  it('`/triage status` says the state and who started the round in the same words as the card', () => {
+    const reply = renderStatusReply(
+      inv({ trigger: 'channel_created:U0LEAD', state: 'synthesized', finishedAt: '2026-11-27T03:09:40Z' }),
+      'inc-checkout',
+    );
+    expect(reply.text).toContain("*done* (started by the channel's creation (<@U0LEAD>),");
+    expect(reply.text).not.toContain('channel_created');
+    expect(reply.text).not.toContain('synthesized');
   });
 
   it('stays within limits with a huge focus and many scouts', () => {
