@@ -26,7 +26,9 @@ export function renderAlert(n: AlertNotice, followUp: boolean): Reply {
       : followUp
         ? `Still firing (${n.firing} alert${n.firing === 1 ? '' : 's'})`
         : 'Firing';
-  const since = `<!date^${Math.floor(n.startsAt / 1000)}^{date_short_pretty} {time}|${new Date(n.startsAt).toISOString()}>`;
+  // The fallback (a client that cannot localise) reads like the other times the bot writes, not as raw ISO.
+  const utc = `${new Date(n.startsAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const since = `<!date^${Math.floor(n.startsAt / 1000)}^{date_short_pretty} {time}|${utc}>`;
   // The link may be a Prometheus graph, a Grafana panel or the incident page: named by its host, not the sender.
   const host = n.url && /^https?:\/\//.test(n.url) ? URL.parse(n.url)?.host : undefined;
   const link = n.url && host ? `<${n.url}|Open on ${esc(host)}>` : '';

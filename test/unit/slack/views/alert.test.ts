@@ -22,6 +22,11 @@ describe('renderAlert', () => {
     expect(text).not.toContain('Open in Alertmanager');
   });
 
+  it('says since when in Slack date markup, with a plain UTC fallback rather than raw ISO', () => {
+    const text = JSON.stringify(renderAlert(notice(), false).blocks);
+    expect(text).toContain('Since <!date^1796611800^{date_short_pretty} {time}|2026-12-07 02:50 UTC>');
+  });
+
   it('shows no link for a URL that is not http(s)', () => {
     const text = JSON.stringify(renderAlert(notice({ url: 'javascript:alert(1)' }), false).blocks);
     expect(text).not.toContain('Open on');
