@@ -43,6 +43,9 @@ export function startedBy(trigger: string): string {
 /** The parent status card: each scout's state, elapsed time, tool calls and tokens against budget. */
 export function renderStatusCard(inv: Investigation, nowMs: number): View {
   const title = `Investigation · round ${inv.round} · ${INV_STATE[inv.state]}`;
+  // A scout still queued when its round ended never ran: 'queued' under a stopped round reads as 'still coming'.
+  const over = inv.state !== 'running' && inv.state !== 'queued';
+  const word = (s: ScoutStatus): string => (over && s.state === 'queued' ? 'not run' : s.state.replace('_', ' '));
   const lines = inv.scouts.map((s) => {
     const start = s.startedAt ? Date.parse(s.startedAt) : undefined;
     const end = s.finishedAt ? Date.parse(s.finishedAt) : nowMs;
@@ -52,7 +55,8 @@ export function renderStatusCard(inv: Investigation, nowMs: number): View {
         ? ` · tokens ${kilo(s.inputTokens)} in / ${kilo(s.outputTokens)} of ${kilo(s.maxOutputTokens)} out`
         : '';
     const tools = s.maxToolCalls ? ` · tools ${s.toolCalls}/${s.maxToolCalls}` : '';
-    return `${STATE_ICON[s.state]} *${esc(s.name)}* ${s.state.replace('_', ' ')} · ${time}${tools}${tokens}${s.note ? ` · _${esc(clip(s.note, 120))}_` : ''}`;
+    const icon = over && s.state === 'queued' ? ':heavy_minus_sign:' : STATE_ICON[s.state];
+    return `${icon} *${esc(s.name)}* ${word(s)} · ${time}${tools}${tokens}${s.note ? ` · _${esc(clip(s.note, 120))}_` : ''}`;
   });
   const end = inv.finishedAt ? Date.parse(inv.finishedAt) : nowMs;
   const blocks: KnownBlock[] = [
@@ -70,7 +74,7 @@ export function renderStatusCard(inv: Investigation, nowMs: number): View {
     ]),
   ];
   return {
-    text: fallbackText(`${title}: ${inv.scouts.map((s) => `${s.name} ${s.state}`).join(', ')}`),
+    text: fallbackText(`${title}: ${inv.scouts.map((s) => `${s.name} ${word(s)}`).join(', ')}`),
     blocks: capBlocks(blocks),
   };
 }

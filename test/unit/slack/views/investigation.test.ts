@@ -161,6 +161,15 @@ describe('renderStatusCard', () => {
     expect(reply.text).not.toContain('synthesized');
   });
 
+  it('shows a scout that never started in a stopped round as not run, not as queued', () => {
+    const queued = { ...inv().scouts[0]!, state: 'queued' as const, toolCalls: 0 };
+    const v = renderStatusCard(inv({ state: 'stopped', finishedAt: '2026-11-27T03:09:40Z', scouts: [queued] }), NOW);
+    expect(v.text).toContain('round 1 · stopped: logs not run');
+    expect(JSON.stringify(v.blocks)).toContain('*logs* not run');
+    expect(JSON.stringify(v.blocks)).not.toContain('queued');
+    expect(renderStatusCard(inv({ scouts: [queued] }), NOW).text).toContain('logs queued');
+  });
+
   it('stays within limits with a huge focus and many scouts', () => {
     const scouts = Array.from({ length: 80 }, (_, i) => ({ ...inv().scouts[0]!, name: `s${i}`, note: huge }));
     expectWithinSlackLimits(renderStatusCard(inv({ focus: huge, scouts }), NOW).blocks);
