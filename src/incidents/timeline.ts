@@ -39,7 +39,8 @@ const TRIGGERS: Record<string, string> = {
   mention: 'a question in the thread',
 };
 
-function triggerWords(trigger: string | undefined, name: (id: string) => string): string | undefined {
+/** A round's trigger in words, with `name` turning the user id that started it into a name or mention. */
+export function triggerWords(trigger: string | undefined, name: (id: string) => string): string | undefined {
   if (!trigger) return undefined;
   const [kind = '', user] = trigger.split(':');
   return `${TRIGGERS[kind] ?? kind}${user ? ` (${name(user)})` : ''}`;

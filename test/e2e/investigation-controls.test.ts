@@ -142,7 +142,7 @@ describe('steering an investigation from Slack', () => {
     ).toHaveLength(1);
     expect(findingReplies(threadOf(2))).toHaveLength(3);
     expect(threadOf(2).text).toMatch(/^Investigation · round 2 · done/);
-    expect(readable(threadOf(2))).toContain(`started by deeper:${LEAD}`);
+    expect(readable(threadOf(2))).toContain(`started by Dig deeper (<@${LEAD}>)`);
     // Round 1's thread is left as it was.
     expect(synthesisReplies(threadOf(1))).toHaveLength(1);
   });
@@ -205,7 +205,7 @@ describe('steering an investigation from Slack', () => {
   it('`/triage status` reports the latest round: state, focus, scouts, tool calls and tokens against budget', async () => {
     const reply = await command('status');
     expect(reply).toContain('*Investigation round 3*');
-    expect(reply).toContain(': *synthesized*');
+    expect(reply).toContain(': *done*');
     expect(reply).toContain('focus "payments"');
     for (const s of app.config.scouts) {
       expect(reply).toMatch(

@@ -51,7 +51,7 @@ describe('approving a proposal', () => {
   it('runs the action once for a listed approver, shows who approved on the card, and audits decision and execution', async () => {
     const { channel, threadTs } = await incident('inc-rem-approve');
     const { id, card, reply } = await proposeOk(t, channel, PEOPLE.guest.id, 'touch-marker label=alpha');
-    expect(reply).toContain(`Proposed \`touch-marker\` (${id}); it needs 1 approval(s)`);
+    expect(reply).toContain(`Proposed \`touch-marker\` (${id}); it needs 1 approval on its card.`);
 
     // The card: a reply in the investigation thread, exactly what will run, who may approve, two buttons.
     expect(card.threadTs).toBe(threadTs);
@@ -122,7 +122,8 @@ describe('approving a proposal', () => {
   it('needs two distinct approvers for required: 2; the same approver twice counts once', async () => {
     const { channel } = await incident('inc-rem-two');
     const before = await t.catalog.runs();
-    const { id, card } = await proposeOk(t, channel, PEOPLE.guest.id, 'two-person-marker label=beta');
+    const { id, card, reply } = await proposeOk(t, channel, PEOPLE.guest.id, 'two-person-marker label=beta');
+    expect(reply).toContain('it needs 2 approvals on its card.');
     expect(readable(card)).toContain('(2 needed)');
     expect(card.text).toContain('Waiting for 2 approvals');
 

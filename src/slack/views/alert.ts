@@ -26,8 +26,12 @@ export function renderAlert(n: AlertNotice, followUp: boolean): Reply {
       : followUp
         ? `Still firing (${n.firing} alert${n.firing === 1 ? '' : 's'})`
         : 'Firing';
-  const since = `<!date^${Math.floor(n.startsAt / 1000)}^{date_short_pretty} {time}|${new Date(n.startsAt).toISOString()}>`;
-  const link = n.url && /^https?:\/\//.test(n.url) ? `<${n.url}|Open in ${SOURCE[n.source]}>` : '';
+  // The fallback (a client that cannot localise) reads like the other times the bot writes, not as raw ISO.
+  const utc = `${new Date(n.startsAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const since = `<!date^${Math.floor(n.startsAt / 1000)}^{date_short_pretty} {time}|${utc}>`;
+  // The link may be a Prometheus graph, a Grafana panel or the incident page: named by its host, not the sender.
+  const host = n.url && /^https?:\/\//.test(n.url) ? URL.parse(n.url)?.host : undefined;
+  const link = n.url && host ? `<${n.url}|Open on ${esc(host)}>` : '';
   const head = `${icon} *${state}: ${esc(clip(n.name, 200))}* — ${esc(clip(n.summary, 1500))}`;
   const blocks: KnownBlock[] = [
     section(`${head}\nSince ${since} · from ${SOURCE[n.source]}${link ? ` · ${link}` : ''}`),

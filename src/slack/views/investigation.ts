@@ -1,6 +1,7 @@
 // Pure views of an investigation thread: the status card (parent), a finding reply, the synthesis reply.
 import type { KnownBlock } from '@slack/types';
 import type { Claim, Finding, Investigation, ScoutStatus, Synthesis } from '../../domain/types';
+import { triggerWords } from '../../incidents/timeline';
 import { renderSeenBefore } from './postmortem';
 import { idsIn, relabel, sameLabel, type EvidenceLabel } from '../evidence-labels';
 import { button, capBlocks, clip, context, elapsed, esc, fallbackText, header, kilo, LIMITS, section } from './limits';
@@ -24,7 +25,8 @@ const STATE_ICON: Record<ScoutStatus['state'], string> = {
   fallback: ':warning:',
 };
 
-const INV_STATE: Record<Investigation['state'], string> = {
+/** A round's state in the words the card and `/triage status` use. */
+export const INV_STATE: Record<Investigation['state'], string> = {
   queued: 'queued',
   running: 'running',
   synthesized: 'done',
@@ -33,9 +35,17 @@ const INV_STATE: Record<Investigation['state'], string> = {
   timed_out: 'time budget spent',
 };
 
+/** Who or what started a round, in words, mentioning the person: `slash:U1` -> `/triage start (<@U1>)`. */
+export function startedBy(trigger: string): string {
+  return triggerWords(esc(trigger), (id) => `<@${id}>`) ?? 'unknown';
+}
+
 /** The parent status card: each scout's state, elapsed time, tool calls and tokens against budget. */
 export function renderStatusCard(inv: Investigation, nowMs: number): View {
   const title = `Investigation · round ${inv.round} · ${INV_STATE[inv.state]}`;
+  // A scout still queued when its round ended never ran: 'queued' under a stopped round reads as 'still coming'.
+  const over = inv.state !== 'running' && inv.state !== 'queued';
+  const word = (s: ScoutStatus): string => (over && s.state === 'queued' ? 'not run' : s.state.replace('_', ' '));
   const lines = inv.scouts.map((s) => {
     const start = s.startedAt ? Date.parse(s.startedAt) : undefined;
     const end = s.finishedAt ? Date.parse(s.finishedAt) : nowMs;
@@ -45,7 +55,8 @@ export function renderStatusCard(inv: Investigation, nowMs: number): View {
         ? ` · tokens ${kilo(s.inputTokens)} in / ${kilo(s.outputTokens)} of ${kilo(s.maxOutputTokens)} out`
         : '';
     const tools = s.maxToolCalls ? ` · tools ${s.toolCalls}/${s.maxToolCalls}` : '';
-    return `${STATE_ICON[s.state]} *${esc(s.name)}* ${s.state.replace('_', ' ')} · ${time}${tools}${tokens}${s.note ? ` · _${esc(clip(s.note, 120))}_` : ''}`;
+    const icon = over && s.state === 'queued' ? ':heavy_minus_sign:' : STATE_ICON[s.state];
+    return `${icon} *${esc(s.name)}* ${word(s)} · ${time}${tools}${tokens}${s.note ? ` · _${esc(clip(s.note, 120))}_` : ''}`;
   });
   const end = inv.finishedAt ? Date.parse(inv.finishedAt) : nowMs;
   const blocks: KnownBlock[] = [
@@ -57,13 +68,13 @@ export function renderStatusCard(inv: Investigation, nowMs: number): View {
     ),
     section(lines.join('\n') || '_no scouts configured_'),
     context([
-      `${elapsed(end - Date.parse(inv.createdAt))} elapsed · started by ${esc(inv.trigger)} · ${inv.brain === 'claude' ? 'Claude' : 'deterministic analyzers'}` +
+      `${elapsed(end - Date.parse(inv.createdAt))} elapsed · started by ${startedBy(inv.trigger)} · ${inv.brain === 'claude' ? 'Claude' : 'deterministic analyzers'}` +
         (inv.state === 'running' || inv.state === 'queued' ? ' · `/triage stop` to stop' : '') +
         (inv.stopRequested && (inv.state === 'running' || inv.state === 'queued') ? ' · stopping…' : ''),
     ]),
   ];
   return {
-    text: fallbackText(`${title}: ${inv.scouts.map((s) => `${s.name} ${s.state}`).join(', ')}`),
+    text: fallbackText(`${title}: ${inv.scouts.map((s) => `${s.name} ${word(s)}`).join(', ')}`),
     blocks: capBlocks(blocks),
   };
 }

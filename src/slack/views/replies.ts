@@ -3,6 +3,7 @@ import type { Investigation } from '../../domain/types';
 import { clip, esc, LIMITS, section } from './limits';
 import type { Reply } from './help';
 import { formatClock } from '../../evidence/analyzers/format';
+import { INV_STATE, startedBy } from './investigation';
 
 const clock = (iso: string): string => formatClock(Date.parse(iso));
 
@@ -15,8 +16,8 @@ export function plain(text: string): Reply {
 export function renderStatusReply(inv: Investigation | null, channelName: string): Reply {
   if (!inv) return plain(`No investigation has run in #${esc(channelName)} yet. Start one with \`/triage start\`.`);
   const head =
-    `*Investigation round ${inv.round}* in #${esc(channelName)}: *${inv.state}*` +
-    ` (trigger ${esc(inv.trigger)}, ${inv.brain === 'claude' ? 'Claude' : 'deterministic analyzers'}${inv.focus ? `, focus "${esc(inv.focus)}"` : ''}).\n` +
+    `*Investigation round ${inv.round}* in #${esc(channelName)}: *${INV_STATE[inv.state]}*` +
+    ` (started by ${startedBy(inv.trigger)}, ${inv.brain === 'claude' ? 'Claude' : 'deterministic analyzers'}${inv.focus ? `, focus "${esc(inv.focus)}"` : ''}).\n` +
     // Asked for, so to the second (the status card rounds to the minute).
     `Incident clock: baseline from ${clock(inv.window.from)}, onset ${clock(inv.window.onset)}, data up to ${clock(inv.window.to)}.`;
   // Token budgets mean something only when a model spends them.

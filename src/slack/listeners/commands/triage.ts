@@ -86,7 +86,7 @@ export const ROUTES = {
       actor: { userId: ctx.userId },
     });
     return plain(
-      `Proposed \`${proposal.actionId}\` (${proposal.id}); it needs ${proposal.requiredApprovals} approval(s) on its card.`,
+      `Proposed \`${proposal.actionId}\` (${proposal.id}); it needs ${proposal.requiredApprovals} approval${proposal.requiredApprovals === 1 ? '' : 's'} on its card.`,
     );
   },
   actions: async (ctx) => renderCatalog(ctx.deps.remediation.catalog()),

@@ -8,6 +8,7 @@ import {
   renderSynthesis,
   synthesisEvidence,
 } from '../../../../src/slack/views/investigation';
+import { renderStatusReply } from '../../../../src/slack/views/replies';
 
 const NOW = Date.parse('2026-11-27T03:10:00Z');
 
@@ -141,6 +142,32 @@ describe('renderStatusCard', () => {
     expect(text).not.toContain('tokens');
     expect(text).not.toContain('/triage stop');
     expect(text).toContain('40s elapsed');
+  });
+
+  it('says in words who started the round, mentioning the person, never the raw trigger', () => {
+    const byPerson = JSON.stringify(renderStatusCard(inv({ trigger: 'slash:U0ONCALL01' }), NOW).blocks);
+    expect(byPerson).toContain('started by /triage start (<@U0ONCALL01>)');
+    expect(byPerson).not.toContain('slash:');
+    expect(JSON.stringify(renderStatusCard(inv({ trigger: 'alert' }), NOW).blocks)).toContain('started by an alert');
+  });
+
+  it('`/triage status` says the state and who started the round in the same words as the card', () => {
+    const reply = renderStatusReply(
+      inv({ trigger: 'channel_created:U0LEAD', state: 'synthesized', finishedAt: '2026-11-27T03:09:40Z' }),
+      'inc-checkout',
+    );
+    expect(reply.text).toContain("*done* (started by the channel's creation (<@U0LEAD>),");
+    expect(reply.text).not.toContain('channel_created');
+    expect(reply.text).not.toContain('synthesized');
+  });
+
+  it('shows a scout that never started in a stopped round as not run, not as queued', () => {
+    const queued = { ...inv().scouts[0]!, state: 'queued' as const, toolCalls: 0 };
+    const v = renderStatusCard(inv({ state: 'stopped', finishedAt: '2026-11-27T03:09:40Z', scouts: [queued] }), NOW);
+    expect(v.text).toContain('round 1 · stopped: logs not run');
+    expect(JSON.stringify(v.blocks)).toContain('*logs* not run');
+    expect(JSON.stringify(v.blocks)).not.toContain('queued');
+    expect(renderStatusCard(inv({ scouts: [queued] }), NOW).text).toContain('logs queued');
   });
 
   it('stays within limits with a huge focus and many scouts', () => {
