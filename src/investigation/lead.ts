@@ -6,6 +6,12 @@ import type { Ranking } from '../evidence/analyzers/ranking';
 import type { RedHerringReport } from '../evidence/types';
 
 const MAX_HYPOTHESES = 5;
+/**
+ * The most a hypothesis that cites no evidence may show: "unclear". Every claim cites what a tool returned;
+ * a suspect the ranking saw but no scout's evidence supports (a round stopped before its scouts reported,
+ * a scout that read other services) is for a person to check, not to believe.
+ */
+const UNCITED_MAX = 0.3;
 
 /** Ranked hypotheses from the ranking; evidence ids come from verified claims and issued evidence. */
 export function synthesizeDeterministic(
@@ -27,7 +33,7 @@ export function synthesizeDeterministic(
       service: s.service,
       cause: s.reason.replace(new RegExp(`^${escapeRe(s.service)}: `), ''),
       // Calibrated by the ranking from the margin over the runner-up and how many kinds of evidence agree.
-      confidence: round2(s.confidence ?? 0),
+      confidence: round2(Math.min(s.confidence ?? 0, forIds.length ? 1 : UNCITED_MAX)),
       evidence: forIds,
       against: [...againstIds(s.service, evidence), ...s.against.map((a) => `!${a}`)],
       change: s.change,

@@ -247,7 +247,7 @@ describe('/triage status with the Claude brain', () => {
       5000,
       'status reply',
     );
-    expect(reply).toMatch(/: \*synthesized\*/);
+    expect(reply).toMatch(/: \*done\* \(started by the channel.s creation/);
     expect(reply).toContain(', Claude)');
     for (const scout of app.config.scouts) {
       // The default scripted scout makes one tool call over two turns, each turn TURN_USAGE.output_tokens.

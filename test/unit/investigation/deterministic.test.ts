@@ -130,4 +130,13 @@ describe('deterministic lead', () => {
     ]);
     expect(s.partial).toBe(false);
   });
+
+  it('shows a suspect no scout reported on as unclear, not likely (a round stopped before its scouts)', async () => {
+    const { ctx } = await runAll();
+    const s = synthesizeDeterministic('inv-1', await ctx.ranking(), [], true);
+    expect(s.hypotheses[0]).toMatchObject({ service: 'payments', evidence: [] });
+    expect(s.hypotheses[0]!.confidence).toBeLessThan(0.35);
+    expect(s.summary).toMatch(/^Top suspect: payments \(unclear\)/);
+    expect(s.partial).toBe(true);
+  });
 });
