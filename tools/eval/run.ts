@@ -141,10 +141,15 @@ const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 function commitOf(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
-      cwd: REPO,
-      encoding: 'utf8',
-    }).trim();
+    // The reports themselves do not count: a second run would otherwise see the first one's EVALUATION.md.
+    const dirty = execFileSync(
+      'git',
+      ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!EVALUATION.md', ':!BENCHMARKS.md'],
+      {
+        cwd: REPO,
+        encoding: 'utf8',
+      },
+    ).trim();
     return dirty ? `${head} (with uncommitted changes)` : head;
   } catch {
     return 'unknown (not a git checkout)';
